@@ -1,0 +1,72 @@
+//! `config_init`: creates the registry config.
+//!
+//! Rules:
+//! - the signer is the program's upgrade authority (so nobody can front-run the deployer);
+//! - `program_data` is this program's ProgramData account;
+//! - the config does not exist yet (`ConfigAlreadyInitialized` otherwise);
+//! - the admin is not the default key.
+use anchor_lang::prelude::*;
+
+use crate::error::RegistryError;
+use crate::events::ConfigInitialized;
+use crate::program::AgentRegistry;
+use crate::seeds;
+use crate::state::RegistryConfig;
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct ConfigInitArgs {
+    /// Who may change the config afterwards (e.g. a multisig); need not be the deployer.
+    pub admin: Pubkey,
+}
+
+#[derive(Accounts)]
+pub struct ConfigInit<'info> {
+    /// The program's upgrade authority; pays for the config account.
+    #[account(mut)]
+    pub authority: Signer<'info>,
+
+    // `init_if_needed` so that a second call reaches `validate` and fails with
+    // `ConfigAlreadyInitialized` instead of the system program's generic "already in use".
+    #[account(
+        init_if_needed,
+        payer = authority,
+        space = 8 + RegistryConfig::INIT_SPACE,
+        seeds = [seeds::CONFIG],
+        bump,
+    )]
+    pub config: Account<'info, RegistryConfig>,
+
+    #[account(
+        constraint = program.programdata_address()? == Some(program_data.key())
+            @ RegistryError::ConfigInitWrongProgramData,
+    )]
+    pub program: Program<'info, AgentRegistry>,
+
+    pub program_data: Account<'info, ProgramData>,
+
+    pub system_program: Program<'info, System>,
+}
+
+impl ConfigInit<'_> {
+    pub fn validate(&self) -> Result<()> {
+        require!(!self.config.is_initialized(), RegistryError::ConfigAlreadyInitialized);
+        require!(
+            self.program_data.upgrade_authority_address == Some(self.authority.key()),
+            RegistryError::ConfigInitNotUpgradeAuthority
+        );
+        Ok(())
+    }
+
+    pub fn handler(ctx: Context<Self>, args: ConfigInitArgs) -> Result<()> {
+        let config = &mut ctx.accounts.config;
+        config.initialize(args.admin, ctx.bumps.config);
+        config.invariant()?;
+        emit!(ConfigInitialized {
+            config: config.key(),
+            admin: config.admin,
+            version: config.version,
+            slot: Clock::get()?.slot,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,3 @@
+pub mod config_init;
+
+pub use config_init::*;

@@ -1,0 +1,29 @@
+//! Agent registry: who the agents are and what they have at risk.
+//!
+//! This file is the table of contents: one line of doc and one delegation per instruction.
+//! Rules live next to each instruction in `instructions/`.
+#![deny(clippy::arithmetic_side_effects)]
+#![allow(unexpected_cfgs)]
+
+use anchor_lang::prelude::*;
+
+pub mod error;
+pub mod events;
+pub mod instructions;
+pub mod seeds;
+pub mod state;
+
+pub use instructions::*;
+
+declare_id!("6h2SYfpayVTsHycjoLsE86Agz6EPWfAjU612PDeL3quE");
+
+#[program]
+pub mod agent_registry {
+    use super::*;
+
+    /// Creates the registry's config PDA. Only the program's upgrade authority may call it, once.
+    #[access_control(ctx.accounts.validate())]
+    pub fn config_init(ctx: Context<ConfigInit>, args: ConfigInitArgs) -> Result<()> {
+        ConfigInit::handler(ctx, args)
+    }
+}

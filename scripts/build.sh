@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds both programs to SBF (SBPF v3) with the offline toolchain -> target/deploy/<program>.so
+#
+# usage: scripts/build.sh [program ...]      (default: agent_registry exchange)
+# env:   SBF_TOOLCHAIN_DIR  toolchain cache (default ~/.cache/sbf-toolchain; see scripts/install-sbf-toolchain.sh)
+#        CARGO_TARGET_DIR   where cargo builds (default ./target); the .so files always land in ./target/deploy
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+programs=("$@")
+[ ${#programs[@]} -gt 0 ] || programs=(agent_registry exchange)
+DEPLOY="$ROOT/target/deploy"
+mkdir -p "$DEPLOY"
+stage="$(mktemp -d)"; trap 'rm -rf "$stage"' EXIT
+# One cargo invocation per program: the exchange depends on the registry with `cpi`
+# (no-entrypoint), and building both in one invocation would unify that feature into the
+# registry's own .so.
+# build-sbf.sh copies every cdylib it finds, so stage and keep only the program just built.
+for p in "${programs[@]}"; do
+  SBF_OUT_DIR="$stage" bash "$ROOT/scripts/toolchain/build-sbf.sh" "$ROOT" -p "$p" --locked
+  cp "$stage/$p.so" "$DEPLOY/$p.so"
+  echo "deployable: target/deploy/$p.so ($(stat -c %s "$DEPLOY/$p.so") bytes)"
+done

@@ -1,0 +1,17 @@
+//! Program-derived addresses. Seeds come from the programs' `seeds` modules, never retyped here.
+use anchor_lang::prelude::Pubkey;
+
+/// The registry's config account.
+pub fn registry_config() -> (Pubkey, u8) {
+    Pubkey::find_program_address(&[agent_registry::seeds::CONFIG], &agent_registry::ID)
+}
+
+/// The exchange's config account.
+pub fn exchange_config() -> (Pubkey, u8) {
+    Pubkey::find_program_address(&[exchange::seeds::CONFIG], &exchange::ID)
+}
+
+/// The BPF upgradeable loader's ProgramData account of `program`.
+pub fn program_data(program: &Pubkey) -> Pubkey {
+    solana_loader_v3_interface::get_program_data_address(program)
+}

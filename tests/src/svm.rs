@@ -1,0 +1,153 @@
+//! LiteSVM with both programs loaded from their built `.so` files, as upgradeable programs whose
+//! upgrade authority is a test keypair (so `config_init`'s authority rule is exercised for real).
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::{AccountDeserialize, Discriminator};
+use litesvm::types::{FailedTransactionMetadata, TransactionMetadata};
+use litesvm::LiteSVM;
+use solana_account::Account;
+use solana_instruction_error::InstructionError;
+use solana_keypair::Keypair;
+use solana_loader_v3_interface::state::UpgradeableLoaderState;
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+use solana_transaction_error::TransactionError;
+
+use agx_sdk::{localnet::program_dir, pda, PROGRAMS};
+
+pub type TxResult = Result<TransactionMetadata, FailedTransactionMetadata>;
+
+/// Lamports every funded test key starts with.
+pub const AIRDROP: u64 = 100_000_000_000;
+
+pub struct Svm {
+    pub svm: LiteSVM,
+    /// Pays fees (and rent, unless an instruction names another payer).
+    pub payer: Keypair,
+    /// Upgrade authority of both programs.
+    pub upgrade_authority: Keypair,
+}
+
+impl Default for Svm {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Svm {
+    pub fn new() -> Self {
+        let mut svm = LiteSVM::new();
+        let upgrade_authority = Keypair::new();
+        for (name, id) in PROGRAMS {
+            let so = program_dir().join(format!("{name}.so"));
+            let bytes = std::fs::read(&so)
+                .unwrap_or_else(|e| panic!("{}: {e} (run scripts/build.sh first)", so.display()));
+            svm.add_program(id, &bytes).expect("load program");
+            set_upgrade_authority(&mut svm, &id, Some(upgrade_authority.pubkey()));
+        }
+        let payer = Keypair::new();
+        svm.airdrop(&payer.pubkey(), AIRDROP).expect("airdrop payer");
+        svm.airdrop(&upgrade_authority.pubkey(), AIRDROP).expect("airdrop authority");
+        Self { svm, payer, upgrade_authority }
+    }
+
+    /// A new keypair with [`AIRDROP`] lamports.
+    pub fn funded_keypair(&mut self) -> Keypair {
+        let kp = Keypair::new();
+        self.svm.airdrop(&kp.pubkey(), AIRDROP).expect("airdrop");
+        kp
+    }
+
+    /// Sends `ixs` in one transaction paid by `self.payer`, signed by the payer and `signers`.
+    /// A fresh blockhash each time, so identical transactions are not deduplicated.
+    pub fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> TxResult {
+        self.svm.expire_blockhash();
+        let mut all: Vec<&Keypair> = vec![&self.payer];
+        all.extend(signers.iter().copied().filter(|k| k.pubkey() != self.payer.pubkey()));
+        let tx = Transaction::new_signed_with_payer(
+            ixs,
+            Some(&self.payer.pubkey()),
+            &all,
+            self.svm.latest_blockhash(),
+        );
+        self.svm.send_transaction(tx)
+    }
+
+    /// Like [`Svm::send`], and records the compute units under `program::instruction` when it succeeds.
+    pub fn send_measured(
+        &mut self,
+        program: &str,
+        instruction: &str,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+    ) -> TxResult {
+        let res = self.send(ixs, signers);
+        if let Ok(meta) = &res {
+            crate::cu::record(program, instruction, meta.compute_units_consumed);
+        }
+        res
+    }
+
+    pub fn account(&self, address: &Pubkey) -> Option<Account> {
+        self.svm.get_account(address)
+    }
+
+    /// Decodes the Anchor account at `address`; panics if it is missing or of another type.
+    pub fn decode<T: AccountDeserialize + Discriminator>(&self, address: &Pubkey) -> T {
+        let account = self.account(address).unwrap_or_else(|| panic!("no account at {address}"));
+        agx_sdk::accounts::decode(&account.data).expect("decode account")
+    }
+
+    pub fn lamports(&self, address: &Pubkey) -> u64 {
+        self.account(address).map_or(0, |a| a.lamports)
+    }
+}
+
+/// Rewrites a loaded program's ProgramData header to name `authority` as its upgrade authority.
+///
+/// The header is bincode of `UpgradeableLoaderState::ProgramData`: u32 tag 3, u64 slot,
+/// then `Option<Pubkey>` (one tag byte, 32 key bytes), 45 bytes in all.
+pub fn set_upgrade_authority(svm: &mut LiteSVM, program: &Pubkey, authority: Option<Pubkey>) {
+    const PROGRAM_DATA_TAG: u32 = 3;
+    let address = pda::program_data(program);
+    let mut account = svm.get_account(&address).expect("program data account");
+    let header_len = UpgradeableLoaderState::size_of_programdata_metadata();
+    assert_eq!(header_len, 45, "unexpected ProgramData header size");
+    let header = &mut account.data[..header_len];
+    assert_eq!(header[..4], PROGRAM_DATA_TAG.to_le_bytes(), "not a ProgramData account");
+    match authority {
+        Some(key) => {
+            header[12] = 1;
+            header[13..45].copy_from_slice(key.as_ref());
+        }
+        None => header[12..45].fill(0),
+    }
+    svm.set_account(address, account).expect("set program data");
+}
+
+/// The custom error code of a failed transaction, if it failed with one.
+pub fn custom_error(res: &TxResult) -> Option<u32> {
+    match res {
+        Err(failed) => match &failed.err {
+            TransactionError::InstructionError(_, InstructionError::Custom(code)) => Some(*code),
+            _ => None,
+        },
+        Ok(_) => None,
+    }
+}
+
+/// Asserts that `res` failed with Anchor error `expected` (custom code), printing the logs if not.
+#[track_caller]
+pub fn assert_error(res: &TxResult, expected: impl Into<u32>) {
+    let expected = expected.into();
+    match res {
+        Ok(meta) => panic!("expected error {expected}, but the transaction succeeded: {:#?}", meta.logs),
+        Err(failed) => assert_eq!(
+            custom_error(res),
+            Some(expected),
+            "expected custom error {expected}, got {:?}; logs:\n{}",
+            failed.err,
+            failed.meta.logs.join("\n")
+        ),
+    }
+}
