@@ -127,7 +127,8 @@ impl LocalValidator {
             Some(p) => p,
             None => free_port_pair().ok_or(LocalnetError::NoFreePorts)?,
         };
-        let faucet_port = free_port(&[rpc_port, rpc_port.saturating_add(1)]).ok_or(LocalnetError::NoFreePorts)?;
+        let faucet_port =
+            free_port(&[rpc_port, rpc_port.saturating_add(1)]).ok_or(LocalnetError::NoFreePorts)?;
         let dynamic = free_range(30, &[rpc_port, rpc_port.saturating_add(1), faucet_port])
             .ok_or(LocalnetError::NoFreePorts)?;
 
@@ -161,6 +162,11 @@ impl LocalValidator {
     /// A JSON-RPC client at `confirmed` commitment (finalized lags ~30 slots on a test validator).
     pub fn rpc(&self) -> RpcClient {
         RpcClient::new_with_commitment(self.rpc_url.clone(), CommitmentConfig::confirmed())
+    }
+
+    /// `Some(status)` once the validator process has exited.
+    pub fn exited(&mut self) -> std::io::Result<Option<std::process::ExitStatus>> {
+        self.child.try_wait()
     }
 
     pub fn pid(&self) -> u32 {
@@ -238,7 +244,8 @@ fn free_range(len: u16, avoid: &[u16]) -> Option<(u16, u16)> {
     let seed = std::process::id() as u16;
     (0..200u16).find_map(|i| {
         // Spread candidates over 20000..60000 so parallel runs rarely collide.
-        let start = 20_000u16.checked_add((seed.wrapping_mul(97).wrapping_add(i.wrapping_mul(211))) % 40_000)?;
+        let start =
+            20_000u16.checked_add((seed.wrapping_mul(97).wrapping_add(i.wrapping_mul(211))) % 40_000)?;
         let end = start.checked_add(len)?;
         let clear = (start..end).all(|p| !avoid.contains(&p) && port_free(p));
         clear.then_some((start, end))

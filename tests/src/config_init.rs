@@ -7,6 +7,9 @@ use solana_signer::Signer;
 
 use crate::svm::{assert_error, Svm};
 
+/// A decoded `ConfigInitialized` event: (config, admin, version, slot).
+pub type ConfigEvent = (Pubkey, Pubkey, u8, u64);
+
 /// What the suite needs to know about one program.
 pub struct ConfigInitCase {
     pub program: &'static str,
@@ -18,7 +21,7 @@ pub struct ConfigInitCase {
     /// Decodes the config account into (version, bump, admin).
     pub read: fn(&Svm, &Pubkey) -> (u8, u8, Pubkey),
     /// Decodes the `ConfigInitialized` event from logs into (config, admin, version, slot).
-    pub event: fn(&[String]) -> Vec<(Pubkey, Pubkey, u8, u64)>,
+    pub event: fn(&[String]) -> Vec<ConfigEvent>,
     pub version: u8,
     pub err_already_initialized: u32,
     pub err_not_upgrade_authority: u32,

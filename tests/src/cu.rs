@@ -17,6 +17,5 @@ pub fn record(program: &str, instruction: &str, units: u64) {
         .append(true)
         .open(&path)
         .unwrap_or_else(|e| panic!("{ENV}={}: {e}", path.to_string_lossy()));
-    file.write_all(format!("{program}::{instruction} {units}\n").as_bytes())
-        .expect("write CU record");
+    file.write_all(format!("{program}::{instruction} {units}\n").as_bytes()).expect("write CU record");
 }

@@ -1,0 +1,209 @@
+//! Scenario tests on a real `solana-test-validator` with both SBF programs loaded at genesis.
+//!
+//! One validator serves the whole binary (start-up costs seconds and ~1 core); it is started
+//! from `main`, so it outlives every test and is stopped by its destructor when they end, pass
+//! or fail (and by PR_SET_PDEATHSIG if this process is killed). The harness is libtest-mimic,
+//! so the output and flags are cargo test's.
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use agx_sdk::accounts::{decode, ExchangeConfig, RegistryConfig};
+use agx_sdk::localnet::{LocalValidator, LocalnetConfig};
+use agx_sdk::{events, ix, pda, Pubkey};
+use anchor_lang::solana_program::instruction::Instruction;
+use libtest_mimic::{Arguments, Failed, Trial};
+use solana_commitment_config::CommitmentConfig;
+use solana_instruction_error::InstructionError;
+use solana_keypair::Keypair;
+use solana_pubsub_client::pubsub_client::PubsubClient;
+use solana_rpc_client::rpc_client::RpcClient;
+use solana_rpc_client_api::config::{RpcTransactionLogsConfig, RpcTransactionLogsFilter};
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+use solana_transaction_error::TransactionError;
+
+struct Net {
+    validator: LocalValidator,
+    /// Upgrade authority of both programs.
+    authority: Keypair,
+}
+
+fn main() -> ExitCode {
+    let args = Arguments::from_args();
+    let authority = Keypair::new();
+    let config = LocalnetConfig::new(authority.pubkey()).expect("validator config");
+    let validator = LocalValidator::start(&config).expect("start solana-test-validator");
+    eprintln!("validator pid {} at {}", validator.pid(), validator.rpc_url);
+    let net = Arc::new(Net { validator, authority });
+
+    let trial = |name: &str, f: fn(&Net) -> Result<(), Failed>| {
+        let net = Arc::clone(&net);
+        Trial::test(name, move || f(&net))
+    };
+    let trials = vec![
+        trial("programs_are_deployed_upgradeable_by_the_authority", programs_deployed),
+        trial("config_init_lifecycle_over_rpc_and_websocket", config_init_lifecycle),
+        trial("keeper_watcher_follows_slots_over_websocket", keeper_follows_slots),
+    ];
+    let conclusion = libtest_mimic::run(&args, trials);
+    drop(net); // stops the validator before the exit code is returned
+    conclusion.exit_code()
+}
+
+fn programs_deployed(net: &Net) -> Result<(), Failed> {
+    let rpc = net.validator.rpc();
+    for (name, id) in agx_sdk::PROGRAMS {
+        let program = rpc.get_account(&id).map_err(|e| format!("{name}: {e}"))?;
+        check(program.executable, format!("{name} is executable"))?;
+        check(
+            program.owner == anchor_lang::solana_program::bpf_loader_upgradeable::ID,
+            format!("{name} is owned by the upgradeable loader, not {}", program.owner),
+        )?;
+        let data = rpc.get_account_data(&pda::program_data(&id))?;
+        // ProgramData header: tag u32, slot u64, Option<Pubkey> (tag byte + key).
+        check(data[12] == 1, format!("{name} has an upgrade authority"))?;
+        check(
+            data[13..45] == net.authority.pubkey().to_bytes(),
+            format!("{name}'s upgrade authority is the test key"),
+        )?;
+    }
+    Ok(())
+}
+
+/// An intruder cannot initialise; the upgrade authority can, and the config reads back and the
+/// event arrives over the websocket; a second init fails with the specific error.
+fn config_init_lifecycle(net: &Net) -> Result<(), Failed> {
+    let rpc = net.validator.rpc();
+    let authority = &net.authority;
+    airdrop(&rpc, &authority.pubkey())?;
+    let intruder = Keypair::new();
+    airdrop(&rpc, &intruder.pubkey())?;
+
+    // Subscribe before sending, so the notifications cannot be missed.
+    let (_registry_sub, registry_logs) = subscribe_logs(&net.validator.ws_url, &agent_registry::ID)?;
+    let (_exchange_sub, exchange_logs) = subscribe_logs(&net.validator.ws_url, &exchange::ID)?;
+
+    let err = send(&rpc, ix::registry_config_init(intruder.pubkey(), intruder.pubkey()), &intruder)
+        .expect_err("intruder init must fail");
+    check_code(err, agent_registry::error::RegistryError::ConfigInitNotUpgradeAuthority.into())?;
+
+    let admin = Pubkey::new_unique();
+    send(&rpc, ix::registry_config_init(authority.pubkey(), admin), authority)?;
+    send(&rpc, ix::exchange_config_init(authority.pubkey(), admin), authority)?;
+
+    let registry: RegistryConfig = decode(&rpc.get_account_data(&pda::registry_config().0)?)?;
+    check(registry.admin == admin && registry.version == RegistryConfig::VERSION, "registry config")?;
+    check(registry.bump == pda::registry_config().1, "registry config bump")?;
+    let exchange_config: ExchangeConfig = decode(&rpc.get_account_data(&pda::exchange_config().0)?)?;
+    check(
+        exchange_config.admin == admin && exchange_config.version == ExchangeConfig::VERSION,
+        "exchange config",
+    )?;
+
+    let event = wait_event::<events::registry::ConfigInitialized>(&registry_logs)?;
+    check(event.config == pda::registry_config().0 && event.admin == admin, "registry event fields")?;
+    let event = wait_event::<events::exchange::ConfigInitialized>(&exchange_logs)?;
+    check(event.config == pda::exchange_config().0 && event.admin == admin, "exchange event fields")?;
+
+    let err = send(&rpc, ix::registry_config_init(authority.pubkey(), Pubkey::new_unique()), authority)
+        .expect_err("second init must fail");
+    check_code(err, agent_registry::error::RegistryError::ConfigAlreadyInitialized.into())?;
+    let again: RegistryConfig = decode(&rpc.get_account_data(&pda::registry_config().0)?)?;
+    check(again.admin == admin, "a failed re-init leaves the config unchanged")?;
+    Ok(())
+}
+
+/// The keeper's slot watcher sees the tip advance on a live validator.
+fn keeper_follows_slots(net: &Net) -> Result<(), Failed> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let (tip_tx, tip_rx) = tokio::sync::watch::channel(0u64);
+    let before = net.validator.rpc().get_slot_with_commitment(CommitmentConfig::processed())?;
+    let seen = runtime.block_on(async {
+        tokio::time::timeout(
+            Duration::from_secs(60),
+            agx_keeper::watcher::follow_slots(&net.validator.ws_url, tip_tx, Some(3)),
+        )
+        .await
+    })??;
+    check(seen == 3, format!("three slot notifications, got {seen}"))?;
+    let tip = *tip_rx.borrow();
+    check(tip >= before, format!("tip {tip} is at or past the slot {before} read before subscribing"))?;
+    Ok(())
+}
+
+type LogsReceiver = std::sync::mpsc::Receiver<Vec<String>>;
+
+/// Subscribes to the logs of transactions that mention `program` (confirmed commitment).
+fn subscribe_logs(
+    ws_url: &str,
+    program: &Pubkey,
+) -> Result<(std::thread::JoinHandle<()>, LogsReceiver), Failed> {
+    let (subscription, receiver) = PubsubClient::logs_subscribe(
+        ws_url,
+        RpcTransactionLogsFilter::Mentions(vec![program.to_string()]),
+        RpcTransactionLogsConfig { commitment: Some(CommitmentConfig::confirmed()) },
+    )?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let forward = std::thread::spawn(move || {
+        let _keep = subscription;
+        while let Ok(response) = receiver.recv() {
+            if response.value.err.is_none() && tx.send(response.value.logs).is_err() {
+                break;
+            }
+        }
+    });
+    Ok((forward, rx))
+}
+
+fn wait_event<E>(logs: &LogsReceiver) -> Result<E, Failed>
+where
+    E: anchor_lang::Event + anchor_lang::Discriminator + anchor_lang::AnchorDeserialize,
+{
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+        let lines = logs.recv_timeout(left).map_err(|e| format!("no event over websocket: {e}"))?;
+        if let Some(event) = events::find::<E>(&lines).into_iter().next() {
+            return Ok(event);
+        }
+    }
+    Err("no event over websocket within 60 s".into())
+}
+
+fn airdrop(rpc: &RpcClient, to: &Pubkey) -> Result<(), Failed> {
+    let sig = rpc.request_airdrop(to, 10_000_000_000)?;
+    for _ in 0..120 {
+        if rpc.confirm_transaction(&sig)? {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    Err(format!("airdrop to {to} not confirmed").into())
+}
+
+fn send(
+    rpc: &RpcClient,
+    ix: Instruction,
+    signer: &Keypair,
+) -> Result<(), solana_rpc_client_api::client_error::Error> {
+    let blockhash = rpc.get_latest_blockhash()?;
+    let tx = Transaction::new_signed_with_payer(&[ix], Some(&signer.pubkey()), &[signer], blockhash);
+    rpc.send_and_confirm_transaction(&tx).map(|_| ())
+}
+
+fn check_code(err: solana_rpc_client_api::client_error::Error, expected: u32) -> Result<(), Failed> {
+    match err.get_transaction_error() {
+        Some(TransactionError::InstructionError(_, InstructionError::Custom(code))) if code == expected => {
+            Ok(())
+        }
+        other => Err(format!("expected custom error {expected}, got {other:?} ({err})").into()),
+    }
+}
+
+fn check(ok: bool, what: impl Into<String>) -> Result<(), Failed> {
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("check failed: {}", what.into()).into())
+    }
+}

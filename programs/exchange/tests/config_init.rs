@@ -1,10 +1,10 @@
 //! `exchange::config_init` on the built `.so`, in LiteSVM.
-use exchange::error::ExchangeError;
-use exchange::events::ConfigInitialized;
-use exchange::state::ExchangeConfig;
 use agx_sdk::{events, ix, pda, Pubkey};
 use agx_tests::config_init::ConfigInitCase;
 use agx_tests::Svm;
+use exchange::error::ExchangeError;
+use exchange::events::ConfigInitialized;
+use exchange::state::ExchangeConfig;
 
 fn case() -> ConfigInitCase {
     let (config, config_bump) = pda::exchange_config();
