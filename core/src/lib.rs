@@ -1,10 +1,21 @@
 //! Agent Exchange core: the rules that the programs, the SDK and the keeper must compute
-//! identically (scoring, tie-breaks, Vickrey payment, reputation, commitments).
+//! identically: typed quantities, bid scoring and its total order, Vickrey (second-score)
+//! payment, reputation and bid commitments.
 //!
-//! `no_std` + `alloc`, no Solana account types, integer math only, so an observer recomputes
-//! exactly what the chain computed.
+//! `no_std`, no Solana account types, integer math only, so an observer recomputes exactly what
+//! the chain computed. Every function is total: bad input is an [`Error`], never a panic.
 #![no_std]
 #![deny(clippy::arithmetic_side_effects)]
+
+pub mod commitment;
+pub mod error;
+pub mod quantities;
+pub mod reputation;
+pub mod score;
+pub mod vickrey;
+
+pub use error::Error;
+pub use quantities::{Bps, Lamports, Slots, TokenAtoms};
 
 /// Basis points in one whole (100%).
 pub const BPS_DENOMINATOR: u16 = 10_000;

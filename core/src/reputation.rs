@@ -1,0 +1,209 @@
+//! Reputation: a score in 0..=10,000 from an agent's outcome history.
+//!
+//! Two parts, each a Bayesian average that starts at a prior and moves only with *value paid*
+//! (token atoms), so zero-value self-dealing cannot raise it:
+//! - reliability = `(V_done * 10_000 + P * prior) / (V_done + V_failed + slash_weight * V_slashed + P)`;
+//! - quality = `(sum(rating_bps * value) + P * prior) / (V_rated + P)`;
+//!
+//! where `P` is the prior's weight in token atoms. The reputation is
+//! `(reliability * w_rel + quality * (10_000 - w_rel)) / 10_000`. All divisions round down.
+//! A new agent has exactly `prior` (default 5,000). Outcome counts are kept too, for display and
+//! eligibility rules, but only value moves the score.
+use crate::error::{overflow, Error, Op, Quantity};
+use crate::BPS_DENOMINATOR;
+
+const WHOLE: u128 = BPS_DENOMINATOR as u128;
+
+/// Parameters of the formula (stored in the registry config).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReputationParams {
+    /// Weight of the prior, in token atoms of paid value (positive).
+    pub prior_value: u64,
+    /// Where a new agent starts, in bps.
+    pub prior_bps: u16,
+    /// How many times its value a slashed job counts against reliability (>= 1).
+    pub slash_weight: u16,
+    /// Share of reliability in the final score, in bps; quality gets the rest.
+    pub reliability_weight_bps: u16,
+}
+
+impl ReputationParams {
+    /// Prior worth 1,000,000 atoms (1 unit of a 6-decimal token) at 5,000 bps; a slash counts
+    /// three times its value; reliability and quality weigh the same.
+    pub const DEFAULT: Self =
+        Self { prior_value: 1_000_000, prior_bps: 5_000, slash_weight: 3, reliability_weight_bps: 5_000 };
+
+    pub fn validate(&self) -> Result<(), Error> {
+        for value in [self.prior_bps, self.reliability_weight_bps] {
+            if value > BPS_DENOMINATOR {
+                return Err(Error::BpsAbove10000 { value });
+            }
+        }
+        if self.prior_value == 0 || self.slash_weight == 0 {
+            return Err(overflow(Quantity::Reputation, Op::Div));
+        }
+        Ok(())
+    }
+}
+
+impl Default for ReputationParams {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// How one job ended for the agent that held it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Delivered and paid `value` atoms; `rating_bps` is the requester's rating, if any.
+    Completed { value: u64, rating_bps: Option<u16> },
+    /// Not delivered; `value` is the price that was at stake.
+    Failed { value: u64 },
+    /// Not delivered and slashed; `value` is the price that was at stake.
+    Slashed { value: u64 },
+}
+
+/// An agent's outcome history: counts and value sums.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct History {
+    pub completed: u32,
+    pub failed: u32,
+    pub slashed: u32,
+    pub value_completed: u64,
+    pub value_failed: u64,
+    pub value_slashed: u64,
+    /// Value of the completed jobs that were rated.
+    pub value_rated: u64,
+    /// `sum(rating_bps * value)` over rated jobs.
+    pub rating_value_sum: u128,
+}
+
+fn add32(a: u32, b: u32) -> Result<u32, Error> {
+    a.checked_add(b).ok_or(overflow(Quantity::Reputation, Op::Add))
+}
+
+fn add64(a: u64, b: u64) -> Result<u64, Error> {
+    a.checked_add(b).ok_or(overflow(Quantity::Reputation, Op::Add))
+}
+
+impl History {
+    /// Adds one outcome. On error nothing is changed.
+    pub fn record(&mut self, outcome: Outcome) -> Result<(), Error> {
+        let mut next = *self;
+        match outcome {
+            Outcome::Completed { value, rating_bps } => {
+                next.completed = add32(next.completed, 1)?;
+                next.value_completed = add64(next.value_completed, value)?;
+                if let Some(rating) = rating_bps {
+                    if rating > BPS_DENOMINATOR {
+                        return Err(Error::BpsAbove10000 { value: rating });
+                    }
+                    next.value_rated = add64(next.value_rated, value)?;
+                    let weighted = u128::from(rating)
+                        .checked_mul(u128::from(value))
+                        .ok_or(overflow(Quantity::Reputation, Op::Mul))?;
+                    next.rating_value_sum = next
+                        .rating_value_sum
+                        .checked_add(weighted)
+                        .ok_or(overflow(Quantity::Reputation, Op::Add))?;
+                }
+            }
+            Outcome::Failed { value } => {
+                next.failed = add32(next.failed, 1)?;
+                next.value_failed = add64(next.value_failed, value)?;
+            }
+            Outcome::Slashed { value } => {
+                next.slashed = add32(next.slashed, 1)?;
+                next.value_slashed = add64(next.value_slashed, value)?;
+            }
+        }
+        *self = next;
+        Ok(())
+    }
+
+    /// The reputation score in 0..=10,000.
+    pub fn score(&self, params: &ReputationParams) -> Result<u16, Error> {
+        params.validate()?;
+        let err_mul = overflow(Quantity::Reputation, Op::Mul);
+        let err_add = overflow(Quantity::Reputation, Op::Add);
+        let prior_value = u128::from(params.prior_value);
+        let prior_mass = prior_value.checked_mul(u128::from(params.prior_bps)).ok_or(err_mul)?;
+
+        let done = u128::from(self.value_completed);
+        let against = u128::from(self.value_slashed)
+            .checked_mul(u128::from(params.slash_weight))
+            .and_then(|s| s.checked_add(u128::from(self.value_failed)))
+            .and_then(|s| s.checked_add(done))
+            .and_then(|s| s.checked_add(prior_value))
+            .ok_or(err_add)?;
+        let reliability = done
+            .checked_mul(WHOLE)
+            .and_then(|n| n.checked_add(prior_mass))
+            .ok_or(err_mul)?
+            .checked_div(against);
+
+        let rated = u128::from(self.value_rated).checked_add(prior_value).ok_or(err_add)?;
+        let quality = self.rating_value_sum.checked_add(prior_mass).ok_or(err_add)?.checked_div(rated);
+
+        let (Some(reliability), Some(quality)) = (reliability, quality) else {
+            return Err(overflow(Quantity::Reputation, Op::Div));
+        };
+        let w_rel = u128::from(params.reliability_weight_bps);
+        let w_q = WHOLE.checked_sub(w_rel).ok_or(overflow(Quantity::Reputation, Op::Sub))?;
+        let score = reliability
+            .checked_mul(w_rel)
+            .and_then(|r| quality.checked_mul(w_q).and_then(|q| r.checked_add(q)))
+            .ok_or(err_mul)?
+            .checked_div(WHOLE)
+            .ok_or(overflow(Quantity::Reputation, Op::Div))?;
+        u16::try_from(score).map_err(|_| overflow(Quantity::Reputation, Op::Div))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P: ReputationParams = ReputationParams::DEFAULT;
+
+    #[test]
+    fn a_new_agent_has_the_prior() {
+        assert_eq!(History::default().score(&P), Ok(5_000));
+    }
+
+    #[test]
+    fn unpaid_work_does_not_move_the_score() {
+        let mut h = History::default();
+        for _ in 0..1_000 {
+            h.record(Outcome::Completed { value: 0, rating_bps: Some(10_000) }).unwrap();
+        }
+        assert_eq!(h.completed, 1_000);
+        assert_eq!(h.score(&P), Ok(5_000));
+    }
+
+    #[test]
+    fn paid_good_work_raises_and_failures_lower() {
+        let mut good = History::default();
+        good.record(Outcome::Completed { value: 1_000_000, rating_bps: Some(10_000) }).unwrap();
+        // reliability (1e6*1e4 + 1e6*5e3) / 2e6 = 7500; quality the same -> 7500
+        assert_eq!(good.score(&P), Ok(7_500));
+        let mut bad = History::default();
+        bad.record(Outcome::Failed { value: 1_000_000 }).unwrap();
+        // reliability 5e9 / 2e6 = 2500; quality stays 5000 -> 3750
+        assert_eq!(bad.score(&P), Ok(3_750));
+        let mut slashed = History::default();
+        slashed.record(Outcome::Slashed { value: 1_000_000 }).unwrap();
+        // reliability 5e9 / 4e6 = 1250 -> (1250 + 5000) / 2 = 3125
+        assert_eq!(slashed.score(&P), Ok(3_125));
+    }
+
+    #[test]
+    fn a_rejected_outcome_changes_nothing() {
+        let mut h = History::default();
+        assert_eq!(
+            h.record(Outcome::Completed { value: 5, rating_bps: Some(10_001) }),
+            Err(Error::BpsAbove10000 { value: 10_001 })
+        );
+        assert_eq!(h, History::default());
+    }
+}
