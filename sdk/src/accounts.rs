@@ -1,7 +1,7 @@
 //! Typed decoding of the programs' accounts (discriminator checked).
 use anchor_lang::{AccountDeserialize, Discriminator};
 
-pub use agent_registry::state::RegistryConfig;
+pub use agent_registry::state::{Agent, RegistryConfig};
 pub use exchange::state::ExchangeConfig;
 
 #[derive(Debug, thiserror::Error)]

@@ -6,6 +6,16 @@ pub fn registry_config() -> (Pubkey, u8) {
     Pubkey::find_program_address(&[agent_registry::seeds::CONFIG], &agent_registry::ID)
 }
 
+/// The agent account of `authority` (one agent per authority key).
+pub fn agent(authority: &Pubkey) -> (Pubkey, u8) {
+    Pubkey::find_program_address(&[agent_registry::seeds::AGENT, authority.as_ref()], &agent_registry::ID)
+}
+
+/// The stake vault (token account) of `agent`.
+pub fn stake_vault(agent: &Pubkey) -> (Pubkey, u8) {
+    Pubkey::find_program_address(&[agent_registry::seeds::STAKE_VAULT, agent.as_ref()], &agent_registry::ID)
+}
+
 /// The exchange's config account.
 pub fn exchange_config() -> (Pubkey, u8) {
     Pubkey::find_program_address(&[exchange::seeds::CONFIG], &exchange::ID)

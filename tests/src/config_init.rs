@@ -16,8 +16,8 @@ pub struct ConfigInitCase {
     pub program_id: Pubkey,
     pub config: Pubkey,
     pub config_bump: u8,
-    /// `config_init(authority, admin)`.
-    pub build: fn(Pubkey, Pubkey) -> Instruction,
+    /// `config_init(authority, admin)`, creating whatever else it needs in the SVM first.
+    pub build: fn(&mut Svm, Pubkey, Pubkey) -> Instruction,
     /// Decodes the config account into (version, bump, admin).
     pub read: fn(&Svm, &Pubkey) -> (u8, u8, Pubkey),
     /// Decodes the `ConfigInitialized` event from logs into (config, admin, version, slot).
@@ -29,11 +29,7 @@ pub struct ConfigInitCase {
     pub err_admin_default: u32,
 }
 
-/// Anchor's own codes for account-validation failures.
-pub mod anchor_codes {
-    pub const ACCOUNT_NOT_SIGNER: u32 = 3010;
-    pub const CONSTRAINT_SEEDS: u32 = 2006;
-}
+pub use crate::anchor_codes;
 
 impl ConfigInitCase {
     /// Success: the config holds what was asked, one event is emitted, CU are recorded.
@@ -41,7 +37,7 @@ impl ConfigInitCase {
         let mut svm = Svm::new();
         let admin = Pubkey::new_unique();
         let authority = svm.upgrade_authority.insecure_clone();
-        let ix = (self.build)(authority.pubkey(), admin);
+        let ix = (self.build)(&mut svm, authority.pubkey(), admin);
         let meta = svm
             .send_measured(self.program, "config_init", &[ix], &[&authority])
             .unwrap_or_else(|e| panic!("config_init failed: {:?}\n{}", e.err, e.meta.logs.join("\n")));
@@ -63,8 +59,10 @@ impl ConfigInitCase {
         let mut svm = Svm::new();
         let authority = svm.upgrade_authority.insecure_clone();
         let first_admin = Pubkey::new_unique();
-        svm.send(&[(self.build)(authority.pubkey(), first_admin)], &[&authority]).expect("first init");
-        let res = svm.send(&[(self.build)(authority.pubkey(), Pubkey::new_unique())], &[&authority]);
+        let ix = (self.build)(&mut svm, authority.pubkey(), first_admin);
+        svm.send(&[ix], &[&authority]).expect("first init");
+        let ix = (self.build)(&mut svm, authority.pubkey(), Pubkey::new_unique());
+        let res = svm.send(&[ix], &[&authority]);
         assert_error(&res, self.err_already_initialized);
         assert_eq!((self.read)(&svm, &self.config).2, first_admin);
     }
@@ -73,7 +71,8 @@ impl ConfigInitCase {
     pub fn rejects_other_signer(&self) {
         let mut svm = Svm::new();
         let intruder = svm.funded_keypair();
-        let res = svm.send(&[(self.build)(intruder.pubkey(), intruder.pubkey())], &[&intruder]);
+        let ix = (self.build)(&mut svm, intruder.pubkey(), intruder.pubkey());
+        let res = svm.send(&[ix], &[&intruder]);
         assert_error(&res, self.err_not_upgrade_authority);
         assert!(svm.account(&self.config).is_none());
     }
@@ -82,7 +81,7 @@ impl ConfigInitCase {
     pub fn rejects_missing_signer(&self) {
         let mut svm = Svm::new();
         let authority = svm.upgrade_authority.pubkey();
-        let mut ix = (self.build)(authority, authority);
+        let mut ix = (self.build)(&mut svm, authority, authority);
         ix.accounts[0].is_signer = false;
         let res = svm.send(&[ix], &[]);
         assert_error(&res, anchor_codes::ACCOUNT_NOT_SIGNER);
@@ -93,7 +92,7 @@ impl ConfigInitCase {
     pub fn rejects_foreign_program_data(&self, other_program: &Pubkey) {
         let mut svm = Svm::new();
         let authority = svm.upgrade_authority.insecure_clone();
-        let mut ix = (self.build)(authority.pubkey(), authority.pubkey());
+        let mut ix = (self.build)(&mut svm, authority.pubkey(), authority.pubkey());
         let program_data = agx_sdk::pda::program_data(other_program);
         let slot = ix.accounts.iter().position(|m| m.pubkey == agx_sdk::pda::program_data(&self.program_id));
         ix.accounts[slot.expect("program_data meta")].pubkey = program_data;
@@ -106,7 +105,7 @@ impl ConfigInitCase {
         let mut svm = Svm::new();
         let authority = svm.upgrade_authority.insecure_clone();
         let fake = Keypair::new();
-        let mut ix = (self.build)(authority.pubkey(), authority.pubkey());
+        let mut ix = (self.build)(&mut svm, authority.pubkey(), authority.pubkey());
         ix.accounts[1].pubkey = fake.pubkey();
         ix.accounts[1].is_signer = true;
         let res = svm.send(&[ix], &[&authority, &fake]);
@@ -117,7 +116,8 @@ impl ConfigInitCase {
     pub fn rejects_default_admin(&self) {
         let mut svm = Svm::new();
         let authority = svm.upgrade_authority.insecure_clone();
-        let res = svm.send(&[(self.build)(authority.pubkey(), Pubkey::default())], &[&authority]);
+        let ix = (self.build)(&mut svm, authority.pubkey(), Pubkey::default());
+        let res = svm.send(&[ix], &[&authority]);
         assert_error(&res, self.err_admin_default);
         assert!(svm.account(&self.config).is_none());
     }

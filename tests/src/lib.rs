@@ -6,6 +6,23 @@
 
 pub mod config_init;
 pub mod cu;
+pub mod registry;
 pub mod svm;
+pub mod token;
 
-pub use svm::{Svm, TxResult};
+pub use solana_keypair::Keypair;
+pub use solana_signer::Signer;
+pub use svm::{assert_error, Svm, TxResult};
+
+/// Anchor's own error codes for account-validation failures.
+pub mod anchor_codes {
+    pub const CONSTRAINT_HAS_ONE: u32 = 2001;
+    pub const CONSTRAINT_SEEDS: u32 = 2006;
+    pub const CONSTRAINT_ADDRESS: u32 = 2012;
+    /// Anchor 1.x refuses the same writable account in two mutable slots.
+    pub const CONSTRAINT_DUPLICATE_MUTABLE_ACCOUNT: u32 = 2040;
+    pub const ACCOUNT_DISCRIMINATOR_MISMATCH: u32 = 3002;
+    pub const ACCOUNT_OWNED_BY_WRONG_PROGRAM: u32 = 3007;
+    pub const ACCOUNT_NOT_SIGNER: u32 = 3010;
+    pub const ACCOUNT_NOT_INITIALIZED: u32 = 3012;
+}

@@ -18,4 +18,91 @@ pub enum RegistryError {
     /// 6004
     #[msg("config: the layout version is not one this program knows")]
     ConfigVersionUnknown,
+    /// 6005
+    #[msg("config: the operator must not be the default (all-zero) public key")]
+    ConfigOperatorIsDefault,
+    /// 6006
+    #[msg("config: the unstake cooldown must be at least one slot")]
+    ConfigCooldownZero,
+    /// 6007
+    #[msg("config: the heartbeat timeout must be at least one slot")]
+    ConfigHeartbeatTimeoutZero,
+    /// 6008
+    #[msg("config: reputation parameters are invalid (bps above 10000, or zero prior value / slash weight)")]
+    ConfigReputationParamsInvalid,
+    /// 6009
+    #[msg("agent_register: this authority already has a registered agent")]
+    AgentAlreadyRegistered,
+    /// 6010
+    #[msg("agent: the capability bitmask must have at least one bit set")]
+    AgentCapabilitiesEmpty,
+    /// 6011
+    #[msg("agent: the metadata URI is longer than 200 bytes")]
+    AgentMetadataUriTooLong,
+    /// 6012
+    #[msg("agent: the agent is not active (deactivated)")]
+    AgentNotActive,
+    /// 6013
+    #[msg("agent: the signer is not the agent's authority")]
+    AgentNotAuthority,
+    /// 6014
+    #[msg("agent_close: the agent still has stake; unstake and withdraw all of it first")]
+    AgentHasStake,
+    /// 6015
+    #[msg("agent: stake accounting broke (locked + unstaking must not exceed staked)")]
+    AgentStakeInvariantBroken,
+    /// 6016
+    #[msg("stake: the amount must be positive")]
+    StakeAmountZero,
+    /// 6017
+    #[msg("stake: the amount exceeds the agent's free stake (staked - locked - unstaking)")]
+    StakeInsufficientFree,
+    /// 6018
+    #[msg("stake_withdraw: there is no pending unstake request")]
+    StakeNoPendingUnstake,
+    /// 6019
+    #[msg("stake_withdraw: the unstake cooldown has not elapsed yet")]
+    StakeCooldownNotElapsed,
+    /// 6020
+    #[msg("stake_unlock: the amount exceeds the agent's locked stake")]
+    StakeUnlockExceedsLocked,
+    /// 6021
+    #[msg("stake_slash: the total exceeds the agent's locked stake")]
+    StakeSlashExceedsLocked,
+    /// 6022
+    #[msg("stake_slash: one destination token account is needed per amount, and at least one")]
+    StakeSlashDestinationsMismatch,
+    /// 6023
+    #[msg("stake: a destination may not be the stake vault itself")]
+    StakeDestinationIsVault,
+    /// 6024
+    #[msg("stake: the stake vault's balance differs from the agent's recorded stake")]
+    StakeVaultBalanceMismatch,
+    /// 6025
+    #[msg("operator: the signer is not the registry's operator")]
+    OperatorNotAuthorized,
+    /// 6026
+    #[msg("reputation_record: a rating must be at most 10000 bps")]
+    ReputationRatingOutOfRange,
+    /// 6027
+    #[msg("reputation_record: only a completed job can carry a rating")]
+    ReputationRatingWithoutCompletion,
+    /// 6028
+    #[msg("arithmetic overflow")]
+    ArithmeticOverflow,
+    /// 6029
+    #[msg("stake_slash: a destination is not a token account of the stake mint")]
+    StakeSlashDestinationInvalid,
+    /// 6030
+    #[msg("stake_slash: at most 4 destinations")]
+    StakeSlashTooManyDestinations,
+    /// 6031
+    #[msg("stake: the token program does not own the stake mint")]
+    StakeMintTokenProgramMismatch,
+    /// 6032
+    #[msg("stake: the mint is not the registry's stake mint")]
+    StakeMintMismatch,
+    /// 6033
+    #[msg("stake: the token program is not the one that owns the registry's stake mint")]
+    StakeTokenProgramMismatch,
 }

@@ -1,6 +1,9 @@
 //! One event per state change. Emitted with `emit!` (a `Program data:` log line) so that
 //! websocket log subscribers and the SDK decode them without fetching transactions.
+//! Amounts are token atoms of the stake mint; slots are slots; reputation is in bps.
 use anchor_lang::prelude::*;
+
+use crate::state::OutcomeKind;
 
 #[event]
 pub struct ConfigInitialized {
@@ -12,4 +15,112 @@ pub struct ConfigInitialized {
     pub version: u8,
     /// Slot in which the config was created.
     pub slot: u64,
+    pub operator: Pubkey,
+    pub stake_mint: Pubkey,
+    pub unstake_cooldown_slots: u64,
+    pub heartbeat_timeout_slots: u64,
+}
+
+#[event]
+pub struct AgentRegistered {
+    pub agent: Pubkey,
+    pub authority: Pubkey,
+    pub vault: Pubkey,
+    pub capabilities: u64,
+    pub capability_hash: [u8; 32],
+    pub metadata_uri: String,
+    /// Starting reputation (the prior), bps.
+    pub reputation: u16,
+    pub slot: u64,
+}
+
+#[event]
+pub struct AgentUpdated {
+    pub agent: Pubkey,
+    pub capabilities: u64,
+    pub capability_hash: [u8; 32],
+    pub metadata_uri: String,
+}
+
+#[event]
+pub struct AgentDeactivated {
+    pub agent: Pubkey,
+    pub slot: u64,
+}
+
+#[event]
+pub struct AgentClosed {
+    pub agent: Pubkey,
+    /// Receives the rent of the agent account and its vault.
+    pub rent_payer: Pubkey,
+}
+
+#[event]
+pub struct AgentHeartbeat {
+    pub agent: Pubkey,
+    pub slot: u64,
+}
+
+#[event]
+pub struct StakeDeposited {
+    pub agent: Pubkey,
+    /// Atoms sent by the depositor.
+    pub amount: u64,
+    /// Atoms that arrived in the vault (less than `amount` under a Token-2022 transfer fee).
+    pub received: u64,
+    /// Total stake after the deposit.
+    pub staked: u64,
+}
+
+#[event]
+pub struct StakeUnstakeRequested {
+    pub agent: Pubkey,
+    pub amount: u64,
+    /// Total now in cooldown.
+    pub unstaking: u64,
+    /// First slot at which it may be withdrawn.
+    pub ready_slot: u64,
+}
+
+#[event]
+pub struct StakeWithdrawn {
+    pub agent: Pubkey,
+    pub destination: Pubkey,
+    pub amount: u64,
+    pub staked: u64,
+}
+
+#[event]
+pub struct StakeLocked {
+    pub agent: Pubkey,
+    pub amount: u64,
+    pub locked: u64,
+}
+
+#[event]
+pub struct StakeUnlocked {
+    pub agent: Pubkey,
+    pub amount: u64,
+    pub locked: u64,
+}
+
+#[event]
+pub struct StakeSlashed {
+    pub agent: Pubkey,
+    pub destinations: Vec<Pubkey>,
+    pub amounts: Vec<u64>,
+    pub total: u64,
+    pub locked: u64,
+    pub staked: u64,
+}
+
+#[event]
+pub struct ReputationRecorded {
+    pub agent: Pubkey,
+    pub kind: OutcomeKind,
+    /// Value of the job in atoms.
+    pub value: u64,
+    pub rating_bps: Option<u16>,
+    /// Reputation after this outcome, bps.
+    pub reputation: u16,
 }

@@ -12,8 +12,10 @@ pub mod events;
 pub mod instructions;
 pub mod seeds;
 pub mod state;
+pub mod vault;
 
 pub use instructions::*;
+pub use state::OutcomeKind;
 
 declare_id!("6h2SYfpayVTsHycjoLsE86Agz6EPWfAjU612PDeL3quE");
 
@@ -25,5 +27,68 @@ pub mod agent_registry {
     #[access_control(ctx.accounts.validate())]
     pub fn config_init(ctx: Context<ConfigInit>, args: ConfigInitArgs) -> Result<()> {
         ConfigInit::handler(ctx, args)
+    }
+
+    /// Registers the signer as an agent and creates its stake vault.
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn agent_register(ctx: Context<AgentRegister>, args: AgentRegisterArgs) -> Result<()> {
+        AgentRegister::handler(ctx, args)
+    }
+
+    /// Changes an agent's capabilities and metadata.
+    pub fn agent_update(ctx: Context<AgentUpdate>, args: AgentUpdateArgs) -> Result<()> {
+        AgentUpdate::handler(ctx, args)
+    }
+
+    /// Retires an agent: no more bids or heartbeats.
+    pub fn agent_deactivate(ctx: Context<AgentDeactivate>) -> Result<()> {
+        AgentDeactivate::handler(ctx)
+    }
+
+    /// Deletes an agent with no stake left; rent goes back to its payer.
+    #[access_control(ctx.accounts.validate())]
+    pub fn agent_close(ctx: Context<AgentClose>) -> Result<()> {
+        AgentClose::handler(ctx)
+    }
+
+    /// Records that the agent is alive at the current slot.
+    pub fn agent_heartbeat(ctx: Context<AgentHeartbeat>) -> Result<()> {
+        AgentHeartbeat::handler(ctx)
+    }
+
+    /// Adds tokens to an agent's stake.
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn stake_deposit(ctx: Context<StakeDeposit>, args: StakeDepositArgs) -> Result<()> {
+        StakeDeposit::handler(ctx, args)
+    }
+
+    /// Starts the cooldown on part of an agent's free stake.
+    pub fn stake_unstake_request(ctx: Context<StakeUnstakeRequest>, args: StakeUnstakeRequestArgs) -> Result<()> {
+        StakeUnstakeRequest::handler(ctx, args)
+    }
+
+    /// Pays out the pending unstake once its cooldown has elapsed.
+    pub fn stake_withdraw(ctx: Context<StakeWithdraw>) -> Result<()> {
+        StakeWithdraw::handler(ctx)
+    }
+
+    /// Operator: holds part of an agent's free stake for a job.
+    pub fn stake_lock(ctx: Context<StakeLock>, args: StakeAmountArgs) -> Result<()> {
+        StakeLock::handler(ctx, args)
+    }
+
+    /// Operator: releases locked stake.
+    pub fn stake_unlock(ctx: Context<StakeUnlock>, args: StakeAmountArgs) -> Result<()> {
+        StakeUnlock::handler(ctx, args)
+    }
+
+    /// Operator: pays locked stake to destination token accounts (remaining accounts).
+    pub fn stake_slash<'info>(ctx: Context<'info, StakeSlash<'info>>, args: StakeSlashArgs) -> Result<()> {
+        StakeSlash::handler(ctx, args)
+    }
+
+    /// Operator: records a job's outcome and refreshes the agent's reputation.
+    pub fn reputation_record(ctx: Context<ReputationRecord>, args: ReputationRecordArgs) -> Result<()> {
+        ReputationRecord::handler(ctx, args)
     }
 }

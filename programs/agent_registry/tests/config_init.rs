@@ -1,10 +1,17 @@
 //! `agent_registry::config_init` on the built `.so`, in LiteSVM.
 use agent_registry::error::RegistryError;
 use agent_registry::events::ConfigInitialized;
-use agent_registry::state::RegistryConfig;
-use agx_sdk::{events, ix, pda, Pubkey};
+use agent_registry::state::{ConfigSettings, RegistryConfig};
+use agx_sdk::ix::registry::{registry_config_init, StakeToken};
+use agx_sdk::{events, pda, Pubkey};
 use agx_tests::config_init::ConfigInitCase;
-use agx_tests::Svm;
+use agx_tests::registry::{settings, COOLDOWN, HEARTBEAT_TIMEOUT};
+use agx_tests::{assert_error, token, Svm};
+use agx_tests::Signer;
+
+fn stake_token(svm: &mut Svm, program: Pubkey) -> StakeToken {
+    StakeToken { mint: token::create_mint(svm, program, 6), program }
+}
 
 fn case() -> ConfigInitCase {
     let (config, config_bump) = pda::registry_config();
@@ -13,7 +20,10 @@ fn case() -> ConfigInitCase {
         program_id: agent_registry::ID,
         config,
         config_bump,
-        build: ix::registry_config_init,
+        build: |svm, authority, admin| {
+            let stake = stake_token(svm, token::TOKEN);
+            registry_config_init(authority, settings(admin, Pubkey::new_unique()), stake)
+        },
         read: |svm: &Svm, address: &Pubkey| {
             let c: RegistryConfig = svm.decode(address);
             (c.version, c.bump, c.admin)
@@ -54,7 +64,7 @@ fn rejects_missing_signer() {
 
 #[test]
 fn rejects_program_data_of_another_program() {
-    case().rejects_foreign_program_data(&exchange_id());
+    case().rejects_foreign_program_data(&agx_sdk::exchange::ID);
 }
 
 #[test]
@@ -67,6 +77,45 @@ fn rejects_default_admin() {
     case().rejects_default_admin();
 }
 
-fn exchange_id() -> Pubkey {
-    agx_sdk::exchange::ID
+/// Sends config_init with `settings` and a fresh mint of `mint_program`, claiming `claimed_program`.
+fn init_with(settings: ConfigSettings, mint_program: Pubkey, claimed_program: Pubkey) -> (Svm, agx_tests::TxResult) {
+    let mut svm = Svm::new();
+    let mut stake = stake_token(&mut svm, mint_program);
+    stake.program = claimed_program;
+    let authority = svm.upgrade_authority.insecure_clone();
+    let res = svm.send(&[registry_config_init(authority.pubkey(), settings, stake)], &[&authority]);
+    (svm, res)
+}
+
+#[test]
+fn stores_every_setting_and_the_reputation_defaults() {
+    let (admin, operator) = (Pubkey::new_unique(), Pubkey::new_unique());
+    let (svm, res) = init_with(settings(admin, operator), token::TOKEN_2022, token::TOKEN_2022);
+    res.expect("config_init with a Token-2022 stake mint");
+    let c: RegistryConfig = svm.decode(&pda::registry_config().0);
+    assert_eq!((c.admin, c.operator, c.stake_token_program), (admin, operator, token::TOKEN_2022));
+    assert_eq!((c.unstake_cooldown_slots, c.heartbeat_timeout_slots), (COOLDOWN, HEARTBEAT_TIMEOUT));
+    assert_eq!(c.reputation_params(), agx_core::reputation::ReputationParams::DEFAULT);
+}
+
+#[test]
+fn rejects_default_operator() {
+    let s = settings(Pubkey::new_unique(), Pubkey::default());
+    assert_error(&init_with(s, token::TOKEN, token::TOKEN).1, RegistryError::ConfigOperatorIsDefault);
+}
+
+#[test]
+fn rejects_zero_cooldown_and_zero_heartbeat_timeout() {
+    let s = ConfigSettings { unstake_cooldown_slots: 0, ..settings(Pubkey::new_unique(), Pubkey::new_unique()) };
+    assert_error(&init_with(s, token::TOKEN, token::TOKEN).1, RegistryError::ConfigCooldownZero);
+    let s = ConfigSettings { heartbeat_timeout_slots: 0, ..settings(Pubkey::new_unique(), Pubkey::new_unique()) };
+    assert_error(&init_with(s, token::TOKEN, token::TOKEN).1, RegistryError::ConfigHeartbeatTimeoutZero);
+}
+
+#[test]
+fn rejects_a_mint_of_another_token_program() {
+    let s = settings(Pubkey::new_unique(), Pubkey::new_unique());
+    let (svm, res) = init_with(s, token::TOKEN, token::TOKEN_2022);
+    assert_error(&res, RegistryError::StakeMintTokenProgramMismatch);
+    assert!(svm.account(&pda::registry_config().0).is_none());
 }

@@ -4,20 +4,18 @@
 //! - the signer is the program's upgrade authority (so nobody can front-run the deployer);
 //! - `program_data` is this program's ProgramData account;
 //! - the config does not exist yet (`ConfigAlreadyInitialized` otherwise);
-//! - the admin is not the default key.
+//! - admin and operator are not the default key; cooldown and heartbeat timeout are positive;
+//! - the stake mint is owned by the given token program (SPL Token or Token-2022).
 use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenInterface};
 
 use crate::error::RegistryError;
 use crate::events::ConfigInitialized;
 use crate::program::AgentRegistry;
 use crate::seeds;
-use crate::state::RegistryConfig;
+use crate::state::{ConfigSettings, RegistryConfig};
 
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
-pub struct ConfigInitArgs {
-    /// Who may change the config afterwards (e.g. a multisig); need not be the deployer.
-    pub admin: Pubkey,
-}
+pub type ConfigInitArgs = ConfigSettings;
 
 #[derive(Accounts)]
 pub struct ConfigInit<'info> {
@@ -35,6 +33,14 @@ pub struct ConfigInit<'info> {
         bump,
     )]
     pub config: Account<'info, RegistryConfig>,
+
+    #[account(
+        constraint = stake_mint.to_account_info().owner == &token_program.key()
+            @ RegistryError::StakeMintTokenProgramMismatch,
+    )]
+    pub stake_mint: InterfaceAccount<'info, Mint>,
+
+    pub token_program: Interface<'info, TokenInterface>,
 
     #[account(
         constraint = program.programdata_address()? == Some(program_data.key())
@@ -58,14 +64,20 @@ impl ConfigInit<'_> {
     }
 
     pub fn handler(ctx: Context<Self>, args: ConfigInitArgs) -> Result<()> {
+        let stake_mint = ctx.accounts.stake_mint.key();
+        let token_program = ctx.accounts.token_program.key();
         let config = &mut ctx.accounts.config;
-        config.initialize(args.admin, ctx.bumps.config);
+        config.initialize(&args, stake_mint, token_program, ctx.bumps.config);
         config.invariant()?;
         emit!(ConfigInitialized {
             config: config.key(),
             admin: config.admin,
             version: config.version,
             slot: Clock::get()?.slot,
+            operator: config.operator,
+            stake_mint,
+            unstake_cooldown_slots: config.unstake_cooldown_slots,
+            heartbeat_timeout_slots: config.heartbeat_timeout_slots,
         });
         Ok(())
     }

@@ -1,3 +1,27 @@
+pub mod agent_close;
+pub mod agent_deactivate;
+pub mod agent_heartbeat;
+pub mod agent_register;
+pub mod agent_update;
 pub mod config_init;
+pub mod reputation_record;
+pub mod stake_deposit;
+pub mod stake_lock;
+pub mod stake_slash;
+pub mod stake_unlock;
+pub mod stake_unstake_request;
+pub mod stake_withdraw;
 
+pub use agent_close::*;
+pub use agent_deactivate::*;
+pub use agent_heartbeat::*;
+pub use agent_register::*;
+pub use agent_update::*;
 pub use config_init::*;
+pub use reputation_record::*;
+pub use stake_deposit::*;
+pub use stake_lock::*;
+pub use stake_slash::*;
+pub use stake_unlock::*;
+pub use stake_unstake_request::*;
+pub use stake_withdraw::*;

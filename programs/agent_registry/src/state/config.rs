@@ -12,8 +12,33 @@ pub struct RegistryConfig {
     pub bump: u8,
     /// Who may change these settings.
     pub admin: Pubkey,
+    /// The only signer allowed to lock, unlock and slash stake and record outcomes. In
+    /// deployment the exchange program's authority PDA (a CPI signer).
+    pub operator: Pubkey,
+    /// The token every agent stakes (SPL Token or Token-2022).
+    pub stake_mint: Pubkey,
+    /// The token program that owns `stake_mint`.
+    pub stake_token_program: Pubkey,
+    /// Slots between an unstake request and the withdrawal it allows.
+    pub unstake_cooldown_slots: u64,
+    /// An agent whose last heartbeat is older than this many slots counts as silent.
+    pub heartbeat_timeout_slots: u64,
+    /// Reputation formula parameters (see `agx_core::reputation`).
+    pub reputation_prior_value: u64,
+    pub reputation_prior_bps: u16,
+    pub reputation_slash_weight: u16,
+    pub reputation_reliability_weight_bps: u16,
     /// Room to grow without a migration.
     pub reserved: [u8; 128],
+}
+
+/// Settings chosen at `config_init`.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConfigSettings {
+    pub admin: Pubkey,
+    pub operator: Pubkey,
+    pub unstake_cooldown_slots: u64,
+    pub heartbeat_timeout_slots: u64,
 }
 
 impl RegistryConfig {
@@ -25,17 +50,40 @@ impl RegistryConfig {
     }
 
     /// Fills a fresh config. The caller has checked that it was not initialised before.
-    pub fn initialize(&mut self, admin: Pubkey, bump: u8) {
+    pub fn initialize(&mut self, settings: &ConfigSettings, stake_mint: Pubkey, stake_token_program: Pubkey, bump: u8) {
+        let reputation = agx_core::reputation::ReputationParams::DEFAULT;
         self.version = Self::VERSION;
         self.bump = bump;
-        self.admin = admin;
+        self.admin = settings.admin;
+        self.operator = settings.operator;
+        self.stake_mint = stake_mint;
+        self.stake_token_program = stake_token_program;
+        self.unstake_cooldown_slots = settings.unstake_cooldown_slots;
+        self.heartbeat_timeout_slots = settings.heartbeat_timeout_slots;
+        self.reputation_prior_value = reputation.prior_value;
+        self.reputation_prior_bps = reputation.prior_bps;
+        self.reputation_slash_weight = reputation.slash_weight;
+        self.reputation_reliability_weight_bps = reputation.reliability_weight_bps;
         self.reserved = [0; 128];
+    }
+
+    pub fn reputation_params(&self) -> agx_core::reputation::ReputationParams {
+        agx_core::reputation::ReputationParams {
+            prior_value: self.reputation_prior_value,
+            prior_bps: self.reputation_prior_bps,
+            slash_weight: self.reputation_slash_weight,
+            reliability_weight_bps: self.reputation_reliability_weight_bps,
+        }
     }
 
     /// Must hold after every mutation; instructions call it before returning.
     pub fn invariant(&self) -> Result<()> {
         require_eq!(self.version, Self::VERSION, RegistryError::ConfigVersionUnknown);
         require_keys_neq!(self.admin, Pubkey::default(), RegistryError::ConfigAdminIsDefault);
+        require_keys_neq!(self.operator, Pubkey::default(), RegistryError::ConfigOperatorIsDefault);
+        require_gt!(self.unstake_cooldown_slots, 0, RegistryError::ConfigCooldownZero);
+        require_gt!(self.heartbeat_timeout_slots, 0, RegistryError::ConfigHeartbeatTimeoutZero);
+        require!(self.reputation_params().validate().is_ok(), RegistryError::ConfigReputationParamsInvalid);
         Ok(())
     }
 }

@@ -1,3 +1,5 @@
+pub mod agent;
 pub mod config;
 
+pub use agent::*;
 pub use config::*;

@@ -1,0 +1,78 @@
+//! `stake_deposit`: anyone moves stake-mint tokens into an agent's stake vault.
+//!
+//! Rules: positive amount; the vault is the agent's (`[STAKE_VAULT, agent]`); mint and token
+//! program are the config's; the source is not the vault. The agent's stake grows by what
+//! actually arrived (a Token-2022 transfer fee is not counted as stake).
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, TransferChecked};
+
+use crate::error::RegistryError;
+use crate::events::StakeDeposited;
+use crate::seeds;
+use crate::state::{Agent, RegistryConfig};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug)]
+pub struct StakeDepositArgs {
+    /// Token atoms to send.
+    pub amount: u64,
+}
+
+#[derive(Accounts)]
+pub struct StakeDeposit<'info> {
+    /// Owner (or delegate) of `source`.
+    pub depositor: Signer<'info>,
+
+    #[account(seeds = [seeds::CONFIG], bump = config.bump)]
+    pub config: Account<'info, RegistryConfig>,
+
+    #[account(mut, seeds = [seeds::AGENT, agent.authority.as_ref()], bump = agent.bump)]
+    pub agent: Account<'info, Agent>,
+
+    #[account(
+        mut,
+        seeds = [seeds::STAKE_VAULT, agent.key().as_ref()],
+        bump = agent.vault_bump,
+    )]
+    pub vault: InterfaceAccount<'info, TokenAccount>,
+
+    #[account(mut, constraint = source.key() != vault.key() @ RegistryError::StakeDestinationIsVault)]
+    pub source: InterfaceAccount<'info, TokenAccount>,
+
+    #[account(address = config.stake_mint @ RegistryError::StakeMintMismatch)]
+    pub stake_mint: InterfaceAccount<'info, Mint>,
+
+    #[account(address = config.stake_token_program @ RegistryError::StakeTokenProgramMismatch)]
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+impl StakeDeposit<'_> {
+    pub fn validate(&self, args: &StakeDepositArgs) -> Result<()> {
+        require_gt!(args.amount, 0, RegistryError::StakeAmountZero);
+        Ok(())
+    }
+
+    pub fn handler(ctx: Context<Self>, args: StakeDepositArgs) -> Result<()> {
+        let before = ctx.accounts.vault.amount;
+        token_interface::transfer_checked(
+            CpiContext::new(
+                ctx.accounts.token_program.key(),
+                TransferChecked {
+                    from: ctx.accounts.source.to_account_info(),
+                    mint: ctx.accounts.stake_mint.to_account_info(),
+                    to: ctx.accounts.vault.to_account_info(),
+                    authority: ctx.accounts.depositor.to_account_info(),
+                },
+            ),
+            args.amount,
+            ctx.accounts.stake_mint.decimals,
+        )?;
+        ctx.accounts.vault.reload()?;
+        let received =
+            ctx.accounts.vault.amount.checked_sub(before).ok_or(error!(RegistryError::ArithmeticOverflow))?;
+        let agent = &mut ctx.accounts.agent;
+        agent.deposit(received)?;
+        agent.invariant(Some(ctx.accounts.vault.amount))?;
+        emit!(StakeDeposited { agent: agent.key(), amount: args.amount, received, staked: agent.staked });
+        Ok(())
+    }
+}

@@ -1,0 +1,68 @@
+//! `stake_withdraw`: after the cooldown, pays the pending unstake out of the vault.
+//!
+//! Rules: signed by the agent's authority; a pending request whose ready slot has come; the
+//! destination is a token account of the stake mint other than the vault.
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+use crate::error::RegistryError;
+use crate::events::StakeWithdrawn;
+use crate::seeds;
+use crate::state::{Agent, RegistryConfig};
+
+#[derive(Accounts)]
+pub struct StakeWithdraw<'info> {
+    pub authority: Signer<'info>,
+
+    #[account(seeds = [seeds::CONFIG], bump = config.bump)]
+    pub config: Account<'info, RegistryConfig>,
+
+    #[account(
+        mut,
+        seeds = [seeds::AGENT, authority.key().as_ref()],
+        bump = agent.bump,
+        has_one = authority @ RegistryError::AgentNotAuthority,
+    )]
+    pub agent: Account<'info, Agent>,
+
+    #[account(
+        mut,
+        seeds = [seeds::STAKE_VAULT, agent.key().as_ref()],
+        bump = agent.vault_bump,
+    )]
+    pub vault: InterfaceAccount<'info, TokenAccount>,
+
+    #[account(mut, constraint = destination.key() != vault.key() @ RegistryError::StakeDestinationIsVault)]
+    pub destination: InterfaceAccount<'info, TokenAccount>,
+
+    #[account(address = config.stake_mint @ RegistryError::StakeMintMismatch)]
+    pub stake_mint: InterfaceAccount<'info, Mint>,
+
+    #[account(address = config.stake_token_program @ RegistryError::StakeTokenProgramMismatch)]
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+impl StakeWithdraw<'_> {
+    pub fn handler(ctx: Context<Self>) -> Result<()> {
+        let now = Clock::get()?.slot;
+        let amount = ctx.accounts.agent.withdraw(now)?;
+        crate::vault::pay_out(
+            &ctx.accounts.agent,
+            &ctx.accounts.vault,
+            &ctx.accounts.destination.to_account_info(),
+            &ctx.accounts.stake_mint,
+            &ctx.accounts.token_program,
+            amount,
+        )?;
+        ctx.accounts.vault.reload()?;
+        let agent = &ctx.accounts.agent;
+        agent.invariant(Some(ctx.accounts.vault.amount))?;
+        emit!(StakeWithdrawn {
+            agent: agent.key(),
+            destination: ctx.accounts.destination.key(),
+            amount,
+            staked: agent.staked,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,46 @@
+//! `stake_lock` (operator only) on the built `.so`, in LiteSVM.
+use agent_registry::error::RegistryError;
+use agent_registry::events::StakeLocked;
+use agx_sdk::events;
+use agx_sdk::ix::registry as rix;
+use agx_tests::registry::Registry;
+use agx_tests::{anchor_codes, assert_error, Signer};
+
+#[test]
+fn operator_locks_free_stake() {
+    let mut r = Registry::new();
+    let a = r.staked_agent(1_000);
+    let operator = r.operator.insecure_clone();
+    let ix = rix::stake_lock(operator.pubkey(), a.agent, 700);
+    let meta = r.svm.send_measured("agent_registry", "stake_lock", &[ix], &[&operator]).unwrap();
+    assert_eq!((r.agent(&a).locked, r.agent(&a).free_stake()), (700, 300));
+    assert_eq!(events::find::<StakeLocked>(&meta.logs)[0].locked, 700);
+    assert_error(&r.lock(&a, 301), RegistryError::StakeInsufficientFree);
+    assert_error(&r.lock(&a, 0), RegistryError::StakeAmountZero);
+    r.lock(&a, 300).unwrap();
+    r.assert_accounted(&[&a]);
+}
+
+#[test]
+fn nobody_but_the_operator_can_lock() {
+    let mut r = Registry::new();
+    let a = r.staked_agent(1_000);
+    // The agent itself, or any other key posing as operator.
+    let ix = rix::stake_lock(a.authority.pubkey(), a.agent, 1);
+    assert_error(&r.svm.send(&[ix], &[&a.authority]), RegistryError::OperatorNotAuthorized);
+    // The operator's key without its signature.
+    let mut ix = rix::stake_lock(r.operator.pubkey(), a.agent, 1);
+    ix.accounts[0].is_signer = false;
+    assert_error(&r.svm.send(&[ix], &[]), anchor_codes::ACCOUNT_NOT_SIGNER);
+    assert_eq!(r.agent(&a).locked, 0);
+}
+
+#[test]
+fn rejects_a_fake_agent_account() {
+    let mut r = Registry::new();
+    let operator = r.operator.insecure_clone();
+    let ix = rix::stake_lock(operator.pubkey(), agx_sdk::pda::registry_config().0, 1);
+    assert!(r.svm.send(&[ix], &[&operator]).is_err(), "the config must not pass as an agent");
+    let ix = rix::stake_lock(operator.pubkey(), agx_sdk::Pubkey::new_unique(), 1);
+    assert_error(&r.svm.send(&[ix], &[&operator]), anchor_codes::ACCOUNT_NOT_INITIALIZED);
+}

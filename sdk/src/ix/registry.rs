@@ -1,0 +1,181 @@
+//! `agent_registry` instructions.
+use agent_registry::state::{AgentProfile, ConfigSettings, OutcomeKind};
+use agent_registry::{accounts, instruction};
+use anchor_lang::prelude::{AccountMeta, Pubkey};
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::{system_program, InstructionData, ToAccountMetas};
+
+use crate::pda;
+
+fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction { program_id: agent_registry::ID, accounts: accounts.to_account_metas(None), data: data.data() }
+}
+
+/// The stake mint and the token program that owns it (SPL Token or Token-2022).
+#[derive(Clone, Copy, Debug)]
+pub struct StakeToken {
+    pub mint: Pubkey,
+    pub program: Pubkey,
+}
+
+/// `config_init`, signed by the registry's upgrade `authority`.
+pub fn registry_config_init(authority: Pubkey, settings: ConfigSettings, stake: StakeToken) -> Instruction {
+    build(
+        accounts::ConfigInit {
+            authority,
+            config: pda::registry_config().0,
+            stake_mint: stake.mint,
+            token_program: stake.program,
+            program: agent_registry::ID,
+            program_data: pda::program_data(&agent_registry::ID),
+            system_program: system_program::ID,
+        },
+        instruction::ConfigInit { args: settings },
+    )
+}
+
+/// `agent_register`: `authority` becomes an agent; `payer` funds the accounts.
+pub fn agent_register(authority: Pubkey, payer: Pubkey, stake: StakeToken, profile: AgentProfile) -> Instruction {
+    let agent = pda::agent(&authority).0;
+    build(
+        accounts::AgentRegister {
+            authority,
+            payer,
+            config: pda::registry_config().0,
+            agent,
+            vault: pda::stake_vault(&agent).0,
+            stake_mint: stake.mint,
+            token_program: stake.program,
+            system_program: system_program::ID,
+        },
+        instruction::AgentRegister { args: profile },
+    )
+}
+
+pub fn agent_update(authority: Pubkey, profile: AgentProfile) -> Instruction {
+    build(
+        accounts::AgentUpdate { authority, agent: pda::agent(&authority).0 },
+        instruction::AgentUpdate { args: profile },
+    )
+}
+
+pub fn agent_deactivate(authority: Pubkey) -> Instruction {
+    build(accounts::AgentDeactivate { authority, agent: pda::agent(&authority).0 }, instruction::AgentDeactivate {})
+}
+
+pub fn agent_heartbeat(authority: Pubkey) -> Instruction {
+    build(accounts::AgentHeartbeat { authority, agent: pda::agent(&authority).0 }, instruction::AgentHeartbeat {})
+}
+
+/// `agent_close`: rent goes to `rent_payer` (the payer at registration).
+pub fn agent_close(authority: Pubkey, rent_payer: Pubkey, stake: StakeToken) -> Instruction {
+    let agent = pda::agent(&authority).0;
+    build(
+        accounts::AgentClose {
+            authority,
+            config: pda::registry_config().0,
+            agent,
+            vault: pda::stake_vault(&agent).0,
+            rent_payer,
+            token_program: stake.program,
+        },
+        instruction::AgentClose {},
+    )
+}
+
+/// `stake_deposit` of `amount` atoms from `source` (owned by `depositor`) to the agent of
+/// `agent_authority`.
+pub fn stake_deposit(
+    depositor: Pubkey,
+    agent_authority: Pubkey,
+    source: Pubkey,
+    stake: StakeToken,
+    amount: u64,
+) -> Instruction {
+    let agent = pda::agent(&agent_authority).0;
+    build(
+        accounts::StakeDeposit {
+            depositor,
+            config: pda::registry_config().0,
+            agent,
+            vault: pda::stake_vault(&agent).0,
+            source,
+            stake_mint: stake.mint,
+            token_program: stake.program,
+        },
+        instruction::StakeDeposit { args: agent_registry::StakeDepositArgs { amount } },
+    )
+}
+
+pub fn stake_unstake_request(authority: Pubkey, amount: u64) -> Instruction {
+    build(
+        accounts::StakeUnstakeRequest {
+            authority,
+            config: pda::registry_config().0,
+            agent: pda::agent(&authority).0,
+        },
+        instruction::StakeUnstakeRequest { args: agent_registry::StakeUnstakeRequestArgs { amount } },
+    )
+}
+
+pub fn stake_withdraw(authority: Pubkey, destination: Pubkey, stake: StakeToken) -> Instruction {
+    let agent = pda::agent(&authority).0;
+    build(
+        accounts::StakeWithdraw {
+            authority,
+            config: pda::registry_config().0,
+            agent,
+            vault: pda::stake_vault(&agent).0,
+            destination,
+            stake_mint: stake.mint,
+            token_program: stake.program,
+        },
+        instruction::StakeWithdraw {},
+    )
+}
+
+pub fn stake_lock(operator: Pubkey, agent: Pubkey, amount: u64) -> Instruction {
+    build(
+        accounts::StakeLock { operator, config: pda::registry_config().0, agent },
+        instruction::StakeLock { args: agent_registry::StakeAmountArgs { amount } },
+    )
+}
+
+pub fn stake_unlock(operator: Pubkey, agent: Pubkey, amount: u64) -> Instruction {
+    build(
+        accounts::StakeUnlock { operator, config: pda::registry_config().0, agent },
+        instruction::StakeUnlock { args: agent_registry::StakeAmountArgs { amount } },
+    )
+}
+
+/// `stake_slash`: pays `(destination, amount)` pairs out of `agent`'s locked stake.
+pub fn stake_slash(operator: Pubkey, agent: Pubkey, stake: StakeToken, payouts: &[(Pubkey, u64)]) -> Instruction {
+    let mut ix = build(
+        accounts::StakeSlash {
+            operator,
+            config: pda::registry_config().0,
+            agent,
+            vault: pda::stake_vault(&agent).0,
+            stake_mint: stake.mint,
+            token_program: stake.program,
+        },
+        instruction::StakeSlash {
+            args: agent_registry::StakeSlashArgs { amounts: payouts.iter().map(|(_, a)| *a).collect() },
+        },
+    );
+    ix.accounts.extend(payouts.iter().map(|(d, _)| AccountMeta::new(*d, false)));
+    ix
+}
+
+pub fn reputation_record(
+    operator: Pubkey,
+    agent: Pubkey,
+    kind: OutcomeKind,
+    value: u64,
+    rating_bps: Option<u16>,
+) -> Instruction {
+    build(
+        accounts::ReputationRecord { operator, config: pda::registry_config().0, agent },
+        instruction::ReputationRecord { args: agent_registry::ReputationRecordArgs { kind, value, rating_bps } },
+    )
+}
