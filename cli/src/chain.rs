@@ -43,8 +43,28 @@ pub fn airdrop(rpc: &RpcClient, to: &Pubkey, lamports: u64) -> Result<()> {
     bail!("airdrop to {to} was not confirmed")
 }
 
-pub fn send(rpc: &RpcClient, ixs: &[Instruction], payer: &Keypair) -> Result<String> {
+/// Sends `ixs` paid by `payer`, also signed by `signers`, and waits for confirmation.
+pub fn send(rpc: &RpcClient, ixs: &[Instruction], payer: &Keypair, signers: &[&Keypair]) -> Result<String> {
     let blockhash = rpc.get_latest_blockhash()?;
-    let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &[payer], blockhash);
+    let mut all = vec![payer];
+    all.extend_from_slice(signers);
+    let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
     Ok(rpc.send_and_confirm_transaction(&tx)?.to_string())
+}
+
+/// Creates a mint of `program` with `decimals`, `authority` being its mint authority.
+pub fn create_mint(rpc: &RpcClient, authority: &Keypair, program: Pubkey, decimals: u8) -> Result<Pubkey> {
+    use agx_sdk::token;
+    let mint = Keypair::new();
+    let rent = rpc.get_minimum_balance_for_rent_exemption(token::MINT_LEN)?;
+    let create = solana_system_interface::instruction::create_account(
+        &authority.pubkey(),
+        &mint.pubkey(),
+        rent,
+        token::MINT_LEN as u64,
+        &program,
+    );
+    let init = token::initialize_mint2(program, mint.pubkey(), authority.pubkey(), decimals);
+    send(rpc, &[create, init], authority, &[&mint]).context("create stake mint")?;
+    Ok(mint.pubkey())
 }

@@ -11,6 +11,7 @@ pub mod ix;
 #[cfg(feature = "localnet")]
 pub mod localnet;
 pub mod pda;
+pub mod token;
 
 pub use agent_registry;
 pub use anchor_lang::prelude::Pubkey;

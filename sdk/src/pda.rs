@@ -21,6 +21,11 @@ pub fn exchange_config() -> (Pubkey, u8) {
     Pubkey::find_program_address(&[exchange::seeds::CONFIG], &exchange::ID)
 }
 
+/// The exchange's signing PDA (the registry's operator in deployment).
+pub fn exchange_authority() -> (Pubkey, u8) {
+    Pubkey::find_program_address(&[exchange::seeds::AUTHORITY], &exchange::ID)
+}
+
 /// The BPF upgradeable loader's ProgramData account of `program`.
 pub fn program_data(program: &Pubkey) -> Pubkey {
     solana_loader_v3_interface::get_program_data_address(program)

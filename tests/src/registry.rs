@@ -33,11 +33,20 @@ pub struct Registry {
 }
 
 pub fn settings(admin: Pubkey, operator: Pubkey) -> ConfigSettings {
-    ConfigSettings { admin, operator, unstake_cooldown_slots: COOLDOWN, heartbeat_timeout_slots: HEARTBEAT_TIMEOUT }
+    ConfigSettings {
+        admin,
+        operator,
+        unstake_cooldown_slots: COOLDOWN,
+        heartbeat_timeout_slots: HEARTBEAT_TIMEOUT,
+    }
 }
 
 pub fn profile(capabilities: u64) -> AgentProfile {
-    AgentProfile { capabilities, capability_hash: [7; 32], metadata_uri: "https://agents.example/a.json".into() }
+    AgentProfile {
+        capabilities,
+        capability_hash: [7; 32],
+        metadata_uri: "https://agents.example/a.json".into(),
+    }
 }
 
 impl Registry {
@@ -52,7 +61,11 @@ impl Registry {
         let stake = StakeToken { mint, program };
         let operator = svm.funded_keypair();
         let authority = svm.upgrade_authority.insecure_clone();
-        let ix = rix::registry_config_init(authority.pubkey(), settings(authority.pubkey(), operator.pubkey()), stake);
+        let ix = rix::registry_config_init(
+            authority.pubkey(),
+            settings(authority.pubkey(), operator.pubkey()),
+            stake,
+        );
         svm.send(&[ix], &[&authority]).expect("registry config_init");
         Self { svm, operator, stake, token_accounts: Vec::new() }
     }
@@ -73,7 +86,11 @@ impl Registry {
         TestAgent { authority, agent, vault: pda::stake_vault(&agent).0, tokens }
     }
 
-    pub fn register_ix(&self, a: &TestAgent, capabilities: u64) -> anchor_lang::solana_program::instruction::Instruction {
+    pub fn register_ix(
+        &self,
+        a: &TestAgent,
+        capabilities: u64,
+    ) -> anchor_lang::solana_program::instruction::Instruction {
         rix::agent_register(a.authority.pubkey(), self.svm.payer.pubkey(), self.stake, profile(capabilities))
     }
 

@@ -1,30 +1,30 @@
-//! Real SPL Token / Token-2022 accounts in LiteSVM (the programs LiteSVM ships), built with
-//! hand-encoded instructions so the harness does not pin an spl-token crate version.
-use anchor_lang::prelude::{AccountMeta, Pubkey};
+//! Real SPL Token / Token-2022 accounts in LiteSVM (the token programs LiteSVM ships).
+use agx_sdk::token as spl;
+use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
 use crate::svm::Svm;
 
-pub const TOKEN: Pubkey = anchor_spl::token::ID;
-pub const TOKEN_2022: Pubkey = anchor_spl::token_2022::ID;
-const MINT_LEN: u64 = 82;
-const ACCOUNT_LEN: u64 = 165;
+pub use agx_sdk::token::{TOKEN, TOKEN_2022};
 
-fn create_account_ix(svm: &Svm, new: &Pubkey, len: u64, owner: &Pubkey) -> Instruction {
-    let lamports = svm.svm.minimum_balance_for_rent_exemption(len as usize);
-    solana_system_interface::instruction::create_account(&svm.payer.pubkey(), new, lamports, len, owner)
+fn create_account_ix(svm: &Svm, new: &Pubkey, len: usize, owner: &Pubkey) -> Instruction {
+    let lamports = svm.svm.minimum_balance_for_rent_exemption(len);
+    solana_system_interface::instruction::create_account(
+        &svm.payer.pubkey(),
+        new,
+        lamports,
+        len as u64,
+        owner,
+    )
 }
 
 /// A new mint of `program` with `decimals`; the harness payer is its mint authority.
 pub fn create_mint(svm: &mut Svm, program: Pubkey, decimals: u8) -> Pubkey {
     let mint = Keypair::new();
-    let mut data = vec![20, decimals]; // InitializeMint2
-    data.extend_from_slice(svm.payer.pubkey().as_ref());
-    data.push(0); // no freeze authority
-    let init = Instruction { program_id: program, accounts: vec![AccountMeta::new(mint.pubkey(), false)], data };
-    let create = create_account_ix(svm, &mint.pubkey(), MINT_LEN, &program);
+    let create = create_account_ix(svm, &mint.pubkey(), spl::MINT_LEN, &program);
+    let init = spl::initialize_mint2(program, mint.pubkey(), svm.payer.pubkey(), decimals);
     svm.send(&[create, init], &[&mint]).expect("create mint");
     mint.pubkey()
 }
@@ -32,49 +32,30 @@ pub fn create_mint(svm: &mut Svm, program: Pubkey, decimals: u8) -> Pubkey {
 /// A new token account of `mint` owned by `owner`.
 pub fn create_account(svm: &mut Svm, program: Pubkey, mint: Pubkey, owner: Pubkey) -> Pubkey {
     let account = Keypair::new();
-    let mut data = vec![18]; // InitializeAccount3
-    data.extend_from_slice(owner.as_ref());
-    let init = Instruction {
-        program_id: program,
-        accounts: vec![AccountMeta::new(account.pubkey(), false), AccountMeta::new_readonly(mint, false)],
-        data,
-    };
-    let create = create_account_ix(svm, &account.pubkey(), ACCOUNT_LEN, &program);
+    let create = create_account_ix(svm, &account.pubkey(), spl::ACCOUNT_LEN, &program);
+    let init = spl::initialize_account3(program, account.pubkey(), mint, owner);
     svm.send(&[create, init], &[&account]).expect("create token account");
     account.pubkey()
 }
 
 /// Mints `amount` atoms of `mint` to `account` (the payer is the mint authority).
 pub fn mint_to(svm: &mut Svm, program: Pubkey, mint: Pubkey, account: Pubkey, amount: u64) {
-    let mut data = vec![7]; // MintTo
-    data.extend_from_slice(&amount.to_le_bytes());
-    let ix = Instruction {
-        program_id: program,
-        accounts: vec![
-            AccountMeta::new(mint, false),
-            AccountMeta::new(account, false),
-            AccountMeta::new_readonly(svm.payer.pubkey(), true),
-        ],
-        data,
-    };
+    let ix = spl::mint_to(program, mint, account, svm.payer.pubkey(), amount);
     svm.send(&[ix], &[]).expect("mint_to");
 }
 
 /// Balance of a token account in atoms (0 when it does not exist).
 pub fn balance(svm: &Svm, account: &Pubkey) -> u64 {
-    svm.account(account).filter(|a| a.data.len() >= 72).map_or(0, |a| {
-        u64::from_le_bytes(a.data[64..72].try_into().expect("8 bytes"))
-    })
+    svm.account(account).and_then(|a| spl::account_amount(&a.data)).unwrap_or(0)
 }
 
 /// Total supply of a mint in atoms.
 pub fn supply(svm: &Svm, mint: &Pubkey) -> u64 {
-    let a = svm.account(mint).expect("mint account");
-    u64::from_le_bytes(a.data[36..44].try_into().expect("8 bytes"))
+    spl::mint_supply(&svm.account(mint).expect("mint account").data).expect("mint data")
 }
 
 /// (mint, owner) of a token account.
 pub fn mint_and_owner(svm: &Svm, account: &Pubkey) -> (Pubkey, Pubkey) {
-    let a = svm.account(account).expect("token account");
-    (Pubkey::try_from(&a.data[0..32]).expect("mint"), Pubkey::try_from(&a.data[32..64]).expect("owner"))
+    spl::account_mint_and_owner(&svm.account(account).expect("token account").data)
+        .expect("token account data")
 }

@@ -8,8 +8,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use agx_sdk::accounts::{decode, ExchangeConfig, RegistryConfig};
+use agx_sdk::accounts::{decode, Agent, ExchangeConfig, RegistryConfig};
+use agx_sdk::agent_registry::state::{AgentProfile, ConfigSettings};
+use agx_sdk::ix::registry::{self as rix, StakeToken};
 use agx_sdk::localnet::{LocalValidator, LocalnetConfig};
+use agx_sdk::token;
 use agx_sdk::{events, ix, pda, Pubkey};
 use anchor_lang::solana_program::instruction::Instruction;
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -27,6 +30,8 @@ struct Net {
     validator: LocalValidator,
     /// Upgrade authority of both programs.
     authority: Keypair,
+    /// The registry's operator in these tests (in deployment: the exchange's authority PDA).
+    operator: Keypair,
 }
 
 fn main() -> ExitCode {
@@ -35,7 +40,7 @@ fn main() -> ExitCode {
     let config = LocalnetConfig::new(authority.pubkey()).expect("validator config");
     let validator = LocalValidator::start(&config).expect("start solana-test-validator");
     eprintln!("validator pid {} at {}", validator.pid(), validator.rpc_url);
-    let net = Arc::new(Net { validator, authority });
+    let net = Arc::new(Net { validator, authority, operator: Keypair::new() });
 
     let trial = |name: &str, f: fn(&Net) -> Result<(), Failed>| {
         let net = Arc::clone(&net);
@@ -43,7 +48,10 @@ fn main() -> ExitCode {
     };
     let trials = vec![
         trial("programs_are_deployed_upgradeable_by_the_authority", programs_deployed),
-        trial("config_init_lifecycle_over_rpc_and_websocket", config_init_lifecycle),
+        trial(
+            "config_init_then_an_agent_stakes_over_rpc_and_websocket",
+            config_init_lifecycle_then_an_agent_stakes,
+        ),
         trial("keeper_watcher_follows_slots_over_websocket", keeper_follows_slots),
     ];
     let conclusion = libtest_mimic::run(&args, trials);
@@ -72,8 +80,9 @@ fn programs_deployed(net: &Net) -> Result<(), Failed> {
 }
 
 /// An intruder cannot initialise; the upgrade authority can, and the config reads back and the
-/// event arrives over the websocket; a second init fails with the specific error.
-fn config_init_lifecycle(net: &Net) -> Result<(), Failed> {
+/// event arrives over the websocket; a second init fails with the specific error. Then an agent
+/// registers, stakes real SPL tokens and the operator locks part of it.
+fn config_init_lifecycle_then_an_agent_stakes(net: &Net) -> Result<(), Failed> {
     let rpc = net.validator.rpc();
     let authority = &net.authority;
     airdrop(&rpc, &authority.pubkey())?;
@@ -84,12 +93,23 @@ fn config_init_lifecycle(net: &Net) -> Result<(), Failed> {
     let (_registry_sub, registry_logs) = subscribe_logs(&net.validator.ws_url, &agent_registry::ID)?;
     let (_exchange_sub, exchange_logs) = subscribe_logs(&net.validator.ws_url, &exchange::ID)?;
 
-    let err = send(&rpc, ix::registry_config_init(intruder.pubkey(), intruder.pubkey()), &intruder)
-        .expect_err("intruder init must fail");
+    let stake = StakeToken { mint: create_mint(&rpc, authority)?, program: token::TOKEN };
+    let settings = |admin| ConfigSettings {
+        admin,
+        operator: net.operator.pubkey(),
+        unstake_cooldown_slots: 10,
+        heartbeat_timeout_slots: 150,
+    };
+    let err = send(
+        &rpc,
+        ix::registry_config_init(intruder.pubkey(), settings(intruder.pubkey()), stake),
+        &intruder,
+    )
+    .expect_err("intruder init must fail");
     check_code(err, agent_registry::error::RegistryError::ConfigInitNotUpgradeAuthority.into())?;
 
     let admin = Pubkey::new_unique();
-    send(&rpc, ix::registry_config_init(authority.pubkey(), admin), authority)?;
+    send(&rpc, ix::registry_config_init(authority.pubkey(), settings(admin), stake), authority)?;
     send(&rpc, ix::exchange_config_init(authority.pubkey(), admin), authority)?;
 
     let registry: RegistryConfig = decode(&rpc.get_account_data(&pda::registry_config().0)?)?;
@@ -106,11 +126,44 @@ fn config_init_lifecycle(net: &Net) -> Result<(), Failed> {
     let event = wait_event::<events::exchange::ConfigInitialized>(&exchange_logs)?;
     check(event.config == pda::exchange_config().0 && event.admin == admin, "exchange event fields")?;
 
-    let err = send(&rpc, ix::registry_config_init(authority.pubkey(), Pubkey::new_unique()), authority)
-        .expect_err("second init must fail");
+    let err = send(
+        &rpc,
+        ix::registry_config_init(authority.pubkey(), settings(Pubkey::new_unique()), stake),
+        authority,
+    )
+    .expect_err("second init must fail");
     check_code(err, agent_registry::error::RegistryError::ConfigAlreadyInitialized.into())?;
     let again: RegistryConfig = decode(&rpc.get_account_data(&pda::registry_config().0)?)?;
     check(again.admin == admin, "a failed re-init leaves the config unchanged")?;
+
+    // An agent registers and stakes through the real token program, and the operator locks.
+    let agent_key = Keypair::new();
+    airdrop(&rpc, &agent_key.pubkey())?;
+    let tokens = funded_token_account(&rpc, authority, stake.mint, agent_key.pubkey(), 5_000)?;
+    let profile = AgentProfile {
+        capabilities: 0b11,
+        capability_hash: [1; 32],
+        metadata_uri: "https://a.example".into(),
+    };
+    send(&rpc, rix::agent_register(agent_key.pubkey(), agent_key.pubkey(), stake, profile), &agent_key)?;
+    send(&rpc, rix::stake_deposit(agent_key.pubkey(), agent_key.pubkey(), tokens, stake, 1_200), &agent_key)?;
+    let (agent_address, _) = pda::agent(&agent_key.pubkey());
+    send_all(
+        &rpc,
+        &[rix::stake_lock(net.operator.pubkey(), agent_address, 1_000)],
+        &agent_key,
+        &[&net.operator],
+    )?;
+    let agent: Agent = decode(&rpc.get_account_data(&agent_address)?)?;
+    check(
+        agent.staked == 1_200 && agent.locked == 1_000 && agent.free_stake() == 200,
+        "agent stake after lock",
+    )?;
+    let vault = rpc.get_account_data(&pda::stake_vault(&agent_address).0)?;
+    check(token::account_amount(&vault) == Some(1_200), "vault holds the stake")?;
+    check(token::account_amount(&rpc.get_account_data(&tokens)?) == Some(3_800), "agent keeps the rest")?;
+    let event = wait_event::<events::registry::AgentRegistered>(&registry_logs)?;
+    check(event.agent == agent_address, "AgentRegistered over the websocket")?;
     Ok(())
 }
 
@@ -181,14 +234,60 @@ fn airdrop(rpc: &RpcClient, to: &Pubkey) -> Result<(), Failed> {
     Err(format!("airdrop to {to} not confirmed").into())
 }
 
-fn send(
-    rpc: &RpcClient,
-    ix: Instruction,
-    signer: &Keypair,
-) -> Result<(), solana_rpc_client_api::client_error::Error> {
+type RpcResult = Result<(), solana_rpc_client_api::client_error::Error>;
+
+fn send(rpc: &RpcClient, ix: Instruction, signer: &Keypair) -> RpcResult {
+    send_all(rpc, &[ix], signer, &[])
+}
+
+fn send_all(rpc: &RpcClient, ixs: &[Instruction], payer: &Keypair, signers: &[&Keypair]) -> RpcResult {
     let blockhash = rpc.get_latest_blockhash()?;
-    let tx = Transaction::new_signed_with_payer(&[ix], Some(&signer.pubkey()), &[signer], blockhash);
+    let mut all = vec![payer];
+    all.extend_from_slice(signers);
+    let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
     rpc.send_and_confirm_transaction(&tx).map(|_| ())
+}
+
+/// Creates `account` of `len` bytes owned by the SPL Token program, paid by `payer`.
+fn create_account_ix(
+    rpc: &RpcClient,
+    payer: &Keypair,
+    account: &Keypair,
+    len: usize,
+) -> Result<Instruction, Failed> {
+    let rent = rpc.get_minimum_balance_for_rent_exemption(len)?;
+    Ok(solana_system_interface::instruction::create_account(
+        &payer.pubkey(),
+        &account.pubkey(),
+        rent,
+        len as u64,
+        &token::TOKEN,
+    ))
+}
+
+/// A new SPL Token mint (6 decimals) whose mint authority is `authority`.
+fn create_mint(rpc: &RpcClient, authority: &Keypair) -> Result<Pubkey, Failed> {
+    let mint = Keypair::new();
+    let create = create_account_ix(rpc, authority, &mint, token::MINT_LEN)?;
+    let init = token::initialize_mint2(token::TOKEN, mint.pubkey(), authority.pubkey(), 6);
+    send_all(rpc, &[create, init], authority, &[&mint])?;
+    Ok(mint.pubkey())
+}
+
+/// A token account of `mint` for `owner`, funded with `amount` by the mint `authority`.
+fn funded_token_account(
+    rpc: &RpcClient,
+    authority: &Keypair,
+    mint: Pubkey,
+    owner: Pubkey,
+    amount: u64,
+) -> Result<Pubkey, Failed> {
+    let account = Keypair::new();
+    let create = create_account_ix(rpc, authority, &account, token::ACCOUNT_LEN)?;
+    let init = token::initialize_account3(token::TOKEN, account.pubkey(), mint, owner);
+    let mint_to = token::mint_to(token::TOKEN, mint, account.pubkey(), authority.pubkey(), amount);
+    send_all(rpc, &[create, init, mint_to], authority, &[&account])?;
+    Ok(account.pubkey())
 }
 
 fn check_code(err: solana_rpc_client_api::client_error::Error, expected: u32) -> Result<(), Failed> {

@@ -3,12 +3,19 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use agx_sdk::agent_registry::state::ConfigSettings;
+use agx_sdk::ix::registry::StakeToken;
 use agx_sdk::localnet::{LocalValidator, LocalnetConfig};
+use agx_sdk::token;
 use agx_sdk::{pda, PROGRAMS};
 use anyhow::{bail, Result};
 use solana_signer::Signer;
 
 use crate::{chain, commands::init::init_configs};
+
+/// Short enough to try unstaking by hand on a localnet (~40 s).
+const LOCALNET_COOLDOWN_SLOTS: u64 = 100;
+const LOCALNET_HEARTBEAT_TIMEOUT_SLOTS: u64 = 150;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -33,7 +40,15 @@ pub fn run(args: Args, keypair: Option<PathBuf>) -> Result<()> {
     let mut validator = LocalValidator::start(&config)?;
     let rpc = validator.rpc();
     chain::airdrop(&rpc, &authority.pubkey(), 100_000_000_000)?;
-    init_configs(&rpc, &authority, authority.pubkey())?;
+    let stake =
+        StakeToken { mint: chain::create_mint(&rpc, &authority, token::TOKEN, 6)?, program: token::TOKEN };
+    let settings = ConfigSettings {
+        admin: authority.pubkey(),
+        operator: pda::exchange_authority().0,
+        unstake_cooldown_slots: LOCALNET_COOLDOWN_SLOTS,
+        heartbeat_timeout_slots: LOCALNET_HEARTBEAT_TIMEOUT_SLOTS,
+    };
+    init_configs(&rpc, &authority, settings, stake)?;
 
     println!();
     println!("Agent Exchange localnet is up");
@@ -45,6 +60,7 @@ pub fn run(args: Args, keypair: Option<PathBuf>) -> Result<()> {
     }
     println!("  config     agent_registry  {}", pda::registry_config().0);
     println!("  config     exchange        {}", pda::exchange_config().0);
+    println!("  stake mint {} (6 decimals, mint authority = the authority above)", stake.mint);
     if args.exit_after_init {
         return Ok(());
     }

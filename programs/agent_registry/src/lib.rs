@@ -63,7 +63,10 @@ pub mod agent_registry {
     }
 
     /// Starts the cooldown on part of an agent's free stake.
-    pub fn stake_unstake_request(ctx: Context<StakeUnstakeRequest>, args: StakeUnstakeRequestArgs) -> Result<()> {
+    pub fn stake_unstake_request(
+        ctx: Context<StakeUnstakeRequest>,
+        args: StakeUnstakeRequestArgs,
+    ) -> Result<()> {
         StakeUnstakeRequest::handler(ctx, args)
     }
 

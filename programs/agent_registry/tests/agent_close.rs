@@ -13,11 +13,11 @@ fn full_lifecycle_returns_tokens_and_rent() {
     let a = r.staked_agent(1_000);
     let payer = r.svm.payer.pubkey();
     let close = rix::agent_close(a.authority.pubkey(), payer, r.stake);
-    assert_error(&r.svm.send(&[close.clone()], &[&a.authority]), RegistryError::AgentHasStake);
+    assert_error(&r.svm.send(std::slice::from_ref(&close), &[&a.authority]), RegistryError::AgentHasStake);
 
     r.svm.send(&[rix::agent_deactivate(a.authority.pubkey())], &[&a.authority]).unwrap();
     r.svm.send(&[rix::stake_unstake_request(a.authority.pubkey(), 1_000)], &[&a.authority]).unwrap();
-    assert_error(&r.svm.send(&[close.clone()], &[&a.authority]), RegistryError::AgentHasStake);
+    assert_error(&r.svm.send(std::slice::from_ref(&close), &[&a.authority]), RegistryError::AgentHasStake);
     r.warp(COOLDOWN);
     r.svm.send(&[rix::stake_withdraw(a.authority.pubkey(), a.tokens, r.stake)], &[&a.authority]).unwrap();
     assert_eq!(r.balance(&a.tokens), AGENT_FUNDS);

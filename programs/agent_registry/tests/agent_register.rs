@@ -13,14 +13,18 @@ fn registers_agent_and_vault() {
     let a = r.new_authority();
     let payer_before = r.svm.lamports(&r.svm.payer.pubkey());
     let ix = r.register_ix(&a, 0b101);
-    let meta = r.svm.send_measured("agent_registry", "agent_register", &[ix], &[&a.authority]).expect("register");
+    let meta =
+        r.svm.send_measured("agent_registry", "agent_register", &[ix], &[&a.authority]).expect("register");
     let agent = r.agent(&a);
     assert_eq!((agent.authority, agent.rent_payer), (a.authority.pubkey(), r.svm.payer.pubkey()));
     assert_eq!((agent.capabilities, agent.status), (0b101, AgentStatus::Active));
     assert_eq!((agent.staked, agent.locked, agent.unstaking), (0, 0, 0));
     assert_eq!(agent.reputation, 5_000, "a new agent starts at the prior");
     assert_eq!(agent.last_heartbeat_slot, r.slot());
-    assert_eq!((agent.bump, agent.vault_bump), (pda::agent(&a.authority.pubkey()).1, pda::stake_vault(&a.agent).1));
+    assert_eq!(
+        (agent.bump, agent.vault_bump),
+        (pda::agent(&a.authority.pubkey()).1, pda::stake_vault(&a.agent).1)
+    );
     // The vault is a token account of the stake mint owned by the agent PDA.
     assert_eq!(token::mint_and_owner(&r.svm, &a.vault), (r.stake.mint, a.agent));
     // The payer funded both accounts (plus the fee).

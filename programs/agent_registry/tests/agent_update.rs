@@ -15,7 +15,10 @@ fn updates_capabilities_and_metadata() {
     let ix = rix::agent_update(a.authority.pubkey(), new.clone());
     let meta = r.svm.send_measured("agent_registry", "agent_update", &[ix], &[&a.authority]).expect("update");
     let agent = r.agent(&a);
-    assert_eq!((agent.capabilities, agent.capability_hash, agent.metadata_uri), (0b110, [9; 32], "ipfs://x".into()));
+    assert_eq!(
+        (agent.capabilities, agent.capability_hash, agent.metadata_uri),
+        (0b110, [9; 32], "ipfs://x".into())
+    );
     assert_eq!(events::find::<AgentUpdated>(&meta.logs)[0].capabilities, 0b110);
 }
 

@@ -6,8 +6,8 @@ use agx_sdk::ix::registry::{registry_config_init, StakeToken};
 use agx_sdk::{events, pda, Pubkey};
 use agx_tests::config_init::ConfigInitCase;
 use agx_tests::registry::{settings, COOLDOWN, HEARTBEAT_TIMEOUT};
-use agx_tests::{assert_error, token, Svm};
 use agx_tests::Signer;
+use agx_tests::{assert_error, token, Svm};
 
 fn stake_token(svm: &mut Svm, program: Pubkey) -> StakeToken {
     StakeToken { mint: token::create_mint(svm, program, 6), program }
@@ -78,7 +78,11 @@ fn rejects_default_admin() {
 }
 
 /// Sends config_init with `settings` and a fresh mint of `mint_program`, claiming `claimed_program`.
-fn init_with(settings: ConfigSettings, mint_program: Pubkey, claimed_program: Pubkey) -> (Svm, agx_tests::TxResult) {
+fn init_with(
+    settings: ConfigSettings,
+    mint_program: Pubkey,
+    claimed_program: Pubkey,
+) -> (Svm, agx_tests::TxResult) {
     let mut svm = Svm::new();
     let mut stake = stake_token(&mut svm, mint_program);
     stake.program = claimed_program;
@@ -106,9 +110,11 @@ fn rejects_default_operator() {
 
 #[test]
 fn rejects_zero_cooldown_and_zero_heartbeat_timeout() {
-    let s = ConfigSettings { unstake_cooldown_slots: 0, ..settings(Pubkey::new_unique(), Pubkey::new_unique()) };
+    let s =
+        ConfigSettings { unstake_cooldown_slots: 0, ..settings(Pubkey::new_unique(), Pubkey::new_unique()) };
     assert_error(&init_with(s, token::TOKEN, token::TOKEN).1, RegistryError::ConfigCooldownZero);
-    let s = ConfigSettings { heartbeat_timeout_slots: 0, ..settings(Pubkey::new_unique(), Pubkey::new_unique()) };
+    let s =
+        ConfigSettings { heartbeat_timeout_slots: 0, ..settings(Pubkey::new_unique(), Pubkey::new_unique()) };
     assert_error(&init_with(s, token::TOKEN, token::TOKEN).1, RegistryError::ConfigHeartbeatTimeoutZero);
 }
 

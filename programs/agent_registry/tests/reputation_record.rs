@@ -15,7 +15,12 @@ fn records_outcomes_and_matches_core() {
     let a = r.register_agent(1);
     let operator = r.operator.insecure_clone();
     let steps = [
-        (OutcomeKind::Completed, 2_000_000, Some(9_000), Outcome::Completed { value: 2_000_000, rating_bps: Some(9_000) }),
+        (
+            OutcomeKind::Completed,
+            2_000_000,
+            Some(9_000),
+            Outcome::Completed { value: 2_000_000, rating_bps: Some(9_000) },
+        ),
         (OutcomeKind::Completed, 0, Some(10_000), Outcome::Completed { value: 0, rating_bps: Some(10_000) }),
         (OutcomeKind::Failed, 500_000, None, Outcome::Failed { value: 500_000 }),
         (OutcomeKind::Slashed, 250_000, None, Outcome::Slashed { value: 250_000 }),
@@ -49,7 +54,8 @@ fn rejects_bad_ratings() {
 fn nobody_but_the_operator_can_record() {
     let mut r = Registry::new();
     let a = r.register_agent(1);
-    let ix = rix::reputation_record(a.authority.pubkey(), a.agent, OutcomeKind::Completed, u64::MAX, Some(10_000));
+    let ix =
+        rix::reputation_record(a.authority.pubkey(), a.agent, OutcomeKind::Completed, u64::MAX, Some(10_000));
     assert_error(&r.svm.send(&[ix], &[&a.authority]), RegistryError::OperatorNotAuthorized);
     assert_eq!(r.agent(&a).reputation, 5_000);
 }

@@ -12,7 +12,10 @@ fn deposits_move_tokens_into_the_vault() {
     let a = r.register_agent(1);
     let ix = rix::stake_deposit(a.authority.pubkey(), a.authority.pubkey(), a.tokens, r.stake, 400);
     let meta = r.svm.send_measured("agent_registry", "stake_deposit", &[ix], &[&a.authority]).unwrap();
-    assert_eq!((r.agent(&a).staked, r.balance(&a.vault), r.balance(&a.tokens)), (400, 400, AGENT_FUNDS - 400));
+    assert_eq!(
+        (r.agent(&a).staked, r.balance(&a.vault), r.balance(&a.tokens)),
+        (400, 400, AGENT_FUNDS - 400)
+    );
     let ev = &events::find::<StakeDeposited>(&meta.logs)[0];
     assert_eq!((ev.amount, ev.received, ev.staked), (400, 400, 400));
     r.assert_accounted(&[&a]);
@@ -26,7 +29,8 @@ fn anyone_may_top_up_an_agent() {
     let mut r = Registry::new();
     let a = r.register_agent(1);
     let sponsor = r.new_authority();
-    let ix = rix::stake_deposit(sponsor.authority.pubkey(), a.authority.pubkey(), sponsor.tokens, r.stake, 77);
+    let ix =
+        rix::stake_deposit(sponsor.authority.pubkey(), a.authority.pubkey(), sponsor.tokens, r.stake, 77);
     r.svm.send(&[ix], &[&sponsor.authority]).unwrap();
     assert_eq!(r.agent(&a).staked, 77);
     r.assert_accounted(&[&a]);

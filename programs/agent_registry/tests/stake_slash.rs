@@ -26,7 +26,10 @@ fn pays_locked_stake_to_the_destinations() {
     assert_eq!((agent.staked, agent.locked), (500, 100));
     assert_eq!((r.balance(&requester), r.balance(&keeper), r.balance(&a.vault)), (400, 100, 500));
     let ev = &events::find::<StakeSlashed>(&meta.logs)[0];
-    assert_eq!((ev.total, ev.amounts.clone(), ev.destinations.clone()), (500, vec![400, 100], vec![requester, keeper]));
+    assert_eq!(
+        (ev.total, ev.amounts.clone(), ev.destinations.clone()),
+        (500, vec![400, 100], vec![requester, keeper])
+    );
     r.assert_accounted(&[&a]);
 }
 

@@ -11,9 +11,13 @@ fn starts_the_cooldown_on_free_stake() {
     let mut r = Registry::new();
     let a = r.staked_agent(1_000);
     let ix = rix::stake_unstake_request(a.authority.pubkey(), 300);
-    let meta = r.svm.send_measured("agent_registry", "stake_unstake_request", &[ix], &[&a.authority]).unwrap();
+    let meta =
+        r.svm.send_measured("agent_registry", "stake_unstake_request", &[ix], &[&a.authority]).unwrap();
     let agent = r.agent(&a);
-    assert_eq!((agent.unstaking, agent.unstake_ready_slot, agent.free_stake()), (300, r.slot() + COOLDOWN, 700));
+    assert_eq!(
+        (agent.unstaking, agent.unstake_ready_slot, agent.free_stake()),
+        (300, r.slot() + COOLDOWN, 700)
+    );
     let ev = &events::find::<StakeUnstakeRequested>(&meta.logs)[0];
     assert_eq!((ev.amount, ev.unstaking), (300, 300));
     // A second request adds up and restarts the cooldown.

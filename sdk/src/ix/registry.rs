@@ -8,7 +8,11 @@ use anchor_lang::{system_program, InstructionData, ToAccountMetas};
 use crate::pda;
 
 fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
-    Instruction { program_id: agent_registry::ID, accounts: accounts.to_account_metas(None), data: data.data() }
+    Instruction {
+        program_id: agent_registry::ID,
+        accounts: accounts.to_account_metas(None),
+        data: data.data(),
+    }
 }
 
 /// The stake mint and the token program that owns it (SPL Token or Token-2022).
@@ -35,7 +39,12 @@ pub fn registry_config_init(authority: Pubkey, settings: ConfigSettings, stake: 
 }
 
 /// `agent_register`: `authority` becomes an agent; `payer` funds the accounts.
-pub fn agent_register(authority: Pubkey, payer: Pubkey, stake: StakeToken, profile: AgentProfile) -> Instruction {
+pub fn agent_register(
+    authority: Pubkey,
+    payer: Pubkey,
+    stake: StakeToken,
+    profile: AgentProfile,
+) -> Instruction {
     let agent = pda::agent(&authority).0;
     build(
         accounts::AgentRegister {
@@ -60,11 +69,17 @@ pub fn agent_update(authority: Pubkey, profile: AgentProfile) -> Instruction {
 }
 
 pub fn agent_deactivate(authority: Pubkey) -> Instruction {
-    build(accounts::AgentDeactivate { authority, agent: pda::agent(&authority).0 }, instruction::AgentDeactivate {})
+    build(
+        accounts::AgentDeactivate { authority, agent: pda::agent(&authority).0 },
+        instruction::AgentDeactivate {},
+    )
 }
 
 pub fn agent_heartbeat(authority: Pubkey) -> Instruction {
-    build(accounts::AgentHeartbeat { authority, agent: pda::agent(&authority).0 }, instruction::AgentHeartbeat {})
+    build(
+        accounts::AgentHeartbeat { authority, agent: pda::agent(&authority).0 },
+        instruction::AgentHeartbeat {},
+    )
 }
 
 /// `agent_close`: rent goes to `rent_payer` (the payer at registration).
@@ -149,7 +164,12 @@ pub fn stake_unlock(operator: Pubkey, agent: Pubkey, amount: u64) -> Instruction
 }
 
 /// `stake_slash`: pays `(destination, amount)` pairs out of `agent`'s locked stake.
-pub fn stake_slash(operator: Pubkey, agent: Pubkey, stake: StakeToken, payouts: &[(Pubkey, u64)]) -> Instruction {
+pub fn stake_slash(
+    operator: Pubkey,
+    agent: Pubkey,
+    stake: StakeToken,
+    payouts: &[(Pubkey, u64)],
+) -> Instruction {
     let mut ix = build(
         accounts::StakeSlash {
             operator,
@@ -176,6 +196,8 @@ pub fn reputation_record(
 ) -> Instruction {
     build(
         accounts::ReputationRecord { operator, config: pda::registry_config().0, agent },
-        instruction::ReputationRecord { args: agent_registry::ReputationRecordArgs { kind, value, rating_bps } },
+        instruction::ReputationRecord {
+            args: agent_registry::ReputationRecordArgs { kind, value, rating_bps },
+        },
     )
 }

@@ -59,7 +59,11 @@ impl StakeSlash<'_> {
             require!(destination.is_writable, RegistryError::StakeSlashDestinationInvalid);
             let account = InterfaceAccount::<TokenAccount>::try_from(destination)
                 .map_err(|_| error!(RegistryError::StakeSlashDestinationInvalid))?;
-            require_keys_eq!(account.mint, self.stake_mint.key(), RegistryError::StakeSlashDestinationInvalid);
+            require_keys_eq!(
+                account.mint,
+                self.stake_mint.key(),
+                RegistryError::StakeSlashDestinationInvalid
+            );
         }
         Ok(())
     }

@@ -50,7 +50,13 @@ impl RegistryConfig {
     }
 
     /// Fills a fresh config. The caller has checked that it was not initialised before.
-    pub fn initialize(&mut self, settings: &ConfigSettings, stake_mint: Pubkey, stake_token_program: Pubkey, bump: u8) {
+    pub fn initialize(
+        &mut self,
+        settings: &ConfigSettings,
+        stake_mint: Pubkey,
+        stake_token_program: Pubkey,
+        bump: u8,
+    ) {
         let reputation = agx_core::reputation::ReputationParams::DEFAULT;
         self.version = Self::VERSION;
         self.bump = bump;

@@ -1,0 +1,71 @@
+//! SPL Token / Token-2022 instructions and account fields this project needs, hand-encoded so
+//! the SDK does not pin an spl-token crate version (both programs share these layouts for the
+//! base mint and account).
+use anchor_lang::prelude::{AccountMeta, Pubkey};
+use anchor_lang::solana_program::instruction::Instruction;
+
+pub const TOKEN: Pubkey = anchor_spl::token::ID;
+pub const TOKEN_2022: Pubkey = anchor_spl::token_2022::ID;
+/// Size of a mint without extensions.
+pub const MINT_LEN: usize = 82;
+/// Size of a token account without extensions.
+pub const ACCOUNT_LEN: usize = 165;
+
+/// `InitializeMint2` with no freeze authority.
+pub fn initialize_mint2(program: Pubkey, mint: Pubkey, mint_authority: Pubkey, decimals: u8) -> Instruction {
+    let mut data = vec![20, decimals];
+    data.extend_from_slice(mint_authority.as_ref());
+    data.push(0);
+    Instruction { program_id: program, accounts: vec![AccountMeta::new(mint, false)], data }
+}
+
+/// `InitializeAccount3`: `account` holds `mint` for `owner`.
+pub fn initialize_account3(program: Pubkey, account: Pubkey, mint: Pubkey, owner: Pubkey) -> Instruction {
+    let mut data = vec![18];
+    data.extend_from_slice(owner.as_ref());
+    Instruction {
+        program_id: program,
+        accounts: vec![AccountMeta::new(account, false), AccountMeta::new_readonly(mint, false)],
+        data,
+    }
+}
+
+/// `MintTo` signed by the mint authority.
+pub fn mint_to(
+    program: Pubkey,
+    mint: Pubkey,
+    account: Pubkey,
+    mint_authority: Pubkey,
+    amount: u64,
+) -> Instruction {
+    let mut data = vec![7];
+    data.extend_from_slice(&amount.to_le_bytes());
+    Instruction {
+        program_id: program,
+        accounts: vec![
+            AccountMeta::new(mint, false),
+            AccountMeta::new(account, false),
+            AccountMeta::new_readonly(mint_authority, true),
+        ],
+        data,
+    }
+}
+
+fn field<const N: usize>(data: &[u8], at: usize) -> Option<[u8; N]> {
+    data.get(at..at.checked_add(N)?)?.try_into().ok()
+}
+
+/// Balance in atoms of a token account's data.
+pub fn account_amount(data: &[u8]) -> Option<u64> {
+    field::<8>(data, 64).map(u64::from_le_bytes)
+}
+
+/// (mint, owner) of a token account's data.
+pub fn account_mint_and_owner(data: &[u8]) -> Option<(Pubkey, Pubkey)> {
+    Some((Pubkey::new_from_array(field::<32>(data, 0)?), Pubkey::new_from_array(field::<32>(data, 32)?)))
+}
+
+/// Supply in atoms of a mint's data.
+pub fn mint_supply(data: &[u8]) -> Option<u64> {
+    field::<8>(data, 36).map(u64::from_le_bytes)
+}
