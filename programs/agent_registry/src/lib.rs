@@ -15,7 +15,7 @@ pub mod state;
 pub mod vault;
 
 pub use instructions::*;
-pub use state::OutcomeKind;
+pub use state::{AgentProfile, ConfigSettings, OutcomeKind};
 
 declare_id!("6h2SYfpayVTsHycjoLsE86Agz6EPWfAjU612PDeL3quE");
 
