@@ -17,9 +17,15 @@ fn pays_out_after_the_cooldown() {
     let mut r = Registry::new();
     let a = unstaking(&mut r, 600);
     let ix = rix::stake_withdraw(a.authority.pubkey(), a.tokens, r.stake);
-    assert_error(&r.svm.send(std::slice::from_ref(&ix), &[&a.authority]), RegistryError::StakeCooldownNotElapsed);
+    assert_error(
+        &r.svm.send(std::slice::from_ref(&ix), &[&a.authority]),
+        RegistryError::StakeCooldownNotElapsed,
+    );
     r.warp(COOLDOWN - 1);
-    assert_error(&r.svm.send(std::slice::from_ref(&ix), &[&a.authority]), RegistryError::StakeCooldownNotElapsed);
+    assert_error(
+        &r.svm.send(std::slice::from_ref(&ix), &[&a.authority]),
+        RegistryError::StakeCooldownNotElapsed,
+    );
     r.warp(1);
     let meta = r.svm.send_measured("agent_registry", "stake_withdraw", &[ix], &[&a.authority]).unwrap();
     let agent = r.agent(&a);
