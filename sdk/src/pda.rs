@@ -26,6 +26,24 @@ pub fn exchange_authority() -> (Pubkey, u8) {
     Pubkey::find_program_address(&[exchange::seeds::AUTHORITY], &exchange::ID)
 }
 
+/// The intent `intent_id` of `requester`.
+pub fn intent(requester: &Pubkey, intent_id: u64) -> (Pubkey, u8) {
+    Pubkey::find_program_address(
+        &[exchange::seeds::INTENT, requester.as_ref(), &intent_id.to_le_bytes()],
+        &exchange::ID,
+    )
+}
+
+/// The escrow token account of `intent`.
+pub fn escrow(intent: &Pubkey) -> (Pubkey, u8) {
+    Pubkey::find_program_address(&[exchange::seeds::ESCROW, intent.as_ref()], &exchange::ID)
+}
+
+/// The bid of `agent` (registry agent account) on `intent`.
+pub fn bid(intent: &Pubkey, agent: &Pubkey) -> (Pubkey, u8) {
+    Pubkey::find_program_address(&[exchange::seeds::BID, intent.as_ref(), agent.as_ref()], &exchange::ID)
+}
+
 /// The BPF upgradeable loader's ProgramData account of `program`.
 pub fn program_data(program: &Pubkey) -> Pubkey {
     solana_loader_v3_interface::get_program_data_address(program)

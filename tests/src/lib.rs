@@ -3,6 +3,7 @@
 //! The validator harness is `agx_sdk::localnet`, shared with `agx localnet`.
 pub mod config_init;
 pub mod cu;
+pub mod market;
 pub mod registry;
 pub mod svm;
 pub mod token;
@@ -16,6 +17,7 @@ pub mod anchor_codes {
     pub const CONSTRAINT_HAS_ONE: u32 = 2001;
     pub const CONSTRAINT_SEEDS: u32 = 2006;
     pub const CONSTRAINT_ADDRESS: u32 = 2012;
+    pub const CONSTRAINT_TOKEN_MINT: u32 = 2014;
     /// Anchor 1.x refuses the same writable account in two mutable slots.
     pub const CONSTRAINT_DUPLICATE_MUTABLE_ACCOUNT: u32 = 2040;
     pub const ACCOUNT_DISCRIMINATOR_MISMATCH: u32 = 3002;

@@ -56,16 +56,28 @@ impl Registry {
     }
 
     pub fn with_token_program(program: Pubkey) -> Self {
+        Self::build(program, None)
+    }
+
+    /// The registry as the exchange uses it: its operator is the exchange's authority PDA
+    /// (`self.operator` is then an unused key), and the exchange config is initialised too.
+    pub fn for_exchange(program: Pubkey) -> Self {
+        let mut r = Self::build(program, Some(pda::exchange_authority().0));
+        let authority = r.svm.upgrade_authority.insecure_clone();
+        let ix = agx_sdk::ix::exchange_config_init(authority.pubkey(), authority.pubkey());
+        r.svm.send(&[ix], &[&authority]).expect("exchange config_init");
+        r
+    }
+
+    fn build(program: Pubkey, operator_key: Option<Pubkey>) -> Self {
         let mut svm = Svm::new();
         let mint = token::create_mint(&mut svm, program, DECIMALS);
         let stake = StakeToken { mint, program };
         let operator = svm.funded_keypair();
+        let operator_key = operator_key.unwrap_or_else(|| operator.pubkey());
         let authority = svm.upgrade_authority.insecure_clone();
-        let ix = rix::registry_config_init(
-            authority.pubkey(),
-            settings(authority.pubkey(), operator.pubkey()),
-            stake,
-        );
+        let ix =
+            rix::registry_config_init(authority.pubkey(), settings(authority.pubkey(), operator_key), stake);
         svm.send(&[ix], &[&authority]).expect("registry config_init");
         Self { svm, operator, stake, token_accounts: Vec::new() }
     }

@@ -18,4 +18,114 @@ pub enum ExchangeError {
     /// 6004
     #[msg("config: the layout version is not one this program knows")]
     ConfigVersionUnknown,
+    /// 6005
+    #[msg("intent_create: weights (quality, cost, speed, reputation) must sum to 10000 bps")]
+    IntentWeightsInvalid,
+    /// 6006
+    #[msg("intent_create: max_price must be positive")]
+    IntentMaxPriceZero,
+    /// 6007
+    #[msg("intent_create: max_latency must be positive")]
+    IntentMaxLatencyZero,
+    /// 6008
+    #[msg("intent_create: the bid window must last at least one slot")]
+    IntentBidWindowZero,
+    /// 6009
+    #[msg("intent_create: sealed auctions need a reveal window of at least one slot; continuous auctions take none")]
+    IntentRevealWindowInvalid,
+    /// 6010
+    #[msg("intent_create: min_reputation must be at most 10000 bps")]
+    IntentMinReputationOutOfRange,
+    /// 6011
+    #[msg("intent_create: score_threshold must be at most 10000 bps, and 0 for sealed auctions")]
+    IntentScoreThresholdInvalid,
+    /// 6012
+    #[msg("intent_create: the context URI is longer than 200 bytes")]
+    IntentContextUriTooLong,
+    /// 6013
+    #[msg("intent_create: max_failovers must be at most 8")]
+    IntentMaxFailoversTooHigh,
+    /// 6014
+    #[msg(
+        "intent_create: the escrow received less than max_price (mints with transfer fees are not supported)"
+    )]
+    IntentEscrowShortfall,
+    /// 6015
+    #[msg("intent: the intent is not open")]
+    IntentNotOpen,
+    /// 6016
+    #[msg("intent_cancel: bids were already committed or placed")]
+    IntentHasBids,
+    /// 6017
+    #[msg("intent: the account holds an impossible state")]
+    IntentCorrupt,
+    /// 6018
+    #[msg("bid_commit/bid_place: the bidding window has closed")]
+    BidWindowClosed,
+    /// 6019
+    #[msg("bid_reveal: reveals are accepted only during the reveal window")]
+    BidRevealWindowNotOpen,
+    /// 6020
+    #[msg("bid: bid_commit/bid_reveal are for sealed auctions, bid_place for continuous ones")]
+    BidWrongAuctionKind,
+    /// 6021
+    #[msg("bid: the agent is not active in the registry")]
+    BidAgentInactive,
+    /// 6022
+    #[msg("bid: the agent lacks capabilities the intent requires")]
+    BidCapabilitiesMissing,
+    /// 6023
+    #[msg("bid: the agent's free stake is below the intent's min_stake")]
+    BidStakeTooLow,
+    /// 6024
+    #[msg("bid: the agent's reputation is below the intent's min_reputation")]
+    BidReputationTooLow,
+    /// 6025
+    #[msg("bid_reveal: the opened values do not hash to the commitment")]
+    BidCommitmentMismatch,
+    /// 6026
+    #[msg("bid: the price is above the intent's max_price")]
+    BidPriceAboveMax,
+    /// 6027
+    #[msg("bid: the latency is above the intent's max_latency")]
+    BidLatencyAboveMax,
+    /// 6028
+    #[msg("bid: quality must be at most 10000 bps")]
+    BidQualityOutOfRange,
+    /// 6029
+    #[msg("bid_reveal: the bid is already revealed")]
+    BidAlreadyRevealed,
+    /// 6030
+    #[msg("bid: the signer is not the agent's authority")]
+    BidNotBidder,
+    /// 6031
+    #[msg("auction_settle: the bidding or reveal window is still open")]
+    AuctionNotClosed,
+    /// 6032
+    #[msg("auction: there is no valid bid")]
+    AuctionNoValidBid,
+    /// 6033
+    #[msg("auction_settle: valid bids exist; settle with the head's agent account")]
+    AuctionHasValidBids,
+    /// 6034
+    #[msg("auction_settle: the agent account is not the leaderboard head")]
+    AuctionWinnerMismatch,
+    /// 6035
+    #[msg("auction_settle: pass the head's agent and the registry accounts to award, or the escrow accounts to expire")]
+    AuctionAccountsMissing,
+    /// 6036
+    #[msg("bid_close: the auction is still running")]
+    BidCloseTooEarly,
+    /// 6037
+    #[msg("bid_close: the winning bid stays open while its job runs")]
+    BidIsWinner,
+    /// 6038
+    #[msg("arithmetic overflow")]
+    ArithmeticOverflow,
+    /// 6039
+    #[msg("escrow: the mint or token program is not the intent's")]
+    EscrowMintMismatch,
+    /// 6040
+    #[msg("the requester account is not the intent's requester")]
+    RequesterMismatch,
 }

@@ -13,3 +13,88 @@ pub struct ConfigInitialized {
     /// Slot in which the config was created.
     pub slot: u64,
 }
+
+#[event]
+pub struct IntentCreated {
+    pub intent: Pubkey,
+    pub requester: Pubkey,
+    pub intent_id: u64,
+    pub mint: Pubkey,
+    /// Atoms deposited in escrow (the max price).
+    pub escrowed: u64,
+    /// Lamports for the settling keeper.
+    pub keeper_tip: u64,
+    /// 0 first-price sealed, 1 Vickrey sealed, 2 continuous.
+    pub auction_kind: u8,
+    pub commit_end_slot: u64,
+    pub reveal_end_slot: u64,
+}
+
+#[event]
+pub struct IntentCancelled {
+    pub intent: Pubkey,
+    /// Atoms refunded to the requester.
+    pub refunded: u64,
+}
+
+#[event]
+pub struct BidCommitted {
+    pub intent: Pubkey,
+    pub bid: Pubkey,
+    pub agent: Pubkey,
+    pub commitment: [u8; 32],
+    /// Lamports.
+    pub bond: u64,
+}
+
+#[event]
+pub struct BidRevealed {
+    pub intent: Pubkey,
+    pub bid: Pubkey,
+    pub agent: Pubkey,
+    /// Atoms.
+    pub price: u64,
+    pub quality_bps: u16,
+    /// Slots.
+    pub latency: u64,
+    pub reputation: u16,
+    pub score: u16,
+    /// Position on the leaderboard, if it made it.
+    pub rank: Option<u8>,
+}
+
+#[event]
+pub struct BidDisqualified {
+    pub intent: Pubkey,
+    pub bid: Pubkey,
+    pub agent: Pubkey,
+}
+
+#[event]
+pub struct AuctionAwarded {
+    pub intent: Pubkey,
+    pub bid: Pubkey,
+    pub agent: Pubkey,
+    /// Atoms the winner will be paid.
+    pub payment: u64,
+    /// Atoms of the winner's stake locked for the job.
+    pub stake_locked: u64,
+    pub slot: u64,
+}
+
+#[event]
+pub struct AuctionExpired {
+    pub intent: Pubkey,
+    /// Atoms refunded to the requester.
+    pub refunded: u64,
+}
+
+#[event]
+pub struct BidClosed {
+    pub intent: Pubkey,
+    pub bid: Pubkey,
+    /// Lamports of bond returned to the bidder.
+    pub bond_returned: u64,
+    /// Lamports of bond forfeited to the requester.
+    pub bond_forfeited: u64,
+}

@@ -7,13 +7,17 @@
 
 use anchor_lang::prelude::*;
 
+pub mod award;
+pub mod eligibility;
 pub mod error;
+pub mod escrow;
 pub mod events;
 pub mod instructions;
 pub mod seeds;
 pub mod state;
 
 pub use instructions::*;
+pub use state::{AuctionKind, BidOpening};
 
 declare_id!("6pgSYiUmiZZYAfMECdspJhhPfY8Di7fWGExWmREDr6Pe");
 
@@ -25,5 +29,44 @@ pub mod exchange {
     #[access_control(ctx.accounts.validate())]
     pub fn config_init(ctx: Context<ConfigInit>, args: ConfigInitArgs) -> Result<()> {
         ConfigInit::handler(ctx, args)
+    }
+
+    /// Posts an intent: max price into escrow, keeper tip into the intent.
+    #[access_control(args.validate())]
+    pub fn intent_create(ctx: Context<IntentCreate>, args: IntentCreateArgs) -> Result<()> {
+        IntentCreate::handler(ctx, args)
+    }
+
+    /// Withdraws an intent that has no bid; full refund.
+    pub fn intent_cancel(ctx: Context<IntentCancel>) -> Result<()> {
+        IntentCancel::handler(ctx)
+    }
+
+    /// Seals a bid on a sealed auction and deposits the bond.
+    #[access_control(ctx.accounts.validate())]
+    pub fn bid_commit(ctx: Context<BidCommit>, args: BidCommitArgs) -> Result<()> {
+        BidCommit::handler(ctx, args)
+    }
+
+    /// Opens a sealed bid; scores and ranks it.
+    pub fn bid_reveal(ctx: Context<BidReveal>, opening: BidOpening) -> Result<()> {
+        BidReveal::handler(ctx, opening)
+    }
+
+    /// Bids in the clear on a continuous auction; wins at once at the score threshold.
+    #[access_control(ctx.accounts.validate())]
+    pub fn bid_place(ctx: Context<BidPlace>, opening: BidOpening) -> Result<()> {
+        BidPlace::handler(ctx, opening)
+    }
+
+    /// Closes an auction: awards the leaderboard head (locking its stake) or expires and refunds.
+    pub fn auction_settle(ctx: Context<AuctionSettle>) -> Result<()> {
+        AuctionSettle::handler(ctx)
+    }
+
+    /// Closes a bid after its auction: bond back if revealed, to the requester if not.
+    #[access_control(ctx.accounts.validate())]
+    pub fn bid_close(ctx: Context<BidClose>) -> Result<()> {
+        BidClose::handler(ctx)
     }
 }

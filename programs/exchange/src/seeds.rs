@@ -4,3 +4,9 @@
 pub const CONFIG: &[u8] = b"config";
 /// `[AUTHORITY]`: the exchange's signing PDA; it is the registry's operator in deployment.
 pub const AUTHORITY: &[u8] = b"authority";
+/// `[INTENT, requester, intent_id (u64 LE)]`: one intent.
+pub const INTENT: &[u8] = b"intent";
+/// `[ESCROW, intent]`: the intent's escrow token account, owned by the intent PDA.
+pub const ESCROW: &[u8] = b"escrow";
+/// `[BID, intent, agent]`: one bid per agent per intent.
+pub const BID: &[u8] = b"bid";

@@ -36,6 +36,10 @@ pub struct ConfigInit<'info> {
     )]
     pub config: Account<'info, ExchangeConfig>,
 
+    /// CHECK: the exchange's signing PDA; only its address (and bump) are used.
+    #[account(seeds = [seeds::AUTHORITY], bump)]
+    pub exchange_authority: UncheckedAccount<'info>,
+
     #[account(
         constraint = program.programdata_address()? == Some(program_data.key())
             @ ExchangeError::ConfigInitWrongProgramData,
@@ -59,7 +63,7 @@ impl ConfigInit<'_> {
 
     pub fn handler(ctx: Context<Self>, args: ConfigInitArgs) -> Result<()> {
         let config = &mut ctx.accounts.config;
-        config.initialize(args.admin, ctx.bumps.config);
+        config.initialize(args.admin, ctx.bumps.config, ctx.bumps.exchange_authority);
         config.invariant()?;
         emit!(ConfigInitialized {
             config: config.key(),

@@ -10,6 +10,8 @@ pub struct ExchangeConfig {
     pub version: u8,
     /// Bump of the config PDA, stored so later instructions never search for it.
     pub bump: u8,
+    /// Bump of the exchange authority PDA (`[seeds::AUTHORITY]`), the CPI signer towards the registry.
+    pub authority_bump: u8,
     /// Who may change these settings.
     pub admin: Pubkey,
     /// Room to grow without a migration.
@@ -25,9 +27,10 @@ impl ExchangeConfig {
     }
 
     /// Fills a fresh config. The caller has checked that it was not initialised before.
-    pub fn initialize(&mut self, admin: Pubkey, bump: u8) {
+    pub fn initialize(&mut self, admin: Pubkey, bump: u8, authority_bump: u8) {
         self.version = Self::VERSION;
         self.bump = bump;
+        self.authority_bump = authority_bump;
         self.admin = admin;
         self.reserved = [0; 128];
     }

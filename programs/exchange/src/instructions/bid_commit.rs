@@ -1,0 +1,93 @@
+//! `bid_commit`: an eligible agent seals a bid on a sealed-auction intent and deposits the bond.
+//!
+//! Rules: signed by the agent's authority; the intent is open, sealed, and in its commit
+//! window; the agent is eligible (active, has every required capability, free stake >= min
+//! stake, reputation >= min reputation); one bid per agent per intent (the bid PDA).
+use agent_registry::state::Agent;
+use anchor_lang::prelude::*;
+use anchor_lang::system_program;
+
+use crate::error::ExchangeError;
+use crate::events::BidCommitted;
+use crate::seeds;
+use crate::state::{Bid, Intent, Phase};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug)]
+pub struct BidCommitArgs {
+    /// `agx_core::commitment` of the opening.
+    pub commitment: [u8; 32],
+}
+
+#[derive(Accounts)]
+pub struct BidCommit<'info> {
+    /// The agent's authority; pays the bid's rent and bond.
+    #[account(mut)]
+    pub bidder: Signer<'info>,
+
+    #[account(mut)]
+    pub intent: AccountLoader<'info, Intent>,
+
+    #[account(constraint = agent.authority == bidder.key() @ ExchangeError::BidNotBidder)]
+    pub agent: Account<'info, Agent>,
+
+    #[account(
+        init,
+        payer = bidder,
+        space = 8 + Bid::INIT_SPACE,
+        seeds = [seeds::BID, intent.key().as_ref(), agent.key().as_ref()],
+        bump,
+    )]
+    pub bid: Account<'info, Bid>,
+
+    pub system_program: Program<'info, System>,
+}
+
+impl BidCommit<'_> {
+    pub fn validate(&self) -> Result<()> {
+        let intent = self.intent.load()?;
+        require!(intent.kind()?.is_sealed(), ExchangeError::BidWrongAuctionKind);
+        intent.require_phase(Clock::get()?.slot, Phase::Bidding, ExchangeError::BidWindowClosed)?;
+        crate::eligibility::check(&self.agent, &intent)
+    }
+
+    pub fn handler(ctx: Context<Self>, args: BidCommitArgs) -> Result<()> {
+        let now = Clock::get()?.slot;
+        let bond = {
+            let mut intent = ctx.accounts.intent.load_mut()?;
+            intent.bid_count =
+                intent.bid_count.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+            intent.invariant()?;
+            intent.bid_bond
+        };
+        if bond > 0 {
+            system_program::transfer(
+                CpiContext::new(
+                    ctx.accounts.system_program.key(),
+                    system_program::Transfer {
+                        from: ctx.accounts.bidder.to_account_info(),
+                        to: ctx.accounts.bid.to_account_info(),
+                    },
+                ),
+                bond,
+            )?;
+        }
+        let bid = &mut ctx.accounts.bid;
+        bid.commit(
+            ctx.accounts.intent.key(),
+            ctx.accounts.agent.key(),
+            ctx.accounts.bidder.key(),
+            args.commitment,
+            bond,
+            now,
+            ctx.bumps.bid,
+        );
+        emit!(BidCommitted {
+            intent: bid.intent,
+            bid: bid.key(),
+            agent: bid.agent,
+            commitment: args.commitment,
+            bond,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,135 @@
+//! `bid_place`: an eligible agent bids in the clear on a continuous-auction intent. The bid is
+//! scored and ranked at once; if it reaches the intent's score threshold it wins immediately at
+//! its ask and the winner's required stake is locked.
+//!
+//! Rules: signed by the agent's authority; the intent is open, continuous and in its bidding
+//! window; the agent is eligible; price <= max price, latency <= max latency, quality <= 10,000
+//! bps; one bid per agent per intent. The bid's commitment (its tie-break) is the sha256 of
+//! the opening, salt included, exactly as for sealed bids.
+use agent_registry::program::AgentRegistry;
+use agent_registry::state::Agent;
+use anchor_lang::prelude::*;
+use anchor_lang::system_program;
+
+use crate::award::{award_head, StakeLockAccounts};
+use crate::error::ExchangeError;
+use crate::events::BidRevealed;
+use crate::seeds;
+use crate::state::{
+    AuctionKind, Bid, BidOpening, ExchangeConfig, Intent, LeaderboardEntry, Phase, SyscallSha256,
+};
+
+#[derive(Accounts)]
+pub struct BidPlace<'info> {
+    #[account(mut)]
+    pub bidder: Signer<'info>,
+
+    #[account(seeds = [seeds::CONFIG], bump = config.bump)]
+    pub config: Account<'info, ExchangeConfig>,
+
+    #[account(mut)]
+    pub intent: AccountLoader<'info, Intent>,
+
+    #[account(mut, constraint = agent.authority == bidder.key() @ ExchangeError::BidNotBidder)]
+    pub agent: Account<'info, Agent>,
+
+    #[account(
+        init,
+        payer = bidder,
+        space = 8 + Bid::INIT_SPACE,
+        seeds = [seeds::BID, intent.key().as_ref(), agent.key().as_ref()],
+        bump,
+    )]
+    pub bid: Account<'info, Bid>,
+
+    /// CHECK: the exchange's signing PDA (the registry's operator); used as CPI signer only.
+    #[account(seeds = [seeds::AUTHORITY], bump = config.authority_bump)]
+    pub exchange_authority: UncheckedAccount<'info>,
+
+    /// CHECK: the registry's config; the registry validates it in the CPI.
+    pub registry_config: UncheckedAccount<'info>,
+
+    pub registry_program: Program<'info, AgentRegistry>,
+
+    pub system_program: Program<'info, System>,
+}
+
+impl BidPlace<'_> {
+    pub fn validate(&self) -> Result<()> {
+        let intent = self.intent.load()?;
+        require!(intent.kind()? == AuctionKind::Continuous, ExchangeError::BidWrongAuctionKind);
+        intent.require_phase(Clock::get()?.slot, Phase::Bidding, ExchangeError::BidWindowClosed)?;
+        crate::eligibility::check(&self.agent, &intent)
+    }
+
+    pub fn handler(ctx: Context<Self>, opening: BidOpening) -> Result<()> {
+        let now = Clock::get()?.slot;
+        let intent_key = ctx.accounts.intent.key();
+        let agent_key = ctx.accounts.agent.key();
+        let commitment = opening.core(&intent_key, &agent_key).commitment::<SyscallSha256>();
+        let mut intent = ctx.accounts.intent.load_mut()?;
+        let reputation = ctx.accounts.agent.reputation;
+        let score = crate::eligibility::score(
+            &intent,
+            opening.price,
+            opening.quality_bps,
+            opening.latency,
+            reputation,
+        )?;
+        let bond = intent.bid_bond;
+        if bond > 0 {
+            system_program::transfer(
+                CpiContext::new(
+                    ctx.accounts.system_program.key(),
+                    system_program::Transfer {
+                        from: ctx.accounts.bidder.to_account_info(),
+                        to: ctx.accounts.bid.to_account_info(),
+                    },
+                ),
+                bond,
+            )?;
+        }
+        let bid = &mut ctx.accounts.bid;
+        bid.commit(intent_key, agent_key, ctx.accounts.bidder.key(), commitment, bond, now, ctx.bumps.bid);
+        bid.reveal(&opening, score, reputation)?;
+        let rank = intent.insert_ranked(LeaderboardEntry {
+            bid: bid.key(),
+            agent: agent_key,
+            commitment,
+            price: opening.price,
+            latency: opening.latency,
+            score,
+            reputation,
+            quality_bps: opening.quality_bps,
+            padding: [0; 2],
+        });
+        intent.bid_count =
+            intent.bid_count.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+        intent.reveal_count =
+            intent.reveal_count.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+        intent.invariant()?;
+        emit!(BidRevealed {
+            intent: intent_key,
+            bid: bid.key(),
+            agent: agent_key,
+            price: opening.price,
+            quality_bps: opening.quality_bps,
+            latency: opening.latency,
+            reputation,
+            score,
+            rank: rank.and_then(|r| u8::try_from(r).ok()),
+        });
+        // The first bid to reach the threshold heads the board (all earlier bids scored below it).
+        if intent.score_threshold > 0 && score >= intent.score_threshold && rank == Some(0) {
+            let accounts = StakeLockAccounts {
+                config: &ctx.accounts.config,
+                exchange_authority: &ctx.accounts.exchange_authority.to_account_info(),
+                registry_config: &ctx.accounts.registry_config.to_account_info(),
+                registry_program: &ctx.accounts.registry_program,
+                agent: &ctx.accounts.agent,
+            };
+            award_head(intent_key, &mut intent, accounts, now)?;
+        }
+        Ok(())
+    }
+}

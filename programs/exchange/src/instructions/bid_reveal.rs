@@ -1,0 +1,80 @@
+//! `bid_reveal`: the bidder opens its sealed bid; a valid bid is scored with `agx_core` and
+//! ranked on the intent's bounded leaderboard (O(1) in the number of bids).
+//!
+//! Rules: signed by the bidder; the intent is open and in its reveal window; the opened values
+//! hash (sol_sha256) to the commitment; price <= max price, latency <= max latency, quality <=
+//! 10,000 bps; the agent is still eligible. The agent's current reputation is scored.
+use agent_registry::state::Agent;
+use anchor_lang::prelude::*;
+
+use crate::error::ExchangeError;
+use crate::events::BidRevealed;
+use crate::seeds;
+use crate::state::{Bid, BidOpening, Intent, LeaderboardEntry, Phase, SyscallSha256};
+
+#[derive(Accounts)]
+pub struct BidReveal<'info> {
+    pub bidder: Signer<'info>,
+
+    #[account(mut)]
+    pub intent: AccountLoader<'info, Intent>,
+
+    #[account(
+        mut,
+        seeds = [seeds::BID, intent.key().as_ref(), bid.agent.as_ref()],
+        bump = bid.bump,
+        has_one = bidder @ ExchangeError::BidNotBidder,
+        has_one = agent,
+    )]
+    pub bid: Account<'info, Bid>,
+
+    pub agent: Account<'info, Agent>,
+}
+
+impl BidReveal<'_> {
+    pub fn handler(ctx: Context<Self>, opening: BidOpening) -> Result<()> {
+        let intent_key = ctx.accounts.intent.key();
+        let mut intent = ctx.accounts.intent.load_mut()?;
+        intent.require_phase(Clock::get()?.slot, Phase::Revealing, ExchangeError::BidRevealWindowNotOpen)?;
+        let bid = &mut ctx.accounts.bid;
+        let commitment = opening.core(&intent_key, &bid.agent).commitment::<SyscallSha256>();
+        require!(commitment == bid.commitment, ExchangeError::BidCommitmentMismatch);
+        let agent = &ctx.accounts.agent;
+        crate::eligibility::check(agent, &intent)?;
+        let reputation = agent.reputation;
+        let score = crate::eligibility::score(
+            &intent,
+            opening.price,
+            opening.quality_bps,
+            opening.latency,
+            reputation,
+        )?;
+        bid.reveal(&opening, score, reputation)?;
+        let rank = intent.insert_ranked(LeaderboardEntry {
+            bid: bid.key(),
+            agent: bid.agent,
+            commitment,
+            price: opening.price,
+            latency: opening.latency,
+            score,
+            reputation,
+            quality_bps: opening.quality_bps,
+            padding: [0; 2],
+        });
+        intent.reveal_count =
+            intent.reveal_count.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+        intent.invariant()?;
+        emit!(BidRevealed {
+            intent: intent_key,
+            bid: bid.key(),
+            agent: bid.agent,
+            price: opening.price,
+            quality_bps: opening.quality_bps,
+            latency: opening.latency,
+            reputation,
+            score,
+            rank: rank.and_then(|r| u8::try_from(r).ok()),
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,197 @@
+//! `intent_create`: a requester posts an intent, depositing the max price in escrow and a
+//! keeper tip in lamports.
+//!
+//! Rules:
+//! - weights sum to 10,000 bps; max price and max latency positive;
+//! - bid window at least one slot; sealed auctions a reveal window of at least one slot,
+//!   continuous auctions none;
+//! - min reputation and score threshold at most 10,000 bps; threshold 0 for sealed auctions;
+//! - context URI at most 200 bytes; at most 8 failovers;
+//! - the escrow (a token account of the intent's mint owned by the intent PDA) receives exactly
+//!   the max price (mints whose transfers charge fees are refused).
+use anchor_lang::prelude::*;
+use anchor_lang::system_program;
+use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, TransferChecked};
+
+use crate::error::ExchangeError;
+use crate::events::IntentCreated;
+use crate::seeds;
+use crate::state::{AuctionKind, ExchangeConfig, Intent, IntentStatus, MAX_CONTEXT_URI_LEN, MAX_FAILOVERS};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct IntentCreateArgs {
+    /// Chosen by the requester; part of the intent's address.
+    pub intent_id: u64,
+    pub required_capabilities: u64,
+    /// Atoms of the registry's stake mint.
+    pub min_stake: u64,
+    /// bps.
+    pub min_reputation: u16,
+    /// quality, cost, speed, reputation in bps (default 4000/3000/2000/1000).
+    pub weights: [u16; 4],
+    /// Atoms of `mint`.
+    pub max_price: u64,
+    /// Slots.
+    pub max_latency: u64,
+    pub context_hash: [u8; 32],
+    pub context_uri: String,
+    pub success_criteria_hash: [u8; 32],
+    pub auction_kind: AuctionKind,
+    /// Slots during which bids are committed (sealed) or placed (continuous).
+    pub bid_window_slots: u64,
+    /// Slots during which sealed bids are revealed; 0 for continuous auctions.
+    pub reveal_window_slots: u64,
+    /// Lamports each bid deposits.
+    pub bid_bond: u64,
+    /// Continuous auctions: a bid scoring at least this wins at once (bps; 0 = off).
+    pub score_threshold: u16,
+    pub max_failovers: u8,
+    /// Lamports paid to whoever settles the auction.
+    pub keeper_tip: u64,
+}
+
+impl IntentCreateArgs {
+    pub fn validate(&self) -> Result<()> {
+        let w = self.weights;
+        let weights = agx_core::score::Weights { quality: w[0], cost: w[1], speed: w[2], reputation: w[3] };
+        require!(weights.validate().is_ok(), ExchangeError::IntentWeightsInvalid);
+        require_gt!(self.max_price, 0, ExchangeError::IntentMaxPriceZero);
+        require_gt!(self.max_latency, 0, ExchangeError::IntentMaxLatencyZero);
+        require_gt!(self.bid_window_slots, 0, ExchangeError::IntentBidWindowZero);
+        let sealed = self.auction_kind.is_sealed();
+        require!(sealed == (self.reveal_window_slots > 0), ExchangeError::IntentRevealWindowInvalid);
+        require!(
+            self.min_reputation <= agx_core::BPS_DENOMINATOR,
+            ExchangeError::IntentMinReputationOutOfRange
+        );
+        require!(
+            self.score_threshold <= agx_core::BPS_DENOMINATOR && (!sealed || self.score_threshold == 0),
+            ExchangeError::IntentScoreThresholdInvalid
+        );
+        require!(self.context_uri.len() <= MAX_CONTEXT_URI_LEN, ExchangeError::IntentContextUriTooLong);
+        require!(self.max_failovers <= MAX_FAILOVERS, ExchangeError::IntentMaxFailoversTooHigh);
+        Ok(())
+    }
+}
+
+#[derive(Accounts)]
+#[instruction(args: IntentCreateArgs)]
+pub struct IntentCreate<'info> {
+    #[account(mut)]
+    pub requester: Signer<'info>,
+
+    #[account(seeds = [seeds::CONFIG], bump = config.bump)]
+    pub config: Account<'info, ExchangeConfig>,
+
+    #[account(
+        init,
+        payer = requester,
+        space = Intent::SPACE,
+        seeds = [seeds::INTENT, requester.key().as_ref(), &args.intent_id.to_le_bytes()],
+        bump,
+    )]
+    pub intent: AccountLoader<'info, Intent>,
+
+    #[account(
+        init,
+        payer = requester,
+        seeds = [seeds::ESCROW, intent.key().as_ref()],
+        bump,
+        token::mint = mint,
+        token::authority = intent,
+        token::token_program = token_program,
+    )]
+    pub escrow: InterfaceAccount<'info, TokenAccount>,
+
+    #[account(mint::token_program = token_program)]
+    pub mint: InterfaceAccount<'info, Mint>,
+
+    #[account(mut, token::mint = mint, token::token_program = token_program)]
+    pub requester_tokens: InterfaceAccount<'info, TokenAccount>,
+
+    pub token_program: Interface<'info, TokenInterface>,
+    pub system_program: Program<'info, System>,
+}
+
+impl IntentCreate<'_> {
+    pub fn handler(ctx: Context<Self>, args: IntentCreateArgs) -> Result<()> {
+        let accounts = &ctx.accounts;
+        token_interface::transfer_checked(
+            CpiContext::new(
+                accounts.token_program.key(),
+                TransferChecked {
+                    from: accounts.requester_tokens.to_account_info(),
+                    mint: accounts.mint.to_account_info(),
+                    to: accounts.escrow.to_account_info(),
+                    authority: accounts.requester.to_account_info(),
+                },
+            ),
+            args.max_price,
+            accounts.mint.decimals,
+        )?;
+        ctx.accounts.escrow.reload()?;
+        require_eq!(ctx.accounts.escrow.amount, args.max_price, ExchangeError::IntentEscrowShortfall);
+        if args.keeper_tip > 0 {
+            system_program::transfer(
+                CpiContext::new(
+                    ctx.accounts.system_program.key(),
+                    system_program::Transfer {
+                        from: ctx.accounts.requester.to_account_info(),
+                        to: ctx.accounts.intent.to_account_info(),
+                    },
+                ),
+                args.keeper_tip,
+            )?;
+        }
+
+        let now = Clock::get()?.slot;
+        let commit_end =
+            now.checked_add(args.bid_window_slots).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+        let reveal_end = commit_end
+            .checked_add(args.reveal_window_slots)
+            .ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+        let mut intent = ctx.accounts.intent.load_init()?;
+        intent.version = Intent::VERSION;
+        intent.bump = ctx.bumps.intent;
+        intent.escrow_bump = ctx.bumps.escrow;
+        intent.status = IntentStatus::Open.to_u8();
+        intent.auction_kind = args.auction_kind.to_u8();
+        intent.intent_id = args.intent_id;
+        intent.requester = ctx.accounts.requester.key();
+        intent.mint = ctx.accounts.mint.key();
+        intent.token_program = ctx.accounts.token_program.key();
+        intent.required_capabilities = args.required_capabilities;
+        intent.min_stake = args.min_stake;
+        intent.min_reputation = args.min_reputation;
+        intent.weights = args.weights;
+        intent.max_price = args.max_price;
+        intent.max_latency = args.max_latency;
+        intent.context_hash = args.context_hash;
+        intent.success_criteria_hash = args.success_criteria_hash;
+        let uri = args.context_uri.as_bytes();
+        intent.context_uri[..uri.len()].copy_from_slice(uri);
+        intent.context_uri_len =
+            u8::try_from(uri.len()).map_err(|_| error!(ExchangeError::IntentContextUriTooLong))?;
+        intent.created_slot = now;
+        intent.commit_end_slot = commit_end;
+        intent.reveal_end_slot = reveal_end;
+        intent.bid_bond = args.bid_bond;
+        intent.keeper_tip = args.keeper_tip;
+        intent.score_threshold = args.score_threshold;
+        intent.max_failovers = args.max_failovers;
+        intent.escrowed = args.max_price;
+        intent.invariant()?;
+        emit!(IntentCreated {
+            intent: ctx.accounts.intent.key(),
+            requester: intent.requester,
+            intent_id: args.intent_id,
+            mint: intent.mint,
+            escrowed: intent.escrowed,
+            keeper_tip: args.keeper_tip,
+            auction_kind: intent.auction_kind,
+            commit_end_slot: commit_end,
+            reveal_end_slot: reveal_end,
+        });
+        Ok(())
+    }
+}

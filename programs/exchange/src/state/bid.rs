@@ -1,0 +1,115 @@
+use anchor_lang::prelude::*;
+
+use crate::error::ExchangeError;
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, PartialEq, Eq, InitSpace, Debug)]
+pub enum BidStatus {
+    /// Sealed and not opened yet.
+    Committed,
+    /// Opened (sealed) or placed in the clear (continuous), valid and scored.
+    Revealed,
+}
+
+/// One agent's bid on one intent, at PDA `[seeds::BID, intent, agent]`. Holds the bond in
+/// lamports on top of its rent.
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct Bid {
+    pub version: u8,
+    pub bump: u8,
+    pub status: BidStatus,
+    pub intent: Pubkey,
+    /// The registry agent account that bids.
+    pub agent: Pubkey,
+    /// The agent's authority: signed the bid, gets rent (and a returned bond) back.
+    pub bidder: Pubkey,
+    /// sha256 of the opening (`agx_core::commitment`).
+    pub commitment: [u8; 32],
+    /// Lamports deposited as bond.
+    pub bond: u64,
+    pub committed_slot: u64,
+    /// Opened values (zero until revealed).
+    pub price: u64,
+    pub quality_bps: u16,
+    pub latency: u64,
+    pub plan_hash: [u8; 32],
+    /// Total score and the reputation it used, bps.
+    pub score: u16,
+    pub reputation: u16,
+}
+
+/// The opened contents of a bid, as sent by the bidder.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BidOpening {
+    /// Ask in atoms of the intent's mint.
+    pub price: u64,
+    /// Promised quality, bps.
+    pub quality_bps: u16,
+    /// Promised latency, slots.
+    pub latency: u64,
+    /// sha256 of the off-chain plan.
+    pub plan_hash: [u8; 32],
+    /// The bidder's secret salt.
+    pub salt: [u8; 32],
+}
+
+impl BidOpening {
+    pub fn core(&self, intent: &Pubkey, agent: &Pubkey) -> agx_core::commitment::BidOpening {
+        agx_core::commitment::BidOpening {
+            intent: intent.to_bytes(),
+            agent: agent.to_bytes(),
+            price: self.price,
+            quality_bps: self.quality_bps,
+            latency: self.latency,
+            plan_hash: self.plan_hash,
+            salt: self.salt,
+        }
+    }
+}
+
+/// SHA-256 through the `sol_sha256` syscall on-chain.
+pub struct SyscallSha256;
+
+impl agx_core::commitment::Sha256 for SyscallSha256 {
+    fn sha256(data: &[u8]) -> [u8; 32] {
+        solana_sha256_hasher::hashv(&[data]).to_bytes()
+    }
+}
+
+impl Bid {
+    pub const VERSION: u8 = 1;
+
+    pub fn commit(
+        &mut self,
+        intent: Pubkey,
+        agent: Pubkey,
+        bidder: Pubkey,
+        commitment: [u8; 32],
+        bond: u64,
+        now: u64,
+        bump: u8,
+    ) {
+        self.version = Self::VERSION;
+        self.bump = bump;
+        self.status = BidStatus::Committed;
+        self.intent = intent;
+        self.agent = agent;
+        self.bidder = bidder;
+        self.commitment = commitment;
+        self.bond = bond;
+        self.committed_slot = now;
+    }
+
+    /// Records the opened values and the score they earned.
+    pub fn reveal(&mut self, opening: &BidOpening, score: u16, reputation: u16) -> Result<()> {
+        require!(self.status == BidStatus::Committed, ExchangeError::BidAlreadyRevealed);
+        self.status = BidStatus::Revealed;
+        self.price = opening.price;
+        self.quality_bps = opening.quality_bps;
+        self.latency = opening.latency;
+        self.plan_hash = opening.plan_hash;
+        self.score = score;
+        self.reputation = reputation;
+        Ok(())
+    }
+}

@@ -1,0 +1,336 @@
+use agx_core::score::{BidTerms, Limits, RankKey, Weights};
+use anchor_lang::prelude::*;
+
+use crate::error::ExchangeError;
+
+/// Ranked bids kept in the intent: reveal and settlement cost the same for 1 bid or 10,000,
+/// and the failover candidates are already ranked.
+pub const LEADERBOARD_LEN: usize = 8;
+/// Longest context URI, in bytes.
+pub const MAX_CONTEXT_URI_LEN: usize = 200;
+/// Most failovers an intent may allow.
+pub const MAX_FAILOVERS: u8 = 8;
+
+/// How the winner is chosen and paid.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuctionKind {
+    /// Sealed bids; the winner is paid its ask.
+    FirstPriceSealed,
+    /// Sealed bids; the winner is paid the second-score price (`agx_core::vickrey`).
+    VickreySealed,
+    /// Bids in the clear; the first reaching the score threshold wins at once at its ask,
+    /// otherwise the best when the window closes.
+    Continuous,
+}
+
+impl AuctionKind {
+    pub fn to_u8(self) -> u8 {
+        match self {
+            AuctionKind::FirstPriceSealed => 0,
+            AuctionKind::VickreySealed => 1,
+            AuctionKind::Continuous => 2,
+        }
+    }
+
+    pub fn from_u8(value: u8) -> Result<Self> {
+        match value {
+            0 => Ok(AuctionKind::FirstPriceSealed),
+            1 => Ok(AuctionKind::VickreySealed),
+            2 => Ok(AuctionKind::Continuous),
+            _ => err!(ExchangeError::IntentCorrupt),
+        }
+    }
+
+    pub fn is_sealed(self) -> bool {
+        self != AuctionKind::Continuous
+    }
+}
+
+/// Where an intent is in its life.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntentStatus {
+    /// Taking bids (commits, then reveals, for sealed auctions).
+    Open,
+    /// A winner holds the job.
+    Awarded,
+    /// No valid bid; fully refunded.
+    Expired,
+    /// Withdrawn by the requester before any bid; fully refunded.
+    Cancelled,
+}
+
+impl IntentStatus {
+    pub fn to_u8(self) -> u8 {
+        match self {
+            IntentStatus::Open => 0,
+            IntentStatus::Awarded => 1,
+            IntentStatus::Expired => 2,
+            IntentStatus::Cancelled => 3,
+        }
+    }
+
+    pub fn from_u8(value: u8) -> Result<Self> {
+        match value {
+            0 => Ok(IntentStatus::Open),
+            1 => Ok(IntentStatus::Awarded),
+            2 => Ok(IntentStatus::Expired),
+            3 => Ok(IntentStatus::Cancelled),
+            _ => err!(ExchangeError::IntentCorrupt),
+        }
+    }
+}
+
+/// One ranked bid: everything needed to recompute its rank and, for the head, its payment.
+#[zero_copy]
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct LeaderboardEntry {
+    pub bid: Pubkey,
+    pub agent: Pubkey,
+    pub commitment: [u8; 32],
+    /// Ask in token atoms.
+    pub price: u64,
+    /// Promised latency in slots.
+    pub latency: u64,
+    /// Total score in bps.
+    pub score: u16,
+    /// The agent's reputation when the bid was scored, bps.
+    pub reputation: u16,
+    /// Promised quality, bps.
+    pub quality_bps: u16,
+    pub padding: [u8; 2],
+}
+
+impl LeaderboardEntry {
+    pub fn rank_key(&self) -> RankKey {
+        RankKey {
+            score: self.score,
+            reputation: self.reputation,
+            latency: self.latency,
+            commitment: self.commitment,
+        }
+    }
+
+    pub fn terms(&self) -> BidTerms {
+        BidTerms { price: self.price, quality_bps: self.quality_bps, latency: self.latency }
+    }
+}
+
+/// An intent: what the requester wants, the money in escrow and the ranked bids.
+/// PDA `[seeds::INTENT, requester, intent_id]`; zero-copy (1.6 KB, hot in every bid).
+#[account(zero_copy)]
+#[derive(Debug)]
+pub struct Intent {
+    pub intent_id: u64,
+    /// Capabilities a bidding agent must all have (bitmask).
+    pub required_capabilities: u64,
+    /// Free stake a bidding agent must have, atoms of the stake mint; locked on award.
+    pub min_stake: u64,
+    /// Most the requester pays, atoms of `mint`; deposited in escrow at creation.
+    pub max_price: u64,
+    /// Slowest acceptable delivery, slots.
+    pub max_latency: u64,
+    pub created_slot: u64,
+    /// Sealed: last slot + 1 for commits. Continuous: last slot + 1 for bids.
+    pub commit_end_slot: u64,
+    /// Sealed: last slot + 1 for reveals. Continuous: equal to `commit_end_slot`.
+    pub reveal_end_slot: u64,
+    /// Lamports each bid deposits; returned on reveal, forfeited to the requester otherwise.
+    pub bid_bond: u64,
+    /// Lamports paid to whoever settles the auction.
+    pub keeper_tip: u64,
+    /// Atoms held in escrow.
+    pub escrowed: u64,
+    /// What the winner will be paid, atoms (set on award).
+    pub payment: u64,
+    pub award_slot: u64,
+    /// Bids committed (sealed) or placed (continuous).
+    pub bid_count: u64,
+    /// Valid reveals (sealed) or valid placed bids (continuous).
+    pub reveal_count: u64,
+    pub requester: Pubkey,
+    pub mint: Pubkey,
+    pub token_program: Pubkey,
+    pub winner_agent: Pubkey,
+    pub winner_bid: Pubkey,
+    pub context_hash: [u8; 32],
+    pub success_criteria_hash: [u8; 32],
+    pub leaderboard: [LeaderboardEntry; LEADERBOARD_LEN],
+    pub context_uri: [u8; MAX_CONTEXT_URI_LEN],
+    /// quality, cost, speed, reputation, bps; sum 10,000.
+    pub weights: [u16; 4],
+    pub min_reputation: u16,
+    /// Continuous auctions: a bid scoring at least this wins at once (bps; 0 = off).
+    pub score_threshold: u16,
+    pub version: u8,
+    pub bump: u8,
+    pub escrow_bump: u8,
+    pub status: u8,
+    pub auction_kind: u8,
+    pub leaderboard_len: u8,
+    pub max_failovers: u8,
+    pub context_uri_len: u8,
+    pub reserved: [u8; 132],
+}
+
+const _: () = assert!(core::mem::size_of::<Intent>() == 1656);
+const _: () = assert!(core::mem::size_of::<LeaderboardEntry>() == 120);
+
+/// Which part of its life an open intent is in at a given slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Sealed: commits accepted. Continuous: bids accepted.
+    Bidding,
+    /// Sealed only: reveals accepted.
+    Revealing,
+    /// Windows closed: settle.
+    Closed,
+}
+
+impl Intent {
+    pub const VERSION: u8 = 1;
+    pub const SPACE: usize = 8 + core::mem::size_of::<Intent>();
+
+    pub fn status(&self) -> Result<IntentStatus> {
+        IntentStatus::from_u8(self.status)
+    }
+
+    pub fn kind(&self) -> Result<AuctionKind> {
+        AuctionKind::from_u8(self.auction_kind)
+    }
+
+    pub fn weights(&self) -> Weights {
+        Weights {
+            quality: self.weights[0],
+            cost: self.weights[1],
+            speed: self.weights[2],
+            reputation: self.weights[3],
+        }
+    }
+
+    pub fn limits(&self) -> Limits {
+        Limits { max_price: self.max_price, max_latency: self.max_latency }
+    }
+
+    pub fn ranked(&self) -> &[LeaderboardEntry] {
+        &self.leaderboard[..usize::from(self.leaderboard_len).min(LEADERBOARD_LEN)]
+    }
+
+    pub fn phase(&self, now: u64) -> Phase {
+        if now < self.commit_end_slot {
+            Phase::Bidding
+        } else if now < self.reveal_end_slot {
+            Phase::Revealing
+        } else {
+            Phase::Closed
+        }
+    }
+
+    /// Requires the intent to be open and in `phase` at `now`, with `error` otherwise.
+    pub fn require_phase(&self, now: u64, phase: Phase, error: ExchangeError) -> Result<()> {
+        require!(self.status()? == IntentStatus::Open, ExchangeError::IntentNotOpen);
+        if self.phase(now) != phase {
+            return Err(error.into());
+        }
+        Ok(())
+    }
+
+    /// Inserts a scored bid in rank order. When the board is full, the lowest entry drops out
+    /// (or the new one, if it ranks lowest). Returns the new entry's position, if kept.
+    pub fn insert_ranked(&mut self, entry: LeaderboardEntry) -> Option<usize> {
+        let len = usize::from(self.leaderboard_len).min(LEADERBOARD_LEN);
+        let key = entry.rank_key();
+        let at = self.leaderboard[..len].iter().position(|e| key > e.rank_key()).unwrap_or(len);
+        if at >= LEADERBOARD_LEN {
+            return None;
+        }
+        let last = len.min(LEADERBOARD_LEN.saturating_sub(1));
+        self.leaderboard.copy_within(at..last, at.saturating_add(1));
+        self.leaderboard[at] = entry;
+        if len < LEADERBOARD_LEN {
+            self.leaderboard_len = self.leaderboard_len.saturating_add(1);
+        }
+        Some(at)
+    }
+
+    /// Removes the head of the board (a winner that can no longer take the job).
+    pub fn pop_head(&mut self) -> Option<LeaderboardEntry> {
+        let len = usize::from(self.leaderboard_len).min(LEADERBOARD_LEN);
+        if len == 0 {
+            return None;
+        }
+        let head = self.leaderboard[0];
+        self.leaderboard.copy_within(1..len, 0);
+        self.leaderboard[len.saturating_sub(1)] = LeaderboardEntry::default();
+        self.leaderboard_len = self.leaderboard_len.saturating_sub(1);
+        Some(head)
+    }
+
+    /// What the head of the board is paid under this auction kind.
+    pub fn payment_for_head(&self) -> Result<u64> {
+        let ranked = self.ranked();
+        let head = ranked.first().ok_or(error!(ExchangeError::AuctionNoValidBid))?;
+        match self.kind()? {
+            AuctionKind::FirstPriceSealed | AuctionKind::Continuous => Ok(head.price),
+            AuctionKind::VickreySealed => {
+                let winner = agx_core::vickrey::Winner {
+                    terms: head.terms(),
+                    reputation: head.reputation,
+                    commitment: head.commitment,
+                };
+                let runner_up = ranked.get(1).map(LeaderboardEntry::rank_key);
+                agx_core::vickrey::second_score_payment(
+                    &self.weights(),
+                    &self.limits(),
+                    &winner,
+                    runner_up.as_ref(),
+                )
+                .map_err(|_| error!(ExchangeError::ArithmeticOverflow))
+            }
+        }
+    }
+
+    /// Awards the job to the head of the board.
+    pub fn award(&mut self, payment: u64, now: u64) -> Result<LeaderboardEntry> {
+        require!(self.status()? == IntentStatus::Open, ExchangeError::IntentNotOpen);
+        let head = *self.ranked().first().ok_or(error!(ExchangeError::AuctionNoValidBid))?;
+        require!(payment >= head.price && payment <= self.max_price, ExchangeError::ArithmeticOverflow);
+        self.status = IntentStatus::Awarded.to_u8();
+        self.winner_agent = head.agent;
+        self.winner_bid = head.bid;
+        self.payment = payment;
+        self.award_slot = now;
+        Ok(head)
+    }
+
+    /// No valid bid: the whole escrow goes back.
+    pub fn expire(&mut self) -> Result<u64> {
+        require!(self.status()? == IntentStatus::Open, ExchangeError::IntentNotOpen);
+        require!(self.leaderboard_len == 0, ExchangeError::AuctionHasValidBids);
+        self.status = IntentStatus::Expired.to_u8();
+        Ok(core::mem::take(&mut self.escrowed))
+    }
+
+    /// Withdrawn before any bid: the whole escrow goes back.
+    pub fn cancel(&mut self) -> Result<u64> {
+        require!(self.status()? == IntentStatus::Open, ExchangeError::IntentNotOpen);
+        require!(self.bid_count == 0, ExchangeError::IntentHasBids);
+        self.status = IntentStatus::Cancelled.to_u8();
+        Ok(core::mem::take(&mut self.escrowed))
+    }
+
+    /// Must hold after every mutation.
+    pub fn invariant(&self) -> Result<()> {
+        require!(self.version == Self::VERSION, ExchangeError::IntentCorrupt);
+        let status = self.status()?;
+        self.kind()?;
+        require!(usize::from(self.leaderboard_len) <= LEADERBOARD_LEN, ExchangeError::IntentCorrupt);
+        require!(self.escrowed <= self.max_price, ExchangeError::IntentCorrupt);
+        require!(self.reveal_count <= self.bid_count, ExchangeError::IntentCorrupt);
+        let ranked = self.ranked();
+        require!(ranked.windows(2).all(|w| w[0].rank_key() > w[1].rank_key()), ExchangeError::IntentCorrupt);
+        if status == IntentStatus::Awarded {
+            require!(self.payment <= self.max_price, ExchangeError::IntentCorrupt);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,68 @@
+//! `bid_place` (continuous auctions) on the built `.so`, in LiteSVM.
+use agx_sdk::events;
+use agx_sdk::exchange::error::ExchangeError;
+use agx_sdk::exchange::events::AuctionAwarded;
+use agx_sdk::exchange::state::IntentStatus;
+use agx_sdk::exchange::AuctionKind;
+use agx_sdk::ix::exchange as xix;
+use agx_tests::market::{opening, Market, MIN_STAKE};
+use agx_tests::{assert_error, Signer};
+
+#[test]
+fn bids_in_the_clear_are_ranked() {
+    let mut m = Market::new();
+    let intent = m.intent(AuctionKind::Continuous);
+    let a = m.agent(MIN_STAKE);
+    let b = m.agent(MIN_STAKE);
+    let ix = xix::bid_place(a.authority.pubkey(), intent, a.agent, opening(600_000, 5_000, 50));
+    m.r.svm.send_measured("exchange", "bid_place", &[ix], &[&a.authority]).unwrap();
+    m.place(&b, intent, &opening(100_000, 9_000, 5)).unwrap();
+    let i = m.intent_state(intent);
+    assert_eq!((i.leaderboard_len, i.leaderboard[0].agent, i.leaderboard[1].agent), (2, b.agent, a.agent));
+    assert_eq!(i.status, IntentStatus::Open.to_u8(), "no threshold: the auction runs to its deadline");
+    m.assert_accounted(&[intent]);
+}
+
+#[test]
+fn the_first_bid_reaching_the_threshold_wins_at_once_and_locks_stake() {
+    let mut m = Market::new();
+    let mut args = m.args(AuctionKind::Continuous);
+    args.score_threshold = 8_000;
+    let intent = m.create(args).unwrap();
+    let low = m.agent(MIN_STAKE);
+    m.place(&low, intent, &opening(900_000, 5_000, 90)).unwrap();
+    let winner = m.agent(MIN_STAKE * 3);
+    let ix = xix::bid_place(winner.authority.pubkey(), intent, winner.agent, opening(100_000, 9_500, 5));
+    let meta = m.r.svm.send(&[ix], &[&winner.authority]).unwrap();
+    let i = m.intent_state(intent);
+    assert_eq!((i.status, i.winner_agent, i.payment), (IntentStatus::Awarded.to_u8(), winner.agent, 100_000));
+    assert_eq!(m.r.agent(&winner).locked, MIN_STAKE);
+    let ev = &events::find::<AuctionAwarded>(&meta.logs)[0];
+    assert_eq!((ev.payment, ev.stake_locked), (100_000, MIN_STAKE));
+    // Nothing more is accepted.
+    let late = m.agent(MIN_STAKE);
+    assert_error(&m.place(&late, intent, &opening(1, 10_000, 1)), ExchangeError::IntentNotOpen);
+    m.assert_accounted(&[intent]);
+}
+
+#[test]
+fn only_for_continuous_auctions_within_the_window() {
+    let mut m = Market::new();
+    let sealed = m.intent(AuctionKind::VickreySealed);
+    let a = m.agent(MIN_STAKE);
+    assert_error(&m.place(&a, sealed, &opening(1, 1, 1)), ExchangeError::BidWrongAuctionKind);
+    let intent = m.intent(AuctionKind::Continuous);
+    m.to_reveal(intent);
+    assert_error(&m.place(&a, intent, &opening(1, 1, 1)), ExchangeError::BidWindowClosed);
+}
+
+#[test]
+fn limits_and_eligibility_apply() {
+    let mut m = Market::new();
+    let intent = m.intent(AuctionKind::Continuous);
+    let a = m.agent(MIN_STAKE);
+    assert_error(&m.place(&a, intent, &opening(2_000_000, 1, 1)), ExchangeError::BidPriceAboveMax);
+    let poor = m.agent(1);
+    assert_error(&m.place(&poor, intent, &opening(1, 1, 1)), ExchangeError::BidStakeTooLow);
+    assert_eq!(m.intent_state(intent).bid_count, 0);
+}

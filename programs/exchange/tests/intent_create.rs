@@ -1,0 +1,101 @@
+//! `intent_create` on the built `.so`, in LiteSVM.
+use agx_sdk::events;
+use agx_sdk::exchange::error::ExchangeError;
+use agx_sdk::exchange::events::IntentCreated;
+use agx_sdk::exchange::state::IntentStatus;
+use agx_sdk::exchange::{AuctionKind, IntentCreateArgs};
+use agx_sdk::pda;
+use agx_tests::market::{Market, MAX_PRICE, REQUESTER_FUNDS, TIP};
+use agx_tests::{anchor_codes, assert_error, token, Signer};
+
+#[test]
+fn escrows_the_max_price_and_the_tip() {
+    let mut m = Market::new();
+    let args = m.args(AuctionKind::VickreySealed);
+    let intent = pda::intent(&m.requester.pubkey(), args.intent_id).0;
+    let requester = m.requester.insecure_clone();
+    let meta =
+        m.r.svm.send_measured("exchange", "intent_create", &[m.create_ix(args)], &[&requester]).unwrap();
+    m.pay_accounts.push(pda::escrow(&intent).0);
+    let i = m.intent_state(intent);
+    assert_eq!(
+        (i.status, i.max_price, i.escrowed, i.keeper_tip),
+        (IntentStatus::Open.to_u8(), MAX_PRICE, MAX_PRICE, TIP)
+    );
+    assert_eq!((i.requester, i.mint, i.token_program), (requester.pubkey(), m.pay.mint, m.pay.program));
+    assert_eq!(i.reveal_end_slot - i.commit_end_slot, 20);
+    assert_eq!(m.balance(&pda::escrow(&intent).0), MAX_PRICE);
+    assert_eq!(m.balance(&m.requester_tokens), REQUESTER_FUNDS - MAX_PRICE);
+    let rent = m.r.svm.svm.minimum_balance_for_rent_exemption(agx_sdk::exchange::state::Intent::SPACE);
+    assert_eq!(m.r.svm.lamports(&intent), rent + TIP, "the tip sits in the intent on top of its rent");
+    let ev = &events::find::<IntentCreated>(&meta.logs)[0];
+    assert_eq!((ev.intent, ev.escrowed, ev.keeper_tip), (intent, MAX_PRICE, TIP));
+    m.assert_accounted(&[intent]);
+}
+
+#[test]
+fn works_with_a_token_2022_mint() {
+    let mut m = Market::with_token_program(token::TOKEN_2022);
+    let intent = m.intent(AuctionKind::FirstPriceSealed);
+    assert_eq!(m.r.svm.account(&pda::escrow(&intent).0).unwrap().owner, token::TOKEN_2022);
+    m.assert_accounted(&[intent]);
+}
+
+fn rejects(change: impl FnOnce(&mut IntentCreateArgs), kind: AuctionKind, expected: ExchangeError) {
+    let mut m = Market::new();
+    let mut args = m.args(kind);
+    change(&mut args);
+    let intent = pda::intent(&m.requester.pubkey(), args.intent_id).0;
+    let requester = m.requester.insecure_clone();
+    assert_error(&m.r.svm.send(&[m.create_ix(args)], &[&requester]), expected);
+    assert!(m.r.svm.account(&intent).is_none());
+    assert_eq!(m.balance(&m.requester_tokens), REQUESTER_FUNDS);
+}
+
+#[test]
+fn validates_every_field() {
+    use AuctionKind::*;
+    use ExchangeError::*;
+    rejects(|a| a.weights = [4_000, 3_000, 2_000, 999], VickreySealed, IntentWeightsInvalid);
+    rejects(|a| a.max_price = 0, VickreySealed, IntentMaxPriceZero);
+    rejects(|a| a.max_latency = 0, VickreySealed, IntentMaxLatencyZero);
+    rejects(|a| a.bid_window_slots = 0, VickreySealed, IntentBidWindowZero);
+    rejects(|a| a.reveal_window_slots = 0, FirstPriceSealed, IntentRevealWindowInvalid);
+    rejects(|a| a.reveal_window_slots = 5, Continuous, IntentRevealWindowInvalid);
+    rejects(|a| a.min_reputation = 10_001, VickreySealed, IntentMinReputationOutOfRange);
+    rejects(|a| a.score_threshold = 10_001, Continuous, IntentScoreThresholdInvalid);
+    rejects(|a| a.score_threshold = 5_000, VickreySealed, IntentScoreThresholdInvalid);
+    rejects(|a| a.context_uri = "u".repeat(201), VickreySealed, IntentContextUriTooLong);
+    rejects(|a| a.max_failovers = 9, VickreySealed, IntentMaxFailoversTooHigh);
+}
+
+#[test]
+fn rejects_a_token_account_of_another_mint() {
+    let mut m = Market::new();
+    let other = token::create_mint(&mut m.r.svm, token::TOKEN, 6);
+    let foreign = token::create_account(&mut m.r.svm, token::TOKEN, other, m.requester.pubkey());
+    let args = m.args(AuctionKind::VickreySealed);
+    let ix = agx_sdk::ix::exchange::intent_create(m.requester.pubkey(), m.pay, foreign, args);
+    let requester = m.requester.insecure_clone();
+    assert_error(&m.r.svm.send(&[ix], &[&requester]), anchor_codes::CONSTRAINT_TOKEN_MINT);
+}
+
+#[test]
+fn the_same_intent_cannot_be_created_twice() {
+    let mut m = Market::new();
+    let args = m.args(AuctionKind::VickreySealed);
+    let intent = m.create(args.clone()).unwrap();
+    assert!(m.create(IntentCreateArgs { max_price: 5, ..args }).is_err());
+    assert_eq!(m.intent_state(intent).max_price, MAX_PRICE);
+    m.assert_accounted(&[intent]);
+}
+
+#[test]
+fn requires_the_requester_signature() {
+    let mut m = Market::new();
+    let args = m.args(AuctionKind::VickreySealed);
+    let mut ix = m.create_ix(args);
+    ix.accounts[0].is_signer = false;
+    assert!(m.r.svm.send(&[ix], &[]).is_err());
+    assert_eq!(m.balance(&m.requester_tokens), REQUESTER_FUNDS);
+}

@@ -1,0 +1,207 @@
+//! A LiteSVM market: registry (operated by the exchange's authority PDA), exchange, a payment
+//! mint, a funded requester and a keeper, plus helpers to post intents, bid, settle, and check
+//! that every token and every bond lamport is accounted for.
+use agx_sdk::accounts::{decode_zero_copy, Bid, Intent};
+use agx_sdk::exchange::{AuctionKind, BidOpening, IntentCreateArgs};
+use agx_sdk::ix::exchange as xix;
+use agx_sdk::ix::registry::StakeToken;
+use agx_sdk::{pda, Pubkey};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+use crate::registry::{Registry, TestAgent};
+use crate::svm::TxResult;
+use crate::token;
+
+/// Atoms of the payment mint the requester starts with.
+pub const REQUESTER_FUNDS: u64 = 1_000_000_000_000;
+pub const MAX_PRICE: u64 = 1_000_000;
+pub const MAX_LATENCY: u64 = 100;
+pub const BID_WINDOW: u64 = 20;
+pub const REVEAL_WINDOW: u64 = 20;
+pub const BOND: u64 = 1_000_000;
+pub const TIP: u64 = 5_000_000;
+pub const MIN_STAKE: u64 = 100;
+/// Capability bit every intent requires in the fixture.
+pub const CAPABILITY: u64 = 0b1;
+
+pub struct Market {
+    pub r: Registry,
+    /// The mint intents are paid in.
+    pub pay: StakeToken,
+    pub requester: Keypair,
+    pub requester_tokens: Pubkey,
+    pub keeper: Keypair,
+    /// Every payment-mint token account the fixture knows about.
+    pub pay_accounts: Vec<Pubkey>,
+    next_intent_id: u64,
+}
+
+pub fn opening(price: u64, quality_bps: u16, latency: u64) -> BidOpening {
+    let salt: [u8; 32] = Keypair::new().pubkey().to_bytes();
+    BidOpening { price, quality_bps, latency, plan_hash: [0xab; 32], salt }
+}
+
+impl Market {
+    /// Payment and stake mints of SPL Token.
+    pub fn new() -> Self {
+        Self::with_token_program(token::TOKEN)
+    }
+
+    pub fn with_token_program(program: Pubkey) -> Self {
+        let mut r = Registry::for_exchange(token::TOKEN);
+        let pay = StakeToken { mint: token::create_mint(&mut r.svm, program, 6), program };
+        let requester = r.svm.funded_keypair();
+        let requester_tokens = token::create_account(&mut r.svm, program, pay.mint, requester.pubkey());
+        token::mint_to(&mut r.svm, program, pay.mint, requester_tokens, REQUESTER_FUNDS);
+        let keeper = r.svm.funded_keypair();
+        Self {
+            r,
+            pay,
+            requester,
+            requester_tokens,
+            keeper,
+            pay_accounts: vec![requester_tokens],
+            next_intent_id: 1,
+        }
+    }
+
+    /// A sealed or continuous intent with the fixture's defaults.
+    pub fn args(&mut self, kind: AuctionKind) -> IntentCreateArgs {
+        let id = self.next_intent_id;
+        self.next_intent_id += 1;
+        IntentCreateArgs {
+            intent_id: id,
+            required_capabilities: CAPABILITY,
+            min_stake: MIN_STAKE,
+            min_reputation: 0,
+            weights: [4_000, 3_000, 2_000, 1_000],
+            max_price: MAX_PRICE,
+            max_latency: MAX_LATENCY,
+            context_hash: [1; 32],
+            context_uri: "https://intents.example/1.json".into(),
+            success_criteria_hash: [2; 32],
+            auction_kind: kind,
+            bid_window_slots: BID_WINDOW,
+            reveal_window_slots: if kind == AuctionKind::Continuous { 0 } else { REVEAL_WINDOW },
+            bid_bond: BOND,
+            score_threshold: 0,
+            max_failovers: 2,
+            keeper_tip: TIP,
+        }
+    }
+
+    pub fn create_ix(&self, args: IntentCreateArgs) -> anchor_lang::solana_program::instruction::Instruction {
+        xix::intent_create(self.requester.pubkey(), self.pay, self.requester_tokens, args)
+    }
+
+    /// Posts `args`; returns the intent address.
+    pub fn create(
+        &mut self,
+        args: IntentCreateArgs,
+    ) -> Result<Pubkey, Box<litesvm::types::FailedTransactionMetadata>> {
+        let intent = pda::intent(&self.requester.pubkey(), args.intent_id).0;
+        let requester = self.requester.insecure_clone();
+        self.r.svm.send(&[self.create_ix(args)], &[&requester]).map_err(Box::new)?;
+        self.pay_accounts.push(pda::escrow(&intent).0);
+        Ok(intent)
+    }
+
+    /// Posts a default intent of `kind`.
+    pub fn intent(&mut self, kind: AuctionKind) -> Pubkey {
+        let args = self.args(kind);
+        self.create(args).expect("intent_create")
+    }
+
+    /// An eligible agent (capabilities 0b1011, `stake` atoms staked).
+    pub fn agent(&mut self, stake: u64) -> TestAgent {
+        self.r.staked_agent(stake)
+    }
+
+    pub fn commit(&mut self, a: &TestAgent, intent: Pubkey, o: &BidOpening) -> TxResult {
+        let commitment = xix::commitment(&intent, &a.agent, o);
+        self.r
+            .svm
+            .send(&[xix::bid_commit(a.authority.pubkey(), intent, a.agent, commitment)], &[&a.authority])
+    }
+
+    pub fn reveal(&mut self, a: &TestAgent, intent: Pubkey, o: &BidOpening) -> TxResult {
+        self.r.svm.send(&[xix::bid_reveal(a.authority.pubkey(), intent, a.agent, *o)], &[&a.authority])
+    }
+
+    pub fn place(&mut self, a: &TestAgent, intent: Pubkey, o: &BidOpening) -> TxResult {
+        self.r.svm.send(&[xix::bid_place(a.authority.pubkey(), intent, a.agent, *o)], &[&a.authority])
+    }
+
+    pub fn settle(&mut self, intent: Pubkey, head_agent: Pubkey) -> TxResult {
+        let keeper = self.keeper.insecure_clone();
+        self.r.svm.send(&[xix::auction_settle_award(keeper.pubkey(), intent, head_agent)], &[&keeper])
+    }
+
+    pub fn settle_expired(&mut self, intent: Pubkey) -> TxResult {
+        let keeper = self.keeper.insecure_clone();
+        let ix = xix::auction_settle_expire(
+            keeper.pubkey(),
+            intent,
+            self.requester.pubkey(),
+            self.pay,
+            self.requester_tokens,
+        );
+        self.r.svm.send(&[ix], &[&keeper])
+    }
+
+    /// Moves the clock to the reveal window of `intent`.
+    pub fn to_reveal(&mut self, intent: Pubkey) {
+        let end = self.intent_state(intent).commit_end_slot;
+        self.warp_to(end);
+    }
+
+    /// Moves the clock past every window of `intent`.
+    pub fn to_settle(&mut self, intent: Pubkey) {
+        let end = self.intent_state(intent).reveal_end_slot;
+        self.warp_to(end);
+    }
+
+    pub fn warp_to(&mut self, slot: u64) {
+        if slot > self.r.slot() {
+            self.r.warp(slot - self.r.slot());
+        }
+    }
+
+    pub fn intent_state(&self, intent: Pubkey) -> Intent {
+        let account = self.r.svm.account(&intent).expect("intent account");
+        decode_zero_copy::<Intent>(&account.data).expect("decode intent")
+    }
+
+    pub fn bid_state(&self, intent: Pubkey, a: &TestAgent) -> Bid {
+        self.r.svm.decode(&pda::bid(&intent, &a.agent).0)
+    }
+
+    pub fn balance(&self, account: &Pubkey) -> u64 {
+        token::balance(&self.r.svm, account)
+    }
+
+    /// Every payment-mint atom is in a tracked account, and each intent's escrow holds exactly
+    /// what the intent records.
+    #[track_caller]
+    pub fn assert_accounted(&self, intents: &[Pubkey]) {
+        let held: u64 = self.pay_accounts.iter().map(|a| self.balance(a)).sum();
+        assert_eq!(
+            held,
+            token::supply(&self.r.svm, &self.pay.mint),
+            "payment tokens outside tracked accounts"
+        );
+        for intent in intents {
+            if self.r.svm.account(intent).is_some() {
+                let escrow = pda::escrow(intent).0;
+                assert_eq!(self.balance(&escrow), self.intent_state(*intent).escrowed, "escrow != recorded");
+            }
+        }
+    }
+}
+
+impl Default for Market {
+    fn default() -> Self {
+        Self::new()
+    }
+}
