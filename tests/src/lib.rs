@@ -8,6 +8,7 @@ pub mod registry;
 pub mod svm;
 pub mod token;
 
+pub use litesvm;
 pub use solana_keypair::Keypair;
 pub use solana_signer::Signer;
 pub use svm::{assert_error, Svm, TxResult};

@@ -136,6 +136,19 @@ impl Registry {
         self.svm.decode(&a.agent)
     }
 
+    /// Test-only state injection: sets an agent's cached reputation directly (the real path,
+    /// `reputation_record`, needs the operator, which is a PDA when the exchange runs it).
+    pub fn set_reputation(&mut self, a: &TestAgent, reputation: u16) {
+        use anchor_lang::AccountSerialize;
+        let mut agent = self.agent(a);
+        agent.reputation = reputation;
+        let mut account = self.svm.account(&a.agent).expect("agent account");
+        let mut data = Vec::with_capacity(account.data.len());
+        agent.try_serialize(&mut data).expect("serialize agent");
+        account.data[..data.len()].copy_from_slice(&data);
+        self.svm.svm.set_account(a.agent, account).expect("set agent");
+    }
+
     pub fn balance(&self, account: &Pubkey) -> u64 {
         token::balance(&self.svm, account)
     }

@@ -119,5 +119,11 @@ fn a_wrong_registry_program_is_refused() {
     let at = ix.accounts.iter().position(|x| x.pubkey == agx_sdk::agent_registry::ID).unwrap();
     ix.accounts[at].pubkey = agx_tests::token::TOKEN;
     assert!(m.r.svm.send(&[ix], &[&keeper]).is_err(), "an arbitrary CPI target must be refused");
+    // A substitute for the exchange authority cannot sign the stake lock.
+    let mut ix = xix::auction_settle_award(keeper.pubkey(), intent, a.agent);
+    let at = ix.accounts.iter().position(|x| x.pubkey == pda::exchange_authority().0).unwrap();
+    ix.accounts[at].pubkey = keeper.pubkey();
+    assert!(m.r.svm.send(&[ix], &[&keeper]).is_err(), "the registry accepts only the exchange authority PDA");
     assert_eq!(m.r.agent(&a).locked, 0);
+    assert_eq!(m.intent_state(intent).status, IntentStatus::Open.to_u8());
 }

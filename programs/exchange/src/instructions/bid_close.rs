@@ -10,7 +10,6 @@ use anchor_lang::prelude::*;
 use crate::error::ExchangeError;
 use crate::escrow::move_lamports;
 use crate::events::BidClosed;
-use crate::seeds;
 use crate::state::{Bid, BidStatus, Intent, IntentStatus, Phase};
 
 #[derive(Accounts)]
@@ -21,8 +20,7 @@ pub struct BidClose<'info> {
 
     #[account(
         mut,
-        seeds = [seeds::BID, intent.key().as_ref(), bid.agent.as_ref()],
-        bump = bid.bump,
+        has_one = intent,
         has_one = bidder @ ExchangeError::BidNotBidder,
         close = bidder,
     )]

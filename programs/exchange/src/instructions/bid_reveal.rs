@@ -9,7 +9,6 @@ use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
 use crate::events::BidRevealed;
-use crate::seeds;
 use crate::state::{Bid, BidOpening, Intent, LeaderboardEntry, Phase, SyscallSha256};
 
 #[derive(Accounts)]
@@ -21,8 +20,7 @@ pub struct BidReveal<'info> {
 
     #[account(
         mut,
-        seeds = [seeds::BID, intent.key().as_ref(), bid.agent.as_ref()],
-        bump = bid.bump,
+        has_one = intent,
         has_one = bidder @ ExchangeError::BidNotBidder,
         has_one = agent,
     )]

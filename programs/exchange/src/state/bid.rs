@@ -79,6 +79,7 @@ impl agx_core::commitment::Sha256 for SyscallSha256 {
 impl Bid {
     pub const VERSION: u8 = 1;
 
+    #[allow(clippy::too_many_arguments)]
     pub fn commit(
         &mut self,
         intent: Pubkey,
