@@ -8,8 +8,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use agx_sdk::accounts::{decode, Agent, ExchangeConfig, RegistryConfig};
+use agx_sdk::accounts::{decode, decode_zero_copy, Agent, ExchangeConfig, Intent, RegistryConfig};
 use agx_sdk::agent_registry::state::{AgentProfile, ConfigSettings};
+use agx_sdk::exchange::{AuctionKind, BidOpening, IntentCreateArgs};
+use agx_sdk::ix::exchange as xix;
 use agx_sdk::ix::registry::{self as rix, StakeToken};
 use agx_sdk::localnet::{LocalValidator, LocalnetConfig};
 use agx_sdk::token;
@@ -30,8 +32,6 @@ struct Net {
     validator: LocalValidator,
     /// Upgrade authority of both programs.
     authority: Keypair,
-    /// The registry's operator in these tests (in deployment: the exchange's authority PDA).
-    operator: Keypair,
 }
 
 fn main() -> ExitCode {
@@ -40,7 +40,7 @@ fn main() -> ExitCode {
     let config = LocalnetConfig::new(authority.pubkey()).expect("validator config");
     let validator = LocalValidator::start(&config).expect("start solana-test-validator");
     eprintln!("validator pid {} at {}", validator.pid(), validator.rpc_url);
-    let net = Arc::new(Net { validator, authority, operator: Keypair::new() });
+    let net = Arc::new(Net { validator, authority });
 
     let trial = |name: &str, f: fn(&Net) -> Result<(), Failed>| {
         let net = Arc::clone(&net);
@@ -49,7 +49,7 @@ fn main() -> ExitCode {
     let trials = vec![
         trial("programs_are_deployed_upgradeable_by_the_authority", programs_deployed),
         trial(
-            "config_init_then_an_agent_stakes_over_rpc_and_websocket",
+            "config_init_then_an_agent_stakes_and_wins_an_auction",
             config_init_lifecycle_then_an_agent_stakes,
         ),
         trial("keeper_watcher_follows_slots_over_websocket", keeper_follows_slots),
@@ -81,8 +81,9 @@ fn programs_deployed(net: &Net) -> Result<(), Failed> {
 
 /// An intruder cannot initialise; the upgrade authority can, and the config reads back and the
 /// event arrives over the websocket; a second init fails with the specific error. Then an agent
-/// registers, stakes real SPL tokens and the operator locks part of it.
-fn config_init_lifecycle_then_an_agent_stakes(net: &Net) -> Result<(), Failed> {
+/// registers, stakes real SPL tokens, and wins a sealed Vickrey auction whose settlement locks
+/// its stake through the exchange -> registry CPI.
+fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
     let rpc = net.validator.rpc();
     let authority = &net.authority;
     airdrop(&rpc, &authority.pubkey())?;
@@ -96,7 +97,7 @@ fn config_init_lifecycle_then_an_agent_stakes(net: &Net) -> Result<(), Failed> {
     let stake = StakeToken { mint: create_mint(&rpc, authority)?, program: token::TOKEN };
     let settings = |admin| ConfigSettings {
         admin,
-        operator: net.operator.pubkey(),
+        operator: pda::exchange_authority().0,
         unstake_cooldown_slots: 10,
         heartbeat_timeout_slots: 150,
     };
@@ -136,7 +137,7 @@ fn config_init_lifecycle_then_an_agent_stakes(net: &Net) -> Result<(), Failed> {
     let again: RegistryConfig = decode(&rpc.get_account_data(&pda::registry_config().0)?)?;
     check(again.admin == admin, "a failed re-init leaves the config unchanged")?;
 
-    // An agent registers and stakes through the real token program, and the operator locks.
+    // An agent registers and stakes through the real token program.
     let agent_key = Keypair::new();
     airdrop(&rpc, &agent_key.pubkey())?;
     let tokens = funded_token_account(&rpc, authority, stake.mint, agent_key.pubkey(), 5_000)?;
@@ -148,16 +149,58 @@ fn config_init_lifecycle_then_an_agent_stakes(net: &Net) -> Result<(), Failed> {
     send(&rpc, rix::agent_register(agent_key.pubkey(), agent_key.pubkey(), stake, profile), &agent_key)?;
     send(&rpc, rix::stake_deposit(agent_key.pubkey(), agent_key.pubkey(), tokens, stake, 1_200), &agent_key)?;
     let (agent_address, _) = pda::agent(&agent_key.pubkey());
-    send_all(
-        &rpc,
-        &[rix::stake_lock(net.operator.pubkey(), agent_address, 1_000)],
-        &agent_key,
-        &[&net.operator],
+
+    // A sealed Vickrey auction on the real clock: commit, reveal, settle. Settlement locks the
+    // winner's stake in the registry by CPI signed by the exchange's authority PDA.
+    let requester_tokens = funded_token_account(&rpc, authority, stake.mint, authority.pubkey(), 2_000_000)?;
+    let args = IntentCreateArgs {
+        intent_id: 7,
+        required_capabilities: 0b1,
+        min_stake: 1_000,
+        min_reputation: 0,
+        weights: [4_000, 3_000, 2_000, 1_000],
+        max_price: 1_000_000,
+        max_latency: 100,
+        context_hash: [3; 32],
+        context_uri: "https://intents.example/7.json".into(),
+        success_criteria_hash: [4; 32],
+        auction_kind: AuctionKind::VickreySealed,
+        bid_window_slots: 20,
+        reveal_window_slots: 20,
+        bid_bond: 1_000_000,
+        score_threshold: 0,
+        max_failovers: 1,
+        keeper_tip: 2_000_000,
+    };
+    let intent = pda::intent(&authority.pubkey(), 7).0;
+    send(&rpc, xix::intent_create(authority.pubkey(), stake, requester_tokens, args), authority)?;
+    let opening =
+        BidOpening { price: 400_000, quality_bps: 9_000, latency: 12, plan_hash: [5; 32], salt: [6; 32] };
+    let commitment = xix::commitment(&intent, &agent_address, &opening);
+    send(&rpc, xix::bid_commit(agent_key.pubkey(), intent, agent_address, commitment), &agent_key)?;
+    let state = |rpc: &RpcClient| -> Result<Intent, Failed> {
+        Ok(decode_zero_copy(&rpc.get_account_data(&intent)?)?)
+    };
+    wait_for_slot(&rpc, state(&rpc)?.commit_end_slot)?;
+    send(&rpc, xix::bid_reveal(agent_key.pubkey(), intent, agent_address, opening), &agent_key)?;
+    wait_for_slot(&rpc, state(&rpc)?.reveal_end_slot)?;
+    send(&rpc, xix::auction_settle_award(authority.pubkey(), intent, agent_address), authority)?;
+    let awarded = state(&rpc)?;
+    check(
+        awarded.winner_agent == agent_address && awarded.payment == 400_000,
+        "awarded at the ask (single bid)",
     )?;
+    let event = wait_event::<events::exchange::AuctionAwarded>(&exchange_logs)?;
+    check(event.agent == agent_address && event.stake_locked == 1_000, "AuctionAwarded over the websocket")?;
+    check(
+        token::account_amount(&rpc.get_account_data(&pda::escrow(&intent).0)?) == Some(1_000_000),
+        "the escrow still holds the max price",
+    )?;
+
     let agent: Agent = decode(&rpc.get_account_data(&agent_address)?)?;
     check(
         agent.staked == 1_200 && agent.locked == 1_000 && agent.free_stake() == 200,
-        "agent stake after lock",
+        "stake locked by the CPI",
     )?;
     let vault = rpc.get_account_data(&pda::stake_vault(&agent_address).0)?;
     check(token::account_amount(&vault) == Some(1_200), "vault holds the stake")?;
@@ -221,6 +264,18 @@ where
         }
     }
     Err("no event over websocket within 60 s".into())
+}
+
+/// Waits until the cluster has processed slot `slot` (so the next transaction lands after it).
+fn wait_for_slot(rpc: &RpcClient, slot: u64) -> Result<(), Failed> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    while rpc.get_slot_with_commitment(CommitmentConfig::processed())? <= slot {
+        if std::time::Instant::now() > deadline {
+            return Err(format!("slot {slot} not reached in 120 s").into());
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    Ok(())
 }
 
 fn airdrop(rpc: &RpcClient, to: &Pubkey) -> Result<(), Failed> {
