@@ -50,7 +50,7 @@ fn main() -> ExitCode {
         trial("programs_are_deployed_upgradeable_by_the_authority", programs_deployed),
         trial(
             "config_init_then_an_agent_stakes_and_wins_an_auction",
-            config_init_lifecycle_then_an_agent_stakes,
+            config_init_then_an_agent_stakes_and_wins,
         ),
         trial("keeper_watcher_follows_slots_over_websocket", keeper_follows_slots),
     ];
