@@ -8,7 +8,7 @@
 use anchor_lang::prelude::*;
 
 pub mod award;
-pub mod eligibility;
+pub mod bidding;
 pub mod error;
 pub mod escrow;
 pub mod events;

@@ -5,7 +5,6 @@
 //! stake, reputation >= min reputation); one bid per agent per intent (the bid PDA).
 use agent_registry::state::Agent;
 use anchor_lang::prelude::*;
-use anchor_lang::system_program;
 
 use crate::error::ExchangeError;
 use crate::events::BidCommitted;
@@ -47,7 +46,7 @@ impl BidCommit<'_> {
         let intent = self.intent.load()?;
         require!(intent.kind()?.is_sealed(), ExchangeError::BidWrongAuctionKind);
         intent.require_phase(Clock::get()?.slot, Phase::Bidding, ExchangeError::BidWindowClosed)?;
-        crate::eligibility::check(&self.agent, &intent)
+        crate::bidding::check(&self.agent, &intent)
     }
 
     pub fn handler(ctx: Context<Self>, args: BidCommitArgs) -> Result<()> {
@@ -59,18 +58,12 @@ impl BidCommit<'_> {
             intent.invariant()?;
             intent.bid_bond
         };
-        if bond > 0 {
-            system_program::transfer(
-                CpiContext::new(
-                    ctx.accounts.system_program.key(),
-                    system_program::Transfer {
-                        from: ctx.accounts.bidder.to_account_info(),
-                        to: ctx.accounts.bid.to_account_info(),
-                    },
-                ),
-                bond,
-            )?;
-        }
+        crate::bidding::take_bond(
+            &ctx.accounts.system_program,
+            &ctx.accounts.bidder,
+            &ctx.accounts.bid,
+            bond,
+        )?;
         let bid = &mut ctx.accounts.bid;
         bid.commit(
             ctx.accounts.intent.key(),

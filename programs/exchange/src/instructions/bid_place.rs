@@ -9,15 +9,11 @@
 use agent_registry::program::AgentRegistry;
 use agent_registry::state::Agent;
 use anchor_lang::prelude::*;
-use anchor_lang::system_program;
 
 use crate::award::{award_head, StakeLockAccounts};
 use crate::error::ExchangeError;
-use crate::events::BidRevealed;
 use crate::seeds;
-use crate::state::{
-    AuctionKind, Bid, BidOpening, ExchangeConfig, Intent, LeaderboardEntry, Phase, SyscallSha256,
-};
+use crate::state::{AuctionKind, Bid, BidOpening, ExchangeConfig, Intent, Phase, SyscallSha256};
 
 #[derive(Accounts)]
 pub struct BidPlace<'info> {
@@ -61,7 +57,7 @@ impl BidPlace<'_> {
         let intent = self.intent.load()?;
         require!(intent.kind()? == AuctionKind::Continuous, ExchangeError::BidWrongAuctionKind);
         intent.require_phase(Clock::get()?.slot, Phase::Bidding, ExchangeError::BidWindowClosed)?;
-        crate::eligibility::check(&self.agent, &intent)
+        crate::bidding::check(&self.agent, &intent)
     }
 
     pub fn handler(ctx: Context<Self>, opening: BidOpening) -> Result<()> {
@@ -71,56 +67,21 @@ impl BidPlace<'_> {
         let commitment = opening.core(&intent_key, &agent_key).commitment::<SyscallSha256>();
         let mut intent = ctx.accounts.intent.load_mut()?;
         let reputation = ctx.accounts.agent.reputation;
-        let score = crate::eligibility::score(
-            &intent,
-            opening.price,
-            opening.quality_bps,
-            opening.latency,
-            reputation,
-        )?;
+        let score =
+            crate::bidding::score(&intent, opening.price, opening.quality_bps, opening.latency, reputation)?;
         let bond = intent.bid_bond;
-        if bond > 0 {
-            system_program::transfer(
-                CpiContext::new(
-                    ctx.accounts.system_program.key(),
-                    system_program::Transfer {
-                        from: ctx.accounts.bidder.to_account_info(),
-                        to: ctx.accounts.bid.to_account_info(),
-                    },
-                ),
-                bond,
-            )?;
-        }
+        crate::bidding::take_bond(
+            &ctx.accounts.system_program,
+            &ctx.accounts.bidder,
+            &ctx.accounts.bid,
+            bond,
+        )?;
         let bid = &mut ctx.accounts.bid;
         bid.commit(intent_key, agent_key, ctx.accounts.bidder.key(), commitment, bond, now, ctx.bumps.bid);
         bid.reveal(&opening, score, reputation)?;
-        let rank = intent.insert_ranked(LeaderboardEntry {
-            bid: bid.key(),
-            agent: agent_key,
-            commitment,
-            price: opening.price,
-            latency: opening.latency,
-            score,
-            reputation,
-            quality_bps: opening.quality_bps,
-            padding: [0; 2],
-        });
         intent.bid_count =
             intent.bid_count.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
-        intent.reveal_count =
-            intent.reveal_count.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
-        intent.invariant()?;
-        emit!(BidRevealed {
-            intent: intent_key,
-            bid: bid.key(),
-            agent: agent_key,
-            price: opening.price,
-            quality_bps: opening.quality_bps,
-            latency: opening.latency,
-            reputation,
-            score,
-            rank: rank.and_then(|r| u8::try_from(r).ok()),
-        });
+        let rank = crate::bidding::rank(intent_key, &mut intent, bid, &opening)?;
         // The first bid to reach the threshold heads the board (all earlier bids scored below it).
         if intent.score_threshold > 0 && score >= intent.score_threshold && rank == Some(0) {
             let accounts = StakeLockAccounts {

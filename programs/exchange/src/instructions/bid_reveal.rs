@@ -8,8 +8,7 @@ use agent_registry::state::Agent;
 use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
-use crate::events::BidRevealed;
-use crate::state::{Bid, BidOpening, Intent, LeaderboardEntry, Phase, SyscallSha256};
+use crate::state::{Bid, BidOpening, Intent, Phase, SyscallSha256};
 
 #[derive(Accounts)]
 pub struct BidReveal<'info> {
@@ -38,41 +37,12 @@ impl BidReveal<'_> {
         let commitment = opening.core(&intent_key, &bid.agent).commitment::<SyscallSha256>();
         require!(commitment == bid.commitment, ExchangeError::BidCommitmentMismatch);
         let agent = &ctx.accounts.agent;
-        crate::eligibility::check(agent, &intent)?;
+        crate::bidding::check(agent, &intent)?;
         let reputation = agent.reputation;
-        let score = crate::eligibility::score(
-            &intent,
-            opening.price,
-            opening.quality_bps,
-            opening.latency,
-            reputation,
-        )?;
+        let score =
+            crate::bidding::score(&intent, opening.price, opening.quality_bps, opening.latency, reputation)?;
         bid.reveal(&opening, score, reputation)?;
-        let rank = intent.insert_ranked(LeaderboardEntry {
-            bid: bid.key(),
-            agent: bid.agent,
-            commitment,
-            price: opening.price,
-            latency: opening.latency,
-            score,
-            reputation,
-            quality_bps: opening.quality_bps,
-            padding: [0; 2],
-        });
-        intent.reveal_count =
-            intent.reveal_count.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
-        intent.invariant()?;
-        emit!(BidRevealed {
-            intent: intent_key,
-            bid: bid.key(),
-            agent: bid.agent,
-            price: opening.price,
-            quality_bps: opening.quality_bps,
-            latency: opening.latency,
-            reputation,
-            score,
-            rank: rank.and_then(|r| u8::try_from(r).ok()),
-        });
+        crate::bidding::rank(intent_key, &mut intent, bid, &opening)?;
         Ok(())
     }
 }

@@ -1,0 +1,89 @@
+//! Rules shared by the bid instructions: eligibility of a registry agent (checked when a bid
+//! is committed or placed, again when it is revealed, and the stake part again at settlement),
+//! scoring with `agx_core`, the bond deposit, and ranking a scored bid on the leaderboard.
+use agent_registry::state::Agent;
+use anchor_lang::prelude::*;
+use anchor_lang::system_program;
+
+use crate::error::ExchangeError;
+use crate::events::BidRevealed;
+use crate::state::{Bid, BidOpening, Intent, LeaderboardEntry};
+
+pub fn check(agent: &Agent, intent: &Intent) -> Result<()> {
+    require!(agent.is_active(), ExchangeError::BidAgentInactive);
+    require!(
+        agent.capabilities & intent.required_capabilities == intent.required_capabilities,
+        ExchangeError::BidCapabilitiesMissing
+    );
+    require!(agent.free_stake() >= intent.min_stake, ExchangeError::BidStakeTooLow);
+    require!(agent.reputation >= intent.min_reputation, ExchangeError::BidReputationTooLow);
+    Ok(())
+}
+
+/// Scores an opened bid against the intent with `agx_core`, mapping each broken rule to its
+/// own error.
+pub fn score(intent: &Intent, price: u64, quality_bps: u16, latency: u64, reputation: u16) -> Result<u16> {
+    use agx_core::Error as E;
+    let terms = agx_core::score::BidTerms { price, quality_bps, latency };
+    agx_core::score::score_bid(&intent.weights(), &intent.limits(), &terms, reputation).map_err(|e| match e {
+        E::PriceAboveMax { .. } => error!(ExchangeError::BidPriceAboveMax),
+        E::LatencyAboveMax { .. } => error!(ExchangeError::BidLatencyAboveMax),
+        E::BpsAbove10000 { .. } => error!(ExchangeError::BidQualityOutOfRange),
+        _ => error!(ExchangeError::IntentCorrupt),
+    })
+}
+
+/// Moves the intent's bond (lamports) from the bidder into the bid account.
+pub fn take_bond<'info>(
+    system_program: &Program<'info, System>,
+    bidder: &Signer<'info>,
+    bid: &Account<'info, Bid>,
+    bond: u64,
+) -> Result<()> {
+    if bond == 0 {
+        return Ok(());
+    }
+    system_program::transfer(
+        CpiContext::new(
+            system_program.key(),
+            system_program::Transfer { from: bidder.to_account_info(), to: bid.to_account_info() },
+        ),
+        bond,
+    )
+}
+
+/// Ranks a scored, revealed `bid` on the intent's leaderboard, counts it, checks the intent's
+/// invariant and emits `BidRevealed`. Returns the bid's position, if it made the board.
+pub fn rank(
+    intent_key: Pubkey,
+    intent: &mut Intent,
+    bid: &Account<Bid>,
+    opening: &BidOpening,
+) -> Result<Option<usize>> {
+    let rank = intent.insert_ranked(LeaderboardEntry {
+        bid: bid.key(),
+        agent: bid.agent,
+        commitment: bid.commitment,
+        price: opening.price,
+        latency: opening.latency,
+        score: bid.score,
+        reputation: bid.reputation,
+        quality_bps: opening.quality_bps,
+        padding: [0; 2],
+    });
+    intent.reveal_count =
+        intent.reveal_count.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+    intent.invariant()?;
+    emit!(BidRevealed {
+        intent: intent_key,
+        bid: bid.key(),
+        agent: bid.agent,
+        price: opening.price,
+        quality_bps: opening.quality_bps,
+        latency: opening.latency,
+        reputation: bid.reputation,
+        score: bid.score,
+        rank: rank.and_then(|r| u8::try_from(r).ok()),
+    });
+    Ok(rank)
+}
