@@ -4,6 +4,7 @@
 //! - [`ix`]: instruction builders;
 //! - [`accounts`]: typed account decoding;
 //! - [`events`]: decoding of the programs' events from transaction logs;
+//! - [`verify`]: recomputing an auction from its intent account with `agx_core`;
 //! - [`localnet`] (feature `localnet`): a local `solana-test-validator` with the programs loaded.
 pub mod accounts;
 pub mod events;
@@ -12,6 +13,7 @@ pub mod ix;
 pub mod localnet;
 pub mod pda;
 pub mod token;
+pub mod verify;
 
 pub use agent_registry;
 pub use anchor_lang::prelude::Pubkey;

@@ -96,6 +96,14 @@ fn twenty_agents_vickrey_winner_and_payment_match_core() {
         assert_eq!((entry.agent, entry.rank_key()), (bids[*idx].agent.agent, *key));
     }
     assert_eq!(m.r.agent(&w.agent).locked, MIN_STAKE);
+    assert_eq!(agx_sdk::verify::verify_auction(&i), Ok(()), "an observer recomputes the same auction");
+    // A tampered payment is caught.
+    let mut forged = i;
+    forged.payment += 1;
+    assert!(matches!(
+        agx_sdk::verify::verify_auction(&forged),
+        Err(agx_sdk::verify::VerifyError::PaymentMismatch(..))
+    ));
 }
 
 /// Weights that ignore reputation and speed, so equal price and quality give equal scores.
