@@ -127,3 +127,29 @@ fn a_wrong_registry_program_is_refused() {
     assert_eq!(m.r.agent(&a).locked, 0);
     assert_eq!(m.intent_state(intent).status, IntentStatus::Open.to_u8());
 }
+
+#[test]
+fn an_expiry_refund_goes_only_to_the_requester() {
+    let mut m = Market::new();
+    let intent = m.intent(AuctionKind::VickreySealed);
+    m.to_settle(intent);
+    let thief = m.r.new_authority();
+    let thief_tokens =
+        agx_tests::token::create_account(&mut m.r.svm, m.pay.program, m.pay.mint, thief.authority.pubkey());
+    m.pay_accounts.push(thief_tokens);
+    let keeper = m.keeper.insecure_clone();
+    // The thief's token account as the refund target.
+    let ix = xix::auction_settle_expire(keeper.pubkey(), intent, m.requester.pubkey(), m.pay, thief_tokens);
+    assert!(m.r.svm.send(&[ix], &[&keeper]).is_err());
+    // The thief as the rent receiver.
+    let ix = xix::auction_settle_expire(
+        keeper.pubkey(),
+        intent,
+        thief.authority.pubkey(),
+        m.pay,
+        m.requester_tokens,
+    );
+    assert_error(&m.r.svm.send(&[ix], &[&keeper]), ExchangeError::RequesterMismatch);
+    assert_eq!(m.balance(&thief_tokens), 0);
+    m.assert_accounted(&[intent]);
+}

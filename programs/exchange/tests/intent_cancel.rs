@@ -49,3 +49,33 @@ fn only_the_requester_cancels() {
     assert_error(&m.r.svm.send(&[ix], &[&thief.authority]), ExchangeError::RequesterMismatch);
     m.assert_accounted(&[intent]);
 }
+
+#[test]
+fn the_refund_goes_only_to_the_requesters_account_of_the_intents_mint() {
+    let mut m = Market::new();
+    let intent = m.intent(AuctionKind::VickreySealed);
+    let requester = m.requester.insecure_clone();
+    // Another mint (and its token account) cannot stand in for the intent's.
+    let other = agx_tests::token::create_mint(&mut m.r.svm, m.pay.program, 6);
+    let other_tokens =
+        agx_tests::token::create_account(&mut m.r.svm, m.pay.program, other, requester.pubkey());
+    let mut wrong = m.pay;
+    wrong.mint = other;
+    let ix = xix::intent_cancel(requester.pubkey(), intent, wrong, other_tokens);
+    assert_error(&m.r.svm.send(&[ix], &[&requester]), ExchangeError::EscrowMintMismatch);
+    // The other token program cannot stand in for the intent's.
+    let mut wrong = m.pay;
+    wrong.program = agx_tests::token::TOKEN_2022;
+    let ix = xix::intent_cancel(requester.pubkey(), intent, wrong, m.requester_tokens);
+    assert!(m.r.svm.send(&[ix], &[&requester]).is_err());
+    // A token account of someone else is refused.
+    let stranger = agx_tests::token::create_account(
+        &mut m.r.svm,
+        m.pay.program,
+        m.pay.mint,
+        agx_sdk::Pubkey::new_unique(),
+    );
+    let ix = xix::intent_cancel(requester.pubkey(), intent, m.pay, stranger);
+    assert!(m.r.svm.send(&[ix], &[&requester]).is_err());
+    m.assert_accounted(&[intent]);
+}
