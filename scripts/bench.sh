@@ -4,7 +4,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-bash scripts/build.sh
+bash scripts/build.sh --sbf-only
 raw="$(mktemp)"; trap 'rm -f "$raw"' EXIT
 AGX_CU_OUT="$raw" cargo test -q -p agent_registry -p exchange
 cargo run -q -p agx-bench --bin bench-scaling -- bench/scaling.json

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Builds both programs to SBF (SBPF v3) with the offline toolchain -> target/deploy/<program>.so
+# Builds both programs to SBF (SBPF v3) with the offline toolchain -> target/deploy/<program>.so,
+# then regenerates their IDL into idl/ (host build, see scripts/idl.sh).
 #
-# usage: scripts/build.sh [program ...]      (default: agent_registry exchange)
+# usage: scripts/build.sh [--sbf-only] [program ...]      (default: agent_registry exchange)
 # env:   SBF_TOOLCHAIN_DIR  toolchain cache (default ~/.cache/sbf-toolchain; see scripts/install-sbf-toolchain.sh)
 #        CARGO_TARGET_DIR   where cargo builds (default ./target); the .so files always land in ./target/deploy
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+idl=1
+if [ "${1:-}" = "--sbf-only" ]; then idl=0; shift; fi
 programs=("$@")
 [ ${#programs[@]} -gt 0 ] || programs=(agent_registry exchange)
 DEPLOY="$ROOT/target/deploy"
@@ -21,3 +24,6 @@ for p in "${programs[@]}"; do
   cp "$stage/$p.so" "$DEPLOY/$p.so"
   echo "deployable: target/deploy/$p.so ($(stat -c %s "$DEPLOY/$p.so") bytes)"
 done
+if [ "$idl" = 1 ]; then
+  bash "$ROOT/scripts/idl.sh"
+fi

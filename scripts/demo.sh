@@ -5,6 +5,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/setup.sh
-bash scripts/build.sh
+bash scripts/build.sh --sbf-only
 cargo build -q -p agx-cli
 exec "${CARGO_TARGET_DIR:-$ROOT/target}/debug/agx" localnet "$@"

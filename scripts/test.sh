@@ -13,7 +13,7 @@ bash scripts/setup.sh --validator-in-background
 step "format"
 cargo fmt --all --check
 step "build programs (SBF)"
-bash scripts/build.sh
+bash scripts/build.sh --sbf-only
 step "IDL drift check"
 bash scripts/idl.sh --check
 step "clippy"
