@@ -22,6 +22,8 @@ pub const AIRDROP: u64 = 100_000_000_000;
 
 pub struct Svm {
     pub svm: LiteSVM,
+    /// Counter behind [`Svm::keypair`].
+    next_key: u64,
     /// Pays fees (and rent, unless an instruction names another payer).
     pub payer: Keypair,
     /// Upgrade authority of both programs.
@@ -37,7 +39,7 @@ impl Default for Svm {
 impl Svm {
     pub fn new() -> Self {
         let mut svm = LiteSVM::new();
-        let upgrade_authority = Keypair::new();
+        let upgrade_authority = deterministic_keypair(0);
         for (name, id) in PROGRAMS {
             let so = program_dir().join(format!("{name}.so"));
             let bytes = std::fs::read(&so)
@@ -45,15 +47,24 @@ impl Svm {
             svm.add_program(id, &bytes).expect("load program");
             set_upgrade_authority(&mut svm, &id, Some(upgrade_authority.pubkey()));
         }
-        let payer = Keypair::new();
+        let payer = deterministic_keypair(1);
         svm.airdrop(&payer.pubkey(), AIRDROP).expect("airdrop payer");
         svm.airdrop(&upgrade_authority.pubkey(), AIRDROP).expect("airdrop authority");
-        Self { svm, payer, upgrade_authority }
+        Self { svm, next_key: 2, payer, upgrade_authority }
     }
 
-    /// A new keypair with [`AIRDROP`] lamports.
+    /// A new keypair, the same sequence in every `Svm`: addresses derived from it (agent and
+    /// intent PDAs) and so their bump searches, and the compute units measured, repeat exactly
+    /// from run to run.
+    pub fn keypair(&mut self) -> Keypair {
+        let kp = deterministic_keypair(self.next_key);
+        self.next_key += 1;
+        kp
+    }
+
+    /// A new keypair (see [`Svm::keypair`]) with [`AIRDROP`] lamports.
     pub fn funded_keypair(&mut self) -> Keypair {
-        let kp = Keypair::new();
+        let kp = self.keypair();
         self.svm.airdrop(&kp.pubkey(), AIRDROP).expect("airdrop");
         kp
     }
@@ -101,6 +112,12 @@ impl Svm {
     pub fn lamports(&self, address: &Pubkey) -> u64 {
         self.account(address).map_or(0, |a| a.lamports)
     }
+}
+
+fn deterministic_keypair(n: u64) -> Keypair {
+    let mut secret = [0x5a; 32];
+    secret[..8].copy_from_slice(&n.to_le_bytes());
+    Keypair::new_from_array(secret)
 }
 
 /// Rewrites a loaded program's ProgramData header to name `authority` as its upgrade authority.

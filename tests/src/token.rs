@@ -2,7 +2,6 @@
 use agx_sdk::token as spl;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use solana_keypair::Keypair;
 use solana_signer::Signer;
 
 use crate::svm::Svm;
@@ -22,7 +21,7 @@ fn create_account_ix(svm: &Svm, new: &Pubkey, len: usize, owner: &Pubkey) -> Ins
 
 /// A new mint of `program` with `decimals`; the harness payer is its mint authority.
 pub fn create_mint(svm: &mut Svm, program: Pubkey, decimals: u8) -> Pubkey {
-    let mint = Keypair::new();
+    let mint = svm.keypair();
     let create = create_account_ix(svm, &mint.pubkey(), spl::MINT_LEN, &program);
     let init = spl::initialize_mint2(program, mint.pubkey(), svm.payer.pubkey(), decimals);
     svm.send(&[create, init], &[&mint]).expect("create mint");
@@ -31,7 +30,7 @@ pub fn create_mint(svm: &mut Svm, program: Pubkey, decimals: u8) -> Pubkey {
 
 /// A new token account of `mint` owned by `owner`.
 pub fn create_account(svm: &mut Svm, program: Pubkey, mint: Pubkey, owner: Pubkey) -> Pubkey {
-    let account = Keypair::new();
+    let account = svm.keypair();
     let create = create_account_ix(svm, &account.pubkey(), spl::ACCOUNT_LEN, &program);
     let init = spl::initialize_account3(program, account.pubkey(), mint, owner);
     svm.send(&[create, init], &[&account]).expect("create token account");
