@@ -76,7 +76,8 @@ impl AuctionSettle<'_> {
         let Some(head) = intent.ranked().first().copied() else {
             let refund = intent.expire()?;
             intent.invariant()?;
-            let tip = intent.keeper_tip;
+            // Paid once: the field records what the intent still holds for cranks.
+            let tip = core::mem::take(&mut intent.keeper_tip);
             let signer = IntentSigner {
                 requester: intent.requester,
                 intent_id: intent.intent_id.to_le_bytes(),
@@ -120,7 +121,7 @@ impl AuctionSettle<'_> {
             agent,
         };
         award_head(intent_key, &mut intent, accounts, now)?;
-        let tip = intent.keeper_tip;
+        let tip = core::mem::take(&mut intent.keeper_tip);
         drop(intent);
         escrow::move_lamports(
             &ctx.accounts.intent.to_account_info(),
