@@ -5,6 +5,7 @@
 //! - [`accounts`]: typed account decoding;
 //! - [`events`]: decoding of the programs' events from transaction logs;
 //! - [`verify`]: recomputing an auction from its intent account with `agx_core`;
+//! - [`rpc`] (feature `rpc`): send-and-confirm, airdrop, mint and token-account helpers;
 //! - [`localnet`] (feature `localnet`): a local `solana-test-validator` with the programs loaded.
 pub mod accounts;
 pub mod events;
@@ -12,6 +13,8 @@ pub mod ix;
 #[cfg(feature = "localnet")]
 pub mod localnet;
 pub mod pda;
+#[cfg(feature = "rpc")]
+pub mod rpc;
 pub mod token;
 pub mod verify;
 

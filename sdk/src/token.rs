@@ -51,6 +51,45 @@ pub fn mint_to(
     }
 }
 
+/// Creates and initialises a mint: a system `create_account` of [`MINT_LEN`] bytes funded with
+/// `rent` lamports by `payer` (`mint` must sign too), then `InitializeMint2`.
+pub fn create_mint(
+    payer: Pubkey,
+    mint: Pubkey,
+    mint_authority: Pubkey,
+    program: Pubkey,
+    decimals: u8,
+    rent: u64,
+) -> [Instruction; 2] {
+    [
+        solana_system_interface::instruction::create_account(&payer, &mint, rent, MINT_LEN as u64, &program),
+        initialize_mint2(program, mint, mint_authority, decimals),
+    ]
+}
+
+/// Creates and initialises a token account of `mint` for `owner`: a system `create_account`
+/// of [`ACCOUNT_LEN`] bytes funded with `rent` lamports by `payer` (`account` must sign too),
+/// then `InitializeAccount3`.
+pub fn create_account(
+    payer: Pubkey,
+    account: Pubkey,
+    mint: Pubkey,
+    owner: Pubkey,
+    program: Pubkey,
+    rent: u64,
+) -> [Instruction; 2] {
+    [
+        solana_system_interface::instruction::create_account(
+            &payer,
+            &account,
+            rent,
+            ACCOUNT_LEN as u64,
+            &program,
+        ),
+        initialize_account3(program, account, mint, owner),
+    ]
+}
+
 fn field<const N: usize>(data: &[u8], at: usize) -> Option<[u8; N]> {
     data.get(at..at.checked_add(N)?)?.try_into().ok()
 }

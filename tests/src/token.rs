@@ -1,39 +1,28 @@
 //! Real SPL Token / Token-2022 accounts in LiteSVM (the token programs LiteSVM ships).
 use agx_sdk::token as spl;
 use anchor_lang::prelude::Pubkey;
-use anchor_lang::solana_program::instruction::Instruction;
 use solana_signer::Signer;
 
 use crate::svm::Svm;
 
 pub use agx_sdk::token::{TOKEN, TOKEN_2022};
 
-fn create_account_ix(svm: &Svm, new: &Pubkey, len: usize, owner: &Pubkey) -> Instruction {
-    let lamports = svm.svm.minimum_balance_for_rent_exemption(len);
-    solana_system_interface::instruction::create_account(
-        &svm.payer.pubkey(),
-        new,
-        lamports,
-        len as u64,
-        owner,
-    )
-}
-
 /// A new mint of `program` with `decimals`; the harness payer is its mint authority.
 pub fn create_mint(svm: &mut Svm, program: Pubkey, decimals: u8) -> Pubkey {
     let mint = svm.keypair();
-    let create = create_account_ix(svm, &mint.pubkey(), spl::MINT_LEN, &program);
-    let init = spl::initialize_mint2(program, mint.pubkey(), svm.payer.pubkey(), decimals);
-    svm.send(&[create, init], &[&mint]).expect("create mint");
+    let rent = svm.svm.minimum_balance_for_rent_exemption(spl::MINT_LEN);
+    let payer = svm.payer.pubkey();
+    svm.send(&spl::create_mint(payer, mint.pubkey(), payer, program, decimals, rent), &[&mint])
+        .expect("create mint");
     mint.pubkey()
 }
 
 /// A new token account of `mint` owned by `owner`.
 pub fn create_account(svm: &mut Svm, program: Pubkey, mint: Pubkey, owner: Pubkey) -> Pubkey {
     let account = svm.keypair();
-    let create = create_account_ix(svm, &account.pubkey(), spl::ACCOUNT_LEN, &program);
-    let init = spl::initialize_account3(program, account.pubkey(), mint, owner);
-    svm.send(&[create, init], &[&account]).expect("create token account");
+    let rent = svm.svm.minimum_balance_for_rent_exemption(spl::ACCOUNT_LEN);
+    let ixs = spl::create_account(svm.payer.pubkey(), account.pubkey(), mint, owner, program, rent);
+    svm.send(&ixs, &[&account]).expect("create token account");
     account.pubkey()
 }
 

@@ -25,7 +25,6 @@ use solana_pubsub_client::pubsub_client::PubsubClient;
 use solana_rpc_client::rpc_client::RpcClient;
 use solana_rpc_client_api::config::{RpcTransactionLogsConfig, RpcTransactionLogsFilter};
 use solana_signer::Signer;
-use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
 
 struct Net {
@@ -94,7 +93,10 @@ fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
     let (_registry_sub, registry_logs) = subscribe_logs(&net.validator.ws_url, &agent_registry::ID)?;
     let (_exchange_sub, exchange_logs) = subscribe_logs(&net.validator.ws_url, &exchange::ID)?;
 
-    let stake = StakeToken { mint: create_mint(&rpc, authority)?, program: token::TOKEN };
+    let stake = StakeToken {
+        mint: agx_sdk::rpc::create_mint(&rpc, authority, token::TOKEN, 6)?,
+        program: token::TOKEN,
+    };
     let settings = |admin| ConfigSettings {
         admin,
         operator: pda::exchange_authority().0,
@@ -279,14 +281,7 @@ fn wait_for_slot(rpc: &RpcClient, slot: u64) -> Result<(), Failed> {
 }
 
 fn airdrop(rpc: &RpcClient, to: &Pubkey) -> Result<(), Failed> {
-    let sig = rpc.request_airdrop(to, 10_000_000_000)?;
-    for _ in 0..120 {
-        if rpc.confirm_transaction(&sig)? {
-            return Ok(());
-        }
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    Err(format!("airdrop to {to} not confirmed").into())
+    Ok(agx_sdk::rpc::airdrop(rpc, to, 10_000_000_000)?)
 }
 
 type RpcResult = Result<(), solana_rpc_client_api::client_error::Error>;
@@ -296,37 +291,7 @@ fn send(rpc: &RpcClient, ix: Instruction, signer: &Keypair) -> RpcResult {
 }
 
 fn send_all(rpc: &RpcClient, ixs: &[Instruction], payer: &Keypair, signers: &[&Keypair]) -> RpcResult {
-    let blockhash = rpc.get_latest_blockhash()?;
-    let mut all = vec![payer];
-    all.extend_from_slice(signers);
-    let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
-    rpc.send_and_confirm_transaction(&tx).map(|_| ())
-}
-
-/// Creates `account` of `len` bytes owned by the SPL Token program, paid by `payer`.
-fn create_account_ix(
-    rpc: &RpcClient,
-    payer: &Keypair,
-    account: &Keypair,
-    len: usize,
-) -> Result<Instruction, Failed> {
-    let rent = rpc.get_minimum_balance_for_rent_exemption(len)?;
-    Ok(solana_system_interface::instruction::create_account(
-        &payer.pubkey(),
-        &account.pubkey(),
-        rent,
-        len as u64,
-        &token::TOKEN,
-    ))
-}
-
-/// A new SPL Token mint (6 decimals) whose mint authority is `authority`.
-fn create_mint(rpc: &RpcClient, authority: &Keypair) -> Result<Pubkey, Failed> {
-    let mint = Keypair::new();
-    let create = create_account_ix(rpc, authority, &mint, token::MINT_LEN)?;
-    let init = token::initialize_mint2(token::TOKEN, mint.pubkey(), authority.pubkey(), 6);
-    send_all(rpc, &[create, init], authority, &[&mint])?;
-    Ok(mint.pubkey())
+    agx_sdk::rpc::send(rpc, ixs, payer, signers).map(|_| ())
 }
 
 /// A token account of `mint` for `owner`, funded with `amount` by the mint `authority`.
@@ -337,12 +302,9 @@ fn funded_token_account(
     owner: Pubkey,
     amount: u64,
 ) -> Result<Pubkey, Failed> {
-    let account = Keypair::new();
-    let create = create_account_ix(rpc, authority, &account, token::ACCOUNT_LEN)?;
-    let init = token::initialize_account3(token::TOKEN, account.pubkey(), mint, owner);
-    let mint_to = token::mint_to(token::TOKEN, mint, account.pubkey(), authority.pubkey(), amount);
-    send_all(rpc, &[create, init, mint_to], authority, &[&account])?;
-    Ok(account.pubkey())
+    let account = agx_sdk::rpc::create_token_account(rpc, authority, mint, owner, token::TOKEN)?;
+    send(rpc, token::mint_to(token::TOKEN, mint, account, authority.pubkey(), amount), authority)?;
+    Ok(account)
 }
 
 fn check_code(err: solana_rpc_client_api::client_error::Error, expected: u32) -> Result<(), Failed> {

@@ -64,7 +64,7 @@ pub fn init_configs(
             println!("{program}: config {config} already initialised");
             continue;
         }
-        let sig = chain::send(rpc, &[instruction], authority, &[])
+        let sig = agx_sdk::rpc::send(rpc, &[instruction], authority, &[])
             .with_context(|| format!("{program}::config_init"))?;
         println!("{program}: config {config} initialised (admin {}, tx {sig})", settings.admin);
     }

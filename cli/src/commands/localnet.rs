@@ -39,9 +39,11 @@ pub fn run(args: Args, keypair: Option<PathBuf>) -> Result<()> {
     println!("starting {} ...", config.validator.display());
     let mut validator = LocalValidator::start(&config)?;
     let rpc = validator.rpc();
-    chain::airdrop(&rpc, &authority.pubkey(), 100_000_000_000)?;
-    let stake =
-        StakeToken { mint: chain::create_mint(&rpc, &authority, token::TOKEN, 6)?, program: token::TOKEN };
+    agx_sdk::rpc::airdrop(&rpc, &authority.pubkey(), 100_000_000_000)?;
+    let stake = StakeToken {
+        mint: agx_sdk::rpc::create_mint(&rpc, &authority, token::TOKEN, 6)?,
+        program: token::TOKEN,
+    };
     let settings = ConfigSettings {
         admin: authority.pubkey(),
         operator: pda::exchange_authority().0,
