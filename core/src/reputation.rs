@@ -7,8 +7,15 @@
 //!
 //! where `P` is the prior's weight in token atoms. The reputation is
 //! `(reliability * w_rel + quality * (10_000 - w_rel)) / 10_000`. All divisions round down.
-//! A new agent has exactly `prior` (default 5,000). Outcome counts are kept too, for display and
-//! eligibility rules, but only value moves the score.
+//! A new agent has exactly `prior`. Outcome counts are kept too, for display and eligibility
+//! rules, but only value moves the score.
+//!
+//! Newcomers start at the bottom: the default prior is 0 bps, so reputation measures evidence of
+//! paid, delivered work, and `P` is how much paid value it takes to earn half of one's true rate.
+//! With any prior above 0, a punished agent (whose score falls below the prior) could close its
+//! account, register again and start better than it ended; with a prior of 0 no history scores
+//! below a fresh start (`score(h) >= score(default)` for every `h`, a property test), so closing
+//! and re-registering never improves an agent's standing.
 use crate::error::{overflow, Error, Op, Quantity};
 use crate::BPS_DENOMINATOR;
 
@@ -28,10 +35,11 @@ pub struct ReputationParams {
 }
 
 impl ReputationParams {
-    /// Prior worth 1,000,000 atoms (1 unit of a 6-decimal token) at 5,000 bps; a slash counts
-    /// three times its value; reliability and quality weigh the same.
+    /// Prior worth 1,000,000 atoms (1 unit of a 6-decimal token) at 0 bps (newcomers start at the
+    /// bottom, see the module doc); a slash counts three times its value; reliability and
+    /// quality weigh the same.
     pub const DEFAULT: Self =
-        Self { prior_value: 1_000_000, prior_bps: 5_000, slash_weight: 3, reliability_weight_bps: 5_000 };
+        Self { prior_value: 1_000_000, prior_bps: 0, slash_weight: 3, reliability_weight_bps: 5_000 };
 
     pub fn validate(&self) -> Result<(), Error> {
         for value in [self.prior_bps, self.reliability_weight_bps] {
@@ -164,11 +172,26 @@ impl History {
 mod tests {
     use super::*;
 
-    const P: ReputationParams = ReputationParams::DEFAULT;
+    /// A prior of 5,000 bps keeps the arithmetic of these examples easy to follow.
+    const P: ReputationParams = ReputationParams { prior_bps: 5_000, ..ReputationParams::DEFAULT };
 
     #[test]
     fn a_new_agent_has_the_prior() {
         assert_eq!(History::default().score(&P), Ok(5_000));
+        assert_eq!(History::default().score(&ReputationParams::DEFAULT), Ok(0));
+    }
+
+    #[test]
+    fn with_the_default_prior_a_punished_agent_never_ranks_below_a_newcomer() {
+        let p = ReputationParams::DEFAULT;
+        let mut slashed = History::default();
+        slashed.record(Outcome::Slashed { value: 1_000_000 }).unwrap();
+        assert_eq!(slashed.score(&p), Ok(0));
+        let mut proven = History::default();
+        proven.record(Outcome::Completed { value: 9_000_000, rating_bps: Some(9_000) }).unwrap();
+        proven.record(Outcome::Slashed { value: 1_000_000 }).unwrap();
+        // reliability 9e10 / 13e6 = 6923; quality 8.1e10 / 1e7 = 8100 -> 7511
+        assert_eq!(proven.score(&p), Ok(7_511));
     }
 
     #[test]

@@ -198,4 +198,17 @@ proptest! {
         slashed.record(Outcome::Slashed { value }).unwrap();
         prop_assert!(slashed.score(&p).unwrap() <= failed.score(&p).unwrap());
     }
+
+    #[test]
+    fn no_history_scores_below_a_fresh_start_so_re_registering_never_helps(
+        history in proptest::collection::vec(
+            (0u8..3, 0u64..1_000_000_000_000, proptest::option::of(0u16..=10_000)), 0..20),
+    ) {
+        let p = ReputationParams::DEFAULT;
+        let mut h = History::default();
+        for (kind, v, rating) in history {
+            h.record(outcome(kind, v, rating)).unwrap();
+        }
+        prop_assert!(h.score(&p).unwrap() >= History::default().score(&p).unwrap());
+    }
 }
