@@ -51,6 +51,31 @@ pub fn mint_to(
     }
 }
 
+/// `TransferChecked` of `amount` atoms from `source` to `destination`, signed by `owner`.
+pub fn transfer_checked(
+    program: Pubkey,
+    source: Pubkey,
+    mint: Pubkey,
+    destination: Pubkey,
+    owner: Pubkey,
+    amount: u64,
+    decimals: u8,
+) -> Instruction {
+    let mut data = vec![12];
+    data.extend_from_slice(&amount.to_le_bytes());
+    data.push(decimals);
+    Instruction {
+        program_id: program,
+        accounts: vec![
+            AccountMeta::new(source, false),
+            AccountMeta::new_readonly(mint, false),
+            AccountMeta::new(destination, false),
+            AccountMeta::new_readonly(owner, true),
+        ],
+        data,
+    }
+}
+
 /// Creates and initialises a mint: a system `create_account` of [`MINT_LEN`] bytes funded with
 /// `rent` lamports by `payer` (`mint` must sign too), then `InitializeMint2`.
 pub fn create_mint(

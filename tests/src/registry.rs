@@ -38,6 +38,7 @@ pub fn settings(admin: Pubkey, operator: Pubkey) -> ConfigSettings {
         operator,
         unstake_cooldown_slots: COOLDOWN,
         heartbeat_timeout_slots: HEARTBEAT_TIMEOUT,
+        stake_mint_freeze_allowed: false,
     }
 }
 
@@ -59,12 +60,29 @@ impl Registry {
         Self::build(program, None)
     }
 
+    /// A Token-2022 stake mint with `features` (ones `mint_policy` accepts).
+    pub fn with_mint_features(features: &[token::MintFeature]) -> Self {
+        let mut svm = Svm::new();
+        let mint = token::create_mint_2022(&mut svm, DECIMALS, features);
+        Self::init(svm, StakeToken { mint, program: token::TOKEN_2022 }, None)
+    }
+
     /// The registry as the exchange uses it: its operator is the exchange's authority PDA
     /// (`self.operator` is then an unused key), and the exchange config is initialised too.
     pub fn for_exchange(program: Pubkey) -> Self {
+        Self::for_exchange_with(program, |_| Vec::new())
+    }
+
+    /// [`Registry::for_exchange`] whose exchange config allows the freezable mints that
+    /// `freezable` creates.
+    pub fn for_exchange_with(program: Pubkey, freezable: impl FnOnce(&mut Svm) -> Vec<Pubkey>) -> Self {
         let mut r = Self::build(program, Some(pda::exchange_authority().0));
         let authority = r.svm.upgrade_authority.insecure_clone();
-        let ix = agx_sdk::ix::exchange_config_init(authority.pubkey(), authority.pubkey());
+        let args = agx_sdk::exchange::ConfigInitArgs {
+            freezable_mints: freezable(&mut r.svm),
+            ..agx_sdk::ix::default_config_args(authority.pubkey())
+        };
+        let ix = agx_sdk::ix::exchange_config_init(authority.pubkey(), args);
         r.svm.send(&[ix], &[&authority]).expect("exchange config_init");
         r
     }
@@ -72,7 +90,10 @@ impl Registry {
     fn build(program: Pubkey, operator_key: Option<Pubkey>) -> Self {
         let mut svm = Svm::new();
         let mint = token::create_mint(&mut svm, program, DECIMALS);
-        let stake = StakeToken { mint, program };
+        Self::init(svm, StakeToken { mint, program }, operator_key)
+    }
+
+    fn init(mut svm: Svm, stake: StakeToken, operator_key: Option<Pubkey>) -> Self {
         let operator = svm.funded_keypair();
         let operator_key = operator_key.unwrap_or_else(|| operator.pubkey());
         let authority = svm.upgrade_authority.insecure_clone();
@@ -129,7 +150,7 @@ impl Registry {
 
     pub fn lock(&mut self, a: &TestAgent, amount: u64) -> TxResult {
         let operator = self.operator.insecure_clone();
-        self.svm.send(&[rix::stake_lock(operator.pubkey(), a.agent, amount)], &[&operator])
+        self.svm.send(&[rix::stake_lock(operator.pubkey(), a.agent, None, amount)], &[&operator])
     }
 
     pub fn agent(&self, a: &TestAgent) -> Agent {

@@ -17,11 +17,32 @@ pub fn create_mint(svm: &mut Svm, program: Pubkey, decimals: u8) -> Pubkey {
     mint.pubkey()
 }
 
-/// A new token account of `mint` owned by `owner`.
+/// A new token account of `mint` owned by `owner` (sized for the extensions its Token-2022
+/// mint requires of accounts, e.g. withheld transfer fees).
 pub fn create_account(svm: &mut Svm, program: Pubkey, mint: Pubkey, owner: Pubkey) -> Pubkey {
+    use anchor_spl::token_2022::spl_token_2022::extension::{
+        BaseStateWithExtensions, ExtensionType, PodStateWithExtensions,
+    };
+    use anchor_spl::token_2022::spl_token_2022::{pod::PodMint, state::Account};
     let account = svm.keypair();
-    let rent = svm.svm.minimum_balance_for_rent_exemption(spl::ACCOUNT_LEN);
-    let ixs = spl::create_account(svm.payer.pubkey(), account.pubkey(), mint, owner, program, rent);
+    let len = if program == TOKEN_2022 {
+        let data = svm.account(&mint).expect("mint account").data;
+        let state = PodStateWithExtensions::<PodMint>::unpack(&data).expect("mint data");
+        let required =
+            ExtensionType::get_required_init_account_extensions(&state.get_extension_types().unwrap());
+        ExtensionType::try_calculate_account_len::<Account>(&required).expect("account length")
+    } else {
+        spl::ACCOUNT_LEN
+    };
+    let rent = svm.svm.minimum_balance_for_rent_exemption(len);
+    let mut ixs = spl::create_account(svm.payer.pubkey(), account.pubkey(), mint, owner, program, rent);
+    ixs[0] = solana_system_interface::instruction::create_account(
+        &svm.payer.pubkey(),
+        &account.pubkey(),
+        rent,
+        len as u64,
+        &program,
+    );
     svm.send(&ixs, &[&account]).expect("create token account");
     account.pubkey()
 }
@@ -46,4 +67,73 @@ pub fn supply(svm: &Svm, mint: &Pubkey) -> u64 {
 pub fn mint_and_owner(svm: &Svm, account: &Pubkey) -> (Pubkey, Pubkey) {
     spl::account_mint_and_owner(&svm.account(account).expect("token account").data)
         .expect("token account data")
+}
+
+/// A Token-2022 mint feature that `create_mint_2022` can give a mint.
+#[derive(Clone, Copy, Debug)]
+pub enum MintFeature {
+    /// A freeze authority (any token program).
+    FreezeAuthority(Pubkey),
+    PermanentDelegate(Pubkey),
+    /// A transfer hook program (with no hook authority).
+    TransferHook(Pubkey),
+    /// A transfer fee of `bps`, and the authority that could change it.
+    TransferFee {
+        bps: u16,
+        authority: Option<Pubkey>,
+    },
+}
+
+/// A new Token-2022 mint with `features`; the harness payer is its mint authority.
+pub fn create_mint_2022(svm: &mut Svm, decimals: u8, features: &[MintFeature]) -> Pubkey {
+    use anchor_spl::token_2022::spl_token_2022::extension::{transfer_fee, transfer_hook, ExtensionType};
+    use anchor_spl::token_2022::spl_token_2022::{instruction as t22, state::Mint};
+    let program = TOKEN_2022;
+    let mint = svm.keypair();
+    let payer = svm.payer.pubkey();
+    let kinds: Vec<ExtensionType> = features
+        .iter()
+        .filter_map(|f| match f {
+            MintFeature::FreezeAuthority(_) => None,
+            MintFeature::PermanentDelegate(_) => Some(ExtensionType::PermanentDelegate),
+            MintFeature::TransferHook(_) => Some(ExtensionType::TransferHook),
+            MintFeature::TransferFee { .. } => Some(ExtensionType::TransferFeeConfig),
+        })
+        .collect();
+    let len = ExtensionType::try_calculate_account_len::<Mint>(&kinds).expect("mint length");
+    let rent = svm.svm.minimum_balance_for_rent_exemption(len);
+    let mut ixs = vec![solana_system_interface::instruction::create_account(
+        &payer,
+        &mint.pubkey(),
+        rent,
+        len as u64,
+        &program,
+    )];
+    let key = mint.pubkey();
+    let mut freeze = None;
+    for f in features {
+        match *f {
+            MintFeature::FreezeAuthority(authority) => freeze = Some(authority),
+            MintFeature::PermanentDelegate(delegate) => {
+                ixs.push(t22::initialize_permanent_delegate(&program, &key, &delegate).unwrap())
+            }
+            MintFeature::TransferHook(hook) => {
+                ixs.push(transfer_hook::instruction::initialize(&program, &key, None, Some(hook)).unwrap())
+            }
+            MintFeature::TransferFee { bps, authority } => ixs.push(
+                transfer_fee::instruction::initialize_transfer_fee_config(
+                    &program,
+                    &key,
+                    authority.as_ref(),
+                    None,
+                    bps,
+                    u64::MAX,
+                )
+                .unwrap(),
+            ),
+        }
+    }
+    ixs.push(t22::initialize_mint2(&program, &key, &payer, freeze.as_ref(), decimals).unwrap());
+    svm.send(&ixs, &[&mint]).expect("create Token-2022 mint");
+    key
 }

@@ -49,6 +49,7 @@ pub fn run(args: Args, keypair: Option<PathBuf>) -> Result<()> {
         operator: pda::exchange_authority().0,
         unstake_cooldown_slots: LOCALNET_COOLDOWN_SLOTS,
         heartbeat_timeout_slots: LOCALNET_HEARTBEAT_TIMEOUT_SLOTS,
+        stake_mint_freeze_allowed: false,
     };
     init_configs(&rpc, &authority, settings, stake)?;
 

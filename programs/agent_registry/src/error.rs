@@ -76,7 +76,7 @@ pub enum RegistryError {
     #[msg("stake: a destination may not be the stake vault itself")]
     StakeDestinationIsVault,
     /// 6024
-    #[msg("stake: the stake vault's balance differs from the agent's recorded stake")]
+    #[msg("stake: the stake vault holds less than the agent's recorded stake")]
     StakeVaultBalanceMismatch,
     /// 6025
     #[msg("operator: the signer is not the registry's operator")]
@@ -105,4 +105,37 @@ pub enum RegistryError {
     /// 6033
     #[msg("stake: the token program is not the one that owns the registry's stake mint")]
     StakeTokenProgramMismatch,
+    /// 6034
+    #[msg("agent_close: the agent still has bids open at the exchange; close them (bid_close) first")]
+    AgentHasOpenBids,
+    /// 6035
+    #[msg("agent_release: the agent has no open bid to release")]
+    AgentReleaseWithoutOpenBid,
+    /// 6036
+    #[msg("stake: the destination is an agent's stake vault; pay out to an ordinary token account")]
+    StakeDestinationIsStakeVault,
+    /// 6037
+    #[msg("agent_close: the vault holds surplus tokens; pass a surplus destination token account of the stake mint")]
+    AgentSurplusDestinationMissing,
+    /// 6038
+    #[msg("mint: the mint has a permanent delegate, who could move tokens out of any vault")]
+    MintHasPermanentDelegate,
+    /// 6039
+    #[msg("mint: the mint has a transfer hook (or an authority that can set one)")]
+    MintHasTransferHook,
+    /// 6040
+    #[msg("mint: the mint charges a transfer fee, or has an authority that can set one")]
+    MintTransferFeeNotFixedZero,
+    /// 6041
+    #[msg("mint: the mint has a freeze authority and the config does not allow it")]
+    MintHasFreezeAuthority,
+    /// 6042
+    #[msg("mint: the mint is pausable")]
+    MintPausable,
+    /// 6043
+    #[msg("mint: the mint has a Token-2022 extension this program does not accept")]
+    MintExtensionNotSupported,
+    /// 6044
+    #[msg("mint: the mint account's data is not a valid mint")]
+    MintDataInvalid,
 }

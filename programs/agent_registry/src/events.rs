@@ -124,3 +124,18 @@ pub struct ReputationRecorded {
     /// Reputation after this outcome, bps.
     pub reputation: u16,
 }
+
+#[event]
+pub struct AgentEngagementChanged {
+    pub agent: Pubkey,
+    /// Bid accounts of the agent still open at the exchange.
+    pub open_bids: u32,
+}
+
+#[event]
+pub struct StakeSurplusSwept {
+    pub agent: Pubkey,
+    pub destination: Pubkey,
+    /// Atoms in the vault above the recorded stake (unsolicited transfers), paid out at close.
+    pub amount: u64,
+}

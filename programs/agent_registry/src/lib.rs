@@ -10,6 +10,7 @@ use anchor_lang::prelude::*;
 pub mod error;
 pub mod events;
 pub mod instructions;
+pub mod mint_policy;
 pub mod seeds;
 pub mod state;
 pub mod vault;
@@ -24,7 +25,7 @@ pub mod agent_registry {
     use super::*;
 
     /// Creates the registry's config PDA. Only the program's upgrade authority may call it, once.
-    #[access_control(ctx.accounts.validate())]
+    #[access_control(ctx.accounts.validate(&args))]
     pub fn config_init(ctx: Context<ConfigInit>, args: ConfigInitArgs) -> Result<()> {
         ConfigInit::handler(ctx, args)
     }
@@ -71,11 +72,22 @@ pub mod agent_registry {
     }
 
     /// Pays out the pending unstake once its cooldown has elapsed.
+    #[access_control(ctx.accounts.validate())]
     pub fn stake_withdraw(ctx: Context<StakeWithdraw>) -> Result<()> {
         StakeWithdraw::handler(ctx)
     }
 
-    /// Operator: holds part of an agent's free stake for a job.
+    /// Operator: the exchange opened a bid for the agent (it cannot close until released).
+    pub fn agent_engage(ctx: Context<AgentEngagement>) -> Result<()> {
+        AgentEngagement::engage(ctx)
+    }
+
+    /// Operator: the exchange closed one of the agent's bids.
+    pub fn agent_release(ctx: Context<AgentEngagement>) -> Result<()> {
+        AgentEngagement::release(ctx)
+    }
+
+    /// Operator: holds part of an agent's free stake for a job (and as much of a standby's).
     pub fn stake_lock(ctx: Context<StakeLock>, args: StakeAmountArgs) -> Result<()> {
         StakeLock::handler(ctx, args)
     }

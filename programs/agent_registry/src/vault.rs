@@ -31,3 +31,13 @@ pub fn pay_out<'info>(
         mint.decimals,
     )
 }
+
+/// Refuses a token account that is some agent's stake vault (the PDA `[STAKE_VAULT, owner]` of
+/// its own token owner): paying stake into another vault would create surplus there instead of
+/// paying anyone. Searches the bump, so it is kept to the cold paths (withdraw, close).
+pub fn require_not_stake_vault(destination: &InterfaceAccount<TokenAccount>) -> Result<()> {
+    let (vault, _) =
+        Pubkey::find_program_address(&[seeds::STAKE_VAULT, destination.owner.as_ref()], &crate::ID);
+    require_keys_neq!(destination.key(), vault, crate::error::RegistryError::StakeDestinationIsStakeVault);
+    Ok(())
+}

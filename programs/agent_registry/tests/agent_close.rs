@@ -12,7 +12,7 @@ fn full_lifecycle_returns_tokens_and_rent() {
     let mut r = Registry::new();
     let a = r.staked_agent(1_000);
     let payer = r.svm.payer.pubkey();
-    let close = rix::agent_close(a.authority.pubkey(), payer, r.stake);
+    let close = rix::agent_close(a.authority.pubkey(), payer, r.stake, None);
     assert_error(&r.svm.send(std::slice::from_ref(&close), &[&a.authority]), RegistryError::AgentHasStake);
 
     r.svm.send(&[rix::agent_deactivate(a.authority.pubkey())], &[&a.authority]).unwrap();
@@ -42,7 +42,7 @@ fn rent_goes_only_to_the_recorded_payer() {
     let mut r = Registry::new();
     let a = r.register_agent(1);
     let thief = r.svm.funded_keypair();
-    let ix = rix::agent_close(a.authority.pubkey(), thief.pubkey(), r.stake);
+    let ix = rix::agent_close(a.authority.pubkey(), thief.pubkey(), r.stake, None);
     assert_error(&r.svm.send(&[ix], &[&a.authority]), anchor_codes::CONSTRAINT_HAS_ONE);
     assert!(r.svm.account(&a.agent).is_some());
 }
@@ -53,7 +53,7 @@ fn only_the_authority_closes() {
     let victim = r.register_agent(1);
     let attacker = r.register_agent(1);
     let payer = r.svm.payer.pubkey();
-    let mut ix = rix::agent_close(attacker.authority.pubkey(), payer, r.stake);
+    let mut ix = rix::agent_close(attacker.authority.pubkey(), payer, r.stake, None);
     ix.accounts[2].pubkey = victim.agent;
     ix.accounts[3].pubkey = victim.vault;
     assert_error(&r.svm.send(&[ix], &[&attacker.authority]), anchor_codes::CONSTRAINT_SEEDS);
@@ -67,7 +67,84 @@ fn locked_stake_blocks_closing() {
     r.lock(&a, 500).unwrap();
     let ix = rix::stake_unstake_request(a.authority.pubkey(), 1);
     assert_error(&r.svm.send(&[ix], &[&a.authority]), RegistryError::StakeInsufficientFree);
-    let close = rix::agent_close(a.authority.pubkey(), r.svm.payer.pubkey(), r.stake);
+    let close = rix::agent_close(a.authority.pubkey(), r.svm.payer.pubkey(), r.stake, None);
     assert_error(&r.svm.send(&[close], &[&a.authority]), RegistryError::AgentHasStake);
     r.assert_accounted(&[&a]);
+}
+
+#[test]
+fn open_bids_block_closing_until_released() {
+    let mut r = Registry::new();
+    let a = r.register_agent(1);
+    let operator = r.operator.insecure_clone();
+    r.svm.send(&[rix::agent_engage(operator.pubkey(), a.agent)], &[&operator]).unwrap();
+    let close = rix::agent_close(a.authority.pubkey(), r.svm.payer.pubkey(), r.stake, None);
+    assert_error(&r.svm.send(std::slice::from_ref(&close), &[&a.authority]), RegistryError::AgentHasOpenBids);
+    r.svm.send(&[rix::agent_release(operator.pubkey(), a.agent)], &[&operator]).unwrap();
+    r.svm.send(&[close], &[&a.authority]).unwrap();
+}
+
+#[test]
+fn surplus_in_the_vault_never_blocks_and_is_swept_at_close() {
+    let mut r = Registry::new();
+    let a = r.staked_agent(1_000);
+    // One atom sent to the vault by a plain transfer (not a deposit): surplus, not stake.
+    let donor = r.new_authority();
+    let ix = agx_sdk::token::transfer_checked(
+        r.stake.program,
+        donor.tokens,
+        r.stake.mint,
+        a.vault,
+        donor.authority.pubkey(),
+        1,
+        6,
+    );
+    r.svm.send(&[ix], &[&donor.authority]).unwrap();
+    assert_eq!((r.agent(&a).staked, r.balance(&a.vault)), (1_000, 1_001));
+    // Deposit, unstake and withdraw still work with the surplus there.
+    r.deposit(&a, 10).unwrap();
+    r.svm.send(&[rix::stake_unstake_request(a.authority.pubkey(), 1_010)], &[&a.authority]).unwrap();
+    r.warp(COOLDOWN);
+    r.svm.send(&[rix::stake_withdraw(a.authority.pubkey(), a.tokens, r.stake)], &[&a.authority]).unwrap();
+    assert_eq!((r.agent(&a).staked, r.balance(&a.vault)), (0, 1));
+
+    let payer = r.svm.payer.pubkey();
+    let close = rix::agent_close(a.authority.pubkey(), payer, r.stake, None);
+    assert_error(&r.svm.send(&[close], &[&a.authority]), RegistryError::AgentSurplusDestinationMissing);
+    let other = r.staked_agent(5);
+    let into_other_vault = rix::agent_close(a.authority.pubkey(), payer, r.stake, Some(other.vault));
+    assert_error(
+        &r.svm.send(&[into_other_vault], &[&a.authority]),
+        RegistryError::StakeDestinationIsStakeVault,
+    );
+    let close = rix::agent_close(a.authority.pubkey(), payer, r.stake, Some(a.tokens));
+    let meta = r.svm.send(&[close], &[&a.authority]).unwrap();
+    assert_eq!(events::find::<agent_registry::events::StakeSurplusSwept>(&meta.logs)[0].amount, 1);
+    assert_eq!(r.balance(&a.tokens), AGENT_FUNDS + 1);
+    r.token_accounts.retain(|t| *t != a.vault);
+    r.assert_accounted(&[&other]);
+}
+
+#[test]
+fn withheld_transfer_fees_do_not_block_closing() {
+    use anchor_spl::token_2022::spl_token_2022::extension::transfer_fee::TransferFeeAmount;
+    use anchor_spl::token_2022::spl_token_2022::extension::{
+        BaseStateWithExtensionsMut, PodStateWithExtensionsMut,
+    };
+    use anchor_spl::token_2022::spl_token_2022::pod::PodAccount;
+    let mut r = Registry::with_mint_features(&[agx_tests::token::MintFeature::TransferFee {
+        bps: 0,
+        authority: None,
+    }]);
+    let a = r.register_agent(1);
+    // Fees withheld in the vault (as a fee mint would leave them after transfers in).
+    let mut account = r.svm.account(&a.vault).unwrap();
+    {
+        let mut state = PodStateWithExtensionsMut::<PodAccount>::unpack(&mut account.data).unwrap();
+        state.get_extension_mut::<TransferFeeAmount>().unwrap().withheld_amount = 7u64.into();
+    }
+    r.svm.svm.set_account(a.vault, account).unwrap();
+    let close = rix::agent_close(a.authority.pubkey(), r.svm.payer.pubkey(), r.stake, None);
+    r.svm.send(&[close], &[&a.authority]).unwrap();
+    assert!(r.svm.account(&a.vault).is_none(), "the vault closed after its fees were harvested to the mint");
 }

@@ -19,7 +19,7 @@ fn registers_agent_and_vault() {
     assert_eq!((agent.authority, agent.rent_payer), (a.authority.pubkey(), r.svm.payer.pubkey()));
     assert_eq!((agent.capabilities, agent.status), (0b101, AgentStatus::Active));
     assert_eq!((agent.staked, agent.locked, agent.unstaking), (0, 0, 0));
-    assert_eq!(agent.reputation, 5_000, "a new agent starts at the prior");
+    assert_eq!(agent.reputation, 0, "a newcomer starts at the bottom (prior 0 bps)");
     assert_eq!(agent.last_heartbeat_slot, r.slot());
     assert_eq!(
         (agent.bump, agent.vault_bump),
@@ -102,4 +102,26 @@ fn rejects_an_agent_address_of_another_authority() {
     let mut ix = r.register_ix(&a, 1);
     ix.accounts[3].pubkey = b.agent; // agent PDA of someone else
     assert_error(&r.svm.send(&[ix], &[&a.authority]), anchor_codes::CONSTRAINT_SEEDS);
+}
+
+#[test]
+fn closing_and_registering_again_never_improves_reputation() {
+    use agent_registry::OutcomeKind;
+    let mut r = Registry::new();
+    let a = r.staked_agent(1_000);
+    r.lock(&a, 1_000).unwrap();
+    let operator = r.operator.insecure_clone();
+    let sink = r.token_account(agx_sdk::Pubkey::new_unique());
+    r.svm
+        .send(&[rix::stake_slash(operator.pubkey(), a.agent, r.stake, &[(sink, 1_000)])], &[&operator])
+        .unwrap();
+    let ix = rix::reputation_record(operator.pubkey(), a.agent, OutcomeKind::Slashed, 1_000_000, None);
+    r.svm.send(&[ix], &[&operator]).unwrap();
+    let punished = r.agent(&a).reputation;
+    r.svm
+        .send(&[rix::agent_close(a.authority.pubkey(), r.svm.payer.pubkey(), r.stake, None)], &[&a.authority])
+        .unwrap();
+    let ix = r.register_ix(&a, 1);
+    r.svm.send(&[ix], &[&a.authority]).unwrap();
+    assert!(r.agent(&a).reputation <= punished, "{} > {punished}", r.agent(&a).reputation);
 }

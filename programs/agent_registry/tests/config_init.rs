@@ -125,3 +125,39 @@ fn rejects_a_mint_of_another_token_program() {
     assert_error(&res, RegistryError::StakeMintTokenProgramMismatch);
     assert!(svm.account(&pda::registry_config().0).is_none());
 }
+
+/// Sends config_init with a Token-2022 stake mint that has `features`.
+fn init_with_mint(features: &[token::MintFeature], freeze_allowed: bool) -> agx_tests::TxResult {
+    let mut svm = Svm::new();
+    let authority = svm.upgrade_authority.insecure_clone();
+    let mint = token::create_mint_2022(&mut svm, 6, features);
+    let stake = StakeToken { mint, program: token::TOKEN_2022 };
+    let s = ConfigSettings {
+        stake_mint_freeze_allowed: freeze_allowed,
+        ..settings(Pubkey::new_unique(), Pubkey::new_unique())
+    };
+    svm.send(&[registry_config_init(authority.pubkey(), s, stake)], &[&authority])
+}
+
+#[test]
+fn refuses_stake_mints_that_others_could_drain_freeze_or_tax() {
+    use token::MintFeature as F;
+    let someone = Pubkey::new_unique();
+    assert_error(
+        &init_with_mint(&[F::PermanentDelegate(someone)], false),
+        RegistryError::MintHasPermanentDelegate,
+    );
+    assert_error(&init_with_mint(&[F::TransferHook(someone)], false), RegistryError::MintHasTransferHook);
+    let fee = F::TransferFee { bps: 10, authority: None };
+    assert_error(&init_with_mint(&[fee], false), RegistryError::MintTransferFeeNotFixedZero);
+    // A 0% fee that an authority could raise later is refused too.
+    let raisable = F::TransferFee { bps: 0, authority: Some(someone) };
+    assert_error(&init_with_mint(&[raisable], false), RegistryError::MintTransferFeeNotFixedZero);
+    assert_error(
+        &init_with_mint(&[F::FreezeAuthority(someone)], false),
+        RegistryError::MintHasFreezeAuthority,
+    );
+    // Accepted: a freeze authority the admin explicitly allows, and a fee fixed at zero.
+    init_with_mint(&[F::FreezeAuthority(someone)], true).unwrap();
+    init_with_mint(&[F::TransferFee { bps: 0, authority: None }], false).unwrap();
+}

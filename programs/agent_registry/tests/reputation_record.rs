@@ -57,5 +57,5 @@ fn nobody_but_the_operator_can_record() {
     let ix =
         rix::reputation_record(a.authority.pubkey(), a.agent, OutcomeKind::Completed, u64::MAX, Some(10_000));
     assert_error(&r.svm.send(&[ix], &[&a.authority]), RegistryError::OperatorNotAuthorized);
-    assert_eq!(r.agent(&a).reputation, 5_000);
+    assert_eq!(r.agent(&a).reputation, 0);
 }

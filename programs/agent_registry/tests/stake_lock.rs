@@ -11,7 +11,7 @@ fn operator_locks_free_stake() {
     let mut r = Registry::new();
     let a = r.staked_agent(1_000);
     let operator = r.operator.insecure_clone();
-    let ix = rix::stake_lock(operator.pubkey(), a.agent, 700);
+    let ix = rix::stake_lock(operator.pubkey(), a.agent, None, 700);
     let meta = r.svm.send_measured("agent_registry", "stake_lock", &[ix], &[&operator]).unwrap();
     assert_eq!((r.agent(&a).locked, r.agent(&a).free_stake()), (700, 300));
     assert_eq!(events::find::<StakeLocked>(&meta.logs)[0].locked, 700);
@@ -26,10 +26,10 @@ fn nobody_but_the_operator_can_lock() {
     let mut r = Registry::new();
     let a = r.staked_agent(1_000);
     // The agent itself, or any other key posing as operator.
-    let ix = rix::stake_lock(a.authority.pubkey(), a.agent, 1);
+    let ix = rix::stake_lock(a.authority.pubkey(), a.agent, None, 1);
     assert_error(&r.svm.send(&[ix], &[&a.authority]), RegistryError::OperatorNotAuthorized);
     // The operator's key without its signature.
-    let mut ix = rix::stake_lock(r.operator.pubkey(), a.agent, 1);
+    let mut ix = rix::stake_lock(r.operator.pubkey(), a.agent, None, 1);
     ix.accounts[0].is_signer = false;
     assert_error(&r.svm.send(&[ix], &[]), anchor_codes::ACCOUNT_NOT_SIGNER);
     assert_eq!(r.agent(&a).locked, 0);
@@ -39,8 +39,25 @@ fn nobody_but_the_operator_can_lock() {
 fn rejects_a_fake_agent_account() {
     let mut r = Registry::new();
     let operator = r.operator.insecure_clone();
-    let ix = rix::stake_lock(operator.pubkey(), agx_sdk::pda::registry_config().0, 1);
+    let ix = rix::stake_lock(operator.pubkey(), agx_sdk::pda::registry_config().0, None, 1);
     assert!(r.svm.send(&[ix], &[&operator]).is_err(), "the config must not pass as an agent");
-    let ix = rix::stake_lock(operator.pubkey(), agx_sdk::Pubkey::new_unique(), 1);
+    let ix = rix::stake_lock(operator.pubkey(), agx_sdk::Pubkey::new_unique(), None, 1);
     assert_error(&r.svm.send(&[ix], &[&operator]), anchor_codes::ACCOUNT_NOT_INITIALIZED);
+}
+
+#[test]
+fn locks_a_standby_in_the_same_call() {
+    let mut r = Registry::new();
+    let a = r.staked_agent(1_000);
+    let b = r.staked_agent(400);
+    let operator = r.operator.insecure_clone();
+    let ix = rix::stake_lock(operator.pubkey(), a.agent, Some(b.agent), 500);
+    assert_error(&r.svm.send(&[ix], &[&operator]), RegistryError::StakeInsufficientFree);
+    assert_eq!((r.agent(&a).locked, r.agent(&b).locked), (0, 0), "all or nothing");
+    let ix = rix::stake_lock(operator.pubkey(), a.agent, Some(b.agent), 400);
+    let meta = r.svm.send_measured("agent_registry", "stake_lock_with_standby", &[ix], &[&operator]).unwrap();
+    assert_eq!((r.agent(&a).locked, r.agent(&b).locked), (400, 400));
+    assert_eq!(events::find::<StakeLocked>(&meta.logs).len(), 2, "one event per agent locked");
+    let ix = rix::stake_lock(operator.pubkey(), a.agent, Some(a.agent), 1);
+    assert_error(&r.svm.send(&[ix], &[&operator]), anchor_codes::CONSTRAINT_DUPLICATE_MUTABLE_ACCOUNT);
 }

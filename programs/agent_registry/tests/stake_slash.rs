@@ -94,3 +94,26 @@ fn nobody_but_the_operator_can_slash() {
     assert_error(&r.svm.send(&[ix], &[&operator]), anchor_codes::CONSTRAINT_SEEDS);
     r.assert_accounted(&[&a, &b]);
 }
+
+#[test]
+fn a_donation_to_the_vault_cannot_make_locked_stake_unslashable() {
+    let mut r = Registry::new();
+    let a = locked_agent(&mut r);
+    // The agent donates one atom to its own vault by a plain transfer.
+    let ix = agx_sdk::token::transfer_checked(
+        r.stake.program,
+        a.tokens,
+        r.stake.mint,
+        a.vault,
+        a.authority.pubkey(),
+        1,
+        6,
+    );
+    r.svm.send(&[ix], &[&a.authority]).unwrap();
+    let requester = r.token_account(Pubkey::new_unique());
+    let operator = r.operator.insecure_clone();
+    let ix = rix::stake_slash(operator.pubkey(), a.agent, r.stake, &[(requester, 600)]);
+    r.svm.send(&[ix], &[&operator]).unwrap();
+    assert_eq!((r.agent(&a).staked, r.agent(&a).locked, r.balance(&a.vault)), (400, 0, 401));
+    assert_eq!(r.balance(&requester), 600);
+}

@@ -78,3 +78,15 @@ fn requires_the_authority_signature() {
     ix.accounts[0].is_signer = false;
     assert_error(&r.svm.send(&[ix], &[]), anchor_codes::ACCOUNT_NOT_SIGNER);
 }
+
+#[test]
+fn refuses_another_agents_vault_as_destination() {
+    let mut r = Registry::new();
+    let a = unstaking(&mut r, 600);
+    let other = r.staked_agent(1);
+    r.warp(COOLDOWN);
+    let ix = rix::stake_withdraw(a.authority.pubkey(), other.vault, r.stake);
+    assert_error(&r.svm.send(&[ix], &[&a.authority]), RegistryError::StakeDestinationIsStakeVault);
+    assert_eq!(r.agent(&a).staked, 1_000);
+    r.assert_accounted(&[&a, &other]);
+}

@@ -82,8 +82,14 @@ pub fn agent_heartbeat(authority: Pubkey) -> Instruction {
     )
 }
 
-/// `agent_close`: rent goes to `rent_payer` (the payer at registration).
-pub fn agent_close(authority: Pubkey, rent_payer: Pubkey, stake: StakeToken) -> Instruction {
+/// `agent_close`: rent goes to `rent_payer` (the payer at registration); tokens in the vault
+/// beyond the stake (unsolicited transfers) go to `surplus_destination`.
+pub fn agent_close(
+    authority: Pubkey,
+    rent_payer: Pubkey,
+    stake: StakeToken,
+    surplus_destination: Option<Pubkey>,
+) -> Instruction {
     let agent = pda::agent(&authority).0;
     build(
         accounts::AgentClose {
@@ -92,6 +98,8 @@ pub fn agent_close(authority: Pubkey, rent_payer: Pubkey, stake: StakeToken) -> 
             agent,
             vault: pda::stake_vault(&agent).0,
             rent_payer,
+            stake_mint: stake.mint,
+            surplus_destination,
             token_program: stake.program,
         },
         instruction::AgentClose {},
@@ -149,10 +157,27 @@ pub fn stake_withdraw(authority: Pubkey, destination: Pubkey, stake: StakeToken)
     )
 }
 
-pub fn stake_lock(operator: Pubkey, agent: Pubkey, amount: u64) -> Instruction {
+/// `stake_lock` of `amount` on `agent`, and on `standby` too when given.
+pub fn stake_lock(operator: Pubkey, agent: Pubkey, standby: Option<Pubkey>, amount: u64) -> Instruction {
     build(
-        accounts::StakeLock { operator, config: pda::registry_config().0, agent },
+        accounts::StakeLock { operator, config: pda::registry_config().0, agent, standby },
         instruction::StakeLock { args: agent_registry::StakeAmountArgs { amount } },
+    )
+}
+
+/// `agent_engage`: the operator records one more open bid of `agent`.
+pub fn agent_engage(operator: Pubkey, agent: Pubkey) -> Instruction {
+    build(
+        accounts::AgentEngagement { operator, config: pda::registry_config().0, agent },
+        instruction::AgentEngage {},
+    )
+}
+
+/// `agent_release`: the operator records one open bid of `agent` fewer.
+pub fn agent_release(operator: Pubkey, agent: Pubkey) -> Instruction {
+    build(
+        accounts::AgentEngagement { operator, config: pda::registry_config().0, agent },
+        instruction::AgentRelease {},
     )
 }
 

@@ -5,7 +5,9 @@
 //! - `program_data` is this program's ProgramData account;
 //! - the config does not exist yet (`ConfigAlreadyInitialized` otherwise);
 //! - admin and operator are not the default key; cooldown and heartbeat timeout are positive;
-//! - the stake mint is owned by the given token program (SPL Token or Token-2022).
+//! - the stake mint is owned by the given token program (SPL Token or Token-2022) and passes
+//!   `mint_policy` (no permanent delegate, transfer hook, non-zero or changeable transfer fee,
+//!   pause, unknown extension; a freeze authority only with `stake_mint_freeze_allowed`).
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenInterface};
 
@@ -54,13 +56,14 @@ pub struct ConfigInit<'info> {
 }
 
 impl ConfigInit<'_> {
-    pub fn validate(&self) -> Result<()> {
+    pub fn validate(&self, args: &ConfigInitArgs) -> Result<()> {
         require!(!self.config.is_initialized(), RegistryError::ConfigAlreadyInitialized);
         require!(
             self.program_data.upgrade_authority_address == Some(self.authority.key()),
             RegistryError::ConfigInitNotUpgradeAuthority
         );
-        Ok(())
+        crate::mint_policy::check(&self.stake_mint.to_account_info(), args.stake_mint_freeze_allowed)
+            .map_err(|v| error!(RegistryError::from(v)))
     }
 
     pub fn handler(ctx: Context<Self>, args: ConfigInitArgs) -> Result<()> {

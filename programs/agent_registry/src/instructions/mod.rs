@@ -1,7 +1,9 @@
 pub mod agent_close;
 pub mod agent_deactivate;
+pub mod agent_engage;
 pub mod agent_heartbeat;
 pub mod agent_register;
+pub mod agent_release;
 pub mod agent_update;
 pub mod config_init;
 pub mod reputation_record;
@@ -14,6 +16,7 @@ pub mod stake_withdraw;
 
 pub use agent_close::*;
 pub use agent_deactivate::*;
+pub use agent_engage::*;
 pub use agent_heartbeat::*;
 pub use agent_register::*;
 pub use agent_update::*;

@@ -1,11 +1,13 @@
-//! `stake_lock` (operator only): holds part of an agent's free stake for a job.
+//! `stake_lock` (operator only): holds part of an agent's free stake for a job, and optionally
+//! the same amount of a standby agent's (the exchange's runner-up that would take the job over),
+//! in one call so an award costs one CPI.
 //!
-//! Rules: signed by the config's operator; positive amount, at most the free stake.
+//! Rules: signed by the config's operator; positive amount, at most each agent's free stake; the
+//! standby is another agent.
 use anchor_lang::prelude::*;
 
 use crate::error::RegistryError;
 use crate::events::StakeLocked;
-use crate::seeds;
 use crate::state::{Agent, RegistryConfig};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug)]
@@ -18,19 +20,28 @@ pub struct StakeLock<'info> {
     #[account(address = config.operator @ RegistryError::OperatorNotAuthorized)]
     pub operator: Signer<'info>,
 
-    #[account(seeds = [seeds::CONFIG], bump = config.bump)]
+    // Owner + discriminator identify the one config (only `config_init` creates one, at its PDA)
+    // and any agent (only `agent_register` creates them, at their PDA): on these operator paths,
+    // which the exchange calls by CPI, the seeds are not re-derived (~1,500 CU each).
     pub config: Account<'info, RegistryConfig>,
 
-    #[account(mut, seeds = [seeds::AGENT, agent.authority.as_ref()], bump = agent.bump)]
+    #[account(mut)]
     pub agent: Account<'info, Agent>,
+
+    /// A second agent whose stake is locked as well (Anchor refuses it being `agent` itself:
+    /// a duplicate mutable account).
+    #[account(mut)]
+    pub standby: Option<Account<'info, Agent>>,
 }
 
 impl StakeLock<'_> {
     pub fn handler(ctx: Context<Self>, args: StakeAmountArgs) -> Result<()> {
-        let agent = &mut ctx.accounts.agent;
-        agent.lock(args.amount)?;
-        agent.invariant(None)?;
-        emit!(StakeLocked { agent: agent.key(), amount: args.amount, locked: agent.locked });
+        let accounts = ctx.accounts;
+        for agent in core::iter::once(&mut accounts.agent).chain(accounts.standby.as_mut()) {
+            agent.lock(args.amount)?;
+            agent.invariant(None)?;
+            emit!(StakeLocked { agent: agent.key(), amount: args.amount, locked: agent.locked });
+        }
         Ok(())
     }
 }

@@ -26,10 +26,12 @@ pub struct StakeSlash<'info> {
     #[account(address = config.operator @ RegistryError::OperatorNotAuthorized)]
     pub operator: Signer<'info>,
 
-    #[account(seeds = [seeds::CONFIG], bump = config.bump)]
+    // Owner + discriminator identify the one config (only `config_init` creates one, at its PDA)
+    // and any agent (only `agent_register` creates them, at their PDA): on these operator paths,
+    // which the exchange calls by CPI, the seeds are not re-derived (~1,500 CU each).
     pub config: Account<'info, RegistryConfig>,
 
-    #[account(mut, seeds = [seeds::AGENT, agent.authority.as_ref()], bump = agent.bump)]
+    #[account(mut)]
     pub agent: Account<'info, Agent>,
 
     #[account(

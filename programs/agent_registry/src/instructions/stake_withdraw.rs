@@ -1,7 +1,8 @@
 //! `stake_withdraw`: after the cooldown, pays the pending unstake out of the vault.
 //!
 //! Rules: signed by the agent's authority; a pending request whose ready slot has come; the
-//! destination is a token account of the stake mint other than the vault.
+//! destination is a token account of the stake mint that is no agent's stake vault (this one's:
+//! `StakeDestinationIsVault`; another's: `StakeDestinationIsStakeVault`).
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -43,6 +44,10 @@ pub struct StakeWithdraw<'info> {
 }
 
 impl StakeWithdraw<'_> {
+    pub fn validate(&self) -> Result<()> {
+        crate::vault::require_not_stake_vault(&self.destination)
+    }
+
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let now = Clock::get()?.slot;
         let amount = ctx.accounts.agent.withdraw(now)?;

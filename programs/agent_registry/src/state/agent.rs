@@ -18,7 +18,8 @@ pub enum AgentStatus {
 ///
 /// Stake is split three ways: `locked` (held for jobs by the operator), `unstaking` (requested
 /// for withdrawal, in cooldown) and the free rest. `locked + unstaking <= staked`, and the stake
-/// vault holds exactly `staked`.
+/// vault holds at least `staked`: tokens sent to the vault by a plain transfer are surplus, never
+/// stake, and they never block a stake instruction (they are swept out when the agent closes).
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct Agent {
@@ -62,7 +63,10 @@ pub struct Agent {
     pub value_rated: u64,
     /// Sum of rating (bps) times value paid over rated jobs.
     pub rating_value_sum: u128,
-    pub reserved: [u8; 64],
+    /// Bid accounts of this agent that the exchange has not closed yet. The agent cannot close
+    /// while any is open, so a bid, an award or a standby always has a live agent behind it.
+    pub open_bids: u32,
+    pub reserved: [u8; 60],
 }
 
 /// What an agent declares about itself.
@@ -202,6 +206,26 @@ impl Agent {
         Ok(amount)
     }
 
+    /// The exchange opened a bid account for this agent.
+    pub fn engage(&mut self) -> Result<()> {
+        self.open_bids = self.open_bids.checked_add(1).ok_or_else(overflow)?;
+        Ok(())
+    }
+
+    /// The exchange closed one of this agent's bid accounts.
+    pub fn release(&mut self) -> Result<()> {
+        require_gt!(self.open_bids, 0, RegistryError::AgentReleaseWithoutOpenBid);
+        self.open_bids = self.open_bids.saturating_sub(1);
+        Ok(())
+    }
+
+    /// May the agent close now? No stake left and no bid of it open at the exchange.
+    pub fn require_closable(&self) -> Result<()> {
+        require!(self.staked == 0, RegistryError::AgentHasStake);
+        require!(self.open_bids == 0, RegistryError::AgentHasOpenBids);
+        Ok(())
+    }
+
     pub fn lock(&mut self, amount: u64) -> Result<()> {
         require_gt!(amount, 0, RegistryError::StakeAmountZero);
         require!(amount <= self.free_stake(), RegistryError::StakeInsufficientFree);
@@ -257,14 +281,15 @@ impl Agent {
         Ok(())
     }
 
-    /// Must hold after every mutation. `vault_amount` is the stake vault's balance.
+    /// Must hold after every mutation. `vault_amount` is the stake vault's balance; anything
+    /// above `staked` is surplus (unsolicited transfers), which is allowed.
     pub fn invariant(&self, vault_amount: Option<u64>) -> Result<()> {
         let held = self.locked.checked_add(self.unstaking).ok_or_else(overflow)?;
         require!(held <= self.staked, RegistryError::AgentStakeInvariantBroken);
         require!(self.reputation <= agx_core::BPS_DENOMINATOR, RegistryError::AgentStakeInvariantBroken);
         require!(self.metadata_uri.len() <= MAX_METADATA_URI_LEN, RegistryError::AgentMetadataUriTooLong);
         if let Some(amount) = vault_amount {
-            require_eq!(amount, self.staked, RegistryError::StakeVaultBalanceMismatch);
+            require!(amount >= self.staked, RegistryError::StakeVaultBalanceMismatch);
         }
         Ok(())
     }

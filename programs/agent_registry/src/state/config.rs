@@ -39,6 +39,9 @@ pub struct ConfigSettings {
     pub operator: Pubkey,
     pub unstake_cooldown_slots: u64,
     pub heartbeat_timeout_slots: u64,
+    /// Accept a stake mint that has a freeze authority (whoever holds it could freeze every
+    /// stake vault and so block slashes): only for a mint whose issuer the admin trusts.
+    pub stake_mint_freeze_allowed: bool,
 }
 
 impl RegistryConfig {
