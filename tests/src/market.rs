@@ -2,10 +2,12 @@
 //! mint, a funded requester and a keeper, plus helpers to post intents, bid, settle, and check
 //! that every token and every bond lamport is accounted for.
 use agx_sdk::accounts::{decode_zero_copy, Bid, Intent};
+use agx_sdk::exchange::state::LeaderboardEntry;
 use agx_sdk::exchange::{AuctionKind, BidOpening, IntentCreateArgs};
 use agx_sdk::ix::exchange as xix;
 use agx_sdk::ix::registry::StakeToken;
 use agx_sdk::{pda, Pubkey};
+use anchor_lang::solana_program::instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -49,7 +51,11 @@ impl Market {
     }
 
     pub fn with_token_program(program: Pubkey) -> Self {
-        let mut r = Registry::for_exchange(token::TOKEN);
+        Self::with_registry(Registry::for_exchange(token::TOKEN), program)
+    }
+
+    /// A market on `r` (a registry built for the exchange) paying in a new mint of `program`.
+    pub fn with_registry(mut r: Registry, program: Pubkey) -> Self {
         let pay = StakeToken { mint: token::create_mint(&mut r.svm, program, 6), program };
         let requester = r.svm.funded_keypair();
         let requester_tokens = token::create_account(&mut r.svm, program, pay.mint, requester.pubkey());
@@ -133,9 +139,36 @@ impl Market {
         self.r.svm.send(&[xix::bid_place(a.authority.pubkey(), intent, a.agent, *o)], &[&a.authority])
     }
 
+    /// `auction_settle` with the board as it is on chain, but `head_agent` (and its bid) passed
+    /// as the head's: the real head for a normal settlement, another agent to test refusals.
     pub fn settle(&mut self, intent: Pubkey, head_agent: Pubkey) -> TxResult {
+        let ix = self.settle_ix(intent, head_agent);
         let keeper = self.keeper.insecure_clone();
-        self.r.svm.send(&[xix::auction_settle_award(keeper.pubkey(), intent, head_agent)], &[&keeper])
+        self.r.svm.send(&[ix], &[&keeper])
+    }
+
+    pub fn settle_ix(&self, intent: Pubkey, head_agent: Pubkey) -> Instruction {
+        let state = self.intent_state(intent);
+        let head = LeaderboardEntry {
+            agent: head_agent,
+            bid: pda::bid(&intent, &head_agent).0,
+            ..Default::default()
+        };
+        let standby = state.standby().unwrap();
+        xix::auction_settle(self.keeper.pubkey(), intent, Some(&head), standby.as_ref())
+    }
+
+    /// `bid_rerank` of `a`'s bid on `intent` (needs no signer but the fee payer).
+    pub fn rerank(&mut self, a: &TestAgent, intent: Pubkey) -> TxResult {
+        self.r.svm.send(&[xix::bid_rerank(intent, a.agent)], &[])
+    }
+
+    /// `bid_close` of `a`'s bid on `intent`, sent by the keeper.
+    pub fn close_bid(&mut self, a: &TestAgent, intent: Pubkey) -> TxResult {
+        let keeper = self.keeper.insecure_clone();
+        let ix =
+            xix::bid_close(keeper.pubkey(), intent, a.agent, a.authority.pubkey(), self.requester.pubkey());
+        self.r.svm.send(&[ix], &[&keeper])
     }
 
     pub fn settle_expired(&mut self, intent: Pubkey) -> TxResult {

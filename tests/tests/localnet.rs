@@ -102,6 +102,7 @@ fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
         operator: pda::exchange_authority().0,
         unstake_cooldown_slots: 10,
         heartbeat_timeout_slots: 150,
+        stake_mint_freeze_allowed: false,
     };
     let err = send(
         &rpc,
@@ -113,7 +114,7 @@ fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
 
     let admin = Pubkey::new_unique();
     send(&rpc, ix::registry_config_init(authority.pubkey(), settings(admin), stake), authority)?;
-    send(&rpc, ix::exchange_config_init(authority.pubkey(), admin), authority)?;
+    send(&rpc, ix::exchange_config_init(authority.pubkey(), ix::default_config_args(admin)), authority)?;
 
     let registry: RegistryConfig = decode(&rpc.get_account_data(&pda::registry_config().0)?)?;
     check(registry.admin == admin && registry.version == RegistryConfig::VERSION, "registry config")?;
@@ -186,7 +187,7 @@ fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
     wait_for_slot(&rpc, state(&rpc)?.commit_end_slot)?;
     send(&rpc, xix::bid_reveal(agent_key.pubkey(), intent, agent_address, opening), &agent_key)?;
     wait_for_slot(&rpc, state(&rpc)?.reveal_end_slot)?;
-    send(&rpc, xix::auction_settle_award(authority.pubkey(), intent, agent_address), authority)?;
+    send(&rpc, xix::auction_settle_for(authority.pubkey(), intent, &state(&rpc)?), authority)?;
     let awarded = state(&rpc)?;
     check(
         awarded.winner_agent == agent_address && awarded.payment == 400_000,

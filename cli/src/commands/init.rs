@@ -41,6 +41,7 @@ pub fn run(args: Args, url: &str, keypair: Option<PathBuf>) -> Result<()> {
         operator: args.operator.unwrap_or_else(|| pda::exchange_authority().0),
         unstake_cooldown_slots: args.unstake_cooldown_slots,
         heartbeat_timeout_slots: args.heartbeat_timeout_slots,
+        stake_mint_freeze_allowed: false,
     };
     init_configs(&rpc, &authority, settings, StakeToken { mint: args.stake_mint, program: mint.owner })
 }
@@ -57,7 +58,11 @@ pub fn init_configs(
             pda::registry_config().0,
             ix::registry_config_init(authority.pubkey(), settings, stake),
         ),
-        ("exchange", pda::exchange_config().0, ix::exchange_config_init(authority.pubkey(), settings.admin)),
+        (
+            "exchange",
+            pda::exchange_config().0,
+            ix::exchange_config_init(authority.pubkey(), ix::default_config_args(settings.admin)),
+        ),
     ];
     for (program, config, instruction) in configs {
         if rpc.get_account_with_commitment(&config, rpc.commitment())?.value.is_some() {

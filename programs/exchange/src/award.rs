@@ -1,49 +1,31 @@
-//! Awarding an intent to the head of its leaderboard: the payment by auction kind and the lock
-//! of the winner's required stake in the registry, by CPI signed by the exchange authority PDA.
-use agent_registry::program::AgentRegistry;
-use agent_registry::state::Agent;
+//! Awarding an intent to the head of its leaderboard: the payment by auction kind and, in one
+//! registry CPI, the lock of the winner's required stake and of the standby's (the Vickrey
+//! runner-up that set the price).
 use anchor_lang::prelude::*;
 
 use crate::events::AuctionAwarded;
-use crate::seeds;
+use crate::registry_cpi::RegistryAccounts;
 use crate::state::{ExchangeConfig, Intent};
 
-/// The accounts a stake lock needs.
-pub struct StakeLockAccounts<'a, 'info> {
-    pub config: &'a Account<'info, ExchangeConfig>,
-    pub exchange_authority: &'a AccountInfo<'info>,
-    pub registry_config: &'a AccountInfo<'info>,
-    pub registry_program: &'a Program<'info, AgentRegistry>,
-    pub agent: &'a Account<'info, Agent>,
-}
-
-/// Awards `intent` (already checked: open, head == `accounts.agent`, stake sufficient) and
-/// locks `min_stake` of the winner's stake.
-pub fn award_head(
+/// Awards `intent` (already checked: open, head's agent is `agent` and qualifies; under Vickrey
+/// with a runner-up, `standby` is the runner-up's agent and qualifies) and locks `min_stake` of
+/// each.
+pub fn award_head<'info>(
     intent_key: Pubkey,
     intent: &mut Intent,
-    accounts: StakeLockAccounts,
+    config: &ExchangeConfig,
+    registry: &RegistryAccounts<'info>,
+    agent: AccountInfo<'info>,
+    standby: Option<AccountInfo<'info>>,
     now: u64,
 ) -> Result<()> {
     let payment = intent.payment_for_head()?;
     let head = intent.award(payment, now)?;
     intent.invariant()?;
     let amount = intent.min_stake;
+    let standby_agent = (intent.standby_agent != Pubkey::default()).then_some(intent.standby_agent);
     if amount > 0 {
-        let bump = [accounts.config.authority_bump];
-        let signer: &[&[u8]] = &[seeds::AUTHORITY, &bump];
-        agent_registry::cpi::stake_lock(
-            CpiContext::new_with_signer(
-                accounts.registry_program.key(),
-                agent_registry::cpi::accounts::StakeLock {
-                    operator: accounts.exchange_authority.clone(),
-                    config: accounts.registry_config.clone(),
-                    agent: accounts.agent.to_account_info(),
-                },
-                &[signer],
-            ),
-            agent_registry::StakeAmountArgs { amount },
-        )?;
+        registry.lock(config, agent, standby, amount)?;
     }
     emit!(AuctionAwarded {
         intent: intent_key,
@@ -51,7 +33,8 @@ pub fn award_head(
         agent: head.agent,
         payment,
         stake_locked: amount,
-        slot: now
+        slot: now,
+        standby_agent,
     });
     Ok(())
 }

@@ -9,6 +9,7 @@ use crate::error::ExchangeError;
 use crate::events::BidRevealed;
 use crate::state::{Bid, BidOpening, Intent, LeaderboardEntry};
 
+/// May `agent` bid on `intent` (commit, reveal, place)?
 pub fn check(agent: &Agent, intent: &Intent) -> Result<()> {
     require!(agent.is_active(), ExchangeError::BidAgentInactive);
     require!(
@@ -18,6 +19,22 @@ pub fn check(agent: &Agent, intent: &Intent) -> Result<()> {
     require!(agent.free_stake() >= intent.min_stake, ExchangeError::BidStakeTooLow);
     require!(agent.reputation >= intent.min_reputation, ExchangeError::BidReputationTooLow);
     Ok(())
+}
+
+/// The registry agent behind `info`, if it still is one (owned by the registry, an `Agent`);
+/// `None` for a closed account or anything else at that address.
+pub fn live_agent(info: &AccountInfo) -> Option<Agent> {
+    if info.owner != &agent_registry::ID {
+        return None;
+    }
+    let data = info.try_borrow_data().ok()?;
+    Agent::try_deserialize(&mut &data[..]).ok()
+}
+
+/// Does the agent of a ranked bid still qualify to hold the job at settlement (as winner, or as
+/// the standby whose stake is locked too)? Active, with free stake >= min stake.
+pub fn qualifies_at_settlement(agent: &Agent, intent: &Intent) -> bool {
+    agent.is_active() && agent.free_stake() >= intent.min_stake
 }
 
 /// Scores an opened bid against the intent with `agx_core`, mapping each broken rule to its
@@ -31,6 +48,22 @@ pub fn score(intent: &Intent, price: u64, quality_bps: u16, latency: u64, reputa
         E::BpsAbove10000 { .. } => error!(ExchangeError::BidQualityOutOfRange),
         _ => error!(ExchangeError::IntentCorrupt),
     })
+}
+
+/// A revealed bid as a leaderboard entry (the bid account is the source of truth, the board its
+/// top-K cache).
+pub fn entry(bid: &Account<Bid>) -> LeaderboardEntry {
+    LeaderboardEntry {
+        bid: bid.key(),
+        agent: bid.agent,
+        commitment: bid.commitment,
+        price: bid.price,
+        latency: bid.latency,
+        score: bid.score,
+        reputation: bid.reputation,
+        quality_bps: bid.quality_bps,
+        padding: [0; 2],
+    }
 }
 
 /// Moves the intent's bond (lamports) from the bidder into the bid account.
@@ -60,17 +93,7 @@ pub fn rank(
     bid: &Account<Bid>,
     opening: &BidOpening,
 ) -> Result<Option<usize>> {
-    let rank = intent.insert_ranked(LeaderboardEntry {
-        bid: bid.key(),
-        agent: bid.agent,
-        commitment: bid.commitment,
-        price: opening.price,
-        latency: opening.latency,
-        score: bid.score,
-        reputation: bid.reputation,
-        quality_bps: opening.quality_bps,
-        padding: [0; 2],
-    });
+    let rank = intent.insert_ranked(entry(bid))?;
     intent.reveal_count =
         intent.reveal_count.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
     intent.invariant()?;

@@ -128,4 +128,73 @@ pub enum ExchangeError {
     /// 6040
     #[msg("the requester account is not the intent's requester")]
     RequesterMismatch,
+    /// 6041
+    #[msg("config: at most 4 freezable mints")]
+    ConfigTooManyFreezableMints,
+    /// 6042
+    #[msg("config: the re-rank window must be at least one slot")]
+    ConfigRerankWindowZero,
+    /// 6043
+    #[msg("intent_create: the mint has a permanent delegate, who could move the escrow out")]
+    IntentMintHasPermanentDelegate,
+    /// 6044
+    #[msg("intent_create: the mint has a transfer hook (or an authority that can set one)")]
+    IntentMintHasTransferHook,
+    /// 6045
+    #[msg("intent_create: the mint charges a transfer fee, or has an authority that can set one")]
+    IntentMintTransferFeeNotFixedZero,
+    /// 6046
+    #[msg("intent_create: the mint has a freeze authority and is not among the config's freezable mints")]
+    IntentMintHasFreezeAuthority,
+    /// 6047
+    #[msg("intent_create: the mint is pausable")]
+    IntentMintPausable,
+    /// 6048
+    #[msg("intent_create: the mint has a Token-2022 extension the exchange does not accept")]
+    IntentMintExtensionNotSupported,
+    /// 6049
+    #[msg("intent_create: the mint account's data is not a valid mint")]
+    IntentMintDataInvalid,
+    /// 6050
+    #[msg("auction_settle: the re-rank window after a disqualification is still open")]
+    AuctionRerankWindowOpen,
+    /// 6051
+    #[msg("auction_settle: the runner-up agent account is missing or is not the leaderboard's second entry")]
+    AuctionRunnerUpMismatch,
+    /// 6052
+    #[msg("auction_settle: the bid account is missing or is not the disqualified entry's bid")]
+    AuctionBidMismatch,
+    /// 6053
+    #[msg("bid_rerank: only a revealed bid that is still valid can be re-ranked")]
+    BidRerankNotRevealed,
+    /// 6054
+    #[msg("bid_rerank: the bid is already on the leaderboard")]
+    BidAlreadyOnBoard,
+    /// 6055
+    #[msg("bid_rerank: bids are re-ranked only after the bidding and reveal windows, before the award")]
+    BidRerankOutsideSettlement,
+    /// 6056
+    #[msg("bid_close: the standby (price-setting runner-up) bid stays open while the job runs")]
+    BidIsStandby,
+    /// 6057
+    #[msg("intent_close: only an expired intent can be closed")]
+    IntentNotClosable,
+    /// 6058
+    #[msg("intent_close: bids of this intent are still open; close them (bid_close) first")]
+    IntentHasOpenBids,
+}
+
+impl From<agent_registry::mint_policy::MintViolation> for ExchangeError {
+    fn from(v: agent_registry::mint_policy::MintViolation) -> Self {
+        use agent_registry::mint_policy::MintViolation as V;
+        match v {
+            V::PermanentDelegate => ExchangeError::IntentMintHasPermanentDelegate,
+            V::TransferHook => ExchangeError::IntentMintHasTransferHook,
+            V::TransferFee => ExchangeError::IntentMintTransferFeeNotFixedZero,
+            V::FreezeAuthority => ExchangeError::IntentMintHasFreezeAuthority,
+            V::Pausable => ExchangeError::IntentMintPausable,
+            V::UnsupportedExtension => ExchangeError::IntentMintExtensionNotSupported,
+            V::InvalidData => ExchangeError::IntentMintDataInvalid,
+        }
+    }
 }

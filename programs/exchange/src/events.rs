@@ -68,6 +68,28 @@ pub struct BidDisqualified {
     pub intent: Pubkey,
     pub bid: Pubkey,
     pub agent: Pubkey,
+    /// Where it stood on the board: 0 head, 1 runner-up (Vickrey standby).
+    pub position: u8,
+    /// Its agent account was closed or is not an agent (no failure could be recorded).
+    pub agent_gone: bool,
+    /// End (exclusive) of the re-rank window for off-board bids; 0 or past when none is open.
+    pub rerank_end_slot: u64,
+}
+
+#[event]
+pub struct BidReranked {
+    pub intent: Pubkey,
+    pub bid: Pubkey,
+    pub agent: Pubkey,
+    /// Position on the leaderboard, if it made it.
+    pub rank: Option<u8>,
+}
+
+#[event]
+pub struct IntentClosed {
+    pub intent: Pubkey,
+    /// Lamports (rent and anything left) returned to the requester.
+    pub lamports: u64,
 }
 
 #[event]
@@ -77,9 +99,11 @@ pub struct AuctionAwarded {
     pub agent: Pubkey,
     /// Atoms the winner will be paid.
     pub payment: u64,
-    /// Atoms of the winner's stake locked for the job.
+    /// Atoms of the winner's stake locked for the job (and of the standby's, if any).
     pub stake_locked: u64,
     pub slot: u64,
+    /// Vickrey: the price-setting runner-up, standby for the job.
+    pub standby_agent: Option<Pubkey>,
 }
 
 #[event]

@@ -13,6 +13,7 @@ pub mod error;
 pub mod escrow;
 pub mod events;
 pub mod instructions;
+pub mod registry_cpi;
 pub mod seeds;
 pub mod state;
 
@@ -59,12 +60,26 @@ pub mod exchange {
         BidPlace::handler(ctx, opening)
     }
 
-    /// Closes an auction: awards the leaderboard head (locking its stake) or expires and refunds.
+    /// Closes an auction: awards the leaderboard head (locking its stake and the Vickrey
+    /// standby's), drops a head or runner-up that no longer qualifies, or expires and refunds.
     pub fn auction_settle(ctx: Context<AuctionSettle>) -> Result<()> {
         AuctionSettle::handler(ctx)
     }
 
-    /// Closes a bid after its auction: bond back if revealed, to the requester if not.
+    /// Brings a valid revealed bid that is off the leaderboard back onto it before the award.
+    #[access_control(ctx.accounts.validate())]
+    pub fn bid_rerank(ctx: Context<BidRerank>) -> Result<()> {
+        BidRerank::handler(ctx)
+    }
+
+    /// Closes an expired intent whose bids are closed; rent to the requester.
+    #[access_control(ctx.accounts.validate())]
+    pub fn intent_close(ctx: Context<IntentClose>) -> Result<()> {
+        IntentClose::handler(ctx)
+    }
+
+    /// Closes a bid after its auction: bond back if revealed, to the requester if not (or if
+    /// disqualified).
     #[access_control(ctx.accounts.validate())]
     pub fn bid_close(ctx: Context<BidClose>) -> Result<()> {
         BidClose::handler(ctx)

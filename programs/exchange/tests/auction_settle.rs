@@ -26,7 +26,7 @@ fn first_price_pays_the_ask_locks_stake_and_tips_the_keeper() {
     m.to_settle(intent);
     let keeper_before = m.r.svm.lamports(&m.keeper.pubkey());
     let keeper = m.keeper.insecure_clone();
-    let ix = xix::auction_settle_award(keeper.pubkey(), intent, a.agent);
+    let ix = m.settle_ix(intent, a.agent);
     let meta = m.r.svm.send_measured("exchange", "auction_settle", &[ix], &[&keeper]).unwrap();
     let i = m.intent_state(intent);
     assert_eq!((i.status, i.winner_agent, i.payment), (IntentStatus::Awarded.to_u8(), a.agent, 300_000));
@@ -119,12 +119,12 @@ fn a_wrong_registry_program_is_refused() {
     m.reveal(&a, intent, &o).unwrap();
     m.to_settle(intent);
     let keeper = m.keeper.insecure_clone();
-    let mut ix = xix::auction_settle_award(keeper.pubkey(), intent, a.agent);
+    let mut ix = m.settle_ix(intent, a.agent);
     let at = ix.accounts.iter().position(|x| x.pubkey == agx_sdk::agent_registry::ID).unwrap();
     ix.accounts[at].pubkey = agx_tests::token::TOKEN;
     assert!(m.r.svm.send(&[ix], &[&keeper]).is_err(), "an arbitrary CPI target must be refused");
     // A substitute for the exchange authority cannot sign the stake lock.
-    let mut ix = xix::auction_settle_award(keeper.pubkey(), intent, a.agent);
+    let mut ix = m.settle_ix(intent, a.agent);
     let at = ix.accounts.iter().position(|x| x.pubkey == pda::exchange_authority().0).unwrap();
     ix.accounts[at].pubkey = keeper.pubkey();
     assert!(m.r.svm.send(&[ix], &[&keeper]).is_err(), "the registry accepts only the exchange authority PDA");

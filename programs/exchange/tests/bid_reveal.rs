@@ -24,14 +24,15 @@ fn scores_with_core_and_ranks() {
         &Weights::DEFAULT,
         &limits,
         &BidTerms { price: 250_000, quality_bps: 8_000, latency: 10 },
-        5_000,
+        0,
     )
     .unwrap();
-    assert_eq!(expected, 7_750);
+    // A newcomer's reputation is 0 (no paid work yet).
+    assert_eq!(expected, 7_250);
     let bid = m.bid_state(intent, &a);
     assert_eq!(
         (bid.status, bid.score, bid.price, bid.reputation),
-        (BidStatus::Revealed, expected, 250_000, 5_000)
+        (BidStatus::Revealed, expected, 250_000, 0)
     );
     let i = m.intent_state(intent);
     assert_eq!(

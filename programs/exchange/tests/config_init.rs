@@ -13,7 +13,7 @@ fn case() -> ConfigInitCase {
         program_id: exchange::ID,
         config,
         config_bump,
-        build: |_svm, authority, admin| ix::exchange_config_init(authority, admin),
+        build: |_svm, authority, admin| ix::exchange_config_init(authority, ix::default_config_args(admin)),
         read: |svm: &Svm, address: &Pubkey| {
             let c: ExchangeConfig = svm.decode(address);
             (c.version, c.bump, c.admin)

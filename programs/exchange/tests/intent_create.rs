@@ -99,3 +99,53 @@ fn requires_the_requester_signature() {
     assert!(m.r.svm.send(&[ix], &[]).is_err());
     assert_eq!(m.balance(&m.requester_tokens), REQUESTER_FUNDS);
 }
+
+/// Posts a default intent paid in `mint` (Token-2022) from a freshly funded account.
+fn create_in(m: &mut Market, mint: agx_sdk::Pubkey) -> agx_tests::TxResult {
+    let tokens = token::create_account(&mut m.r.svm, token::TOKEN_2022, mint, m.requester.pubkey());
+    token::mint_to(&mut m.r.svm, token::TOKEN_2022, mint, tokens, MAX_PRICE);
+    let args = m.args(AuctionKind::FirstPriceSealed);
+    let pay = agx_sdk::ix::registry::StakeToken { mint, program: token::TOKEN_2022 };
+    let ix = agx_sdk::ix::exchange::intent_create(m.requester.pubkey(), pay, tokens, args);
+    let requester = m.requester.insecure_clone();
+    m.r.svm.send(&[ix], &[&requester])
+}
+
+#[test]
+fn refuses_mints_whose_authorities_could_take_or_freeze_the_escrow() {
+    use token::MintFeature as F;
+    let mut m = Market::new();
+    let requester = m.requester.pubkey();
+    let cases = [
+        (F::PermanentDelegate(requester), ExchangeError::IntentMintHasPermanentDelegate),
+        (F::FreezeAuthority(requester), ExchangeError::IntentMintHasFreezeAuthority),
+        (F::TransferHook(agx_sdk::Pubkey::new_unique()), ExchangeError::IntentMintHasTransferHook),
+        (
+            F::TransferFee { bps: 0, authority: Some(requester) },
+            ExchangeError::IntentMintTransferFeeNotFixedZero,
+        ),
+        (F::TransferFee { bps: 50, authority: None }, ExchangeError::IntentMintTransferFeeNotFixedZero),
+    ];
+    for (feature, expected) in cases {
+        let mint = token::create_mint_2022(&mut m.r.svm, 6, &[feature]);
+        assert_error(&create_in(&mut m, mint), expected);
+    }
+    // A fee fixed at zero is harmless.
+    let mint = token::create_mint_2022(&mut m.r.svm, 6, &[F::TransferFee { bps: 0, authority: None }]);
+    create_in(&mut m, mint).unwrap();
+}
+
+#[test]
+fn a_freezable_mint_is_accepted_only_when_the_config_names_it() {
+    use token::MintFeature as F;
+    let issuer = agx_sdk::Pubkey::new_unique();
+    let mut allowed = agx_sdk::Pubkey::default();
+    let r = agx_tests::registry::Registry::for_exchange_with(token::TOKEN, |svm| {
+        allowed = token::create_mint_2022(svm, 6, &[F::FreezeAuthority(issuer)]);
+        vec![allowed]
+    });
+    let mut m = Market::with_registry(r, token::TOKEN);
+    create_in(&mut m, allowed).unwrap();
+    let other = token::create_mint_2022(&mut m.r.svm, 6, &[F::FreezeAuthority(issuer)]);
+    assert_error(&create_in(&mut m, other), ExchangeError::IntentMintHasFreezeAuthority);
+}

@@ -2,6 +2,7 @@
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{system_program, InstructionData, ToAccountMetas};
+use exchange::state::{Intent, LeaderboardEntry};
 use exchange::{accounts, instruction, BidOpening, ConfigInitArgs, IntentCreateArgs};
 
 use crate::ix::registry::StakeToken;
@@ -11,8 +12,27 @@ fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instructi
     Instruction { program_id: exchange::ID, accounts: accounts.to_account_metas(None), data: data.data() }
 }
 
+/// The accounts of every registry CPI the exchange makes.
+fn registry() -> accounts::RegistryAccounts {
+    accounts::RegistryAccounts {
+        exchange_authority: pda::exchange_authority().0,
+        registry_config: pda::registry_config().0,
+        registry_program: agent_registry::ID,
+    }
+}
+
+/// `config_init` arguments with the defaults: the re-rank window of
+/// [`exchange::state::DEFAULT_RERANK_WINDOW_SLOTS`] and no freezable mint.
+pub fn default_config_args(admin: Pubkey) -> ConfigInitArgs {
+    ConfigInitArgs {
+        admin,
+        rerank_window_slots: exchange::state::DEFAULT_RERANK_WINDOW_SLOTS,
+        freezable_mints: Vec::new(),
+    }
+}
+
 /// `config_init`, signed by the exchange's upgrade `authority`.
-pub fn exchange_config_init(authority: Pubkey, admin: Pubkey) -> Instruction {
+pub fn exchange_config_init(authority: Pubkey, args: ConfigInitArgs) -> Instruction {
     build(
         accounts::ConfigInit {
             authority,
@@ -22,7 +42,7 @@ pub fn exchange_config_init(authority: Pubkey, admin: Pubkey) -> Instruction {
             program_data: pda::program_data(&exchange::ID),
             system_program: system_program::ID,
         },
-        instruction::ConfigInit { args: ConfigInitArgs { admin } },
+        instruction::ConfigInit { args },
     )
 }
 
@@ -73,9 +93,11 @@ pub fn bid_commit(bidder: Pubkey, intent: Pubkey, agent: Pubkey, commitment: [u8
     build(
         accounts::BidCommit {
             bidder,
+            config: pda::exchange_config().0,
             intent,
             agent,
             bid: pda::bid(&intent, &agent).0,
+            registry: registry(),
             system_program: system_program::ID,
         },
         instruction::BidCommit { args: exchange::BidCommitArgs { commitment } },
@@ -97,26 +119,32 @@ pub fn bid_place(bidder: Pubkey, intent: Pubkey, agent: Pubkey, opening: BidOpen
             intent,
             agent,
             bid: pda::bid(&intent, &agent).0,
-            exchange_authority: pda::exchange_authority().0,
-            registry_config: pda::registry_config().0,
-            registry_program: agent_registry::ID,
+            registry: registry(),
             system_program: system_program::ID,
         },
         instruction::BidPlace { opening },
     )
 }
 
-/// `auction_settle` awarding the leaderboard head, whose registry agent account is `agent`.
-pub fn auction_settle_award(caller: Pubkey, intent: Pubkey, agent: Pubkey) -> Instruction {
+/// `auction_settle` of an intent whose leaderboard is not empty: judges the `head` entry and,
+/// under Vickrey, the runner-up `second` (the standby); awards, or drops the one that no longer
+/// qualifies. [`auction_settle_for`] picks both from the intent account.
+pub fn auction_settle(
+    caller: Pubkey,
+    intent: Pubkey,
+    head: Option<&LeaderboardEntry>,
+    second: Option<&LeaderboardEntry>,
+) -> Instruction {
     build(
         accounts::AuctionSettle {
             caller,
             config: pda::exchange_config().0,
             intent,
-            agent: Some(agent),
-            exchange_authority: pda::exchange_authority().0,
-            registry_config: pda::registry_config().0,
-            registry_program: agent_registry::ID,
+            agent: head.map(|e| e.agent),
+            bid: head.map(|e| e.bid),
+            runner_up: second.map(|e| e.agent),
+            runner_up_bid: second.map(|e| e.bid),
+            registry: registry(),
             escrow: None,
             mint: None,
             requester_tokens: None,
@@ -125,6 +153,12 @@ pub fn auction_settle_award(caller: Pubkey, intent: Pubkey, agent: Pubkey) -> In
         },
         instruction::AuctionSettle {},
     )
+}
+
+/// [`auction_settle`] from a decoded intent account: its head, and its standby under Vickrey.
+pub fn auction_settle_for(caller: Pubkey, intent: Pubkey, state: &Intent) -> Instruction {
+    let standby = state.standby().ok().flatten();
+    auction_settle(caller, intent, state.ranked().first(), standby.as_ref())
 }
 
 /// `auction_settle` of an auction without valid bids: refunds `requester_tokens`.
@@ -141,9 +175,10 @@ pub fn auction_settle_expire(
             config: pda::exchange_config().0,
             intent,
             agent: None,
-            exchange_authority: pda::exchange_authority().0,
-            registry_config: pda::registry_config().0,
-            registry_program: agent_registry::ID,
+            bid: None,
+            runner_up: None,
+            runner_up_bid: None,
+            registry: registry(),
             escrow: Some(pda::escrow(&intent).0),
             mint: Some(token.mint),
             requester_tokens: Some(requester_tokens),
@@ -152,6 +187,16 @@ pub fn auction_settle_expire(
         },
         instruction::AuctionSettle {},
     )
+}
+
+/// `bid_rerank`: brings `agent`'s revealed, off-board bid on `intent` back onto the board.
+pub fn bid_rerank(intent: Pubkey, agent: Pubkey) -> Instruction {
+    build(accounts::BidRerank { intent, bid: pda::bid(&intent, &agent).0 }, instruction::BidRerank {})
+}
+
+/// `intent_close` of an expired intent whose bids are closed; lamports to `requester`.
+pub fn intent_close(intent: Pubkey, requester: Pubkey) -> Instruction {
+    build(accounts::IntentClose { intent, requester }, instruction::IntentClose {})
 }
 
 /// `bid_close` of `agent`'s bid on `intent`; `bidder` and `requester` receive the lamports.
@@ -163,7 +208,16 @@ pub fn bid_close(
     requester: Pubkey,
 ) -> Instruction {
     build(
-        accounts::BidClose { caller, intent, bid: pda::bid(&intent, &agent).0, bidder, requester },
+        accounts::BidClose {
+            caller,
+            config: pda::exchange_config().0,
+            intent,
+            bid: pda::bid(&intent, &agent).0,
+            agent,
+            bidder,
+            requester,
+            registry: registry(),
+        },
         instruction::BidClose {},
     )
 }

@@ -4,5 +4,5 @@
 pub mod exchange;
 pub mod registry;
 
-pub use exchange::exchange_config_init;
+pub use exchange::{default_config_args, exchange_config_init};
 pub use registry::registry_config_init;

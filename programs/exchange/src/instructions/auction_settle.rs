@@ -1,25 +1,34 @@
 //! `auction_settle` (permissionless, keeper-driven): closes an auction once its windows have
 //! passed.
 //!
-//! Rules: the intent is open and past its last window.
+//! Rules: the intent is open and past its last window, and past any re-rank window
+//! (`AuctionRerankWindowOpen`) before it awards or expires.
 //! - No valid bid: the intent expires, the escrow is refunded in full to the requester's token
 //!   account and closed (rent to the requester), and the caller earns the keeper tip.
-//! - Otherwise the head of the leaderboard wins, if its agent (passed as `agent`) is still
-//!   active with free stake >= min stake; it is paid its ask (first-price, continuous) or the
-//!   second-score price (Vickrey), its min stake is locked in the registry by CPI, and the
-//!   caller earns the tip. A head that no longer qualifies is removed from the board
-//!   (`BidDisqualified`) and the caller settles again with the next head.
-use agent_registry::program::AgentRegistry;
-use agent_registry::state::Agent;
+//! - Otherwise the head of the leaderboard (its agent passed as `agent`, its bid as `bid`) wins if
+//!   its agent is still a registry agent, active, with free stake >= min stake. Under Vickrey the
+//!   runner-up (agent `runner_up`, bid `runner_up_bid`) sets the price and becomes the standby,
+//!   so it must qualify the same way. The winner is paid its ask (first-price, continuous) or the
+//!   second-score price (Vickrey); the min stake of the winner and of the standby is locked in
+//!   one registry CPI; the caller earns the tip.
+//! - A head or runner-up that no longer qualifies (its agent account closed or not an agent,
+//!   deactivated, or short of free stake) is dropped from the board; its bid is marked
+//!   disqualified (the bond goes to the requester when the bid closes) and, when the agent still
+//!   exists, a failure worth the intent's max price is recorded in its reputation. If valid bids
+//!   wait off the board, a re-rank window of the config's length opens so they can be brought
+//!   back (`bid_rerank`) before the next award. One drop per call; the caller settles again.
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
-use crate::award::{award_head, StakeLockAccounts};
+use crate::award::award_head;
+use crate::bidding::{live_agent, qualifies_at_settlement};
 use crate::error::ExchangeError;
 use crate::escrow::{self, IntentSigner};
 use crate::events::{AuctionExpired, BidDisqualified};
+// Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
+use crate::registry_cpi::*;
 use crate::seeds;
-use crate::state::{ExchangeConfig, Intent, Phase};
+use crate::state::{Bid, ExchangeConfig, Intent, LeaderboardEntry, Phase};
 
 #[derive(Accounts)]
 pub struct AuctionSettle<'info> {
@@ -34,19 +43,25 @@ pub struct AuctionSettle<'info> {
     #[account(mut)]
     pub intent: AccountLoader<'info, Intent>,
 
-    /// The head's agent (award path).
+    /// CHECK: the head's agent account (award path). Its address must be the head's agent; it is
+    /// read as a registry `Agent` when it is one, and treated as gone otherwise (closed, or not
+    /// an agent), so a vanished agent can never freeze the intent.
     #[account(mut)]
-    pub agent: Option<Account<'info, Agent>>,
+    pub agent: Option<UncheckedAccount<'info>>,
 
-    /// CHECK: the exchange's signing PDA (the registry's operator), used only as the CPI
-    /// signer: `invoke_signed` signs only for the PDA of our seeds, and the registry refuses any
-    /// other operator, so a substitute fails the CPI. Not re-derived here (~1,500 CU).
-    pub exchange_authority: UncheckedAccount<'info>,
+    /// The head's bid (marked disqualified if the head is dropped).
+    #[account(mut)]
+    pub bid: Option<Account<'info, Bid>>,
 
-    /// CHECK: the registry's config; the registry validates it in the CPI.
-    pub registry_config: UncheckedAccount<'info>,
+    /// CHECK: Vickrey: the runner-up's agent account, read like `agent`.
+    #[account(mut)]
+    pub runner_up: Option<UncheckedAccount<'info>>,
 
-    pub registry_program: Program<'info, AgentRegistry>,
+    /// Vickrey: the runner-up's bid.
+    #[account(mut)]
+    pub runner_up_bid: Option<Account<'info, Bid>>,
+
+    pub registry: RegistryAccounts<'info>,
 
     /// Expire path: the escrow, its mint, the requester's token account and the requester.
     #[account(mut, seeds = [seeds::ESCROW, intent.key().as_ref()], bump = intent.load()?.escrow_bump)]
@@ -69,12 +84,27 @@ pub struct AuctionSettle<'info> {
 impl AuctionSettle<'_> {
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let now = Clock::get()?.slot;
-        let intent_key = ctx.accounts.intent.key();
-        let mut intent = ctx.accounts.intent.load_mut()?;
+        let AuctionSettle {
+            caller,
+            config,
+            intent: intent_account,
+            agent,
+            bid,
+            runner_up,
+            runner_up_bid,
+            registry,
+            escrow,
+            mint,
+            requester_tokens,
+            requester,
+            token_program,
+        } = ctx.accounts;
+        let intent_key = intent_account.key();
+        let mut intent = intent_account.load_mut()?;
         intent.require_phase(now, Phase::Closed, ExchangeError::AuctionNotClosed)?;
 
         let Some(head) = intent.ranked().first().copied() else {
-            let refund = intent.expire()?;
+            let refund = intent.expire(now)?;
             intent.invariant()?;
             // Paid once: the field records what the intent still holds for cranks.
             let tip = core::mem::take(&mut intent.keeper_tip);
@@ -84,15 +114,14 @@ impl AuctionSettle<'_> {
                 bump: [intent.bump],
             };
             drop(intent);
-            let a = &ctx.accounts;
             let (Some(escrow), Some(mint), Some(to), Some(requester), Some(token_program)) =
-                (&a.escrow, &a.mint, &a.requester_tokens, &a.requester, &a.token_program)
+                (escrow, mint, requester_tokens, requester, token_program)
             else {
                 return err!(ExchangeError::AuctionAccountsMissing);
             };
             escrow::pay_out(
                 &signer,
-                &a.intent.to_account_info(),
+                &intent_account.to_account_info(),
                 escrow,
                 &to.to_account_info(),
                 mint,
@@ -100,33 +129,79 @@ impl AuctionSettle<'_> {
                 refund,
                 Some(&requester.to_account_info()),
             )?;
-            escrow::move_lamports(&a.intent.to_account_info(), &a.caller.to_account_info(), tip)?;
+            escrow::move_lamports(&intent_account.to_account_info(), &caller.to_account_info(), tip)?;
             emit!(AuctionExpired { intent: intent_key, refunded: refund });
             return Ok(());
         };
 
-        let agent = ctx.accounts.agent.as_ref().ok_or(error!(ExchangeError::AuctionHasValidBids))?;
-        require_keys_eq!(agent.key(), head.agent, ExchangeError::AuctionWinnerMismatch);
-        if !agent.is_active() || agent.free_stake() < intent.min_stake {
-            intent.pop_head();
-            intent.invariant()?;
-            emit!(BidDisqualified { intent: intent_key, bid: head.bid, agent: head.agent });
-            return Ok(());
+        let agent_info = agent.as_ref().ok_or(error!(ExchangeError::AuctionHasValidBids))?.to_account_info();
+        require_keys_eq!(agent_info.key(), head.agent, ExchangeError::AuctionWinnerMismatch);
+        let head_agent = live_agent(&agent_info);
+        if !head_agent.as_ref().is_some_and(|agent| qualifies_at_settlement(agent, &intent)) {
+            let drop =
+                Disqualification { index: 0, entry: head, agent: agent_info, live: head_agent.is_some() };
+            return drop.apply(intent_key, &mut intent, config, registry, bid.as_mut(), now);
         }
-        let accounts = StakeLockAccounts {
-            config: &ctx.accounts.config,
-            exchange_authority: &ctx.accounts.exchange_authority.to_account_info(),
-            registry_config: &ctx.accounts.registry_config.to_account_info(),
-            registry_program: &ctx.accounts.registry_program,
-            agent,
+
+        let standby_info = match intent.standby()? {
+            None => None,
+            Some(second) => {
+                let info = runner_up.as_ref().ok_or(error!(ExchangeError::AuctionRunnerUpMismatch))?;
+                let info = info.to_account_info();
+                require_keys_eq!(info.key(), second.agent, ExchangeError::AuctionRunnerUpMismatch);
+                let standby = live_agent(&info);
+                if !standby.as_ref().is_some_and(|agent| qualifies_at_settlement(agent, &intent)) {
+                    let drop =
+                        Disqualification { index: 1, entry: second, agent: info, live: standby.is_some() };
+                    let bid = runner_up_bid.as_mut();
+                    return drop.apply(intent_key, &mut intent, config, registry, bid, now);
+                }
+                Some(info)
+            }
         };
-        award_head(intent_key, &mut intent, accounts, now)?;
+        award_head(intent_key, &mut intent, config, registry, agent_info, standby_info, now)?;
         let tip = core::mem::take(&mut intent.keeper_tip);
         drop(intent);
-        escrow::move_lamports(
-            &ctx.accounts.intent.to_account_info(),
-            &ctx.accounts.caller.to_account_info(),
-            tip,
-        )
+        escrow::move_lamports(&intent_account.to_account_info(), &caller.to_account_info(), tip)
+    }
+}
+
+/// A ranked bid whose agent no longer qualifies at settlement.
+struct Disqualification<'info> {
+    /// Its place on the board (0 head, 1 runner-up).
+    index: usize,
+    entry: LeaderboardEntry,
+    agent: AccountInfo<'info>,
+    /// Is its agent account still a registry agent?
+    live: bool,
+}
+
+impl<'info> Disqualification<'info> {
+    fn apply(
+        self,
+        intent_key: Pubkey,
+        intent: &mut Intent,
+        config: &ExchangeConfig,
+        registry: &RegistryAccounts<'info>,
+        bid: Option<&mut Account<'info, Bid>>,
+        now: u64,
+    ) -> Result<()> {
+        let bid = bid.ok_or(error!(ExchangeError::AuctionBidMismatch))?;
+        require_keys_eq!(bid.key(), self.entry.bid, ExchangeError::AuctionBidMismatch);
+        bid.disqualify()?;
+        intent.disqualify(self.index, now, config.rerank_window_slots)?;
+        intent.invariant()?;
+        if self.live {
+            registry.record_failure(config, self.agent, intent.max_price)?;
+        }
+        emit!(BidDisqualified {
+            intent: intent_key,
+            bid: self.entry.bid,
+            agent: self.entry.agent,
+            position: u8::try_from(self.index).unwrap_or(u8::MAX),
+            agent_gone: !self.live,
+            rerank_end_slot: intent.rerank_end_slot,
+        });
+        Ok(())
     }
 }

@@ -1,30 +1,45 @@
 //! `bid_close` (permissionless): closes a bid once its auction is over. A revealed bid's bond
-//! and rent go back to the bidder; an unrevealed bid's bond is forfeited to the requester
-//! (its rent still goes back to the bidder, who paid it).
+//! and rent go back to the bidder; an unrevealed or disqualified bid's bond is forfeited to the
+//! requester (its rent still goes back to the bidder, who paid it). The registry is told the
+//! agent has one bid fewer open (`agent_release`; skipped when the agent account is gone).
 //!
 //! Rules: the auction is over (the intent is no longer open, or its reveal window has passed);
-//! the winning bid stays open while its job runs; `bidder` and `requester` are the bid's and
-//! the intent's.
+//! while the intent is open, revealed bids stay (settlement and re-ranking read them); the
+//! winning bid and the standby's stay open while the job runs; `bidder`, `agent` and
+//! `requester` are the bid's and the intent's.
 use anchor_lang::prelude::*;
 
+use crate::bidding::live_agent;
 use crate::error::ExchangeError;
 use crate::escrow::move_lamports;
 use crate::events::BidClosed;
-use crate::state::{Bid, BidStatus, Intent, IntentStatus, Phase};
+// Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
+use crate::registry_cpi::*;
+use crate::state::{Bid, BidStatus, ExchangeConfig, Intent, IntentStatus, Phase};
 
 #[derive(Accounts)]
 pub struct BidClose<'info> {
     pub caller: Signer<'info>,
 
+    // Owner + discriminator identify the one config (only `config_init` creates one, at its PDA).
+    pub config: Account<'info, ExchangeConfig>,
+
+    #[account(mut)]
     pub intent: AccountLoader<'info, Intent>,
 
     #[account(
         mut,
         has_one = intent,
+        has_one = agent,
         has_one = bidder @ ExchangeError::BidNotBidder,
         close = bidder,
     )]
     pub bid: Account<'info, Bid>,
+
+    /// CHECK: the bid's registry agent (`has_one`); released in the registry when it is still an
+    /// agent.
+    #[account(mut)]
+    pub agent: UncheckedAccount<'info>,
 
     /// CHECK: receives rent (and a returned bond); must be the bid's bidder (`has_one`).
     #[account(mut)]
@@ -33,6 +48,8 @@ pub struct BidClose<'info> {
     /// CHECK: receives a forfeited bond; must be the intent's requester.
     #[account(mut, address = intent.load()?.requester @ ExchangeError::RequesterMismatch)]
     pub requester: UncheckedAccount<'info>,
+
+    pub registry: RegistryAccounts<'info>,
 }
 
 impl BidClose<'_> {
@@ -42,21 +59,29 @@ impl BidClose<'_> {
             intent.status()? != IntentStatus::Open || intent.phase(Clock::get()?.slot) == Phase::Closed;
         require!(over, ExchangeError::BidCloseTooEarly);
         require_keys_neq!(self.bid.key(), intent.winner_bid, ExchangeError::BidIsWinner);
-        // An open intent past its windows may still be settled: keep the bids on its board
-        // until then, so settlement (and failover) can read them.
+        require_keys_neq!(self.bid.key(), intent.standby_bid, ExchangeError::BidIsStandby);
+        // An open intent past its windows may still be settled: keep its valid bids until then,
+        // so settlement (and re-ranking) can read them.
         if intent.status()? == IntentStatus::Open {
-            require!(self.bid.status == BidStatus::Committed, ExchangeError::BidCloseTooEarly);
+            require!(self.bid.status != BidStatus::Revealed, ExchangeError::BidCloseTooEarly);
         }
         Ok(())
     }
 
     pub fn handler(ctx: Context<Self>) -> Result<()> {
-        let bid = &ctx.accounts.bid;
-        let (returned, forfeited) = match bid.status {
-            BidStatus::Revealed => (bid.bond, 0),
-            BidStatus::Committed => (0, bid.bond),
-        };
-        move_lamports(&bid.to_account_info(), &ctx.accounts.requester.to_account_info(), forfeited)?;
+        let accounts = &ctx.accounts;
+        let bid = &accounts.bid;
+        {
+            let mut intent = accounts.intent.load_mut()?;
+            intent.close_bid()?;
+            intent.invariant()?;
+        }
+        let agent = accounts.agent.to_account_info();
+        if live_agent(&agent).is_some() {
+            accounts.registry.release(&accounts.config, agent)?;
+        }
+        let (returned, forfeited) = bid.bond_split();
+        move_lamports(&bid.to_account_info(), &accounts.requester.to_account_info(), forfeited)?;
         emit!(BidClosed {
             intent: bid.intent,
             bid: bid.key(),

@@ -2,14 +2,17 @@
 //!
 //! Rules: signed by the agent's authority; the intent is open, sealed, and in its commit
 //! window; the agent is eligible (active, has every required capability, free stake >= min
-//! stake, reputation >= min reputation); one bid per agent per intent (the bid PDA).
+//! stake, reputation >= min reputation); one bid per agent per intent (the bid PDA). The
+//! registry counts the open bid (`agent_engage`), so the agent cannot close while it bids.
 use agent_registry::state::Agent;
 use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
 use crate::events::BidCommitted;
+// Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
+use crate::registry_cpi::*;
 use crate::seeds;
-use crate::state::{Bid, Intent, Phase};
+use crate::state::{Bid, ExchangeConfig, Intent, Phase};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug)]
 pub struct BidCommitArgs {
@@ -23,10 +26,13 @@ pub struct BidCommit<'info> {
     #[account(mut)]
     pub bidder: Signer<'info>,
 
+    // Owner + discriminator identify the one config (only `config_init` creates one, at its PDA).
+    pub config: Account<'info, ExchangeConfig>,
+
     #[account(mut)]
     pub intent: AccountLoader<'info, Intent>,
 
-    #[account(constraint = agent.authority == bidder.key() @ ExchangeError::BidNotBidder)]
+    #[account(mut, constraint = agent.authority == bidder.key() @ ExchangeError::BidNotBidder)]
     pub agent: Account<'info, Agent>,
 
     #[account(
@@ -37,6 +43,8 @@ pub struct BidCommit<'info> {
         bump,
     )]
     pub bid: Account<'info, Bid>,
+
+    pub registry: RegistryAccounts<'info>,
 
     pub system_program: Program<'info, System>,
 }
@@ -53,11 +61,11 @@ impl BidCommit<'_> {
         let now = Clock::get()?.slot;
         let bond = {
             let mut intent = ctx.accounts.intent.load_mut()?;
-            intent.bid_count =
-                intent.bid_count.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+            intent.open_bid()?;
             intent.invariant()?;
             intent.bid_bond
         };
+        ctx.accounts.registry.engage(&ctx.accounts.config, ctx.accounts.agent.to_account_info())?;
         crate::bidding::take_bond(
             &ctx.accounts.system_program,
             &ctx.accounts.bidder,

@@ -5,13 +5,15 @@
 //! Rules: signed by the agent's authority; the intent is open, continuous and in its bidding
 //! window; the agent is eligible; price <= max price, latency <= max latency, quality <= 10,000
 //! bps; one bid per agent per intent. The bid's commitment (its tie-break) is the sha256 of
-//! the opening, salt included, exactly as for sealed bids.
-use agent_registry::program::AgentRegistry;
+//! the opening, salt included, exactly as for sealed bids. The registry counts the open bid
+//! (`agent_engage`), so the agent cannot close while it bids.
 use agent_registry::state::Agent;
 use anchor_lang::prelude::*;
 
-use crate::award::{award_head, StakeLockAccounts};
+use crate::award::award_head;
 use crate::error::ExchangeError;
+// Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
+use crate::registry_cpi::*;
 use crate::seeds;
 use crate::state::{AuctionKind, Bid, BidOpening, ExchangeConfig, Intent, Phase, SyscallSha256};
 
@@ -39,15 +41,7 @@ pub struct BidPlace<'info> {
     )]
     pub bid: Account<'info, Bid>,
 
-    /// CHECK: the exchange's signing PDA (the registry's operator), used only as the CPI
-    /// signer: `invoke_signed` signs only for the PDA of our seeds, and the registry refuses any
-    /// other operator, so a substitute fails the CPI. Not re-derived here (~1,500 CU).
-    pub exchange_authority: UncheckedAccount<'info>,
-
-    /// CHECK: the registry's config; the registry validates it in the CPI.
-    pub registry_config: UncheckedAccount<'info>,
-
-    pub registry_program: Program<'info, AgentRegistry>,
+    pub registry: RegistryAccounts<'info>,
 
     pub system_program: Program<'info, System>,
 }
@@ -79,19 +73,14 @@ impl BidPlace<'_> {
         let bid = &mut ctx.accounts.bid;
         bid.commit(intent_key, agent_key, ctx.accounts.bidder.key(), commitment, bond, now, ctx.bumps.bid);
         bid.reveal(&opening, score, reputation)?;
-        intent.bid_count =
-            intent.bid_count.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+        intent.open_bid()?;
         let rank = crate::bidding::rank(intent_key, &mut intent, bid, &opening)?;
+        let registry = &ctx.accounts.registry;
+        let agent = ctx.accounts.agent.to_account_info();
+        registry.engage(&ctx.accounts.config, agent.clone())?;
         // The first bid to reach the threshold heads the board (all earlier bids scored below it).
         if intent.score_threshold > 0 && score >= intent.score_threshold && rank == Some(0) {
-            let accounts = StakeLockAccounts {
-                config: &ctx.accounts.config,
-                exchange_authority: &ctx.accounts.exchange_authority.to_account_info(),
-                registry_config: &ctx.accounts.registry_config.to_account_info(),
-                registry_program: &ctx.accounts.registry_program,
-                agent: &ctx.accounts.agent,
-            };
-            award_head(intent_key, &mut intent, accounts, now)?;
+            award_head(intent_key, &mut intent, &ctx.accounts.config, registry, agent, None, now)?;
         }
         Ok(())
     }

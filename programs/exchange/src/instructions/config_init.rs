@@ -4,7 +4,8 @@
 //! - the signer is the program's upgrade authority (so nobody can front-run the deployer);
 //! - `program_data` is this program's ProgramData account;
 //! - the config does not exist yet (`ConfigAlreadyInitialized` otherwise);
-//! - the admin is not the default key.
+//! - the admin is not the default key; the re-rank window is at least one slot; at most 4
+//!   freezable mints are allowed.
 use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
@@ -17,6 +18,10 @@ use crate::state::ExchangeConfig;
 pub struct ConfigInitArgs {
     /// Who may change the config afterwards (e.g. a multisig); need not be the deployer.
     pub admin: Pubkey,
+    /// Slots for `bid_rerank` after a disqualification at settlement.
+    pub rerank_window_slots: u64,
+    /// Mints with a freeze authority that intents may use anyway (at most 4).
+    pub freezable_mints: Vec<Pubkey>,
 }
 
 #[derive(Accounts)]
@@ -63,7 +68,13 @@ impl ConfigInit<'_> {
 
     pub fn handler(ctx: Context<Self>, args: ConfigInitArgs) -> Result<()> {
         let config = &mut ctx.accounts.config;
-        config.initialize(args.admin, ctx.bumps.config, ctx.bumps.exchange_authority);
+        config.initialize(
+            args.admin,
+            args.rerank_window_slots,
+            &args.freezable_mints,
+            ctx.bumps.config,
+            ctx.bumps.exchange_authority,
+        )?;
         config.invariant()?;
         emit!(ConfigInitialized {
             config: config.key(),

@@ -7,8 +7,12 @@
 //!   continuous auctions none;
 //! - min reputation and score threshold at most 10,000 bps; threshold 0 for sealed auctions;
 //! - context URI at most 200 bytes; at most 8 failovers;
+//! - the mint passes `agent_registry::mint_policy`: no permanent delegate, transfer hook,
+//!   non-zero or changeable transfer fee, pause or unknown extension, and no freeze authority
+//!   unless the config lists the mint as freezable (each its own error), so nobody but the
+//!   program can move, freeze or tax the escrow;
 //! - the escrow (a token account of the intent's mint owned by the intent PDA) receives exactly
-//!   the max price (mints whose transfers charge fees are refused).
+//!   the max price.
 use anchor_lang::prelude::*;
 use anchor_lang::system_program;
 use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, TransferChecked};
@@ -116,6 +120,9 @@ pub struct IntentCreate<'info> {
 impl IntentCreate<'_> {
     pub fn handler(ctx: Context<Self>, args: IntentCreateArgs) -> Result<()> {
         let accounts = &ctx.accounts;
+        let freeze_allowed = accounts.config.allows_freezable(&accounts.mint.key());
+        agent_registry::mint_policy::check(&accounts.mint.to_account_info(), freeze_allowed)
+            .map_err(|v| error!(ExchangeError::from(v)))?;
         token_interface::transfer_checked(
             CpiContext::new(
                 accounts.token_program.key(),

@@ -8,6 +8,9 @@ pub enum BidStatus {
     Committed,
     /// Opened (sealed) or placed in the clear (continuous), valid and scored.
     Revealed,
+    /// Dropped at settlement because its agent no longer qualified (or its account was gone):
+    /// the bond is forfeited to the requester when the bid closes.
+    Disqualified,
 }
 
 /// One agent's bid on one intent, at PDA `[seeds::BID, intent, agent]`. Holds the bond in
@@ -99,6 +102,22 @@ impl Bid {
         self.commitment = commitment;
         self.bond = bond;
         self.committed_slot = now;
+    }
+
+    /// Its agent no longer qualified at settlement: the bond will be forfeited.
+    pub fn disqualify(&mut self) -> Result<()> {
+        require!(self.status == BidStatus::Revealed, ExchangeError::IntentCorrupt);
+        self.status = BidStatus::Disqualified;
+        Ok(())
+    }
+
+    /// Lamports of bond (returned to the bidder, forfeited to the requester) when the bid closes:
+    /// a bid that was never opened, or was disqualified, forfeits its bond.
+    pub fn bond_split(&self) -> (u64, u64) {
+        match self.status {
+            BidStatus::Revealed => (self.bond, 0),
+            BidStatus::Committed | BidStatus::Disqualified => (0, self.bond),
+        }
     }
 
     /// Records the opened values and the score they earned.

@@ -147,11 +147,22 @@ pub struct Intent {
     pub bid_count: u64,
     /// Valid reveals (sealed) or valid placed bids (continuous).
     pub reveal_count: u64,
+    /// Last slot + 1 of the re-rank window opened by a disqualification at settlement (0: none).
+    pub rerank_end_slot: u64,
+    /// Bid accounts of this intent not closed yet; the intent closes only when none is left.
+    pub bids_open: u32,
+    /// Valid revealed bids that are not on the leaderboard (fell off, or never made it) and can
+    /// be brought back with `bid_rerank`.
+    pub off_board: u32,
     pub requester: Pubkey,
     pub mint: Pubkey,
     pub token_program: Pubkey,
     pub winner_agent: Pubkey,
     pub winner_bid: Pubkey,
+    /// Vickrey: the runner-up that set the price, whose stake is locked as standby for the job
+    /// (default key when there is none).
+    pub standby_agent: Pubkey,
+    pub standby_bid: Pubkey,
     pub context_hash: [u8; 32],
     pub success_criteria_hash: [u8; 32],
     pub leaderboard: [LeaderboardEntry; LEADERBOARD_LEN],
@@ -169,7 +180,7 @@ pub struct Intent {
     pub leaderboard_len: u8,
     pub max_failovers: u8,
     pub context_uri_len: u8,
-    pub reserved: [u8; 132],
+    pub reserved: [u8; 52],
 }
 
 const _: () = assert!(core::mem::size_of::<Intent>() == 1656);
@@ -235,13 +246,18 @@ impl Intent {
     }
 
     /// Inserts a scored bid in rank order. When the board is full, the lowest entry drops out
-    /// (or the new one, if it ranks lowest). Returns the new entry's position, if kept.
-    pub fn insert_ranked(&mut self, entry: LeaderboardEntry) -> Option<usize> {
+    /// (or the new one, if it ranks lowest); either way one more valid bid is off the board.
+    /// Returns the new entry's position, if kept.
+    pub fn insert_ranked(&mut self, entry: LeaderboardEntry) -> Result<Option<usize>> {
         let len = usize::from(self.leaderboard_len).min(LEADERBOARD_LEN);
         let key = entry.rank_key();
         let at = self.leaderboard[..len].iter().position(|e| key > e.rank_key()).unwrap_or(len);
+        if len == LEADERBOARD_LEN {
+            self.off_board =
+                self.off_board.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+        }
         if at >= LEADERBOARD_LEN {
-            return None;
+            return Ok(None);
         }
         let last = len.min(LEADERBOARD_LEN.saturating_sub(1));
         self.leaderboard.copy_within(at..last, at.saturating_add(1));
@@ -249,20 +265,43 @@ impl Intent {
         if len < LEADERBOARD_LEN {
             self.leaderboard_len = self.leaderboard_len.saturating_add(1);
         }
-        Some(at)
+        Ok(Some(at))
     }
 
-    /// Removes the head of the board (a winner that can no longer take the job).
-    pub fn pop_head(&mut self) -> Option<LeaderboardEntry> {
+    /// Is `bid` on the board?
+    pub fn is_ranked(&self, bid: &Pubkey) -> bool {
+        self.ranked().iter().any(|e| e.bid == *bid)
+    }
+
+    /// Brings an off-board valid bid back onto the board (`bid_rerank`).
+    pub fn rerank(&mut self, entry: LeaderboardEntry) -> Result<Option<usize>> {
+        require!(!self.is_ranked(&entry.bid), ExchangeError::BidAlreadyOnBoard);
+        self.off_board = self.off_board.checked_sub(1).ok_or(error!(ExchangeError::IntentCorrupt))?;
+        self.insert_ranked(entry)
+    }
+
+    /// Drops the entry at `index` (0: the head, 1: the runner-up) whose agent no longer qualifies
+    /// at settlement. While valid bids wait off the board, a re-rank window of `window` slots
+    /// opens (or is extended) so they can take the free place before anything is awarded.
+    pub fn disqualify(&mut self, index: usize, now: u64, window: u64) -> Result<LeaderboardEntry> {
+        require!(self.status()? == IntentStatus::Open, ExchangeError::IntentNotOpen);
         let len = usize::from(self.leaderboard_len).min(LEADERBOARD_LEN);
-        if len == 0 {
-            return None;
-        }
-        let head = self.leaderboard[0];
-        self.leaderboard.copy_within(1..len, 0);
+        require!(index < len, ExchangeError::IntentCorrupt);
+        let entry = self.leaderboard[index];
+        self.leaderboard.copy_within(index.saturating_add(1)..len, index);
         self.leaderboard[len.saturating_sub(1)] = LeaderboardEntry::default();
         self.leaderboard_len = self.leaderboard_len.saturating_sub(1);
-        Some(head)
+        if self.off_board > 0 {
+            let end = now.checked_add(window).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+            self.rerank_end_slot = self.rerank_end_slot.max(end);
+        }
+        Ok(entry)
+    }
+
+    /// Nothing is awarded or expired while a re-rank window is open.
+    pub fn require_rerank_closed(&self, now: u64) -> Result<()> {
+        require!(now >= self.rerank_end_slot, ExchangeError::AuctionRerankWindowOpen);
+        Ok(())
     }
 
     /// What the head of the board is paid under this auction kind.
@@ -289,25 +328,61 @@ impl Intent {
         }
     }
 
-    /// Awards the job to the head of the board.
+    /// The runner-up whose stake is locked as standby on award: under Vickrey it sets the price,
+    /// so it must be accountable for it (`docs/exchange.md`).
+    pub fn standby(&self) -> Result<Option<LeaderboardEntry>> {
+        Ok(match self.kind()? {
+            AuctionKind::VickreySealed => self.ranked().get(1).copied(),
+            AuctionKind::FirstPriceSealed | AuctionKind::Continuous => None,
+        })
+    }
+
+    /// Awards the job to the head of the board, with the price-setting runner-up as standby.
     pub fn award(&mut self, payment: u64, now: u64) -> Result<LeaderboardEntry> {
         require!(self.status()? == IntentStatus::Open, ExchangeError::IntentNotOpen);
+        self.require_rerank_closed(now)?;
         let head = *self.ranked().first().ok_or(error!(ExchangeError::AuctionNoValidBid))?;
         require!(payment >= head.price && payment <= self.max_price, ExchangeError::ArithmeticOverflow);
+        let standby = self.standby()?.unwrap_or_default();
         self.status = IntentStatus::Awarded.to_u8();
         self.winner_agent = head.agent;
         self.winner_bid = head.bid;
+        self.standby_agent = standby.agent;
+        self.standby_bid = standby.bid;
         self.payment = payment;
         self.award_slot = now;
         Ok(head)
     }
 
     /// No valid bid: the whole escrow goes back.
-    pub fn expire(&mut self) -> Result<u64> {
+    pub fn expire(&mut self, now: u64) -> Result<u64> {
         require!(self.status()? == IntentStatus::Open, ExchangeError::IntentNotOpen);
         require!(self.leaderboard_len == 0, ExchangeError::AuctionHasValidBids);
+        self.require_rerank_closed(now)?;
         self.status = IntentStatus::Expired.to_u8();
         Ok(core::mem::take(&mut self.escrowed))
+    }
+
+    /// A bid account was opened (committed or placed) on this intent.
+    pub fn open_bid(&mut self) -> Result<()> {
+        self.bid_count = self.bid_count.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+        self.bids_open = self.bids_open.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+        Ok(())
+    }
+
+    /// One of its bid accounts was closed.
+    pub fn close_bid(&mut self) -> Result<()> {
+        self.bids_open = self.bids_open.checked_sub(1).ok_or(error!(ExchangeError::IntentCorrupt))?;
+        Ok(())
+    }
+
+    /// A terminal intent whose bids are all closed may close (rent to the requester). Expired is
+    /// the only such status today: a cancelled intent closes at once, an awarded one when its job
+    /// ends (part 2).
+    pub fn require_closable(&self) -> Result<()> {
+        require!(self.status()? == IntentStatus::Expired, ExchangeError::IntentNotClosable);
+        require!(self.bids_open == 0, ExchangeError::IntentHasOpenBids);
+        Ok(())
     }
 
     /// Withdrawn before any bid: the whole escrow goes back.
@@ -328,8 +403,11 @@ impl Intent {
         require!(self.reveal_count <= self.bid_count, ExchangeError::IntentCorrupt);
         let ranked = self.ranked();
         require!(ranked.windows(2).all(|w| w[0].rank_key() > w[1].rank_key()), ExchangeError::IntentCorrupt);
+        require!(u64::from(self.bids_open) <= self.bid_count, ExchangeError::IntentCorrupt);
         if status == IntentStatus::Awarded {
             require!(self.payment <= self.max_price, ExchangeError::IntentCorrupt);
+        } else {
+            require!(self.standby_bid == Pubkey::default(), ExchangeError::IntentCorrupt);
         }
         Ok(())
     }

@@ -1,0 +1,104 @@
+//! The one place that calls the registry. Every call is signed by the exchange authority PDA
+//! (`[seeds::AUTHORITY]`), the registry's operator; the registry refuses any other signer, so a
+//! substituted authority or registry config fails inside the CPI, and `registry_program` is
+//! checked to be the registry (no arbitrary CPI target).
+use agent_registry::program::AgentRegistry;
+use agent_registry::state::OutcomeKind;
+use anchor_lang::prelude::*;
+
+use crate::seeds;
+use crate::state::ExchangeConfig;
+
+/// The accounts every registry call needs, shared by the instructions that make one.
+#[derive(Accounts)]
+pub struct RegistryAccounts<'info> {
+    /// CHECK: the exchange's signing PDA (the registry's operator), used only as the CPI
+    /// signer: `invoke_signed` signs only for the PDA of our seeds, and the registry refuses any
+    /// other operator, so a substitute fails the CPI. Not re-derived here (~1,500 CU).
+    pub exchange_authority: UncheckedAccount<'info>,
+
+    /// CHECK: the registry's config; the registry validates it (seeds) in the CPI.
+    pub registry_config: UncheckedAccount<'info>,
+
+    pub registry_program: Program<'info, AgentRegistry>,
+}
+
+impl<'info> RegistryAccounts<'info> {
+    fn call<T: ToAccountMetas + ToAccountInfos<'info>>(
+        &self,
+        config: &ExchangeConfig,
+        accounts: T,
+        f: impl FnOnce(CpiContext<'_, '_, '_, 'info, T>) -> Result<()>,
+    ) -> Result<()> {
+        let bump = [config.authority_bump];
+        let signer: &[&[u8]] = &[seeds::AUTHORITY, &bump];
+        f(CpiContext::new_with_signer(self.registry_program.key(), accounts, &[signer]))
+    }
+
+    fn operator(&self) -> AccountInfo<'info> {
+        self.exchange_authority.to_account_info()
+    }
+
+    fn config(&self) -> AccountInfo<'info> {
+        self.registry_config.to_account_info()
+    }
+
+    /// A bid account of `agent` was opened: the agent cannot close until it is released.
+    pub fn engage(&self, config: &ExchangeConfig, agent: AccountInfo<'info>) -> Result<()> {
+        let accounts = agent_registry::cpi::accounts::AgentEngagement {
+            operator: self.operator(),
+            config: self.config(),
+            agent,
+        };
+        self.call(config, accounts, agent_registry::cpi::agent_engage)
+    }
+
+    /// A bid account of `agent` was closed.
+    pub fn release(&self, config: &ExchangeConfig, agent: AccountInfo<'info>) -> Result<()> {
+        let accounts = agent_registry::cpi::accounts::AgentEngagement {
+            operator: self.operator(),
+            config: self.config(),
+            agent,
+        };
+        self.call(config, accounts, agent_registry::cpi::agent_release)
+    }
+
+    /// Locks `amount` of the winner's stake, and as much of the standby's, in one call.
+    pub fn lock(
+        &self,
+        config: &ExchangeConfig,
+        agent: AccountInfo<'info>,
+        standby: Option<AccountInfo<'info>>,
+        amount: u64,
+    ) -> Result<()> {
+        let accounts = agent_registry::cpi::accounts::StakeLock {
+            operator: self.operator(),
+            config: self.config(),
+            agent,
+            standby,
+        };
+        self.call(config, accounts, |ctx| {
+            agent_registry::cpi::stake_lock(ctx, agent_registry::StakeAmountArgs { amount })
+        })
+    }
+
+    /// Records a failure worth `value` atoms in the agent's reputation.
+    pub fn record_failure(
+        &self,
+        config: &ExchangeConfig,
+        agent: AccountInfo<'info>,
+        value: u64,
+    ) -> Result<()> {
+        let accounts = agent_registry::cpi::accounts::ReputationRecord {
+            operator: self.operator(),
+            config: self.config(),
+            agent,
+        };
+        self.call(config, accounts, |ctx| {
+            agent_registry::cpi::reputation_record(
+                ctx,
+                agent_registry::ReputationRecordArgs { kind: OutcomeKind::Failed, value, rating_bps: None },
+            )
+        })
+    }
+}
