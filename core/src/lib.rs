@@ -1,6 +1,7 @@
 //! Agent Exchange core: the rules that the programs, the SDK and the keeper must compute
-//! identically: typed quantities, bid scoring and its total order, Vickrey (second-score)
-//! payment, reputation and bid commitments.
+//! identically: typed quantities, bid scoring and its total order, eligibility, the bounded
+//! leaderboard, Vickrey (second-score) payment and the payout split, the intent lifecycle,
+//! reputation and bid commitments.
 //!
 //! `no_std`, no Solana account types, integer math only, so an observer recomputes exactly what
 //! the chain computed. Every function is total: bad input is an [`Error`], never a panic.
@@ -8,7 +9,11 @@
 #![deny(clippy::arithmetic_side_effects)]
 
 pub mod commitment;
+pub mod eligibility;
 pub mod error;
+pub mod leaderboard;
+pub mod lifecycle;
+pub mod payment;
 pub mod quantities;
 pub mod reputation;
 pub mod score;

@@ -1,8 +1,11 @@
 //! Property tests of the core rules: determinism, monotonicity, total order, Vickrey payment
 //! against brute force, and no panics on any input.
+use agx_core::leaderboard;
+use agx_core::payment::split;
 use agx_core::reputation::{History, Outcome, ReputationParams};
 use agx_core::score::{score_bid, BidTerms, Limits, RankKey, Weights};
 use agx_core::vickrey::{second_score_payment, PaymentError, Winner};
+use agx_core::{Bps, TokenAtoms};
 use proptest::prelude::*;
 
 fn weights() -> impl Strategy<Value = Weights> {
@@ -210,5 +213,65 @@ proptest! {
             h.record(outcome(kind, v, rating)).unwrap();
         }
         prop_assert!(h.score(&p).unwrap() >= History::default().score(&p).unwrap());
+    }
+
+    #[test]
+    fn the_leaderboard_is_the_top_k_of_everything_inserted(
+        scores in proptest::collection::vec((0u16..=50, any::<[u8; 4]>()), 0..40),
+        removals in proptest::collection::vec(0usize..8, 0..6),
+    ) {
+        let keys: Vec<Entry> = scores
+            .iter()
+            .enumerate()
+            .map(|(i, (score, salt))| {
+                let mut commitment = [0u8; 32];
+                commitment[..4].copy_from_slice(salt);
+                commitment[4..12].copy_from_slice(&(i as u64).to_le_bytes());
+                Entry(RankKey { score: *score, reputation: 0, latency: 0, commitment })
+            })
+            .collect();
+        let mut board = [Entry(EMPTY); 8];
+        let mut len = 0usize;
+        let mut off_board = 0usize;
+        for k in &keys {
+            let ins = leaderboard::insert(&mut board, &mut len, *k);
+            off_board += usize::from(ins.dropped_off);
+        }
+        let mut expected: Vec<RankKey> = keys.iter().map(|e| e.0).collect();
+        expected.sort_by(|a, b| b.cmp(a));
+        let top: Vec<RankKey> = expected.iter().take(8).copied().collect();
+        prop_assert_eq!(leaderboard::ranked(&board, len).iter().map(|e| e.0).collect::<Vec<_>>(), top);
+        prop_assert_eq!(off_board, keys.len().saturating_sub(8));
+        for at in removals {
+            let before = len;
+            let removed = leaderboard::remove(&mut board, &mut len, at, Entry(EMPTY));
+            prop_assert_eq!(removed.is_some(), at < before);
+            prop_assert!(leaderboard::is_ranked(leaderboard::ranked(&board, len)));
+        }
+    }
+
+    #[test]
+    fn the_split_conserves_the_escrow_and_pays_at_most_the_payment(
+        escrowed in any::<u64>(), payment in any::<u64>(), fulfilled in 0u16..=10_000,
+    ) {
+        let bps = Bps::new(fulfilled).unwrap();
+        match split(TokenAtoms(escrowed), TokenAtoms(payment), bps) {
+            Ok(s) => {
+                prop_assert_eq!(s.to_agent.0 as u128 + s.to_requester.0 as u128, escrowed as u128);
+                prop_assert!(s.to_agent.0 <= payment);
+            }
+            Err(_) => prop_assert!(payment > escrowed),
+        }
+    }
+}
+
+const EMPTY: RankKey = RankKey { score: 0, reputation: 0, latency: 0, commitment: [0; 32] };
+
+#[derive(Clone, Copy, Debug)]
+struct Entry(RankKey);
+
+impl leaderboard::Ranked for Entry {
+    fn rank_key(&self) -> RankKey {
+        self.0
     }
 }

@@ -1,6 +1,6 @@
 //! Recomputing an auction from on-chain data with `agx_core`, as any observer can.
-use agx_core::score::{score_bid, RankKey};
-use exchange::state::{AuctionKind, Intent, IntentStatus};
+use agx_core::score::score_bid;
+use exchange::state::{Intent, IntentStatus};
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum VerifyError {
@@ -43,24 +43,12 @@ pub fn verify_auction(intent: &Intent) -> Result<(), VerifyError> {
     if head.agent != intent.winner_agent || head.bid != intent.winner_bid {
         return Err(VerifyError::WinnerNotHead);
     }
-    let expected = match intent.kind().map_err(|_| VerifyError::Corrupt)? {
-        AuctionKind::FirstPriceSealed | AuctionKind::Continuous => head.price,
-        AuctionKind::VickreySealed => {
-            let winner = agx_core::vickrey::Winner {
-                terms: head.terms(),
-                reputation: head.reputation,
-                commitment: head.commitment,
-            };
-            let runner_up: Option<RankKey> = ranked.get(1).map(|e| e.rank_key());
-            agx_core::vickrey::second_score_payment(
-                &intent.weights(),
-                &intent.limits(),
-                &winner,
-                runner_up.as_ref(),
-            )
-            .map_err(|e| VerifyError::Core(format!("{e:?}")))?
-        }
-    };
+    let kind = intent.kind().map_err(|_| VerifyError::Corrupt)?;
+    let expected = intent
+        .head_payment(kind)
+        .ok_or(VerifyError::WinnerNotHead)?
+        .map_err(|e| VerifyError::Core(format!("{e:?}")))?
+        .0;
     if expected != intent.payment {
         return Err(VerifyError::PaymentMismatch(intent.payment, expected));
     }

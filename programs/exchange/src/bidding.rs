@@ -2,6 +2,7 @@
 //! is committed or placed, again when it is revealed, and the stake part again at settlement),
 //! scoring with `agx_core`, the bond deposit, and ranking a scored bid on the leaderboard.
 use agent_registry::state::Agent;
+use agx_core::eligibility::{may_bid, may_hold_job, Ineligible, Standing};
 use anchor_lang::prelude::*;
 use anchor_lang::system_program;
 
@@ -9,16 +10,25 @@ use crate::error::ExchangeError;
 use crate::events::BidRevealed;
 use crate::state::{Bid, BidOpening, Intent, LeaderboardEntry};
 
-/// May `agent` bid on `intent` (commit, reveal, place)?
+/// The agent's standing for `agx_core::eligibility`.
+pub fn standing(agent: &Agent) -> Standing {
+    Standing {
+        active: agent.is_active(),
+        capabilities: agent.capabilities,
+        free_stake: agent.free_stake(),
+        reputation: agent.reputation,
+    }
+}
+
+/// May `agent` bid on `intent` (commit, reveal, place)? `agx_core::eligibility::may_bid`, each
+/// broken rule with its own error.
 pub fn check(agent: &Agent, intent: &Intent) -> Result<()> {
-    require!(agent.is_active(), ExchangeError::BidAgentInactive);
-    require!(
-        agent.capabilities & intent.required_capabilities == intent.required_capabilities,
-        ExchangeError::BidCapabilitiesMissing
-    );
-    require!(agent.free_stake() >= intent.min_stake, ExchangeError::BidStakeTooLow);
-    require!(agent.reputation >= intent.min_reputation, ExchangeError::BidReputationTooLow);
-    Ok(())
+    may_bid(&standing(agent), &intent.requirements()).map_err(|rule| match rule {
+        Ineligible::Inactive => error!(ExchangeError::BidAgentInactive),
+        Ineligible::CapabilitiesMissing => error!(ExchangeError::BidCapabilitiesMissing),
+        Ineligible::StakeTooLow => error!(ExchangeError::BidStakeTooLow),
+        Ineligible::ReputationTooLow => error!(ExchangeError::BidReputationTooLow),
+    })
 }
 
 /// The registry agent behind `info`, if it still is one (owned by the registry, an `Agent`);
@@ -32,9 +42,9 @@ pub fn live_agent(info: &AccountInfo) -> Option<Agent> {
 }
 
 /// Does the agent of a ranked bid still qualify to hold the job at settlement (as winner, or as
-/// the standby whose stake is locked too)? Active, with free stake >= min stake.
+/// the standby whose stake is locked too)? `agx_core::eligibility::may_hold_job`.
 pub fn qualifies_at_settlement(agent: &Agent, intent: &Intent) -> bool {
-    agent.is_active() && agent.free_stake() >= intent.min_stake
+    may_hold_job(&standing(agent), &intent.requirements())
 }
 
 /// Scores an opened bid against the intent with `agx_core`, mapping each broken rule to its

@@ -182,6 +182,12 @@ pub enum ExchangeError {
     /// 6058
     #[msg("intent_close: bids of this intent are still open; close them (bid_close) first")]
     IntentHasOpenBids,
+    /// 6059
+    #[msg("auction: agx_core could not price the head against the runner-up (the head does not outrank it)")]
+    AuctionPaymentInvalid,
+    /// 6060
+    #[msg("auction: the payment is outside [the winner's ask, max_price]")]
+    AuctionPaymentOutOfBounds,
 }
 
 impl From<agent_registry::mint_policy::MintViolation> for ExchangeError {

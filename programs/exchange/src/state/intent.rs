@@ -44,6 +44,14 @@ impl AuctionKind {
     pub fn is_sealed(self) -> bool {
         self != AuctionKind::Continuous
     }
+
+    /// How this kind prices its winner.
+    pub fn pricing(self) -> agx_core::payment::Pricing {
+        match self {
+            AuctionKind::FirstPriceSealed | AuctionKind::Continuous => agx_core::payment::Pricing::Ask,
+            AuctionKind::VickreySealed => agx_core::payment::Pricing::SecondScore,
+        }
+    }
 }
 
 /// Where an intent is in its life.
@@ -186,15 +194,13 @@ pub struct Intent {
 const _: () = assert!(core::mem::size_of::<Intent>() == 1656);
 const _: () = assert!(core::mem::size_of::<LeaderboardEntry>() == 120);
 
-/// Which part of its life an open intent is in at a given slot.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Phase {
-    /// Sealed: commits accepted. Continuous: bids accepted.
-    Bidding,
-    /// Sealed only: reveals accepted.
-    Revealing,
-    /// Windows closed: settle.
-    Closed,
+/// Which part of its life an open intent is in at a given slot (`agx_core::lifecycle`).
+pub use agx_core::lifecycle::Phase;
+
+impl agx_core::leaderboard::Ranked for LeaderboardEntry {
+    fn rank_key(&self) -> RankKey {
+        LeaderboardEntry::rank_key(self)
+    }
 }
 
 impl Intent {
@@ -218,22 +224,45 @@ impl Intent {
         }
     }
 
+    /// What bidders must bring (`agx_core::eligibility`).
+    pub fn requirements(&self) -> agx_core::eligibility::Requirements {
+        agx_core::eligibility::Requirements {
+            capabilities: self.required_capabilities,
+            min_stake: self.min_stake,
+            min_reputation: self.min_reputation,
+        }
+    }
+
     pub fn limits(&self) -> Limits {
         Limits { max_price: self.max_price, max_latency: self.max_latency }
     }
 
     pub fn ranked(&self) -> &[LeaderboardEntry] {
-        &self.leaderboard[..usize::from(self.leaderboard_len).min(LEADERBOARD_LEN)]
+        agx_core::leaderboard::ranked(&self.leaderboard, usize::from(self.leaderboard_len))
+    }
+
+    /// The auction's slots, for `agx_core::lifecycle`.
+    pub fn timeline(&self) -> agx_core::lifecycle::Timeline {
+        agx_core::lifecycle::Timeline {
+            commit_end: self.commit_end_slot,
+            reveal_end: self.reveal_end_slot,
+            rerank_end: self.rerank_end_slot,
+        }
+    }
+
+    /// The stored status in `agx_core::lifecycle`'s terms.
+    pub fn lifecycle_status(&self) -> Result<agx_core::lifecycle::Status> {
+        use agx_core::lifecycle::Status;
+        Ok(match self.status()? {
+            IntentStatus::Open => Status::Open,
+            IntentStatus::Awarded => Status::Awarded,
+            IntentStatus::Expired => Status::Expired,
+            IntentStatus::Cancelled => Status::Cancelled,
+        })
     }
 
     pub fn phase(&self, now: u64) -> Phase {
-        if now < self.commit_end_slot {
-            Phase::Bidding
-        } else if now < self.reveal_end_slot {
-            Phase::Revealing
-        } else {
-            Phase::Closed
-        }
+        self.timeline().phase(now)
     }
 
     /// Requires the intent to be open and in `phase` at `now`, with `error` otherwise.
@@ -245,27 +274,18 @@ impl Intent {
         Ok(())
     }
 
-    /// Inserts a scored bid in rank order. When the board is full, the lowest entry drops out
-    /// (or the new one, if it ranks lowest); either way one more valid bid is off the board.
-    /// Returns the new entry's position, if kept.
+    /// Inserts a scored bid in rank order (`agx_core::leaderboard::insert`). When the board is
+    /// full, the lowest entry drops out (or the new one, if it ranks lowest); either way one more
+    /// valid bid is off the board. Returns the new entry's position, if kept.
     pub fn insert_ranked(&mut self, entry: LeaderboardEntry) -> Result<Option<usize>> {
-        let len = usize::from(self.leaderboard_len).min(LEADERBOARD_LEN);
-        let key = entry.rank_key();
-        let at = self.leaderboard[..len].iter().position(|e| key > e.rank_key()).unwrap_or(len);
-        if len == LEADERBOARD_LEN {
+        let mut len = usize::from(self.leaderboard_len);
+        let inserted = agx_core::leaderboard::insert(&mut self.leaderboard, &mut len, entry);
+        self.leaderboard_len = u8::try_from(len).map_err(|_| error!(ExchangeError::IntentCorrupt))?;
+        if inserted.dropped_off {
             self.off_board =
                 self.off_board.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
         }
-        if at >= LEADERBOARD_LEN {
-            return Ok(None);
-        }
-        let last = len.min(LEADERBOARD_LEN.saturating_sub(1));
-        self.leaderboard.copy_within(at..last, at.saturating_add(1));
-        self.leaderboard[at] = entry;
-        if len < LEADERBOARD_LEN {
-            self.leaderboard_len = self.leaderboard_len.saturating_add(1);
-        }
-        Ok(Some(at))
+        Ok(inserted.position)
     }
 
     /// Is `bid` on the board?
@@ -285,12 +305,15 @@ impl Intent {
     /// opens (or is extended) so they can take the free place before anything is awarded.
     pub fn disqualify(&mut self, index: usize, now: u64, window: u64) -> Result<LeaderboardEntry> {
         require!(self.status()? == IntentStatus::Open, ExchangeError::IntentNotOpen);
-        let len = usize::from(self.leaderboard_len).min(LEADERBOARD_LEN);
-        require!(index < len, ExchangeError::IntentCorrupt);
-        let entry = self.leaderboard[index];
-        self.leaderboard.copy_within(index.saturating_add(1)..len, index);
-        self.leaderboard[len.saturating_sub(1)] = LeaderboardEntry::default();
-        self.leaderboard_len = self.leaderboard_len.saturating_sub(1);
+        let mut len = usize::from(self.leaderboard_len);
+        let entry = agx_core::leaderboard::remove(
+            &mut self.leaderboard,
+            &mut len,
+            index,
+            LeaderboardEntry::default(),
+        )
+        .ok_or(error!(ExchangeError::IntentCorrupt))?;
+        self.leaderboard_len = u8::try_from(len).map_err(|_| error!(ExchangeError::IntentCorrupt))?;
         if self.off_board > 0 {
             let end = now.checked_add(window).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
             self.rerank_end_slot = self.rerank_end_slot.max(end);
@@ -306,26 +329,31 @@ impl Intent {
 
     /// What the head of the board is paid under this auction kind.
     pub fn payment_for_head(&self) -> Result<u64> {
+        let payment = self.head_payment(self.kind()?).ok_or(error!(ExchangeError::AuctionNoValidBid))?;
+        payment.map(|p| p.0).map_err(|_| error!(ExchangeError::AuctionPaymentInvalid))
+    }
+
+    /// The head's payment by `agx_core::payment` against the current runner-up (`None`: empty
+    /// board). The SDK's `verify_auction` recomputes with the same call.
+    pub fn head_payment(
+        &self,
+        kind: AuctionKind,
+    ) -> Option<core::result::Result<agx_core::TokenAtoms, agx_core::vickrey::PaymentError>> {
         let ranked = self.ranked();
-        let head = ranked.first().ok_or(error!(ExchangeError::AuctionNoValidBid))?;
-        match self.kind()? {
-            AuctionKind::FirstPriceSealed | AuctionKind::Continuous => Ok(head.price),
-            AuctionKind::VickreySealed => {
-                let winner = agx_core::vickrey::Winner {
-                    terms: head.terms(),
-                    reputation: head.reputation,
-                    commitment: head.commitment,
-                };
-                let runner_up = ranked.get(1).map(LeaderboardEntry::rank_key);
-                agx_core::vickrey::second_score_payment(
-                    &self.weights(),
-                    &self.limits(),
-                    &winner,
-                    runner_up.as_ref(),
-                )
-                .map_err(|_| error!(ExchangeError::ArithmeticOverflow))
-            }
-        }
+        let head = ranked.first()?;
+        let winner = agx_core::vickrey::Winner {
+            terms: head.terms(),
+            reputation: head.reputation,
+            commitment: head.commitment,
+        };
+        let runner_up = ranked.get(1).map(LeaderboardEntry::rank_key);
+        Some(agx_core::payment::payment(
+            kind.pricing(),
+            &self.weights(),
+            &self.limits(),
+            &winner,
+            runner_up.as_ref(),
+        ))
     }
 
     /// The runner-up whose stake is locked as standby on award: under Vickrey it sets the price,
@@ -342,7 +370,10 @@ impl Intent {
         require!(self.status()? == IntentStatus::Open, ExchangeError::IntentNotOpen);
         self.require_rerank_closed(now)?;
         let head = *self.ranked().first().ok_or(error!(ExchangeError::AuctionNoValidBid))?;
-        require!(payment >= head.price && payment <= self.max_price, ExchangeError::ArithmeticOverflow);
+        require!(
+            payment >= head.price && payment <= self.max_price,
+            ExchangeError::AuctionPaymentOutOfBounds
+        );
         let standby = self.standby()?.unwrap_or_default();
         self.status = IntentStatus::Awarded.to_u8();
         self.winner_agent = head.agent;
@@ -402,7 +433,7 @@ impl Intent {
         require!(self.escrowed <= self.max_price, ExchangeError::IntentCorrupt);
         require!(self.reveal_count <= self.bid_count, ExchangeError::IntentCorrupt);
         let ranked = self.ranked();
-        require!(ranked.windows(2).all(|w| w[0].rank_key() > w[1].rank_key()), ExchangeError::IntentCorrupt);
+        require!(agx_core::leaderboard::is_ranked(ranked), ExchangeError::IntentCorrupt);
         require!(u64::from(self.bids_open) <= self.bid_count, ExchangeError::IntentCorrupt);
         if status == IntentStatus::Awarded {
             require!(self.payment <= self.max_price, ExchangeError::IntentCorrupt);
@@ -410,5 +441,77 @@ impl Intent {
             require!(self.standby_bid == Pubkey::default(), ExchangeError::IntentCorrupt);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open_intent() -> Intent {
+        let mut i: Intent = bytemuck::Zeroable::zeroed();
+        i.version = Intent::VERSION;
+        i.status = IntentStatus::Open.to_u8();
+        i.auction_kind = AuctionKind::FirstPriceSealed.to_u8();
+        i.max_price = 1_000;
+        i.max_latency = 100;
+        i.weights = [4_000, 3_000, 2_000, 1_000];
+        i
+    }
+
+    fn entry(score: u16, tag: u8) -> LeaderboardEntry {
+        LeaderboardEntry {
+            bid: Pubkey::new_from_array([tag; 32]),
+            agent: Pubkey::new_from_array([tag; 32]),
+            commitment: [tag; 32],
+            price: 10,
+            latency: 1,
+            score,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn off_board_bids_are_counted_and_a_drop_opens_the_rerank_window() {
+        let mut i = open_intent();
+        for tag in 0..=LEADERBOARD_LEN as u8 {
+            i.insert_ranked(entry(1_000 + u16::from(tag), tag)).unwrap();
+        }
+        assert_eq!((usize::from(i.leaderboard_len), i.off_board), (LEADERBOARD_LEN, 1));
+        let dropped_off = entry(1_000, 0);
+        assert!(!i.is_ranked(&dropped_off.bid));
+        i.disqualify(0, 50, 20).unwrap();
+        assert_eq!(i.rerank_end_slot, 70);
+        assert!(i.award(10, 69).is_err(), "no award inside the window");
+        assert_eq!(i.rerank(dropped_off).unwrap(), Some(LEADERBOARD_LEN - 1));
+        assert_eq!(i.off_board, 0);
+        assert!(i.rerank(dropped_off).is_err(), "already on the board");
+        i.invariant().unwrap();
+        i.award(10, 70).unwrap();
+        assert_eq!(i.status().unwrap(), IntentStatus::Awarded);
+        i.invariant().unwrap();
+    }
+
+    #[test]
+    fn a_drop_without_bids_off_the_board_opens_no_window_and_expiry_needs_an_empty_board() {
+        let mut i = open_intent();
+        i.insert_ranked(entry(5_000, 1)).unwrap();
+        assert!(i.expire(10).is_err());
+        i.disqualify(0, 10, 20).unwrap();
+        assert_eq!(i.rerank_end_slot, 0);
+        assert!(i.require_closable().is_err(), "open intents do not close");
+        i.expire(10).unwrap();
+        i.require_closable().unwrap();
+    }
+
+    #[test]
+    fn bids_open_are_counted_for_closing() {
+        let mut i = open_intent();
+        i.open_bid().unwrap();
+        i.expire(0).unwrap();
+        assert!(i.require_closable().is_err());
+        i.close_bid().unwrap();
+        i.require_closable().unwrap();
+        assert!(i.close_bid().is_err(), "never below zero");
     }
 }
