@@ -188,6 +188,12 @@ pub enum ExchangeError {
     /// 6060
     #[msg("auction: the payment is outside [the winner's ask, max_price]")]
     AuctionPaymentOutOfBounds,
+    /// 6061
+    #[msg("intent: the stored status is not one this program knows")]
+    IntentStatusUnknown,
+    /// 6062
+    #[msg("intent: the stored auction kind is not one this program knows")]
+    IntentAuctionKindUnknown,
 }
 
 impl From<agent_registry::mint_policy::MintViolation> for ExchangeError {

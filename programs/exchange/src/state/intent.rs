@@ -11,8 +11,9 @@ pub const MAX_CONTEXT_URI_LEN: usize = 200;
 /// Most failovers an intent may allow.
 pub const MAX_FAILOVERS: u8 = 8;
 
-/// How the winner is chosen and paid.
+/// How the winner is chosen and paid. Stored in the intent as its `u8` discriminant.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub enum AuctionKind {
     /// Sealed bids; the winner is paid its ask.
     FirstPriceSealed,
@@ -24,21 +25,16 @@ pub enum AuctionKind {
 }
 
 impl AuctionKind {
+    /// Every kind, in discriminant order (a unit test pins `ALL[i] as u8 == i`).
+    pub const ALL: [Self; 3] =
+        [AuctionKind::FirstPriceSealed, AuctionKind::VickreySealed, AuctionKind::Continuous];
+
     pub fn to_u8(self) -> u8 {
-        match self {
-            AuctionKind::FirstPriceSealed => 0,
-            AuctionKind::VickreySealed => 1,
-            AuctionKind::Continuous => 2,
-        }
+        self as u8
     }
 
     pub fn from_u8(value: u8) -> Result<Self> {
-        match value {
-            0 => Ok(AuctionKind::FirstPriceSealed),
-            1 => Ok(AuctionKind::VickreySealed),
-            2 => Ok(AuctionKind::Continuous),
-            _ => err!(ExchangeError::IntentCorrupt),
-        }
+        Self::ALL.get(usize::from(value)).copied().ok_or(error!(ExchangeError::IntentAuctionKindUnknown))
     }
 
     pub fn is_sealed(self) -> bool {
@@ -54,8 +50,10 @@ impl AuctionKind {
     }
 }
 
-/// Where an intent is in its life.
+/// Where an intent is in its life. Stored in the intent as its `u8` discriminant; new statuses
+/// are appended (and to `ALL`), never inserted.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub enum IntentStatus {
     /// Taking bids (commits, then reveals, for sealed auctions).
     Open,
@@ -68,23 +66,16 @@ pub enum IntentStatus {
 }
 
 impl IntentStatus {
+    /// Every status, in discriminant order (a unit test pins `ALL[i] as u8 == i`).
+    pub const ALL: [Self; 4] =
+        [IntentStatus::Open, IntentStatus::Awarded, IntentStatus::Expired, IntentStatus::Cancelled];
+
     pub fn to_u8(self) -> u8 {
-        match self {
-            IntentStatus::Open => 0,
-            IntentStatus::Awarded => 1,
-            IntentStatus::Expired => 2,
-            IntentStatus::Cancelled => 3,
-        }
+        self as u8
     }
 
     pub fn from_u8(value: u8) -> Result<Self> {
-        match value {
-            0 => Ok(IntentStatus::Open),
-            1 => Ok(IntentStatus::Awarded),
-            2 => Ok(IntentStatus::Expired),
-            3 => Ok(IntentStatus::Cancelled),
-            _ => err!(ExchangeError::IntentCorrupt),
-        }
+        Self::ALL.get(usize::from(value)).copied().ok_or(error!(ExchangeError::IntentStatusUnknown))
     }
 }
 
@@ -502,6 +493,18 @@ mod tests {
         assert!(i.require_closable().is_err(), "open intents do not close");
         i.expire(10).unwrap();
         i.require_closable().unwrap();
+    }
+
+    #[test]
+    fn stored_discriminants_round_trip() {
+        for (i, status) in IntentStatus::ALL.iter().enumerate() {
+            assert_eq!((status.to_u8() as usize, IntentStatus::from_u8(i as u8).unwrap()), (i, *status));
+        }
+        for (i, kind) in AuctionKind::ALL.iter().enumerate() {
+            assert_eq!((kind.to_u8() as usize, AuctionKind::from_u8(i as u8).unwrap()), (i, *kind));
+        }
+        assert!(IntentStatus::from_u8(IntentStatus::ALL.len() as u8).is_err());
+        assert!(AuctionKind::from_u8(AuctionKind::ALL.len() as u8).is_err());
     }
 
     #[test]
