@@ -78,10 +78,8 @@ impl Registry {
     pub fn for_exchange_with(program: Pubkey, freezable: impl FnOnce(&mut Svm) -> Vec<Pubkey>) -> Self {
         let mut r = Self::build(program, Some(pda::exchange_authority().0));
         let authority = r.svm.upgrade_authority.insecure_clone();
-        let args = agx_sdk::exchange::ConfigInitArgs {
-            freezable_mints: freezable(&mut r.svm),
-            ..agx_sdk::ix::default_config_args(authority.pubkey())
-        };
+        let mut args = agx_sdk::ix::default_config_args(authority.pubkey());
+        args.settings.freezable_mints = freezable(&mut r.svm);
         let ix = agx_sdk::ix::exchange_config_init(authority.pubkey(), args);
         r.svm.send(&[ix], &[&authority]).expect("exchange config_init");
         r

@@ -194,6 +194,18 @@ pub enum ExchangeError {
     /// 6062
     #[msg("intent: the stored auction kind is not one this program knows")]
     IntentAuctionKindUnknown,
+    /// 6063
+    #[msg("config: the signer is not the config's admin")]
+    ConfigNotAdmin,
+    /// 6064
+    #[msg("admin_accept: the signer is not the pending admin (or none is pending)")]
+    ConfigNotPendingAdmin,
+    /// 6065
+    #[msg("exchange: paused by the admin; no new intents or bids (reveals, settlement, refunds and closes go on)")]
+    ExchangePaused,
+    /// 6066
+    #[msg("intent_create: bid_bond is below the config's min_bid_bond")]
+    IntentBidBondBelowMinimum,
 }
 
 impl From<agent_registry::mint_policy::MintViolation> for ExchangeError {

@@ -122,3 +122,28 @@ pub struct BidClosed {
     /// Lamports of bond forfeited to the requester.
     pub bond_forfeited: u64,
 }
+
+#[event]
+pub struct ConfigUpdated {
+    pub config: Pubkey,
+    /// Slots.
+    pub rerank_window_slots: u64,
+    /// Lamports.
+    pub min_bid_bond: u64,
+    pub freezable_mints: Vec<Pubkey>,
+    pub paused: bool,
+}
+
+#[event]
+pub struct AdminProposed {
+    pub config: Pubkey,
+    pub admin: Pubkey,
+    pub candidate: Pubkey,
+}
+
+#[event]
+pub struct AdminChanged {
+    pub config: Pubkey,
+    pub previous: Pubkey,
+    pub admin: Pubkey,
+}

@@ -32,6 +32,21 @@ pub mod exchange {
         ConfigInit::handler(ctx, args)
     }
 
+    /// Admin: replaces the settings (re-rank window, minimum bid bond, freezable mints, pause).
+    pub fn config_update(ctx: Context<ConfigAdmin>, args: ConfigUpdateArgs) -> Result<()> {
+        ConfigAdmin::update(ctx, args)
+    }
+
+    /// Admin: names the next admin, who takes over by signing `admin_accept`.
+    pub fn admin_propose(ctx: Context<ConfigAdmin>, args: AdminProposeArgs) -> Result<()> {
+        ConfigAdmin::propose(ctx, args)
+    }
+
+    /// The pending admin takes over.
+    pub fn admin_accept(ctx: Context<AdminAccept>) -> Result<()> {
+        AdminAccept::handler(ctx)
+    }
+
     /// Posts an intent: max price into escrow, keeper tip into the intent.
     #[access_control(args.validate())]
     pub fn intent_create(ctx: Context<IntentCreate>, args: IntentCreateArgs) -> Result<()> {

@@ -2,7 +2,7 @@
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{system_program, InstructionData, ToAccountMetas};
-use exchange::state::{Intent, LeaderboardEntry};
+use exchange::state::{ExchangeSettings, Intent, LeaderboardEntry};
 use exchange::{accounts, instruction, BidOpening, ConfigInitArgs, IntentCreateArgs};
 
 use crate::ix::registry::StakeToken;
@@ -24,11 +24,39 @@ fn registry() -> accounts::RegistryAccounts {
 /// `config_init` arguments with the defaults: the re-rank window of
 /// [`exchange::state::DEFAULT_RERANK_WINDOW_SLOTS`] and no freezable mint.
 pub fn default_config_args(admin: Pubkey) -> ConfigInitArgs {
-    ConfigInitArgs {
-        admin,
+    ConfigInitArgs { admin, settings: default_settings() }
+}
+
+/// The default settings: re-rank window of [`exchange::state::DEFAULT_RERANK_WINDOW_SLOTS`],
+/// minimum bid bond of [`exchange::state::DEFAULT_MIN_BID_BOND`], no freezable mint, not paused.
+pub fn default_settings() -> ExchangeSettings {
+    ExchangeSettings {
         rerank_window_slots: exchange::state::DEFAULT_RERANK_WINDOW_SLOTS,
+        min_bid_bond: exchange::state::DEFAULT_MIN_BID_BOND,
         freezable_mints: Vec::new(),
+        paused: false,
     }
+}
+
+/// `config_update` by the `admin`: replaces every setting.
+pub fn config_update(admin: Pubkey, settings: ExchangeSettings) -> Instruction {
+    build(
+        accounts::ConfigAdmin { admin, config: pda::exchange_config().0 },
+        instruction::ConfigUpdate { args: settings },
+    )
+}
+
+/// `admin_propose` by the `admin`.
+pub fn admin_propose(admin: Pubkey, candidate: Pubkey) -> Instruction {
+    build(
+        accounts::ConfigAdmin { admin, config: pda::exchange_config().0 },
+        instruction::AdminPropose { args: exchange::AdminProposeArgs { candidate } },
+    )
+}
+
+/// `admin_accept` by the pending admin `candidate`.
+pub fn admin_accept(candidate: Pubkey) -> Instruction {
+    build(accounts::AdminAccept { candidate, config: pda::exchange_config().0 }, instruction::AdminAccept {})
 }
 
 /// `config_init`, signed by the exchange's upgrade `authority`.

@@ -1,9 +1,10 @@
 //! `bid_commit`: an eligible agent seals a bid on a sealed-auction intent and deposits the bond.
 //!
-//! Rules: signed by the agent's authority; the intent is open, sealed, and in its commit
-//! window; the agent is eligible (active, has every required capability, free stake >= min
-//! stake, reputation >= min reputation); one bid per agent per intent (the bid PDA). The
-//! registry counts the open bid (`agent_engage`), so the agent cannot close while it bids.
+//! Rules: the exchange is not paused (`ExchangePaused`); signed by the agent's authority; the
+//! intent is open, sealed, and in its commit window; the agent is eligible (active, has every
+//! required capability, free stake >= min stake, reputation >= min reputation); one bid per agent
+//! per intent (the bid PDA). The registry counts the open bid (`agent_engage`), so the agent cannot
+//! close while it bids.
 use agent_registry::state::Agent;
 use anchor_lang::prelude::*;
 
@@ -51,6 +52,7 @@ pub struct BidCommit<'info> {
 
 impl BidCommit<'_> {
     pub fn validate(&self) -> Result<()> {
+        self.config.require_not_paused()?;
         let intent = self.intent.load()?;
         require!(intent.kind()?.is_sealed(), ExchangeError::BidWrongAuctionKind);
         intent.require_phase(Clock::get()?.slot, Phase::Bidding, ExchangeError::BidWindowClosed)?;

@@ -1,12 +1,13 @@
 //! `bid_place`: an eligible agent bids in the clear on a continuous-auction intent. The bid is
-//! scored and ranked at once; if it reaches the intent's score threshold it wins immediately at
-//! its ask and the winner's required stake is locked.
+//! scored and ranked at once; if it reaches the intent's score threshold it wins immediately at its
+//! ask and the winner's required stake is locked.
 //!
-//! Rules: signed by the agent's authority; the intent is open, continuous and in its bidding
-//! window; the agent is eligible; price <= max price, latency <= max latency, quality <= 10,000
-//! bps; one bid per agent per intent. The bid's commitment (its tie-break) is the sha256 of
-//! the opening, salt included, exactly as for sealed bids. The registry counts the open bid
-//! (`agent_engage`), so the agent cannot close while it bids.
+//! Rules: the exchange is not paused (`ExchangePaused`); signed by the agent's authority; the
+//! intent is open, continuous and in its bidding window; the agent is eligible; price <= max price,
+//! latency <= max latency, quality <= 10,000 bps; one bid per agent per intent. The bid's
+//! commitment (its tie-break) is the sha256 of the opening, salt included, exactly as for sealed
+//! bids. The registry counts the open bid (`agent_engage`), so the agent cannot close while it
+//! bids.
 use agent_registry::state::Agent;
 use anchor_lang::prelude::*;
 
@@ -48,6 +49,7 @@ pub struct BidPlace<'info> {
 
 impl BidPlace<'_> {
     pub fn validate(&self) -> Result<()> {
+        self.config.require_not_paused()?;
         let intent = self.intent.load()?;
         require!(intent.kind()? == AuctionKind::Continuous, ExchangeError::BidWrongAuctionKind);
         intent.require_phase(Clock::get()?.slot, Phase::Bidding, ExchangeError::BidWindowClosed)?;

@@ -12,16 +12,13 @@ use crate::error::ExchangeError;
 use crate::events::ConfigInitialized;
 use crate::program::Exchange;
 use crate::seeds;
-use crate::state::ExchangeConfig;
+use crate::state::{ExchangeConfig, ExchangeSettings};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct ConfigInitArgs {
     /// Who may change the config afterwards (e.g. a multisig); need not be the deployer.
     pub admin: Pubkey,
-    /// Slots for `bid_rerank` after a disqualification at settlement.
-    pub rerank_window_slots: u64,
-    /// Mints with a freeze authority that intents may use anyway (at most 4).
-    pub freezable_mints: Vec<Pubkey>,
+    pub settings: ExchangeSettings,
 }
 
 #[derive(Accounts)]
@@ -68,13 +65,7 @@ impl ConfigInit<'_> {
 
     pub fn handler(ctx: Context<Self>, args: ConfigInitArgs) -> Result<()> {
         let config = &mut ctx.accounts.config;
-        config.initialize(
-            args.admin,
-            args.rerank_window_slots,
-            &args.freezable_mints,
-            ctx.bumps.config,
-            ctx.bumps.exchange_authority,
-        )?;
+        config.initialize(args.admin, &args.settings, ctx.bumps.config, ctx.bumps.exchange_authority)?;
         config.invariant()?;
         emit!(ConfigInitialized {
             config: config.key(),

@@ -7,6 +7,8 @@
 //!   continuous auctions none;
 //! - min reputation and score threshold at most 10,000 bps; threshold 0 for sealed auctions;
 //! - context URI at most 200 bytes; at most 8 failovers;
+//! - the exchange is not paused (`ExchangePaused`); the bid bond is at least the config's
+//!   `min_bid_bond` (`IntentBidBondBelowMinimum`), so not revealing is never free;
 //! - the mint passes `agent_registry::mint_policy`: no permanent delegate, transfer hook,
 //!   non-zero or changeable transfer fee, pause or unknown extension, and no freeze authority
 //!   unless the config lists the mint as freezable (each its own error), so nobody but the
@@ -120,6 +122,8 @@ pub struct IntentCreate<'info> {
 impl IntentCreate<'_> {
     pub fn handler(ctx: Context<Self>, args: IntentCreateArgs) -> Result<()> {
         let accounts = &ctx.accounts;
+        accounts.config.require_not_paused()?;
+        require_gte!(args.bid_bond, accounts.config.min_bid_bond, ExchangeError::IntentBidBondBelowMinimum);
         let freeze_allowed = accounts.config.allows_freezable(&accounts.mint.key());
         agent_registry::mint_policy::check(&accounts.mint.to_account_info(), freeze_allowed)
             .map_err(|v| error!(ExchangeError::from(v)))?;

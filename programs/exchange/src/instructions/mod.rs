@@ -1,3 +1,5 @@
+pub mod admin_accept;
+pub mod admin_propose;
 pub mod auction_settle;
 pub mod bid_close;
 pub mod bid_commit;
@@ -5,10 +7,13 @@ pub mod bid_place;
 pub mod bid_rerank;
 pub mod bid_reveal;
 pub mod config_init;
+pub mod config_update;
 pub mod intent_cancel;
 pub mod intent_close;
 pub mod intent_create;
 
+pub use admin_accept::*;
+pub use admin_propose::*;
 pub use auction_settle::*;
 pub use bid_close::*;
 pub use bid_commit::*;
@@ -16,6 +21,7 @@ pub use bid_place::*;
 pub use bid_rerank::*;
 pub use bid_reveal::*;
 pub use config_init::*;
+pub use config_update::*;
 pub use intent_cancel::*;
 pub use intent_close::*;
 pub use intent_create::*;

@@ -14,15 +14,38 @@ pub struct ExchangeConfig {
     pub authority_bump: u8,
     /// Who may change these settings.
     pub admin: Pubkey,
+    /// Proposed by the admin (`admin_propose`), becomes admin when it signs `admin_accept`;
+    /// the default key when none is pending.
+    pub pending_admin: Pubkey,
     /// Slots during which off-board bids may be re-ranked (`bid_rerank`) after settlement drops a
     /// disqualified head or runner-up; no award or expiry before the window closes.
     pub rerank_window_slots: u64,
+    /// Lamports every bid must bond at least (an intent's `bid_bond` may be higher), so that not
+    /// revealing, or being a disqualified head or standby, always costs something.
+    pub min_bid_bond: u64,
     /// Mints with a freeze authority that intents may still use (e.g. a named stablecoin);
     /// unused slots are the default key.
     pub freezable_mints: [Pubkey; MAX_FREEZABLE_MINTS],
+    /// Stops new intents and new bids; never reveals, settlement, refunds or closes.
+    pub paused: bool,
     /// Room to grow without a migration.
-    pub reserved: [u8; 128],
+    pub reserved: [u8; 64],
 }
+
+/// The settings the admin chooses, at `config_init` and (replacing them all) at
+/// `config_update`.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ExchangeSettings {
+    pub rerank_window_slots: u64,
+    /// Lamports.
+    pub min_bid_bond: u64,
+    /// At most 4.
+    pub freezable_mints: Vec<Pubkey>,
+    pub paused: bool,
+}
+
+/// The bond `agx init` and the test fixtures require at least: 0.001 SOL.
+pub const DEFAULT_MIN_BID_BOND: u64 = 1_000_000;
 
 /// A re-rank window long enough for bidders (or keepers) watching the chain to react: 20 slots,
 /// about 8 s. The value `agx init` and the test fixtures use.
@@ -43,20 +66,51 @@ impl ExchangeConfig {
     pub fn initialize(
         &mut self,
         admin: Pubkey,
-        rerank_window_slots: u64,
-        freezable_mints: &[Pubkey],
+        settings: &ExchangeSettings,
         bump: u8,
         authority_bump: u8,
     ) -> Result<()> {
-        require!(freezable_mints.len() <= MAX_FREEZABLE_MINTS, ExchangeError::ConfigTooManyFreezableMints);
         self.version = Self::VERSION;
         self.bump = bump;
         self.authority_bump = authority_bump;
         self.admin = admin;
-        self.rerank_window_slots = rerank_window_slots;
+        self.pending_admin = Pubkey::default();
+        self.reserved = [0; 64];
+        self.apply(settings)
+    }
+
+    /// Replaces every admin-chosen setting.
+    pub fn apply(&mut self, settings: &ExchangeSettings) -> Result<()> {
+        let mints = &settings.freezable_mints;
+        require!(mints.len() <= MAX_FREEZABLE_MINTS, ExchangeError::ConfigTooManyFreezableMints);
+        self.rerank_window_slots = settings.rerank_window_slots;
+        self.min_bid_bond = settings.min_bid_bond;
         self.freezable_mints = [Pubkey::default(); MAX_FREEZABLE_MINTS];
-        self.freezable_mints[..freezable_mints.len()].copy_from_slice(freezable_mints);
-        self.reserved = [0; 128];
+        self.freezable_mints[..mints.len()].copy_from_slice(mints);
+        self.paused = settings.paused;
+        Ok(())
+    }
+
+    /// The admin names its successor; it takes over only by signing `admin_accept`.
+    pub fn propose_admin(&mut self, candidate: Pubkey) -> Result<()> {
+        require_keys_neq!(candidate, Pubkey::default(), ExchangeError::ConfigAdminIsDefault);
+        self.pending_admin = candidate;
+        Ok(())
+    }
+
+    /// The pending admin takes over.
+    pub fn accept_admin(&mut self, signer: Pubkey) -> Result<()> {
+        require!(
+            self.pending_admin != Pubkey::default() && signer == self.pending_admin,
+            ExchangeError::ConfigNotPendingAdmin
+        );
+        self.admin = core::mem::take(&mut self.pending_admin);
+        Ok(())
+    }
+
+    /// New intents and bids are refused while paused.
+    pub fn require_not_paused(&self) -> Result<()> {
+        require!(!self.paused, ExchangeError::ExchangePaused);
         Ok(())
     }
 

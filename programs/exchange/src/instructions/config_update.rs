@@ -1,0 +1,42 @@
+//! `config_update` (admin): replaces every admin-chosen setting at once (re-rank window, minimum
+//! bid bond, freezable mints, pause). Clients read the config, change what they want and send it
+//! all, so an update never leaves a field half-set.
+//!
+//! Rules: signed by the config's admin (`ConfigNotAdmin`); the re-rank window is at least one
+//! slot and at most 4 freezable mints (`config` invariant). Pausing stops new intents and bids
+//! only: reveals, settlement, refunds, bond returns and closes go on, so nobody's money is held
+//! by a pause.
+use anchor_lang::prelude::*;
+
+use crate::error::ExchangeError;
+use crate::events::ConfigUpdated;
+use crate::seeds;
+use crate::state::{ExchangeConfig, ExchangeSettings};
+
+pub type ConfigUpdateArgs = ExchangeSettings;
+
+/// Accounts of `config_update` and `admin_propose`: the admin and the config.
+#[derive(Accounts)]
+pub struct ConfigAdmin<'info> {
+    #[account(address = config.admin @ ExchangeError::ConfigNotAdmin)]
+    pub admin: Signer<'info>,
+
+    #[account(mut, seeds = [seeds::CONFIG], bump = config.bump)]
+    pub config: Account<'info, ExchangeConfig>,
+}
+
+impl ConfigAdmin<'_> {
+    pub fn update(ctx: Context<Self>, args: ConfigUpdateArgs) -> Result<()> {
+        let config = &mut ctx.accounts.config;
+        config.apply(&args)?;
+        config.invariant()?;
+        emit!(ConfigUpdated {
+            config: config.key(),
+            rerank_window_slots: config.rerank_window_slots,
+            min_bid_bond: config.min_bid_bond,
+            freezable_mints: args.freezable_mints,
+            paused: config.paused,
+        });
+        Ok(())
+    }
+}
