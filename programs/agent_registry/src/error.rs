@@ -138,4 +138,10 @@ pub enum RegistryError {
     /// 6044
     #[msg("mint: the mint account's data is not a valid mint")]
     MintDataInvalid,
+    /// 6045
+    #[msg("config: the signer is not the config's admin")]
+    ConfigNotAdmin,
+    /// 6046
+    #[msg("admin_accept: the signer is not the pending admin (or none is pending)")]
+    ConfigNotPendingAdmin,
 }

@@ -139,3 +139,23 @@ pub struct StakeSurplusSwept {
     /// Atoms in the vault above the recorded stake (unsolicited transfers), paid out at close.
     pub amount: u64,
 }
+
+#[event]
+pub struct ConfigUpdated {
+    pub config: Pubkey,
+    pub settings: crate::state::RegistrySettings,
+}
+
+#[event]
+pub struct AdminProposed {
+    pub config: Pubkey,
+    pub admin: Pubkey,
+    pub candidate: Pubkey,
+}
+
+#[event]
+pub struct AdminChanged {
+    pub config: Pubkey,
+    pub previous: Pubkey,
+    pub admin: Pubkey,
+}

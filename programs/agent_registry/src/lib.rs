@@ -16,7 +16,7 @@ pub mod state;
 pub mod vault;
 
 pub use instructions::*;
-pub use state::{AgentProfile, ConfigSettings, OutcomeKind};
+pub use state::{AgentProfile, ConfigSettings, OutcomeKind, RegistrySettings};
 
 declare_id!("6h2SYfpayVTsHycjoLsE86Agz6EPWfAjU612PDeL3quE");
 
@@ -28,6 +28,21 @@ pub mod agent_registry {
     #[access_control(ctx.accounts.validate(&args))]
     pub fn config_init(ctx: Context<ConfigInit>, args: ConfigInitArgs) -> Result<()> {
         ConfigInit::handler(ctx, args)
+    }
+
+    /// Admin: replaces the changeable settings (cooldown, heartbeat timeout, reputation).
+    pub fn config_update(ctx: Context<ConfigAdmin>, args: ConfigUpdateArgs) -> Result<()> {
+        ConfigAdmin::update(ctx, args)
+    }
+
+    /// Admin: names the next admin, who takes over by signing `admin_accept`.
+    pub fn admin_propose(ctx: Context<ConfigAdmin>, args: AdminProposeArgs) -> Result<()> {
+        ConfigAdmin::propose(ctx, args)
+    }
+
+    /// The pending admin takes over.
+    pub fn admin_accept(ctx: Context<AdminAccept>) -> Result<()> {
+        AdminAccept::handler(ctx)
     }
 
     /// Registers the signer as an agent and creates its stake vault.

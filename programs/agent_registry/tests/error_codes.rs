@@ -48,6 +48,8 @@ const CODES: &[(u32, RegistryError, &str)] = &[
     (6042, RegistryError::MintPausable, "MintPausable"),
     (6043, RegistryError::MintExtensionNotSupported, "MintExtensionNotSupported"),
     (6044, RegistryError::MintDataInvalid, "MintDataInvalid"),
+    (6045, RegistryError::ConfigNotAdmin, "ConfigNotAdmin"),
+    (6046, RegistryError::ConfigNotPendingAdmin, "ConfigNotPendingAdmin"),
 ];
 
 #[test]

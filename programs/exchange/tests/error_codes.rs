@@ -66,6 +66,10 @@ const CODES: &[(u32, ExchangeError, &str)] = &[
     (6060, ExchangeError::AuctionPaymentOutOfBounds, "AuctionPaymentOutOfBounds"),
     (6061, ExchangeError::IntentStatusUnknown, "IntentStatusUnknown"),
     (6062, ExchangeError::IntentAuctionKindUnknown, "IntentAuctionKindUnknown"),
+    (6063, ExchangeError::ConfigNotAdmin, "ConfigNotAdmin"),
+    (6064, ExchangeError::ConfigNotPendingAdmin, "ConfigNotPendingAdmin"),
+    (6065, ExchangeError::ExchangePaused, "ExchangePaused"),
+    (6066, ExchangeError::IntentBidBondBelowMinimum, "IntentBidBondBelowMinimum"),
 ];
 
 #[test]

@@ -38,6 +38,27 @@ pub fn registry_config_init(authority: Pubkey, settings: ConfigSettings, stake: 
     )
 }
 
+/// `config_update` by the registry's `admin`: replaces every changeable setting.
+pub fn registry_config_update(admin: Pubkey, settings: agent_registry::RegistrySettings) -> Instruction {
+    build(
+        accounts::ConfigAdmin { admin, config: pda::registry_config().0 },
+        instruction::ConfigUpdate { args: settings },
+    )
+}
+
+/// `admin_propose` by the registry's `admin`.
+pub fn registry_admin_propose(admin: Pubkey, candidate: Pubkey) -> Instruction {
+    build(
+        accounts::ConfigAdmin { admin, config: pda::registry_config().0 },
+        instruction::AdminPropose { args: agent_registry::AdminProposeArgs { candidate } },
+    )
+}
+
+/// `admin_accept` by the registry's pending admin `candidate`.
+pub fn registry_admin_accept(candidate: Pubkey) -> Instruction {
+    build(accounts::AdminAccept { candidate, config: pda::registry_config().0 }, instruction::AdminAccept {})
+}
+
 /// `agent_register`: `authority` becomes an agent; `payer` funds the accounts.
 pub fn agent_register(
     authority: Pubkey,

@@ -28,8 +28,24 @@ pub struct RegistryConfig {
     pub reputation_prior_bps: u16,
     pub reputation_slash_weight: u16,
     pub reputation_reliability_weight_bps: u16,
+    /// Proposed by the admin (`admin_propose`), becomes admin when it signs `admin_accept`;
+    /// the default key when none is pending.
+    pub pending_admin: Pubkey,
     /// Room to grow without a migration.
-    pub reserved: [u8; 128],
+    pub reserved: [u8; 96],
+}
+
+/// What the admin may change after `config_init` (`config_update`, all at once). The operator
+/// and the stake mint are fixed for the life of the registry: a new operator could slash every
+/// agent, a new mint would strand every vault.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RegistrySettings {
+    pub unstake_cooldown_slots: u64,
+    pub heartbeat_timeout_slots: u64,
+    pub reputation_prior_value: u64,
+    pub reputation_prior_bps: u16,
+    pub reputation_slash_weight: u16,
+    pub reputation_reliability_weight_bps: u16,
 }
 
 /// Settings chosen at `config_init`.
@@ -73,7 +89,35 @@ impl RegistryConfig {
         self.reputation_prior_bps = reputation.prior_bps;
         self.reputation_slash_weight = reputation.slash_weight;
         self.reputation_reliability_weight_bps = reputation.reliability_weight_bps;
-        self.reserved = [0; 128];
+        self.pending_admin = Pubkey::default();
+        self.reserved = [0; 96];
+    }
+
+    /// Replaces every changeable setting; the caller checks the invariant.
+    pub fn apply(&mut self, s: &RegistrySettings) {
+        self.unstake_cooldown_slots = s.unstake_cooldown_slots;
+        self.heartbeat_timeout_slots = s.heartbeat_timeout_slots;
+        self.reputation_prior_value = s.reputation_prior_value;
+        self.reputation_prior_bps = s.reputation_prior_bps;
+        self.reputation_slash_weight = s.reputation_slash_weight;
+        self.reputation_reliability_weight_bps = s.reputation_reliability_weight_bps;
+    }
+
+    /// The admin names its successor; it takes over only by signing `admin_accept`.
+    pub fn propose_admin(&mut self, candidate: Pubkey) -> Result<()> {
+        require_keys_neq!(candidate, Pubkey::default(), RegistryError::ConfigAdminIsDefault);
+        self.pending_admin = candidate;
+        Ok(())
+    }
+
+    /// The pending admin takes over.
+    pub fn accept_admin(&mut self, signer: Pubkey) -> Result<()> {
+        require!(
+            self.pending_admin != Pubkey::default() && signer == self.pending_admin,
+            RegistryError::ConfigNotPendingAdmin
+        );
+        self.admin = core::mem::take(&mut self.pending_admin);
+        Ok(())
     }
 
     pub fn reputation_params(&self) -> agx_core::reputation::ReputationParams {
