@@ -16,6 +16,8 @@ pub enum Status {
     Awarded,
     Expired,
     Cancelled,
+    Submitted,
+    Completed,
 }
 
 /// The slots that bound an intent's auction.
@@ -27,6 +29,8 @@ pub struct Timeline {
     pub reveal_end: u64,
     /// First slot at which an award or expiry may happen again after a disqualification (0: none).
     pub rerank_end: u64,
+    /// First slot at which a submitted result may be finalized without the requester (0: none).
+    pub dispute_end: u64,
 }
 
 /// The auction's phase by the clock alone.
@@ -67,6 +71,11 @@ pub enum Stage {
     /// Ready to award (or expire).
     Settling,
     Awarded,
+    /// A result waits for the requester until `dispute_end`.
+    Submitted,
+    /// The dispute window passed: anyone may finalize.
+    Finalizable,
+    Completed,
     Expired,
     Cancelled,
 }
@@ -80,6 +89,9 @@ pub fn stage(status: Status, timeline: &Timeline, now: u64) -> Stage {
             Phase::Closed => Stage::Settling,
         },
         Status::Awarded => Stage::Awarded,
+        Status::Submitted if now < timeline.dispute_end => Stage::Submitted,
+        Status::Submitted => Stage::Finalizable,
+        Status::Completed => Stage::Completed,
         Status::Expired => Stage::Expired,
         Status::Cancelled => Stage::Cancelled,
     }
@@ -90,7 +102,9 @@ pub fn stage(status: Status, timeline: &Timeline, now: u64) -> Stage {
 pub enum Crank {
     /// `auction_settle`.
     Settle,
-    /// `intent_close` of an expired intent whose bids are all closed.
+    /// `intent_finalize`: optimistic acceptance after the dispute window.
+    Finalize,
+    /// `intent_close` of a finished intent whose bids are all closed.
     Close,
 }
 
@@ -99,8 +113,9 @@ pub enum Crank {
 pub fn next_due(status: Status, timeline: &Timeline, open_bids: u32) -> Option<(Crank, u64)> {
     match status {
         Status::Open => Some((Crank::Settle, timeline.settle_from())),
-        Status::Expired if open_bids == 0 => Some((Crank::Close, 0)),
-        Status::Expired | Status::Awarded | Status::Cancelled => None,
+        Status::Submitted => Some((Crank::Finalize, timeline.dispute_end)),
+        Status::Expired | Status::Completed if open_bids == 0 => Some((Crank::Close, 0)),
+        Status::Expired | Status::Completed | Status::Awarded | Status::Cancelled => None,
     }
 }
 
@@ -108,7 +123,7 @@ pub fn next_due(status: Status, timeline: &Timeline, open_bids: u32) -> Option<(
 mod tests {
     use super::*;
 
-    const T: Timeline = Timeline { commit_end: 10, reveal_end: 20, rerank_end: 0 };
+    const T: Timeline = Timeline { commit_end: 10, reveal_end: 20, rerank_end: 0, dispute_end: 0 };
 
     #[test]
     fn windows_are_half_open() {
@@ -116,7 +131,7 @@ mod tests {
             [9, 10, 19, 20].map(|now| stage(Status::Open, &T, now)),
             [Stage::Bidding, Stage::Revealing, Stage::Revealing, Stage::Settling]
         );
-        let continuous = Timeline { commit_end: 10, reveal_end: 10, rerank_end: 0 };
+        let continuous = Timeline { commit_end: 10, reveal_end: 10, ..T };
         assert_eq!(stage(Status::Open, &continuous, 10), Stage::Settling);
     }
 
@@ -134,5 +149,14 @@ mod tests {
         assert_eq!(next_due(Status::Expired, &T, 1), None);
         assert_eq!(next_due(Status::Expired, &T, 0), Some((Crank::Close, 0)));
         assert_eq!(next_due(Status::Awarded, &T, 0), None);
+        assert_eq!(next_due(Status::Completed, &T, 0), Some((Crank::Close, 0)));
+    }
+
+    #[test]
+    fn a_submitted_result_is_finalizable_from_the_end_of_its_dispute_window() {
+        let t = Timeline { dispute_end: 500, ..T };
+        assert_eq!(stage(Status::Submitted, &t, 499), Stage::Submitted);
+        assert_eq!(stage(Status::Submitted, &t, 500), Stage::Finalizable);
+        assert_eq!(next_due(Status::Submitted, &t, 2), Some((Crank::Finalize, 500)));
     }
 }

@@ -158,6 +158,53 @@ impl Market {
         xix::auction_settle(self.keeper.pubkey(), intent, Some(&head), standby.as_ref())
     }
 
+    /// A token account of the payment mint owned by `owner`, tracked for accounting.
+    pub fn pay_account(&mut self, owner: Pubkey) -> Pubkey {
+        let account = token::create_account(&mut self.r.svm, self.pay.program, self.pay.mint, owner);
+        self.pay_accounts.push(account);
+        account
+    }
+
+    /// `result_submit` by `a` (the winner) of `fulfilled_bps` of the job.
+    pub fn submit(&mut self, a: &TestAgent, intent: Pubkey, fulfilled_bps: u16) -> TxResult {
+        let ix = xix::result_submit(
+            a.authority.pubkey(),
+            intent,
+            a.agent,
+            [9; 32],
+            "https://results.example/1".into(),
+            fulfilled_bps,
+        );
+        self.r.svm.send(&[ix], &[&a.authority])
+    }
+
+    pub fn accept_ix(&self, intent: Pubkey, agent_tokens: Pubkey, rating_bps: u16) -> Instruction {
+        let state = self.intent_state(intent);
+        xix::result_accept(intent, &state, self.pay, agent_tokens, self.requester_tokens, rating_bps)
+    }
+
+    /// `result_accept` by the requester, paying into `agent_tokens`.
+    pub fn accept(&mut self, intent: Pubkey, agent_tokens: Pubkey, rating_bps: u16) -> TxResult {
+        let ix = self.accept_ix(intent, agent_tokens, rating_bps);
+        let requester = self.requester.insecure_clone();
+        self.r.svm.send(&[ix], &[&requester])
+    }
+
+    /// `intent_finalize` by the keeper, paying into `agent_tokens`.
+    pub fn finalize(&mut self, intent: Pubkey, agent_tokens: Pubkey) -> TxResult {
+        let state = self.intent_state(intent);
+        let keeper = self.keeper.insecure_clone();
+        let ix = xix::intent_finalize(
+            keeper.pubkey(),
+            intent,
+            &state,
+            self.pay,
+            agent_tokens,
+            self.requester_tokens,
+        );
+        self.r.svm.send(&[ix], &[&keeper])
+    }
+
     /// `bid_rerank` of `a`'s bid on `intent` (needs no signer but the fee payer).
     pub fn rerank(&mut self, a: &TestAgent, intent: Pubkey) -> TxResult {
         self.r.svm.send(&[xix::bid_rerank(intent, a.agent)], &[])

@@ -210,6 +210,42 @@ fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
     check(token::account_amount(&rpc.get_account_data(&tokens)?) == Some(3_800), "agent keeps the rest")?;
     let event = wait_event::<events::registry::AgentRegistered>(&registry_logs)?;
     check(event.agent == agent_address, "AgentRegistered over the websocket")?;
+
+    // The winner delivers and the requester accepts: paid, refunded, stake released, and every
+    // account of the intent closed afterwards.
+    let ix = xix::result_submit(
+        agent_key.pubkey(),
+        intent,
+        agent_address,
+        [8; 32],
+        "https://r.example".into(),
+        10_000,
+    );
+    send(&rpc, ix, &agent_key)?;
+    let submitted = state(&rpc)?;
+    send(&rpc, xix::result_accept(intent, &submitted, stake, tokens, requester_tokens, 9_000), authority)?;
+    let event = wait_event::<events::exchange::JobCompleted>(&exchange_logs)?;
+    check(event.paid == 400_000 && event.refunded == 600_000, "JobCompleted over the websocket")?;
+    check(token::account_amount(&rpc.get_account_data(&tokens)?) == Some(403_800), "the winner is paid")?;
+    check(
+        token::account_amount(&rpc.get_account_data(&requester_tokens)?) == Some(1_600_000),
+        "the requester gets the rest back",
+    )?;
+    let agent: Agent = decode(&rpc.get_account_data(&agent_address)?)?;
+    check(
+        agent.locked == 0 && agent.completed == 1 && agent.reputation > 0,
+        "stake released, reputation earned",
+    )?;
+    let ix =
+        xix::bid_close(authority.pubkey(), intent, agent_address, agent_key.pubkey(), authority.pubkey());
+    send(&rpc, ix, authority)?;
+    send(&rpc, xix::intent_close(intent, authority.pubkey()), authority)?;
+    for (what, address) in
+        [("escrow", pda::escrow(&intent).0), ("bid", pda::bid(&intent, &agent_address).0), ("intent", intent)]
+    {
+        let gone = rpc.get_account_with_commitment(&address, rpc.commitment())?.value.is_none();
+        check(gone, format!("the {what} account is closed"))?;
+    }
     Ok(())
 }
 

@@ -117,6 +117,11 @@ pub mod agent_registry {
         StakeSlash::handler(ctx, args)
     }
 
+    /// Operator: a job ended: releases its stake (winner and standby) and records the outcome.
+    pub fn outcome_settle(ctx: Context<OutcomeSettle>, args: OutcomeSettleArgs) -> Result<()> {
+        OutcomeSettle::handler(ctx, args)
+    }
+
     /// Operator: records a job's outcome and refreshes the agent's reputation.
     pub fn reputation_record(ctx: Context<ReputationRecord>, args: ReputationRecordArgs) -> Result<()> {
         ReputationRecord::handler(ctx, args)

@@ -20,7 +20,7 @@ pub fn award_head<'info>(
     now: u64,
 ) -> Result<()> {
     let payment = intent.payment_for_head()?;
-    let head = intent.award(payment, now)?;
+    let head = intent.award(payment, now, config.execution_grace_slots)?;
     intent.invariant()?;
     let amount = intent.min_stake;
     let standby_agent = (intent.standby_agent != Pubkey::default()).then_some(intent.standby_agent);

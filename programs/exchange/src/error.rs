@@ -177,7 +177,7 @@ pub enum ExchangeError {
     #[msg("bid_close: the standby (price-setting runner-up) bid stays open while the job runs")]
     BidIsStandby,
     /// 6057
-    #[msg("intent_close: only an expired intent can be closed")]
+    #[msg("intent_close: only an expired or completed intent can be closed")]
     IntentNotClosable,
     /// 6058
     #[msg("intent_close: bids of this intent are still open; close them (bid_close) first")]
@@ -206,6 +206,39 @@ pub enum ExchangeError {
     /// 6066
     #[msg("intent_create: bid_bond is below the config's min_bid_bond")]
     IntentBidBondBelowMinimum,
+    /// 6067
+    #[msg("result_submit: the intent is not awarded (no job is running)")]
+    ResultNotAwarded,
+    /// 6068
+    #[msg("result_submit: the execution deadline (award + promised latency + grace) has passed")]
+    ResultDeadlinePassed,
+    /// 6069
+    #[msg("result_submit: fulfilled_bps must be 1..=10000")]
+    ResultFulfilledOutOfRange,
+    /// 6070
+    #[msg("result_submit: the signer is not the winning agent's authority")]
+    ResultNotWinner,
+    /// 6071
+    #[msg("result_accept/intent_finalize: no result is waiting (the intent is not submitted)")]
+    ResultNotSubmitted,
+    /// 6072
+    #[msg("intent_finalize: the dispute window is still open; the requester may accept or dispute")]
+    FinalizeTooEarly,
+    /// 6073
+    #[msg("result_accept: the rating must be at most 10000 bps")]
+    ResultRatingOutOfRange,
+    /// 6074
+    #[msg("payout: the token account is not the winner's (the winning bid's bidder) of the intent's mint")]
+    PayoutAccountMismatch,
+    /// 6075
+    #[msg("config: the dispute window must be at least one slot, the neutral rating at most 10000 bps")]
+    ConfigDeliveryParamsInvalid,
+    /// 6076
+    #[msg("result_submit: the result URI is longer than 200 bytes")]
+    ResultUriTooLong,
+    /// 6077
+    #[msg("payout: the standby agent account is missing or is not the intent's standby")]
+    PayoutStandbyMismatch,
 }
 
 impl From<agent_registry::mint_policy::MintViolation> for ExchangeError {

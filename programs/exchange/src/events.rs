@@ -147,3 +147,29 @@ pub struct AdminChanged {
     pub previous: Pubkey,
     pub admin: Pubkey,
 }
+
+#[event]
+pub struct ResultSubmitted {
+    pub intent: Pubkey,
+    pub agent: Pubkey,
+    pub result_hash: [u8; 32],
+    pub result_uri: String,
+    /// bps of the job delivered.
+    pub fulfilled_bps: u16,
+    /// First slot at which anyone may finalize.
+    pub dispute_end_slot: u64,
+}
+
+#[event]
+pub struct JobCompleted {
+    pub intent: Pubkey,
+    pub agent: Pubkey,
+    /// Atoms paid to the winner.
+    pub paid: u64,
+    /// Atoms refunded to the requester.
+    pub refunded: u64,
+    pub fulfilled_bps: u16,
+    pub rating_bps: u16,
+    /// Completed by `intent_finalize` (neutral rating) rather than accepted.
+    pub finalized: bool,
+}

@@ -13,6 +13,7 @@ pub mod error;
 pub mod escrow;
 pub mod events;
 pub mod instructions;
+pub mod payout;
 pub mod registry_cpi;
 pub mod seeds;
 pub mod state;
@@ -87,7 +88,22 @@ pub mod exchange {
         BidRerank::handler(ctx)
     }
 
-    /// Closes an expired intent whose bids are closed; rent to the requester.
+    /// The winner delivers its result (hash, URI, fulfilled share) before its deadline.
+    pub fn result_submit(ctx: Context<ResultSubmit>, args: ResultSubmitArgs) -> Result<()> {
+        ResultSubmit::handler(ctx, args)
+    }
+
+    /// The requester accepts with a rating: pro-rata payout, refund, stake released.
+    pub fn result_accept(ctx: Context<ResultAccept>, args: ResultAcceptArgs) -> Result<()> {
+        ResultAccept::handler(ctx, args)
+    }
+
+    /// Anyone completes a submitted job after the dispute window (neutral rating); earns the tip.
+    pub fn intent_finalize(ctx: Context<IntentFinalize>) -> Result<()> {
+        IntentFinalize::handler(ctx)
+    }
+
+    /// Closes a finished (expired or completed) intent whose bids are closed; rent to the requester.
     #[access_control(ctx.accounts.validate())]
     pub fn intent_close(ctx: Context<IntentClose>) -> Result<()> {
         IntentClose::handler(ctx)

@@ -82,6 +82,33 @@ impl<'info> RegistryAccounts<'info> {
         })
     }
 
+    /// A job ended: releases `unlock` atoms of the winner's stake and of the standby's, and
+    /// records the outcome in the winner's reputation, in one call.
+    #[allow(clippy::too_many_arguments)]
+    pub fn settle_outcome(
+        &self,
+        config: &ExchangeConfig,
+        agent: AccountInfo<'info>,
+        standby: Option<AccountInfo<'info>>,
+        unlock: u64,
+        kind: OutcomeKind,
+        value: u64,
+        rating_bps: Option<u16>,
+    ) -> Result<()> {
+        let accounts = agent_registry::cpi::accounts::OutcomeSettle {
+            operator: self.operator(),
+            config: self.config(),
+            agent,
+            standby,
+        };
+        self.call(config, accounts, |ctx| {
+            agent_registry::cpi::outcome_settle(
+                ctx,
+                agent_registry::OutcomeSettleArgs { unlock, kind, value, rating_bps },
+            )
+        })
+    }
+
     /// Records a failure worth `value` atoms in the agent's reputation.
     pub fn record_failure(
         &self,

@@ -70,6 +70,17 @@ const CODES: &[(u32, ExchangeError, &str)] = &[
     (6064, ExchangeError::ConfigNotPendingAdmin, "ConfigNotPendingAdmin"),
     (6065, ExchangeError::ExchangePaused, "ExchangePaused"),
     (6066, ExchangeError::IntentBidBondBelowMinimum, "IntentBidBondBelowMinimum"),
+    (6067, ExchangeError::ResultNotAwarded, "ResultNotAwarded"),
+    (6068, ExchangeError::ResultDeadlinePassed, "ResultDeadlinePassed"),
+    (6069, ExchangeError::ResultFulfilledOutOfRange, "ResultFulfilledOutOfRange"),
+    (6070, ExchangeError::ResultNotWinner, "ResultNotWinner"),
+    (6071, ExchangeError::ResultNotSubmitted, "ResultNotSubmitted"),
+    (6072, ExchangeError::FinalizeTooEarly, "FinalizeTooEarly"),
+    (6073, ExchangeError::ResultRatingOutOfRange, "ResultRatingOutOfRange"),
+    (6074, ExchangeError::PayoutAccountMismatch, "PayoutAccountMismatch"),
+    (6075, ExchangeError::ConfigDeliveryParamsInvalid, "ConfigDeliveryParamsInvalid"),
+    (6076, ExchangeError::ResultUriTooLong, "ResultUriTooLong"),
+    (6077, ExchangeError::PayoutStandbyMismatch, "PayoutStandbyMismatch"),
 ];
 
 #[test]

@@ -35,6 +35,9 @@ pub fn default_settings() -> ExchangeSettings {
         min_bid_bond: exchange::state::DEFAULT_MIN_BID_BOND,
         freezable_mints: Vec::new(),
         paused: false,
+        execution_grace_slots: exchange::state::DEFAULT_EXECUTION_GRACE_SLOTS,
+        dispute_window_slots: exchange::state::DEFAULT_DISPUTE_WINDOW_SLOTS,
+        neutral_rating_bps: exchange::state::DEFAULT_NEUTRAL_RATING_BPS,
     }
 }
 
@@ -214,6 +217,90 @@ pub fn auction_settle_expire(
             token_program: Some(token.program),
         },
         instruction::AuctionSettle {},
+    )
+}
+
+/// `result_submit` by the winning agent's authority `bidder` (`agent` is its registry agent).
+pub fn result_submit(
+    bidder: Pubkey,
+    intent: Pubkey,
+    agent: Pubkey,
+    result_hash: [u8; 32],
+    result_uri: String,
+    fulfilled_bps: u16,
+) -> Instruction {
+    build(
+        accounts::ResultSubmit {
+            bidder,
+            config: pda::exchange_config().0,
+            intent,
+            bid: pda::bid(&intent, &agent).0,
+        },
+        instruction::ResultSubmit {
+            args: exchange::ResultSubmitArgs { result_hash, result_uri, fulfilled_bps },
+        },
+    )
+}
+
+/// The accounts of a payout, from the decoded intent: the winner is paid into `agent_tokens`,
+/// the requester refunded into `requester_tokens`.
+fn payout(
+    intent: Pubkey,
+    state: &Intent,
+    token: StakeToken,
+    agent_tokens: Pubkey,
+    requester_tokens: Pubkey,
+) -> accounts::Payout {
+    let standby = (state.standby_agent != Pubkey::default()).then_some(state.standby_agent);
+    accounts::Payout {
+        config: pda::exchange_config().0,
+        intent,
+        escrow: pda::escrow(&intent).0,
+        mint: token.mint,
+        winner_bid: state.winner_bid,
+        agent_tokens,
+        requester_tokens,
+        agent: state.winner_agent,
+        standby,
+        registry: registry(),
+        token_program: token.program,
+    }
+}
+
+/// `result_accept` by the requester with `rating_bps`.
+pub fn result_accept(
+    intent: Pubkey,
+    state: &Intent,
+    token: StakeToken,
+    agent_tokens: Pubkey,
+    requester_tokens: Pubkey,
+    rating_bps: u16,
+) -> Instruction {
+    build(
+        accounts::ResultAccept {
+            requester: state.requester,
+            payout: payout(intent, state, token, agent_tokens, requester_tokens),
+        },
+        instruction::ResultAccept { args: exchange::ResultAcceptArgs { rating_bps } },
+    )
+}
+
+/// `intent_finalize` by any `caller` after the dispute window.
+pub fn intent_finalize(
+    caller: Pubkey,
+    intent: Pubkey,
+    state: &Intent,
+    token: StakeToken,
+    agent_tokens: Pubkey,
+    requester_tokens: Pubkey,
+) -> Instruction {
+    build(
+        accounts::IntentFinalize {
+            caller,
+            requester: state.requester,
+            payout: payout(intent, state, token, agent_tokens, requester_tokens),
+        },
+        instruction::IntentFinalize {},
     )
 }
 

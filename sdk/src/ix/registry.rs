@@ -233,6 +233,19 @@ pub fn stake_slash(
     ix
 }
 
+/// `outcome_settle`: releases `unlock` on `agent` (and `standby`) and records the outcome.
+pub fn outcome_settle(
+    operator: Pubkey,
+    agent: Pubkey,
+    standby: Option<Pubkey>,
+    args: agent_registry::OutcomeSettleArgs,
+) -> Instruction {
+    build(
+        accounts::OutcomeSettle { operator, config: pda::registry_config().0, agent, standby },
+        instruction::OutcomeSettle { args },
+    )
+}
+
 pub fn reputation_record(
     operator: Pubkey,
     agent: Pubkey,

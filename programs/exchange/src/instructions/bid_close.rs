@@ -5,7 +5,7 @@
 //!
 //! Rules: the auction is over (the intent is no longer open, or its reveal window has passed);
 //! while the intent is open, revealed bids stay (settlement and re-ranking read them); the
-//! winning bid and the standby's stay open while the job runs; `bidder`, `agent` and
+//! winning bid and the standby's stay open until the job ends (completed); `bidder`, `agent` and
 //! `requester` are the bid's and the intent's.
 use anchor_lang::prelude::*;
 
@@ -58,8 +58,10 @@ impl BidClose<'_> {
         let over =
             intent.status()? != IntentStatus::Open || intent.phase(Clock::get()?.slot) == Phase::Closed;
         require!(over, ExchangeError::BidCloseTooEarly);
-        require_keys_neq!(self.bid.key(), intent.winner_bid, ExchangeError::BidIsWinner);
-        require_keys_neq!(self.bid.key(), intent.standby_bid, ExchangeError::BidIsStandby);
+        if !intent.status()?.is_terminal() {
+            require_keys_neq!(self.bid.key(), intent.winner_bid, ExchangeError::BidIsWinner);
+            require_keys_neq!(self.bid.key(), intent.standby_bid, ExchangeError::BidIsStandby);
+        }
         // An open intent past its windows may still be settled: keep its valid bids until then,
         // so settlement (and re-ranking) can read them.
         if intent.status()? == IntentStatus::Open {

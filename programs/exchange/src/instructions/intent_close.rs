@@ -1,9 +1,10 @@
-//! `intent_close` (permissionless): closes an expired intent whose bids are all closed. Its
+//! `intent_close` (permissionless): closes an expired or completed intent whose bids are all
+//! closed. Its
 //! rent and any lamports left go to the requester, who paid them; nothing of a finished intent
 //! stays open.
 //!
-//! Rules: the intent is expired (`IntentNotClosable`: open and awarded intents have work left; a
-//! cancelled one closed at once); every bid account of it is closed (`IntentHasOpenBids`; use
+//! Rules: the intent is expired or completed (`IntentNotClosable`: open, awarded and submitted
+//! intents have work left; a cancelled one closed at once); every bid account of it is closed (`IntentHasOpenBids`; use
 //! `bid_close`); `requester` is the intent's.
 use anchor_lang::prelude::*;
 

@@ -11,6 +11,9 @@ pub mod config_update;
 pub mod intent_cancel;
 pub mod intent_close;
 pub mod intent_create;
+pub mod intent_finalize;
+pub mod result_accept;
+pub mod result_submit;
 
 pub use admin_accept::*;
 pub use admin_propose::*;
@@ -25,3 +28,6 @@ pub use config_update::*;
 pub use intent_cancel::*;
 pub use intent_close::*;
 pub use intent_create::*;
+pub use intent_finalize::*;
+pub use result_accept::*;
+pub use result_submit::*;

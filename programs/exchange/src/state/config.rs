@@ -28,8 +28,15 @@ pub struct ExchangeConfig {
     pub freezable_mints: [Pubkey; MAX_FREEZABLE_MINTS],
     /// Stops new intents and new bids; never reveals, settlement, refunds or closes.
     pub paused: bool,
+    /// Slots a winner gets beyond its promised latency to submit its result.
+    pub execution_grace_slots: u64,
+    /// Slots after a submission during which only the requester may accept (or dispute); then
+    /// anyone may finalize.
+    pub dispute_window_slots: u64,
+    /// The rating an optimistic finalize records, bps.
+    pub neutral_rating_bps: u16,
     /// Room to grow without a migration.
-    pub reserved: [u8; 64],
+    pub reserved: [u8; 46],
 }
 
 /// The settings the admin chooses, at `config_init` and (replacing them all) at
@@ -42,10 +49,22 @@ pub struct ExchangeSettings {
     /// At most 4.
     pub freezable_mints: Vec<Pubkey>,
     pub paused: bool,
+    /// Slots.
+    pub execution_grace_slots: u64,
+    /// Slots; at least 1.
+    pub dispute_window_slots: u64,
+    /// bps; at most 10,000.
+    pub neutral_rating_bps: u16,
 }
 
 /// The bond `agx init` and the test fixtures require at least: 0.001 SOL.
 pub const DEFAULT_MIN_BID_BOND: u64 = 1_000_000;
+/// Grace beyond the promised latency: 150 slots, about a minute.
+pub const DEFAULT_EXECUTION_GRACE_SLOTS: u64 = 150;
+/// Dispute window: 9,000 slots, about an hour.
+pub const DEFAULT_DISPUTE_WINDOW_SLOTS: u64 = 9_000;
+/// An unrated (finalized) job counts as average work.
+pub const DEFAULT_NEUTRAL_RATING_BPS: u16 = 5_000;
 
 /// A re-rank window long enough for bidders (or keepers) watching the chain to react: 20 slots,
 /// about 8 s. The value `agx init` and the test fixtures use.
@@ -75,7 +94,7 @@ impl ExchangeConfig {
         self.authority_bump = authority_bump;
         self.admin = admin;
         self.pending_admin = Pubkey::default();
-        self.reserved = [0; 64];
+        self.reserved = [0; 46];
         self.apply(settings)
     }
 
@@ -88,6 +107,9 @@ impl ExchangeConfig {
         self.freezable_mints = [Pubkey::default(); MAX_FREEZABLE_MINTS];
         self.freezable_mints[..mints.len()].copy_from_slice(mints);
         self.paused = settings.paused;
+        self.execution_grace_slots = settings.execution_grace_slots;
+        self.dispute_window_slots = settings.dispute_window_slots;
+        self.neutral_rating_bps = settings.neutral_rating_bps;
         Ok(())
     }
 
@@ -124,6 +146,10 @@ impl ExchangeConfig {
         require_eq!(self.version, Self::VERSION, ExchangeError::ConfigVersionUnknown);
         require_keys_neq!(self.admin, Pubkey::default(), ExchangeError::ConfigAdminIsDefault);
         require_gt!(self.rerank_window_slots, 0, ExchangeError::ConfigRerankWindowZero);
+        require!(
+            self.dispute_window_slots > 0 && self.neutral_rating_bps <= agx_core::BPS_DENOMINATOR,
+            ExchangeError::ConfigDeliveryParamsInvalid
+        );
         Ok(())
     }
 }

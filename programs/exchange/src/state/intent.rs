@@ -63,12 +63,28 @@ pub enum IntentStatus {
     Expired,
     /// Withdrawn by the requester before any bid; fully refunded.
     Cancelled,
+    /// The winner submitted its result; the requester accepts (or, later, disputes) it within
+    /// the dispute window, else anyone finalizes it.
+    Submitted,
+    /// Paid out pro rata to fulfilment, the rest refunded; stake released, reputation recorded.
+    Completed,
 }
 
 impl IntentStatus {
     /// Every status, in discriminant order (a unit test pins `ALL[i] as u8 == i`).
-    pub const ALL: [Self; 4] =
-        [IntentStatus::Open, IntentStatus::Awarded, IntentStatus::Expired, IntentStatus::Cancelled];
+    pub const ALL: [Self; 6] = [
+        IntentStatus::Open,
+        IntentStatus::Awarded,
+        IntentStatus::Expired,
+        IntentStatus::Cancelled,
+        IntentStatus::Submitted,
+        IntentStatus::Completed,
+    ];
+
+    /// Nothing more happens to the job: its accounts may close.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, IntentStatus::Expired | IntentStatus::Cancelled | IntentStatus::Completed)
+    }
 
     pub fn to_u8(self) -> u8 {
         self as u8
@@ -148,6 +164,12 @@ pub struct Intent {
     pub reveal_count: u64,
     /// Last slot + 1 of the re-rank window opened by a disqualification at settlement (0: none).
     pub rerank_end_slot: u64,
+    /// Last slot + 1 for the winner's `result_submit`: award slot + promised latency + the
+    /// config's execution grace (set on award).
+    pub execution_deadline_slot: u64,
+    /// First slot at which a submitted result may be finalized without the requester: submission
+    /// slot + the config's dispute window (set on submission).
+    pub dispute_end_slot: u64,
     /// Bid accounts of this intent not closed yet; the intent closes only when none is left.
     pub bids_open: u32,
     /// Valid revealed bids that are not on the leaderboard (fell off, or never made it) and can
@@ -164,6 +186,8 @@ pub struct Intent {
     pub standby_bid: Pubkey,
     pub context_hash: [u8; 32],
     pub success_criteria_hash: [u8; 32],
+    /// sha256 of the delivered result (set on submission).
+    pub result_hash: [u8; 32],
     pub leaderboard: [LeaderboardEntry; LEADERBOARD_LEN],
     pub context_uri: [u8; MAX_CONTEXT_URI_LEN],
     /// quality, cost, speed, reputation, bps; sum 10,000.
@@ -171,6 +195,8 @@ pub struct Intent {
     pub min_reputation: u16,
     /// Continuous auctions: a bid scoring at least this wins at once (bps; 0 = off).
     pub score_threshold: u16,
+    /// Share of the job the winner says it delivered, bps (1..=10,000; set on submission).
+    pub fulfilled_bps: u16,
     pub version: u8,
     pub bump: u8,
     pub escrow_bump: u8,
@@ -179,7 +205,7 @@ pub struct Intent {
     pub leaderboard_len: u8,
     pub max_failovers: u8,
     pub context_uri_len: u8,
-    pub reserved: [u8; 52],
+    pub reserved: [u8; 2],
 }
 
 const _: () = assert!(core::mem::size_of::<Intent>() == 1656);
@@ -238,6 +264,7 @@ impl Intent {
             commit_end: self.commit_end_slot,
             reveal_end: self.reveal_end_slot,
             rerank_end: self.rerank_end_slot,
+            dispute_end: self.dispute_end_slot,
         }
     }
 
@@ -249,6 +276,8 @@ impl Intent {
             IntentStatus::Awarded => Status::Awarded,
             IntentStatus::Expired => Status::Expired,
             IntentStatus::Cancelled => Status::Cancelled,
+            IntentStatus::Submitted => Status::Submitted,
+            IntentStatus::Completed => Status::Completed,
         })
     }
 
@@ -356,8 +385,9 @@ impl Intent {
         })
     }
 
-    /// Awards the job to the head of the board, with the price-setting runner-up as standby.
-    pub fn award(&mut self, payment: u64, now: u64) -> Result<LeaderboardEntry> {
+    /// Awards the job to the head of the board, with the price-setting runner-up as standby; the
+    /// winner must submit before `now + its promised latency + grace`.
+    pub fn award(&mut self, payment: u64, now: u64, grace: u64) -> Result<LeaderboardEntry> {
         require!(self.status()? == IntentStatus::Open, ExchangeError::IntentNotOpen);
         self.require_rerank_closed(now)?;
         let head = *self.ranked().first().ok_or(error!(ExchangeError::AuctionNoValidBid))?;
@@ -373,7 +403,53 @@ impl Intent {
         self.standby_bid = standby.bid;
         self.payment = payment;
         self.award_slot = now;
+        self.execution_deadline_slot = now
+            .checked_add(head.latency)
+            .and_then(|s| s.checked_add(grace))
+            .ok_or(error!(ExchangeError::ArithmeticOverflow))?;
         Ok(head)
+    }
+
+    /// The winner delivers: `fulfilled_bps` of the job, before the execution deadline.
+    pub fn submit(
+        &mut self,
+        result_hash: [u8; 32],
+        fulfilled_bps: u16,
+        now: u64,
+        dispute_window: u64,
+    ) -> Result<()> {
+        require!(self.status()? == IntentStatus::Awarded, ExchangeError::ResultNotAwarded);
+        require!(now < self.execution_deadline_slot, ExchangeError::ResultDeadlinePassed);
+        require!(
+            fulfilled_bps > 0 && fulfilled_bps <= agx_core::BPS_DENOMINATOR,
+            ExchangeError::ResultFulfilledOutOfRange
+        );
+        self.status = IntentStatus::Submitted.to_u8();
+        self.result_hash = result_hash;
+        self.fulfilled_bps = fulfilled_bps;
+        self.dispute_end_slot =
+            now.checked_add(dispute_window).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+        Ok(())
+    }
+
+    /// The job ends as delivered: the escrow splits pro rata to fulfilment (`agx_core::payment`).
+    /// `finalizing`: sent by anyone after the dispute window rather than accepted by the requester.
+    pub fn complete(&mut self, now: u64, finalizing: bool) -> Result<agx_core::payment::Split> {
+        require!(self.status()? == IntentStatus::Submitted, ExchangeError::ResultNotSubmitted);
+        if finalizing {
+            require!(now >= self.dispute_end_slot, ExchangeError::FinalizeTooEarly);
+        }
+        let fulfilled =
+            agx_core::Bps::new(self.fulfilled_bps).map_err(|_| error!(ExchangeError::IntentCorrupt))?;
+        let split = agx_core::payment::split(
+            agx_core::TokenAtoms(self.escrowed),
+            agx_core::TokenAtoms(self.payment),
+            fulfilled,
+        )
+        .map_err(|_| error!(ExchangeError::AuctionPaymentOutOfBounds))?;
+        self.status = IntentStatus::Completed.to_u8();
+        self.escrowed = 0;
+        Ok(split)
     }
 
     /// No valid bid: the whole escrow goes back.
@@ -398,11 +474,14 @@ impl Intent {
         Ok(())
     }
 
-    /// A terminal intent whose bids are all closed may close (rent to the requester). Expired is
-    /// the only such status today: a cancelled intent closes at once, an awarded one when its job
-    /// ends (part 2).
+    /// A terminal intent whose bids are all closed may close (rent to the requester): expired or
+    /// completed (a cancelled intent closes at once).
     pub fn require_closable(&self) -> Result<()> {
-        require!(self.status()? == IntentStatus::Expired, ExchangeError::IntentNotClosable);
+        let status = self.status()?;
+        require!(
+            matches!(status, IntentStatus::Expired | IntentStatus::Completed),
+            ExchangeError::IntentNotClosable
+        );
         require!(self.bids_open == 0, ExchangeError::IntentHasOpenBids);
         Ok(())
     }
@@ -426,10 +505,17 @@ impl Intent {
         let ranked = self.ranked();
         require!(agx_core::leaderboard::is_ranked(ranked), ExchangeError::IntentCorrupt);
         require!(u64::from(self.bids_open) <= self.bid_count, ExchangeError::IntentCorrupt);
-        if status == IntentStatus::Awarded {
-            require!(self.payment <= self.max_price, ExchangeError::IntentCorrupt);
-        } else {
-            require!(self.standby_bid == Pubkey::default(), ExchangeError::IntentCorrupt);
+        match status {
+            IntentStatus::Awarded | IntentStatus::Submitted | IntentStatus::Completed => {
+                require!(self.payment <= self.max_price, ExchangeError::IntentCorrupt);
+                require!(self.winner_bid != Pubkey::default(), ExchangeError::IntentCorrupt);
+            }
+            IntentStatus::Open | IntentStatus::Expired | IntentStatus::Cancelled => {
+                require!(self.standby_bid == Pubkey::default(), ExchangeError::IntentCorrupt);
+            }
+        }
+        if status == IntentStatus::Submitted {
+            require!(self.escrowed >= self.payment, ExchangeError::IntentCorrupt);
         }
         Ok(())
     }
@@ -473,12 +559,12 @@ mod tests {
         assert!(!i.is_ranked(&dropped_off.bid));
         i.disqualify(0, 50, 20).unwrap();
         assert_eq!(i.rerank_end_slot, 70);
-        assert!(i.award(10, 69).is_err(), "no award inside the window");
+        assert!(i.award(10, 69, 5).is_err(), "no award inside the window");
         assert_eq!(i.rerank(dropped_off).unwrap(), Some(LEADERBOARD_LEN - 1));
         assert_eq!(i.off_board, 0);
         assert!(i.rerank(dropped_off).is_err(), "already on the board");
         i.invariant().unwrap();
-        i.award(10, 70).unwrap();
+        i.award(10, 70, 5).unwrap();
         assert_eq!(i.status().unwrap(), IntentStatus::Awarded);
         i.invariant().unwrap();
     }

@@ -1,0 +1,60 @@
+//! `result_submit`: the winning agent delivers its result.
+//!
+//! Rules: signed by the winning bid's bidder (the agent's authority; `ResultNotWinner`
+//! otherwise); the intent is awarded (`ResultNotAwarded`) and its execution deadline (the award
+//! slot plus the promised latency plus the config's grace) has not passed
+//! (`ResultDeadlinePassed`); the fulfilled share is 1..=10,000 bps (partial fulfilment pays pro
+//! rata); the result URI is at most 200 bytes (it is carried in the event, only its hash is
+//! stored). The dispute window starts now.
+use anchor_lang::prelude::*;
+
+use crate::error::ExchangeError;
+use crate::events::ResultSubmitted;
+use crate::state::{Bid, ExchangeConfig, Intent, MAX_CONTEXT_URI_LEN};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct ResultSubmitArgs {
+    /// sha256 of the result.
+    pub result_hash: [u8; 32],
+    /// Where the result can be fetched.
+    pub result_uri: String,
+    /// Share of the job delivered, bps.
+    pub fulfilled_bps: u16,
+}
+
+#[derive(Accounts)]
+pub struct ResultSubmit<'info> {
+    pub bidder: Signer<'info>,
+
+    // Owner + discriminator identify the one config (only `config_init` creates one, at its PDA).
+    pub config: Account<'info, ExchangeConfig>,
+
+    #[account(mut)]
+    pub intent: AccountLoader<'info, Intent>,
+
+    #[account(
+        has_one = intent,
+        has_one = bidder @ ExchangeError::ResultNotWinner,
+        constraint = bid.key() == intent.load()?.winner_bid @ ExchangeError::ResultNotWinner,
+    )]
+    pub bid: Account<'info, Bid>,
+}
+
+impl ResultSubmit<'_> {
+    pub fn handler(ctx: Context<Self>, args: ResultSubmitArgs) -> Result<()> {
+        require!(args.result_uri.len() <= MAX_CONTEXT_URI_LEN, ExchangeError::ResultUriTooLong);
+        let now = Clock::get()?.slot;
+        let mut intent = ctx.accounts.intent.load_mut()?;
+        intent.submit(args.result_hash, args.fulfilled_bps, now, ctx.accounts.config.dispute_window_slots)?;
+        intent.invariant()?;
+        emit!(ResultSubmitted {
+            intent: ctx.accounts.intent.key(),
+            agent: ctx.accounts.bid.agent,
+            result_hash: args.result_hash,
+            result_uri: args.result_uri,
+            fulfilled_bps: args.fulfilled_bps,
+            dispute_end_slot: intent.dispute_end_slot,
+        });
+        Ok(())
+    }
+}
