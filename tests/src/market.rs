@@ -131,6 +131,18 @@ impl Market {
             .send(&[xix::bid_commit(a.authority.pubkey(), intent, a.agent, commitment)], &[&a.authority])
     }
 
+    /// Commits every `(agent, opening)` on `intent`, then reveals them all; the clock ends in the
+    /// reveal window.
+    pub fn commit_and_reveal(&mut self, intent: Pubkey, bids: &[(&TestAgent, BidOpening)]) {
+        for (a, o) in bids {
+            self.commit(a, intent, o).expect("bid_commit");
+        }
+        self.to_reveal(intent);
+        for (a, o) in bids {
+            self.reveal(a, intent, o).expect("bid_reveal");
+        }
+    }
+
     pub fn reveal(&mut self, a: &TestAgent, intent: Pubkey, o: &BidOpening) -> TxResult {
         self.r.svm.send(&[xix::bid_reveal(a.authority.pubkey(), intent, a.agent, *o)], &[&a.authority])
     }

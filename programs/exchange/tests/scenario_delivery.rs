@@ -17,12 +17,7 @@ fn awarded(m: &mut Market, kind: AuctionKind) -> (agx_sdk::Pubkey, TestAgent, Te
     let intent = m.intent(kind);
     let a = m.agent(MIN_STAKE);
     let b = m.agent(MIN_STAKE);
-    let (oa, ob) = (opening(300_000, 9_000, 10), opening(800_000, 4_000, 60));
-    m.commit(&a, intent, &oa).unwrap();
-    m.commit(&b, intent, &ob).unwrap();
-    m.to_reveal(intent);
-    m.reveal(&a, intent, &oa).unwrap();
-    m.reveal(&b, intent, &ob).unwrap();
+    m.commit_and_reveal(intent, &[(&a, opening(300_000, 9_000, 10)), (&b, opening(800_000, 4_000, 60))]);
     m.to_settle(intent);
     m.settle(intent, a.agent).unwrap();
     (intent, a, b)

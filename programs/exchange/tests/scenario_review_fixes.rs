@@ -129,11 +129,7 @@ fn the_price_setting_runner_up_is_locked_as_standby() {
     let winner = m.agent(MIN_STAKE);
     let shill = m.agent(MIN_STAKE);
     let (ow, os) = (opening(200_000, 8_000, 10), opening(MAX_PRICE, 0, MAX_LATENCY));
-    m.commit(&winner, intent, &ow).unwrap();
-    m.commit(&shill, intent, &os).unwrap();
-    m.to_reveal(intent);
-    m.reveal(&winner, intent, &ow).unwrap();
-    m.reveal(&shill, intent, &os).unwrap();
+    m.commit_and_reveal(intent, &[(&winner, ow), (&shill, os)]);
     m.to_settle(intent);
     let (ix, keeper) = (m.settle_ix(intent, winner.agent), m.keeper.insecure_clone());
     let meta = m.r.svm.send_measured("exchange", "auction_settle_with_standby", &[ix], &[&keeper]).unwrap();
@@ -154,11 +150,7 @@ fn a_runner_up_without_the_stake_is_dropped_and_the_lone_winner_is_paid_its_ask(
     let winner = m.agent(MIN_STAKE);
     let shill = m.agent(MIN_STAKE);
     let (ow, os) = (opening(200_000, 8_000, 10), opening(MAX_PRICE, 0, MAX_LATENCY));
-    m.commit(&winner, intent, &ow).unwrap();
-    m.commit(&shill, intent, &os).unwrap();
-    m.to_reveal(intent);
-    m.reveal(&winner, intent, &ow).unwrap();
-    m.reveal(&shill, intent, &os).unwrap();
+    m.commit_and_reveal(intent, &[(&winner, ow), (&shill, os)]);
     m.r.svm.send(&[rix::stake_unstake_request(shill.authority.pubkey(), 1)], &[&shill.authority]).unwrap();
     m.to_settle(intent);
     let keeper = m.keeper.insecure_clone();
