@@ -221,6 +221,14 @@ mod tests {
     }
 
     #[test]
+    fn a_broken_promise_counts_twice() {
+        assert_eq!(accountable_rating(8_000, 9_000), Ok(9_000));
+        assert_eq!(accountable_rating(9_000, 7_000), Ok(5_000));
+        assert_eq!(accountable_rating(10_000, 4_000), Ok(0));
+        assert!(accountable_rating(10_001, 0).is_err());
+    }
+
+    #[test]
     fn a_rejected_outcome_changes_nothing() {
         let mut h = History::default();
         assert_eq!(
@@ -229,4 +237,19 @@ mod tests {
         );
         assert_eq!(h, History::default());
     }
+}
+
+/// The rating that enters reputation for a job whose winner promised `promised_bps` of quality
+/// (40% of its score by default) and was rated `rating_bps`: the rating, less the shortfall
+/// once more. Keeping a promise (rating >= promise) records the rating as given; falling short by
+/// `d` records `rating - d`, so a bid that overpromises to win scores worse in reputation than an
+/// honest one rated the same. Overpromising never pays: the result never rises with the promise.
+pub fn accountable_rating(promised_bps: u16, rating_bps: u16) -> Result<u16, Error> {
+    for value in [promised_bps, rating_bps] {
+        if value > BPS_DENOMINATOR {
+            return Err(Error::BpsAbove10000 { value });
+        }
+    }
+    let shortfall = promised_bps.saturating_sub(rating_bps);
+    Ok(rating_bps.saturating_sub(shortfall))
 }

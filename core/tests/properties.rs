@@ -2,7 +2,7 @@
 //! against brute force, and no panics on any input.
 use agx_core::leaderboard;
 use agx_core::payment::split;
-use agx_core::reputation::{History, Outcome, ReputationParams};
+use agx_core::reputation::{accountable_rating, History, Outcome, ReputationParams};
 use agx_core::score::{score_bid, BidTerms, Limits, RankKey, Weights};
 use agx_core::vickrey::{second_score_payment, PaymentError, Winner};
 use agx_core::{Bps, TokenAtoms};
@@ -262,6 +262,18 @@ proptest! {
             }
             Err(_) => prop_assert!(payment > escrowed),
         }
+    }
+
+    #[test]
+    fn overpromising_never_pays_in_reputation(
+        promised in 0u16..=10_000, higher in 0u16..=10_000, rating in 0u16..=10_000,
+    ) {
+        let (low, high) = (promised.min(higher), promised.max(higher));
+        let honest = accountable_rating(low, rating).unwrap();
+        let bold = accountable_rating(high, rating).unwrap();
+        prop_assert!(bold <= honest);
+        prop_assert!(honest <= rating);
+        if rating >= low { prop_assert_eq!(honest, rating); }
     }
 }
 

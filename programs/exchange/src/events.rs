@@ -170,6 +170,9 @@ pub struct JobCompleted {
     pub refunded: u64,
     pub fulfilled_bps: u16,
     pub rating_bps: u16,
+    /// The rating recorded in reputation: the rating less any shortfall from the promised
+    /// quality (`agx_core::reputation::accountable_rating`).
+    pub reputation_rating_bps: u16,
     /// Completed by `intent_finalize` (neutral rating) rather than accepted.
     pub finalized: bool,
 }

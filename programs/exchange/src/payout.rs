@@ -1,7 +1,8 @@
 //! Ending a delivered job: the escrow splits pro rata to fulfilment (`agx_core::payment::split`),
 //! the winner is paid, the requester refunded, the escrow closed (rent to the requester, who paid
 //! it), and one registry CPI releases the stake held for the job (winner and standby) and records
-//! the outcome with its rating. Shared by `result_accept` and `intent_finalize`. The accounts
+//! the outcome with its rating, held to the quality the winner promised
+//! (`agx_core::reputation::accountable_rating`: a shortfall counts twice). Shared by `result_accept` and `intent_finalize`. The accounts
 //! are boxed: together they would not fit the 4 KiB SBF stack frame.
 use agent_registry::state::{Agent, OutcomeKind};
 use anchor_lang::prelude::*;
@@ -65,7 +66,7 @@ impl<'info> Payout<'info> {
         require!(rating_bps <= agx_core::BPS_DENOMINATOR, ExchangeError::ResultRatingOutOfRange);
         let now = Clock::get()?.slot;
         let intent_key = self.intent.key();
-        let (split, signer, standby, unlock, fulfilled_bps, tip) = {
+        let (split, signer, standby, unlock, fulfilled_bps, tip, recorded) = {
             let mut intent = self.intent.load_mut()?;
             let split = intent.complete(now, finalizing)?;
             intent.invariant()?;
@@ -75,7 +76,11 @@ impl<'info> Payout<'info> {
                 bump: [intent.bump],
             };
             let tip = core::mem::take(&mut intent.keeper_tip);
-            (split, signer, intent.standby_agent, intent.min_stake, intent.fulfilled_bps, tip)
+            // The board is frozen since the award, with the winner at its head.
+            let promised = intent.ranked().first().map_or(0, |head| head.quality_bps);
+            let recorded = agx_core::reputation::accountable_rating(promised, rating_bps)
+                .map_err(|_| error!(ExchangeError::ResultRatingOutOfRange))?;
+            (split, signer, intent.standby_agent, intent.min_stake, intent.fulfilled_bps, tip, recorded)
         };
         let standby_info = match (&self.standby, standby != Pubkey::default()) {
             (Some(account), true) if account.key() == standby => Some(account.to_account_info()),
@@ -110,7 +115,7 @@ impl<'info> Payout<'info> {
             unlock,
             OutcomeKind::Completed,
             split.to_agent.0,
-            Some(rating_bps),
+            Some(recorded),
         )?;
         emit!(JobCompleted {
             intent: intent_key,
@@ -119,6 +124,7 @@ impl<'info> Payout<'info> {
             refunded: split.to_requester.0,
             fulfilled_bps,
             rating_bps,
+            reputation_rating_bps: recorded,
             finalized: finalizing,
         });
         Ok(tip)

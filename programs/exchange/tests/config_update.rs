@@ -77,7 +77,13 @@ fn a_pause_stops_new_intents_and_bids_but_never_money() {
     m.reveal(&a, sealed, &o).unwrap();
     m.to_settle(sealed);
     m.settle(sealed, a.agent).unwrap();
-    m.assert_accounted(&[sealed]);
+    let paid_to = m.pay_account(a.authority.pubkey());
+    m.submit(&a, sealed, 10_000).unwrap();
+    m.accept(sealed, paid_to, 8_000).unwrap();
+    assert_eq!(m.balance(&paid_to), 100, "a pause never holds a payout");
+    m.close_bid(&a, sealed).unwrap();
+    m.pay_accounts.retain(|x| *x != pda::escrow(&sealed).0);
+    m.assert_accounted(&[]);
 }
 
 #[test]

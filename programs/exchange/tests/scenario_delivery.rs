@@ -43,6 +43,7 @@ fn submit_accept_with_rating_then_every_account_closes() {
         (ev.paid, ev.refunded, ev.rating_bps, ev.finalized),
         (300_000, MAX_PRICE - 300_000, 9_000, false)
     );
+    assert_eq!(ev.reputation_rating_bps, 9_000, "promised 9,000, rated 9,000: the promise was kept");
     assert_eq!(m.balance(&paid_to), 300_000);
     assert_eq!(m.balance(&m.requester_tokens), REQUESTER_FUNDS - 300_000);
     assert!(m.r.svm.account(&pda::escrow(&intent).0).is_none(), "the escrow is closed");
@@ -81,7 +82,10 @@ fn partial_fulfilment_pays_pro_rata_and_releases_the_standby() {
     let payment = i.payment;
     let paid_to = m.pay_account(a.authority.pubkey());
     m.submit(&a, intent, 6_000).unwrap();
-    m.accept(intent, paid_to, 7_000).unwrap();
+    let meta = m.accept(intent, paid_to, 7_000).unwrap();
+    // Promised 9,000, rated 7,000: the 2,000 shortfall counts once more in reputation.
+    assert_eq!(events::find::<JobCompleted>(&meta.logs)[0].reputation_rating_bps, 5_000);
+    assert_eq!(m.r.agent(&a).rating_value_sum, 5_000 * u128::from(payment * 6_000 / 10_000));
     let expected = payment * 6_000 / 10_000;
     assert_eq!(m.balance(&paid_to), expected);
     assert_eq!(m.balance(&m.requester_tokens), REQUESTER_FUNDS - expected);
@@ -167,4 +171,21 @@ fn a_result_after_the_deadline_is_refused() {
 
 fn exchange_id() -> agx_sdk::Pubkey {
     agx_sdk::exchange::ID
+}
+
+#[test]
+fn token_2022_end_to_end() {
+    let mut m = Market::with_token_program(agx_tests::token::TOKEN_2022);
+    let (intent, a, b) = awarded(&mut m, AuctionKind::VickreySealed);
+    let paid_to = m.pay_account(a.authority.pubkey());
+    m.submit(&a, intent, 10_000).unwrap();
+    m.accept(intent, paid_to, 9_500).unwrap();
+    let payment = m.intent_state(intent).payment;
+    assert_eq!(m.balance(&paid_to), payment);
+    assert_eq!(m.balance(&m.requester_tokens), REQUESTER_FUNDS - payment);
+    m.close_bid(&a, intent).unwrap();
+    m.close_bid(&b, intent).unwrap();
+    m.r.svm.send(&[xix::intent_close(intent, m.requester.pubkey())], &[]).unwrap();
+    m.pay_accounts.retain(|x| *x != pda::escrow(&intent).0);
+    m.assert_accounted(&[]);
 }
