@@ -168,6 +168,21 @@ impl History {
     }
 }
 
+/// The rating that enters reputation for a job whose winner promised `promised_bps` of quality
+/// (40% of its score by default) and was rated `rating_bps`: the rating, less the shortfall
+/// once more. Keeping a promise (rating >= promise) records the rating as given; falling short by
+/// `d` records `rating - d`, so a bid that overpromises to win scores worse in reputation than an
+/// honest one rated the same. Overpromising never pays: the result never rises with the promise.
+pub fn accountable_rating(promised_bps: u16, rating_bps: u16) -> Result<u16, Error> {
+    for value in [promised_bps, rating_bps] {
+        if value > BPS_DENOMINATOR {
+            return Err(Error::BpsAbove10000 { value });
+        }
+    }
+    let shortfall = promised_bps.saturating_sub(rating_bps);
+    Ok(rating_bps.saturating_sub(shortfall))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,19 +252,4 @@ mod tests {
         );
         assert_eq!(h, History::default());
     }
-}
-
-/// The rating that enters reputation for a job whose winner promised `promised_bps` of quality
-/// (40% of its score by default) and was rated `rating_bps`: the rating, less the shortfall
-/// once more. Keeping a promise (rating >= promise) records the rating as given; falling short by
-/// `d` records `rating - d`, so a bid that overpromises to win scores worse in reputation than an
-/// honest one rated the same. Overpromising never pays: the result never rises with the promise.
-pub fn accountable_rating(promised_bps: u16, rating_bps: u16) -> Result<u16, Error> {
-    for value in [promised_bps, rating_bps] {
-        if value > BPS_DENOMINATOR {
-            return Err(Error::BpsAbove10000 { value });
-        }
-    }
-    let shortfall = promised_bps.saturating_sub(rating_bps);
-    Ok(rating_bps.saturating_sub(shortfall))
 }

@@ -61,6 +61,15 @@ impl Market {
         let requester_tokens = token::create_account(&mut r.svm, program, pay.mint, requester.pubkey());
         token::mint_to(&mut r.svm, program, pay.mint, requester_tokens, REQUESTER_FUNDS);
         let keeper = r.svm.funded_keypair();
+        // The payment mint bears reputation at full weight, as a deployment's stablecoin would.
+        let admin = r.svm.upgrade_authority.insecure_clone();
+        let config: agx_sdk::exchange::state::ExchangeConfig = r.svm.decode(&pda::exchange_config().0);
+        let mut settings = xix::default_settings();
+        settings.freezable_mints =
+            config.freezable_mints.iter().copied().filter(|m| *m != Pubkey::default()).collect();
+        settings.reputation_mints =
+            vec![agx_sdk::exchange::ReputationMint { mint: pay.mint, weight_bps: agx_core::BPS_DENOMINATOR }];
+        r.svm.send(&[xix::config_update(admin.pubkey(), settings)], &[&admin]).expect("config_update");
         Self {
             r,
             pay,

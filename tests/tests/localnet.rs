@@ -112,7 +112,8 @@ fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
     .expect_err("intruder init must fail");
     check_code(err, agent_registry::error::RegistryError::ConfigInitNotUpgradeAuthority.into())?;
 
-    let admin = Pubkey::new_unique();
+    let admin_key = Keypair::new();
+    let admin = admin_key.pubkey();
     send(&rpc, ix::registry_config_init(authority.pubkey(), settings(admin), stake), authority)?;
     send(&rpc, ix::exchange_config_init(authority.pubkey(), ix::default_config_args(admin)), authority)?;
 
@@ -211,8 +212,13 @@ fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
     let event = wait_event::<events::registry::AgentRegistered>(&registry_logs)?;
     check(event.agent == agent_address, "AgentRegistered over the websocket")?;
 
-    // The winner delivers and the requester accepts: paid, refunded, stake released, and every
-    // account of the intent closed afterwards.
+    // The admin names the payment mint as reputation-bearing, the winner delivers and the
+    // requester accepts: paid, refunded, stake released, reputation earned, and every account of
+    // the intent closed afterwards.
+    let mut settings = xix::default_settings();
+    settings.reputation_mints =
+        vec![agx_sdk::exchange::ReputationMint { mint: stake.mint, weight_bps: 10_000 }];
+    send_all(&rpc, &[xix::config_update(admin, settings)], authority, &[&admin_key])?;
     let ix = xix::result_submit(
         agent_key.pubkey(),
         intent,

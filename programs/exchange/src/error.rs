@@ -239,6 +239,9 @@ pub enum ExchangeError {
     /// 6077
     #[msg("payout: the standby agent account is missing or is not the intent's standby")]
     PayoutStandbyMismatch,
+    /// 6078
+    #[msg("config: at most 4 reputation-bearing mints, each weight at most 10000 bps")]
+    ConfigReputationMintsInvalid,
 }
 
 impl From<agent_registry::mint_policy::MintViolation> for ExchangeError {

@@ -173,6 +173,9 @@ pub struct JobCompleted {
     /// The rating recorded in reputation: the rating less any shortfall from the promised
     /// quality (`agx_core::reputation::accountable_rating`).
     pub reputation_rating_bps: u16,
+    /// Value recorded in reputation (paid atoms x the mint's weight; 0 for a mint that bears no
+    /// reputation).
+    pub reputation_value: u64,
     /// Completed by `intent_finalize` (neutral rating) rather than accepted.
     pub finalized: bool,
 }

@@ -19,7 +19,7 @@ pub mod seeds;
 pub mod state;
 
 pub use instructions::*;
-pub use state::{AuctionKind, BidOpening, ExchangeSettings};
+pub use state::{AuctionKind, BidOpening, ExchangeSettings, ReputationMint};
 
 declare_id!("6pgSYiUmiZZYAfMECdspJhhPfY8Di7fWGExWmREDr6Pe");
 

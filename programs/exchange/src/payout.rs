@@ -2,7 +2,8 @@
 //! the winner is paid, the requester refunded, the escrow closed (rent to the requester, who paid
 //! it), and one registry CPI releases the stake held for the job (winner and standby) and records
 //! the outcome with its rating, held to the quality the winner promised
-//! (`agx_core::reputation::accountable_rating`: a shortfall counts twice). Shared by `result_accept` and `intent_finalize`. The accounts
+//! (`agx_core::reputation::accountable_rating`: a shortfall counts twice), and valued only when
+//! the intent's mint is reputation-bearing in the config. Shared by `result_accept` and `intent_finalize`. The accounts
 //! are boxed: together they would not fit the 4 KiB SBF stack frame.
 use agent_registry::state::{Agent, OutcomeKind};
 use anchor_lang::prelude::*;
@@ -108,13 +109,14 @@ impl<'info> Payout<'info> {
             split.to_requester.0,
             Some(rent_to),
         )?;
+        let value = self.config.reputation_value(&self.mint.key(), split.to_agent.0)?;
         self.registry.settle_outcome(
             &self.config,
             self.agent.to_account_info(),
             standby_info,
             unlock,
             OutcomeKind::Completed,
-            split.to_agent.0,
+            value,
             Some(recorded),
         )?;
         emit!(JobCompleted {
@@ -125,6 +127,7 @@ impl<'info> Payout<'info> {
             fulfilled_bps,
             rating_bps,
             reputation_rating_bps: recorded,
+            reputation_value: value,
             finalized: finalizing,
         });
         Ok(tip)

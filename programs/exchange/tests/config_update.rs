@@ -124,3 +124,20 @@ fn the_admin_hands_over_in_two_steps() {
     assert_error(&m.r.svm.send(&[ix], &[&admin]), ExchangeError::ConfigNotAdmin);
     m.r.svm.send(&[xix::config_update(next.pubkey(), xix::default_settings())], &[&next]).unwrap();
 }
+
+#[test]
+fn reputation_mints_are_bounded() {
+    let mut m = Market::new();
+    let admin = m.r.svm.upgrade_authority.insecure_clone();
+    let mut s = xix::default_settings();
+    s.reputation_mints = vec![agx_sdk::exchange::ReputationMint { mint: m.pay.mint, weight_bps: 10_001 }];
+    assert_error(
+        &m.r.svm.send(&[xix::config_update(admin.pubkey(), s.clone())], &[&admin]),
+        ExchangeError::ConfigReputationMintsInvalid,
+    );
+    s.reputation_mints = vec![Default::default(); 5];
+    assert_error(
+        &m.r.svm.send(&[xix::config_update(admin.pubkey(), s)], &[&admin]),
+        ExchangeError::ConfigReputationMintsInvalid,
+    );
+}

@@ -81,6 +81,7 @@ const CODES: &[(u32, ExchangeError, &str)] = &[
     (6075, ExchangeError::ConfigDeliveryParamsInvalid, "ConfigDeliveryParamsInvalid"),
     (6076, ExchangeError::ResultUriTooLong, "ResultUriTooLong"),
     (6077, ExchangeError::PayoutStandbyMismatch, "PayoutStandbyMismatch"),
+    (6078, ExchangeError::ConfigReputationMintsInvalid, "ConfigReputationMintsInvalid"),
 ];
 
 #[test]

@@ -189,3 +189,30 @@ fn token_2022_end_to_end() {
     m.pay_accounts.retain(|x| *x != pda::escrow(&intent).0);
     m.assert_accounted(&[]);
 }
+
+#[test]
+fn only_reputation_bearing_mints_move_reputation_at_their_weight() {
+    let mut m = Market::new();
+    let admin = m.r.svm.upgrade_authority.insecure_clone();
+    let mut settings = xix::default_settings();
+    settings.reputation_mints =
+        vec![agx_sdk::exchange::ReputationMint { mint: m.pay.mint, weight_bps: 5_000 }];
+    m.r.svm.send(&[xix::config_update(admin.pubkey(), settings.clone())], &[&admin]).unwrap();
+    let (intent, a, _) = awarded(&mut m, AuctionKind::FirstPriceSealed);
+    let paid_to = m.pay_account(a.authority.pubkey());
+    m.submit(&a, intent, 10_000).unwrap();
+    let meta = m.accept(intent, paid_to, 9_000).unwrap();
+    assert_eq!(events::find::<JobCompleted>(&meta.logs)[0].reputation_value, 150_000, "half of 300,000");
+    assert_eq!(m.r.agent(&a).value_completed, 150_000);
+
+    // The same job paid in a mint the config does not list: paid in full, no reputation moves.
+    settings.reputation_mints.clear();
+    m.r.svm.send(&[xix::config_update(admin.pubkey(), settings)], &[&admin]).unwrap();
+    let (intent, c, _) = awarded(&mut m, AuctionKind::FirstPriceSealed);
+    let paid_to = m.pay_account(c.authority.pubkey());
+    m.submit(&c, intent, 10_000).unwrap();
+    m.accept(intent, paid_to, 10_000).unwrap();
+    assert_eq!(m.balance(&paid_to), 300_000);
+    let agent = m.r.agent(&c);
+    assert_eq!((agent.completed, agent.value_completed, agent.reputation), (1, 0, 0));
+}

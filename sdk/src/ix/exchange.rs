@@ -28,7 +28,8 @@ pub fn default_config_args(admin: Pubkey) -> ConfigInitArgs {
 }
 
 /// The default settings: re-rank window of [`exchange::state::DEFAULT_RERANK_WINDOW_SLOTS`],
-/// minimum bid bond of [`exchange::state::DEFAULT_MIN_BID_BOND`], no freezable mint, not paused.
+/// minimum bid bond of [`exchange::state::DEFAULT_MIN_BID_BOND`], no freezable mint, not paused,
+/// the default delivery windows, and no reputation-bearing mint (name yours, e.g. a stablecoin).
 pub fn default_settings() -> ExchangeSettings {
     ExchangeSettings {
         rerank_window_slots: exchange::state::DEFAULT_RERANK_WINDOW_SLOTS,
@@ -38,6 +39,7 @@ pub fn default_settings() -> ExchangeSettings {
         execution_grace_slots: exchange::state::DEFAULT_EXECUTION_GRACE_SLOTS,
         dispute_window_slots: exchange::state::DEFAULT_DISPUTE_WINDOW_SLOTS,
         neutral_rating_bps: exchange::state::DEFAULT_NEUTRAL_RATING_BPS,
+        reputation_mints: Vec::new(),
     }
 }
 

@@ -35,9 +35,25 @@ pub struct ExchangeConfig {
     pub dispute_window_slots: u64,
     /// The rating an optimistic finalize records, bps.
     pub neutral_rating_bps: u16,
+    /// Mints whose paid value moves reputation, each with its weight in bps (value counted =
+    /// atoms paid x weight / 10,000, so mints of different decimals or worth compare); unused
+    /// slots are the default key. A job paid in any other mint moves no reputation, so an agent
+    /// cannot raise its standing by paying itself in a worthless token.
+    pub reputation_mints: [ReputationMint; MAX_REPUTATION_MINTS],
     /// Room to grow without a migration.
-    pub reserved: [u8; 46],
+    pub reserved: [u8; 64],
 }
+
+/// A mint whose paid value counts for reputation, and how much.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace)]
+pub struct ReputationMint {
+    pub mint: Pubkey,
+    /// bps of each paid atom that counts as reputation value.
+    pub weight_bps: u16,
+}
+
+/// Most reputation-bearing mints the config can list.
+pub const MAX_REPUTATION_MINTS: usize = 4;
 
 /// The settings the admin chooses, at `config_init` and (replacing them all) at
 /// `config_update`.
@@ -55,6 +71,8 @@ pub struct ExchangeSettings {
     pub dispute_window_slots: u64,
     /// bps; at most 10,000.
     pub neutral_rating_bps: u16,
+    /// At most 4; weights at most 10,000 bps.
+    pub reputation_mints: Vec<ReputationMint>,
 }
 
 /// The bond `agx init` and the test fixtures require at least: 0.001 SOL.
@@ -94,7 +112,7 @@ impl ExchangeConfig {
         self.authority_bump = authority_bump;
         self.admin = admin;
         self.pending_admin = Pubkey::default();
-        self.reserved = [0; 46];
+        self.reserved = [0; 64];
         self.apply(settings)
     }
 
@@ -110,7 +128,30 @@ impl ExchangeConfig {
         self.execution_grace_slots = settings.execution_grace_slots;
         self.dispute_window_slots = settings.dispute_window_slots;
         self.neutral_rating_bps = settings.neutral_rating_bps;
+        let counted = &settings.reputation_mints;
+        require!(
+            counted.len() <= MAX_REPUTATION_MINTS
+                && counted.iter().all(|m| m.weight_bps <= agx_core::BPS_DENOMINATOR),
+            ExchangeError::ConfigReputationMintsInvalid
+        );
+        self.reputation_mints = [ReputationMint::default(); MAX_REPUTATION_MINTS];
+        self.reputation_mints[..counted.len()].copy_from_slice(counted);
         Ok(())
+    }
+
+    /// The reputation value of `paid` atoms of `mint`: weighted when the mint is listed, 0 when not.
+    pub fn reputation_value(&self, mint: &Pubkey, paid: u64) -> Result<u64> {
+        let Some(entry) =
+            self.reputation_mints.iter().find(|m| m.mint == *mint && *mint != Pubkey::default())
+        else {
+            return Ok(0);
+        };
+        let weight = agx_core::Bps::new(entry.weight_bps)
+            .map_err(|_| error!(ExchangeError::ConfigReputationMintsInvalid))?;
+        agx_core::TokenAtoms(paid)
+            .mul_bps_floor(weight)
+            .map(|v| v.0)
+            .map_err(|_| error!(ExchangeError::ArithmeticOverflow))
     }
 
     /// The admin names its successor; it takes over only by signing `admin_accept`.
