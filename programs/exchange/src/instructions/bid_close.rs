@@ -7,6 +7,7 @@
 //! while the intent is open, revealed bids stay (settlement and re-ranking read them); the
 //! winning bid and the standby's stay open until the job ends (completed); `bidder`, `agent` and
 //! `requester` are the bid's and the intent's.
+use agx_core::lifecycle::Stage;
 use anchor_lang::prelude::*;
 
 use crate::bidding::live_agent;
@@ -15,7 +16,7 @@ use crate::escrow::move_lamports;
 use crate::events::BidClosed;
 // Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
 use crate::registry_cpi::*;
-use crate::state::{Bid, BidStatus, ExchangeConfig, Intent, IntentStatus, Phase};
+use crate::state::{Bid, BidStatus, ExchangeConfig, Intent, IntentStatus};
 
 #[derive(Accounts)]
 pub struct BidClose<'info> {
@@ -55,9 +56,8 @@ pub struct BidClose<'info> {
 impl BidClose<'_> {
     pub fn validate(&self) -> Result<()> {
         let intent = self.intent.load()?;
-        let over =
-            intent.status()? != IntentStatus::Open || intent.phase(Clock::get()?.slot) == Phase::Closed;
-        require!(over, ExchangeError::BidCloseTooEarly);
+        let bidding = matches!(intent.stage(Clock::get()?.slot)?, Stage::Bidding | Stage::Revealing);
+        require!(!bidding, ExchangeError::BidCloseTooEarly);
         if !intent.status()?.is_terminal() {
             require_keys_neq!(self.bid.key(), intent.winner_bid, ExchangeError::BidIsWinner);
             require_keys_neq!(self.bid.key(), intent.standby_bid, ExchangeError::BidIsStandby);

@@ -8,11 +8,12 @@
 //! otherwise); the bid is this intent's and revealed, not disqualified (`BidRerankNotRevealed`);
 //! it is not on the board already (`BidAlreadyOnBoard`). It is inserted at its rank; on a full
 //! board it takes the place of the lowest entry only if it ranks above it.
+use agx_core::lifecycle::Stage;
 use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
 use crate::events::BidReranked;
-use crate::state::{Bid, BidStatus, Intent, IntentStatus, Phase};
+use crate::state::{Bid, BidStatus, Intent};
 
 #[derive(Accounts)]
 pub struct BidRerank<'info> {
@@ -26,8 +27,7 @@ pub struct BidRerank<'info> {
 impl BidRerank<'_> {
     pub fn validate(&self) -> Result<()> {
         let intent = self.intent.load()?;
-        let settling =
-            intent.status()? == IntentStatus::Open && intent.phase(Clock::get()?.slot) == Phase::Closed;
+        let settling = matches!(intent.stage(Clock::get()?.slot)?, Stage::Reranking | Stage::Settling);
         require!(settling, ExchangeError::BidRerankOutsideSettlement);
         require!(self.bid.status == BidStatus::Revealed, ExchangeError::BidRerankNotRevealed);
         Ok(())

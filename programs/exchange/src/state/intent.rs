@@ -268,6 +268,12 @@ impl Intent {
         }
     }
 
+    /// Status and clock together (`agx_core::lifecycle::stage`): the predicate the instructions
+    /// validate with and the keeper schedules with.
+    pub fn stage(&self, now: u64) -> Result<agx_core::lifecycle::Stage> {
+        Ok(agx_core::lifecycle::stage(self.lifecycle_status()?, &self.timeline(), now))
+    }
+
     /// The stored status in `agx_core::lifecycle`'s terms.
     pub fn lifecycle_status(&self) -> Result<agx_core::lifecycle::Status> {
         use agx_core::lifecycle::Status;
