@@ -103,8 +103,8 @@ pub mod agent_registry {
     }
 
     /// Operator: holds part of an agent's free stake for a job (and as much of a standby's).
-    pub fn stake_lock(ctx: Context<StakeLock>, args: StakeAmountArgs) -> Result<()> {
-        StakeLock::handler(ctx, args)
+    pub fn stake_lock(ctx: Context<AgentJob>, args: StakeAmountArgs) -> Result<()> {
+        AgentJob::lock(ctx, args)
     }
 
     /// Operator: releases locked stake.
@@ -118,8 +118,8 @@ pub mod agent_registry {
     }
 
     /// Operator: a job ended: releases its stake (winner and standby) and records the outcome.
-    pub fn outcome_settle(ctx: Context<OutcomeSettle>, args: OutcomeSettleArgs) -> Result<()> {
-        OutcomeSettle::handler(ctx, args)
+    pub fn outcome_settle(ctx: Context<AgentJob>, args: OutcomeSettleArgs) -> Result<()> {
+        AgentJob::settle_outcome(ctx, args)
     }
 
     /// Operator: records a job's outcome and refreshes the agent's reputation.

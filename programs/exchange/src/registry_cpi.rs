@@ -71,7 +71,7 @@ impl<'info> RegistryAccounts<'info> {
         standby: Option<AccountInfo<'info>>,
         amount: u64,
     ) -> Result<()> {
-        let accounts = agent_registry::cpi::accounts::StakeLock {
+        let accounts = agent_registry::cpi::accounts::AgentJob {
             operator: self.operator(),
             config: self.config(),
             agent,
@@ -95,7 +95,7 @@ impl<'info> RegistryAccounts<'info> {
         value: u64,
         rating_bps: Option<u16>,
     ) -> Result<()> {
-        let accounts = agent_registry::cpi::accounts::OutcomeSettle {
+        let accounts = agent_registry::cpi::accounts::AgentJob {
             operator: self.operator(),
             config: self.config(),
             agent,

@@ -181,7 +181,7 @@ pub fn stake_withdraw(authority: Pubkey, destination: Pubkey, stake: StakeToken)
 /// `stake_lock` of `amount` on `agent`, and on `standby` too when given.
 pub fn stake_lock(operator: Pubkey, agent: Pubkey, standby: Option<Pubkey>, amount: u64) -> Instruction {
     build(
-        accounts::StakeLock { operator, config: pda::registry_config().0, agent, standby },
+        accounts::AgentJob { operator, config: pda::registry_config().0, agent, standby },
         instruction::StakeLock { args: agent_registry::StakeAmountArgs { amount } },
     )
 }
@@ -241,7 +241,7 @@ pub fn outcome_settle(
     args: agent_registry::OutcomeSettleArgs,
 ) -> Instruction {
     build(
-        accounts::OutcomeSettle { operator, config: pda::registry_config().0, agent, standby },
+        accounts::AgentJob { operator, config: pda::registry_config().0, agent, standby },
         instruction::OutcomeSettle { args },
     )
 }

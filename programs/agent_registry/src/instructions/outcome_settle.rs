@@ -5,12 +5,12 @@
 //!
 //! Rules: signed by the config's operator; `unlock` at most each agent's locked stake (0: nothing
 //! was locked); the standby is another agent; a rating at most 10,000 bps and only on a completed
-//! job (as `reputation_record`).
+//! job (as `reputation_record`). Accounts are those of `stake_lock`.
 use anchor_lang::prelude::*;
 
-use crate::error::RegistryError;
 use crate::events::{ReputationRecorded, StakeUnlocked};
-use crate::state::{Agent, OutcomeKind, RegistryConfig};
+use crate::instructions::AgentJob;
+use crate::state::OutcomeKind;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug)]
 pub struct OutcomeSettleArgs {
@@ -23,24 +23,8 @@ pub struct OutcomeSettleArgs {
     pub rating_bps: Option<u16>,
 }
 
-#[derive(Accounts)]
-pub struct OutcomeSettle<'info> {
-    #[account(address = config.operator @ RegistryError::OperatorNotAuthorized)]
-    pub operator: Signer<'info>,
-
-    // Owner + discriminator identify the one config and any agent (see `agent_engage`).
-    pub config: Account<'info, RegistryConfig>,
-
-    #[account(mut)]
-    pub agent: Account<'info, Agent>,
-
-    /// The job's standby, whose stake was locked beside the winner's.
-    #[account(mut)]
-    pub standby: Option<Account<'info, Agent>>,
-}
-
-impl OutcomeSettle<'_> {
-    pub fn handler(ctx: Context<Self>, args: OutcomeSettleArgs) -> Result<()> {
+impl AgentJob<'_> {
+    pub fn settle_outcome(ctx: Context<Self>, args: OutcomeSettleArgs) -> Result<()> {
         let params = ctx.accounts.config.reputation_params();
         let accounts = ctx.accounts;
         if args.unlock > 0 {

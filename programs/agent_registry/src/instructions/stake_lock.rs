@@ -15,8 +15,10 @@ pub struct StakeAmountArgs {
     pub amount: u64,
 }
 
+/// Accounts of `stake_lock` and `outcome_settle`: the operator, and the agent that holds a job
+/// with, optionally, the job's standby.
 #[derive(Accounts)]
-pub struct StakeLock<'info> {
+pub struct AgentJob<'info> {
     #[account(address = config.operator @ RegistryError::OperatorNotAuthorized)]
     pub operator: Signer<'info>,
 
@@ -34,8 +36,8 @@ pub struct StakeLock<'info> {
     pub standby: Option<Account<'info, Agent>>,
 }
 
-impl StakeLock<'_> {
-    pub fn handler(ctx: Context<Self>, args: StakeAmountArgs) -> Result<()> {
+impl AgentJob<'_> {
+    pub fn lock(ctx: Context<Self>, args: StakeAmountArgs) -> Result<()> {
         let accounts = ctx.accounts;
         for agent in core::iter::once(&mut accounts.agent).chain(accounts.standby.as_mut()) {
             agent.lock(args.amount)?;
