@@ -17,6 +17,13 @@ fn close_agent(m: &mut Market, a: &TestAgent) -> agx_tests::TxResult {
     m.r.svm.send(&[ix], &[&a.authority])
 }
 
+/// Closes `a`'s disqualified bid: its bond goes to the requester.
+fn close_forfeiting(m: &mut Market, a: &TestAgent, intent: agx_sdk::Pubkey) {
+    let before = m.r.svm.lamports(&m.requester.pubkey());
+    m.close_bid(a, intent).unwrap();
+    assert_eq!(m.r.svm.lamports(&m.requester.pubkey()), before + BOND, "the bond goes to the requester");
+}
+
 /// Review finding 1: an agent that heads an intent closes its registry account.
 #[test]
 fn an_agent_cannot_close_while_its_bid_is_live_and_a_vanished_head_is_dropped() {
@@ -45,9 +52,7 @@ fn an_agent_cannot_close_while_its_bid_is_live_and_a_vanished_head_is_dropped() 
     let i = m.intent_state(intent);
     assert_eq!((i.status, i.winner_agent), (IntentStatus::Awarded.to_u8(), honest.agent));
     // Its bid still closes (no registry release for a vanished agent); the bond is forfeited.
-    let before = m.r.svm.lamports(&m.requester.pubkey());
-    m.close_bid(&bare, intent).unwrap();
-    assert_eq!(m.r.svm.lamports(&m.requester.pubkey()), before + BOND);
+    close_forfeiting(&mut m, &bare, intent);
     m.assert_accounted(&[intent]);
 }
 
@@ -112,12 +117,10 @@ fn sybils_that_drop_out_forfeit_their_bonds_and_the_honest_bid_off_the_board_sti
     assert_eq!(events::find::<AuctionAwarded>(&meta.logs)[0].agent, honest.agent);
     assert_eq!(m.intent_state(intent).payment, 600_000);
     // Each sybil forfeits its bond to the requester and carries a recorded failure.
-    let before = m.r.svm.lamports(&m.requester.pubkey());
     for s in &sybils {
         assert_eq!(m.r.agent(s).failed, 1);
-        m.close_bid(s, intent).unwrap();
+        close_forfeiting(&mut m, s, intent);
     }
-    assert_eq!(m.r.svm.lamports(&m.requester.pubkey()), before + BOND * LEADERBOARD_LEN as u64);
     m.assert_accounted(&[intent]);
 }
 
@@ -163,13 +166,7 @@ fn a_runner_up_without_the_stake_is_dropped_and_the_lone_winner_is_paid_its_ask(
     m.settle(intent, winner.agent).unwrap();
     let i = m.intent_state(intent);
     assert_eq!((i.winner_agent, i.payment, i.standby_agent), (winner.agent, 200_000, Default::default()));
-    let before = m.r.svm.lamports(&m.requester.pubkey());
-    m.close_bid(&shill, intent).unwrap();
-    assert_eq!(
-        m.r.svm.lamports(&m.requester.pubkey()),
-        before + BOND,
-        "the shill's bond goes to the requester"
-    );
+    close_forfeiting(&mut m, &shill, intent);
     m.assert_accounted(&[intent]);
 }
 
