@@ -79,7 +79,7 @@ mod tests {
     }
 
     fn key(score: u16) -> RankKey {
-        RankKey { score, reputation: 0, latency: 0, commitment: [0; 32] }
+        RankKey { score, reputation: 0, latency: 0, tiebreak: [0; 32] }
     }
 
     #[test]

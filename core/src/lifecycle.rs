@@ -18,6 +18,8 @@ pub enum Status {
     Cancelled,
     Submitted,
     Completed,
+    /// The requester disputed the result; the arbitrator decides until `dispute_end`.
+    Disputed,
 }
 
 /// The slots that bound an intent's auction.
@@ -29,7 +31,8 @@ pub struct Timeline {
     pub reveal_end: u64,
     /// First slot at which an award or expiry may happen again after a disqualification (0: none).
     pub rerank_end: u64,
-    /// First slot at which a submitted result may be finalized without the requester (0: none).
+    /// First slot at which a submitted result may be finalized without the requester; once
+    /// disputed, first slot at which it may be finalized without the arbitrator (0: none).
     pub dispute_end: u64,
 }
 
@@ -73,8 +76,10 @@ pub enum Stage {
     Awarded,
     /// A result waits for the requester until `dispute_end`.
     Submitted,
-    /// The dispute window passed: anyone may finalize.
+    /// The dispute window passed (or the arbitrator's, once disputed): anyone may finalize.
     Finalizable,
+    /// Disputed: the arbitrator resolves until `dispute_end`.
+    Disputed,
     Completed,
     Expired,
     Cancelled,
@@ -91,6 +96,8 @@ pub fn stage(status: Status, timeline: &Timeline, now: u64) -> Stage {
         Status::Awarded => Stage::Awarded,
         Status::Submitted if now < timeline.dispute_end => Stage::Submitted,
         Status::Submitted => Stage::Finalizable,
+        Status::Disputed if now < timeline.dispute_end => Stage::Disputed,
+        Status::Disputed => Stage::Finalizable,
         Status::Completed => Stage::Completed,
         Status::Expired => Stage::Expired,
         Status::Cancelled => Stage::Cancelled,
@@ -102,7 +109,8 @@ pub fn stage(status: Status, timeline: &Timeline, now: u64) -> Stage {
 pub enum Crank {
     /// `auction_settle`.
     Settle,
-    /// `intent_finalize`: optimistic acceptance after the dispute window.
+    /// `intent_finalize`: optimistic acceptance after the dispute window (or after the
+    /// arbitrator's window, when the arbitrator did not resolve a dispute).
     Finalize,
     /// `intent_close` of a finished intent whose bids are all closed.
     Close,
@@ -113,7 +121,7 @@ pub enum Crank {
 pub fn next_due(status: Status, timeline: &Timeline, open_bids: u32) -> Option<(Crank, u64)> {
     match status {
         Status::Open => Some((Crank::Settle, timeline.settle_from())),
-        Status::Submitted => Some((Crank::Finalize, timeline.dispute_end)),
+        Status::Submitted | Status::Disputed => Some((Crank::Finalize, timeline.dispute_end)),
         Status::Expired | Status::Completed if open_bids == 0 => Some((Crank::Close, 0)),
         Status::Expired | Status::Completed | Status::Awarded | Status::Cancelled => None,
     }
@@ -158,5 +166,13 @@ mod tests {
         assert_eq!(stage(Status::Submitted, &t, 499), Stage::Submitted);
         assert_eq!(stage(Status::Submitted, &t, 500), Stage::Finalizable);
         assert_eq!(next_due(Status::Submitted, &t, 2), Some((Crank::Finalize, 500)));
+    }
+
+    #[test]
+    fn an_unresolved_dispute_is_finalizable_from_the_end_of_the_arbitrators_window() {
+        let t = Timeline { dispute_end: 900, ..T };
+        assert_eq!(stage(Status::Disputed, &t, 899), Stage::Disputed);
+        assert_eq!(stage(Status::Disputed, &t, 900), Stage::Finalizable);
+        assert_eq!(next_due(Status::Disputed, &t, 2), Some((Crank::Finalize, 900)));
     }
 }

@@ -9,8 +9,9 @@
 //!
 //! The total is `floor(sum(weight_i * component_i) / 10_000)` with weights in bps summing to
 //! 10,000, so it is in 0..=10,000 as well. Every division rounds down. Bids are then ordered by
-//! [`RankKey`]: score, then higher reputation, then lower latency, then the lower commitment
-//! hash, so no two distinct bids (distinct commitments) ever compare equal.
+//! [`RankKey`]: score, then higher reputation, then lower latency, then the lower tie-break key
+//! (`crate::tiebreak::key`: the bid's commitment hashed with a seed fixed only after the commit
+//! window), so no two distinct bids (distinct commitments) ever compare equal.
 use core::cmp::Ordering;
 
 use crate::error::{overflow, Error, Op, Quantity};
@@ -179,18 +180,19 @@ pub struct RankKey {
     pub score: u16,
     pub reputation: u16,
     pub latency: u64,
-    /// The bid's commitment hash: unique per bid, unpredictable before reveal.
-    pub commitment: [u8; 32],
+    /// The bid's tie-break key (`crate::tiebreak::key`): unique per bid, and unknown to anyone
+    /// while bids can still be sealed.
+    pub tiebreak: [u8; 32],
 }
 
 impl RankKey {
     /// The order of two bids with equal scores: higher reputation, then lower latency, then the
-    /// lower commitment hash.
+    /// lower tie-break key.
     pub fn tie_break(&self, other: &Self) -> Ordering {
         self.reputation
             .cmp(&other.reputation)
             .then_with(|| other.latency.cmp(&self.latency))
-            .then_with(|| other.commitment.cmp(&self.commitment))
+            .then_with(|| other.tiebreak.cmp(&self.tiebreak))
     }
 }
 
@@ -261,17 +263,15 @@ mod tests {
 
     #[test]
     fn ties_break_by_reputation_then_latency_then_hash() {
-        let base = RankKey { score: 5000, reputation: 5000, latency: 10, commitment: [5; 32] };
+        let base = RankKey { score: 5000, reputation: 5000, latency: 10, tiebreak: [5; 32] };
         let better_rep = RankKey { reputation: 5001, ..base };
         let faster = RankKey { latency: 9, ..base };
-        let lower_hash = RankKey { commitment: [4; 32], ..base };
+        let lower_hash = RankKey { tiebreak: [4; 32], ..base };
         assert!(better_rep > base && faster > base && lower_hash > base);
         // Reputation outranks latency, latency outranks the hash.
         assert!(RankKey { latency: 11, ..better_rep } > faster);
-        assert!(RankKey { commitment: [9; 32], ..faster } > lower_hash);
+        assert!(RankKey { tiebreak: [9; 32], ..faster } > lower_hash);
         // Score outranks everything.
-        assert!(
-            RankKey { score: 5001, reputation: 0, latency: u64::MAX, commitment: [255; 32] } > better_rep
-        );
+        assert!(RankKey { score: 5001, reputation: 0, latency: u64::MAX, tiebreak: [255; 32] } > better_rep);
     }
 }

@@ -16,12 +16,12 @@ use crate::BPS_DENOMINATOR;
 
 const WHOLE: u64 = BPS_DENOMINATOR as u64;
 
-/// The winner as it bid: its terms, its reputation and its commitment.
+/// The winner as it bid: its terms, its reputation and its tie-break key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Winner {
     pub terms: BidTerms,
     pub reputation: u16,
-    pub commitment: [u8; 32],
+    pub tiebreak: [u8; 32],
 }
 
 impl Winner {
@@ -33,7 +33,7 @@ impl Winner {
             score: crate::score::total(weights, &c)?,
             reputation: self.reputation,
             latency: self.terms.latency,
-            commitment: self.commitment,
+            tiebreak: self.tiebreak,
         })
     }
 }
@@ -101,7 +101,7 @@ mod tests {
         Winner {
             terms: BidTerms { price, quality_bps: 8_000, latency: 10 },
             reputation: 6_000,
-            commitment: [1; 32],
+            tiebreak: [1; 32],
         }
     }
 
@@ -116,7 +116,7 @@ mod tests {
         // tie-break (lower reputation), so the winner needs a score of 7700:
         // K = 4000*8000 + 2000*9000 + 1000*6000 = 56_000_000; need 77_000_000 -> cost >= 7000
         // -> p <= 1000 - 700 = 300.
-        let runner_up = RankKey { score: 7_700, reputation: 5_000, latency: 10, commitment: [0; 32] };
+        let runner_up = RankKey { score: 7_700, reputation: 5_000, latency: 10, tiebreak: [0; 32] };
         let p = second_score_payment(&Weights::DEFAULT, &LIMITS, &winner(250), Some(&runner_up)).unwrap();
         assert_eq!(p, 300);
         assert!(winner(0).rank_at(&Weights::DEFAULT, &LIMITS, 300).unwrap() > runner_up);
@@ -125,7 +125,7 @@ mod tests {
 
     #[test]
     fn a_loser_is_not_paid() {
-        let runner_up = RankKey { score: 9_000, reputation: 0, latency: 0, commitment: [0; 32] };
+        let runner_up = RankKey { score: 9_000, reputation: 0, latency: 0, tiebreak: [0; 32] };
         assert_eq!(
             second_score_payment(&Weights::DEFAULT, &LIMITS, &winner(250), Some(&runner_up)),
             Err(PaymentError::NotTheWinner)
@@ -135,7 +135,7 @@ mod tests {
     #[test]
     fn no_cost_weight_pays_the_max_price() {
         let w = Weights { quality: 5_000, cost: 0, speed: 5_000, reputation: 0 };
-        let runner_up = RankKey { score: 1, reputation: 0, latency: 0, commitment: [0; 32] };
+        let runner_up = RankKey { score: 1, reputation: 0, latency: 0, tiebreak: [0; 32] };
         assert_eq!(second_score_payment(&w, &LIMITS, &winner(250), Some(&runner_up)), Ok(1_000));
     }
 }

@@ -39,8 +39,8 @@ fn terms_within(l: Limits) -> impl Strategy<Value = BidTerms> {
     })
 }
 
-fn rank(w: &Weights, l: &Limits, t: &BidTerms, rep: u16, commitment: [u8; 32]) -> RankKey {
-    RankKey { score: score_bid(w, l, t, rep).unwrap(), reputation: rep, latency: t.latency, commitment }
+fn rank(w: &Weights, l: &Limits, t: &BidTerms, rep: u16, tiebreak: [u8; 32]) -> RankKey {
+    RankKey { score: score_bid(w, l, t, rep).unwrap(), reputation: rep, latency: t.latency, tiebreak }
 }
 
 fn outcome(kind: u8, value: u64, rating_bps: Option<u16>) -> Outcome {
@@ -87,12 +87,12 @@ proptest! {
         b in (any::<u16>(), any::<u16>(), any::<u64>(), any::<[u8; 32]>()),
         c in (any::<u16>(), any::<u16>(), any::<u64>(), any::<[u8; 32]>()),
     ) {
-        let key = |(score, reputation, latency, commitment)| RankKey { score, reputation, latency, commitment };
+        let key = |(score, reputation, latency, commitment)| RankKey { score, reputation, latency, tiebreak: commitment };
         let (a, b, c) = (key(a), key(b), key(c));
         // Antisymmetric, and equal only when identical.
         prop_assert_eq!(a.cmp(&b), b.cmp(&a).reverse());
         prop_assert_eq!(a.cmp(&b).is_eq(), a == b);
-        if a.commitment != b.commitment { prop_assert!(a.cmp(&b).is_ne()); }
+        if a.tiebreak != b.tiebreak { prop_assert!(a.cmp(&b).is_ne()); }
         // Transitive.
         if a >= b && b >= c { prop_assert!(a >= c); }
     }
@@ -104,7 +104,7 @@ proptest! {
         wrep in 0u16..=10_000, rrep in 0u16..=10_000,
         wc in any::<[u8; 32]>(), rc in any::<[u8; 32]>(),
     ) {
-        let winner = Winner { terms: wt, reputation: wrep, commitment: wc };
+        let winner = Winner { terms: wt, reputation: wrep, tiebreak: wc };
         let runner_up = rank(&w, &l, &rt, rrep, rc);
         let at_ask = rank(&w, &l, &wt, wrep, wc);
         let paid = second_score_payment(&w, &l, &winner, Some(&runner_up));
@@ -127,7 +127,7 @@ proptest! {
         (w, l, t) in (weights(), limits()).prop_flat_map(|(w, l)| (Just(w), Just(l), terms_within(l))),
         rep in 0u16..=10_000, c in any::<[u8; 32]>(),
     ) {
-        let winner = Winner { terms: t, reputation: rep, commitment: c };
+        let winner = Winner { terms: t, reputation: rep, tiebreak: c };
         prop_assert_eq!(second_score_payment(&w, &l, &winner, None), Ok(t.price));
     }
 
@@ -137,7 +137,7 @@ proptest! {
             .prop_flat_map(|(w, l)| (Just(w), Just(l), terms_within(l), terms_within(l))),
         wrep in 0u16..=10_000, rrep in 0u16..=10_000,
     ) {
-        let winner = Winner { terms: wt, reputation: wrep, commitment: [0; 32] };
+        let winner = Winner { terms: wt, reputation: wrep, tiebreak: [0; 32] };
         let runner_up = rank(&w, &l, &rt, rrep, [1; 32]);
         if let Ok(paid) = second_score_payment(&w, &l, &winner, Some(&runner_up)) {
             prop_assert!(wt.price <= paid && paid <= l.max_price);
@@ -160,8 +160,8 @@ proptest! {
         let l = Limits { max_price: l.0, max_latency: l.1 };
         let t = BidTerms { price: t.0, quality_bps: t.1, latency: t.2 };
         let _ = score_bid(&w, &l, &t, rep);
-        let winner = Winner { terms: t, reputation: rep, commitment: [0; 32] };
-        let runner_up = RankKey { score: ru.0, reputation: ru.1, latency: ru.2, commitment: [1; 32] };
+        let winner = Winner { terms: t, reputation: rep, tiebreak: [0; 32] };
+        let runner_up = RankKey { score: ru.0, reputation: ru.1, latency: ru.2, tiebreak: [1; 32] };
         let _ = second_score_payment(&w, &l, &winner, Some(&runner_up));
     }
 
@@ -227,7 +227,7 @@ proptest! {
                 let mut commitment = [0u8; 32];
                 commitment[..4].copy_from_slice(salt);
                 commitment[4..12].copy_from_slice(&(i as u64).to_le_bytes());
-                Entry(RankKey { score: *score, reputation: 0, latency: 0, commitment })
+                Entry(RankKey { score: *score, reputation: 0, latency: 0, tiebreak: commitment })
             })
             .collect();
         let mut board = [Entry(EMPTY); 8];
@@ -277,7 +277,7 @@ proptest! {
     }
 }
 
-const EMPTY: RankKey = RankKey { score: 0, reputation: 0, latency: 0, commitment: [0; 32] };
+const EMPTY: RankKey = RankKey { score: 0, reputation: 0, latency: 0, tiebreak: [0; 32] };
 
 #[derive(Clone, Copy, Debug)]
 struct Entry(RankKey);
