@@ -144,4 +144,10 @@ pub enum RegistryError {
     /// 6046
     #[msg("admin_accept: the signer is not the pending admin (or none is pending)")]
     ConfigNotPendingAdmin,
+    /// 6047
+    #[msg("outcome_settle: a slash needs the stake vault, the stake mint and its token program")]
+    OutcomeSlashAccountsMissing,
+    /// 6048
+    #[msg("outcome_settle: the slash exceeds the stake the job held on the agent")]
+    OutcomeSlashExceedsHold,
 }

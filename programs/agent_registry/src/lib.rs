@@ -117,9 +117,13 @@ pub mod agent_registry {
         StakeSlash::handler(ctx, args)
     }
 
-    /// Operator: a job ended: releases its stake (winner and standby) and records the outcome.
-    pub fn outcome_settle(ctx: Context<AgentJob>, args: OutcomeSettleArgs) -> Result<()> {
-        AgentJob::settle_outcome(ctx, args)
+    /// Operator: a job ended: slashes part of the winner's hold (optional), releases the rest of
+    /// the stake held for it (winner and standby) and records the outcome.
+    pub fn outcome_settle<'info>(
+        ctx: Context<'info, AgentOutcome<'info>>,
+        args: OutcomeSettleArgs,
+    ) -> Result<()> {
+        AgentOutcome::handler(ctx, args)
     }
 
     /// Operator: records a job's outcome and refreshes the agent's reputation.

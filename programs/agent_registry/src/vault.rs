@@ -2,8 +2,13 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, TransferChecked};
 
+use crate::error::RegistryError;
+use crate::events::StakeSlashed;
 use crate::seeds;
 use crate::state::Agent;
+
+/// Most destinations one slash may pay.
+pub const MAX_SLASH_DESTINATIONS: usize = 4;
 
 /// Transfers `amount` atoms from the agent's vault to `destination` (`transfer_checked`).
 pub fn pay_out<'info>(
@@ -40,4 +45,51 @@ pub fn require_not_stake_vault(destination: &InterfaceAccount<TokenAccount>) -> 
         Pubkey::find_program_address(&[seeds::STAKE_VAULT, destination.owner.as_ref()], &crate::ID);
     require_keys_neq!(destination.key(), vault, crate::error::RegistryError::StakeDestinationIsStakeVault);
     Ok(())
+}
+
+/// Pays `amounts` of the agent's locked stake to `destinations` (one each, in order): shared by
+/// `stake_slash` and `outcome_settle`. Each destination is a writable token account of the stake
+/// mint other than the vault; 1 to 4 of them; every amount positive; the total at most the locked
+/// stake. Takes the total out of `locked` and `staked`, transfers, checks that the vault still
+/// covers the stake, and emits `StakeSlashed`. Returns the total.
+pub fn slash<'info>(
+    agent: &mut Account<'info, Agent>,
+    vault: &mut InterfaceAccount<'info, TokenAccount>,
+    mint: &InterfaceAccount<'info, Mint>,
+    token_program: &Interface<'info, TokenInterface>,
+    destinations: &'info [AccountInfo<'info>],
+    amounts: &[u64],
+) -> Result<u64> {
+    require!(amounts.len() <= MAX_SLASH_DESTINATIONS, RegistryError::StakeSlashTooManyDestinations);
+    require!(
+        !amounts.is_empty() && amounts.len() == destinations.len(),
+        RegistryError::StakeSlashDestinationsMismatch
+    );
+    require!(amounts.iter().all(|a| *a > 0), RegistryError::StakeAmountZero);
+    for destination in destinations {
+        require_keys_neq!(destination.key(), vault.key(), RegistryError::StakeDestinationIsVault);
+        require!(destination.is_writable, RegistryError::StakeSlashDestinationInvalid);
+        let account = InterfaceAccount::<TokenAccount>::try_from(destination)
+            .map_err(|_| error!(RegistryError::StakeSlashDestinationInvalid))?;
+        require_keys_eq!(account.mint, mint.key(), RegistryError::StakeSlashDestinationInvalid);
+    }
+    let total = amounts
+        .iter()
+        .try_fold(0u64, |sum, a| sum.checked_add(*a))
+        .ok_or(error!(RegistryError::ArithmeticOverflow))?;
+    agent.slash(total)?;
+    for (destination, amount) in destinations.iter().zip(amounts) {
+        pay_out(agent, vault, destination, mint, token_program, *amount)?;
+    }
+    vault.reload()?;
+    agent.invariant(Some(vault.amount))?;
+    emit!(StakeSlashed {
+        agent: agent.key(),
+        destinations: destinations.iter().map(|d| d.key()).collect(),
+        amounts: amounts.to_vec(),
+        total,
+        locked: agent.locked,
+        staked: agent.staked,
+    });
+    Ok(total)
 }

@@ -233,17 +233,28 @@ pub fn stake_slash(
     ix
 }
 
-/// `outcome_settle`: releases `unlock` on `agent` (and `standby`) and records the outcome.
+/// `outcome_settle`: slashes `args.slash` (each amount to the matching destination of
+/// `slash_to`, with the stake token), releases the rest of `unlock` on `agent` and all of it on
+/// `standby`, and records the outcome.
 pub fn outcome_settle(
     operator: Pubkey,
     agent: Pubkey,
     standby: Option<Pubkey>,
     args: agent_registry::OutcomeSettleArgs,
+    slash_to: Option<(StakeToken, &[Pubkey])>,
 ) -> Instruction {
-    build(
-        accounts::AgentJob { operator, config: pda::registry_config().0, agent, standby },
+    let mut ix = build(
+        accounts::AgentOutcome {
+            job: accounts::AgentJob { operator, config: pda::registry_config().0, agent, standby },
+            vault: slash_to.map(|_| pda::stake_vault(&agent).0),
+            stake_mint: slash_to.map(|(stake, _)| stake.mint),
+            token_program: slash_to.map(|(stake, _)| stake.program),
+        },
         instruction::OutcomeSettle { args },
-    )
+    );
+    let destinations = slash_to.map_or(&[][..], |(_, d)| d);
+    ix.accounts.extend(destinations.iter().map(|d| AccountMeta::new(*d, false)));
+    ix
 }
 
 pub fn reputation_record(

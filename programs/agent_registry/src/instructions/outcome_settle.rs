@@ -1,43 +1,98 @@
 //! `outcome_settle` (operator only): everything the registry records when a job ends, in one
-//! call so the exchange makes one CPI per outcome: the stake held for the job is released (the
-//! winner's and, when there was one, the standby's), and the outcome enters the winner's
-//! reputation.
+//! call so the exchange makes one CPI per outcome: part of the winner's held stake may be slashed
+//! to destination token accounts (a dispute lost, a failover), the rest of the stake held for the
+//! job is released (the winner's and, when there was one, the standby's), and the outcome enters
+//! the winner's reputation.
 //!
 //! Rules: signed by the config's operator; `unlock` at most each agent's locked stake (0: nothing
 //! was locked); the standby is another agent; a rating at most 10,000 bps and only on a completed
-//! job (as `reputation_record`). Accounts are those of `stake_lock`.
+//! job (as `reputation_record`). A slash comes out of the winner's hold (`OutcomeSlashExceedsHold`)
+//! and needs the vault, the stake mint and its token program (`OutcomeSlashAccountsMissing`),
+//! with its destinations as remaining accounts under the rules of `stake_slash`.
 use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
+use crate::error::RegistryError;
 use crate::events::{ReputationRecorded, StakeUnlocked};
-use crate::instructions::AgentJob;
+// Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
+use crate::instructions::*;
+use crate::seeds;
 use crate::state::OutcomeKind;
 
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug)]
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct OutcomeSettleArgs {
-    /// Atoms of stake to release on the agent (and on the standby).
+    /// Atoms of stake the job held on the agent (and on the standby); the winner's slash comes
+    /// out of it and the rest is released.
     pub unlock: u64,
     pub kind: OutcomeKind,
     /// Value of the job in token atoms (paid, or at stake when it failed).
     pub value: u64,
     /// The requester's rating of a completed job, bps.
     pub rating_bps: Option<u16>,
+    /// Atoms of the winner's held stake paid to each remaining account, in order (empty: no
+    /// slash).
+    pub slash: Vec<u64>,
 }
 
-impl AgentJob<'_> {
-    pub fn settle_outcome(ctx: Context<Self>, args: OutcomeSettleArgs) -> Result<()> {
-        let params = ctx.accounts.config.reputation_params();
+/// `stake_lock`'s accounts, and what a slash needs.
+#[derive(Accounts)]
+pub struct AgentOutcome<'info> {
+    pub job: AgentJob<'info>,
+
+    /// The winner's stake vault (only when slashing).
+    #[account(mut, seeds = [seeds::STAKE_VAULT, job.agent.key().as_ref()], bump = job.agent.vault_bump)]
+    pub vault: Option<InterfaceAccount<'info, TokenAccount>>,
+
+    #[account(address = job.config.stake_mint @ RegistryError::StakeMintMismatch)]
+    pub stake_mint: Option<InterfaceAccount<'info, Mint>>,
+
+    #[account(address = job.config.stake_token_program @ RegistryError::StakeTokenProgramMismatch)]
+    pub token_program: Option<Interface<'info, TokenInterface>>,
+}
+
+impl<'info> AgentOutcome<'info> {
+    pub fn handler(ctx: Context<'info, Self>, args: OutcomeSettleArgs) -> Result<()> {
+        let params = ctx.accounts.job.config.reputation_params();
         let accounts = ctx.accounts;
-        if args.unlock > 0 {
-            for agent in core::iter::once(&mut accounts.agent).chain(accounts.standby.as_mut()) {
-                agent.unlock(args.unlock)?;
-                emit!(StakeUnlocked { agent: agent.key(), amount: args.unlock, locked: agent.locked });
+        let slashed = if args.slash.is_empty() {
+            0
+        } else {
+            let (Some(vault), Some(mint), Some(token_program)) =
+                (accounts.vault.as_mut(), accounts.stake_mint.as_ref(), accounts.token_program.as_ref())
+            else {
+                return err!(RegistryError::OutcomeSlashAccountsMissing);
+            };
+            let total = args
+                .slash
+                .iter()
+                .try_fold(0u64, |sum, a| sum.checked_add(*a))
+                .ok_or(error!(RegistryError::ArithmeticOverflow))?;
+            require!(total <= args.unlock, RegistryError::OutcomeSlashExceedsHold);
+            crate::vault::slash(
+                &mut accounts.job.agent,
+                vault,
+                mint,
+                token_program,
+                ctx.remaining_accounts,
+                &args.slash,
+            )?
+        };
+        let job = &mut accounts.job;
+        // The winner's hold less its slash; the standby's whole hold.
+        let winner_release =
+            args.unlock.checked_sub(slashed).ok_or(error!(RegistryError::ArithmeticOverflow))?;
+        let releases = [winner_release, args.unlock];
+        for (agent, amount) in core::iter::once(&mut job.agent).chain(job.standby.as_mut()).zip(releases) {
+            if amount > 0 {
+                agent.unlock(amount)?;
+                emit!(StakeUnlocked { agent: agent.key(), amount, locked: agent.locked });
             }
         }
-        accounts.agent.record(args.kind, args.value, args.rating_bps, &params)?;
-        for agent in core::iter::once(&accounts.agent).chain(accounts.standby.as_ref()) {
+        job.agent.record(args.kind, args.value, args.rating_bps, &params)?;
+        for agent in core::iter::once(&job.agent).chain(job.standby.as_ref()) {
             agent.invariant(None)?;
         }
-        let agent = &accounts.agent;
+        let agent = &job.agent;
         emit!(ReputationRecorded {
             agent: agent.key(),
             kind: args.kind,

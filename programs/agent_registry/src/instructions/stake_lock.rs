@@ -15,7 +15,7 @@ pub struct StakeAmountArgs {
     pub amount: u64,
 }
 
-/// Accounts of `stake_lock` and `outcome_settle`: the operator, and the agent that holds a job
+/// Accounts of `stake_lock` (and the core of `outcome_settle`'s): the operator, and the agent that holds a job
 /// with, optionally, the job's standby.
 #[derive(Accounts)]
 pub struct AgentJob<'info> {
