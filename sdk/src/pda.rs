@@ -39,9 +39,13 @@ pub fn escrow(intent: &Pubkey) -> (Pubkey, u8) {
     Pubkey::find_program_address(&[exchange::seeds::ESCROW, intent.as_ref()], &exchange::ID)
 }
 
-/// The bid of `agent` (registry agent account) on `intent`.
-pub fn bid(intent: &Pubkey, agent: &Pubkey) -> (Pubkey, u8) {
-    Pubkey::find_program_address(&[exchange::seeds::BID, intent.as_ref(), agent.as_ref()], &exchange::ID)
+/// The bid of `agent` (registry agent account) on `intent` in auction `round` (0 until a
+/// re-auction).
+pub fn bid(intent: &Pubkey, agent: &Pubkey, round: u8) -> (Pubkey, u8) {
+    Pubkey::find_program_address(
+        &[exchange::seeds::BID, intent.as_ref(), agent.as_ref(), &[round]],
+        &exchange::ID,
+    )
 }
 
 /// The BPF upgradeable loader's ProgramData account of `program`.

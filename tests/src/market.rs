@@ -34,6 +34,8 @@ pub struct Market {
     pub requester: Keypair,
     pub requester_tokens: Pubkey,
     pub keeper: Keypair,
+    /// The config's arbitrator.
+    pub arbitrator: Keypair,
     /// Every payment-mint token account the fixture knows about.
     pub pay_accounts: Vec<Pubkey>,
     next_intent_id: u64,
@@ -61,6 +63,7 @@ impl Market {
         let requester_tokens = token::create_account(&mut r.svm, program, pay.mint, requester.pubkey());
         token::mint_to(&mut r.svm, program, pay.mint, requester_tokens, REQUESTER_FUNDS);
         let keeper = r.svm.funded_keypair();
+        let arbitrator = r.svm.funded_keypair();
         // The payment mint bears reputation at full weight, as a deployment's stablecoin would.
         let admin = r.svm.upgrade_authority.insecure_clone();
         let config: agx_sdk::exchange::state::ExchangeConfig = r.svm.decode(&pda::exchange_config().0);
@@ -69,6 +72,7 @@ impl Market {
             config.freezable_mints.iter().copied().filter(|m| *m != Pubkey::default()).collect();
         settings.reputation_mints =
             vec![agx_sdk::exchange::ReputationMint { mint: pay.mint, weight_bps: agx_core::BPS_DENOMINATOR }];
+        settings.arbitrator = arbitrator.pubkey();
         r.svm.send(&[xix::config_update(admin.pubkey(), settings)], &[&admin]).expect("config_update");
         Self {
             r,
@@ -76,6 +80,7 @@ impl Market {
             requester,
             requester_tokens,
             keeper,
+            arbitrator,
             pay_accounts: vec![requester_tokens],
             next_intent_id: 1,
         }
@@ -102,7 +107,7 @@ impl Market {
             bid_bond: BOND,
             score_threshold: 0,
             max_failovers: 2,
-            keeper_tip: TIP,
+            tip_per_crank: TIP,
         }
     }
 
@@ -133,11 +138,26 @@ impl Market {
         self.r.staked_agent(stake)
     }
 
+    /// A settled sealed auction of `kind` between two new agents: `a` wins at 300,000 (promising
+    /// 9,000 bps of quality in 10 slots) over `b`, which under Vickrey is the standby.
+    pub fn awarded(&mut self, kind: AuctionKind) -> (Pubkey, TestAgent, TestAgent) {
+        let intent = self.intent(kind);
+        let a = self.agent(MIN_STAKE);
+        let b = self.agent(MIN_STAKE);
+        self.commit_and_reveal(
+            intent,
+            &[(&a, opening(300_000, 9_000, 10)), (&b, opening(800_000, 4_000, 60))],
+        );
+        self.to_settle(intent);
+        self.settle(intent, a.agent).expect("auction_settle");
+        (intent, a, b)
+    }
+
     pub fn commit(&mut self, a: &TestAgent, intent: Pubkey, o: &BidOpening) -> TxResult {
         let commitment = xix::commitment(&intent, &a.agent, o);
         self.r
             .svm
-            .send(&[xix::bid_commit(a.authority.pubkey(), intent, a.agent, commitment)], &[&a.authority])
+            .send(&[xix::bid_commit(a.authority.pubkey(), intent, a.agent, 0, commitment)], &[&a.authority])
     }
 
     /// Commits every `(agent, opening)` on `intent`, then reveals them all; the clock ends in the
@@ -153,11 +173,11 @@ impl Market {
     }
 
     pub fn reveal(&mut self, a: &TestAgent, intent: Pubkey, o: &BidOpening) -> TxResult {
-        self.r.svm.send(&[xix::bid_reveal(a.authority.pubkey(), intent, a.agent, *o)], &[&a.authority])
+        self.r.svm.send(&[xix::bid_reveal(a.authority.pubkey(), intent, a.agent, 0, *o)], &[&a.authority])
     }
 
     pub fn place(&mut self, a: &TestAgent, intent: Pubkey, o: &BidOpening) -> TxResult {
-        self.r.svm.send(&[xix::bid_place(a.authority.pubkey(), intent, a.agent, *o)], &[&a.authority])
+        self.r.svm.send(&[xix::bid_place(a.authority.pubkey(), intent, a.agent, 0, *o)], &[&a.authority])
     }
 
     /// `auction_settle` with the board as it is on chain, but `head_agent` (and its bid) passed
@@ -172,7 +192,7 @@ impl Market {
         let state = self.intent_state(intent);
         let head = LeaderboardEntry {
             agent: head_agent,
-            bid: pda::bid(&intent, &head_agent).0,
+            bid: pda::bid(&intent, &head_agent, 0).0,
             ..Default::default()
         };
         let standby = state.standby().unwrap();
@@ -192,6 +212,7 @@ impl Market {
             a.authority.pubkey(),
             intent,
             a.agent,
+            0,
             [9; 32],
             "https://results.example/1".into(),
             fulfilled_bps,
@@ -226,16 +247,74 @@ impl Market {
         self.r.svm.send(&[ix], &[&keeper])
     }
 
+    /// `dispute_open` by the requester.
+    pub fn dispute(&mut self, intent: Pubkey) -> TxResult {
+        let requester = self.requester.insecure_clone();
+        self.r.svm.send(&[xix::dispute_open(requester.pubkey(), intent, [7; 32])], &[&requester])
+    }
+
+    /// `dispute_resolve` by the arbitrator: `agent_share_bps` of the payment into `agent_tokens`,
+    /// and `slash` atoms of the winner's stake into `requester_stake_tokens`.
+    pub fn resolve_ix(
+        &self,
+        intent: Pubkey,
+        agent_tokens: Pubkey,
+        agent_share_bps: u16,
+        slash: Option<(Pubkey, u64)>,
+    ) -> Instruction {
+        let state = self.intent_state(intent);
+        let slash = slash.map(|(requester_stake_tokens, amount)| xix::DisputeSlash {
+            stake: self.r.stake,
+            requester_stake_tokens,
+            amount,
+        });
+        xix::dispute_resolve(
+            self.arbitrator.pubkey(),
+            intent,
+            &state,
+            self.pay,
+            agent_tokens,
+            self.requester_tokens,
+            agent_share_bps,
+            slash,
+        )
+    }
+
+    pub fn resolve(
+        &mut self,
+        intent: Pubkey,
+        agent_tokens: Pubkey,
+        agent_share_bps: u16,
+        slash: Option<(Pubkey, u64)>,
+    ) -> TxResult {
+        let ix = self.resolve_ix(intent, agent_tokens, agent_share_bps, slash);
+        let arbitrator = self.arbitrator.insecure_clone();
+        self.r.svm.send(&[ix], &[&arbitrator])
+    }
+
+    /// `intent_close` cranked by the keeper (rent and the rest of the tip pool to the requester).
+    pub fn close_intent(&mut self, intent: Pubkey) -> TxResult {
+        let keeper = self.keeper.insecure_clone();
+        let ix = xix::intent_close(keeper.pubkey(), intent, self.requester.pubkey());
+        self.r.svm.send(&[ix], &[&keeper])
+    }
+
     /// `bid_rerank` of `a`'s bid on `intent` (needs no signer but the fee payer).
     pub fn rerank(&mut self, a: &TestAgent, intent: Pubkey) -> TxResult {
-        self.r.svm.send(&[xix::bid_rerank(intent, a.agent)], &[])
+        self.r.svm.send(&[xix::bid_rerank(intent, a.agent, 0)], &[])
     }
 
     /// `bid_close` of `a`'s bid on `intent`, sent by the keeper.
     pub fn close_bid(&mut self, a: &TestAgent, intent: Pubkey) -> TxResult {
         let keeper = self.keeper.insecure_clone();
-        let ix =
-            xix::bid_close(keeper.pubkey(), intent, a.agent, a.authority.pubkey(), self.requester.pubkey());
+        let ix = xix::bid_close(
+            keeper.pubkey(),
+            intent,
+            a.agent,
+            0,
+            a.authority.pubkey(),
+            self.requester.pubkey(),
+        );
         self.r.svm.send(&[ix], &[&keeper])
     }
 
@@ -275,7 +354,7 @@ impl Market {
     }
 
     pub fn bid_state(&self, intent: Pubkey, a: &TestAgent) -> Bid {
-        self.r.svm.decode(&pda::bid(&intent, &a.agent).0)
+        self.r.svm.decode(&pda::bid(&intent, &a.agent, 0).0)
     }
 
     pub fn balance(&self, account: &Pubkey) -> u64 {

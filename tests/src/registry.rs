@@ -174,9 +174,8 @@ impl Registry {
 
     /// Moves the clock forward by `slots`.
     pub fn warp(&mut self, slots: u64) {
-        let mut clock: solana_clock::Clock = self.svm.svm.get_sysvar();
-        clock.slot = clock.slot.checked_add(slots).expect("slot");
-        self.svm.svm.warp_to_slot(clock.slot);
+        let slot = self.slot().checked_add(slots).expect("slot");
+        self.svm.warp_to_slot(slot);
     }
 
     pub fn slot(&self) -> u64 {

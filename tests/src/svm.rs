@@ -20,6 +20,11 @@ pub type TxResult = Result<TransactionMetadata, FailedTransactionMetadata>;
 /// Lamports every funded test key starts with.
 pub const AIRDROP: u64 = 100_000_000_000;
 
+/// Entries the `SlotHashes` sysvar keeps.
+const SLOT_HASHES_LEN: u64 = 512;
+/// Owner of every sysvar account.
+const SYSVAR_PROGRAM: Pubkey = anchor_lang::pubkey!("Sysvar1111111111111111111111111111111111111");
+
 pub struct Svm {
     pub svm: LiteSVM,
     /// Counter behind [`Svm::keypair`].
@@ -51,6 +56,31 @@ impl Svm {
         svm.airdrop(&payer.pubkey(), AIRDROP).expect("airdrop payer");
         svm.airdrop(&upgrade_authority.pubkey(), AIRDROP).expect("airdrop authority");
         Self { svm, next_key: 2, payer, upgrade_authority }
+    }
+
+    /// Moves the clock to `slot` and fills the `SlotHashes` sysvar as a validator would at that
+    /// slot (the 512 slots before it, newest first), so that programs reading it (the exchange's
+    /// tie-break seed) see what they would on a cluster. The hashes are sha256 of the slot number:
+    /// deterministic, so measured compute units repeat.
+    pub fn warp_to_slot(&mut self, slot: u64) {
+        self.svm.warp_to_slot(slot);
+        let slots: Vec<u64> = (slot.saturating_sub(SLOT_HASHES_LEN)..slot).rev().collect();
+        let mut data = Vec::with_capacity(8 + 40 * slots.len());
+        data.extend((slots.len() as u64).to_le_bytes());
+        for s in &slots {
+            data.extend(s.to_le_bytes());
+            data.extend(<agx_core::commitment::SoftwareSha256 as agx_core::commitment::Sha256>::sha256(
+                &s.to_le_bytes(),
+            ));
+        }
+        let account = Account {
+            lamports: self.svm.minimum_balance_for_rent_exemption(data.len()),
+            data,
+            owner: SYSVAR_PROGRAM,
+            executable: false,
+            rent_epoch: 0,
+        };
+        self.svm.set_account(agx_sdk::exchange::SLOT_HASHES_SYSVAR, account).expect("set SlotHashes");
     }
 
     /// A new keypair, the same sequence in every `Svm`: addresses derived from it (agent and

@@ -174,19 +174,19 @@ fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
         bid_bond: 1_000_000,
         score_threshold: 0,
         max_failovers: 1,
-        keeper_tip: 2_000_000,
+        tip_per_crank: 2_000_000,
     };
     let intent = pda::intent(&authority.pubkey(), 7).0;
     send(&rpc, xix::intent_create(authority.pubkey(), stake, requester_tokens, args), authority)?;
     let opening =
         BidOpening { price: 400_000, quality_bps: 9_000, latency: 12, plan_hash: [5; 32], salt: [6; 32] };
     let commitment = xix::commitment(&intent, &agent_address, &opening);
-    send(&rpc, xix::bid_commit(agent_key.pubkey(), intent, agent_address, commitment), &agent_key)?;
+    send(&rpc, xix::bid_commit(agent_key.pubkey(), intent, agent_address, 0, commitment), &agent_key)?;
     let state = |rpc: &RpcClient| -> Result<Intent, Failed> {
         Ok(decode_zero_copy(&rpc.get_account_data(&intent)?)?)
     };
     wait_for_slot(&rpc, state(&rpc)?.commit_end_slot)?;
-    send(&rpc, xix::bid_reveal(agent_key.pubkey(), intent, agent_address, opening), &agent_key)?;
+    send(&rpc, xix::bid_reveal(agent_key.pubkey(), intent, agent_address, 0, opening), &agent_key)?;
     wait_for_slot(&rpc, state(&rpc)?.reveal_end_slot)?;
     send(&rpc, xix::auction_settle_for(authority.pubkey(), intent, &state(&rpc)?), authority)?;
     let awarded = state(&rpc)?;
@@ -223,6 +223,7 @@ fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
         agent_key.pubkey(),
         intent,
         agent_address,
+        0,
         [8; 32],
         "https://r.example".into(),
         10_000,
@@ -243,12 +244,14 @@ fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
         "stake released, reputation earned",
     )?;
     let ix =
-        xix::bid_close(authority.pubkey(), intent, agent_address, agent_key.pubkey(), authority.pubkey());
+        xix::bid_close(authority.pubkey(), intent, agent_address, 0, agent_key.pubkey(), authority.pubkey());
     send(&rpc, ix, authority)?;
-    send(&rpc, xix::intent_close(intent, authority.pubkey()), authority)?;
-    for (what, address) in
-        [("escrow", pda::escrow(&intent).0), ("bid", pda::bid(&intent, &agent_address).0), ("intent", intent)]
-    {
+    send(&rpc, xix::intent_close(authority.pubkey(), intent, authority.pubkey()), authority)?;
+    for (what, address) in [
+        ("escrow", pda::escrow(&intent).0),
+        ("bid", pda::bid(&intent, &agent_address, 0).0),
+        ("intent", intent),
+    ] {
         let gone = rpc.get_account_with_commitment(&address, rpc.commitment())?.value.is_none();
         check(gone, format!("the {what} account is closed"))?;
     }

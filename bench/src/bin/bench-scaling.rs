@@ -34,7 +34,7 @@ fn run(n: u64) -> Result<(u64, u64)> {
         let o = opening(1 + (i * 7_919) % 999_000, ((i * 613) % 10_001) as u16, 1 + (i * 17) % 99);
         let commitment = xix::commitment(&intent, &agent, &o);
         m.r.svm
-            .send(&[xix::bid_commit(authority.pubkey(), intent, agent, commitment)], &[&authority])
+            .send(&[xix::bid_commit(authority.pubkey(), intent, agent, 0, commitment)], &[&authority])
             .map_err(|e| anyhow!("commit: {:?}", e.err))?;
         bidders.push((authority, agent, o));
     }
@@ -43,7 +43,7 @@ fn run(n: u64) -> Result<(u64, u64)> {
     for (authority, agent, o) in &bidders {
         let meta =
             m.r.svm
-                .send(&[xix::bid_reveal(authority.pubkey(), intent, *agent, *o)], &[authority as &Keypair])
+                .send(&[xix::bid_reveal(authority.pubkey(), intent, *agent, 0, *o)], &[authority as &Keypair])
                 .map_err(|e| anyhow!("reveal: {:?}", e.err))?;
         reveal_cu = reveal_cu.max(meta.compute_units_consumed);
     }

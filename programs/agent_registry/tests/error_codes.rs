@@ -50,6 +50,8 @@ const CODES: &[(u32, RegistryError, &str)] = &[
     (6044, RegistryError::MintDataInvalid, "MintDataInvalid"),
     (6045, RegistryError::ConfigNotAdmin, "ConfigNotAdmin"),
     (6046, RegistryError::ConfigNotPendingAdmin, "ConfigNotPendingAdmin"),
+    (6047, RegistryError::OutcomeSlashAccountsMissing, "OutcomeSlashAccountsMissing"),
+    (6048, RegistryError::OutcomeSlashExceedsHold, "OutcomeSlashExceedsHold"),
 ];
 
 #[test]

@@ -8,7 +8,7 @@ use anchor_lang::system_program;
 
 use crate::error::ExchangeError;
 use crate::events::BidRevealed;
-use crate::state::{Bid, BidOpening, Intent, LeaderboardEntry};
+use crate::state::{Bid, BidOpening, BidderKind, Intent, LeaderboardEntry, SyscallSha256};
 
 /// The agent's standing for `agx_core::eligibility`.
 pub fn standing(agent: &Agent) -> Standing {
@@ -61,18 +61,19 @@ pub fn score(intent: &Intent, price: u64, quality_bps: u16, latency: u64, reputa
 }
 
 /// A revealed bid as a leaderboard entry (the bid account is the source of truth, the board its
-/// top-K cache).
-pub fn entry(bid: &Account<Bid>) -> LeaderboardEntry {
+/// top-K cache), with its tie-break key under the intent's seed (`agx_core::tiebreak`).
+pub fn entry(intent: &Intent, bid: &Account<Bid>) -> LeaderboardEntry {
     LeaderboardEntry {
         bid: bid.key(),
         agent: bid.agent,
-        commitment: bid.commitment,
+        tiebreak: agx_core::tiebreak::key::<SyscallSha256>(&bid.commitment, &intent.tiebreak_seed),
         price: bid.price,
         latency: bid.latency,
         score: bid.score,
         reputation: bid.reputation,
         quality_bps: bid.quality_bps,
-        padding: [0; 2],
+        bidder_kind: BidderKind::Agent.to_u8(),
+        padding: [0; 1],
     }
 }
 
@@ -103,7 +104,8 @@ pub fn rank(
     bid: &Account<Bid>,
     opening: &BidOpening,
 ) -> Result<Option<usize>> {
-    let rank = intent.insert_ranked(entry(bid))?;
+    let ranked = entry(intent, bid);
+    let rank = intent.insert_ranked(ranked)?;
     intent.reveal_count =
         intent.reveal_count.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
     intent.invariant()?;

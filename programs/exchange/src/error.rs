@@ -242,6 +242,39 @@ pub enum ExchangeError {
     /// 6078
     #[msg("config: at most 4 reputation-bearing mints, each weight at most 10000 bps")]
     ConfigReputationMintsInvalid,
+    /// 6079
+    #[msg("dispute_open: only a submitted result can be disputed (not submitted, already disputed or completed)")]
+    DisputeNotSubmitted,
+    /// 6080
+    #[msg("dispute_open: the dispute window has closed")]
+    DisputeWindowClosed,
+    /// 6081
+    #[msg("dispute_resolve: the intent is not disputed")]
+    DisputeNotOpen,
+    /// 6082
+    #[msg("dispute_resolve: the signer is not the config's arbitrator")]
+    DisputeNotArbitrator,
+    /// 6083
+    #[msg("dispute_open: the config names no arbitrator, so results cannot be disputed")]
+    DisputeNoArbitrator,
+    /// 6084
+    #[msg("dispute_resolve: the agent's share must be at most 10000 bps")]
+    DisputeShareOutOfRange,
+    /// 6085
+    #[msg("dispute_resolve: the slash exceeds the stake held for the job (the intent's min stake)")]
+    DisputeSlashExceedsHold,
+    /// 6086
+    #[msg("dispute_resolve: a slash needs the stake vault, stake mint, stake token program and the requester's stake-mint token account")]
+    DisputeSlashAccountsMissing,
+    /// 6087
+    #[msg("config: slash and reward fractions at most 10000 bps, the decline slash at most the failover slash, and an arbitration window of at least one slot")]
+    ConfigFailoverParamsInvalid,
+    /// 6088
+    #[msg("bid_reveal: the SlotHashes sysvar holds no slot hash to seed the tie-break with")]
+    BidTiebreakSeedUnavailable,
+    /// 6089
+    #[msg("payout: the refund account is not owned by the intent's refund owner")]
+    RefundAccountMismatch,
 }
 
 impl From<agent_registry::mint_policy::MintViolation> for ExchangeError {

@@ -22,8 +22,10 @@ pub struct IntentCreated {
     pub mint: Pubkey,
     /// Atoms deposited in escrow (the max price).
     pub escrowed: u64,
-    /// Lamports for the settling keeper.
-    pub keeper_tip: u64,
+    /// Lamports paid to whoever sends each crank.
+    pub tip_per_crank: u64,
+    /// Lamports deposited for tips (`tip_per_crank` x (3 + max failovers)).
+    pub tip_pool: u64,
     /// 0 first-price sealed, 1 Vickrey sealed, 2 continuous.
     pub auction_kind: u8,
     pub commit_end_slot: u64,
@@ -88,8 +90,10 @@ pub struct BidReranked {
 #[event]
 pub struct IntentClosed {
     pub intent: Pubkey,
-    /// Lamports (rent and anything left) returned to the requester.
+    /// Lamports (rent and the rest of the tip pool) returned to the requester.
     pub lamports: u64,
+    /// Lamports paid to the caller.
+    pub tip: u64,
 }
 
 #[event]
@@ -126,12 +130,8 @@ pub struct BidClosed {
 #[event]
 pub struct ConfigUpdated {
     pub config: Pubkey,
-    /// Slots.
-    pub rerank_window_slots: u64,
-    /// Lamports.
-    pub min_bid_bond: u64,
-    pub freezable_mints: Vec<Pubkey>,
-    pub paused: bool,
+    /// Every setting, as now in force.
+    pub settings: crate::state::ExchangeSettings,
 }
 
 #[event]
@@ -178,4 +178,27 @@ pub struct JobCompleted {
     pub reputation_value: u64,
     /// Completed by `intent_finalize` (neutral rating) rather than accepted.
     pub finalized: bool,
+}
+
+#[event]
+pub struct DisputeOpened {
+    pub intent: Pubkey,
+    /// sha256 of the requester's reasons.
+    pub reason_hash: [u8; 32],
+    /// Last slot + 1 for the arbitrator; then anyone may finalize.
+    pub arbitration_end_slot: u64,
+}
+
+#[event]
+pub struct DisputeResolved {
+    pub intent: Pubkey,
+    pub agent: Pubkey,
+    pub arbitrator: Pubkey,
+    /// The agent's share of its payment, bps.
+    pub agent_share_bps: u16,
+    /// Atoms paid to the agent and refunded.
+    pub paid: u64,
+    pub refunded: u64,
+    /// Atoms of the agent's stake slashed to the requester.
+    pub slashed: u64,
 }

@@ -33,7 +33,7 @@ pub mod exchange {
         ConfigInit::handler(ctx, args)
     }
 
-    /// Admin: replaces the settings (re-rank window, minimum bid bond, freezable mints, pause).
+    /// Admin: replaces every setting (windows, bonds, mints, pause, arbitrator, slash fractions).
     pub fn config_update(ctx: Context<ConfigAdmin>, args: ConfigUpdateArgs) -> Result<()> {
         ConfigAdmin::update(ctx, args)
     }
@@ -48,7 +48,7 @@ pub mod exchange {
         AdminAccept::handler(ctx)
     }
 
-    /// Posts an intent: max price into escrow, keeper tip into the intent.
+    /// Posts an intent: max price into escrow, the crank tip pool into the intent.
     #[access_control(args.validate())]
     pub fn intent_create(ctx: Context<IntentCreate>, args: IntentCreateArgs) -> Result<()> {
         IntentCreate::handler(ctx, args)
@@ -98,12 +98,26 @@ pub mod exchange {
         ResultAccept::handler(ctx, args)
     }
 
-    /// Anyone completes a submitted job after the dispute window (neutral rating); earns the tip.
+    /// The requester disputes a submitted result within the dispute window.
+    #[access_control(ctx.accounts.validate())]
+    pub fn dispute_open(ctx: Context<DisputeOpen>, args: DisputeOpenArgs) -> Result<()> {
+        DisputeOpen::handler(ctx, args)
+    }
+
+    /// The arbitrator ends a dispute: the agent's share of its payment, an optional slash of its
+    /// held stake to the requester.
+    pub fn dispute_resolve(ctx: Context<DisputeResolve>, args: DisputeResolveArgs) -> Result<()> {
+        DisputeResolve::handler(ctx, args)
+    }
+
+    /// Anyone completes a submitted job after the dispute window (or an unresolved dispute after
+    /// the arbitration window) with the neutral rating; earns a crank tip.
     pub fn intent_finalize(ctx: Context<IntentFinalize>) -> Result<()> {
         IntentFinalize::handler(ctx)
     }
 
-    /// Closes a finished (expired or completed) intent whose bids are closed; rent to the requester.
+    /// Closes a finished (expired or completed) intent whose bids are closed; a crank tip to the
+    /// caller, rent and the rest of the tip pool to the requester.
     #[access_control(ctx.accounts.validate())]
     pub fn intent_close(ctx: Context<IntentClose>) -> Result<()> {
         IntentClose::handler(ctx)

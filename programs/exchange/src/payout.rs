@@ -1,17 +1,21 @@
-//! Ending a delivered job: the escrow splits pro rata to fulfilment (`agx_core::payment::split`),
-//! the winner is paid, the requester refunded, the escrow closed (rent to the requester, who paid
-//! it), and one registry CPI releases the stake held for the job (winner and standby) and records
-//! the outcome with its rating, held to the quality the winner promised
-//! (`agx_core::reputation::accountable_rating`: a shortfall counts twice), and valued only when
-//! the intent's mint is reputation-bearing in the config. Shared by `result_accept` and `intent_finalize`. The accounts
-//! are boxed: together they would not fit the 4 KiB SBF stack frame.
+//! Ending a delivered job: the escrow splits (`agx_core::payment::split`) between the winner and
+//! the refund owner, the escrow closes (rent to the requester, who paid it), and one registry CPI
+//! releases the stake held for the job (winner and standby, less any slash) and records the
+//! outcome. Shared by `result_accept`, `intent_finalize` and `dispute_resolve`; the accounts are
+//! boxed: together they would not fit the 4 KiB SBF stack frame.
+//!
+//! A completed job is rated against the quality the winner promised
+//! (`agx_core::reputation::accountable_rating`: a shortfall counts twice), and its value counts
+//! only when the intent's mint is reputation-bearing in the config. A resolved dispute records
+//! the arbitrator's share as the rating, or a failure when the share is 0, or a slash when the
+//! arbitrator slashed.
 use agent_registry::state::{Agent, OutcomeKind};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::error::ExchangeError;
 use crate::escrow::{self, IntentSigner};
-use crate::events::JobCompleted;
+use crate::events::{DisputeResolved, JobCompleted};
 // Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
 use crate::registry_cpi::*;
 use crate::seeds;
@@ -43,7 +47,12 @@ pub struct Payout<'info> {
     )]
     pub agent_tokens: Box<InterfaceAccount<'info, TokenAccount>>,
 
-    #[account(mut, token::mint = mint, token::authority = intent.load()?.requester)]
+    /// The refund owner's token account of the intent's mint (the requester's, or its budget's).
+    #[account(
+        mut,
+        token::mint = mint,
+        constraint = requester_tokens.owner == intent.load()?.refund_owner @ ExchangeError::RefundAccountMismatch,
+    )]
     pub requester_tokens: Box<InterfaceAccount<'info, TokenAccount>>,
 
     /// The winner's registry agent (it cannot close while its winning bid is open).
@@ -60,76 +69,157 @@ pub struct Payout<'info> {
     pub token_program: Interface<'info, TokenInterface>,
 }
 
+/// What a transition of the intent to Completed leaves to pay.
+struct Ending {
+    split: agx_core::payment::Split,
+    signer: IntentSigner,
+    /// Stake held for the job on the winner and the standby.
+    hold: u64,
+    standby: Pubkey,
+    /// The winner's promised quality, bps.
+    promised: u16,
+    fulfilled_bps: u16,
+    payment: u64,
+    /// Lamports of crank tip for the caller.
+    tip: u64,
+}
+
 impl<'info> Payout<'info> {
-    /// Completes the job with `rating_bps`; the escrow's rent goes to `rent_to` (the requester).
-    /// Returns the lamports of keeper tip still held by the intent.
+    /// Completes the job with `rating_bps` (accepted by the requester, or `finalizing`: by anyone
+    /// once the dispute or arbitration window has passed); the escrow's rent goes to `rent_to`
+    /// (the requester). Returns the crank tip owed to a finalizing caller (0 on accept).
     pub fn complete(&self, rent_to: &AccountInfo<'info>, rating_bps: u16, finalizing: bool) -> Result<u64> {
         require!(rating_bps <= agx_core::BPS_DENOMINATOR, ExchangeError::ResultRatingOutOfRange);
         let now = Clock::get()?.slot;
-        let intent_key = self.intent.key();
-        let (split, signer, standby, unlock, fulfilled_bps, tip, recorded) = {
-            let mut intent = self.intent.load_mut()?;
-            let split = intent.complete(now, finalizing)?;
-            intent.invariant()?;
-            let signer = IntentSigner {
-                requester: intent.requester,
-                intent_id: intent.intent_id.to_le_bytes(),
-                bump: [intent.bump],
-            };
-            let tip = core::mem::take(&mut intent.keeper_tip);
-            // The board is frozen since the award, with the winner at its head.
-            let promised = intent.ranked().first().map_or(0, |head| head.quality_bps);
-            let recorded = agx_core::reputation::accountable_rating(promised, rating_bps)
-                .map_err(|_| error!(ExchangeError::ResultRatingOutOfRange))?;
-            (split, signer, intent.standby_agent, intent.min_stake, intent.fulfilled_bps, tip, recorded)
-        };
-        let standby_info = match (&self.standby, standby != Pubkey::default()) {
-            (Some(account), true) if account.key() == standby => Some(account.to_account_info()),
-            (None, false) => None,
-            _ => return err!(ExchangeError::PayoutStandbyMismatch),
-        };
-        let intent_info = self.intent.to_account_info();
-        escrow::pay_out(
-            &signer,
-            &intent_info,
-            &self.escrow,
-            &self.agent_tokens.to_account_info(),
-            &self.mint,
-            &self.token_program,
-            split.to_agent.0,
-            None,
-        )?;
-        escrow::pay_out(
-            &signer,
-            &intent_info,
-            &self.escrow,
-            &self.requester_tokens.to_account_info(),
-            &self.mint,
-            &self.token_program,
-            split.to_requester.0,
-            Some(rent_to),
-        )?;
-        let value = self.config.reputation_value(&self.mint.key(), split.to_agent.0)?;
-        self.registry.settle_outcome(
-            &self.config,
-            self.agent.to_account_info(),
-            standby_info,
-            unlock,
-            OutcomeKind::Completed,
-            value,
-            Some(recorded),
-        )?;
+        let ending = self.end(finalizing, |intent| intent.complete(now, finalizing))?;
+        let recorded = agx_core::reputation::accountable_rating(ending.promised, rating_bps)
+            .map_err(|_| error!(ExchangeError::ResultRatingOutOfRange))?;
+        self.pay(rent_to, &ending)?;
+        let value = self.config.reputation_value(&self.mint.key(), ending.split.to_agent.0)?;
+        self.settle_registry(&ending, OutcomeKind::Completed, value, Some(recorded), None)?;
         emit!(JobCompleted {
-            intent: intent_key,
+            intent: self.intent.key(),
             agent: self.agent.key(),
-            paid: split.to_agent.0,
-            refunded: split.to_requester.0,
-            fulfilled_bps,
+            paid: ending.split.to_agent.0,
+            refunded: ending.split.to_requester.0,
+            fulfilled_bps: ending.fulfilled_bps,
             rating_bps,
             reputation_rating_bps: recorded,
             reputation_value: value,
             finalized: finalizing,
         });
-        Ok(tip)
+        Ok(ending.tip)
+    }
+
+    /// Ends a disputed job as the arbitrator decided: the agent gets `agent_share_bps` of its
+    /// payment, and `slash` (atoms of its held stake) goes to the requester.
+    pub fn resolve(
+        &self,
+        rent_to: &AccountInfo<'info>,
+        arbitrator: Pubkey,
+        agent_share_bps: u16,
+        slash: Option<SlashTo<'info>>,
+    ) -> Result<()> {
+        let share =
+            agx_core::Bps::new(agent_share_bps).map_err(|_| error!(ExchangeError::DisputeShareOutOfRange))?;
+        let ending = self.end(false, |intent| intent.resolve_dispute(share))?;
+        let slashed = slash.as_ref().map_or(Ok(0), SlashTo::total)?;
+        require!(slashed <= ending.hold, ExchangeError::DisputeSlashExceedsHold);
+        self.pay(rent_to, &ending)?;
+        let job_value = self.config.reputation_value(&self.mint.key(), ending.payment)?;
+        let (kind, value, rating) = if slashed > 0 {
+            (OutcomeKind::Slashed, job_value, None)
+        } else if agent_share_bps == 0 {
+            (OutcomeKind::Failed, job_value, None)
+        } else {
+            let paid_value = self.config.reputation_value(&self.mint.key(), ending.split.to_agent.0)?;
+            let rating = agx_core::reputation::accountable_rating(ending.promised, agent_share_bps)
+                .map_err(|_| error!(ExchangeError::DisputeShareOutOfRange))?;
+            (OutcomeKind::Completed, paid_value, Some(rating))
+        };
+        self.settle_registry(&ending, kind, value, rating, slash)?;
+        emit!(DisputeResolved {
+            intent: self.intent.key(),
+            agent: self.agent.key(),
+            arbitrator,
+            agent_share_bps,
+            paid: ending.split.to_agent.0,
+            refunded: ending.split.to_requester.0,
+            slashed,
+        });
+        Ok(())
+    }
+
+    /// Runs the intent's transition to Completed and reads what the payout needs.
+    fn end(
+        &self,
+        tipped: bool,
+        transition: impl FnOnce(&mut Intent) -> Result<agx_core::payment::Split>,
+    ) -> Result<Ending> {
+        let mut intent = self.intent.load_mut()?;
+        let split = transition(&mut intent)?;
+        intent.invariant()?;
+        Ok(Ending {
+            split,
+            signer: IntentSigner {
+                requester: intent.requester,
+                intent_id: intent.intent_id.to_le_bytes(),
+                bump: [intent.bump],
+            },
+            hold: intent.min_stake,
+            standby: intent.standby_agent,
+            // The board is frozen since the award, with the winner at its head.
+            promised: intent.ranked().first().map_or(0, |head| head.quality_bps),
+            fulfilled_bps: intent.fulfilled_bps,
+            payment: intent.payment,
+            tip: if tipped { intent.take_tip() } else { 0 },
+        })
+    }
+
+    /// Pays the winner its share and the refund owner the rest; closes the escrow.
+    fn pay(&self, rent_to: &AccountInfo<'info>, ending: &Ending) -> Result<()> {
+        let intent_info = self.intent.to_account_info();
+        escrow::pay_out(
+            &ending.signer,
+            &intent_info,
+            &self.escrow,
+            &self.agent_tokens.to_account_info(),
+            &self.mint,
+            &self.token_program,
+            ending.split.to_agent.0,
+            None,
+        )?;
+        escrow::pay_out(
+            &ending.signer,
+            &intent_info,
+            &self.escrow,
+            &self.requester_tokens.to_account_info(),
+            &self.mint,
+            &self.token_program,
+            ending.split.to_requester.0,
+            Some(rent_to),
+        )
+    }
+
+    /// One registry CPI: slash (if any), release the holds, record the outcome.
+    fn settle_registry(
+        &self,
+        ending: &Ending,
+        kind: OutcomeKind,
+        value: u64,
+        rating: Option<u16>,
+        slash: Option<SlashTo<'info>>,
+    ) -> Result<()> {
+        let standby_info = match (&self.standby, ending.standby != Pubkey::default()) {
+            (Some(account), true) if account.key() == ending.standby => Some(account.to_account_info()),
+            (None, false) => None,
+            _ => return err!(ExchangeError::PayoutStandbyMismatch),
+        };
+        self.registry.settle_outcome(
+            &self.config,
+            self.agent.to_account_info(),
+            standby_info,
+            Outcome { unlock: ending.hold, kind, value, rating_bps: rating, slash },
+        )
     }
 }

@@ -9,6 +9,35 @@ use anchor_lang::prelude::*;
 use crate::seeds;
 use crate::state::ExchangeConfig;
 
+/// How a job ended, for `outcome_settle`.
+pub struct Outcome<'info> {
+    /// Stake the job held on the winner and on the standby.
+    pub unlock: u64,
+    pub kind: OutcomeKind,
+    /// Reputation value, atoms.
+    pub value: u64,
+    pub rating_bps: Option<u16>,
+    pub slash: Option<SlashTo<'info>>,
+}
+
+/// A slash of the winner's held stake: the registry accounts it needs and where each amount goes.
+pub struct SlashTo<'info> {
+    pub vault: AccountInfo<'info>,
+    pub stake_mint: AccountInfo<'info>,
+    pub token_program: AccountInfo<'info>,
+    pub destinations: Vec<AccountInfo<'info>>,
+    pub amounts: Vec<u64>,
+}
+
+impl SlashTo<'_> {
+    pub fn total(&self) -> Result<u64> {
+        self.amounts
+            .iter()
+            .try_fold(0u64, |sum, a| sum.checked_add(*a))
+            .ok_or(error!(crate::error::ExchangeError::ArithmeticOverflow))
+    }
+}
+
 /// The accounts every registry call needs, shared by the instructions that make one.
 #[derive(Accounts)]
 pub struct RegistryAccounts<'info> {
@@ -82,29 +111,35 @@ impl<'info> RegistryAccounts<'info> {
         })
     }
 
-    /// A job ended: releases `unlock` atoms of the winner's stake and of the standby's, and
-    /// records the outcome in the winner's reputation, in one call.
-    #[allow(clippy::too_many_arguments)]
+    /// A job ended: slashes the winner (optional), releases what the job held on the winner
+    /// and on the standby, and records the outcome in the winner's reputation, in one call.
     pub fn settle_outcome(
         &self,
         config: &ExchangeConfig,
         agent: AccountInfo<'info>,
         standby: Option<AccountInfo<'info>>,
-        unlock: u64,
-        kind: OutcomeKind,
-        value: u64,
-        rating_bps: Option<u16>,
+        outcome: Outcome<'info>,
     ) -> Result<()> {
-        let accounts = agent_registry::cpi::accounts::AgentJob {
-            operator: self.operator(),
-            config: self.config(),
-            agent,
-            standby,
+        let Outcome { unlock, kind, value, rating_bps, slash } = outcome;
+        let (vault, stake_mint, token_program, destinations, amounts) = match slash {
+            Some(s) => (Some(s.vault), Some(s.stake_mint), Some(s.token_program), s.destinations, s.amounts),
+            None => (None, None, None, Vec::new(), Vec::new()),
+        };
+        let accounts = agent_registry::cpi::accounts::AgentOutcome {
+            job: agent_registry::cpi::accounts::AgentJob {
+                operator: self.operator(),
+                config: self.config(),
+                agent,
+                standby,
+            },
+            vault,
+            stake_mint,
+            token_program,
         };
         self.call(config, accounts, |ctx| {
             agent_registry::cpi::outcome_settle(
-                ctx,
-                agent_registry::OutcomeSettleArgs { unlock, kind, value, rating_bps },
+                ctx.with_remaining_accounts(destinations),
+                agent_registry::OutcomeSettleArgs { unlock, kind, value, rating_bps, slash: amounts },
             )
         })
     }

@@ -8,5 +8,6 @@ pub const AUTHORITY: &[u8] = b"authority";
 pub const INTENT: &[u8] = b"intent";
 /// `[ESCROW, intent]`: the intent's escrow token account, owned by the intent PDA.
 pub const ESCROW: &[u8] = b"escrow";
-/// `[BID, intent, agent]`: one bid per agent per intent.
+/// `[BID, intent, agent, round (u8)]`: one bid per agent per auction round of an intent (a
+/// re-auction after failovers opens the next round, so its bids never collide with earlier ones).
 pub const BID: &[u8] = b"bid";

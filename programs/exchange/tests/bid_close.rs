@@ -26,14 +26,14 @@ fn bonds_follow_the_reveal() {
     let caller = m.keeper.insecure_clone();
     let requester = m.requester.pubkey();
     let close = |a: &agx_tests::registry::TestAgent| {
-        xix::bid_close(caller.pubkey(), intent, a.agent, a.authority.pubkey(), requester)
+        xix::bid_close(caller.pubkey(), intent, a.agent, 0, a.authority.pubkey(), requester)
     };
     assert_error(&m.r.svm.send(&[close(&loser)], &[&caller]), ExchangeError::BidCloseTooEarly);
     m.to_settle(intent);
     // Before settlement revealed bids stay (settlement may need them); the silent one may go.
     assert_error(&m.r.svm.send(&[close(&loser)], &[&caller]), ExchangeError::BidCloseTooEarly);
     let (silent_bid, silent_lamports) =
-        (pda::bid(&intent, &silent.agent).0, m.r.svm.lamports(&pda::bid(&intent, &silent.agent).0));
+        (pda::bid(&intent, &silent.agent, 0).0, m.r.svm.lamports(&pda::bid(&intent, &silent.agent, 0).0));
     let (requester_before, silent_before) =
         (m.r.svm.lamports(&requester), m.r.svm.lamports(&silent.authority.pubkey()));
     let meta = m.r.svm.send_measured("exchange", "bid_close", &[close(&silent)], &[&caller]).unwrap();
@@ -48,7 +48,7 @@ fn bonds_follow_the_reveal() {
 
     m.settle(intent, winner.agent).unwrap();
     assert_error(&m.r.svm.send(&[close(&winner)], &[&caller]), ExchangeError::BidIsWinner);
-    let loser_bid = pda::bid(&intent, &loser.agent).0;
+    let loser_bid = pda::bid(&intent, &loser.agent, 0).0;
     let (loser_lamports, loser_before) =
         (m.r.svm.lamports(&loser_bid), m.r.svm.lamports(&loser.authority.pubkey()));
     m.r.svm.send(&[close(&loser)], &[&caller]).unwrap();
@@ -69,8 +69,8 @@ fn lamports_go_only_to_the_recorded_parties() {
     m.commit(&a, intent, &opening(5, 5, 5)).unwrap();
     m.to_settle(intent);
     let thief = m.keeper.insecure_clone();
-    let ix = xix::bid_close(thief.pubkey(), intent, a.agent, thief.pubkey(), m.requester.pubkey());
+    let ix = xix::bid_close(thief.pubkey(), intent, a.agent, 0, thief.pubkey(), m.requester.pubkey());
     assert_error(&m.r.svm.send(&[ix], &[&thief]), ExchangeError::BidNotBidder);
-    let ix = xix::bid_close(thief.pubkey(), intent, a.agent, a.authority.pubkey(), thief.pubkey());
+    let ix = xix::bid_close(thief.pubkey(), intent, a.agent, 0, a.authority.pubkey(), thief.pubkey());
     assert_error(&m.r.svm.send(&[ix], &[&thief]), ExchangeError::RequesterMismatch);
 }

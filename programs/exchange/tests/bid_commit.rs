@@ -17,7 +17,7 @@ fn seals_the_bid_and_takes_the_bond() {
     let a = m.agent(MIN_STAKE);
     let o = opening(500_000, 8_000, 10);
     let commitment = xix::commitment(&intent, &a.agent, &o);
-    let ix = xix::bid_commit(a.authority.pubkey(), intent, a.agent, commitment);
+    let ix = xix::bid_commit(a.authority.pubkey(), intent, a.agent, 0, commitment);
     let meta = m.r.svm.send_measured("exchange", "bid_commit", &[ix], &[&a.authority]).unwrap();
     let bid = m.bid_state(intent, &a);
     assert_eq!(
@@ -25,9 +25,9 @@ fn seals_the_bid_and_takes_the_bond() {
         (BidStatus::Committed, commitment, BOND, a.agent)
     );
     let rent = m.r.svm.svm.minimum_balance_for_rent_exemption(
-        m.r.svm.account(&pda::bid(&intent, &a.agent).0).unwrap().data.len(),
+        m.r.svm.account(&pda::bid(&intent, &a.agent, 0).0).unwrap().data.len(),
     );
-    assert_eq!(m.r.svm.lamports(&pda::bid(&intent, &a.agent).0), rent + BOND);
+    assert_eq!(m.r.svm.lamports(&pda::bid(&intent, &a.agent, 0).0), rent + BOND);
     assert_eq!(m.intent_state(intent).bid_count, 1);
     assert_eq!(events::find::<BidCommitted>(&meta.logs)[0].bond, BOND);
 }
@@ -83,7 +83,7 @@ fn one_bid_per_agent_and_only_by_its_authority() {
     // Another key cannot bid with a's agent account.
     let other_intent = m.intent(AuctionKind::VickreySealed);
     let b = m.agent(MIN_STAKE);
-    let ix = xix::bid_commit(b.authority.pubkey(), other_intent, a.agent, [0; 32]);
+    let ix = xix::bid_commit(b.authority.pubkey(), other_intent, a.agent, 0, [0; 32]);
     assert_error(&m.r.svm.send(&[ix], &[&b.authority]), ExchangeError::BidNotBidder);
     assert_eq!(m.intent_state(other_intent).bid_count, 0);
 }
@@ -94,10 +94,10 @@ fn a_fake_agent_account_is_refused() {
     let intent = m.intent(AuctionKind::VickreySealed);
     let a = m.agent(MIN_STAKE);
     // The registry config in place of the agent: wrong type (discriminator).
-    let ix = xix::bid_commit(a.authority.pubkey(), intent, pda::registry_config().0, [0; 32]);
+    let ix = xix::bid_commit(a.authority.pubkey(), intent, pda::registry_config().0, 0, [0; 32]);
     assert!(m.r.svm.send(&[ix], &[&a.authority]).is_err());
     // An account owned by another program.
-    let ix = xix::bid_commit(a.authority.pubkey(), intent, a.authority.pubkey(), [0; 32]);
+    let ix = xix::bid_commit(a.authority.pubkey(), intent, a.authority.pubkey(), 0, [0; 32]);
     assert!(m.r.svm.send(&[ix], &[&a.authority]).is_err());
     assert_eq!(m.intent_state(intent).bid_count, 0);
 }

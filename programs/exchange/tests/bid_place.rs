@@ -14,7 +14,7 @@ fn bids_in_the_clear_are_ranked() {
     let intent = m.intent(AuctionKind::Continuous);
     let a = m.agent(MIN_STAKE);
     let b = m.agent(MIN_STAKE);
-    let ix = xix::bid_place(a.authority.pubkey(), intent, a.agent, opening(600_000, 5_000, 50));
+    let ix = xix::bid_place(a.authority.pubkey(), intent, a.agent, 0, opening(600_000, 5_000, 50));
     m.r.svm.send_measured("exchange", "bid_place", &[ix], &[&a.authority]).unwrap();
     m.place(&b, intent, &opening(100_000, 9_000, 5)).unwrap();
     let i = m.intent_state(intent);
@@ -32,7 +32,7 @@ fn the_first_bid_reaching_the_threshold_wins_at_once_and_locks_stake() {
     let low = m.agent(MIN_STAKE);
     m.place(&low, intent, &opening(900_000, 5_000, 90)).unwrap();
     let winner = m.agent(MIN_STAKE * 3);
-    let ix = xix::bid_place(winner.authority.pubkey(), intent, winner.agent, opening(100_000, 9_500, 5));
+    let ix = xix::bid_place(winner.authority.pubkey(), intent, winner.agent, 0, opening(100_000, 9_500, 5));
     let meta = m.r.svm.send(&[ix], &[&winner.authority]).unwrap();
     let i = m.intent_state(intent);
     assert_eq!((i.status, i.winner_agent, i.payment), (IntentStatus::Awarded.to_u8(), winner.agent, 100_000));

@@ -17,7 +17,7 @@ fn scores_with_core_and_ranks() {
     let o = opening(250_000, 8_000, 10);
     m.commit(&a, intent, &o).unwrap();
     m.to_reveal(intent);
-    let ix = xix::bid_reveal(a.authority.pubkey(), intent, a.agent, o);
+    let ix = xix::bid_reveal(a.authority.pubkey(), intent, a.agent, 0, o);
     let meta = m.r.svm.send_measured("exchange", "bid_reveal", &[ix], &[&a.authority]).unwrap();
     let limits = agx_core::score::Limits { max_price: MAX_PRICE, max_latency: MAX_LATENCY };
     let expected = score_bid(
@@ -109,6 +109,28 @@ fn only_the_bidder_reveals() {
     let o = opening(1, 1, 1);
     m.commit(&a, intent, &o).unwrap();
     m.to_reveal(intent);
-    let ix = xix::bid_reveal(b.authority.pubkey(), intent, a.agent, o);
+    let ix = xix::bid_reveal(b.authority.pubkey(), intent, a.agent, 0, o);
     assert_error(&m.r.svm.send(&[ix], &[&b.authority]), ExchangeError::BidNotBidder);
+}
+
+/// The tie-break seed comes from the real `SlotHashes` sysvar only: a substitute account is
+/// refused, and an empty sysvar (never the case on a cluster) leaves no seed to fix.
+#[test]
+fn the_tiebreak_seed_is_read_from_the_slot_hashes_sysvar_only() {
+    let mut m = Market::new();
+    let intent = m.intent(AuctionKind::FirstPriceSealed);
+    let a = m.agent(MIN_STAKE);
+    let o = opening(250_000, 8_000, 10);
+    m.commit(&a, intent, &o).unwrap();
+    m.to_reveal(intent);
+    let mut ix = xix::bid_reveal(a.authority.pubkey(), intent, a.agent, 0, o);
+    let fake = m.r.svm.funded_keypair().pubkey();
+    *ix.accounts.last_mut().unwrap() =
+        anchor_lang::solana_program::instruction::AccountMeta::new_readonly(fake, false);
+    assert_error(&m.r.svm.send(&[ix], &[&a.authority]), agx_tests::anchor_codes::CONSTRAINT_ADDRESS);
+    let mut empty = m.r.svm.account(&agx_sdk::exchange::SLOT_HASHES_SYSVAR).unwrap();
+    empty.data = vec![0; 8];
+    m.r.svm.svm.set_account(agx_sdk::exchange::SLOT_HASHES_SYSVAR, empty).unwrap();
+    assert_error(&m.reveal(&a, intent, &o), ExchangeError::BidTiebreakSeedUnavailable);
+    assert_eq!(m.intent_state(intent).tiebreak_seeded, 0);
 }

@@ -27,7 +27,7 @@ fn the_admin_replaces_the_settings_and_nobody_else_can() {
     let meta = m.r.svm.send_measured("exchange", "config_update", &[ix], &[&admin]).unwrap();
     let c = config(&m);
     assert_eq!((c.rerank_window_slots, c.min_bid_bond, c.freezable_mints[0]), (7, 3 * BOND, m.pay.mint));
-    assert_eq!(events::find::<ConfigUpdated>(&meta.logs)[0].min_bid_bond, 3 * BOND);
+    assert_eq!(events::find::<ConfigUpdated>(&meta.logs)[0].settings.min_bid_bond, 3 * BOND);
     // The new minimum bond applies to every new intent.
     assert_error(&create(&mut m, AuctionKind::FirstPriceSealed), ExchangeError::IntentBidBondBelowMinimum);
 
@@ -140,4 +140,41 @@ fn reputation_mints_are_bounded() {
         &m.r.svm.send(&[xix::config_update(admin.pubkey(), s)], &[&admin]),
         ExchangeError::ConfigReputationMintsInvalid,
     );
+}
+
+#[test]
+fn the_arbitrator_and_the_slash_fractions_are_set_within_bounds() {
+    let mut m = Market::new();
+    let admin = m.r.svm.upgrade_authority.insecure_clone();
+    let mut s = xix::default_settings();
+    s.arbitrator = m.keeper.pubkey();
+    (s.arbitration_window_slots, s.failover_slash_bps, s.failover_reward_bps, s.decline_slash_bps) =
+        (11, 6_000, 500, 6_000);
+    m.r.svm.send(&[xix::config_update(admin.pubkey(), s.clone())], &[&admin]).unwrap();
+    let c = config(&m);
+    assert_eq!(
+        (
+            c.arbitrator,
+            c.arbitration_window_slots,
+            c.failover_slash_bps,
+            c.failover_reward_bps,
+            c.decline_slash_bps
+        ),
+        (m.keeper.pubkey(), 11, 6_000, 500, 6_000)
+    );
+    let refused: [fn(&mut agx_sdk::exchange::state::ExchangeSettings); 4] = [
+        |s| s.arbitration_window_slots = 0,
+        |s| s.failover_slash_bps = 10_001,
+        |s| s.failover_reward_bps = 10_001,
+        |s| s.decline_slash_bps = s.failover_slash_bps + 1,
+    ];
+    for change in refused {
+        let mut bad = s.clone();
+        change(&mut bad);
+        assert_error(
+            &m.r.svm.send(&[xix::config_update(admin.pubkey(), bad)], &[&admin]),
+            ExchangeError::ConfigFailoverParamsInvalid,
+        );
+    }
+    assert_eq!(config(&m).arbitration_window_slots, 11, "refused updates change nothing");
 }

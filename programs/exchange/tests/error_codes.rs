@@ -82,6 +82,17 @@ const CODES: &[(u32, ExchangeError, &str)] = &[
     (6076, ExchangeError::ResultUriTooLong, "ResultUriTooLong"),
     (6077, ExchangeError::PayoutStandbyMismatch, "PayoutStandbyMismatch"),
     (6078, ExchangeError::ConfigReputationMintsInvalid, "ConfigReputationMintsInvalid"),
+    (6079, ExchangeError::DisputeNotSubmitted, "DisputeNotSubmitted"),
+    (6080, ExchangeError::DisputeWindowClosed, "DisputeWindowClosed"),
+    (6081, ExchangeError::DisputeNotOpen, "DisputeNotOpen"),
+    (6082, ExchangeError::DisputeNotArbitrator, "DisputeNotArbitrator"),
+    (6083, ExchangeError::DisputeNoArbitrator, "DisputeNoArbitrator"),
+    (6084, ExchangeError::DisputeShareOutOfRange, "DisputeShareOutOfRange"),
+    (6085, ExchangeError::DisputeSlashExceedsHold, "DisputeSlashExceedsHold"),
+    (6086, ExchangeError::DisputeSlashAccountsMissing, "DisputeSlashAccountsMissing"),
+    (6087, ExchangeError::ConfigFailoverParamsInvalid, "ConfigFailoverParamsInvalid"),
+    (6088, ExchangeError::BidTiebreakSeedUnavailable, "BidTiebreakSeedUnavailable"),
+    (6089, ExchangeError::RefundAccountMismatch, "RefundAccountMismatch"),
 ];
 
 #[test]

@@ -19,17 +19,22 @@ fn escrows_the_max_price_and_the_tip() {
     m.pay_accounts.push(pda::escrow(&intent).0);
     let i = m.intent_state(intent);
     assert_eq!(
-        (i.status, i.max_price, i.escrowed, i.keeper_tip),
-        (IntentStatus::Open.to_u8(), MAX_PRICE, MAX_PRICE, TIP)
+        (i.status, i.max_price, i.escrowed, i.tip_per_crank, i.tip_pool),
+        (IntentStatus::Open.to_u8(), MAX_PRICE, MAX_PRICE, TIP, 5 * TIP)
     );
     assert_eq!((i.requester, i.mint, i.token_program), (requester.pubkey(), m.pay.mint, m.pay.program));
     assert_eq!(i.reveal_end_slot - i.commit_end_slot, 20);
     assert_eq!(m.balance(&pda::escrow(&intent).0), MAX_PRICE);
     assert_eq!(m.balance(&m.requester_tokens), REQUESTER_FUNDS - MAX_PRICE);
     let rent = m.r.svm.svm.minimum_balance_for_rent_exemption(agx_sdk::exchange::state::Intent::SPACE);
-    assert_eq!(m.r.svm.lamports(&intent), rent + TIP, "the tip sits in the intent on top of its rent");
+    assert_eq!(
+        m.r.svm.lamports(&intent),
+        rent + 5 * TIP,
+        "a tip for settle, finalize, close and each of the 2 failovers sits in the intent on top of its rent"
+    );
+    assert_eq!((i.refund_owner, i.round, i.tiebreak_seeded), (requester.pubkey(), 0, 0));
     let ev = &events::find::<IntentCreated>(&meta.logs)[0];
-    assert_eq!((ev.intent, ev.escrowed, ev.keeper_tip), (intent, MAX_PRICE, TIP));
+    assert_eq!((ev.intent, ev.escrowed, ev.tip_per_crank, ev.tip_pool), (intent, MAX_PRICE, TIP, 5 * TIP));
     m.assert_accounted(&[intent]);
 }
 

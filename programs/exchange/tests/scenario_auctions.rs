@@ -30,6 +30,9 @@ fn run_auction(
     for b in bids {
         m.reveal(&b.agent, intent, &b.opening).unwrap();
     }
+    // The first reveal fixed the seed from the commit window's last slot hash.
+    let seed = m.intent_state(intent).tiebreak_seed;
+    assert_ne!(seed, [0; 32]);
     let limits = agx_core::score::Limits { max_price: MAX_PRICE, max_latency: MAX_LATENCY };
     let mut ranking: Vec<(RankKey, usize)> = bids
         .iter()
@@ -41,7 +44,10 @@ fn run_auction(
                 score: score_bid(&weights, &limits, &terms, b.reputation).unwrap(),
                 reputation: b.reputation,
                 latency: o.latency,
-                commitment: xix::commitment(&intent, &b.agent.agent, &o),
+                tiebreak: agx_core::tiebreak::key::<agx_core::commitment::SoftwareSha256>(
+                    &xix::commitment(&intent, &b.agent.agent, &o),
+                    &seed,
+                ),
             };
             (key, i)
         })
@@ -85,7 +91,7 @@ fn twenty_agents_vickrey_winner_and_payment_match_core() {
             latency: w.opening.latency,
         },
         reputation: w.reputation,
-        commitment: winner_key.commitment,
+        tiebreak: winner_key.tiebreak,
     };
     let expected = second_score_payment(&Weights::DEFAULT, &limits, &winner, Some(&ranking[1].0)).unwrap();
     assert_eq!(i.payment, expected, "on-chain Vickrey payment equals the off-chain recomputation");
@@ -144,18 +150,30 @@ fn then_to_lower_latency() {
     assert_eq!(m.intent_state(intent).winner_agent, bids[1].agent.agent);
 }
 
+/// The last tie-break is the commitment hashed with the bank hash of the commit window's last
+/// slot (`agx_core::tiebreak`): unknown while bids can be sealed, so a salt ground for a small
+/// commitment buys nothing.
 #[test]
-fn then_to_the_lower_commitment_hash() {
+fn then_to_the_lower_tiebreak_key_seeded_after_the_commit_window() {
     let (mut m, intent) = tie_market();
     let bids = vec![bidder(&mut m, 6_000, 10), bidder(&mut m, 6_000, 10), bidder(&mut m, 6_000, 10)];
     let ranking = run_auction(&mut m, intent, &bids, weights());
-    let lowest = bids
-        .iter()
-        .min_by_key(|b| xix::commitment(&intent, &b.agent.agent, &b.opening))
-        .map(|b| b.agent.agent)
-        .unwrap();
+    let i = m.intent_state(intent);
+    // The harness's SlotHashes holds sha256(slot) for the slots before the current one.
+    let last_commit_slot = i.commit_end_slot - 1;
+    let expected_seed = <agx_core::commitment::SoftwareSha256 as agx_core::commitment::Sha256>::sha256(
+        &last_commit_slot.to_le_bytes(),
+    );
+    assert_eq!((i.tiebreak_seed, i.tiebreak_seeded), (expected_seed, 1));
+    let key = |b: &Bidder| {
+        agx_core::tiebreak::key::<agx_core::commitment::SoftwareSha256>(
+            &xix::commitment(&intent, &b.agent.agent, &b.opening),
+            &expected_seed,
+        )
+    };
+    let lowest = bids.iter().min_by_key(|b| key(b)).map(|b| b.agent.agent).unwrap();
     assert_eq!(bids[ranking[0].1].agent.agent, lowest);
-    assert_eq!(m.intent_state(intent).winner_agent, lowest);
+    assert_eq!(i.winner_agent, lowest);
 }
 
 #[test]

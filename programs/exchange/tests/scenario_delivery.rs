@@ -9,26 +9,14 @@ use agx_sdk::exchange::AuctionKind;
 use agx_sdk::ix::exchange as xix;
 use agx_sdk::pda;
 use agx_tests::market::{opening, Market, MAX_PRICE, MIN_STAKE, REQUESTER_FUNDS, TIP};
-use agx_tests::registry::TestAgent;
 use agx_tests::{anchor_codes, assert_error, Signer};
-
-/// A settled sealed auction of `kind`: `a` wins at 300,000 over `b`.
-fn awarded(m: &mut Market, kind: AuctionKind) -> (agx_sdk::Pubkey, TestAgent, TestAgent) {
-    let intent = m.intent(kind);
-    let a = m.agent(MIN_STAKE);
-    let b = m.agent(MIN_STAKE);
-    m.commit_and_reveal(intent, &[(&a, opening(300_000, 9_000, 10)), (&b, opening(800_000, 4_000, 60))]);
-    m.to_settle(intent);
-    m.settle(intent, a.agent).unwrap();
-    (intent, a, b)
-}
 
 #[test]
 fn submit_accept_with_rating_then_every_account_closes() {
     let mut m = Market::new();
-    let (intent, a, b) = awarded(&mut m, AuctionKind::FirstPriceSealed);
+    let (intent, a, b) = m.awarded(AuctionKind::FirstPriceSealed);
     let paid_to = m.pay_account(a.authority.pubkey());
-    let ix = xix::result_submit(a.authority.pubkey(), intent, a.agent, [9; 32], "ipfs://r".into(), 10_000);
+    let ix = xix::result_submit(a.authority.pubkey(), intent, a.agent, 0, [9; 32], "ipfs://r".into(), 10_000);
     let meta = m.r.svm.send_measured("exchange", "result_submit", &[ix], &[&a.authority]).unwrap();
     assert_eq!(events::find::<ResultSubmitted>(&meta.logs)[0].fulfilled_bps, 10_000);
     assert_eq!(m.intent_state(intent).status, IntentStatus::Submitted.to_u8());
@@ -56,16 +44,18 @@ fn submit_accept_with_rating_then_every_account_closes() {
     assert_error(&m.accept(intent, paid_to, 9_000), anchor_codes::ACCOUNT_NOT_INITIALIZED);
 
     // Nothing of the finished intent stays open; rent goes back to whoever paid it.
-    assert_error(
-        &m.r.svm.send(&[xix::intent_close(intent, m.requester.pubkey())], &[]),
-        ExchangeError::IntentHasOpenBids,
-    );
+    assert_error(&m.close_intent(intent), ExchangeError::IntentHasOpenBids);
     m.close_bid(&a, intent).unwrap();
     m.close_bid(&b, intent).unwrap();
-    let rent = m.r.svm.lamports(&intent);
+    let held = m.r.svm.lamports(&intent);
     let before = m.r.svm.lamports(&m.requester.pubkey());
-    m.r.svm.send(&[xix::intent_close(intent, m.requester.pubkey())], &[]).unwrap();
-    assert_eq!(m.r.svm.lamports(&m.requester.pubkey()), before + rent);
+    m.close_intent(intent).unwrap();
+    // Only settle and close were cranked; accepting pays no tip, so the rest of the pool returns.
+    assert_eq!(m.r.svm.lamports(&m.requester.pubkey()), before + held - TIP);
+    assert_eq!(
+        held - m.r.svm.svm.minimum_balance_for_rent_exemption(agx_sdk::exchange::state::Intent::SPACE),
+        4 * TIP
+    );
     assert_eq!((m.r.agent(&a).open_bids, m.r.agent(&b).open_bids), (0, 0));
     m.pay_accounts.retain(|x| *x != pda::escrow(&intent).0);
     m.assert_accounted(&[]);
@@ -75,7 +65,7 @@ fn submit_accept_with_rating_then_every_account_closes() {
 #[test]
 fn partial_fulfilment_pays_pro_rata_and_releases_the_standby() {
     let mut m = Market::new();
-    let (intent, a, b) = awarded(&mut m, AuctionKind::VickreySealed);
+    let (intent, a, b) = m.awarded(AuctionKind::VickreySealed);
     let i = m.intent_state(intent);
     assert_eq!(i.standby_agent, b.agent);
     assert_eq!(m.r.agent(&b).locked, MIN_STAKE);
@@ -102,7 +92,7 @@ fn an_unanswered_result_is_finalized_by_anyone_after_the_dispute_window() {
     let intent = m.create(args).unwrap();
     let a = m.agent(MIN_STAKE);
     m.place(&a, intent, &opening(100_000, 9_000, 5)).unwrap();
-    assert_eq!(m.intent_state(intent).keeper_tip, TIP, "an immediate award leaves the tip for later cranks");
+    assert_eq!(m.intent_state(intent).tip_pool, 5 * TIP, "an immediate award pays no settle crank");
     let paid_to = m.pay_account(a.authority.pubkey());
     m.submit(&a, intent, 10_000).unwrap();
     assert_error(&m.finalize(intent, paid_to), ExchangeError::FinalizeTooEarly);
@@ -124,7 +114,7 @@ fn an_unanswered_result_is_finalized_by_anyone_after_the_dispute_window() {
 #[test]
 fn only_the_winner_submits_in_time_and_only_the_requester_accepts_into_the_winners_account() {
     let mut m = Market::new();
-    let (intent, a, b) = awarded(&mut m, AuctionKind::VickreySealed);
+    let (intent, a, b) = m.awarded(AuctionKind::VickreySealed);
     assert_error(&m.submit(&b, intent, 10_000), ExchangeError::ResultNotWinner);
     assert_error(&m.submit(&a, intent, 0), ExchangeError::ResultFulfilledOutOfRange);
     assert_error(&m.submit(&a, intent, 10_001), ExchangeError::ResultFulfilledOutOfRange);
@@ -159,7 +149,7 @@ fn only_the_winner_submits_in_time_and_only_the_requester_accepts_into_the_winne
 #[test]
 fn a_result_after_the_deadline_is_refused() {
     let mut m = Market::new();
-    let (intent, a, _) = awarded(&mut m, AuctionKind::FirstPriceSealed);
+    let (intent, a, _) = m.awarded(AuctionKind::FirstPriceSealed);
     let deadline = m.intent_state(intent).execution_deadline_slot;
     assert_eq!(
         deadline,
@@ -176,7 +166,7 @@ fn exchange_id() -> agx_sdk::Pubkey {
 #[test]
 fn token_2022_end_to_end() {
     let mut m = Market::with_token_program(agx_tests::token::TOKEN_2022);
-    let (intent, a, b) = awarded(&mut m, AuctionKind::VickreySealed);
+    let (intent, a, b) = m.awarded(AuctionKind::VickreySealed);
     let paid_to = m.pay_account(a.authority.pubkey());
     m.submit(&a, intent, 10_000).unwrap();
     m.accept(intent, paid_to, 9_500).unwrap();
@@ -185,7 +175,7 @@ fn token_2022_end_to_end() {
     assert_eq!(m.balance(&m.requester_tokens), REQUESTER_FUNDS - payment);
     m.close_bid(&a, intent).unwrap();
     m.close_bid(&b, intent).unwrap();
-    m.r.svm.send(&[xix::intent_close(intent, m.requester.pubkey())], &[]).unwrap();
+    m.close_intent(intent).unwrap();
     m.pay_accounts.retain(|x| *x != pda::escrow(&intent).0);
     m.assert_accounted(&[]);
 }
@@ -198,7 +188,7 @@ fn only_reputation_bearing_mints_move_reputation_at_their_weight() {
     settings.reputation_mints =
         vec![agx_sdk::exchange::ReputationMint { mint: m.pay.mint, weight_bps: 5_000 }];
     m.r.svm.send(&[xix::config_update(admin.pubkey(), settings.clone())], &[&admin]).unwrap();
-    let (intent, a, _) = awarded(&mut m, AuctionKind::FirstPriceSealed);
+    let (intent, a, _) = m.awarded(AuctionKind::FirstPriceSealed);
     let paid_to = m.pay_account(a.authority.pubkey());
     m.submit(&a, intent, 10_000).unwrap();
     let meta = m.accept(intent, paid_to, 9_000).unwrap();
@@ -208,7 +198,7 @@ fn only_reputation_bearing_mints_move_reputation_at_their_weight() {
     // The same job paid in a mint the config does not list: paid in full, no reputation moves.
     settings.reputation_mints.clear();
     m.r.svm.send(&[xix::config_update(admin.pubkey(), settings)], &[&admin]).unwrap();
-    let (intent, c, _) = awarded(&mut m, AuctionKind::FirstPriceSealed);
+    let (intent, c, _) = m.awarded(AuctionKind::FirstPriceSealed);
     let paid_to = m.pay_account(c.authority.pubkey());
     m.submit(&c, intent, 10_000).unwrap();
     m.accept(intent, paid_to, 10_000).unwrap();

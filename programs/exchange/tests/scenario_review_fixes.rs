@@ -8,7 +8,7 @@ use agx_sdk::exchange::state::{BidStatus, IntentStatus, DEFAULT_RERANK_WINDOW_SL
 use agx_sdk::exchange::AuctionKind;
 use agx_sdk::ix::{exchange as xix, registry as rix};
 use agx_sdk::pda;
-use agx_tests::market::{opening, Market, BOND, MAX_LATENCY, MAX_PRICE, MIN_STAKE};
+use agx_tests::market::{opening, Market, BOND, MAX_LATENCY, MAX_PRICE, MIN_STAKE, TIP};
 use agx_tests::registry::{TestAgent, COOLDOWN};
 use agx_tests::{assert_error, Signer};
 
@@ -94,7 +94,7 @@ fn sybils_that_drop_out_forfeit_their_bonds_and_the_honest_bid_off_the_board_sti
     }
     m.reveal(&honest, intent, &oh).unwrap();
     let i = m.intent_state(intent);
-    assert!(!i.is_ranked(&pda::bid(&intent, &honest.agent).0), "pushed off the board");
+    assert!(!i.is_ranked(&pda::bid(&intent, &honest.agent, 0).0), "pushed off the board");
     assert_eq!(i.off_board, 1);
     for s in &sybils {
         m.r.svm.send(&[rix::agent_deactivate(s.authority.pubkey())], &[&s.authority]).unwrap();
@@ -137,7 +137,7 @@ fn the_price_setting_runner_up_is_locked_as_standby() {
     let (ix, keeper) = (m.settle_ix(intent, winner.agent), m.keeper.insecure_clone());
     let meta = m.r.svm.send_measured("exchange", "auction_settle_with_standby", &[ix], &[&keeper]).unwrap();
     let i = m.intent_state(intent);
-    assert_eq!((i.standby_agent, i.standby_bid), (shill.agent, pda::bid(&intent, &shill.agent).0));
+    assert_eq!((i.standby_agent, i.standby_bid), (shill.agent, pda::bid(&intent, &shill.agent, 0).0));
     assert_eq!(events::find::<AuctionAwarded>(&meta.logs)[0].standby_agent, Some(shill.agent));
     assert_eq!((m.r.agent(&winner).locked, m.r.agent(&shill).locked), (MIN_STAKE, MIN_STAKE));
     // The shill's stake and bond stay at risk while the job runs.
@@ -178,27 +178,25 @@ fn an_expired_intent_closes_once_its_bids_are_closed() {
     let silent = m.agent(MIN_STAKE);
     m.commit(&silent, intent, &opening(1, 1, 1)).unwrap();
     let requester = m.requester.pubkey();
-    assert_error(
-        &m.r.svm.send(&[xix::intent_close(intent, requester)], &[]),
-        ExchangeError::IntentNotClosable,
-    );
+    assert_error(&m.close_intent(intent), ExchangeError::IntentNotClosable);
     m.to_settle(intent);
     m.settle_expired(intent).unwrap();
-    assert_error(
-        &m.r.svm.send(&[xix::intent_close(intent, requester)], &[]),
-        ExchangeError::IntentHasOpenBids,
-    );
+    assert_error(&m.close_intent(intent), ExchangeError::IntentHasOpenBids);
     m.close_bid(&silent, intent).unwrap();
-    let thief = m.keeper.pubkey();
-    assert_error(&m.r.svm.send(&[xix::intent_close(intent, thief)], &[]), ExchangeError::RequesterMismatch);
-    let (rent, before) = (m.r.svm.lamports(&intent), m.r.svm.lamports(&requester));
-    let meta =
-        m.r.svm
-            .send_measured("exchange", "intent_close", &[xix::intent_close(intent, requester)], &[])
-            .unwrap();
+    let keeper = m.keeper.insecure_clone();
+    let thief = keeper.pubkey();
+    let ix = xix::intent_close(keeper.pubkey(), intent, thief);
+    assert_error(&m.r.svm.send(&[ix], &[&keeper]), ExchangeError::RequesterMismatch);
+    let (held, before, keeper_before) =
+        (m.r.svm.lamports(&intent), m.r.svm.lamports(&requester), m.r.svm.lamports(&keeper.pubkey()));
+    let ix = xix::intent_close(keeper.pubkey(), intent, requester);
+    let meta = m.r.svm.send_measured("exchange", "intent_close", &[ix], &[&keeper]).unwrap();
     assert!(m.r.svm.account(&intent).is_none());
-    assert_eq!(m.r.svm.lamports(&requester), before + rent);
-    assert_eq!(events::find::<agx_sdk::exchange::events::IntentClosed>(&meta.logs)[0].lamports, rent);
+    // Settle and close were paid from the pool; the requester gets the rent and the rest.
+    assert_eq!(m.r.svm.lamports(&keeper.pubkey()), keeper_before + TIP, "the closing crank is paid");
+    assert_eq!(m.r.svm.lamports(&requester), before + held - TIP);
+    let ev = &events::find::<agx_sdk::exchange::events::IntentClosed>(&meta.logs)[0];
+    assert_eq!((ev.lamports, ev.tip), (held - TIP, TIP));
     // The silent agent is free to leave now that its bid is closed.
     assert_eq!(m.r.agent(&silent).open_bids, 0);
 }

@@ -40,6 +40,11 @@ pub fn default_settings() -> ExchangeSettings {
         dispute_window_slots: exchange::state::DEFAULT_DISPUTE_WINDOW_SLOTS,
         neutral_rating_bps: exchange::state::DEFAULT_NEUTRAL_RATING_BPS,
         reputation_mints: Vec::new(),
+        arbitrator: Pubkey::default(),
+        arbitration_window_slots: exchange::state::DEFAULT_ARBITRATION_WINDOW_SLOTS,
+        failover_slash_bps: exchange::state::DEFAULT_FAILOVER_SLASH_BPS,
+        failover_reward_bps: exchange::state::DEFAULT_FAILOVER_REWARD_BPS,
+        decline_slash_bps: exchange::state::DEFAULT_DECLINE_SLASH_BPS,
     }
 }
 
@@ -121,15 +126,22 @@ pub fn intent_cancel(
     )
 }
 
-/// `bid_commit` by the agent's authority `bidder`; `agent` is the registry agent account.
-pub fn bid_commit(bidder: Pubkey, intent: Pubkey, agent: Pubkey, commitment: [u8; 32]) -> Instruction {
+/// `bid_commit` by the agent's authority `bidder`; `agent` is the registry agent account and
+/// `round` the intent's current auction round (0 until a re-auction).
+pub fn bid_commit(
+    bidder: Pubkey,
+    intent: Pubkey,
+    agent: Pubkey,
+    round: u8,
+    commitment: [u8; 32],
+) -> Instruction {
     build(
         accounts::BidCommit {
             bidder,
             config: pda::exchange_config().0,
             intent,
             agent,
-            bid: pda::bid(&intent, &agent).0,
+            bid: pda::bid(&intent, &agent, round).0,
             registry: registry(),
             system_program: system_program::ID,
         },
@@ -137,21 +149,39 @@ pub fn bid_commit(bidder: Pubkey, intent: Pubkey, agent: Pubkey, commitment: [u8
     )
 }
 
-pub fn bid_reveal(bidder: Pubkey, intent: Pubkey, agent: Pubkey, opening: BidOpening) -> Instruction {
+pub fn bid_reveal(
+    bidder: Pubkey,
+    intent: Pubkey,
+    agent: Pubkey,
+    round: u8,
+    opening: BidOpening,
+) -> Instruction {
     build(
-        accounts::BidReveal { bidder, intent, bid: pda::bid(&intent, &agent).0, agent },
+        accounts::BidReveal {
+            bidder,
+            intent,
+            bid: pda::bid(&intent, &agent, round).0,
+            agent,
+            slot_hashes: exchange::SLOT_HASHES_SYSVAR,
+        },
         instruction::BidReveal { opening },
     )
 }
 
-pub fn bid_place(bidder: Pubkey, intent: Pubkey, agent: Pubkey, opening: BidOpening) -> Instruction {
+pub fn bid_place(
+    bidder: Pubkey,
+    intent: Pubkey,
+    agent: Pubkey,
+    round: u8,
+    opening: BidOpening,
+) -> Instruction {
     build(
         accounts::BidPlace {
             bidder,
             config: pda::exchange_config().0,
             intent,
             agent,
-            bid: pda::bid(&intent, &agent).0,
+            bid: pda::bid(&intent, &agent, round).0,
             registry: registry(),
             system_program: system_program::ID,
         },
@@ -227,6 +257,7 @@ pub fn result_submit(
     bidder: Pubkey,
     intent: Pubkey,
     agent: Pubkey,
+    round: u8,
     result_hash: [u8; 32],
     result_uri: String,
     fulfilled_bps: u16,
@@ -236,7 +267,7 @@ pub fn result_submit(
             bidder,
             config: pda::exchange_config().0,
             intent,
-            bid: pda::bid(&intent, &agent).0,
+            bid: pda::bid(&intent, &agent, round).0,
         },
         instruction::ResultSubmit {
             args: exchange::ResultSubmitArgs { result_hash, result_uri, fulfilled_bps },
@@ -307,13 +338,60 @@ pub fn intent_finalize(
 }
 
 /// `bid_rerank`: brings `agent`'s revealed, off-board bid on `intent` back onto the board.
-pub fn bid_rerank(intent: Pubkey, agent: Pubkey) -> Instruction {
-    build(accounts::BidRerank { intent, bid: pda::bid(&intent, &agent).0 }, instruction::BidRerank {})
+pub fn bid_rerank(intent: Pubkey, agent: Pubkey, round: u8) -> Instruction {
+    build(accounts::BidRerank { intent, bid: pda::bid(&intent, &agent, round).0 }, instruction::BidRerank {})
 }
 
-/// `intent_close` of an expired intent whose bids are closed; lamports to `requester`.
-pub fn intent_close(intent: Pubkey, requester: Pubkey) -> Instruction {
-    build(accounts::IntentClose { intent, requester }, instruction::IntentClose {})
+/// `intent_close` of a finished intent whose bids are closed: a crank tip to `caller`, the rest
+/// of the lamports to `requester`.
+pub fn intent_close(caller: Pubkey, intent: Pubkey, requester: Pubkey) -> Instruction {
+    build(accounts::IntentClose { caller, intent, requester }, instruction::IntentClose {})
+}
+
+/// `dispute_open` by the requester, with the hash of its reasons.
+pub fn dispute_open(requester: Pubkey, intent: Pubkey, reason_hash: [u8; 32]) -> Instruction {
+    build(
+        accounts::DisputeOpen { requester, config: pda::exchange_config().0, intent },
+        instruction::DisputeOpen { args: exchange::DisputeOpenArgs { reason_hash } },
+    )
+}
+
+/// Where a dispute's slash goes: the registry's stake token and the requester's token account
+/// of the stake mint.
+#[derive(Clone, Copy, Debug)]
+pub struct DisputeSlash {
+    pub stake: StakeToken,
+    pub requester_stake_tokens: Pubkey,
+    pub amount: u64,
+}
+
+/// `dispute_resolve` by the config's `arbitrator`: the agent gets `agent_share_bps` of its
+/// payment; `slash` (optional) pays part of its held stake to the requester.
+#[allow(clippy::too_many_arguments)]
+pub fn dispute_resolve(
+    arbitrator: Pubkey,
+    intent: Pubkey,
+    state: &Intent,
+    token: StakeToken,
+    agent_tokens: Pubkey,
+    requester_tokens: Pubkey,
+    agent_share_bps: u16,
+    slash: Option<DisputeSlash>,
+) -> Instruction {
+    build(
+        accounts::DisputeResolve {
+            arbitrator,
+            requester: state.requester,
+            payout: payout(intent, state, token, agent_tokens, requester_tokens),
+            stake_vault: slash.map(|_| pda::stake_vault(&state.winner_agent).0),
+            stake_mint: slash.map(|s| s.stake.mint),
+            stake_token_program: slash.map(|s| s.stake.program),
+            requester_stake_tokens: slash.map(|s| s.requester_stake_tokens),
+        },
+        instruction::DisputeResolve {
+            args: exchange::DisputeResolveArgs { agent_share_bps, slash: slash.map_or(0, |s| s.amount) },
+        },
+    )
 }
 
 /// `bid_close` of `agent`'s bid on `intent`; `bidder` and `requester` receive the lamports.
@@ -321,6 +399,7 @@ pub fn bid_close(
     caller: Pubkey,
     intent: Pubkey,
     agent: Pubkey,
+    round: u8,
     bidder: Pubkey,
     requester: Pubkey,
 ) -> Instruction {
@@ -329,7 +408,7 @@ pub fn bid_close(
             caller,
             config: pda::exchange_config().0,
             intent,
-            bid: pda::bid(&intent, &agent).0,
+            bid: pda::bid(&intent, &agent, round).0,
             agent,
             bidder,
             requester,

@@ -3,20 +3,21 @@
 //!
 //! Rules: the intent is open and past its last window, and past any re-rank window
 //! (`AuctionRerankWindowOpen`) before it awards or expires.
-//! - No valid bid: the intent expires, the escrow is refunded in full to the requester's token
-//!   account and closed (rent to the requester), and the caller earns the keeper tip.
+//! - No valid bid: the intent expires, the escrow is refunded in full to the refund owner's token
+//!   account and closed (rent to the requester), and the caller earns one crank tip.
 //! - Otherwise the head of the leaderboard (its agent passed as `agent`, its bid as `bid`) wins if
 //!   its agent is still a registry agent, active, with free stake >= min stake. Under Vickrey the
 //!   runner-up (agent `runner_up`, bid `runner_up_bid`) sets the price and becomes the standby,
 //!   so it must qualify the same way. The winner is paid its ask (first-price, continuous) or the
 //!   second-score price (Vickrey); the min stake of the winner and of the standby is locked in
-//!   one registry CPI; the caller earns the tip.
+//!   one registry CPI; the caller earns one crank tip.
 //! - A head or runner-up that no longer qualifies (its agent account closed or not an agent,
 //!   deactivated, or short of free stake) is dropped from the board; its bid is marked
 //!   disqualified (the bond goes to the requester when the bid closes) and, when the agent still
 //!   exists, a failure worth the intent's max price is recorded in its reputation. If valid bids
 //!   wait off the board, a re-rank window of the config's length opens so they can be brought
-//!   back (`bid_rerank`) before the next award. One drop per call; the caller settles again.
+//!   back (`bid_rerank`) before the next award. One drop per call; the caller settles again. A
+//!   drop earns no tip (the tip pool funds the cranks every intent needs).
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -32,7 +33,7 @@ use crate::state::{Bid, ExchangeConfig, Intent, LeaderboardEntry, Phase};
 
 #[derive(Accounts)]
 pub struct AuctionSettle<'info> {
-    /// Whoever cranks; earns the keeper tip.
+    /// Whoever cranks; earns one crank tip.
     #[account(mut)]
     pub caller: Signer<'info>,
 
@@ -70,7 +71,10 @@ pub struct AuctionSettle<'info> {
     #[account(address = intent.load()?.mint @ ExchangeError::EscrowMintMismatch)]
     pub mint: Option<InterfaceAccount<'info, Mint>>,
 
-    #[account(mut, token::authority = intent.load()?.requester)]
+    #[account(
+        mut,
+        constraint = requester_tokens.owner == intent.load()?.refund_owner @ ExchangeError::RefundAccountMismatch,
+    )]
     pub requester_tokens: Option<InterfaceAccount<'info, TokenAccount>>,
 
     /// CHECK: receives the escrow's rent; must be the intent's requester.
@@ -106,8 +110,7 @@ impl AuctionSettle<'_> {
         let Some(head) = intent.ranked().first().copied() else {
             let refund = intent.expire(now)?;
             intent.invariant()?;
-            // Paid once: the field records what the intent still holds for cranks.
-            let tip = core::mem::take(&mut intent.keeper_tip);
+            let tip = intent.take_tip();
             let signer = IntentSigner {
                 requester: intent.requester,
                 intent_id: intent.intent_id.to_le_bytes(),
@@ -160,7 +163,7 @@ impl AuctionSettle<'_> {
             }
         };
         award_head(intent_key, &mut intent, config, registry, agent_info, standby_info, now)?;
-        let tip = core::mem::take(&mut intent.keeper_tip);
+        let tip = intent.take_tip();
         drop(intent);
         escrow::move_lamports(&intent_account.to_account_info(), &caller.to_account_info(), tip)
     }

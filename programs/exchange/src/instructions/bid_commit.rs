@@ -40,7 +40,7 @@ pub struct BidCommit<'info> {
         init,
         payer = bidder,
         space = 8 + Bid::INIT_SPACE,
-        seeds = [seeds::BID, intent.key().as_ref(), agent.key().as_ref()],
+        seeds = [seeds::BID, intent.key().as_ref(), agent.key().as_ref(), &[intent.load()?.round]],
         bump,
     )]
     pub bid: Account<'info, Bid>,
@@ -61,11 +61,11 @@ impl BidCommit<'_> {
 
     pub fn handler(ctx: Context<Self>, args: BidCommitArgs) -> Result<()> {
         let now = Clock::get()?.slot;
-        let bond = {
+        let (bond, round) = {
             let mut intent = ctx.accounts.intent.load_mut()?;
             intent.open_bid()?;
             intent.invariant()?;
-            intent.bid_bond
+            (intent.bid_bond, intent.round)
         };
         ctx.accounts.registry.engage(&ctx.accounts.config, ctx.accounts.agent.to_account_info())?;
         crate::bidding::take_bond(
@@ -80,6 +80,7 @@ impl BidCommit<'_> {
             ctx.accounts.agent.key(),
             ctx.accounts.bidder.key(),
             args.commitment,
+            round,
             bond,
             now,
             ctx.bumps.bid,

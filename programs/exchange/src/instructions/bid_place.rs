@@ -37,7 +37,7 @@ pub struct BidPlace<'info> {
         init,
         payer = bidder,
         space = 8 + Bid::INIT_SPACE,
-        seeds = [seeds::BID, intent.key().as_ref(), agent.key().as_ref()],
+        seeds = [seeds::BID, intent.key().as_ref(), agent.key().as_ref(), &[intent.load()?.round]],
         bump,
     )]
     pub bid: Account<'info, Bid>,
@@ -73,7 +73,17 @@ impl BidPlace<'_> {
             bond,
         )?;
         let bid = &mut ctx.accounts.bid;
-        bid.commit(intent_key, agent_key, ctx.accounts.bidder.key(), commitment, bond, now, ctx.bumps.bid);
+        let round = intent.round;
+        bid.commit(
+            intent_key,
+            agent_key,
+            ctx.accounts.bidder.key(),
+            commitment,
+            round,
+            bond,
+            now,
+            ctx.bumps.bid,
+        );
         bid.reveal(&opening, score, reputation)?;
         intent.open_bid()?;
         let rank = crate::bidding::rank(intent_key, &mut intent, bid, &opening)?;

@@ -36,7 +36,8 @@ impl BidRerank<'_> {
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let bid = &ctx.accounts.bid;
         let mut intent = ctx.accounts.intent.load_mut()?;
-        let rank = intent.rerank(crate::bidding::entry(bid))?;
+        let entry = crate::bidding::entry(&intent, bid);
+        let rank = intent.rerank(entry)?;
         intent.invariant()?;
         emit!(BidReranked {
             intent: ctx.accounts.intent.key(),

@@ -4,11 +4,17 @@
 //! Rules: signed by the bidder; the intent is open and in its reveal window; the opened values
 //! hash (sol_sha256) to the commitment; price <= max price, latency <= max latency, quality <=
 //! 10,000 bps; the agent is still eligible. The agent's current reputation is scored.
+//! The first reveal fixes the intent's tie-break seed from the `SlotHashes` sysvar: the hash of the
+//! last slot of the commit window (`agx_core::tiebreak`; `BidTiebreakSeedUnavailable` if the
+//! sysvar is empty).
 use agent_registry::state::Agent;
 use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
 use crate::state::{Bid, BidOpening, Intent, Phase, SyscallSha256};
+
+/// The `SlotHashes` sysvar.
+pub const SLOT_HASHES_SYSVAR: Pubkey = pubkey!("SysvarS1otHashes111111111111111111111111111");
 
 #[derive(Accounts)]
 pub struct BidReveal<'info> {
@@ -26,6 +32,11 @@ pub struct BidReveal<'info> {
     pub bid: Account<'info, Bid>,
 
     pub agent: Account<'info, Agent>,
+
+    /// CHECK: the `SlotHashes` sysvar (address checked); read raw, as its size forbids
+    /// deserializing it on-chain.
+    #[account(address = SLOT_HASHES_SYSVAR)]
+    pub slot_hashes: UncheckedAccount<'info>,
 }
 
 impl BidReveal<'_> {
@@ -33,6 +44,12 @@ impl BidReveal<'_> {
         let intent_key = ctx.accounts.intent.key();
         let mut intent = ctx.accounts.intent.load_mut()?;
         intent.require_phase(Clock::get()?.slot, Phase::Revealing, ExchangeError::BidRevealWindowNotOpen)?;
+        if intent.tiebreak_seeded == 0 {
+            let data = ctx.accounts.slot_hashes.try_borrow_data()?;
+            let seed = agx_core::tiebreak::seed_from_slot_hashes(&data, intent.commit_end_slot)
+                .ok_or(error!(ExchangeError::BidTiebreakSeedUnavailable))?;
+            intent.fix_tiebreak_seed(seed);
+        }
         let bid = &mut ctx.accounts.bid;
         let commitment = opening.core(&intent_key, &bid.agent).commitment::<SyscallSha256>();
         require!(commitment == bid.commitment, ExchangeError::BidCommitmentMismatch);

@@ -1,9 +1,11 @@
-//! `config_update` (admin): replaces every admin-chosen setting at once (re-rank window, minimum
-//! bid bond, freezable mints, pause). Clients read the config, change what they want and send it
+//! `config_update` (admin): replaces every admin-chosen setting at once (`ExchangeSettings`:
+//! re-rank window, minimum bid bond, freezable mints, pause, delivery and dispute windows,
+//! reputation-bearing mints, arbitrator, slash and reward fractions). Clients read the config, change what they want and send it
 //! all, so an update never leaves a field half-set.
 //!
-//! Rules: signed by the config's admin (`ConfigNotAdmin`); the re-rank window is at least one
-//! slot and at most 4 freezable mints (`config` invariant). Pausing stops new intents and bids
+//! Rules: signed by the config's admin (`ConfigNotAdmin`); then the config's invariant, each rule
+//! with its own error (re-rank window, freezable and reputation mints, delivery parameters, slash
+//! fractions). Pausing stops new intents and bids
 //! only: reveals, settlement, refunds, bond returns and closes go on, so nobody's money is held
 //! by a pause.
 use anchor_lang::prelude::*;
@@ -30,13 +32,7 @@ impl ConfigAdmin<'_> {
         let config = &mut ctx.accounts.config;
         config.apply(&args)?;
         config.invariant()?;
-        emit!(ConfigUpdated {
-            config: config.key(),
-            rerank_window_slots: config.rerank_window_slots,
-            min_bid_bond: config.min_bid_bond,
-            freezable_mints: args.freezable_mints,
-            paused: config.paused,
-        });
+        emit!(ConfigUpdated { config: config.key(), settings: args });
         Ok(())
     }
 }

@@ -24,7 +24,11 @@ pub struct IntentCancel<'info> {
 
     pub mint: InterfaceAccount<'info, Mint>,
 
-    #[account(mut, token::mint = mint, token::authority = requester)]
+    #[account(
+        mut,
+        token::mint = mint,
+        constraint = requester_tokens.owner == intent.load()?.refund_owner @ ExchangeError::RefundAccountMismatch,
+    )]
     pub requester_tokens: InterfaceAccount<'info, TokenAccount>,
 
     #[account(address = intent.load()?.token_program @ ExchangeError::EscrowMintMismatch)]

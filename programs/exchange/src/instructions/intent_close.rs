@@ -1,23 +1,27 @@
 //! `intent_close` (permissionless): closes an expired or completed intent whose bids are all
-//! closed. Its
-//! rent and any lamports left go to the requester, who paid them; nothing of a finished intent
-//! stays open.
+//! closed. The caller earns one crank tip; the rent and the rest of the tip pool go to the
+//! requester, who paid them; nothing of a finished intent stays open.
 //!
-//! Rules: the intent is expired or completed (`IntentNotClosable`: open, awarded and submitted
-//! intents have work left; a cancelled one closed at once); every bid account of it is closed (`IntentHasOpenBids`; use
-//! `bid_close`); `requester` is the intent's.
+//! Rules: the intent is expired or completed (`IntentNotClosable`: open, awarded, submitted and
+//! disputed intents have work left; a cancelled one closed at once); every bid account of it is
+//! closed (`IntentHasOpenBids`; use `bid_close`); `requester` is the intent's.
 use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
+use crate::escrow::move_lamports;
 use crate::events::IntentClosed;
 use crate::state::Intent;
 
 #[derive(Accounts)]
 pub struct IntentClose<'info> {
+    /// Whoever cranks; earns one crank tip.
+    #[account(mut)]
+    pub caller: Signer<'info>,
+
     #[account(mut, has_one = requester @ ExchangeError::RequesterMismatch, close = requester)]
     pub intent: AccountLoader<'info, Intent>,
 
-    /// CHECK: receives the lamports; must be the intent's requester (`has_one`).
+    /// CHECK: the intent's requester (checked by `has_one`); receives the rent.
     #[account(mut)]
     pub requester: UncheckedAccount<'info>,
 }
@@ -28,10 +32,10 @@ impl IntentClose<'_> {
     }
 
     pub fn handler(ctx: Context<Self>) -> Result<()> {
-        emit!(IntentClosed {
-            intent: ctx.accounts.intent.key(),
-            lamports: ctx.accounts.intent.to_account_info().lamports(),
-        });
+        let intent = ctx.accounts.intent.to_account_info();
+        let tip = ctx.accounts.intent.load_mut()?.take_tip();
+        move_lamports(&intent, &ctx.accounts.caller.to_account_info(), tip)?;
+        emit!(IntentClosed { intent: intent.key(), lamports: intent.lamports(), tip });
         Ok(())
     }
 }

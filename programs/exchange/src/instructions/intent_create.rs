@@ -1,5 +1,6 @@
-//! `intent_create`: a requester posts an intent, depositing the max price in escrow and a
-//! keeper tip in lamports.
+//! `intent_create`: a requester posts an intent, depositing the max price in escrow and a tip
+//! pool in lamports: `tip_per_crank` for each crank the intent may need (settle, finalize, close
+//! and one per allowed failover); what is not paid out goes back when the intent closes.
 //!
 //! Rules:
 //! - weights sum to 10,000 bps; max price and max latency positive;
@@ -52,8 +53,8 @@ pub struct IntentCreateArgs {
     /// Continuous auctions: a bid scoring at least this wins at once (bps; 0 = off).
     pub score_threshold: u16,
     pub max_failovers: u8,
-    /// Lamports paid to whoever settles the auction.
-    pub keeper_tip: u64,
+    /// Lamports paid to whoever sends each crank.
+    pub tip_per_crank: u64,
 }
 
 impl IntentCreateArgs {
@@ -142,7 +143,8 @@ impl IntentCreate<'_> {
         )?;
         ctx.accounts.escrow.reload()?;
         require_eq!(ctx.accounts.escrow.amount, args.max_price, ExchangeError::IntentEscrowShortfall);
-        if args.keeper_tip > 0 {
+        let tip_pool = Intent::tip_pool_for(args.tip_per_crank, args.max_failovers)?;
+        if tip_pool > 0 {
             system_program::transfer(
                 CpiContext::new(
                     ctx.accounts.system_program.key(),
@@ -151,7 +153,7 @@ impl IntentCreate<'_> {
                         to: ctx.accounts.intent.to_account_info(),
                     },
                 ),
-                args.keeper_tip,
+                tip_pool,
             )?;
         }
 
@@ -187,7 +189,13 @@ impl IntentCreate<'_> {
         intent.commit_end_slot = commit_end;
         intent.reveal_end_slot = reveal_end;
         intent.bid_bond = args.bid_bond;
-        intent.keeper_tip = args.keeper_tip;
+        intent.tip_per_crank = args.tip_per_crank;
+        intent.tip_pool = tip_pool;
+        intent.refund_owner = intent.requester;
+        if !args.auction_kind.is_sealed() {
+            // Clear bids: no seed to wait for (`agx_core::tiebreak`).
+            intent.fix_tiebreak_seed(ctx.accounts.intent.key().to_bytes());
+        }
         intent.score_threshold = args.score_threshold;
         intent.max_failovers = args.max_failovers;
         intent.escrowed = args.max_price;
@@ -198,7 +206,8 @@ impl IntentCreate<'_> {
             intent_id: args.intent_id,
             mint: intent.mint,
             escrowed: intent.escrowed,
-            keeper_tip: args.keeper_tip,
+            tip_per_crank: args.tip_per_crank,
+            tip_pool,
             auction_kind: intent.auction_kind,
             commit_end_slot: commit_end,
             reveal_end_slot: reveal_end,

@@ -1,10 +1,10 @@
 //! `intent_finalize` (permissionless): once the dispute window after a submission has passed
-//! with no answer from the requester, anyone completes the job as if accepted with the config's
-//! neutral rating, and earns the keeper tip the intent still holds. The payout is the same as
-//! `result_accept`'s.
+//! with no answer from the requester (or, once disputed, the arbitrator's window with no
+//! decision), anyone completes the job as if accepted with the config's neutral rating, and earns
+//! one crank tip. The payout is the same as `result_accept`'s.
 //!
-//! Rules: a result is waiting (`ResultNotSubmitted`) and the dispute window has passed
-//! (`FinalizeTooEarly`); `requester` is the intent's (it receives the escrow's rent); the payout
+//! Rules: a result is waiting (`ResultNotSubmitted`) and the dispute (or arbitration) window has
+//! passed (`FinalizeTooEarly`); `requester` is the intent's (it receives the escrow's rent); the payout
 //! accounts as in `result_accept`.
 use anchor_lang::prelude::*;
 

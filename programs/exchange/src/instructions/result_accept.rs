@@ -4,11 +4,12 @@
 //! held for the job (winner and standby) and records the outcome with the rating.
 //!
 //! Rules: signed by the intent's requester (`RequesterMismatch`); a result is waiting
-//! (`ResultNotSubmitted`; so a second accept fails); rating at most 10,000 bps; the payout
-//! account belongs to the winning bid's bidder (`PayoutAccountMismatch`), the refund account to
-//! the requester, both of the intent's mint; the standby is the intent's
-//! (`PayoutStandbyMismatch`). Any unpaid keeper tip stays in the intent and goes back to the
-//! requester when the intent closes.
+//! (`ResultNotSubmitted`; so a second accept fails), submitted or disputed (accepting withdraws
+//! the requester's own dispute); rating at most 10,000 bps; the payout account belongs to the
+//! winning bid's bidder (`PayoutAccountMismatch`), the refund account to the intent's refund
+//! owner (`RefundAccountMismatch`), both of the intent's mint; the standby is the intent's
+//! (`PayoutStandbyMismatch`). No crank tip is paid (the requester is not cranking): the tip pool
+//! goes back to the requester when the intent closes.
 use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;

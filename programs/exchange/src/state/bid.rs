@@ -13,7 +13,7 @@ pub enum BidStatus {
     Disqualified,
 }
 
-/// One agent's bid on one intent, at PDA `[seeds::BID, intent, agent]`. Holds the bond in
+/// One agent's bid on one intent, at PDA `[seeds::BID, intent, agent, round]`. Holds the bond in
 /// lamports on top of its rent.
 #[account]
 #[derive(InitSpace, Debug)]
@@ -21,6 +21,8 @@ pub struct Bid {
     pub version: u8,
     pub bump: u8,
     pub status: BidStatus,
+    /// The intent's auction round this bid belongs to (in its seeds).
+    pub round: u8,
     pub intent: Pubkey,
     /// The registry agent account that bids.
     pub agent: Pubkey,
@@ -89,6 +91,7 @@ impl Bid {
         agent: Pubkey,
         bidder: Pubkey,
         commitment: [u8; 32],
+        round: u8,
         bond: u64,
         now: u64,
         bump: u8,
@@ -100,6 +103,7 @@ impl Bid {
         self.agent = agent;
         self.bidder = bidder;
         self.commitment = commitment;
+        self.round = round;
         self.bond = bond;
         self.committed_slot = now;
     }

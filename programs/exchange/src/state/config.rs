@@ -40,8 +40,22 @@ pub struct ExchangeConfig {
     /// slots are the default key. A job paid in any other mint moves no reputation, so an agent
     /// cannot raise its standing by paying itself in a worthless token.
     pub reputation_mints: [ReputationMint; MAX_REPUTATION_MINTS],
+    /// Who resolves disputes (`dispute_resolve`); the default key: no disputes (results are
+    /// accepted or finalized).
+    pub arbitrator: Pubkey,
+    /// Slots the arbitrator has to resolve a dispute; after them anyone may finalize the result
+    /// as if undisputed.
+    pub arbitration_window_slots: u64,
+    /// Share of the stake held for a job that a failover slashes from the failed winner, bps.
+    pub failover_slash_bps: u16,
+    /// Share of a failover's slash paid to whoever cranked it, bps (the rest compensates the
+    /// requester).
+    pub failover_reward_bps: u16,
+    /// Share of the held stake slashed when a winner gives the job up itself (`award_decline`),
+    /// bps; at most `failover_slash_bps`.
+    pub decline_slash_bps: u16,
     /// Room to grow without a migration.
-    pub reserved: [u8; 64],
+    pub reserved: [u8; 18],
 }
 
 /// A mint whose paid value counts for reputation, and how much.
@@ -73,6 +87,16 @@ pub struct ExchangeSettings {
     pub neutral_rating_bps: u16,
     /// At most 4; weights at most 10,000 bps.
     pub reputation_mints: Vec<ReputationMint>,
+    /// The default key: no disputes.
+    pub arbitrator: Pubkey,
+    /// Slots; at least 1.
+    pub arbitration_window_slots: u64,
+    /// bps of the held stake.
+    pub failover_slash_bps: u16,
+    /// bps of the slash.
+    pub failover_reward_bps: u16,
+    /// bps of the held stake; at most `failover_slash_bps`.
+    pub decline_slash_bps: u16,
 }
 
 /// The bond `agx init` and the test fixtures require at least: 0.001 SOL.
@@ -83,6 +107,14 @@ pub const DEFAULT_EXECUTION_GRACE_SLOTS: u64 = 150;
 pub const DEFAULT_DISPUTE_WINDOW_SLOTS: u64 = 9_000;
 /// An unrated (finalized) job counts as average work.
 pub const DEFAULT_NEUTRAL_RATING_BPS: u16 = 5_000;
+/// The arbitrator's window: 27,000 slots, about three hours.
+pub const DEFAULT_ARBITRATION_WINDOW_SLOTS: u64 = 27_000;
+/// A failed winner loses half the stake held for its job...
+pub const DEFAULT_FAILOVER_SLASH_BPS: u16 = 5_000;
+/// ...of which a tenth pays the keeper that cranked the failover.
+pub const DEFAULT_FAILOVER_REWARD_BPS: u16 = 1_000;
+/// Giving a job up early costs a fifth of the held stake.
+pub const DEFAULT_DECLINE_SLASH_BPS: u16 = 2_000;
 
 /// A re-rank window long enough for bidders (or keepers) watching the chain to react: 20 slots,
 /// about 8 s. The value `agx init` and the test fixtures use.
@@ -112,7 +144,7 @@ impl ExchangeConfig {
         self.authority_bump = authority_bump;
         self.admin = admin;
         self.pending_admin = Pubkey::default();
-        self.reserved = [0; 64];
+        self.reserved = [0; 18];
         self.apply(settings)
     }
 
@@ -136,6 +168,11 @@ impl ExchangeConfig {
         );
         self.reputation_mints = [ReputationMint::default(); MAX_REPUTATION_MINTS];
         self.reputation_mints[..counted.len()].copy_from_slice(counted);
+        self.arbitrator = settings.arbitrator;
+        self.arbitration_window_slots = settings.arbitration_window_slots;
+        self.failover_slash_bps = settings.failover_slash_bps;
+        self.failover_reward_bps = settings.failover_reward_bps;
+        self.decline_slash_bps = settings.decline_slash_bps;
         Ok(())
     }
 
@@ -171,6 +208,12 @@ impl ExchangeConfig {
         Ok(())
     }
 
+    /// The arbitrator, when the config names one.
+    pub fn require_arbitrator(&self) -> Result<Pubkey> {
+        require_keys_neq!(self.arbitrator, Pubkey::default(), ExchangeError::DisputeNoArbitrator);
+        Ok(self.arbitrator)
+    }
+
     /// New intents and bids are refused while paused.
     pub fn require_not_paused(&self) -> Result<()> {
         require!(!self.paused, ExchangeError::ExchangePaused);
@@ -190,6 +233,14 @@ impl ExchangeConfig {
         require!(
             self.dispute_window_slots > 0 && self.neutral_rating_bps <= agx_core::BPS_DENOMINATOR,
             ExchangeError::ConfigDeliveryParamsInvalid
+        );
+        let whole = agx_core::BPS_DENOMINATOR;
+        require!(
+            self.arbitration_window_slots > 0
+                && self.failover_slash_bps <= whole
+                && self.failover_reward_bps <= whole
+                && self.decline_slash_bps <= self.failover_slash_bps,
+            ExchangeError::ConfigFailoverParamsInvalid
         );
         Ok(())
     }

@@ -2,6 +2,7 @@ use agx_core::score::{BidTerms, Limits, RankKey, Weights};
 use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
+use crate::state::stored_enum::stored_enum;
 
 /// Ranked bids kept in the intent: reveal and settlement cost the same for 1 bid or 10,000,
 /// and the failover candidates are already ranked.
@@ -11,32 +12,20 @@ pub const MAX_CONTEXT_URI_LEN: usize = 200;
 /// Most failovers an intent may allow.
 pub const MAX_FAILOVERS: u8 = 8;
 
-/// How the winner is chosen and paid. Stored in the intent as its `u8` discriminant.
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub enum AuctionKind {
-    /// Sealed bids; the winner is paid its ask.
-    FirstPriceSealed,
-    /// Sealed bids; the winner is paid the second-score price (`agx_core::vickrey`).
-    VickreySealed,
-    /// Bids in the clear; the first reaching the score threshold wins at once at its ask,
-    /// otherwise the best when the window closes.
-    Continuous,
+stored_enum! {
+    /// How the winner is chosen and paid. Stored in the intent as its `u8` discriminant.
+    pub enum AuctionKind (unknown: ExchangeError::IntentAuctionKindUnknown) {
+        /// Sealed bids; the winner is paid its ask.
+        FirstPriceSealed,
+        /// Sealed bids; the winner is paid the second-score price (`agx_core::vickrey`).
+        VickreySealed,
+        /// Bids in the clear; the first reaching the score threshold wins at once at its ask,
+        /// otherwise the best when the window closes.
+        Continuous,
+    }
 }
 
 impl AuctionKind {
-    /// Every kind, in discriminant order (a unit test pins `ALL[i] as u8 == i`).
-    pub const ALL: [Self; 3] =
-        [AuctionKind::FirstPriceSealed, AuctionKind::VickreySealed, AuctionKind::Continuous];
-
-    pub fn to_u8(self) -> u8 {
-        self as u8
-    }
-
-    pub fn from_u8(value: u8) -> Result<Self> {
-        Self::ALL.get(usize::from(value)).copied().ok_or(error!(ExchangeError::IntentAuctionKindUnknown))
-    }
-
     pub fn is_sealed(self) -> bool {
         self != AuctionKind::Continuous
     }
@@ -50,48 +39,44 @@ impl AuctionKind {
     }
 }
 
-/// Where an intent is in its life. Stored in the intent as its `u8` discriminant; new statuses
-/// are appended (and to `ALL`), never inserted.
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub enum IntentStatus {
-    /// Taking bids (commits, then reveals, for sealed auctions).
-    Open,
-    /// A winner holds the job.
-    Awarded,
-    /// No valid bid; fully refunded.
-    Expired,
-    /// Withdrawn by the requester before any bid; fully refunded.
-    Cancelled,
-    /// The winner submitted its result; the requester accepts (or, later, disputes) it within
-    /// the dispute window, else anyone finalizes it.
-    Submitted,
-    /// Paid out pro rata to fulfilment, the rest refunded; stake released, reputation recorded.
-    Completed,
+stored_enum! {
+    /// Where an intent is in its life. Stored in the intent as its `u8` discriminant.
+    pub enum IntentStatus (unknown: ExchangeError::IntentStatusUnknown) {
+        /// Taking bids (commits, then reveals, for sealed auctions).
+        Open,
+        /// A winner holds the job.
+        Awarded,
+        /// No valid bid; fully refunded.
+        Expired,
+        /// Withdrawn by the requester before any bid; fully refunded.
+        Cancelled,
+        /// The winner submitted its result; the requester accepts or disputes it within the
+        /// dispute window, else anyone finalizes it.
+        Submitted,
+        /// Paid out pro rata to fulfilment (or as the arbitrator decided), the rest refunded;
+        /// stake released, reputation recorded.
+        Completed,
+        /// The requester disputed the result: the config's arbitrator decides the agent's share
+        /// (and any slash) until `dispute_end_slot`, after which anyone may finalize as if
+        /// undisputed.
+        Disputed,
+    }
 }
 
 impl IntentStatus {
-    /// Every status, in discriminant order (a unit test pins `ALL[i] as u8 == i`).
-    pub const ALL: [Self; 6] = [
-        IntentStatus::Open,
-        IntentStatus::Awarded,
-        IntentStatus::Expired,
-        IntentStatus::Cancelled,
-        IntentStatus::Submitted,
-        IntentStatus::Completed,
-    ];
-
     /// Nothing more happens to the job: its accounts may close.
     pub fn is_terminal(self) -> bool {
         matches!(self, IntentStatus::Expired | IntentStatus::Cancelled | IntentStatus::Completed)
     }
+}
 
-    pub fn to_u8(self) -> u8 {
-        self as u8
-    }
-
-    pub fn from_u8(value: u8) -> Result<Self> {
-        Self::ALL.get(usize::from(value)).copied().ok_or(error!(ExchangeError::IntentStatusUnknown))
+stored_enum! {
+    /// Who stands behind a ranked bid. Stored in the leaderboard entry as its `u8` discriminant.
+    pub enum BidderKind (unknown: ExchangeError::IntentCorrupt) {
+        /// One registered agent.
+        Agent,
+        /// A coalition of agents bidding together (reserved for the coalitions issue).
+        Coalition,
     }
 }
 
@@ -101,7 +86,8 @@ impl IntentStatus {
 pub struct LeaderboardEntry {
     pub bid: Pubkey,
     pub agent: Pubkey,
-    pub commitment: [u8; 32],
+    /// `agx_core::tiebreak::key` of the bid's commitment with the intent's seed.
+    pub tiebreak: [u8; 32],
     /// Ask in token atoms.
     pub price: u64,
     /// Promised latency in slots.
@@ -112,7 +98,9 @@ pub struct LeaderboardEntry {
     pub reputation: u16,
     /// Promised quality, bps.
     pub quality_bps: u16,
-    pub padding: [u8; 2],
+    /// `BidderKind` discriminant.
+    pub bidder_kind: u8,
+    pub padding: [u8; 1],
 }
 
 impl LeaderboardEntry {
@@ -121,7 +109,7 @@ impl LeaderboardEntry {
             score: self.score,
             reputation: self.reputation,
             latency: self.latency,
-            commitment: self.commitment,
+            tiebreak: self.tiebreak,
         }
     }
 
@@ -131,7 +119,8 @@ impl LeaderboardEntry {
 }
 
 /// An intent: what the requester wants, the money in escrow and the ranked bids.
-/// PDA `[seeds::INTENT, requester, intent_id]`; zero-copy (1.6 KB, hot in every bid).
+/// PDA `[seeds::INTENT, requester, intent_id]`; zero-copy (2 KB, hot in every bid). Layout v2:
+/// fields are only appended, into `reserved`.
 #[account(zero_copy)]
 #[derive(Debug)]
 pub struct Intent {
@@ -151,8 +140,9 @@ pub struct Intent {
     pub reveal_end_slot: u64,
     /// Lamports each bid deposits; returned on reveal, forfeited to the requester otherwise.
     pub bid_bond: u64,
-    /// Lamports paid to whoever settles the auction.
-    pub keeper_tip: u64,
+    /// Lamports still held for crank tips (`tip_per_crank` each); what is left goes back to the
+    /// requester when the intent closes.
+    pub tip_pool: u64,
     /// Atoms held in escrow.
     pub escrowed: u64,
     /// What the winner will be paid, atoms (set on award).
@@ -205,10 +195,33 @@ pub struct Intent {
     pub leaderboard_len: u8,
     pub max_failovers: u8,
     pub context_uri_len: u8,
-    pub reserved: [u8; 2],
+    /// Auction round: 0 for the first auction, one more for each re-auction after failovers.
+    /// Bid PDAs carry it, so a re-auction never collides with an earlier round's bid accounts.
+    pub round: u8,
+    /// Failovers so far.
+    pub failovers: u8,
+    /// Lamports paid from `tip_pool` to whoever sends each crank the protocol needs (settle,
+    /// finalize, failover, close), so every crank is paid, not only the first.
+    pub tip_per_crank: u64,
+    /// Slot at which the requester disputed the result (0: never).
+    pub dispute_opened_slot: u64,
+    /// Owner of the token account that receives refunds: the requester, or the budget that
+    /// funded the intent.
+    pub refund_owner: Pubkey,
+    /// The tie-break seed (`agx_core::tiebreak`): sealed auctions fix it at the first reveal;
+    /// continuous auctions use the intent's address.
+    pub tiebreak_seed: [u8; 32],
+    /// sha256 of the requester's reasons (set by `dispute_open`).
+    pub dispute_reason_hash: [u8; 32],
+    /// Agents cut off this intent by failovers; the first `excluded_len` are set.
+    pub excluded: [Pubkey; MAX_FAILOVERS as usize],
+    pub excluded_len: u8,
+    /// 1 once `tiebreak_seed` is fixed.
+    pub tiebreak_seeded: u8,
+    pub reserved: [u8; 62],
 }
 
-const _: () = assert!(core::mem::size_of::<Intent>() == 1656);
+const _: () = assert!(core::mem::size_of::<Intent>() == 2088);
 const _: () = assert!(core::mem::size_of::<LeaderboardEntry>() == 120);
 
 /// Which part of its life an open intent is in at a given slot (`agx_core::lifecycle`).
@@ -221,7 +234,7 @@ impl agx_core::leaderboard::Ranked for LeaderboardEntry {
 }
 
 impl Intent {
-    pub const VERSION: u8 = 1;
+    pub const VERSION: u8 = 2;
     pub const SPACE: usize = 8 + core::mem::size_of::<Intent>();
 
     pub fn status(&self) -> Result<IntentStatus> {
@@ -284,6 +297,7 @@ impl Intent {
             IntentStatus::Cancelled => Status::Cancelled,
             IntentStatus::Submitted => Status::Submitted,
             IntentStatus::Completed => Status::Completed,
+            IntentStatus::Disputed => Status::Disputed,
         })
     }
 
@@ -370,7 +384,7 @@ impl Intent {
         let winner = agx_core::vickrey::Winner {
             terms: head.terms(),
             reputation: head.reputation,
-            commitment: head.commitment,
+            tiebreak: head.tiebreak,
         };
         let runner_up = ranked.get(1).map(LeaderboardEntry::rank_key);
         Some(agx_core::payment::payment(
@@ -439,23 +453,84 @@ impl Intent {
     }
 
     /// The job ends as delivered: the escrow splits pro rata to fulfilment (`agx_core::payment`).
-    /// `finalizing`: sent by anyone after the dispute window rather than accepted by the requester.
+    /// The requester accepts a submitted result (or a result it disputed: accepting withdraws the
+    /// dispute); anyone else (`finalizing`) only from `dispute_end_slot` on, which a dispute
+    /// pushes to the end of the arbitrator's window.
     pub fn complete(&mut self, now: u64, finalizing: bool) -> Result<agx_core::payment::Split> {
-        require!(self.status()? == IntentStatus::Submitted, ExchangeError::ResultNotSubmitted);
+        let status = self.status()?;
+        require!(
+            matches!(status, IntentStatus::Submitted | IntentStatus::Disputed),
+            ExchangeError::ResultNotSubmitted
+        );
         if finalizing {
             require!(now >= self.dispute_end_slot, ExchangeError::FinalizeTooEarly);
         }
         let fulfilled =
             agx_core::Bps::new(self.fulfilled_bps).map_err(|_| error!(ExchangeError::IntentCorrupt))?;
+        self.settle(fulfilled)
+    }
+
+    /// The requester disputes the submitted result within the dispute window; the arbitrator has
+    /// `arbitration_window` slots to resolve it.
+    pub fn open_dispute(&mut self, reason_hash: [u8; 32], now: u64, arbitration_window: u64) -> Result<()> {
+        require!(self.status()? == IntentStatus::Submitted, ExchangeError::DisputeNotSubmitted);
+        require!(now < self.dispute_end_slot, ExchangeError::DisputeWindowClosed);
+        self.status = IntentStatus::Disputed.to_u8();
+        self.dispute_reason_hash = reason_hash;
+        self.dispute_opened_slot = now;
+        self.dispute_end_slot =
+            now.checked_add(arbitration_window).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+        Ok(())
+    }
+
+    /// The arbitrator decides: the agent gets `agent_share` of its payment, the rest of the
+    /// escrow goes back (`agx_core::payment::split`, as for a partial fulfilment).
+    pub fn resolve_dispute(&mut self, agent_share: agx_core::Bps) -> Result<agx_core::payment::Split> {
+        require!(self.status()? == IntentStatus::Disputed, ExchangeError::DisputeNotOpen);
+        self.settle(agent_share)
+    }
+
+    fn settle(&mut self, share: agx_core::Bps) -> Result<agx_core::payment::Split> {
         let split = agx_core::payment::split(
             agx_core::TokenAtoms(self.escrowed),
             agx_core::TokenAtoms(self.payment),
-            fulfilled,
+            share,
         )
         .map_err(|_| error!(ExchangeError::AuctionPaymentOutOfBounds))?;
         self.status = IntentStatus::Completed.to_u8();
         self.escrowed = 0;
         Ok(split)
+    }
+
+    /// Cranks an intent's tip pool pays for besides failovers: settle, finalize and close.
+    pub const TIPPED_CRANKS: u64 = 3;
+
+    /// The lamports a requester deposits for tips: one per crank the intent may need.
+    pub fn tip_pool_for(tip_per_crank: u64, max_failovers: u8) -> Result<u64> {
+        Self::TIPPED_CRANKS
+            .checked_add(u64::from(max_failovers))
+            .and_then(|cranks| cranks.checked_mul(tip_per_crank))
+            .ok_or(error!(ExchangeError::ArithmeticOverflow))
+    }
+
+    /// The tip for one crank: `tip_per_crank`, or what is left of the pool.
+    pub fn take_tip(&mut self) -> u64 {
+        let tip = self.tip_per_crank.min(self.tip_pool);
+        self.tip_pool = self.tip_pool.saturating_sub(tip);
+        tip
+    }
+
+    /// Sealed auctions: fixes the tie-break seed at the first reveal (`agx_core::tiebreak`).
+    pub fn fix_tiebreak_seed(&mut self, seed: [u8; 32]) {
+        if self.tiebreak_seeded == 0 {
+            self.tiebreak_seed = seed;
+            self.tiebreak_seeded = 1;
+        }
+    }
+
+    /// Is `agent` cut off this intent by a failover?
+    pub fn is_excluded(&self, agent: &Pubkey) -> bool {
+        self.excluded[..usize::from(self.excluded_len).min(self.excluded.len())].contains(agent)
     }
 
     /// No valid bid: the whole escrow goes back.
@@ -511,8 +586,16 @@ impl Intent {
         let ranked = self.ranked();
         require!(agx_core::leaderboard::is_ranked(ranked), ExchangeError::IntentCorrupt);
         require!(u64::from(self.bids_open) <= self.bid_count, ExchangeError::IntentCorrupt);
+        require!(self.refund_owner != Pubkey::default(), ExchangeError::IntentCorrupt);
+        require!(
+            self.excluded_len <= self.failovers && self.failovers <= self.max_failovers,
+            ExchangeError::IntentCorrupt
+        );
         match status {
-            IntentStatus::Awarded | IntentStatus::Submitted | IntentStatus::Completed => {
+            IntentStatus::Awarded
+            | IntentStatus::Submitted
+            | IntentStatus::Disputed
+            | IntentStatus::Completed => {
                 require!(self.payment <= self.max_price, ExchangeError::IntentCorrupt);
                 require!(self.winner_bid != Pubkey::default(), ExchangeError::IntentCorrupt);
             }
@@ -520,9 +603,20 @@ impl Intent {
                 require!(self.standby_bid == Pubkey::default(), ExchangeError::IntentCorrupt);
             }
         }
-        if status == IntentStatus::Submitted {
-            require!(self.escrowed >= self.payment, ExchangeError::IntentCorrupt);
+        match status {
+            IntentStatus::Submitted | IntentStatus::Disputed => {
+                require!(self.escrowed >= self.payment, ExchangeError::IntentCorrupt);
+                require!(
+                    self.fulfilled_bps > 0 && self.fulfilled_bps <= agx_core::BPS_DENOMINATOR,
+                    ExchangeError::IntentCorrupt
+                );
+            }
+            IntentStatus::Completed | IntentStatus::Expired | IntentStatus::Cancelled => {
+                require!(self.escrowed == 0, ExchangeError::IntentCorrupt);
+            }
+            IntentStatus::Open | IntentStatus::Awarded => {}
         }
+
         Ok(())
     }
 }
@@ -538,6 +632,7 @@ mod tests {
         i.auction_kind = AuctionKind::FirstPriceSealed.to_u8();
         i.max_price = 1_000;
         i.max_latency = 100;
+        i.refund_owner = Pubkey::new_from_array([7; 32]);
         i.weights = [4_000, 3_000, 2_000, 1_000];
         i
     }
@@ -546,7 +641,7 @@ mod tests {
         LeaderboardEntry {
             bid: Pubkey::new_from_array([tag; 32]),
             agent: Pubkey::new_from_array([tag; 32]),
-            commitment: [tag; 32],
+            tiebreak: [tag; 32],
             price: 10,
             latency: 1,
             score,
@@ -597,6 +692,66 @@ mod tests {
         }
         assert!(IntentStatus::from_u8(IntentStatus::ALL.len() as u8).is_err());
         assert!(AuctionKind::from_u8(AuctionKind::ALL.len() as u8).is_err());
+    }
+
+    fn submitted_intent(escrowed: u64, payment: u64, fulfilled_bps: u16) -> Intent {
+        let mut i = open_intent();
+        i.insert_ranked(entry(5_000, 1)).unwrap();
+        i.award(payment, 10, 5).unwrap();
+        i.escrowed = escrowed;
+        i.submit([9; 32], fulfilled_bps, 12, 100).unwrap();
+        i.invariant().unwrap();
+        i
+    }
+
+    #[test]
+    fn a_dispute_opens_only_inside_the_window_and_moves_the_finalize_deadline() {
+        let mut i = submitted_intent(1_000, 600, 10_000);
+        assert_eq!(i.dispute_end_slot, 112);
+        let mut late = i;
+        assert!(late.open_dispute([1; 32], 112, 50).is_err(), "the window is closed at its end slot");
+        i.open_dispute([1; 32], 111, 50).unwrap();
+        i.invariant().unwrap();
+        assert_eq!(
+            (i.status().unwrap(), i.dispute_end_slot, i.dispute_opened_slot),
+            (IntentStatus::Disputed, 161, 111)
+        );
+        assert!(i.open_dispute([1; 32], 111, 50).is_err(), "only once");
+        assert!(i.complete(160, true).is_err(), "no finalize while the arbitrator may decide");
+        let mut accepted = i;
+        accepted.complete(120, false).unwrap();
+        assert_eq!(
+            accepted.status().unwrap(),
+            IntentStatus::Completed,
+            "the requester may withdraw its dispute"
+        );
+    }
+
+    #[test]
+    fn the_arbitrators_share_splits_the_escrow_like_a_partial_fulfilment() {
+        let mut i = submitted_intent(1_000, 600, 10_000);
+        i.open_dispute([1; 32], 20, 50).unwrap();
+        let split = i.resolve_dispute(agx_core::Bps::new(2_500).unwrap()).unwrap();
+        assert_eq!((split.to_agent.0, split.to_requester.0), (150, 850));
+        i.invariant().unwrap();
+        assert!(i.resolve_dispute(agx_core::Bps::new(2_500).unwrap()).is_err(), "only once");
+        let mut undisputed = submitted_intent(1_000, 600, 10_000);
+        assert!(undisputed.resolve_dispute(agx_core::Bps::new(0).unwrap()).is_err(), "nothing to resolve");
+    }
+
+    #[test]
+    fn every_crank_takes_one_tip_until_the_pool_is_empty() {
+        let mut i = open_intent();
+        (i.tip_per_crank, i.tip_pool) = (40, 100);
+        assert_eq!([i.take_tip(), i.take_tip(), i.take_tip(), i.take_tip()], [40, 40, 20, 0]);
+    }
+
+    #[test]
+    fn the_tiebreak_seed_is_fixed_once() {
+        let mut i = open_intent();
+        i.fix_tiebreak_seed([1; 32]);
+        i.fix_tiebreak_seed([2; 32]);
+        assert_eq!((i.tiebreak_seed, i.tiebreak_seeded), ([1; 32], 1));
     }
 
     #[test]

@@ -1,0 +1,50 @@
+//! `dispute_open`: the requester disputes a submitted result within the dispute window, with the
+//! hash of its reasons. The config's arbitrator then decides the agent's share and any slash
+//! (`dispute_resolve`) within the arbitration window; after it, anyone may finalize the result as
+//! if undisputed, so an absent arbitrator never locks the escrow.
+//!
+//! Rules: signed by the intent's requester (`RequesterMismatch`); the config names an arbitrator
+//! (`DisputeNoArbitrator`); the intent is submitted (`DisputeNotSubmitted`: a second dispute
+//! fails) and the dispute window is open (`DisputeWindowClosed`). Not stopped by a pause.
+use anchor_lang::prelude::*;
+
+use crate::error::ExchangeError;
+use crate::events::DisputeOpened;
+use crate::state::{ExchangeConfig, Intent};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug)]
+pub struct DisputeOpenArgs {
+    /// sha256 of the requester's reasons (kept off-chain).
+    pub reason_hash: [u8; 32],
+}
+
+#[derive(Accounts)]
+pub struct DisputeOpen<'info> {
+    #[account(address = intent.load()?.requester @ ExchangeError::RequesterMismatch)]
+    pub requester: Signer<'info>,
+
+    // Owner + discriminator identify the one config (only `config_init` creates one, at its PDA).
+    pub config: Account<'info, ExchangeConfig>,
+
+    #[account(mut)]
+    pub intent: AccountLoader<'info, Intent>,
+}
+
+impl DisputeOpen<'_> {
+    pub fn validate(&self) -> Result<()> {
+        self.config.require_arbitrator().map(|_| ())
+    }
+
+    pub fn handler(ctx: Context<Self>, args: DisputeOpenArgs) -> Result<()> {
+        let now = Clock::get()?.slot;
+        let mut intent = ctx.accounts.intent.load_mut()?;
+        intent.open_dispute(args.reason_hash, now, ctx.accounts.config.arbitration_window_slots)?;
+        intent.invariant()?;
+        emit!(DisputeOpened {
+            intent: ctx.accounts.intent.key(),
+            reason_hash: args.reason_hash,
+            arbitration_end_slot: intent.dispute_end_slot,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,92 @@
+//! `dispute_resolve`: the config's arbitrator ends a disputed job. The agent is paid
+//! `agent_share_bps` of its payment (rounded down), the rest of the escrow is refunded, the escrow
+//! closes (rent to the requester), and one registry CPI slashes `slash` atoms of the winner's
+//! held stake to the requester's stake-mint token account (optional), releases the rest of the
+//! holds (winner and standby) and records the outcome: a slash, a failure (share 0) or a
+//! completion rated at the share.
+//!
+//! Rules: signed by the config's arbitrator (`DisputeNotArbitrator`); the intent is disputed
+//! (`DisputeNotOpen`: so a second resolution fails), within or after the arbitration window (the
+//! arbitrator may still decide until someone finalizes); share at most 10,000 bps
+//! (`DisputeShareOutOfRange`); the slash at most the stake held for the job, the intent's min
+//! stake (`DisputeSlashExceedsHold`), and with its four accounts (`DisputeSlashAccountsMissing`;
+//! the registry checks the vault, the stake mint and the token program); the requester's
+//! stake-mint account is owned by the requester (`RefundAccountMismatch`); the payout accounts as
+//! in `result_accept`.
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::TokenAccount;
+
+use crate::error::ExchangeError;
+use crate::payout::*;
+// Glob: the registry composite inside `Payout` needs its generated client modules in scope.
+use crate::registry_cpi::*;
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug)]
+pub struct DisputeResolveArgs {
+    /// The agent's share of its payment, bps.
+    pub agent_share_bps: u16,
+    /// Atoms of the winner's held stake paid to the requester (0: none).
+    pub slash: u64,
+}
+
+#[derive(Accounts)]
+pub struct DisputeResolve<'info> {
+    #[account(address = payout.config.arbitrator @ ExchangeError::DisputeNotArbitrator)]
+    pub arbitrator: Signer<'info>,
+
+    /// CHECK: receives the escrow's rent; must be the intent's requester.
+    #[account(mut, address = payout.intent.load()?.requester @ ExchangeError::RequesterMismatch)]
+    pub requester: UncheckedAccount<'info>,
+
+    pub payout: Payout<'info>,
+
+    /// Slash only: the winner's stake vault (checked by the registry).
+    /// CHECK: validated by the registry's `outcome_settle` (seeds from the agent).
+    #[account(mut)]
+    pub stake_vault: Option<UncheckedAccount<'info>>,
+
+    /// CHECK: slash only: the registry's stake mint (checked by the registry against its config).
+    pub stake_mint: Option<UncheckedAccount<'info>>,
+
+    /// CHECK: slash only: the stake mint's token program (checked by the registry against its
+    /// config, so no other program is invoked with the vault's signature).
+    pub stake_token_program: Option<UncheckedAccount<'info>>,
+
+    /// Slash only: the requester's token account of the stake mint (the registry checks the mint).
+    #[account(
+        mut,
+        constraint = requester_stake_tokens.owner == payout.intent.load()?.requester @ ExchangeError::RefundAccountMismatch,
+    )]
+    pub requester_stake_tokens: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
+}
+
+impl DisputeResolve<'_> {
+    pub fn handler(ctx: Context<Self>, args: DisputeResolveArgs) -> Result<()> {
+        let accounts = &ctx.accounts;
+        let slash = if args.slash == 0 {
+            None
+        } else {
+            let (Some(vault), Some(mint), Some(program), Some(to)) = (
+                &accounts.stake_vault,
+                &accounts.stake_mint,
+                &accounts.stake_token_program,
+                &accounts.requester_stake_tokens,
+            ) else {
+                return err!(ExchangeError::DisputeSlashAccountsMissing);
+            };
+            Some(SlashTo {
+                vault: vault.to_account_info(),
+                stake_mint: mint.to_account_info(),
+                token_program: program.to_account_info(),
+                destinations: vec![to.to_account_info()],
+                amounts: vec![args.slash],
+            })
+        };
+        accounts.payout.resolve(
+            &accounts.requester.to_account_info(),
+            accounts.arbitrator.key(),
+            args.agent_share_bps,
+            slash,
+        )
+    }
+}
