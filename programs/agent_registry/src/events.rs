@@ -114,6 +114,26 @@ pub struct StakeSlashed {
     pub staked: u64,
 }
 
+/// A job ended (`outcome_settle`): what was released and slashed, and the outcome recorded. One
+/// event for the whole outcome (a slash also emits `StakeSlashed` with its destinations).
+#[event]
+pub struct OutcomeSettled {
+    pub agent: Pubkey,
+    /// The standby released with it (default key: none).
+    pub standby: Pubkey,
+    /// Atoms released on the agent, and on the standby.
+    pub released: u64,
+    pub standby_released: u64,
+    /// Atoms of the agent's hold slashed.
+    pub slashed: u64,
+    pub kind: OutcomeKind,
+    pub value: u64,
+    pub rating_bps: Option<u16>,
+    /// The agent's locked stake and reputation after the outcome.
+    pub locked: u64,
+    pub reputation: u16,
+}
+
 #[event]
 pub struct ReputationRecorded {
     pub agent: Pubkey,

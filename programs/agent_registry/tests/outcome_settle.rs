@@ -60,7 +60,7 @@ fn a_slash_comes_out_of_the_winners_hold_and_the_rest_is_released() {
         slashed(&[100, 20]),
         Some((stake, &[requester, keeper][..])),
     );
-    r.svm.send_measured("agent_registry", "outcome_settle (slash)", &[ix], &[&operator]).unwrap();
+    r.svm.send_measured("agent_registry", "outcome_settle_with_slash", &[ix], &[&operator]).unwrap();
     let (winner, standby) = (r.agent(&a), r.agent(&b));
     assert_eq!((winner.staked, winner.locked, winner.slashed), (880, 0, 1));
     assert_eq!((standby.staked, standby.locked), (1_000, 0), "the standby is only released");

@@ -9,7 +9,7 @@
 //! only when the intent's mint is reputation-bearing in the config. A resolved dispute records
 //! the arbitrator's share as the rating, or a failure when the share is 0, or a slash when the
 //! arbitrator slashed.
-use agent_registry::state::{Agent, OutcomeKind};
+use agent_registry::state::OutcomeKind;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -55,13 +55,16 @@ pub struct Payout<'info> {
     )]
     pub requester_tokens: Box<InterfaceAccount<'info, TokenAccount>>,
 
-    /// The winner's registry agent (it cannot close while its winning bid is open).
+    /// CHECK: the winner's registry agent (it cannot close while its winning bid is open): its
+    /// address is the winning bid's agent, and the registry's `outcome_settle` reads it as an
+    /// `Agent` (owner and discriminator), so it is not decoded twice.
     #[account(mut, address = winner_bid.agent @ ExchangeError::ResultNotWinner)]
-    pub agent: Box<Account<'info, Agent>>,
+    pub agent: UncheckedAccount<'info>,
 
-    /// The standby (Vickrey runner-up) whose stake was locked with the winner's, if any.
+    /// CHECK: the standby (Vickrey runner-up) whose stake was locked with the winner's, if any:
+    /// its address is the intent's standby (`PayoutStandbyMismatch`), decoded by the registry.
     #[account(mut)]
-    pub standby: Option<Box<Account<'info, Agent>>>,
+    pub standby: Option<UncheckedAccount<'info>>,
 
     pub registry: RegistryAccounts<'info>,
 

@@ -62,7 +62,8 @@ fn resolved_for_the_requester_refunds_all_and_slashes_the_winner() {
     let to = requester_stake_account(&mut m);
     let ix = m.resolve_ix(intent, paid_to, 0, Some((to, 60)));
     let arbitrator = m.arbitrator.insecure_clone();
-    let meta = m.r.svm.send_measured("exchange", "dispute_resolve (slash)", &[ix], &[&arbitrator]).unwrap();
+    let meta =
+        m.r.svm.send_measured("exchange", "dispute_resolve_with_slash", &[ix], &[&arbitrator]).unwrap();
     assert_eq!(events::find::<DisputeResolved>(&meta.logs)[0].slashed, 60);
     assert_eq!((m.balance(&paid_to), m.balance(&m.requester_tokens)), (0, REQUESTER_FUNDS));
     assert_eq!(m.r.balance(&to), 60);

@@ -13,7 +13,7 @@ use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::error::RegistryError;
-use crate::events::{ReputationRecorded, StakeUnlocked};
+use crate::events::OutcomeSettled;
 // Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
 use crate::instructions::*;
 use crate::seeds;
@@ -81,23 +81,30 @@ impl<'info> AgentOutcome<'info> {
         // The winner's hold less its slash; the standby's whole hold.
         let winner_release =
             args.unlock.checked_sub(slashed).ok_or(error!(RegistryError::ArithmeticOverflow))?;
-        let releases = [winner_release, args.unlock];
-        for (agent, amount) in core::iter::once(&mut job.agent).chain(job.standby.as_mut()).zip(releases) {
-            if amount > 0 {
-                agent.unlock(amount)?;
-                emit!(StakeUnlocked { agent: agent.key(), amount, locked: agent.locked });
+        if winner_release > 0 {
+            job.agent.unlock(winner_release)?;
+        }
+        let standby_released = match job.standby.as_mut() {
+            Some(standby) if args.unlock > 0 => {
+                standby.unlock(args.unlock)?;
+                standby.invariant(None)?;
+                args.unlock
             }
-        }
+            _ => 0,
+        };
         job.agent.record(args.kind, args.value, args.rating_bps, &params)?;
-        for agent in core::iter::once(&job.agent).chain(job.standby.as_ref()) {
-            agent.invariant(None)?;
-        }
+        job.agent.invariant(None)?;
         let agent = &job.agent;
-        emit!(ReputationRecorded {
+        emit!(OutcomeSettled {
             agent: agent.key(),
+            standby: job.standby.as_ref().map_or(Pubkey::default(), |s| s.key()),
+            released: winner_release,
+            standby_released,
+            slashed,
             kind: args.kind,
             value: args.value,
             rating_bps: args.rating_bps,
+            locked: agent.locked,
             reputation: agent.reputation,
         });
         Ok(())
