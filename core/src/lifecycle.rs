@@ -20,6 +20,8 @@ pub enum Status {
     Completed,
     /// The requester disputed the result; the arbitrator decides until `dispute_end`.
     Disputed,
+    /// Every allowed failover was used: the escrow was refunded in full.
+    Failed,
 }
 
 /// The slots that bound an intent's auction.
@@ -34,6 +36,9 @@ pub struct Timeline {
     /// First slot at which a submitted result may be finalized without the requester; once
     /// disputed, first slot at which it may be finalized without the arbitrator (0: none).
     pub dispute_end: u64,
+    /// First slot at which an awarded job with no result may be failed over for its deadline
+    /// (0: not awarded).
+    pub execution_deadline: u64,
 }
 
 /// The auction's phase by the clock alone.
@@ -83,6 +88,7 @@ pub enum Stage {
     Completed,
     Expired,
     Cancelled,
+    Failed,
 }
 
 pub fn stage(status: Status, timeline: &Timeline, now: u64) -> Stage {
@@ -94,6 +100,7 @@ pub fn stage(status: Status, timeline: &Timeline, now: u64) -> Stage {
             Phase::Closed => Stage::Settling,
         },
         Status::Awarded => Stage::Awarded,
+        Status::Failed => Stage::Failed,
         Status::Submitted if now < timeline.dispute_end => Stage::Submitted,
         Status::Submitted => Stage::Finalizable,
         Status::Disputed if now < timeline.dispute_end => Stage::Disputed,
@@ -114,6 +121,35 @@ pub enum Crank {
     Finalize,
     /// `intent_close` of a finished intent whose bids are all closed.
     Close,
+    /// `failover_trigger`: the winner missed its deadline (or went silent, see [`failover_due`]).
+    Failover,
+}
+
+/// Why a winner may be failed over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailoverReason {
+    /// No result by the execution deadline.
+    DeadlineMissed,
+    /// No heartbeat for the registry's heartbeat timeout, counted from the award at the earliest.
+    Silent,
+}
+
+/// May the winner of a job awarded at `award_slot`, due by `deadline`, whose agent last
+/// heartbeated at `last_heartbeat`, be failed over at `now` (registry heartbeat timeout
+/// `timeout`)? Silence is counted from the award at the earliest, so a fresh award is never
+/// failed at once. The program and the keeper both decide with this.
+pub fn failover_due(
+    now: u64,
+    award_slot: u64,
+    deadline: u64,
+    last_heartbeat: u64,
+    timeout: u64,
+) -> Option<FailoverReason> {
+    if now >= deadline {
+        return Some(FailoverReason::DeadlineMissed);
+    }
+    let alive_since = award_slot.max(last_heartbeat);
+    (now >= alive_since.saturating_add(timeout)).then_some(FailoverReason::Silent)
 }
 
 /// The next crank an intent needs and the first slot at which the program accepts it, or `None`
@@ -122,8 +158,9 @@ pub fn next_due(status: Status, timeline: &Timeline, open_bids: u32) -> Option<(
     match status {
         Status::Open => Some((Crank::Settle, timeline.settle_from())),
         Status::Submitted | Status::Disputed => Some((Crank::Finalize, timeline.dispute_end)),
-        Status::Expired | Status::Completed if open_bids == 0 => Some((Crank::Close, 0)),
-        Status::Expired | Status::Completed | Status::Awarded | Status::Cancelled => None,
+        Status::Awarded => Some((Crank::Failover, timeline.execution_deadline)),
+        Status::Expired | Status::Completed | Status::Failed if open_bids == 0 => Some((Crank::Close, 0)),
+        Status::Expired | Status::Completed | Status::Failed | Status::Cancelled => None,
     }
 }
 
@@ -131,7 +168,8 @@ pub fn next_due(status: Status, timeline: &Timeline, open_bids: u32) -> Option<(
 mod tests {
     use super::*;
 
-    const T: Timeline = Timeline { commit_end: 10, reveal_end: 20, rerank_end: 0, dispute_end: 0 };
+    const T: Timeline =
+        Timeline { commit_end: 10, reveal_end: 20, rerank_end: 0, dispute_end: 0, execution_deadline: 0 };
 
     #[test]
     fn windows_are_half_open() {
@@ -156,7 +194,7 @@ mod tests {
     fn an_expired_intent_closes_once_its_bids_are_closed() {
         assert_eq!(next_due(Status::Expired, &T, 1), None);
         assert_eq!(next_due(Status::Expired, &T, 0), Some((Crank::Close, 0)));
-        assert_eq!(next_due(Status::Awarded, &T, 0), None);
+        assert_eq!(next_due(Status::Failed, &T, 0), Some((Crank::Close, 0)));
         assert_eq!(next_due(Status::Completed, &T, 0), Some((Crank::Close, 0)));
     }
 
@@ -174,5 +212,18 @@ mod tests {
         assert_eq!(stage(Status::Disputed, &t, 899), Stage::Disputed);
         assert_eq!(stage(Status::Disputed, &t, 900), Stage::Finalizable);
         assert_eq!(next_due(Status::Disputed, &t, 2), Some((Crank::Finalize, 900)));
+    }
+
+    #[test]
+    fn an_awarded_job_is_failed_over_at_its_deadline_or_after_silence_counted_from_the_award() {
+        let t = Timeline { execution_deadline: 400, ..T };
+        assert_eq!(next_due(Status::Awarded, &t, 1), Some((Crank::Failover, 400)));
+        // Awarded at 100, timeout 50, heartbeat long ago: silent only from 150.
+        assert_eq!(failover_due(149, 100, 400, 10, 50), None);
+        assert_eq!(failover_due(150, 100, 400, 10, 50), Some(FailoverReason::Silent));
+        // A heartbeat at 200 keeps it alive until 250.
+        assert_eq!(failover_due(249, 100, 400, 200, 50), None);
+        assert_eq!(failover_due(250, 100, 400, 200, 50), Some(FailoverReason::Silent));
+        assert_eq!(failover_due(400, 100, 400, 399, 50), Some(FailoverReason::DeadlineMissed));
     }
 }

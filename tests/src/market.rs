@@ -36,6 +36,10 @@ pub struct Market {
     pub keeper: Keypair,
     /// The config's arbitrator.
     pub arbitrator: Keypair,
+    /// Stake-mint token accounts of the requester (slash compensation) and the keeper (failover
+    /// rewards), tracked by the registry's accounting.
+    pub requester_stake_tokens: Pubkey,
+    pub keeper_stake_tokens: Pubkey,
     /// Every payment-mint token account the fixture knows about.
     pub pay_accounts: Vec<Pubkey>,
     next_intent_id: u64,
@@ -64,6 +68,8 @@ impl Market {
         token::mint_to(&mut r.svm, program, pay.mint, requester_tokens, REQUESTER_FUNDS);
         let keeper = r.svm.funded_keypair();
         let arbitrator = r.svm.funded_keypair();
+        let requester_stake_tokens = r.token_account(requester.pubkey());
+        let keeper_stake_tokens = r.token_account(keeper.pubkey());
         // The payment mint bears reputation at full weight, as a deployment's stablecoin would.
         let admin = r.svm.upgrade_authority.insecure_clone();
         let config: agx_sdk::exchange::state::ExchangeConfig = r.svm.decode(&pda::exchange_config().0);
@@ -81,6 +87,8 @@ impl Market {
             requester_tokens,
             keeper,
             arbitrator,
+            requester_stake_tokens,
+            keeper_stake_tokens,
             pay_accounts: vec![requester_tokens],
             next_intent_id: 1,
         }
@@ -155,9 +163,11 @@ impl Market {
 
     pub fn commit(&mut self, a: &TestAgent, intent: Pubkey, o: &BidOpening) -> TxResult {
         let commitment = xix::commitment(&intent, &a.agent, o);
-        self.r
-            .svm
-            .send(&[xix::bid_commit(a.authority.pubkey(), intent, a.agent, 0, commitment)], &[&a.authority])
+        let round = self.intent_state(intent).round;
+        self.r.svm.send(
+            &[xix::bid_commit(a.authority.pubkey(), intent, a.agent, round, commitment)],
+            &[&a.authority],
+        )
     }
 
     /// Commits every `(agent, opening)` on `intent`, then reveals them all; the clock ends in the
@@ -173,11 +183,13 @@ impl Market {
     }
 
     pub fn reveal(&mut self, a: &TestAgent, intent: Pubkey, o: &BidOpening) -> TxResult {
-        self.r.svm.send(&[xix::bid_reveal(a.authority.pubkey(), intent, a.agent, 0, *o)], &[&a.authority])
+        let round = self.intent_state(intent).round;
+        self.r.svm.send(&[xix::bid_reveal(a.authority.pubkey(), intent, a.agent, round, *o)], &[&a.authority])
     }
 
     pub fn place(&mut self, a: &TestAgent, intent: Pubkey, o: &BidOpening) -> TxResult {
-        self.r.svm.send(&[xix::bid_place(a.authority.pubkey(), intent, a.agent, 0, *o)], &[&a.authority])
+        let round = self.intent_state(intent).round;
+        self.r.svm.send(&[xix::bid_place(a.authority.pubkey(), intent, a.agent, round, *o)], &[&a.authority])
     }
 
     /// `auction_settle` with the board as it is on chain, but `head_agent` (and its bid) passed
@@ -192,7 +204,7 @@ impl Market {
         let state = self.intent_state(intent);
         let head = LeaderboardEntry {
             agent: head_agent,
-            bid: pda::bid(&intent, &head_agent, 0).0,
+            bid: pda::bid(&intent, &head_agent, state.round).0,
             ..Default::default()
         };
         let standby = state.standby().unwrap();
@@ -208,11 +220,12 @@ impl Market {
 
     /// `result_submit` by `a` (the winner) of `fulfilled_bps` of the job.
     pub fn submit(&mut self, a: &TestAgent, intent: Pubkey, fulfilled_bps: u16) -> TxResult {
+        let round = self.intent_state(intent).round;
         let ix = xix::result_submit(
             a.authority.pubkey(),
             intent,
             a.agent,
-            0,
+            round,
             [9; 32],
             "https://results.example/1".into(),
             fulfilled_bps,
@@ -292,6 +305,41 @@ impl Market {
         self.r.svm.send(&[ix], &[&arbitrator])
     }
 
+    /// What a failover of this market's intents needs besides the intent's own accounts.
+    pub fn failover_accounts(&self) -> xix::FailoverAccounts {
+        xix::FailoverAccounts {
+            stake: self.r.stake,
+            requester_stake_tokens: self.requester_stake_tokens,
+            pay: self.pay,
+            requester_tokens: self.requester_tokens,
+        }
+    }
+
+    /// `failover_trigger` by the keeper, built from the intent as it is on chain now.
+    pub fn failover_ix(&self, intent: Pubkey) -> Instruction {
+        let state = self.intent_state(intent);
+        let accounts = self.failover_accounts();
+        xix::failover_trigger(self.keeper.pubkey(), Some(self.keeper_stake_tokens), intent, &state, &accounts)
+    }
+
+    pub fn failover(&mut self, intent: Pubkey) -> TxResult {
+        let ix = self.failover_ix(intent);
+        let keeper = self.keeper.insecure_clone();
+        self.r.svm.send(&[ix], &[&keeper])
+    }
+
+    /// `award_decline` by `a`, the winner.
+    pub fn decline(&mut self, a: &TestAgent, intent: Pubkey) -> TxResult {
+        let state = self.intent_state(intent);
+        let ix = xix::award_decline(a.authority.pubkey(), intent, &state, &self.failover_accounts());
+        self.r.svm.send(&[ix], &[&a.authority])
+    }
+
+    /// `agent_heartbeat` by `a`.
+    pub fn heartbeat(&mut self, a: &TestAgent) -> TxResult {
+        self.r.svm.send(&[agx_sdk::ix::registry::agent_heartbeat(a.authority.pubkey())], &[&a.authority])
+    }
+
     /// `intent_close` cranked by the keeper (rent and the rest of the tip pool to the requester).
     pub fn close_intent(&mut self, intent: Pubkey) -> TxResult {
         let keeper = self.keeper.insecure_clone();
@@ -301,17 +349,24 @@ impl Market {
 
     /// `bid_rerank` of `a`'s bid on `intent` (needs no signer but the fee payer).
     pub fn rerank(&mut self, a: &TestAgent, intent: Pubkey) -> TxResult {
-        self.r.svm.send(&[xix::bid_rerank(intent, a.agent, 0)], &[])
+        let round = self.intent_state(intent).round;
+        self.r.svm.send(&[xix::bid_rerank(intent, a.agent, round)], &[])
     }
 
     /// `bid_close` of `a`'s bid on `intent`, sent by the keeper.
     pub fn close_bid(&mut self, a: &TestAgent, intent: Pubkey) -> TxResult {
+        let round = self.intent_state(intent).round;
+        self.close_bid_in(a, intent, round)
+    }
+
+    /// `bid_close` of `a`'s bid of auction `round` on `intent`.
+    pub fn close_bid_in(&mut self, a: &TestAgent, intent: Pubkey, round: u8) -> TxResult {
         let keeper = self.keeper.insecure_clone();
         let ix = xix::bid_close(
             keeper.pubkey(),
             intent,
             a.agent,
-            0,
+            round,
             a.authority.pubkey(),
             self.requester.pubkey(),
         );
@@ -354,7 +409,8 @@ impl Market {
     }
 
     pub fn bid_state(&self, intent: Pubkey, a: &TestAgent) -> Bid {
-        self.r.svm.decode(&pda::bid(&intent, &a.agent, 0).0)
+        let round = self.intent_state(intent).round;
+        self.r.svm.decode(&pda::bid(&intent, &a.agent, round).0)
     }
 
     pub fn balance(&self, account: &Pubkey) -> u64 {

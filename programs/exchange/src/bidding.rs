@@ -22,7 +22,8 @@ pub fn standing(agent: &Agent) -> Standing {
 
 /// May `agent` bid on `intent` (commit, reveal, place)? `agx_core::eligibility::may_bid`, each
 /// broken rule with its own error.
-pub fn check(agent: &Agent, intent: &Intent) -> Result<()> {
+pub fn check(agent: &Account<Agent>, intent: &Intent) -> Result<()> {
+    require!(!intent.is_excluded(&agent.key()), ExchangeError::BidAgentCutOff);
     may_bid(&standing(agent), &intent.requirements()).map_err(|rule| match rule {
         Ineligible::Inactive => error!(ExchangeError::BidAgentInactive),
         Ineligible::CapabilitiesMissing => error!(ExchangeError::BidCapabilitiesMissing),

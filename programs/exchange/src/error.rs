@@ -267,7 +267,7 @@ pub enum ExchangeError {
     #[msg("dispute_resolve: a slash needs the stake vault, stake mint, stake token program and the requester's stake-mint token account")]
     DisputeSlashAccountsMissing,
     /// 6087
-    #[msg("config: slash and reward fractions at most 10000 bps, the decline slash at most the failover slash, and an arbitration window of at least one slot")]
+    #[msg("config: slash and reward fractions at most 10000 bps, the decline slash at most the failover slash, and arbitration and re-auction bid windows of at least one slot")]
     ConfigFailoverParamsInvalid,
     /// 6088
     #[msg("bid_reveal: the SlotHashes sysvar holds no slot hash to seed the tie-break with")]
@@ -275,6 +275,45 @@ pub enum ExchangeError {
     /// 6089
     #[msg("payout: the refund account is not owned by the intent's refund owner")]
     RefundAccountMismatch,
+    /// 6090
+    #[msg("failover: the intent is not awarded (already failed over, delivered, or not yet awarded)")]
+    FailoverNotAwarded,
+    /// 6091
+    #[msg("failover: the agent passed as the failed winner is not the intent's winner (another failover already happened)")]
+    FailoverStale,
+    /// 6092
+    #[msg("failover_trigger: the winner is neither past its execution deadline nor silent past the heartbeat timeout")]
+    FailoverNotDue,
+    /// 6093
+    #[msg("failover: pass the agent account of every leaderboard entry from the head on, in order, as remaining accounts")]
+    FailoverCandidateMissing,
+    /// 6094
+    #[msg("failover: a candidate account is not the agent of the leaderboard entry at its position")]
+    FailoverCandidateMismatch,
+    /// 6095
+    #[msg("failover: slashing needs the stake vault, stake mint, stake token program and the requester's (and caller's) stake-mint token accounts")]
+    FailoverSlashAccountsMissing,
+    /// 6096
+    #[msg("failover: the last allowed failover refunds the escrow; pass the escrow, mint, refund token account, requester and token program")]
+    FailoverRefundAccountsMissing,
+    /// 6097
+    #[msg("award_decline: the signer is not the winning agent's authority")]
+    AwardDeclineNotWinner,
+    /// 6098
+    #[msg("award_decline: the execution deadline has passed; the job can only be failed over")]
+    AwardDeclineTooLate,
+    /// 6099
+    #[msg("result_submit: the agent was cut off this intent by a failover")]
+    ResultAgentCutOff,
+    /// 6100
+    #[msg("bid: the agent was cut off this intent by a failover and may not bid on it again")]
+    BidAgentCutOff,
+    /// 6101
+    #[msg("bid: the bid belongs to an earlier auction round of this intent")]
+    BidRoundMismatch,
+    /// 6102
+    #[msg("failover: the registry config account is not the registry's config")]
+    FailoverRegistryConfigInvalid,
 }
 
 impl From<agent_registry::mint_policy::MintViolation> for ExchangeError {

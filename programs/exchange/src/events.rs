@@ -202,3 +202,38 @@ pub struct DisputeResolved {
     /// Atoms of the agent's stake slashed to the requester.
     pub slashed: u64,
 }
+
+/// A winner failed (or declined) and the job moved on.
+#[event]
+pub struct FailoverTriggered {
+    pub intent: Pubkey,
+    pub failed_agent: Pubkey,
+    /// 0 deadline missed, 1 silent, 2 declined.
+    pub cause: u8,
+    /// Atoms of the failed agent's stake slashed, and the caller's share of them.
+    pub slashed: u64,
+    pub reward: u64,
+    /// 0 the next candidate was promoted, 1 the intent reopened as a re-auction, 2 the intent
+    /// failed (every allowed failover used) and the escrow was refunded.
+    pub result: u8,
+    /// The promoted agent (default key unless promoted), its payment and deadline.
+    pub winner_agent: Pubkey,
+    pub payment: u64,
+    pub execution_deadline_slot: u64,
+    /// The auction round and the failovers so far.
+    pub round: u8,
+    pub failovers: u8,
+    /// Atoms refunded (the last failover only).
+    pub refunded: u64,
+}
+
+/// A failover candidate no longer qualified and left the board.
+#[event]
+pub struct FailoverCandidateSkipped {
+    pub intent: Pubkey,
+    pub bid: Pubkey,
+    pub agent: Pubkey,
+    /// Its agent account was closed (or is not an agent); otherwise it is inactive, short of
+    /// free stake or below the intent's requirements.
+    pub agent_gone: bool,
+}

@@ -12,6 +12,7 @@ pub mod bidding;
 pub mod error;
 pub mod escrow;
 pub mod events;
+pub mod failover;
 pub mod instructions;
 pub mod payout;
 pub mod registry_cpi;
@@ -108,6 +109,19 @@ pub mod exchange {
     /// held stake to the requester.
     pub fn dispute_resolve(ctx: Context<DisputeResolve>, args: DisputeResolveArgs) -> Result<()> {
         DisputeResolve::handler(ctx, args)
+    }
+
+    /// Anyone moves a job on from a winner past its deadline or silent: slash, cut-off, next
+    /// candidate (or re-auction, or full refund after the last allowed failover); earns a tip and
+    /// the slash reward.
+    pub fn failover_trigger<'info>(ctx: Context<'info, FailoverTrigger<'info>>) -> Result<()> {
+        FailoverTrigger::handler(ctx)
+    }
+
+    /// The winner gives the job up before its deadline (a smaller slash); the job moves on as in
+    /// a failover.
+    pub fn award_decline<'info>(ctx: Context<'info, AwardDecline<'info>>) -> Result<()> {
+        AwardDecline::handler(ctx)
     }
 
     /// Anyone completes a submitted job after the dispute window (or an unresolved dispute after

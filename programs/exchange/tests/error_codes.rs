@@ -93,6 +93,19 @@ const CODES: &[(u32, ExchangeError, &str)] = &[
     (6087, ExchangeError::ConfigFailoverParamsInvalid, "ConfigFailoverParamsInvalid"),
     (6088, ExchangeError::BidTiebreakSeedUnavailable, "BidTiebreakSeedUnavailable"),
     (6089, ExchangeError::RefundAccountMismatch, "RefundAccountMismatch"),
+    (6090, ExchangeError::FailoverNotAwarded, "FailoverNotAwarded"),
+    (6091, ExchangeError::FailoverStale, "FailoverStale"),
+    (6092, ExchangeError::FailoverNotDue, "FailoverNotDue"),
+    (6093, ExchangeError::FailoverCandidateMissing, "FailoverCandidateMissing"),
+    (6094, ExchangeError::FailoverCandidateMismatch, "FailoverCandidateMismatch"),
+    (6095, ExchangeError::FailoverSlashAccountsMissing, "FailoverSlashAccountsMissing"),
+    (6096, ExchangeError::FailoverRefundAccountsMissing, "FailoverRefundAccountsMissing"),
+    (6097, ExchangeError::AwardDeclineNotWinner, "AwardDeclineNotWinner"),
+    (6098, ExchangeError::AwardDeclineTooLate, "AwardDeclineTooLate"),
+    (6099, ExchangeError::ResultAgentCutOff, "ResultAgentCutOff"),
+    (6100, ExchangeError::BidAgentCutOff, "BidAgentCutOff"),
+    (6101, ExchangeError::BidRoundMismatch, "BidRoundMismatch"),
+    (6102, ExchangeError::FailoverRegistryConfigInvalid, "FailoverRegistryConfigInvalid"),
 ];
 
 #[test]

@@ -1,6 +1,6 @@
 //! `exchange` instructions.
 use anchor_lang::prelude::Pubkey;
-use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use anchor_lang::{system_program, InstructionData, ToAccountMetas};
 use exchange::state::{ExchangeSettings, Intent, LeaderboardEntry};
 use exchange::{accounts, instruction, BidOpening, ConfigInitArgs, IntentCreateArgs};
@@ -45,6 +45,8 @@ pub fn default_settings() -> ExchangeSettings {
         failover_slash_bps: exchange::state::DEFAULT_FAILOVER_SLASH_BPS,
         failover_reward_bps: exchange::state::DEFAULT_FAILOVER_REWARD_BPS,
         decline_slash_bps: exchange::state::DEFAULT_DECLINE_SLASH_BPS,
+        reauction_bid_window_slots: exchange::state::DEFAULT_REAUCTION_BID_WINDOW_SLOTS,
+        reauction_reveal_window_slots: exchange::state::DEFAULT_REAUCTION_REVEAL_WINDOW_SLOTS,
     }
 }
 
@@ -421,4 +423,69 @@ pub fn bid_close(
 /// The commitment of `opening` by `agent` on `intent` (software sha256, same bytes as on-chain).
 pub fn commitment(intent: &Pubkey, agent: &Pubkey, opening: &BidOpening) -> [u8; 32] {
     opening.core(intent, agent).commitment::<agx_core::commitment::SoftwareSha256>()
+}
+
+/// What a failover may need besides the intent's own accounts: the registry's stake token and
+/// the requester's stake-mint account (its compensation from the slash), and the payment token
+/// and the refund owner's account (the last allowed failover refunds the escrow). All are passed;
+/// the program uses those it needs.
+#[derive(Clone, Copy, Debug)]
+pub struct FailoverAccounts {
+    pub stake: StakeToken,
+    pub requester_stake_tokens: Pubkey,
+    pub pay: StakeToken,
+    pub requester_tokens: Pubkey,
+}
+
+fn failover(intent: Pubkey, state: &Intent, a: &FailoverAccounts) -> accounts::Failover {
+    let standby = (state.standby_agent != Pubkey::default()).then_some(state.standby_agent);
+    accounts::Failover {
+        config: pda::exchange_config().0,
+        intent,
+        failed_agent: state.winner_agent,
+        standby,
+        registry: registry(),
+        stake_vault: Some(pda::stake_vault(&state.winner_agent).0),
+        stake_mint: Some(a.stake.mint),
+        stake_token_program: Some(a.stake.program),
+        requester_stake_tokens: Some(a.requester_stake_tokens),
+        escrow: Some(pda::escrow(&intent).0),
+        mint: Some(a.pay.mint),
+        requester_tokens: Some(a.requester_tokens),
+        requester: Some(state.requester),
+        token_program: Some(a.pay.program),
+    }
+}
+
+/// The failover candidates: the agents of the board after the failed head, in order (writable:
+/// the promoted one's stake is locked).
+fn with_candidates(mut ix: Instruction, state: &Intent) -> Instruction {
+    let candidates = state.ranked().iter().skip(1).map(|e| AccountMeta::new(e.agent, false));
+    ix.accounts.extend(candidates);
+    ix
+}
+
+/// `failover_trigger` by any `caller` (its reward goes to `caller_stake_tokens`, its stake-mint
+/// account) of the decoded intent's winner.
+pub fn failover_trigger(
+    caller: Pubkey,
+    caller_stake_tokens: Option<Pubkey>,
+    intent: Pubkey,
+    state: &Intent,
+    a: &FailoverAccounts,
+) -> Instruction {
+    let ix = build(
+        accounts::FailoverTrigger { caller, caller_stake_tokens, failover: failover(intent, state, a) },
+        instruction::FailoverTrigger {},
+    );
+    with_candidates(ix, state)
+}
+
+/// `award_decline` by the winning agent's `authority`.
+pub fn award_decline(authority: Pubkey, intent: Pubkey, state: &Intent, a: &FailoverAccounts) -> Instruction {
+    let ix = build(
+        accounts::AwardDecline { authority, failover: failover(intent, state, a) },
+        instruction::AwardDecline {},
+    );
+    with_candidates(ix, state)
 }

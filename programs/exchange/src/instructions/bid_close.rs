@@ -5,8 +5,9 @@
 //!
 //! Rules: the auction is over (the intent is no longer open, or its reveal window has passed);
 //! while the intent is open, revealed bids stay (settlement and re-ranking read them); the
-//! winning bid and the standby's stay open until the job ends (completed); `bidder`, `agent` and
-//! `requester` are the bid's and the intent's.
+//! winning bid and the standby's stay open until the job ends (completed); a bid of an earlier
+//! auction round (before a re-auction) closes at any time; `bidder`, `agent` and `requester` are
+//! the bid's and the intent's.
 use agx_core::lifecycle::Stage;
 use anchor_lang::prelude::*;
 
@@ -56,6 +57,10 @@ pub struct BidClose<'info> {
 impl BidClose<'_> {
     pub fn validate(&self) -> Result<()> {
         let intent = self.intent.load()?;
+        if self.bid.round < intent.round {
+            // A bid of an earlier round: that auction is over and its bids are off the board.
+            return Ok(());
+        }
         let bidding = matches!(intent.stage(Clock::get()?.slot)?, Stage::Bidding | Stage::Revealing);
         require!(!bidding, ExchangeError::BidCloseTooEarly);
         if !intent.status()?.is_terminal() {

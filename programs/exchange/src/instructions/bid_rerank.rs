@@ -30,6 +30,7 @@ impl BidRerank<'_> {
         let settling = matches!(intent.stage(Clock::get()?.slot)?, Stage::Reranking | Stage::Settling);
         require!(settling, ExchangeError::BidRerankOutsideSettlement);
         require!(self.bid.status == BidStatus::Revealed, ExchangeError::BidRerankNotRevealed);
+        require_eq!(self.bid.round, intent.round, ExchangeError::BidRoundMismatch);
         Ok(())
     }
 

@@ -51,6 +51,7 @@ impl BidReveal<'_> {
             intent.fix_tiebreak_seed(seed);
         }
         let bid = &mut ctx.accounts.bid;
+        require_eq!(bid.round, intent.round, ExchangeError::BidRoundMismatch);
         let commitment = opening.core(&intent_key, &bid.agent).commitment::<SyscallSha256>();
         require!(commitment == bid.commitment, ExchangeError::BidCommitmentMismatch);
         let agent = &ctx.accounts.agent;

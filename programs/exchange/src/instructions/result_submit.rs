@@ -35,6 +35,7 @@ pub struct ResultSubmit<'info> {
     #[account(
         has_one = intent,
         has_one = bidder @ ExchangeError::ResultNotWinner,
+        constraint = !intent.load()?.is_excluded(&bid.agent) @ ExchangeError::ResultAgentCutOff,
         constraint = bid.key() == intent.load()?.winner_bid @ ExchangeError::ResultNotWinner,
     )]
     pub bid: Account<'info, Bid>,

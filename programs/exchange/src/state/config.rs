@@ -54,8 +54,12 @@ pub struct ExchangeConfig {
     /// Share of the held stake slashed when a winner gives the job up itself (`award_decline`),
     /// bps; at most `failover_slash_bps`.
     pub decline_slash_bps: u16,
+    /// Windows of a re-auction after every failover candidate failed: bids (commits), and
+    /// reveals for sealed auctions. Short: the job is already late.
+    pub reauction_bid_window_slots: u64,
+    pub reauction_reveal_window_slots: u64,
     /// Room to grow without a migration.
-    pub reserved: [u8; 18],
+    pub reserved: [u8; 2],
 }
 
 /// A mint whose paid value counts for reputation, and how much.
@@ -97,6 +101,10 @@ pub struct ExchangeSettings {
     pub failover_reward_bps: u16,
     /// bps of the held stake; at most `failover_slash_bps`.
     pub decline_slash_bps: u16,
+    /// Slots; at least 1.
+    pub reauction_bid_window_slots: u64,
+    /// Slots (sealed auctions); at least 1.
+    pub reauction_reveal_window_slots: u64,
 }
 
 /// The bond `agx init` and the test fixtures require at least: 0.001 SOL.
@@ -115,6 +123,10 @@ pub const DEFAULT_FAILOVER_SLASH_BPS: u16 = 5_000;
 pub const DEFAULT_FAILOVER_REWARD_BPS: u16 = 1_000;
 /// Giving a job up early costs a fifth of the held stake.
 pub const DEFAULT_DECLINE_SLASH_BPS: u16 = 2_000;
+/// A re-auction takes bids for 10 slots (about 4 s)...
+pub const DEFAULT_REAUCTION_BID_WINDOW_SLOTS: u64 = 10;
+/// ...and reveals for 10 more.
+pub const DEFAULT_REAUCTION_REVEAL_WINDOW_SLOTS: u64 = 10;
 
 /// A re-rank window long enough for bidders (or keepers) watching the chain to react: 20 slots,
 /// about 8 s. The value `agx init` and the test fixtures use.
@@ -144,7 +156,7 @@ impl ExchangeConfig {
         self.authority_bump = authority_bump;
         self.admin = admin;
         self.pending_admin = Pubkey::default();
-        self.reserved = [0; 18];
+        self.reserved = [0; 2];
         self.apply(settings)
     }
 
@@ -173,6 +185,8 @@ impl ExchangeConfig {
         self.failover_slash_bps = settings.failover_slash_bps;
         self.failover_reward_bps = settings.failover_reward_bps;
         self.decline_slash_bps = settings.decline_slash_bps;
+        self.reauction_bid_window_slots = settings.reauction_bid_window_slots;
+        self.reauction_reveal_window_slots = settings.reauction_reveal_window_slots;
         Ok(())
     }
 
@@ -239,7 +253,9 @@ impl ExchangeConfig {
             self.arbitration_window_slots > 0
                 && self.failover_slash_bps <= whole
                 && self.failover_reward_bps <= whole
-                && self.decline_slash_bps <= self.failover_slash_bps,
+                && self.decline_slash_bps <= self.failover_slash_bps
+                && self.reauction_bid_window_slots > 0
+                && self.reauction_reveal_window_slots > 0,
             ExchangeError::ConfigFailoverParamsInvalid
         );
         Ok(())

@@ -60,13 +60,18 @@ stored_enum! {
         /// (and any slash) until `dispute_end_slot`, after which anyone may finalize as if
         /// undisputed.
         Disputed,
+        /// Every allowed failover was used (`max_failovers`): the escrow was refunded in full.
+        Failed,
     }
 }
 
 impl IntentStatus {
     /// Nothing more happens to the job: its accounts may close.
     pub fn is_terminal(self) -> bool {
-        matches!(self, IntentStatus::Expired | IntentStatus::Cancelled | IntentStatus::Completed)
+        matches!(
+            self,
+            IntentStatus::Expired | IntentStatus::Cancelled | IntentStatus::Completed | IntentStatus::Failed
+        )
     }
 }
 
@@ -278,6 +283,7 @@ impl Intent {
             reveal_end: self.reveal_end_slot,
             rerank_end: self.rerank_end_slot,
             dispute_end: self.dispute_end_slot,
+            execution_deadline: self.execution_deadline_slot,
         }
     }
 
@@ -298,6 +304,7 @@ impl Intent {
             IntentStatus::Submitted => Status::Submitted,
             IntentStatus::Completed => Status::Completed,
             IntentStatus::Disputed => Status::Disputed,
+            IntentStatus::Failed => Status::Failed,
         })
     }
 
@@ -528,6 +535,104 @@ impl Intent {
         }
     }
 
+    /// The winner failed (deadline, silence or its own decline): it leaves the board and is cut
+    /// off this intent for good; its stake hold is released by the caller (less the slash).
+    pub fn fail_winner(&mut self) -> Result<LeaderboardEntry> {
+        require!(self.status()? == IntentStatus::Awarded, ExchangeError::FailoverNotAwarded);
+        let head = self.remove_head()?;
+        require_keys_eq!(head.agent, self.winner_agent, ExchangeError::IntentCorrupt);
+        let slot = self
+            .excluded
+            .get_mut(usize::from(self.excluded_len))
+            .ok_or(error!(ExchangeError::IntentCorrupt))?;
+        *slot = head.agent;
+        self.excluded_len =
+            self.excluded_len.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+        self.failovers = self.failovers.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+        Ok(head)
+    }
+
+    /// Have all allowed failovers been used?
+    pub fn failovers_exhausted(&self) -> bool {
+        self.failovers >= self.max_failovers
+    }
+
+    /// Drops the head of the board (the failed winner, or a failover candidate that no longer
+    /// qualifies).
+    pub fn remove_head(&mut self) -> Result<LeaderboardEntry> {
+        let mut len = usize::from(self.leaderboard_len);
+        let head =
+            agx_core::leaderboard::remove(&mut self.leaderboard, &mut len, 0, LeaderboardEntry::default())
+                .ok_or(error!(ExchangeError::IntentCorrupt))?;
+        self.leaderboard_len = u8::try_from(len).map_err(|_| error!(ExchangeError::IntentCorrupt))?;
+        Ok(head)
+    }
+
+    /// After a failover the head of the board takes the job: paid by the auction kind against
+    /// the board as it is now, due `now + its latency + grace`, with no standby.
+    pub fn promote_head(&mut self, now: u64, grace: u64) -> Result<LeaderboardEntry> {
+        require!(self.status()? == IntentStatus::Awarded, ExchangeError::FailoverNotAwarded);
+        let payment = self.payment_for_head()?;
+        let head = *self.ranked().first().ok_or(error!(ExchangeError::AuctionNoValidBid))?;
+        require!(
+            payment >= head.price && payment <= self.max_price,
+            ExchangeError::AuctionPaymentOutOfBounds
+        );
+        self.winner_agent = head.agent;
+        self.winner_bid = head.bid;
+        self.standby_agent = Pubkey::default();
+        self.standby_bid = Pubkey::default();
+        self.payment = payment;
+        self.award_slot = now;
+        self.execution_deadline_slot = now
+            .checked_add(head.latency)
+            .and_then(|s| s.checked_add(grace))
+            .ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+        Ok(head)
+    }
+
+    /// No candidate is left: the intent reopens as a new auction round with short windows; the
+    /// cut-off agents stay cut off, earlier rounds' bids stay closable.
+    pub fn reauction(&mut self, now: u64, bid_window: u64, reveal_window: u64) -> Result<()> {
+        require!(self.status()? == IntentStatus::Awarded, ExchangeError::FailoverNotAwarded);
+        let sealed = self.kind()?.is_sealed();
+        let commit_end = now.checked_add(bid_window).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+        let reveal_end = if sealed {
+            commit_end.checked_add(reveal_window).ok_or(error!(ExchangeError::ArithmeticOverflow))?
+        } else {
+            commit_end
+        };
+        self.status = IntentStatus::Open.to_u8();
+        self.round = self.round.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+        self.commit_end_slot = commit_end;
+        self.reveal_end_slot = reveal_end;
+        self.rerank_end_slot = 0;
+        self.leaderboard = [LeaderboardEntry::default(); LEADERBOARD_LEN];
+        self.leaderboard_len = 0;
+        self.off_board = 0;
+        self.winner_agent = Pubkey::default();
+        self.winner_bid = Pubkey::default();
+        self.standby_agent = Pubkey::default();
+        self.standby_bid = Pubkey::default();
+        self.payment = 0;
+        self.award_slot = 0;
+        self.execution_deadline_slot = 0;
+        if sealed {
+            self.tiebreak_seed = [0; 32];
+            self.tiebreak_seeded = 0;
+        }
+        Ok(())
+    }
+
+    /// Every allowed failover was used: the intent fails and the whole escrow goes back.
+    pub fn fail(&mut self) -> Result<u64> {
+        require!(self.status()? == IntentStatus::Awarded, ExchangeError::FailoverNotAwarded);
+        self.status = IntentStatus::Failed.to_u8();
+        self.standby_agent = Pubkey::default();
+        self.standby_bid = Pubkey::default();
+        Ok(core::mem::take(&mut self.escrowed))
+    }
+
     /// Is `agent` cut off this intent by a failover?
     pub fn is_excluded(&self, agent: &Pubkey) -> bool {
         self.excluded[..usize::from(self.excluded_len).min(self.excluded.len())].contains(agent)
@@ -560,7 +665,7 @@ impl Intent {
     pub fn require_closable(&self) -> Result<()> {
         let status = self.status()?;
         require!(
-            matches!(status, IntentStatus::Expired | IntentStatus::Completed),
+            matches!(status, IntentStatus::Expired | IntentStatus::Completed | IntentStatus::Failed),
             ExchangeError::IntentNotClosable
         );
         require!(self.bids_open == 0, ExchangeError::IntentHasOpenBids);
@@ -599,7 +704,7 @@ impl Intent {
                 require!(self.payment <= self.max_price, ExchangeError::IntentCorrupt);
                 require!(self.winner_bid != Pubkey::default(), ExchangeError::IntentCorrupt);
             }
-            IntentStatus::Open | IntentStatus::Expired | IntentStatus::Cancelled => {
+            IntentStatus::Open | IntentStatus::Expired | IntentStatus::Cancelled | IntentStatus::Failed => {
                 require!(self.standby_bid == Pubkey::default(), ExchangeError::IntentCorrupt);
             }
         }
@@ -611,7 +716,10 @@ impl Intent {
                     ExchangeError::IntentCorrupt
                 );
             }
-            IntentStatus::Completed | IntentStatus::Expired | IntentStatus::Cancelled => {
+            IntentStatus::Completed
+            | IntentStatus::Expired
+            | IntentStatus::Cancelled
+            | IntentStatus::Failed => {
                 require!(self.escrowed == 0, ExchangeError::IntentCorrupt);
             }
             IntentStatus::Open | IntentStatus::Awarded => {}

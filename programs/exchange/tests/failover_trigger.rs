@@ -1,0 +1,282 @@
+//! `failover_trigger` on the built `.so`, in LiteSVM with clock warps: a silent or late winner
+//! is slashed and cut off, the next qualifying candidate takes the job (or a re-auction opens, or
+//! the intent fails with a full refund), and every token of escrow and stake is accounted for.
+use agx_core::payment::Pricing;
+use agx_sdk::events;
+use agx_sdk::exchange::error::ExchangeError;
+use agx_sdk::exchange::events::{FailoverCandidateSkipped, FailoverTriggered};
+use agx_sdk::exchange::state::IntentStatus;
+use agx_sdk::exchange::AuctionKind;
+use agx_sdk::ix::exchange as xix;
+use agx_sdk::{pda, Pubkey};
+use agx_tests::market::{opening, Market, MIN_STAKE, REQUESTER_FUNDS, TIP};
+use agx_tests::registry::HEARTBEAT_TIMEOUT;
+use agx_tests::{assert_error, token, Signer};
+
+/// Slash of a 100-atom hold at the default 50%, of which 10% rewards the keeper.
+const SLASHED: u64 = 50;
+const REWARD: u64 = 5;
+
+fn event(meta: &agx_tests::litesvm::types::TransactionMetadata) -> FailoverTriggered {
+    events::find::<FailoverTriggered>(&meta.logs).remove(0)
+}
+
+/// Warps to the first slot at which the winner of `intent` counts as silent.
+fn to_silence(m: &mut Market, intent: Pubkey) {
+    let award = m.intent_state(intent).award_slot;
+    m.warp_to(award + HEARTBEAT_TIMEOUT);
+}
+
+#[test]
+fn a_silent_winner_is_failed_over_and_the_runner_up_delivers() {
+    for program in [token::TOKEN, token::TOKEN_2022] {
+        let mut m = Market::with_token_program(program);
+        let (intent, a, b) = m.awarded(AuctionKind::VickreySealed);
+        let award = m.intent_state(intent).award_slot;
+        // Silence counts from the award: its registration long ago does not make it silent now.
+        m.warp_to(award + HEARTBEAT_TIMEOUT - 1);
+        assert_error(&m.failover(intent), ExchangeError::FailoverNotDue);
+        m.warp_to(award + HEARTBEAT_TIMEOUT);
+        let stale = m.failover_ix(intent);
+        let keeper = m.keeper.insecure_clone();
+        let keeper_lamports = m.r.svm.lamports(&keeper.pubkey());
+        let meta =
+            m.r.svm
+                .send_measured("exchange", "failover_trigger", std::slice::from_ref(&stale), &[&keeper])
+                .unwrap();
+        let ev = event(&meta);
+        assert_eq!(
+            (ev.cause, ev.slashed, ev.reward, ev.result, ev.winner_agent, ev.payment, ev.failovers),
+            (1, SLASHED, REWARD, 0, b.agent, 800_000, 1),
+            "the standby takes over at its own ask: nobody is left to set a second price"
+        );
+        let now = m.r.slot();
+        let i = m.intent_state(intent);
+        assert_eq!(
+            (i.status, i.winner_agent, i.standby_agent),
+            (IntentStatus::Awarded.to_u8(), b.agent, Pubkey::default())
+        );
+        assert_eq!((i.excluded_len, i.excluded[0], i.execution_deadline_slot), (1, a.agent, now + 60 + 150));
+        assert_eq!(m.r.balance(&m.requester_stake_tokens), SLASHED - REWARD);
+        assert_eq!(m.r.balance(&m.keeper_stake_tokens), REWARD);
+        assert_eq!(m.r.svm.lamports(&keeper.pubkey()), keeper_lamports + TIP, "the crank earns its tip");
+        let (failed, standby) = (m.r.agent(&a), m.r.agent(&b));
+        assert_eq!((failed.staked, failed.locked, failed.failed), (MIN_STAKE - SLASHED, 0, 1));
+        assert_eq!(standby.locked, MIN_STAKE, "the standby's lock now holds the job");
+        // A second crank for the same failure lost the race.
+        assert_error(&m.r.svm.send(&[stale], &[&keeper]), ExchangeError::FailoverStale);
+        // The cut-off agent's late result is refused.
+        assert_error(&m.submit(&a, intent, 10_000), ExchangeError::ResultAgentCutOff);
+        // The runner-up delivers and is paid.
+        m.submit(&b, intent, 10_000).unwrap();
+        let paid_to = m.pay_account(b.authority.pubkey());
+        m.accept(intent, paid_to, 8_000).unwrap();
+        assert_eq!(m.balance(&paid_to), 800_000);
+        assert_eq!(m.balance(&m.requester_tokens), REQUESTER_FUNDS - 800_000);
+        assert_eq!(m.r.agent(&b).locked, 0);
+        m.pay_accounts.retain(|x| *x != pda::escrow(&intent).0);
+        m.assert_accounted(&[]);
+        m.r.assert_accounted(&[&a, &b]);
+    }
+}
+
+#[test]
+fn a_missed_deadline_fails_over_a_winner_that_still_heartbeats() {
+    let mut m = Market::new();
+    let (intent, a, b) = m.awarded(AuctionKind::VickreySealed);
+    let deadline = m.intent_state(intent).execution_deadline_slot;
+    let mut slot = m.r.slot();
+    while slot + 40 < deadline {
+        slot += 40;
+        m.warp_to(slot);
+        m.heartbeat(&a).unwrap();
+    }
+    m.warp_to(deadline - 1);
+    assert_error(&m.failover(intent), ExchangeError::FailoverNotDue);
+    m.warp_to(deadline);
+    let meta = m.failover(intent).unwrap();
+    assert_eq!((event(&meta).cause, event(&meta).winner_agent), (0, b.agent));
+}
+
+#[test]
+fn an_ineligible_candidate_is_skipped_and_the_next_one_locked() {
+    let mut m = Market::new();
+    let intent = m.intent(AuctionKind::FirstPriceSealed);
+    let (a, b, c) = (m.agent(MIN_STAKE), m.agent(MIN_STAKE), m.agent(MIN_STAKE));
+    m.commit_and_reveal(
+        intent,
+        &[
+            (&a, opening(100_000, 9_000, 10)),
+            (&b, opening(200_000, 8_000, 10)),
+            (&c, opening(300_000, 7_000, 10)),
+        ],
+    );
+    m.to_settle(intent);
+    m.settle(intent, a.agent).unwrap();
+    m.r.svm.send(&[agx_sdk::ix::registry::agent_deactivate(b.authority.pubkey())], &[&b.authority]).unwrap();
+    to_silence(&mut m, intent);
+    let meta = m.failover(intent).unwrap();
+    assert_eq!(events::find::<FailoverCandidateSkipped>(&meta.logs)[0].agent, b.agent);
+    let ev = event(&meta);
+    assert_eq!((ev.winner_agent, ev.payment), (c.agent, 300_000));
+    assert_eq!(
+        (m.r.agent(&b).locked, m.r.agent(&c).locked),
+        (0, MIN_STAKE),
+        "the promoted agent's stake is locked"
+    );
+    assert_eq!(m.intent_state(intent).leaderboard_len, 1);
+    m.r.assert_accounted(&[&a, &b, &c]);
+}
+
+#[test]
+fn the_promoted_vickrey_payment_is_core_recomputed_on_the_remaining_board() {
+    let mut m = Market::new();
+    let intent = m.intent(AuctionKind::VickreySealed);
+    let (a, b, c) = (m.agent(MIN_STAKE), m.agent(MIN_STAKE), m.agent(MIN_STAKE));
+    m.commit_and_reveal(
+        intent,
+        &[
+            (&a, opening(100_000, 9_000, 10)),
+            (&b, opening(200_000, 8_000, 10)),
+            (&c, opening(600_000, 5_000, 40)),
+        ],
+    );
+    m.to_settle(intent);
+    m.settle(intent, a.agent).unwrap();
+    let before = m.intent_state(intent);
+    let (head, second) = (before.ranked()[1], before.ranked()[2]);
+    to_silence(&mut m, intent);
+    m.failover(intent).unwrap();
+    let winner = agx_core::vickrey::Winner {
+        terms: head.terms(),
+        reputation: head.reputation,
+        tiebreak: head.tiebreak,
+    };
+    let expected = agx_core::payment::payment(
+        Pricing::SecondScore,
+        &before.weights(),
+        &before.limits(),
+        &winner,
+        Some(&second.rank_key()),
+    )
+    .unwrap()
+    .0;
+    let i = m.intent_state(intent);
+    assert_eq!((i.winner_agent, i.payment), (b.agent, expected));
+    assert!(expected > 200_000, "a second price above b's own ask");
+    assert_eq!(m.r.agent(&c).locked, 0, "no new standby after a failover");
+}
+
+/// One bidder, two failovers allowed: the first failover re-auctions (round 1, the failed agent
+/// cut off), the second one fails the intent with a full refund; every account then closes.
+#[test]
+fn no_candidate_left_reauctions_and_the_last_failover_refunds_in_full() {
+    let mut m = Market::new();
+    let intent = m.intent(AuctionKind::FirstPriceSealed);
+    let (a, c) = (m.agent(MIN_STAKE), m.agent(MIN_STAKE));
+    m.commit_and_reveal(intent, &[(&a, opening(100_000, 9_000, 10))]);
+    m.to_settle(intent);
+    m.settle(intent, a.agent).unwrap();
+    to_silence(&mut m, intent);
+    let meta = m.failover(intent).unwrap();
+    assert_eq!((event(&meta).result, event(&meta).round), (1, 1));
+    let i = m.intent_state(intent);
+    assert_eq!(
+        (i.status, i.round, i.leaderboard_len, i.escrowed),
+        (IntentStatus::Open.to_u8(), 1, 0, 1_000_000)
+    );
+    assert_eq!(i.commit_end_slot, m.r.slot() + xix::default_settings().reauction_bid_window_slots);
+    assert_error(&m.commit(&a, intent, &opening(1, 9_000, 1)), ExchangeError::BidAgentCutOff);
+    // The round-0 bid of the failed agent closes at once, its bond returned.
+    m.close_bid_in(&a, intent, 0).unwrap();
+    m.commit_and_reveal(intent, &[(&c, opening(500_000, 9_000, 10))]);
+    m.to_settle(intent);
+    m.settle(intent, c.agent).unwrap();
+    assert_eq!(m.intent_state(intent).winner_agent, c.agent);
+    to_silence(&mut m, intent);
+    let meta = m.failover(intent).unwrap();
+    let ev = event(&meta);
+    assert_eq!((ev.result, ev.refunded, ev.failovers), (2, 1_000_000, 2));
+    assert_eq!(m.intent_state(intent).status, IntentStatus::Failed.to_u8());
+    assert_eq!(m.balance(&m.requester_tokens), REQUESTER_FUNDS, "the escrow is refunded in full");
+    assert!(m.r.svm.account(&pda::escrow(&intent).0).is_none());
+    assert_eq!(
+        m.r.balance(&m.requester_stake_tokens),
+        2 * (SLASHED - REWARD),
+        "and it keeps both compensations"
+    );
+    m.close_bid(&c, intent).unwrap();
+    m.close_intent(intent).unwrap();
+    assert!(m.r.svm.account(&intent).is_none());
+    m.pay_accounts.retain(|x| *x != pda::escrow(&intent).0);
+    m.assert_accounted(&[]);
+    m.r.assert_accounted(&[&a, &c]);
+    assert_eq!((m.r.agent(&a).open_bids, m.r.agent(&c).open_bids), (0, 0));
+}
+
+#[test]
+fn the_crank_must_name_the_winner_the_candidates_and_real_accounts() {
+    let mut m = Market::new();
+    let intent = m.intent(AuctionKind::FirstPriceSealed);
+    let (a, b, c) = (m.agent(MIN_STAKE), m.agent(MIN_STAKE), m.agent(MIN_STAKE));
+    m.commit_and_reveal(
+        intent,
+        &[
+            (&a, opening(100_000, 9_000, 10)),
+            (&b, opening(200_000, 8_000, 10)),
+            (&c, opening(300_000, 7_000, 10)),
+        ],
+    );
+    m.to_settle(intent);
+    m.settle(intent, a.agent).unwrap();
+    to_silence(&mut m, intent);
+    let keeper = m.keeper.insecure_clone();
+    let send = |m: &mut Market, ix| m.r.svm.send(&[ix], &[&keeper]);
+    let position = |ix: &anchor_lang::solana_program::instruction::Instruction, key: Pubkey| {
+        ix.accounts.iter().position(|x| x.pubkey == key).unwrap()
+    };
+    // Candidates out of order, or missing.
+    let mut ix = m.failover_ix(intent);
+    let (pb, pc) = (position(&ix, b.agent), position(&ix, c.agent));
+    ix.accounts.swap(pb, pc);
+    assert_error(&send(&mut m, ix), ExchangeError::FailoverCandidateMismatch);
+    let mut ix = m.failover_ix(intent);
+    ix.accounts.truncate(ix.accounts.len() - 2);
+    assert_error(&send(&mut m, ix), ExchangeError::FailoverCandidateMissing);
+    // Not the winner: a stranger, or a candidate.
+    let stranger = m.agent(MIN_STAKE);
+    let mut ix = m.failover_ix(intent);
+    let at = position(&ix, a.agent);
+    ix.accounts[at].pubkey = stranger.agent;
+    assert_error(&send(&mut m, ix), ExchangeError::FailoverStale);
+    let mut ix = m.failover_ix(intent);
+    ix.accounts[at].pubkey = b.agent;
+    assert_error(&send(&mut m, ix), ExchangeError::FailoverStale);
+    // A fake registry config (the exchange's own config).
+    let mut ix = m.failover_ix(intent);
+    let at = position(&ix, pda::registry_config().0);
+    ix.accounts[at].pubkey = pda::exchange_config().0;
+    assert_error(&send(&mut m, ix), ExchangeError::FailoverRegistryConfigInvalid);
+    // The compensation must go to the requester's account, the reward to the caller's.
+    let mut ix = m.failover_ix(intent);
+    let at = position(&ix, m.requester_stake_tokens);
+    ix.accounts[at].pubkey = m.keeper_stake_tokens;
+    assert_error(&send(&mut m, ix), ExchangeError::RefundAccountMismatch);
+    let someone_elses = m.r.token_account(Pubkey::new_unique());
+    let mut ix = m.failover_ix(intent);
+    ix.accounts[1].pubkey = someone_elses;
+    assert_error(&send(&mut m, ix), ExchangeError::FailoverSlashAccountsMissing);
+    // The same account as compensation and reward: a duplicate mutable account.
+    let mut ix = m.failover_ix(intent);
+    ix.accounts[1].pubkey = m.requester_stake_tokens;
+    assert_error(&send(&mut m, ix), agx_tests::anchor_codes::CONSTRAINT_DUPLICATE_MUTABLE_ACCOUNT);
+    // No stake vault: the slash cannot be paid.
+    let mut ix = m.failover_ix(intent);
+    let at = position(&ix, pda::stake_vault(&a.agent).0);
+    ix.accounts[at].pubkey = agx_sdk::exchange::ID;
+    ix.accounts[at].is_writable = false;
+    assert_error(&send(&mut m, ix), ExchangeError::FailoverSlashAccountsMissing);
+    m.assert_accounted(&[intent]);
+    m.failover(intent).unwrap();
+    assert_eq!(m.intent_state(intent).winner_agent, b.agent);
+}
