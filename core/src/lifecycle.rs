@@ -148,8 +148,12 @@ pub fn failover_due(
     if now >= deadline {
         return Some(FailoverReason::DeadlineMissed);
     }
-    let alive_since = award_slot.max(last_heartbeat);
-    (now >= alive_since.saturating_add(timeout)).then_some(FailoverReason::Silent)
+    is_silent(now, award_slot.max(last_heartbeat), timeout).then_some(FailoverReason::Silent)
+}
+
+/// Silent: more than `timeout` slots have passed since `alive_since` (the last heartbeat).
+pub fn is_silent(now: u64, alive_since: u64, timeout: u64) -> bool {
+    now.saturating_sub(alive_since) > timeout
 }
 
 /// The next crank an intent needs and the first slot at which the program accepts it, or `None`
@@ -218,12 +222,12 @@ mod tests {
     fn an_awarded_job_is_failed_over_at_its_deadline_or_after_silence_counted_from_the_award() {
         let t = Timeline { execution_deadline: 400, ..T };
         assert_eq!(next_due(Status::Awarded, &t, 1), Some((Crank::Failover, 400)));
-        // Awarded at 100, timeout 50, heartbeat long ago: silent only from 150.
-        assert_eq!(failover_due(149, 100, 400, 10, 50), None);
-        assert_eq!(failover_due(150, 100, 400, 10, 50), Some(FailoverReason::Silent));
-        // A heartbeat at 200 keeps it alive until 250.
-        assert_eq!(failover_due(249, 100, 400, 200, 50), None);
-        assert_eq!(failover_due(250, 100, 400, 200, 50), Some(FailoverReason::Silent));
+        // Awarded at 100, timeout 50, heartbeat long ago: silent only from 151.
+        assert_eq!(failover_due(150, 100, 400, 10, 50), None);
+        assert_eq!(failover_due(151, 100, 400, 10, 50), Some(FailoverReason::Silent));
+        // A heartbeat at 200 keeps it alive through 250.
+        assert_eq!(failover_due(250, 100, 400, 200, 50), None);
+        assert_eq!(failover_due(251, 100, 400, 200, 50), Some(FailoverReason::Silent));
         assert_eq!(failover_due(400, 100, 400, 399, 50), Some(FailoverReason::DeadlineMissed));
     }
 }

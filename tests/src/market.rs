@@ -337,7 +337,9 @@ impl Market {
 
     /// `agent_heartbeat` by `a`.
     pub fn heartbeat(&mut self, a: &TestAgent) -> TxResult {
-        self.r.svm.send(&[agx_sdk::ix::registry::agent_heartbeat(a.authority.pubkey())], &[&a.authority])
+        self.r
+            .svm
+            .send(&[agx_sdk::ix::registry::agent_heartbeat(a.authority.pubkey(), 5_000)], &[&a.authority])
     }
 
     /// `intent_close` cranked by the keeper (rent and the rest of the tip pool to the requester).

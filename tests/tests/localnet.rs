@@ -27,6 +27,9 @@ use solana_rpc_client_api::config::{RpcTransactionLogsConfig, RpcTransactionLogs
 use solana_signer::Signer;
 use solana_transaction_error::TransactionError;
 
+/// The registry's heartbeat timeout on this cluster: 30 slots, about 12 s.
+const HEARTBEAT_TIMEOUT: u64 = 30;
+
 struct Net {
     validator: LocalValidator,
     /// Upgrade authority of both programs.
@@ -52,6 +55,10 @@ fn main() -> ExitCode {
             config_init_then_an_agent_stakes_and_wins,
         ),
         trial("keeper_watcher_follows_slots_over_websocket", keeper_follows_slots),
+        trial(
+            "a_silent_winner_is_failed_over_by_a_crank_and_the_runner_up_delivers",
+            silent_winner_failed_over,
+        ),
     ];
     let conclusion = libtest_mimic::run(&args, trials);
     drop(net); // stops the validator before the exit code is returned
@@ -101,7 +108,7 @@ fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
         admin,
         operator: pda::exchange_authority().0,
         unstake_cooldown_slots: 10,
-        heartbeat_timeout_slots: 150,
+        heartbeat_timeout_slots: HEARTBEAT_TIMEOUT,
         stake_mint_freeze_allowed: false,
     };
     let err = send(
@@ -126,9 +133,9 @@ fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
         "exchange config",
     )?;
 
-    let event = wait_event::<events::registry::ConfigInitialized>(&registry_logs)?;
+    let event = wait_event::<events::registry::ConfigInitialized>(&registry_logs, |_| true)?;
     check(event.config == pda::registry_config().0 && event.admin == admin, "registry event fields")?;
-    let event = wait_event::<events::exchange::ConfigInitialized>(&exchange_logs)?;
+    let event = wait_event::<events::exchange::ConfigInitialized>(&exchange_logs, |_| true)?;
     check(event.config == pda::exchange_config().0 && event.admin == admin, "exchange event fields")?;
 
     let err = send(
@@ -194,7 +201,7 @@ fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
         awarded.winner_agent == agent_address && awarded.payment == 400_000,
         "awarded at the ask (single bid)",
     )?;
-    let event = wait_event::<events::exchange::AuctionAwarded>(&exchange_logs)?;
+    let event = wait_event::<events::exchange::AuctionAwarded>(&exchange_logs, |e| e.intent == intent)?;
     check(event.agent == agent_address && event.stake_locked == 1_000, "AuctionAwarded over the websocket")?;
     check(
         token::account_amount(&rpc.get_account_data(&pda::escrow(&intent).0)?) == Some(1_000_000),
@@ -209,7 +216,8 @@ fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
     let vault = rpc.get_account_data(&pda::stake_vault(&agent_address).0)?;
     check(token::account_amount(&vault) == Some(1_200), "vault holds the stake")?;
     check(token::account_amount(&rpc.get_account_data(&tokens)?) == Some(3_800), "agent keeps the rest")?;
-    let event = wait_event::<events::registry::AgentRegistered>(&registry_logs)?;
+    let event =
+        wait_event::<events::registry::AgentRegistered>(&registry_logs, |e| e.agent == agent_address)?;
     check(event.agent == agent_address, "AgentRegistered over the websocket")?;
 
     // The admin names the payment mint as reputation-bearing, the winner delivers and the
@@ -231,7 +239,7 @@ fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
     send(&rpc, ix, &agent_key)?;
     let submitted = state(&rpc)?;
     send(&rpc, xix::result_accept(intent, &submitted, stake, tokens, requester_tokens, 9_000), authority)?;
-    let event = wait_event::<events::exchange::JobCompleted>(&exchange_logs)?;
+    let event = wait_event::<events::exchange::JobCompleted>(&exchange_logs, |e| e.intent == intent)?;
     check(event.paid == 400_000 && event.refunded == 600_000, "JobCompleted over the websocket")?;
     check(token::account_amount(&rpc.get_account_data(&tokens)?) == Some(403_800), "the winner is paid")?;
     check(
@@ -255,6 +263,152 @@ fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
         let gone = rpc.get_account_with_commitment(&address, rpc.commitment())?.value.is_none();
         check(gone, format!("the {what} account is closed"))?;
     }
+    Ok(())
+}
+
+/// On the real clock: the Vickrey winner never heartbeats; once the registry's heartbeat timeout
+/// has passed since the award, a keeper's `failover_trigger` slashes it (compensation to the
+/// requester, a reward to the keeper), cuts it off and hands the job to the runner-up, which
+/// delivers and is paid. Balances are read back from the chain.
+fn silent_winner_failed_over(net: &Net) -> Result<(), Failed> {
+    let rpc = net.validator.rpc();
+    let authority = &net.authority;
+    // The configs are created by the first scenario; wait for them.
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    let exchange_config = loop {
+        if let Ok(data) = rpc.get_account_data(&pda::exchange_config().0) {
+            break decode::<ExchangeConfig>(&data)?;
+        }
+        check(std::time::Instant::now() < deadline, "the configs exist within 120 s")?;
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    let registry: RegistryConfig = decode(&rpc.get_account_data(&pda::registry_config().0)?)?;
+    let stake = StakeToken { mint: registry.stake_mint, program: token::TOKEN };
+    let (requester, keeper) = (Keypair::new(), Keypair::new());
+    for key in [&requester, &keeper] {
+        airdrop(&rpc, &key.pubkey())?;
+    }
+    // Intents are paid in the stake mint here: the requester's one account takes the refund and
+    // the slash compensation.
+    let requester_tokens = funded_token_account(&rpc, authority, stake.mint, requester.pubkey(), 2_000_000)?;
+    let keeper_tokens = funded_token_account(&rpc, authority, stake.mint, keeper.pubkey(), 0)?;
+    let mut agents = Vec::new();
+    for _ in 0..2 {
+        let key = Keypair::new();
+        airdrop(&rpc, &key.pubkey())?;
+        let tokens = funded_token_account(&rpc, authority, stake.mint, key.pubkey(), 5_000)?;
+        let profile = AgentProfile {
+            capabilities: 0b1,
+            capability_hash: [2; 32],
+            metadata_uri: "https://b.example".into(),
+        };
+        send(&rpc, rix::agent_register(key.pubkey(), key.pubkey(), stake, profile), &key)?;
+        send(&rpc, rix::stake_deposit(key.pubkey(), key.pubkey(), tokens, stake, 1_200), &key)?;
+        agents.push((pda::agent(&key.pubkey()).0, key, tokens));
+    }
+    let args = IntentCreateArgs {
+        intent_id: 8,
+        required_capabilities: 0b1,
+        min_stake: 1_000,
+        min_reputation: 0,
+        weights: [4_000, 3_000, 2_000, 1_000],
+        max_price: 1_000_000,
+        max_latency: 100,
+        context_hash: [3; 32],
+        context_uri: "https://intents.example/8.json".into(),
+        success_criteria_hash: [4; 32],
+        auction_kind: AuctionKind::VickreySealed,
+        bid_window_slots: 10,
+        reveal_window_slots: 10,
+        bid_bond: exchange_config.min_bid_bond,
+        score_threshold: 0,
+        max_failovers: 2,
+        tip_per_crank: 1_000_000,
+    };
+    let intent = pda::intent(&requester.pubkey(), 8).0;
+    send(&rpc, xix::intent_create(requester.pubkey(), stake, requester_tokens, args), &requester)?;
+    let openings = [(300_000, 9_000, 10), (500_000, 8_000, 20)].map(|(price, quality_bps, latency)| {
+        BidOpening { price, quality_bps, latency, plan_hash: [5; 32], salt: [price as u8; 32] }
+    });
+    for ((agent, key, _), opening) in agents.iter().zip(&openings) {
+        let commitment = xix::commitment(&intent, agent, opening);
+        send(&rpc, xix::bid_commit(key.pubkey(), intent, *agent, 0, commitment), key)?;
+    }
+    let state = |rpc: &RpcClient| -> Result<Intent, Failed> {
+        Ok(decode_zero_copy(&rpc.get_account_data(&intent)?)?)
+    };
+    wait_for_slot(&rpc, state(&rpc)?.commit_end_slot)?;
+    for ((agent, key, _), opening) in agents.iter().zip(&openings) {
+        send(&rpc, xix::bid_reveal(key.pubkey(), intent, *agent, 0, *opening), key)?;
+    }
+    wait_for_slot(&rpc, state(&rpc)?.reveal_end_slot)?;
+    send(&rpc, xix::auction_settle_for(keeper.pubkey(), intent, &state(&rpc)?), &keeper)?;
+    let awarded = state(&rpc)?;
+    let ((winner, _, _), (runner_up, runner_up_key, runner_up_tokens)) = (&agents[0], &agents[1]);
+    check(
+        awarded.winner_agent == *winner && awarded.standby_agent == *runner_up,
+        "awarded, runner-up on standby",
+    )?;
+
+    // The winner stays silent; the crank is refused until the timeout has passed, then lands.
+    let accounts = xix::FailoverAccounts {
+        stake,
+        requester_stake_tokens: requester_tokens,
+        pay: stake,
+        requester_tokens,
+    };
+    let crank = |state: &Intent| {
+        xix::failover_trigger(keeper.pubkey(), Some(keeper_tokens), intent, state, &accounts)
+    };
+    let early = send(&rpc, crank(&awarded), &keeper).expect_err("a fresh award is not failed over");
+    check_code(early, exchange::error::ExchangeError::FailoverNotDue.into())?;
+    // Transactions are simulated at confirmed commitment: wait until that bank is past the
+    // timeout too, not only the processed tip.
+    wait_for_confirmed_slot(&rpc, awarded.award_slot + HEARTBEAT_TIMEOUT)?;
+    send(&rpc, crank(&awarded), &keeper)?;
+    let promoted = state(&rpc)?;
+    check(
+        promoted.winner_agent == *runner_up && promoted.excluded[0] == *winner,
+        "the runner-up holds the job",
+    )?;
+    // Half of the 1,000-atom hold slashed: 450 to the requester, 50 to the keeper.
+    let failed: Agent = decode(&rpc.get_account_data(winner)?)?;
+    check(failed.staked == 700 && failed.locked == 0 && failed.failed == 1, "the silent winner is slashed")?;
+    check(token::account_amount(&rpc.get_account_data(&keeper_tokens)?) == Some(50), "the keeper's reward")?;
+    check(
+        token::account_amount(&rpc.get_account_data(&requester_tokens)?) == Some(2_000_000 - 1_000_000 + 450),
+        "the requester's compensation",
+    )?;
+    let stale = send(&rpc, crank(&awarded), &keeper).expect_err("the same failure cannot be cranked twice");
+    check_code(stale, exchange::error::ExchangeError::FailoverStale.into())?;
+
+    // The runner-up delivers and the requester accepts: paid its ask, the rest refunded.
+    let ix = xix::result_submit(
+        runner_up_key.pubkey(),
+        intent,
+        *runner_up,
+        0,
+        [8; 32],
+        "https://r.example".into(),
+        10_000,
+    );
+    send(&rpc, ix, runner_up_key)?;
+    let submitted = state(&rpc)?;
+    send(
+        &rpc,
+        xix::result_accept(intent, &submitted, stake, *runner_up_tokens, requester_tokens, 9_000),
+        &requester,
+    )?;
+    check(
+        token::account_amount(&rpc.get_account_data(runner_up_tokens)?) == Some(5_000 - 1_200 + 500_000),
+        "the runner-up is paid its ask",
+    )?;
+    check(
+        token::account_amount(&rpc.get_account_data(&requester_tokens)?) == Some(2_000_000 - 500_000 + 450),
+        "the requester paid only the runner-up and kept the compensation",
+    )?;
+    let done: Agent = decode(&rpc.get_account_data(runner_up)?)?;
+    check(done.locked == 0 && done.completed == 1, "the runner-up's stake released")?;
     Ok(())
 }
 
@@ -300,14 +454,16 @@ fn subscribe_logs(
     Ok((forward, rx))
 }
 
-fn wait_event<E>(logs: &LogsReceiver) -> Result<E, Failed>
+/// The first event `E` that `wanted` accepts (scenarios run at once on one validator, so the
+/// stream carries other tests' events too).
+fn wait_event<E>(logs: &LogsReceiver, wanted: impl Fn(&E) -> bool) -> Result<E, Failed>
 where
     E: anchor_lang::Event + anchor_lang::Discriminator + anchor_lang::AnchorDeserialize,
 {
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
         let lines = logs.recv_timeout(left).map_err(|e| format!("no event over websocket: {e}"))?;
-        if let Some(event) = events::find::<E>(&lines).into_iter().next() {
+        if let Some(event) = events::find::<E>(&lines).into_iter().find(|e| wanted(e)) {
             return Ok(event);
         }
     }
@@ -316,8 +472,17 @@ where
 
 /// Waits until the cluster has processed slot `slot` (so the next transaction lands after it).
 fn wait_for_slot(rpc: &RpcClient, slot: u64) -> Result<(), Failed> {
+    wait_for(rpc, slot, CommitmentConfig::processed())
+}
+
+/// Waits until slot `slot` is confirmed (so even a simulation at confirmed commitment runs after it).
+fn wait_for_confirmed_slot(rpc: &RpcClient, slot: u64) -> Result<(), Failed> {
+    wait_for(rpc, slot, CommitmentConfig::confirmed())
+}
+
+fn wait_for(rpc: &RpcClient, slot: u64, commitment: CommitmentConfig) -> Result<(), Failed> {
     let deadline = std::time::Instant::now() + Duration::from_secs(120);
-    while rpc.get_slot_with_commitment(CommitmentConfig::processed())? <= slot {
+    while rpc.get_slot_with_commitment(commitment)? <= slot {
         if std::time::Instant::now() > deadline {
             return Err(format!("slot {slot} not reached in 120 s").into());
         }

@@ -150,4 +150,7 @@ pub enum RegistryError {
     /// 6048
     #[msg("outcome_settle: the slash exceeds the stake the job held on the agent")]
     OutcomeSlashExceedsHold,
+    /// 6049
+    #[msg("agent_heartbeat: progress must be at most 10000 bps")]
+    AgentProgressOutOfRange,
 }

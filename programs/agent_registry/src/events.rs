@@ -59,6 +59,8 @@ pub struct AgentClosed {
 pub struct AgentHeartbeat {
     pub agent: Pubkey,
     pub slot: u64,
+    /// Progress of its current job, bps.
+    pub progress_bps: u16,
 }
 
 #[event]

@@ -67,9 +67,9 @@ pub mod agent_registry {
         AgentClose::handler(ctx)
     }
 
-    /// Records that the agent is alive at the current slot.
-    pub fn agent_heartbeat(ctx: Context<AgentHeartbeat>) -> Result<()> {
-        AgentHeartbeat::handler(ctx)
+    /// Records that the agent is alive at the current slot, with its current job's progress.
+    pub fn agent_heartbeat(ctx: Context<AgentHeartbeat>, args: AgentHeartbeatArgs) -> Result<()> {
+        AgentHeartbeat::handler(ctx, args)
     }
 
     /// Adds tokens to an agent's stake.

@@ -33,7 +33,7 @@ fn full_lifecycle_returns_tokens_and_rent() {
     r.assert_accounted(&[]);
 
     // A closed agent stays closed: no heartbeat, and it can register afresh only as new.
-    let ix = rix::agent_heartbeat(a.authority.pubkey());
+    let ix = rix::agent_heartbeat(a.authority.pubkey(), 0);
     assert_error(&r.svm.send(&[ix], &[&a.authority]), anchor_codes::ACCOUNT_NOT_INITIALIZED);
 }
 

@@ -52,6 +52,7 @@ const CODES: &[(u32, RegistryError, &str)] = &[
     (6046, RegistryError::ConfigNotPendingAdmin, "ConfigNotPendingAdmin"),
     (6047, RegistryError::OutcomeSlashAccountsMissing, "OutcomeSlashAccountsMissing"),
     (6048, RegistryError::OutcomeSlashExceedsHold, "OutcomeSlashExceedsHold"),
+    (6049, RegistryError::AgentProgressOutOfRange, "AgentProgressOutOfRange"),
 ];
 
 #[test]

@@ -69,8 +69,11 @@ pub struct Failover<'info> {
     #[account(address = intent.load()?.mint @ ExchangeError::EscrowMintMismatch)]
     pub mint: Option<Box<InterfaceAccount<'info, Mint>>>,
 
+    /// (`dup`: it is `requester_stake_tokens` itself when intents are paid in the stake mint;
+    /// token accounts are never written back by this program, so the alias is harmless.)
     #[account(
         mut,
+        dup,
         constraint = requester_tokens.owner == intent.load()?.refund_owner @ ExchangeError::RefundAccountMismatch,
     )]
     pub requester_tokens: Option<Box<InterfaceAccount<'info, TokenAccount>>>,

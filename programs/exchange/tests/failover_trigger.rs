@@ -10,7 +10,7 @@ use agx_sdk::exchange::AuctionKind;
 use agx_sdk::ix::exchange as xix;
 use agx_sdk::{pda, Pubkey};
 use agx_tests::market::{opening, Market, MIN_STAKE, REQUESTER_FUNDS, TIP};
-use agx_tests::registry::HEARTBEAT_TIMEOUT;
+use agx_tests::registry::{TestAgent, HEARTBEAT_TIMEOUT};
 use agx_tests::{assert_error, token, Signer};
 
 /// Slash of a 100-atom hold at the default 50%, of which 10% rewards the keeper.
@@ -24,7 +24,7 @@ fn event(meta: &agx_tests::litesvm::types::TransactionMetadata) -> FailoverTrigg
 /// Warps to the first slot at which the winner of `intent` counts as silent.
 fn to_silence(m: &mut Market, intent: Pubkey) {
     let award = m.intent_state(intent).award_slot;
-    m.warp_to(award + HEARTBEAT_TIMEOUT);
+    m.warp_to(award + HEARTBEAT_TIMEOUT + 1);
 }
 
 #[test]
@@ -34,9 +34,9 @@ fn a_silent_winner_is_failed_over_and_the_runner_up_delivers() {
         let (intent, a, b) = m.awarded(AuctionKind::VickreySealed);
         let award = m.intent_state(intent).award_slot;
         // Silence counts from the award: its registration long ago does not make it silent now.
-        m.warp_to(award + HEARTBEAT_TIMEOUT - 1);
-        assert_error(&m.failover(intent), ExchangeError::FailoverNotDue);
         m.warp_to(award + HEARTBEAT_TIMEOUT);
+        assert_error(&m.failover(intent), ExchangeError::FailoverNotDue);
+        m.warp_to(award + HEARTBEAT_TIMEOUT + 1);
         let stale = m.failover_ix(intent);
         let keeper = m.keeper.insecure_clone();
         let keeper_lamports = m.r.svm.lamports(&keeper.pubkey());
@@ -266,10 +266,10 @@ fn the_crank_must_name_the_winner_the_candidates_and_real_accounts() {
     let mut ix = m.failover_ix(intent);
     ix.accounts[1].pubkey = someone_elses;
     assert_error(&send(&mut m, ix), ExchangeError::FailoverSlashAccountsMissing);
-    // The same account as compensation and reward: a duplicate mutable account.
+    // The requester's account as the keeper's reward account: not the caller's.
     let mut ix = m.failover_ix(intent);
     ix.accounts[1].pubkey = m.requester_stake_tokens;
-    assert_error(&send(&mut m, ix), agx_tests::anchor_codes::CONSTRAINT_DUPLICATE_MUTABLE_ACCOUNT);
+    assert_error(&send(&mut m, ix), ExchangeError::FailoverSlashAccountsMissing);
     // No stake vault: the slash cannot be paid.
     let mut ix = m.failover_ix(intent);
     let at = position(&ix, pda::stake_vault(&a.agent).0);
@@ -279,4 +279,55 @@ fn the_crank_must_name_the_winner_the_candidates_and_real_accounts() {
     m.assert_accounted(&[intent]);
     m.failover(intent).unwrap();
     assert_eq!(m.intent_state(intent).winner_agent, b.agent);
+}
+
+/// The heaviest failover a full board allows: seven candidates passed, six of them no longer
+/// qualify and leave the board, the last one is promoted and locked.
+#[test]
+fn seven_candidates_six_skipped_one_promoted() {
+    let mut m = Market::new();
+    let intent = m.intent(AuctionKind::FirstPriceSealed);
+    let agents: Vec<_> = (0..8).map(|_| m.agent(MIN_STAKE)).collect();
+    let bids: Vec<_> =
+        agents.iter().enumerate().map(|(i, a)| (a, opening(100_000 * (i as u64 + 1), 9_000, 10))).collect();
+    m.commit_and_reveal(intent, &bids);
+    m.to_settle(intent);
+    m.settle(intent, agents[0].agent).unwrap();
+    for a in &agents[1..7] {
+        m.r.svm
+            .send(&[agx_sdk::ix::registry::agent_deactivate(a.authority.pubkey())], &[&a.authority])
+            .unwrap();
+    }
+    to_silence(&mut m, intent);
+    let ix = m.failover_ix(intent);
+    assert_eq!(ix.accounts.len() - 18, 7, "seven candidates passed");
+    let keeper = m.keeper.insecure_clone();
+    let meta = m.r.svm.send_measured("exchange", "failover_trigger_7_candidates", &[ix], &[&keeper]).unwrap();
+    assert_eq!(events::find::<FailoverCandidateSkipped>(&meta.logs).len(), 6);
+    assert_eq!((event(&meta).winner_agent, event(&meta).payment), (agents[7].agent, 800_000));
+    assert_eq!(m.r.agent(&agents[7]).locked, MIN_STAKE);
+    let refs: Vec<&TestAgent> = agents.iter().collect();
+    m.r.assert_accounted(&refs);
+}
+
+/// A requester may crank its own failover: its compensation account is then also the reward
+/// account (an alias the program allows), and it receives the whole slash.
+#[test]
+fn a_requester_cranking_its_own_failover_gets_the_whole_slash() {
+    let mut m = Market::new();
+    let (intent, a, b) = m.awarded(AuctionKind::VickreySealed);
+    to_silence(&mut m, intent);
+    let state = m.intent_state(intent);
+    let requester = m.requester.insecure_clone();
+    let ix = xix::failover_trigger(
+        requester.pubkey(),
+        Some(m.requester_stake_tokens),
+        intent,
+        &state,
+        &m.failover_accounts(),
+    );
+    m.r.svm.send(&[ix], &[&requester]).unwrap();
+    assert_eq!(m.r.balance(&m.requester_stake_tokens), SLASHED);
+    assert_eq!(m.intent_state(intent).winner_agent, b.agent);
+    m.r.assert_accounted(&[&a, &b]);
 }

@@ -96,10 +96,11 @@ pub fn agent_deactivate(authority: Pubkey) -> Instruction {
     )
 }
 
-pub fn agent_heartbeat(authority: Pubkey) -> Instruction {
+/// `agent_heartbeat` by the agent's `authority`, reporting its current job's progress in bps.
+pub fn agent_heartbeat(authority: Pubkey, progress_bps: u16) -> Instruction {
     build(
         accounts::AgentHeartbeat { authority, agent: pda::agent(&authority).0 },
-        instruction::AgentHeartbeat {},
+        instruction::AgentHeartbeat { args: agent_registry::AgentHeartbeatArgs { progress_bps } },
     )
 }
 

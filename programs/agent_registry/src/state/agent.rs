@@ -66,7 +66,10 @@ pub struct Agent {
     /// Bid accounts of this agent that the exchange has not closed yet. The agent cannot close
     /// while any is open, so a bid, an award or a standby always has a live agent behind it.
     pub open_bids: u32,
-    pub reserved: [u8; 60],
+    /// Progress of the job it is working on, bps, as its last heartbeat reported it (shown by
+    /// the keeper and the SDK; 0 when idle).
+    pub progress_bps: u16,
+    pub reserved: [u8; 58],
 }
 
 /// What an agent declares about itself.
@@ -115,7 +118,7 @@ impl Agent {
 
     /// True when the last heartbeat is more than `timeout` slots before `now`.
     pub fn is_silent(&self, now: u64, timeout: u64) -> bool {
-        now.saturating_sub(self.last_heartbeat_slot) > timeout
+        agx_core::lifecycle::is_silent(now, self.last_heartbeat_slot, timeout)
     }
 
     pub fn history(&self) -> History {
@@ -173,9 +176,11 @@ impl Agent {
         Ok(())
     }
 
-    pub fn heartbeat(&mut self, now: u64) -> Result<()> {
+    pub fn heartbeat(&mut self, now: u64, progress_bps: u16) -> Result<()> {
         require!(self.is_active(), RegistryError::AgentNotActive);
+        require!(progress_bps <= agx_core::BPS_DENOMINATOR, RegistryError::AgentProgressOutOfRange);
         self.last_heartbeat_slot = now;
+        self.progress_bps = progress_bps;
         Ok(())
     }
 

@@ -52,9 +52,11 @@ pub struct DisputeResolve<'info> {
     /// config, so no other program is invoked with the vault's signature).
     pub stake_token_program: Option<UncheckedAccount<'info>>,
 
-    /// Slash only: the requester's token account of the stake mint (the registry checks the mint).
+    /// Slash only: the requester's token account of the stake mint (the registry checks the mint;
+    /// `dup`: it is the refund account itself when intents are paid in the stake mint).
     #[account(
         mut,
+        dup,
         constraint = requester_stake_tokens.owner == payout.intent.load()?.requester @ ExchangeError::RefundAccountMismatch,
     )]
     pub requester_stake_tokens: Option<Box<InterfaceAccount<'info, TokenAccount>>>,

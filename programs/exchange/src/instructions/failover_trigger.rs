@@ -25,9 +25,11 @@ pub struct FailoverTrigger<'info> {
     #[account(mut)]
     pub caller: Signer<'info>,
 
-    /// The caller's token account of the stake mint (its reward), when the failover slashes.
+    /// The caller's token account of the stake mint (its reward), when the failover slashes
+    /// (`dup`: a requester cranking its own failover names its compensation account).
     #[account(
         mut,
+        dup,
         constraint = caller_stake_tokens.owner == caller.key() @ ExchangeError::FailoverSlashAccountsMissing,
     )]
     pub caller_stake_tokens: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
