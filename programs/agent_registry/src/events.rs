@@ -123,6 +123,8 @@ pub struct OutcomeSettled {
     pub agent: Pubkey,
     /// The standby released with it (default key: none).
     pub standby: Pubkey,
+    /// The agent that took the job over, its stake locked (default key: none).
+    pub successor: Pubkey,
     /// Atoms released on the agent, and on the standby.
     pub released: u64,
     pub standby_released: u64,

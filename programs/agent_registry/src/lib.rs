@@ -13,6 +13,7 @@ pub mod instructions;
 pub mod mint_policy;
 pub mod seeds;
 pub mod state;
+pub mod token_view;
 pub mod vault;
 
 pub use instructions::*;

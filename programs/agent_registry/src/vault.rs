@@ -76,7 +76,7 @@ pub fn slash<'info>(
     let total = amounts
         .iter()
         .try_fold(0u64, |sum, a| sum.checked_add(*a))
-        .ok_or(error!(RegistryError::ArithmeticOverflow))?;
+        .ok_or_else(|| error!(RegistryError::ArithmeticOverflow))?;
     agent.slash(total)?;
     for (destination, amount) in destinations.iter().zip(amounts) {
         pay_out(agent, vault, destination, mint, token_program, *amount)?;

@@ -29,7 +29,7 @@ fn releases_winner_and_standby_and_records_the_outcome() {
     r.lock(&a, 300).unwrap();
     r.lock(&b, 300).unwrap();
     let operator = r.operator.insecure_clone();
-    let ix = rix::outcome_settle(operator.pubkey(), a.agent, Some(b.agent), done(), None);
+    let ix = rix::outcome_settle(operator.pubkey(), a.agent, Some(b.agent), None, done(), None);
     r.svm.send_measured("agent_registry", "outcome_settle", &[ix], &[&operator]).unwrap();
     assert_eq!((r.agent(&a).locked, r.agent(&b).locked), (0, 0));
     let mut expected = History::default();
@@ -38,7 +38,7 @@ fn releases_winner_and_standby_and_records_the_outcome() {
     assert_eq!(r.agent(&a).reputation, expected.score(&ReputationParams::DEFAULT).unwrap());
     assert_eq!(r.agent(&b).completed, 0, "only the winner's outcome is recorded");
     // Nothing left to release: refused, and nothing changes.
-    let ix = rix::outcome_settle(operator.pubkey(), a.agent, None, done(), None);
+    let ix = rix::outcome_settle(operator.pubkey(), a.agent, None, None, done(), None);
     assert_error(&r.svm.send(&[ix], &[&operator]), RegistryError::StakeUnlockExceedsLocked);
     assert_eq!(r.agent(&a).completed, 1);
 }
@@ -53,19 +53,31 @@ fn a_slash_comes_out_of_the_winners_hold_and_the_rest_is_released() {
         (r.token_account(agx_sdk::Pubkey::new_unique()), r.token_account(agx_sdk::Pubkey::new_unique()));
     let operator = r.operator.insecure_clone();
     let stake = r.stake;
-    let ix = rix::outcome_settle(
-        operator.pubkey(),
-        a.agent,
-        Some(b.agent),
-        slashed(&[100, 20]),
-        Some((stake, &[requester, keeper][..])),
+    let c = r.staked_agent(1_000);
+    let settle = |successor| {
+        rix::outcome_settle(
+            operator.pubkey(),
+            a.agent,
+            Some(b.agent),
+            successor,
+            slashed(&[100, 20]),
+            Some((stake, &[requester, keeper][..])),
+        )
+    };
+    // The winner cannot be its own successor (a duplicate mutable account).
+    assert_error(
+        &r.svm.send(&[settle(Some(a.agent))], &[&operator]),
+        agx_tests::anchor_codes::CONSTRAINT_DUPLICATE_MUTABLE_ACCOUNT,
     );
-    r.svm.send_measured("agent_registry", "outcome_settle_with_slash", &[ix], &[&operator]).unwrap();
+    r.svm
+        .send_measured("agent_registry", "outcome_settle_with_slash", &[settle(Some(c.agent))], &[&operator])
+        .unwrap();
     let (winner, standby) = (r.agent(&a), r.agent(&b));
     assert_eq!((winner.staked, winner.locked, winner.slashed), (880, 0, 1));
     assert_eq!((standby.staked, standby.locked), (1_000, 0), "the standby is only released");
+    assert_eq!(r.agent(&c).locked, 300, "the successor takes the hold over");
     assert_eq!((r.balance(&requester), r.balance(&keeper), r.balance(&a.vault)), (100, 20, 880));
-    r.assert_accounted(&[&a, &b]);
+    r.assert_accounted(&[&a, &b, &c]);
 }
 
 #[test]
@@ -78,15 +90,34 @@ fn a_slash_beyond_the_hold_or_without_its_accounts_is_refused() {
     let operator = r.operator.insecure_clone();
     let stake = r.stake;
     // 400 is within the locked 500, but not within this job's hold of 300.
-    let ix = rix::outcome_settle(operator.pubkey(), a.agent, None, slashed(&[400]), Some((stake, &[to][..])));
+    let ix = rix::outcome_settle(
+        operator.pubkey(),
+        a.agent,
+        None,
+        None,
+        slashed(&[400]),
+        Some((stake, &[to][..])),
+    );
     assert_error(&r.svm.send(&[ix], &[&operator]), RegistryError::OutcomeSlashExceedsHold);
-    let ix = rix::outcome_settle(operator.pubkey(), a.agent, None, slashed(&[100]), None);
+    let ix = rix::outcome_settle(operator.pubkey(), a.agent, None, None, slashed(&[100]), None);
     assert_error(&r.svm.send(&[ix], &[&operator]), RegistryError::OutcomeSlashAccountsMissing);
-    let ix =
-        rix::outcome_settle(operator.pubkey(), a.agent, None, slashed(&[100]), Some((stake, &[a.vault][..])));
+    let ix = rix::outcome_settle(
+        operator.pubkey(),
+        a.agent,
+        None,
+        None,
+        slashed(&[100]),
+        Some((stake, &[a.vault][..])),
+    );
     assert_error(&r.svm.send(&[ix], &[&operator]), RegistryError::StakeDestinationIsVault);
-    let mut fake_mint =
-        rix::outcome_settle(operator.pubkey(), a.agent, None, slashed(&[100]), Some((stake, &[to][..])));
+    let mut fake_mint = rix::outcome_settle(
+        operator.pubkey(),
+        a.agent,
+        None,
+        None,
+        slashed(&[100]),
+        Some((stake, &[to][..])),
+    );
     fake_mint.accounts[5].pubkey = agx_tests::token::create_mint(&mut r.svm, stake.program, 6);
     assert_error(&r.svm.send(&[fake_mint], &[&operator]), RegistryError::StakeMintMismatch);
     assert_eq!((r.agent(&a).staked, r.agent(&a).locked, r.balance(&to)), (1_000, 500, 0));
@@ -97,7 +128,7 @@ fn nobody_but_the_operator_settles_an_outcome() {
     let mut r = Registry::new();
     let a = r.staked_agent(1_000);
     r.lock(&a, 300).unwrap();
-    let ix = rix::outcome_settle(a.authority.pubkey(), a.agent, None, done(), None);
+    let ix = rix::outcome_settle(a.authority.pubkey(), a.agent, None, None, done(), None);
     assert_error(&r.svm.send(&[ix], &[&a.authority]), RegistryError::OperatorNotAuthorized);
     assert_eq!(r.agent(&a).locked, 300);
 }

@@ -7,20 +7,22 @@ use crate::events::AuctionAwarded;
 use crate::registry_cpi::RegistryAccounts;
 use crate::state::{ExchangeConfig, Intent};
 
-/// Awards `intent` (already checked: open, head's agent is `agent` and qualifies; under Vickrey
-/// with a runner-up, `standby` is the runner-up's agent and qualifies) and locks `min_stake` of
-/// each.
+/// Awards `intent` (already checked: open, head's agent is `agent`, of `authority`, and qualifies;
+/// under Vickrey with a runner-up, `standby` is the runner-up's agent and qualifies) and locks
+/// `min_stake` of each.
+#[allow(clippy::too_many_arguments)]
 pub fn award_head<'info>(
     intent_key: Pubkey,
     intent: &mut Intent,
     config: &ExchangeConfig,
     registry: &RegistryAccounts<'info>,
     agent: AccountInfo<'info>,
+    authority: Pubkey,
     standby: Option<AccountInfo<'info>>,
     now: u64,
 ) -> Result<()> {
     let payment = intent.payment_for_head()?;
-    let head = intent.award(payment, now, config.execution_grace_slots)?;
+    let head = intent.award(payment, authority, now, config.execution_grace_slots)?;
     intent.invariant()?;
     let amount = intent.min_stake;
     let standby_agent = (intent.standby_agent != Pubkey::default()).then_some(intent.standby_agent);

@@ -1,7 +1,7 @@
 //! Rules shared by the bid instructions: eligibility of a registry agent (checked when a bid
 //! is committed or placed, again when it is revealed, and the stake part again at settlement),
 //! scoring with `agx_core`, the bond deposit, and ranking a scored bid on the leaderboard.
-use agent_registry::state::Agent;
+use agent_registry::state::{Agent, AgentView};
 use agx_core::eligibility::{may_bid, may_hold_job, Ineligible, Standing};
 use anchor_lang::prelude::*;
 use anchor_lang::system_program;
@@ -11,9 +11,9 @@ use crate::events::BidRevealed;
 use crate::state::{Bid, BidOpening, BidderKind, Intent, LeaderboardEntry, SyscallSha256};
 
 /// The agent's standing for `agx_core::eligibility`.
-pub fn standing(agent: &Agent) -> Standing {
+pub fn standing(agent: &AgentView) -> Standing {
     Standing {
-        active: agent.is_active(),
+        active: agent.active,
         capabilities: agent.capabilities,
         free_stake: agent.free_stake(),
         reputation: agent.reputation,
@@ -24,7 +24,7 @@ pub fn standing(agent: &Agent) -> Standing {
 /// broken rule with its own error.
 pub fn check(agent: &Account<Agent>, intent: &Intent) -> Result<()> {
     require!(!intent.is_excluded(&agent.key()), ExchangeError::BidAgentCutOff);
-    may_bid(&standing(agent), &intent.requirements()).map_err(|rule| match rule {
+    may_bid(&standing(&AgentView::from(&**agent)), &intent.requirements()).map_err(|rule| match rule {
         Ineligible::Inactive => error!(ExchangeError::BidAgentInactive),
         Ineligible::CapabilitiesMissing => error!(ExchangeError::BidCapabilitiesMissing),
         Ineligible::StakeTooLow => error!(ExchangeError::BidStakeTooLow),
@@ -32,19 +32,15 @@ pub fn check(agent: &Account<Agent>, intent: &Intent) -> Result<()> {
     })
 }
 
-/// The registry agent behind `info`, if it still is one (owned by the registry, an `Agent`);
-/// `None` for a closed account or anything else at that address.
-pub fn live_agent(info: &AccountInfo) -> Option<Agent> {
-    if info.owner != &agent_registry::ID {
-        return None;
-    }
-    let data = info.try_borrow_data().ok()?;
-    Agent::try_deserialize(&mut &data[..]).ok()
+/// The registry agent behind `info`, if it still is one (owned by the registry, an `Agent`),
+/// read in place (`AgentView`); `None` for a closed account or anything else at that address.
+pub fn live_agent(info: &AccountInfo) -> Option<AgentView> {
+    AgentView::of(info)
 }
 
 /// Does the agent of a ranked bid still qualify to hold the job at settlement (as winner, or as
 /// the standby whose stake is locked too)? `agx_core::eligibility::may_hold_job`.
-pub fn qualifies_at_settlement(agent: &Agent, intent: &Intent) -> bool {
+pub fn qualifies_at_settlement(agent: &AgentView, intent: &Intent) -> bool {
     may_hold_job(&standing(agent), &intent.requirements())
 }
 
@@ -108,7 +104,7 @@ pub fn rank(
     let ranked = entry(intent, bid);
     let rank = intent.insert_ranked(ranked)?;
     intent.reveal_count =
-        intent.reveal_count.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+        intent.reveal_count.checked_add(1).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
     intent.invariant()?;
     emit!(BidRevealed {
         intent: intent_key,

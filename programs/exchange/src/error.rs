@@ -314,6 +314,12 @@ pub enum ExchangeError {
     /// 6102
     #[msg("failover: the registry config account is not the registry's config")]
     FailoverRegistryConfigInvalid,
+    /// 6103
+    #[msg("escrow: the account is not the intent's escrow")]
+    EscrowAccountMismatch,
+    /// 6104
+    #[msg("token account: not an initialized SPL Token or Token-2022 token account")]
+    TokenAccountInvalid,
 }
 
 impl From<agent_registry::mint_policy::MintViolation> for ExchangeError {

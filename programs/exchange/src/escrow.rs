@@ -1,14 +1,22 @@
 //! Payments out of an intent's escrow, signed by the intent PDA that owns it.
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{self, CloseAccount, Mint, TokenAccount, TokenInterface, TransferChecked};
+use anchor_spl::token_interface::{self, CloseAccount, TransferChecked};
 
 use crate::seeds;
 
 /// Signer seeds of the intent PDA.
+#[derive(Clone, Copy)]
 pub struct IntentSigner {
     pub requester: Pubkey,
     pub intent_id: [u8; 8],
     pub bump: [u8; 1],
+}
+
+impl crate::state::Intent {
+    /// The intent PDA's signer seeds.
+    pub fn signer(&self) -> IntentSigner {
+        IntentSigner { requester: self.requester, intent_id: self.intent_id.to_le_bytes(), bump: [self.bump] }
+    }
 }
 
 impl IntentSigner {
@@ -17,49 +25,56 @@ impl IntentSigner {
     }
 }
 
-/// Pays `amount` from the escrow to `to`, then closes the escrow (rent to `rent_to`) when
-/// `close` is set.
-#[allow(clippy::too_many_arguments)]
-pub fn pay_out<'info>(
-    signer: &IntentSigner,
-    intent: &AccountInfo<'info>,
-    escrow: &InterfaceAccount<'info, TokenAccount>,
-    to: &AccountInfo<'info>,
-    mint: &InterfaceAccount<'info, Mint>,
-    token_program: &Interface<'info, TokenInterface>,
-    amount: u64,
-    close_to: Option<&AccountInfo<'info>>,
-) -> Result<()> {
-    let seeds = signer.seeds();
-    let signer_seeds: &[&[&[u8]]] = &[&seeds];
-    if amount > 0 {
-        token_interface::transfer_checked(
-            CpiContext::new_with_signer(
-                token_program.key(),
-                TransferChecked {
-                    from: escrow.to_account_info(),
-                    mint: mint.to_account_info(),
-                    to: to.clone(),
-                    authority: intent.clone(),
+/// An intent's escrow and what paying out of it takes: the intent PDA signs, the mint's decimals
+/// (stored in the intent) go into `transfer_checked`, which checks the destination's mint.
+pub struct Escrow<'info> {
+    pub signer: IntentSigner,
+    pub intent: AccountInfo<'info>,
+    pub escrow: AccountInfo<'info>,
+    pub mint: AccountInfo<'info>,
+    pub decimals: u8,
+    pub token_program: AccountInfo<'info>,
+}
+
+impl<'info> Escrow<'info> {
+    /// Pays `amount` to `to`, then closes the escrow (rent to `close_to`) when given.
+    pub fn pay_out(
+        &self,
+        to: &AccountInfo<'info>,
+        amount: u64,
+        close_to: Option<&AccountInfo<'info>>,
+    ) -> Result<()> {
+        let seeds = self.signer.seeds();
+        let signer_seeds: &[&[&[u8]]] = &[&seeds];
+        if amount > 0 {
+            token_interface::transfer_checked(
+                CpiContext::new_with_signer(
+                    self.token_program.key(),
+                    TransferChecked {
+                        from: self.escrow.clone(),
+                        mint: self.mint.clone(),
+                        to: to.clone(),
+                        authority: self.intent.clone(),
+                    },
+                    signer_seeds,
+                ),
+                amount,
+                self.decimals,
+            )?;
+        }
+        if let Some(rent_to) = close_to {
+            token_interface::close_account(CpiContext::new_with_signer(
+                self.token_program.key(),
+                CloseAccount {
+                    account: self.escrow.clone(),
+                    destination: rent_to.clone(),
+                    authority: self.intent.clone(),
                 },
                 signer_seeds,
-            ),
-            amount,
-            mint.decimals,
-        )?;
+            ))?;
+        }
+        Ok(())
     }
-    if let Some(rent_to) = close_to {
-        token_interface::close_account(CpiContext::new_with_signer(
-            token_program.key(),
-            CloseAccount {
-                account: escrow.to_account_info(),
-                destination: rent_to.clone(),
-                authority: intent.clone(),
-            },
-            signer_seeds,
-        ))?;
-    }
-    Ok(())
 }
 
 /// Moves `lamports` out of a program-owned account into `to`.
@@ -70,9 +85,11 @@ pub fn move_lamports(from: &AccountInfo, to: &AccountInfo, lamports: u64) -> Res
     let left = from
         .lamports()
         .checked_sub(lamports)
-        .ok_or(error!(crate::error::ExchangeError::ArithmeticOverflow))?;
-    let gained =
-        to.lamports().checked_add(lamports).ok_or(error!(crate::error::ExchangeError::ArithmeticOverflow))?;
+        .ok_or_else(|| error!(crate::error::ExchangeError::ArithmeticOverflow))?;
+    let gained = to
+        .lamports()
+        .checked_add(lamports)
+        .ok_or_else(|| error!(crate::error::ExchangeError::ArithmeticOverflow))?;
     **from.try_borrow_mut_lamports()? = left;
     **to.try_borrow_mut_lamports()? = gained;
     Ok(())

@@ -6,21 +6,21 @@
 //! and the rest released, with a failure recorded in its reputation (one registry CPI); then the
 //! job goes to the next candidate on the board that still qualifies (the caller passes the
 //! candidates' agent accounts in board order; those that no longer qualify are dropped with the
-//! reason), whose stake is locked (a second CPI, unless it is the Vickrey standby, already
+//! reason), whose stake is locked in the same CPI (unless it is the Vickrey standby, already
 //! locked) and which is paid by the auction kind against the board as it is now. With no
 //! candidate left, the intent reopens as a short re-auction; once `max_failovers` failovers have
 //! happened, the intent fails and the escrow is refunded in full.
 use agent_registry::state::OutcomeKind;
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenInterface;
 
 use crate::bidding::{live_agent, qualifies_at_settlement};
 use crate::error::ExchangeError;
-use crate::escrow::{self, IntentSigner};
+use crate::escrow::{Escrow, IntentSigner};
 use crate::events::{FailoverCandidateSkipped, FailoverTriggered};
 // Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
 use crate::registry_cpi::*;
-use crate::seeds;
+
 use crate::state::{ExchangeConfig, Intent, LeaderboardEntry};
 
 /// The accounts every failover needs.
@@ -55,28 +55,36 @@ pub struct Failover<'info> {
     /// config).
     pub stake_token_program: Option<UncheckedAccount<'info>>,
 
-    /// Slash only: the requester's token account of the stake mint (its compensation).
+    /// CHECK: slash only: the requester's token account of the stake mint (its compensation;
+    /// `token_view` reads the owner, the registry checks the mint).
     #[account(
         mut,
-        constraint = requester_stake_tokens.owner == intent.load()?.requester @ ExchangeError::RefundAccountMismatch,
+        constraint = crate::token_view::read(requester_stake_tokens)?.owner == intent.load()?.requester
+            @ ExchangeError::RefundAccountMismatch,
     )]
-    pub requester_stake_tokens: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
+    pub requester_stake_tokens: Option<UncheckedAccount<'info>>,
 
-    /// Last failover only: the escrow, refunded in full and closed.
-    #[account(mut, seeds = [seeds::ESCROW, intent.key().as_ref()], bump = intent.load()?.escrow_bump)]
-    pub escrow: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
+    /// CHECK: last failover only: the escrow (address stored at creation), refunded in full and
+    /// closed.
+    #[account(mut, address = intent.load()?.escrow @ ExchangeError::EscrowAccountMismatch)]
+    pub escrow: Option<UncheckedAccount<'info>>,
 
+    /// CHECK: the intent's mint (address); its decimals are stored in the intent.
     #[account(address = intent.load()?.mint @ ExchangeError::EscrowMintMismatch)]
-    pub mint: Option<Box<InterfaceAccount<'info, Mint>>>,
+    pub mint: Option<UncheckedAccount<'info>>,
 
-    /// (`dup`: it is `requester_stake_tokens` itself when intents are paid in the stake mint;
-    /// token accounts are never written back by this program, so the alias is harmless.)
+    /// CHECK: the refund owner's token account of the intent's mint (`token_view`). `dup`: it is
+    /// `requester_stake_tokens` itself when intents are paid in the stake mint; token accounts
+    /// are never written back by this program, so the alias is harmless.
     #[account(
         mut,
         dup,
-        constraint = requester_tokens.owner == intent.load()?.refund_owner @ ExchangeError::RefundAccountMismatch,
+        constraint = {
+            let i = intent.load()?;
+            crate::token_view::read(requester_tokens)?.is(i.mint, i.refund_owner)
+        } @ ExchangeError::RefundAccountMismatch,
     )]
-    pub requester_tokens: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
+    pub requester_tokens: Option<UncheckedAccount<'info>>,
 
     /// CHECK: last failover only: receives the escrow's rent; must be the intent's requester.
     #[account(mut, address = intent.load()?.requester @ ExchangeError::RequesterMismatch)]
@@ -112,8 +120,8 @@ pub struct Reward<'info> {
 
 impl<'info> Failover<'info> {
     /// The failed winner's agent, decoded (a winner's agent cannot close: its bid is open).
-    pub fn winner(&self) -> Result<agent_registry::state::Agent> {
-        live_agent(&self.failed_agent.to_account_info()).ok_or(error!(ExchangeError::FailoverStale))
+    pub fn winner(&self) -> Result<agent_registry::state::AgentView> {
+        live_agent(&self.failed_agent.to_account_info()).ok_or_else(|| error!(ExchangeError::FailoverStale))
     }
 
     /// Fails the winner over: `slash_bps` of its hold is slashed, `reward.bps` of that to the
@@ -143,23 +151,24 @@ impl<'info> Failover<'info> {
         let (slash, compensation, reward_amount) = self.slash_for(hold, slash_bps, reward.as_ref())?;
 
         // The next candidate, unless the failovers are used up.
-        let mut promoted: Option<(LeaderboardEntry, AccountInfo<'info>)> = None;
+        let mut promoted: Option<(LeaderboardEntry, AccountInfo<'info>, Pubkey)> = None;
         if !intent.failovers_exhausted() {
             let mut passed = candidates.iter();
             while let Some(head) = intent.ranked().first().copied() {
-                let info = passed.next().ok_or(error!(ExchangeError::FailoverCandidateMissing))?;
+                let info = passed.next().ok_or_else(|| error!(ExchangeError::FailoverCandidateMissing))?;
                 require_keys_eq!(info.key(), head.agent, ExchangeError::FailoverCandidateMismatch);
                 let agent = live_agent(info);
                 let qualifies = agent.as_ref().is_some_and(|agent| {
                     if head.agent == old_standby {
                         // Its stake is already locked for this job.
-                        agent.is_active()
+                        agent.active
                     } else {
                         qualifies_at_settlement(agent, &intent)
                     }
                 });
                 if qualifies {
-                    promoted = Some((head, info.clone()));
+                    let authority = agent.as_ref().map_or(Pubkey::default(), |agent| agent.authority);
+                    promoted = Some((head, info.clone(), authority));
                     break;
                 }
                 intent.remove_head()?;
@@ -178,7 +187,8 @@ impl<'info> Failover<'info> {
         };
         let refund = match result {
             FailoverResult::Promoted => {
-                intent.promote_head(now, config.execution_grace_slots)?;
+                let authority = promoted.as_ref().map_or(Pubkey::default(), |(_, _, authority)| *authority);
+                intent.promote_head(authority, now, config.execution_grace_slots)?;
                 0
             }
             FailoverResult::Reauctioned => {
@@ -192,11 +202,7 @@ impl<'info> Failover<'info> {
             FailoverResult::Failed => intent.fail()?,
         };
         intent.invariant()?;
-        let signer = IntentSigner {
-            requester: intent.requester,
-            intent_id: intent.intent_id.to_le_bytes(),
-            bump: [intent.bump],
-        };
+        let (signer, decimals) = (intent.signer(), intent.mint_decimals);
         let (new_winner, payment, deadline, round, failovers) = (
             intent.winner_agent,
             intent.payment,
@@ -206,9 +212,14 @@ impl<'info> Failover<'info> {
         );
         drop(intent);
 
-        // The standby is released unless it now holds the job.
-        let still_holding = promoted.as_ref().is_some_and(|(head, _)| head.agent == old_standby);
+        // The standby is released unless it now holds the job (its stake is already locked);
+        // any other promoted candidate has the hold locked in the same CPI.
+        let still_holding = promoted.as_ref().is_some_and(|(head, _, _)| head.agent == old_standby);
         let release_standby = if still_holding { None } else { standby_info };
+        let successor = promoted
+            .as_ref()
+            .filter(|(head, _, _)| head.agent != old_standby)
+            .map(|(_, info, _)| info.clone());
         self.registry.settle_outcome(
             config,
             self.failed_agent.to_account_info(),
@@ -219,15 +230,11 @@ impl<'info> Failover<'info> {
                 value,
                 rating_bps: None,
                 slash: self.slash_to(slash, compensation, reward_amount, reward)?,
+                successor,
             },
         )?;
-        if let Some((head, info)) = &promoted {
-            if head.agent != old_standby && hold > 0 {
-                self.registry.lock(config, info.clone(), None, hold)?;
-            }
-        }
         if result == FailoverResult::Failed {
-            self.refund(&signer, refund)?;
+            self.refund(signer, decimals, refund)?;
         }
         emit!(FailoverTriggered {
             intent: intent_key,
@@ -262,7 +269,7 @@ impl<'info> Failover<'info> {
             None => 0,
         };
         let compensation =
-            slash.checked_sub(reward_amount).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+            slash.checked_sub(reward_amount).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
         Ok((slash, compensation, reward_amount))
     }
 
@@ -289,7 +296,7 @@ impl<'info> Failover<'info> {
             amounts.push(compensation);
         }
         if reward_amount > 0 {
-            let to = reward.ok_or(error!(ExchangeError::FailoverSlashAccountsMissing))?.to;
+            let to = reward.ok_or_else(|| error!(ExchangeError::FailoverSlashAccountsMissing))?.to;
             destinations.push(to);
             amounts.push(reward_amount);
         }
@@ -303,21 +310,20 @@ impl<'info> Failover<'info> {
     }
 
     /// The last failover: the whole escrow back to the refund owner, the escrow closed.
-    fn refund(&self, signer: &IntentSigner, amount: u64) -> Result<()> {
+    fn refund(&self, signer: IntentSigner, decimals: u8, amount: u64) -> Result<()> {
         let (Some(escrow), Some(mint), Some(to), Some(requester), Some(token_program)) =
             (&self.escrow, &self.mint, &self.requester_tokens, &self.requester, &self.token_program)
         else {
             return err!(ExchangeError::FailoverRefundAccountsMissing);
         };
-        escrow::pay_out(
+        let escrow = Escrow {
             signer,
-            &self.intent.to_account_info(),
-            escrow,
-            &to.to_account_info(),
-            mint,
-            token_program,
-            amount,
-            Some(&requester.to_account_info()),
-        )
+            intent: self.intent.to_account_info(),
+            escrow: escrow.to_account_info(),
+            mint: mint.to_account_info(),
+            decimals,
+            token_program: token_program.to_account_info(),
+        };
+        escrow.pay_out(&to.to_account_info(), amount, Some(&requester.to_account_info()))
     }
 }

@@ -18,6 +18,7 @@ pub mod payout;
 pub mod registry_cpi;
 pub mod seeds;
 pub mod state;
+pub mod token_view;
 
 pub use instructions::*;
 pub use state::{AuctionKind, BidOpening, ExchangeSettings, ReputationMint};

@@ -11,15 +11,15 @@
 //! arbitrator slashed.
 use agent_registry::state::OutcomeKind;
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenInterface;
 
 use crate::error::ExchangeError;
-use crate::escrow::{self, IntentSigner};
+use crate::escrow::{Escrow, IntentSigner};
 use crate::events::{DisputeResolved, JobCompleted};
 // Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
 use crate::registry_cpi::*;
-use crate::seeds;
-use crate::state::{Bid, ExchangeConfig, Intent};
+
+use crate::state::{ExchangeConfig, Intent};
 
 /// The accounts a payout needs.
 #[derive(Accounts)]
@@ -30,35 +30,40 @@ pub struct Payout<'info> {
     #[account(mut)]
     pub intent: AccountLoader<'info, Intent>,
 
-    #[account(mut, seeds = [seeds::ESCROW, intent.key().as_ref()], bump = intent.load()?.escrow_bump)]
-    pub escrow: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: the intent's escrow (address stored at creation); the token program checks it.
+    #[account(mut, address = intent.load()?.escrow @ ExchangeError::EscrowAccountMismatch)]
+    pub escrow: UncheckedAccount<'info>,
 
+    /// CHECK: the intent's mint (address); its decimals are stored in the intent.
     #[account(address = intent.load()?.mint @ ExchangeError::EscrowMintMismatch)]
-    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    pub mint: UncheckedAccount<'info>,
 
-    #[account(address = intent.load()?.winner_bid @ ExchangeError::ResultNotWinner)]
-    pub winner_bid: Box<Account<'info, Bid>>,
-
-    /// The winner's token account of the intent's mint (owned by the winning bid's bidder).
+    /// CHECK: the winner's token account of the intent's mint, owned by the winning agent's
+    /// authority (`token_view`: read in place).
     #[account(
         mut,
-        token::mint = mint,
-        constraint = agent_tokens.owner == winner_bid.bidder @ ExchangeError::PayoutAccountMismatch,
+        constraint = {
+            let i = intent.load()?;
+            crate::token_view::read(&agent_tokens)?.is(i.mint, i.winner_authority)
+        } @ ExchangeError::PayoutAccountMismatch,
     )]
-    pub agent_tokens: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub agent_tokens: UncheckedAccount<'info>,
 
-    /// The refund owner's token account of the intent's mint (the requester's, or its budget's).
+    /// CHECK: the refund owner's token account of the intent's mint (the requester's, or its
+    /// budget's; `token_view`).
     #[account(
         mut,
-        token::mint = mint,
-        constraint = requester_tokens.owner == intent.load()?.refund_owner @ ExchangeError::RefundAccountMismatch,
+        constraint = {
+            let i = intent.load()?;
+            crate::token_view::read(&requester_tokens)?.is(i.mint, i.refund_owner)
+        } @ ExchangeError::RefundAccountMismatch,
     )]
-    pub requester_tokens: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub requester_tokens: UncheckedAccount<'info>,
 
     /// CHECK: the winner's registry agent (it cannot close while its winning bid is open): its
-    /// address is the winning bid's agent, and the registry's `outcome_settle` reads it as an
-    /// `Agent` (owner and discriminator), so it is not decoded twice.
-    #[account(mut, address = winner_bid.agent @ ExchangeError::ResultNotWinner)]
+    /// address is the intent's winner, and the registry's `outcome_settle` reads it as an `Agent`
+    /// (owner and discriminator), so it is not decoded twice.
+    #[account(mut, address = intent.load()?.winner_agent @ ExchangeError::ResultNotWinner)]
     pub agent: UncheckedAccount<'info>,
 
     /// CHECK: the standby (Vickrey runner-up) whose stake was locked with the winner's, if any:
@@ -76,6 +81,7 @@ pub struct Payout<'info> {
 struct Ending {
     split: agx_core::payment::Split,
     signer: IntentSigner,
+    decimals: u8,
     /// Stake held for the job on the winner and the standby.
     hold: u64,
     standby: Pubkey,
@@ -164,11 +170,8 @@ impl<'info> Payout<'info> {
         intent.invariant()?;
         Ok(Ending {
             split,
-            signer: IntentSigner {
-                requester: intent.requester,
-                intent_id: intent.intent_id.to_le_bytes(),
-                bump: [intent.bump],
-            },
+            signer: intent.signer(),
+            decimals: intent.mint_decimals,
             hold: intent.min_stake,
             standby: intent.standby_agent,
             // The board is frozen since the award, with the winner at its head.
@@ -181,27 +184,16 @@ impl<'info> Payout<'info> {
 
     /// Pays the winner its share and the refund owner the rest; closes the escrow.
     fn pay(&self, rent_to: &AccountInfo<'info>, ending: &Ending) -> Result<()> {
-        let intent_info = self.intent.to_account_info();
-        escrow::pay_out(
-            &ending.signer,
-            &intent_info,
-            &self.escrow,
-            &self.agent_tokens.to_account_info(),
-            &self.mint,
-            &self.token_program,
-            ending.split.to_agent.0,
-            None,
-        )?;
-        escrow::pay_out(
-            &ending.signer,
-            &intent_info,
-            &self.escrow,
-            &self.requester_tokens.to_account_info(),
-            &self.mint,
-            &self.token_program,
-            ending.split.to_requester.0,
-            Some(rent_to),
-        )
+        let escrow = Escrow {
+            signer: ending.signer,
+            intent: self.intent.to_account_info(),
+            escrow: self.escrow.to_account_info(),
+            mint: self.mint.to_account_info(),
+            decimals: ending.decimals,
+            token_program: self.token_program.to_account_info(),
+        };
+        escrow.pay_out(&self.agent_tokens.to_account_info(), ending.split.to_agent.0, None)?;
+        escrow.pay_out(&self.requester_tokens.to_account_info(), ending.split.to_requester.0, Some(rent_to))
     }
 
     /// One registry CPI: slash (if any), release the holds, record the outcome.
@@ -222,7 +214,7 @@ impl<'info> Payout<'info> {
             &self.config,
             self.agent.to_account_info(),
             standby_info,
-            Outcome { unlock: ending.hold, kind, value, rating_bps: rating, slash },
+            Outcome { unlock: ending.hold, kind, value, rating_bps: rating, slash, successor: None },
         )
     }
 }

@@ -18,6 +18,8 @@ pub struct Outcome<'info> {
     pub value: u64,
     pub rating_bps: Option<u16>,
     pub slash: Option<SlashTo<'info>>,
+    /// An agent that takes the job over: the same hold is locked on it.
+    pub successor: Option<AccountInfo<'info>>,
 }
 
 /// A slash of the winner's held stake: the registry accounts it needs and where each amount goes.
@@ -34,7 +36,7 @@ impl SlashTo<'_> {
         self.amounts
             .iter()
             .try_fold(0u64, |sum, a| sum.checked_add(*a))
-            .ok_or(error!(crate::error::ExchangeError::ArithmeticOverflow))
+            .ok_or_else(|| error!(crate::error::ExchangeError::ArithmeticOverflow))
     }
 }
 
@@ -112,7 +114,8 @@ impl<'info> RegistryAccounts<'info> {
     }
 
     /// A job ended: slashes the winner (optional), releases what the job held on the winner
-    /// and on the standby, and records the outcome in the winner's reputation, in one call.
+    /// and on the standby, locks it on a successor (optional), and records the outcome in the
+    /// winner's reputation, in one call.
     pub fn settle_outcome(
         &self,
         config: &ExchangeConfig,
@@ -120,7 +123,7 @@ impl<'info> RegistryAccounts<'info> {
         standby: Option<AccountInfo<'info>>,
         outcome: Outcome<'info>,
     ) -> Result<()> {
-        let Outcome { unlock, kind, value, rating_bps, slash } = outcome;
+        let Outcome { unlock, kind, value, rating_bps, slash, successor } = outcome;
         let (vault, stake_mint, token_program, destinations, amounts) = match slash {
             Some(s) => (Some(s.vault), Some(s.stake_mint), Some(s.token_program), s.destinations, s.amounts),
             None => (None, None, None, Vec::new(), Vec::new()),
@@ -135,6 +138,7 @@ impl<'info> RegistryAccounts<'info> {
             vault,
             stake_mint,
             token_program,
+            successor,
         };
         self.call(config, accounts, |ctx| {
             agent_registry::cpi::outcome_settle(

@@ -141,8 +141,8 @@ fn only_the_arbitrator_resolves_a_dispute_once_within_the_hold() {
     );
     m.assert_accounted(&[intent]);
     m.resolve(intent, paid_to, 5_000, Some((to, 10))).unwrap();
-    // A second resolution finds the escrow closed.
-    assert_error(&m.resolve(intent, paid_to, 5_000, None), anchor_codes::ACCOUNT_NOT_INITIALIZED);
+    // A second resolution fails with its own error (the escrow is gone, too).
+    assert_error(&m.resolve(intent, paid_to, 5_000, None), ExchangeError::DisputeNotOpen);
     assert_eq!(m.r.agent(&a).staked, MIN_STAKE - 10);
 }
 

@@ -106,6 +106,8 @@ const CODES: &[(u32, ExchangeError, &str)] = &[
     (6100, ExchangeError::BidAgentCutOff, "BidAgentCutOff"),
     (6101, ExchangeError::BidRoundMismatch, "BidRoundMismatch"),
     (6102, ExchangeError::FailoverRegistryConfigInvalid, "FailoverRegistryConfigInvalid"),
+    (6103, ExchangeError::EscrowAccountMismatch, "EscrowAccountMismatch"),
+    (6104, ExchangeError::TokenAccountInvalid, "TokenAccountInvalid"),
 ];
 
 #[test]

@@ -302,7 +302,10 @@ fn seven_candidates_six_skipped_one_promoted() {
     let ix = m.failover_ix(intent);
     assert_eq!(ix.accounts.len() - 18, 7, "seven candidates passed");
     let keeper = m.keeper.insecure_clone();
-    let meta = m.r.svm.send_measured("exchange", "failover_trigger_7_candidates", &[ix], &[&keeper]).unwrap();
+    let meta =
+        m.r.svm
+            .send_measured("exchange", "failover_trigger_7_candidates_6_skipped", &[ix], &[&keeper])
+            .unwrap();
     assert_eq!(events::find::<FailoverCandidateSkipped>(&meta.logs).len(), 6);
     assert_eq!((event(&meta).winner_agent, event(&meta).payment), (agents[7].agent, 800_000));
     assert_eq!(m.r.agent(&agents[7]).locked, MIN_STAKE);
@@ -330,4 +333,24 @@ fn a_requester_cranking_its_own_failover_gets_the_whole_slash() {
     assert_eq!(m.r.balance(&m.requester_stake_tokens), SLASHED);
     assert_eq!(m.intent_state(intent).winner_agent, b.agent);
     m.r.assert_accounted(&[&a, &b]);
+}
+
+/// A full board: seven candidates passed, the first one promoted (its stake locked).
+#[test]
+fn seven_candidates_passed_the_first_promoted() {
+    let mut m = Market::new();
+    let intent = m.intent(AuctionKind::FirstPriceSealed);
+    let agents: Vec<_> = (0..8).map(|_| m.agent(MIN_STAKE)).collect();
+    let bids: Vec<_> =
+        agents.iter().enumerate().map(|(i, a)| (a, opening(100_000 * (i as u64 + 1), 9_000, 10))).collect();
+    m.commit_and_reveal(intent, &bids);
+    m.to_settle(intent);
+    m.settle(intent, agents[0].agent).unwrap();
+    to_silence(&mut m, intent);
+    let ix = m.failover_ix(intent);
+    assert_eq!(ix.accounts.len() - 18, 7, "seven candidates passed");
+    let keeper = m.keeper.insecure_clone();
+    let meta = m.r.svm.send_measured("exchange", "failover_trigger_7_candidates", &[ix], &[&keeper]).unwrap();
+    assert_eq!((event(&meta).winner_agent, event(&meta).payment), (agents[1].agent, 200_000));
+    assert_eq!(m.r.agent(&agents[1]).locked, MIN_STAKE);
 }

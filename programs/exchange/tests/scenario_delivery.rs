@@ -40,8 +40,8 @@ fn submit_accept_with_rating_then_every_account_closes() {
     assert_eq!((agent.locked, agent.completed, agent.value_completed), (0, 1, 300_000));
     assert!(agent.reputation > 0, "paid, rated work earns reputation");
     assert_eq!(m.intent_state(intent).status, IntentStatus::Completed.to_u8());
-    // A second accept fails: the escrow is gone.
-    assert_error(&m.accept(intent, paid_to, 9_000), anchor_codes::ACCOUNT_NOT_INITIALIZED);
+    // A second accept fails with its own error (the escrow is gone, too).
+    assert_error(&m.accept(intent, paid_to, 9_000), ExchangeError::ResultNotSubmitted);
 
     // Nothing of the finished intent stays open; rent goes back to whoever paid it.
     assert_error(&m.close_intent(intent), ExchangeError::IntentHasOpenBids);
@@ -105,8 +105,8 @@ fn an_unanswered_result_is_finalized_by_anyone_after_the_dispute_window() {
     let ev = &events::find::<JobCompleted>(&meta.logs)[0];
     assert_eq!((ev.paid, ev.rating_bps, ev.finalized), (100_000, DEFAULT_NEUTRAL_RATING_BPS, true));
     assert_eq!(m.r.svm.lamports(&keeper.pubkey()), keeper_before + TIP, "the cranking keeper earns the tip");
-    // A second finalize (a keeper that lost the race) fails on the closed escrow.
-    assert_error(&m.finalize(intent, paid_to), anchor_codes::ACCOUNT_NOT_INITIALIZED);
+    // A second finalize (a keeper that lost the race) fails with its own error.
+    assert_error(&m.finalize(intent, paid_to), ExchangeError::ResultNotSubmitted);
     m.pay_accounts.retain(|x| *x != pda::escrow(&intent).0);
     m.assert_accounted(&[]);
 }
@@ -130,6 +130,22 @@ fn only_the_winner_submits_in_time_and_only_the_requester_accepts_into_the_winne
     // Not the winner's account.
     let thief_tokens = m.pay_account(thief.pubkey());
     assert_error(&m.accept(intent, thief_tokens, 9_000), ExchangeError::PayoutAccountMismatch);
+    // The winner's account of another mint; the mint itself posing as a token account; a refund
+    // account that is not the refund owner's; an escrow that is not the intent's.
+    let other_mint = agx_tests::token::create_mint(&mut m.r.svm, m.pay.program, 6);
+    let wrong_mint =
+        agx_tests::token::create_account(&mut m.r.svm, m.pay.program, other_mint, a.authority.pubkey());
+    assert_error(&m.accept(intent, wrong_mint, 9_000), ExchangeError::PayoutAccountMismatch);
+    assert_error(&m.accept(intent, m.pay.mint, 9_000), ExchangeError::TokenAccountInvalid);
+    let mut ix = m.accept_ix(intent, paid_to, 9_000);
+    let at = ix.accounts.iter().position(|x| x.pubkey == m.requester_tokens).unwrap();
+    ix.accounts[at].pubkey = thief_tokens;
+    let requester = m.requester.insecure_clone();
+    assert_error(&m.r.svm.send(&[ix], &[&requester]), ExchangeError::RefundAccountMismatch);
+    let mut ix = m.accept_ix(intent, paid_to, 9_000);
+    let at = ix.accounts.iter().position(|x| x.pubkey == pda::escrow(&intent).0).unwrap();
+    ix.accounts[at].pubkey = thief_tokens;
+    assert_error(&m.r.svm.send(&[ix], &[&requester]), ExchangeError::EscrowAccountMismatch);
     // Without the standby, or with another agent as standby.
     let mut ix = m.accept_ix(intent, paid_to, 9_000);
     let at = ix.accounts.iter().position(|x| x.pubkey == b.agent).unwrap();

@@ -292,7 +292,6 @@ fn payout(
         intent,
         escrow: pda::escrow(&intent).0,
         mint: token.mint,
-        winner_bid: state.winner_bid,
         agent_tokens,
         requester_tokens,
         agent: state.winner_agent,

@@ -236,11 +236,12 @@ pub fn stake_slash(
 
 /// `outcome_settle`: slashes `args.slash` (each amount to the matching destination of
 /// `slash_to`, with the stake token), releases the rest of `unlock` on `agent` and all of it on
-/// `standby`, and records the outcome.
+/// `standby`, locks `unlock` on `successor`, and records the outcome.
 pub fn outcome_settle(
     operator: Pubkey,
     agent: Pubkey,
     standby: Option<Pubkey>,
+    successor: Option<Pubkey>,
     args: agent_registry::OutcomeSettleArgs,
     slash_to: Option<(StakeToken, &[Pubkey])>,
 ) -> Instruction {
@@ -250,6 +251,7 @@ pub fn outcome_settle(
             vault: slash_to.map(|_| pda::stake_vault(&agent).0),
             stake_mint: slash_to.map(|(stake, _)| stake.mint),
             token_program: slash_to.map(|(stake, _)| stake.program),
+            successor,
         },
         instruction::OutcomeSettle { args },
     );

@@ -71,7 +71,7 @@ impl AgentClose<'_> {
             let destination = self
                 .surplus_destination
                 .as_ref()
-                .ok_or(error!(RegistryError::AgentSurplusDestinationMissing))?;
+                .ok_or_else(|| error!(RegistryError::AgentSurplusDestinationMissing))?;
             crate::vault::require_not_stake_vault(destination)?;
         }
         Ok(())

@@ -1,7 +1,8 @@
 //! `outcome_settle` (operator only): everything the registry records when a job ends, in one
 //! call so the exchange makes one CPI per outcome: part of the winner's held stake may be slashed
 //! to destination token accounts (a dispute lost, a failover), the rest of the stake held for the
-//! job is released (the winner's and, when there was one, the standby's), and the outcome enters
+//! job is released (the winner's and, when there was one, the standby's), the same hold is locked
+//! on a successor that takes the job over (a failover's promoted candidate), and the outcome enters
 //! the winner's reputation.
 //!
 //! Rules: signed by the config's operator; `unlock` at most each agent's locked stake (0: nothing
@@ -17,7 +18,7 @@ use crate::events::OutcomeSettled;
 // Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
 use crate::instructions::*;
 use crate::seeds;
-use crate::state::OutcomeKind;
+use crate::state::{Agent, OutcomeKind};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct OutcomeSettleArgs {
@@ -48,6 +49,11 @@ pub struct AgentOutcome<'info> {
 
     #[account(address = job.config.stake_token_program @ RegistryError::StakeTokenProgramMismatch)]
     pub token_program: Option<Interface<'info, TokenInterface>>,
+
+    /// An agent that takes the job over: `unlock` of its free stake is locked for it (Anchor
+    /// refuses it being the winner or the standby: a duplicate mutable account).
+    #[account(mut)]
+    pub successor: Option<Account<'info, Agent>>,
 }
 
 impl<'info> AgentOutcome<'info> {
@@ -66,7 +72,7 @@ impl<'info> AgentOutcome<'info> {
                 .slash
                 .iter()
                 .try_fold(0u64, |sum, a| sum.checked_add(*a))
-                .ok_or(error!(RegistryError::ArithmeticOverflow))?;
+                .ok_or_else(|| error!(RegistryError::ArithmeticOverflow))?;
             require!(total <= args.unlock, RegistryError::OutcomeSlashExceedsHold);
             crate::vault::slash(
                 &mut accounts.job.agent,
@@ -80,7 +86,7 @@ impl<'info> AgentOutcome<'info> {
         let job = &mut accounts.job;
         // The winner's hold less its slash; the standby's whole hold.
         let winner_release =
-            args.unlock.checked_sub(slashed).ok_or(error!(RegistryError::ArithmeticOverflow))?;
+            args.unlock.checked_sub(slashed).ok_or_else(|| error!(RegistryError::ArithmeticOverflow))?;
         if winner_release > 0 {
             job.agent.unlock(winner_release)?;
         }
@@ -94,10 +100,17 @@ impl<'info> AgentOutcome<'info> {
         };
         job.agent.record(args.kind, args.value, args.rating_bps, &params)?;
         job.agent.invariant(None)?;
+        if let Some(successor) = accounts.successor.as_mut() {
+            if args.unlock > 0 {
+                successor.lock(args.unlock)?;
+            }
+            successor.invariant(None)?;
+        }
         let agent = &job.agent;
         emit!(OutcomeSettled {
             agent: agent.key(),
             standby: job.standby.as_ref().map_or(Pubkey::default(), |s| s.key()),
+            successor: accounts.successor.as_ref().map_or(Pubkey::default(), |s| s.key()),
             released: winner_release,
             standby_released,
             slashed,

@@ -67,8 +67,12 @@ impl StakeDeposit<'_> {
             ctx.accounts.stake_mint.decimals,
         )?;
         ctx.accounts.vault.reload()?;
-        let received =
-            ctx.accounts.vault.amount.checked_sub(before).ok_or(error!(RegistryError::ArithmeticOverflow))?;
+        let received = ctx
+            .accounts
+            .vault
+            .amount
+            .checked_sub(before)
+            .ok_or_else(|| error!(RegistryError::ArithmeticOverflow))?;
         let agent = &mut ctx.accounts.agent;
         agent.deposit(received)?;
         agent.invariant(Some(ctx.accounts.vault.amount))?;

@@ -1,5 +1,7 @@
 pub mod agent;
+pub mod agent_view;
 pub mod config;
 
 pub use agent::*;
+pub use agent_view::*;
 pub use config::*;

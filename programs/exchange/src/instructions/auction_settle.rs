@@ -19,16 +19,16 @@
 //!   back (`bid_rerank`) before the next award. One drop per call; the caller settles again. A
 //!   drop earns no tip (the tip pool funds the cranks every intent needs).
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenInterface;
 
 use crate::award::award_head;
 use crate::bidding::{live_agent, qualifies_at_settlement};
 use crate::error::ExchangeError;
-use crate::escrow::{self, IntentSigner};
+use crate::escrow::{self, Escrow};
 use crate::events::{AuctionExpired, BidDisqualified};
 // Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
 use crate::registry_cpi::*;
-use crate::seeds;
+
 use crate::state::{Bid, ExchangeConfig, Intent, LeaderboardEntry, Phase};
 
 #[derive(Accounts)]
@@ -65,17 +65,23 @@ pub struct AuctionSettle<'info> {
     pub registry: RegistryAccounts<'info>,
 
     /// Expire path: the escrow, its mint, the requester's token account and the requester.
-    #[account(mut, seeds = [seeds::ESCROW, intent.key().as_ref()], bump = intent.load()?.escrow_bump)]
-    pub escrow: Option<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: the intent's escrow (address stored at creation); the token program checks it.
+    #[account(mut, address = intent.load()?.escrow @ ExchangeError::EscrowAccountMismatch)]
+    pub escrow: Option<UncheckedAccount<'info>>,
 
+    /// CHECK: the intent's mint (address); its decimals are stored in the intent.
     #[account(address = intent.load()?.mint @ ExchangeError::EscrowMintMismatch)]
-    pub mint: Option<InterfaceAccount<'info, Mint>>,
+    pub mint: Option<UncheckedAccount<'info>>,
 
+    /// CHECK: the refund owner's token account of the intent's mint (`token_view`).
     #[account(
         mut,
-        constraint = requester_tokens.owner == intent.load()?.refund_owner @ ExchangeError::RefundAccountMismatch,
+        constraint = {
+            let i = intent.load()?;
+            crate::token_view::read(requester_tokens)?.is(i.mint, i.refund_owner)
+        } @ ExchangeError::RefundAccountMismatch,
     )]
-    pub requester_tokens: Option<InterfaceAccount<'info, TokenAccount>>,
+    pub requester_tokens: Option<UncheckedAccount<'info>>,
 
     /// CHECK: receives the escrow's rent; must be the intent's requester.
     #[account(mut, address = intent.load()?.requester @ ExchangeError::RequesterMismatch)]
@@ -111,33 +117,29 @@ impl AuctionSettle<'_> {
             let refund = intent.expire(now)?;
             intent.invariant()?;
             let tip = intent.take_tip();
-            let signer = IntentSigner {
-                requester: intent.requester,
-                intent_id: intent.intent_id.to_le_bytes(),
-                bump: [intent.bump],
-            };
+            let (signer, decimals) = (intent.signer(), intent.mint_decimals);
             drop(intent);
             let (Some(escrow), Some(mint), Some(to), Some(requester), Some(token_program)) =
                 (escrow, mint, requester_tokens, requester, token_program)
             else {
                 return err!(ExchangeError::AuctionAccountsMissing);
             };
-            escrow::pay_out(
-                &signer,
-                &intent_account.to_account_info(),
-                escrow,
-                &to.to_account_info(),
-                mint,
-                token_program,
-                refund,
-                Some(&requester.to_account_info()),
-            )?;
+            let escrow = Escrow {
+                signer,
+                intent: intent_account.to_account_info(),
+                escrow: escrow.to_account_info(),
+                mint: mint.to_account_info(),
+                decimals,
+                token_program: token_program.to_account_info(),
+            };
+            escrow.pay_out(&to.to_account_info(), refund, Some(&requester.to_account_info()))?;
             escrow::move_lamports(&intent_account.to_account_info(), &caller.to_account_info(), tip)?;
             emit!(AuctionExpired { intent: intent_key, refunded: refund });
             return Ok(());
         };
 
-        let agent_info = agent.as_ref().ok_or(error!(ExchangeError::AuctionHasValidBids))?.to_account_info();
+        let agent_info =
+            agent.as_ref().ok_or_else(|| error!(ExchangeError::AuctionHasValidBids))?.to_account_info();
         require_keys_eq!(agent_info.key(), head.agent, ExchangeError::AuctionWinnerMismatch);
         let head_agent = live_agent(&agent_info);
         if !head_agent.as_ref().is_some_and(|agent| qualifies_at_settlement(agent, &intent)) {
@@ -149,7 +151,8 @@ impl AuctionSettle<'_> {
         let standby_info = match intent.standby()? {
             None => None,
             Some(second) => {
-                let info = runner_up.as_ref().ok_or(error!(ExchangeError::AuctionRunnerUpMismatch))?;
+                let info =
+                    runner_up.as_ref().ok_or_else(|| error!(ExchangeError::AuctionRunnerUpMismatch))?;
                 let info = info.to_account_info();
                 require_keys_eq!(info.key(), second.agent, ExchangeError::AuctionRunnerUpMismatch);
                 let standby = live_agent(&info);
@@ -162,7 +165,8 @@ impl AuctionSettle<'_> {
                 Some(info)
             }
         };
-        award_head(intent_key, &mut intent, config, registry, agent_info, standby_info, now)?;
+        let authority = head_agent.as_ref().map_or(Pubkey::default(), |agent| agent.authority);
+        award_head(intent_key, &mut intent, config, registry, agent_info, authority, standby_info, now)?;
         let tip = intent.take_tip();
         drop(intent);
         escrow::move_lamports(&intent_account.to_account_info(), &caller.to_account_info(), tip)
@@ -189,7 +193,7 @@ impl<'info> Disqualification<'info> {
         bid: Option<&mut Account<'info, Bid>>,
         now: u64,
     ) -> Result<()> {
-        let bid = bid.ok_or(error!(ExchangeError::AuctionBidMismatch))?;
+        let bid = bid.ok_or_else(|| error!(ExchangeError::AuctionBidMismatch))?;
         require_keys_eq!(bid.key(), self.entry.bid, ExchangeError::AuctionBidMismatch);
         bid.disqualify()?;
         intent.disqualify(self.index, now, config.rerank_window_slots)?;

@@ -92,7 +92,8 @@ impl BidPlace<'_> {
         registry.engage(&ctx.accounts.config, agent.clone())?;
         // The first bid to reach the threshold heads the board (all earlier bids scored below it).
         if intent.score_threshold > 0 && score >= intent.score_threshold && rank == Some(0) {
-            award_head(intent_key, &mut intent, &ctx.accounts.config, registry, agent, None, now)?;
+            let authority = ctx.accounts.bidder.key();
+            award_head(intent_key, &mut intent, &ctx.accounts.config, registry, agent, authority, None, now)?;
         }
         Ok(())
     }

@@ -47,7 +47,7 @@ impl BidReveal<'_> {
         if intent.tiebreak_seeded == 0 {
             let data = ctx.accounts.slot_hashes.try_borrow_data()?;
             let seed = agx_core::tiebreak::seed_from_slot_hashes(&data, intent.commit_end_slot)
-                .ok_or(error!(ExchangeError::BidTiebreakSeedUnavailable))?;
+                .ok_or_else(|| error!(ExchangeError::BidTiebreakSeedUnavailable))?;
             intent.fix_tiebreak_seed(seed);
         }
         let bid = &mut ctx.accounts.bid;

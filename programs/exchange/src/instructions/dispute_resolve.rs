@@ -14,7 +14,6 @@
 //! stake-mint account is owned by the requester (`RefundAccountMismatch`); the payout accounts as
 //! in `result_accept`.
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::TokenAccount;
 
 use crate::error::ExchangeError;
 use crate::payout::*;
@@ -54,12 +53,14 @@ pub struct DisputeResolve<'info> {
 
     /// Slash only: the requester's token account of the stake mint (the registry checks the mint;
     /// `dup`: it is the refund account itself when intents are paid in the stake mint).
+    /// CHECK: `token_view` reads the owner; the registry checks the mint.
     #[account(
         mut,
         dup,
-        constraint = requester_stake_tokens.owner == payout.intent.load()?.requester @ ExchangeError::RefundAccountMismatch,
+        constraint = crate::token_view::read(requester_stake_tokens)?.owner == payout.intent.load()?.requester
+            @ ExchangeError::RefundAccountMismatch,
     )]
-    pub requester_stake_tokens: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
+    pub requester_stake_tokens: Option<UncheckedAccount<'info>>,
 }
 
 impl DisputeResolve<'_> {

@@ -13,7 +13,6 @@
 //! config is the registry's (`FailoverRegistryConfigInvalid`). Not stopped by a pause.
 use agent_registry::state::RegistryConfig;
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::TokenAccount;
 
 use crate::error::ExchangeError;
 use crate::escrow::move_lamports;
@@ -27,12 +26,14 @@ pub struct FailoverTrigger<'info> {
 
     /// The caller's token account of the stake mint (its reward), when the failover slashes
     /// (`dup`: a requester cranking its own failover names its compensation account).
+    /// CHECK: `token_view` reads the owner; the registry checks the mint.
     #[account(
         mut,
         dup,
-        constraint = caller_stake_tokens.owner == caller.key() @ ExchangeError::FailoverSlashAccountsMissing,
+        constraint = crate::token_view::read(caller_stake_tokens)?.owner == caller.key()
+            @ ExchangeError::FailoverSlashAccountsMissing,
     )]
-    pub caller_stake_tokens: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
+    pub caller_stake_tokens: Option<UncheckedAccount<'info>>,
 
     pub failover: Failover<'info>,
 }
@@ -66,7 +67,7 @@ impl<'info> FailoverTrigger<'info> {
                 winner.last_heartbeat_slot,
                 registry_config.heartbeat_timeout_slots,
             )
-            .ok_or(error!(ExchangeError::FailoverNotDue))?
+            .ok_or_else(|| error!(ExchangeError::FailoverNotDue))?
         };
         let cause = match cause {
             agx_core::lifecycle::FailoverReason::DeadlineMissed => FailureCause::DeadlineMissed,

@@ -3,12 +3,12 @@
 //!
 //! Rules: signed by the requester; the intent is open and has no committed or placed bid.
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenInterface;
 
 use crate::error::ExchangeError;
-use crate::escrow::{self, IntentSigner};
+use crate::escrow::Escrow;
 use crate::events::IntentCancelled;
-use crate::seeds;
+
 use crate::state::Intent;
 
 #[derive(Accounts)]
@@ -19,17 +19,22 @@ pub struct IntentCancel<'info> {
     #[account(mut, has_one = requester @ ExchangeError::RequesterMismatch, has_one = mint @ ExchangeError::EscrowMintMismatch, close = requester)]
     pub intent: AccountLoader<'info, Intent>,
 
-    #[account(mut, seeds = [seeds::ESCROW, intent.key().as_ref()], bump = intent.load()?.escrow_bump)]
-    pub escrow: InterfaceAccount<'info, TokenAccount>,
+    /// CHECK: the intent's escrow (address stored at creation); the token program checks it.
+    #[account(mut, address = intent.load()?.escrow @ ExchangeError::EscrowAccountMismatch)]
+    pub escrow: UncheckedAccount<'info>,
 
-    pub mint: InterfaceAccount<'info, Mint>,
+    /// CHECK: the intent's mint (`has_one` on the intent).
+    pub mint: UncheckedAccount<'info>,
 
+    /// CHECK: the refund owner's token account of the intent's mint (`token_view`).
     #[account(
         mut,
-        token::mint = mint,
-        constraint = requester_tokens.owner == intent.load()?.refund_owner @ ExchangeError::RefundAccountMismatch,
+        constraint = {
+            let i = intent.load()?;
+            crate::token_view::read(&requester_tokens)?.is(i.mint, i.refund_owner)
+        } @ ExchangeError::RefundAccountMismatch,
     )]
-    pub requester_tokens: InterfaceAccount<'info, TokenAccount>,
+    pub requester_tokens: UncheckedAccount<'info>,
 
     #[account(address = intent.load()?.token_program @ ExchangeError::EscrowMintMismatch)]
     pub token_program: Interface<'info, TokenInterface>,
@@ -37,26 +42,25 @@ pub struct IntentCancel<'info> {
 
 impl IntentCancel<'_> {
     pub fn handler(ctx: Context<Self>) -> Result<()> {
-        let (refund, signer) = {
-            let mut intent = ctx.accounts.intent.load_mut()?;
+        let accounts = &ctx.accounts;
+        let (refund, signer, decimals) = {
+            let mut intent = accounts.intent.load_mut()?;
             let refund = intent.cancel()?;
             intent.invariant()?;
-            let signer = IntentSigner {
-                requester: intent.requester,
-                intent_id: intent.intent_id.to_le_bytes(),
-                bump: [intent.bump],
-            };
-            (refund, signer)
+            (refund, intent.signer(), intent.mint_decimals)
         };
-        escrow::pay_out(
-            &signer,
-            &ctx.accounts.intent.to_account_info(),
-            &ctx.accounts.escrow,
-            &ctx.accounts.requester_tokens.to_account_info(),
-            &ctx.accounts.mint,
-            &ctx.accounts.token_program,
+        let escrow = Escrow {
+            signer,
+            intent: accounts.intent.to_account_info(),
+            escrow: accounts.escrow.to_account_info(),
+            mint: accounts.mint.to_account_info(),
+            decimals,
+            token_program: accounts.token_program.to_account_info(),
+        };
+        escrow.pay_out(
+            &accounts.requester_tokens.to_account_info(),
             refund,
-            Some(&ctx.accounts.requester.to_account_info()),
+            Some(&accounts.requester.to_account_info()),
         )?;
         emit!(IntentCancelled { intent: ctx.accounts.intent.key(), refunded: refund });
         Ok(())

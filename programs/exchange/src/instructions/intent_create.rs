@@ -158,15 +158,18 @@ impl IntentCreate<'_> {
         }
 
         let now = Clock::get()?.slot;
-        let commit_end =
-            now.checked_add(args.bid_window_slots).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+        let commit_end = now
+            .checked_add(args.bid_window_slots)
+            .ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
         let reveal_end = commit_end
             .checked_add(args.reveal_window_slots)
-            .ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+            .ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
         let mut intent = ctx.accounts.intent.load_init()?;
         intent.version = Intent::VERSION;
         intent.bump = ctx.bumps.intent;
         intent.escrow_bump = ctx.bumps.escrow;
+        intent.escrow = ctx.accounts.escrow.key();
+        intent.mint_decimals = ctx.accounts.mint.decimals;
         intent.status = IntentStatus::Open.to_u8();
         intent.auction_kind = args.auction_kind.to_u8();
         intent.intent_id = args.intent_id;

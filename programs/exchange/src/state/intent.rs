@@ -223,10 +223,17 @@ pub struct Intent {
     pub excluded_len: u8,
     /// 1 once `tiebreak_seed` is fixed.
     pub tiebreak_seeded: u8,
-    pub reserved: [u8; 62],
+    /// The escrow token account (`[seeds::ESCROW, intent]`), stored so that payouts check an
+    /// address instead of deriving the PDA again (~1,500 CU each).
+    pub escrow: Pubkey,
+    /// The winner's agent authority: its payout account's owner (set on award and promotion).
+    pub winner_authority: Pubkey,
+    /// Decimals of `mint` (for `transfer_checked` without decoding the mint).
+    pub mint_decimals: u8,
+    pub reserved: [u8; 61],
 }
 
-const _: () = assert!(core::mem::size_of::<Intent>() == 2088);
+const _: () = assert!(core::mem::size_of::<Intent>() == 2152);
 const _: () = assert!(core::mem::size_of::<LeaderboardEntry>() == 120);
 
 /// Which part of its life an open intent is in at a given slot (`agx_core::lifecycle`).
@@ -330,7 +337,7 @@ impl Intent {
         self.leaderboard_len = u8::try_from(len).map_err(|_| error!(ExchangeError::IntentCorrupt))?;
         if inserted.dropped_off {
             self.off_board =
-                self.off_board.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+                self.off_board.checked_add(1).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
         }
         Ok(inserted.position)
     }
@@ -343,7 +350,7 @@ impl Intent {
     /// Brings an off-board valid bid back onto the board (`bid_rerank`).
     pub fn rerank(&mut self, entry: LeaderboardEntry) -> Result<Option<usize>> {
         require!(!self.is_ranked(&entry.bid), ExchangeError::BidAlreadyOnBoard);
-        self.off_board = self.off_board.checked_sub(1).ok_or(error!(ExchangeError::IntentCorrupt))?;
+        self.off_board = self.off_board.checked_sub(1).ok_or_else(|| error!(ExchangeError::IntentCorrupt))?;
         self.insert_ranked(entry)
     }
 
@@ -359,10 +366,10 @@ impl Intent {
             index,
             LeaderboardEntry::default(),
         )
-        .ok_or(error!(ExchangeError::IntentCorrupt))?;
+        .ok_or_else(|| error!(ExchangeError::IntentCorrupt))?;
         self.leaderboard_len = u8::try_from(len).map_err(|_| error!(ExchangeError::IntentCorrupt))?;
         if self.off_board > 0 {
-            let end = now.checked_add(window).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+            let end = now.checked_add(window).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
             self.rerank_end_slot = self.rerank_end_slot.max(end);
         }
         Ok(entry)
@@ -376,7 +383,8 @@ impl Intent {
 
     /// What the head of the board is paid under this auction kind.
     pub fn payment_for_head(&self) -> Result<u64> {
-        let payment = self.head_payment(self.kind()?).ok_or(error!(ExchangeError::AuctionNoValidBid))?;
+        let payment =
+            self.head_payment(self.kind()?).ok_or_else(|| error!(ExchangeError::AuctionNoValidBid))?;
         payment.map(|p| p.0).map_err(|_| error!(ExchangeError::AuctionPaymentInvalid))
     }
 
@@ -414,10 +422,16 @@ impl Intent {
 
     /// Awards the job to the head of the board, with the price-setting runner-up as standby; the
     /// winner must submit before `now + its promised latency + grace`.
-    pub fn award(&mut self, payment: u64, now: u64, grace: u64) -> Result<LeaderboardEntry> {
+    pub fn award(
+        &mut self,
+        payment: u64,
+        authority: Pubkey,
+        now: u64,
+        grace: u64,
+    ) -> Result<LeaderboardEntry> {
         require!(self.status()? == IntentStatus::Open, ExchangeError::IntentNotOpen);
         self.require_rerank_closed(now)?;
-        let head = *self.ranked().first().ok_or(error!(ExchangeError::AuctionNoValidBid))?;
+        let head = *self.ranked().first().ok_or_else(|| error!(ExchangeError::AuctionNoValidBid))?;
         require!(
             payment >= head.price && payment <= self.max_price,
             ExchangeError::AuctionPaymentOutOfBounds
@@ -426,6 +440,7 @@ impl Intent {
         self.status = IntentStatus::Awarded.to_u8();
         self.winner_agent = head.agent;
         self.winner_bid = head.bid;
+        self.winner_authority = authority;
         self.standby_agent = standby.agent;
         self.standby_bid = standby.bid;
         self.payment = payment;
@@ -433,7 +448,7 @@ impl Intent {
         self.execution_deadline_slot = now
             .checked_add(head.latency)
             .and_then(|s| s.checked_add(grace))
-            .ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+            .ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
         Ok(head)
     }
 
@@ -455,7 +470,7 @@ impl Intent {
         self.result_hash = result_hash;
         self.fulfilled_bps = fulfilled_bps;
         self.dispute_end_slot =
-            now.checked_add(dispute_window).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+            now.checked_add(dispute_window).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
         Ok(())
     }
 
@@ -486,7 +501,7 @@ impl Intent {
         self.dispute_reason_hash = reason_hash;
         self.dispute_opened_slot = now;
         self.dispute_end_slot =
-            now.checked_add(arbitration_window).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+            now.checked_add(arbitration_window).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
         Ok(())
     }
 
@@ -517,7 +532,7 @@ impl Intent {
         Self::TIPPED_CRANKS
             .checked_add(u64::from(max_failovers))
             .and_then(|cranks| cranks.checked_mul(tip_per_crank))
-            .ok_or(error!(ExchangeError::ArithmeticOverflow))
+            .ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))
     }
 
     /// The tip for one crank: `tip_per_crank`, or what is left of the pool.
@@ -544,11 +559,12 @@ impl Intent {
         let slot = self
             .excluded
             .get_mut(usize::from(self.excluded_len))
-            .ok_or(error!(ExchangeError::IntentCorrupt))?;
+            .ok_or_else(|| error!(ExchangeError::IntentCorrupt))?;
         *slot = head.agent;
         self.excluded_len =
-            self.excluded_len.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
-        self.failovers = self.failovers.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+            self.excluded_len.checked_add(1).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
+        self.failovers =
+            self.failovers.checked_add(1).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
         Ok(head)
     }
 
@@ -563,23 +579,24 @@ impl Intent {
         let mut len = usize::from(self.leaderboard_len);
         let head =
             agx_core::leaderboard::remove(&mut self.leaderboard, &mut len, 0, LeaderboardEntry::default())
-                .ok_or(error!(ExchangeError::IntentCorrupt))?;
+                .ok_or_else(|| error!(ExchangeError::IntentCorrupt))?;
         self.leaderboard_len = u8::try_from(len).map_err(|_| error!(ExchangeError::IntentCorrupt))?;
         Ok(head)
     }
 
     /// After a failover the head of the board takes the job: paid by the auction kind against
     /// the board as it is now, due `now + its latency + grace`, with no standby.
-    pub fn promote_head(&mut self, now: u64, grace: u64) -> Result<LeaderboardEntry> {
+    pub fn promote_head(&mut self, authority: Pubkey, now: u64, grace: u64) -> Result<LeaderboardEntry> {
         require!(self.status()? == IntentStatus::Awarded, ExchangeError::FailoverNotAwarded);
         let payment = self.payment_for_head()?;
-        let head = *self.ranked().first().ok_or(error!(ExchangeError::AuctionNoValidBid))?;
+        let head = *self.ranked().first().ok_or_else(|| error!(ExchangeError::AuctionNoValidBid))?;
         require!(
             payment >= head.price && payment <= self.max_price,
             ExchangeError::AuctionPaymentOutOfBounds
         );
         self.winner_agent = head.agent;
         self.winner_bid = head.bid;
+        self.winner_authority = authority;
         self.standby_agent = Pubkey::default();
         self.standby_bid = Pubkey::default();
         self.payment = payment;
@@ -587,7 +604,7 @@ impl Intent {
         self.execution_deadline_slot = now
             .checked_add(head.latency)
             .and_then(|s| s.checked_add(grace))
-            .ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+            .ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
         Ok(head)
     }
 
@@ -596,14 +613,15 @@ impl Intent {
     pub fn reauction(&mut self, now: u64, bid_window: u64, reveal_window: u64) -> Result<()> {
         require!(self.status()? == IntentStatus::Awarded, ExchangeError::FailoverNotAwarded);
         let sealed = self.kind()?.is_sealed();
-        let commit_end = now.checked_add(bid_window).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+        let commit_end =
+            now.checked_add(bid_window).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
         let reveal_end = if sealed {
-            commit_end.checked_add(reveal_window).ok_or(error!(ExchangeError::ArithmeticOverflow))?
+            commit_end.checked_add(reveal_window).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?
         } else {
             commit_end
         };
         self.status = IntentStatus::Open.to_u8();
-        self.round = self.round.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+        self.round = self.round.checked_add(1).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
         self.commit_end_slot = commit_end;
         self.reveal_end_slot = reveal_end;
         self.rerank_end_slot = 0;
@@ -612,6 +630,7 @@ impl Intent {
         self.off_board = 0;
         self.winner_agent = Pubkey::default();
         self.winner_bid = Pubkey::default();
+        self.winner_authority = Pubkey::default();
         self.standby_agent = Pubkey::default();
         self.standby_bid = Pubkey::default();
         self.payment = 0;
@@ -649,14 +668,16 @@ impl Intent {
 
     /// A bid account was opened (committed or placed) on this intent.
     pub fn open_bid(&mut self) -> Result<()> {
-        self.bid_count = self.bid_count.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
-        self.bids_open = self.bids_open.checked_add(1).ok_or(error!(ExchangeError::ArithmeticOverflow))?;
+        self.bid_count =
+            self.bid_count.checked_add(1).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
+        self.bids_open =
+            self.bids_open.checked_add(1).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
         Ok(())
     }
 
     /// One of its bid accounts was closed.
     pub fn close_bid(&mut self) -> Result<()> {
-        self.bids_open = self.bids_open.checked_sub(1).ok_or(error!(ExchangeError::IntentCorrupt))?;
+        self.bids_open = self.bids_open.checked_sub(1).ok_or_else(|| error!(ExchangeError::IntentCorrupt))?;
         Ok(())
     }
 
@@ -768,12 +789,12 @@ mod tests {
         assert!(!i.is_ranked(&dropped_off.bid));
         i.disqualify(0, 50, 20).unwrap();
         assert_eq!(i.rerank_end_slot, 70);
-        assert!(i.award(10, 69, 5).is_err(), "no award inside the window");
+        assert!(i.award(10, Pubkey::default(), 69, 5).is_err(), "no award inside the window");
         assert_eq!(i.rerank(dropped_off).unwrap(), Some(LEADERBOARD_LEN - 1));
         assert_eq!(i.off_board, 0);
         assert!(i.rerank(dropped_off).is_err(), "already on the board");
         i.invariant().unwrap();
-        i.award(10, 70, 5).unwrap();
+        i.award(10, Pubkey::default(), 70, 5).unwrap();
         assert_eq!(i.status().unwrap(), IntentStatus::Awarded);
         i.invariant().unwrap();
     }
@@ -805,7 +826,7 @@ mod tests {
     fn submitted_intent(escrowed: u64, payment: u64, fulfilled_bps: u16) -> Intent {
         let mut i = open_intent();
         i.insert_ranked(entry(5_000, 1)).unwrap();
-        i.award(payment, 10, 5).unwrap();
+        i.award(payment, Pubkey::default(), 10, 5).unwrap();
         i.escrowed = escrowed;
         i.submit([9; 32], fulfilled_bps, 12, 100).unwrap();
         i.invariant().unwrap();

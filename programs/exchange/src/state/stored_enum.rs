@@ -24,7 +24,7 @@ macro_rules! stored_enum {
             }
 
             pub fn from_u8(value: u8) -> Result<Self> {
-                Self::ALL.get(usize::from(value)).copied().ok_or(error!($unknown))
+                Self::ALL.get(usize::from(value)).copied().ok_or_else(|| error!($unknown))
             }
         }
     };
