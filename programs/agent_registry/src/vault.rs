@@ -69,8 +69,9 @@ pub fn slash<'info>(
     for destination in destinations {
         require_keys_neq!(destination.key(), vault.key(), RegistryError::StakeDestinationIsVault);
         require!(destination.is_writable, RegistryError::StakeSlashDestinationInvalid);
-        let account = InterfaceAccount::<TokenAccount>::try_from(destination)
-            .map_err(|_| error!(RegistryError::StakeSlashDestinationInvalid))?;
+        // Read in place (`token_view`): the token program checks the rest in `transfer_checked`.
+        let account = crate::token_view::read(destination)
+            .ok_or_else(|| error!(RegistryError::StakeSlashDestinationInvalid))?;
         require_keys_eq!(account.mint, mint.key(), RegistryError::StakeSlashDestinationInvalid);
     }
     let total = amounts

@@ -320,6 +320,9 @@ pub enum ExchangeError {
     /// 6104
     #[msg("token account: not an initialized SPL Token or Token-2022 token account")]
     TokenAccountInvalid,
+    /// 6105
+    #[msg("intent_create: the funding account is not a token account of the intent's mint")]
+    IntentFundingAccountInvalid,
 }
 
 impl From<agent_registry::mint_policy::MintViolation> for ExchangeError {

@@ -108,6 +108,7 @@ const CODES: &[(u32, ExchangeError, &str)] = &[
     (6102, ExchangeError::FailoverRegistryConfigInvalid, "FailoverRegistryConfigInvalid"),
     (6103, ExchangeError::EscrowAccountMismatch, "EscrowAccountMismatch"),
     (6104, ExchangeError::TokenAccountInvalid, "TokenAccountInvalid"),
+    (6105, ExchangeError::IntentFundingAccountInvalid, "IntentFundingAccountInvalid"),
 ];
 
 #[test]

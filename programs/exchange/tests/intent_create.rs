@@ -6,7 +6,7 @@ use agx_sdk::exchange::state::IntentStatus;
 use agx_sdk::exchange::{AuctionKind, IntentCreateArgs};
 use agx_sdk::pda;
 use agx_tests::market::{Market, MAX_PRICE, REQUESTER_FUNDS, TIP};
-use agx_tests::{anchor_codes, assert_error, token, Signer};
+use agx_tests::{assert_error, token, Signer};
 
 #[test]
 fn escrows_the_max_price_and_the_tip() {
@@ -82,7 +82,7 @@ fn rejects_a_token_account_of_another_mint() {
     let args = m.args(AuctionKind::VickreySealed);
     let ix = agx_sdk::ix::exchange::intent_create(m.requester.pubkey(), m.pay, foreign, args);
     let requester = m.requester.insecure_clone();
-    assert_error(&m.r.svm.send(&[ix], &[&requester]), anchor_codes::CONSTRAINT_TOKEN_MINT);
+    assert_error(&m.r.svm.send(&[ix], &[&requester]), ExchangeError::IntentFundingAccountInvalid);
 }
 
 #[test]

@@ -50,17 +50,18 @@ pub struct AuctionSettle<'info> {
     #[account(mut)]
     pub agent: Option<UncheckedAccount<'info>>,
 
-    /// The head's bid (marked disqualified if the head is dropped).
+    /// CHECK: the head's bid, decoded (owner, discriminator, address) only when the head is
+    /// dropped and its bid marked disqualified: an award does not need it.
     #[account(mut)]
-    pub bid: Option<Account<'info, Bid>>,
+    pub bid: Option<UncheckedAccount<'info>>,
 
     /// CHECK: Vickrey: the runner-up's agent account, read like `agent`.
     #[account(mut)]
     pub runner_up: Option<UncheckedAccount<'info>>,
 
-    /// Vickrey: the runner-up's bid.
+    /// CHECK: Vickrey: the runner-up's bid, read like `bid`.
     #[account(mut)]
-    pub runner_up_bid: Option<Account<'info, Bid>>,
+    pub runner_up_bid: Option<UncheckedAccount<'info>>,
 
     pub registry: RegistryAccounts<'info>,
 
@@ -145,7 +146,7 @@ impl AuctionSettle<'_> {
         if !head_agent.as_ref().is_some_and(|agent| qualifies_at_settlement(agent, &intent)) {
             let drop =
                 Disqualification { index: 0, entry: head, agent: agent_info, live: head_agent.is_some() };
-            return drop.apply(intent_key, &mut intent, config, registry, bid.as_mut(), now);
+            return drop.apply(intent_key, &mut intent, config, registry, bid.as_ref(), now);
         }
 
         let standby_info = match intent.standby()? {
@@ -159,7 +160,7 @@ impl AuctionSettle<'_> {
                 if !standby.as_ref().is_some_and(|agent| qualifies_at_settlement(agent, &intent)) {
                     let drop =
                         Disqualification { index: 1, entry: second, agent: info, live: standby.is_some() };
-                    let bid = runner_up_bid.as_mut();
+                    let bid = runner_up_bid.as_ref();
                     return drop.apply(intent_key, &mut intent, config, registry, bid, now);
                 }
                 Some(info)
@@ -190,12 +191,16 @@ impl<'info> Disqualification<'info> {
         intent: &mut Intent,
         config: &ExchangeConfig,
         registry: &RegistryAccounts<'info>,
-        bid: Option<&mut Account<'info, Bid>>,
+        bid: Option<&UncheckedAccount<'info>>,
         now: u64,
     ) -> Result<()> {
-        let bid = bid.ok_or_else(|| error!(ExchangeError::AuctionBidMismatch))?;
-        require_keys_eq!(bid.key(), self.entry.bid, ExchangeError::AuctionBidMismatch);
+        let info = bid.ok_or_else(|| error!(ExchangeError::AuctionBidMismatch))?;
+        require_keys_eq!(info.key(), self.entry.bid, ExchangeError::AuctionBidMismatch);
+        // The address is the board's bid, so only this program can own it; checked anyway.
+        require_keys_eq!(*info.owner, crate::ID, ExchangeError::AuctionBidMismatch);
+        let mut bid = Bid::try_deserialize(&mut &info.try_borrow_data()?[..])?;
         bid.disqualify()?;
+        bid.try_serialize(&mut &mut info.try_borrow_mut_data()?[..])?;
         intent.disqualify(self.index, now, config.rerank_window_slots)?;
         intent.invariant()?;
         if self.live {

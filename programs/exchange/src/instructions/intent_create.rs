@@ -113,8 +113,14 @@ pub struct IntentCreate<'info> {
     #[account(mint::token_program = token_program)]
     pub mint: InterfaceAccount<'info, Mint>,
 
-    #[account(mut, token::mint = mint, token::token_program = token_program)]
-    pub requester_tokens: InterfaceAccount<'info, TokenAccount>,
+    /// CHECK: the requester's token account of `mint`, read in place (`token_view`);
+    /// `transfer_checked`, signed by the requester, checks its owner and balance.
+    #[account(
+        mut,
+        constraint = crate::token_view::read(&requester_tokens)?.mint == mint.key()
+            @ ExchangeError::IntentFundingAccountInvalid,
+    )]
+    pub requester_tokens: UncheckedAccount<'info>,
 
     pub token_program: Interface<'info, TokenInterface>,
     pub system_program: Program<'info, System>,
