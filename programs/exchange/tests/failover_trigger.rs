@@ -27,6 +27,28 @@ fn to_silence(m: &mut Market, intent: Pubkey) {
     m.warp_to(award + HEARTBEAT_TIMEOUT + 1);
 }
 
+/// An auction of `kind` settled among new agents bidding `openings` (the first one wins: the
+/// openings are given best first).
+fn settled(
+    m: &mut Market,
+    kind: AuctionKind,
+    openings: &[agx_sdk::exchange::BidOpening],
+) -> (Pubkey, Vec<TestAgent>) {
+    let intent = m.intent(kind);
+    let agents: Vec<TestAgent> = openings.iter().map(|_| m.agent(MIN_STAKE)).collect();
+    let bids: Vec<_> = agents.iter().zip(openings).map(|(a, o)| (a, *o)).collect();
+    m.commit_and_reveal(intent, &bids);
+    m.to_settle(intent);
+    m.settle(intent, agents[0].agent).unwrap();
+    (intent, agents)
+}
+
+/// Eight agents on a first-price board, asking 100,000 to 800,000.
+fn full_board(m: &mut Market) -> (Pubkey, Vec<TestAgent>) {
+    let openings: Vec<_> = (1..=8u64).map(|i| opening(100_000 * i, 9_000, 10)).collect();
+    settled(m, AuctionKind::FirstPriceSealed, &openings)
+}
+
 #[test]
 fn a_silent_winner_is_failed_over_and_the_runner_up_delivers() {
     for program in [token::TOKEN, token::TOKEN_2022] {
@@ -101,18 +123,9 @@ fn a_missed_deadline_fails_over_a_winner_that_still_heartbeats() {
 #[test]
 fn an_ineligible_candidate_is_skipped_and_the_next_one_locked() {
     let mut m = Market::new();
-    let intent = m.intent(AuctionKind::FirstPriceSealed);
-    let (a, b, c) = (m.agent(MIN_STAKE), m.agent(MIN_STAKE), m.agent(MIN_STAKE));
-    m.commit_and_reveal(
-        intent,
-        &[
-            (&a, opening(100_000, 9_000, 10)),
-            (&b, opening(200_000, 8_000, 10)),
-            (&c, opening(300_000, 7_000, 10)),
-        ],
-    );
-    m.to_settle(intent);
-    m.settle(intent, a.agent).unwrap();
+    let openings = [opening(100_000, 9_000, 10), opening(200_000, 8_000, 10), opening(300_000, 7_000, 10)];
+    let (intent, agents) = settled(&mut m, AuctionKind::FirstPriceSealed, &openings);
+    let [a, b, c] = <[TestAgent; 3]>::try_from(agents).ok().unwrap();
     m.r.svm.send(&[agx_sdk::ix::registry::agent_deactivate(b.authority.pubkey())], &[&b.authority]).unwrap();
     to_silence(&mut m, intent);
     let meta = m.failover(intent).unwrap();
@@ -131,18 +144,9 @@ fn an_ineligible_candidate_is_skipped_and_the_next_one_locked() {
 #[test]
 fn the_promoted_vickrey_payment_is_core_recomputed_on_the_remaining_board() {
     let mut m = Market::new();
-    let intent = m.intent(AuctionKind::VickreySealed);
-    let (a, b, c) = (m.agent(MIN_STAKE), m.agent(MIN_STAKE), m.agent(MIN_STAKE));
-    m.commit_and_reveal(
-        intent,
-        &[
-            (&a, opening(100_000, 9_000, 10)),
-            (&b, opening(200_000, 8_000, 10)),
-            (&c, opening(600_000, 5_000, 40)),
-        ],
-    );
-    m.to_settle(intent);
-    m.settle(intent, a.agent).unwrap();
+    let openings = [opening(100_000, 9_000, 10), opening(200_000, 8_000, 10), opening(600_000, 5_000, 40)];
+    let (intent, agents) = settled(&mut m, AuctionKind::VickreySealed, &openings);
+    let [_a, b, c] = <[TestAgent; 3]>::try_from(agents).ok().unwrap();
     let before = m.intent_state(intent);
     let (head, second) = (before.ranked()[1], before.ranked()[2]);
     to_silence(&mut m, intent);
@@ -217,18 +221,9 @@ fn no_candidate_left_reauctions_and_the_last_failover_refunds_in_full() {
 #[test]
 fn the_crank_must_name_the_winner_the_candidates_and_real_accounts() {
     let mut m = Market::new();
-    let intent = m.intent(AuctionKind::FirstPriceSealed);
-    let (a, b, c) = (m.agent(MIN_STAKE), m.agent(MIN_STAKE), m.agent(MIN_STAKE));
-    m.commit_and_reveal(
-        intent,
-        &[
-            (&a, opening(100_000, 9_000, 10)),
-            (&b, opening(200_000, 8_000, 10)),
-            (&c, opening(300_000, 7_000, 10)),
-        ],
-    );
-    m.to_settle(intent);
-    m.settle(intent, a.agent).unwrap();
+    let openings = [opening(100_000, 9_000, 10), opening(200_000, 8_000, 10), opening(300_000, 7_000, 10)];
+    let (intent, agents) = settled(&mut m, AuctionKind::FirstPriceSealed, &openings);
+    let [a, b, c] = <[TestAgent; 3]>::try_from(agents).ok().unwrap();
     to_silence(&mut m, intent);
     let keeper = m.keeper.insecure_clone();
     let send = |m: &mut Market, ix| m.r.svm.send(&[ix], &[&keeper]);
@@ -286,13 +281,7 @@ fn the_crank_must_name_the_winner_the_candidates_and_real_accounts() {
 #[test]
 fn seven_candidates_six_skipped_one_promoted() {
     let mut m = Market::new();
-    let intent = m.intent(AuctionKind::FirstPriceSealed);
-    let agents: Vec<_> = (0..8).map(|_| m.agent(MIN_STAKE)).collect();
-    let bids: Vec<_> =
-        agents.iter().enumerate().map(|(i, a)| (a, opening(100_000 * (i as u64 + 1), 9_000, 10))).collect();
-    m.commit_and_reveal(intent, &bids);
-    m.to_settle(intent);
-    m.settle(intent, agents[0].agent).unwrap();
+    let (intent, agents) = full_board(&mut m);
     for a in &agents[1..7] {
         m.r.svm
             .send(&[agx_sdk::ix::registry::agent_deactivate(a.authority.pubkey())], &[&a.authority])
@@ -339,13 +328,7 @@ fn a_requester_cranking_its_own_failover_gets_the_whole_slash() {
 #[test]
 fn seven_candidates_passed_the_first_promoted() {
     let mut m = Market::new();
-    let intent = m.intent(AuctionKind::FirstPriceSealed);
-    let agents: Vec<_> = (0..8).map(|_| m.agent(MIN_STAKE)).collect();
-    let bids: Vec<_> =
-        agents.iter().enumerate().map(|(i, a)| (a, opening(100_000 * (i as u64 + 1), 9_000, 10))).collect();
-    m.commit_and_reveal(intent, &bids);
-    m.to_settle(intent);
-    m.settle(intent, agents[0].agent).unwrap();
+    let (intent, agents) = full_board(&mut m);
     to_silence(&mut m, intent);
     let ix = m.failover_ix(intent);
     assert_eq!(ix.accounts.len() - 18, 7, "seven candidates passed");
@@ -353,4 +336,33 @@ fn seven_candidates_passed_the_first_promoted() {
     let meta = m.r.svm.send_measured("exchange", "failover_trigger_7_candidates", &[ix], &[&keeper]).unwrap();
     assert_eq!((event(&meta).winner_agent, event(&meta).payment), (agents[1].agent, 200_000));
     assert_eq!(m.r.agent(&agents[1]).locked, MIN_STAKE);
+}
+
+/// Every candidate failed: the re-auction's new winner delivers and is paid, and the failed
+/// round's bid and the intent close with every token accounted for.
+#[test]
+fn after_a_reauction_the_new_winner_delivers() {
+    let mut m = Market::new();
+    let intent = m.intent(AuctionKind::VickreySealed);
+    let (a, c) = (m.agent(MIN_STAKE), m.agent(MIN_STAKE));
+    m.commit_and_reveal(intent, &[(&a, opening(100_000, 9_000, 10))]);
+    m.to_settle(intent);
+    m.settle(intent, a.agent).unwrap();
+    to_silence(&mut m, intent);
+    assert_eq!(event(&m.failover(intent).unwrap()).result, 1, "no candidate: re-auction");
+    m.commit_and_reveal(intent, &[(&c, opening(400_000, 9_000, 10))]);
+    m.to_settle(intent);
+    m.settle(intent, c.agent).unwrap();
+    m.submit(&c, intent, 10_000).unwrap();
+    let paid_to = m.pay_account(c.authority.pubkey());
+    m.accept(intent, paid_to, 9_000).unwrap();
+    assert_eq!(m.balance(&paid_to), 400_000);
+    assert_eq!(m.balance(&m.requester_tokens), REQUESTER_FUNDS - 400_000);
+    m.close_bid_in(&a, intent, 0).unwrap();
+    m.close_bid(&c, intent).unwrap();
+    m.close_intent(intent).unwrap();
+    m.pay_accounts.retain(|x| *x != pda::escrow(&intent).0);
+    m.assert_accounted(&[]);
+    m.r.assert_accounted(&[&a, &c]);
+    assert_eq!((m.r.agent(&a).locked, m.r.agent(&c).locked), (0, 0));
 }
