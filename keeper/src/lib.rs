@@ -1,6 +1,8 @@
 //! The keeper: small supervised parts that watch the chain and crank deadlines.
 //!
-//! Today it has its first part, the slot [`watcher`]: the clock every deadline check runs on.
-//! Later parts (account index, strategy, sender, metrics) decide with the same predicates the
-//! programs use, from `agx-core`.
+//! Today it has the slot [`watcher`] (the clock every deadline check runs on) and the decision
+//! core, [`schedule`]: what each intent needs next and when, by the programs' own predicates from
+//! `agx-core`, in an index ordered by due slot. Later parts (account subscription, sender,
+//! metrics) feed and act on it.
+pub mod schedule;
 pub mod watcher;
