@@ -61,6 +61,7 @@ fn create(m: &mut Market, kind: AuctionKind) -> agx_tests::TxResult {
 #[test]
 fn a_pause_stops_new_intents_and_bids_but_never_money() {
     let mut m = Market::new();
+    let (running, winner, standby) = m.awarded(AuctionKind::VickreySealed);
     let sealed = m.intent(AuctionKind::FirstPriceSealed);
     let a = m.agent(MIN_STAKE);
     let o = opening(100, 9_000, 1);
@@ -82,8 +83,14 @@ fn a_pause_stops_new_intents_and_bids_but_never_money() {
     m.accept(sealed, paid_to, 8_000).unwrap();
     assert_eq!(m.balance(&paid_to), 100, "a pause never holds a payout");
     m.close_bid(&a, sealed).unwrap();
+    // Failover goes on too: a silent winner is replaced.
+    let award = m.intent_state(running).award_slot;
+    m.warp_to(award.max(m.r.slot()) + agx_tests::registry::HEARTBEAT_TIMEOUT + 1);
+    assert!(m.r.agent(&winner).last_heartbeat_slot + agx_tests::registry::HEARTBEAT_TIMEOUT < m.r.slot());
+    m.failover(running).unwrap();
+    assert_eq!(m.intent_state(running).winner_agent, standby.agent);
     m.pay_accounts.retain(|x| *x != pda::escrow(&sealed).0);
-    m.assert_accounted(&[]);
+    m.assert_accounted(&[running]);
 }
 
 #[test]
