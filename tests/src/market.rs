@@ -218,14 +218,17 @@ impl Market {
         account
     }
 
-    /// `result_submit` by `a` (the winner) of `fulfilled_bps` of the job.
+    /// `result_submit` by `a` (the winner) of `fulfilled_bps` of the job, naming a new payment
+    /// account of its authority.
     pub fn submit(&mut self, a: &TestAgent, intent: Pubkey, fulfilled_bps: u16) -> TxResult {
         let round = self.intent_state(intent).round;
+        let payout = self.pay_account(a.authority.pubkey());
         let ix = xix::result_submit(
             a.authority.pubkey(),
             intent,
             a.agent,
             round,
+            payout,
             [9; 32],
             "https://results.example/1".into(),
             fulfilled_bps,

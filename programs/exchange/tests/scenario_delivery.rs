@@ -16,10 +16,36 @@ fn submit_accept_with_rating_then_every_account_closes() {
     let mut m = Market::new();
     let (intent, a, b) = m.awarded(AuctionKind::FirstPriceSealed);
     let paid_to = m.pay_account(a.authority.pubkey());
-    let ix = xix::result_submit(a.authority.pubkey(), intent, a.agent, 0, [9; 32], "ipfs://r".into(), 10_000);
+    let foreign = m.pay_account(m.keeper.pubkey());
+    let ix = xix::result_submit(
+        a.authority.pubkey(),
+        intent,
+        a.agent,
+        0,
+        foreign,
+        [9; 32],
+        "ipfs://r".into(),
+        10_000,
+    );
+    assert_error(&m.r.svm.send(&[ix], &[&a.authority]), ExchangeError::PayoutAccountMismatch);
+    let ix = xix::result_submit(
+        a.authority.pubkey(),
+        intent,
+        a.agent,
+        0,
+        paid_to,
+        [9; 32],
+        "ipfs://r".into(),
+        10_000,
+    );
     let meta = m.r.svm.send_measured("exchange", "result_submit", &[ix], &[&a.authority]).unwrap();
     assert_eq!(events::find::<ResultSubmitted>(&meta.logs)[0].fulfilled_bps, 10_000);
-    assert_eq!(m.intent_state(intent).status, IntentStatus::Submitted.to_u8());
+    let submitted = m.intent_state(intent);
+    assert_eq!((submitted.status, submitted.winner_tokens), (IntentStatus::Submitted.to_u8(), paid_to));
+    assert_eq!(
+        submitted.refund_tokens, m.requester_tokens,
+        "the funding account is the default refund account"
+    );
     assert_error(&m.submit(&a, intent, 10_000), ExchangeError::ResultNotAwarded);
 
     let escrow_rent = m.r.svm.lamports(&pda::escrow(&intent).0);
@@ -100,8 +126,11 @@ fn an_unanswered_result_is_finalized_by_anyone_after_the_dispute_window() {
     let keeper_before = m.r.svm.lamports(&m.keeper.pubkey());
     let state = m.intent_state(intent);
     let keeper = m.keeper.insecure_clone();
-    let ix = xix::intent_finalize(keeper.pubkey(), intent, &state, m.pay, paid_to, m.requester_tokens);
+    // The keeper needs nothing but the intent: it pays into the accounts the intent names.
+    let ix = xix::intent_finalize_stored(keeper.pubkey(), intent, &state);
     let meta = m.r.svm.send_measured("exchange", "intent_finalize", &[ix], &[&keeper]).unwrap();
+    assert_eq!(m.balance(&state.winner_tokens), 100_000, "paid into the account named at submission");
+    assert_eq!(m.balance(&m.requester_tokens), REQUESTER_FUNDS - 100_000);
     let ev = &events::find::<JobCompleted>(&meta.logs)[0];
     assert_eq!((ev.paid, ev.rating_bps, ev.finalized), (100_000, DEFAULT_NEUTRAL_RATING_BPS, true));
     assert_eq!(m.r.svm.lamports(&keeper.pubkey()), keeper_before + TIP, "the cranking keeper earns the tip");

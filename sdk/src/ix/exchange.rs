@@ -254,12 +254,15 @@ pub fn auction_settle_expire(
     )
 }
 
-/// `result_submit` by the winning agent's authority `bidder` (`agent` is its registry agent).
+/// `result_submit` by the winning agent's authority `bidder` (`agent` is its registry agent), to be
+/// paid into `payout_tokens`.
+#[allow(clippy::too_many_arguments)]
 pub fn result_submit(
     bidder: Pubkey,
     intent: Pubkey,
     agent: Pubkey,
     round: u8,
+    payout_tokens: Pubkey,
     result_hash: [u8; 32],
     result_uri: String,
     fulfilled_bps: u16,
@@ -270,6 +273,7 @@ pub fn result_submit(
             config: pda::exchange_config().0,
             intent,
             bid: pda::bid(&intent, &agent, round).0,
+            payout_tokens,
         },
         instruction::ResultSubmit {
             args: exchange::ResultSubmitArgs { result_hash, result_uri, fulfilled_bps },
@@ -317,6 +321,13 @@ pub fn result_accept(
         },
         instruction::ResultAccept { args: exchange::ResultAcceptArgs { rating_bps } },
     )
+}
+
+/// `intent_finalize` by any `caller` (a keeper) into the accounts the intent stores: the payout
+/// account the winner named at submission and the refund account given at creation.
+pub fn intent_finalize_stored(caller: Pubkey, intent: Pubkey, state: &Intent) -> Instruction {
+    let token = StakeToken { mint: state.mint, program: state.token_program };
+    intent_finalize(caller, intent, state, token, state.winner_tokens, state.refund_tokens)
 }
 
 /// `intent_finalize` by any `caller` after the dispute window.

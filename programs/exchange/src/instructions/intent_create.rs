@@ -176,6 +176,7 @@ impl IntentCreate<'_> {
         intent.escrow_bump = ctx.bumps.escrow;
         intent.escrow = ctx.accounts.escrow.key();
         intent.mint_decimals = ctx.accounts.mint.decimals;
+        intent.refund_tokens = ctx.accounts.requester_tokens.key();
         intent.status = IntentStatus::Open.to_u8();
         intent.auction_kind = args.auction_kind.to_u8();
         intent.intent_id = args.intent_id;

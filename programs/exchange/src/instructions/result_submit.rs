@@ -5,7 +5,9 @@
 //! slot plus the promised latency plus the config's grace) has not passed
 //! (`ResultDeadlinePassed`); the fulfilled share is 1..=10,000 bps (partial fulfilment pays pro
 //! rata); the result URI is at most 200 bytes (it is carried in the event, only its hash is
-//! stored). The dispute window starts now.
+//! stored); the payout account is a token account of the intent's mint owned by the winner's
+//! authority (`PayoutAccountMismatch`), stored so that anyone finalizing the job pays into it.
+//! The dispute window starts now.
 use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
@@ -39,6 +41,14 @@ pub struct ResultSubmit<'info> {
         constraint = bid.key() == intent.load()?.winner_bid @ ExchangeError::ResultNotWinner,
     )]
     pub bid: Account<'info, Bid>,
+
+    /// CHECK: where the winner wants to be paid: a token account of the intent's mint owned by
+    /// the bidder (`token_view`).
+    #[account(
+        constraint = crate::token_view::read(&payout_tokens)?.is(intent.load()?.mint, bidder.key())
+            @ ExchangeError::PayoutAccountMismatch,
+    )]
+    pub payout_tokens: UncheckedAccount<'info>,
 }
 
 impl ResultSubmit<'_> {
@@ -47,6 +57,7 @@ impl ResultSubmit<'_> {
         let now = Clock::get()?.slot;
         let mut intent = ctx.accounts.intent.load_mut()?;
         intent.submit(args.result_hash, args.fulfilled_bps, now, ctx.accounts.config.dispute_window_slots)?;
+        intent.winner_tokens = ctx.accounts.payout_tokens.key();
         intent.invariant()?;
         emit!(ResultSubmitted {
             intent: ctx.accounts.intent.key(),

@@ -230,10 +230,17 @@ pub struct Intent {
     pub winner_authority: Pubkey,
     /// Decimals of `mint` (for `transfer_checked` without decoding the mint).
     pub mint_decimals: u8,
-    pub reserved: [u8; 61],
+    /// The token account refunds go to by default (the funding account given at creation); a
+    /// payout accepts any account of `mint` owned by `refund_owner`, so a closed one never
+    /// strands a refund, but keepers use this one.
+    pub refund_tokens: Pubkey,
+    /// The token account the winner named at submission for its payment (owned by the winner's
+    /// authority); keepers finalizing the job pay into it.
+    pub winner_tokens: Pubkey,
+    pub reserved: [u8; 5],
 }
 
-const _: () = assert!(core::mem::size_of::<Intent>() == 2152);
+const _: () = assert!(core::mem::size_of::<Intent>() == 2160);
 const _: () = assert!(core::mem::size_of::<LeaderboardEntry>() == 120);
 
 /// Which part of its life an open intent is in at a given slot (`agx_core::lifecycle`).
