@@ -12,10 +12,25 @@ pub struct IntentSigner {
     pub bump: [u8; 1],
 }
 
+/// What paying out of an intent's escrow takes from the intent itself: the intent PDA's signer
+/// seeds and the mint's decimals (stored at creation). Copied out before the intent is released
+/// for the token CPIs.
+#[derive(Clone, Copy)]
+pub struct EscrowTerms {
+    pub signer: IntentSigner,
+    pub decimals: u8,
+}
+
 impl crate::state::Intent {
-    /// The intent PDA's signer seeds.
-    pub fn signer(&self) -> IntentSigner {
-        IntentSigner { requester: self.requester, intent_id: self.intent_id.to_le_bytes(), bump: [self.bump] }
+    pub fn escrow_terms(&self) -> EscrowTerms {
+        EscrowTerms {
+            signer: IntentSigner {
+                requester: self.requester,
+                intent_id: self.intent_id.to_le_bytes(),
+                bump: [self.bump],
+            },
+            decimals: self.mint_decimals,
+        }
     }
 }
 
@@ -26,13 +41,12 @@ impl IntentSigner {
 }
 
 /// An intent's escrow and what paying out of it takes: the intent PDA signs, the mint's decimals
-/// (stored in the intent) go into `transfer_checked`, which checks the destination's mint.
+/// go into `transfer_checked`, which checks the destination's mint.
 pub struct Escrow<'info> {
-    pub signer: IntentSigner,
+    pub terms: EscrowTerms,
     pub intent: AccountInfo<'info>,
     pub escrow: AccountInfo<'info>,
     pub mint: AccountInfo<'info>,
-    pub decimals: u8,
     pub token_program: AccountInfo<'info>,
 }
 
@@ -44,7 +58,7 @@ impl<'info> Escrow<'info> {
         amount: u64,
         close_to: Option<&AccountInfo<'info>>,
     ) -> Result<()> {
-        let seeds = self.signer.seeds();
+        let seeds = self.terms.signer.seeds();
         let signer_seeds: &[&[&[u8]]] = &[&seeds];
         if amount > 0 {
             token_interface::transfer_checked(
@@ -59,7 +73,7 @@ impl<'info> Escrow<'info> {
                     signer_seeds,
                 ),
                 amount,
-                self.decimals,
+                self.terms.decimals,
             )?;
         }
         if let Some(rent_to) = close_to {

@@ -16,7 +16,7 @@ use anchor_spl::token_interface::TokenInterface;
 
 use crate::bidding::{live_agent, qualifies_at_settlement};
 use crate::error::ExchangeError;
-use crate::escrow::{Escrow, IntentSigner};
+use crate::escrow::{Escrow, EscrowTerms};
 use crate::events::{FailoverCandidateSkipped, FailoverTriggered};
 // Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
 use crate::registry_cpi::*;
@@ -79,10 +79,8 @@ pub struct Failover<'info> {
     #[account(
         mut,
         dup,
-        constraint = {
-            let i = intent.load()?;
-            crate::token_view::read(requester_tokens)?.is(i.mint, i.refund_owner)
-        } @ ExchangeError::RefundAccountMismatch,
+        constraint = crate::token_view::is_refund_account(&*intent.load()?, requester_tokens)?
+            @ ExchangeError::RefundAccountMismatch,
     )]
     pub requester_tokens: Option<UncheckedAccount<'info>>,
 
@@ -124,6 +122,14 @@ impl<'info> Failover<'info> {
         live_agent(&self.failed_agent.to_account_info()).ok_or_else(|| error!(ExchangeError::FailoverStale))
     }
 
+    /// The intent is awarded (`FailoverNotAwarded`) and `failed_agent` is its winner
+    /// (`FailoverStale`: e.g. a crank that lost the race).
+    pub fn require_current_winner(&self, intent: &Intent) -> Result<()> {
+        require!(intent.status()? == crate::state::IntentStatus::Awarded, ExchangeError::FailoverNotAwarded);
+        require_keys_eq!(self.failed_agent.key(), intent.winner_agent, ExchangeError::FailoverStale);
+        Ok(())
+    }
+
     /// Fails the winner over: `slash_bps` of its hold is slashed, `reward.bps` of that to the
     /// caller and the rest to the requester; then promotes, re-auctions or fails the intent.
     pub fn run(
@@ -137,8 +143,7 @@ impl<'info> Failover<'info> {
         let intent_key = self.intent.key();
         let config = &self.config;
         let mut intent = self.intent.load_mut()?;
-        require!(intent.status()? == crate::state::IntentStatus::Awarded, ExchangeError::FailoverNotAwarded);
-        require_keys_eq!(self.failed_agent.key(), intent.winner_agent, ExchangeError::FailoverStale);
+        self.require_current_winner(&intent)?;
         let old_standby = intent.standby_agent;
         let standby_info = match (&self.standby, old_standby != Pubkey::default()) {
             (Some(account), true) if account.key() == old_standby => Some(account.to_account_info()),
@@ -202,7 +207,7 @@ impl<'info> Failover<'info> {
             FailoverResult::Failed => intent.fail()?,
         };
         intent.invariant()?;
-        let (signer, decimals) = (intent.signer(), intent.mint_decimals);
+        let terms = intent.escrow_terms();
         let (new_winner, payment, deadline, round, failovers) = (
             intent.winner_agent,
             intent.payment,
@@ -234,7 +239,7 @@ impl<'info> Failover<'info> {
             },
         )?;
         if result == FailoverResult::Failed {
-            self.refund(signer, decimals, refund)?;
+            self.refund(terms, refund)?;
         }
         emit!(FailoverTriggered {
             intent: intent_key,
@@ -310,18 +315,17 @@ impl<'info> Failover<'info> {
     }
 
     /// The last failover: the whole escrow back to the refund owner, the escrow closed.
-    fn refund(&self, signer: IntentSigner, decimals: u8, amount: u64) -> Result<()> {
+    fn refund(&self, terms: EscrowTerms, amount: u64) -> Result<()> {
         let (Some(escrow), Some(mint), Some(to), Some(requester), Some(token_program)) =
             (&self.escrow, &self.mint, &self.requester_tokens, &self.requester, &self.token_program)
         else {
             return err!(ExchangeError::FailoverRefundAccountsMissing);
         };
         let escrow = Escrow {
-            signer,
+            terms,
             intent: self.intent.to_account_info(),
             escrow: escrow.to_account_info(),
             mint: mint.to_account_info(),
-            decimals,
             token_program: token_program.to_account_info(),
         };
         escrow.pay_out(&to.to_account_info(), amount, Some(&requester.to_account_info()))

@@ -14,7 +14,7 @@ use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenInterface;
 
 use crate::error::ExchangeError;
-use crate::escrow::{Escrow, IntentSigner};
+use crate::escrow::{Escrow, EscrowTerms};
 use crate::events::{DisputeResolved, JobCompleted};
 // Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
 use crate::registry_cpi::*;
@@ -53,10 +53,8 @@ pub struct Payout<'info> {
     /// budget's; `token_view`).
     #[account(
         mut,
-        constraint = {
-            let i = intent.load()?;
-            crate::token_view::read(&requester_tokens)?.is(i.mint, i.refund_owner)
-        } @ ExchangeError::RefundAccountMismatch,
+        constraint = crate::token_view::is_refund_account(&*intent.load()?, &requester_tokens)?
+            @ ExchangeError::RefundAccountMismatch,
     )]
     pub requester_tokens: UncheckedAccount<'info>,
 
@@ -80,8 +78,7 @@ pub struct Payout<'info> {
 /// What a transition of the intent to Completed leaves to pay.
 struct Ending {
     split: agx_core::payment::Split,
-    signer: IntentSigner,
-    decimals: u8,
+    terms: EscrowTerms,
     /// Stake held for the job on the winner and the standby.
     hold: u64,
     standby: Pubkey,
@@ -170,8 +167,7 @@ impl<'info> Payout<'info> {
         intent.invariant()?;
         Ok(Ending {
             split,
-            signer: intent.signer(),
-            decimals: intent.mint_decimals,
+            terms: intent.escrow_terms(),
             hold: intent.min_stake,
             standby: intent.standby_agent,
             // The board is frozen since the award, with the winner at its head.
@@ -185,11 +181,10 @@ impl<'info> Payout<'info> {
     /// Pays the winner its share and the refund owner the rest; closes the escrow.
     fn pay(&self, rent_to: &AccountInfo<'info>, ending: &Ending) -> Result<()> {
         let escrow = Escrow {
-            signer: ending.signer,
+            terms: ending.terms,
             intent: self.intent.to_account_info(),
             escrow: self.escrow.to_account_info(),
             mint: self.mint.to_account_info(),
-            decimals: ending.decimals,
             token_program: self.token_program.to_account_info(),
         };
         escrow.pay_out(&self.agent_tokens.to_account_info(), ending.split.to_agent.0, None)?;

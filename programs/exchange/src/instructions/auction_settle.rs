@@ -77,10 +77,8 @@ pub struct AuctionSettle<'info> {
     /// CHECK: the refund owner's token account of the intent's mint (`token_view`).
     #[account(
         mut,
-        constraint = {
-            let i = intent.load()?;
-            crate::token_view::read(requester_tokens)?.is(i.mint, i.refund_owner)
-        } @ ExchangeError::RefundAccountMismatch,
+        constraint = crate::token_view::is_refund_account(&*intent.load()?, requester_tokens)?
+            @ ExchangeError::RefundAccountMismatch,
     )]
     pub requester_tokens: Option<UncheckedAccount<'info>>,
 
@@ -118,7 +116,7 @@ impl AuctionSettle<'_> {
             let refund = intent.expire(now)?;
             intent.invariant()?;
             let tip = intent.take_tip();
-            let (signer, decimals) = (intent.signer(), intent.mint_decimals);
+            let terms = intent.escrow_terms();
             drop(intent);
             let (Some(escrow), Some(mint), Some(to), Some(requester), Some(token_program)) =
                 (escrow, mint, requester_tokens, requester, token_program)
@@ -126,11 +124,10 @@ impl AuctionSettle<'_> {
                 return err!(ExchangeError::AuctionAccountsMissing);
             };
             let escrow = Escrow {
-                signer,
+                terms,
                 intent: intent_account.to_account_info(),
                 escrow: escrow.to_account_info(),
                 mint: mint.to_account_info(),
-                decimals,
                 token_program: token_program.to_account_info(),
             };
             escrow.pay_out(&to.to_account_info(), refund, Some(&requester.to_account_info()))?;

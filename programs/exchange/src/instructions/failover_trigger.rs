@@ -55,11 +55,7 @@ impl<'info> FailoverTrigger<'info> {
         let winner = failover.winner()?;
         let cause = {
             let intent = failover.intent.load()?;
-            require!(
-                intent.status()? == crate::state::IntentStatus::Awarded,
-                ExchangeError::FailoverNotAwarded
-            );
-            require_keys_eq!(failover.failed_agent.key(), intent.winner_agent, ExchangeError::FailoverStale);
+            failover.require_current_winner(&intent)?;
             agx_core::lifecycle::failover_due(
                 now,
                 intent.award_slot,

@@ -29,10 +29,8 @@ pub struct IntentCancel<'info> {
     /// CHECK: the refund owner's token account of the intent's mint (`token_view`).
     #[account(
         mut,
-        constraint = {
-            let i = intent.load()?;
-            crate::token_view::read(&requester_tokens)?.is(i.mint, i.refund_owner)
-        } @ ExchangeError::RefundAccountMismatch,
+        constraint = crate::token_view::is_refund_account(&*intent.load()?, &requester_tokens)?
+            @ ExchangeError::RefundAccountMismatch,
     )]
     pub requester_tokens: UncheckedAccount<'info>,
 
@@ -43,18 +41,17 @@ pub struct IntentCancel<'info> {
 impl IntentCancel<'_> {
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let accounts = &ctx.accounts;
-        let (refund, signer, decimals) = {
+        let (refund, terms) = {
             let mut intent = accounts.intent.load_mut()?;
             let refund = intent.cancel()?;
             intent.invariant()?;
-            (refund, intent.signer(), intent.mint_decimals)
+            (refund, intent.escrow_terms())
         };
         let escrow = Escrow {
-            signer,
+            terms,
             intent: accounts.intent.to_account_info(),
             escrow: accounts.escrow.to_account_info(),
             mint: accounts.mint.to_account_info(),
-            decimals,
             token_program: accounts.token_program.to_account_info(),
         };
         escrow.pay_out(

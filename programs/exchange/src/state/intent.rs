@@ -438,13 +438,28 @@ impl Intent {
     ) -> Result<LeaderboardEntry> {
         require!(self.status()? == IntentStatus::Open, ExchangeError::IntentNotOpen);
         self.require_rerank_closed(now)?;
+        let standby = self.standby()?.unwrap_or_default();
+        let head = self.hand_job_to_head(payment, authority, standby, now, grace)?;
+        self.status = IntentStatus::Awarded.to_u8();
+        Ok(head)
+    }
+
+    /// The head of the board holds the job (of `authority`, paid `payment`, due `now + its
+    /// latency + grace`), with `standby` (default: none). Shared by the award and a failover's
+    /// promotion.
+    fn hand_job_to_head(
+        &mut self,
+        payment: u64,
+        authority: Pubkey,
+        standby: LeaderboardEntry,
+        now: u64,
+        grace: u64,
+    ) -> Result<LeaderboardEntry> {
         let head = *self.ranked().first().ok_or_else(|| error!(ExchangeError::AuctionNoValidBid))?;
         require!(
             payment >= head.price && payment <= self.max_price,
             ExchangeError::AuctionPaymentOutOfBounds
         );
-        let standby = self.standby()?.unwrap_or_default();
-        self.status = IntentStatus::Awarded.to_u8();
         self.winner_agent = head.agent;
         self.winner_bid = head.bid;
         self.winner_authority = authority;
@@ -596,23 +611,7 @@ impl Intent {
     pub fn promote_head(&mut self, authority: Pubkey, now: u64, grace: u64) -> Result<LeaderboardEntry> {
         require!(self.status()? == IntentStatus::Awarded, ExchangeError::FailoverNotAwarded);
         let payment = self.payment_for_head()?;
-        let head = *self.ranked().first().ok_or_else(|| error!(ExchangeError::AuctionNoValidBid))?;
-        require!(
-            payment >= head.price && payment <= self.max_price,
-            ExchangeError::AuctionPaymentOutOfBounds
-        );
-        self.winner_agent = head.agent;
-        self.winner_bid = head.bid;
-        self.winner_authority = authority;
-        self.standby_agent = Pubkey::default();
-        self.standby_bid = Pubkey::default();
-        self.payment = payment;
-        self.award_slot = now;
-        self.execution_deadline_slot = now
-            .checked_add(head.latency)
-            .and_then(|s| s.checked_add(grace))
-            .ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
-        Ok(head)
+        self.hand_job_to_head(payment, authority, LeaderboardEntry::default(), now, grace)
     }
 
     /// No candidate is left: the intent reopens as a new auction round with short windows; the
