@@ -149,40 +149,12 @@ fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
     check(again.admin == admin, "a failed re-init leaves the config unchanged")?;
 
     // An agent registers and stakes through the real token program.
-    let agent_key = Keypair::new();
-    airdrop(&rpc, &agent_key.pubkey())?;
-    let tokens = funded_token_account(&rpc, authority, stake.mint, agent_key.pubkey(), 5_000)?;
-    let profile = AgentProfile {
-        capabilities: 0b11,
-        capability_hash: [1; 32],
-        metadata_uri: "https://a.example".into(),
-    };
-    send(&rpc, rix::agent_register(agent_key.pubkey(), agent_key.pubkey(), stake, profile), &agent_key)?;
-    send(&rpc, rix::stake_deposit(agent_key.pubkey(), agent_key.pubkey(), tokens, stake, 1_200), &agent_key)?;
-    let (agent_address, _) = pda::agent(&agent_key.pubkey());
+    let (agent_address, agent_key, tokens) = staked_agent(&rpc, authority, stake)?;
 
     // A sealed Vickrey auction on the real clock: commit, reveal, settle. Settlement locks the
     // winner's stake in the registry by CPI signed by the exchange's authority PDA.
     let requester_tokens = funded_token_account(&rpc, authority, stake.mint, authority.pubkey(), 2_000_000)?;
-    let args = IntentCreateArgs {
-        intent_id: 7,
-        required_capabilities: 0b1,
-        min_stake: 1_000,
-        min_reputation: 0,
-        weights: [4_000, 3_000, 2_000, 1_000],
-        max_price: 1_000_000,
-        max_latency: 100,
-        context_hash: [3; 32],
-        context_uri: "https://intents.example/7.json".into(),
-        success_criteria_hash: [4; 32],
-        auction_kind: AuctionKind::VickreySealed,
-        bid_window_slots: 20,
-        reveal_window_slots: 20,
-        bid_bond: 1_000_000,
-        score_threshold: 0,
-        max_failovers: 1,
-        tip_per_crank: 2_000_000,
-    };
+    let args = IntentCreateArgs { max_failovers: 1, tip_per_crank: 2_000_000, ..vickrey_intent(7, 20) };
     let intent = pda::intent(&authority.pubkey(), 7).0;
     send(&rpc, xix::intent_create(authority.pubkey(), stake, requester_tokens, args), authority)?;
     let opening =
@@ -293,38 +265,12 @@ fn silent_winner_failed_over(net: &Net) -> Result<(), Failed> {
     // the slash compensation.
     let requester_tokens = funded_token_account(&rpc, authority, stake.mint, requester.pubkey(), 2_000_000)?;
     let keeper_tokens = funded_token_account(&rpc, authority, stake.mint, keeper.pubkey(), 0)?;
-    let mut agents = Vec::new();
-    for _ in 0..2 {
-        let key = Keypair::new();
-        airdrop(&rpc, &key.pubkey())?;
-        let tokens = funded_token_account(&rpc, authority, stake.mint, key.pubkey(), 5_000)?;
-        let profile = AgentProfile {
-            capabilities: 0b1,
-            capability_hash: [2; 32],
-            metadata_uri: "https://b.example".into(),
-        };
-        send(&rpc, rix::agent_register(key.pubkey(), key.pubkey(), stake, profile), &key)?;
-        send(&rpc, rix::stake_deposit(key.pubkey(), key.pubkey(), tokens, stake, 1_200), &key)?;
-        agents.push((pda::agent(&key.pubkey()).0, key, tokens));
-    }
+    let agents = [staked_agent(&rpc, authority, stake)?, staked_agent(&rpc, authority, stake)?];
     let args = IntentCreateArgs {
-        intent_id: 8,
-        required_capabilities: 0b1,
-        min_stake: 1_000,
-        min_reputation: 0,
-        weights: [4_000, 3_000, 2_000, 1_000],
-        max_price: 1_000_000,
-        max_latency: 100,
-        context_hash: [3; 32],
-        context_uri: "https://intents.example/8.json".into(),
-        success_criteria_hash: [4; 32],
-        auction_kind: AuctionKind::VickreySealed,
-        bid_window_slots: 10,
-        reveal_window_slots: 10,
         bid_bond: exchange_config.min_bid_bond,
-        score_threshold: 0,
         max_failovers: 2,
         tip_per_crank: 1_000_000,
+        ..vickrey_intent(8, 10)
     };
     let intent = pda::intent(&requester.pubkey(), 8).0;
     send(&rpc, xix::intent_create(requester.pubkey(), stake, requester_tokens, args), &requester)?;
@@ -505,6 +451,50 @@ fn send(rpc: &RpcClient, ix: Instruction, signer: &Keypair) -> RpcResult {
 
 fn send_all(rpc: &RpcClient, ixs: &[Instruction], payer: &Keypair, signers: &[&Keypair]) -> RpcResult {
     agx_sdk::rpc::send(rpc, ixs, payer, signers).map(|_| ())
+}
+
+/// A new agent with 5,000 atoms of the stake mint, 1,200 of them staked: its address, its
+/// authority and its token account.
+fn staked_agent(
+    rpc: &RpcClient,
+    authority: &Keypair,
+    stake: StakeToken,
+) -> Result<(Pubkey, Keypair, Pubkey), Failed> {
+    let key = Keypair::new();
+    airdrop(rpc, &key.pubkey())?;
+    let tokens = funded_token_account(rpc, authority, stake.mint, key.pubkey(), 5_000)?;
+    let profile = AgentProfile {
+        capabilities: 0b11,
+        capability_hash: [1; 32],
+        metadata_uri: "https://a.example".into(),
+    };
+    send(rpc, rix::agent_register(key.pubkey(), key.pubkey(), stake, profile), &key)?;
+    send(rpc, rix::stake_deposit(key.pubkey(), key.pubkey(), tokens, stake, 1_200), &key)?;
+    Ok((pda::agent(&key.pubkey()).0, key, tokens))
+}
+
+/// A sealed Vickrey intent `intent_id` needing capability 0b1 and 1,000 atoms of stake, paying at
+/// most 1,000,000, with bid and reveal windows of `window` slots each.
+fn vickrey_intent(intent_id: u64, window: u64) -> IntentCreateArgs {
+    IntentCreateArgs {
+        intent_id,
+        required_capabilities: 0b1,
+        min_stake: 1_000,
+        min_reputation: 0,
+        weights: [4_000, 3_000, 2_000, 1_000],
+        max_price: 1_000_000,
+        max_latency: 100,
+        context_hash: [3; 32],
+        context_uri: format!("https://intents.example/{intent_id}.json"),
+        success_criteria_hash: [4; 32],
+        auction_kind: AuctionKind::VickreySealed,
+        bid_window_slots: window,
+        reveal_window_slots: window,
+        bid_bond: 1_000_000,
+        score_threshold: 0,
+        max_failovers: 1,
+        tip_per_crank: 1_000_000,
+    }
 }
 
 /// A token account of `mint` for `owner`, funded with `amount` by the mint `authority`.
