@@ -148,12 +148,24 @@ pub fn failover_due(
     if now >= deadline {
         return Some(FailoverReason::DeadlineMissed);
     }
-    is_silent(now, award_slot.max(last_heartbeat), timeout).then_some(FailoverReason::Silent)
+    // Before the deadline, `failover_from` is the first slot of silence.
+    (now >= failover_from(award_slot, deadline, last_heartbeat, timeout)).then_some(FailoverReason::Silent)
 }
 
 /// Silent: more than `timeout` slots have passed since `alive_since` (the last heartbeat).
 pub fn is_silent(now: u64, alive_since: u64, timeout: u64) -> bool {
-    now.saturating_sub(alive_since) > timeout
+    now >= silent_from(alive_since, timeout)
+}
+
+/// The first slot at which an agent alive at `alive_since` counts as silent.
+pub fn silent_from(alive_since: u64, timeout: u64) -> u64 {
+    alive_since.saturating_add(timeout).saturating_add(1)
+}
+
+/// The first slot at which [`failover_due`] holds: the deadline, or the first slot of the
+/// winner's silence if that comes first. What a keeper schedules the failover crank for.
+pub fn failover_from(award_slot: u64, deadline: u64, last_heartbeat: u64, timeout: u64) -> u64 {
+    deadline.min(silent_from(award_slot.max(last_heartbeat), timeout))
 }
 
 /// The next crank an intent needs and the first slot at which the program accepts it, or `None`
@@ -229,5 +241,21 @@ mod tests {
         assert_eq!(failover_due(250, 100, 400, 200, 50), None);
         assert_eq!(failover_due(251, 100, 400, 200, 50), Some(FailoverReason::Silent));
         assert_eq!(failover_due(400, 100, 400, 399, 50), Some(FailoverReason::DeadlineMissed));
+    }
+
+    #[test]
+    fn failover_from_is_the_first_slot_failover_due_holds() {
+        for (award, deadline, heartbeat, timeout) in
+            [(100, 400, 10, 50), (100, 400, 200, 50), (100, 120, 10, 50), (0, 9, 0, 0)]
+        {
+            let from = failover_from(award, deadline, heartbeat, timeout);
+            for now in 0..500 {
+                assert_eq!(
+                    failover_due(now, award, deadline, heartbeat, timeout).is_some(),
+                    now >= from,
+                    "{now}"
+                );
+            }
+        }
     }
 }

@@ -5,7 +5,7 @@
 //! re-typed here: a crank is scheduled for the first slot at which the program accepts it.
 use std::collections::{BTreeSet, HashMap};
 
-use agx_core::lifecycle::{next_due, Crank};
+use agx_core::lifecycle::{failover_from, next_due, Crank};
 use agx_sdk::accounts::Intent;
 use agx_sdk::Pubkey;
 
@@ -31,13 +31,7 @@ pub fn next_crank(intent: &Intent, winner: Option<Liveness>) -> Option<Due> {
     let (crank, slot) = next_due(status, &intent.timeline(), intent.bids_open)?;
     let slot = match (crank, winner) {
         (Crank::Failover, Some(w)) => {
-            // `is_silent` holds from `alive_since + timeout + 1` on.
-            let silent_from = intent
-                .award_slot
-                .max(w.last_heartbeat_slot)
-                .saturating_add(w.heartbeat_timeout)
-                .saturating_add(1);
-            slot.min(silent_from)
+            failover_from(intent.award_slot, slot, w.last_heartbeat_slot, w.heartbeat_timeout)
         }
         _ => slot,
     };
