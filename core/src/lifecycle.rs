@@ -10,7 +10,7 @@
 //! nothing is awarded or expired before `rerank_end`.
 
 /// The stored status of an intent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Status {
     Open,
     Awarded,
@@ -121,6 +121,9 @@ pub enum Crank {
     Finalize,
     /// `intent_close` of a finished intent whose bids are all closed.
     Close,
+    /// `bid_close` (permissionless) of each bid still open on a finished intent: what its close
+    /// waits on. The bidders get their rent and bonds back as if they had closed them.
+    CloseBids,
     /// `failover_trigger`: the winner missed its deadline (or went silent, see [`failover_due`]).
     Failover,
 }
@@ -169,14 +172,15 @@ pub fn failover_from(award_slot: u64, deadline: u64, last_heartbeat: u64, timeou
 }
 
 /// The next crank an intent needs and the first slot at which the program accepts it, or `None`
-/// when it waits on someone else (bids to be closed, the winner's job) or is gone.
+/// when it is gone (a cancelled intent closes in the same instruction).
 pub fn next_due(status: Status, timeline: &Timeline, open_bids: u32) -> Option<(Crank, u64)> {
     match status {
         Status::Open => Some((Crank::Settle, timeline.settle_from())),
         Status::Submitted | Status::Disputed => Some((Crank::Finalize, timeline.dispute_end)),
         Status::Awarded => Some((Crank::Failover, timeline.execution_deadline)),
         Status::Expired | Status::Completed | Status::Failed if open_bids == 0 => Some((Crank::Close, 0)),
-        Status::Expired | Status::Completed | Status::Failed | Status::Cancelled => None,
+        Status::Expired | Status::Completed | Status::Failed => Some((Crank::CloseBids, 0)),
+        Status::Cancelled => None,
     }
 }
 
@@ -208,7 +212,7 @@ mod tests {
 
     #[test]
     fn an_expired_intent_closes_once_its_bids_are_closed() {
-        assert_eq!(next_due(Status::Expired, &T, 1), None);
+        assert_eq!(next_due(Status::Expired, &T, 1), Some((Crank::CloseBids, 0)));
         assert_eq!(next_due(Status::Expired, &T, 0), Some((Crank::Close, 0)));
         assert_eq!(next_due(Status::Failed, &T, 0), Some((Crank::Close, 0)));
         assert_eq!(next_due(Status::Completed, &T, 0), Some((Crank::Close, 0)));
