@@ -82,6 +82,8 @@ pub struct LocalnetConfig {
     /// JSON-RPC port; the websocket is this + 1. `None` picks free ports.
     pub rpc_port: Option<u16>,
     pub ready_timeout: Duration,
+    /// More arguments for the validator (e.g. `--account-dir DIR` to load accounts at genesis).
+    pub extra_args: Vec<std::ffi::OsString>,
 }
 
 impl LocalnetConfig {
@@ -93,6 +95,7 @@ impl LocalnetConfig {
             ledger: None,
             rpc_port: None,
             ready_timeout: Duration::from_secs(120),
+            extra_args: Vec::new(),
         })
     }
 }
@@ -144,6 +147,7 @@ impl LocalValidator {
         for (id, so) in &programs {
             cmd.arg("--upgradeable-program").arg(id.to_string()).arg(so).arg(&authority);
         }
+        cmd.args(&config.extra_args);
         cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
         die_with_parent(&mut cmd);
         let child = cmd.spawn()?;

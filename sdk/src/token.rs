@@ -6,6 +6,8 @@ use anchor_lang::solana_program::instruction::Instruction;
 
 pub const TOKEN: Pubkey = anchor_spl::token::ID;
 pub const TOKEN_2022: Pubkey = anchor_spl::token_2022::ID;
+/// The associated token account program.
+pub const ASSOCIATED_TOKEN: Pubkey = anchor_lang::pubkey!("ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL");
 /// Size of a mint without extensions.
 pub const MINT_LEN: usize = 82;
 /// Size of a token account without extensions.
@@ -113,6 +115,33 @@ pub fn create_account(
         ),
         initialize_account3(program, account, mint, owner),
     ]
+}
+
+/// The associated token account of `owner` for `mint` of `program`.
+pub fn associated_address(owner: &Pubkey, mint: &Pubkey, program: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[owner.as_ref(), program.as_ref(), mint.as_ref()], &ASSOCIATED_TOKEN).0
+}
+
+/// `CreateIdempotent`: creates `owner`'s associated token account of `mint`, paid by `payer`,
+/// and succeeds without effect when it exists.
+pub fn create_associated_idempotent(
+    payer: Pubkey,
+    owner: Pubkey,
+    mint: Pubkey,
+    program: Pubkey,
+) -> Instruction {
+    Instruction {
+        program_id: ASSOCIATED_TOKEN,
+        accounts: vec![
+            AccountMeta::new(payer, true),
+            AccountMeta::new(associated_address(&owner, &mint, &program), false),
+            AccountMeta::new_readonly(owner, false),
+            AccountMeta::new_readonly(mint, false),
+            AccountMeta::new_readonly(anchor_lang::solana_program::system_program::ID, false),
+            AccountMeta::new_readonly(program, false),
+        ],
+        data: vec![1],
+    }
 }
 
 fn field<const N: usize>(data: &[u8], at: usize) -> Option<[u8; N]> {
