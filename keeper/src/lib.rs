@@ -1,9 +1,19 @@
-//! The keeper: small supervised parts that watch the chain and crank deadlines.
+//! The keeper: a service that watches the chain and sends every crank the protocol needs.
 //!
-//! Today it has the slot [`watcher`] (the clock every deadline check runs on) and the decision
-//! core, [`schedule`]: what each intent needs next and when, by the programs' own predicates from
-//! `agx-core`, in an index ordered by due slot, and [`cranks`], the instruction for each due
-//! crank. Later parts (account subscription, sender, metrics) feed and act on them.
+//! The decision core is transport-free: [`schedule`] (what an intent needs next and from which
+//! slot, by the programs' own predicates in `agx-core`), [`tracker`] (every tracked intent in an
+//! index ordered by due slot) and [`cranks`] (the instructions for a due crank), with
+//! [`economics`] (whether a crank pays for itself). Around it, the parts that talk to a cluster:
+//! [`watcher`] (slot and account subscriptions, resyncs), [`rpc`] (several endpoints as one),
+//! [`sender`] (compute budget, priority fee, confirmation, retries) and [`service`] (the loop
+//! and its workers), observed through [`metrics`] and configured by [`config`].
+pub mod config;
 pub mod cranks;
+pub mod economics;
+pub mod metrics;
+pub mod rpc;
 pub mod schedule;
+pub mod sender;
+pub mod service;
+pub mod tracker;
 pub mod watcher;

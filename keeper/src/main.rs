@@ -1,43 +1,69 @@
-//! `agx-keeper`: watches the cluster and (as later parts land) cranks deadlines.
-use anyhow::Result;
+//! `agx-keeper`: runs the keeper until SIGINT or SIGTERM. Bad settings (flags, env, config file,
+//! an unreachable cluster, a missing keypair) print one line and exit with code 2.
+use std::process::ExitCode;
+
+use agx_keeper::config::{Args, CliDefaults};
+use agx_keeper::service::Keeper;
 use clap::Parser;
 use tokio::sync::watch;
 use tracing::info;
 
-#[derive(Parser)]
-#[command(name = "agx-keeper", version, about = "Agent Exchange keeper")]
-struct Args {
-    /// Websocket endpoint of the cluster.
-    #[arg(long, env = "AGX_WS_URL", default_value = "ws://127.0.0.1:8900")]
-    ws_url: String,
-    /// Stop after this many slot notifications (smoke tests); default: run until Ctrl-C.
-    #[arg(long, env = "AGX_KEEPER_MAX_SLOTS")]
-    max_slots: Option<u64>,
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let json = args.log_json;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    if json {
+        tracing_subscriber::fmt().json().with_env_filter(filter).init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
+    let config = match args.resolve(&CliDefaults::load()) {
+        Ok(config) => config,
+        Err(e) => return bad_config(&e),
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        let keeper = match Keeper::start(config).await {
+            Ok(k) => k,
+            Err(e) => return bad_config(&e),
+        };
+        if let Some(addr) = keeper.metrics_addr() {
+            info!(%addr, "serving /metrics");
+        }
+        let (stop, stopped) = watch::channel(false);
+        tokio::spawn(async move {
+            wait_for_signal().await;
+            info!("signal received: finishing in-flight cranks");
+            let _ = stop.send(true);
+        });
+        let summary = keeper.run(stopped).await;
+        println!("{summary}");
+        ExitCode::SUCCESS
+    })
 }
 
-#[tokio::main]
-async fn main() -> Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
-    let args = Args::parse();
-    let (tip_tx, mut tip_rx) = watch::channel(0u64);
-    let watcher =
-        tokio::spawn(agx_keeper::watcher::follow_slots_owned(args.ws_url.clone(), tip_tx, args.max_slots));
-    info!(ws = %args.ws_url, "keeper started");
-    loop {
-        tokio::select! {
-            changed = tip_rx.changed() => {
-                if changed.is_err() { break; }
-                info!(slot = *tip_rx.borrow(), "tip");
+fn bad_config(e: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(2)
+}
+
+async fn wait_for_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
             }
-            _ = tokio::signal::ctrl_c() => { info!("shutting down"); break; }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
         }
     }
-    drop(tip_rx);
-    let seen = watcher.await??;
-    info!(slots = seen, "keeper stopped");
-    Ok(())
 }

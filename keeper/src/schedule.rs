@@ -5,7 +5,7 @@
 //! re-typed here: a crank is scheduled for the first slot at which the program accepts it.
 use std::collections::{BTreeSet, HashMap};
 
-use agx_core::lifecycle::{failover_from, next_due, Crank};
+use agx_core::lifecycle::{failover_from, next_due, Crank, Status, Timeline};
 use agx_sdk::accounts::Intent;
 use agx_sdk::Pubkey;
 
@@ -24,11 +24,40 @@ pub struct Liveness {
     pub heartbeat_timeout: u64,
 }
 
-/// The next crank `intent` needs, if any. For an awarded intent it is the failover, due at the
+/// The part of an intent account that decides what it needs next (about 100 bytes instead of
+/// the account's 2,160): what the keeper keeps per tracked intent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    pub status: Status,
+    pub timeline: Timeline,
+    pub open_bids: u32,
+    pub award_slot: u64,
+    /// The winner's registry agent while awarded (its heartbeats matter), else default.
+    pub winner_agent: Pubkey,
+}
+
+impl Snapshot {
+    /// `None` for an account whose status this keeper does not know (a newer program version).
+    pub fn of(intent: &Intent) -> Option<Self> {
+        Some(Self {
+            status: intent.lifecycle_status().ok()?,
+            timeline: intent.timeline(),
+            open_bids: intent.bids_open,
+            award_slot: intent.award_slot,
+            winner_agent: intent.winner_agent,
+        })
+    }
+
+    /// The agent whose heartbeats can bring this intent's failover forward.
+    pub fn watched_winner(&self) -> Option<Pubkey> {
+        (self.status == Status::Awarded).then_some(self.winner_agent)
+    }
+}
+
+/// The next crank an intent needs, if any. For an awarded intent it is the failover, due at the
 /// deadline or, with `winner` known, at the first slot of its silence if that comes first.
-pub fn next_crank(intent: &Intent, winner: Option<Liveness>) -> Option<Due> {
-    let status = intent.lifecycle_status().ok()?;
-    let (crank, slot) = next_due(status, &intent.timeline(), intent.bids_open)?;
+pub fn next_crank(intent: &Snapshot, winner: Option<Liveness>) -> Option<Due> {
+    let (crank, slot) = next_due(intent.status, &intent.timeline, intent.open_bids)?;
     let slot = match (crank, winner) {
         (Crank::Failover, Some(w)) => {
             failover_from(intent.award_slot, slot, w.last_heartbeat_slot, w.heartbeat_timeout)
@@ -103,20 +132,21 @@ mod tests {
         i
     }
 
+    fn next(intent: &Intent, winner: Option<Liveness>) -> Option<Due> {
+        next_crank(&Snapshot::of(intent).expect("known status"), winner)
+    }
+
     #[test]
     fn each_status_schedules_the_crank_the_program_accepts_next() {
-        assert_eq!(
-            next_crank(&intent(IntentStatus::Open), None),
-            Some(Due { crank: Crank::Settle, slot: 120 })
-        );
+        assert_eq!(next(&intent(IntentStatus::Open), None), Some(Due { crank: Crank::Settle, slot: 120 }));
         let mut submitted = intent(IntentStatus::Submitted);
         submitted.dispute_end_slot = 900;
-        assert_eq!(next_crank(&submitted, None), Some(Due { crank: Crank::Finalize, slot: 900 }));
+        assert_eq!(next(&submitted, None), Some(Due { crank: Crank::Finalize, slot: 900 }));
         let mut done = intent(IntentStatus::Completed);
-        assert_eq!(next_crank(&done, None), Some(Due { crank: Crank::Close, slot: 0 }));
+        assert_eq!(next(&done, None), Some(Due { crank: Crank::Close, slot: 0 }));
         done.bids_open = 1;
-        assert_eq!(next_crank(&done, None), None, "waits for its bids to close");
-        assert_eq!(next_crank(&intent(IntentStatus::Cancelled), None), None);
+        assert_eq!(next(&done, None), Some(Due { crank: Crank::CloseBids, slot: 0 }), "its bids first");
+        assert_eq!(next(&intent(IntentStatus::Cancelled), None), None);
     }
 
     #[test]
@@ -124,9 +154,9 @@ mod tests {
         let mut awarded = intent(IntentStatus::Awarded);
         (awarded.award_slot, awarded.execution_deadline_slot) = (200, 500);
         let at_deadline = Due { crank: Crank::Failover, slot: 500 };
-        assert_eq!(next_crank(&awarded, None), Some(at_deadline));
+        assert_eq!(next(&awarded, None), Some(at_deadline));
         let quiet = Liveness { last_heartbeat_slot: 10, heartbeat_timeout: 50 };
-        assert_eq!(next_crank(&awarded, Some(quiet)), Some(Due { crank: Crank::Failover, slot: 251 }));
+        assert_eq!(next(&awarded, Some(quiet)), Some(Due { crank: Crank::Failover, slot: 251 }));
         assert_eq!(
             agx_core::lifecycle::failover_due(251, 200, 500, 10, 50),
             Some(agx_core::lifecycle::FailoverReason::Silent),
@@ -134,7 +164,7 @@ mod tests {
         );
         assert_eq!(agx_core::lifecycle::failover_due(250, 200, 500, 10, 50), None);
         let beating = Liveness { last_heartbeat_slot: 480, heartbeat_timeout: 50 };
-        assert_eq!(next_crank(&awarded, Some(beating)), Some(at_deadline));
+        assert_eq!(next(&awarded, Some(beating)), Some(at_deadline));
     }
 
     #[test]

@@ -1,0 +1,600 @@
+//! The keeper service: the watcher feeds the tracker; at every slot the due cranks go to workers
+//! (at most `concurrency` at once); each worker re-reads the intent, checks that the crank is
+//! still due by the program's own rule, looks up what the crank needs, weighs what it pays
+//! against its fees, and sends it. Outcomes come back to the loop, which re-indexes the intent
+//! from the worker's fresh read.
+//!
+//! Supervision: the watcher reconnects on its own; a worker that fails reports `Failed` and its
+//! intent waits a few slots before it is tried again; a lost race is never retried (the fresh
+//! read shows what the other keeper did). Shutdown stops new cranks and lets in-flight sends
+//! finish.
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use agx_core::lifecycle::Crank;
+use agx_sdk::accounts::{decode, decode_zero_copy, ExchangeConfig, Intent, RegistryConfig};
+use agx_sdk::agent_registry::state::AgentView;
+use agx_sdk::ix::registry::StakeToken;
+use agx_sdk::{pda, token, Pubkey};
+use anchor_lang::Discriminator;
+use solana_account_decoder_client_types::UiAccountEncoding;
+use solana_commitment_config::CommitmentConfig;
+use solana_instruction_error::InstructionError;
+use solana_rpc_client_api::config::{RpcAccountInfoConfig, RpcProgramAccountsConfig};
+use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
+use solana_signer::Signer;
+use solana_transaction_error::TransactionError;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinSet;
+use tracing::{debug, info, warn};
+
+use crate::config::Config;
+use crate::cranks::{
+    compensation_in_refund_account, instructions, Compensation, KeeperAccounts, Lookups, OpenBid,
+};
+use crate::economics::{self, Cost, Payoff};
+use crate::metrics::{crank_label, CrankOutcome, Metrics};
+use crate::rpc::RpcPool;
+use crate::schedule::{next_crank, Due, Liveness, Snapshot};
+use crate::sender::{Landing, Sender};
+use crate::tracker::Tracker;
+use crate::watcher::{self, Feed};
+
+/// Bid closes per transaction (each a registry CPI; four fit the size and compute limits).
+const BIDS_PER_TRANSACTION: usize = 4;
+/// Slots an intent waits after a failed crank before it is tried again.
+const FAILURE_BACKOFF_SLOTS: u64 = 8;
+/// Slots an unprofitable crank waits before it is weighed again.
+const SKIP_BACKOFF_SLOTS: u64 = 150;
+/// How long shutdown waits for in-flight sends.
+const DRAIN: Duration = Duration::from_secs(60);
+
+/// What the keeper reads once at start: the configs its cranks depend on.
+#[derive(Clone, Copy, Debug)]
+pub struct ClusterParams {
+    pub heartbeat_timeout: u64,
+    pub stake: StakeToken,
+    pub failover_slash_bps: u16,
+    pub failover_reward_bps: u16,
+}
+
+/// Why the keeper could not start on this cluster (the binary exits with code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error("the exchange and registry configs are not on {0}: wrong cluster, or the programs are not initialised")]
+    NotInitialised(String),
+    #[error("keypair {0} holds no lamports on {1}: fund it to pay for cranks")]
+    Unfunded(Pubkey, String),
+    #[error("metrics address {0}: {1}")]
+    MetricsBind(std::net::SocketAddr, std::io::Error),
+}
+
+/// What a worker reports.
+#[derive(Debug)]
+struct Done {
+    intent: Pubkey,
+    due: Due,
+    result: Outcome,
+    /// The intent as the worker last read it (None: closed), with the slot of that read.
+    fresh: Option<(Option<Snapshot>, u64)>,
+}
+
+#[derive(Debug)]
+enum Outcome {
+    Landed { slot: u64, tip: u64, reward: u64 },
+    Lost(String),
+    Failed(String),
+    Skipped,
+    NotDue,
+}
+
+/// Everything a worker needs, shared.
+struct Ctx {
+    rpc: Arc<RpcPool>,
+    sender: Arc<Sender>,
+    metrics: Arc<Metrics>,
+    keeper: KeeperAccounts,
+    params: ClusterParams,
+    max_priority_fee: u64,
+    crank_unprofitable: bool,
+}
+
+/// A started keeper, ready to run.
+pub struct Keeper {
+    ctx: Arc<Ctx>,
+    ws_url: String,
+    concurrency: usize,
+    metrics_listener: Option<tokio::net::TcpListener>,
+}
+
+/// Totals at shutdown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub landed: u64,
+    pub lost: u64,
+    pub failed: u64,
+    pub tips_lamports: u64,
+}
+
+impl Keeper {
+    /// Connects (checking every setting that needs the cluster), reads the configs and makes
+    /// sure the keeper's stake-mint account exists.
+    pub async fn start(config: Config) -> Result<Self, StartError> {
+        let metrics = Arc::new(Metrics::default());
+        let rpc =
+            Arc::new(RpcPool::connect(&config.urls, config.connect_timeout, Arc::clone(&metrics)).await?);
+        let url = rpc.url().to_string();
+        let metrics_listener = match config.metrics_addr {
+            Some(addr) => {
+                Some(crate::metrics::bind(addr).await.map_err(|e| StartError::MetricsBind(addr, e))?)
+            }
+            None => None,
+        };
+        let params = cluster_params(&rpc).await.ok_or_else(|| StartError::NotInitialised(url.clone()))?;
+        let payer = Arc::new(config.keypair);
+        let caller = payer.pubkey();
+        let funded = rpc.call(|c| c.get_balance(&caller)).await.unwrap_or(0);
+        if funded == 0 {
+            return Err(StartError::Unfunded(caller, url));
+        }
+        let sender = Arc::new(Sender::new(Arc::clone(&rpc), Arc::clone(&payer)));
+        let stake = params.stake;
+        let caller_stake_tokens = token::associated_address(&caller, &stake.mint, &stake.program);
+        if rpc
+            .call(|c| c.get_account_with_commitment(&caller_stake_tokens, CommitmentConfig::confirmed()))
+            .await
+            .ok()
+            .and_then(|r| r.value)
+            .is_none()
+        {
+            let create = token::create_associated_idempotent(caller, caller, stake.mint, stake.program);
+            match sender.send(&[create], 40_000, 0).await {
+                Ok(Landing::Landed { .. }) => {
+                    info!(account = %caller_stake_tokens, "created the keeper's stake-mint account")
+                }
+                other => {
+                    warn!(?other, "could not create the keeper's stake-mint account; failovers will fail")
+                }
+            }
+        }
+        let ctx = Ctx {
+            rpc,
+            sender,
+            metrics,
+            keeper: KeeperAccounts { caller, caller_stake_tokens, stake },
+            params,
+            max_priority_fee: config.max_priority_fee,
+            crank_unprofitable: config.crank_unprofitable,
+        };
+        Ok(Self {
+            ctx: Arc::new(ctx),
+            ws_url: config.ws_url,
+            concurrency: config.concurrency,
+            metrics_listener,
+        })
+    }
+
+    pub fn metrics(&self) -> Arc<Metrics> {
+        Arc::clone(&self.ctx.metrics)
+    }
+
+    /// The address `/metrics` is served on, when enabled.
+    pub fn metrics_addr(&self) -> Option<std::net::SocketAddr> {
+        self.metrics_listener.as_ref().and_then(|l| l.local_addr().ok())
+    }
+
+    /// Runs until `shutdown` turns true, then waits for in-flight sends.
+    pub async fn run(self, shutdown: watch::Receiver<bool>) -> Summary {
+        let ctx = self.ctx;
+        let mut background = JoinSet::new();
+        if let Some(listener) = self.metrics_listener {
+            background.spawn(crate::metrics::serve(listener, Arc::clone(&ctx.metrics), shutdown.clone()));
+        }
+        background.spawn(Arc::clone(&ctx.sender).refresh_blockhash(shutdown.clone()));
+        let (feed_tx, mut feed) = mpsc::channel(8_192);
+        background.spawn(watcher::run(
+            self.ws_url.clone(),
+            Arc::clone(&ctx.rpc),
+            feed_tx,
+            Arc::clone(&ctx.metrics),
+            shutdown.clone(),
+        ));
+        info!(keeper = %ctx.keeper.caller, rpc = ctx.rpc.url(), ws = self.ws_url, "keeper started");
+
+        let mut tracker = Tracker::new(ctx.params.heartbeat_timeout);
+        let mut workers: JoinSet<Done> = JoinSet::new();
+        let mut in_flight: HashMap<Pubkey, Due> = HashMap::new();
+        let mut not_before: HashMap<Pubkey, u64> = HashMap::new();
+        let mut tip = 0u64;
+        let mut summary = Summary::default();
+        let mut stop = shutdown.clone();
+        let mut gauges = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tokio::select! {
+                message = feed.recv() => {
+                    let Some(message) = message else { break };
+                    match message {
+                        Feed::Slot(slot) => tip = tip.max(slot),
+                        Feed::Intent { intent, snapshot: Some(s), slot } => tracker.upsert_intent(intent, s, slot),
+                        Feed::Intent { intent, snapshot: None, .. } => tracker.remove_intent(&intent),
+                        Feed::Agent { agent, last_heartbeat_slot } => tracker.upsert_agent(agent, last_heartbeat_slot),
+                        Feed::Resync { intents, agents, slot, .. } => {
+                            tracker.resync(intents, agents, slot);
+                            tip = tip.max(slot);
+                        }
+                    }
+                }
+                Some(done) = workers.join_next(), if !workers.is_empty() => {
+                    let Ok(done) = done else { continue };
+                    in_flight.remove(&done.intent);
+                    settle_outcome(&ctx, &mut tracker, &mut not_before, &mut summary, tip, done);
+                }
+                _ = gauges.tick() => publish_gauges(&ctx.metrics, &tracker, tip),
+                _ = stop.changed() => break,
+            }
+            ctx.metrics.tip_slot.store(tip, Ordering::Relaxed);
+            // Hand out what is due, earliest first, up to the concurrency limit.
+            let due: Vec<(Pubkey, Due)> = tracker
+                .due_at(tip)
+                .filter(|(k, _)| !in_flight.contains_key(k) && not_before.get(k).is_none_or(|s| *s <= tip))
+                .take(self.concurrency.saturating_sub(in_flight.len()))
+                .collect();
+            for (intent, due) in due {
+                in_flight.insert(intent, due);
+                let ctx = Arc::clone(&ctx);
+                workers.spawn(async move { work(&ctx, intent, due, tip).await });
+            }
+        }
+        info!(in_flight = workers.len(), "shutting down; letting in-flight cranks finish");
+        let drained = tokio::time::timeout(DRAIN, async {
+            while let Some(done) = workers.join_next().await {
+                if let Ok(done) = done {
+                    settle_outcome(&ctx, &mut tracker, &mut not_before, &mut summary, tip, done);
+                }
+            }
+        })
+        .await;
+        if drained.is_err() {
+            warn!("in-flight cranks did not finish within {DRAIN:?}");
+        }
+        background.shutdown().await;
+        info!(?summary, "keeper stopped");
+        summary
+    }
+}
+
+/// Books a worker's outcome and re-indexes its intent from the worker's fresh read.
+fn settle_outcome(
+    ctx: &Ctx,
+    tracker: &mut Tracker,
+    not_before: &mut HashMap<Pubkey, u64>,
+    summary: &mut Summary,
+    tip: u64,
+    done: Done,
+) {
+    let kind = crank_label(done.due.crank);
+    match &done.result {
+        Outcome::Landed { slot, tip: paid, reward } => {
+            ctx.metrics.crank(done.due.crank, CrankOutcome::Landed);
+            ctx.metrics.tips_earned_lamports.add(*paid);
+            ctx.metrics.rewards_earned_atoms.add(*reward);
+            // Close-type cranks are due from the moment the intent ended (slot 0): no deadline
+            // to measure latency against.
+            if done.due.slot > 0 {
+                ctx.metrics.latency(slot.saturating_sub(done.due.slot));
+            }
+            summary.landed += 1;
+            summary.tips_lamports += paid;
+            info!(intent = %done.intent, kind, due = done.due.slot, landed = slot, tip = paid, "crank landed");
+            not_before.remove(&done.intent);
+        }
+        Outcome::Lost(why) => {
+            ctx.metrics.crank(done.due.crank, CrankOutcome::Lost);
+            summary.lost += 1;
+            info!(intent = %done.intent, kind, why, "lost the race: another keeper cranked first");
+        }
+        Outcome::Failed(why) => {
+            ctx.metrics.crank(done.due.crank, CrankOutcome::Failed);
+            summary.failed += 1;
+            warn!(intent = %done.intent, kind, why, "crank failed");
+            not_before.insert(done.intent, tip + FAILURE_BACKOFF_SLOTS);
+        }
+        Outcome::Skipped => {
+            ctx.metrics.crank(done.due.crank, CrankOutcome::Skipped);
+            debug!(intent = %done.intent, kind, "not worth its fees");
+            not_before.insert(done.intent, tip + SKIP_BACKOFF_SLOTS);
+        }
+        Outcome::NotDue => debug!(intent = %done.intent, kind, "no longer due"),
+    }
+    match done.fresh {
+        Some((Some(snapshot), slot)) => tracker.upsert_intent(done.intent, snapshot, slot),
+        Some((None, _)) => {
+            tracker.remove_intent(&done.intent);
+            not_before.remove(&done.intent);
+        }
+        None => {}
+    }
+}
+
+fn publish_gauges(metrics: &Metrics, tracker: &Tracker, tip: u64) {
+    metrics.tip_slot.store(tip, Ordering::Relaxed);
+    let by_state: BTreeMap<String, usize> =
+        tracker.count_by_status().into_iter().map(|(s, n)| (format!("{s:?}").to_lowercase(), n)).collect();
+    metrics.set_tracked(by_state);
+}
+
+/// Reads the two configs; `None` when either is missing.
+pub async fn cluster_params(rpc: &RpcPool) -> Option<ClusterParams> {
+    let keys = [pda::registry_config().0, pda::exchange_config().0];
+    let accounts = rpc
+        .call(|c| c.get_multiple_accounts_with_commitment(&keys, CommitmentConfig::confirmed()))
+        .await
+        .ok()?
+        .value;
+    let registry: RegistryConfig = decode(&accounts.first()?.as_ref()?.data).ok()?;
+    let exchange: ExchangeConfig = decode(&accounts.get(1)?.as_ref()?.data).ok()?;
+    Some(ClusterParams {
+        heartbeat_timeout: registry.heartbeat_timeout_slots,
+        stake: StakeToken { mint: registry.stake_mint, program: registry.stake_token_program },
+        failover_slash_bps: exchange.failover_slash_bps,
+        failover_reward_bps: exchange.failover_reward_bps,
+    })
+}
+
+/// One crank, start to end.
+async fn work(ctx: &Ctx, intent: Pubkey, due: Due, tip: u64) -> Done {
+    let done = |result, fresh| Done { intent, due, result, fresh };
+    // Re-check: the account as the next transaction will see it.
+    let (state, read_slot) = match read_intent(ctx, &intent).await {
+        Ok(Some(read)) => read,
+        Ok(None) => return done(Outcome::NotDue, Some((None, tip))),
+        Err(e) => return done(Outcome::Failed(format!("reading the intent: {e}")), None),
+    };
+    let Some(snapshot) = Snapshot::of(&state) else {
+        return done(Outcome::NotDue, Some((None, read_slot)));
+    };
+    let fresh = Some((Some(snapshot), read_slot));
+    let winner = match snapshot.watched_winner() {
+        Some(agent) => read_liveness(ctx, &agent).await,
+        None => None,
+    };
+    match next_crank(&snapshot, winner) {
+        Some(now_due) if now_due.crank == due.crank && now_due.slot <= tip => {}
+        _ => return done(Outcome::NotDue, fresh),
+    }
+    let lookups = match lookups(ctx, &due, &intent, &state).await {
+        Ok(l) => l,
+        Err(e) => return done(Outcome::Failed(format!("lookups: {e}")), fresh),
+    };
+    let ixs = instructions(&due, intent, &state, &ctx.keeper, &lookups);
+    if ixs.is_empty() {
+        return done(Outcome::NotDue, fresh);
+    }
+    let batches: Vec<&[anchor_lang::solana_program::instruction::Instruction]> = match due.crank {
+        Crank::CloseBids => ixs.chunks(BIDS_PER_TRANSACTION).collect(),
+        _ => vec![&ixs[..]],
+    };
+    let candidates = usize::from(state.leaderboard_len);
+    let units = economics::compute_unit_limit(due.crank, candidates, BIDS_PER_TRANSACTION.min(ixs.len()));
+    let recent = ctx
+        .rpc
+        .call(|c| c.get_recent_prioritization_fees(std::slice::from_ref(&intent)))
+        .await
+        .map(|fees| fees.into_iter().map(|f| f.prioritization_fee).collect())
+        .unwrap_or_default();
+    let price = economics::priority_fee(recent, ctx.max_priority_fee);
+    let payoff = payoff_of(ctx, &due, &state);
+    let rent = if matches!(lookups.compensation, Some(Compensation::CreateAssociated)) {
+        ctx.rpc.call(|c| c.get_minimum_balance_for_rent_exemption(token::ACCOUNT_LEN)).await.unwrap_or(0)
+    } else {
+        0
+    };
+    let cost = Cost {
+        signatures: batches.len() as u64,
+        compute_unit_limit: units.saturating_mul(batches.len() as u32),
+        micro_lamports_per_cu: price,
+        rent_lamports: rent,
+    };
+    if !economics::worth_sending(payoff, cost, ctx.crank_unprofitable) {
+        return done(Outcome::Skipped, fresh);
+    }
+    let mut landed_slot = 0;
+    for batch in batches {
+        ctx.metrics.crank(due.crank, CrankOutcome::Sent);
+        match ctx.sender.send(batch, units, price).await {
+            Ok(Landing::Landed { slot, signature }) => {
+                debug!(%intent, signature, "transaction landed");
+                landed_slot = slot;
+            }
+            Ok(Landing::Rejected(err)) => {
+                let fresh = read_snapshot(ctx, &intent).await.or(fresh);
+                let result = if lost_race(&due, &err) {
+                    Outcome::Lost(err.to_string())
+                } else {
+                    Outcome::Failed(err.to_string())
+                };
+                return done(result, fresh);
+            }
+            Ok(Landing::Expired) => return done(Outcome::Failed("blockhash expired".into()), fresh),
+            Err(e) => return done(Outcome::Failed(e.to_string()), fresh),
+        }
+    }
+    let fresh = read_snapshot(ctx, &intent).await.or(fresh);
+    // Bid closes earn nothing themselves (their payoff is the close they make possible).
+    let tip = if due.crank == Crank::CloseBids { 0 } else { payoff.tip_lamports };
+    done(Outcome::Landed { slot: landed_slot, tip, reward: payoff.reward_atoms }, fresh)
+}
+
+/// What `due` pays the keeper, by the intent's tip schedule and the config's fractions. Closing
+/// bids earns nothing itself but makes the intent's close, and its tip, possible.
+fn payoff_of(ctx: &Ctx, due: &Due, state: &Intent) -> Payoff {
+    let reward_atoms = match due.crank {
+        Crank::Failover => economics::failover_reward(
+            state.min_stake,
+            ctx.params.failover_slash_bps,
+            ctx.params.failover_reward_bps,
+        ),
+        _ => 0,
+    };
+    Payoff { tip_lamports: state.tip_per_crank.min(state.tip_pool), reward_atoms }
+}
+
+/// A lost race: the program's error for a crank someone else already sent.
+pub fn lost_race(due: &Due, err: &TransactionError) -> bool {
+    use agx_sdk::exchange::error::ExchangeError as E;
+    let TransactionError::InstructionError(_, InstructionError::Custom(code)) = err else {
+        return false;
+    };
+    let gone = [
+        anchor_lang::error::ErrorCode::AccountNotInitialized as u32,
+        anchor_lang::error::ErrorCode::AccountOwnedByWrongProgram as u32,
+        anchor_lang::error::ErrorCode::AccountDiscriminatorMismatch as u32,
+    ];
+    let code = *code;
+    let is = |e: E| code == u32::from(e);
+    gone.contains(&code)
+        || match due.crank {
+            Crank::Settle => is(E::IntentNotOpen),
+            Crank::Finalize => is(E::ResultNotSubmitted),
+            Crank::Failover => is(E::FailoverStale) || is(E::FailoverNotAwarded),
+            Crank::Close => is(E::IntentNotClosable),
+            Crank::CloseBids => false,
+        }
+}
+
+async fn read_intent(ctx: &Ctx, intent: &Pubkey) -> anyhow::Result<Option<(Intent, u64)>> {
+    let response =
+        ctx.rpc.call(|c| c.get_account_with_commitment(intent, CommitmentConfig::processed())).await?;
+    Ok(match response.value {
+        Some(account) if account.owner == agx_sdk::exchange::ID => {
+            Some((decode_zero_copy::<Intent>(&account.data)?, response.context.slot))
+        }
+        _ => None,
+    })
+}
+
+async fn read_snapshot(ctx: &Ctx, intent: &Pubkey) -> Option<(Option<Snapshot>, u64)> {
+    match read_intent(ctx, intent).await {
+        Ok(Some((state, slot))) => Some((Snapshot::of(&state), slot)),
+        Ok(None) => Some((None, 0)),
+        Err(_) => None,
+    }
+}
+
+async fn read_liveness(ctx: &Ctx, agent: &Pubkey) -> Option<Liveness> {
+    let response =
+        ctx.rpc.call(|c| c.get_account_with_commitment(agent, CommitmentConfig::processed())).await.ok()?;
+    let view = AgentView::read(&response.value?.data)?;
+    Some(Liveness {
+        last_heartbeat_slot: view.last_heartbeat_slot,
+        heartbeat_timeout: ctx.params.heartbeat_timeout,
+    })
+}
+
+/// What the crank needs from the cluster beyond the intent.
+async fn lookups(ctx: &Ctx, due: &Due, intent: &Pubkey, state: &Intent) -> anyhow::Result<Lookups> {
+    let mut out = Lookups::default();
+    match due.crank {
+        Crank::Failover => {
+            let stake = ctx.keeper.stake;
+            let found = match compensation_in_refund_account(state, &stake) {
+                Some(refund) => Some(refund),
+                None => stake_account_of(ctx, &state.requester, &stake).await?,
+            };
+            out.compensation = Some(found.map_or(Compensation::CreateAssociated, Compensation::Existing));
+        }
+        Crank::CloseBids => out.open_bids = open_bids(&ctx.rpc, intent).await?,
+        _ => {}
+    }
+    Ok(out)
+}
+
+/// A token account of the stake mint that `owner` owns: its associated account when it exists,
+/// else the first other one the cluster lists.
+async fn stake_account_of(ctx: &Ctx, owner: &Pubkey, stake: &StakeToken) -> anyhow::Result<Option<Pubkey>> {
+    let associated = token::associated_address(owner, &stake.mint, &stake.program);
+    let exists = ctx
+        .rpc
+        .call(|c| c.get_account_with_commitment(&associated, CommitmentConfig::processed()))
+        .await?
+        .value
+        .is_some();
+    if exists {
+        return Ok(Some(associated));
+    }
+    let mint = stake.mint;
+    let listed = ctx
+        .rpc
+        .call(|c| {
+            c.get_token_accounts_by_owner(
+                owner,
+                solana_rpc_client_api::request::TokenAccountsFilter::Mint(mint),
+            )
+        })
+        .await?;
+    Ok(listed.first().and_then(|a| a.pubkey.parse().ok()))
+}
+
+/// The bids still open on `intent` (`getProgramAccounts` by discriminator and intent).
+pub async fn open_bids(rpc: &RpcPool, intent: &Pubkey) -> anyhow::Result<Vec<OpenBid>> {
+    // Bid layout: discriminator, version, bump, status, round, then the intent.
+    const INTENT_OFFSET: usize = 12;
+    let query = RpcProgramAccountsConfig {
+        filters: Some(vec![
+            RpcFilterType::Memcmp(Memcmp::new_raw_bytes(0, agx_sdk::accounts::Bid::DISCRIMINATOR.to_vec())),
+            RpcFilterType::Memcmp(Memcmp::new_raw_bytes(INTENT_OFFSET, intent.to_bytes().to_vec())),
+        ]),
+        account_config: RpcAccountInfoConfig {
+            encoding: Some(UiAccountEncoding::Base64),
+            commitment: Some(CommitmentConfig::processed()),
+            ..RpcAccountInfoConfig::default()
+        },
+        ..RpcProgramAccountsConfig::default()
+    };
+    let accounts =
+        rpc.call(|c| c.get_program_ui_accounts_with_config(&agx_sdk::exchange::ID, query.clone())).await?;
+    Ok(accounts
+        .into_iter()
+        .filter_map(|(_, account)| decode::<agx_sdk::accounts::Bid>(&account.data.decode()?).ok())
+        .filter(|bid| bid.intent == *intent)
+        .map(|bid| OpenBid { agent: bid.agent, round: bid.round, bidder: bid.bidder })
+        .collect())
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} landed, {} lost races, {} failed, {} lamports in tips",
+            self.landed, self.lost, self.failed, self.tips_lamports
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use agx_sdk::exchange::error::ExchangeError;
+
+    #[test]
+    fn a_lost_race_is_the_programs_error_for_a_crank_already_sent() {
+        let due = |crank| Due { crank, slot: 1 };
+        let custom = |code: u32| TransactionError::InstructionError(1, InstructionError::Custom(code));
+        assert!(lost_race(&due(Crank::Failover), &custom(ExchangeError::FailoverStale.into())));
+        assert!(lost_race(&due(Crank::Settle), &custom(ExchangeError::IntentNotOpen.into())));
+        assert!(lost_race(
+            &due(Crank::Close),
+            &custom(anchor_lang::error::ErrorCode::AccountNotInitialized as u32)
+        ));
+        assert!(!lost_race(&due(Crank::Settle), &custom(ExchangeError::FailoverStale.into())));
+        assert!(
+            !lost_race(&due(Crank::Failover), &custom(ExchangeError::FailoverNotDue.into())),
+            "too early is our bug"
+        );
+        assert!(!lost_race(&due(Crank::Settle), &TransactionError::AccountNotFound));
+    }
+}
