@@ -1,6 +1,8 @@
 //! Shared test harness: an in-process LiteSVM with the real `.so` programs ([`svm`]), the
 //! compute-unit recorder behind `bench/cu.json` ([`cu`]) and assertions on program errors.
-//! The validator harness is `agx_sdk::localnet`, shared with `agx localnet`.
+//! The validator harness is `agx_sdk::localnet`, shared with `agx localnet`; [`cluster`] holds
+//! the helpers of the scenarios that run on it.
+pub mod cluster;
 pub mod config_init;
 pub mod cu;
 pub mod market;

@@ -9,23 +9,24 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use agx_sdk::accounts::{decode, decode_zero_copy, Agent, ExchangeConfig, Intent, RegistryConfig};
-use agx_sdk::agent_registry::state::{AgentProfile, ConfigSettings};
-use agx_sdk::exchange::{AuctionKind, BidOpening, IntentCreateArgs};
+use agx_sdk::agent_registry::state::ConfigSettings;
+use agx_sdk::exchange::{BidOpening, IntentCreateArgs};
 use agx_sdk::ix::exchange as xix;
-use agx_sdk::ix::registry::{self as rix, StakeToken};
+use agx_sdk::ix::registry::StakeToken;
 use agx_sdk::localnet::{LocalValidator, LocalnetConfig};
 use agx_sdk::token;
 use agx_sdk::{events, ix, pda, Pubkey};
-use anchor_lang::solana_program::instruction::Instruction;
+use agx_tests::cluster::{
+    airdrop, check, check_code, funded_token_account, send, send_all, staked_agent, vickrey_intent,
+    wait_for_confirmed_slot, wait_for_slot,
+};
 use libtest_mimic::{Arguments, Failed, Trial};
 use solana_commitment_config::CommitmentConfig;
-use solana_instruction_error::InstructionError;
 use solana_keypair::Keypair;
 use solana_pubsub_client::pubsub_client::PubsubClient;
 use solana_rpc_client::rpc_client::RpcClient;
 use solana_rpc_client_api::config::{RpcTransactionLogsConfig, RpcTransactionLogsFilter};
 use solana_signer::Signer;
-use solana_transaction_error::TransactionError;
 
 /// The registry's heartbeat timeout on this cluster: 30 slots, about 12 s.
 const HEARTBEAT_TIMEOUT: u64 = 30;
@@ -416,113 +417,4 @@ where
         }
     }
     Err("no event over websocket within 60 s".into())
-}
-
-/// Waits until the cluster has processed slot `slot` (so the next transaction lands after it).
-fn wait_for_slot(rpc: &RpcClient, slot: u64) -> Result<(), Failed> {
-    wait_for(rpc, slot, CommitmentConfig::processed())
-}
-
-/// Waits until slot `slot` is confirmed (so even a simulation at confirmed commitment runs after it).
-fn wait_for_confirmed_slot(rpc: &RpcClient, slot: u64) -> Result<(), Failed> {
-    wait_for(rpc, slot, CommitmentConfig::confirmed())
-}
-
-fn wait_for(rpc: &RpcClient, slot: u64, commitment: CommitmentConfig) -> Result<(), Failed> {
-    let deadline = std::time::Instant::now() + Duration::from_secs(120);
-    while rpc.get_slot_with_commitment(commitment)? <= slot {
-        if std::time::Instant::now() > deadline {
-            return Err(format!("slot {slot} not reached in 120 s").into());
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    Ok(())
-}
-
-fn airdrop(rpc: &RpcClient, to: &Pubkey) -> Result<(), Failed> {
-    Ok(agx_sdk::rpc::airdrop(rpc, to, 10_000_000_000)?)
-}
-
-type RpcResult = Result<(), solana_rpc_client_api::client_error::Error>;
-
-fn send(rpc: &RpcClient, ix: Instruction, signer: &Keypair) -> RpcResult {
-    send_all(rpc, &[ix], signer, &[])
-}
-
-fn send_all(rpc: &RpcClient, ixs: &[Instruction], payer: &Keypair, signers: &[&Keypair]) -> RpcResult {
-    agx_sdk::rpc::send(rpc, ixs, payer, signers).map(|_| ())
-}
-
-/// A new agent with 5,000 atoms of the stake mint, 1,200 of them staked: its address, its
-/// authority and its token account.
-fn staked_agent(
-    rpc: &RpcClient,
-    authority: &Keypair,
-    stake: StakeToken,
-) -> Result<(Pubkey, Keypair, Pubkey), Failed> {
-    let key = Keypair::new();
-    airdrop(rpc, &key.pubkey())?;
-    let tokens = funded_token_account(rpc, authority, stake.mint, key.pubkey(), 5_000)?;
-    let profile = AgentProfile {
-        capabilities: 0b11,
-        capability_hash: [1; 32],
-        metadata_uri: "https://a.example".into(),
-    };
-    send(rpc, rix::agent_register(key.pubkey(), key.pubkey(), stake, profile), &key)?;
-    send(rpc, rix::stake_deposit(key.pubkey(), key.pubkey(), tokens, stake, 1_200), &key)?;
-    Ok((pda::agent(&key.pubkey()).0, key, tokens))
-}
-
-/// A sealed Vickrey intent `intent_id` needing capability 0b1 and 1,000 atoms of stake, paying at
-/// most 1,000,000, with bid and reveal windows of `window` slots each.
-fn vickrey_intent(intent_id: u64, window: u64) -> IntentCreateArgs {
-    IntentCreateArgs {
-        intent_id,
-        required_capabilities: 0b1,
-        min_stake: 1_000,
-        min_reputation: 0,
-        weights: [4_000, 3_000, 2_000, 1_000],
-        max_price: 1_000_000,
-        max_latency: 100,
-        context_hash: [3; 32],
-        context_uri: format!("https://intents.example/{intent_id}.json"),
-        success_criteria_hash: [4; 32],
-        auction_kind: AuctionKind::VickreySealed,
-        bid_window_slots: window,
-        reveal_window_slots: window,
-        bid_bond: 1_000_000,
-        score_threshold: 0,
-        max_failovers: 1,
-        tip_per_crank: 1_000_000,
-    }
-}
-
-/// A token account of `mint` for `owner`, funded with `amount` by the mint `authority`.
-fn funded_token_account(
-    rpc: &RpcClient,
-    authority: &Keypair,
-    mint: Pubkey,
-    owner: Pubkey,
-    amount: u64,
-) -> Result<Pubkey, Failed> {
-    let account = agx_sdk::rpc::create_token_account(rpc, authority, mint, owner, token::TOKEN)?;
-    send(rpc, token::mint_to(token::TOKEN, mint, account, authority.pubkey(), amount), authority)?;
-    Ok(account)
-}
-
-fn check_code(err: solana_rpc_client_api::client_error::Error, expected: u32) -> Result<(), Failed> {
-    match err.get_transaction_error() {
-        Some(TransactionError::InstructionError(_, InstructionError::Custom(code))) if code == expected => {
-            Ok(())
-        }
-        other => Err(format!("expected custom error {expected}, got {other:?} ({err})").into()),
-    }
-}
-
-fn check(ok: bool, what: impl Into<String>) -> Result<(), Failed> {
-    if ok {
-        Ok(())
-    } else {
-        Err(format!("check failed: {}", what.into()).into())
-    }
 }

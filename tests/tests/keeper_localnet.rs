@@ -1,0 +1,354 @@
+//! The keeper service on a real `solana-test-validator`: nobody but keepers sends a crank.
+//!
+//! One validator serves the binary. The scenarios run one after another (every keeper sees
+//! every intent on the cluster, so two scenarios at once would crank each other's intents), and
+//! each ends with every account of its intents closed. Keepers run in-process on a tokio runtime
+//! (the same `Keeper` the `agx-keeper` binary runs) and are stopped through their shutdown
+//! channel, which also checks that shutdown returns.
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use agx_core::lifecycle::Crank;
+use agx_keeper::config::Config;
+use agx_keeper::metrics::{CrankOutcome, Metrics};
+use agx_keeper::service::{Keeper, Summary};
+use agx_sdk::accounts::{decode, decode_zero_copy, Agent, Intent};
+use agx_sdk::exchange::{BidOpening, IntentCreateArgs};
+use agx_sdk::ix::exchange as xix;
+use agx_sdk::localnet::{LocalValidator, LocalnetConfig};
+use agx_sdk::{pda, token, Pubkey};
+use agx_tests::cluster::{
+    airdrop, check, exists, funded_token_account, init_market, send, staked_agent, vickrey_intent,
+    wait_until, Market,
+};
+use libtest_mimic::{Arguments, Failed, Trial};
+use solana_commitment_config::CommitmentConfig;
+use solana_keypair::Keypair;
+use solana_rpc_client::rpc_client::RpcClient;
+use solana_signer::Signer;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::sync::watch;
+
+/// The registry's heartbeat timeout on this cluster: 20 slots, about 8 s.
+const HEARTBEAT_TIMEOUT: u64 = 20;
+const TIP: u64 = 1_000_000;
+/// How long a scenario waits for the keepers to get somewhere.
+const PATIENCE: Duration = Duration::from_secs(90);
+
+struct Net {
+    validator: LocalValidator,
+    authority: Keypair,
+    market: Market,
+    runtime: tokio::runtime::Runtime,
+}
+
+fn main() -> ExitCode {
+    let mut args = Arguments::from_args();
+    // Every keeper sees every intent: scenarios must not overlap.
+    args.test_threads = Some(1);
+    let authority = Keypair::new();
+    let config = LocalnetConfig::new(authority.pubkey()).expect("validator config");
+    let validator = LocalValidator::start(&config).expect("start solana-test-validator");
+    eprintln!("validator pid {} at {}", validator.pid(), validator.rpc_url);
+    let market = init_market(&validator.rpc(), &authority, HEARTBEAT_TIMEOUT).expect("configs");
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let net = Arc::new(Net { validator, authority, market, runtime });
+    let trial = |name: &str, f: fn(&Net) -> Result<(), Failed>| {
+        let net = Arc::clone(&net);
+        Trial::test(name, move || f(&net))
+    };
+    let trials = vec![
+        trial("a_silent_winner_is_failed_over_and_every_crank_is_sent_by_the_keeper", keeper_runs_the_market),
+        trial("three_keepers_at_once_land_each_crank_exactly_once", three_keepers),
+        trial("cranks_still_happen_through_a_late_start_a_cut_websocket_and_a_dead_rpc", faults),
+    ];
+    let conclusion = libtest_mimic::run(&args, trials);
+    drop(net);
+    conclusion.exit_code()
+}
+
+/// A keeper running on the test's runtime.
+struct Running {
+    key: Pubkey,
+    metrics: Arc<Metrics>,
+    metrics_addr: Option<std::net::SocketAddr>,
+    stop: watch::Sender<bool>,
+    done: tokio::task::JoinHandle<Summary>,
+}
+
+impl Running {
+    fn finish(self, net: &Net) -> Result<Summary, Failed> {
+        let _ = self.stop.send(true);
+        let summary =
+            net.runtime.block_on(async { tokio::time::timeout(Duration::from_secs(70), self.done).await });
+        Ok(summary.map_err(|_| "the keeper did not shut down within 70 s")??)
+    }
+}
+
+/// Starts a funded keeper on `urls` and `ws_url` (the validator's when `None`).
+fn start_keeper(net: &Net, urls: Option<Vec<String>>, ws_url: Option<String>) -> Result<Running, Failed> {
+    let keypair = Keypair::new();
+    airdrop(&net.validator.rpc(), &keypair.pubkey())?;
+    let key = keypair.pubkey();
+    let config = Config {
+        urls: urls.unwrap_or_else(|| vec![net.validator.rpc_url.clone()]),
+        ws_url: ws_url.unwrap_or_else(|| net.validator.ws_url.clone()),
+        keypair,
+        keypair_path: "in-memory".into(),
+        metrics_addr: Some("127.0.0.1:0".parse()?),
+        max_priority_fee: 10_000,
+        concurrency: 8,
+        crank_unprofitable: false,
+        log_json: false,
+        connect_timeout: Duration::from_secs(5),
+    };
+    let keeper = net.runtime.block_on(Keeper::start(config))?;
+    let (metrics, metrics_addr) = (keeper.metrics(), keeper.metrics_addr());
+    let (stop, stopped) = watch::channel(false);
+    let done = net.runtime.spawn(keeper.run(stopped));
+    Ok(Running { key, metrics, metrics_addr, stop, done })
+}
+
+/// A funded requester with a token account of the stake mint holding 10,000,000 atoms.
+fn requester(net: &Net) -> Result<(Keypair, Pubkey), Failed> {
+    let rpc = net.validator.rpc();
+    let requester = Keypair::new();
+    airdrop(&rpc, &requester.pubkey())?;
+    let tokens =
+        funded_token_account(&rpc, &net.authority, net.market.stake.mint, requester.pubkey(), 10_000_000)?;
+    Ok((requester, tokens))
+}
+
+/// An intent nobody bids on: the keeper expires it at `reveal_end` and closes it.
+fn unbid_intent(
+    net: &Net,
+    requester: &Keypair,
+    tokens: Pubkey,
+    id: u64,
+    window: u64,
+) -> Result<Pubkey, Failed> {
+    let args = IntentCreateArgs { max_failovers: 1, tip_per_crank: TIP, ..vickrey_intent(id, window) };
+    send(
+        &net.validator.rpc(),
+        xix::intent_create(requester.pubkey(), net.market.stake, tokens, args),
+        requester,
+    )?;
+    Ok(pda::intent(&requester.pubkey(), id).0)
+}
+
+fn intent_state(rpc: &RpcClient, intent: &Pubkey) -> Result<Intent, Failed> {
+    Ok(decode_zero_copy(&rpc.get_account_data(intent)?)?)
+}
+
+/// Waits until every one of `accounts` is closed.
+fn wait_closed(rpc: &RpcClient, accounts: &[Pubkey], what: &str) -> Result<(), Failed> {
+    wait_until(PATIENCE, what, || accounts.iter().all(|a| !exists(rpc, a).unwrap_or(true)).then_some(()))?;
+    Ok(())
+}
+
+fn scrape(addr: std::net::SocketAddr, net: &Net) -> Result<String, Failed> {
+    let body = net.runtime.block_on(async move {
+        let mut stream = tokio::net::TcpStream::connect(addr).await?;
+        stream.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").await?;
+        let mut out = String::new();
+        stream.read_to_string(&mut out).await?;
+        Ok::<_, std::io::Error>(out)
+    })?;
+    Ok(body)
+}
+
+/// Two intents, no manual crank: one nobody bids on (expired, closed); one Vickrey auction whose
+/// winner stays silent (settled, failed over to the runner-up by silence, which delivers;
+/// finalized after the dispute window; its bids and then the intent closed). The keeper earns
+/// every tip and the failover reward; balances are read back from the chain.
+fn keeper_runs_the_market(net: &Net) -> Result<(), Failed> {
+    let rpc = net.validator.rpc();
+    let stake = net.market.stake;
+    let keeper = start_keeper(net, None, None)?;
+    let keeper_lamports = rpc.get_balance(&keeper.key)?;
+    let (requester, requester_tokens) = requester(net)?;
+    let agents = [staked_agent(&rpc, &net.authority, stake)?, staked_agent(&rpc, &net.authority, stake)?];
+
+    let unbid = unbid_intent(net, &requester, requester_tokens, 1, 4)?;
+    let args = IntentCreateArgs { max_failovers: 2, tip_per_crank: TIP, ..vickrey_intent(2, 10) };
+    send(&rpc, xix::intent_create(requester.pubkey(), stake, requester_tokens, args), &requester)?;
+    let job = pda::intent(&requester.pubkey(), 2).0;
+    let openings = [(300_000, 9_000, 10), (500_000, 8_000, 20)].map(|(price, quality_bps, latency)| {
+        BidOpening { price, quality_bps, latency, plan_hash: [5; 32], salt: [price as u8; 32] }
+    });
+    for ((agent, key, _), opening) in agents.iter().zip(&openings) {
+        send(
+            &rpc,
+            xix::bid_commit(key.pubkey(), job, *agent, 0, xix::commitment(&job, agent, opening)),
+            key,
+        )?;
+    }
+    agx_tests::cluster::wait_for_slot(&rpc, intent_state(&rpc, &job)?.commit_end_slot)?;
+    for ((agent, key, _), opening) in agents.iter().zip(&openings) {
+        send(&rpc, xix::bid_reveal(key.pubkey(), job, *agent, 0, *opening), key)?;
+    }
+    let ((winner, _, _), (runner_up, runner_up_key, runner_up_tokens)) = (&agents[0], &agents[1]);
+
+    // The keeper settles; the winner never heartbeats and the keeper fails it over.
+    wait_until(PATIENCE, "the runner-up holds the job", || {
+        intent_state(&rpc, &job).ok().filter(|s| s.winner_agent == *runner_up).map(|_| ())
+    })?;
+    let failed: Agent = decode(&rpc.get_account_data(winner)?)?;
+    check(failed.failed == 1 && failed.locked == 0, "the silent winner was slashed and released")?;
+    let ix = xix::result_submit(
+        runner_up_key.pubkey(),
+        job,
+        *runner_up,
+        0,
+        *runner_up_tokens,
+        [8; 32],
+        "https://r.example".into(),
+        10_000,
+    );
+    send(&rpc, ix, runner_up_key)?;
+
+    // Finalized, bids closed, both intents closed: by the keeper alone.
+    let bids = [pda::bid(&job, winner, 0).0, pda::bid(&job, runner_up, 0).0];
+    let mut all = vec![unbid, job, pda::escrow(&unbid).0, pda::escrow(&job).0];
+    all.extend(bids);
+    wait_closed(&rpc, &all, "every account of both intents closed")?;
+    let metrics_text = scrape(keeper.metrics_addr.ok_or("metrics endpoint")?, net)?;
+    let metrics = Arc::clone(&keeper.metrics);
+    let keeper_key = keeper.key;
+    let summary = keeper.finish(net)?;
+
+    check(
+        token::account_amount(&rpc.get_account_data(runner_up_tokens)?) == Some(5_000 - 1_200 + 500_000),
+        "the runner-up is paid its ask",
+    )?;
+    check(
+        token::account_amount(&rpc.get_account_data(&requester_tokens)?) == Some(10_000_000 - 500_000 + 450),
+        "the requester paid the runner-up only and got the compensation in its refund account",
+    )?;
+    let keeper_tokens = token::associated_address(&keeper_key, &stake.mint, &stake.program);
+    check(token::account_amount(&rpc.get_account_data(&keeper_tokens)?) == Some(50), "the failover reward")?;
+    // Cranks: unbid settle + close; job settle, failover, finalize, close-bids, close.
+    check(summary.landed == 7 && summary.failed == 0 && summary.lost == 0, format!("one keeper: {summary}"))?;
+    check(summary.tips_lamports == 6 * TIP, format!("six paid cranks: {summary}"))?;
+    for crank in [Crank::Settle, Crank::Failover, Crank::Finalize, Crank::CloseBids, Crank::Close] {
+        check(metrics.cranks(crank, CrankOutcome::Landed) >= 1, format!("{crank:?} landed"))?;
+    }
+    // Seven transactions at the base fee (the idle cluster's priority fee is zero).
+    let earned = rpc.get_balance(&keeper_key)? as i128 - keeper_lamports as i128;
+    check(earned == (6 * TIP) as i128 - 7 * 5_000, format!("the keeper's balance moved by {earned}"))?;
+    for line in [
+        "agx_keeper_cranks_total{kind=\"failover\",outcome=\"landed\"} 1",
+        "agx_keeper_tips_earned_lamports_total 6000000",
+        "agx_keeper_rewards_earned_atoms_total 50",
+    ] {
+        check(metrics_text.lines().any(|l| l == line), format!("/metrics has {line}:\n{metrics_text}"))?;
+    }
+    check(metrics_text.contains("agx_keeper_crank_latency_slots_count 3"), "three deadline cranks timed")?;
+    Ok(())
+}
+
+/// Three keepers on the same six intents: twelve cranks (settle and close each), each landed by
+/// exactly one keeper; the others' attempts are lost races, never failures; the tips paid out
+/// are exactly twelve.
+fn three_keepers(net: &Net) -> Result<(), Failed> {
+    let rpc = net.validator.rpc();
+    let keepers =
+        [start_keeper(net, None, None)?, start_keeper(net, None, None)?, start_keeper(net, None, None)?];
+    let (requester, tokens) = requester(net)?;
+    let before = rpc.get_balance(&requester.pubkey())?;
+    let intents: Vec<Pubkey> =
+        (0..6).map(|i| unbid_intent(net, &requester, tokens, 100 + i, 3 + i)).collect::<Result<_, _>>()?;
+    let escrows: Vec<Pubkey> = intents.iter().map(|i| pda::escrow(i).0).collect();
+    wait_closed(&rpc, &[intents.clone(), escrows].concat(), "six intents expired and closed")?;
+    let summaries: Vec<Summary> = keepers.into_iter().map(|k| k.finish(net)).collect::<Result<_, _>>()?;
+    let landed: u64 = summaries.iter().map(|s| s.landed).sum();
+    let lost: u64 = summaries.iter().map(|s| s.lost).sum();
+    let failed: u64 = summaries.iter().map(|s| s.failed).sum();
+    eprintln!("three keepers: {summaries:?}");
+    check(landed == 12, format!("twelve cranks landed once each, got {landed}"))?;
+    check(failed == 0, format!("no failures, {lost} lost races"))?;
+    // Each intent cost its requester the creation fee and the two tips paid; rents and the
+    // other two tips deposited came back.
+    let spent = before - rpc.get_balance(&requester.pubkey())?;
+    check(spent == 6 * (5_000 + 2 * TIP), format!("nothing paid twice: the requester spent {spent}"))?;
+    Ok(())
+}
+
+/// A TCP proxy whose connections the test can cut, and which it can shut for good.
+struct Proxy {
+    addr: std::net::SocketAddr,
+    cut: watch::Sender<u64>,
+    accept: tokio::task::JoinHandle<()>,
+}
+
+impl Proxy {
+    fn start(net: &Net, upstream: std::net::SocketAddr) -> Result<Self, Failed> {
+        let listener = net.runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
+        let addr = listener.local_addr()?;
+        let (cut, cuts) = watch::channel(0u64);
+        let accept = net.runtime.spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let mut cuts = cuts.clone();
+                tokio::spawn(async move {
+                    let Ok(mut outbound) = tokio::net::TcpStream::connect(upstream).await else { return };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        _ = cuts.changed() => {}
+                    }
+                });
+            }
+        });
+        Ok(Self { addr, cut, accept })
+    }
+
+    /// Drops every open connection (new ones are still accepted).
+    fn cut(&self) {
+        self.cut.send_modify(|n| *n += 1);
+    }
+
+    /// Drops every connection and stops accepting.
+    fn shut(self) {
+        self.accept.abort();
+        self.cut();
+    }
+}
+
+fn socket_of(url: &str) -> Result<std::net::SocketAddr, Failed> {
+    let host_port = url.split("://").nth(1).ok_or("url")?.trim_end_matches('/');
+    Ok(host_port.parse()?)
+}
+
+/// Faults: intents whose deadlines passed before the keeper started are cranked at start (the
+/// resync); the websocket is cut and intents created meanwhile are still cranked (reconnect and
+/// resync); the first of two RPC endpoints dies and the keeper carries on with the second.
+fn faults(net: &Net) -> Result<(), Failed> {
+    let rpc = net.validator.rpc();
+    let (requester, tokens) = requester(net)?;
+    let early: Vec<Pubkey> =
+        (0..2).map(|i| unbid_intent(net, &requester, tokens, 200 + i, 2)).collect::<Result<_, _>>()?;
+    let reveal_end = intent_state(&rpc, &early[1])?.reveal_end_slot;
+    agx_tests::cluster::wait_for_confirmed_slot(&rpc, reveal_end + 5)?;
+
+    let ws_proxy = Proxy::start(net, socket_of(&net.validator.ws_url)?)?;
+    let rpc_proxy = Proxy::start(net, socket_of(&net.validator.rpc_url)?)?;
+    let urls = vec![format!("http://{}", rpc_proxy.addr), net.validator.rpc_url.clone()];
+    let keeper = start_keeper(net, Some(urls), Some(format!("ws://{}", ws_proxy.addr)))?;
+    wait_closed(&rpc, &early, "intents past their deadlines at start are cranked")?;
+
+    ws_proxy.cut();
+    rpc_proxy.shut();
+    let late: Vec<Pubkey> =
+        (0..2).map(|i| unbid_intent(net, &requester, tokens, 210 + i, 3)).collect::<Result<_, _>>()?;
+    wait_closed(&rpc, &late, "intents created while the websocket was cut are cranked")?;
+    let metrics = Arc::clone(&keeper.metrics);
+    let summary = keeper.finish(net)?;
+    check(summary.landed == 8 && summary.failed == 0, format!("four settles and four closes: {summary}"))?;
+    check(metrics.reconnects.get() >= 1, "the websocket reconnected")?;
+    check(metrics.resyncs.get() >= 2, "a resync after the reconnect")?;
+    check(metrics.rpc_failovers.get() >= 1, "the second RPC endpoint took over")?;
+    let status = rpc.get_slot_with_commitment(CommitmentConfig::confirmed())?;
+    check(status > reveal_end, "the cluster kept going")?;
+    Ok(())
+}
