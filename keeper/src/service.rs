@@ -48,6 +48,11 @@ const BIDS_PER_TRANSACTION: usize = 4;
 const FAILURE_BACKOFF_SLOTS: u64 = 8;
 /// Slots an unprofitable crank waits before it is weighed again.
 const SKIP_BACKOFF_SLOTS: u64 = 150;
+/// A crank is prepared (account re-read, lookups, fee) this many slots before it is due, then
+/// sent at the first slot it can land in.
+const PREPARE_AHEAD_SLOTS: u64 = 2;
+/// How long a prepared crank waits for its slot before it gives up (a stalled cluster).
+const SLOT_WAIT: Duration = Duration::from_secs(30);
 /// How long shutdown waits for in-flight sends.
 const DRAIN: Duration = Duration::from_secs(60);
 
@@ -209,7 +214,8 @@ impl Keeper {
         let mut workers: JoinSet<Done> = JoinSet::new();
         let mut in_flight: HashMap<Pubkey, Due> = HashMap::new();
         let mut not_before: HashMap<Pubkey, u64> = HashMap::new();
-        let mut tip = 0u64;
+        let mut now = 0u64;
+        let (clock_tx, clock) = watch::channel(0u64);
         let mut summary = Summary::default();
         let mut stop = shutdown.clone();
         let mut gauges = tokio::time::interval(Duration::from_secs(1));
@@ -218,42 +224,43 @@ impl Keeper {
                 message = feed.recv() => {
                     let Some(message) = message else { break };
                     match message {
-                        Feed::Slot(slot) => tip = tip.max(slot),
+                        Feed::Slot(slot) => now = now.max(slot),
                         Feed::Intent { intent, snapshot: Some(s), slot } => tracker.upsert_intent(intent, s, slot),
                         Feed::Intent { intent, snapshot: None, .. } => tracker.remove_intent(&intent),
                         Feed::Agent { agent, last_heartbeat_slot } => tracker.upsert_agent(agent, last_heartbeat_slot),
                         Feed::Resync { intents, agents, slot, .. } => {
                             tracker.resync(intents, agents, slot);
-                            tip = tip.max(slot);
+                            now = now.max(slot);
                         }
                     }
                 }
                 Some(done) = workers.join_next(), if !workers.is_empty() => {
                     let Ok(done) = done else { continue };
                     in_flight.remove(&done.intent);
-                    settle_outcome(&ctx, &mut tracker, &mut not_before, &mut summary, tip, done);
+                    settle_outcome(&ctx, &mut tracker, &mut not_before, &mut summary, now, done);
                 }
-                _ = gauges.tick() => publish_gauges(&ctx.metrics, &tracker, tip),
+                _ = gauges.tick() => publish_gauges(&ctx.metrics, &tracker, now),
                 _ = stop.changed() => break,
             }
-            ctx.metrics.tip_slot.store(tip, Ordering::Relaxed);
-            // Hand out what is due, earliest first, up to the concurrency limit.
+            ctx.metrics.tip_slot.store(now, Ordering::Relaxed);
+            clock_tx.send_if_modified(|slot| std::mem::replace(slot, now) != now);
+            // Hand out what is due (or about to be), earliest first, up to the concurrency limit.
             let due: Vec<(Pubkey, Due)> = tracker
-                .due_at(tip)
-                .filter(|(k, _)| !in_flight.contains_key(k) && not_before.get(k).is_none_or(|s| *s <= tip))
+                .due_at(now + PREPARE_AHEAD_SLOTS)
+                .filter(|(k, _)| !in_flight.contains_key(k) && not_before.get(k).is_none_or(|s| *s <= now))
                 .take(self.concurrency.saturating_sub(in_flight.len()))
                 .collect();
             for (intent, due) in due {
                 in_flight.insert(intent, due);
-                let ctx = Arc::clone(&ctx);
-                workers.spawn(async move { work(&ctx, intent, due, tip).await });
+                let (ctx, clock) = (Arc::clone(&ctx), clock.clone());
+                workers.spawn(async move { work(&ctx, intent, due, now, clock).await });
             }
         }
         info!(in_flight = workers.len(), "shutting down; letting in-flight cranks finish");
         let drained = tokio::time::timeout(DRAIN, async {
             while let Some(done) = workers.join_next().await {
                 if let Ok(done) = done {
-                    settle_outcome(&ctx, &mut tracker, &mut not_before, &mut summary, tip, done);
+                    settle_outcome(&ctx, &mut tracker, &mut not_before, &mut summary, now, done);
                 }
             }
         })
@@ -273,7 +280,7 @@ fn settle_outcome(
     tracker: &mut Tracker,
     not_before: &mut HashMap<Pubkey, u64>,
     summary: &mut Summary,
-    tip: u64,
+    now: u64,
     done: Done,
 ) {
     let kind = crank_label(done.due.crank);
@@ -301,12 +308,12 @@ fn settle_outcome(
             ctx.metrics.crank(done.due.crank, CrankOutcome::Failed);
             summary.failed += 1;
             warn!(intent = %done.intent, kind, why, "crank failed");
-            not_before.insert(done.intent, tip + FAILURE_BACKOFF_SLOTS);
+            not_before.insert(done.intent, now + FAILURE_BACKOFF_SLOTS);
         }
         Outcome::Skipped => {
             ctx.metrics.crank(done.due.crank, CrankOutcome::Skipped);
             debug!(intent = %done.intent, kind, "not worth its fees");
-            not_before.insert(done.intent, tip + SKIP_BACKOFF_SLOTS);
+            not_before.insert(done.intent, now + SKIP_BACKOFF_SLOTS);
         }
         Outcome::NotDue => debug!(intent = %done.intent, kind, "no longer due"),
     }
@@ -320,8 +327,8 @@ fn settle_outcome(
     }
 }
 
-fn publish_gauges(metrics: &Metrics, tracker: &Tracker, tip: u64) {
-    metrics.tip_slot.store(tip, Ordering::Relaxed);
+fn publish_gauges(metrics: &Metrics, tracker: &Tracker, now: u64) {
+    metrics.tip_slot.store(now, Ordering::Relaxed);
     let by_state: BTreeMap<String, usize> =
         tracker.count_by_status().into_iter().map(|(s, n)| (format!("{s:?}").to_lowercase(), n)).collect();
     metrics.set_tracked(by_state);
@@ -345,17 +352,19 @@ pub async fn cluster_params(rpc: &RpcPool) -> Option<ClusterParams> {
     })
 }
 
-/// One crank, start to end.
-async fn work(ctx: &Ctx, intent: Pubkey, due: Due, tip: u64) -> Done {
-    let done = |result, fresh| Done { intent, due, result, fresh };
+/// One crank, start to end: prepared as soon as it is handed out (up to
+/// [`PREPARE_AHEAD_SLOTS`] early), sent once `clock` reaches its due slot.
+async fn work(ctx: &Ctx, intent: Pubkey, due: Due, now: u64, mut clock: watch::Receiver<u64>) -> Done {
+    let mut due = due;
+    let done = |due, result, fresh| Done { intent, due, result, fresh };
     // Re-check: the account as the next transaction will see it.
     let (state, read_slot) = match read_intent(ctx, &intent).await {
         Ok(Some(read)) => read,
-        Ok(None) => return done(Outcome::NotDue, Some((None, tip))),
-        Err(e) => return done(Outcome::Failed(format!("reading the intent: {e}")), None),
+        Ok(None) => return done(due, Outcome::NotDue, Some((None, now))),
+        Err(e) => return done(due, Outcome::Failed(format!("reading the intent: {e}")), None),
     };
     let Some(snapshot) = Snapshot::of(&state) else {
-        return done(Outcome::NotDue, Some((None, read_slot)));
+        return done(due, Outcome::NotDue, Some((None, read_slot)));
     };
     let fresh = Some((Some(snapshot), read_slot));
     let winner = match snapshot.watched_winner() {
@@ -363,16 +372,18 @@ async fn work(ctx: &Ctx, intent: Pubkey, due: Due, tip: u64) -> Done {
         None => None,
     };
     match next_crank(&snapshot, winner) {
-        Some(now_due) if now_due.crank == due.crank && now_due.slot <= tip => {}
-        _ => return done(Outcome::NotDue, fresh),
+        Some(now_due) if now_due.crank == due.crank && now_due.slot <= now + PREPARE_AHEAD_SLOTS => {
+            due = now_due
+        }
+        _ => return done(due, Outcome::NotDue, fresh),
     }
     let lookups = match lookups(ctx, &due, &intent, &state).await {
         Ok(l) => l,
-        Err(e) => return done(Outcome::Failed(format!("lookups: {e}")), fresh),
+        Err(e) => return done(due, Outcome::Failed(format!("lookups: {e}")), fresh),
     };
     let ixs = instructions(&due, intent, &state, &ctx.keeper, &lookups);
     if ixs.is_empty() {
-        return done(Outcome::NotDue, fresh);
+        return done(due, Outcome::NotDue, fresh);
     }
     let batches: Vec<&[anchor_lang::solana_program::instruction::Instruction]> = match due.crank {
         Crank::CloseBids => ixs.chunks(BIDS_PER_TRANSACTION).collect(),
@@ -400,7 +411,18 @@ async fn work(ctx: &Ctx, intent: Pubkey, due: Due, tip: u64) -> Done {
         rent_lamports: rent,
     };
     if !economics::worth_sending(payoff, cost, ctx.crank_unprofitable) {
-        return done(Outcome::Skipped, fresh);
+        return done(due, Outcome::Skipped, fresh);
+    }
+    // Prepared: wait for the first slot the program accepts it in.
+    let reached = tokio::time::timeout(SLOT_WAIT, clock.wait_for(|slot| *slot >= due.slot))
+        .await
+        .is_ok_and(|waited| waited.is_ok());
+    if !reached {
+        return done(
+            due,
+            Outcome::Failed(format!("slot {} not reached within {SLOT_WAIT:?}", due.slot)),
+            fresh,
+        );
     }
     let mut landed_slot = 0;
     for batch in batches {
@@ -417,16 +439,16 @@ async fn work(ctx: &Ctx, intent: Pubkey, due: Due, tip: u64) -> Done {
                 } else {
                     Outcome::Failed(err.to_string())
                 };
-                return done(result, fresh);
+                return done(due, result, fresh);
             }
-            Ok(Landing::Expired) => return done(Outcome::Failed("blockhash expired".into()), fresh),
-            Err(e) => return done(Outcome::Failed(e.to_string()), fresh),
+            Ok(Landing::Expired) => return done(due, Outcome::Failed("blockhash expired".into()), fresh),
+            Err(e) => return done(due, Outcome::Failed(e.to_string()), fresh),
         }
     }
     let fresh = read_snapshot(ctx, &intent).await.or(fresh);
     // Bid closes earn nothing themselves (their payoff is the close they make possible).
     let tip = if due.crank == Crank::CloseBids { 0 } else { payoff.tip_lamports };
-    done(Outcome::Landed { slot: landed_slot, tip, reward: payoff.reward_atoms }, fresh)
+    done(due, Outcome::Landed { slot: landed_slot, tip, reward: payoff.reward_atoms }, fresh)
 }
 
 /// What `due` pays the keeper, by the intent's tip schedule and the config's fractions. Closing
