@@ -102,7 +102,10 @@ impl LocalnetConfig {
 
 /// A running validator; dropping it stops the process and removes a temporary ledger.
 pub struct LocalValidator {
-    child: Child,
+    child: std::sync::Mutex<Child>,
+    /// The validator binary and its arguments, `--reset` aside (a restart keeps the ledger).
+    command: (PathBuf, Vec<std::ffi::OsString>),
+    ready_timeout: Duration,
     pub rpc_url: String,
     pub ws_url: String,
     pub ledger: PathBuf,
@@ -135,25 +138,39 @@ impl LocalValidator {
         let dynamic = free_range(30, &[rpc_port, rpc_port.saturating_add(1), faucet_port])
             .ok_or(LocalnetError::NoFreePorts)?;
 
-        let mut cmd = Command::new(&config.validator);
-        cmd.arg("--ledger")
-            .arg(&ledger)
-            .args(["--reset", "--quiet", "--bind-address", "127.0.0.1"])
-            .args(["--rpc-port", &rpc_port.to_string()])
-            .args(["--faucet-port", &faucet_port.to_string()])
-            .args(["--dynamic-port-range", &format!("{}-{}", dynamic.0, dynamic.1)])
-            .args(["--limit-ledger-size", "10000"]);
+        let mut args: Vec<std::ffi::OsString> = vec!["--ledger".into(), ledger.clone().into()];
+        for arg in [
+            "--quiet",
+            "--bind-address",
+            "127.0.0.1",
+            "--rpc-port",
+            &rpc_port.to_string(),
+            "--faucet-port",
+            &faucet_port.to_string(),
+            "--dynamic-port-range",
+            &format!("{}-{}", dynamic.0, dynamic.1),
+            "--limit-ledger-size",
+            "10000",
+        ] {
+            args.push(arg.into());
+        }
         let authority = config.upgrade_authority.to_string();
         for (id, so) in &programs {
-            cmd.arg("--upgradeable-program").arg(id.to_string()).arg(so).arg(&authority);
+            args.extend([
+                "--upgradeable-program".into(),
+                id.to_string().into(),
+                so.clone().into(),
+                authority.clone().into(),
+            ]);
         }
-        cmd.args(&config.extra_args);
-        cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
-        die_with_parent(&mut cmd);
-        let child = cmd.spawn()?;
+        args.extend(config.extra_args.iter().cloned());
+        let command = (config.validator.clone(), args);
+        let child = spawn(&command, true)?;
 
-        let mut validator = Self {
-            child,
+        let validator = Self {
+            child: std::sync::Mutex::new(child),
+            command,
+            ready_timeout: config.ready_timeout,
             rpc_url: format!("http://127.0.0.1:{rpc_port}"),
             ws_url: format!("ws://127.0.0.1:{}", rpc_port.saturating_add(1)),
             ledger,
@@ -163,18 +180,30 @@ impl LocalValidator {
         Ok(validator)
     }
 
+    /// Stops the validator and starts it again on the same ledger and ports (what an operator's
+    /// restart looks like to clients: connections drop, the chain goes on from where it was).
+    pub fn restart(&self) -> Result<(), LocalnetError> {
+        {
+            let mut child = self.child.lock().expect("validator lock");
+            let _ = child.kill();
+            let _ = child.wait();
+            *child = spawn(&self.command, false)?;
+        }
+        self.wait_ready(self.ready_timeout)
+    }
+
     /// A JSON-RPC client at `confirmed` commitment (finalized lags ~30 slots on a test validator).
     pub fn rpc(&self) -> RpcClient {
         RpcClient::new_with_commitment(self.rpc_url.clone(), CommitmentConfig::confirmed())
     }
 
     /// `Some(status)` once the validator process has exited.
-    pub fn exited(&mut self) -> std::io::Result<Option<std::process::ExitStatus>> {
-        self.child.try_wait()
+    pub fn exited(&self) -> std::io::Result<Option<std::process::ExitStatus>> {
+        self.child.lock().expect("validator lock").try_wait()
     }
 
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.child.lock().expect("validator lock").id()
     }
 
     /// The last lines of the validator's own log (for error messages).
@@ -182,7 +211,7 @@ impl LocalValidator {
         log_tail(&self.ledger)
     }
 
-    fn wait_ready(&mut self, timeout: Duration) -> Result<(), LocalnetError> {
+    fn wait_ready(&self, timeout: Duration) -> Result<(), LocalnetError> {
         let rpc = RpcClient::new_with_timeout_and_commitment(
             self.rpc_url.clone(),
             Duration::from_secs(2),
@@ -190,7 +219,7 @@ impl LocalValidator {
         );
         let start = Instant::now();
         while start.elapsed() < timeout {
-            if let Some(status) = self.child.try_wait()? {
+            if let Some(status) = self.exited()? {
                 return Err(LocalnetError::Exited { status: status.to_string(), log: self.log_tail() });
             }
             // Healthy and producing slots: blockhashes from `confirmed` are then usable.
@@ -205,9 +234,10 @@ impl LocalValidator {
     }
 
     /// Stops the validator (also done on drop).
-    pub fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+    pub fn stop(&self) {
+        let mut child = self.child.lock().expect("validator lock");
+        let _ = child.kill();
+        let _ = child.wait();
     }
 }
 
@@ -215,6 +245,18 @@ impl Drop for LocalValidator {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// Starts the validator process (`--reset`: a fresh ledger from genesis).
+fn spawn(command: &(PathBuf, Vec<std::ffi::OsString>), reset: bool) -> std::io::Result<Child> {
+    let mut cmd = Command::new(&command.0);
+    cmd.args(&command.1);
+    if reset {
+        cmd.arg("--reset");
+    }
+    cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+    die_with_parent(&mut cmd);
+    cmd.spawn()
 }
 
 fn log_tail(ledger: &Path) -> String {

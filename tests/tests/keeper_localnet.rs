@@ -63,6 +63,8 @@ fn main() -> ExitCode {
         trial("a_silent_winner_is_failed_over_and_every_crank_is_sent_by_the_keeper", keeper_runs_the_market),
         trial("three_keepers_at_once_land_each_crank_exactly_once", three_keepers),
         trial("cranks_still_happen_through_a_late_start_a_cut_websocket_and_a_dead_rpc", faults),
+        // Last: it restarts the validator under everyone.
+        trial("a_deadline_that_passes_across_a_validator_restart_is_cranked", validator_restart),
     ];
     let conclusion = libtest_mimic::run(&args, trials);
     drop(net);
@@ -350,5 +352,28 @@ fn faults(net: &Net) -> Result<(), Failed> {
     check(metrics.rpc_failovers.get() >= 1, "the second RPC endpoint took over")?;
     let status = rpc.get_slot_with_commitment(CommitmentConfig::confirmed())?;
     check(status > reveal_end, "the cluster kept going")?;
+    Ok(())
+}
+
+/// The validator is restarted on the same ledger while an intent's windows run: the keeper
+/// reconnects, resyncs, and settles and closes it.
+fn validator_restart(net: &Net) -> Result<(), Failed> {
+    let rpc = net.validator.rpc();
+    let keeper = start_keeper(net, None, None)?;
+    let (requester, tokens) = requester(net)?;
+    let intent = unbid_intent(net, &requester, tokens, 300, 25)?;
+    let reveal_end = intent_state(&rpc, &intent)?.reveal_end_slot;
+    net.validator.restart()?;
+    let slot = rpc.get_slot_with_commitment(CommitmentConfig::processed())?;
+    eprintln!("validator restarted at slot {slot}; the intent's reveal window ends at {reveal_end}");
+    wait_closed(
+        &rpc,
+        &[intent, pda::escrow(&intent).0],
+        "the intent is settled and closed after the restart",
+    )?;
+    let metrics = Arc::clone(&keeper.metrics);
+    let summary = keeper.finish(net)?;
+    check(summary.landed == 2, format!("settle and close: {summary}"))?;
+    check(metrics.reconnects.get() >= 1 && metrics.resyncs.get() >= 2, "reconnected and resynced")?;
     Ok(())
 }

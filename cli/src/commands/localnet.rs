@@ -37,7 +37,7 @@ pub fn run(args: Args, keypair: Option<PathBuf>) -> Result<()> {
     config.ledger = Some(args.dir.join("ledger"));
     config.rpc_port = Some(args.rpc_port);
     println!("starting {} ...", config.validator.display());
-    let mut validator = LocalValidator::start(&config)?;
+    let validator = LocalValidator::start(&config)?;
     let rpc = validator.rpc();
     agx_sdk::rpc::airdrop(&rpc, &authority.pubkey(), 100_000_000_000)?;
     let stake = StakeToken {
