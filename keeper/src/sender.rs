@@ -1,8 +1,13 @@
 //! The sender: turns a crank's instructions into a signed transaction with compute-budget and
-//! priority-fee instructions, sends it (preflight at `processed`, so a lost race costs no fee),
-//! and follows it until it lands, fails, or its blockhash expires, re-sending with jitter in
-//! between. A recent blockhash is kept warm in the background, so preparing a crank costs no
-//! round trip.
+//! priority-fee instructions, sends it, and follows it until it lands, fails, or its blockhash
+//! expires, re-sending with jitter in between. A recent blockhash is kept warm in the
+//! background, so preparing a crank costs no round trip.
+//!
+//! Preflight is a choice per send. It simulates on the `processed` bank, which lags the slot a
+//! `slotSubscribe` notification announces by one: a deadline crank sent with preflight at its
+//! due slot is refused as too early, and lands a slot late at best. Deadline cranks therefore
+//! go without preflight (the keeper re-read the account just before, and a lost race then costs
+//! the base fee); cranks with no deadline (closes) keep it, so a lost race costs nothing.
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -101,12 +106,14 @@ impl Sender {
         }
     }
 
-    /// Signs `ixs` behind a compute-unit limit and price, sends and follows it.
+    /// Signs `ixs` behind a compute-unit limit and price, sends (simulating first when
+    /// `preflight`) and follows it.
     pub async fn send(
         &self,
         ixs: &[Instruction],
         units: u32,
         micro_lamports: u64,
+        preflight: bool,
     ) -> Result<Landing, ClientError> {
         let mut all = vec![compute_unit_limit(units)];
         if micro_lamports > 0 {
@@ -117,12 +124,13 @@ impl Sender {
         let payer = self.payer.as_ref();
         let tx = Transaction::new_signed_with_payer(&all, Some(&payer.pubkey()), &[payer], hash);
         let signature = tx.signatures[0];
-        let preflight = RpcSendTransactionConfig {
+        let first = RpcSendTransactionConfig {
+            skip_preflight: !preflight,
             preflight_commitment: Some(CommitmentLevel::Processed),
             max_retries: Some(0),
             ..RpcSendTransactionConfig::default()
         };
-        match self.rpc.call(|c| c.send_transaction_with_config(&tx, preflight)).await {
+        match self.rpc.call(|c| c.send_transaction_with_config(&tx, first)).await {
             Ok(_) => {}
             Err(e) => {
                 return match e.get_transaction_error() {
@@ -131,7 +139,7 @@ impl Sender {
                 }
             }
         }
-        let resend = RpcSendTransactionConfig { skip_preflight: true, max_retries: Some(0), ..preflight };
+        let resend = RpcSendTransactionConfig { skip_preflight: true, ..first };
         let mut last_send = Instant::now();
         loop {
             tokio::time::sleep(POLL).await;

@@ -157,7 +157,7 @@ impl Keeper {
             .is_none()
         {
             let create = token::create_associated_idempotent(caller, caller, stake.mint, stake.program);
-            match sender.send(&[create], 40_000, 0).await {
+            match sender.send(&[create], 40_000, 0, true).await {
                 Ok(Landing::Landed { .. }) => {
                     info!(account = %caller_stake_tokens, "created the keeper's stake-mint account")
                 }
@@ -230,7 +230,8 @@ impl Keeper {
                         Feed::Agent { agent, last_heartbeat_slot } => tracker.upsert_agent(agent, last_heartbeat_slot),
                         Feed::Resync { intents, agents, slot, .. } => {
                             tracker.resync(intents, agents, slot);
-                            now = now.max(slot);
+                            // Authoritative: a validator restarted from a snapshot goes back.
+                            now = slot;
                         }
                     }
                 }
@@ -427,7 +428,8 @@ async fn work(ctx: &Ctx, intent: Pubkey, due: Due, now: u64, mut clock: watch::R
     let mut landed_slot = 0;
     for batch in batches {
         ctx.metrics.crank(due.crank, CrankOutcome::Sent);
-        match ctx.sender.send(batch, units, price).await {
+        // Deadline cranks skip preflight (see `sender`): the first slot they can land in counts.
+        match ctx.sender.send(batch, units, price, due.slot == 0).await {
             Ok(Landing::Landed { slot, signature }) => {
                 debug!(%intent, signature, "transaction landed");
                 landed_slot = slot;

@@ -96,6 +96,7 @@ async fn session(
         client.program_subscribe(&agx_sdk::agent_registry::ID, Some(agent_query())).await?;
     let resync = resync(rpc).await?;
     metrics.resyncs.inc();
+    metrics.cluster_slot.store(resync.2, Ordering::Relaxed);
     info!(intents = resync.0.len(), agents = resync.1.len(), took = ?resync.3, "resynced");
     feed.send(Feed::Resync { intents: resync.0, agents: resync.1, slot: resync.2, took: resync.3 }).await?;
     loop {

@@ -185,8 +185,7 @@ impl LocalValidator {
     pub fn restart(&self) -> Result<(), LocalnetError> {
         {
             let mut child = self.child.lock().expect("validator lock");
-            let _ = child.kill();
-            let _ = child.wait();
+            terminate(&mut child);
             *child = spawn(&self.command, false)?;
         }
         self.wait_ready(self.ready_timeout)
@@ -245,6 +244,24 @@ impl Drop for LocalValidator {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// Stops the process as an operator would: SIGTERM, then SIGKILL after 10 s.
+#[allow(unsafe_code)]
+fn terminate(child: &mut Child) {
+    // SAFETY: kill(2) on our own child's pid touches no memory.
+    let pid = i32::try_from(child.id()).unwrap_or(0);
+    if pid > 0 && unsafe { libc::kill(pid, libc::SIGTERM) } == 0 {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if matches!(child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// Starts the validator process (`--reset`: a fresh ledger from genesis).

@@ -44,6 +44,13 @@ struct Net {
 }
 
 fn main() -> ExitCode {
+    // The keepers' warnings (failed cranks, reconnects) go to the test output; RUST_LOG for more.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_test_writer()
+        .init();
     let mut args = Arguments::from_args();
     // Every keeper sees every intent: scenarios must not overlap.
     args.test_threads = Some(1);
@@ -216,6 +223,10 @@ fn keeper_runs_the_market(net: &Net) -> Result<(), Failed> {
     let mut all = vec![unbid, job, pda::escrow(&unbid).0, pda::escrow(&job).0];
     all.extend(bids);
     wait_closed(&rpc, &all, "every account of both intents closed")?;
+    // The last outcome is booked once the keeper has seen it confirmed.
+    wait_until(PATIENCE, "seven cranks booked", || {
+        (keeper.metrics.cranks_total(CrankOutcome::Landed) >= 7).then_some(())
+    })?;
     let metrics_text = scrape(keeper.metrics_addr.ok_or("metrics endpoint")?, net)?;
     let metrics = Arc::clone(&keeper.metrics);
     let keeper_key = keeper.key;
@@ -247,7 +258,10 @@ fn keeper_runs_the_market(net: &Net) -> Result<(), Failed> {
     ] {
         check(metrics_text.lines().any(|l| l == line), format!("/metrics has {line}:\n{metrics_text}"))?;
     }
-    check(metrics_text.contains("agx_keeper_crank_latency_slots_count 3"), "three deadline cranks timed")?;
+    check(
+        metrics_text.contains("agx_keeper_crank_latency_slots_count 4"),
+        "four deadline cranks timed (two settles, the failover, the finalize)",
+    )?;
     Ok(())
 }
 
@@ -293,6 +307,8 @@ impl Proxy {
         let accept = net.runtime.spawn(async move {
             while let Ok((mut inbound, _)) = listener.accept().await {
                 let mut cuts = cuts.clone();
+                // Only cuts after this connection was accepted end it.
+                cuts.borrow_and_update();
                 tokio::spawn(async move {
                     let Ok(mut outbound) = tokio::net::TcpStream::connect(upstream).await else { return };
                     tokio::select! {
@@ -361,11 +377,26 @@ fn validator_restart(net: &Net) -> Result<(), Failed> {
     let rpc = net.validator.rpc();
     let keeper = start_keeper(net, None, None)?;
     let (requester, tokens) = requester(net)?;
-    let intent = unbid_intent(net, &requester, tokens, 300, 25)?;
-    let reveal_end = intent_state(&rpc, &intent)?.reveal_end_slot;
+    let intent = unbid_intent(net, &requester, tokens, 300, 80)?;
+    let state = intent_state(&rpc, &intent)?;
+    // A restarted test validator resumes from its last snapshot (every 100 slots), not from the
+    // tip: restart once a snapshot holds the intent.
+    wait_until(Duration::from_secs(120), "a snapshot after the intent's creation", || {
+        let snapshot = rpc.get_highest_snapshot_slot().ok()?;
+        (snapshot.incremental.unwrap_or(snapshot.full) > state.created_slot).then_some(())
+    })?;
     net.validator.restart()?;
+    // A new client: the old one's pooled connections died with the old process.
+    let rpc = net.validator.rpc();
     let slot = rpc.get_slot_with_commitment(CommitmentConfig::processed())?;
-    eprintln!("validator restarted at slot {slot}; the intent's reveal window ends at {reveal_end}");
+    eprintln!(
+        "validator restarted at slot {slot}; the intent's reveal window ends at {}",
+        state.reveal_end_slot
+    );
+    check(
+        slot < state.reveal_end_slot && exists(&rpc, &intent)?,
+        "the intent is still open after the restart",
+    )?;
     wait_closed(
         &rpc,
         &[intent, pda::escrow(&intent).0],
