@@ -50,8 +50,9 @@ impl From<MintViolation> for RegistryError {
     }
 }
 
-/// Checks `mint` (an SPL Token or Token-2022 mint account) against the rules above.
-pub fn check(mint: &AccountInfo, freeze_authority_allowed: bool) -> core::result::Result<(), MintViolation> {
+/// Checks `mint` (an SPL Token or Token-2022 mint account) against the rules above; returns its
+/// decimals (the caller need not decode the mint again).
+pub fn check(mint: &AccountInfo, freeze_authority_allowed: bool) -> core::result::Result<u8, MintViolation> {
     let data = mint.try_borrow_data().map_err(|_| MintViolation::InvalidData)?;
     let state = PodStateWithExtensions::<PodMint>::unpack(&data).map_err(|_| MintViolation::InvalidData)?;
     if state.base.freeze_authority.is_some() && !freeze_authority_allowed {
@@ -97,5 +98,5 @@ pub fn check(mint: &AccountInfo, freeze_authority_allowed: bool) -> core::result
             _ => return Err(MintViolation::UnsupportedExtension),
         }
     }
-    Ok(())
+    Ok(state.base.decimals)
 }

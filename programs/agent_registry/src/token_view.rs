@@ -9,6 +9,7 @@ use anchor_lang::prelude::*;
 const BASE_LEN: usize = 165;
 const ACCOUNT_TYPE_ACCOUNT: u8 = 2;
 const STATE_OFFSET: usize = 108;
+const AMOUNT_OFFSET: usize = 64;
 
 /// The two fields of a token account that are checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,4 +42,12 @@ pub fn read(info: &AccountInfo) -> Option<TokenAccountView> {
         <[u8; 32]>::try_from(bytes).ok().map(Pubkey::from)
     };
     Some(TokenAccountView { mint: key(0)?, owner: key(32)? })
+}
+
+/// The balance of a token account, read in place (`None` when it is not one: see [`read`]).
+pub fn amount(info: &AccountInfo) -> Option<u64> {
+    read(info)?;
+    let data = info.try_borrow_data().ok()?;
+    let bytes = data.get(AMOUNT_OFFSET..AMOUNT_OFFSET + 8)?;
+    Some(u64::from_le_bytes(bytes.try_into().ok()?))
 }

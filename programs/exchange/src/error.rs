@@ -323,6 +323,9 @@ pub enum ExchangeError {
     /// 6105
     #[msg("intent_create: the funding account is not a token account of the intent's mint")]
     IntentFundingAccountInvalid,
+    /// 6106
+    #[msg("intent_create: an intent with this id already exists for this requester")]
+    IntentAlreadyExists,
 }
 
 impl From<agent_registry::mint_policy::MintViolation> for ExchangeError {

@@ -109,6 +109,7 @@ const CODES: &[(u32, ExchangeError, &str)] = &[
     (6103, ExchangeError::EscrowAccountMismatch, "EscrowAccountMismatch"),
     (6104, ExchangeError::TokenAccountInvalid, "TokenAccountInvalid"),
     (6105, ExchangeError::IntentFundingAccountInvalid, "IntentFundingAccountInvalid"),
+    (6106, ExchangeError::IntentAlreadyExists, "IntentAlreadyExists"),
 ];
 
 #[test]

@@ -154,3 +154,32 @@ fn a_freezable_mint_is_accepted_only_when_the_config_names_it() {
     let other = token::create_mint_2022(&mut m.r.svm, 6, &[F::FreezeAuthority(issuer)]);
     assert_error(&create_in(&mut m, other), ExchangeError::IntentMintHasFreezeAuthority);
 }
+
+#[test]
+fn an_existing_intent_cannot_be_created_again() {
+    let mut m = Market::new();
+    let args = m.args(AuctionKind::VickreySealed);
+    let again = IntentCreateArgs { max_price: MAX_PRICE - 1, ..args.clone() };
+    let intent = m.create(args).unwrap();
+    let before = m.intent_state(intent);
+    let requester = m.requester.insecure_clone();
+    assert_error(&m.r.svm.send(&[m.create_ix(again)], &[&requester]), ExchangeError::IntentAlreadyExists);
+    assert_eq!(m.intent_state(intent).max_price, before.max_price, "left as it was");
+    assert_eq!(m.balance(&m.requester_tokens), REQUESTER_FUNDS - MAX_PRICE, "nothing escrowed twice");
+}
+
+#[test]
+fn an_address_funded_beforehand_is_topped_up_not_blocked() {
+    let mut m = Market::new();
+    let args = m.args(AuctionKind::VickreySealed);
+    let intent = pda::intent(&m.requester.pubkey(), args.intent_id).0;
+    // A griefer sends lamports to the address first, which would make `create_account` fail.
+    let griefer = m.r.svm.funded_keypair();
+    let gift = solana_system_interface::instruction::transfer(&griefer.pubkey(), &intent, 1_000_000);
+    m.r.svm.send(&[gift], &[&griefer]).unwrap();
+    let intent = m.create(args).unwrap();
+    let rent = m.r.svm.svm.minimum_balance_for_rent_exemption(agx_sdk::exchange::state::Intent::SPACE);
+    assert_eq!(m.r.svm.lamports(&intent), rent + 5 * TIP, "topped up to rent and tip pool");
+    assert_eq!(m.intent_state(intent).status, IntentStatus::Open.to_u8());
+    assert_eq!(m.r.svm.account(&intent).unwrap().owner, agx_sdk::exchange::ID);
+}

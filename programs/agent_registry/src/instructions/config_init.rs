@@ -63,6 +63,7 @@ impl ConfigInit<'_> {
             RegistryError::ConfigInitNotUpgradeAuthority
         );
         crate::mint_policy::check(&self.stake_mint.to_account_info(), args.stake_mint_freeze_allowed)
+            .map(|_decimals| ())
             .map_err(|v| error!(RegistryError::from(v)))
     }
 

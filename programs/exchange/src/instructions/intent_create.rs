@@ -18,7 +18,7 @@
 //!   the max price.
 use anchor_lang::prelude::*;
 use anchor_lang::system_program;
-use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, TransferChecked};
+use anchor_spl::token_interface::{self, TokenAccount, TokenInterface, TransferChecked};
 
 use crate::error::ExchangeError;
 use crate::events::IntentCreated;
@@ -87,20 +87,27 @@ pub struct IntentCreate<'info> {
     #[account(mut)]
     pub requester: Signer<'info>,
 
-    #[account(seeds = [seeds::CONFIG], bump = config.bump)]
+    // Owner + discriminator identify the one config (only `config_init` creates one, at its PDA):
+    // a seeds check would add ~1,500 CU for nothing.
     pub config: Account<'info, ExchangeConfig>,
 
+    /// CHECK: created by the handler (`create_intent`), not by Anchor's `init`: one system CPI
+    /// then funds its rent and the tip pool together (~1,600 CU less than `init` plus a
+    /// transfer). The seeds fix its address; an existing intent is refused
+    /// (`IntentAlreadyExists`).
     #[account(
-        init,
-        payer = requester,
-        space = Intent::SPACE,
+        mut,
         seeds = [seeds::INTENT, requester.key().as_ref(), &args.intent_id.to_le_bytes()],
         bump,
     )]
-    pub intent: AccountLoader<'info, Intent>,
+    pub intent: UncheckedAccount<'info>,
 
+    // `init_if_needed`, not `init`: when the intent already exists its escrow does too, and
+    // `init` would fail here with the system program's bare "already in use" before the handler
+    // can say `IntentAlreadyExists`. Only this program can sign for the address, so an existing
+    // escrow is always this intent's own, and the handler refuses it before moving any token.
     #[account(
-        init,
+        init_if_needed,
         payer = requester,
         seeds = [seeds::ESCROW, intent.key().as_ref()],
         bump,
@@ -110,8 +117,10 @@ pub struct IntentCreate<'info> {
     )]
     pub escrow: InterfaceAccount<'info, TokenAccount>,
 
-    #[account(mint::token_program = token_program)]
-    pub mint: InterfaceAccount<'info, Mint>,
+    /// CHECK: a mint of `token_program` (owner), parsed once by `mint_policy::check`, which also
+    /// gives its decimals (decoding it as `InterfaceAccount<Mint>` too would cost ~1,000 CU).
+    #[account(owner = token_program.key() @ ExchangeError::EscrowMintMismatch)]
+    pub mint: UncheckedAccount<'info>,
 
     /// CHECK: the requester's token account of `mint`, read in place (`token_view`);
     /// `transfer_checked`, signed by the requester, checks its owner and balance.
@@ -127,12 +136,55 @@ pub struct IntentCreate<'info> {
 }
 
 impl IntentCreate<'_> {
+    /// Creates the intent account holding its rent plus `tip_pool`, in one system CPI. An address
+    /// that someone funded beforehand (which would make `create_account` fail) is topped up,
+    /// allocated and assigned instead, as Anchor's `init` does.
+    fn create_intent(&self, args: &IntentCreateArgs, bump: u8, tip_pool: u64) -> Result<()> {
+        let intent = &self.intent;
+        let lamports = Rent::get()?
+            .minimum_balance(Intent::SPACE)
+            .checked_add(tip_pool)
+            .ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
+        let requester = self.requester.key();
+        let id = args.intent_id.to_le_bytes();
+        let seeds: &[&[u8]] = &[seeds::INTENT, requester.as_ref(), &id, &[bump]];
+        let system = self.system_program.key();
+        let (from, to) = (self.requester.to_account_info(), intent.to_account_info());
+        if intent.lamports() == 0 {
+            let accounts = system_program::CreateAccount { from, to };
+            return system_program::create_account(
+                CpiContext::new_with_signer(system, accounts, &[seeds]),
+                lamports,
+                Intent::SPACE as u64,
+                &crate::ID,
+            );
+        }
+        let top_up = lamports.saturating_sub(intent.lamports());
+        if top_up > 0 {
+            let accounts = system_program::Transfer { from, to: to.clone() };
+            system_program::transfer(CpiContext::new(system, accounts), top_up)?;
+        }
+        let allocate = system_program::Allocate { account_to_allocate: to.clone() };
+        system_program::allocate(
+            CpiContext::new_with_signer(system, allocate, &[seeds]),
+            Intent::SPACE as u64,
+        )?;
+        let assign = system_program::Assign { account_to_assign: to };
+        system_program::assign(CpiContext::new_with_signer(system, assign, &[seeds]), &crate::ID)
+    }
+
     pub fn handler(ctx: Context<Self>, args: IntentCreateArgs) -> Result<()> {
         let accounts = &ctx.accounts;
+        // First, before any token moves (the escrow may exist: see its `init_if_needed`).
+        let intent = &accounts.intent;
+        require!(
+            intent.owner == &system_program::ID && intent.data_is_empty(),
+            ExchangeError::IntentAlreadyExists
+        );
         accounts.config.require_not_paused()?;
         require_gte!(args.bid_bond, accounts.config.min_bid_bond, ExchangeError::IntentBidBondBelowMinimum);
         let freeze_allowed = accounts.config.allows_freezable(&accounts.mint.key());
-        agent_registry::mint_policy::check(&accounts.mint.to_account_info(), freeze_allowed)
+        let decimals = agent_registry::mint_policy::check(&accounts.mint.to_account_info(), freeze_allowed)
             .map_err(|v| error!(ExchangeError::from(v)))?;
         token_interface::transfer_checked(
             CpiContext::new(
@@ -145,24 +197,13 @@ impl IntentCreate<'_> {
                 },
             ),
             args.max_price,
-            accounts.mint.decimals,
+            decimals,
         )?;
-        ctx.accounts.escrow.reload()?;
-        require_eq!(ctx.accounts.escrow.amount, args.max_price, ExchangeError::IntentEscrowShortfall);
+        // Read in place: `reload` would decode the account again (~1,350 CU).
+        let escrowed = agent_registry::token_view::amount(&ctx.accounts.escrow.to_account_info());
+        require!(escrowed == Some(args.max_price), ExchangeError::IntentEscrowShortfall);
         let tip_pool = Intent::tip_pool_for(args.tip_per_crank, args.max_failovers)?;
-        if tip_pool > 0 {
-            system_program::transfer(
-                CpiContext::new(
-                    ctx.accounts.system_program.key(),
-                    system_program::Transfer {
-                        from: ctx.accounts.requester.to_account_info(),
-                        to: ctx.accounts.intent.to_account_info(),
-                    },
-                ),
-                tip_pool,
-            )?;
-        }
-
+        ctx.accounts.create_intent(&args, ctx.bumps.intent, tip_pool)?;
         let now = Clock::get()?.slot;
         let commit_end = now
             .checked_add(args.bid_window_slots)
@@ -170,12 +211,16 @@ impl IntentCreate<'_> {
         let reveal_end = commit_end
             .checked_add(args.reveal_window_slots)
             .ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
-        let mut intent = ctx.accounts.intent.load_init()?;
+        let info = ctx.accounts.intent.to_account_info();
+        let mut data = info.try_borrow_mut_data()?;
+        data[..Intent::DISCRIMINATOR.len()].copy_from_slice(Intent::DISCRIMINATOR);
+        let intent: &mut Intent =
+            bytemuck::from_bytes_mut(&mut data[Intent::DISCRIMINATOR.len()..Intent::SPACE]);
         intent.version = Intent::VERSION;
         intent.bump = ctx.bumps.intent;
         intent.escrow_bump = ctx.bumps.escrow;
         intent.escrow = ctx.accounts.escrow.key();
-        intent.mint_decimals = ctx.accounts.mint.decimals;
+        intent.mint_decimals = decimals;
         intent.refund_tokens = ctx.accounts.requester_tokens.key();
         intent.status = IntentStatus::Open.to_u8();
         intent.auction_kind = args.auction_kind.to_u8();
