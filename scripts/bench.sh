@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates bench/cu.json, bench/scaling.json and bench/results.md from the in-process
-# (LiteSVM) runs of the SBF build. Builds the programs first. Takes ~2 minutes warm.
+# (LiteSVM) runs of the SBF build, and bench/keeper.json from the keeper on a local
+# solana-test-validator (installed by scripts/setup.sh). Builds the programs first. Takes
+# ~6 minutes warm.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -8,4 +10,5 @@ bash scripts/build.sh --sbf-only
 raw="$(mktemp)"; trap 'rm -f "$raw"' EXIT
 AGX_CU_OUT="$raw" cargo test -q -p agent_registry -p exchange
 cargo run -q -p agx-bench --bin bench-scaling -- bench/scaling.json
+cargo run -q -p agx-bench --bin bench-keeper -- bench/keeper.json
 cargo run -q -p agx-bench --bin bench-report -- "$raw" bench
