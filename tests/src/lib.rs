@@ -17,6 +17,7 @@ pub use svm::{assert_error, Svm, TxResult};
 
 /// Anchor's own error codes for account-validation failures.
 pub mod anchor_codes {
+    pub const CONSTRAINT_MUT: u32 = 2000;
     pub const CONSTRAINT_HAS_ONE: u32 = 2001;
     pub const CONSTRAINT_SEEDS: u32 = 2006;
     pub const CONSTRAINT_ADDRESS: u32 = 2012;

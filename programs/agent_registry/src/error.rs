@@ -153,4 +153,18 @@ pub enum RegistryError {
     /// 6049
     #[msg("agent_heartbeat: progress must be at most 10000 bps")]
     AgentProgressOutOfRange,
+    /// 6050
+    #[msg(
+        "agent: the account is not an agent of this registry (owner or discriminator), or is not writable"
+    )]
+    AgentAccountInvalid,
+    /// 6051
+    #[msg("config: the account is not this registry's config (owner or discriminator)")]
+    ConfigAccountInvalid,
+    /// 6052
+    #[msg("stake_lock/outcome_settle: the standby or successor is the same agent as another of the call")]
+    AgentRepeated,
+    /// 6053
+    #[msg("outcome_settle: the vault is not the winner's stake vault")]
+    OutcomeVaultMismatch,
 }

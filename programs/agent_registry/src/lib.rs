@@ -109,8 +109,8 @@ pub mod agent_registry {
     }
 
     /// Operator: releases locked stake.
-    pub fn stake_unlock(ctx: Context<StakeUnlock>, args: StakeAmountArgs) -> Result<()> {
-        StakeUnlock::handler(ctx, args)
+    pub fn stake_unlock(ctx: Context<AgentEngagement>, args: StakeAmountArgs) -> Result<()> {
+        AgentEngagement::unlock(ctx, args)
     }
 
     /// Operator: pays locked stake to destination token accounts (remaining accounts).
@@ -128,7 +128,7 @@ pub mod agent_registry {
     }
 
     /// Operator: records a job's outcome and refreshes the agent's reputation.
-    pub fn reputation_record(ctx: Context<ReputationRecord>, args: ReputationRecordArgs) -> Result<()> {
-        ReputationRecord::handler(ctx, args)
+    pub fn reputation_record(ctx: Context<AgentEngagement>, args: ReputationRecordArgs) -> Result<()> {
+        AgentEngagement::record(ctx, args)
     }
 }

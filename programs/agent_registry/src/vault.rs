@@ -5,22 +5,34 @@ use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, Tran
 use crate::error::RegistryError;
 use crate::events::StakeSlashed;
 use crate::seeds;
-use crate::state::Agent;
+use crate::state::{Agent, AgentLedger};
 
 /// Most destinations one slash may pay.
 pub const MAX_SLASH_DESTINATIONS: usize = 4;
 
+/// The agent PDA that owns a stake vault and signs for it: its account and its seeds.
+pub struct VaultSigner<'info> {
+    pub agent: AccountInfo<'info>,
+    pub authority: Pubkey,
+    pub bump: u8,
+}
+
+impl<'info> VaultSigner<'info> {
+    pub fn of(agent: &Account<'info, Agent>) -> Self {
+        Self { agent: agent.to_account_info(), authority: agent.authority, bump: agent.bump }
+    }
+}
+
 /// Transfers `amount` atoms from the agent's vault to `destination` (`transfer_checked`).
 pub fn pay_out<'info>(
-    agent: &Account<'info, Agent>,
+    signer: &VaultSigner<'info>,
     vault: &InterfaceAccount<'info, TokenAccount>,
     destination: &AccountInfo<'info>,
     mint: &InterfaceAccount<'info, Mint>,
     token_program: &Interface<'info, TokenInterface>,
     amount: u64,
 ) -> Result<()> {
-    let authority = agent.authority;
-    let signer_seeds: &[&[u8]] = &[seeds::AGENT, authority.as_ref(), &[agent.bump]];
+    let signer_seeds: &[&[u8]] = &[seeds::AGENT, signer.authority.as_ref(), &[signer.bump]];
     token_interface::transfer_checked(
         CpiContext::new_with_signer(
             token_program.key(),
@@ -28,7 +40,7 @@ pub fn pay_out<'info>(
                 from: vault.to_account_info(),
                 mint: mint.to_account_info(),
                 to: destination.clone(),
-                authority: agent.to_account_info(),
+                authority: signer.agent.clone(),
             },
             &[signer_seeds],
         ),
@@ -53,7 +65,8 @@ pub fn require_not_stake_vault(destination: &InterfaceAccount<TokenAccount>) -> 
 /// stake. Takes the total out of `locked` and `staked`, transfers, checks that the vault still
 /// covers the stake, and emits `StakeSlashed`. Returns the total.
 pub fn slash<'info>(
-    agent: &mut Account<'info, Agent>,
+    signer: &VaultSigner<'info>,
+    ledger: &mut AgentLedger,
     vault: &mut InterfaceAccount<'info, TokenAccount>,
     mint: &InterfaceAccount<'info, Mint>,
     token_program: &Interface<'info, TokenInterface>,
@@ -78,19 +91,19 @@ pub fn slash<'info>(
         .iter()
         .try_fold(0u64, |sum, a| sum.checked_add(*a))
         .ok_or_else(|| error!(RegistryError::ArithmeticOverflow))?;
-    agent.slash(total)?;
+    ledger.slash(total)?;
     for (destination, amount) in destinations.iter().zip(amounts) {
-        pay_out(agent, vault, destination, mint, token_program, *amount)?;
+        pay_out(signer, vault, destination, mint, token_program, *amount)?;
     }
     vault.reload()?;
-    agent.invariant(Some(vault.amount))?;
+    ledger.invariant(Some(vault.amount))?;
     emit!(StakeSlashed {
-        agent: agent.key(),
+        agent: signer.agent.key(),
         destinations: destinations.iter().map(|d| d.key()).collect(),
         amounts: amounts.to_vec(),
         total,
-        locked: agent.locked,
-        staked: agent.staked,
+        locked: ledger.locked,
+        staked: ledger.staked,
     });
     Ok(total)
 }

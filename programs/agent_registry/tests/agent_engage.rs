@@ -38,7 +38,37 @@ fn nobody_but_the_operator_engages_or_releases() {
     let mut ix = rix::agent_release(operator.pubkey(), a.agent);
     ix.accounts[0].is_signer = false;
     assert_error(&r.svm.send(&[ix], &[]), anchor_codes::ACCOUNT_NOT_SIGNER);
-    let ix = rix::agent_engage(operator.pubkey(), agx_sdk::pda::registry_config().0);
-    assert!(r.svm.send(&[ix], &[&operator]).is_err(), "the config must not pass as an agent");
     assert_eq!(r.agent(&a).open_bids, 1);
+}
+
+/// The operator paths read the config and the agent in place: what stands in for either is
+/// refused by its owner and discriminator, and a read-only agent by Anchor's `mut` check.
+#[test]
+fn in_place_accounts_are_checked_for_owner_type_and_writability() {
+    let mut r = Registry::new();
+    let a = r.register_agent(1);
+    let operator = r.operator.insecure_clone();
+    let config = agx_sdk::pda::registry_config().0;
+    // Type cosplay both ways: the config as the agent, the agent as the config.
+    let ix = rix::agent_engage(operator.pubkey(), config);
+    assert_error(&r.svm.send(&[ix], &[&operator]), RegistryError::AgentAccountInvalid);
+    let mut ix = rix::agent_engage(operator.pubkey(), a.agent);
+    ix.accounts[1].pubkey = a.agent;
+    assert_error(&r.svm.send(&[ix], &[&operator]), RegistryError::ConfigAccountInvalid);
+    // A byte-for-byte copy of the config, naming an attacker as operator, owned by another
+    // program: refused by its owner.
+    let attacker = r.svm.funded_keypair();
+    let mut forged = r.svm.account(&config).unwrap();
+    forged.data[42..74].copy_from_slice(attacker.pubkey().as_ref());
+    forged.owner = agx_sdk::exchange::ID;
+    let forged_at = agx_sdk::Pubkey::new_unique();
+    r.svm.svm.set_account(forged_at, forged).unwrap();
+    let mut ix = rix::agent_engage(attacker.pubkey(), a.agent);
+    ix.accounts[1].pubkey = forged_at;
+    assert_error(&r.svm.send(&[ix], &[&attacker]), RegistryError::ConfigAccountInvalid);
+    // The agent passed read-only.
+    let mut ix = rix::agent_engage(operator.pubkey(), a.agent);
+    ix.accounts[2].is_writable = false;
+    assert_error(&r.svm.send(&[ix], &[&operator]), anchor_codes::CONSTRAINT_MUT);
+    assert_eq!(r.agent(&a).open_bids, 0);
 }

@@ -53,6 +53,10 @@ const CODES: &[(u32, RegistryError, &str)] = &[
     (6047, RegistryError::OutcomeSlashAccountsMissing, "OutcomeSlashAccountsMissing"),
     (6048, RegistryError::OutcomeSlashExceedsHold, "OutcomeSlashExceedsHold"),
     (6049, RegistryError::AgentProgressOutOfRange, "AgentProgressOutOfRange"),
+    (6050, RegistryError::AgentAccountInvalid, "AgentAccountInvalid"),
+    (6051, RegistryError::ConfigAccountInvalid, "ConfigAccountInvalid"),
+    (6052, RegistryError::AgentRepeated, "AgentRepeated"),
+    (6053, RegistryError::OutcomeVaultMismatch, "OutcomeVaultMismatch"),
 ];
 
 #[test]

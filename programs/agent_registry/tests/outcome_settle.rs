@@ -64,11 +64,9 @@ fn a_slash_comes_out_of_the_winners_hold_and_the_rest_is_released() {
             Some((stake, &[requester, keeper][..])),
         )
     };
-    // The winner cannot be its own successor (a duplicate mutable account).
-    assert_error(
-        &r.svm.send(&[settle(Some(a.agent))], &[&operator]),
-        agx_tests::anchor_codes::CONSTRAINT_DUPLICATE_MUTABLE_ACCOUNT,
-    );
+    // The winner cannot be its own successor, nor the standby the successor.
+    assert_error(&r.svm.send(&[settle(Some(a.agent))], &[&operator]), RegistryError::AgentRepeated);
+    assert_error(&r.svm.send(&[settle(Some(b.agent))], &[&operator]), RegistryError::AgentRepeated);
     r.svm
         .send_measured("agent_registry", "outcome_settle_with_slash", &[settle(Some(c.agent))], &[&operator])
         .unwrap();

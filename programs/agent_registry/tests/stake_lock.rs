@@ -39,10 +39,15 @@ fn nobody_but_the_operator_can_lock() {
 fn rejects_a_fake_agent_account() {
     let mut r = Registry::new();
     let operator = r.operator.insecure_clone();
+    // Type cosplay: the config (owned by the registry, another discriminator).
     let ix = rix::stake_lock(operator.pubkey(), agx_sdk::pda::registry_config().0, None, 1);
-    assert!(r.svm.send(&[ix], &[&operator]).is_err(), "the config must not pass as an agent");
+    assert_error(&r.svm.send(&[ix], &[&operator]), RegistryError::AgentAccountInvalid);
+    // An account that does not exist, and one owned by another program.
     let ix = rix::stake_lock(operator.pubkey(), agx_sdk::Pubkey::new_unique(), None, 1);
-    assert_error(&r.svm.send(&[ix], &[&operator]), anchor_codes::ACCOUNT_NOT_INITIALIZED);
+    assert_error(&r.svm.send(&[ix], &[&operator]), RegistryError::AgentAccountInvalid);
+    let vault = r.staked_agent(10).vault;
+    let ix = rix::stake_lock(operator.pubkey(), vault, None, 1);
+    assert_error(&r.svm.send(&[ix], &[&operator]), RegistryError::AgentAccountInvalid);
 }
 
 #[test]
@@ -59,5 +64,5 @@ fn locks_a_standby_in_the_same_call() {
     assert_eq!((r.agent(&a).locked, r.agent(&b).locked), (400, 400));
     assert_eq!(events::find::<StakeLocked>(&meta.logs).len(), 2, "one event per agent locked");
     let ix = rix::stake_lock(operator.pubkey(), a.agent, Some(a.agent), 1);
-    assert_error(&r.svm.send(&[ix], &[&operator]), anchor_codes::CONSTRAINT_DUPLICATE_MUTABLE_ACCOUNT);
+    assert_error(&r.svm.send(&[ix], &[&operator]), RegistryError::AgentRepeated);
 }

@@ -155,7 +155,7 @@ impl<'info> RegistryAccounts<'info> {
         agent: AccountInfo<'info>,
         value: u64,
     ) -> Result<()> {
-        let accounts = agent_registry::cpi::accounts::ReputationRecord {
+        let accounts = agent_registry::cpi::accounts::AgentEngagement {
             operator: self.operator(),
             config: self.config(),
             agent,

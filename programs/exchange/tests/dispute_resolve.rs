@@ -132,7 +132,10 @@ fn only_the_arbitrator_resolves_a_dispute_once_within_the_hold() {
     let mut ix = m.resolve_ix(intent, paid_to, 0, Some((to, 10)));
     let vault_at = ix.accounts.iter().position(|x| x.pubkey == pda::stake_vault(&a.agent).0).unwrap();
     ix.accounts[vault_at].pubkey = other.vault;
-    assert_error(&m.r.svm.send(&[ix], &[&arbitrator]), anchor_codes::CONSTRAINT_SEEDS);
+    assert_error(
+        &m.r.svm.send(&[ix], &[&arbitrator]),
+        agent_registry::error::RegistryError::OutcomeVaultMismatch,
+    );
     let mut ix = m.resolve_ix(intent, paid_to, 0, Some((to, 10)));
     ix.accounts[vault_at + 2].pubkey = agx_tests::token::TOKEN_2022;
     assert_error(

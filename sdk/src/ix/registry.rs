@@ -205,7 +205,7 @@ pub fn agent_release(operator: Pubkey, agent: Pubkey) -> Instruction {
 
 pub fn stake_unlock(operator: Pubkey, agent: Pubkey, amount: u64) -> Instruction {
     build(
-        accounts::StakeUnlock { operator, config: pda::registry_config().0, agent },
+        accounts::AgentEngagement { operator, config: pda::registry_config().0, agent },
         instruction::StakeUnlock { args: agent_registry::StakeAmountArgs { amount } },
     )
 }
@@ -268,7 +268,7 @@ pub fn reputation_record(
     rating_bps: Option<u16>,
 ) -> Instruction {
     build(
-        accounts::ReputationRecord { operator, config: pda::registry_config().0, agent },
+        accounts::AgentEngagement { operator, config: pda::registry_config().0, agent },
         instruction::ReputationRecord {
             args: agent_registry::ReputationRecordArgs { kind, value, rating_bps },
         },

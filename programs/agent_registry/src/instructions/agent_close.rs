@@ -83,7 +83,7 @@ impl AgentClose<'_> {
         let surplus = accounts.vault.amount;
         if let Some(destination) = accounts.surplus_destination.as_ref().filter(|_| surplus > 0) {
             crate::vault::pay_out(
-                agent,
+                &crate::vault::VaultSigner::of(agent),
                 &accounts.vault,
                 &destination.to_account_info(),
                 &accounts.stake_mint,

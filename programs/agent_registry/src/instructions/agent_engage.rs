@@ -5,31 +5,36 @@
 //! award and standby on the exchange has a live agent account behind it.
 use anchor_lang::prelude::*;
 
-use crate::error::RegistryError;
 use crate::events::AgentEngagementChanged;
-use crate::state::{Agent, RegistryConfig};
+use crate::state::{AgentInPlace, AgentLedger, OperatorView};
 
-/// Accounts of `agent_engage` and `agent_release`.
+/// Accounts of `agent_engage` and `agent_release`, read and written in place as `AgentJob`'s
+/// are (the exchange calls both on every bid).
 #[derive(Accounts)]
 pub struct AgentEngagement<'info> {
-    #[account(address = config.operator @ RegistryError::OperatorNotAuthorized)]
     pub operator: Signer<'info>,
 
-    // Owner + discriminator identify the one config (only `config_init` creates one, at its PDA)
-    // and any agent (only `agent_register` creates them, at their PDA): on these operator paths,
-    // which the exchange calls by CPI, the seeds are not re-derived (~1,500 CU each).
-    pub config: Account<'info, RegistryConfig>,
+    /// CHECK: read by `OperatorView::load`: owned by the registry, a `RegistryConfig`, and
+    /// naming `operator` as its operator.
+    pub config: UncheckedAccount<'info>,
 
+    /// CHECK: opened by `AgentInPlace::load`: owned by the registry, an `Agent`.
     #[account(mut)]
-    pub agent: Account<'info, Agent>,
+    pub agent: UncheckedAccount<'info>,
 }
 
 impl AgentEngagement<'_> {
-    pub fn engage(ctx: Context<Self>) -> Result<()> {
-        let agent = &mut ctx.accounts.agent;
-        agent.engage()?;
-        agent.invariant(None)?;
-        emit!(AgentEngagementChanged { agent: agent.key(), open_bids: agent.open_bids });
+    /// Applies `change` to the agent's count of open bids and emits the new count.
+    pub fn apply(&self, change: impl FnOnce(&mut AgentLedger) -> Result<()>) -> Result<()> {
+        OperatorView::load(&self.config, self.operator.key)?;
+        let mut agent = AgentInPlace::load(&self.agent)?;
+        change(&mut agent.ledger)?;
+        agent.store(None)?;
+        emit!(AgentEngagementChanged { agent: agent.key(), open_bids: agent.ledger.open_bids });
         Ok(())
+    }
+
+    pub fn engage(ctx: Context<Self>) -> Result<()> {
+        ctx.accounts.apply(AgentLedger::engage)
     }
 }

@@ -4,15 +4,11 @@
 //! (`AgentReleaseWithoutOpenBid`). Accounts are those of `agent_engage`.
 use anchor_lang::prelude::*;
 
-use crate::events::AgentEngagementChanged;
 use crate::instructions::AgentEngagement;
+use crate::state::AgentLedger;
 
 impl AgentEngagement<'_> {
     pub fn release(ctx: Context<Self>) -> Result<()> {
-        let agent = &mut ctx.accounts.agent;
-        agent.release()?;
-        agent.invariant(None)?;
-        emit!(AgentEngagementChanged { agent: agent.key(), open_bids: agent.open_bids });
-        Ok(())
+        ctx.accounts.apply(AgentLedger::release)
     }
 }

@@ -33,6 +33,5 @@ pub use reputation_record::*;
 pub use stake_deposit::*;
 pub use stake_lock::*;
 pub use stake_slash::*;
-pub use stake_unlock::*;
 pub use stake_unstake_request::*;
 pub use stake_withdraw::*;

@@ -6,9 +6,10 @@
 //! the winner's reputation.
 //!
 //! Rules: signed by the config's operator; `unlock` at most each agent's locked stake (0: nothing
-//! was locked); the standby is another agent; a rating at most 10,000 bps and only on a completed
-//! job (as `reputation_record`). A slash comes out of the winner's hold (`OutcomeSlashExceedsHold`)
-//! and needs the vault, the stake mint and its token program (`OutcomeSlashAccountsMissing`),
+//! was locked); the standby and the successor are other agents (`AgentRepeated`); a rating at
+//! most 10,000 bps and only on a completed job (as `reputation_record`). A slash comes out of the
+//! winner's hold (`OutcomeSlashExceedsHold`) and needs the winner's vault
+//! (`OutcomeVaultMismatch`), the stake mint and its token program (`OutcomeSlashAccountsMissing`),
 //! with its destinations as remaining accounts under the rules of `stake_slash`.
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -18,7 +19,8 @@ use crate::events::OutcomeSettled;
 // Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
 use crate::instructions::*;
 use crate::seeds;
-use crate::state::{Agent, OutcomeKind};
+use crate::state::{AgentInPlace, OutcomeKind};
+use crate::vault::VaultSigner;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct OutcomeSettleArgs {
@@ -40,26 +42,34 @@ pub struct OutcomeSettleArgs {
 pub struct AgentOutcome<'info> {
     pub job: AgentJob<'info>,
 
-    /// The winner's stake vault (only when slashing).
-    #[account(mut, seeds = [seeds::STAKE_VAULT, job.agent.key().as_ref()], bump = job.agent.vault_bump)]
+    /// The winner's stake vault (only when slashing): checked in the handler to be the PDA
+    /// `[STAKE_VAULT, agent]` with the agent's stored bump (`OutcomeVaultMismatch`).
+    #[account(mut)]
     pub vault: Option<InterfaceAccount<'info, TokenAccount>>,
 
-    #[account(address = job.config.stake_mint @ RegistryError::StakeMintMismatch)]
+    /// The config's stake mint (`StakeMintMismatch`).
     pub stake_mint: Option<InterfaceAccount<'info, Mint>>,
 
-    #[account(address = job.config.stake_token_program @ RegistryError::StakeTokenProgramMismatch)]
+    /// The stake mint's token program (`StakeTokenProgramMismatch`).
     pub token_program: Option<Interface<'info, TokenInterface>>,
 
-    /// An agent that takes the job over: `unlock` of its free stake is locked for it (Anchor
-    /// refuses it being the winner or the standby: a duplicate mutable account).
+    /// CHECK: an agent that takes the job over (`unlock` of its free stake is locked for it),
+    /// opened in place as `job.agent` is; neither the winner nor the standby (`AgentRepeated`).
     #[account(mut)]
-    pub successor: Option<Account<'info, Agent>>,
+    pub successor: Option<UncheckedAccount<'info>>,
 }
 
 impl<'info> AgentOutcome<'info> {
     pub fn handler(ctx: Context<'info, Self>, args: OutcomeSettleArgs) -> Result<()> {
-        let params = ctx.accounts.job.config.reputation_params();
         let accounts = ctx.accounts;
+        let (view, mut agent, mut standby) = accounts.job.open()?;
+        require_distinct(&[
+            Some(&*accounts.job.agent),
+            accounts.job.standby.as_deref(),
+            accounts.successor.as_deref(),
+        ])?;
+        let mut successor = accounts.successor.as_deref().map(AgentInPlace::load).transpose()?;
+        let mut vault_amount = None;
         let slashed = if args.slash.is_empty() {
             0
         } else {
@@ -68,57 +78,72 @@ impl<'info> AgentOutcome<'info> {
             else {
                 return err!(RegistryError::OutcomeSlashAccountsMissing);
             };
+            require_keys_eq!(mint.key(), view.stake_mint, RegistryError::StakeMintMismatch);
+            require_keys_eq!(
+                token_program.key(),
+                view.stake_token_program,
+                RegistryError::StakeTokenProgramMismatch
+            );
+            let expected_vault = Pubkey::create_program_address(
+                &[seeds::STAKE_VAULT, agent.key().as_ref(), &[agent.vault_bump]],
+                &crate::ID,
+            )
+            .map_err(|_| error!(RegistryError::OutcomeVaultMismatch))?;
+            require_keys_eq!(vault.key(), expected_vault, RegistryError::OutcomeVaultMismatch);
             let total = args
                 .slash
                 .iter()
                 .try_fold(0u64, |sum, a| sum.checked_add(*a))
                 .ok_or_else(|| error!(RegistryError::ArithmeticOverflow))?;
             require!(total <= args.unlock, RegistryError::OutcomeSlashExceedsHold);
-            crate::vault::slash(
-                &mut accounts.job.agent,
+            let signer =
+                VaultSigner { agent: agent.info.clone(), authority: agent.authority, bump: agent.bump };
+            let slashed = crate::vault::slash(
+                &signer,
+                &mut agent.ledger,
                 vault,
                 mint,
                 token_program,
                 ctx.remaining_accounts,
                 &args.slash,
-            )?
+            )?;
+            vault_amount = Some(vault.amount);
+            slashed
         };
-        let job = &mut accounts.job;
         // The winner's hold less its slash; the standby's whole hold.
         let winner_release =
             args.unlock.checked_sub(slashed).ok_or_else(|| error!(RegistryError::ArithmeticOverflow))?;
         if winner_release > 0 {
-            job.agent.unlock(winner_release)?;
+            agent.ledger.unlock(winner_release)?;
         }
-        let standby_released = match job.standby.as_mut() {
+        let standby_released = match standby.as_mut() {
             Some(standby) if args.unlock > 0 => {
-                standby.unlock(args.unlock)?;
-                standby.invariant(None)?;
+                standby.ledger.unlock(args.unlock)?;
+                standby.store(None)?;
                 args.unlock
             }
             _ => 0,
         };
-        job.agent.record(args.kind, args.value, args.rating_bps, &params)?;
-        job.agent.invariant(None)?;
-        if let Some(successor) = accounts.successor.as_mut() {
+        agent.ledger.record(args.kind, args.value, args.rating_bps, &view.reputation)?;
+        agent.store(vault_amount)?;
+        if let Some(successor) = successor.as_mut() {
             if args.unlock > 0 {
-                successor.lock(args.unlock)?;
+                successor.ledger.lock(args.unlock)?;
+                successor.store(None)?;
             }
-            successor.invariant(None)?;
         }
-        let agent = &job.agent;
         emit!(OutcomeSettled {
             agent: agent.key(),
-            standby: job.standby.as_ref().map_or(Pubkey::default(), |s| s.key()),
-            successor: accounts.successor.as_ref().map_or(Pubkey::default(), |s| s.key()),
+            standby: standby.as_ref().map_or(Pubkey::default(), |s| s.key()),
+            successor: successor.as_ref().map_or(Pubkey::default(), |s| s.key()),
             released: winner_release,
             standby_released,
             slashed,
             kind: args.kind,
             value: args.value,
             rating_bps: args.rating_bps,
-            locked: agent.locked,
-            reputation: agent.reputation,
+            locked: agent.ledger.locked,
+            reputation: agent.ledger.reputation,
         });
         Ok(())
     }

@@ -74,7 +74,7 @@ impl StakeDeposit<'_> {
             .checked_sub(before)
             .ok_or_else(|| error!(RegistryError::ArithmeticOverflow))?;
         let agent = &mut ctx.accounts.agent;
-        agent.deposit(received)?;
+        agent.with_ledger(|l| l.deposit(received))?;
         agent.invariant(Some(ctx.accounts.vault.amount))?;
         emit!(StakeDeposited { agent: agent.key(), amount: args.amount, received, staked: agent.staked });
         Ok(())

@@ -49,14 +49,20 @@ pub struct StakeSlash<'info> {
 impl StakeSlash<'_> {
     pub fn handler<'info>(ctx: Context<'info, StakeSlash<'info>>, args: StakeSlashArgs) -> Result<()> {
         let accounts = ctx.accounts;
-        crate::vault::slash(
-            &mut accounts.agent,
-            &mut accounts.vault,
-            &accounts.stake_mint,
-            &accounts.token_program,
-            ctx.remaining_accounts,
-            &args.amounts,
-        )?;
+        let signer = crate::vault::VaultSigner::of(&accounts.agent);
+        let (vault, mint, token_program) =
+            (&mut accounts.vault, &accounts.stake_mint, &accounts.token_program);
+        accounts.agent.with_ledger(|ledger| {
+            crate::vault::slash(
+                &signer,
+                ledger,
+                vault,
+                mint,
+                token_program,
+                ctx.remaining_accounts,
+                &args.amounts,
+            )
+        })?;
         Ok(())
     }
 }

@@ -36,7 +36,7 @@ impl StakeUnstakeRequest<'_> {
         let now = Clock::get()?.slot;
         let cooldown = ctx.accounts.config.unstake_cooldown_slots;
         let agent = &mut ctx.accounts.agent;
-        agent.request_unstake(args.amount, now, cooldown)?;
+        agent.with_ledger(|l| l.request_unstake(args.amount, now, cooldown))?;
         agent.invariant(None)?;
         emit!(StakeUnstakeRequested {
             agent: agent.key(),

@@ -50,9 +50,9 @@ impl StakeWithdraw<'_> {
 
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let now = Clock::get()?.slot;
-        let amount = ctx.accounts.agent.withdraw(now)?;
+        let amount = ctx.accounts.agent.with_ledger(|l| l.withdraw(now))?;
         crate::vault::pay_out(
-            &ctx.accounts.agent,
+            &crate::vault::VaultSigner::of(&ctx.accounts.agent),
             &ctx.accounts.vault,
             &ctx.accounts.destination.to_account_info(),
             &ctx.accounts.stake_mint,

@@ -1,6 +1,7 @@
-use agx_core::reputation::{History, Outcome, ReputationParams};
+use agx_core::reputation::{History, ReputationParams};
 use anchor_lang::prelude::*;
 
+use super::AgentLedger;
 use crate::error::RegistryError;
 
 /// Longest metadata URI an agent may register, in bytes.
@@ -121,8 +122,16 @@ impl Agent {
         agx_core::lifecycle::is_silent(now, self.last_heartbeat_slot, timeout)
     }
 
-    pub fn history(&self) -> History {
-        History {
+    /// The fields after the metadata URI (stake and record), as one value.
+    pub fn ledger(&self) -> AgentLedger {
+        AgentLedger {
+            staked: self.staked,
+            locked: self.locked,
+            unstaking: self.unstaking,
+            unstake_ready_slot: self.unstake_ready_slot,
+            registered_slot: self.registered_slot,
+            last_heartbeat_slot: self.last_heartbeat_slot,
+            reputation: self.reputation,
             completed: self.completed,
             failed: self.failed,
             slashed: self.slashed,
@@ -131,7 +140,41 @@ impl Agent {
             value_slashed: self.value_slashed,
             value_rated: self.value_rated,
             rating_value_sum: self.rating_value_sum,
+            open_bids: self.open_bids,
+            progress_bps: self.progress_bps,
         }
+    }
+
+    pub fn set_ledger(&mut self, l: AgentLedger) {
+        self.staked = l.staked;
+        self.locked = l.locked;
+        self.unstaking = l.unstaking;
+        self.unstake_ready_slot = l.unstake_ready_slot;
+        self.registered_slot = l.registered_slot;
+        self.last_heartbeat_slot = l.last_heartbeat_slot;
+        self.reputation = l.reputation;
+        self.completed = l.completed;
+        self.failed = l.failed;
+        self.slashed = l.slashed;
+        self.value_completed = l.value_completed;
+        self.value_failed = l.value_failed;
+        self.value_slashed = l.value_slashed;
+        self.value_rated = l.value_rated;
+        self.rating_value_sum = l.rating_value_sum;
+        self.open_bids = l.open_bids;
+        self.progress_bps = l.progress_bps;
+    }
+
+    /// Applies one of the ledger's rules (`AgentLedger`) to this agent.
+    pub fn with_ledger<R>(&mut self, rule: impl FnOnce(&mut AgentLedger) -> Result<R>) -> Result<R> {
+        let mut ledger = self.ledger();
+        let out = rule(&mut ledger)?;
+        self.set_ledger(ledger);
+        Ok(out)
+    }
+
+    pub fn history(&self) -> History {
+        self.ledger().history()
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -184,46 +227,6 @@ impl Agent {
         Ok(())
     }
 
-    /// `received` atoms arrived in the vault.
-    pub fn deposit(&mut self, received: u64) -> Result<()> {
-        require_gt!(received, 0, RegistryError::StakeAmountZero);
-        self.staked = self.staked.checked_add(received).ok_or_else(overflow)?;
-        Ok(())
-    }
-
-    /// Moves `amount` of free stake into cooldown; a new request adds to any pending one and
-    /// restarts the cooldown for the whole pending amount.
-    pub fn request_unstake(&mut self, amount: u64, now: u64, cooldown: u64) -> Result<()> {
-        require_gt!(amount, 0, RegistryError::StakeAmountZero);
-        require!(amount <= self.free_stake(), RegistryError::StakeInsufficientFree);
-        self.unstaking = self.unstaking.checked_add(amount).ok_or_else(overflow)?;
-        self.unstake_ready_slot = now.checked_add(cooldown).ok_or_else(overflow)?;
-        Ok(())
-    }
-
-    /// Releases the pending unstake after its cooldown; returns the atoms to pay out.
-    pub fn withdraw(&mut self, now: u64) -> Result<u64> {
-        require_gt!(self.unstaking, 0, RegistryError::StakeNoPendingUnstake);
-        require!(now >= self.unstake_ready_slot, RegistryError::StakeCooldownNotElapsed);
-        let amount = self.unstaking;
-        self.staked = self.staked.checked_sub(amount).ok_or_else(overflow)?;
-        self.unstaking = 0;
-        Ok(amount)
-    }
-
-    /// The exchange opened a bid account for this agent.
-    pub fn engage(&mut self) -> Result<()> {
-        self.open_bids = self.open_bids.checked_add(1).ok_or_else(overflow)?;
-        Ok(())
-    }
-
-    /// The exchange closed one of this agent's bid accounts.
-    pub fn release(&mut self) -> Result<()> {
-        require_gt!(self.open_bids, 0, RegistryError::AgentReleaseWithoutOpenBid);
-        self.open_bids = self.open_bids.saturating_sub(1);
-        Ok(())
-    }
-
     /// May the agent close now? No stake left and no bid of it open at the exchange.
     pub fn require_closable(&self) -> Result<()> {
         require!(self.staked == 0, RegistryError::AgentHasStake);
@@ -231,71 +234,11 @@ impl Agent {
         Ok(())
     }
 
-    pub fn lock(&mut self, amount: u64) -> Result<()> {
-        require_gt!(amount, 0, RegistryError::StakeAmountZero);
-        require!(amount <= self.free_stake(), RegistryError::StakeInsufficientFree);
-        self.locked = self.locked.checked_add(amount).ok_or_else(overflow)?;
-        Ok(())
-    }
-
-    pub fn unlock(&mut self, amount: u64) -> Result<()> {
-        require_gt!(amount, 0, RegistryError::StakeAmountZero);
-        require!(amount <= self.locked, RegistryError::StakeUnlockExceedsLocked);
-        self.locked = self.locked.checked_sub(amount).ok_or_else(overflow)?;
-        Ok(())
-    }
-
-    /// Takes `total` atoms out of locked stake (they leave the vault).
-    pub fn slash(&mut self, total: u64) -> Result<()> {
-        require_gt!(total, 0, RegistryError::StakeAmountZero);
-        require!(total <= self.locked, RegistryError::StakeSlashExceedsLocked);
-        self.locked = self.locked.checked_sub(total).ok_or_else(overflow)?;
-        self.staked = self.staked.checked_sub(total).ok_or_else(overflow)?;
-        Ok(())
-    }
-
-    /// Adds one outcome to the history and refreshes the cached reputation.
-    pub fn record(
-        &mut self,
-        kind: OutcomeKind,
-        value: u64,
-        rating_bps: Option<u16>,
-        params: &ReputationParams,
-    ) -> Result<()> {
-        if let Some(rating) = rating_bps {
-            require!(rating <= agx_core::BPS_DENOMINATOR, RegistryError::ReputationRatingOutOfRange);
-            require!(kind == OutcomeKind::Completed, RegistryError::ReputationRatingWithoutCompletion);
-        }
-        let outcome = match kind {
-            OutcomeKind::Completed => Outcome::Completed { value, rating_bps },
-            OutcomeKind::Failed => Outcome::Failed { value },
-            OutcomeKind::Slashed => Outcome::Slashed { value },
-        };
-        let mut history = self.history();
-        history.record(outcome).map_err(|_| overflow())?;
-        let reputation = history.score(params).map_err(|_| overflow())?;
-        self.completed = history.completed;
-        self.failed = history.failed;
-        self.slashed = history.slashed;
-        self.value_completed = history.value_completed;
-        self.value_failed = history.value_failed;
-        self.value_slashed = history.value_slashed;
-        self.value_rated = history.value_rated;
-        self.rating_value_sum = history.rating_value_sum;
-        self.reputation = reputation;
-        Ok(())
-    }
-
-    /// Must hold after every mutation. `vault_amount` is the stake vault's balance; anything
-    /// above `staked` is surplus (unsolicited transfers), which is allowed.
+    /// Must hold after every mutation: the ledger's invariant (`AgentLedger::invariant`) and a
+    /// URI within bounds.
     pub fn invariant(&self, vault_amount: Option<u64>) -> Result<()> {
-        let held = self.locked.checked_add(self.unstaking).ok_or_else(overflow)?;
-        require!(held <= self.staked, RegistryError::AgentStakeInvariantBroken);
-        require!(self.reputation <= agx_core::BPS_DENOMINATOR, RegistryError::AgentStakeInvariantBroken);
+        self.ledger().invariant(vault_amount)?;
         require!(self.metadata_uri.len() <= MAX_METADATA_URI_LEN, RegistryError::AgentMetadataUriTooLong);
-        if let Some(amount) = vault_amount {
-            require!(amount >= self.staked, RegistryError::StakeVaultBalanceMismatch);
-        }
         Ok(())
     }
 }

@@ -1,4 +1,5 @@
 use anchor_lang::prelude::*;
+use anchor_lang::Discriminator;
 
 use crate::error::RegistryError;
 
@@ -138,5 +139,110 @@ impl RegistryConfig {
         require_gt!(self.heartbeat_timeout_slots, 0, RegistryError::ConfigHeartbeatTimeoutZero);
         require!(self.reputation_params().validate().is_ok(), RegistryError::ConfigReputationParamsInvalid);
         Ok(())
+    }
+}
+
+/// What the operator paths read of the config, in place: who the operator is and the reputation
+/// parameters. Decoding the whole config costs ~1,000 CU on every CPI from the exchange; these
+/// fields sit at fixed offsets of its Borsh layout (a unit test pins them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OperatorView {
+    pub operator: Pubkey,
+    pub stake_mint: Pubkey,
+    pub stake_token_program: Pubkey,
+    pub reputation: agx_core::reputation::ReputationParams,
+}
+
+/// Byte offsets in the config account (discriminator, version, bump, admin, operator, stake mint,
+/// its token program, cooldown, heartbeat timeout, then the reputation parameters).
+const OPERATOR: usize = 42;
+const STAKE_MINT: usize = 74;
+const STAKE_TOKEN_PROGRAM: usize = 106;
+const COOLDOWN: usize = 138;
+const PRIOR_VALUE: usize = 154;
+const PRIOR_BPS: usize = 162;
+const SLASH_WEIGHT: usize = 164;
+const RELIABILITY: usize = 166;
+const RELIABILITY_END: usize = 168;
+
+impl OperatorView {
+    /// Reads the registry's config (owned by the registry, carrying the `RegistryConfig`
+    /// discriminator: only `config_init` creates one, at its PDA), else `ConfigAccountInvalid`;
+    /// then requires `signer` to be its operator (`OperatorNotAuthorized`).
+    pub fn load(config: &AccountInfo, signer: &Pubkey) -> Result<Self> {
+        let invalid = || error!(RegistryError::ConfigAccountInvalid);
+        require_keys_eq!(*config.owner, crate::ID, RegistryError::ConfigAccountInvalid);
+        let data = config.try_borrow_data()?;
+        if data.get(..8) != Some(RegistryConfig::DISCRIMINATOR) || data.len() < RELIABILITY_END {
+            return Err(invalid());
+        }
+        let key_at = |at: usize, end: usize| {
+            data[at..end].try_into().map(Pubkey::new_from_array).map_err(|_| invalid())
+        };
+        let u64_at =
+            |at: usize, end: usize| data[at..end].try_into().map(u64::from_le_bytes).map_err(|_| invalid());
+        let u16_at =
+            |at: usize, end: usize| data[at..end].try_into().map(u16::from_le_bytes).map_err(|_| invalid());
+        let view = Self {
+            operator: key_at(OPERATOR, STAKE_MINT)?,
+            stake_mint: key_at(STAKE_MINT, STAKE_TOKEN_PROGRAM)?,
+            stake_token_program: key_at(STAKE_TOKEN_PROGRAM, COOLDOWN)?,
+            reputation: agx_core::reputation::ReputationParams {
+                prior_value: u64_at(PRIOR_VALUE, PRIOR_BPS)?,
+                prior_bps: u16_at(PRIOR_BPS, SLASH_WEIGHT)?,
+                slash_weight: u16_at(SLASH_WEIGHT, RELIABILITY)?,
+                reliability_weight_bps: u16_at(RELIABILITY, RELIABILITY_END)?,
+            },
+        };
+        require_keys_eq!(*signer, view.operator, RegistryError::OperatorNotAuthorized);
+        Ok(view)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anchor_lang::AccountSerialize;
+
+    #[test]
+    fn the_view_reads_what_borsh_wrote() {
+        let config = RegistryConfig {
+            version: 1,
+            bump: 255,
+            admin: Pubkey::new_from_array([1; 32]),
+            operator: Pubkey::new_from_array([2; 32]),
+            stake_mint: Pubkey::new_from_array([3; 32]),
+            stake_token_program: Pubkey::new_from_array([4; 32]),
+            unstake_cooldown_slots: 5,
+            heartbeat_timeout_slots: 6,
+            reputation_prior_value: 7,
+            reputation_prior_bps: 8,
+            reputation_slash_weight: 9,
+            reputation_reliability_weight_bps: 10,
+            pending_admin: Pubkey::new_from_array([11; 32]),
+            reserved: [12; 96],
+        };
+        let mut data = Vec::new();
+        config.try_serialize(&mut data).unwrap();
+        let key = Pubkey::new_unique();
+        let mut lamports = 1;
+        let info = AccountInfo::new(&key, false, false, &mut lamports, &mut data, &crate::ID, false);
+        let view = OperatorView::load(&info, &config.operator).unwrap();
+        assert_eq!(
+            view,
+            OperatorView {
+                operator: config.operator,
+                stake_mint: config.stake_mint,
+                stake_token_program: config.stake_token_program,
+                reputation: config.reputation_params()
+            }
+        );
+        assert!(OperatorView::load(&info, &config.admin).is_err(), "only the operator");
+        let other = Pubkey::new_unique();
+        let info = AccountInfo::new(&key, false, false, &mut lamports, &mut data, &other, false);
+        assert!(OperatorView::load(&info, &config.operator).is_err(), "another program's account");
+        data[0] ^= 1;
+        let info = AccountInfo::new(&key, false, false, &mut lamports, &mut data, &crate::ID, false);
+        assert!(OperatorView::load(&info, &config.operator).is_err(), "not a config");
     }
 }

@@ -1,7 +1,9 @@
 pub mod agent;
+pub mod agent_ledger;
 pub mod agent_view;
 pub mod config;
 
 pub use agent::*;
+pub use agent_ledger::*;
 pub use agent_view::*;
 pub use config::*;
