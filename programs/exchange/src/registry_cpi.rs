@@ -129,12 +129,10 @@ impl<'info> RegistryAccounts<'info> {
             None => (None, None, None, Vec::new(), Vec::new()),
         };
         let accounts = agent_registry::cpi::accounts::AgentOutcome {
-            job: agent_registry::cpi::accounts::AgentJob {
-                operator: self.operator(),
-                config: self.config(),
-                agent,
-                standby,
-            },
+            operator: self.operator(),
+            config: self.config(),
+            agent,
+            standby,
             vault,
             stake_mint,
             token_program,

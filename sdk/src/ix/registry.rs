@@ -247,7 +247,10 @@ pub fn outcome_settle(
 ) -> Instruction {
     let mut ix = build(
         accounts::AgentOutcome {
-            job: accounts::AgentJob { operator, config: pda::registry_config().0, agent, standby },
+            operator,
+            config: pda::registry_config().0,
+            agent,
+            standby,
             vault: slash_to.map(|_| pda::stake_vault(&agent).0),
             stake_mint: slash_to.map(|(stake, _)| stake.mint),
             token_program: slash_to.map(|(stake, _)| stake.program),

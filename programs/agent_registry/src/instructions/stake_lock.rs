@@ -15,8 +15,8 @@ pub struct StakeAmountArgs {
     pub amount: u64,
 }
 
-/// Accounts of `stake_lock` (and the core of `outcome_settle`'s): the operator, and the agent that
-/// holds a job with, optionally, the job's standby.
+/// Accounts of `stake_lock` (the first four of `outcome_settle`'s): the operator, and the agent
+/// that holds a job with, optionally, the job's standby.
 ///
 /// The exchange calls these operator paths by CPI on every award and outcome, so the config and
 /// the agents are read and written in place (`OperatorView`, `AgentInPlace`: ~2,500 CU less per
@@ -54,18 +54,25 @@ pub fn require_distinct(agents: &[Option<&AccountInfo>]) -> Result<()> {
     Ok(())
 }
 
-impl<'info> AgentJob<'info> {
-    /// Checks the operator against the config, and opens the agent and the standby.
-    pub fn open(&self) -> Result<(OperatorView, AgentInPlace<'_, 'info>, Option<AgentInPlace<'_, 'info>>)> {
-        let view = OperatorView::load(&self.config, self.operator.key)?;
-        require_distinct(&[Some(&*self.agent), self.standby.as_deref()])?;
-        let agent = AgentInPlace::load(&self.agent)?;
-        let standby = self.standby.as_deref().map(AgentInPlace::load).transpose()?;
-        Ok((view, agent, standby))
-    }
+/// Checks `operator` against the config, and opens the agent and the standby (shared with
+/// `outcome_settle`).
+#[allow(clippy::type_complexity)]
+pub fn open_job<'a, 'info>(
+    operator: &Signer<'info>,
+    config: &AccountInfo<'info>,
+    agent: &'a AccountInfo<'info>,
+    standby: Option<&'a AccountInfo<'info>>,
+) -> Result<(OperatorView, AgentInPlace<'a, 'info>, Option<AgentInPlace<'a, 'info>>)> {
+    let view = OperatorView::load(config, operator.key)?;
+    require_distinct(&[Some(agent), standby])?;
+    Ok((view, AgentInPlace::load(agent)?, standby.map(AgentInPlace::load).transpose()?))
+}
 
+impl<'info> AgentJob<'info> {
     pub fn lock(ctx: Context<Self>, args: StakeAmountArgs) -> Result<()> {
-        let (_, agent, standby) = ctx.accounts.open()?;
+        let accounts = &ctx.accounts;
+        let (_, agent, standby) =
+            open_job(&accounts.operator, &accounts.config, &accounts.agent, accounts.standby.as_deref())?;
         for mut agent in core::iter::once(agent).chain(standby) {
             agent.ledger.lock(args.amount)?;
             agent.store(None)?;
