@@ -4,10 +4,12 @@
 //! - [`ix`]: instruction builders;
 //! - [`accounts`]: typed account decoding;
 //! - [`events`]: decoding of the programs' events from transaction logs;
+//! - [`errors`]: program error numbers by name and message (from the committed IDLs);
 //! - [`verify`]: recomputing an auction from its intent account with `agx_core`;
 //! - [`rpc`] (feature `rpc`): send-and-confirm, airdrop, mint and token-account helpers;
 //! - [`localnet`] (feature `localnet`): a local `solana-test-validator` with the programs loaded.
 pub mod accounts;
+pub mod errors;
 pub mod events;
 pub mod ix;
 #[cfg(feature = "localnet")]
