@@ -242,3 +242,37 @@ impl Agent {
         Ok(())
     }
 }
+
+/// An agent with every field set apart, for layout tests.
+#[cfg(test)]
+pub(crate) fn sample(uri: &str) -> Agent {
+    Agent {
+        version: 1,
+        bump: 254,
+        vault_bump: 253,
+        status: AgentStatus::Active,
+        authority: Pubkey::new_from_array([7; 32]),
+        rent_payer: Pubkey::new_from_array([8; 32]),
+        capabilities: 0b1011,
+        capability_hash: [9; 32],
+        metadata_uri: uri.into(),
+        staked: 1_000,
+        locked: 300,
+        unstaking: 50,
+        unstake_ready_slot: 11,
+        registered_slot: 12,
+        last_heartbeat_slot: 13,
+        reputation: 4_321,
+        completed: 1,
+        failed: 2,
+        slashed: 3,
+        value_completed: 4,
+        value_failed: 5,
+        value_slashed: 6,
+        value_rated: 7,
+        rating_value_sum: 8,
+        open_bids: 9,
+        progress_bps: 10,
+        reserved: [0; 58],
+    }
+}

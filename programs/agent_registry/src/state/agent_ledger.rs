@@ -242,14 +242,25 @@ impl AgentLedger {
     }
 }
 
-/// Byte offsets in an `Agent` account (after the 8-byte discriminator: version, bump, vault
-/// bump, status, authority, rent payer, capabilities, capability hash, the URI's u32 length).
-const BUMP: usize = 9;
-const VAULT_BUMP: usize = 10;
-const AUTHORITY: usize = 12;
-const RENT_PAYER: usize = 44;
-const URI_LEN: usize = 116;
-const AFTER_URI: usize = 120;
+/// Byte offsets in an `Agent` account's data (after the 8-byte discriminator: version, bump,
+/// vault bump, status, authority, rent payer, capabilities, capability hash, the URI's u32
+/// length, the URI, then the ledger). Shared with `AgentView`.
+pub(crate) mod offsets {
+    pub const BUMP: usize = 9;
+    pub const VAULT_BUMP: usize = 10;
+    pub const STATUS: usize = 11;
+    pub const AUTHORITY: usize = 12;
+    pub const RENT_PAYER: usize = 44;
+    pub const CAPABILITIES: usize = 76;
+    pub const URI_LEN: usize = 116;
+    pub const AFTER_URI: usize = 120;
+
+    /// Where the ledger starts: after the URI, whose length is stored before it.
+    pub fn ledger(data: &[u8]) -> Option<usize> {
+        let uri_len = data.get(URI_LEN..AFTER_URI)?.try_into().ok().map(u32::from_le_bytes)?;
+        AFTER_URI.checked_add(usize::try_from(uri_len).ok()?)
+    }
+}
 
 /// An `Agent` account opened in place: its ledger decoded, and what signing for its vault
 /// needs. [`AgentInPlace::store`] writes the ledger back.
@@ -274,16 +285,16 @@ impl<'a, 'info> AgentInPlace<'a, 'info> {
         if data.get(..8) != Some(Agent::DISCRIMINATOR) {
             return Err(invalid());
         }
-        let uri_len = data.get(URI_LEN..AFTER_URI).and_then(|b| b.try_into().ok()).map(u32::from_le_bytes);
-        let ledger_at =
-            uri_len.and_then(|len| AFTER_URI.checked_add(usize::try_from(len).ok()?)).ok_or_else(invalid)?;
+        let ledger_at = offsets::ledger(&data).ok_or_else(invalid)?;
         let ledger = data.get(ledger_at..).and_then(AgentLedger::read).ok_or_else(invalid)?;
         Ok(Self {
             info,
             ledger,
-            authority: Pubkey::new_from_array(data[AUTHORITY..RENT_PAYER].try_into().map_err(|_| invalid())?),
-            bump: data[BUMP],
-            vault_bump: data[VAULT_BUMP],
+            authority: Pubkey::new_from_array(
+                data[offsets::AUTHORITY..offsets::RENT_PAYER].try_into().map_err(|_| invalid())?,
+            ),
+            bump: data[offsets::BUMP],
+            vault_bump: data[offsets::VAULT_BUMP],
             ledger_at,
         })
     }
@@ -306,40 +317,9 @@ impl<'a, 'info> AgentInPlace<'a, 'info> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::AgentStatus;
     use anchor_lang::AccountSerialize;
 
-    fn agent(uri: &str) -> Agent {
-        Agent {
-            version: 1,
-            bump: 254,
-            vault_bump: 253,
-            status: AgentStatus::Active,
-            authority: Pubkey::new_from_array([7; 32]),
-            rent_payer: Pubkey::new_from_array([8; 32]),
-            capabilities: 0b1011,
-            capability_hash: [9; 32],
-            metadata_uri: uri.into(),
-            staked: 1_000,
-            locked: 300,
-            unstaking: 50,
-            unstake_ready_slot: 11,
-            registered_slot: 12,
-            last_heartbeat_slot: 13,
-            reputation: 4_321,
-            completed: 1,
-            failed: 2,
-            slashed: 3,
-            value_completed: 4,
-            value_failed: 5,
-            value_slashed: 6,
-            value_rated: 7,
-            rating_value_sum: 8,
-            open_bids: 9,
-            progress_bps: 10,
-            reserved: [0; 58],
-        }
-    }
+    use crate::state::agent::sample as agent;
 
     #[test]
     fn the_ledger_is_the_tail_of_the_agent_layout() {
