@@ -12,10 +12,11 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let json = args.log_json;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    // Logs on stderr; stdout carries only the totals printed at exit.
     if json {
-        tracing_subscriber::fmt().json().with_env_filter(filter).init();
+        tracing_subscriber::fmt().json().with_env_filter(filter).with_writer(std::io::stderr).init();
     } else {
-        tracing_subscriber::fmt().with_env_filter(filter).init();
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
     }
     let config = match args.resolve(&CliDefaults::load()) {
         Ok(config) => config,

@@ -37,8 +37,11 @@ pub fn check_code(err: ClientError, expected: u32) -> Result<()> {
     }
 }
 
+/// Lamports [`airdrop`] gives.
+pub const AIRDROP: u64 = 10_000_000_000;
+
 pub fn airdrop(rpc: &RpcClient, to: &Pubkey) -> Result<()> {
-    Ok(agx_sdk::rpc::airdrop(rpc, to, 10_000_000_000)?)
+    Ok(agx_sdk::rpc::airdrop(rpc, to, AIRDROP)?)
 }
 
 pub fn send(rpc: &RpcClient, ix: Instruction, signer: &Keypair) -> RpcResult {

@@ -70,6 +70,7 @@ fn main() -> ExitCode {
         trial("a_silent_winner_is_failed_over_and_every_crank_is_sent_by_the_keeper", keeper_runs_the_market),
         trial("three_keepers_at_once_land_each_crank_exactly_once", three_keepers),
         trial("cranks_still_happen_through_a_late_start_a_cut_websocket_and_a_dead_rpc", faults),
+        trial("the_agx_keeper_binary_cranks_and_stops_cleanly_on_sigterm", binary_on_sigterm),
         // Last: it restarts the validator under everyone.
         trial("a_deadline_that_passes_across_a_validator_restart_is_cranked", validator_restart),
     ];
@@ -368,6 +369,69 @@ fn faults(net: &Net) -> Result<(), Failed> {
     check(metrics.rpc_failovers.get() >= 1, "the second RPC endpoint took over")?;
     let status = rpc.get_slot_with_commitment(CommitmentConfig::confirmed())?;
     check(status > reveal_end, "the cluster kept going")?;
+    Ok(())
+}
+
+/// The `agx-keeper` binary next to this test's executable (`cargo test --workspace` builds it
+/// for the keeper's own tests), built if it is missing.
+fn keeper_binary() -> Result<std::path::PathBuf, Failed> {
+    let exe = std::env::current_exe()?;
+    let profile_dir = exe.parent().and_then(|deps| deps.parent()).ok_or("test executable path")?;
+    let binary = profile_dir.join("agx-keeper");
+    if !binary.exists() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = std::process::Command::new(cargo)
+            .args(["build", "-q", "-p", "agx-keeper", "--bin", "agx-keeper"])
+            .status()?;
+        check(status.success() && binary.exists(), format!("build {}", binary.display()))?;
+    }
+    Ok(binary)
+}
+
+/// The binary a keeper operator runs, with flags and a keypair file: it settles and closes an
+/// intent, and on SIGTERM drains, prints its summary and exits 0.
+fn binary_on_sigterm(net: &Net) -> Result<(), Failed> {
+    let rpc = net.validator.rpc();
+    let keypair = Keypair::new();
+    airdrop(&rpc, &keypair.pubkey())?;
+    let home = std::env::temp_dir().join(format!("agx-keeper-bin-{}", std::process::id()));
+    std::fs::create_dir_all(&home)?;
+    let keypair_path = home.join("keeper.json");
+    // The Solana CLI's keypair file: the 64 bytes as a JSON array.
+    std::fs::write(&keypair_path, format!("{:?}", keypair.to_bytes().to_vec()))?;
+    let keypair_arg = keypair_path.to_str().ok_or("temp path")?;
+    let child = std::process::Command::new(keeper_binary()?)
+        .args(["--url", &net.validator.rpc_url, "--ws-url", &net.validator.ws_url])
+        .args(["--keypair", keypair_arg, "--metrics-addr", "127.0.0.1:0"])
+        // No Solana CLI config or AGX_* settings of the caller's.
+        .env("HOME", &home)
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    let (requester, tokens) = requester(net)?;
+    let intent = unbid_intent(net, &requester, tokens, 400, 3)?;
+    let closed =
+        wait_closed(&rpc, &[intent, pda::escrow(&intent).0], "the binary settles and closes the intent");
+    let term = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status()?;
+    let output = child.wait_with_output()?;
+    let _ = std::fs::remove_dir_all(&home);
+    let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    closed.map_err(|e| format!("{e:?}; keeper stderr:\n{stderr}"))?;
+    check(term.success(), "SIGTERM delivered")?;
+    check(
+        output.status.code() == Some(0),
+        format!("exit code 0 after SIGTERM, got {:?}: {stderr}", output.status),
+    )?;
+    check(stderr.contains("signal received"), format!("the signal was handled: {stderr}"))?;
+    check(stdout.contains("2 landed, 0 lost races, 0 failed"), format!("the summary: {stdout}"))?;
+    // At start the keeper opened its own stake-mint account (failover rewards); the two tips paid
+    // for that rent's share of what it spent, its fees and nothing else.
+    let stake = net.market.stake;
+    let own_account = token::associated_address(&keypair.pubkey(), &stake.mint, &stake.program);
+    let rent = rpc.get_account(&own_account)?.lamports;
+    let spent = agx_tests::cluster::AIRDROP + 2 * TIP - rpc.get_balance(&keypair.pubkey())? - rent;
+    check(spent > 0 && spent < 2 * TIP / 10, format!("two tips earned, fees of {spent} lamports paid"))?;
     Ok(())
 }
 
