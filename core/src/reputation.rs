@@ -21,6 +21,15 @@ use crate::BPS_DENOMINATOR;
 
 const WHOLE: u128 = BPS_DENOMINATOR as u128;
 
+/// `a * b`, checked. Operands that fit in 64 bits cannot overflow 128, and their product needs
+/// no overflow test: on SBF that skips compiler-rt's checked 128-bit multiply (~100 CU each).
+fn mul(a: u128, b: u128) -> Option<u128> {
+    match (u64::try_from(a), u64::try_from(b)) {
+        (Ok(_), Ok(_)) => Some(a.wrapping_mul(b)),
+        _ => a.checked_mul(b),
+    }
+}
+
 /// Parameters of the formula (stored in the registry config).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReputationParams {
@@ -107,8 +116,7 @@ impl History {
                         return Err(Error::BpsAbove10000 { value: rating });
                     }
                     next.value_rated = add64(next.value_rated, value)?;
-                    let weighted = u128::from(rating)
-                        .checked_mul(u128::from(value))
+                    let weighted = mul(u128::from(rating), u128::from(value))
                         .ok_or(overflow(Quantity::Reputation, Op::Mul))?;
                     next.rating_value_sum = next
                         .rating_value_sum
@@ -135,20 +143,16 @@ impl History {
         let err_mul = overflow(Quantity::Reputation, Op::Mul);
         let err_add = overflow(Quantity::Reputation, Op::Add);
         let prior_value = u128::from(params.prior_value);
-        let prior_mass = prior_value.checked_mul(u128::from(params.prior_bps)).ok_or(err_mul)?;
+        let prior_mass = mul(prior_value, u128::from(params.prior_bps)).ok_or(err_mul)?;
 
         let done = u128::from(self.value_completed);
-        let against = u128::from(self.value_slashed)
-            .checked_mul(u128::from(params.slash_weight))
+        let against = mul(u128::from(self.value_slashed), u128::from(params.slash_weight))
             .and_then(|s| s.checked_add(u128::from(self.value_failed)))
             .and_then(|s| s.checked_add(done))
             .and_then(|s| s.checked_add(prior_value))
             .ok_or(err_add)?;
-        let reliability = done
-            .checked_mul(WHOLE)
-            .and_then(|n| n.checked_add(prior_mass))
-            .ok_or(err_mul)?
-            .checked_div(against);
+        let reliability =
+            mul(done, WHOLE).and_then(|n| n.checked_add(prior_mass)).ok_or(err_mul)?.checked_div(against);
 
         let rated = u128::from(self.value_rated).checked_add(prior_value).ok_or(err_add)?;
         let quality = self.rating_value_sum.checked_add(prior_mass).ok_or(err_add)?.checked_div(rated);
@@ -158,9 +162,8 @@ impl History {
         };
         let w_rel = u128::from(params.reliability_weight_bps);
         let w_q = WHOLE.checked_sub(w_rel).ok_or(overflow(Quantity::Reputation, Op::Sub))?;
-        let score = reliability
-            .checked_mul(w_rel)
-            .and_then(|r| quality.checked_mul(w_q).and_then(|q| r.checked_add(q)))
+        let score = mul(reliability, w_rel)
+            .and_then(|r| mul(quality, w_q).and_then(|q| r.checked_add(q)))
             .ok_or(err_mul)?
             .checked_div(WHOLE)
             .ok_or(overflow(Quantity::Reputation, Op::Div))?;
@@ -186,6 +189,21 @@ pub fn accountable_rating(promised_bps: u16, rating_bps: u16) -> Result<u16, Err
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_multiply_is_the_checked_multiply(
+            a in proptest::prelude::any::<u128>(),
+            b in proptest::prelude::any::<u128>(),
+            small_a in proptest::prelude::any::<u64>(),
+            small_b in proptest::prelude::any::<u64>(),
+        ) {
+            proptest::prop_assert_eq!(mul(a, b), a.checked_mul(b));
+            let (a, b) = (u128::from(small_a), u128::from(small_b));
+            proptest::prop_assert_eq!(mul(a, b), a.checked_mul(b));
+            proptest::prop_assert_eq!(mul(u128::from(u64::MAX), u128::from(u64::MAX)), u128::from(u64::MAX).checked_mul(u128::from(u64::MAX)));
+        }
+    }
 
     /// A prior of 5,000 bps keeps the arithmetic of these examples easy to follow.
     const P: ReputationParams = ReputationParams { prior_bps: 5_000, ..ReputationParams::DEFAULT };

@@ -54,25 +54,13 @@ pub fn require_distinct(agents: &[Option<&AccountInfo>]) -> Result<()> {
     Ok(())
 }
 
-/// Checks `operator` against the config, and opens the agent and the standby (shared with
-/// `outcome_settle`).
-#[allow(clippy::type_complexity)]
-pub fn open_job<'a, 'info>(
-    operator: &Signer<'info>,
-    config: &AccountInfo<'info>,
-    agent: &'a AccountInfo<'info>,
-    standby: Option<&'a AccountInfo<'info>>,
-) -> Result<(OperatorView, AgentInPlace<'a, 'info>, Option<AgentInPlace<'a, 'info>>)> {
-    let view = OperatorView::load(config, operator.key)?;
-    require_distinct(&[Some(agent), standby])?;
-    Ok((view, AgentInPlace::load(agent)?, standby.map(AgentInPlace::load).transpose()?))
-}
-
 impl<'info> AgentJob<'info> {
     pub fn lock(ctx: Context<Self>, args: StakeAmountArgs) -> Result<()> {
         let accounts = &ctx.accounts;
-        let (_, agent, standby) =
-            open_job(&accounts.operator, &accounts.config, &accounts.agent, accounts.standby.as_deref())?;
+        OperatorView::load(&accounts.config, accounts.operator.key)?;
+        require_distinct(&[Some(&*accounts.agent), accounts.standby.as_deref()])?;
+        let agent = AgentInPlace::load(&accounts.agent)?;
+        let standby = accounts.standby.as_deref().map(AgentInPlace::load).transpose()?;
         for mut agent in core::iter::once(agent).chain(standby) {
             agent.ledger.lock(args.amount)?;
             agent.store(None)?;

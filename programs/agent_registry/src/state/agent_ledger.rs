@@ -176,7 +176,7 @@ struct Cursor<D> {
     at: usize,
 }
 
-impl Cursor<&[u8]> {
+impl Cursor<&[u8; AgentLedger::LEN]> {
     fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
         let end = self.at.checked_add(N)?;
         let bytes = self.data.get(self.at..end)?.try_into().ok()?;
@@ -185,7 +185,7 @@ impl Cursor<&[u8]> {
     }
 }
 
-impl Cursor<&mut [u8]> {
+impl Cursor<&mut [u8; AgentLedger::LEN]> {
     fn put<const N: usize>(&mut self, bytes: [u8; N]) -> Option<()> {
         let end = self.at.checked_add(N)?;
         self.data.get_mut(self.at..end)?.copy_from_slice(&bytes);
@@ -197,6 +197,8 @@ impl Cursor<&mut [u8]> {
 impl AgentLedger {
     /// Decodes the ledger from `data` (at least [`Self::LEN`] bytes).
     pub fn read(data: &[u8]) -> Option<Self> {
+        // A fixed-size array: every field's bounds check folds away.
+        let data: &[u8; Self::LEN] = data.get(..Self::LEN)?.try_into().ok()?;
         let mut c = Cursor { data, at: 0 };
         Some(Self {
             staked: u64::from_le_bytes(c.take()?),
@@ -221,6 +223,7 @@ impl AgentLedger {
 
     /// Encodes the ledger into `data` (at least [`Self::LEN`] bytes).
     pub fn write(&self, data: &mut [u8]) -> Option<()> {
+        let data: &mut [u8; Self::LEN] = data.get_mut(..Self::LEN)?.try_into().ok()?;
         let mut c = Cursor { data, at: 0 };
         c.put(self.staked.to_le_bytes())?;
         c.put(self.locked.to_le_bytes())?;
