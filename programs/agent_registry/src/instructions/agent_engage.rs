@@ -8,8 +8,9 @@ use anchor_lang::prelude::*;
 use crate::events::AgentEngagementChanged;
 use crate::state::{AgentInPlace, AgentLedger, OperatorView};
 
-/// Accounts of `agent_engage` and `agent_release`, read and written in place as `AgentJob`'s
-/// are (the exchange calls both on every bid).
+/// Accounts of the single-agent operator instructions (`agent_engage`, `agent_release`,
+/// `stake_unlock`, `reputation_record`), read and written in place as `AgentJob`'s are (the
+/// exchange calls them on every bid and outcome).
 #[derive(Accounts)]
 pub struct AgentEngagement<'info> {
     pub operator: Signer<'info>,
@@ -24,17 +25,30 @@ pub struct AgentEngagement<'info> {
 }
 
 impl AgentEngagement<'_> {
-    /// Applies `change` to the agent's count of open bids and emits the new count.
-    pub fn apply(&self, change: impl FnOnce(&mut AgentLedger) -> Result<()>) -> Result<()> {
-        OperatorView::load(&self.config, self.operator.key)?;
+    /// The one path of every single-agent operator instruction (`agent_engage`,
+    /// `agent_release`, `stake_unlock`, `reputation_record`): checks the operator against the
+    /// config, opens the agent in place, applies `change` (which emits the instruction's event)
+    /// and writes the ledger back under its invariant.
+    pub fn in_place(
+        &self,
+        change: impl FnOnce(&OperatorView, &mut AgentInPlace) -> Result<()>,
+    ) -> Result<()> {
+        let view = OperatorView::load(&self.config, self.operator.key)?;
         let mut agent = AgentInPlace::load(&self.agent)?;
-        change(&mut agent.ledger)?;
-        agent.store(None)?;
-        emit!(AgentEngagementChanged { agent: agent.key(), open_bids: agent.ledger.open_bids });
-        Ok(())
+        change(&view, &mut agent)?;
+        agent.store(None)
+    }
+
+    /// Applies `change` to the agent's count of open bids and emits the new count.
+    pub fn engagement(&self, change: impl FnOnce(&mut AgentLedger) -> Result<()>) -> Result<()> {
+        self.in_place(|_, agent| {
+            change(&mut agent.ledger)?;
+            emit!(AgentEngagementChanged { agent: agent.key(), open_bids: agent.ledger.open_bids });
+            Ok(())
+        })
     }
 
     pub fn engage(ctx: Context<Self>) -> Result<()> {
-        ctx.accounts.apply(AgentLedger::engage)
+        ctx.accounts.engagement(AgentLedger::engage)
     }
 }

@@ -9,6 +9,6 @@ use crate::state::AgentLedger;
 
 impl AgentEngagement<'_> {
     pub fn release(ctx: Context<Self>) -> Result<()> {
-        ctx.accounts.apply(AgentLedger::release)
+        ctx.accounts.engagement(AgentLedger::release)
     }
 }

@@ -7,7 +7,7 @@ use anchor_lang::prelude::*;
 
 use crate::events::ReputationRecorded;
 use crate::instructions::AgentEngagement;
-use crate::state::{AgentInPlace, OperatorView, OutcomeKind};
+use crate::state::OutcomeKind;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug)]
 pub struct ReputationRecordArgs {
@@ -20,18 +20,16 @@ pub struct ReputationRecordArgs {
 
 impl AgentEngagement<'_> {
     pub fn record(ctx: Context<Self>, args: ReputationRecordArgs) -> Result<()> {
-        let accounts = &ctx.accounts;
-        let view = OperatorView::load(&accounts.config, accounts.operator.key)?;
-        let mut agent = AgentInPlace::load(&accounts.agent)?;
-        agent.ledger.record(args.kind, args.value, args.rating_bps, &view.reputation)?;
-        agent.store(None)?;
-        emit!(ReputationRecorded {
-            agent: agent.key(),
-            kind: args.kind,
-            value: args.value,
-            rating_bps: args.rating_bps,
-            reputation: agent.ledger.reputation,
-        });
-        Ok(())
+        ctx.accounts.in_place(|view, agent| {
+            agent.ledger.record(args.kind, args.value, args.rating_bps, &view.reputation)?;
+            emit!(ReputationRecorded {
+                agent: agent.key(),
+                kind: args.kind,
+                value: args.value,
+                rating_bps: args.rating_bps,
+                reputation: agent.ledger.reputation,
+            });
+            Ok(())
+        })
     }
 }

@@ -8,12 +8,10 @@ use crate::instructions::{AgentEngagement, StakeAmountArgs};
 
 impl AgentEngagement<'_> {
     pub fn unlock(ctx: Context<Self>, args: StakeAmountArgs) -> Result<()> {
-        let accounts = &ctx.accounts;
-        crate::state::OperatorView::load(&accounts.config, accounts.operator.key)?;
-        let mut agent = crate::state::AgentInPlace::load(&accounts.agent)?;
-        agent.ledger.unlock(args.amount)?;
-        agent.store(None)?;
-        emit!(StakeUnlocked { agent: agent.key(), amount: args.amount, locked: agent.ledger.locked });
-        Ok(())
+        ctx.accounts.in_place(|_, agent| {
+            agent.ledger.unlock(args.amount)?;
+            emit!(StakeUnlocked { agent: agent.key(), amount: args.amount, locked: agent.ledger.locked });
+            Ok(())
+        })
     }
 }

@@ -114,7 +114,7 @@ impl Agent {
 
     /// Stake that is neither locked nor unstaking.
     pub fn free_stake(&self) -> u64 {
-        self.staked.saturating_sub(self.locked).saturating_sub(self.unstaking)
+        super::agent_ledger::free_stake(self.staked, self.locked, self.unstaking)
     }
 
     /// True when the last heartbeat is more than `timeout` slots before `now`.

@@ -17,6 +17,12 @@ fn overflow() -> Error {
     error!(RegistryError::ArithmeticOverflow)
 }
 
+/// Stake that is neither locked nor unstaking: the one formula behind `Agent`, `AgentLedger` and
+/// `AgentView`.
+pub fn free_stake(staked: u64, locked: u64, unstaking: u64) -> u64 {
+    staked.saturating_sub(locked).saturating_sub(unstaking)
+}
+
 /// The fields of an [`Agent`] after its metadata URI, in their Borsh order.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct AgentLedger {
@@ -45,7 +51,7 @@ impl AgentLedger {
 
     /// Stake that is neither locked nor unstaking.
     pub fn free_stake(&self) -> u64 {
-        self.staked.saturating_sub(self.locked).saturating_sub(self.unstaking)
+        free_stake(self.staked, self.locked, self.unstaking)
     }
 
     pub fn history(&self) -> History {

@@ -57,7 +57,7 @@ impl AgentView {
 
     /// Stake that is neither locked nor unstaking.
     pub fn free_stake(&self) -> u64 {
-        self.staked.saturating_sub(self.locked).saturating_sub(self.unstaking)
+        super::agent_ledger::free_stake(self.staked, self.locked, self.unstaking)
     }
 }
 
