@@ -26,3 +26,11 @@ pub fn read_or_create_keypair(path: &Path) -> Result<Keypair> {
     }
     read_keypair(path)
 }
+
+/// `--url` resolved: a moniker to its URL; when absent, the Solana CLI config's, else localhost.
+pub fn url(flag: Option<String>) -> String {
+    let chosen = flag
+        .or_else(|| agx_keeper::config::CliDefaults::load().json_rpc_url)
+        .unwrap_or_else(|| "localhost".to_string());
+    agx_keeper::config::resolve_url(&chosen)
+}

@@ -6,11 +6,13 @@
 //! [`economics`] (whether a crank pays for itself). Around it, the parts that talk to a cluster:
 //! [`watcher`] (slot and account subscriptions, resyncs), [`rpc`] (several endpoints as one),
 //! [`sender`] (compute budget, priority fee, confirmation, retries) and [`service`] (the loop
-//! and its workers), observed through [`metrics`] and configured by [`config`].
+//! and its workers), observed through [`metrics`] and configured by [`config`]. [`poll`] runs the
+//! same decision core on any `agx_sdk::chain::Chain` by polling (the embedded chain's keeper).
 pub mod config;
 pub mod cranks;
 pub mod economics;
 pub mod metrics;
+pub mod poll;
 pub mod rpc;
 pub mod schedule;
 pub mod sender;

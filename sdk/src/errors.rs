@@ -61,10 +61,12 @@ pub fn describe(program: &Pubkey, code: u32) -> Option<ProgramError> {
     Some(ProgramError { program: table.program, code, name, message })
 }
 
-/// The program error a failed transaction ended with, read from its logs (the runtime's last
-/// `Program <id> failed: custom program error: 0x..` line).
+/// The program error a failed transaction ended with, read from its logs: the runtime's first
+/// `Program <id> failed: custom program error: 0x..` line, the program that raised it (the
+/// programs that called it log the same number after it, under their own ids, where it would
+/// read as one of their own codes).
 pub fn from_logs<S: AsRef<str>>(logs: &[S]) -> Option<ProgramError> {
-    logs.iter().rev().find_map(|line| {
+    logs.iter().find_map(|line| {
         let rest = line.as_ref().strip_prefix("Program ")?;
         let (program, hex) = rest.split_once(" failed: custom program error: 0x")?;
         describe(&program.parse().ok()?, u32::from_str_radix(hex.trim(), 16).ok()?)
@@ -108,7 +110,7 @@ mod tests {
             format!("Program {} invoke [1]", exchange::ID),
             format!("Program {} invoke [2]", agent_registry::ID),
             format!("Program {} failed: custom program error: {code:#x}", agent_registry::ID),
-            format!("Program {} failed: custom program error: {code:#x}", agent_registry::ID),
+            format!("Program {} failed: custom program error: {code:#x}", exchange::ID),
         ];
         let error = from_logs(&logs).unwrap();
         assert_eq!((error.program, error.name.as_str()), ("agent_registry", "AgentRepeated"));

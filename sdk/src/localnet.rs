@@ -63,12 +63,7 @@ pub fn find_validator() -> Result<PathBuf, LocalnetError> {
     found.pop().ok_or(LocalnetError::ValidatorNotFound)
 }
 
-/// Where the built programs are: `$AGX_PROGRAM_DIR`, else `<workspace>/target/deploy`.
-pub fn program_dir() -> PathBuf {
-    std::env::var_os("AGX_PROGRAM_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/deploy"))
-}
+pub use crate::program_dir;
 
 /// How to start the validator.
 #[derive(Clone, Debug)]

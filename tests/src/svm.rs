@@ -8,22 +8,16 @@ use litesvm::LiteSVM;
 use solana_account::Account;
 use solana_instruction_error::InstructionError;
 use solana_keypair::Keypair;
-use solana_loader_v3_interface::state::UpgradeableLoaderState;
 use solana_signer::Signer;
 use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
 
-use agx_sdk::{localnet::program_dir, pda, PROGRAMS};
+use agx_sdk::{localnet::program_dir, PROGRAMS};
 
 pub type TxResult = Result<TransactionMetadata, FailedTransactionMetadata>;
 
 /// Lamports every funded test key starts with.
 pub const AIRDROP: u64 = 100_000_000_000;
-
-/// Entries the `SlotHashes` sysvar keeps.
-const SLOT_HASHES_LEN: u64 = 512;
-/// Owner of every sysvar account.
-const SYSVAR_PROGRAM: Pubkey = anchor_lang::pubkey!("Sysvar1111111111111111111111111111111111111");
 
 pub struct Svm {
     pub svm: LiteSVM,
@@ -63,24 +57,7 @@ impl Svm {
     /// tie-break seed) see what they would on a cluster. The hashes are sha256 of the slot number:
     /// deterministic, so measured compute units repeat.
     pub fn warp_to_slot(&mut self, slot: u64) {
-        self.svm.warp_to_slot(slot);
-        let slots: Vec<u64> = (slot.saturating_sub(SLOT_HASHES_LEN)..slot).rev().collect();
-        let mut data = Vec::with_capacity(8 + 40 * slots.len());
-        data.extend((slots.len() as u64).to_le_bytes());
-        for s in &slots {
-            data.extend(s.to_le_bytes());
-            data.extend(<agx_core::commitment::SoftwareSha256 as agx_core::commitment::Sha256>::sha256(
-                &s.to_le_bytes(),
-            ));
-        }
-        let account = Account {
-            lamports: self.svm.minimum_balance_for_rent_exemption(data.len()),
-            data,
-            owner: SYSVAR_PROGRAM,
-            executable: false,
-            rent_epoch: 0,
-        };
-        self.svm.set_account(agx_sdk::exchange::SLOT_HASHES_SYSVAR, account).expect("set SlotHashes");
+        agx_sdk::chain::embedded::warp(&mut self.svm, slot).expect("warp");
     }
 
     /// A new keypair, the same sequence in every `Svm`: addresses derived from it (agent and
@@ -151,25 +128,8 @@ fn deterministic_keypair(n: u64) -> Keypair {
 }
 
 /// Rewrites a loaded program's ProgramData header to name `authority` as its upgrade authority.
-///
-/// The header is bincode of `UpgradeableLoaderState::ProgramData`: u32 tag 3, u64 slot,
-/// then `Option<Pubkey>` (one tag byte, 32 key bytes), 45 bytes in all.
 pub fn set_upgrade_authority(svm: &mut LiteSVM, program: &Pubkey, authority: Option<Pubkey>) {
-    const PROGRAM_DATA_TAG: u32 = 3;
-    let address = pda::program_data(program);
-    let mut account = svm.get_account(&address).expect("program data account");
-    let header_len = UpgradeableLoaderState::size_of_programdata_metadata();
-    assert_eq!(header_len, 45, "unexpected ProgramData header size");
-    let header = &mut account.data[..header_len];
-    assert_eq!(header[..4], PROGRAM_DATA_TAG.to_le_bytes(), "not a ProgramData account");
-    match authority {
-        Some(key) => {
-            header[12] = 1;
-            header[13..45].copy_from_slice(key.as_ref());
-        }
-        None => header[12..45].fill(0),
-    }
-    svm.set_account(address, account).expect("set program data");
+    agx_sdk::chain::embedded::set_upgrade_authority(svm, program, authority).expect("set upgrade authority");
 }
 
 /// The custom error code of a failed transaction, if it failed with one.

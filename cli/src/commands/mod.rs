@@ -1,3 +1,4 @@
+pub mod demo;
 pub mod init;
 pub mod localnet;
 pub mod status;

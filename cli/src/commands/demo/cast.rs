@@ -1,0 +1,125 @@
+//! The demo's agents: each has skills, a price level, a quality, a speed and a stake; one goes
+//! silent on its first job, one delivers its first job only in part. Their strategy and worker
+//! are the SDK's traits, as an agent developer would write them.
+use agx_sdk::accounts::Intent;
+use agx_sdk::agent::{Delivery, Job, Quote, Strategy, Work, Worker};
+use agx_sdk::Pubkey;
+
+/// Capability bits the demo's intents ask for.
+pub const SKILLS: [(&str, u64); 4] = [("summarize", 1), ("translate", 2), ("code", 4), ("research", 8)];
+
+/// How an agent behaves once it holds a job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Behaviour {
+    Reliable,
+    /// Stops answering (no heartbeat, no result) on its first job; fine afterwards.
+    SilentOnFirstJob,
+    /// Delivers 60% of its first job; fine afterwards.
+    PartialOnFirstJob,
+}
+
+#[derive(Clone, Debug)]
+pub struct Persona {
+    pub name: String,
+    pub capabilities: u64,
+    /// Its ask as a share of the intent's maximum price, bps.
+    pub price_bps: u64,
+    pub quality_bps: u16,
+    /// Slots it promises (and takes twice over to do the work, within the promise).
+    pub latency: u64,
+    pub stake: u64,
+    pub behaviour: Behaviour,
+}
+
+/// `count` personas, varied by `entropy` (from the seed).
+pub fn personas(count: usize, entropy: impl Fn(u64) -> [u8; 32]) -> Vec<Persona> {
+    (0..count)
+        .map(|i| {
+            let e = entropy(i as u64);
+            let skill = i % SKILLS.len();
+            let capabilities = SKILLS[skill].1 | SKILLS[(skill + 1) % SKILLS.len()].1;
+            let behaviour = match i {
+                0 => Behaviour::SilentOnFirstJob,
+                1 => Behaviour::PartialOnFirstJob,
+                _ => Behaviour::Reliable,
+            };
+            // The silent and the partial agents are cheap, so that they win early.
+            let price_bps = match behaviour {
+                Behaviour::Reliable => 5_000 + u64::from(e[0]) * 4_000 / 255,
+                _ => 3_000 + u64::from(e[0]) * 500 / 255,
+            };
+            Persona {
+                name: format!("agent-{i:02}-{}", SKILLS[skill].0),
+                capabilities,
+                price_bps,
+                quality_bps: 6_000 + u16::from(e[1]) * 15,
+                latency: 6 + u64::from(e[2]) % 20,
+                stake: 1_000_000 * (1 + u64::from(e[3]) % 5),
+                behaviour,
+            }
+        })
+        .collect()
+}
+
+/// Quotes its level with a little noise per intent, when the intent allows its latency.
+pub struct DemoStrategy {
+    pub persona: Persona,
+    pub entropy: Box<dyn Fn(&Pubkey) -> u8 + Send>,
+}
+
+impl Strategy for DemoStrategy {
+    fn quote(&mut self, address: &Pubkey, intent: &Intent) -> Option<Quote> {
+        if self.persona.latency > intent.max_latency {
+            return None;
+        }
+        // +-5% around its level.
+        let noise = u64::from((self.entropy)(address)) * 1_000 / 255;
+        let bps = (self.persona.price_bps + noise).saturating_sub(500).clamp(1, 10_000);
+        let price = intent.max_price.checked_mul(bps)? / 10_000;
+        Some(Quote {
+            price: price.max(1),
+            quality_bps: self.persona.quality_bps,
+            latency: self.persona.latency,
+            plan_hash: sha256(self.persona.name.as_bytes()),
+        })
+    }
+}
+
+/// Works for half its promised latency, reporting progress; see [`Behaviour`].
+pub struct DemoWorker {
+    pub behaviour: Behaviour,
+    pub latency: u64,
+    /// Jobs seen, in order.
+    pub jobs: Vec<Pubkey>,
+}
+
+impl Worker for DemoWorker {
+    fn work(&mut self, job: &Job, slot: u64) -> Work {
+        if !self.jobs.contains(&job.intent) {
+            self.jobs.push(job.intent);
+        }
+        let first = self.jobs.first() == Some(&job.intent);
+        if first && self.behaviour == Behaviour::SilentOnFirstJob {
+            return Work::Silent;
+        }
+        let needed = (self.latency / 2).max(2);
+        let done = slot.saturating_sub(job.started_slot);
+        if done < needed {
+            return Work::InProgress {
+                progress_bps: u16::try_from(done * 10_000 / needed).unwrap_or(10_000),
+            };
+        }
+        let fulfilled_bps =
+            if first && self.behaviour == Behaviour::PartialOnFirstJob { 6_000 } else { 10_000 };
+        let result_hash = sha256(&job.intent.to_bytes());
+        Work::Done(Delivery {
+            result_hash,
+            result_uri: format!("https://results.example/{}", job.intent),
+            fulfilled_bps,
+        })
+    }
+}
+
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    <agx_core::commitment::SoftwareSha256 as agx_core::commitment::Sha256>::sha256(bytes)
+}

@@ -1,0 +1,437 @@
+//! `agx demo`: a small market running its whole course. Agents (the SDK's `AgentRunner`, each
+//! with its own strategy, worker and salt store) bid on intents of every auction kind that
+//! requesters post; the keeper settles, fails over, finalizes and closes; one agent goes silent
+//! and is failed over, one delivers in part, one result is disputed and arbitrated. At the end
+//! the summary is read back from the chain and checked to the atom.
+//!
+//! On the embedded chain by default (deterministic for a `--seed`), on a local validator with
+//! `--validator`, on any cluster with `--url`.
+mod cast;
+mod observe;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use agx_keeper::poll::PollingKeeper;
+use agx_sdk::agent::{Activity, AgentRunner, Registration, SaltStore};
+use agx_sdk::chain::{Chain, EmbeddedChain, RpcChain, SlotClock};
+use agx_sdk::exchange::state::{AuctionKind, IntentStatus};
+use agx_sdk::ix::exchange as xix;
+use agx_sdk::localnet::{LocalValidator, LocalnetConfig};
+use agx_sdk::requester::{Requester, Want};
+use agx_sdk::{discover, Pubkey};
+use anyhow::{bail, Context, Result};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+use crate::Output;
+use agx_sdk::sandbox::{self as market, Keys};
+use cast::{DemoStrategy, DemoWorker, Persona, SKILLS};
+use observe::{AgentLine, Ledger, Tracked};
+
+/// Slots between two postings.
+const POST_EVERY_SLOTS: u64 = 3;
+const REQUESTERS: usize = 3;
+/// The intent (by index) whose requester disputes the result, and the one whose requester
+/// never reviews it (the keeper finalizes it after the dispute window).
+const DISPUTED: usize = 3;
+const UNREVIEWED: usize = 5;
+/// Free stake a bidder needs, and the winner puts at risk (atoms of the stake mint).
+const MIN_STAKE: u64 = 500_000;
+/// What the arbitrator grants the agent of a disputed result, bps of its payment.
+const ARBITRATED_SHARE_BPS: u16 = 5_000;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Run on a local solana-test-validator started for the demo (not the embedded chain).
+    #[arg(long)]
+    validator: bool,
+    /// Seed for every key, persona and salt (an embedded run repeats exactly).
+    #[arg(long, default_value_t = 1, env = "AGX_DEMO_SEED")]
+    seed: u64,
+    /// Agents in the market.
+    #[arg(long, default_value_t = 10)]
+    agents: usize,
+    /// Intents posted.
+    #[arg(long, default_value_t = 12)]
+    intents: usize,
+    /// Embedded chain: one slot every 400 ms, as a cluster (default: as fast as possible).
+    #[arg(long)]
+    realtime: bool,
+    /// Give up after this many slots.
+    #[arg(long, default_value_t = 2_000)]
+    max_slots: u64,
+    /// Where the agents keep their salt stores (default: a temporary directory).
+    #[arg(long)]
+    state_dir: Option<PathBuf>,
+}
+
+/// A chain and what keeps it alive.
+struct Venue {
+    chain: Box<dyn Chain>,
+    /// The validator started for the demo (stopped when dropped).
+    _validator: Option<LocalValidator>,
+    /// RPC and websocket URLs, when the keeper service can run against them.
+    urls: Option<(String, String)>,
+}
+
+fn venue(args: &Args, url: Option<String>, authority: &Keypair, out: &Output) -> Result<Venue> {
+    if let Some(url) = url {
+        let url = agx_keeper::config::resolve_url(&url);
+        let ws = agx_keeper::config::websocket_url_for(&url).context("no websocket URL for --url")?;
+        let chain = RpcChain::new(&url)?;
+        return Ok(Venue { chain: Box::new(chain), _validator: None, urls: Some((url, ws)) });
+    }
+    if args.validator {
+        let config = LocalnetConfig::new(authority.pubkey()).context(
+            "--validator needs solana-test-validator: run ./scripts/demo.sh --validator, which builds it",
+        )?;
+        out.progress(&format!("starting {} ...", config.validator.display()));
+        let validator = LocalValidator::start(&config)?;
+        let chain = RpcChain::new(&validator.rpc_url)?;
+        let urls = Some((validator.rpc_url.clone(), validator.ws_url.clone()));
+        return Ok(Venue { chain: Box::new(chain), _validator: Some(validator), urls });
+    }
+    let clock = match args.realtime {
+        true => SlotClock::RealTime { slot_time: Duration::from_millis(400) },
+        false => SlotClock::AsFastAsPossible,
+    };
+    let chain = EmbeddedChain::new(&agx_sdk::program_dir(), authority.pubkey(), clock)?;
+    Ok(Venue { chain: Box::new(chain), _validator: None, urls: None })
+}
+
+/// The keeper: polling on the embedded chain, the keeper service on a cluster.
+enum Keeper {
+    Polling(PollingKeeper),
+    Service {
+        shutdown: tokio::sync::watch::Sender<bool>,
+        handle: std::thread::JoinHandle<Result<agx_keeper::service::Summary>>,
+        stake_tokens: Pubkey,
+    },
+}
+
+fn start_keeper(chain: &dyn Chain, keypair: Keypair, urls: Option<(String, String)>) -> Result<Keeper> {
+    let Some((url, ws_url)) = urls else {
+        return Ok(Keeper::Polling(PollingKeeper::start(chain, keypair)?));
+    };
+    let config = discover::registry_config(chain)?;
+    let stake_tokens = agx_sdk::token::associated_address(
+        &keypair.pubkey(),
+        &config.stake_mint,
+        &config.stake_token_program,
+    );
+    let config = agx_keeper::config::Config {
+        urls: vec![url],
+        ws_url,
+        keypair,
+        keypair_path: PathBuf::new(),
+        metrics_addr: None,
+        max_priority_fee: 10_000,
+        concurrency: 4,
+        crank_unprofitable: false,
+        log_json: false,
+        connect_timeout: Duration::from_secs(10),
+    };
+    let (shutdown, rx) = tokio::sync::watch::channel(false);
+    let (started_tx, started_rx) = std::sync::mpsc::channel();
+    let handle = std::thread::spawn(move || -> Result<agx_keeper::service::Summary> {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+        runtime.block_on(async move {
+            let keeper = match agx_keeper::service::Keeper::start(config).await {
+                Ok(k) => {
+                    let _ = started_tx.send(Ok(()));
+                    k
+                }
+                Err(e) => {
+                    let _ = started_tx.send(Err(e.to_string()));
+                    bail!("keeper did not start");
+                }
+            };
+            Ok(keeper.run(rx).await)
+        })
+    });
+    match started_rx.recv() {
+        Ok(Ok(())) => Ok(Keeper::Service { shutdown, handle, stake_tokens }),
+        Ok(Err(e)) => bail!("the keeper could not start: {e}"),
+        Err(_) => bail!("the keeper thread ended during start-up"),
+    }
+}
+
+type Runner = AgentRunner<DemoStrategy, DemoWorker>;
+
+pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Output) -> Result<()> {
+    let started = Instant::now();
+    if args.agents < 2 || args.intents == 0 {
+        bail!("the demo needs at least 2 agents and 1 intent (--agents, --intents)");
+    }
+    let keys = Keys::new(args.seed);
+    let authority = match &keypair {
+        Some(path) => crate::chain::read_keypair(path)?,
+        None => keys.get("authority", 0),
+    };
+    let venue = venue(&args, url, &authority, &out)?;
+    let chain: &dyn Chain = venue.chain.as_ref();
+    out.progress(&format!("chain: {}", chain.describe()));
+    let m = market::open(chain, &keys, &authority)?;
+
+    // Participants.
+    let personas = cast::personas(args.agents, |i| keys.bytes("persona", i));
+    let agent_keys: Vec<Keypair> = (0..args.agents as u64).map(|i| keys.get("agent", i)).collect();
+    let requester_keys: Vec<Keypair> = (0..REQUESTERS as u64).map(|i| keys.get("requester", i)).collect();
+    let keeper_key = keys.get("keeper", 0);
+    let mut everyone: Vec<Pubkey> = agent_keys.iter().chain(&requester_keys).map(|k| k.pubkey()).collect();
+    everyone.extend([keeper_key.pubkey(), m.arbitrator.pubkey()]);
+    market::fund(chain, &authority, &everyone)?;
+
+    let state_dir = match &args.state_dir {
+        Some(dir) => dir.clone(),
+        None => std::env::temp_dir().join(format!("agx-demo-{}-{}", args.seed, std::process::id())),
+    };
+    let mut runners: Vec<Runner> = Vec::new();
+    let mut lines = Vec::new();
+    let mut names = BTreeMap::new();
+    for (i, (persona, key)) in personas.iter().zip(agent_keys).enumerate() {
+        let source = market::tokens(chain, &authority, m.stake, key.pubkey(), persona.stake)?;
+        let registration = Registration {
+            capabilities: persona.capabilities,
+            metadata_uri: format!("https://agents.example/{}", persona.name),
+            stake: persona.stake,
+            stake_source: source,
+        };
+        let store = SaltStore::open(state_dir.join(format!("{}.salts.json", persona.name)))?;
+        let runner = start_runner(chain, &keys, i, persona, key, registration, store)?;
+        let record = discover::agent(chain, &runner.agent())?.context("agent registered")?;
+        names.insert(runner.agent(), persona.name.clone());
+        lines.push(AgentLine {
+            name: persona.name.clone(),
+            authority: runner.authority(),
+            agent: runner.agent(),
+            reputation_before: record.reputation,
+            deposited: record.staked,
+        });
+        runners.push(runner);
+    }
+    let mut requesters = Vec::new();
+    for key in requester_keys {
+        let tokens = market::tokens(chain, &authority, m.pay, key.pubkey(), market::REQUESTER_FUNDS)?;
+        let requester = Requester::new(chain, key, m.pay)?;
+        debug_assert_eq!(requester.tokens(), tokens);
+        requesters.push(requester);
+    }
+    let requester_accounts: Vec<(Pubkey, Pubkey)> =
+        requesters.iter().map(|r| (r.pubkey(), r.tokens())).collect();
+    let mut keeper = start_keeper(chain, keeper_key, venue.urls.clone())?;
+    out.progress(&format!(
+        "market open: {} agents, {} requesters, stake mint {} (SPL Token), payment mint {} (Token-2022); set up in {:.1} s",
+        runners.len(),
+        requesters.len(),
+        m.stake.mint,
+        m.pay.mint,
+        started.elapsed().as_secs_f64()
+    ));
+
+    // The market runs.
+    let first_slot = chain.slot()?;
+    let mut tracked: Vec<Tracked> = Vec::new();
+    let mut reviewed = std::collections::BTreeSet::new();
+    let mut first_award = None;
+    let parallel = venue.urls.is_some();
+    let mut slot = first_slot;
+    loop {
+        // Post what is due.
+        while tracked.len() < args.intents && slot >= first_slot + tracked.len() as u64 * POST_EVERY_SLOTS {
+            let index = tracked.len();
+            let kind = [AuctionKind::FirstPriceSealed, AuctionKind::VickreySealed, AuctionKind::Continuous]
+                [index % 3];
+            let (skill, capabilities) = SKILLS[index % SKILLS.len()];
+            let requester = &mut requesters[index % REQUESTERS];
+            let want = Want {
+                capabilities,
+                max_price: 1_000_000 * (1 + index as u64 % 3),
+                max_latency: 40,
+                kind,
+                min_stake: MIN_STAKE,
+                context_uri: format!("https://intents.example/{index}.json"),
+                context_hash: keys.bytes("context", index as u64),
+            };
+            let args = requester.args(chain, &want)?;
+            let address = requester.post(chain, args).with_context(|| format!("posting intent {index}"))?;
+            let t = Tracked::new(index, address, kind, skill);
+            out.progress(&format!("slot {slot:>4}  {}  posted, up to {} atoms", t.label(), want.max_price));
+            tracked.push(t);
+        }
+
+        // Agents.
+        let activities: Vec<Result<Vec<Activity>, agx_sdk::Error>> = if parallel {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = runners.iter_mut().map(|r| s.spawn(|| r.step(chain))).collect();
+                handles.into_iter().map(|h| h.join().expect("agent thread")).collect()
+            })
+        } else {
+            runners.iter_mut().map(|r| r.step(chain)).collect()
+        };
+        let mut bids = (0, 0, 0);
+        for (runner, result) in runners.iter().zip(activities) {
+            let name = &names[&runner.agent()];
+            for activity in result.with_context(|| format!("{name} step"))? {
+                match activity {
+                    Activity::Committed { .. } => bids.0 += 1,
+                    Activity::Revealed { .. } => bids.1 += 1,
+                    Activity::Placed { .. } => bids.2 += 1,
+                    Activity::Failed { intent, what, error } => {
+                        out.progress(&format!("slot {slot:>4}  {name}: {what} on {intent:?} failed: {error}"))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if bids != (0, 0, 0) {
+            out.progress(&format!(
+                "slot {slot:>4}  bids: {} committed, {} revealed, {} placed in the clear",
+                bids.0, bids.1, bids.2
+            ));
+        }
+
+        // Requesters review submitted results; the arbitrator rules on disputes.
+        for t in &tracked {
+            let Some(state) = discover::intent(chain, &t.address)? else { continue };
+            let requester = &requesters[t.index % REQUESTERS];
+            match state.status() {
+                Ok(IntentStatus::Submitted) if reviewed.insert(t.address) => {
+                    if t.index == DISPUTED {
+                        requester.dispute(chain, &t.address, keys.bytes("dispute", t.index as u64))?;
+                    } else if t.index != UNREVIEWED {
+                        let rating = if state.fulfilled_bps == 10_000 { 9_000 } else { 4_000 };
+                        requester.accept(chain, &t.address, rating)?;
+                    }
+                }
+                Ok(IntentStatus::Disputed) if arbitrator_rules(chain, &m)? => {
+                    let token =
+                        agx_sdk::ix::registry::StakeToken { mint: state.mint, program: state.token_program };
+                    let ix = xix::dispute_resolve(
+                        m.arbitrator.pubkey(),
+                        t.address,
+                        &state,
+                        token,
+                        state.winner_tokens,
+                        state.refund_tokens,
+                        ARBITRATED_SHARE_BPS,
+                        None,
+                    );
+                    chain.send(&[ix], &m.arbitrator, &[]).context("dispute_resolve")?;
+                    out.progress(&format!(
+                        "slot {slot:>4}  {}  arbitrated: the agent keeps {}%",
+                        t.label(),
+                        ARBITRATED_SHARE_BPS / 100
+                    ));
+                }
+                _ => {}
+            }
+        }
+
+        // The keeper (the service cranks on its own).
+        if let Keeper::Polling(k) = &mut keeper {
+            for c in k.tick(chain)? {
+                let label =
+                    tracked.iter().find(|t| t.address == c.intent).map(Tracked::label).unwrap_or_default();
+                match c.error {
+                    None => out.progress(&format!("slot {slot:>4}  {label}  keeper: {:?}", c.crank)),
+                    Some(e) => {
+                        out.progress(&format!("slot {slot:>4}  {label}  keeper: {:?} failed: {e}", c.crank))
+                    }
+                }
+            }
+        }
+
+        for line in observe::observe(chain, &mut tracked, &names, slot)? {
+            out.progress(&line);
+        }
+        if first_award.is_none() && tracked.iter().any(|t| t.statuses.contains(&IntentStatus::Awarded)) {
+            first_award = Some(started.elapsed());
+        }
+        if tracked.len() == args.intents && tracked.iter().all(|t| t.closed) {
+            break;
+        }
+        if slot > first_slot + args.max_slots {
+            bail!("the market did not finish within {} slots (--max-slots)", args.max_slots);
+        }
+        slot = chain.wait_for_slot(slot + 1)?;
+    }
+
+    let (keeper_kind, landed, failed, keeper_stake_tokens) = match keeper {
+        Keeper::Polling(k) => ("polling", k.totals().landed, k.totals().failed, k.stake_tokens()),
+        Keeper::Service { shutdown, handle, stake_tokens } => {
+            let _ = shutdown.send(true);
+            let summary = handle.join().map_err(|_| anyhow::anyhow!("keeper thread panicked"))??;
+            ("service", summary.landed, summary.failed, stake_tokens)
+        }
+    };
+    // Bids the keeper has not closed yet are closed by then; wait a moment on a cluster.
+    let ledger = Ledger {
+        tracked: &tracked,
+        agents: &lines,
+        requesters: &requester_accounts,
+        requester_funds: market::REQUESTER_FUNDS,
+        pay: m.pay,
+        stake: m.stake,
+        keeper: (keeper_kind, landed, failed),
+        keeper_stake_tokens,
+        slots: slot - first_slot,
+        wall: started.elapsed(),
+        first_award,
+        chain: chain.describe(),
+        seed: args.seed,
+    };
+    let summary = observe::summarize(chain, &ledger)?;
+    out.result(&summary.text, &summary.json);
+    if args.state_dir.is_none() {
+        let _ = std::fs::remove_dir_all(&state_dir);
+    }
+    if !summary.problems.is_empty() {
+        bail!("the demo's checks failed: {}", summary.problems.join("; "));
+    }
+    Ok(())
+}
+
+fn start_runner(
+    chain: &dyn Chain,
+    keys: &Keys,
+    index: usize,
+    persona: &Persona,
+    key: Keypair,
+    registration: Registration,
+    store: SaltStore,
+) -> Result<Runner> {
+    let noise_keys =
+        Keys::new(u64::from_le_bytes(keys.bytes("noise", index as u64)[..8].try_into().expect("8 bytes")));
+    let strategy = DemoStrategy {
+        persona: persona.clone(),
+        entropy: Box::new(move |intent: &Pubkey| {
+            noise_keys.bytes("quote", u64::from_le_bytes(intent.to_bytes()[..8].try_into().expect("8 bytes")))
+                [0]
+        }),
+    };
+    let worker = DemoWorker { behaviour: persona.behaviour, latency: persona.latency, jobs: Vec::new() };
+    let salt_keys =
+        Keys::new(u64::from_le_bytes(keys.bytes("salts", index as u64)[..8].try_into().expect("8 bytes")));
+    let mut n = 0u64;
+    let runner = AgentRunner::start(chain, key, market_stake(chain)?, &registration, strategy, worker, store)
+        .with_context(|| format!("registering {}", persona.name))?
+        .with_salts(move || {
+            n += 1;
+            salt_keys.bytes("salt", n)
+        });
+    Ok(runner)
+}
+
+fn market_stake(chain: &dyn Chain) -> Result<agx_sdk::ix::registry::StakeToken> {
+    let config = discover::registry_config(chain)?;
+    Ok(agx_sdk::ix::registry::StakeToken { mint: config.stake_mint, program: config.stake_token_program })
+}
+
+/// Whether the demo's arbitrator is the exchange's (on a cluster set up by someone else it may
+/// not be: disputes then end when the keeper finalizes after the arbitration window).
+fn arbitrator_rules(chain: &dyn Chain, m: &market::Market) -> Result<bool> {
+    Ok(discover::exchange_config(chain)?.arbitrator == m.arbitrator.pubkey())
+}

@@ -1,0 +1,297 @@
+//! What the demo watches and reports: every intent's course (read from the chain each slot,
+//! with `verify_auction` recomputing its auction every time), and the final summary read back
+//! from the chain with its accounting checks.
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use agx_sdk::accounts::Intent;
+use agx_sdk::chain::{token_balance, Chain};
+use agx_sdk::exchange::state::{AuctionKind, IntentStatus};
+use agx_sdk::verify::verify_auction;
+use agx_sdk::{discover, pda, Pubkey};
+use anyhow::Result;
+use serde_json::json;
+
+/// One intent the demo posted.
+pub struct Tracked {
+    pub index: usize,
+    pub address: Pubkey,
+    pub kind: AuctionKind,
+    pub skill: &'static str,
+    pub last: Option<Intent>,
+    pub statuses: Vec<IntentStatus>,
+    pub closed: bool,
+    pub verified: u32,
+    pub verify_errors: Vec<String>,
+}
+
+impl Tracked {
+    pub fn new(index: usize, address: Pubkey, kind: AuctionKind, skill: &'static str) -> Self {
+        Self {
+            index,
+            address,
+            kind,
+            skill,
+            last: None,
+            statuses: Vec::new(),
+            closed: false,
+            verified: 0,
+            verify_errors: Vec::new(),
+        }
+    }
+
+    pub fn label(&self) -> String {
+        let kind = match self.kind {
+            AuctionKind::FirstPriceSealed => "first-price",
+            AuctionKind::VickreySealed => "vickrey",
+            AuctionKind::Continuous => "continuous",
+        };
+        format!("#{:02} {kind:<11} {:<9}", self.index, self.skill)
+    }
+
+    fn had(&self, status: IntentStatus) -> bool {
+        self.statuses.contains(&status)
+    }
+
+    /// The outcome it ended with.
+    pub fn outcome(&self) -> &'static str {
+        let last = self.statuses.last().copied();
+        let failed_over = self.last.is_some_and(|i| i.failovers > 0);
+        match last {
+            Some(IntentStatus::Completed) if self.had(IntentStatus::Disputed) => "completed after a dispute",
+            Some(IntentStatus::Completed) if failed_over => "completed after a failover",
+            Some(IntentStatus::Completed) if self.last.is_some_and(|i| i.fulfilled_bps < 10_000) => {
+                "completed in part"
+            }
+            Some(IntentStatus::Completed) => "completed",
+            Some(IntentStatus::Expired) => "expired (no valid bid, refunded)",
+            Some(IntentStatus::Failed) => "failed (every failover used, refunded)",
+            Some(IntentStatus::Cancelled) => "cancelled",
+            _ => "unfinished",
+        }
+    }
+}
+
+/// Reads every tracked intent; returns a line for each change, for the progress output.
+pub fn observe(
+    chain: &dyn Chain,
+    tracked: &mut [Tracked],
+    names: &BTreeMap<Pubkey, String>,
+    slot: u64,
+) -> Result<Vec<String>> {
+    let mut lines = Vec::new();
+    for t in tracked.iter_mut().filter(|t| !t.closed) {
+        let Some(intent) = discover::intent(chain, &t.address)? else {
+            if t.last.is_some() {
+                t.closed = true;
+                lines.push(format!("slot {slot:>4}  {}  closed: {}", t.label(), t.outcome()));
+            }
+            continue;
+        };
+        match verify_auction(&intent) {
+            Ok(()) => t.verified += 1,
+            Err(e) => t.verify_errors.push(format!("slot {slot}: {e}")),
+        }
+        let status = intent.status().map_err(|e| anyhow::anyhow!("intent {}: {e}", t.address))?;
+        let changed = t.statuses.last() != Some(&status);
+        let new_winner =
+            t.last.is_some_and(|l| l.winner_agent != intent.winner_agent) && status == IntentStatus::Awarded;
+        if changed || new_winner {
+            t.statuses.push(status);
+            let name = |k: &Pubkey| names.get(k).cloned().unwrap_or_else(|| k.to_string());
+            let detail = match status {
+                IntentStatus::Open if intent.round > 0 => format!("re-auctioned (round {})", intent.round),
+                IntentStatus::Open => format!("posted, up to {} atoms", intent.max_price),
+                IntentStatus::Awarded if intent.failovers > 0 => {
+                    format!(
+                        "failed over to {} at {} (failover {})",
+                        name(&intent.winner_agent),
+                        intent.payment,
+                        intent.failovers
+                    )
+                }
+                IntentStatus::Awarded => {
+                    format!(
+                        "awarded to {} at {} ({} bids)",
+                        name(&intent.winner_agent),
+                        intent.payment,
+                        intent.bid_count
+                    )
+                }
+                IntentStatus::Submitted => {
+                    format!("result submitted, {}% fulfilled", intent.fulfilled_bps / 100)
+                }
+                IntentStatus::Disputed => "disputed by the requester".into(),
+                IntentStatus::Completed => "paid out".into(),
+                IntentStatus::Expired => "expired: no valid bid".into(),
+                IntentStatus::Failed => "failed: every failover used, refunded".into(),
+                IntentStatus::Cancelled => "cancelled".into(),
+            };
+            // Posting is reported when it happens.
+            if t.statuses.len() > 1 {
+                lines.push(format!("slot {slot:>4}  {}  {detail}", t.label()));
+            }
+        }
+        t.last = Some(intent);
+    }
+    Ok(lines)
+}
+
+/// An agent in the summary.
+pub struct AgentLine {
+    pub name: String,
+    pub authority: Pubkey,
+    pub agent: Pubkey,
+    pub reputation_before: u16,
+    pub deposited: u64,
+}
+
+/// What the demo reports, read back from the chain at the end.
+pub struct Summary {
+    pub json: serde_json::Value,
+    pub text: String,
+    /// Every check that failed (empty: the run is good).
+    pub problems: Vec<String>,
+}
+
+pub struct Ledger<'a> {
+    pub tracked: &'a [Tracked],
+    pub agents: &'a [AgentLine],
+    pub requesters: &'a [(Pubkey, Pubkey)],
+    pub requester_funds: u64,
+    pub pay: agx_sdk::ix::registry::StakeToken,
+    pub stake: agx_sdk::ix::registry::StakeToken,
+    pub keeper: (&'static str, u64, u64),
+    pub keeper_stake_tokens: Pubkey,
+    pub slots: u64,
+    pub wall: Duration,
+    pub first_award: Option<Duration>,
+    pub chain: String,
+    pub seed: u64,
+}
+
+pub fn summarize(chain: &dyn Chain, l: &Ledger) -> Result<Summary> {
+    let mut problems = Vec::new();
+    let mut outcomes: BTreeMap<&str, u64> = BTreeMap::new();
+    for t in l.tracked {
+        *outcomes.entry(t.outcome()).or_default() += 1;
+        if !t.closed {
+            problems.push(format!("intent {} ({}) did not finish and close", t.index, t.address));
+        }
+        for e in &t.verify_errors {
+            problems.push(format!("verify_auction failed on intent {}: {e}", t.index));
+        }
+    }
+    let verified = l.tracked.iter().filter(|t| t.verified > 0 && t.verify_errors.is_empty()).count();
+    // Payment mint: what the requesters spent is exactly what the agents were paid.
+    let mut spent = 0u64;
+    for (requester, tokens) in l.requesters {
+        let _ = requester;
+        spent += l.requester_funds - token_balance(chain, tokens)?;
+    }
+    let mut agents_json = Vec::new();
+    let mut text_agents = String::new();
+    let (mut earned_total, mut vaults, mut deposited, mut slashed_jobs) = (0u64, 0u64, 0u64, 0u32);
+    for a in l.agents {
+        let record =
+            discover::agent(chain, &a.agent)?.ok_or_else(|| anyhow::anyhow!("agent {} is gone", a.name))?;
+        let earned = token_balance(
+            chain,
+            &agx_sdk::token::associated_address(&a.authority, &l.pay.mint, &l.pay.program),
+        )?;
+        let vault = token_balance(chain, &pda::stake_vault(&a.agent).0)?;
+        earned_total += earned;
+        vaults += vault;
+        deposited += a.deposited;
+        slashed_jobs += record.slashed;
+        if record.locked != 0 {
+            problems.push(format!("{} still has {} atoms of stake locked", a.name, record.locked));
+        }
+        text_agents.push_str(&format!(
+            "  {:<20} {:>9} {:>5} {:>5} {:>10} {:>6} -> {:<6}\n",
+            a.name,
+            earned,
+            record.completed,
+            record.failed,
+            a.deposited - vault,
+            a.reputation_before,
+            record.reputation
+        ));
+        agents_json.push(json!({
+            "name": a.name, "agent": a.agent.to_string(), "earned": earned, "completed": record.completed,
+            "failed": record.failed, "slashed": record.slashed, "stake_lost": a.deposited - vault,
+            "reputation_before": a.reputation_before, "reputation_after": record.reputation,
+        }));
+    }
+    if spent != earned_total {
+        problems.push(format!("requesters spent {spent} atoms but agents were paid {earned_total}"));
+    }
+    // Stake mint: every atom deposited is in a vault, or went to a requester or the keeper.
+    let keeper_rewards = token_balance(chain, &l.keeper_stake_tokens)?;
+    let mut compensation = 0u64;
+    for (requester, _) in l.requesters {
+        compensation += token_balance(
+            chain,
+            &agx_sdk::token::associated_address(requester, &l.stake.mint, &l.stake.program),
+        )?;
+    }
+    if deposited != vaults + keeper_rewards + compensation {
+        problems.push(format!(
+            "stake: {deposited} deposited, but {vaults} in vaults + {keeper_rewards} keeper rewards + {compensation} compensation"
+        ));
+    }
+    let leftover_intents = discover::intents(chain, &[])?.len();
+    if leftover_intents != 0 {
+        problems.push(format!("{leftover_intents} intent accounts are still open"));
+    }
+    let (keeper_kind, keeper_landed, keeper_failed) = l.keeper;
+    let json = json!({
+        "chain": l.chain, "seed": l.seed, "slots": l.slots, "wall_ms": l.wall.as_millis() as u64,
+        "first_award_ms": l.first_award.map(|d| d.as_millis() as u64),
+        "intents": l.tracked.len(), "outcomes": outcomes,
+        "failed_over": l.tracked.iter().filter(|t| t.last.is_some_and(|i| i.failovers > 0)).count(),
+        "disputed": l.tracked.iter().filter(|t| t.had(IntentStatus::Disputed)).count(),
+        "partial": l.tracked.iter().filter(|t| t.had(IntentStatus::Completed) && t.last.is_some_and(|i| i.fulfilled_bps < 10_000)).count(),
+        "verified": verified,
+        "paid_to_agents": earned_total, "spent_by_requesters": spent,
+        "stake_slashed": keeper_rewards + compensation, "keeper_rewards": keeper_rewards,
+        "requester_compensation": compensation, "slashed_jobs": slashed_jobs,
+        "keeper": { "kind": keeper_kind, "landed": keeper_landed, "failed": keeper_failed },
+        "agents": agents_json, "problems": problems,
+    });
+    let mut text = String::new();
+    text.push_str(&format!(
+        "\nSummary ({}, seed {}): {} intents in {} slots, {:.1} s{}\n",
+        l.chain,
+        l.seed,
+        l.tracked.len(),
+        l.slots,
+        l.wall.as_secs_f64(),
+        l.first_award.map(|d| format!(", first award after {:.1} s", d.as_secs_f64())).unwrap_or_default()
+    ));
+    for (outcome, n) in &outcomes {
+        text.push_str(&format!("  {n:>3}  {outcome}\n"));
+    }
+    text.push_str(&format!(
+        "  paid to agents {earned_total} atoms = spent by requesters {spent}; stake slashed {} (keeper {keeper_rewards}, requesters {compensation})\n",
+        keeper_rewards + compensation
+    ));
+    text.push_str(&format!(
+        "  verify_auction passed for {verified} of {} intents; keeper ({keeper_kind}): {keeper_landed} cranks landed, {keeper_failed} failed\n",
+        l.tracked.len()
+    ));
+    text.push_str(&format!(
+        "\n  {:<20} {:>9} {:>5} {:>5} {:>10} {:>6}    {:<6}\n",
+        "agent", "earned", "done", "fail", "stake lost", "rep", "after"
+    ));
+    text.push_str(&text_agents);
+    if problems.is_empty() {
+        text.push_str("\nEvery atom accounted for; every account closed.\n");
+    } else {
+        text.push_str("\nPROBLEMS:\n");
+        for p in &problems {
+            text.push_str(&format!("  - {p}\n"));
+        }
+    }
+    Ok(Summary { json, text, problems })
+}

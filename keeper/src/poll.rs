@@ -1,0 +1,168 @@
+//! The keeper on any [`Chain`], by polling: each tick reads every intent, schedules what each
+//! needs with the same [`schedule`](crate::schedule) the service uses, and sends the cranks due.
+//! This is the keeper of the embedded chain (which has no subscriptions to watch) and of tools
+//! that step a market slot by slot; on a cluster the [`service`](crate::service) does the same
+//! work event-driven, with its sender, economics and metrics.
+use agx_core::lifecycle::Crank;
+use agx_sdk::chain::Chain;
+use agx_sdk::{discover, token, Error, Pubkey};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+use crate::cranks::{
+    compensation_in_refund_account, instructions, Compensation, KeeperAccounts, Lookups, OpenBid,
+};
+use crate::schedule::{next_crank, DueIndex, Liveness, Snapshot};
+
+/// A crank the keeper sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cranked {
+    pub intent: Pubkey,
+    pub crank: Crank,
+    pub slot: u64,
+    /// `None`: landed; else why it failed (another keeper may have been first).
+    pub error: Option<String>,
+}
+
+/// Counts of what it sent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub landed: u64,
+    pub failed: u64,
+}
+
+pub struct PollingKeeper {
+    keypair: Keypair,
+    accounts: KeeperAccounts,
+    heartbeat_timeout: u64,
+    index: DueIndex,
+    totals: Totals,
+}
+
+impl PollingKeeper {
+    /// A keeper signing with `keypair`; reads the registry's config and creates the keeper's
+    /// stake-mint account (failover rewards) when it has none.
+    pub fn start(chain: &dyn Chain, keypair: Keypair) -> Result<Self, Error> {
+        let config = discover::registry_config(chain)?;
+        let stake = agx_sdk::ix::registry::StakeToken {
+            mint: config.stake_mint,
+            program: config.stake_token_program,
+        };
+        let caller = keypair.pubkey();
+        let caller_stake_tokens = token::associated_address(&caller, &stake.mint, &stake.program);
+        if !chain.exists(&caller_stake_tokens)? {
+            let create = token::create_associated_idempotent(caller, caller, stake.mint, stake.program);
+            chain.send(&[create], &keypair, &[])?;
+        }
+        Ok(Self {
+            keypair,
+            accounts: KeeperAccounts { caller, caller_stake_tokens, stake },
+            heartbeat_timeout: config.heartbeat_timeout_slots,
+            index: DueIndex::default(),
+            totals: Totals::default(),
+        })
+    }
+
+    pub fn pubkey(&self) -> Pubkey {
+        self.keypair.pubkey()
+    }
+
+    /// Its stake-mint account, where failover rewards arrive.
+    pub fn stake_tokens(&self) -> Pubkey {
+        self.accounts.caller_stake_tokens
+    }
+
+    pub fn totals(&self) -> Totals {
+        self.totals
+    }
+
+    /// The earliest slot at which something is due (after a [`tick`](Self::tick)).
+    pub fn next_slot(&self) -> Option<u64> {
+        self.index.next_slot()
+    }
+
+    /// Intents it tracks with a crank ahead.
+    pub fn tracked(&self) -> usize {
+        self.index.len()
+    }
+
+    /// Reads every intent and sends every crank due at the chain's current slot.
+    pub fn tick(&mut self, chain: &dyn Chain) -> Result<Vec<Cranked>, Error> {
+        let slot = chain.slot()?;
+        let intents = discover::intents(chain, &[])?;
+        let mut seen = std::collections::HashSet::new();
+        for (address, state) in &intents {
+            seen.insert(*address);
+            let Some(snapshot) = Snapshot::of(state) else { continue };
+            let winner = match snapshot.watched_winner() {
+                Some(agent) => chain
+                    .account(&agent)?
+                    .and_then(|a| agx_sdk::agent_registry::state::AgentView::read(&a.data))
+                    .map(|view| Liveness {
+                        last_heartbeat_slot: view.last_heartbeat_slot,
+                        heartbeat_timeout: self.heartbeat_timeout,
+                    }),
+                None => None,
+            };
+            self.index.set(*address, next_crank(&snapshot, winner));
+        }
+        let gone: Vec<Pubkey> =
+            self.index.due_at(u64::MAX).map(|(i, _)| i).filter(|i| !seen.contains(i)).collect();
+        for intent in gone {
+            self.index.remove(&intent);
+        }
+        let due: Vec<_> = self.index.due_at(slot).collect();
+        let mut out = Vec::new();
+        for (intent, due) in due {
+            let Some((_, state)) = intents.iter().find(|(a, _)| *a == intent) else { continue };
+            let lookups = self.lookups(chain, due.crank, &intent, state)?;
+            let ixs = instructions(&due, intent, state, &self.accounts, &lookups);
+            // Close-bids may need several transactions; the others are one.
+            let mut error = None;
+            for batch in ixs.chunks(4) {
+                if let Err(e) = chain.send(batch, &self.keypair, &[]) {
+                    error = Some(e.to_string());
+                    break;
+                }
+            }
+            match error {
+                None => self.totals.landed += 1,
+                Some(_) => self.totals.failed += 1,
+            }
+            out.push(Cranked { intent, crank: due.crank, slot, error });
+        }
+        Ok(out)
+    }
+
+    fn lookups(
+        &self,
+        chain: &dyn Chain,
+        crank: Crank,
+        intent: &Pubkey,
+        state: &agx_sdk::accounts::Intent,
+    ) -> Result<Lookups, Error> {
+        let mut out = Lookups::default();
+        match crank {
+            Crank::Failover => {
+                let stake = self.accounts.stake;
+                let found = match compensation_in_refund_account(state, &stake) {
+                    Some(account) => Some(account),
+                    None => {
+                        let associated =
+                            token::associated_address(&state.requester, &stake.mint, &stake.program);
+                        chain.exists(&associated)?.then_some(associated)
+                    }
+                };
+                out.compensation = Some(found.map_or(Compensation::CreateAssociated, Compensation::Existing));
+            }
+            Crank::CloseBids => {
+                out.open_bids = discover::bids(chain, intent)?
+                    .into_iter()
+                    .map(|(_, bid)| OpenBid { agent: bid.agent, round: bid.round, bidder: bid.bidder })
+                    .collect();
+            }
+            _ => {}
+        }
+        Ok(out)
+    }
+}

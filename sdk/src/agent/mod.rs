@@ -1,0 +1,509 @@
+//! [`AgentRunner`]: an agent on the exchange, stepped once per slot.
+//!
+//! Each step it reads the open intents its capabilities cover and asks its [`Strategy`] for
+//! terms (or a pass); under a sealed auction it commits with a fresh salt that the
+//! [`SaltStore`] has written to disk first, and reveals in the reveal window (also after a
+//! restart); under a continuous one it bids in the clear. For every job it holds it runs its
+//! [`Worker`], heartbeats while the work goes on, and submits the result (possibly a partial
+//! fulfilment) to be paid into its associated account of the intent's mint. Bonds and bid rent
+//! come back when its bids close: the keeper closes them, or the runner does once they have
+//! lingered.
+mod salts;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use agx_core::lifecycle::Phase;
+use anchor_lang::prelude::Pubkey;
+use exchange::state::{AuctionKind, IntentStatus};
+use exchange::BidOpening;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+pub use salts::{SaltStore, SealedBid};
+
+use crate::accounts::{Agent, Intent};
+use crate::chain::Chain;
+use crate::ix::exchange as xix;
+use crate::ix::registry as rix;
+use crate::ix::registry::StakeToken;
+use crate::{discover, pda, token, Error};
+
+/// Terms an agent offers for an intent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quote {
+    /// Atoms of the intent's mint.
+    pub price: u64,
+    pub quality_bps: u16,
+    /// Slots from award to result.
+    pub latency: u64,
+    /// sha256 of the agent's plan for the job.
+    pub plan_hash: [u8; 32],
+}
+
+/// Decides what to offer.
+pub trait Strategy: Send {
+    /// Terms for `intent` (at `address`), or `None` to pass.
+    fn quote(&mut self, address: &Pubkey, intent: &Intent) -> Option<Quote>;
+}
+
+/// A job the agent won.
+#[derive(Clone, Copy, Debug)]
+pub struct Job {
+    pub intent: Pubkey,
+    pub state: Intent,
+    /// The slot the runner first saw it awarded.
+    pub started_slot: u64,
+}
+
+/// A result to submit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delivery {
+    pub result_hash: [u8; 32],
+    pub result_uri: String,
+    /// How much of the job was done, bps (payment is pro rata).
+    pub fulfilled_bps: u16,
+}
+
+/// Where a job stands after a step of work.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Work {
+    /// Still working, this far along (bps): the runner heartbeats.
+    InProgress { progress_bps: u16 },
+    /// Finished: the runner submits it.
+    Done(Delivery),
+    /// The worker has gone quiet (crashed, stuck): no heartbeat, no result. The keepers will
+    /// fail the job over once the agent has been silent for the registry's timeout.
+    Silent,
+}
+
+/// Does the work.
+pub trait Worker: Send {
+    fn work(&mut self, job: &Job, slot: u64) -> Work;
+}
+
+/// What a step did, for the runner's owner to show or count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Activity {
+    Committed {
+        intent: Pubkey,
+        price: u64,
+    },
+    Revealed {
+        intent: Pubkey,
+    },
+    Placed {
+        intent: Pubkey,
+        price: u64,
+    },
+    Passed {
+        intent: Pubkey,
+    },
+    Won {
+        intent: Pubkey,
+    },
+    Heartbeat {
+        progress_bps: u16,
+    },
+    Submitted {
+        intent: Pubkey,
+        fulfilled_bps: u16,
+    },
+    BidClosed {
+        intent: Pubkey,
+    },
+    /// A transaction the runner sent failed; it goes on with the rest.
+    Failed {
+        intent: Option<Pubkey>,
+        what: &'static str,
+        error: String,
+    },
+}
+
+/// How the runner behaves around the clock.
+#[derive(Clone, Copy, Debug)]
+pub struct RunnerSettings {
+    /// Heartbeat at least this often while a job is in progress (well under the registry's
+    /// heartbeat timeout).
+    pub heartbeat_every_slots: u64,
+    /// Do not send a bid this close to the end of its window (it might land after it).
+    pub window_margin_slots: u64,
+    /// Close its own bids on a finished intent once they have lingered this long.
+    pub close_bids_after_slots: u64,
+}
+
+impl Default for RunnerSettings {
+    fn default() -> Self {
+        Self { heartbeat_every_slots: 10, window_margin_slots: 2, close_bids_after_slots: 50 }
+    }
+}
+
+/// How an agent registers.
+#[derive(Clone, Debug)]
+pub struct Registration {
+    pub capabilities: u64,
+    pub metadata_uri: String,
+    /// Atoms of the stake mint to deposit from `stake_source` (owned by the authority).
+    pub stake: u64,
+    pub stake_source: Pubkey,
+}
+
+pub struct AgentRunner<S, W> {
+    authority: Keypair,
+    agent: Pubkey,
+    strategy: S,
+    worker: W,
+    store: SaltStore,
+    salts: Box<dyn FnMut() -> [u8; 32] + Send>,
+    settings: RunnerSettings,
+    /// (intent, round) it decided on: bid or passed.
+    decided: BTreeSet<(Pubkey, u8)>,
+    /// Jobs in progress, by intent, with the slot each started.
+    jobs: BTreeMap<Pubkey, u64>,
+    /// Bids placed, by intent and round, with the slot the intent was first seen finished.
+    bids: BTreeMap<(Pubkey, u8), Option<u64>>,
+    last_heartbeat: u64,
+}
+
+impl<S: Strategy, W: Worker> AgentRunner<S, W> {
+    /// The agent of `authority`, registered (and staked) first if it is not yet.
+    pub fn start(
+        chain: &dyn Chain,
+        authority: Keypair,
+        stake: StakeToken,
+        registration: &Registration,
+        strategy: S,
+        worker: W,
+        store: SaltStore,
+    ) -> Result<Self, Error> {
+        let agent = pda::agent(&authority.pubkey()).0;
+        if !chain.exists(&agent)? {
+            let profile = agent_registry::state::AgentProfile {
+                capabilities: registration.capabilities,
+                capability_hash: [0; 32],
+                metadata_uri: registration.metadata_uri.clone(),
+            };
+            let mut ixs = vec![rix::agent_register(authority.pubkey(), authority.pubkey(), stake, profile)];
+            if registration.stake > 0 {
+                ixs.push(rix::stake_deposit(
+                    authority.pubkey(),
+                    authority.pubkey(),
+                    registration.stake_source,
+                    stake,
+                    registration.stake,
+                ));
+            }
+            chain.send(&ixs, &authority, &[])?;
+        }
+        let mut bids = BTreeMap::new();
+        for sealed in store.sealed() {
+            bids.insert((sealed.intent, sealed.round), None);
+        }
+        let decided = bids.keys().copied().collect();
+        Ok(Self {
+            authority,
+            agent,
+            strategy,
+            worker,
+            store,
+            salts: Box::new(os_salt),
+            settings: RunnerSettings::default(),
+            decided,
+            jobs: BTreeMap::new(),
+            bids,
+            last_heartbeat: 0,
+        })
+    }
+
+    /// Salts from `source` instead of the operating system (a seeded demo repeats exactly).
+    pub fn with_salts(mut self, source: impl FnMut() -> [u8; 32] + Send + 'static) -> Self {
+        self.salts = Box::new(source);
+        self
+    }
+
+    pub fn with_settings(mut self, settings: RunnerSettings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// The registry agent account.
+    pub fn agent(&self) -> Pubkey {
+        self.agent
+    }
+
+    pub fn authority(&self) -> Pubkey {
+        self.authority.pubkey()
+    }
+
+    pub fn strategy_mut(&mut self) -> &mut S {
+        &mut self.strategy
+    }
+
+    pub fn worker_mut(&mut self) -> &mut W {
+        &mut self.worker
+    }
+
+    /// The sealed bids not yet opened.
+    pub fn store(&self) -> &SaltStore {
+        &self.store
+    }
+
+    /// One step at the chain's current slot.
+    pub fn step(&mut self, chain: &dyn Chain) -> Result<Vec<Activity>, Error> {
+        let slot = chain.slot()?;
+        let mut out = Vec::new();
+        let me: Agent = discover::agent(chain, &self.agent)?.ok_or(Error::AccountMissing(self.agent))?;
+        for (address, intent) in discover::open_intents(chain, me.capabilities)? {
+            self.bid_on(chain, slot, &me, address, &intent, &mut out);
+        }
+        self.reveal(chain, slot, &mut out)?;
+        self.work(chain, slot, &mut out)?;
+        self.collect(chain, slot, &mut out)?;
+        Ok(out)
+    }
+
+    fn bid_on(
+        &mut self,
+        chain: &dyn Chain,
+        slot: u64,
+        me: &Agent,
+        address: Pubkey,
+        intent: &Intent,
+        out: &mut Vec<Activity>,
+    ) {
+        let key = (address, intent.round);
+        if self.decided.contains(&key) || intent.phase(slot) != Phase::Bidding {
+            return;
+        }
+        if slot.saturating_add(self.settings.window_margin_slots) >= intent.commit_end_slot {
+            return;
+        }
+        let eligible = me.staked.saturating_sub(me.locked).saturating_sub(me.unstaking) >= intent.min_stake
+            && me.reputation >= intent.min_reputation
+            && !intent.is_excluded(&self.agent);
+        self.decided.insert(key);
+        let quote = if eligible { self.strategy.quote(&address, intent) } else { None };
+        let Some(quote) = quote else {
+            out.push(Activity::Passed { intent: address });
+            return;
+        };
+        let opening = BidOpening {
+            price: quote.price,
+            quality_bps: quote.quality_bps,
+            latency: quote.latency,
+            plan_hash: quote.plan_hash,
+            salt: (self.salts)(),
+        };
+        let me_key = self.authority.pubkey();
+        let sealed = intent.kind().map(AuctionKind::is_sealed).unwrap_or(true);
+        if sealed {
+            let bid = SealedBid { intent: address, round: intent.round, opening };
+            if let Err(e) = self.store.put(bid) {
+                out.push(Activity::Failed {
+                    intent: Some(address),
+                    what: "salt store",
+                    error: e.to_string(),
+                });
+                return;
+            }
+            let commitment = xix::commitment(&address, &self.agent, &opening);
+            let ix = xix::bid_commit(me_key, address, self.agent, intent.round, commitment);
+            match chain.send(&[ix], &self.authority, &[]) {
+                Ok(_) => {
+                    self.bids.insert(key, None);
+                    out.push(Activity::Committed { intent: address, price: quote.price });
+                }
+                Err(e) => {
+                    // Never sent, or refused: nothing to reveal.
+                    let _ = self.store.remove(&address, intent.round);
+                    out.push(Activity::Failed {
+                        intent: Some(address),
+                        what: "bid_commit",
+                        error: e.to_string(),
+                    });
+                }
+            }
+        } else {
+            let ix = xix::bid_place(me_key, address, self.agent, intent.round, opening);
+            match chain.send(&[ix], &self.authority, &[]) {
+                Ok(_) => {
+                    self.bids.insert(key, None);
+                    out.push(Activity::Placed { intent: address, price: quote.price });
+                }
+                Err(e) => out.push(Activity::Failed {
+                    intent: Some(address),
+                    what: "bid_place",
+                    error: e.to_string(),
+                }),
+            }
+        }
+    }
+
+    fn reveal(&mut self, chain: &dyn Chain, slot: u64, out: &mut Vec<Activity>) -> Result<(), Error> {
+        let sealed: Vec<SealedBid> = self.store.sealed().collect();
+        for bid in sealed {
+            let Some(intent) = discover::intent(chain, &bid.intent)? else {
+                self.store.remove(&bid.intent, bid.round)?;
+                continue;
+            };
+            if intent.round != bid.round || intent.status != IntentStatus::Open.to_u8() {
+                // The auction moved on without this reveal: nothing left to open.
+                self.store.remove(&bid.intent, bid.round)?;
+                continue;
+            }
+            if intent.phase(slot) != Phase::Revealing {
+                continue;
+            }
+            let ix = xix::bid_reveal(self.authority.pubkey(), bid.intent, self.agent, bid.round, bid.opening);
+            match chain.send(&[ix], &self.authority, &[]) {
+                Ok(_) => {
+                    self.store.remove(&bid.intent, bid.round)?;
+                    out.push(Activity::Revealed { intent: bid.intent });
+                }
+                Err(e @ Error::Program { .. }) => {
+                    self.store.remove(&bid.intent, bid.round)?;
+                    out.push(Activity::Failed {
+                        intent: Some(bid.intent),
+                        what: "bid_reveal",
+                        error: e.to_string(),
+                    });
+                }
+                // Not refused, only not delivered: try again next step.
+                Err(e) => out.push(Activity::Failed {
+                    intent: Some(bid.intent),
+                    what: "bid_reveal",
+                    error: e.to_string(),
+                }),
+            }
+        }
+        Ok(())
+    }
+
+    fn work(&mut self, chain: &dyn Chain, slot: u64, out: &mut Vec<Activity>) -> Result<(), Error> {
+        let held = discover::intents(
+            chain,
+            &[
+                discover::intent_status_filter(IntentStatus::Awarded),
+                discover::intent_winner_filter(&self.agent),
+            ],
+        )?;
+        self.jobs.retain(|intent, _| held.iter().any(|(a, _)| a == intent));
+        let mut progress = None;
+        for (address, state) in held {
+            let started_slot = *self.jobs.entry(address).or_insert_with(|| {
+                out.push(Activity::Won { intent: address });
+                slot
+            });
+            let job = Job { intent: address, state, started_slot };
+            match self.worker.work(&job, slot) {
+                Work::InProgress { progress_bps } => {
+                    progress = Some(progress.unwrap_or(progress_bps).min(progress_bps))
+                }
+                Work::Silent => {}
+                Work::Done(delivery) => {
+                    let payout = token::associated_address(
+                        &self.authority.pubkey(),
+                        &state.mint,
+                        &state.token_program,
+                    );
+                    let ixs = [
+                        token::create_associated_idempotent(
+                            self.authority.pubkey(),
+                            self.authority.pubkey(),
+                            state.mint,
+                            state.token_program,
+                        ),
+                        xix::result_submit(
+                            self.authority.pubkey(),
+                            address,
+                            self.agent,
+                            state.round,
+                            payout,
+                            delivery.result_hash,
+                            delivery.result_uri.clone(),
+                            delivery.fulfilled_bps,
+                        ),
+                    ];
+                    match chain.send(&ixs, &self.authority, &[]) {
+                        Ok(_) => {
+                            self.jobs.remove(&address);
+                            out.push(Activity::Submitted {
+                                intent: address,
+                                fulfilled_bps: delivery.fulfilled_bps,
+                            });
+                        }
+                        Err(e) => out.push(Activity::Failed {
+                            intent: Some(address),
+                            what: "result_submit",
+                            error: e.to_string(),
+                        }),
+                    }
+                }
+            }
+        }
+        if let Some(progress_bps) = progress {
+            if slot >= self.last_heartbeat.saturating_add(self.settings.heartbeat_every_slots) {
+                let ix = rix::agent_heartbeat(self.authority.pubkey(), progress_bps);
+                match chain.send(&[ix], &self.authority, &[]) {
+                    Ok(_) => {
+                        self.last_heartbeat = slot;
+                        out.push(Activity::Heartbeat { progress_bps });
+                    }
+                    Err(e) => out.push(Activity::Failed {
+                        intent: None,
+                        what: "agent_heartbeat",
+                        error: e.to_string(),
+                    }),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Forgets bids that are closed; closes its own once their intent has been finished for a
+    /// while (the bond and the rent come back to the authority either way).
+    fn collect(&mut self, chain: &dyn Chain, slot: u64, out: &mut Vec<Activity>) -> Result<(), Error> {
+        let keys: Vec<(Pubkey, u8)> = self.bids.keys().copied().collect();
+        for (intent, round) in keys {
+            let bid = pda::bid(&intent, &self.agent, round).0;
+            if !chain.exists(&bid)? {
+                self.bids.remove(&(intent, round));
+                continue;
+            }
+            let Some(state) = discover::intent(chain, &intent)? else { continue };
+            if !state.status().map(IntentStatus::is_terminal).unwrap_or(false) {
+                continue;
+            }
+            let since = *self.bids.entry((intent, round)).or_insert(None).get_or_insert(slot);
+            if slot < since.saturating_add(self.settings.close_bids_after_slots) {
+                continue;
+            }
+            let ix = xix::bid_close(
+                self.authority.pubkey(),
+                intent,
+                self.agent,
+                round,
+                self.authority.pubkey(),
+                state.requester,
+            );
+            match chain.send(&[ix], &self.authority, &[]) {
+                Ok(_) => {
+                    self.bids.remove(&(intent, round));
+                    out.push(Activity::BidClosed { intent });
+                }
+                Err(e) => out.push(Activity::Failed {
+                    intent: Some(intent),
+                    what: "bid_close",
+                    error: e.to_string(),
+                }),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A salt from the operating system's generator.
+pub fn os_salt() -> [u8; 32] {
+    let mut salt = [0u8; 32];
+    getrandom::fill(&mut salt).expect("the operating system's random generator");
+    salt
+}

@@ -1,0 +1,216 @@
+//! The sealed bids an agent has committed and not yet opened: what it must remember to reveal.
+//!
+//! Each entry is written to disk (a temporary file, synced, then renamed over the store) before
+//! the commit is sent, so that an agent killed between its commit and its reveal comes back
+//! knowing its salt: a commit it cannot open would forfeit its bond.
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anchor_lang::prelude::Pubkey;
+use exchange::BidOpening;
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+
+/// One committed bid: the intent and round it is for and everything needed to open it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SealedBid {
+    pub intent: Pubkey,
+    pub round: u8,
+    pub opening: BidOpening,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    intent: String,
+    round: u8,
+    price: u64,
+    quality_bps: u16,
+    latency: u64,
+    plan_hash: String,
+    salt: String,
+}
+
+/// The store: in a file, or in memory only (for tests of other things, and throwaway agents).
+pub struct SaltStore {
+    path: Option<PathBuf>,
+    entries: BTreeMap<(Pubkey, u8), BidOpening>,
+}
+
+impl SaltStore {
+    /// The store at `path`, with what an earlier run left there.
+    pub fn open(path: impl Into<PathBuf>) -> Result<Self, Error> {
+        let path = path.into();
+        let mut entries = BTreeMap::new();
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let stored: Vec<Stored> = serde_json::from_slice(&bytes)
+                    .map_err(|e| Error::Invalid(format!("salt store {}: {e}", path.display())))?;
+                for s in stored {
+                    let bid = decode(&s).ok_or_else(|| {
+                        Error::Invalid(format!(
+                            "salt store {}: malformed entry for {}",
+                            path.display(),
+                            s.intent
+                        ))
+                    })?;
+                    entries.insert((bid.intent, bid.round), bid.opening);
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+        Ok(Self { path: Some(path), entries })
+    }
+
+    pub fn in_memory() -> Self {
+        Self { path: None, entries: BTreeMap::new() }
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Records `bid`, durably, before it is sent.
+    pub fn put(&mut self, bid: SealedBid) -> Result<(), Error> {
+        self.entries.insert((bid.intent, bid.round), bid.opening);
+        self.save()
+    }
+
+    /// Forgets the bid on `intent` in `round` (revealed, or never sent).
+    pub fn remove(&mut self, intent: &Pubkey, round: u8) -> Result<(), Error> {
+        if self.entries.remove(&(*intent, round)).is_some() {
+            self.save()?;
+        }
+        Ok(())
+    }
+
+    pub fn get(&self, intent: &Pubkey, round: u8) -> Option<&BidOpening> {
+        self.entries.get(&(*intent, round))
+    }
+
+    pub fn sealed(&self) -> impl Iterator<Item = SealedBid> + '_ {
+        self.entries.iter().map(|(&(intent, round), opening)| SealedBid {
+            intent,
+            round,
+            opening: *opening,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn save(&self) -> Result<(), Error> {
+        let Some(path) = &self.path else { return Ok(()) };
+        let stored: Vec<Stored> = self.sealed().map(|b| encode(&b)).collect();
+        let json = serde_json::to_vec_pretty(&stored).map_err(|e| Error::Invalid(e.to_string()))?;
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let mut tmp = tempfile_in(dir, path)?;
+        tmp.1.write_all(&json)?;
+        tmp.1.sync_all()?;
+        std::fs::rename(&tmp.0, path)?;
+        // The rename is durable once the directory is.
+        std::fs::File::open(dir)?.sync_all()?;
+        Ok(())
+    }
+}
+
+fn tempfile_in(dir: &Path, path: &Path) -> Result<(PathBuf, std::fs::File), Error> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let file = std::fs::File::create(&tmp)?;
+    Ok((tmp, file))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex32(s: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    if s.len() != 64 {
+        return None;
+    }
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+fn encode(b: &SealedBid) -> Stored {
+    Stored {
+        intent: b.intent.to_string(),
+        round: b.round,
+        price: b.opening.price,
+        quality_bps: b.opening.quality_bps,
+        latency: b.opening.latency,
+        plan_hash: hex(&b.opening.plan_hash),
+        salt: hex(&b.opening.salt),
+    }
+}
+
+fn decode(s: &Stored) -> Option<SealedBid> {
+    Some(SealedBid {
+        intent: s.intent.parse().ok()?,
+        round: s.round,
+        opening: BidOpening {
+            price: s.price,
+            quality_bps: s.quality_bps,
+            latency: s.latency,
+            plan_hash: unhex32(&s.plan_hash)?,
+            salt: unhex32(&s.salt)?,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bid(n: u8) -> SealedBid {
+        SealedBid {
+            intent: Pubkey::new_unique(),
+            round: n,
+            opening: BidOpening {
+                price: 7,
+                quality_bps: 9_000,
+                latency: 3,
+                plan_hash: [n; 32],
+                salt: [0xa5 ^ n; 32],
+            },
+        }
+    }
+
+    #[test]
+    fn what_is_put_survives_a_reopen_and_what_is_removed_does_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("agent/salts.json");
+        let (a, b) = (bid(1), bid(2));
+        {
+            let mut store = SaltStore::open(&path).unwrap();
+            store.put(a.clone()).unwrap();
+            store.put(b.clone()).unwrap();
+            store.remove(&b.intent, b.round).unwrap();
+        }
+        let store = SaltStore::open(&path).unwrap();
+        assert_eq!(store.sealed().collect::<Vec<_>>(), vec![a.clone()]);
+        assert_eq!(store.get(&a.intent, a.round), Some(&a.opening));
+        let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn a_damaged_store_is_an_error_not_an_empty_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("salts.json");
+        std::fs::write(&path, b"[{\"intent\": 1}]").unwrap();
+        assert!(matches!(SaltStore::open(&path), Err(Error::Invalid(_))));
+    }
+}

@@ -1,0 +1,115 @@
+//! One interface to a chain, two implementations: [`RpcChain`] speaks JSON-RPC to any cluster,
+//! [`EmbeddedChain`] runs the built programs in-process in LiteSVM with a clock of its own.
+//! Requesters, agents, the polling keeper and the demo are written against [`Chain`] only, so
+//! they run unchanged on either; the embedded chain is the default where a validator would be
+//! a 35-minute build away.
+//!
+//! The interface is blocking on purpose: every participant is a small state machine stepped
+//! once per slot, which keeps an embedded run deterministic (one thread, one order) and lets
+//! an RPC run step participants on threads of their own.
+#[cfg(feature = "embedded")]
+pub mod embedded;
+#[cfg(feature = "rpc")]
+mod rpc;
+mod tokens;
+
+use std::time::Duration;
+
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use solana_keypair::Keypair;
+
+#[cfg(feature = "embedded")]
+pub use embedded::{EmbeddedChain, SlotClock};
+#[cfg(feature = "rpc")]
+pub use rpc::RpcChain;
+
+use crate::Error;
+
+/// An account as a chain returns it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountData {
+    pub lamports: u64,
+    pub owner: Pubkey,
+    pub data: Vec<u8>,
+}
+
+/// A `getProgramAccounts` filter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Filter {
+    /// The account data is exactly this long.
+    DataSize(u64),
+    /// The account data holds `bytes` at `offset`.
+    Memcmp { offset: usize, bytes: Vec<u8> },
+}
+
+impl Filter {
+    /// Matches accounts of the Anchor type with this discriminator.
+    pub fn discriminator(discriminator: &[u8]) -> Self {
+        Filter::Memcmp { offset: 0, bytes: discriminator.to_vec() }
+    }
+
+    pub fn matches(&self, data: &[u8]) -> bool {
+        match self {
+            Filter::DataSize(len) => data.len() as u64 == *len,
+            Filter::Memcmp { offset, bytes } => {
+                data.get(*offset..offset.saturating_add(bytes.len())) == Some(bytes.as_slice())
+            }
+        }
+    }
+}
+
+/// A transaction that landed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Landed {
+    pub signature: String,
+    /// Its log lines (where events are: see [`crate::events`]).
+    pub logs: Vec<String>,
+}
+
+/// A chain: read accounts, send transactions, follow the slot.
+pub trait Chain: Send + Sync {
+    /// What this chain is, for people: `embedded` or the RPC URL.
+    fn describe(&self) -> String;
+
+    /// The current slot (at `confirmed` on a cluster).
+    fn slot(&self) -> Result<u64, Error>;
+
+    /// How long a slot takes, for turning durations into windows.
+    fn slot_time(&self) -> Duration;
+
+    fn account(&self, address: &Pubkey) -> Result<Option<AccountData>, Error>;
+
+    /// The accounts of `program` that pass every filter.
+    fn program_accounts(
+        &self,
+        program: &Pubkey,
+        filters: &[Filter],
+    ) -> Result<Vec<(Pubkey, AccountData)>, Error>;
+
+    /// The rent-exempt minimum for `len` bytes of data.
+    fn minimum_balance(&self, len: usize) -> Result<u64, Error>;
+
+    /// Sends `ixs` in one transaction paid by `payer` and signed by `signers` too, and waits
+    /// until it lands. A program error comes back as [`Error::Program`], named.
+    fn send(&self, ixs: &[Instruction], payer: &Keypair, signers: &[&Keypair]) -> Result<Landed, Error>;
+
+    /// Gives `to` lamports (the faucet on a cluster that has one).
+    fn airdrop(&self, to: &Pubkey, lamports: u64) -> Result<(), Error>;
+
+    /// Returns once the chain has reached `slot` (or passed it), with the slot it is at. The
+    /// embedded chain moves its clock there; a cluster is waited for.
+    fn wait_for_slot(&self, slot: u64) -> Result<u64, Error>;
+
+    /// The lamports at `address` (0 when there is no account).
+    fn lamports(&self, address: &Pubkey) -> Result<u64, Error> {
+        Ok(self.account(address)?.map_or(0, |a| a.lamports))
+    }
+
+    /// Whether an account exists at `address`.
+    fn exists(&self, address: &Pubkey) -> Result<bool, Error> {
+        Ok(self.account(address)?.is_some())
+    }
+}
+
+pub use tokens::{token_balance, TokenSetup};

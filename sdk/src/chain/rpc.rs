@@ -1,0 +1,187 @@
+//! A cluster over JSON-RPC, at `confirmed` commitment.
+use std::time::Duration;
+
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use solana_commitment_config::CommitmentConfig;
+use solana_keypair::Keypair;
+use solana_rpc_client::rpc_client::RpcClient;
+use solana_rpc_client_api::client_error::{Error as ClientError, ErrorKind};
+use solana_rpc_client_api::config::{RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcTransactionConfig};
+use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
+use solana_rpc_client_api::request::{RpcError, RpcResponseErrorData};
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+use solana_transaction_status_client_types::{option_serializer::OptionSerializer, UiTransactionEncoding};
+
+use super::{AccountData, Chain, Filter, Landed};
+use crate::Error;
+
+/// How often a wait polls the cluster.
+const POLL: Duration = Duration::from_millis(100);
+/// A wait for a slot gives up after this long without the cluster moving.
+const STALL: Duration = Duration::from_secs(30);
+
+pub struct RpcChain {
+    client: RpcClient,
+    slot_time: Duration,
+}
+
+impl RpcChain {
+    /// A client of `url` at `confirmed` commitment; the slot time is measured from the cluster's
+    /// recent performance samples (a validator's 400 ms when it has none yet).
+    pub fn new(url: &str) -> Result<Self, Error> {
+        let client = RpcClient::new_with_commitment(url.to_string(), CommitmentConfig::confirmed());
+        client.get_version().map_err(|e| Error::Transport(format!("{url} does not answer: {e}")))?;
+        let slot_time = client
+            .get_recent_performance_samples(Some(5))
+            .ok()
+            .and_then(|samples| {
+                let (slots, secs) = samples.iter().fold((0u64, 0u64), |(n, s), sample| {
+                    (n + sample.num_slots, s + u64::from(sample.sample_period_secs))
+                });
+                (slots > 0).then(|| Duration::from_millis(secs * 1000 / slots))
+            })
+            .filter(|t| !t.is_zero())
+            .unwrap_or(Duration::from_millis(400));
+        Ok(Self { client, slot_time })
+    }
+
+    pub fn client(&self) -> &RpcClient {
+        &self.client
+    }
+
+    fn logs_of(&self, signature: &solana_transaction::Signature) -> Vec<String> {
+        let config = RpcTransactionConfig {
+            encoding: Some(UiTransactionEncoding::Json),
+            commitment: Some(CommitmentConfig::confirmed()),
+            max_supported_transaction_version: Some(0),
+        };
+        match self.client.get_transaction_with_config(signature, config).map(|tx| tx.transaction.meta) {
+            Ok(Some(meta)) => match meta.log_messages {
+                OptionSerializer::Some(logs) => logs,
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
+    }
+}
+
+fn transport(e: ClientError) -> Error {
+    Error::Transport(e.to_string())
+}
+
+/// A failed send: the program's error (from the preflight's logs) or the runtime's reason.
+fn failure(e: ClientError) -> Error {
+    let logs = match e.kind() {
+        ErrorKind::RpcError(RpcError::RpcResponseError {
+            data: RpcResponseErrorData::SendTransactionPreflightFailure(sim),
+            ..
+        }) => sim.logs.clone().unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    match e.get_transaction_error() {
+        Some(err) => Error::from_failure(err.to_string(), logs),
+        None => transport(e),
+    }
+}
+
+impl Chain for RpcChain {
+    fn describe(&self) -> String {
+        self.client.url()
+    }
+
+    fn slot(&self) -> Result<u64, Error> {
+        self.client.get_slot().map_err(transport)
+    }
+
+    fn slot_time(&self) -> Duration {
+        self.slot_time
+    }
+
+    fn account(&self, address: &Pubkey) -> Result<Option<AccountData>, Error> {
+        let response = self
+            .client
+            .get_account_with_commitment(address, CommitmentConfig::confirmed())
+            .map_err(transport)?;
+        Ok(response.value.map(|a| AccountData { lamports: a.lamports, owner: a.owner, data: a.data }))
+    }
+
+    fn program_accounts(
+        &self,
+        program: &Pubkey,
+        filters: &[Filter],
+    ) -> Result<Vec<(Pubkey, AccountData)>, Error> {
+        let filters = filters
+            .iter()
+            .map(|f| match f {
+                Filter::DataSize(len) => RpcFilterType::DataSize(*len),
+                Filter::Memcmp { offset, bytes } => {
+                    RpcFilterType::Memcmp(Memcmp::new_raw_bytes(*offset, bytes.clone()))
+                }
+            })
+            .collect();
+        let config = RpcProgramAccountsConfig {
+            filters: Some(filters),
+            account_config: RpcAccountInfoConfig {
+                encoding: Some(solana_rpc_client_api::config::UiAccountEncoding::Base64),
+                commitment: Some(CommitmentConfig::confirmed()),
+                ..RpcAccountInfoConfig::default()
+            },
+            ..RpcProgramAccountsConfig::default()
+        };
+        let found = self.client.get_program_ui_accounts_with_config(program, config).map_err(transport)?;
+        let mut out: Vec<_> = found
+            .into_iter()
+            .filter_map(|(address, a)| {
+                let owner = a.owner.parse().ok()?;
+                Some((address, AccountData { lamports: a.lamports, owner, data: a.data.decode()? }))
+            })
+            .collect();
+        out.sort_by_key(|(address, _)| *address);
+        Ok(out)
+    }
+
+    fn minimum_balance(&self, len: usize) -> Result<u64, Error> {
+        self.client.get_minimum_balance_for_rent_exemption(len).map_err(transport)
+    }
+
+    fn send(&self, ixs: &[Instruction], payer: &Keypair, signers: &[&Keypair]) -> Result<Landed, Error> {
+        let blockhash = self.client.get_latest_blockhash().map_err(transport)?;
+        let mut all = vec![payer];
+        all.extend(signers.iter().copied().filter(|k| k.pubkey() != payer.pubkey()));
+        let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
+        let signature = self.client.send_and_confirm_transaction(&tx).map_err(failure)?;
+        Ok(Landed { signature: signature.to_string(), logs: self.logs_of(&signature) })
+    }
+
+    fn airdrop(&self, to: &Pubkey, lamports: u64) -> Result<(), Error> {
+        let signature = self.client.request_airdrop(to, lamports).map_err(transport)?;
+        let started = std::time::Instant::now();
+        while started.elapsed() < STALL {
+            if self.client.confirm_transaction(&signature).map_err(transport)? {
+                return Ok(());
+            }
+            std::thread::sleep(POLL);
+        }
+        Err(Error::Transport(format!("airdrop to {to} not confirmed within {STALL:?}")))
+    }
+
+    fn wait_for_slot(&self, slot: u64) -> Result<u64, Error> {
+        let mut last = (self.slot()?, std::time::Instant::now());
+        loop {
+            let now = self.slot()?;
+            if now >= slot {
+                return Ok(now);
+            }
+            if now > last.0 {
+                last = (now, std::time::Instant::now());
+            } else if last.1.elapsed() > STALL {
+                return Err(Error::Transport(format!(
+                    "the cluster has not moved past slot {now} for {STALL:?}"
+                )));
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! [`Requester`]: posts intents with sensible defaults, follows them, accepts (with a rating)
+//! or disputes the results, cancels what nobody bid on.
+use std::time::Duration;
+
+use anchor_lang::prelude::Pubkey;
+use exchange::state::AuctionKind;
+use exchange::IntentCreateArgs;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+use crate::accounts::Intent;
+use crate::chain::Chain;
+use crate::ix::exchange as xix;
+use crate::ix::registry::StakeToken;
+use crate::{discover, pda, token, Error};
+
+/// Weights of price, quality, latency and reputation: price matters most, reputation least.
+pub const DEFAULT_WEIGHTS: [u16; 4] = [4_000, 3_000, 2_000, 1_000];
+/// How long bids, and then reveals, are taken by default.
+pub const DEFAULT_BID_WINDOW: Duration = Duration::from_secs(8);
+pub const DEFAULT_REVEAL_WINDOW: Duration = Duration::from_secs(8);
+/// Lamports each crank of the intent pays its keeper: a fee and a priority fee's worth.
+pub const DEFAULT_TIP_PER_CRANK: u64 = 20_000;
+pub const DEFAULT_MAX_FAILOVERS: u8 = 2;
+
+/// What the requester wants; everything else takes a default.
+#[derive(Clone, Debug)]
+pub struct Want {
+    pub capabilities: u64,
+    /// The most it pays, in atoms of its mint (escrowed at posting).
+    pub max_price: u64,
+    /// The most slots from award to result it accepts.
+    pub max_latency: u64,
+    pub kind: AuctionKind,
+    /// Free stake (atoms of the registry's stake mint) a bidder must have; the winner's is
+    /// locked for the job and is what a failure can cost it.
+    pub min_stake: u64,
+    /// Where the job's context is, and its hash.
+    pub context_uri: String,
+    pub context_hash: [u8; 32],
+}
+
+/// `duration` in slots of `chain` (at least one).
+pub fn slots_for(chain: &dyn Chain, duration: Duration) -> u64 {
+    let slot_ms = chain.slot_time().as_millis().max(1);
+    u64::try_from(duration.as_millis().div_ceil(slot_ms)).unwrap_or(u64::MAX).max(1)
+}
+
+pub struct Requester {
+    keypair: Keypair,
+    pay: StakeToken,
+    tokens: Pubkey,
+    next_intent_id: u64,
+}
+
+impl Requester {
+    /// A requester paying in `pay` from its associated account; intent ids continue after the
+    /// highest it has open on the chain.
+    pub fn new(chain: &dyn Chain, keypair: Keypair, pay: StakeToken) -> Result<Self, Error> {
+        let tokens = token::associated_address(&keypair.pubkey(), &pay.mint, &pay.program);
+        let highest = discover::intents(chain, &[discover::intent_requester_filter(&keypair.pubkey())])?
+            .iter()
+            .map(|(_, i)| i.intent_id)
+            .max()
+            .unwrap_or(0);
+        Ok(Self { keypair, pay, tokens, next_intent_id: highest + 1 })
+    }
+
+    pub fn pubkey(&self) -> Pubkey {
+        self.keypair.pubkey()
+    }
+
+    /// Its token account of the payment mint (escrow comes from it, refunds go to it).
+    pub fn tokens(&self) -> Pubkey {
+        self.tokens
+    }
+
+    /// Arguments for `want` with the defaults: weights 4000/3000/2000/1000, windows of
+    /// [`DEFAULT_BID_WINDOW`] and [`DEFAULT_REVEAL_WINDOW`] in the chain's slots, the
+    /// exchange's minimum bond, two failovers, a tip per crank.
+    pub fn args(&mut self, chain: &dyn Chain, want: &Want) -> Result<IntentCreateArgs, Error> {
+        let config = discover::exchange_config(chain)?;
+        let intent_id = self.next_intent_id;
+        self.next_intent_id += 1;
+        Ok(IntentCreateArgs {
+            intent_id,
+            required_capabilities: want.capabilities,
+            min_stake: want.min_stake,
+            min_reputation: 0,
+            weights: DEFAULT_WEIGHTS,
+            max_price: want.max_price,
+            max_latency: want.max_latency,
+            context_hash: want.context_hash,
+            context_uri: want.context_uri.clone(),
+            success_criteria_hash: [0; 32],
+            auction_kind: want.kind,
+            bid_window_slots: slots_for(chain, DEFAULT_BID_WINDOW),
+            reveal_window_slots: if want.kind.is_sealed() {
+                slots_for(chain, DEFAULT_REVEAL_WINDOW)
+            } else {
+                0
+            },
+            bid_bond: config.min_bid_bond,
+            score_threshold: 0,
+            max_failovers: DEFAULT_MAX_FAILOVERS,
+            tip_per_crank: DEFAULT_TIP_PER_CRANK,
+        })
+    }
+
+    /// Posts an intent (escrowing `args.max_price`); returns its address.
+    pub fn post(&self, chain: &dyn Chain, args: IntentCreateArgs) -> Result<Pubkey, Error> {
+        let intent = pda::intent(&self.keypair.pubkey(), args.intent_id).0;
+        chain.send(
+            &[xix::intent_create(self.keypair.pubkey(), self.pay, self.tokens, args)],
+            &self.keypair,
+            &[],
+        )?;
+        Ok(intent)
+    }
+
+    /// Its intents still on the chain.
+    pub fn intents(&self, chain: &dyn Chain) -> Result<Vec<(Pubkey, Intent)>, Error> {
+        discover::intents(chain, &[discover::intent_requester_filter(&self.keypair.pubkey())])
+    }
+
+    /// Accepts the submitted result of `intent`, rating it `rating_bps`: the agent is paid pro
+    /// rata to what it fulfilled, the rest comes back.
+    pub fn accept(&self, chain: &dyn Chain, intent: &Pubkey, rating_bps: u16) -> Result<(), Error> {
+        let state = self.held(chain, intent)?;
+        let token = StakeToken { mint: state.mint, program: state.token_program };
+        let ix =
+            xix::result_accept(*intent, &state, token, state.winner_tokens, state.refund_tokens, rating_bps);
+        chain.send(&[ix], &self.keypair, &[])?;
+        Ok(())
+    }
+
+    /// Disputes the submitted result of `intent` for the reasons hashed in `reason_hash`: the
+    /// exchange's arbitrator decides.
+    pub fn dispute(&self, chain: &dyn Chain, intent: &Pubkey, reason_hash: [u8; 32]) -> Result<(), Error> {
+        chain.send(&[xix::dispute_open(self.keypair.pubkey(), *intent, reason_hash)], &self.keypair, &[])?;
+        Ok(())
+    }
+
+    /// Cancels `intent` (before any bid): the escrow comes back.
+    pub fn cancel(&self, chain: &dyn Chain, intent: &Pubkey) -> Result<(), Error> {
+        let ix = xix::intent_cancel(self.keypair.pubkey(), *intent, self.pay, self.tokens);
+        chain.send(&[ix], &self.keypair, &[])?;
+        Ok(())
+    }
+
+    fn held(&self, chain: &dyn Chain, intent: &Pubkey) -> Result<Intent, Error> {
+        discover::intent(chain, intent)?.ok_or(Error::AccountMissing(*intent))
+    }
+}

@@ -1,0 +1,216 @@
+//! The SDK's behaviour on a chain, run unchanged on both implementations (`tests/sdk_embedded.rs`
+//! on LiteSVM, `tests/sdk_localnet.rs` on a validator): slots, accounts, named program errors,
+//! discovery, and an agent runner that is killed between its commit and its reveal, comes back
+//! from its salt store, reveals, wins, delivers and is paid.
+use std::path::Path;
+
+use agx_keeper::poll::PollingKeeper;
+use agx_sdk::accounts::Intent;
+use agx_sdk::agent::{
+    Activity, AgentRunner, Delivery, Job, Quote, Registration, SaltStore, Strategy, Work, Worker,
+};
+use agx_sdk::chain::{token_balance, Chain};
+use agx_sdk::exchange::state::{AuctionKind, BidStatus, IntentStatus};
+use agx_sdk::requester::{Requester, Want};
+use agx_sdk::sandbox::{self, Keys};
+use agx_sdk::{discover, pda, token, Pubkey};
+use anyhow::{bail, ensure, Context, Result};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+const PRICE: u64 = 400_000;
+const CAPABILITY: u64 = 0b10;
+
+struct FixedQuote;
+
+impl Strategy for FixedQuote {
+    fn quote(&mut self, _: &Pubkey, _: &Intent) -> Option<Quote> {
+        Some(Quote { price: PRICE, quality_bps: 9_000, latency: 10, plan_hash: [3; 32] })
+    }
+}
+
+/// Delivers in full on the first step with the job.
+struct Prompt;
+
+impl Worker for Prompt {
+    fn work(&mut self, job: &Job, _: u64) -> Work {
+        Work::Done(Delivery {
+            result_hash: job.intent.to_bytes(),
+            result_uri: "https://r.example".into(),
+            fulfilled_bps: 10_000,
+        })
+    }
+}
+
+/// Steps `runner` (and `keeper`) once per slot until `done` holds, for at most `slots` slots.
+fn step_until(
+    chain: &dyn Chain,
+    runner: &mut AgentRunner<FixedQuote, Prompt>,
+    mut keeper: Option<&mut PollingKeeper>,
+    slots: u64,
+    mut done: impl FnMut(&[Activity]) -> Result<bool>,
+) -> Result<()> {
+    let start = chain.slot()?;
+    loop {
+        let activities = runner.step(chain)?;
+        if let Some(Activity::Failed { what, error, .. }) =
+            activities.iter().find(|a| matches!(a, Activity::Failed { .. }))
+        {
+            bail!("{what} failed: {error}");
+        }
+        if let Some(k) = keeper.as_deref_mut() {
+            for crank in k.tick(chain)? {
+                ensure!(crank.error.is_none(), "keeper {:?} failed: {:?}", crank.crank, crank.error);
+            }
+        }
+        if done(&activities)? {
+            return Ok(());
+        }
+        let slot = chain.slot()?;
+        ensure!(slot < start + slots, "not done within {slots} slots");
+        chain.wait_for_slot(slot + 1)?;
+    }
+}
+
+pub fn run(chain: &dyn Chain, authority: &Keypair, dir: &Path) -> Result<()> {
+    let keys = Keys::new(0x5dc);
+    let market = sandbox::open(chain, &keys, authority).context("sandbox")?;
+
+    // Slots move forward, and a wait returns at or after the slot asked for.
+    let now = chain.slot()?;
+    let reached = chain.wait_for_slot(now + 2)?;
+    ensure!(reached >= now + 2 && chain.slot()? >= reached, "waited for {} and got {reached}", now + 2);
+
+    // Accounts: none where nothing was made; lamports land to the lamport.
+    let nobody = keys.get("nobody", 0).pubkey();
+    ensure!(
+        chain.account(&nobody)?.is_none() && chain.lamports(&nobody)? == 0,
+        "an empty address has no account"
+    );
+    let (agent_key, requester_key, keeper_key) =
+        (keys.get("agent", 0), keys.get("requester", 0), keys.get("keeper", 0));
+    sandbox::fund(chain, authority, &[agent_key.pubkey(), requester_key.pubkey(), keeper_key.pubkey()])?;
+    ensure!(chain.lamports(&agent_key.pubkey())? == 20_000_000_000, "funded exactly");
+
+    // A program's refusal comes back by name.
+    let empty = agx_sdk::agent_registry::state::AgentProfile {
+        capabilities: 0,
+        capability_hash: [0; 32],
+        metadata_uri: String::new(),
+    };
+    let refused = chain
+        .send(
+            &[agx_sdk::ix::registry::agent_register(
+                agent_key.pubkey(),
+                agent_key.pubkey(),
+                market.stake,
+                empty,
+            )],
+            &agent_key,
+            &[],
+        )
+        .err()
+        .context("registering with no capability must fail")?;
+    ensure!(refused.is("AgentCapabilitiesEmpty"), "named error, got {refused}");
+    ensure!(refused.to_string().starts_with("agent_registry::AgentCapabilitiesEmpty"), "{refused}");
+
+    // A requester posts a sealed intent; discovery shows it to capable agents only.
+    sandbox::tokens(chain, authority, market.pay, requester_key.pubkey(), 10 * PRICE)?;
+    let mut requester = Requester::new(chain, requester_key, market.pay)?;
+    let want = Want {
+        capabilities: CAPABILITY,
+        max_price: 2 * PRICE,
+        max_latency: 40,
+        kind: AuctionKind::FirstPriceSealed,
+        min_stake: 1_000,
+        context_uri: "https://intents.example/suite.json".into(),
+        context_hash: [9; 32],
+    };
+    let args = requester.args(chain, &want)?;
+    let intent = requester.post(chain, args.clone())?;
+    let again = requester.post(chain, args).err().context("the same intent id twice must fail")?;
+    ensure!(again.is("IntentAlreadyExists"), "named error, got {again}");
+    ensure!(
+        discover::open_intents(chain, CAPABILITY | 1)?.iter().any(|(a, _)| *a == intent),
+        "open to a capable agent"
+    );
+    ensure!(
+        !discover::open_intents(chain, 1)?.iter().any(|(a, _)| *a == intent),
+        "hidden from an incapable one"
+    );
+
+    // An agent registers through its runner, commits, and is killed before revealing.
+    let source = sandbox::tokens(chain, authority, market.stake, agent_key.pubkey(), 5_000)?;
+    let registration = Registration {
+        capabilities: CAPABILITY,
+        metadata_uri: "https://agents.example/suite".into(),
+        stake: 5_000,
+        stake_source: source,
+    };
+    let salts = dir.join("suite-agent.salts.json");
+    let restarted_key = agent_key.insecure_clone();
+    let mut runner = AgentRunner::start(
+        chain,
+        agent_key,
+        market.stake,
+        &registration,
+        FixedQuote,
+        Prompt,
+        SaltStore::open(&salts)?,
+    )?;
+    let agent = runner.agent();
+    ensure!(discover::agents(chain, CAPABILITY, 0)?.iter().any(|(a, _)| *a == agent), "listed by capability");
+    step_until(chain, &mut runner, None, 10, |acts| {
+        Ok(acts.iter().any(|a| matches!(a, Activity::Committed { .. })))
+    })?;
+    ensure!(SaltStore::open(&salts)?.len() == 1, "the salt is on disk before the commit is sent");
+    drop(runner);
+
+    // It comes back from its store and reveals; the keeper settles; it delivers; it is paid.
+    let mut runner = AgentRunner::start(
+        chain,
+        restarted_key,
+        market.stake,
+        &registration,
+        FixedQuote,
+        Prompt,
+        SaltStore::open(&salts)?,
+    )?;
+    let state = discover::intent(chain, &intent)?.context("intent")?;
+    chain.wait_for_slot(state.commit_end_slot)?;
+    step_until(chain, &mut runner, None, 10, |acts| {
+        Ok(acts.iter().any(|a| matches!(a, Activity::Revealed { .. })))
+    })?;
+    let bid: agx_sdk::accounts::Bid =
+        agx_sdk::accounts::decode(&chain.account(&pda::bid(&intent, &agent, 0).0)?.context("bid")?.data)?;
+    ensure!(
+        bid.status == BidStatus::Revealed && bid.price == PRICE,
+        "the restarted runner opened its own bid"
+    );
+    ensure!(SaltStore::open(&salts)?.is_empty(), "nothing left to reveal");
+    let mut keeper = PollingKeeper::start(chain, keeper_key)?;
+    step_until(chain, &mut runner, Some(&mut keeper), 80, |acts| {
+        Ok(acts.iter().any(|a| matches!(a, Activity::Submitted { .. })))
+    })?;
+    let state = discover::intent(chain, &intent)?.context("intent")?;
+    ensure!(
+        state.status()? == IntentStatus::Submitted && state.winner_agent == agent,
+        "submitted by the winner"
+    );
+    requester.accept(chain, &intent, 9_000)?;
+    let paid_to = token::associated_address(&runner.authority(), &market.pay.mint, &market.pay.program);
+    ensure!(token_balance(chain, &paid_to)? == PRICE, "paid its first-price ask");
+    ensure!(
+        token_balance(chain, &requester.tokens())? == 10 * PRICE - PRICE,
+        "the rest of the escrow came back"
+    );
+    let record = discover::agent(chain, &agent)?.context("agent")?;
+    ensure!(
+        record.completed == 1 && record.locked == 0 && record.reputation > 0,
+        "completed, unlocked, reputed"
+    );
+    // The keeper closes the bid (bond and rent back to the agent) and the intent.
+    step_until(chain, &mut runner, Some(&mut keeper), 40, |_| Ok(!chain.exists(&intent)?))?;
+    ensure!(!chain.exists(&pda::bid(&intent, &agent, 0).0)?, "bid closed");
+    Ok(())
+}
