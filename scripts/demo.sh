@@ -1,10 +1,21 @@
 #!/usr/bin/env bash
-# Sets up and runs the main job: a local validator with both programs, both configs
-# initialised; it keeps running until Ctrl-C. Arguments go to `agx localnet` (see --help).
+# Sets up and runs the main job: `agx demo`, a small market run to its end (agents bidding,
+# delivering and failing over, the keeper cranking), on the embedded in-process chain.
+#   ./scripts/demo.sh                      embedded chain (no validator needed)
+#   ./scripts/demo.sh --validator          a local solana-test-validator (built first if missing: 25-40 min cold)
+#   ./scripts/demo.sh --url http://...     an existing cluster
+#   ./scripts/demo.sh --seed 7 --agents 16 --intents 30 --output json    (see: agx demo --help)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-bash scripts/setup.sh
+SECONDS=0
+if printf '%s\n' "$@" | grep -qx -- '--validator'; then
+  bash scripts/setup.sh
+else
+  bash scripts/setup.sh --no-validator
+fi
 bash scripts/build.sh --sbf-only
+echo "[demo] building agx ($SECONDS s so far)" >&2
 cargo build -q -p agx-cli
-exec "${CARGO_TARGET_DIR:-$ROOT/target}/debug/agx" localnet "$@"
+echo "[demo] set up in $SECONDS s" >&2
+exec "${CARGO_TARGET_DIR:-$ROOT/target}/debug/agx" demo "$@"

@@ -5,13 +5,15 @@
 # A solana-test-validator already on PATH (or named by $SOLANA_TEST_VALIDATOR) is used instead
 # of building one. Idempotent: with the caches present it returns in about a second.
 #
-# usage: scripts/setup.sh [--validator-in-background]
+# usage: scripts/setup.sh [--validator-in-background | --no-validator]
 #   With --validator-in-background a missing validator is built at low priority in the
 #   background (log: ~/.cache/agx/validator-install.log) while the caller builds the rest;
-#   scripts/wait-validator.sh waits for it.
+#   scripts/wait-validator.sh waits for it. With --no-validator only the SBF toolchain is
+#   installed (the demo on the embedded chain needs nothing more).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 background=0; [ "${1:-}" = "--validator-in-background" ] && background=1
+skip_validator=0; [ "${1:-}" = "--no-validator" ] && skip_validator=1
 log() { echo "[setup] $*" >&2; }
 
 command -v cargo >/dev/null || { log "cargo not found: install Rust stable (1.95) with rustup first"; exit 1; }
@@ -23,7 +25,9 @@ validator_present() {
 }
 
 mkdir -p "$HOME/.cache/agx"
-if validator_present; then
+if [ "$skip_validator" = 1 ]; then
+  validator_pid=""
+elif validator_present; then
   log "solana-test-validator: $(command -v solana-test-validator 2>/dev/null || echo "${SOLANA_TEST_VALIDATOR:-$(compgen -G "${SOLANA_VALIDATOR_DIR:-$HOME/.cache/solana-validator}/*/bin/solana-test-validator" | tail -1)}")"
   validator_pid=""
 else

@@ -91,11 +91,7 @@ impl SaltStore {
     }
 
     pub fn sealed(&self) -> impl Iterator<Item = SealedBid> + '_ {
-        self.entries.iter().map(|(&(intent, round), opening)| SealedBid {
-            intent,
-            round,
-            opening: *opening,
-        })
+        self.entries.iter().map(|(&(intent, round), opening)| SealedBid { intent, round, opening: *opening })
     }
 
     pub fn len(&self) -> usize {

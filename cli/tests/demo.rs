@@ -1,0 +1,90 @@
+//! `agx demo` as a user runs it, on the embedded chain: its JSON summary parsed back, the run
+//! repeated for the same seed, and each bad input's message.
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn agx(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_agx")).args(args).env_remove("AGX_URL").output().expect("run agx")
+}
+
+fn json_of(out: &Output) -> Value {
+    assert!(out.status.success(), "agx failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("stdout is not one JSON document ({e}): {}", String::from_utf8_lossy(&out.stdout))
+    })
+}
+
+/// The summary without its wall-clock figures.
+fn without_timings(mut v: Value) -> Value {
+    for key in ["wall_ms", "first_award_ms"] {
+        v.as_object_mut().unwrap().remove(key);
+    }
+    v
+}
+
+#[test]
+fn the_demo_market_runs_to_its_end_with_every_atom_accounted_for_and_repeats_for_a_seed() {
+    let first = json_of(&agx(&["demo", "--output", "json"]));
+    assert_eq!(first["problems"], serde_json::json!([]), "the demo's own checks against the chain");
+    assert_eq!(first["intents"], 12);
+    assert_eq!(first["verified"], 12, "verify_auction passed for every intent");
+    assert!(first["failed_over"].as_u64().unwrap() >= 1, "the silent agent was failed over: {first}");
+    assert_eq!(first["disputed"], 1);
+    assert!(first["partial"].as_u64().unwrap() >= 1, "a partial delivery: {first}");
+    assert_eq!(first["paid_to_agents"], first["spent_by_requesters"]);
+    assert!(first["stake_slashed"].as_u64().unwrap() > 0, "the silent agent lost stake");
+    assert_eq!(first["keeper"]["kind"], "polling");
+    assert_eq!(first["keeper"]["failed"], 0);
+    let agents = first["agents"].as_array().unwrap();
+    assert_eq!(agents.len(), 10);
+    assert!(agents.iter().any(|a| a["failed"].as_u64() > Some(0)), "someone failed a job");
+    assert!(agents.iter().all(|a| a["reputation_after"].as_u64() >= a["reputation_before"].as_u64()
+        || a["failed"].as_u64() > Some(0)));
+
+    let again = json_of(&agx(&["demo", "--output", "json"]));
+    assert_eq!(without_timings(first.clone()), without_timings(again), "the same seed, the same market");
+    let other =
+        json_of(&agx(&["demo", "--output", "json", "--seed", "2", "--agents", "5", "--intents", "6"]));
+    assert_eq!(other["problems"], serde_json::json!([]));
+    assert_eq!(other["intents"], 6);
+    assert_ne!(without_timings(first)["agents"], without_timings(other)["agents"]);
+}
+
+#[test]
+fn text_output_shows_the_market_as_it_runs_then_the_summary() {
+    let out = agx(&["demo", "--agents", "4", "--intents", "4"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for expected in [
+        "chain: embedded",
+        "posted, up to",
+        "awarded to",
+        "keeper: Settle",
+        "closed:",
+        "Summary",
+        "Every atom accounted for",
+    ] {
+        assert!(text.contains(expected), "no '{expected}' in:\n{text}");
+    }
+}
+
+#[test]
+fn bad_input_says_what_to_do() {
+    let cases: [(&[&str], &[(&str, &str)], &str); 3] = [
+        (&["demo", "--agents", "1"], &[], "at least 2 agents"),
+        (&["demo", "--url", "http://127.0.0.1:9"], &[], "does not answer"),
+        (
+            &["demo", "--validator"],
+            &[("SOLANA_TEST_VALIDATOR", "/nonexistent/solana-test-validator")],
+            "./scripts/demo.sh --validator",
+        ),
+    ];
+    for (args, env, message) in cases {
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_agx")).args(args).envs(env.iter().copied()).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.starts_with("error: ") && stderr.contains(message), "{args:?}: {stderr}");
+    }
+}
