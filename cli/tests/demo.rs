@@ -71,7 +71,9 @@ fn text_output_shows_the_market_as_it_runs_then_the_summary() {
 
 #[test]
 fn bad_input_says_what_to_do() {
-    let cases: [(&[&str], &[(&str, &str)], &str); 3] = [
+    /// Arguments, environment, and what the error must say.
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case; 3] = [
         (&["demo", "--agents", "1"], &[], "at least 2 agents"),
         (&["demo", "--url", "http://127.0.0.1:9"], &[], "does not answer"),
         (
