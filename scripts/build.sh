@@ -18,9 +18,13 @@ stage="$(mktemp -d)"; trap 'rm -rf "$stage"' EXIT
 # One cargo invocation per program: the exchange depends on the registry with `cpi`
 # (no-entrypoint), and building both in one invocation would unify that feature into the
 # registry's own .so.
+# Each program also gets a target directory of its own: a cdylib package's fingerprint does
+# not tell its feature sets apart, so in one directory the registry built as itself and as the
+# exchange's dependency would rebuild each other every time (~40 s on every warm build).
 # build-sbf.sh copies every cdylib it finds, so stage and keep only the program just built.
+target="${CARGO_TARGET_DIR:-$ROOT/target}"
 for p in "${programs[@]}"; do
-  SBF_OUT_DIR="$stage" bash "$ROOT/scripts/toolchain/build-sbf.sh" "$ROOT" -p "$p" --locked
+  CARGO_TARGET_DIR="$target/sbf-$p" SBF_OUT_DIR="$stage" bash "$ROOT/scripts/toolchain/build-sbf.sh" "$ROOT" -p "$p" --locked
   cp "$stage/$p.so" "$DEPLOY/$p.so"
   echo "deployable: target/deploy/$p.so ($(stat -c %s "$DEPLOY/$p.so") bytes)"
 done

@@ -34,3 +34,18 @@ pub fn url(flag: Option<String>) -> String {
         .unwrap_or_else(|| "localhost".to_string());
     agx_keeper::config::resolve_url(&chosen)
 }
+
+/// The signer: `--keypair`, else the Solana CLI config's keypair, else an error saying how to get one.
+pub fn signer(flag: Option<std::path::PathBuf>) -> Result<Keypair> {
+    let path = flag.or_else(|| agx_keeper::config::CliDefaults::load().keypair_path).ok_or_else(|| {
+        anyhow::anyhow!("no keypair: pass --keypair <FILE> (or set AGX_KEYPAIR, or keypair_path in the Solana CLI config; create one with solana-keygen new)")
+    })?;
+    if !path.exists() {
+        anyhow::bail!(
+            "keypair {} not found: create it with `solana-keygen new -o {}` or pass --keypair",
+            path.display(),
+            path.display()
+        );
+    }
+    read_keypair(&path)
+}

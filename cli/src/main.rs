@@ -62,6 +62,14 @@ enum Command {
     /// Run a small market to its end: agents bid, deliver and fail over, the keeper cranks; on
     /// the embedded chain unless --validator or --url.
     Demo(commands::demo::Args),
+    /// Agents: list by capability and reputation, show one's record.
+    #[command(subcommand)]
+    Agent(commands::agent::Command),
+    /// Intents: list, show, verify; post, accept, dispute, cancel.
+    #[command(subcommand)]
+    Intent(commands::intent::Command),
+    /// Run the keeper (every crank the protocol needs) until Ctrl-C; `agx keeper --help`.
+    Keeper(commands::keeper::Args),
     /// Start a local validator with both programs, initialise both configs, and keep running.
     Localnet(commands::localnet::Args),
     /// Initialise both programs' configs on a cluster (signed by their upgrade authority).
@@ -70,18 +78,25 @@ enum Command {
     Status,
 }
 
-fn main() {
+fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let out = Output { format: cli.output };
+    if let Command::Keeper(args) = cli.command {
+        return commands::keeper::run(args, cli.url, cli.keypair);
+    }
     if let Err(e) = run(cli, out) {
         eprintln!("error: {e:#}");
-        std::process::exit(1);
+        return std::process::ExitCode::FAILURE;
     }
+    std::process::ExitCode::SUCCESS
 }
 
 fn run(cli: Cli, out: Output) -> Result<()> {
     match cli.command {
         Command::Demo(args) => commands::demo::run(args, cli.url, cli.keypair, out),
+        Command::Agent(c) => commands::agent::run(c, cli.url, cli.keypair, out),
+        Command::Intent(c) => commands::intent::run(c, cli.url, cli.keypair, out),
+        Command::Keeper(_) => unreachable!("handled before"),
         Command::Localnet(args) => commands::localnet::run(args, cli.keypair),
         Command::Init(args) => commands::init::run(args, &chain::url(cli.url), cli.keypair),
         Command::Status => commands::status::run(&chain::url(cli.url)),

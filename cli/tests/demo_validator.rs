@@ -15,6 +15,61 @@ fn demo(args: &[&str]) -> Result<serde_json::Value, Failed> {
     serde_json::from_slice(&out.stdout).map_err(|e| format!("not JSON: {e}").into())
 }
 
+/// `agx agent` and `agx intent` on the cluster the demo ran on, and their errors.
+fn cli_reads_what_the_demo_left(url: &str, summary: &serde_json::Value) -> Result<(), Failed> {
+    let agents = demo(&["--url", url, "--output", "json", "agent", "list"])?;
+    let listed = agents.as_array().ok_or("agent list is not an array")?;
+    if listed.len() != summary["agents"].as_array().map_or(0, Vec::len) {
+        return Err(format!("agent list shows {} agents", listed.len()).into());
+    }
+    let first = &summary["agents"][0];
+    let shown =
+        demo(&["--url", url, "--output", "json", "agent", "show", first["agent"].as_str().unwrap_or("")])?;
+    if shown["reputation"] != first["reputation_after"] || shown["completed"] != first["completed"] {
+        return Err(format!("agent show {shown} disagrees with the demo's {first}").into());
+    }
+    if demo(&["--url", url, "--output", "json", "intent", "list"])? != serde_json::json!([]) {
+        return Err("intents are left open after the demo".into());
+    }
+    let nowhere = Keypair::new().pubkey().to_string();
+    let empty_home = tempfile::tempdir().map_err(|e| e.to_string())?;
+    for (args, message) in [
+        (vec!["--url", url, "intent", "show", nowhere.as_str()], "no intent at"),
+        (vec!["--url", url, "intent", "verify", nowhere.as_str()], "wrong cluster (--url), or it was closed"),
+        (vec!["--url", url, "agent", "show", nowhere.as_str()], "register one first"),
+        (
+            vec![
+                "--url",
+                url,
+                "intent",
+                "post",
+                "--mint",
+                nowhere.as_str(),
+                "--capabilities",
+                "1",
+                "--max-price",
+                "5",
+            ],
+            "no keypair",
+        ),
+        (vec!["--url", url, "intent", "list", "--status", "sleeping"], "unknown status 'sleeping'"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_agx"))
+            .args(&args)
+            .env("HOME", empty_home.path())
+            .env_remove("AGX_KEYPAIR")
+            .output()
+            .map_err(|e| e.to_string())?;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if out.status.code() != Some(1) || !stderr.contains(message) {
+            return Err(
+                format!("agx {args:?}: expected '{message}', got {:?}: {stderr}", out.status.code()).into()
+            );
+        }
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let args = Arguments::from_args();
     let dir = tempfile::tempdir().expect("tempdir");
@@ -41,7 +96,7 @@ fn main() -> ExitCode {
                 return Err(format!("{key}: cluster {} vs embedded {}", cluster[key], embedded[key]).into());
             }
         }
-        Ok(())
+        cli_reads_what_the_demo_left(&url, &cluster)
     })];
     let conclusion = libtest_mimic::run(&args, trials);
     drop(validator);

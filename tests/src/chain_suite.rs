@@ -149,15 +149,19 @@ pub fn run(chain: &dyn Chain, authority: &Keypair, dir: &Path) -> Result<()> {
     };
     let salts = dir.join("suite-agent.salts.json");
     let restarted_key = agent_key.insecure_clone();
-    let mut runner = AgentRunner::start(
-        chain,
-        agent_key,
-        market.stake,
-        &registration,
-        FixedQuote,
-        Prompt,
-        SaltStore::open(&salts)?,
-    )?;
+    // What a process does at start: open its store, load (or register) its agent.
+    let start = |key: Keypair| -> Result<AgentRunner<FixedQuote, Prompt>> {
+        Ok(AgentRunner::start(
+            chain,
+            key,
+            market.stake,
+            &registration,
+            FixedQuote,
+            Prompt,
+            SaltStore::open(&salts)?,
+        )?)
+    };
+    let mut runner = start(agent_key)?;
     let agent = runner.agent();
     ensure!(discover::agents(chain, CAPABILITY, 0)?.iter().any(|(a, _)| *a == agent), "listed by capability");
     step_until(chain, &mut runner, None, 10, |acts| {
@@ -167,15 +171,7 @@ pub fn run(chain: &dyn Chain, authority: &Keypair, dir: &Path) -> Result<()> {
     drop(runner);
 
     // It comes back from its store and reveals; the keeper settles; it delivers; it is paid.
-    let mut runner = AgentRunner::start(
-        chain,
-        restarted_key,
-        market.stake,
-        &registration,
-        FixedQuote,
-        Prompt,
-        SaltStore::open(&salts)?,
-    )?;
+    let mut runner = start(restarted_key)?;
     let state = discover::intent(chain, &intent)?.context("intent")?;
     chain.wait_for_slot(state.commit_end_slot)?;
     step_until(chain, &mut runner, None, 10, |acts| {
