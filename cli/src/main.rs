@@ -70,6 +70,8 @@ enum Command {
     Intent(commands::intent::Command),
     /// Run the keeper (every crank the protocol needs) until Ctrl-C; `agx keeper --help`.
     Keeper(commands::keeper::Args),
+    /// Both programs' events, live (reconnecting); one JSON object per line with --output json.
+    Watch(commands::watch::Args),
     /// Start a local validator with both programs, initialise both configs, and keep running.
     Localnet(commands::localnet::Args),
     /// Initialise both programs' configs on a cluster (signed by their upgrade authority).
@@ -96,6 +98,7 @@ fn run(cli: Cli, out: Output) -> Result<()> {
         Command::Demo(args) => commands::demo::run(args, cli.url, cli.keypair, out),
         Command::Agent(c) => commands::agent::run(c, cli.url, cli.keypair, out),
         Command::Intent(c) => commands::intent::run(c, cli.url, cli.keypair, out),
+        Command::Watch(args) => commands::watch::run(args, cli.url, out),
         Command::Keeper(_) => unreachable!("handled before"),
         Command::Localnet(args) => commands::localnet::run(args, cli.keypair),
         Command::Init(args) => commands::init::run(args, &chain::url(cli.url), cli.keypair),

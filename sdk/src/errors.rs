@@ -23,7 +23,8 @@ struct Table {
     errors: Vec<(u32, String, String)>,
 }
 
-const IDLS: [(&str, &str); 2] = [
+/// Both programs' committed IDLs, by crate name.
+pub(crate) const IDLS: [(&str, &str); 2] = [
     ("agent_registry", include_str!("../../idl/agent_registry.json")),
     ("exchange", include_str!("../../idl/exchange.json")),
 ];

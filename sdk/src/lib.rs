@@ -34,6 +34,7 @@ pub mod verify;
 
 pub use agent_registry;
 pub use anchor_lang::prelude::Pubkey;
+pub use anchor_lang::solana_program::instruction::Instruction;
 pub use error::{Error, Result};
 pub use exchange;
 

@@ -1,6 +1,8 @@
 //! `agx agent`: list agents by capability and reputation, show one agent's record.
 use agx_sdk::accounts::Agent;
+use agx_sdk::chain::Chain;
 use agx_sdk::chain::RpcChain;
+use agx_sdk::ix::registry as rix;
 use agx_sdk::{discover, pda, Pubkey};
 use anyhow::{Context, Result};
 use clap::Subcommand;
@@ -20,6 +22,53 @@ pub enum Command {
     },
     /// One agent (by agent account or authority; default: the signer's).
     Show { agent: Option<Pubkey> },
+    /// Registers the signer as an agent, staking --stake atoms from its stake-mint account.
+    Register {
+        #[arg(long)]
+        capabilities: u64,
+        #[arg(long, default_value = "")]
+        metadata_uri: String,
+        #[arg(long, default_value_t = 0)]
+        stake: u64,
+    },
+    /// Changes the signer's agent profile.
+    Update {
+        #[arg(long)]
+        capabilities: u64,
+        #[arg(long, default_value = "")]
+        metadata_uri: String,
+    },
+    /// Deposits more stake from the signer's stake-mint account.
+    Stake { amount: u64 },
+    /// Starts the cooldown on `amount` atoms of free stake (then `agx agent withdraw`).
+    Unstake { amount: u64 },
+    /// Withdraws stake whose cooldown has passed into the signer's stake-mint account.
+    Withdraw,
+    /// Reports the signer's agent alive (and its current job's progress, bps).
+    Heartbeat {
+        #[arg(long, default_value_t = 0)]
+        progress: u16,
+    },
+}
+
+/// The registry's stake token and the signer's associated account of it, checked to hold `need`.
+fn stake_source(
+    chain: &RpcChain,
+    owner: &Pubkey,
+    need: u64,
+) -> Result<(agx_sdk::ix::registry::StakeToken, Pubkey)> {
+    let config = discover::registry_config(chain)?;
+    let stake =
+        agx_sdk::ix::registry::StakeToken { mint: config.stake_mint, program: config.stake_token_program };
+    let source = agx_sdk::token::associated_address(owner, &stake.mint, &stake.program);
+    let held = agx_sdk::chain::token_balance(chain, &source)?;
+    if held < need {
+        anyhow::bail!(
+            "not enough stake: {source} (your account of the stake mint {}) holds {held} atoms, {need} needed",
+            stake.mint
+        );
+    }
+    Ok((stake, source))
 }
 
 fn record(address: &Pubkey, a: &Agent) -> serde_json::Value {
@@ -39,6 +88,15 @@ pub fn run(
     out: Output,
 ) -> Result<()> {
     let chain = RpcChain::new(&chain::url(url))?;
+    let send = |ixs: &[agx_sdk::Instruction], what: &str| -> Result<()> {
+        let signer = chain::signer(keypair.clone())?;
+        let landed = chain.send(ixs, &signer, &[])?;
+        out.result(
+            &format!("{what}: {}\n", landed.signature),
+            &json!({"done": what, "signature": landed.signature}),
+        );
+        Ok(())
+    };
     match command {
         Command::List { capabilities, min_reputation } => {
             let found = discover::agents(&chain, capabilities, min_reputation)?;
@@ -59,7 +117,7 @@ pub fn run(
         Command::Show { agent } => {
             let key = match agent {
                 Some(k) => k,
-                None => chain::signer(keypair)?.pubkey(),
+                None => chain::signer(keypair.clone())?.pubkey(),
             };
             // An authority's agent, or the agent account itself.
             let (address, a) = match discover::agent(&chain, &pda::agent(&key).0)? {
@@ -76,6 +134,54 @@ pub fn run(
             };
             let v = record(&address, &a);
             out.result(&format!("{}\n", serde_json::to_string_pretty(&v)?), &v);
+        }
+        Command::Register { capabilities, metadata_uri, stake: amount } => {
+            let me = chain::signer(keypair.clone())?.pubkey();
+            if chain.exists(&pda::agent(&me).0)? {
+                anyhow::bail!(
+                    "{me} is already an agent ({}): use `agx agent update` or `agx agent stake`",
+                    pda::agent(&me).0
+                );
+            }
+            let (stake, source) = stake_source(&chain, &me, amount)?;
+            let profile = agx_sdk::agent_registry::state::AgentProfile {
+                capabilities,
+                capability_hash: [0; 32],
+                metadata_uri,
+            };
+            let mut ixs = vec![rix::agent_register(me, me, stake, profile)];
+            if amount > 0 {
+                ixs.push(rix::stake_deposit(me, me, source, stake, amount));
+            }
+            send(&ixs, "registered")?;
+        }
+        Command::Update { capabilities, metadata_uri } => {
+            let me = chain::signer(keypair.clone())?.pubkey();
+            let profile = agx_sdk::agent_registry::state::AgentProfile {
+                capabilities,
+                capability_hash: [0; 32],
+                metadata_uri,
+            };
+            send(&[rix::agent_update(me, profile)], "updated")?;
+        }
+        Command::Stake { amount } => {
+            let me = chain::signer(keypair.clone())?.pubkey();
+            let (stake, source) = stake_source(&chain, &me, amount)?;
+            send(&[rix::stake_deposit(me, me, source, stake, amount)], "staked")?;
+        }
+        Command::Unstake { amount } => {
+            let me = chain::signer(keypair.clone())?.pubkey();
+            send(&[rix::stake_unstake_request(me, amount)], "unstake requested")?;
+        }
+        Command::Withdraw => {
+            let me = chain::signer(keypair.clone())?.pubkey();
+            let (stake, destination) = stake_source(&chain, &me, 0)?;
+            let create = agx_sdk::token::create_associated_idempotent(me, me, stake.mint, stake.program);
+            send(&[create, rix::stake_withdraw(me, destination, stake)], "withdrawn")?;
+        }
+        Command::Heartbeat { progress } => {
+            let me = chain::signer(keypair.clone())?.pubkey();
+            send(&[rix::agent_heartbeat(me, progress)], "heartbeat")?;
         }
     }
     Ok(())

@@ -30,6 +30,8 @@ pub enum Command {
     },
     /// One intent: terms, windows, leaderboard, and whether its auction verifies.
     Show { intent: Pubkey },
+    /// The bids still open on an intent (sealed ones show their terms once revealed).
+    Bids { intent: Pubkey },
     /// Recomputes the intent's auction from chain data with agx-core; fails if it differs.
     Verify { intent: Pubkey },
     /// Posts an intent paid in `--mint` from the signer's associated account (escrowing --max-price).
@@ -149,6 +151,28 @@ pub fn run(
             v["leaderboard"] = json!(board);
             v["verified"] = json!(verify_auction(&i).is_ok());
             out.result(&format!("{}\n", serde_json::to_string_pretty(&v)?), &v);
+        }
+        Command::Bids { intent } => {
+            load(&chain, &intent)?;
+            let bids = discover::bids(&chain, &intent)?;
+            let rows: Vec<_> = bids
+                .iter()
+                .map(|(a, b)| json!({"bid": a.to_string(), "agent": b.agent.to_string(), "round": b.round, "status": format!("{:?}", b.status), "bond": b.bond, "price": b.price, "quality_bps": b.quality_bps, "latency": b.latency, "score": b.score}))
+                .collect();
+            let text: String = bids
+                .iter()
+                .map(|(_, b)| {
+                    format!(
+                        "{}  round {}  {:<12} price {:>12}  score {:>5}\n",
+                        b.agent,
+                        b.round,
+                        format!("{:?}", b.status),
+                        b.price,
+                        b.score
+                    )
+                })
+                .collect();
+            out.result(&format!("{text}{} bids\n", bids.len()), &json!(rows));
         }
         Command::Verify { intent } => {
             let i = load(&chain, &intent)?;

@@ -5,3 +5,4 @@ pub mod intent;
 pub mod keeper;
 pub mod localnet;
 pub mod status;
+pub mod watch;

@@ -246,7 +246,7 @@ pub fn summarize(chain: &dyn Chain, l: &Ledger) -> Result<Summary> {
     }
     let (keeper_kind, keeper_landed, keeper_failed) = l.keeper;
     let json = json!({
-        "chain": l.chain, "seed": l.seed, "slots": l.slots, "wall_ms": l.wall.as_millis() as u64,
+        "chain": l.chain, "seed": l.seed, "stake_mint": l.stake.mint.to_string(), "pay_mint": l.pay.mint.to_string(), "slots": l.slots, "wall_ms": l.wall.as_millis() as u64,
         "first_award_ms": l.first_award.map(|d| d.as_millis() as u64),
         "intents": l.tracked.len(), "outcomes": outcomes,
         "failed_over": l.tracked.iter().filter(|t| t.last.is_some_and(|i| i.failovers > 0)).count(),

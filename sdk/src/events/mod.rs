@@ -2,11 +2,18 @@
 //!
 //! Both programs emit events with `emit!`, which logs `Program data: <base64>` where the payload
 //! is the event's 8-byte discriminator followed by its Borsh encoding.
+mod named;
+#[cfg(feature = "rpc")]
+mod stream;
+
 use anchor_lang::{AnchorDeserialize, Discriminator, Event};
 use base64::Engine as _;
 
 pub use agent_registry::events as registry;
 pub use exchange::events as exchange;
+pub use named::{decode_named, named_in, NamedEvent};
+#[cfg(feature = "rpc")]
+pub use stream::{EventStream, StreamItem};
 
 const DATA_PREFIX: &str = "Program data: ";
 
