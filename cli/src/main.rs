@@ -65,6 +65,12 @@ enum Command {
     /// Agents: list by capability and reputation, show one's record.
     #[command(subcommand)]
     Agent(commands::agent::Command),
+    /// Bids by hand: commit (salt saved first), reveal, place.
+    #[command(subcommand)]
+    Bid(commands::bid::Command),
+    /// Results: submit the result of a job your agent holds.
+    #[command(subcommand)]
+    Result(commands::bid::ResultCommand),
     /// Intents: list, show, verify; post, accept, dispute, cancel.
     #[command(subcommand)]
     Intent(commands::intent::Command),
@@ -97,6 +103,15 @@ fn run(cli: Cli, out: Output) -> Result<()> {
     match cli.command {
         Command::Demo(args) => commands::demo::run(args, cli.url, cli.keypair, out),
         Command::Agent(c) => commands::agent::run(c, cli.url, cli.keypair, out),
+        Command::Bid(c) => commands::bid::run(c, cli.url, cli.keypair, out),
+        Command::Result(commands::bid::ResultCommand::Submit { intent, fulfilled, result_uri }) => {
+            commands::bid::run(
+                commands::bid::Command::Submit { intent, fulfilled, result_uri },
+                cli.url,
+                cli.keypair,
+                out,
+            )
+        }
         Command::Intent(c) => commands::intent::run(c, cli.url, cli.keypair, out),
         Command::Watch(args) => commands::watch::run(args, cli.url, out),
         Command::Keeper(_) => unreachable!("handled before"),

@@ -119,6 +119,87 @@ fn cli_acts_as_an_agent_and_a_requester(
     if left != 1_000 {
         return Err(format!("the cancelled intent's escrow came back: {left}").into());
     }
+    bid_to_payout_by_hand(&chain, authority, pay, &base, &dir)
+}
+
+/// The new agent wins a Vickrey intent by hand: `agx bid commit` (salt to a file), `agx bid
+/// reveal` (a new process reading it), `agx result submit`, and the requester's `agx intent
+/// accept`; a polling keeper settles in between.
+fn bid_to_payout_by_hand(
+    chain: &agx_sdk::chain::RpcChain,
+    authority: &Keypair,
+    pay: agx_sdk::ix::registry::StakeToken,
+    base: &[&str],
+    dir: &tempfile::TempDir,
+) -> Result<(), Failed> {
+    use agx_sdk::chain::Chain;
+    let err = |e: agx_sdk::Error| Failed::from(e.to_string());
+    agx_sdk::sandbox::tokens(chain, authority, pay, authority.pubkey(), 2_000).map_err(err)?;
+    let mut requester =
+        agx_sdk::requester::Requester::new(chain, authority.insecure_clone(), pay).map_err(err)?;
+    let want = agx_sdk::requester::Want {
+        capabilities: 1,
+        max_price: 2_000,
+        max_latency: 50,
+        kind: agx_sdk::exchange::state::AuctionKind::VickreySealed,
+        min_stake: 0,
+        context_uri: String::new(),
+        context_hash: [0; 32],
+    };
+    let args = requester.args(chain, &want).map_err(err)?;
+    let intent = requester.post(chain, args).map_err(err)?;
+    let intent_s = intent.to_string();
+    let salts = dir.path().join("salts.json");
+    let salts_s = salts.to_str().unwrap();
+    let run = |rest: &[&str]| agx(&[base, rest].concat());
+    run(&[
+        "bid",
+        "commit",
+        &intent_s,
+        "--price",
+        "1500",
+        "--quality",
+        "9000",
+        "--latency",
+        "20",
+        "--salts",
+        salts_s,
+    ])?
+    .map_err(|e| format!("commit: {e}"))?;
+    match run(&["bid", "reveal", &intent_s, "--salts", salts_s])? {
+        Err(stderr) if stderr.contains("exchange::") => {}
+        other => {
+            return Err(format!("a reveal inside the commit window must be refused by name: {other:?}").into())
+        }
+    }
+    let state = agx_sdk::discover::intent(chain, &intent).map_err(err)?.ok_or("intent")?;
+    chain.wait_for_slot(state.commit_end_slot + 1).map_err(err)?;
+    run(&["bid", "reveal", &intent_s, "--salts", salts_s])?.map_err(|e| format!("reveal: {e}"))?;
+    chain.wait_for_slot(state.reveal_end_slot + 1).map_err(err)?;
+    let keeper_key = Keypair::new();
+    agx_sdk::sandbox::fund(chain, authority, &[keeper_key.pubkey()]).map_err(err)?;
+    let mut keeper = agx_keeper::poll::PollingKeeper::start(chain, keeper_key).map_err(err)?;
+    for _ in 0..60 {
+        keeper.tick(chain).map_err(err)?;
+        let s = agx_sdk::discover::intent(chain, &intent).map_err(err)?.ok_or("intent")?;
+        if s.status == agx_sdk::exchange::state::IntentStatus::Awarded.to_u8() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(400));
+    }
+    run(&["result", "submit", &intent_s, "--fulfilled", "10000", "--result-uri", "https://r.example/1"])?
+        .map_err(|e| format!("submit: {e}"))?;
+    let key_file = dir.path().join("requester.json");
+    solana_keypair::write_keypair_file(authority, &key_file).map_err(|e| e.to_string())?;
+    let as_requester = ["--url", base[1], "--keypair", key_file.to_str().unwrap(), "--output", "json"];
+    agx(&[&as_requester[..], &["intent", "accept", &intent_s, "--rating", "9000"]].concat())?
+        .map_err(|e| format!("accept: {e}"))?;
+    let shown: serde_json::Value =
+        serde_json::from_str(&run(&["agent", "show"])?.map_err(|e| format!("show: {e}"))?)
+            .map_err(|e| e.to_string())?;
+    if shown["completed"] != 1 || shown["locked"] != 0 {
+        return Err(format!("after the paid job: {shown}").into());
+    }
     Ok(())
 }
 

@@ -1,4 +1,5 @@
 pub mod agent;
+pub mod bid;
 pub mod demo;
 pub mod init;
 pub mod intent;

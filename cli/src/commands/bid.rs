@@ -1,0 +1,179 @@
+//! `agx bid`: an agent's bids by hand. A sealed commit's salt is written to the salt store
+//! (default `~/.config/agx/salts-<authority>.json`) before the commit is sent, so `agx bid
+//! reveal` can open it later, from another process or after a crash.
+use std::path::PathBuf;
+
+use agx_sdk::agent::{os_salt, SaltStore, SealedBid};
+use agx_sdk::chain::{Chain, RpcChain};
+use agx_sdk::exchange::state::IntentStatus;
+use agx_sdk::exchange::BidOpening;
+use agx_sdk::ix::exchange as xix;
+use agx_sdk::{discover, pda, token, Pubkey};
+use anyhow::{bail, Context, Result};
+use clap::Subcommand;
+use serde_json::json;
+use solana_signer::Signer;
+
+use crate::{chain, Output};
+
+#[derive(clap::Args, Clone, Copy)]
+pub struct Terms {
+    /// Ask, in atoms of the intent's mint.
+    #[arg(long)]
+    price: u64,
+    /// Promised quality, bps.
+    #[arg(long)]
+    quality: u16,
+    /// Promised slots from award to result.
+    #[arg(long)]
+    latency: u64,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Commits a sealed bid (first-price or Vickrey), its salt saved first.
+    Commit {
+        intent: Pubkey,
+        #[command(flatten)]
+        terms: Terms,
+        #[arg(long)]
+        salts: Option<PathBuf>,
+    },
+    /// Reveals the signer's committed bid on the intent, from the salt store.
+    Reveal {
+        intent: Pubkey,
+        #[arg(long)]
+        salts: Option<PathBuf>,
+    },
+    /// Places a bid in the clear (continuous auctions).
+    Place {
+        intent: Pubkey,
+        #[command(flatten)]
+        terms: Terms,
+    },
+    /// (`agx result submit`)
+    #[command(hide = true)]
+    Submit {
+        intent: Pubkey,
+        /// Share of the job done, bps.
+        #[arg(long, default_value_t = 10_000)]
+        fulfilled: u16,
+        #[arg(long)]
+        result_uri: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ResultCommand {
+    /// Submits the result of a job the signer's agent holds; paid pro rata to --fulfilled.
+    Submit {
+        intent: Pubkey,
+        /// Share of the job done, bps.
+        #[arg(long, default_value_t = 10_000)]
+        fulfilled: u16,
+        #[arg(long)]
+        result_uri: String,
+    },
+}
+
+fn store_path(salts: Option<PathBuf>, authority: &Pubkey) -> Result<PathBuf> {
+    match salts {
+        Some(p) => Ok(p),
+        None => {
+            let home = std::env::var_os("HOME").context("HOME is not set: pass --salts <FILE>")?;
+            Ok(PathBuf::from(home).join(format!(".config/agx/salts-{authority}.json")))
+        }
+    }
+}
+
+fn opening(terms: Terms) -> BidOpening {
+    let plan_hash = [0; 32];
+    BidOpening {
+        price: terms.price,
+        quality_bps: terms.quality,
+        latency: terms.latency,
+        plan_hash,
+        salt: os_salt(),
+    }
+}
+
+pub fn run(command: Command, url: Option<String>, keypair: Option<PathBuf>, out: Output) -> Result<()> {
+    let chain = RpcChain::new(&chain::url(url))?;
+    let signer = chain::signer(keypair)?;
+    let me = signer.pubkey();
+    let agent = pda::agent(&me).0;
+    let load = |intent: &Pubkey| {
+        discover::intent(&chain, intent)?.with_context(|| {
+            format!("no intent at {intent} on {}: wrong cluster (--url), or it was closed", chain.describe())
+        })
+    };
+    if !chain.exists(&agent)? {
+        bail!("{me} is not an agent: `agx agent register` first");
+    }
+    let slot = chain.slot()?;
+    let (what, intent, landed) = match command {
+        Command::Commit { intent, terms, salts } => {
+            let state = load(&intent)?;
+            if state.status()? != IntentStatus::Open || slot >= state.commit_end_slot {
+                bail!(
+                    "intent {intent} takes no commits now (status {:?}, commits until slot {}, now {slot})",
+                    state.status()?,
+                    state.commit_end_slot
+                );
+            }
+            let mut store = SaltStore::open(store_path(salts, &me)?)?;
+            let opening = opening(terms);
+            store.put(SealedBid { intent, round: state.round, opening })?;
+            let ix =
+                xix::bid_commit(me, intent, agent, state.round, xix::commitment(&intent, &agent, &opening));
+            match chain.send(&[ix], &signer, &[]) {
+                Ok(landed) => ("committed", intent, landed),
+                Err(e) => {
+                    store.remove(&intent, state.round)?;
+                    return Err(e.into());
+                }
+            }
+        }
+        Command::Reveal { intent, salts } => {
+            let state = load(&intent)?;
+            let path = store_path(salts, &me)?;
+            let mut store = SaltStore::open(&path)?;
+            let opening = *store.get(&intent, state.round).with_context(|| {
+                format!("no commit of yours on {intent} (round {}) in {}", state.round, path.display())
+            })?;
+            let landed =
+                chain.send(&[xix::bid_reveal(me, intent, agent, state.round, opening)], &signer, &[])?;
+            store.remove(&intent, state.round)?;
+            ("revealed", intent, landed)
+        }
+        Command::Place { intent, terms } => {
+            let state = load(&intent)?;
+            let landed = chain.send(
+                &[xix::bid_place(me, intent, agent, state.round, opening(terms))],
+                &signer,
+                &[],
+            )?;
+            ("placed", intent, landed)
+        }
+        Command::Submit { intent, fulfilled, result_uri } => {
+            let state = load(&intent)?;
+            if state.winner_agent != agent {
+                bail!("intent {intent} is not awarded to your agent {agent}");
+            }
+            let payout = token::associated_address(&me, &state.mint, &state.token_program);
+            let hash = <agx_core::commitment::SoftwareSha256 as agx_core::commitment::Sha256>::sha256(
+                result_uri.as_bytes(),
+            );
+            let ixs = [
+                token::create_associated_idempotent(me, me, state.mint, state.token_program),
+                xix::result_submit(me, intent, agent, state.round, payout, hash, result_uri, fulfilled),
+            ];
+            ("submitted", intent, chain.send(&ixs, &signer, &[])?)
+        }
+    };
+    out.result(
+        &format!("{what} on {intent}: {}\n", landed.signature),
+        &json!({"done": what, "intent": intent.to_string(), "signature": landed.signature}),
+    );
+    Ok(())
+}
