@@ -1,6 +1,7 @@
 //! Recomputing an auction from on-chain data with `agx_core`, as any observer can.
-use agx_core::score::score_bid;
-use exchange::state::{Intent, IntentStatus};
+use agx_core::score::{score_bid, BidTerms, RankKey};
+use anchor_lang::prelude::Pubkey;
+use exchange::state::{Bid, BidStatus, Intent, IntentStatus, LEADERBOARD_LEN};
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum VerifyError {
@@ -16,6 +17,12 @@ pub enum VerifyError {
     PaymentMismatch(u64, u64),
     #[error("agx_core refused the terms: {0}")]
     Core(String),
+    #[error("bid {0}: its stored score {1} is not agx_core's {2}")]
+    BidScoreMismatch(Pubkey, u16, u16),
+    #[error("bid {0} is on the board with other terms than its account's")]
+    BoardDiffersFromBid(Pubkey),
+    #[error("bid {0} is off the board but outranks {1}")]
+    LeftOut(Pubkey, &'static str),
 }
 
 /// Checks that every leaderboard entry's score is `agx_core`'s for its terms, that the board
@@ -53,4 +60,154 @@ pub fn verify_auction(intent: &Intent) -> Result<(), VerifyError> {
         return Err(VerifyError::PaymentMismatch(intent.payment, expected));
     }
     Ok(())
+}
+
+/// [`verify_auction`], and then every revealed bid of the current round from its own account,
+/// including those that fell off the board: its score is `agx_core`'s, a bid on the board
+/// carries its account's terms, and a bid off the board ranks below the board's last entry
+/// when the board is full, and below the winner once awarded (unless its agent was cut off by
+/// a failover). Returns how many bid accounts were checked.
+pub fn verify_auction_with_bids(intent: &Intent, bids: &[(Pubkey, Bid)]) -> Result<usize, VerifyError> {
+    verify_auction(intent)?;
+    let ranked = intent.ranked();
+    let awarded = intent.status().map_err(|_| VerifyError::Corrupt)? == IntentStatus::Awarded;
+    let mut checked = 0;
+    for (address, bid) in
+        bids.iter().filter(|(_, b)| b.round == intent.round && b.status == BidStatus::Revealed)
+    {
+        let terms = BidTerms { price: bid.price, quality_bps: bid.quality_bps, latency: bid.latency };
+        let score = score_bid(&intent.weights(), &intent.limits(), &terms, bid.reputation)
+            .map_err(|e| VerifyError::Core(e.to_string()))?;
+        if score != bid.score {
+            return Err(VerifyError::BidScoreMismatch(*address, bid.score, score));
+        }
+        let key = RankKey {
+            score,
+            reputation: bid.reputation,
+            latency: bid.latency,
+            tiebreak: agx_core::tiebreak::key::<agx_core::commitment::SoftwareSha256>(
+                &bid.commitment,
+                &intent.tiebreak_seed,
+            ),
+        };
+        match ranked.iter().find(|e| e.bid == *address) {
+            Some(e) if e.terms() != terms || e.rank_key() != key || e.agent != bid.agent => {
+                return Err(VerifyError::BoardDiffersFromBid(*address))
+            }
+            Some(_) => {}
+            None if intent.is_excluded(&bid.agent) => {}
+            None => {
+                if ranked.len() == LEADERBOARD_LEN && ranked.last().is_some_and(|tail| key > tail.rank_key())
+                {
+                    return Err(VerifyError::LeftOut(*address, "the board's last entry"));
+                }
+                if awarded && ranked.first().is_some_and(|head| key > head.rank_key()) {
+                    return Err(VerifyError::LeftOut(*address, "the winner"));
+                }
+            }
+        }
+        checked += 1;
+    }
+    Ok(checked)
+}
+
+#[cfg(test)]
+mod tests {
+    use exchange::state::{AuctionKind, LeaderboardEntry};
+
+    use super::*;
+
+    fn bid(intent: &Intent, price: u64, commitment: u8) -> Bid {
+        let terms = BidTerms { price, quality_bps: 9_000, latency: 10 };
+        Bid {
+            version: 1,
+            bump: 255,
+            status: BidStatus::Revealed,
+            round: 0,
+            intent: Pubkey::new_unique(),
+            agent: Pubkey::new_unique(),
+            bidder: Pubkey::new_unique(),
+            commitment: [commitment; 32],
+            bond: 0,
+            committed_slot: 1,
+            price,
+            quality_bps: 9_000,
+            latency: 10,
+            plan_hash: [0; 32],
+            score: score_bid(&intent.weights(), &intent.limits(), &terms, 0).unwrap(),
+            reputation: 0,
+        }
+    }
+
+    fn entry(intent: &Intent, address: Pubkey, b: &Bid) -> LeaderboardEntry {
+        LeaderboardEntry {
+            bid: address,
+            agent: b.agent,
+            tiebreak: agx_core::tiebreak::key::<agx_core::commitment::SoftwareSha256>(
+                &b.commitment,
+                &intent.tiebreak_seed,
+            ),
+            price: b.price,
+            latency: b.latency,
+            score: b.score,
+            reputation: b.reputation,
+            quality_bps: b.quality_bps,
+            bidder_kind: 0,
+            padding: [0; 1],
+        }
+    }
+
+    /// An awarded first-price intent whose board holds only `on_board`.
+    fn awarded(on_board: &(Pubkey, Bid)) -> Intent {
+        let mut i: Intent = bytemuck::Zeroable::zeroed();
+        i.weights = [4_000, 3_000, 2_000, 1_000];
+        i.max_price = 1_000;
+        i.max_latency = 100;
+        i.auction_kind = AuctionKind::FirstPriceSealed.to_u8();
+        i.status = IntentStatus::Awarded.to_u8();
+        i.tiebreak_seed = [7; 32];
+        i.leaderboard[0] = entry(&i, on_board.0, &on_board.1);
+        i.leaderboard_len = 1;
+        i.winner_agent = on_board.1.agent;
+        i.winner_bid = on_board.0;
+        i.payment = on_board.1.price;
+        i
+    }
+
+    #[test]
+    fn a_better_bid_left_off_the_board_is_caught() {
+        let mut terms_only: Intent = bytemuck::Zeroable::zeroed();
+        terms_only.weights = [4_000, 3_000, 2_000, 1_000];
+        terms_only.max_price = 1_000;
+        terms_only.max_latency = 100;
+        let winner = (Pubkey::new_unique(), bid(&terms_only, 600, 1));
+        let intent = awarded(&winner);
+        assert_eq!(verify_auction_with_bids(&intent, std::slice::from_ref(&winner)), Ok(1));
+        let worse = (Pubkey::new_unique(), bid(&intent, 900, 2));
+        assert_eq!(verify_auction_with_bids(&intent, &[winner.clone(), worse.clone()]), Ok(2));
+        let better = (Pubkey::new_unique(), bid(&intent, 300, 3));
+        assert_eq!(
+            verify_auction_with_bids(&intent, &[winner.clone(), better.clone()]),
+            Err(VerifyError::LeftOut(better.0, "the winner"))
+        );
+        let mut lying = winner.clone();
+        lying.1.price = 500;
+        assert!(matches!(
+            verify_auction_with_bids(&intent, &[lying]),
+            Err(VerifyError::BidScoreMismatch(..))
+        ));
+        let mut moved = winner;
+        moved.1.score = score_bid(
+            &intent.weights(),
+            &intent.limits(),
+            &BidTerms { price: 500, quality_bps: 9_000, latency: 10 },
+            0,
+        )
+        .unwrap();
+        moved.1.price = 500;
+        assert_eq!(
+            verify_auction_with_bids(&intent, &[moved.clone()]),
+            Err(VerifyError::BoardDiffersFromBid(moved.0))
+        );
+    }
 }

@@ -4,7 +4,7 @@ use agx_sdk::chain::{Chain, RpcChain};
 use agx_sdk::exchange::state::{AuctionKind, IntentStatus};
 use agx_sdk::ix::registry::StakeToken;
 use agx_sdk::requester::{Requester, Want};
-use agx_sdk::verify::verify_auction;
+use agx_sdk::verify::{verify_auction, verify_auction_with_bids};
 use agx_sdk::{discover, Pubkey};
 use anyhow::{bail, Context, Result};
 use clap::{Subcommand, ValueEnum};
@@ -176,13 +176,13 @@ pub fn run(
         }
         Command::Verify { intent } => {
             let i = load(&chain, &intent)?;
-            match verify_auction(&i) {
-                Ok(()) => out.result(
+            match verify_auction_with_bids(&i, &discover::bids(&chain, &intent)?) {
+                Ok(bids) => out.result(
                     &format!(
-                        "intent {intent}: its auction recomputes exactly ({} on the board)\n",
+                        "intent {intent}: its auction recomputes exactly ({} on the board, {bids} revealed bid accounts checked)\n",
                         i.ranked().len()
                     ),
-                    &json!({"intent": intent.to_string(), "verified": true}),
+                    &json!({"intent": intent.to_string(), "verified": true, "bids_checked": bids}),
                 ),
                 Err(e) => bail!("intent {intent}: its auction does not recompute: {e}"),
             }

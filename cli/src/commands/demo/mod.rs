@@ -37,6 +37,7 @@ const REQUESTERS: usize = 3;
 /// never reviews it (the keeper finalizes it after the dispute window).
 const DISPUTED: usize = 3;
 const UNREVIEWED: usize = 5;
+const OPEN_TO_ALL: usize = 7;
 /// Free stake a bidder needs, and the winner puts at risk (atoms of the stake mint).
 const MIN_STAKE: u64 = 500_000;
 /// What the arbitrator grants the agent of a disputed result, bps of its payment.
@@ -244,7 +245,10 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
             let index = tracked.len();
             let kind = [AuctionKind::FirstPriceSealed, AuctionKind::VickreySealed, AuctionKind::Continuous]
                 [index % 3];
-            let (skill, capabilities) = SKILLS[index % SKILLS.len()];
+            // One intent any agent may take: more bids than the board holds, so some fall off it
+            // (and verify_auction_with_bids checks them against it).
+            let (skill, capabilities) =
+                if index == OPEN_TO_ALL { ("any", 0) } else { SKILLS[index % SKILLS.len()] };
             let requester = &mut requesters[index % REQUESTERS];
             let want = Want {
                 capabilities,

@@ -7,7 +7,7 @@ use std::time::Duration;
 use agx_sdk::accounts::Intent;
 use agx_sdk::chain::{token_balance, Chain};
 use agx_sdk::exchange::state::{AuctionKind, IntentStatus};
-use agx_sdk::verify::verify_auction;
+use agx_sdk::verify::verify_auction_with_bids;
 use agx_sdk::{discover, pda, Pubkey};
 use anyhow::Result;
 use serde_json::json;
@@ -22,6 +22,8 @@ pub struct Tracked {
     pub statuses: Vec<IntentStatus>,
     pub closed: bool,
     pub verified: u32,
+    /// Bid accounts checked against the board (off-board ones included), over every read.
+    pub bids_checked: u64,
     pub verify_errors: Vec<String>,
 }
 
@@ -36,6 +38,7 @@ impl Tracked {
             statuses: Vec::new(),
             closed: false,
             verified: 0,
+            bids_checked: 0,
             verify_errors: Vec::new(),
         }
     }
@@ -88,8 +91,11 @@ pub fn observe(
             }
             continue;
         };
-        match verify_auction(&intent) {
-            Ok(()) => t.verified += 1,
+        match verify_auction_with_bids(&intent, &discover::bids(chain, &t.address)?) {
+            Ok(bids) => {
+                t.verified += 1;
+                t.bids_checked += bids as u64;
+            }
             Err(e) => t.verify_errors.push(format!("slot {slot}: {e}")),
         }
         let status = intent.status().map_err(|e| anyhow::anyhow!("intent {}: {e}", t.address))?;
@@ -253,6 +259,7 @@ pub fn summarize(chain: &dyn Chain, l: &Ledger) -> Result<Summary> {
         "disputed": l.tracked.iter().filter(|t| t.had(IntentStatus::Disputed)).count(),
         "partial": l.tracked.iter().filter(|t| t.had(IntentStatus::Completed) && t.last.is_some_and(|i| i.fulfilled_bps < 10_000)).count(),
         "verified": verified,
+        "bid_reads_verified": l.tracked.iter().map(|t| t.bids_checked).sum::<u64>(),
         "paid_to_agents": earned_total, "spent_by_requesters": spent,
         "stake_slashed": keeper_rewards + compensation, "keeper_rewards": keeper_rewards,
         "requester_compensation": compensation, "slashed_jobs": slashed_jobs,
@@ -277,8 +284,9 @@ pub fn summarize(chain: &dyn Chain, l: &Ledger) -> Result<Summary> {
         keeper_rewards + compensation
     ));
     text.push_str(&format!(
-        "  verify_auction passed for {verified} of {} intents; keeper ({keeper_kind}): {keeper_landed} cranks landed, {keeper_failed} failed\n",
-        l.tracked.len()
+        "  verify_auction passed for {verified} of {} intents ({} bid-account reads checked against the boards); keeper ({keeper_kind}): {keeper_landed} cranks landed, {keeper_failed} failed\n",
+        l.tracked.len(),
+        l.tracked.iter().map(|t| t.bids_checked).sum::<u64>()
     ));
     text.push_str(&format!(
         "\n  {:<20} {:>9} {:>5} {:>5} {:>10} {:>6}    {:<6}\n",
