@@ -116,7 +116,13 @@ fn a_slash_beyond_the_hold_or_without_its_accounts_is_refused() {
         slashed(&[100]),
         Some((stake, &[to][..])),
     );
-    fake_mint.accounts[5].pubkey = agx_tests::token::create_mint(&mut r.svm, stake.program, 6);
+    let other_mint = agx_tests::token::create_mint(&mut r.svm, stake.program, 6);
+    fake_mint
+        .accounts
+        .iter_mut()
+        .find(|m| m.pubkey == stake.mint)
+        .expect("the stake mint is passed")
+        .pubkey = other_mint;
     assert_error(&r.svm.send(&[fake_mint], &[&operator]), RegistryError::StakeMintMismatch);
     assert_eq!((r.agent(&a).staked, r.agent(&a).locked, r.balance(&to)), (1_000, 500, 0));
 }

@@ -124,23 +124,26 @@ impl<'info> RegistryAccounts<'info> {
         outcome: Outcome<'info>,
     ) -> Result<()> {
         let Outcome { unlock, kind, value, rating_bps, slash, successor } = outcome;
-        let (vault, stake_mint, token_program, destinations, amounts) = match slash {
-            Some(s) => (Some(s.vault), Some(s.stake_mint), Some(s.token_program), s.destinations, s.amounts),
-            None => (None, None, None, Vec::new(), Vec::new()),
+        // A slash's accounts lead the remaining accounts: vault, stake mint, token program, then
+        // the destinations.
+        let (remaining, amounts) = match slash {
+            Some(s) => {
+                let mut remaining = vec![s.vault, s.stake_mint, s.token_program];
+                remaining.extend(s.destinations);
+                (remaining, s.amounts)
+            }
+            None => (Vec::new(), Vec::new()),
         };
         let accounts = agent_registry::cpi::accounts::AgentOutcome {
             operator: self.operator(),
             config: self.config(),
             agent,
             standby,
-            vault,
-            stake_mint,
-            token_program,
             successor,
         };
         self.call(config, accounts, |ctx| {
             agent_registry::cpi::outcome_settle(
-                ctx.with_remaining_accounts(destinations),
+                ctx.with_remaining_accounts(remaining),
                 agent_registry::OutcomeSettleArgs { unlock, kind, value, rating_bps, slash: amounts },
             )
         })

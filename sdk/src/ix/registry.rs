@@ -246,20 +246,19 @@ pub fn outcome_settle(
     slash_to: Option<(StakeToken, &[Pubkey])>,
 ) -> Instruction {
     let mut ix = build(
-        accounts::AgentOutcome {
-            operator,
-            config: pda::registry_config().0,
-            agent,
-            standby,
-            vault: slash_to.map(|_| pda::stake_vault(&agent).0),
-            stake_mint: slash_to.map(|(stake, _)| stake.mint),
-            token_program: slash_to.map(|(stake, _)| stake.program),
-            successor,
-        },
+        accounts::AgentOutcome { operator, config: pda::registry_config().0, agent, standby, successor },
         instruction::OutcomeSettle { args },
     );
-    let destinations = slash_to.map_or(&[][..], |(_, d)| d);
-    ix.accounts.extend(destinations.iter().map(|d| AccountMeta::new(*d, false)));
+    // A slash's accounts lead the remaining accounts: vault, stake mint, token program, then
+    // the destinations.
+    if let Some((stake, destinations)) = slash_to {
+        ix.accounts.extend([
+            AccountMeta::new(pda::stake_vault(&agent).0, false),
+            AccountMeta::new_readonly(stake.mint, false),
+            AccountMeta::new_readonly(stake.program, false),
+        ]);
+        ix.accounts.extend(destinations.iter().map(|d| AccountMeta::new(*d, false)));
+    }
     ix
 }
 

@@ -8,9 +8,11 @@
 //! Rules: signed by the config's operator; `unlock` at most each agent's locked stake (0: nothing
 //! was locked); the standby and the successor are other agents (`AgentRepeated`); a rating at
 //! most 10,000 bps and only on a completed job (as `reputation_record`). A slash comes out of the
-//! winner's hold (`OutcomeSlashExceedsHold`) and needs the winner's vault
-//! (`OutcomeVaultMismatch`), the stake mint and its token program (`OutcomeSlashAccountsMissing`),
-//! with its destinations as remaining accounts under the rules of `stake_slash`.
+//! winner's hold (`OutcomeSlashExceedsHold`) and needs, as the first three remaining accounts,
+//! the winner's vault (`OutcomeVaultMismatch`), the stake mint and its token program
+//! (`OutcomeSlashAccountsMissing`), then its destinations under the rules of `stake_slash`.
+//! Remaining rather than named optional accounts: most outcomes slash nothing, and three unused
+//! optional slots cost every one of them the checks of three placeholders.
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -31,8 +33,8 @@ pub struct OutcomeSettleArgs {
     pub value: u64,
     /// The requester's rating of a completed job, bps.
     pub rating_bps: Option<u16>,
-    /// Atoms of the winner's held stake paid to each remaining account, in order (empty: no
-    /// slash).
+    /// Atoms of the winner's held stake paid to each destination (the remaining accounts after
+    /// the vault, the stake mint and its token program), in order (empty: no slash).
     pub slash: Vec<u64>,
 }
 
@@ -55,18 +57,6 @@ pub struct AgentOutcome<'info> {
     /// CHECK: the job's standby, opened as `agent` is; never `agent` itself (`AgentRepeated`).
     #[account(mut)]
     pub standby: Option<UncheckedAccount<'info>>,
-
-    /// CHECK: the winner's stake vault (only when slashing): checked in the handler to be the PDA
-    /// `[STAKE_VAULT, agent]` with the agent's stored bump (`OutcomeVaultMismatch`), then read
-    /// as a token account of the stake mint.
-    #[account(mut)]
-    pub vault: Option<UncheckedAccount<'info>>,
-
-    /// The config's stake mint (`StakeMintMismatch`).
-    pub stake_mint: Option<InterfaceAccount<'info, Mint>>,
-
-    /// The stake mint's token program (`StakeTokenProgramMismatch`).
-    pub token_program: Option<Interface<'info, TokenInterface>>,
 
     /// CHECK: an agent that takes the job over (`unlock` of its free stake is locked for it),
     /// opened in place as `agent` is; neither the winner nor the standby (`AgentRepeated`).
@@ -92,11 +82,15 @@ impl<'info> AgentOutcome<'info> {
         let slashed = if args.slash.is_empty() {
             0
         } else {
-            let (Some(vault), Some(mint), Some(token_program)) =
-                (accounts.vault.as_deref(), accounts.stake_mint.as_ref(), accounts.token_program.as_ref())
-            else {
+            // The winner's vault (the PDA `[STAKE_VAULT, agent]` with the agent's stored bump,
+            // then read as a token account of the stake mint), the config's stake mint, its
+            // token program; then the destinations.
+            let [vault, mint, token_program, destinations @ ..] = ctx.remaining_accounts else {
                 return err!(RegistryError::OutcomeSlashAccountsMissing);
             };
+            require!(vault.is_writable, RegistryError::OutcomeVaultMismatch);
+            let mint = &InterfaceAccount::<Mint>::try_from(mint)?;
+            let token_program = &Interface::<TokenInterface>::try_from(token_program)?;
             require_keys_eq!(mint.key(), view.stake_mint, RegistryError::StakeMintMismatch);
             require_keys_eq!(
                 token_program.key(),
@@ -124,7 +118,7 @@ impl<'info> AgentOutcome<'info> {
                 vault,
                 mint,
                 token_program,
-                ctx.remaining_accounts,
+                destinations,
                 &args.slash,
             )?;
             vault_amount = Some(vault.amount);
