@@ -104,13 +104,8 @@ fn run(cli: Cli, out: Output) -> Result<()> {
         Command::Demo(args) => commands::demo::run(args, cli.url, cli.keypair, out),
         Command::Agent(c) => commands::agent::run(c, cli.url, cli.keypair, out),
         Command::Bid(c) => commands::bid::run(c, cli.url, cli.keypair, out),
-        Command::Result(commands::bid::ResultCommand::Submit { intent, fulfilled, result_uri }) => {
-            commands::bid::run(
-                commands::bid::Command::Submit { intent, fulfilled, result_uri },
-                cli.url,
-                cli.keypair,
-                out,
-            )
+        Command::Result(commands::bid::ResultCommand::Submit(a)) => {
+            commands::bid::run(commands::bid::Command::Submit(a), cli.url, cli.keypair, out)
         }
         Command::Intent(c) => commands::intent::run(c, cli.url, cli.keypair, out),
         Command::Watch(args) => commands::watch::run(args, cli.url, out),

@@ -103,7 +103,9 @@ fn cli_acts_as_an_agent_and_a_requester(
     )
     .map_err(|e| e.to_string())?;
     let intent = posted["intent"].as_str().ok_or("no intent address")?.to_string();
-    if run(&["intent", "bids", &intent])?.map_err(|e| format!("bids: {e}"))?.trim() != "[]" {
+    if run(&["intent", "bids", &intent])?.map_err(|e| format!("bids: {e}"))?.trim() != "[]"
+        || run(&["bid", "list", &intent])?.map_err(|e| format!("bid list: {e}"))?.trim() != "[]"
+    {
         return Err("a new intent has no bids".into());
     }
     match run(&["intent", "post", "--mint", &pay_mint, "--capabilities", "1", "--max-price", "5000"])? {

@@ -51,29 +51,27 @@ pub enum Command {
         #[command(flatten)]
         terms: Terms,
     },
+    /// The bids still open on an intent (as `agx intent bids`).
+    List { intent: Pubkey },
     /// (`agx result submit`)
     #[command(hide = true)]
-    Submit {
-        intent: Pubkey,
-        /// Share of the job done, bps.
-        #[arg(long, default_value_t = 10_000)]
-        fulfilled: u16,
-        #[arg(long)]
-        result_uri: String,
-    },
+    Submit(SubmitArgs),
+}
+
+#[derive(clap::Args)]
+pub struct SubmitArgs {
+    intent: Pubkey,
+    /// Share of the job done, bps.
+    #[arg(long, default_value_t = 10_000)]
+    fulfilled: u16,
+    #[arg(long)]
+    result_uri: String,
 }
 
 #[derive(Subcommand)]
 pub enum ResultCommand {
     /// Submits the result of a job the signer's agent holds; paid pro rata to --fulfilled.
-    Submit {
-        intent: Pubkey,
-        /// Share of the job done, bps.
-        #[arg(long, default_value_t = 10_000)]
-        fulfilled: u16,
-        #[arg(long)]
-        result_uri: String,
-    },
+    Submit(SubmitArgs),
 }
 
 fn store_path(salts: Option<PathBuf>, authority: &Pubkey) -> Result<PathBuf> {
@@ -98,6 +96,9 @@ fn opening(terms: Terms) -> BidOpening {
 }
 
 pub fn run(command: Command, url: Option<String>, keypair: Option<PathBuf>, out: Output) -> Result<()> {
+    if let Command::List { intent } = command {
+        return super::intent::run(super::intent::Command::Bids { intent }, url, keypair, out);
+    }
     let chain = RpcChain::new(&chain::url(url))?;
     let signer = chain::signer(keypair)?;
     let me = signer.pubkey();
@@ -155,7 +156,8 @@ pub fn run(command: Command, url: Option<String>, keypair: Option<PathBuf>, out:
             )?;
             ("placed", intent, landed)
         }
-        Command::Submit { intent, fulfilled, result_uri } => {
+        Command::List { .. } => unreachable!("answered above"),
+        Command::Submit(SubmitArgs { intent, fulfilled, result_uri }) => {
             let state = load(&intent)?;
             if state.winner_agent != agent {
                 bail!("intent {intent} is not awarded to your agent {agent}");
