@@ -41,12 +41,17 @@ pub enum Ineligible {
     ReputationTooLow,
 }
 
+/// Does an agent with `capabilities` have every capability in `required`?
+pub fn has_capabilities(capabilities: u64, required: u64) -> bool {
+    capabilities & required == required
+}
+
 /// May the agent bid? The first rule it breaks, in the order above.
 pub fn may_bid(agent: &Standing, intent: &Requirements) -> Result<(), Ineligible> {
     if !agent.active {
         return Err(Ineligible::Inactive);
     }
-    if agent.capabilities & intent.capabilities != intent.capabilities {
+    if !has_capabilities(agent.capabilities, intent.capabilities) {
         return Err(Ineligible::CapabilitiesMissing);
     }
     if agent.free_stake < intent.min_stake {

@@ -44,12 +44,9 @@ impl PollingKeeper {
     /// stake-mint account (failover rewards) when it has none.
     pub fn start(chain: &dyn Chain, keypair: Keypair) -> Result<Self, Error> {
         let config = discover::registry_config(chain)?;
-        let stake = agx_sdk::ix::registry::StakeToken {
-            mint: config.stake_mint,
-            program: config.stake_token_program,
-        };
+        let stake = agx_sdk::ix::registry::StakeToken::of(&config);
         let caller = keypair.pubkey();
-        let caller_stake_tokens = token::associated_address(&caller, &stake.mint, &stake.program);
+        let caller_stake_tokens = stake.associated(&caller);
         if !chain.exists(&caller_stake_tokens)? {
             let create = token::create_associated_idempotent(caller, caller, stake.mint, stake.program);
             chain.send(&[create], &keypair, &[])?;

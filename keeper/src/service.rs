@@ -347,7 +347,7 @@ pub async fn cluster_params(rpc: &RpcPool) -> Option<ClusterParams> {
     let exchange: ExchangeConfig = decode(&accounts.get(1)?.as_ref()?.data).ok()?;
     Some(ClusterParams {
         heartbeat_timeout: registry.heartbeat_timeout_slots,
-        stake: StakeToken { mint: registry.stake_mint, program: registry.stake_token_program },
+        stake: StakeToken::of(&registry),
         failover_slash_bps: exchange.failover_slash_bps,
         failover_reward_bps: exchange.failover_reward_bps,
     })

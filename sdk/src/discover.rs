@@ -1,6 +1,7 @@
 //! Finding things on a chain: open intents by capability, agents by capability and reputation,
 //! an agent's record, an intent's bids. Each is one `getProgramAccounts` filtered on the
 //! account's discriminator (and a field where the layout allows), decoded and checked here.
+use agx_core::eligibility::has_capabilities;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::Discriminator;
 use exchange::state::IntentStatus;
@@ -57,7 +58,7 @@ pub fn intent(chain: &dyn Chain, address: &Pubkey) -> Result<Option<Intent>, Err
 pub fn open_intents(chain: &dyn Chain, capabilities: u64) -> Result<Vec<(Pubkey, Intent)>, Error> {
     Ok(intents(chain, &[intent_status_filter(IntentStatus::Open)])?
         .into_iter()
-        .filter(|(_, i)| i.required_capabilities & !capabilities == 0)
+        .filter(|(_, i)| has_capabilities(capabilities, i.required_capabilities))
         .collect())
 }
 
@@ -75,7 +76,7 @@ pub fn agents(
             decode::<Agent>(&a.data).map(|agent| (address, agent)).map_err(|e| Error::Decode(address, e))
         })
         .collect::<Result<_, _>>()?;
-    found.retain(|(_, a)| a.capabilities & capabilities == capabilities && a.reputation >= min_reputation);
+    found.retain(|(_, a)| has_capabilities(a.capabilities, capabilities) && a.reputation >= min_reputation);
     found.sort_by(|(ka, a), (kb, b)| b.reputation.cmp(&a.reputation).then(ka.cmp(kb)));
     Ok(found)
 }

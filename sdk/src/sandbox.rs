@@ -97,7 +97,7 @@ pub fn open(chain: &dyn Chain, keys: &Keys, authority: &Keypair) -> Result<Marke
     };
     if chain.exists(&pda::registry_config().0)? {
         let config = discover::registry_config(chain)?;
-        let stake = StakeToken { mint: config.stake_mint, program: config.stake_token_program };
+        let stake = StakeToken::of(&config);
         return Ok(Market { stake, pay, arbitrator });
     }
     let stake =

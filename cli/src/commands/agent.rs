@@ -57,10 +57,8 @@ fn stake_source(
     owner: &Pubkey,
     need: u64,
 ) -> Result<(agx_sdk::ix::registry::StakeToken, Pubkey)> {
-    let config = discover::registry_config(chain)?;
-    let stake =
-        agx_sdk::ix::registry::StakeToken { mint: config.stake_mint, program: config.stake_token_program };
-    let source = agx_sdk::token::associated_address(owner, &stake.mint, &stake.program);
+    let stake = agx_sdk::ix::registry::StakeToken::of(&discover::registry_config(chain)?);
+    let source = stake.associated(owner);
     let held = agx_sdk::chain::token_balance(chain, &source)?;
     if held < need {
         anyhow::bail!(

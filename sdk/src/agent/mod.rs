@@ -277,8 +277,10 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
         if slot.saturating_add(self.settings.window_margin_slots) >= intent.commit_end_slot {
             return;
         }
-        let eligible = me.staked.saturating_sub(me.locked).saturating_sub(me.unstaking) >= intent.min_stake
-            && me.reputation >= intent.min_reputation
+        // The exchange's own rules (`agx_core::eligibility` on the registry's view of the agent),
+        // and the cut-off of a winner that was failed over.
+        let standing = exchange::bidding::standing(&agent_registry::state::AgentView::from(me));
+        let eligible = agx_core::eligibility::may_bid(&standing, &intent.requirements()).is_ok()
             && !intent.is_excluded(&self.agent);
         self.decided.insert(key);
         let quote = if eligible { self.strategy.quote(&address, intent) } else { None };

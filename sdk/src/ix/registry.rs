@@ -22,6 +22,18 @@ pub struct StakeToken {
     pub program: Pubkey,
 }
 
+impl StakeToken {
+    /// The stake token the registry's config names.
+    pub fn of(config: &agent_registry::state::RegistryConfig) -> Self {
+        Self { mint: config.stake_mint, program: config.stake_token_program }
+    }
+
+    /// `owner`'s associated token account of this mint.
+    pub fn associated(&self, owner: &Pubkey) -> Pubkey {
+        crate::token::associated_address(owner, &self.mint, &self.program)
+    }
+}
+
 /// `config_init`, signed by the registry's upgrade `authority`.
 pub fn registry_config_init(authority: Pubkey, settings: ConfigSettings, stake: StakeToken) -> Instruction {
     build(

@@ -116,12 +116,8 @@ fn start_keeper(chain: &dyn Chain, keypair: Keypair, urls: Option<(String, Strin
     let Some((url, ws_url)) = urls else {
         return Ok(Keeper::Polling(PollingKeeper::start(chain, keypair)?));
     };
-    let config = discover::registry_config(chain)?;
-    let stake_tokens = agx_sdk::token::associated_address(
-        &keypair.pubkey(),
-        &config.stake_mint,
-        &config.stake_token_program,
-    );
+    let stake_tokens = agx_sdk::ix::registry::StakeToken::of(&discover::registry_config(chain)?)
+        .associated(&keypair.pubkey());
     let config = agx_keeper::config::Config {
         urls: vec![url],
         ws_url,
@@ -201,7 +197,8 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
             stake_source: source,
         };
         let store = SaltStore::open(state_dir.join(format!("{}.salts.json", persona.name)))?;
-        let runner = start_runner(chain, &keys, i, persona, key, registration, store)?;
+        let runner =
+            start_runner(chain, AgentSeeds::of(&keys, i), persona, key, m.stake, registration, store)?;
         let record = discover::agent(chain, &runner.agent())?.context("agent registered")?;
         names.insert(runner.agent(), persona.name.clone());
         lines.push(AgentLine {
@@ -398,17 +395,31 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
     Ok(())
 }
 
+/// Each agent's own streams of quote noise and salts, drawn from the demo's seed.
+struct AgentSeeds {
+    noise: Keys,
+    salts: Keys,
+}
+
+impl AgentSeeds {
+    fn of(keys: &Keys, index: usize) -> Self {
+        let stream = |name: &str| {
+            Keys::new(u64::from_le_bytes(keys.bytes(name, index as u64)[..8].try_into().expect("8 bytes")))
+        };
+        AgentSeeds { noise: stream("noise"), salts: stream("salts") }
+    }
+}
+
 fn start_runner(
     chain: &dyn Chain,
-    keys: &Keys,
-    index: usize,
+    seeds: AgentSeeds,
     persona: &Persona,
     key: Keypair,
+    stake: agx_sdk::ix::registry::StakeToken,
     registration: Registration,
     store: SaltStore,
 ) -> Result<Runner> {
-    let noise_keys =
-        Keys::new(u64::from_le_bytes(keys.bytes("noise", index as u64)[..8].try_into().expect("8 bytes")));
+    let AgentSeeds { noise: noise_keys, salts: salt_keys } = seeds;
     let strategy = DemoStrategy {
         persona: persona.clone(),
         entropy: Box::new(move |intent: &Pubkey| {
@@ -417,21 +428,14 @@ fn start_runner(
         }),
     };
     let worker = DemoWorker { behaviour: persona.behaviour, latency: persona.latency, jobs: Vec::new() };
-    let salt_keys =
-        Keys::new(u64::from_le_bytes(keys.bytes("salts", index as u64)[..8].try_into().expect("8 bytes")));
     let mut n = 0u64;
-    let runner = AgentRunner::start(chain, key, market_stake(chain)?, &registration, strategy, worker, store)
+    let runner = AgentRunner::start(chain, key, stake, &registration, strategy, worker, store)
         .with_context(|| format!("registering {}", persona.name))?
         .with_salts(move || {
             n += 1;
             salt_keys.bytes("salt", n)
         });
     Ok(runner)
-}
-
-fn market_stake(chain: &dyn Chain) -> Result<agx_sdk::ix::registry::StakeToken> {
-    let config = discover::registry_config(chain)?;
-    Ok(agx_sdk::ix::registry::StakeToken { mint: config.stake_mint, program: config.stake_token_program })
 }
 
 /// Whether the demo's arbitrator is the exchange's (on a cluster set up by someone else it may
