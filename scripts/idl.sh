@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Generates idl/<program>.json for both programs on the host (Anchor `idl-build`).
-#   scripts/idl.sh          write idl/*.json
-#   scripts/idl.sh --check  fail if the committed idl/*.json differ from the sources
+# Generates idl/<program>.json and its TypeScript type idl/<program>.ts for both programs on the
+# host (Anchor `idl-build`, see scripts/idl-gen).
+#   scripts/idl.sh          write idl/*.json and idl/*.ts
+#   scripts/idl.sh --check  fail if the committed files differ from the sources
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -13,18 +14,20 @@ TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
 status=0
 for p in agent_registry exchange; do
-  "$TARGET_DIR/debug/idl-gen" "programs/$p" > "$out/$p.json"
-  if [ "$check" = 1 ]; then
-    if ! diff -u "idl/$p.json" "$out/$p.json" > "$out/$p.diff"; then
-      echo "idl/$p.json is stale: run scripts/idl.sh and commit the result" >&2
-      head -40 "$out/$p.diff" >&2
-      status=1
+  "$TARGET_DIR/debug/idl-gen" "programs/$p" "$out"
+  for f in "$p.json" "$p.ts"; do
+    if [ "$check" = 1 ]; then
+      if ! diff -u "idl/$f" "$out/$f" > "$out/$f.diff"; then
+        echo "idl/$f is stale: run scripts/idl.sh and commit the result" >&2
+        head -40 "$out/$f.diff" >&2
+        status=1
+      else
+        echo "idl/$f is up to date"
+      fi
     else
-      echo "idl/$p.json is up to date"
+      mkdir -p idl && cp "$out/$f" "idl/$f"
+      echo "wrote idl/$f"
     fi
-  else
-    mkdir -p idl && cp "$out/$p.json" "idl/$p.json"
-    echo "wrote idl/$p.json"
-  fi
+  done
 done
 exit $status

@@ -159,7 +159,7 @@ pub enum RegistryError {
     )]
     AgentAccountInvalid,
     /// 6051
-    #[msg("config: the account is not this registry's config (owner or discriminator)")]
+    #[msg("config: the account is not this registry's config (its address, owner or discriminator)")]
     ConfigAccountInvalid,
     /// 6052
     #[msg("stake_lock/outcome_settle: the standby or successor is the same agent as another of the call")]

@@ -309,7 +309,7 @@ pub enum ExchangeError {
     #[msg("bid: the agent was cut off this intent by a failover and may not bid on it again")]
     BidAgentCutOff,
     /// 6101
-    #[msg("bid: the bid belongs to an earlier auction round of this intent")]
+    #[msg("bid: the bid is not of the intent's current auction round")]
     BidRoundMismatch,
     /// 6102
     #[msg("failover: the registry config account is not the registry's config")]
@@ -326,6 +326,15 @@ pub enum ExchangeError {
     /// 6106
     #[msg("intent_create: an intent with this id already exists for this requester")]
     IntentAlreadyExists,
+    /// 6107
+    #[msg("config: the account is not the exchange's config (the PDA [\"config\"])")]
+    ConfigAccountInvalid,
+    /// 6108
+    #[msg("registry: the exchange authority is not the exchange's signing PDA [\"authority\"]")]
+    ExchangeAuthorityInvalid,
+    /// 6109
+    #[msg("registry: the registry config account is not the registry's config")]
+    RegistryConfigInvalid,
 }
 
 impl From<agent_registry::mint_policy::MintViolation> for ExchangeError {

@@ -1,5 +1,6 @@
 //! One event per state change. Emitted with `emit!` (a `Program data:` log line) so that
 //! websocket log subscribers and the SDK decode them without fetching transactions.
+use crate::state::IntentStatus;
 use anchor_lang::prelude::*;
 
 #[event]
@@ -90,6 +91,8 @@ pub struct BidReranked {
 #[event]
 pub struct IntentClosed {
     pub intent: Pubkey,
+    /// How the intent ended (its account, and the status in it, is gone after this).
+    pub status: IntentStatus,
     /// Lamports (rent and the rest of the tip pool) returned to the requester.
     pub lamports: u64,
     /// Lamports paid to the caller.

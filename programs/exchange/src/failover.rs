@@ -10,6 +10,7 @@
 //! locked) and which is paid by the auction kind against the board as it is now. With no
 //! candidate left, the intent reopens as a short re-auction; once `max_failovers` failovers have
 //! happened, the intent fails and the escrow is refunded in full.
+use crate::seeds;
 use agent_registry::state::OutcomeKind;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenInterface;
@@ -26,7 +27,7 @@ use crate::state::{ExchangeConfig, Intent, LeaderboardEntry};
 /// The accounts every failover needs.
 #[derive(Accounts)]
 pub struct Failover<'info> {
-    // Owner + discriminator identify the one config (only `config_init` creates one, at its PDA).
+    #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
     pub config: Box<Account<'info, ExchangeConfig>>,
 
     #[account(mut)]

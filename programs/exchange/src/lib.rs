@@ -62,7 +62,7 @@ pub mod exchange {
     }
 
     /// Seals a bid on a sealed auction and deposits the bond.
-    #[access_control(ctx.accounts.validate())]
+    #[access_control(ctx.accounts.validate(args.round))]
     pub fn bid_commit(ctx: Context<BidCommit>, args: BidCommitArgs) -> Result<()> {
         BidCommit::handler(ctx, args)
     }
@@ -73,8 +73,9 @@ pub mod exchange {
     }
 
     /// Bids in the clear on a continuous auction; wins at once at the score threshold.
-    #[access_control(ctx.accounts.validate())]
-    pub fn bid_place(ctx: Context<BidPlace>, opening: BidOpening) -> Result<()> {
+    /// `round` is the intent's current auction round (part of the bid's address).
+    #[access_control(ctx.accounts.validate(round))]
+    pub fn bid_place(ctx: Context<BidPlace>, opening: BidOpening, round: u8) -> Result<()> {
         BidPlace::handler(ctx, opening)
     }
 

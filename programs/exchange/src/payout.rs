@@ -9,6 +9,7 @@
 //! only when the intent's mint is reputation-bearing in the config. A resolved dispute records
 //! the arbitrator's share as the rating, or a failure when the share is 0, or a slash when the
 //! arbitrator slashed.
+use crate::seeds;
 use agent_registry::state::OutcomeKind;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenInterface;
@@ -24,18 +25,23 @@ use crate::state::{ExchangeConfig, Intent};
 /// The accounts a payout needs.
 #[derive(Accounts)]
 pub struct Payout<'info> {
-    // Owner + discriminator identify the one config (only `config_init` creates one, at its PDA).
+    #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
     pub config: Box<Account<'info, ExchangeConfig>>,
 
-    #[account(mut)]
+    #[account(
+        mut,
+        has_one = escrow @ ExchangeError::EscrowAccountMismatch,
+        has_one = mint @ ExchangeError::EscrowMintMismatch,
+        has_one = token_program @ ExchangeError::EscrowMintMismatch,
+        has_one = winner_agent @ ExchangeError::ResultNotWinner,
+    )]
     pub intent: AccountLoader<'info, Intent>,
 
-    /// CHECK: the intent's escrow (address stored at creation); the token program checks it.
-    #[account(mut, address = intent.load()?.escrow @ ExchangeError::EscrowAccountMismatch)]
+    /// CHECK: the intent's escrow (address stored at creation, `has_one` on the intent).
+    #[account(mut)]
     pub escrow: UncheckedAccount<'info>,
 
-    /// CHECK: the intent's mint (address); its decimals are stored in the intent.
-    #[account(address = intent.load()?.mint @ ExchangeError::EscrowMintMismatch)]
+    /// CHECK: the intent's mint (`has_one` on the intent); its decimals are stored in the intent.
     pub mint: UncheckedAccount<'info>,
 
     /// CHECK: the winner's token account of the intent's mint, owned by the winning agent's
@@ -59,10 +65,11 @@ pub struct Payout<'info> {
     pub requester_tokens: UncheckedAccount<'info>,
 
     /// CHECK: the winner's registry agent (it cannot close while its winning bid is open): its
-    /// address is the intent's winner, and the registry's `outcome_settle` reads it as an `Agent`
-    /// (owner and discriminator), so it is not decoded twice.
-    #[account(mut, address = intent.load()?.winner_agent @ ExchangeError::ResultNotWinner)]
-    pub agent: UncheckedAccount<'info>,
+    /// address is the intent's winner (`has_one` on the intent), and the registry's
+    /// `outcome_settle` reads it as an `Agent` (owner and discriminator), so it is not decoded
+    /// twice.
+    #[account(mut)]
+    pub winner_agent: UncheckedAccount<'info>,
 
     /// CHECK: the standby (Vickrey runner-up) whose stake was locked with the winner's, if any:
     /// its address is the intent's standby (`PayoutStandbyMismatch`), decoded by the registry.
@@ -71,7 +78,6 @@ pub struct Payout<'info> {
 
     pub registry: RegistryAccounts<'info>,
 
-    #[account(address = intent.load()?.token_program @ ExchangeError::EscrowMintMismatch)]
     pub token_program: Interface<'info, TokenInterface>,
 }
 
@@ -105,7 +111,7 @@ impl<'info> Payout<'info> {
         self.settle_registry(&ending, OutcomeKind::Completed, value, Some(recorded), None)?;
         emit!(JobCompleted {
             intent: self.intent.key(),
-            agent: self.agent.key(),
+            agent: self.winner_agent.key(),
             paid: ending.split.to_agent.0,
             refunded: ending.split.to_requester.0,
             fulfilled_bps: ending.fulfilled_bps,
@@ -146,7 +152,7 @@ impl<'info> Payout<'info> {
         self.settle_registry(&ending, kind, value, rating, slash)?;
         emit!(DisputeResolved {
             intent: self.intent.key(),
-            agent: self.agent.key(),
+            agent: self.winner_agent.key(),
             arbitrator,
             agent_share_bps,
             paid: ending.split.to_agent.0,
@@ -207,7 +213,7 @@ impl<'info> Payout<'info> {
         };
         self.registry.settle_outcome(
             &self.config,
-            self.agent.to_account_info(),
+            self.winner_agent.to_account_info(),
             standby_info,
             Outcome { unlock: ending.hold, kind, value, rating_bps: rating, slash, successor: None },
         )

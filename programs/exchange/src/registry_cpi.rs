@@ -6,6 +6,7 @@ use agent_registry::program::AgentRegistry;
 use agent_registry::state::OutcomeKind;
 use anchor_lang::prelude::*;
 
+use crate::error::ExchangeError;
 use crate::seeds;
 use crate::state::ExchangeConfig;
 
@@ -44,11 +45,12 @@ impl SlashTo<'_> {
 #[derive(Accounts)]
 pub struct RegistryAccounts<'info> {
     /// CHECK: the exchange's signing PDA (the registry's operator), used only as the CPI
-    /// signer: `invoke_signed` signs only for the PDA of our seeds, and the registry refuses any
-    /// other operator, so a substitute fails the CPI. Not re-derived here (~1,500 CU).
+    /// signer; checked against its constant address (not re-derived: ~1,500 CU).
+    #[account(address = seeds::AUTHORITY_ADDRESS @ ExchangeError::ExchangeAuthorityInvalid)]
     pub exchange_authority: UncheckedAccount<'info>,
 
-    /// CHECK: the registry's config; the registry validates it (seeds) in the CPI.
+    /// CHECK: the registry's config, at its constant address; the registry reads it in the CPI.
+    #[account(address = agent_registry::seeds::CONFIG_ADDRESS @ ExchangeError::RegistryConfigInvalid)]
     pub registry_config: UncheckedAccount<'info>,
 
     pub registry_program: Program<'info, AgentRegistry>,

@@ -11,3 +11,23 @@ pub const ESCROW: &[u8] = b"escrow";
 /// `[BID, intent, agent, round (u8)]`: one bid per agent per auction round of an intent (a
 /// re-auction after failovers opens the next round, so its bids never collide with earlier ones).
 pub const BID: &[u8] = b"bid";
+
+/// The singletons' addresses: their seeds derived for this program id, as constants so that
+/// every instruction checks an address instead of re-deriving a PDA (~1,500 CU) or trusting owner
+/// and discriminator alone, and the IDL states them for clients. A test derives each again.
+pub const CONFIG_ADDRESS: anchor_lang::prelude::Pubkey =
+    anchor_lang::pubkey!("4iU9Xooo5Dri6R6swpmsBbuHNXbcKLhyPSXYP5Eu2WNx");
+pub const AUTHORITY_ADDRESS: anchor_lang::prelude::Pubkey =
+    anchor_lang::pubkey!("3twBMq9hjzYzzMKFe6hEKRPfuXdKeNXatjBDUBSEDbHF");
+
+#[cfg(test)]
+mod tests {
+    use anchor_lang::prelude::Pubkey;
+
+    #[test]
+    fn singleton_addresses_are_their_pdas() {
+        let pda = |seed: &[u8]| Pubkey::find_program_address(&[seed], &crate::ID).0;
+        assert_eq!(super::CONFIG_ADDRESS, pda(super::CONFIG));
+        assert_eq!(super::AUTHORITY_ADDRESS, pda(super::AUTHORITY));
+    }
+}

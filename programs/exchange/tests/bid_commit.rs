@@ -101,3 +101,15 @@ fn a_fake_agent_account_is_refused() {
     assert!(m.r.svm.send(&[ix], &[&a.authority]).is_err());
     assert_eq!(m.intent_state(intent).bid_count, 0);
 }
+
+#[test]
+fn the_commit_names_the_intents_current_round() {
+    let mut m = Market::new();
+    let intent = m.intent(AuctionKind::VickreySealed);
+    let a = m.agent(MIN_STAKE);
+    let commitment = xix::commitment(&intent, &a.agent, &opening(1, 1, 1));
+    let ix = xix::bid_commit(a.authority.pubkey(), intent, a.agent, 3, commitment);
+    assert_error(&m.r.svm.send(&[ix], &[&a.authority]), ExchangeError::BidRoundMismatch);
+    assert!(m.r.svm.account(&pda::bid(&intent, &a.agent, 3).0).is_none());
+    assert_eq!(m.intent_state(intent).bid_count, 0);
+}

@@ -66,3 +66,15 @@ fn limits_and_eligibility_apply() {
     assert_error(&m.place(&poor, intent, &opening(1, 1, 1)), ExchangeError::BidStakeTooLow);
     assert_eq!(m.intent_state(intent).bid_count, 0);
 }
+
+#[test]
+fn the_bid_names_the_intents_current_round() {
+    let mut m = Market::new();
+    let intent = m.intent(AuctionKind::Continuous);
+    let a = m.agent(MIN_STAKE);
+    // Round 1 while the intent is in round 0: refused, nothing opened.
+    let ix = xix::bid_place(a.authority.pubkey(), intent, a.agent, 1, opening(500_000, 8_000, 10));
+    assert_error(&m.r.svm.send(&[ix], &[&a.authority]), ExchangeError::BidRoundMismatch);
+    assert_eq!((m.intent_state(intent).bid_count, m.r.agent(&a).open_bids), (0, 0));
+    m.place(&a, intent, &opening(500_000, 8_000, 10)).unwrap();
+}

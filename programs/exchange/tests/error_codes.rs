@@ -110,6 +110,9 @@ const CODES: &[(u32, ExchangeError, &str)] = &[
     (6104, ExchangeError::TokenAccountInvalid, "TokenAccountInvalid"),
     (6105, ExchangeError::IntentFundingAccountInvalid, "IntentFundingAccountInvalid"),
     (6106, ExchangeError::IntentAlreadyExists, "IntentAlreadyExists"),
+    (6107, ExchangeError::ConfigAccountInvalid, "ConfigAccountInvalid"),
+    (6108, ExchangeError::ExchangeAuthorityInvalid, "ExchangeAuthorityInvalid"),
+    (6109, ExchangeError::RegistryConfigInvalid, "RegistryConfigInvalid"),
 ];
 
 #[test]

@@ -251,7 +251,7 @@ fn the_crank_must_name_the_winner_the_candidates_and_real_accounts() {
     let mut ix = m.failover_ix(intent);
     let at = position(&ix, pda::registry_config().0);
     ix.accounts[at].pubkey = pda::exchange_config().0;
-    assert_error(&send(&mut m, ix), ExchangeError::FailoverRegistryConfigInvalid);
+    assert_error(&send(&mut m, ix), ExchangeError::RegistryConfigInvalid);
     // The compensation must go to the requester's account, the reward to the caller's.
     let mut ix = m.failover_ix(intent);
     let at = position(&ix, m.requester_stake_tokens);

@@ -196,7 +196,7 @@ fn an_expired_intent_closes_once_its_bids_are_closed() {
     assert_eq!(m.r.svm.lamports(&keeper.pubkey()), keeper_before + TIP, "the closing crank is paid");
     assert_eq!(m.r.svm.lamports(&requester), before + held - TIP);
     let ev = &events::find::<agx_sdk::exchange::events::IntentClosed>(&meta.logs)[0];
-    assert_eq!((ev.lamports, ev.tip), (held - TIP, TIP));
+    assert_eq!((ev.status, ev.lamports, ev.tip), (IntentStatus::Expired, held - TIP, TIP), "how it ended");
     // The silent agent is free to leave now that its bid is closed.
     assert_eq!(m.r.agent(&silent).open_bids, 0);
 }

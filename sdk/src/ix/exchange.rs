@@ -147,7 +147,7 @@ pub fn bid_commit(
             registry: registry(),
             system_program: system_program::ID,
         },
-        instruction::BidCommit { args: exchange::BidCommitArgs { commitment } },
+        instruction::BidCommit { args: exchange::BidCommitArgs { commitment, round } },
     )
 }
 
@@ -187,7 +187,7 @@ pub fn bid_place(
             registry: registry(),
             system_program: system_program::ID,
         },
-        instruction::BidPlace { opening },
+        instruction::BidPlace { opening, round },
     )
 }
 
@@ -298,7 +298,7 @@ fn payout(
         mint: token.mint,
         agent_tokens,
         requester_tokens,
-        agent: state.winner_agent,
+        winner_agent: state.winner_agent,
         standby,
         registry: registry(),
         token_program: token.program,

@@ -41,7 +41,7 @@ pub fn registry_config_init(authority: Pubkey, settings: ConfigSettings, stake: 
             authority,
             config: pda::registry_config().0,
             stake_mint: stake.mint,
-            token_program: stake.program,
+            stake_token_program: stake.program,
             program: agent_registry::ID,
             program_data: pda::program_data(&agent_registry::ID),
             system_program: system_program::ID,
@@ -87,7 +87,7 @@ pub fn agent_register(
             agent,
             vault: pda::stake_vault(&agent).0,
             stake_mint: stake.mint,
-            token_program: stake.program,
+            stake_token_program: stake.program,
             system_program: system_program::ID,
         },
         instruction::AgentRegister { args: profile },
@@ -134,7 +134,7 @@ pub fn agent_close(
             rent_payer,
             stake_mint: stake.mint,
             surplus_destination,
-            token_program: stake.program,
+            stake_token_program: stake.program,
         },
         instruction::AgentClose {},
     )
@@ -158,7 +158,7 @@ pub fn stake_deposit(
             vault: pda::stake_vault(&agent).0,
             source,
             stake_mint: stake.mint,
-            token_program: stake.program,
+            stake_token_program: stake.program,
         },
         instruction::StakeDeposit { args: agent_registry::StakeDepositArgs { amount } },
     )
@@ -185,7 +185,7 @@ pub fn stake_withdraw(authority: Pubkey, destination: Pubkey, stake: StakeToken)
             vault: pda::stake_vault(&agent).0,
             destination,
             stake_mint: stake.mint,
-            token_program: stake.program,
+            stake_token_program: stake.program,
         },
         instruction::StakeWithdraw {},
     )
@@ -236,7 +236,7 @@ pub fn stake_slash(
             agent,
             vault: pda::stake_vault(&agent).0,
             stake_mint: stake.mint,
-            token_program: stake.program,
+            stake_token_program: stake.program,
         },
         instruction::StakeSlash {
             args: agent_registry::StakeSlashArgs { amounts: payouts.iter().map(|(_, a)| *a).collect() },

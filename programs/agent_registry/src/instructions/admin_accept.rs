@@ -4,6 +4,7 @@
 //! otherwise, and when none is pending).
 use anchor_lang::prelude::*;
 
+use crate::error::RegistryError;
 use crate::events::AdminChanged;
 use crate::seeds;
 use crate::state::RegistryConfig;
@@ -12,7 +13,7 @@ use crate::state::RegistryConfig;
 pub struct AdminAccept<'info> {
     pub candidate: Signer<'info>,
 
-    #[account(mut, seeds = [seeds::CONFIG], bump = config.bump)]
+    #[account(mut, address = seeds::CONFIG_ADDRESS @ RegistryError::ConfigAccountInvalid)]
     pub config: Account<'info, RegistryConfig>,
 }
 

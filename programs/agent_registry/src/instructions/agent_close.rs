@@ -28,7 +28,11 @@ use crate::state::{Agent, RegistryConfig};
 pub struct AgentClose<'info> {
     pub authority: Signer<'info>,
 
-    #[account(seeds = [seeds::CONFIG], bump = config.bump)]
+    #[account(
+        address = seeds::CONFIG_ADDRESS @ RegistryError::ConfigAccountInvalid,
+        has_one = stake_mint @ RegistryError::StakeMintMismatch,
+        has_one = stake_token_program @ RegistryError::StakeTokenProgramMismatch,
+    )]
     pub config: Account<'info, RegistryConfig>,
 
     #[account(
@@ -53,15 +57,13 @@ pub struct AgentClose<'info> {
     pub rent_payer: UncheckedAccount<'info>,
 
     /// Writable: Token-2022 harvests withheld fees into it.
-    #[account(mut, address = config.stake_mint @ RegistryError::StakeMintMismatch)]
+    #[account(mut)]
     pub stake_mint: InterfaceAccount<'info, Mint>,
 
     /// Receives the vault's surplus, if it holds any.
-    #[account(mut, token::mint = stake_mint, token::token_program = token_program)]
+    #[account(mut, token::mint = stake_mint, token::token_program = stake_token_program)]
     pub surplus_destination: Option<InterfaceAccount<'info, TokenAccount>>,
-
-    #[account(address = config.stake_token_program @ RegistryError::StakeTokenProgramMismatch)]
-    pub token_program: Interface<'info, TokenInterface>,
+    pub stake_token_program: Interface<'info, TokenInterface>,
 }
 
 impl AgentClose<'_> {
@@ -87,7 +89,7 @@ impl AgentClose<'_> {
                 &accounts.vault,
                 &destination.to_account_info(),
                 &accounts.stake_mint,
-                &accounts.token_program,
+                &accounts.stake_token_program,
                 surplus,
             )?;
             emit!(StakeSurplusSwept { agent: agent.key(), destination: destination.key(), amount: surplus });
@@ -96,7 +98,7 @@ impl AgentClose<'_> {
         let authority = agent.authority;
         let signer_seeds: &[&[u8]] = &[seeds::AGENT, authority.as_ref(), &[agent.bump]];
         token_interface::close_account(CpiContext::new_with_signer(
-            accounts.token_program.key(),
+            accounts.stake_token_program.key(),
             CloseAccount {
                 account: accounts.vault.to_account_info(),
                 destination: accounts.rent_payer.to_account_info(),
@@ -111,7 +113,7 @@ impl AgentClose<'_> {
     /// Moves Token-2022 transfer fees withheld in the vault to the mint (permissionless in
     /// Token-2022), so that the vault can close.
     fn harvest_withheld_fees(&self) -> Result<()> {
-        if self.token_program.key() != spl_token_2022::ID {
+        if self.stake_token_program.key() != spl_token_2022::ID {
             return Ok(());
         }
         let withheld = {

@@ -5,7 +5,9 @@
 //! award and standby on the exchange has a live agent account behind it.
 use anchor_lang::prelude::*;
 
+use crate::error::RegistryError;
 use crate::events::AgentEngagementChanged;
+use crate::seeds;
 use crate::state::{AgentInPlace, AgentLedger, OperatorView};
 
 /// Accounts of the single-agent operator instructions (`agent_engage`, `agent_release`,
@@ -17,6 +19,7 @@ pub struct AgentEngagement<'info> {
 
     /// CHECK: read by `OperatorView::load`: owned by the registry, a `RegistryConfig`, and
     /// naming `operator` as its operator.
+    #[account(address = seeds::CONFIG_ADDRESS @ RegistryError::ConfigAccountInvalid)]
     pub config: UncheckedAccount<'info>,
 
     /// CHECK: opened by `AgentInPlace::load`: owned by the registry, an `Agent`.

@@ -22,7 +22,11 @@ pub struct AgentRegister<'info> {
     #[account(mut)]
     pub payer: Signer<'info>,
 
-    #[account(seeds = [seeds::CONFIG], bump = config.bump)]
+    #[account(
+        address = seeds::CONFIG_ADDRESS @ RegistryError::ConfigAccountInvalid,
+        has_one = stake_mint @ RegistryError::StakeMintMismatch,
+        has_one = stake_token_program @ RegistryError::StakeTokenProgramMismatch,
+    )]
     pub config: Account<'info, RegistryConfig>,
 
     // `init_if_needed` + a version check gives a re-registration its own error code.
@@ -42,15 +46,11 @@ pub struct AgentRegister<'info> {
         bump,
         token::mint = stake_mint,
         token::authority = agent,
-        token::token_program = token_program,
+        token::token_program = stake_token_program,
     )]
     pub vault: InterfaceAccount<'info, TokenAccount>,
-
-    #[account(address = config.stake_mint @ RegistryError::StakeMintMismatch)]
     pub stake_mint: InterfaceAccount<'info, Mint>,
-
-    #[account(address = config.stake_token_program @ RegistryError::StakeTokenProgramMismatch)]
-    pub token_program: Interface<'info, TokenInterface>,
+    pub stake_token_program: Interface<'info, TokenInterface>,
 
     pub system_program: Program<'info, System>,
 }

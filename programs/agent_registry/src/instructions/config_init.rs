@@ -37,12 +37,12 @@ pub struct ConfigInit<'info> {
     pub config: Account<'info, RegistryConfig>,
 
     #[account(
-        constraint = stake_mint.to_account_info().owner == &token_program.key()
+        constraint = stake_mint.to_account_info().owner == &stake_token_program.key()
             @ RegistryError::StakeMintTokenProgramMismatch,
     )]
     pub stake_mint: InterfaceAccount<'info, Mint>,
 
-    pub token_program: Interface<'info, TokenInterface>,
+    pub stake_token_program: Interface<'info, TokenInterface>,
 
     #[account(
         constraint = program.programdata_address()? == Some(program_data.key())
@@ -69,9 +69,9 @@ impl ConfigInit<'_> {
 
     pub fn handler(ctx: Context<Self>, args: ConfigInitArgs) -> Result<()> {
         let stake_mint = ctx.accounts.stake_mint.key();
-        let token_program = ctx.accounts.token_program.key();
+        let stake_token_program = ctx.accounts.stake_token_program.key();
         let config = &mut ctx.accounts.config;
-        config.initialize(&args, stake_mint, token_program, ctx.bumps.config);
+        config.initialize(&args, stake_mint, stake_token_program, ctx.bumps.config);
         config.invariant()?;
         emit!(ConfigInitialized {
             config: config.key(),

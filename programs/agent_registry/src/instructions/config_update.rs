@@ -21,7 +21,7 @@ pub struct ConfigAdmin<'info> {
     #[account(address = config.admin @ RegistryError::ConfigNotAdmin)]
     pub admin: Signer<'info>,
 
-    #[account(mut, seeds = [seeds::CONFIG], bump = config.bump)]
+    #[account(mut, address = seeds::CONFIG_ADDRESS @ RegistryError::ConfigAccountInvalid)]
     pub config: Account<'info, RegistryConfig>,
 }
 

@@ -48,6 +48,7 @@ pub struct AgentOutcome<'info> {
 
     /// CHECK: read by `OperatorView::load`: owned by the registry, a `RegistryConfig`, and
     /// naming `operator` as its operator.
+    #[account(address = seeds::CONFIG_ADDRESS @ RegistryError::ConfigAccountInvalid)]
     pub config: UncheckedAccount<'info>,
 
     /// CHECK: the winner, opened by `AgentInPlace::load`: owned by the registry, an `Agent`.

@@ -22,10 +22,17 @@ pub struct StakeDeposit<'info> {
     /// Owner (or delegate) of `source`.
     pub depositor: Signer<'info>,
 
-    #[account(seeds = [seeds::CONFIG], bump = config.bump)]
+    #[account(
+        address = seeds::CONFIG_ADDRESS @ RegistryError::ConfigAccountInvalid,
+        has_one = stake_mint @ RegistryError::StakeMintMismatch,
+        has_one = stake_token_program @ RegistryError::StakeTokenProgramMismatch,
+    )]
     pub config: Account<'info, RegistryConfig>,
 
-    #[account(mut, seeds = [seeds::AGENT, agent.authority.as_ref()], bump = agent.bump)]
+    /// Any agent of this registry: owner + discriminator (only `agent_register` creates one, at
+    /// its PDA). Its seeds are not re-derived (~1,500 CU, and they would name the agent's own
+    /// field, which no client can resolve before reading the account it is looking for).
+    #[account(mut)]
     pub agent: Account<'info, Agent>,
 
     #[account(
@@ -37,12 +44,8 @@ pub struct StakeDeposit<'info> {
 
     #[account(mut, constraint = source.key() != vault.key() @ RegistryError::StakeDestinationIsVault)]
     pub source: InterfaceAccount<'info, TokenAccount>,
-
-    #[account(address = config.stake_mint @ RegistryError::StakeMintMismatch)]
     pub stake_mint: InterfaceAccount<'info, Mint>,
-
-    #[account(address = config.stake_token_program @ RegistryError::StakeTokenProgramMismatch)]
-    pub token_program: Interface<'info, TokenInterface>,
+    pub stake_token_program: Interface<'info, TokenInterface>,
 }
 
 impl StakeDeposit<'_> {
@@ -55,7 +58,7 @@ impl StakeDeposit<'_> {
         let before = ctx.accounts.vault.amount;
         token_interface::transfer_checked(
             CpiContext::new(
-                ctx.accounts.token_program.key(),
+                ctx.accounts.stake_token_program.key(),
                 TransferChecked {
                     from: ctx.accounts.source.to_account_info(),
                     mint: ctx.accounts.stake_mint.to_account_info(),

@@ -8,6 +8,7 @@ use anchor_lang::prelude::*;
 
 use crate::error::RegistryError;
 use crate::events::StakeLocked;
+use crate::seeds;
 use crate::state::{AgentInPlace, OperatorView};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug)]
@@ -29,6 +30,7 @@ pub struct AgentJob<'info> {
 
     /// CHECK: read by `OperatorView::load`: owned by the registry, a `RegistryConfig`, and
     /// naming `operator` as its operator.
+    #[account(address = seeds::CONFIG_ADDRESS @ RegistryError::ConfigAccountInvalid)]
     pub config: UncheckedAccount<'info>,
 
     /// CHECK: opened by `AgentInPlace::load`: owned by the registry, an `Agent`.

@@ -24,9 +24,14 @@ pub struct StakeSlash<'info> {
     #[account(address = config.operator @ RegistryError::OperatorNotAuthorized)]
     pub operator: Signer<'info>,
 
-    // Owner + discriminator identify the one config (only `config_init` creates one, at its PDA)
-    // and any agent (only `agent_register` creates them, at their PDA): on these operator paths,
-    // which the exchange calls by CPI, the seeds are not re-derived (~1,500 CU each).
+    // The config is checked by its constant address; any agent by owner + discriminator (only
+    // `agent_register` creates them, at their PDA): on these operator paths, which the exchange
+    // calls by CPI, the agent's seeds are not re-derived (~1,500 CU).
+    #[account(
+        address = seeds::CONFIG_ADDRESS @ RegistryError::ConfigAccountInvalid,
+        has_one = stake_mint @ RegistryError::StakeMintMismatch,
+        has_one = stake_token_program @ RegistryError::StakeTokenProgramMismatch,
+    )]
     pub config: Account<'info, RegistryConfig>,
 
     #[account(mut)]
@@ -38,27 +43,23 @@ pub struct StakeSlash<'info> {
         bump = agent.vault_bump,
     )]
     pub vault: InterfaceAccount<'info, TokenAccount>,
-
-    #[account(address = config.stake_mint @ RegistryError::StakeMintMismatch)]
     pub stake_mint: InterfaceAccount<'info, Mint>,
-
-    #[account(address = config.stake_token_program @ RegistryError::StakeTokenProgramMismatch)]
-    pub token_program: Interface<'info, TokenInterface>,
+    pub stake_token_program: Interface<'info, TokenInterface>,
 }
 
 impl StakeSlash<'_> {
     pub fn handler<'info>(ctx: Context<'info, StakeSlash<'info>>, args: StakeSlashArgs) -> Result<()> {
         let accounts = ctx.accounts;
         let signer = crate::vault::VaultSigner::of(&accounts.agent);
-        let (vault, mint, token_program) =
-            (&mut accounts.vault, &accounts.stake_mint, &accounts.token_program);
+        let (vault, mint, stake_token_program) =
+            (&mut accounts.vault, &accounts.stake_mint, &accounts.stake_token_program);
         accounts.agent.with_ledger(|ledger| {
             crate::vault::slash(
                 &signer,
                 ledger,
                 vault,
                 mint,
-                token_program,
+                stake_token_program,
                 ctx.remaining_accounts,
                 &args.amounts,
             )

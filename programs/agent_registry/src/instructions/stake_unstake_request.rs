@@ -19,7 +19,7 @@ pub struct StakeUnstakeRequestArgs {
 pub struct StakeUnstakeRequest<'info> {
     pub authority: Signer<'info>,
 
-    #[account(seeds = [seeds::CONFIG], bump = config.bump)]
+    #[account(address = seeds::CONFIG_ADDRESS @ RegistryError::ConfigAccountInvalid)]
     pub config: Account<'info, RegistryConfig>,
 
     #[account(

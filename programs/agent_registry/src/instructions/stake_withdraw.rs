@@ -15,7 +15,11 @@ use crate::state::{Agent, RegistryConfig};
 pub struct StakeWithdraw<'info> {
     pub authority: Signer<'info>,
 
-    #[account(seeds = [seeds::CONFIG], bump = config.bump)]
+    #[account(
+        address = seeds::CONFIG_ADDRESS @ RegistryError::ConfigAccountInvalid,
+        has_one = stake_mint @ RegistryError::StakeMintMismatch,
+        has_one = stake_token_program @ RegistryError::StakeTokenProgramMismatch,
+    )]
     pub config: Account<'info, RegistryConfig>,
 
     #[account(
@@ -35,12 +39,8 @@ pub struct StakeWithdraw<'info> {
 
     #[account(mut, constraint = destination.key() != vault.key() @ RegistryError::StakeDestinationIsVault)]
     pub destination: InterfaceAccount<'info, TokenAccount>,
-
-    #[account(address = config.stake_mint @ RegistryError::StakeMintMismatch)]
     pub stake_mint: InterfaceAccount<'info, Mint>,
-
-    #[account(address = config.stake_token_program @ RegistryError::StakeTokenProgramMismatch)]
-    pub token_program: Interface<'info, TokenInterface>,
+    pub stake_token_program: Interface<'info, TokenInterface>,
 }
 
 impl StakeWithdraw<'_> {
@@ -56,7 +56,7 @@ impl StakeWithdraw<'_> {
             &ctx.accounts.vault,
             &ctx.accounts.destination.to_account_info(),
             &ctx.accounts.stake_mint,
-            &ctx.accounts.token_program,
+            &ctx.accounts.stake_token_program,
             amount,
         )?;
         ctx.accounts.vault.reload()?;

@@ -2,6 +2,7 @@
 //!
 //! Rules: signed by the pending admin named by `admin_propose` (`ConfigNotPendingAdmin`
 //! otherwise, and when none is pending).
+use crate::error::ExchangeError;
 use anchor_lang::prelude::*;
 
 use crate::events::AdminChanged;
@@ -12,7 +13,7 @@ use crate::state::ExchangeConfig;
 pub struct AdminAccept<'info> {
     pub candidate: Signer<'info>,
 
-    #[account(mut, seeds = [seeds::CONFIG], bump = config.bump)]
+    #[account(mut, address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
     pub config: Account<'info, ExchangeConfig>,
 }
 

@@ -18,6 +18,7 @@
 //!   wait off the board, a re-rank window of the config's length opens so they can be brought
 //!   back (`bid_rerank`) before the next award. One drop per call; the caller settles again. A
 //!   drop earns no tip (the tip pool funds the cranks every intent needs).
+use crate::seeds;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenInterface;
 
@@ -37,8 +38,7 @@ pub struct AuctionSettle<'info> {
     #[account(mut)]
     pub caller: Signer<'info>,
 
-    // Owner + discriminator identify the one config (only `config_init` creates one, at its
-    // PDA), so the seeds are not re-derived here: that would cost ~1,500 CU per call.
+    #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
     pub config: Account<'info, ExchangeConfig>,
 
     #[account(mut)]

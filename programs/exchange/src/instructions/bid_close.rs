@@ -8,6 +8,7 @@
 //! winning bid and the standby's stay open until the job ends (completed); a bid of an earlier
 //! auction round (before a re-auction) closes at any time; `bidder`, `agent` and `requester` are
 //! the bid's and the intent's.
+use crate::seeds;
 use agx_core::lifecycle::Stage;
 use anchor_lang::prelude::*;
 
@@ -23,10 +24,10 @@ use crate::state::{Bid, BidStatus, ExchangeConfig, Intent, IntentStatus};
 pub struct BidClose<'info> {
     pub caller: Signer<'info>,
 
-    // Owner + discriminator identify the one config (only `config_init` creates one, at its PDA).
+    #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
     pub config: Account<'info, ExchangeConfig>,
 
-    #[account(mut)]
+    #[account(mut, has_one = requester @ ExchangeError::RequesterMismatch)]
     pub intent: AccountLoader<'info, Intent>,
 
     #[account(
@@ -47,8 +48,8 @@ pub struct BidClose<'info> {
     #[account(mut)]
     pub bidder: UncheckedAccount<'info>,
 
-    /// CHECK: receives a forfeited bond; must be the intent's requester.
-    #[account(mut, address = intent.load()?.requester @ ExchangeError::RequesterMismatch)]
+    /// CHECK: receives a forfeited bond; must be the intent's requester (`has_one`).
+    #[account(mut)]
     pub requester: UncheckedAccount<'info>,
 
     pub registry: RegistryAccounts<'info>,

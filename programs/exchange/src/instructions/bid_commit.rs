@@ -3,7 +3,8 @@
 //! Rules: the exchange is not paused (`ExchangePaused`); signed by the agent's authority; the
 //! intent is open, sealed, and in its commit window; the agent is eligible (active, has every
 //! required capability, free stake >= min stake, reputation >= min reputation); one bid per agent
-//! per intent (the bid PDA). The registry counts the open bid (`agent_engage`), so the agent cannot
+//! per intent per round (the bid PDA `[BID, intent, agent, round]`, `round` the intent's current
+//! round, `BidRoundMismatch`). The registry counts the open bid (`agent_engage`), so the agent cannot
 //! close while it bids.
 use agent_registry::state::Agent;
 use anchor_lang::prelude::*;
@@ -19,15 +20,19 @@ use crate::state::{Bid, ExchangeConfig, Intent, Phase};
 pub struct BidCommitArgs {
     /// `agx_core::commitment` of the opening.
     pub commitment: [u8; 32],
+    /// The intent's auction round (`intent.round`), part of the bid's address: stated by the
+    /// bidder so that clients derive the bid PDA from the instruction alone.
+    pub round: u8,
 }
 
 #[derive(Accounts)]
+#[instruction(args: BidCommitArgs)]
 pub struct BidCommit<'info> {
     /// The agent's authority; pays the bid's rent and bond.
     #[account(mut)]
     pub bidder: Signer<'info>,
 
-    // Owner + discriminator identify the one config (only `config_init` creates one, at its PDA).
+    #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
     pub config: Account<'info, ExchangeConfig>,
 
     #[account(mut)]
@@ -40,7 +45,7 @@ pub struct BidCommit<'info> {
         init,
         payer = bidder,
         space = 8 + Bid::INIT_SPACE,
-        seeds = [seeds::BID, intent.key().as_ref(), agent.key().as_ref(), &[intent.load()?.round]],
+        seeds = [seeds::BID, intent.key().as_ref(), agent.key().as_ref(), args.round.to_le_bytes().as_ref()],
         bump,
     )]
     pub bid: Account<'info, Bid>,
@@ -51,9 +56,10 @@ pub struct BidCommit<'info> {
 }
 
 impl BidCommit<'_> {
-    pub fn validate(&self) -> Result<()> {
+    pub fn validate(&self, round: u8) -> Result<()> {
         self.config.require_not_paused()?;
         let intent = self.intent.load()?;
+        require!(round == intent.round, ExchangeError::BidRoundMismatch);
         require!(intent.kind()?.is_sealed(), ExchangeError::BidWrongAuctionKind);
         intent.require_phase(Clock::get()?.slot, Phase::Bidding, ExchangeError::BidWindowClosed)?;
         crate::bidding::check(&self.agent, &intent)

@@ -4,7 +4,8 @@
 //!
 //! Rules: the exchange is not paused (`ExchangePaused`); signed by the agent's authority; the
 //! intent is open, continuous and in its bidding window; the agent is eligible; price <= max price,
-//! latency <= max latency, quality <= 10,000 bps; one bid per agent per intent. The bid's
+//! latency <= max latency, quality <= 10,000 bps; one bid per agent per intent per round (`round`
+//! is the intent's current round, part of the bid's address: `BidRoundMismatch`). The bid's
 //! commitment (its tie-break) is the sha256 of the opening, salt included, exactly as for sealed
 //! bids. The registry counts the open bid (`agent_engage`), so the agent cannot close while it
 //! bids.
@@ -19,12 +20,12 @@ use crate::seeds;
 use crate::state::{AuctionKind, Bid, BidOpening, ExchangeConfig, Intent, Phase, SyscallSha256};
 
 #[derive(Accounts)]
+#[instruction(opening: BidOpening, round: u8)]
 pub struct BidPlace<'info> {
     #[account(mut)]
     pub bidder: Signer<'info>,
 
-    // Owner + discriminator identify the one config (only `config_init` creates one, at its
-    // PDA), so the seeds are not re-derived here: that would cost ~1,500 CU per call.
+    #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
     pub config: Account<'info, ExchangeConfig>,
 
     #[account(mut)]
@@ -37,7 +38,7 @@ pub struct BidPlace<'info> {
         init,
         payer = bidder,
         space = 8 + Bid::INIT_SPACE,
-        seeds = [seeds::BID, intent.key().as_ref(), agent.key().as_ref(), &[intent.load()?.round]],
+        seeds = [seeds::BID, intent.key().as_ref(), agent.key().as_ref(), round.to_le_bytes().as_ref()],
         bump,
     )]
     pub bid: Account<'info, Bid>,
@@ -48,9 +49,10 @@ pub struct BidPlace<'info> {
 }
 
 impl BidPlace<'_> {
-    pub fn validate(&self) -> Result<()> {
+    pub fn validate(&self, round: u8) -> Result<()> {
         self.config.require_not_paused()?;
         let intent = self.intent.load()?;
+        require!(round == intent.round, ExchangeError::BidRoundMismatch);
         require!(intent.kind()? == AuctionKind::Continuous, ExchangeError::BidWrongAuctionKind);
         intent.require_phase(Clock::get()?.slot, Phase::Bidding, ExchangeError::BidWindowClosed)?;
         crate::bidding::check(&self.agent, &intent)

@@ -23,7 +23,7 @@ pub struct ConfigAdmin<'info> {
     #[account(address = config.admin @ ExchangeError::ConfigNotAdmin)]
     pub admin: Signer<'info>,
 
-    #[account(mut, seeds = [seeds::CONFIG], bump = config.bump)]
+    #[account(mut, address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
     pub config: Account<'info, ExchangeConfig>,
 }
 

@@ -6,6 +6,7 @@
 //! Rules: signed by the intent's requester (`RequesterMismatch`); the config names an arbitrator
 //! (`DisputeNoArbitrator`); the intent is submitted (`DisputeNotSubmitted`: a second dispute
 //! fails) and the dispute window is open (`DisputeWindowClosed`). Not stopped by a pause.
+use crate::seeds;
 use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
@@ -23,7 +24,7 @@ pub struct DisputeOpen<'info> {
     #[account(address = intent.load()?.requester @ ExchangeError::RequesterMismatch)]
     pub requester: Signer<'info>,
 
-    // Owner + discriminator identify the one config (only `config_init` creates one, at its PDA).
+    #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
     pub config: Account<'info, ExchangeConfig>,
 
     #[account(mut)]

@@ -10,7 +10,7 @@
 //! its head on, in order (`FailoverCandidateMissing`, `FailoverCandidateMismatch`); a slash needs
 //! its accounts (`FailoverSlashAccountsMissing`: the caller's stake-mint account receives the
 //! reward), the last failover the refund accounts (`FailoverRefundAccountsMissing`); the registry
-//! config is the registry's (`FailoverRegistryConfigInvalid`). Not stopped by a pause.
+//! config is the registry's (`RegistryConfigInvalid`, by its address). Not stopped by a pause.
 use agent_registry::state::RegistryConfig;
 use anchor_lang::prelude::*;
 

@@ -16,11 +16,18 @@ pub struct IntentCancel<'info> {
     #[account(mut)]
     pub requester: Signer<'info>,
 
-    #[account(mut, has_one = requester @ ExchangeError::RequesterMismatch, has_one = mint @ ExchangeError::EscrowMintMismatch, close = requester)]
+    #[account(
+        mut,
+        has_one = requester @ ExchangeError::RequesterMismatch,
+        has_one = escrow @ ExchangeError::EscrowAccountMismatch,
+        has_one = mint @ ExchangeError::EscrowMintMismatch,
+        has_one = token_program @ ExchangeError::EscrowMintMismatch,
+        close = requester,
+    )]
     pub intent: AccountLoader<'info, Intent>,
 
-    /// CHECK: the intent's escrow (address stored at creation); the token program checks it.
-    #[account(mut, address = intent.load()?.escrow @ ExchangeError::EscrowAccountMismatch)]
+    /// CHECK: the intent's escrow (address stored at creation, `has_one` on the intent).
+    #[account(mut)]
     pub escrow: UncheckedAccount<'info>,
 
     /// CHECK: the intent's mint (`has_one` on the intent).
@@ -34,7 +41,6 @@ pub struct IntentCancel<'info> {
     )]
     pub requester_tokens: UncheckedAccount<'info>,
 
-    #[account(address = intent.load()?.token_program @ ExchangeError::EscrowMintMismatch)]
     pub token_program: Interface<'info, TokenInterface>,
 }
 

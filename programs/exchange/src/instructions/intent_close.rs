@@ -33,9 +33,12 @@ impl IntentClose<'_> {
 
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let intent = ctx.accounts.intent.to_account_info();
-        let tip = ctx.accounts.intent.load_mut()?.take_tip();
+        let (tip, status) = {
+            let mut loaded = ctx.accounts.intent.load_mut()?;
+            (loaded.take_tip(), loaded.status()?)
+        };
         move_lamports(&intent, &ctx.accounts.caller.to_account_info(), tip)?;
-        emit!(IntentClosed { intent: intent.key(), lamports: intent.lamports(), tip });
+        emit!(IntentClosed { intent: intent.key(), status, lamports: intent.lamports(), tip });
         Ok(())
     }
 }

@@ -87,8 +87,7 @@ pub struct IntentCreate<'info> {
     #[account(mut)]
     pub requester: Signer<'info>,
 
-    // Owner + discriminator identify the one config (only `config_init` creates one, at its PDA):
-    // a seeds check would add ~1,500 CU for nothing.
+    #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
     pub config: Account<'info, ExchangeConfig>,
 
     /// CHECK: created by the handler (`create_intent`), not by Anchor's `init`: one system CPI

@@ -8,6 +8,7 @@
 //! stored); the payout account is a token account of the intent's mint owned by the winner's
 //! authority (`PayoutAccountMismatch`), stored so that anyone finalizing the job pays into it.
 //! The dispute window starts now.
+use crate::seeds;
 use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
@@ -28,7 +29,7 @@ pub struct ResultSubmitArgs {
 pub struct ResultSubmit<'info> {
     pub bidder: Signer<'info>,
 
-    // Owner + discriminator identify the one config (only `config_init` creates one, at its PDA).
+    #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
     pub config: Account<'info, ExchangeConfig>,
 
     #[account(mut)]

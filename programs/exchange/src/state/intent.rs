@@ -760,6 +760,20 @@ impl Intent {
 mod tests {
     use super::*;
 
+    /// The IDL types `Intent.status` and `Intent.auction_kind` as these enums (scripts/idl-gen):
+    /// true only while each stored byte is the variant's Borsh encoding.
+    #[test]
+    fn stored_bytes_are_the_enums_borsh_encoding() {
+        for (i, status) in IntentStatus::ALL.iter().enumerate() {
+            assert_eq!(borsh::to_vec(status).unwrap(), vec![status.to_u8()]);
+            assert_eq!(usize::from(status.to_u8()), i);
+        }
+        for (i, kind) in AuctionKind::ALL.iter().enumerate() {
+            assert_eq!(borsh::to_vec(kind).unwrap(), vec![kind.to_u8()]);
+            assert_eq!(usize::from(kind.to_u8()), i);
+        }
+    }
+
     fn open_intent() -> Intent {
         let mut i: Intent = bytemuck::Zeroable::zeroed();
         i.version = Intent::VERSION;
