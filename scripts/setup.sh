@@ -46,3 +46,18 @@ else
 fi
 
 bash "$ROOT/scripts/install-sbf-toolchain.sh"
+
+# The TypeScript example's packages (clients/ts, pinned by its package-lock.json; its test runs
+# on the validator). npm caches them in ~/.npm, so a later clone installs them in seconds.
+if [ "$skip_validator" = 0 ]; then
+  if ! command -v npm >/dev/null; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    log "apt-get install nodejs npm (for the TypeScript example)"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  if [ ! -d "$ROOT/clients/ts/node_modules" ] || [ "$ROOT/clients/ts/package-lock.json" -nt "$ROOT/clients/ts/node_modules" ]; then
+    log "npm ci in clients/ts (node $(node --version))"
+    (cd "$ROOT/clients/ts" && npm ci --no-audit --no-fund --prefer-offline --loglevel=error)
+  fi
+fi
