@@ -6,6 +6,7 @@
 //!
 //! On the embedded chain by default (deterministic for a `--seed`), on a local validator with
 //! `--validator`, on any cluster with `--url`.
+mod board;
 mod cast;
 mod observe;
 
@@ -230,6 +231,7 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
     ));
 
     // The market runs.
+    let mut board = board::Board::new(out);
     let first_slot = chain.slot()?;
     let mut tracked: Vec<Tracked> = Vec::new();
     let mut reviewed = std::collections::BTreeSet::new();
@@ -259,7 +261,7 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
             let args = requester.args(chain, &want)?;
             let address = requester.post(chain, args).with_context(|| format!("posting intent {index}"))?;
             let t = Tracked::new(index, address, kind, skill);
-            out.progress(&format!("slot {slot:>4}  {}  posted, up to {} atoms", t.label(), want.max_price));
+            board.line(&format!("slot {slot:>4}  {}  posted, up to {} atoms", t.label(), want.max_price));
             tracked.push(t);
         }
 
@@ -281,14 +283,14 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
                     Activity::Revealed { .. } => bids.1 += 1,
                     Activity::Placed { .. } => bids.2 += 1,
                     Activity::Failed { intent, what, error } => {
-                        out.progress(&format!("slot {slot:>4}  {name}: {what} on {intent:?} failed: {error}"))
+                        board.line(&format!("slot {slot:>4}  {name}: {what} on {intent:?} failed: {error}"))
                     }
                     _ => {}
                 }
             }
         }
         if bids != (0, 0, 0) {
-            out.progress(&format!(
+            board.line(&format!(
                 "slot {slot:>4}  bids: {} committed, {} revealed, {} placed in the clear",
                 bids.0, bids.1, bids.2
             ));
@@ -321,7 +323,7 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
                         None,
                     );
                     chain.send(&[ix], &m.arbitrator, &[]).context("dispute_resolve")?;
-                    out.progress(&format!(
+                    board.line(&format!(
                         "slot {slot:>4}  {}  arbitrated: the agent keeps {}%",
                         t.label(),
                         ARBITRATED_SHARE_BPS / 100
@@ -337,20 +339,21 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
                 let label =
                     tracked.iter().find(|t| t.address == c.intent).map(Tracked::label).unwrap_or_default();
                 match c.error {
-                    None => out.progress(&format!("slot {slot:>4}  {label}  keeper: {:?}", c.crank)),
+                    None => board.line(&format!("slot {slot:>4}  {label}  keeper: {:?}", c.crank)),
                     Some(e) => {
-                        out.progress(&format!("slot {slot:>4}  {label}  keeper: {:?} failed: {e}", c.crank))
+                        board.line(&format!("slot {slot:>4}  {label}  keeper: {:?} failed: {e}", c.crank))
                     }
                 }
             }
         }
 
         for line in observe::observe(chain, &mut tracked, &names, slot)? {
-            out.progress(&line);
+            board.line(&line);
         }
         if first_award.is_none() && tracked.iter().any(|t| t.statuses.contains(&IntentStatus::Awarded)) {
             first_award = Some(started.elapsed());
         }
+        board.draw(slot, args.intents, &tracked);
         if tracked.len() == args.intents && tracked.iter().all(|t| t.closed) {
             break;
         }
@@ -359,6 +362,7 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         }
         slot = chain.wait_for_slot(slot + 1)?;
     }
+    board.finish();
 
     let (keeper_kind, landed, failed, keeper_stake_tokens) = match keeper {
         Keeper::Polling(k) => ("polling", k.totals().landed, k.totals().failed, k.stake_tokens()),
