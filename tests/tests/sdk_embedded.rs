@@ -26,3 +26,16 @@ fn the_real_time_clock_moves_by_itself() {
     assert!(chain.slot().unwrap() > first, "slots pass with the wall clock");
     assert!(chain.wait_for_slot(first + 10).unwrap() >= first + 10);
 }
+
+/// The example agent (`sdk/examples/agent.rs`), compiled here as a module so that its embedded
+/// run is a test.
+#[path = "../../sdk/examples/agent.rs"]
+#[allow(dead_code)]
+mod example_agent;
+
+#[test]
+fn the_example_agent_bids_delivers_and_is_paid() {
+    let paid = example_agent::run_embedded().unwrap();
+    assert_eq!(paid.price, 900_000, "90% of the ceiling, won at once");
+    assert_eq!((paid.paid, paid.completed), (paid.price, 1));
+}
