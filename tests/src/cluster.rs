@@ -190,3 +190,14 @@ pub fn init_market(rpc: &RpcClient, authority: &Keypair, heartbeat_timeout: u64)
 pub fn context<T>(value: Option<T>, what: &str) -> Result<T> {
     value.ok_or_else(|| anyhow!("{what}"))
 }
+
+/// The one `solana-test-validator` of a test binary, with both programs deployed and upgradeable
+/// by the returned authority (which has not initialised the configs). Stopped when dropped.
+pub fn start_validator() -> (agx_sdk::localnet::LocalValidator, solana_keypair::Keypair) {
+    use solana_signer::Signer;
+    let authority = solana_keypair::Keypair::new();
+    let config = agx_sdk::localnet::LocalnetConfig::new(authority.pubkey()).expect("validator config");
+    let validator = agx_sdk::localnet::LocalValidator::start(&config).expect("start solana-test-validator");
+    eprintln!("validator pid {} at {}", validator.pid(), validator.rpc_url);
+    (validator, authority)
+}

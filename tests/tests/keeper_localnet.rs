@@ -16,7 +16,7 @@ use agx_keeper::service::{Keeper, Summary};
 use agx_sdk::accounts::{decode, decode_zero_copy, Agent, Intent};
 use agx_sdk::exchange::{BidOpening, IntentCreateArgs};
 use agx_sdk::ix::exchange as xix;
-use agx_sdk::localnet::{LocalValidator, LocalnetConfig};
+use agx_sdk::localnet::LocalValidator;
 use agx_sdk::{pda, token, Pubkey};
 use agx_tests::cluster::{
     airdrop, check, exists, funded_token_account, init_market, send, staked_agent, vickrey_intent,
@@ -54,10 +54,7 @@ fn main() -> ExitCode {
     let mut args = Arguments::from_args();
     // Every keeper sees every intent: scenarios must not overlap.
     args.test_threads = Some(1);
-    let authority = Keypair::new();
-    let config = LocalnetConfig::new(authority.pubkey()).expect("validator config");
-    let validator = LocalValidator::start(&config).expect("start solana-test-validator");
-    eprintln!("validator pid {} at {}", validator.pid(), validator.rpc_url);
+    let (validator, authority) = agx_tests::cluster::start_validator();
     let market = init_market(&validator.rpc(), &authority, HEARTBEAT_TIMEOUT).expect("configs");
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");

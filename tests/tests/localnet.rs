@@ -13,7 +13,7 @@ use agx_sdk::agent_registry::state::ConfigSettings;
 use agx_sdk::exchange::{BidOpening, IntentCreateArgs};
 use agx_sdk::ix::exchange as xix;
 use agx_sdk::ix::registry::StakeToken;
-use agx_sdk::localnet::{LocalValidator, LocalnetConfig};
+use agx_sdk::localnet::LocalValidator;
 use agx_sdk::token;
 use agx_sdk::{events, ix, pda, Pubkey};
 use agx_tests::cluster::{
@@ -39,10 +39,7 @@ struct Net {
 
 fn main() -> ExitCode {
     let args = Arguments::from_args();
-    let authority = Keypair::new();
-    let config = LocalnetConfig::new(authority.pubkey()).expect("validator config");
-    let validator = LocalValidator::start(&config).expect("start solana-test-validator");
-    eprintln!("validator pid {} at {}", validator.pid(), validator.rpc_url);
+    let (validator, authority) = agx_tests::cluster::start_validator();
     let net = Arc::new(Net { validator, authority });
 
     let trial = |name: &str, f: fn(&Net) -> Result<(), Failed>| {

@@ -3,16 +3,11 @@
 use std::process::ExitCode;
 
 use agx_sdk::chain::RpcChain;
-use agx_sdk::localnet::{LocalValidator, LocalnetConfig};
 use libtest_mimic::{Arguments, Trial};
-use solana_keypair::Keypair;
-use solana_signer::Signer;
 
 fn main() -> ExitCode {
     let args = Arguments::from_args();
-    let authority = Keypair::new();
-    let config = LocalnetConfig::new(authority.pubkey()).expect("validator config");
-    let validator = LocalValidator::start(&config).expect("start solana-test-validator");
+    let (validator, authority) = agx_tests::cluster::start_validator();
     let url = validator.rpc_url.clone();
     let trials = vec![Trial::test("the_sdk_behaves_on_a_validator", move || {
         let chain = RpcChain::new(&url).map_err(|e| e.to_string())?;

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use agx_sdk::chain::{token_balance, Chain, RpcChain};
-use agx_sdk::localnet::{LocalValidator, LocalnetConfig};
 use agx_sdk::sandbox::{self, Keys};
 use agx_sdk::{discover, pda, Pubkey};
 use anyhow::{ensure, Context, Result};
@@ -21,9 +20,7 @@ const PRICE: u64 = 1_500_000;
 
 fn main() -> ExitCode {
     let args = Arguments::from_args();
-    let authority = Keypair::new();
-    let config = LocalnetConfig::new(authority.pubkey()).expect("validator config");
-    let validator = LocalValidator::start(&config).expect("start solana-test-validator");
+    let (validator, authority) = agx_tests::cluster::start_validator();
     let url = validator.rpc_url.clone();
     let trials = vec![Trial::test("a_typescript_client_takes_a_job_from_bid_to_payout", move || {
         run(&url, &authority).map_err(|e| format!("{e:#}").into())
