@@ -67,7 +67,7 @@ pub fn instructions(
     keeper: &KeeperAccounts,
     lookups: &Lookups,
 ) -> Vec<Instruction> {
-    let pay = StakeToken { mint: state.mint, program: state.token_program };
+    let pay = StakeToken::of_intent(state);
     match due.crank {
         Crank::Settle if state.leaderboard_len == 0 => {
             vec![xix::auction_settle_expire(keeper.caller, intent, state.requester, pay, state.refund_tokens)]

@@ -127,7 +127,7 @@ impl Requester {
     /// rata to what it fulfilled, the rest comes back.
     pub fn accept(&self, chain: &dyn Chain, intent: &Pubkey, rating_bps: u16) -> Result<(), Error> {
         let state = self.held(chain, intent)?;
-        let token = StakeToken { mint: state.mint, program: state.token_program };
+        let token = StakeToken::of_intent(&state);
         let ix =
             xix::result_accept(*intent, &state, token, state.winner_tokens, state.refund_tokens, rating_bps);
         chain.send(&[ix], &self.keypair, &[])?;

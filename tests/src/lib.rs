@@ -16,6 +16,21 @@ pub use solana_keypair::Keypair;
 pub use solana_signer::Signer;
 pub use svm::{assert_error, Svm, TxResult};
 
+/// `ix` with the account `from` replaced by `to` (to send a wrong account in its place).
+pub fn swap_account(
+    mut ix: anchor_lang::solana_program::instruction::Instruction,
+    from: agx_sdk::Pubkey,
+    to: agx_sdk::Pubkey,
+) -> anchor_lang::solana_program::instruction::Instruction {
+    let at = ix
+        .accounts
+        .iter()
+        .position(|a| a.pubkey == from)
+        .unwrap_or_else(|| panic!("{from} is not in the instruction"));
+    ix.accounts[at].pubkey = to;
+    ix
+}
+
 /// Anchor's own error codes for account-validation failures.
 pub mod anchor_codes {
     pub const CONSTRAINT_MUT: u32 = 2000;

@@ -110,6 +110,15 @@ impl Svm {
         self.svm.get_account(address)
     }
 
+    /// Plants a copy of the account at `original` (owner, data, lamports) at a new address: the
+    /// impostor a check by address must refuse where owner and discriminator would pass.
+    pub fn plant_copy(&mut self, original: &Pubkey) -> Pubkey {
+        let copy = Pubkey::new_unique();
+        let account = self.account(original).unwrap_or_else(|| panic!("no account at {original}"));
+        self.svm.set_account(copy, account).expect("set the copy");
+        copy
+    }
+
     /// Decodes the Anchor account at `address`; panics if it is missing or of another type.
     pub fn decode<T: AccountDeserialize + Discriminator>(&self, address: &Pubkey) -> T {
         let account = self.account(address).unwrap_or_else(|| panic!("no account at {address}"));

@@ -7,22 +7,8 @@ use agx_sdk::ix::exchange as xix;
 use agx_sdk::pda;
 use agx_sdk::Pubkey;
 use agx_tests::market::{opening, Market, MIN_STAKE};
-use agx_tests::{assert_error, Signer};
+use agx_tests::{assert_error, swap_account, Signer};
 use anchor_lang::solana_program::instruction::Instruction;
-
-/// A copy of `original` (owner, data, lamports) at a new address.
-fn plant_copy(m: &mut Market, original: Pubkey) -> Pubkey {
-    let copy = Pubkey::new_unique();
-    let account = m.r.svm.account(&original).expect("original exists");
-    m.r.svm.svm.set_account(copy, account).unwrap();
-    copy
-}
-
-fn replace(mut ix: Instruction, from: Pubkey, to: Pubkey) -> Instruction {
-    let at = ix.accounts.iter().position(|a| a.pubkey == from).expect("account in the instruction");
-    ix.accounts[at].pubkey = to;
-    ix
-}
 
 /// A sealed intent, an eligible agent and its commit instruction.
 fn commit_ix(m: &mut Market) -> (Pubkey, agx_tests::registry::TestAgent, Instruction) {
@@ -37,8 +23,8 @@ fn commit_ix(m: &mut Market) -> (Pubkey, agx_tests::registry::TestAgent, Instruc
 fn a_copy_of_the_exchange_config_is_refused() {
     let mut m = Market::new();
     let (intent, a, ix) = commit_ix(&mut m);
-    let copy = plant_copy(&mut m, pda::exchange_config().0);
-    let ix = replace(ix, pda::exchange_config().0, copy);
+    let copy = m.r.svm.plant_copy(&pda::exchange_config().0);
+    let ix = swap_account(ix, pda::exchange_config().0, copy);
     assert_error(&m.r.svm.send(&[ix], &[&a.authority]), ExchangeError::ConfigAccountInvalid);
     assert_eq!(m.intent_state(intent).bid_count, 0);
 }
@@ -47,7 +33,7 @@ fn a_copy_of_the_exchange_config_is_refused() {
 fn only_the_exchange_authority_signs_for_the_exchange() {
     let mut m = Market::new();
     let (intent, a, ix) = commit_ix(&mut m);
-    let ix = replace(ix, pda::exchange_authority().0, Pubkey::new_unique());
+    let ix = swap_account(ix, pda::exchange_authority().0, Pubkey::new_unique());
     assert_error(&m.r.svm.send(&[ix], &[&a.authority]), ExchangeError::ExchangeAuthorityInvalid);
     assert_eq!(m.intent_state(intent).bid_count, 0);
 }
@@ -56,8 +42,8 @@ fn only_the_exchange_authority_signs_for_the_exchange() {
 fn a_copy_of_the_registry_config_is_refused() {
     let mut m = Market::new();
     let (intent, a, ix) = commit_ix(&mut m);
-    let copy = plant_copy(&mut m, pda::registry_config().0);
-    let ix = replace(ix, pda::registry_config().0, copy);
+    let copy = m.r.svm.plant_copy(&pda::registry_config().0);
+    let ix = swap_account(ix, pda::registry_config().0, copy);
     assert_error(&m.r.svm.send(&[ix], &[&a.authority]), ExchangeError::RegistryConfigInvalid);
     assert_eq!(m.intent_state(intent).bid_count, 0);
     // The real accounts still work.

@@ -326,7 +326,7 @@ pub fn result_accept(
 /// `intent_finalize` by any `caller` (a keeper) into the accounts the intent stores: the payout
 /// account the winner named at submission and the refund account given at creation.
 pub fn intent_finalize_stored(caller: Pubkey, intent: Pubkey, state: &Intent) -> Instruction {
-    let token = StakeToken { mint: state.mint, program: state.token_program };
+    let token = StakeToken::of_intent(state);
     intent_finalize(caller, intent, state, token, state.winner_tokens, state.refund_tokens)
 }
 

@@ -28,6 +28,11 @@ impl StakeToken {
         Self { mint: config.stake_mint, program: config.stake_token_program }
     }
 
+    /// The intent's payment token (its mint and that mint's token program).
+    pub fn of_intent(intent: &exchange::state::Intent) -> Self {
+        Self { mint: intent.mint, program: intent.token_program }
+    }
+
     /// `owner`'s associated token account of this mint.
     pub fn associated(&self, owner: &Pubkey) -> Pubkey {
         crate::token::associated_address(owner, &self.mint, &self.program)

@@ -310,8 +310,7 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
                     }
                 }
                 Ok(IntentStatus::Disputed) if arbitrator_rules(chain, &m)? => {
-                    let token =
-                        agx_sdk::ix::registry::StakeToken { mint: state.mint, program: state.token_program };
+                    let token = agx_sdk::ix::registry::StakeToken::of_intent(&state);
                     let ix = xix::dispute_resolve(
                         m.arbitrator.pubkey(),
                         t.address,
