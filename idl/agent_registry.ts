@@ -1939,6 +1939,23 @@ export type AgentRegistry = {
             "type": "u16"
           },
           {
+            "name": "patrons",
+            "docs": [
+              "The last requesters that paid it and how much (`agx_core::reputation::Patrons`): repeat",
+              "work from one requester counts less for reputation."
+            ],
+            "type": {
+              "array": [
+                {
+                  "defined": {
+                    "name": "patronRecord"
+                  }
+                },
+                4
+              ]
+            }
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
@@ -2334,6 +2351,13 @@ export type AgentRegistry = {
             "type": {
               "vec": "u64"
             }
+          },
+          {
+            "name": "requester",
+            "docs": [
+              "The job's requester (repeat work from it counts less for reputation)."
+            ],
+            "type": "pubkey"
           }
         ]
       }
@@ -2393,7 +2417,22 @@ export type AgentRegistry = {
           },
           {
             "name": "value",
+            "docs": [
+              "Value of the job as the exchange reported it, atoms."
+            ],
             "type": "u64"
+          },
+          {
+            "name": "countedValue",
+            "docs": [
+              "What of it counted for reputation: less than `value` for repeat work from the same",
+              "requester (`agx_core::reputation::repeat_weighted`)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "requester",
+            "type": "pubkey"
           },
           {
             "name": "ratingBps",
@@ -2411,6 +2450,28 @@ export type AgentRegistry = {
           {
             "name": "reputation",
             "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "patronRecord",
+      "docs": [
+        "A requester that paid the agent, and the reputation value it has paid so far."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "requester",
+            "type": "pubkey"
+          },
+          {
+            "name": "value",
+            "docs": [
+              "Atoms of reputation value."
+            ],
+            "type": "u64"
           }
         ]
       }

@@ -170,6 +170,9 @@ export type Exchange = {
         },
         {
           "name": "requesterTokens",
+          "docs": [
+            "stores for refunds (`Payee::refund`, in the handler)."
+          ],
           "writable": true,
           "optional": true
         },
@@ -228,10 +231,30 @@ export type Exchange = {
               "writable": true
             },
             {
+              "name": "failedBid",
+              "docs": [
+                "after `FailoverStale`), marked failed so its bond goes to the requester."
+              ],
+              "writable": true
+            },
+            {
               "name": "standby",
               "docs": [
                 "the intent's standby (`PayoutStandbyMismatch`); decoded by the registry."
               ],
+              "writable": true,
+              "optional": true
+            },
+            {
+              "name": "standbyBid",
+              "docs": [
+                "failed when the standby no longer qualifies at its promotion."
+              ],
+              "writable": true,
+              "optional": true
+            },
+            {
+              "name": "standbyVault",
               "writable": true,
               "optional": true
             },
@@ -274,7 +297,7 @@ export type Exchange = {
             {
               "name": "requesterStakeTokens",
               "docs": [
-                "`token_view` reads the owner, the registry checks the mint)."
+                "checked by `compensation_to`; the registry checks the mint."
               ],
               "writable": true,
               "optional": true
@@ -294,8 +317,9 @@ export type Exchange = {
             {
               "name": "requesterTokens",
               "docs": [
-                "`requester_stake_tokens` itself when intents are paid in the stake mint; token accounts",
-                "are never written back by this program, so the alias is harmless."
+                "for refunds (`Payee::refund`). `dup`: it is `requester_stake_tokens` itself when intents",
+                "are paid in the stake mint; token accounts are never written back by this program, so the",
+                "alias is harmless."
               ],
               "writable": true,
               "optional": true
@@ -318,7 +342,7 @@ export type Exchange = {
       "name": "bidClose",
       "docs": [
         "Closes a bid after its auction: bond back if revealed, to the requester if not (or if",
-        "disqualified)."
+        "disqualified, or if it failed the job)."
       ],
       "discriminator": [
         165,
@@ -903,16 +927,24 @@ export type Exchange = {
             {
               "name": "agentTokens",
               "docs": [
-                "authority (`token_view`: read in place)."
+                "authority, or the one it named at submission (`Payee::winner`, in `end`)."
               ],
               "writable": true
             },
             {
               "name": "requesterTokens",
               "docs": [
-                "budget's; `token_view`)."
+                "budget's), or the one the intent stores for refunds (`Payee::refund`, in `end`)."
               ],
               "writable": true
+            },
+            {
+              "name": "feeVault",
+              "docs": [
+                "intent's mint owned by the exchange authority that can receive the fee (checked in `end`)."
+              ],
+              "writable": true,
+              "optional": true
             },
             {
               "name": "winnerAgent",
@@ -1003,6 +1035,72 @@ export type Exchange = {
       ]
     },
     {
+      "name": "escrowClaim",
+      "docs": [
+        "Pays out what an ended intent's escrow kept for a party whose account could not receive",
+        "it (the winner's payment, the refund owner's refund); closes the escrow once empty."
+      ],
+      "discriminator": [
+        177,
+        10,
+        169,
+        16,
+        88,
+        231,
+        233,
+        255
+      ],
+      "accounts": [
+        {
+          "name": "intent",
+          "writable": true
+        },
+        {
+          "name": "escrow",
+          "writable": true,
+          "relations": [
+            "intent"
+          ]
+        },
+        {
+          "name": "mint",
+          "relations": [
+            "intent"
+          ]
+        },
+        {
+          "name": "agentTokens",
+          "docs": [
+            "receive (checked in the handler), for the winner's claim."
+          ],
+          "writable": true,
+          "optional": true
+        },
+        {
+          "name": "requesterTokens",
+          "docs": [
+            "(checked in the handler), for the rest of the escrow."
+          ],
+          "writable": true,
+          "optional": true
+        },
+        {
+          "name": "requester",
+          "writable": true,
+          "relations": [
+            "intent"
+          ]
+        },
+        {
+          "name": "tokenProgram",
+          "relations": [
+            "intent"
+          ]
+        }
+      ],
+      "args": []
+    },
+    {
       "name": "failoverTrigger",
       "docs": [
         "Anyone moves a job on from a winner past its deadline or silent: slash, cut-off, next",
@@ -1056,10 +1154,30 @@ export type Exchange = {
               "writable": true
             },
             {
+              "name": "failedBid",
+              "docs": [
+                "after `FailoverStale`), marked failed so its bond goes to the requester."
+              ],
+              "writable": true
+            },
+            {
               "name": "standby",
               "docs": [
                 "the intent's standby (`PayoutStandbyMismatch`); decoded by the registry."
               ],
+              "writable": true,
+              "optional": true
+            },
+            {
+              "name": "standbyBid",
+              "docs": [
+                "failed when the standby no longer qualifies at its promotion."
+              ],
+              "writable": true,
+              "optional": true
+            },
+            {
+              "name": "standbyVault",
               "writable": true,
               "optional": true
             },
@@ -1102,7 +1220,7 @@ export type Exchange = {
             {
               "name": "requesterStakeTokens",
               "docs": [
-                "`token_view` reads the owner, the registry checks the mint)."
+                "checked by `compensation_to`; the registry checks the mint."
               ],
               "writable": true,
               "optional": true
@@ -1122,8 +1240,9 @@ export type Exchange = {
             {
               "name": "requesterTokens",
               "docs": [
-                "`requester_stake_tokens` itself when intents are paid in the stake mint; token accounts",
-                "are never written back by this program, so the alias is harmless."
+                "for refunds (`Payee::refund`). `dup`: it is `requester_stake_tokens` itself when intents",
+                "are paid in the stake mint; token accounts are never written back by this program, so the",
+                "alias is harmless."
               ],
               "writable": true,
               "optional": true
@@ -1141,6 +1260,60 @@ export type Exchange = {
         }
       ],
       "args": []
+    },
+    {
+      "name": "feeWithdraw",
+      "docs": [
+        "Admin: withdraws reputation fees from a fee vault."
+      ],
+      "discriminator": [
+        235,
+        155,
+        45,
+        148,
+        187,
+        198,
+        29,
+        179
+      ],
+      "accounts": [
+        {
+          "name": "admin",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "address": "4iU9Xooo5Dri6R6swpmsBbuHNXbcKLhyPSXYP5Eu2WNx"
+        },
+        {
+          "name": "exchangeAuthority",
+          "address": "3twBMq9hjzYzzMKFe6hEKRPfuXdKeNXatjBDUBSEDbHF"
+        },
+        {
+          "name": "feeVault",
+          "writable": true
+        },
+        {
+          "name": "mint"
+        },
+        {
+          "name": "destination",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram"
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "feeWithdrawArgs"
+            }
+          }
+        }
+      ]
     },
     {
       "name": "intentCancel",
@@ -1185,6 +1358,9 @@ export type Exchange = {
         },
         {
           "name": "requesterTokens",
+          "docs": [
+            "(`Payee::refund`, checked in the handler)."
+          ],
           "writable": true
         },
         {
@@ -1199,8 +1375,9 @@ export type Exchange = {
     {
       "name": "intentClose",
       "docs": [
-        "Closes a finished (expired or completed) intent whose bids are closed; a crank tip to the",
-        "caller, rent and the rest of the tip pool to the requester."
+        "Closes a finished (expired, completed or failed) intent whose bids are closed and whose",
+        "escrow is paid out; a crank tip to the caller, rent and the rest of the tip pool to the",
+        "requester."
       ],
       "discriminator": [
         34,
@@ -1403,16 +1580,24 @@ export type Exchange = {
             {
               "name": "agentTokens",
               "docs": [
-                "authority (`token_view`: read in place)."
+                "authority, or the one it named at submission (`Payee::winner`, in `end`)."
               ],
               "writable": true
             },
             {
               "name": "requesterTokens",
               "docs": [
-                "budget's; `token_view`)."
+                "budget's), or the one the intent stores for refunds (`Payee::refund`, in `end`)."
               ],
               "writable": true
+            },
+            {
+              "name": "feeVault",
+              "docs": [
+                "intent's mint owned by the exchange authority that can receive the fee (checked in `end`)."
+              ],
+              "writable": true,
+              "optional": true
             },
             {
               "name": "winnerAgent",
@@ -1513,16 +1698,24 @@ export type Exchange = {
             {
               "name": "agentTokens",
               "docs": [
-                "authority (`token_view`: read in place)."
+                "authority, or the one it named at submission (`Payee::winner`, in `end`)."
               ],
               "writable": true
             },
             {
               "name": "requesterTokens",
               "docs": [
-                "budget's; `token_view`)."
+                "budget's), or the one the intent stores for refunds (`Payee::refund`, in `end`)."
               ],
               "writable": true
+            },
+            {
+              "name": "feeVault",
+              "docs": [
+                "intent's mint owned by the exchange authority that can receive the fee (checked in `end`)."
+              ],
+              "writable": true,
+              "optional": true
             },
             {
               "name": "winnerAgent",
@@ -1852,6 +2045,32 @@ export type Exchange = {
       ]
     },
     {
+      "name": "escrowClaimed",
+      "discriminator": [
+        32,
+        116,
+        46,
+        229,
+        165,
+        72,
+        108,
+        78
+      ]
+    },
+    {
+      "name": "escrowSettled",
+      "discriminator": [
+        97,
+        27,
+        150,
+        55,
+        203,
+        179,
+        173,
+        23
+      ]
+    },
+    {
       "name": "failoverCandidateSkipped",
       "discriminator": [
         54,
@@ -1875,6 +2094,19 @@ export type Exchange = {
         15,
         180,
         54
+      ]
+    },
+    {
+      "name": "feeWithdrawn",
+      "discriminator": [
+        167,
+        107,
+        0,
+        35,
+        67,
+        79,
+        125,
+        118
       ]
     },
     {
@@ -1940,6 +2172,19 @@ export type Exchange = {
         144,
         63,
         94
+      ]
+    },
+    {
+      "name": "standbyFailed",
+      "discriminator": [
+        147,
+        19,
+        24,
+        238,
+        237,
+        28,
+        163,
+        242
       ]
     }
   ],
@@ -2493,6 +2738,71 @@ export type Exchange = {
       "code": 6109,
       "name": "registryConfigInvalid",
       "msg": "registry: the registry config account is not the registry's config"
+    },
+    {
+      "code": 6110,
+      "name": "intentMaxLatencyTooHigh",
+      "msg": "intent_create: max_latency is above the most an intent may accept (MAX_LATENCY_SLOTS, 10,000,000 slots)"
+    },
+    {
+      "code": 6111,
+      "name": "intentWindowTooLong",
+      "msg": "intent_create: the bid or reveal window is longer than the most an intent may set (MAX_AUCTION_WINDOW_SLOTS, 1,000,000 slots)"
+    },
+    {
+      "code": 6112,
+      "name": "configWindowTooLong",
+      "msg": "config: a window (grace, dispute, arbitration, re-rank, re-auction) is longer than MAX_CONFIG_WINDOW_SLOTS (10,000,000 slots)"
+    },
+    {
+      "code": 6113,
+      "name": "configReputationFeeInvalid",
+      "msg": "config: the reputation fee is above 10,000 bps"
+    },
+    {
+      "code": 6114,
+      "name": "refundAccountUnusable",
+      "msg": "refund: the refund account cannot receive tokens (closed, frozen, another owner's, or requiring memos); pass a token account of the intent's mint owned by the refund owner that can"
+    },
+    {
+      "code": 6115,
+      "name": "intentClaimsPending",
+      "msg": "intent_close: the escrow still holds a payment or refund whose account could not receive it; claim it first with escrow_claim"
+    },
+    {
+      "code": 6116,
+      "name": "escrowNothingToClaim",
+      "msg": "escrow_claim: nothing to claim: the intent has not ended, or its escrow is already paid out and closed"
+    },
+    {
+      "code": 6117,
+      "name": "feeVaultInvalid",
+      "msg": "payout: a reputation-bearing payout pays the reputation fee; pass a token account of the intent's mint owned by the exchange authority (its associated token account) that can receive it"
+    },
+    {
+      "code": 6118,
+      "name": "feeWithdrawVaultInvalid",
+      "msg": "fee_withdraw: the fee vault is not a token account of the mint owned by the exchange authority"
+    },
+    {
+      "code": 6119,
+      "name": "compensationAccountInvalid",
+      "msg": "failover: the requester's stake-mint account cannot receive its compensation; pass a usable stake-mint account of the requester or its associated token account (created first if missing)"
+    },
+    {
+      "code": 6120,
+      "name": "failoverBidMismatch",
+      "msg": "failover: the winner's bid account is not the intent's winning bid"
+    },
+    {
+      "code": 6121,
+      "name": "failoverStandbyAccountsMissing",
+      "msg": "failover: the standby no longer qualifies and is failed with the winner; pass its bid and stake vault"
+    },
+    {
+      "code": 6122,
+      "name": "failoverStandbyBidMismatch",
+      "msg": "failover: the standby's bid account is not the intent's standby bid"
     }
   ],
   "types": [
@@ -2726,6 +3036,23 @@ export type Exchange = {
               "the keeper and the SDK; 0 when idle)."
             ],
             "type": "u16"
+          },
+          {
+            "name": "patrons",
+            "docs": [
+              "The last requesters that paid it and how much (`agx_core::reputation::Patrons`): repeat",
+              "work from one requester counts less for reputation."
+            ],
+            "type": {
+              "array": [
+                {
+                  "defined": {
+                    "name": "patronRecord"
+                  }
+                },
+                4
+              ]
+            }
           },
           {
             "name": "reserved",
@@ -3241,6 +3568,9 @@ export type Exchange = {
           },
           {
             "name": "disqualified"
+          },
+          {
+            "name": "failed"
           }
         ]
       }
@@ -3446,6 +3776,110 @@ export type Exchange = {
       }
     },
     {
+      "name": "escrowClaimed",
+      "docs": [
+        "What an ended intent's escrow kept was paid out (`escrow_claim`)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "intent",
+            "type": "pubkey"
+          },
+          {
+            "name": "toAgent",
+            "docs": [
+              "Atoms paid to the winner's authority's account and to the refund owner's."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "toRequester",
+            "type": "u64"
+          },
+          {
+            "name": "agentClaim",
+            "docs": [
+              "Atoms still owed to the winner (0 once paid)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "closed",
+            "docs": [
+              "The escrow is closed (nothing is left in it)."
+            ],
+            "type": "bool"
+          }
+        ]
+      }
+    },
+    {
+      "name": "escrowSettled",
+      "docs": [
+        "An intent's escrow was paid out as the intent ended (expiry, cancel, completion, dispute,",
+        "the last failover): what went where, and what stays in it to be claimed."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "intent",
+            "type": "pubkey"
+          },
+          {
+            "name": "paid",
+            "docs": [
+              "Atoms paid to the winner."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "fee",
+            "docs": [
+              "Atoms of reputation fee paid to the exchange's fee vault."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "refunded",
+            "docs": [
+              "Atoms paid to the refund owner (its refund and any swept surplus)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "swept",
+            "docs": [
+              "Atoms the escrow held beyond what the intent recorded (sent to it outside the protocol),",
+              "all paid or kept for the refund owner."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "agentClaim",
+            "docs": [
+              "Atoms kept in the escrow for the winner and for the refund owner, whose accounts could",
+              "not receive them; claimed with `escrow_claim`."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "requesterClaim",
+            "type": "u64"
+          },
+          {
+            "name": "closed",
+            "docs": [
+              "The escrow is closed (its rent returned to the requester)."
+            ],
+            "type": "bool"
+          }
+        ]
+      }
+    },
+    {
       "name": "exchangeConfig",
       "docs": [
         "The exchange's global settings. One per deployment, at PDA `[seeds::CONFIG]`."
@@ -3618,6 +4052,15 @@ export type Exchange = {
             "type": "u64"
           },
           {
+            "name": "reputationFeeBps",
+            "docs": [
+              "Share of every payout in a reputation-bearing mint that goes to the exchange's fee vault",
+              "(the exchange authority's token account of that mint), bps. What makes bought reputation",
+              "cost something: an operator paying its own agent pays this on every atom of value."
+            ],
+            "type": "u16"
+          },
+          {
             "name": "reserved",
             "docs": [
               "Room to grow without a migration."
@@ -3625,7 +4068,7 @@ export type Exchange = {
             "type": {
               "array": [
                 "u8",
-                2
+                30
               ]
             }
           }
@@ -3747,6 +4190,13 @@ export type Exchange = {
               "Slots (sealed auctions); at least 1."
             ],
             "type": "u64"
+          },
+          {
+            "name": "reputationFeeBps",
+            "docs": [
+              "bps of each reputation-bearing payout; at most 10,000."
+            ],
+            "type": "u16"
           }
         ]
       }
@@ -3854,6 +4304,51 @@ export type Exchange = {
             "name": "refunded",
             "docs": [
               "Atoms refunded (the last failover only)."
+            ],
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "feeWithdrawArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "amount",
+            "docs": [
+              "Atoms of `mint`."
+            ],
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "feeWithdrawn",
+      "docs": [
+        "The admin took reputation fees out of a fee vault (`fee_withdraw`)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "mint",
+            "type": "pubkey"
+          },
+          {
+            "name": "feeVault",
+            "type": "pubkey"
+          },
+          {
+            "name": "destination",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "docs": [
+              "Atoms of `mint`."
             ],
             "type": "u64"
           }
@@ -4289,11 +4784,45 @@ export type Exchange = {
             "type": "pubkey"
           },
           {
+            "name": "escrowOpen",
+            "docs": [
+              "1 while the escrow token account exists: from creation until a terminal path (or",
+              "`escrow_claim`) has paid everything out of it. The intent closes only after it."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "vickreyPremiumCapBps",
+            "docs": [
+              "Vickrey: the most the second-score payment may exceed the winner's ask, in bps of the ask",
+              "(`agx_core::payment::premium_cap`); set at creation."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "padding",
+            "type": {
+              "array": [
+                "u8",
+                2
+              ]
+            }
+          },
+          {
+            "name": "agentClaim",
+            "docs": [
+              "Atoms of the escrow owed to the winner's authority whose payout account could not receive",
+              "them (closed, frozen, or refusing transfers) when the job ended: claimed with",
+              "`escrow_claim`. Whatever else a terminal intent's open escrow holds is the refund owner's."
+            ],
+            "type": "u64"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                5
+                32
               ]
             }
           }
@@ -4480,6 +5009,14 @@ export type Exchange = {
               "Lamports paid to whoever sends each crank."
             ],
             "type": "u64"
+          },
+          {
+            "name": "vickreyPremiumCapBps",
+            "docs": [
+              "Vickrey: the most the winner's payment may exceed its ask, bps of the ask (the SDK's",
+              "default is `DEFAULT_VICKREY_PREMIUM_CAP_BPS`, 2,500)."
+            ],
+            "type": "u16"
           }
         ]
       }
@@ -4540,6 +5077,13 @@ export type Exchange = {
           {
             "name": "revealEndSlot",
             "type": "u64"
+          },
+          {
+            "name": "vickreyPremiumCapBps",
+            "docs": [
+              "Vickrey: the most the payment may exceed the winner's ask, bps of the ask."
+            ],
+            "type": "u16"
           }
         ]
       }
@@ -4598,7 +5142,8 @@ export type Exchange = {
           {
             "name": "paid",
             "docs": [
-              "Atoms paid to the winner."
+              "Atoms of the winner's share (before any reputation fee; `EscrowSettled` says where each",
+              "atom went)."
             ],
             "type": "u64"
           },
@@ -4730,6 +5275,28 @@ export type Exchange = {
       }
     },
     {
+      "name": "patronRecord",
+      "docs": [
+        "A requester that paid the agent, and the reputation value it has paid so far."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "requester",
+            "type": "pubkey"
+          },
+          {
+            "name": "value",
+            "docs": [
+              "Atoms of reputation value."
+            ],
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
       "name": "reputationMint",
       "docs": [
         "A mint whose paid value counts for reputation, and how much."
@@ -4838,6 +5405,41 @@ export type Exchange = {
             "docs": [
               "First slot at which anyone may finalize."
             ],
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "standbyFailed",
+      "docs": [
+        "At a winner's failover, its Vickrey standby (whose stake was locked to take the job over)",
+        "no longer qualified: it is treated as failed too."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "intent",
+            "type": "pubkey"
+          },
+          {
+            "name": "agent",
+            "type": "pubkey"
+          },
+          {
+            "name": "bid",
+            "type": "pubkey"
+          },
+          {
+            "name": "slashed",
+            "docs": [
+              "Atoms of its stake slashed, and the caller's share of them."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "reward",
             "type": "u64"
           }
         ]

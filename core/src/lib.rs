@@ -1,7 +1,7 @@
 //! Agent Exchange core: the rules that the programs, the SDK and the keeper must compute
 //! identically: typed quantities, bid scoring and its total order, eligibility, the bounded
 //! leaderboard, Vickrey (second-score) payment and the payout split, the intent lifecycle,
-//! reputation, bid commitments and their tie-break.
+//! slashes, reputation, bid commitments and their tie-break.
 //!
 //! `no_std`, no Solana account types, integer math only, so an observer recomputes exactly what
 //! the chain computed. Every function is total: bad input is an [`Error`], never a panic.
@@ -17,6 +17,7 @@ pub mod payment;
 pub mod quantities;
 pub mod reputation;
 pub mod score;
+pub mod slash;
 pub mod tiebreak;
 pub mod vickrey;
 

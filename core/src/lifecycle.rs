@@ -156,35 +156,47 @@ pub fn failover_due(
 }
 
 /// Silent: more than `timeout` slots have passed since `alive_since` (the last heartbeat).
+/// Exact at every boundary: a slot before `alive_since` is never silent, and an agent whose
+/// silence would begin past the last slot never is.
 pub fn is_silent(now: u64, alive_since: u64, timeout: u64) -> bool {
-    now >= silent_from(alive_since, timeout)
+    silent_from(alive_since, timeout).is_some_and(|from| now >= from)
 }
 
-/// The first slot at which an agent alive at `alive_since` counts as silent.
-pub fn silent_from(alive_since: u64, timeout: u64) -> u64 {
-    alive_since.saturating_add(timeout).saturating_add(1)
+/// The first slot at which an agent alive at `alive_since` counts as silent: `alive_since +
+/// timeout + 1`, or `None` when that is past the last slot (it never counts as silent).
+pub fn silent_from(alive_since: u64, timeout: u64) -> Option<u64> {
+    alive_since.checked_add(timeout)?.checked_add(1)
 }
 
 /// The first slot at which [`failover_due`] holds: the deadline, or the first slot of the
 /// winner's silence if that comes first. What a keeper schedules the failover crank for.
 pub fn failover_from(award_slot: u64, deadline: u64, last_heartbeat: u64, timeout: u64) -> u64 {
-    deadline.min(silent_from(award_slot.max(last_heartbeat), timeout))
+    silent_from(award_slot.max(last_heartbeat), timeout).map_or(deadline, |silent| deadline.min(silent))
 }
 
 /// The next crank an intent needs and the first slot at which the program accepts it, or `None`
-/// when it is gone (a cancelled intent closes in the same instruction).
-pub fn next_due(status: Status, timeline: &Timeline, open_bids: u32) -> Option<(Crank, u64)> {
+/// when it is gone (a cancelled intent closes in the same instruction) or waits on its parties:
+/// an ended intent whose escrow still holds a share for a party whose account could not receive
+/// it (`escrow_open`) closes only after that party claims it.
+pub fn next_due(
+    status: Status,
+    timeline: &Timeline,
+    open_bids: u32,
+    escrow_open: bool,
+) -> Option<(Crank, u64)> {
     match status {
         Status::Open => Some((Crank::Settle, timeline.settle_from())),
         Status::Submitted | Status::Disputed => Some((Crank::Finalize, timeline.dispute_end)),
         Status::Awarded => Some((Crank::Failover, timeline.execution_deadline)),
-        Status::Expired | Status::Completed | Status::Failed if open_bids == 0 => Some((Crank::Close, 0)),
-        Status::Expired | Status::Completed | Status::Failed => Some((Crank::CloseBids, 0)),
+        Status::Expired | Status::Completed | Status::Failed if open_bids > 0 => Some((Crank::CloseBids, 0)),
+        Status::Expired | Status::Completed | Status::Failed if escrow_open => None,
+        Status::Expired | Status::Completed | Status::Failed => Some((Crank::Close, 0)),
         Status::Cancelled => None,
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test arithmetic on bounded values
 mod tests {
     use super::*;
 
@@ -206,16 +218,19 @@ mod tests {
         let t = Timeline { rerank_end: 30, ..T };
         assert_eq!(stage(Status::Open, &t, 25), Stage::Reranking);
         assert_eq!(stage(Status::Open, &t, 30), Stage::Settling);
-        assert_eq!(next_due(Status::Open, &t, 3), Some((Crank::Settle, 30)));
-        assert_eq!(next_due(Status::Open, &T, 3), Some((Crank::Settle, 20)));
+        assert_eq!(next_due(Status::Open, &t, 3, true), Some((Crank::Settle, 30)));
+        assert_eq!(next_due(Status::Open, &T, 3, true), Some((Crank::Settle, 20)));
     }
 
     #[test]
     fn an_expired_intent_closes_once_its_bids_are_closed() {
-        assert_eq!(next_due(Status::Expired, &T, 1), Some((Crank::CloseBids, 0)));
-        assert_eq!(next_due(Status::Expired, &T, 0), Some((Crank::Close, 0)));
-        assert_eq!(next_due(Status::Failed, &T, 0), Some((Crank::Close, 0)));
-        assert_eq!(next_due(Status::Completed, &T, 0), Some((Crank::Close, 0)));
+        assert_eq!(next_due(Status::Expired, &T, 1, false), Some((Crank::CloseBids, 0)));
+        assert_eq!(next_due(Status::Expired, &T, 0, false), Some((Crank::Close, 0)));
+        assert_eq!(next_due(Status::Failed, &T, 0, false), Some((Crank::Close, 0)));
+        assert_eq!(next_due(Status::Completed, &T, 0, false), Some((Crank::Close, 0)));
+        // A share kept in the escrow waits for its party: bids still close, the intent does not.
+        assert_eq!(next_due(Status::Completed, &T, 1, true), Some((Crank::CloseBids, 0)));
+        assert_eq!(next_due(Status::Completed, &T, 0, true), None);
     }
 
     #[test]
@@ -223,7 +238,7 @@ mod tests {
         let t = Timeline { dispute_end: 500, ..T };
         assert_eq!(stage(Status::Submitted, &t, 499), Stage::Submitted);
         assert_eq!(stage(Status::Submitted, &t, 500), Stage::Finalizable);
-        assert_eq!(next_due(Status::Submitted, &t, 2), Some((Crank::Finalize, 500)));
+        assert_eq!(next_due(Status::Submitted, &t, 2, true), Some((Crank::Finalize, 500)));
     }
 
     #[test]
@@ -231,13 +246,13 @@ mod tests {
         let t = Timeline { dispute_end: 900, ..T };
         assert_eq!(stage(Status::Disputed, &t, 899), Stage::Disputed);
         assert_eq!(stage(Status::Disputed, &t, 900), Stage::Finalizable);
-        assert_eq!(next_due(Status::Disputed, &t, 2), Some((Crank::Finalize, 900)));
+        assert_eq!(next_due(Status::Disputed, &t, 2, true), Some((Crank::Finalize, 900)));
     }
 
     #[test]
     fn an_awarded_job_is_failed_over_at_its_deadline_or_after_silence_counted_from_the_award() {
         let t = Timeline { execution_deadline: 400, ..T };
-        assert_eq!(next_due(Status::Awarded, &t, 1), Some((Crank::Failover, 400)));
+        assert_eq!(next_due(Status::Awarded, &t, 1, true), Some((Crank::Failover, 400)));
         // Awarded at 100, timeout 50, heartbeat long ago: silent only from 151.
         assert_eq!(failover_due(150, 100, 400, 10, 50), None);
         assert_eq!(failover_due(151, 100, 400, 10, 50), Some(FailoverReason::Silent));
@@ -245,6 +260,29 @@ mod tests {
         assert_eq!(failover_due(250, 100, 400, 200, 50), None);
         assert_eq!(failover_due(251, 100, 400, 200, 50), Some(FailoverReason::Silent));
         assert_eq!(failover_due(400, 100, 400, 399, 50), Some(FailoverReason::DeadlineMissed));
+    }
+
+    #[test]
+    fn silence_is_exact_at_the_last_slot() {
+        // The review's case: alive at the last slot with no timeout is not silent at once.
+        assert!(!is_silent(u64::MAX, u64::MAX, 0));
+        assert_eq!(silent_from(u64::MAX, 0), None);
+        assert_eq!(silent_from(u64::MAX - 1, 0), Some(u64::MAX));
+        assert!(is_silent(u64::MAX, u64::MAX - 1, 0));
+        assert!(!is_silent(10, 10, 0) && is_silent(11, 10, 0));
+        assert!(!is_silent(5, 10, 0), "a slot before the heartbeat is never silent");
+        assert_eq!(failover_from(u64::MAX, 500, 0, 0), 500, "never silent: the deadline rules");
+        assert_eq!(failover_due(u64::MAX - 1, u64::MAX, u64::MAX, u64::MAX, 0), None);
+    }
+
+    proptest::proptest! {
+        /// `is_silent` is exactly "more than `timeout` slots after `alive_since`", computed
+        /// without overflow in 128 bits.
+        #[test]
+        fn is_silent_is_exact(now: u64, alive_since: u64, timeout: u64) {
+            let exact = u128::from(now) > u128::from(alive_since) + u128::from(timeout);
+            proptest::prop_assert_eq!(is_silent(now, alive_since, timeout), exact);
+        }
     }
 
     #[test]

@@ -155,7 +155,15 @@ impl History {
             mul(done, WHOLE).and_then(|n| n.checked_add(prior_mass)).ok_or(err_mul)?.checked_div(against);
 
         let rated = u128::from(self.value_rated).checked_add(prior_value).ok_or(err_add)?;
-        let quality = self.rating_value_sum.checked_add(prior_mass).ok_or(err_add)?.checked_div(rated);
+        // A recorded history never has `rating_value_sum > 10,000 * value_rated` (`record`
+        // checks each rating), but a `History` built field by field may: its quality is clamped
+        // to the whole, so no history scores above 10,000.
+        let quality = self
+            .rating_value_sum
+            .checked_add(prior_mass)
+            .ok_or(err_add)?
+            .checked_div(rated)
+            .map(|q| q.min(WHOLE));
 
         let (Some(reliability), Some(quality)) = (reliability, quality) else {
             return Err(overflow(Quantity::Reputation, Op::Div));
@@ -168,6 +176,65 @@ impl History {
             .checked_div(WHOLE)
             .ok_or(overflow(Quantity::Reputation, Op::Div))?;
         u16::try_from(score).map_err(|_| overflow(Quantity::Reputation, Op::Div))
+    }
+}
+
+/// Requesters an agent's record remembers for [`Patrons::credit`].
+pub const PATRONS: usize = 4;
+
+/// A requester that paid the agent, and the reputation value (atoms) it has paid so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Patron {
+    pub requester: [u8; 32],
+    pub value: u64,
+}
+
+/// The value a completed job worth `value` counts for reputation when the same requester has
+/// already paid the agent `earlier`: `value * half / (half + earlier)`, rounded down, where
+/// `half` is the prior's weight ([`ReputationParams::prior_value`]). The first job from a
+/// requester counts in full; once a requester has paid `half`, its next job counts half, and so
+/// on: what one requester can add grows only with the logarithm of what it pays. Repeat work is
+/// worth something (loyal customers exist), but one customer cannot make an agent's name.
+pub fn repeat_weighted(value: u64, earlier: u64, half: u64) -> u64 {
+    if earlier == 0 {
+        return value;
+    }
+    let denominator = u128::from(half).saturating_add(u128::from(earlier));
+    // value * half < 2^128, and the quotient is at most value.
+    let counted = u128::from(value).saturating_mul(u128::from(half)).checked_div(denominator).unwrap_or(0);
+    u64::try_from(counted).unwrap_or(value)
+}
+
+/// The last [`PATRONS`] requesters that paid an agent (stored in its record), for
+/// [`repeat_weighted`]. A requester not in the table counts as new and takes the place of the one
+/// that has paid least. The table is small on purpose: it stops one requester (a self-dealing
+/// operator's own wallet, a single generous customer) from carrying an agent's reputation; it
+/// does not stop an operator that rotates more than [`PATRONS`] wallets. What stops that is the
+/// exchange's reputation fee: every atom of bought reputation costs the fee (`docs/exchange.md`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Patrons(pub [Patron; PATRONS]);
+
+impl Patrons {
+    /// Books `value` atoms paid by `requester` and returns what they count for reputation.
+    pub fn credit(&mut self, requester: [u8; 32], value: u64, half: u64) -> u64 {
+        let slot = match self.0.iter().position(|p| p.requester == requester) {
+            Some(known) => known,
+            None => {
+                // The one that has paid least (first among equals) makes room.
+                let mut least = 0;
+                for (i, p) in self.0.iter().enumerate() {
+                    if p.value < self.0[least].value {
+                        least = i;
+                    }
+                }
+                self.0[least] = Patron { requester, value: 0 };
+                least
+            }
+        };
+        let patron = &mut self.0[slot];
+        let counted = repeat_weighted(value, patron.value, half);
+        patron.value = patron.value.saturating_add(value);
+        counted
     }
 }
 
@@ -187,6 +254,7 @@ pub fn accountable_rating(promised_bps: u16, rating_bps: u16) -> Result<u16, Err
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test arithmetic on bounded values
 mod tests {
     use super::*;
 
@@ -203,6 +271,81 @@ mod tests {
             proptest::prop_assert_eq!(mul(a, b), a.checked_mul(b));
             proptest::prop_assert_eq!(mul(u128::from(u64::MAX), u128::from(u64::MAX)), u128::from(u64::MAX).checked_mul(u128::from(u64::MAX)));
         }
+    }
+
+    proptest::proptest! {
+        /// No history, however its fields were set, scores above the whole (the review built
+        /// `rating_value_sum` by hand and got 18,883).
+        #[test]
+        fn no_history_scores_above_10000(
+            completed: u32, failed: u32, slashed: u32,
+            value_completed: u64, value_failed: u64, value_slashed: u64, value_rated: u64,
+            rating_value_sum: u128,
+            prior_value in 1u64.., prior_bps in 0u16..=10_000, slash_weight in 1u16..,
+            reliability_weight_bps in 0u16..=10_000,
+        ) {
+            let h = History {
+                completed, failed, slashed, value_completed, value_failed, value_slashed,
+                value_rated, rating_value_sum,
+            };
+            let p = ReputationParams { prior_value, prior_bps, slash_weight, reliability_weight_bps };
+            if let Ok(score) = h.score(&p) {
+                proptest::prop_assert!(score <= BPS_DENOMINATOR);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// A repeat job never counts more than its value, a first job counts in full, and the
+        /// more a requester has paid, the less its next job counts.
+        #[test]
+        fn repeat_work_counts_less(value: u64, earlier: u64, more: u64, half in 1u64..) {
+            let counted = repeat_weighted(value, earlier, half);
+            proptest::prop_assert!(counted <= value);
+            proptest::prop_assert_eq!(repeat_weighted(value, 0, half), value);
+            proptest::prop_assert!(repeat_weighted(value, earlier.saturating_add(more), half) <= counted);
+        }
+
+        /// Jobs from one requester never count more than the same jobs from different ones.
+        #[test]
+        fn one_requester_never_beats_many(jobs in proptest::collection::vec(0u64..10_000_000_000, 1..20), half in 1u64..10_000_000_000) {
+            let (mut one, mut many) = (Patrons::default(), Patrons::default());
+            let (mut from_one, mut from_many) = (0u64, 0u64);
+            for (i, value) in jobs.iter().enumerate() {
+                from_one += one.credit([1; 32], *value, half);
+                let mut key = [0; 32];
+                key[..8].copy_from_slice(&(i as u64 + 2).to_le_bytes());
+                from_many += many.credit(key, *value, half);
+            }
+            proptest::prop_assert!(from_one <= from_many);
+            proptest::prop_assert_eq!(from_many, jobs.iter().sum::<u64>());
+        }
+    }
+
+    #[test]
+    fn the_table_keeps_the_requesters_that_paid_most() {
+        let mut t = Patrons::default();
+        let key = |b: u8| [b; 32];
+        assert_eq!(t.credit(key(1), 1_000, 1_000), 1_000);
+        assert_eq!(
+            t.credit(key(1), 1_000, 1_000),
+            500,
+            "the second job of 1,000 after 1,000 paid counts half"
+        );
+        assert_eq!(t.credit(key(1), 1_000, 1_000), 333);
+        for b in 2..=4 {
+            t.credit(key(b), 10, 1_000);
+        }
+        // A fifth requester replaces the one that paid least (2), not the big patron (1).
+        t.credit(key(5), 20, 1_000);
+        assert!(t.0.iter().any(|p| p.requester == key(1) && p.value == 3_000));
+        assert!(!t.0.iter().any(|p| p.requester == key(2)));
+    }
+
+    #[test]
+    fn a_hand_built_history_is_clamped() {
+        let h = History { value_rated: 1, rating_value_sum: 1_000_000_000_000, ..History::default() };
+        assert_eq!(h.score(&ReputationParams { reliability_weight_bps: 0, ..P }), Ok(10_000));
     }
 
     /// A prior of 5,000 bps keeps the arithmetic of these examples easy to follow.

@@ -148,6 +148,27 @@ proptest! {
         }
     }
 
+    /// The capped second-score payment is the second-score price or the cap, whichever is
+    /// lower, never below the ask, never above the max price; a wider cap never pays less.
+    #[test]
+    fn the_premium_cap_bounds_vickrey_and_never_lowers_below_the_ask(
+        (w, l, wt, rt) in (weights(), limits())
+            .prop_flat_map(|(w, l)| (Just(w), Just(l), terms_within(l), terms_within(l))),
+        wrep in 0u16..=10_000, rrep in 0u16..=10_000, cap in any::<u16>(), wider in any::<u16>(),
+    ) {
+        let winner = Winner { terms: wt, reputation: wrep, tiebreak: [0; 32] };
+        let runner_up = rank(&w, &l, &rt, rrep, [1; 32]);
+        let capped = |c| agx_core::payment::payment(
+            agx_core::payment::Pricing::SecondScore { premium_cap_bps: c }, &w, &l, &winner, Some(&runner_up));
+        if let Ok(second) = second_score_payment(&w, &l, &winner, Some(&runner_up)) {
+            let paid = capped(cap).unwrap().0;
+            let bound = agx_core::payment::premium_cap(wt.price, cap, l.max_price);
+            prop_assert_eq!(paid, second.min(bound));
+            prop_assert!(wt.price <= paid && paid <= l.max_price);
+            prop_assert!(capped(cap.max(wider)).unwrap().0 >= paid);
+        }
+    }
+
     #[test]
     fn no_panics_on_arbitrary_input(
         w in (any::<u16>(), any::<u16>(), any::<u16>(), any::<u16>()),

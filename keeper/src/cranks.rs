@@ -50,12 +50,31 @@ pub struct Lookups {
     pub open_bids: Vec<OpenBid>,
 }
 
-/// The refund account, when it can take the compensation with no lookup: the intent pays in the
-/// stake mint and refunds the requester itself. Otherwise the keeper looks for a stake-mint
-/// account of the requester (its associated account first), and creates the associated account
-/// only when there is none.
-pub fn compensation_in_refund_account(state: &Intent, stake: &StakeToken) -> Option<Pubkey> {
-    (state.mint == stake.mint && state.refund_owner == state.requester).then_some(state.refund_tokens)
+/// What the keeper passes for the requester's compensation, from what it read (`associated`:
+/// the requester's associated stake-mint account, if it exists; `refund`: the intent's refund
+/// account as fetched, owner program and data). The program pays any stake-mint account of the
+/// requester that can receive, and hands the compensation to the caller only when the
+/// requester's *associated* account exists and cannot receive (the requester froze, re-owned or
+/// memo-locked it). So: the associated account when it exists; else the refund account when the
+/// intent pays in the stake mint and that account can receive (no rent to pay); else a new
+/// associated account.
+pub fn compensation(
+    state: &Intent,
+    stake: &StakeToken,
+    associated: Option<Pubkey>,
+    refund: Option<(&Pubkey, &[u8])>,
+) -> Compensation {
+    if let Some(account) = associated {
+        return Compensation::Existing(account);
+    }
+    let refund_takes_it = state.mint == stake.mint
+        && refund
+            .and_then(|(owner, data)| agx_sdk::agent_registry::token_view::receivable_data(owner, data))
+            .is_some_and(|view| view.is(stake.mint, state.requester));
+    match refund_takes_it {
+        true => Compensation::Existing(state.refund_tokens),
+        false => Compensation::CreateAssociated,
+    }
 }
 
 /// The instructions for `due` on `intent` (decoded as `state`), in order; several transactions'
@@ -109,5 +128,39 @@ pub fn instructions(
             );
             create.into_iter().chain([failover]).collect()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A base token account of `mint` owned by `owner`, in `state` (1 initialized, 2 frozen).
+    fn account(mint: Pubkey, owner: Pubkey, state: u8) -> Vec<u8> {
+        let mut data = vec![0; token::ACCOUNT_LEN];
+        data[..32].copy_from_slice(mint.as_ref());
+        data[32..64].copy_from_slice(owner.as_ref());
+        data[108] = state;
+        data
+    }
+
+    #[test]
+    fn the_compensation_goes_where_the_program_takes_it_without_rent_when_it_can() {
+        let stake = StakeToken { mint: Pubkey::new_unique(), program: token::TOKEN };
+        let mut state: Intent = bytemuck::Zeroable::zeroed();
+        (state.requester, state.mint, state.refund_tokens) =
+            (Pubkey::new_unique(), stake.mint, Pubkey::new_unique());
+        let associated = Pubkey::new_unique();
+        assert_eq!(compensation(&state, &stake, Some(associated), None), Compensation::Existing(associated));
+        let usable = account(stake.mint, state.requester, 1);
+        let refund = Some((&token::TOKEN, usable.as_slice()));
+        assert_eq!(compensation(&state, &stake, None, refund), Compensation::Existing(state.refund_tokens));
+        let frozen = account(stake.mint, state.requester, 2);
+        let refund = Some((&token::TOKEN, frozen.as_slice()));
+        assert_eq!(compensation(&state, &stake, None, refund), Compensation::CreateAssociated, "frozen");
+        let someone_elses = account(stake.mint, Pubkey::new_unique(), 1);
+        let refund = Some((&token::TOKEN, someone_elses.as_slice()));
+        assert_eq!(compensation(&state, &stake, None, refund), Compensation::CreateAssociated, "re-owned");
+        assert_eq!(compensation(&state, &stake, None, None), Compensation::CreateAssociated, "closed");
     }
 }

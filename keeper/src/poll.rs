@@ -9,9 +9,7 @@ use agx_sdk::{discover, token, Error, Pubkey};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-use crate::cranks::{
-    compensation_in_refund_account, instructions, Compensation, KeeperAccounts, Lookups, OpenBid,
-};
+use crate::cranks::{compensation, instructions, KeeperAccounts, Lookups, OpenBid};
 use crate::schedule::{next_crank, DueIndex, Liveness, Snapshot};
 
 /// A crank the keeper sent.
@@ -142,15 +140,14 @@ impl PollingKeeper {
         match crank {
             Crank::Failover => {
                 let stake = self.accounts.stake;
-                let found = match compensation_in_refund_account(state, &stake) {
-                    Some(account) => Some(account),
-                    None => {
-                        let associated =
-                            token::associated_address(&state.requester, &stake.mint, &stake.program);
-                        chain.exists(&associated)?.then_some(associated)
-                    }
+                let associated = token::associated_address(&state.requester, &stake.mint, &stake.program);
+                let associated = chain.exists(&associated)?.then_some(associated);
+                let refund = match associated {
+                    None if state.mint == stake.mint => chain.account(&state.refund_tokens)?,
+                    _ => None,
                 };
-                out.compensation = Some(found.map_or(Compensation::CreateAssociated, Compensation::Existing));
+                let refund = refund.as_ref().map(|a| (&a.owner, a.data.as_slice()));
+                out.compensation = Some(compensation(state, &stake, associated, refund));
             }
             Crank::CloseBids => {
                 out.open_bids = discover::bids(chain, intent)?

@@ -31,6 +31,8 @@ pub struct Snapshot {
     pub status: Status,
     pub timeline: Timeline,
     pub open_bids: u32,
+    /// The escrow still exists (an ended intent's escrow keeps a share for a party to claim).
+    pub escrow_open: bool,
     pub award_slot: u64,
     /// The winner's registry agent while awarded (its heartbeats matter), else default.
     pub winner_agent: Pubkey,
@@ -43,6 +45,7 @@ impl Snapshot {
             status: intent.lifecycle_status().ok()?,
             timeline: intent.timeline(),
             open_bids: intent.bids_open,
+            escrow_open: intent.escrow_open == 1,
             award_slot: intent.award_slot,
             winner_agent: intent.winner_agent,
         })
@@ -57,7 +60,7 @@ impl Snapshot {
 /// The next crank an intent needs, if any. For an awarded intent it is the failover, due at the
 /// deadline or, with `winner` known, at the first slot of its silence if that comes first.
 pub fn next_crank(intent: &Snapshot, winner: Option<Liveness>) -> Option<Due> {
-    let (crank, slot) = next_due(intent.status, &intent.timeline, intent.open_bids)?;
+    let (crank, slot) = next_due(intent.status, &intent.timeline, intent.open_bids, intent.escrow_open)?;
     let slot = match (crank, winner) {
         (Crank::Failover, Some(w)) => {
             failover_from(intent.award_slot, slot, w.last_heartbeat_slot, w.heartbeat_timeout)
@@ -146,6 +149,8 @@ mod tests {
         assert_eq!(next(&done, None), Some(Due { crank: Crank::Close, slot: 0 }));
         done.bids_open = 1;
         assert_eq!(next(&done, None), Some(Due { crank: Crank::CloseBids, slot: 0 }), "its bids first");
+        (done.bids_open, done.escrow_open) = (0, 1);
+        assert_eq!(next(&done, None), None, "a share kept in the escrow waits for its party's claim");
         assert_eq!(next(&intent(IntentStatus::Cancelled), None), None);
     }
 

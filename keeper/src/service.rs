@@ -31,9 +31,7 @@ use tokio::task::JoinSet;
 use tracing::{debug, info, warn};
 
 use crate::config::Config;
-use crate::cranks::{
-    compensation_in_refund_account, instructions, Compensation, KeeperAccounts, Lookups, OpenBid,
-};
+use crate::cranks::{compensation, instructions, Compensation, KeeperAccounts, Lookups, OpenBid};
 use crate::economics::{self, Cost, Payoff};
 use crate::metrics::{crank_label, CrankOutcome, Metrics};
 use crate::rpc::RpcPool;
@@ -525,42 +523,22 @@ async fn lookups(ctx: &Ctx, due: &Due, intent: &Pubkey, state: &Intent) -> anyho
     match due.crank {
         Crank::Failover => {
             let stake = ctx.keeper.stake;
-            let found = match compensation_in_refund_account(state, &stake) {
-                Some(refund) => Some(refund),
-                None => stake_account_of(ctx, &state.requester, &stake).await?,
+            let fetch = |address: Pubkey| async move {
+                ctx.rpc.call(|c| c.get_account_with_commitment(&address, CommitmentConfig::processed())).await
             };
-            out.compensation = Some(found.map_or(Compensation::CreateAssociated, Compensation::Existing));
+            let associated = token::associated_address(&state.requester, &stake.mint, &stake.program);
+            let associated = fetch(associated).await?.value.is_some().then_some(associated);
+            let refund = match associated {
+                None if state.mint == stake.mint => fetch(state.refund_tokens).await?.value,
+                _ => None,
+            };
+            let refund = refund.as_ref().map(|a| (&a.owner, a.data.as_slice()));
+            out.compensation = Some(compensation(state, &stake, associated, refund));
         }
         Crank::CloseBids => out.open_bids = open_bids(&ctx.rpc, intent).await?,
         _ => {}
     }
     Ok(out)
-}
-
-/// A token account of the stake mint that `owner` owns: its associated account when it exists,
-/// else the first other one the cluster lists.
-async fn stake_account_of(ctx: &Ctx, owner: &Pubkey, stake: &StakeToken) -> anyhow::Result<Option<Pubkey>> {
-    let associated = token::associated_address(owner, &stake.mint, &stake.program);
-    let exists = ctx
-        .rpc
-        .call(|c| c.get_account_with_commitment(&associated, CommitmentConfig::processed()))
-        .await?
-        .value
-        .is_some();
-    if exists {
-        return Ok(Some(associated));
-    }
-    let mint = stake.mint;
-    let listed = ctx
-        .rpc
-        .call(|c| {
-            c.get_token_accounts_by_owner(
-                owner,
-                solana_rpc_client_api::request::TokenAccountsFilter::Mint(mint),
-            )
-        })
-        .await?;
-    Ok(listed.first().and_then(|a| a.pubkey.parse().ok()))
 }
 
 /// The bids still open on `intent` (`getProgramAccounts` by discriminator and intent).

@@ -150,6 +150,7 @@ mod tests {
             status: Status::Awarded,
             timeline: Timeline { execution_deadline: deadline, ..Timeline::default() },
             open_bids: 1,
+            escrow_open: true,
             award_slot,
             winner_agent: winner,
         }
@@ -184,7 +185,8 @@ mod tests {
     fn older_notifications_never_overwrite_newer_state() {
         let mut t = Tracker::new(50);
         let (intent, agent) = (Pubkey::new_unique(), Pubkey::new_unique());
-        let closed = Snapshot { status: Status::Completed, open_bids: 0, ..awarded(agent, 1, 1) };
+        let closed =
+            Snapshot { status: Status::Completed, open_bids: 0, escrow_open: false, ..awarded(agent, 1, 1) };
         t.upsert_intent(intent, closed, 200);
         t.upsert_intent(intent, awarded(agent, 100, 900), 150);
         assert_eq!(t.due(&intent).map(|d| d.crank), Some(Crank::Close));

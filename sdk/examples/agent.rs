@@ -70,7 +70,10 @@ fn main() -> Result<()> {
     match flag("--url") {
         None => {
             let paid = run_embedded()?;
-            println!("the agent bid {}, delivered, and was paid {}", paid.price, paid.paid);
+            println!(
+                "the agent bid {}, delivered, and was paid {} (the exchange's reputation fee took {})",
+                paid.price, paid.paid, paid.fee
+            );
             Ok(())
         }
         Some(url) => {
@@ -85,6 +88,8 @@ pub struct Paid {
     pub agent: Pubkey,
     pub price: u64,
     pub paid: u64,
+    /// The exchange's reputation fee on the payment (the sandbox's payment mint bears reputation).
+    pub fee: u64,
     pub completed: u32,
 }
 
@@ -126,11 +131,13 @@ pub fn run_embedded() -> Result<Paid> {
             requester.accept(&chain, &intent, 9_000)?;
             let paid_to = market.pay.associated(&runner.authority());
             let record = discover::agent(&chain, &runner.agent())?.ok_or("the agent is gone")?;
+            let fee = discover::exchange_config(&chain)?.reputation_fee(&market.pay.mint, state.payment)?;
             std::fs::remove_file(&salts).ok();
             return Ok(Paid {
                 agent: runner.agent(),
                 price: state.payment,
                 paid: agx_sdk::chain::token_balance(&chain, &paid_to)?,
+                fee,
                 completed: record.completed,
             });
         }

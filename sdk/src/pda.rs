@@ -48,6 +48,13 @@ pub fn bid(intent: &Pubkey, agent: &Pubkey, round: u8) -> (Pubkey, u8) {
     )
 }
 
+/// The exchange's fee vault for `mint` (of token program `program`): the exchange authority's
+/// associated token account, where reputation fees are paid (the program accepts any token
+/// account of the mint owned by the authority; this is the one the SDK creates and uses).
+pub fn fee_vault(mint: &Pubkey, program: &Pubkey) -> Pubkey {
+    crate::token::associated_address(&exchange_authority().0, mint, program)
+}
+
 /// The BPF upgradeable loader's ProgramData account of `program`.
 pub fn program_data(program: &Pubkey) -> Pubkey {
     solana_loader_v3_interface::get_program_data_address(program)

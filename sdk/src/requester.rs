@@ -104,6 +104,7 @@ impl Requester {
             score_threshold: 0,
             max_failovers: DEFAULT_MAX_FAILOVERS,
             tip_per_crank: DEFAULT_TIP_PER_CRANK,
+            vickrey_premium_cap_bps: exchange::state::DEFAULT_VICKREY_PREMIUM_CAP_BPS,
         })
     }
 

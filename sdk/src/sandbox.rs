@@ -95,6 +95,10 @@ pub fn open(chain: &dyn Chain, keys: &Keys, authority: &Keypair) -> Result<Marke
         true => StakeToken { mint: pay_mint.pubkey(), program: token::TOKEN_2022 },
         false => setup.mint(&pay_mint, token::TOKEN_2022, DECIMALS).context("creating the payment mint")?,
     };
+    // The payment mint bears reputation: its payouts pay the exchange's fee into this vault.
+    chain
+        .send(&[xix::fee_vault_create(authority.pubkey(), pay)], authority, &[])
+        .context("creating the exchange's fee vault")?;
     if chain.exists(&pda::registry_config().0)? {
         let config = discover::registry_config(chain)?;
         let stake = StakeToken::of(&config);

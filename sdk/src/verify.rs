@@ -1,7 +1,7 @@
 //! Recomputing an auction from on-chain data with `agx_core`, as any observer can.
 use agx_core::score::{score_bid, BidTerms, RankKey};
 use anchor_lang::prelude::Pubkey;
-use exchange::state::{Bid, BidStatus, Intent, IntentStatus, LEADERBOARD_LEN};
+use exchange::state::{AuctionKind, Bid, BidStatus, Intent, IntentStatus, LEADERBOARD_LEN};
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum VerifyError {
@@ -23,11 +23,14 @@ pub enum VerifyError {
     BoardDiffersFromBid(Pubkey),
     #[error("bid {0} is off the board but outranks {1}")]
     LeftOut(Pubkey, &'static str),
+    #[error("the payment {0} is above the intent's Vickrey premium cap {1} (its ask plus {2} bps)")]
+    PremiumAboveCap(u64, u64, u16),
 }
 
 /// Checks that every leaderboard entry's score is `agx_core`'s for its terms, that the board
 /// is strictly ranked by `agx_core`'s total order, and, once awarded, that the winner is the
-/// head and the payment is what the auction kind prescribes.
+/// head, that the payment stays within the requester's Vickrey premium cap over the winner's
+/// ask (and its max price), and that it is what the auction kind prescribes.
 pub fn verify_auction(intent: &Intent) -> Result<(), VerifyError> {
     let ranked = intent.ranked();
     for (i, e) in ranked.iter().enumerate() {
@@ -51,6 +54,15 @@ pub fn verify_auction(intent: &Intent) -> Result<(), VerifyError> {
         return Err(VerifyError::WinnerNotHead);
     }
     let kind = intent.kind().map_err(|_| VerifyError::Corrupt)?;
+    let cap = match kind {
+        AuctionKind::VickreySealed => {
+            agx_core::payment::premium_cap(head.price, intent.vickrey_premium_cap_bps, intent.max_price)
+        }
+        AuctionKind::FirstPriceSealed | AuctionKind::Continuous => head.price,
+    };
+    if intent.payment > cap {
+        return Err(VerifyError::PremiumAboveCap(intent.payment, cap, intent.vickrey_premium_cap_bps));
+    }
     let expected = intent
         .head_payment(kind)
         .ok_or(VerifyError::WinnerNotHead)?
@@ -113,7 +125,7 @@ pub fn verify_auction_with_bids(intent: &Intent, bids: &[(Pubkey, Bid)]) -> Resu
 
 #[cfg(test)]
 mod tests {
-    use exchange::state::{AuctionKind, LeaderboardEntry};
+    use exchange::state::LeaderboardEntry;
 
     use super::*;
 
@@ -172,6 +184,27 @@ mod tests {
         i.winner_bid = on_board.0;
         i.payment = on_board.1.price;
         i
+    }
+
+    #[test]
+    fn a_payment_above_the_premium_cap_is_caught() {
+        let mut terms_only: Intent = bytemuck::Zeroable::zeroed();
+        terms_only.weights = [4_000, 3_000, 2_000, 1_000];
+        (terms_only.max_price, terms_only.max_latency) = (1_000, 100);
+        let winner = (Pubkey::new_unique(), bid(&terms_only, 400, 1));
+        let mut intent = awarded(&winner);
+        intent.auction_kind = AuctionKind::VickreySealed.to_u8();
+        intent.vickrey_premium_cap_bps = 2_500;
+        // A lone Vickrey winner is paid its ask.
+        assert_eq!(verify_auction(&intent), Ok(()));
+        intent.payment = 501;
+        assert_eq!(verify_auction(&intent), Err(VerifyError::PremiumAboveCap(501, 500, 2_500)));
+        intent.payment = 500;
+        assert_eq!(
+            verify_auction(&intent),
+            Err(VerifyError::PaymentMismatch(500, 400)),
+            "within the cap, still not core's"
+        );
     }
 
     #[test]

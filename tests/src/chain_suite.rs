@@ -195,7 +195,12 @@ pub fn run(chain: &dyn Chain, authority: &Keypair, dir: &Path) -> Result<()> {
     );
     requester.accept(chain, &intent, 9_000)?;
     let paid_to = token::associated_address(&runner.authority(), &market.pay.mint, &market.pay.program);
-    ensure!(token_balance(chain, &paid_to)? == PRICE, "paid its first-price ask");
+    let fee = discover::exchange_config(chain)?.reputation_fee(&market.pay.mint, PRICE)?;
+    ensure!(fee > 0, "the sandbox's payment mint bears reputation: a fee is due");
+    ensure!(
+        token_balance(chain, &paid_to)? == PRICE - fee,
+        "paid its first-price ask, less the reputation fee"
+    );
     ensure!(
         token_balance(chain, &requester.tokens())? == 10 * PRICE - PRICE,
         "the rest of the escrow came back"

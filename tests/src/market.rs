@@ -79,7 +79,13 @@ impl Market {
         settings.reputation_mints =
             vec![agx_sdk::exchange::ReputationMint { mint: pay.mint, weight_bps: agx_core::BPS_DENOMINATOR }];
         settings.arbitrator = arbitrator.pubkey();
+        // No reputation fee by default, so payouts are the split itself; the fee's own tests
+        // (`scenario_security_review`) turn it on. Its vault exists either way.
+        settings.reputation_fee_bps = 0;
         r.svm.send(&[xix::config_update(admin.pubkey(), settings)], &[&admin]).expect("config_update");
+        let payer = r.svm.payer.insecure_clone();
+        r.svm.send(&[xix::fee_vault_create(payer.pubkey(), pay)], &[&payer]).expect("fee vault");
+        let fee_vault = pda::fee_vault(&pay.mint, &pay.program);
         Self {
             r,
             pay,
@@ -89,7 +95,7 @@ impl Market {
             arbitrator,
             requester_stake_tokens,
             keeper_stake_tokens,
-            pay_accounts: vec![requester_tokens],
+            pay_accounts: vec![requester_tokens, fee_vault],
             next_intent_id: 1,
         }
     }
@@ -116,6 +122,7 @@ impl Market {
             score_threshold: 0,
             max_failovers: 2,
             tip_per_crank: TIP,
+            vickrey_premium_cap_bps: agx_sdk::exchange::state::DEFAULT_VICKREY_PREMIUM_CAP_BPS,
         }
     }
 
@@ -422,8 +429,9 @@ impl Market {
         token::balance(&self.r.svm, account)
     }
 
-    /// Every payment-mint atom is in a tracked account, and each intent's escrow holds exactly
-    /// what the intent records.
+    /// Every payment-mint atom is in a tracked account, and each live intent's escrow holds
+    /// exactly what the intent records (an ended intent's open escrow: at least the winner's
+    /// claim, the rest being the refund owner's).
     #[track_caller]
     pub fn assert_accounted(&self, intents: &[Pubkey]) {
         let held: u64 = self.pay_accounts.iter().map(|a| self.balance(a)).sum();
@@ -434,8 +442,17 @@ impl Market {
         );
         for intent in intents {
             if self.r.svm.account(intent).is_some() {
+                let state = self.intent_state(*intent);
                 let escrow = pda::escrow(intent).0;
-                assert_eq!(self.balance(&escrow), self.intent_state(*intent).escrowed, "escrow != recorded");
+                let ended =
+                    agx_sdk::exchange::state::IntentStatus::from_u8(state.status).unwrap().is_terminal();
+                match (ended, state.escrow_open == 1) {
+                    (false, _) => assert_eq!(self.balance(&escrow), state.escrowed, "escrow != recorded"),
+                    (true, true) => {
+                        assert!(self.balance(&escrow) >= state.agent_claim, "escrow short of the claim")
+                    }
+                    (true, false) => assert!(self.r.svm.account(&escrow).is_none(), "ended escrow left open"),
+                }
             }
         }
     }

@@ -4,9 +4,7 @@
 //! earns the tips. The transport (subscriptions, sender) is not under test here; the decisions
 //! are: the same `schedule`, `cranks` and `economics` the service runs on a cluster.
 use agx_core::lifecycle::Crank;
-use agx_keeper::cranks::{
-    compensation_in_refund_account, instructions, Compensation, KeeperAccounts, Lookups, OpenBid,
-};
+use agx_keeper::cranks::{instructions, Compensation, KeeperAccounts, Lookups, OpenBid};
 use agx_keeper::schedule::{next_crank, DueIndex, Liveness, Snapshot};
 use agx_sdk::accounts::{decode_zero_copy, Intent};
 use agx_sdk::agent_registry::state::AgentView;
@@ -49,11 +47,9 @@ impl Keeper {
         let due: Vec<_> = self.index.due_at(m.r.slot()).collect();
         for (intent, crank) in due {
             let state = m.intent_state(intent);
-            // What `getTokenAccountsByOwner` finds on a cluster: the requester's stake-mint account.
-            let found =
-                compensation_in_refund_account(&state, &m.r.stake).unwrap_or(m.requester_stake_tokens);
+            // The requester's stake-mint account, which can receive the compensation.
             let lookups = Lookups {
-                compensation: Some(Compensation::Existing(found)),
+                compensation: Some(Compensation::Existing(m.requester_stake_tokens)),
                 open_bids: self
                     .bids
                     .iter()
@@ -185,9 +181,7 @@ fn the_failover_crank_pays_compensation_to_the_requesters_associated_account_it_
         KeeperAccounts { caller: m.keeper.pubkey(), caller_stake_tokens: m.keeper_stake_tokens, stake };
     let due = next_crank(&Snapshot::of(&state).unwrap(), None).unwrap();
     assert_eq!(due.crank, Crank::Failover);
-    // This market pays in another mint than the stake's, and the requester has no stake-mint
-    // account the keeper could find: only a new one can take the compensation.
-    assert_eq!(compensation_in_refund_account(&state, &stake), None);
+    // The requester has no associated stake-mint account: the keeper creates it.
     let lookups = Lookups { compensation: Some(Compensation::CreateAssociated), open_bids: vec![] };
     let ixs = instructions(&due, z, &state, &accounts, &lookups);
     assert_eq!(ixs.len(), 2, "create-idempotent, then the failover");

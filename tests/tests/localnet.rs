@@ -196,7 +196,9 @@ fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
     let mut settings = xix::default_settings();
     settings.reputation_mints =
         vec![agx_sdk::exchange::ReputationMint { mint: stake.mint, weight_bps: 10_000 }];
-    send_all(&rpc, &[xix::config_update(admin, settings)], authority, &[&admin_key])?;
+    // Its payouts pay the reputation fee into the exchange's fee vault, created with it.
+    let fee_vault = xix::fee_vault_create(authority.pubkey(), stake);
+    send_all(&rpc, &[fee_vault, xix::config_update(admin, settings)], authority, &[&admin_key])?;
     let ix = xix::result_submit(
         agent_key.pubkey(),
         intent,
@@ -212,7 +214,10 @@ fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
     send(&rpc, xix::result_accept(intent, &submitted, stake, tokens, requester_tokens, 9_000), authority)?;
     let event = wait_event::<events::exchange::JobCompleted>(&exchange_logs, |e| e.intent == intent)?;
     check(event.paid == 400_000 && event.refunded == 600_000, "JobCompleted over the websocket")?;
-    check(token::account_amount(&rpc.get_account_data(&tokens)?) == Some(403_800), "the winner is paid")?;
+    // 400,000 less the default 2% fee.
+    check(token::account_amount(&rpc.get_account_data(&tokens)?) == Some(395_800), "the winner is paid")?;
+    let fees = rpc.get_account_data(&pda::fee_vault(&stake.mint, &stake.program))?;
+    check(token::account_amount(&fees) == Some(8_000), "the reputation fee is in the fee vault")?;
     check(
         token::account_amount(&rpc.get_account_data(&requester_tokens)?) == Some(1_600_000),
         "the requester gets the rest back",
@@ -345,9 +350,10 @@ fn silent_winner_failed_over(net: &Net) -> Result<(), Failed> {
         xix::result_accept(intent, &submitted, stake, *runner_up_tokens, requester_tokens, 9_000),
         &requester,
     )?;
+    // The first scenario named this mint reputation-bearing: the default 2% fee is taken.
     check(
-        token::account_amount(&rpc.get_account_data(runner_up_tokens)?) == Some(5_000 - 1_200 + 500_000),
-        "the runner-up is paid its ask",
+        token::account_amount(&rpc.get_account_data(runner_up_tokens)?) == Some(5_000 - 1_200 + 490_000),
+        "the runner-up is paid its ask, less the reputation fee",
     )?;
     check(
         token::account_amount(&rpc.get_account_data(&requester_tokens)?) == Some(2_000_000 - 500_000 + 450),

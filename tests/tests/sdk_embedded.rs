@@ -37,5 +37,6 @@ mod example_agent;
 fn the_example_agent_bids_delivers_and_is_paid() {
     let paid = example_agent::run_embedded().unwrap();
     assert_eq!(paid.price, 900_000, "90% of the ceiling, won at once");
-    assert_eq!((paid.paid, paid.completed), (paid.price, 1));
+    assert_eq!(paid.fee, 18_000, "the sandbox's 2% reputation fee");
+    assert_eq!((paid.paid, paid.completed), (paid.price - paid.fee, 1));
 }

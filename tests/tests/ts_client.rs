@@ -92,10 +92,15 @@ fn run(url: &str, authority: &Keypair) -> Result<()> {
     assert_eq!(agent, pda::agent(&agent_key.pubkey()).0);
     let intent = key("intent")?;
     assert_eq!(key("bid")?, pda::bid(&intent, &agent, 0).0);
-    // And the chain agrees: paid its ask, refunded the rest, stake free again, accounts closed.
+    // And the chain agrees: paid its ask less the reputation fee (the sandbox's payment mint
+    // bears reputation), refunded the rest, stake free again, accounts closed.
     assert_eq!(text("payment")?, PRICE.to_string());
+    let fee = discover::exchange_config(&chain)?.reputation_fee(&market.pay.mint, PRICE)?;
+    assert!(fee > 0);
     let paid = token_balance(&chain, &market.pay.associated(&agent_key.pubkey()))?;
-    assert_eq!((paid, text("agent_paid")?), (PRICE, PRICE.to_string()));
+    assert_eq!((paid, text("agent_paid")?), (PRICE - fee, (PRICE - fee).to_string()));
+    assert_eq!(key("fee_vault")?, pda::fee_vault(&market.pay.mint, &market.pay.program));
+    assert_eq!(token_balance(&chain, &key("fee_vault")?)?, text("fee_vault_balance")?.parse::<u64>()?);
     assert_eq!(token_balance(&chain, &requester_tokens)?, FUNDS - PRICE, "the rest of the escrow came back");
     assert_eq!(token_balance(&chain, &stake_source)?, 0);
     let record = discover::agent(&chain, &agent)?.context("the agent is registered")?;

@@ -186,6 +186,7 @@ fn synthetic(rng: &mut Rng, winners: &[Pubkey], now: u64) -> Snapshot {
         status,
         timeline,
         open_bids: (rng.next() % 4) as u32,
+        escrow_open: true,
         award_slot: now,
         winner_agent: winners[(rng.next() % winners.len() as u64) as usize],
     }

@@ -103,6 +103,7 @@ async function main() {
       scoreThreshold: 1,
       maxFailovers: 1,
       tipPerCrank: new BN(5_000),
+      vickreyPremiumCapBps: 0, // Vickrey auctions only
     })
     .accounts({ mint: payMint, requesterTokens, tokenProgram: payProgram })
     .rpc();
@@ -134,11 +135,18 @@ async function main() {
     .resultSubmit({ resultHash: sha256("the result"), resultUri: "https://results.example/ts/1", fulfilledBps: 10_000 })
     .accounts({ bid, payoutTokens: agentTokens.address })
     .rpc();
+  const [exchangeAuthority] = PublicKey.findProgramAddressSync([Buffer.from("authority")], asRequester.exchange.programId);
+  const feeVault = getAssociatedTokenAddressSync(payMint, exchangeAuthority, true, payProgram);
   await asRequester.exchange.methods
     .resultAccept({ ratingBps: 9000 })
-    .accounts({ payout: { intent, agentTokens: agentTokens.address, requesterTokens, standby: null, registry: {} } })
+    // A payment mint that bears reputation pays the exchange's reputation fee into its fee vault:
+    // the exchange authority's associated account of the mint.
+    .accounts({
+      payout: { intent, agentTokens: agentTokens.address, requesterTokens, feeVault, standby: null, registry: {} },
+    })
     .rpc();
   const completed = await asRequester.exchange.account.intent.fetch(intent);
+  const fee = await getAccount(connection, feeVault, "confirmed", payProgram);
 
   // Anyone closes the bid (bond and rent back to the bidder) and then the intent.
   await asRequester.exchange.methods.bidClose().accounts({ bid, registry: {} }).rpc();
@@ -157,6 +165,8 @@ async function main() {
       status_after_accept: variant(completed.status),
       payment: completed.payment.toString(),
       agent_paid: paid.amount.toString(),
+      fee_vault: feeVault.toBase58(),
+      fee_vault_balance: fee.amount.toString(),
       agent_staked: agentAfter.staked.toString(),
       agent_locked: agentAfter.locked.toString(),
       intent_closed: (await connection.getAccountInfo(intent)) === null,

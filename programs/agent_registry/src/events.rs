@@ -131,7 +131,12 @@ pub struct OutcomeSettled {
     /// Atoms of the agent's hold slashed.
     pub slashed: u64,
     pub kind: OutcomeKind,
+    /// Value of the job as the exchange reported it, atoms.
     pub value: u64,
+    /// What of it counted for reputation: less than `value` for repeat work from the same
+    /// requester (`agx_core::reputation::repeat_weighted`).
+    pub counted_value: u64,
+    pub requester: Pubkey,
     pub rating_bps: Option<u16>,
     /// The agent's locked stake and reputation after the outcome.
     pub locked: u64,

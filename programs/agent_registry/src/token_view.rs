@@ -28,10 +28,14 @@ impl TokenAccountView {
 /// Reads an initialized token account of SPL Token or Token-2022 (`None` for anything else:
 /// another program's account, a mint, an uninitialized account).
 pub fn read(info: &AccountInfo) -> Option<TokenAccountView> {
-    if *info.owner != anchor_spl::token::ID && *info.owner != anchor_spl::token_2022::ID {
+    read_data(info.owner, &info.try_borrow_data().ok()?)
+}
+
+/// [`read`] on an account's owner program and data.
+pub fn read_data(owner: &Pubkey, data: &[u8]) -> Option<TokenAccountView> {
+    if *owner != anchor_spl::token::ID && *owner != anchor_spl::token_2022::ID {
         return None;
     }
-    let data = info.try_borrow_data().ok()?;
     let is_account = data.len() == BASE_LEN
         || (data.len() > BASE_LEN && data.get(BASE_LEN) == Some(&ACCOUNT_TYPE_ACCOUNT));
     if !is_account || data.get(STATE_OFFSET).is_none_or(|state| *state == 0) {
@@ -42,6 +46,46 @@ pub fn read(info: &AccountInfo) -> Option<TokenAccountView> {
         <[u8; 32]>::try_from(bytes).ok().map(Pubkey::from)
     };
     Some(TokenAccountView { mint: key(0)?, owner: key(32)? })
+}
+
+const STATE_INITIALIZED: u8 = 1;
+const EXTENSIONS_AT: usize = BASE_LEN + 1;
+const MEMO_TRANSFER: u16 =
+    anchor_spl::token_2022::spl_token_2022::extension::ExtensionType::MemoTransfer as u16;
+
+/// Reads a token account that can receive a transfer now: initialized and not frozen, and (for
+/// Token-2022) not requiring a memo on incoming transfers. A payout into any other account
+/// would fail inside the token program and take the whole instruction with it, so the
+/// programs check this before paying anyone who could have made their account unusable
+/// (`None` otherwise, or for anything that is not a token account).
+///
+/// The other Token-2022 ways to refuse a credit (confidential-only accounts, non-transferable
+/// and paused mints) need mint extensions that `mint_policy` refuses.
+pub fn receivable(info: &AccountInfo) -> Option<TokenAccountView> {
+    receivable_data(info.owner, &info.try_borrow_data().ok()?)
+}
+
+/// [`receivable`] on an account's owner program and data (for clients that fetched it).
+pub fn receivable_data(owner: &Pubkey, data: &[u8]) -> Option<TokenAccountView> {
+    let view = read_data(owner, data)?;
+    if *data.get(STATE_OFFSET)? != STATE_INITIALIZED {
+        return None;
+    }
+    // Token-2022 extensions: [type u16][length u16][value], from byte 166 on.
+    let mut at = EXTENSIONS_AT;
+    while let Some(header) = data.get(at..at.checked_add(4)?) {
+        let kind = u16::from_le_bytes([header[0], header[1]]);
+        let len = usize::from(u16::from_le_bytes([header[2], header[3]]));
+        let value_at = at.checked_add(4)?;
+        if kind == MEMO_TRANSFER && data.get(value_at).is_some_and(|required| *required != 0) {
+            return None;
+        }
+        if kind == 0 {
+            break;
+        }
+        at = value_at.checked_add(len)?;
+    }
+    Some(view)
 }
 
 /// The balance of a token account, read in place (`None` when it is not one: see [`read`]).

@@ -15,6 +15,7 @@ fn done() -> OutcomeSettleArgs {
         value: 2_000_000,
         rating_bps: Some(8_000),
         slash: Vec::new(),
+        requester: anchor_lang::prelude::Pubkey::new_from_array([5; 32]),
     }
 }
 

@@ -335,6 +335,45 @@ pub enum ExchangeError {
     /// 6109
     #[msg("registry: the registry config account is not the registry's config")]
     RegistryConfigInvalid,
+    /// 6110
+    #[msg("intent_create: max_latency is above the most an intent may accept (MAX_LATENCY_SLOTS, 10,000,000 slots)")]
+    IntentMaxLatencyTooHigh,
+    /// 6111
+    #[msg("intent_create: the bid or reveal window is longer than the most an intent may set (MAX_AUCTION_WINDOW_SLOTS, 1,000,000 slots)")]
+    IntentWindowTooLong,
+    /// 6112
+    #[msg("config: a window (grace, dispute, arbitration, re-rank, re-auction) is longer than MAX_CONFIG_WINDOW_SLOTS (10,000,000 slots)")]
+    ConfigWindowTooLong,
+    /// 6113
+    #[msg("config: the reputation fee is above 10,000 bps")]
+    ConfigReputationFeeInvalid,
+    /// 6114
+    #[msg("refund: the refund account cannot receive tokens (closed, frozen, another owner's, or requiring memos); pass a token account of the intent's mint owned by the refund owner that can")]
+    RefundAccountUnusable,
+    /// 6115
+    #[msg("intent_close: the escrow still holds a payment or refund whose account could not receive it; claim it first with escrow_claim")]
+    IntentClaimsPending,
+    /// 6116
+    #[msg("escrow_claim: nothing to claim: the intent has not ended, or its escrow is already paid out and closed")]
+    EscrowNothingToClaim,
+    /// 6117
+    #[msg("payout: a reputation-bearing payout pays the reputation fee; pass a token account of the intent's mint owned by the exchange authority (its associated token account) that can receive it")]
+    FeeVaultInvalid,
+    /// 6118
+    #[msg("fee_withdraw: the fee vault is not a token account of the mint owned by the exchange authority")]
+    FeeWithdrawVaultInvalid,
+    /// 6119
+    #[msg("failover: the requester's stake-mint account cannot receive its compensation; pass a usable stake-mint account of the requester or its associated token account (created first if missing)")]
+    CompensationAccountInvalid,
+    /// 6120
+    #[msg("failover: the winner's bid account is not the intent's winning bid")]
+    FailoverBidMismatch,
+    /// 6121
+    #[msg("failover: the standby no longer qualifies and is failed with the winner; pass its bid and stake vault")]
+    FailoverStandbyAccountsMissing,
+    /// 6122
+    #[msg("failover: the standby's bid account is not the intent's standby bid")]
+    FailoverStandbyBidMismatch,
 }
 
 impl From<agent_registry::mint_policy::MintViolation> for ExchangeError {

@@ -31,6 +31,8 @@ pub struct IntentCreated {
     pub auction_kind: u8,
     pub commit_end_slot: u64,
     pub reveal_end_slot: u64,
+    /// Vickrey: the most the payment may exceed the winner's ask, bps of the ask.
+    pub vickrey_premium_cap_bps: u16,
 }
 
 #[event]
@@ -167,7 +169,8 @@ pub struct ResultSubmitted {
 pub struct JobCompleted {
     pub intent: Pubkey,
     pub agent: Pubkey,
-    /// Atoms paid to the winner.
+    /// Atoms of the winner's share (before any reputation fee; `EscrowSettled` says where each
+    /// atom went).
     pub paid: u64,
     /// Atoms refunded to the requester.
     pub refunded: u64,
@@ -239,4 +242,61 @@ pub struct FailoverCandidateSkipped {
     /// Its agent account was closed (or is not an agent); otherwise it is inactive, short of
     /// free stake or below the intent's requirements.
     pub agent_gone: bool,
+}
+
+/// An intent's escrow was paid out as the intent ended (expiry, cancel, completion, dispute,
+/// the last failover): what went where, and what stays in it to be claimed.
+#[event]
+pub struct EscrowSettled {
+    pub intent: Pubkey,
+    /// Atoms paid to the winner.
+    pub paid: u64,
+    /// Atoms of reputation fee paid to the exchange's fee vault.
+    pub fee: u64,
+    /// Atoms paid to the refund owner (its refund and any swept surplus).
+    pub refunded: u64,
+    /// Atoms the escrow held beyond what the intent recorded (sent to it outside the protocol),
+    /// all paid or kept for the refund owner.
+    pub swept: u64,
+    /// Atoms kept in the escrow for the winner and for the refund owner, whose accounts could
+    /// not receive them; claimed with `escrow_claim`.
+    pub agent_claim: u64,
+    pub requester_claim: u64,
+    /// The escrow is closed (its rent returned to the requester).
+    pub closed: bool,
+}
+
+/// What an ended intent's escrow kept was paid out (`escrow_claim`).
+#[event]
+pub struct EscrowClaimed {
+    pub intent: Pubkey,
+    /// Atoms paid to the winner's authority's account and to the refund owner's.
+    pub to_agent: u64,
+    pub to_requester: u64,
+    /// Atoms still owed to the winner (0 once paid).
+    pub agent_claim: u64,
+    /// The escrow is closed (nothing is left in it).
+    pub closed: bool,
+}
+
+/// The admin took reputation fees out of a fee vault (`fee_withdraw`).
+#[event]
+pub struct FeeWithdrawn {
+    pub mint: Pubkey,
+    pub fee_vault: Pubkey,
+    pub destination: Pubkey,
+    /// Atoms of `mint`.
+    pub amount: u64,
+}
+
+/// At a winner's failover, its Vickrey standby (whose stake was locked to take the job over)
+/// no longer qualified: it is treated as failed too.
+#[event]
+pub struct StandbyFailed {
+    pub intent: Pubkey,
+    pub agent: Pubkey,
+    pub bid: Pubkey,
+    /// Atoms of its stake slashed, and the caller's share of them.
+    pub slashed: u64,
+    pub reward: u64,
 }

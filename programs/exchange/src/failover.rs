@@ -1,28 +1,43 @@
 //! Moving a job on from a winner that failed (missed its deadline, went silent, or declined):
 //! shared by `failover_trigger` and `award_decline`.
 //!
-//! In one instruction: the winner leaves the board and is cut off the intent for good; part of
-//! the stake held for the job is slashed (compensation to the requester, a reward to the caller)
-//! and the rest released, with a failure recorded in its reputation (one registry CPI); then the
-//! job goes to the next candidate on the board that still qualifies (the caller passes the
-//! candidates' agent accounts in board order; those that no longer qualify are dropped with the
-//! reason), whose stake is locked in the same CPI (unless it is the Vickrey standby, already
-//! locked) and which is paid by the auction kind against the board as it is now. With no
-//! candidate left, the intent reopens as a short re-auction; once `max_failovers` failovers have
-//! happened, the intent fails and the escrow is refunded in full.
+//! In one instruction: the winner leaves the board and is cut off the intent for good; its bid is
+//! marked failed, so its bond goes to the requester when it closes; part of the stake held for
+//! the job is slashed (compensation to the requester, a reward to the caller) and the rest
+//! released, with a failure recorded in its reputation (one registry CPI); then the job goes to
+//! the next candidate on the board that still qualifies (the caller passes the candidates' agent
+//! accounts in board order; those that no longer qualify are dropped with the reason), whose stake
+//! is locked in the same CPI (unless it is the Vickrey standby, already locked) and which is paid
+//! by the auction kind against the board as it is now. With no candidate left, the intent reopens
+//! as a short re-auction; once `max_failovers` failovers have happened, the intent fails and the
+//! escrow is refunded in full (anything sent to it outside the protocol too; kept in the escrow
+//! for the requester to claim when its refund account cannot receive it).
+//!
+//! The Vickrey standby had its stake locked because it must take the job if promoted: a standby
+//! that made itself ineligible (deactivated) when its turn comes is failed like the winner: its
+//! hold slashed at the failover rate (same split), its bid marked failed (bond to the requester),
+//! a failure recorded, in a second registry CPI.
+//!
+//! The requester's compensation goes to a stake-mint account of the requester that can receive
+//! it. When the requester has made its account unusable (frozen, re-owned, requiring memos), a
+//! failover must still go on: if the account passed is the requester's associated token account
+//! and it exists but cannot receive, the compensation goes to the caller of `failover_trigger`
+//! with its reward (the requester gave it up; a missing associated account is created by the
+//! caller instead, so a keeper cannot pocket a compensation by leaving it uncreated).
 use crate::seeds;
 use agent_registry::state::OutcomeKind;
+use agx_core::slash::Slash;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenInterface;
 
 use crate::bidding::{live_agent, qualifies_at_settlement};
 use crate::error::ExchangeError;
-use crate::escrow::{Escrow, EscrowTerms};
-use crate::events::{FailoverCandidateSkipped, FailoverTriggered};
+use crate::escrow::{Escrow, Payee};
+use crate::events::{FailoverCandidateSkipped, FailoverTriggered, StandbyFailed};
 // Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
 use crate::registry_cpi::*;
 
-use crate::state::{ExchangeConfig, Intent, LeaderboardEntry};
+use crate::state::{Bid, ExchangeConfig, Intent, LeaderboardEntry};
 
 /// The accounts every failover needs.
 #[derive(Accounts)]
@@ -38,10 +53,24 @@ pub struct Failover<'info> {
     #[account(mut)]
     pub failed_agent: UncheckedAccount<'info>,
 
+    /// CHECK: the failed winner's bid: the intent's `winner_bid` (`FailoverBidMismatch`, checked
+    /// after `FailoverStale`), marked failed so its bond goes to the requester.
+    #[account(mut)]
+    pub failed_bid: UncheckedAccount<'info>,
+
     /// CHECK: the Vickrey standby locked with the winner, when the intent has one: its address is
     /// the intent's standby (`PayoutStandbyMismatch`); decoded by the registry.
     #[account(mut)]
     pub standby: Option<UncheckedAccount<'info>>,
+
+    /// CHECK: the standby's bid (the intent's `standby_bid`, `FailoverStandbyBidMismatch`): marked
+    /// failed when the standby no longer qualifies at its promotion.
+    #[account(mut)]
+    pub standby_bid: Option<UncheckedAccount<'info>>,
+
+    /// CHECK: the standby's stake vault, slashed when it failed (seeds checked by the registry).
+    #[account(mut)]
+    pub standby_vault: Option<UncheckedAccount<'info>>,
 
     pub registry: RegistryAccounts<'info>,
 
@@ -56,13 +85,9 @@ pub struct Failover<'info> {
     /// config).
     pub stake_token_program: Option<UncheckedAccount<'info>>,
 
-    /// CHECK: slash only: the requester's token account of the stake mint (its compensation;
-    /// `token_view` reads the owner, the registry checks the mint).
-    #[account(
-        mut,
-        constraint = crate::token_view::read(requester_stake_tokens)?.owner == intent.load()?.requester
-            @ ExchangeError::RefundAccountMismatch,
-    )]
+    /// CHECK: slash only: the requester's token account of the stake mint (its compensation),
+    /// checked by `compensation_to`; the registry checks the mint.
+    #[account(mut)]
     pub requester_stake_tokens: Option<UncheckedAccount<'info>>,
 
     /// CHECK: last failover only: the escrow (address stored at creation), refunded in full and
@@ -74,15 +99,11 @@ pub struct Failover<'info> {
     #[account(address = intent.load()?.mint @ ExchangeError::EscrowMintMismatch)]
     pub mint: Option<UncheckedAccount<'info>>,
 
-    /// CHECK: the refund owner's token account of the intent's mint (`token_view`). `dup`: it is
-    /// `requester_stake_tokens` itself when intents are paid in the stake mint; token accounts
-    /// are never written back by this program, so the alias is harmless.
-    #[account(
-        mut,
-        dup,
-        constraint = crate::token_view::is_refund_account(&*intent.load()?, requester_tokens)?
-            @ ExchangeError::RefundAccountMismatch,
-    )]
+    /// CHECK: the refund owner's token account of the intent's mint, or the one the intent stores
+    /// for refunds (`Payee::refund`). `dup`: it is `requester_stake_tokens` itself when intents
+    /// are paid in the stake mint; token accounts are never written back by this program, so the
+    /// alias is harmless.
+    #[account(mut, dup)]
     pub requester_tokens: Option<UncheckedAccount<'info>>,
 
     /// CHECK: last failover only: receives the escrow's rent; must be the intent's requester.
@@ -117,6 +138,26 @@ pub struct Reward<'info> {
     pub bps: u16,
 }
 
+/// Where the requester's compensation goes.
+enum Compensation<'info> {
+    /// Nothing is slashed to anyone.
+    None,
+    ToRequester(AccountInfo<'info>),
+    /// The requester's associated account exists and cannot receive: to the caller.
+    ToCaller,
+}
+
+/// Marks the bid at `info` failed (its bond goes to the requester when it closes); it must be
+/// `expected`, a bid of this program (`mismatch` otherwise).
+fn fail_bid(info: &AccountInfo, expected: Pubkey, mismatch: ExchangeError) -> Result<()> {
+    require_keys_eq!(info.key(), expected, mismatch);
+    // The address is the intent's bid, so only this program can own it; checked anyway.
+    require_keys_eq!(*info.owner, crate::ID, mismatch);
+    let mut bid = Bid::try_deserialize(&mut &info.try_borrow_data()?[..])?;
+    bid.fail()?;
+    bid.try_serialize(&mut &mut info.try_borrow_mut_data()?[..])
+}
+
 impl<'info> Failover<'info> {
     /// The failed winner's agent, decoded (a winner's agent cannot close: its bid is open).
     pub fn winner(&self) -> Result<agent_registry::state::AgentView> {
@@ -145,45 +186,56 @@ impl<'info> Failover<'info> {
         let config = &self.config;
         let mut intent = self.intent.load_mut()?;
         self.require_current_winner(&intent)?;
-        let old_standby = intent.standby_agent;
+        let (old_standby, old_standby_bid) = (intent.standby_agent, intent.standby_bid);
         let standby_info = match (&self.standby, old_standby != Pubkey::default()) {
             (Some(account), true) if account.key() == old_standby => Some(account.to_account_info()),
             (None, false) => None,
             _ => return err!(ExchangeError::PayoutStandbyMismatch),
         };
+        fail_bid(&self.failed_bid, intent.winner_bid, ExchangeError::FailoverBidMismatch)?;
         let failed = intent.fail_winner()?;
         let hold = intent.min_stake;
         let value = config.reputation_value(&intent.mint, intent.payment)?;
-        let (slash, compensation, reward_amount) = self.slash_for(hold, slash_bps, reward.as_ref())?;
+        let requester = intent.requester;
+        let reward_bps = reward.as_ref().map(|r| r.bps);
+        let invalid = |_| error!(ExchangeError::ConfigFailoverParamsInvalid);
+        let slash = agx_core::slash::split(hold, slash_bps, reward_bps).map_err(invalid)?;
 
         // The next candidate, unless the failovers are used up.
         let mut promoted: Option<(LeaderboardEntry, AccountInfo<'info>, Pubkey)> = None;
+        let mut standby_failed: Option<LeaderboardEntry> = None;
         if !intent.failovers_exhausted() {
             let mut passed = candidates.iter();
             while let Some(head) = intent.ranked().first().copied() {
                 let info = passed.next().ok_or_else(|| error!(ExchangeError::FailoverCandidateMissing))?;
                 require_keys_eq!(info.key(), head.agent, ExchangeError::FailoverCandidateMismatch);
                 let agent = live_agent(info);
+                let is_standby = head.agent == old_standby;
                 let qualifies = agent.as_ref().is_some_and(|agent| {
-                    if head.agent == old_standby {
+                    if is_standby {
                         // Its stake is already locked for this job.
                         agent.active
                     } else {
                         qualifies_at_settlement(agent, &intent)
                     }
-                });
+                }) && intent.head_is_awardable(now, config.execution_grace_slots);
                 if qualifies {
                     let authority = agent.as_ref().map_or(Pubkey::default(), |agent| agent.authority);
                     promoted = Some((head, info.clone(), authority));
                     break;
                 }
                 intent.remove_head()?;
-                emit!(FailoverCandidateSkipped {
-                    intent: intent_key,
-                    bid: head.bid,
-                    agent: head.agent,
-                    agent_gone: agent.is_none(),
-                });
+                if is_standby {
+                    // Locked to take the job over, and it made itself unable to: it failed too.
+                    standby_failed = Some(head);
+                } else {
+                    emit!(FailoverCandidateSkipped {
+                        intent: intent_key,
+                        bid: head.bid,
+                        agent: head.agent,
+                        agent_gone: agent.is_none(),
+                    });
+                }
             }
         }
         let result = match &promoted {
@@ -208,6 +260,16 @@ impl<'info> Failover<'info> {
             FailoverResult::Failed => intent.fail()?,
         };
         intent.invariant()?;
+        let refund_to = match result {
+            FailoverResult::Failed => {
+                let to = self
+                    .requester_tokens
+                    .as_ref()
+                    .ok_or_else(|| error!(ExchangeError::FailoverRefundAccountsMissing))?;
+                Some(Payee::refund(&intent, &to.to_account_info())?)
+            }
+            FailoverResult::Promoted | FailoverResult::Reauctioned => None,
+        };
         let terms = intent.escrow_terms();
         let (new_winner, payment, deadline, round, failovers) = (
             intent.winner_agent,
@@ -218,10 +280,25 @@ impl<'info> Failover<'info> {
         );
         drop(intent);
 
-        // The standby is released unless it now holds the job (its stake is already locked);
-        // any other promoted candidate has the hold locked in the same CPI.
+        // A failed standby is slashed at the failover rate, whatever the winner's cause.
+        let standby_slash = match standby_failed {
+            Some(_) => {
+                agx_core::slash::split(hold, config.failover_slash_bps, reward_bps).map_err(invalid)?
+            }
+            None => Slash::default(),
+        };
+        let compensation = if slash.compensation > 0 || standby_slash.compensation > 0 {
+            self.compensation_to(&requester, reward.is_some())?
+        } else {
+            Compensation::None
+        };
+
+        // The standby is released unless it now holds the job (its stake is already locked) or
+        // failed itself (settled on its own below); any other promoted candidate has the hold
+        // locked in the same CPI.
         let still_holding = promoted.as_ref().is_some_and(|(head, _, _)| head.agent == old_standby);
-        let release_standby = if still_holding { None } else { standby_info };
+        let release_standby =
+            if still_holding || standby_failed.is_some() { None } else { standby_info.clone() };
         let successor = promoted
             .as_ref()
             .filter(|(head, _, _)| head.agent != old_standby)
@@ -235,19 +312,57 @@ impl<'info> Failover<'info> {
                 kind: OutcomeKind::Failed,
                 value,
                 rating_bps: None,
-                slash: self.slash_to(slash, compensation, reward_amount, reward)?,
+                slash: self.slash_to(self.stake_vault.as_ref(), slash, &compensation, reward.as_ref())?,
                 successor,
+                requester,
             },
         )?;
-        if result == FailoverResult::Failed {
-            self.refund(terms, refund)?;
+        if let Some(entry) = standby_failed {
+            let standby = standby_info.ok_or_else(|| error!(ExchangeError::PayoutStandbyMismatch))?;
+            let bid = self
+                .standby_bid
+                .as_ref()
+                .ok_or_else(|| error!(ExchangeError::FailoverStandbyAccountsMissing))?;
+            fail_bid(bid, old_standby_bid, ExchangeError::FailoverStandbyBidMismatch)?;
+            let vault = match standby_slash.total {
+                0 => None,
+                _ => Some(
+                    self.standby_vault
+                        .as_ref()
+                        .ok_or_else(|| error!(ExchangeError::FailoverStandbyAccountsMissing))?,
+                ),
+            };
+            self.registry.settle_outcome(
+                config,
+                standby,
+                None,
+                Outcome {
+                    unlock: hold,
+                    kind: OutcomeKind::Failed,
+                    value,
+                    rating_bps: None,
+                    slash: self.slash_to(vault, standby_slash, &compensation, reward.as_ref())?,
+                    successor: None,
+                    requester,
+                },
+            )?;
+            emit!(StandbyFailed {
+                intent: intent_key,
+                agent: entry.agent,
+                bid: entry.bid,
+                slashed: standby_slash.total,
+                reward: standby_slash.reward,
+            });
+        }
+        if let Some(payee) = refund_to {
+            self.refund(terms, refund, payee)?;
         }
         emit!(FailoverTriggered {
             intent: intent_key,
             failed_agent: failed.agent,
             cause: cause as u8,
-            slashed: slash,
-            reward: reward_amount,
+            slashed: slash.total,
+            reward: slash.reward,
             result: result as u8,
             winner_agent: new_winner,
             payment,
@@ -259,52 +374,66 @@ impl<'info> Failover<'info> {
         Ok(())
     }
 
-    /// The slash of `hold` at `slash_bps`, split into (total, to the requester, to the caller).
-    fn slash_for(
-        &self,
-        hold: u64,
-        slash_bps: u16,
-        reward: Option<&Reward<'info>>,
-    ) -> Result<(u64, u64, u64)> {
-        let bps =
-            |v: u16| agx_core::Bps::new(v).map_err(|_| error!(ExchangeError::ConfigFailoverParamsInvalid));
-        let overflow = |_| error!(ExchangeError::ArithmeticOverflow);
-        let slash = agx_core::TokenAtoms(hold).mul_bps_floor(bps(slash_bps)?).map_err(overflow)?.0;
-        let reward_amount = match reward {
-            Some(r) => agx_core::TokenAtoms(slash).mul_bps_floor(bps(r.bps)?).map_err(overflow)?.0,
-            None => 0,
+    /// Where the requester's compensation goes: its stake-mint account when that can receive
+    /// it; the caller when the account passed is the requester's associated token account, which
+    /// exists and cannot receive (only on `failover_trigger`, `caller_may_take`);
+    /// `CompensationAccountInvalid` otherwise.
+    fn compensation_to(&self, requester: &Pubkey, caller_may_take: bool) -> Result<Compensation<'info>> {
+        let (Some(info), Some(mint), Some(program)) =
+            (&self.requester_stake_tokens, &self.stake_mint, &self.stake_token_program)
+        else {
+            return err!(ExchangeError::FailoverSlashAccountsMissing);
         };
-        let compensation =
-            slash.checked_sub(reward_amount).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
-        Ok((slash, compensation, reward_amount))
+        let info = info.to_account_info();
+        if agent_registry::token_view::receivable(&info).is_some_and(|v| v.is(mint.key(), *requester)) {
+            return Ok(Compensation::ToRequester(info));
+        }
+        if caller_may_take && info.owner == program.key && !info.data_is_empty() {
+            // Cold path: derived only for an account that cannot receive.
+            let seeds = [requester.as_ref(), program.key.as_ref(), mint.key.as_ref()];
+            let (associated, _) = Pubkey::find_program_address(&seeds, &seeds::ASSOCIATED_TOKEN_PROGRAM);
+            if info.key() == associated {
+                return Ok(Compensation::ToCaller);
+            }
+        }
+        err!(ExchangeError::CompensationAccountInvalid)
     }
 
-    /// The registry accounts and destinations of a slash (none when nothing is slashed).
+    /// The registry accounts and destinations of a slash out of `vault` (none when nothing is
+    /// slashed).
     fn slash_to(
         &self,
-        slash: u64,
-        compensation: u64,
-        reward_amount: u64,
-        reward: Option<Reward<'info>>,
+        vault: Option<&UncheckedAccount<'info>>,
+        slash: Slash,
+        compensation: &Compensation<'info>,
+        reward: Option<&Reward<'info>>,
     ) -> Result<Option<SlashTo<'info>>> {
-        if slash == 0 {
+        if slash.total == 0 {
             return Ok(None);
         }
-        let (Some(vault), Some(mint), Some(program), Some(requester)) =
-            (&self.stake_vault, &self.stake_mint, &self.stake_token_program, &self.requester_stake_tokens)
+        let (Some(vault), Some(mint), Some(program)) = (vault, &self.stake_mint, &self.stake_token_program)
         else {
             return err!(ExchangeError::FailoverSlashAccountsMissing);
         };
         let mut destinations = Vec::with_capacity(2);
         let mut amounts = Vec::with_capacity(2);
-        if compensation > 0 {
-            destinations.push(requester.to_account_info());
-            amounts.push(compensation);
+        let mut to_caller = slash.reward;
+        match compensation {
+            Compensation::ToRequester(to) if slash.compensation > 0 => {
+                destinations.push(to.clone());
+                amounts.push(slash.compensation);
+            }
+            Compensation::ToCaller => {
+                to_caller = to_caller
+                    .checked_add(slash.compensation)
+                    .ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
+            }
+            Compensation::ToRequester(_) | Compensation::None => {}
         }
-        if reward_amount > 0 {
-            let to = reward.ok_or_else(|| error!(ExchangeError::FailoverSlashAccountsMissing))?.to;
+        if to_caller > 0 {
+            let to = reward.ok_or_else(|| error!(ExchangeError::FailoverSlashAccountsMissing))?.to.clone();
             destinations.push(to);
-            amounts.push(reward_amount);
+            amounts.push(to_caller);
         }
         Ok(Some(SlashTo {
             vault: vault.to_account_info(),
@@ -315,10 +444,11 @@ impl<'info> Failover<'info> {
         }))
     }
 
-    /// The last failover: the whole escrow back to the refund owner, the escrow closed.
-    fn refund(&self, terms: EscrowTerms, amount: u64) -> Result<()> {
-        let (Some(escrow), Some(mint), Some(to), Some(requester), Some(token_program)) =
-            (&self.escrow, &self.mint, &self.requester_tokens, &self.requester, &self.token_program)
+    /// The last failover: the whole escrow back to the refund owner (kept for it when its account
+    /// cannot receive), the escrow closed when nothing stays.
+    fn refund(&self, terms: crate::escrow::EscrowTerms, amount: u64, payee: Payee<'info>) -> Result<()> {
+        let (Some(escrow), Some(mint), Some(requester), Some(token_program)) =
+            (&self.escrow, &self.mint, &self.requester, &self.token_program)
         else {
             return err!(ExchangeError::FailoverRefundAccountsMissing);
         };
@@ -329,6 +459,7 @@ impl<'info> Failover<'info> {
             mint: mint.to_account_info(),
             token_program: token_program.to_account_info(),
         };
-        escrow.pay_out(&to.to_account_info(), amount, Some(&requester.to_account_info()))
+        let settled = escrow.end(amount, None, None, payee, &requester.to_account_info())?;
+        settled.record(self.intent.key(), &mut *self.intent.load_mut()?)
     }
 }

@@ -132,17 +132,30 @@ pub mod exchange {
         IntentFinalize::handler(ctx)
     }
 
-    /// Closes a finished (expired or completed) intent whose bids are closed; a crank tip to the
-    /// caller, rent and the rest of the tip pool to the requester.
+    /// Closes a finished (expired, completed or failed) intent whose bids are closed and whose
+    /// escrow is paid out; a crank tip to the caller, rent and the rest of the tip pool to the
+    /// requester.
     #[access_control(ctx.accounts.validate())]
     pub fn intent_close(ctx: Context<IntentClose>) -> Result<()> {
         IntentClose::handler(ctx)
     }
 
     /// Closes a bid after its auction: bond back if revealed, to the requester if not (or if
-    /// disqualified).
+    /// disqualified, or if it failed the job).
     #[access_control(ctx.accounts.validate())]
     pub fn bid_close(ctx: Context<BidClose>) -> Result<()> {
         BidClose::handler(ctx)
+    }
+
+    /// Pays out what an ended intent's escrow kept for a party whose account could not receive
+    /// it (the winner's payment, the refund owner's refund); closes the escrow once empty.
+    pub fn escrow_claim(ctx: Context<EscrowClaim>) -> Result<()> {
+        EscrowClaim::handler(ctx)
+    }
+
+    /// Admin: withdraws reputation fees from a fee vault.
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn fee_withdraw(ctx: Context<FeeWithdraw>, args: FeeWithdrawArgs) -> Result<()> {
+        FeeWithdraw::handler(ctx, args)
     }
 }

@@ -4,6 +4,15 @@
 //! outcome. Shared by `result_accept`, `intent_finalize` and `dispute_resolve`; the accounts are
 //! boxed: together they would not fit the 4 KiB SBF stack frame.
 //!
+//! Payments go to accounts that can receive them: the winner's share to a token account of its
+//! authority, the rest of the escrow (the refund, and anything sent to the escrow outside the
+//! protocol) to the refund owner's. When the account the intent stores for a party (the one the
+//! winner named at submission, the requester's funding account) can no longer receive tokens,
+//! that party's share stays in the escrow to be claimed (`escrow_claim`) and the job ends all the
+//! same (`escrow::Payee`). In a reputation-bearing mint the winner's share pays the config's
+//! `reputation_fee_bps` to the exchange's fee vault (a token account of the mint owned by the
+//! exchange authority; `FeeVaultInvalid`).
+//!
 //! A completed job is rated against the quality the winner promised
 //! (`agx_core::reputation::accountable_rating`: a shortfall counts twice), and its value counts
 //! only when the intent's mint is reputation-bearing in the config. A resolved dispute records
@@ -15,7 +24,7 @@ use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenInterface;
 
 use crate::error::ExchangeError;
-use crate::escrow::{Escrow, EscrowTerms};
+use crate::escrow::{Escrow, EscrowTerms, Payee, Share};
 use crate::events::{DisputeResolved, JobCompleted};
 // Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
 use crate::registry_cpi::*;
@@ -45,24 +54,19 @@ pub struct Payout<'info> {
     pub mint: UncheckedAccount<'info>,
 
     /// CHECK: the winner's token account of the intent's mint, owned by the winning agent's
-    /// authority (`token_view`: read in place).
-    #[account(
-        mut,
-        constraint = {
-            let i = intent.load()?;
-            crate::token_view::read(&agent_tokens)?.is(i.mint, i.winner_authority)
-        } @ ExchangeError::PayoutAccountMismatch,
-    )]
+    /// authority, or the one it named at submission (`Payee::winner`, in `end`).
+    #[account(mut)]
     pub agent_tokens: UncheckedAccount<'info>,
 
     /// CHECK: the refund owner's token account of the intent's mint (the requester's, or its
-    /// budget's; `token_view`).
-    #[account(
-        mut,
-        constraint = crate::token_view::is_refund_account(&*intent.load()?, &requester_tokens)?
-            @ ExchangeError::RefundAccountMismatch,
-    )]
+    /// budget's), or the one the intent stores for refunds (`Payee::refund`, in `end`).
+    #[account(mut)]
     pub requester_tokens: UncheckedAccount<'info>,
+
+    /// CHECK: reputation-bearing mints only: the exchange's fee vault, a token account of the
+    /// intent's mint owned by the exchange authority that can receive the fee (checked in `end`).
+    #[account(mut)]
+    pub fee_vault: Option<UncheckedAccount<'info>>,
 
     /// CHECK: the winner's registry agent (it cannot close while its winning bid is open): its
     /// address is the intent's winner (`has_one` on the intent), and the registry's
@@ -82,8 +86,13 @@ pub struct Payout<'info> {
 }
 
 /// What a transition of the intent to Completed leaves to pay.
-struct Ending {
+struct Ending<'info> {
     split: agx_core::payment::Split,
+    /// The winner's share after the reputation fee.
+    net: u64,
+    fee: u64,
+    to_agent: Payee<'info>,
+    to_requester: Payee<'info>,
     terms: EscrowTerms,
     /// Stake held for the job on the winner and the standby.
     hold: u64,
@@ -94,6 +103,7 @@ struct Ending {
     payment: u64,
     /// Lamports of crank tip for the caller.
     tip: u64,
+    requester: Pubkey,
 }
 
 impl<'info> Payout<'info> {
@@ -106,7 +116,7 @@ impl<'info> Payout<'info> {
         let ending = self.end(finalizing, |intent| intent.complete(now, finalizing))?;
         let recorded = agx_core::reputation::accountable_rating(ending.promised, rating_bps)
             .map_err(|_| error!(ExchangeError::ResultRatingOutOfRange))?;
-        self.pay(rent_to, &ending)?;
+        let ending = self.pay(rent_to, ending)?;
         let value = self.config.reputation_value(&self.mint.key(), ending.split.to_agent.0)?;
         self.settle_registry(&ending, OutcomeKind::Completed, value, Some(recorded), None)?;
         emit!(JobCompleted {
@@ -137,7 +147,7 @@ impl<'info> Payout<'info> {
         let ending = self.end(false, |intent| intent.resolve_dispute(share))?;
         let slashed = slash.as_ref().map_or(Ok(0), SlashTo::total)?;
         require!(slashed <= ending.hold, ExchangeError::DisputeSlashExceedsHold);
-        self.pay(rent_to, &ending)?;
+        let ending = self.pay(rent_to, ending)?;
         let job_value = self.config.reputation_value(&self.mint.key(), ending.payment)?;
         let (kind, value, rating) = if slashed > 0 {
             (OutcomeKind::Slashed, job_value, None)
@@ -167,12 +177,21 @@ impl<'info> Payout<'info> {
         &self,
         tipped: bool,
         transition: impl FnOnce(&mut Intent) -> Result<agx_core::payment::Split>,
-    ) -> Result<Ending> {
+    ) -> Result<Ending<'info>> {
         let mut intent = self.intent.load_mut()?;
+        let to_agent = Payee::winner(&intent, &self.agent_tokens.to_account_info())?;
+        let to_requester = Payee::refund(&intent, &self.requester_tokens.to_account_info())?;
         let split = transition(&mut intent)?;
         intent.invariant()?;
+        let fee = self.config.reputation_fee(&intent.mint, split.to_agent.0)?;
+        let net =
+            split.to_agent.0.checked_sub(fee).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
         Ok(Ending {
             split,
+            net,
+            fee,
+            to_agent,
+            to_requester,
             terms: intent.escrow_terms(),
             hold: intent.min_stake,
             standby: intent.standby_agent,
@@ -181,11 +200,13 @@ impl<'info> Payout<'info> {
             fulfilled_bps: intent.fulfilled_bps,
             payment: intent.payment,
             tip: if tipped { intent.take_tip() } else { 0 },
+            requester: intent.requester,
         })
     }
 
-    /// Pays the winner its share and the refund owner the rest; closes the escrow.
-    fn pay(&self, rent_to: &AccountInfo<'info>, ending: &Ending) -> Result<()> {
+    /// Pays the winner its share less the fee, the fee to the fee vault, and the refund owner
+    /// the rest of the escrow (`Escrow::end`); records what stays to be claimed.
+    fn pay(&self, rent_to: &AccountInfo<'info>, mut ending: Ending<'info>) -> Result<Ending<'info>> {
         let escrow = Escrow {
             terms: ending.terms,
             intent: self.intent.to_account_info(),
@@ -193,8 +214,37 @@ impl<'info> Payout<'info> {
             mint: self.mint.to_account_info(),
             token_program: self.token_program.to_account_info(),
         };
-        escrow.pay_out(&self.agent_tokens.to_account_info(), ending.split.to_agent.0, None)?;
-        escrow.pay_out(&self.requester_tokens.to_account_info(), ending.split.to_requester.0, Some(rent_to))
+        let vault;
+        let fee = if ending.fee > 0 {
+            vault = self
+                .fee_vault
+                .as_ref()
+                .ok_or_else(|| error!(ExchangeError::FeeVaultInvalid))?
+                .to_account_info();
+            let receivable = agent_registry::token_view::receivable(&vault)
+                .is_some_and(|v| v.is(self.mint.key(), seeds::AUTHORITY_ADDRESS));
+            require!(receivable, ExchangeError::FeeVaultInvalid);
+            Some((ending.fee, &vault))
+        } else {
+            None
+        };
+        let to_agent = core::mem::replace(&mut ending.to_agent, Payee::Keep);
+        let to_requester = core::mem::replace(&mut ending.to_requester, Payee::Keep);
+        let recorded = ending
+            .split
+            .to_agent
+            .0
+            .checked_add(ending.split.to_requester.0)
+            .ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
+        let settled = escrow.end(
+            recorded,
+            Some(Share { amount: ending.net, to: to_agent }),
+            fee,
+            to_requester,
+            rent_to,
+        )?;
+        settled.record(self.intent.key(), &mut *self.intent.load_mut()?)?;
+        Ok(ending)
     }
 
     /// One registry CPI: slash (if any), release the holds, record the outcome.
@@ -215,7 +265,15 @@ impl<'info> Payout<'info> {
             &self.config,
             self.winner_agent.to_account_info(),
             standby_info,
-            Outcome { unlock: ending.hold, kind, value, rating_bps: rating, slash, successor: None },
+            Outcome {
+                unlock: ending.hold,
+                kind,
+                value,
+                rating_bps: rating,
+                slash,
+                successor: None,
+                requester: ending.requester,
+            },
         )
     }
 }

@@ -21,6 +21,9 @@ pub struct Outcome<'info> {
     pub slash: Option<SlashTo<'info>>,
     /// An agent that takes the job over: the same hold is locked on it.
     pub successor: Option<AccountInfo<'info>>,
+    /// The intent's requester: repeat work for the same requester counts less for reputation
+    /// (`agx_core::reputation::Patrons`).
+    pub requester: Pubkey,
 }
 
 /// A slash of the winner's held stake: the registry accounts it needs and where each amount goes.
@@ -125,7 +128,7 @@ impl<'info> RegistryAccounts<'info> {
         standby: Option<AccountInfo<'info>>,
         outcome: Outcome<'info>,
     ) -> Result<()> {
-        let Outcome { unlock, kind, value, rating_bps, slash, successor } = outcome;
+        let Outcome { unlock, kind, value, rating_bps, slash, successor, requester } = outcome;
         // A slash's accounts lead the remaining accounts: vault, stake mint, token program, then
         // the destinations.
         let (remaining, amounts) = match slash {
@@ -146,7 +149,14 @@ impl<'info> RegistryAccounts<'info> {
         self.call(config, accounts, |ctx| {
             agent_registry::cpi::outcome_settle(
                 ctx.with_remaining_accounts(remaining),
-                agent_registry::OutcomeSettleArgs { unlock, kind, value, rating_bps, slash: amounts },
+                agent_registry::OutcomeSettleArgs {
+                    unlock,
+                    kind,
+                    value,
+                    rating_bps,
+                    slash: amounts,
+                    requester,
+                },
             )
         })
     }

@@ -20,6 +20,11 @@ pub const CONFIG_ADDRESS: anchor_lang::prelude::Pubkey =
 pub const AUTHORITY_ADDRESS: anchor_lang::prelude::Pubkey =
     anchor_lang::pubkey!("3twBMq9hjzYzzMKFe6hEKRPfuXdKeNXatjBDUBSEDbHF");
 
+/// The associated token account program: a failover checks that an unusable compensation
+/// account is the requester's associated account (`failover.rs`) before giving up on it.
+pub const ASSOCIATED_TOKEN_PROGRAM: anchor_lang::prelude::Pubkey =
+    anchor_lang::pubkey!("ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL");
+
 #[cfg(test)]
 mod tests {
     use anchor_lang::prelude::Pubkey;

@@ -5,15 +5,8 @@ use anchor_lang::prelude::*;
 pub use agent_registry::token_view::TokenAccountView;
 
 use crate::error::ExchangeError;
-use crate::state::Intent;
 
 /// Reads an initialized SPL Token or Token-2022 token account (`TokenAccountInvalid` otherwise).
 pub fn read(info: &AccountInfo) -> Result<TokenAccountView> {
     agent_registry::token_view::read(info).ok_or_else(|| error!(ExchangeError::TokenAccountInvalid))
-}
-
-/// Is `info` an account refunds of `intent` may go to: a token account of its mint owned by its
-/// refund owner?
-pub fn is_refund_account(intent: &Intent, info: &AccountInfo) -> Result<bool> {
-    Ok(read(info)?.is(intent.mint, intent.refund_owner))
 }

@@ -15,6 +15,8 @@ use agx_tests::{assert_error, token, Signer};
 
 /// Slash of a 100-atom hold at the default 50%, of which 10% rewards the keeper.
 const SLASHED: u64 = 50;
+/// Accounts of `failover_trigger` before the candidates (optional ones as placeholders).
+const FIXED_ACCOUNTS: usize = 21;
 const REWARD: u64 = 5;
 
 fn event(meta: &agx_tests::litesvm::types::TransactionMetadata) -> FailoverTriggered {
@@ -157,7 +159,7 @@ fn the_promoted_vickrey_payment_is_core_recomputed_on_the_remaining_board() {
         tiebreak: head.tiebreak,
     };
     let expected = agx_core::payment::payment(
-        Pricing::SecondScore,
+        Pricing::SecondScore { premium_cap_bps: before.vickrey_premium_cap_bps },
         &before.weights(),
         &before.limits(),
         &winner,
@@ -256,7 +258,7 @@ fn the_crank_must_name_the_winner_the_candidates_and_real_accounts() {
     let mut ix = m.failover_ix(intent);
     let at = position(&ix, m.requester_stake_tokens);
     ix.accounts[at].pubkey = m.keeper_stake_tokens;
-    assert_error(&send(&mut m, ix), ExchangeError::RefundAccountMismatch);
+    assert_error(&send(&mut m, ix), ExchangeError::CompensationAccountInvalid);
     let someone_elses = m.r.token_account(Pubkey::new_unique());
     let mut ix = m.failover_ix(intent);
     ix.accounts[1].pubkey = someone_elses;
@@ -289,7 +291,7 @@ fn seven_candidates_six_skipped_one_promoted() {
     }
     to_silence(&mut m, intent);
     let ix = m.failover_ix(intent);
-    assert_eq!(ix.accounts.len() - 18, 7, "seven candidates passed");
+    assert_eq!(ix.accounts.len() - FIXED_ACCOUNTS, 7, "seven candidates passed");
     let keeper = m.keeper.insecure_clone();
     let meta =
         m.r.svm
@@ -331,7 +333,7 @@ fn seven_candidates_passed_the_first_promoted() {
     let (intent, agents) = full_board(&mut m);
     to_silence(&mut m, intent);
     let ix = m.failover_ix(intent);
-    assert_eq!(ix.accounts.len() - 18, 7, "seven candidates passed");
+    assert_eq!(ix.accounts.len() - FIXED_ACCOUNTS, 7, "seven candidates passed");
     let keeper = m.keeper.insecure_clone();
     let meta = m.r.svm.send_measured("exchange", "failover_trigger_7_candidates", &[ix], &[&keeper]).unwrap();
     assert_eq!((event(&meta).winner_agent, event(&meta).payment), (agents[1].agent, 200_000));

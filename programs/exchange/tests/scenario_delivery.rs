@@ -165,7 +165,7 @@ fn only_the_winner_submits_in_time_and_only_the_requester_accepts_into_the_winne
     let wrong_mint =
         agx_tests::token::create_account(&mut m.r.svm, m.pay.program, other_mint, a.authority.pubkey());
     assert_error(&m.accept(intent, wrong_mint, 9_000), ExchangeError::PayoutAccountMismatch);
-    assert_error(&m.accept(intent, m.pay.mint, 9_000), ExchangeError::TokenAccountInvalid);
+    assert_error(&m.accept(intent, m.pay.mint, 9_000), ExchangeError::PayoutAccountMismatch);
     let mut ix = m.accept_ix(intent, paid_to, 9_000);
     let at = ix.accounts.iter().position(|x| x.pubkey == m.requester_tokens).unwrap();
     ix.accounts[at].pubkey = thief_tokens;

@@ -29,7 +29,8 @@ pub fn default_config_args(admin: Pubkey) -> ConfigInitArgs {
 
 /// The default settings: re-rank window of [`exchange::state::DEFAULT_RERANK_WINDOW_SLOTS`],
 /// minimum bid bond of [`exchange::state::DEFAULT_MIN_BID_BOND`], no freezable mint, not paused,
-/// the default delivery windows, and no reputation-bearing mint (name yours, e.g. a stablecoin).
+/// the default delivery windows, no reputation-bearing mint (name yours, e.g. a stablecoin, and
+/// create its fee vault: [`fee_vault_create`]) and the default reputation fee.
 pub fn default_settings() -> ExchangeSettings {
     ExchangeSettings {
         rerank_window_slots: exchange::state::DEFAULT_RERANK_WINDOW_SLOTS,
@@ -47,6 +48,7 @@ pub fn default_settings() -> ExchangeSettings {
         decline_slash_bps: exchange::state::DEFAULT_DECLINE_SLASH_BPS,
         reauction_bid_window_slots: exchange::state::DEFAULT_REAUCTION_BID_WINDOW_SLOTS,
         reauction_reveal_window_slots: exchange::state::DEFAULT_REAUCTION_REVEAL_WINDOW_SLOTS,
+        reputation_fee_bps: exchange::state::DEFAULT_REPUTATION_FEE_BPS,
     }
 }
 
@@ -298,6 +300,7 @@ fn payout(
         mint: token.mint,
         agent_tokens,
         requester_tokens,
+        fee_vault: Some(pda::fee_vault(&token.mint, &token.program)),
         winner_agent: state.winner_agent,
         standby,
         registry: registry(),
@@ -430,6 +433,51 @@ pub fn bid_close(
     )
 }
 
+/// `escrow_claim` by anyone: pays what an ended intent's escrow kept to `agent_tokens` (the
+/// winner's authority's account) and to `requester_tokens` (the refund owner's); either may be
+/// left out.
+pub fn escrow_claim(
+    intent: Pubkey,
+    state: &Intent,
+    agent_tokens: Option<Pubkey>,
+    requester_tokens: Option<Pubkey>,
+) -> Instruction {
+    build(
+        accounts::EscrowClaim {
+            intent,
+            escrow: state.escrow,
+            mint: state.mint,
+            agent_tokens,
+            requester_tokens,
+            requester: state.requester,
+            token_program: state.token_program,
+        },
+        instruction::EscrowClaim {},
+    )
+}
+
+/// Creates the exchange's fee vault for `token` (the exchange authority's associated token
+/// account; idempotent, rent paid by `payer`): needed before payouts in a reputation-bearing mint.
+pub fn fee_vault_create(payer: Pubkey, token: StakeToken) -> Instruction {
+    crate::token::create_associated_idempotent(payer, pda::exchange_authority().0, token.mint, token.program)
+}
+
+/// `fee_withdraw` by the `admin`: `amount` atoms of `token` from its fee vault to `destination`.
+pub fn fee_withdraw(admin: Pubkey, token: StakeToken, destination: Pubkey, amount: u64) -> Instruction {
+    build(
+        accounts::FeeWithdraw {
+            admin,
+            config: pda::exchange_config().0,
+            exchange_authority: pda::exchange_authority().0,
+            fee_vault: pda::fee_vault(&token.mint, &token.program),
+            mint: token.mint,
+            destination,
+            token_program: token.program,
+        },
+        instruction::FeeWithdraw { args: exchange::FeeWithdrawArgs { amount } },
+    )
+}
+
 /// The commitment of `opening` by `agent` on `intent` (software sha256, same bytes as on-chain).
 pub fn commitment(intent: &Pubkey, agent: &Pubkey, opening: &BidOpening) -> [u8; 32] {
     opening.core(intent, agent).commitment::<agx_core::commitment::SoftwareSha256>()
@@ -453,7 +501,10 @@ fn failover(intent: Pubkey, state: &Intent, a: &FailoverAccounts) -> accounts::F
         config: pda::exchange_config().0,
         intent,
         failed_agent: state.winner_agent,
+        failed_bid: state.winner_bid,
         standby,
+        standby_bid: standby.map(|_| state.standby_bid),
+        standby_vault: standby.map(|agent| pda::stake_vault(&agent).0),
         registry: registry(),
         stake_vault: Some(pda::stake_vault(&state.winner_agent).0),
         stake_mint: Some(a.stake.mint),

@@ -21,7 +21,7 @@ use agx_sdk::exchange::state::{AuctionKind, IntentStatus};
 use agx_sdk::ix::exchange as xix;
 use agx_sdk::localnet::{LocalValidator, LocalnetConfig};
 use agx_sdk::requester::{Requester, Want};
-use agx_sdk::{discover, Pubkey};
+use agx_sdk::{discover, pda, Pubkey};
 use anyhow::{bail, Context, Result};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -172,6 +172,8 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
     let chain: &dyn Chain = venue.chain.as_ref();
     out.progress(&format!("chain: {}", chain.describe()));
     let m = market::open(chain, &keys, &authority)?;
+    let fee_vault = pda::fee_vault(&m.pay.mint, &m.pay.program);
+    let fees_before = agx_sdk::chain::token_balance(chain, &fee_vault)?;
 
     // Participants.
     let personas = cast::personas(args.agents, |i| keys.bytes("persona", i));
@@ -377,6 +379,7 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         agents: &lines,
         requesters: &requester_accounts,
         requester_funds: market::REQUESTER_FUNDS,
+        fee_vault: (fee_vault, fees_before),
         pay: m.pay,
         stake: m.stake,
         keeper: (keeper_kind, landed, failed),

@@ -165,6 +165,8 @@ pub struct Ledger<'a> {
     pub agents: &'a [AgentLine],
     pub requesters: &'a [(Pubkey, Pubkey)],
     pub requester_funds: u64,
+    /// The exchange's fee vault of the payment mint and its balance before the run.
+    pub fee_vault: (Pubkey, u64),
     pub pay: agx_sdk::ix::registry::StakeToken,
     pub stake: agx_sdk::ix::registry::StakeToken,
     pub keeper: (&'static str, u64, u64),
@@ -229,8 +231,12 @@ pub fn summarize(chain: &dyn Chain, l: &Ledger) -> Result<Summary> {
             "reputation_before": a.reputation_before, "reputation_after": record.reputation,
         }));
     }
-    if spent != earned_total {
-        problems.push(format!("requesters spent {spent} atoms but agents were paid {earned_total}"));
+    // The payment mint bears reputation, so each payout pays the exchange's reputation fee.
+    let fees = token_balance(chain, &l.fee_vault.0)?.saturating_sub(l.fee_vault.1);
+    if spent != earned_total + fees {
+        problems.push(format!(
+            "requesters spent {spent} atoms but agents were paid {earned_total} and fees {fees}"
+        ));
     }
     // Stake mint: every atom deposited is in a vault, or went to a requester or the keeper.
     let keeper_rewards = token_balance(chain, &l.keeper_stake_tokens)?;
@@ -260,7 +266,7 @@ pub fn summarize(chain: &dyn Chain, l: &Ledger) -> Result<Summary> {
         "partial": l.tracked.iter().filter(|t| t.had(IntentStatus::Completed) && t.last.is_some_and(|i| i.fulfilled_bps < 10_000)).count(),
         "verified": verified,
         "bid_reads_verified": l.tracked.iter().map(|t| t.bids_checked).sum::<u64>(),
-        "paid_to_agents": earned_total, "spent_by_requesters": spent,
+        "paid_to_agents": earned_total, "reputation_fees": fees, "spent_by_requesters": spent,
         "stake_slashed": keeper_rewards + compensation, "keeper_rewards": keeper_rewards,
         "requester_compensation": compensation, "slashed_jobs": slashed_jobs,
         "keeper": { "kind": keeper_kind, "landed": keeper_landed, "failed": keeper_failed },
@@ -280,7 +286,7 @@ pub fn summarize(chain: &dyn Chain, l: &Ledger) -> Result<Summary> {
         text.push_str(&format!("  {n:>3}  {outcome}\n"));
     }
     text.push_str(&format!(
-        "  paid to agents {earned_total} atoms = spent by requesters {spent}; stake slashed {} (keeper {keeper_rewards}, requesters {compensation})\n",
+        "  paid to agents {earned_total} atoms + reputation fees {fees} = spent by requesters {spent}; stake slashed {} (keeper {keeper_rewards}, requesters {compensation})\n",
         keeper_rewards + compensation
     ));
     text.push_str(&format!(

@@ -5,6 +5,10 @@
 //! on a successor that takes the job over (a failover's promoted candidate), and the outcome enters
 //! the winner's reputation.
 //!
+//! A completed job's value counts in full only the first time a requester pays the agent: repeat
+//! work from the same requester counts less and less (`agx_core::reputation::Patrons`, the
+//! agent's table of its last 4 requesters), so one requester cannot carry an agent's reputation.
+//!
 //! Rules: signed by the config's operator; `unlock` at most each agent's locked stake (0: nothing
 //! was locked); the standby and the successor are other agents (`AgentRepeated`); a rating at
 //! most 10,000 bps and only on a completed job (as `reputation_record`). A slash comes out of the
@@ -20,7 +24,7 @@ use crate::error::RegistryError;
 use crate::events::OutcomeSettled;
 use crate::instructions::require_distinct;
 use crate::seeds;
-use crate::state::{AgentInPlace, OperatorView, OutcomeKind};
+use crate::state::{patrons_from_core, patrons_to_core, AgentInPlace, OperatorView, OutcomeKind};
 use crate::vault::VaultSigner;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
@@ -36,6 +40,8 @@ pub struct OutcomeSettleArgs {
     /// Atoms of the winner's held stake paid to each destination (the remaining accounts after
     /// the vault, the stake mint and its token program), in order (empty: no slash).
     pub slash: Vec<u64>,
+    /// The job's requester (repeat work from it counts less for reputation).
+    pub requester: Pubkey,
 }
 
 /// `stake_lock`'s accounts, and what a slash needs. Flat rather than nesting `AgentJob`, and the
@@ -139,7 +145,15 @@ impl<'info> AgentOutcome<'info> {
             }
             _ => 0,
         };
-        agent.ledger.record(args.kind, args.value, args.rating_bps, &view.reputation)?;
+        let counted_value = if args.kind == OutcomeKind::Completed && args.value > 0 {
+            let mut patrons = patrons_to_core(&agent.patrons()?);
+            let counted = patrons.credit(args.requester.to_bytes(), args.value, view.reputation.prior_value);
+            agent.store_patrons(&patrons_from_core(&patrons))?;
+            counted
+        } else {
+            args.value
+        };
+        agent.ledger.record(args.kind, counted_value, args.rating_bps, &view.reputation)?;
         agent.store(vault_amount)?;
         if let Some(successor) = successor.as_mut() {
             if args.unlock > 0 {
@@ -156,6 +170,8 @@ impl<'info> AgentOutcome<'info> {
             slashed,
             kind: args.kind,
             value: args.value,
+            counted_value,
+            requester: args.requester,
             rating_bps: args.rating_bps,
             locked: agent.ledger.locked,
             reputation: agent.ledger.reputation,

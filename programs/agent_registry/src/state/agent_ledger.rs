@@ -10,7 +10,7 @@ use agx_core::reputation::{History, Outcome, ReputationParams};
 use anchor_lang::prelude::*;
 use anchor_lang::Discriminator;
 
-use super::{Agent, OutcomeKind};
+use super::{Agent, OutcomeKind, PatronRecord};
 use crate::error::RegistryError;
 
 fn overflow() -> Error {
@@ -312,6 +312,44 @@ impl<'a, 'info> AgentInPlace<'a, 'info> {
         *self.info.key
     }
 
+    /// The agent's patron table, which follows the ledger (read only by `outcome_settle`).
+    pub fn patrons(&self) -> Result<[PatronRecord; 4]> {
+        let invalid = || error!(RegistryError::AgentAccountInvalid);
+        let data = self.info.try_borrow_data()?;
+        let at = self.ledger_at.checked_add(AgentLedger::LEN).ok_or_else(invalid)?;
+        let mut records = [PatronRecord::default(); 4];
+        for (i, record) in records.iter_mut().enumerate() {
+            let start =
+                i.checked_mul(PatronRecord::LEN).and_then(|o| o.checked_add(at)).ok_or_else(invalid)?;
+            let bytes: &[u8; PatronRecord::LEN] = data
+                .get(start..start.checked_add(PatronRecord::LEN).ok_or_else(invalid)?)
+                .and_then(|b| b.try_into().ok())
+                .ok_or_else(invalid)?;
+            let (key, value) = bytes.split_at(32);
+            record.requester = Pubkey::new_from_array(key.try_into().map_err(|_| invalid())?);
+            record.value = u64::from_le_bytes(value.try_into().map_err(|_| invalid())?);
+        }
+        Ok(records)
+    }
+
+    /// Writes the patron table back (after the ledger).
+    pub fn store_patrons(&self, records: &[PatronRecord; 4]) -> Result<()> {
+        let invalid = || error!(RegistryError::AgentAccountInvalid);
+        require!(self.info.is_writable, RegistryError::AgentAccountInvalid);
+        let mut data = self.info.try_borrow_mut_data()?;
+        let at = self.ledger_at.checked_add(AgentLedger::LEN).ok_or_else(invalid)?;
+        for (i, record) in records.iter().enumerate() {
+            let start =
+                i.checked_mul(PatronRecord::LEN).and_then(|o| o.checked_add(at)).ok_or_else(invalid)?;
+            let out = data
+                .get_mut(start..start.checked_add(PatronRecord::LEN).ok_or_else(invalid)?)
+                .ok_or_else(invalid)?;
+            out[..32].copy_from_slice(record.requester.as_ref());
+            out[32..].copy_from_slice(&record.value.to_le_bytes());
+        }
+        Ok(())
+    }
+
     /// Checks the ledger's invariant and writes it back into the account.
     pub fn store(&self, vault_amount: Option<u64>) -> Result<()> {
         self.ledger.invariant(vault_amount)?;
@@ -345,9 +383,18 @@ mod tests {
             opened.ledger.lock(650).unwrap();
             opened.ledger.open_bids = 77;
             opened.store(None).unwrap();
-            let mut written = &info.try_borrow_data().unwrap()[..];
-            let back = <Agent as anchor_lang::AccountDeserialize>::try_deserialize(&mut written).unwrap();
+            let decode = || {
+                let data = info.try_borrow_data().unwrap();
+                <Agent as anchor_lang::AccountDeserialize>::try_deserialize(&mut &data[..]).unwrap()
+            };
+            let back = decode();
             assert_eq!((back.locked, back.open_bids, back.metadata_uri.as_str()), (950, 77, uri));
+            assert_eq!(opened.patrons().unwrap(), expected.patrons, "the patrons follow the ledger");
+            let mut patrons = expected.patrons;
+            patrons[2].value = 99;
+            opened.store_patrons(&patrons).unwrap();
+            let back = decode();
+            assert_eq!((back.patrons, back.locked), (patrons, 950));
             assert_eq!(back.reserved, [0; 58]);
         }
     }

@@ -4,7 +4,11 @@
 //! Rules: the intent is open and past its last window, and past any re-rank window
 //! (`AuctionRerankWindowOpen`) before it awards or expires.
 //! - No valid bid: the intent expires, the escrow is refunded in full to the refund owner's token
-//!   account and closed (rent to the requester), and the caller earns one crank tip.
+//!   account and closed (rent to the requester), and the caller earns one crank tip. Anything
+//!   sent to the escrow outside the protocol is swept to the refund owner with it. When the
+//!   account the intent stores for refunds can no longer receive them (closed, frozen, re-owned,
+//!   requiring memos), the refund stays in the escrow for the requester to claim
+//!   (`escrow_claim`) and the intent expires all the same.
 //! - Otherwise the head of the leaderboard (its agent passed as `agent`, its bid as `bid`) wins if
 //!   its agent is still a registry agent, active, with free stake >= min stake. Under Vickrey the
 //!   runner-up (agent `runner_up`, bid `runner_up_bid`) sets the price and becomes the standby,
@@ -12,7 +16,9 @@
 //!   second-score price (Vickrey); the min stake of the winner and of the standby is locked in
 //!   one registry CPI; the caller earns one crank tip.
 //! - A head or runner-up that no longer qualifies (its agent account closed or not an agent,
-//!   deactivated, or short of free stake) is dropped from the board; its bid is marked
+//!   deactivated, or short of free stake), or a head whose terms cannot be awarded (a payment or
+//!   deadline that does not compute; the bounds on intents and bids make this unreachable), is
+//!   dropped from the board; its bid is marked
 //!   disqualified (the bond goes to the requester when the bid closes) and, when the agent still
 //!   exists, a failure worth the intent's max price is recorded in its reputation. If valid bids
 //!   wait off the board, a re-rank window of the config's length opens so they can be brought
@@ -25,7 +31,7 @@ use anchor_spl::token_interface::TokenInterface;
 use crate::award::award_head;
 use crate::bidding::{live_agent, qualifies_at_settlement};
 use crate::error::ExchangeError;
-use crate::escrow::{self, Escrow};
+use crate::escrow::{self, Escrow, Payee};
 use crate::events::{AuctionExpired, BidDisqualified};
 // Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
 use crate::registry_cpi::*;
@@ -74,12 +80,9 @@ pub struct AuctionSettle<'info> {
     #[account(address = intent.load()?.mint @ ExchangeError::EscrowMintMismatch)]
     pub mint: Option<UncheckedAccount<'info>>,
 
-    /// CHECK: the refund owner's token account of the intent's mint (`token_view`).
-    #[account(
-        mut,
-        constraint = crate::token_view::is_refund_account(&*intent.load()?, requester_tokens)?
-            @ ExchangeError::RefundAccountMismatch,
-    )]
+    /// CHECK: the refund owner's token account of the intent's mint, or the one the intent
+    /// stores for refunds (`Payee::refund`, in the handler).
+    #[account(mut)]
     pub requester_tokens: Option<UncheckedAccount<'info>>,
 
     /// CHECK: receives the escrow's rent; must be the intent's requester.
@@ -113,16 +116,17 @@ impl AuctionSettle<'_> {
         intent.require_phase(now, Phase::Closed, ExchangeError::AuctionNotClosed)?;
 
         let Some(head) = intent.ranked().first().copied() else {
-            let refund = intent.expire(now)?;
-            intent.invariant()?;
-            let tip = intent.take_tip();
-            let terms = intent.escrow_terms();
-            drop(intent);
             let (Some(escrow), Some(mint), Some(to), Some(requester), Some(token_program)) =
                 (escrow, mint, requester_tokens, requester, token_program)
             else {
                 return err!(ExchangeError::AuctionAccountsMissing);
             };
+            let refund = intent.expire(now)?;
+            intent.invariant()?;
+            let payee = Payee::refund(&intent, &to.to_account_info())?;
+            let tip = intent.take_tip();
+            let terms = intent.escrow_terms();
+            drop(intent);
             let escrow = Escrow {
                 terms,
                 intent: intent_account.to_account_info(),
@@ -130,7 +134,8 @@ impl AuctionSettle<'_> {
                 mint: mint.to_account_info(),
                 token_program: token_program.to_account_info(),
             };
-            escrow.pay_out(&to.to_account_info(), refund, Some(&requester.to_account_info()))?;
+            let settled = escrow.end(refund, None, None, payee, &requester.to_account_info())?;
+            settled.record(intent_key, &mut *intent_account.load_mut()?)?;
             escrow::move_lamports(&intent_account.to_account_info(), &caller.to_account_info(), tip)?;
             emit!(AuctionExpired { intent: intent_key, refunded: refund });
             return Ok(());
@@ -140,7 +145,8 @@ impl AuctionSettle<'_> {
             agent.as_ref().ok_or_else(|| error!(ExchangeError::AuctionHasValidBids))?.to_account_info();
         require_keys_eq!(agent_info.key(), head.agent, ExchangeError::AuctionWinnerMismatch);
         let head_agent = live_agent(&agent_info);
-        if !head_agent.as_ref().is_some_and(|agent| qualifies_at_settlement(agent, &intent)) {
+        let awardable = intent.head_is_awardable(now, config.execution_grace_slots);
+        if !awardable || !head_agent.as_ref().is_some_and(|agent| qualifies_at_settlement(agent, &intent)) {
             let drop =
                 Disqualification { index: 0, entry: head, agent: agent_info, live: head_agent.is_some() };
             return drop.apply(intent_key, &mut intent, config, registry, bid.as_ref(), now);

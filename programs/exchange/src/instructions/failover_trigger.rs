@@ -7,10 +7,14 @@
 //! Rules: the intent is awarded (`FailoverNotAwarded`) and the failed agent is its winner
 //! (`FailoverStale`: a crank that lost the race fails here, costing only its fee); the failover is
 //! due (`FailoverNotDue`); the candidates (remaining accounts) are the agents of the board from
-//! its head on, in order (`FailoverCandidateMissing`, `FailoverCandidateMismatch`); a slash needs
-//! its accounts (`FailoverSlashAccountsMissing`: the caller's stake-mint account receives the
-//! reward), the last failover the refund accounts (`FailoverRefundAccountsMissing`); the registry
-//! config is the registry's (`RegistryConfigInvalid`, by its address). Not stopped by a pause.
+//! its head on, in order (`FailoverCandidateMissing`, `FailoverCandidateMismatch`); the winner's
+//! bid is the intent's (`FailoverBidMismatch`); a slash needs its accounts
+//! (`FailoverSlashAccountsMissing`: the caller's stake-mint account receives the reward) and a
+//! requester compensation account that can receive (`CompensationAccountInvalid`; the requester's
+//! associated account found unusable sends it to the caller), a failed standby its bid and vault
+//! (`FailoverStandbyAccountsMissing`), the last failover the refund accounts
+//! (`FailoverRefundAccountsMissing`); the registry config is the registry's
+//! (`RegistryConfigInvalid`, by its address). Not stopped by a pause.
 use agent_registry::state::RegistryConfig;
 use anchor_lang::prelude::*;
 

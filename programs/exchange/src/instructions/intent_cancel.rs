@@ -1,12 +1,15 @@
 //! `intent_cancel`: the requester withdraws an intent that has no bid yet. The escrow is
 //! refunded in full and closed; the intent's rent and keeper tip go back to the requester.
 //!
-//! Rules: signed by the requester; the intent is open and has no committed or placed bid.
+//! Rules: signed by the requester; the intent is open and has no committed or placed bid; the
+//! refund account is a token account of the intent's mint owned by the refund owner that can
+//! receive it (`RefundAccountMismatch`, `RefundAccountUnusable`: the requester is the caller and
+//! passes another). Anything sent to the escrow outside the protocol is swept to it too.
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenInterface;
 
 use crate::error::ExchangeError;
-use crate::escrow::Escrow;
+use crate::escrow::{Escrow, Payee};
 use crate::events::IntentCancelled;
 
 use crate::state::Intent;
@@ -33,12 +36,9 @@ pub struct IntentCancel<'info> {
     /// CHECK: the intent's mint (`has_one` on the intent).
     pub mint: UncheckedAccount<'info>,
 
-    /// CHECK: the refund owner's token account of the intent's mint (`token_view`).
-    #[account(
-        mut,
-        constraint = crate::token_view::is_refund_account(&*intent.load()?, &requester_tokens)?
-            @ ExchangeError::RefundAccountMismatch,
-    )]
+    /// CHECK: the refund owner's token account of the intent's mint that can receive the refund
+    /// (`Payee::refund`, checked in the handler).
+    #[account(mut)]
     pub requester_tokens: UncheckedAccount<'info>,
 
     pub token_program: Interface<'info, TokenInterface>,
@@ -47,11 +47,12 @@ pub struct IntentCancel<'info> {
 impl IntentCancel<'_> {
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let accounts = &ctx.accounts;
-        let (refund, terms) = {
+        let (refund, terms, to) = {
             let mut intent = accounts.intent.load_mut()?;
+            let to = Payee::refund(&intent, &accounts.requester_tokens.to_account_info())?.require_pay()?;
             let refund = intent.cancel()?;
             intent.invariant()?;
-            (refund, intent.escrow_terms())
+            (refund, intent.escrow_terms(), to)
         };
         let escrow = Escrow {
             terms,
@@ -60,12 +61,12 @@ impl IntentCancel<'_> {
             mint: accounts.mint.to_account_info(),
             token_program: accounts.token_program.to_account_info(),
         };
-        escrow.pay_out(
-            &accounts.requester_tokens.to_account_info(),
-            refund,
-            Some(&accounts.requester.to_account_info()),
-        )?;
-        emit!(IntentCancelled { intent: ctx.accounts.intent.key(), refunded: refund });
+        // The intent account closes with this instruction: the escrow must close with it.
+        let settled =
+            escrow.end(refund, None, None, Payee::Pay(to), &accounts.requester.to_account_info())?;
+        require!(settled.closed, ExchangeError::IntentCorrupt);
+        settled.emit(ctx.accounts.intent.key());
+        emit!(IntentCancelled { intent: ctx.accounts.intent.key(), refunded: settled.refunded });
         Ok(())
     }
 }

@@ -1,10 +1,12 @@
-//! `intent_close` (permissionless): closes an expired or completed intent whose bids are all
-//! closed. The caller earns one crank tip; the rent and the rest of the tip pool go to the
-//! requester, who paid them; nothing of a finished intent stays open.
+//! `intent_close` (permissionless): closes an expired, completed or failed intent whose bids are
+//! all closed and whose escrow is paid out. The caller earns one crank tip; the rent and the rest
+//! of the tip pool go to the requester, who paid them; nothing of a finished intent stays open.
 //!
-//! Rules: the intent is expired or completed (`IntentNotClosable`: open, awarded, submitted and
-//! disputed intents have work left; a cancelled one closed at once); every bid account of it is
-//! closed (`IntentHasOpenBids`; use `bid_close`); `requester` is the intent's.
+//! Rules: the intent is expired, completed or failed (`IntentNotClosable`: open, awarded,
+//! submitted and disputed intents have work left; a cancelled one closed at once); every bid
+//! account of it is closed (`IntentHasOpenBids`; use `bid_close`); its escrow is closed
+//! (`IntentClaimsPending`: a party's share waits in it, `escrow_claim`); `requester` is the
+//! intent's.
 use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;

@@ -3,9 +3,14 @@
 //! and one per allowed failover); what is not paid out goes back when the intent closes.
 //!
 //! Rules:
-//! - weights sum to 10,000 bps; max price and max latency positive;
+//! - weights sum to 10,000 bps; max price and max latency positive; max latency at most
+//!   `MAX_LATENCY_SLOTS` (`IntentMaxLatencyTooHigh`);
 //! - bid window at least one slot; sealed auctions a reveal window of at least one slot,
-//!   continuous auctions none;
+//!   continuous auctions none; neither window above `MAX_AUCTION_WINDOW_SLOTS`
+//!   (`IntentWindowTooLong`): with the config's windows bounded too, no deadline the intent
+//!   will ever compute can overflow, so no bid or setting can freeze its settlement;
+//! - `vickrey_premium_cap_bps`: Vickrey pays at most this far above the winner's ask (bps of
+//!   the ask; any value, 0 pays the ask; ignored by the other kinds);
 //! - min reputation and score threshold at most 10,000 bps; threshold 0 for sealed auctions;
 //! - context URI at most 200 bytes; at most 8 failovers;
 //! - the exchange is not paused (`ExchangePaused`); the bid bond is at least the config's
@@ -23,7 +28,10 @@ use anchor_spl::token_interface::{self, TokenAccount, TokenInterface, TransferCh
 use crate::error::ExchangeError;
 use crate::events::IntentCreated;
 use crate::seeds;
-use crate::state::{AuctionKind, ExchangeConfig, Intent, IntentStatus, MAX_CONTEXT_URI_LEN, MAX_FAILOVERS};
+use crate::state::{
+    AuctionKind, ExchangeConfig, Intent, IntentStatus, MAX_AUCTION_WINDOW_SLOTS, MAX_CONTEXT_URI_LEN,
+    MAX_FAILOVERS, MAX_LATENCY_SLOTS,
+};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct IntentCreateArgs {
@@ -55,6 +63,9 @@ pub struct IntentCreateArgs {
     pub max_failovers: u8,
     /// Lamports paid to whoever sends each crank.
     pub tip_per_crank: u64,
+    /// Vickrey: the most the winner's payment may exceed its ask, bps of the ask (the SDK's
+    /// default is `DEFAULT_VICKREY_PREMIUM_CAP_BPS`, 2,500).
+    pub vickrey_premium_cap_bps: u16,
 }
 
 impl IntentCreateArgs {
@@ -64,7 +75,13 @@ impl IntentCreateArgs {
         require!(weights.validate().is_ok(), ExchangeError::IntentWeightsInvalid);
         require_gt!(self.max_price, 0, ExchangeError::IntentMaxPriceZero);
         require_gt!(self.max_latency, 0, ExchangeError::IntentMaxLatencyZero);
+        require_gte!(MAX_LATENCY_SLOTS, self.max_latency, ExchangeError::IntentMaxLatencyTooHigh);
         require_gt!(self.bid_window_slots, 0, ExchangeError::IntentBidWindowZero);
+        require!(
+            self.bid_window_slots <= MAX_AUCTION_WINDOW_SLOTS
+                && self.reveal_window_slots <= MAX_AUCTION_WINDOW_SLOTS,
+            ExchangeError::IntentWindowTooLong
+        );
         let sealed = self.auction_kind.is_sealed();
         require!(sealed == (self.reveal_window_slots > 0), ExchangeError::IntentRevealWindowInvalid);
         require!(
@@ -219,6 +236,8 @@ impl IntentCreate<'_> {
         intent.bump = ctx.bumps.intent;
         intent.escrow_bump = ctx.bumps.escrow;
         intent.escrow = ctx.accounts.escrow.key();
+        intent.escrow_open = 1;
+        intent.vickrey_premium_cap_bps = args.vickrey_premium_cap_bps;
         intent.mint_decimals = decimals;
         intent.refund_tokens = ctx.accounts.requester_tokens.key();
         intent.status = IntentStatus::Open.to_u8();
@@ -265,6 +284,7 @@ impl IntentCreate<'_> {
             auction_kind: intent.auction_kind,
             commit_end_slot: commit_end,
             reveal_end_slot: reveal_end,
+            vickrey_premium_cap_bps: args.vickrey_premium_cap_bps,
         });
         Ok(())
     }

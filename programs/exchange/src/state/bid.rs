@@ -11,6 +11,10 @@ pub enum BidStatus {
     /// Dropped at settlement because its agent no longer qualified (or its account was gone):
     /// the bond is forfeited to the requester when the bid closes.
     Disqualified,
+    /// Held the job (or stood by for it as the Vickrey standby) and failed it: failed over,
+    /// declined, or unable to take it over when promoted. The bond is forfeited to the
+    /// requester when the bid closes.
+    Failed,
 }
 
 /// One agent's bid on one intent, at PDA `[seeds::BID, intent, agent, round]`. Holds the bond in
@@ -115,12 +119,19 @@ impl Bid {
         Ok(())
     }
 
+    /// It held (or stood by for) the job and failed it: the bond will be forfeited.
+    pub fn fail(&mut self) -> Result<()> {
+        require!(self.status == BidStatus::Revealed, ExchangeError::IntentCorrupt);
+        self.status = BidStatus::Failed;
+        Ok(())
+    }
+
     /// Lamports of bond (returned to the bidder, forfeited to the requester) when the bid closes:
-    /// a bid that was never opened, or was disqualified, forfeits its bond.
+    /// a bid that was never opened, was disqualified, or failed the job forfeits its bond.
     pub fn bond_split(&self) -> (u64, u64) {
         match self.status {
             BidStatus::Revealed => (self.bond, 0),
-            BidStatus::Committed | BidStatus::Disqualified => (0, self.bond),
+            BidStatus::Committed | BidStatus::Disqualified | BidStatus::Failed => (0, self.bond),
         }
     }
 

@@ -58,8 +58,12 @@ pub struct ExchangeConfig {
     /// reveals for sealed auctions. Short: the job is already late.
     pub reauction_bid_window_slots: u64,
     pub reauction_reveal_window_slots: u64,
+    /// Share of every payout in a reputation-bearing mint that goes to the exchange's fee vault
+    /// (the exchange authority's token account of that mint), bps. What makes bought reputation
+    /// cost something: an operator paying its own agent pays this on every atom of value.
+    pub reputation_fee_bps: u16,
     /// Room to grow without a migration.
-    pub reserved: [u8; 2],
+    pub reserved: [u8; 30],
 }
 
 /// A mint whose paid value counts for reputation, and how much.
@@ -105,6 +109,8 @@ pub struct ExchangeSettings {
     pub reauction_bid_window_slots: u64,
     /// Slots (sealed auctions); at least 1.
     pub reauction_reveal_window_slots: u64,
+    /// bps of each reputation-bearing payout; at most 10,000.
+    pub reputation_fee_bps: u16,
 }
 
 /// The bond `agx init` and the test fixtures require at least: 0.001 SOL.
@@ -123,6 +129,12 @@ pub const DEFAULT_FAILOVER_SLASH_BPS: u16 = 5_000;
 pub const DEFAULT_FAILOVER_REWARD_BPS: u16 = 1_000;
 /// Giving a job up early costs a fifth of the held stake.
 pub const DEFAULT_DECLINE_SLASH_BPS: u16 = 2_000;
+/// Reputation-bearing payouts pay 2% to the exchange (`docs/exchange.md`: what it makes
+/// self-dealt reputation cost).
+pub const DEFAULT_REPUTATION_FEE_BPS: u16 = 200;
+/// Longest window the config may set (grace, dispute, arbitration, re-rank, re-auction), in
+/// slots: 10,000,000, about 46 days. Bounded so that no deadline computed from one overflows.
+pub const MAX_CONFIG_WINDOW_SLOTS: u64 = 10_000_000;
 /// A re-auction takes bids for 10 slots (about 4 s)...
 pub const DEFAULT_REAUCTION_BID_WINDOW_SLOTS: u64 = 10;
 /// ...and reveals for 10 more.
@@ -137,7 +149,7 @@ pub const MAX_FREEZABLE_MINTS: usize = 4;
 
 impl ExchangeConfig {
     /// Current layout version.
-    pub const VERSION: u8 = 1;
+    pub const VERSION: u8 = 2;
 
     pub fn is_initialized(&self) -> bool {
         self.version != 0
@@ -156,7 +168,7 @@ impl ExchangeConfig {
         self.authority_bump = authority_bump;
         self.admin = admin;
         self.pending_admin = Pubkey::default();
-        self.reserved = [0; 2];
+        self.reserved = [0; 30];
         self.apply(settings)
     }
 
@@ -187,7 +199,28 @@ impl ExchangeConfig {
         self.decline_slash_bps = settings.decline_slash_bps;
         self.reauction_bid_window_slots = settings.reauction_bid_window_slots;
         self.reauction_reveal_window_slots = settings.reauction_reveal_window_slots;
+        self.reputation_fee_bps = settings.reputation_fee_bps;
         Ok(())
+    }
+
+    /// Is `mint` reputation-bearing (listed with a positive weight)?
+    pub fn bears_reputation(&self, mint: &Pubkey) -> bool {
+        *mint != Pubkey::default()
+            && self.reputation_mints.iter().any(|m| m.mint == *mint && m.weight_bps > 0)
+    }
+
+    /// The reputation fee on `paid` atoms of `mint`: `reputation_fee_bps` of them (rounded down)
+    /// when the mint is reputation-bearing, else 0.
+    pub fn reputation_fee(&self, mint: &Pubkey, paid: u64) -> Result<u64> {
+        if !self.bears_reputation(mint) {
+            return Ok(0);
+        }
+        let fee = agx_core::Bps::new(self.reputation_fee_bps)
+            .map_err(|_| error!(ExchangeError::ConfigReputationFeeInvalid))?;
+        agx_core::TokenAtoms(paid)
+            .mul_bps_floor(fee)
+            .map(|v| v.0)
+            .map_err(|_| error!(ExchangeError::ArithmeticOverflow))
     }
 
     /// The reputation value of `paid` atoms of `mint`: weighted when the mint is listed, 0 when not.
@@ -258,6 +291,19 @@ impl ExchangeConfig {
                 && self.reauction_reveal_window_slots > 0,
             ExchangeError::ConfigFailoverParamsInvalid
         );
+        require!(
+            self.reputation_fee_bps <= agx_core::BPS_DENOMINATOR,
+            ExchangeError::ConfigReputationFeeInvalid
+        );
+        let windows = [
+            self.rerank_window_slots,
+            self.execution_grace_slots,
+            self.dispute_window_slots,
+            self.arbitration_window_slots,
+            self.reauction_bid_window_slots,
+            self.reauction_reveal_window_slots,
+        ];
+        require!(windows.iter().all(|w| *w <= MAX_CONFIG_WINDOW_SLOTS), ExchangeError::ConfigWindowTooLong);
         Ok(())
     }
 }

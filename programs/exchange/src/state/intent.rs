@@ -11,6 +11,14 @@ pub const LEADERBOARD_LEN: usize = 8;
 pub const MAX_CONTEXT_URI_LEN: usize = 200;
 /// Most failovers an intent may allow.
 pub const MAX_FAILOVERS: u8 = 8;
+/// Longest latency an intent may accept (and so a bid promise), in slots: 10,000,000 slots,
+/// about 46 days at 400 ms. Bounded so that no deadline computed from it can overflow.
+pub const MAX_LATENCY_SLOTS: u64 = 10_000_000;
+/// Longest bid or reveal window an intent may set, in slots: 1,000,000, about 4.6 days.
+pub const MAX_AUCTION_WINDOW_SLOTS: u64 = 1_000_000;
+/// The Vickrey premium cap `agx` and the SDK use unless told otherwise: a second-score payment
+/// at most 25% above the winner's ask.
+pub const DEFAULT_VICKREY_PREMIUM_CAP_BPS: u16 = 2_500;
 
 stored_enum! {
     /// How the winner is chosen and paid. Stored in the intent as its `u8` discriminant.
@@ -30,11 +38,12 @@ impl AuctionKind {
         self != AuctionKind::Continuous
     }
 
-    /// How this kind prices its winner.
-    pub fn pricing(self) -> agx_core::payment::Pricing {
+    /// How this kind prices its winner; a Vickrey payment is capped at `premium_cap_bps` above
+    /// the ask.
+    pub fn pricing(self, premium_cap_bps: u16) -> agx_core::payment::Pricing {
         match self {
             AuctionKind::FirstPriceSealed | AuctionKind::Continuous => agx_core::payment::Pricing::Ask,
-            AuctionKind::VickreySealed => agx_core::payment::Pricing::SecondScore,
+            AuctionKind::VickreySealed => agx_core::payment::Pricing::SecondScore { premium_cap_bps },
         }
     }
 }
@@ -237,10 +246,21 @@ pub struct Intent {
     /// The token account the winner named at submission for its payment (owned by the winner's
     /// authority); keepers finalizing the job pay into it.
     pub winner_tokens: Pubkey,
-    pub reserved: [u8; 5],
+    /// 1 while the escrow token account exists: from creation until a terminal path (or
+    /// `escrow_claim`) has paid everything out of it. The intent closes only after it.
+    pub escrow_open: u8,
+    /// Vickrey: the most the second-score payment may exceed the winner's ask, in bps of the ask
+    /// (`agx_core::payment::premium_cap`); set at creation.
+    pub vickrey_premium_cap_bps: u16,
+    pub padding: [u8; 2],
+    /// Atoms of the escrow owed to the winner's authority whose payout account could not receive
+    /// them (closed, frozen, or refusing transfers) when the job ended: claimed with
+    /// `escrow_claim`. Whatever else a terminal intent's open escrow holds is the refund owner's.
+    pub agent_claim: u64,
+    pub reserved: [u8; 32],
 }
 
-const _: () = assert!(core::mem::size_of::<Intent>() == 2160);
+const _: () = assert!(core::mem::size_of::<Intent>() == 2200);
 const _: () = assert!(core::mem::size_of::<LeaderboardEntry>() == 120);
 
 /// Which part of its life an open intent is in at a given slot (`agx_core::lifecycle`).
@@ -253,7 +273,7 @@ impl agx_core::leaderboard::Ranked for LeaderboardEntry {
 }
 
 impl Intent {
-    pub const VERSION: u8 = 2;
+    pub const VERSION: u8 = 3;
     pub const SPACE: usize = 8 + core::mem::size_of::<Intent>();
 
     pub fn status(&self) -> Result<IntentStatus> {
@@ -410,12 +430,28 @@ impl Intent {
         };
         let runner_up = ranked.get(1).map(LeaderboardEntry::rank_key);
         Some(agx_core::payment::payment(
-            kind.pricing(),
+            kind.pricing(self.vickrey_premium_cap_bps),
             &self.weights(),
             &self.limits(),
             &winner,
             runner_up.as_ref(),
         ))
+    }
+
+    /// The execution deadline of a job handed at `now` to a bid promising `latency` slots:
+    /// `now + latency + grace` (`None` if it does not fit in a slot number).
+    pub fn deadline_for(latency: u64, now: u64, grace: u64) -> Option<u64> {
+        now.checked_add(latency)?.checked_add(grace)
+    }
+
+    /// Can the head of the board be handed the job at `now`: its payment computes, lies in
+    /// `[ask, max_price]`, and its deadline fits? A head whose terms cannot be awarded is
+    /// dropped like one whose agent no longer qualifies, so no bid can freeze settlement (the
+    /// creation and bid bounds make this unreachable; it is the last line).
+    pub fn head_is_awardable(&self, now: u64, grace: u64) -> bool {
+        let Some(head) = self.ranked().first() else { return false };
+        let payment_ok = self.payment_for_head().is_ok_and(|p| p >= head.price && p <= self.max_price);
+        payment_ok && Self::deadline_for(head.latency, now, grace).is_some()
     }
 
     /// The runner-up whose stake is locked as standby on award: under Vickrey it sets the price,
@@ -467,9 +503,7 @@ impl Intent {
         self.standby_bid = standby.bid;
         self.payment = payment;
         self.award_slot = now;
-        self.execution_deadline_slot = now
-            .checked_add(head.latency)
-            .and_then(|s| s.checked_add(grace))
+        self.execution_deadline_slot = Self::deadline_for(head.latency, now, grace)
             .ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
         Ok(head)
     }
@@ -687,8 +721,8 @@ impl Intent {
         Ok(())
     }
 
-    /// A terminal intent whose bids are all closed may close (rent to the requester): expired or
-    /// completed (a cancelled intent closes at once).
+    /// A terminal intent whose bids are all closed and whose escrow is paid out may close (rent
+    /// to the requester): expired, completed or failed (a cancelled intent closes at once).
     pub fn require_closable(&self) -> Result<()> {
         let status = self.status()?;
         require!(
@@ -696,6 +730,23 @@ impl Intent {
             ExchangeError::IntentNotClosable
         );
         require!(self.bids_open == 0, ExchangeError::IntentHasOpenBids);
+        require!(self.escrow_open == 0, ExchangeError::IntentClaimsPending);
+        Ok(())
+    }
+
+    /// A terminal path paid out of the escrow: `agent_claim` atoms stay owed to the winner, and
+    /// the escrow stays open (`closed` false) while anything in it is owed to anyone.
+    pub fn record_escrow_end(&mut self, agent_claim: u64, closed: bool) -> Result<()> {
+        require!(self.status()?.is_terminal(), ExchangeError::IntentCorrupt);
+        self.agent_claim = agent_claim;
+        self.escrow_open = u8::from(!closed);
+        Ok(())
+    }
+
+    /// `escrow_claim`: the intent has ended with something left in its escrow
+    /// (`EscrowNothingToClaim` otherwise).
+    pub fn require_claimable(&self) -> Result<()> {
+        require!(self.status()?.is_terminal() && self.escrow_open == 1, ExchangeError::EscrowNothingToClaim);
         Ok(())
     }
 
@@ -719,6 +770,12 @@ impl Intent {
         require!(agx_core::leaderboard::is_ranked(ranked), ExchangeError::IntentCorrupt);
         require!(u64::from(self.bids_open) <= self.bid_count, ExchangeError::IntentCorrupt);
         require!(self.refund_owner != Pubkey::default(), ExchangeError::IntentCorrupt);
+        require!(self.escrow_open <= 1, ExchangeError::IntentCorrupt);
+        require!(self.escrow_open == 1 || self.agent_claim == 0, ExchangeError::IntentCorrupt);
+        require!(self.agent_claim <= self.payment, ExchangeError::IntentCorrupt);
+        if !status.is_terminal() {
+            require!(self.escrow_open == 1 && self.agent_claim == 0, ExchangeError::IntentCorrupt);
+        }
         require!(
             self.excluded_len <= self.failovers && self.failovers <= self.max_failovers,
             ExchangeError::IntentCorrupt
@@ -781,6 +838,7 @@ mod tests {
         i.auction_kind = AuctionKind::FirstPriceSealed.to_u8();
         i.max_price = 1_000;
         i.max_latency = 100;
+        i.escrow_open = 1;
         i.refund_owner = Pubkey::new_from_array([7; 32]);
         i.weights = [4_000, 3_000, 2_000, 1_000];
         i
@@ -828,6 +886,7 @@ mod tests {
         assert_eq!(i.rerank_end_slot, 0);
         assert!(i.require_closable().is_err(), "open intents do not close");
         i.expire(10).unwrap();
+        i.record_escrow_end(0, true).unwrap();
         i.require_closable().unwrap();
     }
 
@@ -910,6 +969,8 @@ mod tests {
         i.expire(0).unwrap();
         assert!(i.require_closable().is_err());
         i.close_bid().unwrap();
+        assert!(i.require_closable().is_err(), "the escrow is still open");
+        i.record_escrow_end(0, true).unwrap();
         i.require_closable().unwrap();
         assert!(i.close_bid().is_err(), "never below zero");
     }
