@@ -29,8 +29,10 @@ pub fn key<H: Sha256>(commitment: &[u8; 32], seed: &[u8; 32]) -> [u8; 32] {
 /// the newest slot before `commit_end` in the `SlotHashes` sysvar's data (entries newest first;
 /// at slot `n` the newest is `n`'s parent, so the seed exists from the first reveal slot on). When
 /// the window ended so long ago that the slot has left the sysvar (512 slots), the oldest entry is
-/// used: still a hash that did not exist when bids were sealed. `None` when the data holds no
-/// entry or is malformed.
+/// used: still a hash that did not exist when bids were sealed. It trusts the header's entry
+/// count: `None` when the count is 0 or an entry the search reads lies past the end of the data;
+/// bytes after the counted entries are ignored, and a count short of the entries present just
+/// searches fewer (the runtime writes this sysvar; the program does not validate it further).
 pub fn seed_from_slot_hashes(data: &[u8], commit_end: u64) -> Option<[u8; 32]> {
     let count = u64::from_le_bytes(data.get(..HEADER_LEN)?.try_into().ok()?);
     let count = usize::try_from(count).ok()?;

@@ -78,6 +78,30 @@ pub fn transfer_checked(
     }
 }
 
+/// `CloseAccount` of an empty token account, its rent to `destination`, signed by `owner`.
+pub fn close_account(program: Pubkey, account: Pubkey, destination: Pubkey, owner: Pubkey) -> Instruction {
+    Instruction {
+        program_id: program,
+        accounts: vec![
+            AccountMeta::new(account, false),
+            AccountMeta::new(destination, false),
+            AccountMeta::new_readonly(owner, true),
+        ],
+        data: vec![9],
+    }
+}
+
+/// `SetAuthority` (`AccountOwner`): `owner` hands its token account to `new_owner`.
+pub fn set_account_owner(program: Pubkey, account: Pubkey, owner: Pubkey, new_owner: Pubkey) -> Instruction {
+    let mut data = vec![6, 2, 1];
+    data.extend_from_slice(new_owner.as_ref());
+    Instruction {
+        program_id: program,
+        accounts: vec![AccountMeta::new(account, false), AccountMeta::new_readonly(owner, true)],
+        data,
+    }
+}
+
 /// Creates and initialises a mint: a system `create_account` of [`MINT_LEN`] bytes funded with
 /// `rent` lamports by `payer` (`mint` must sign too), then `InitializeMint2`.
 pub fn create_mint(

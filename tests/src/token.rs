@@ -137,3 +137,17 @@ pub fn create_mint_2022(svm: &mut Svm, decimals: u8, features: &[MintFeature]) -
     svm.send(&ixs, &[&mint]).expect("create Token-2022 mint");
     key
 }
+
+/// Token-2022: makes `account` (owned by `owner`) require a memo on every incoming transfer
+/// (reallocates it for the extension, then enables it), as its owner may at any time.
+pub fn require_memos(svm: &mut Svm, account: Pubkey, owner: &solana_keypair::Keypair) {
+    use anchor_spl::token_2022::spl_token_2022::extension::memo_transfer::instruction::enable_required_transfer_memos;
+    use anchor_spl::token_2022::spl_token_2022::extension::ExtensionType;
+    use anchor_spl::token_2022::spl_token_2022::instruction::reallocate;
+    let payer = svm.payer.pubkey();
+    let grow =
+        reallocate(&TOKEN_2022, &account, &payer, &owner.pubkey(), &[], &[ExtensionType::MemoTransfer])
+            .expect("reallocate");
+    let enable = enable_required_transfer_memos(&TOKEN_2022, &account, &owner.pubkey(), &[]).expect("enable");
+    svm.send(&[grow, enable], &[owner]).expect("require memos");
+}

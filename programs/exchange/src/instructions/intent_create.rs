@@ -98,6 +98,79 @@ impl IntentCreateArgs {
     }
 }
 
+/// Where a new intent lives and what it holds: its accounts, fixed by `intent_create`.
+#[derive(Clone, Copy, Debug)]
+pub struct Placement {
+    pub address: Pubkey,
+    pub bump: u8,
+    pub requester: Pubkey,
+    pub mint: Pubkey,
+    pub mint_decimals: u8,
+    pub token_program: Pubkey,
+    pub escrow: Pubkey,
+    pub escrow_bump: u8,
+    /// The funding account, which refunds go to by default.
+    pub refund_tokens: Pubkey,
+}
+
+impl IntentCreateArgs {
+    /// Fills a zeroed `intent` as posted at `now` with these terms, at `placement`, holding
+    /// `tip_pool` lamports of tips and the max price in escrow; checks its invariant.
+    pub fn fill(&self, intent: &mut Intent, placement: &Placement, tip_pool: u64, now: u64) -> Result<()> {
+        let commit_end = now
+            .checked_add(self.bid_window_slots)
+            .ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
+        let reveal_end = commit_end
+            .checked_add(self.reveal_window_slots)
+            .ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
+        intent.version = Intent::VERSION;
+        intent.bump = placement.bump;
+        intent.escrow_bump = placement.escrow_bump;
+        intent.escrow = placement.escrow;
+        intent.escrow_open = 1;
+        intent.vickrey_premium_cap_bps = self.vickrey_premium_cap_bps;
+        intent.mint_decimals = placement.mint_decimals;
+        intent.refund_tokens = placement.refund_tokens;
+        intent.status = IntentStatus::Open.to_u8();
+        intent.auction_kind = self.auction_kind.to_u8();
+        intent.intent_id = self.intent_id;
+        intent.requester = placement.requester;
+        intent.mint = placement.mint;
+        intent.token_program = placement.token_program;
+        intent.required_capabilities = self.required_capabilities;
+        intent.min_stake = self.min_stake;
+        intent.min_reputation = self.min_reputation;
+        intent.weights = self.weights;
+        intent.max_price = self.max_price;
+        intent.max_latency = self.max_latency;
+        intent.context_hash = self.context_hash;
+        intent.success_criteria_hash = self.success_criteria_hash;
+        let uri = self.context_uri.as_bytes();
+        intent
+            .context_uri
+            .get_mut(..uri.len())
+            .ok_or_else(|| error!(ExchangeError::IntentContextUriTooLong))?
+            .copy_from_slice(uri);
+        intent.context_uri_len =
+            u8::try_from(uri.len()).map_err(|_| error!(ExchangeError::IntentContextUriTooLong))?;
+        intent.created_slot = now;
+        intent.commit_end_slot = commit_end;
+        intent.reveal_end_slot = reveal_end;
+        intent.bid_bond = self.bid_bond;
+        intent.tip_per_crank = self.tip_per_crank;
+        intent.tip_pool = tip_pool;
+        intent.refund_owner = placement.requester;
+        if !self.auction_kind.is_sealed() {
+            // Clear bids: no seed to wait for (`agx_core::tiebreak`).
+            intent.fix_tiebreak_seed(placement.address.to_bytes());
+        }
+        intent.score_threshold = self.score_threshold;
+        intent.max_failovers = self.max_failovers;
+        intent.escrowed = self.max_price;
+        intent.invariant()
+    }
+}
+
 #[derive(Accounts)]
 #[instruction(args: IntentCreateArgs)]
 pub struct IntentCreate<'info> {
@@ -221,58 +294,25 @@ impl IntentCreate<'_> {
         let tip_pool = Intent::tip_pool_for(args.tip_per_crank, args.max_failovers)?;
         ctx.accounts.create_intent(&args, ctx.bumps.intent, tip_pool)?;
         let now = Clock::get()?.slot;
-        let commit_end = now
-            .checked_add(args.bid_window_slots)
-            .ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
-        let reveal_end = commit_end
-            .checked_add(args.reveal_window_slots)
-            .ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
         let info = ctx.accounts.intent.to_account_info();
         let mut data = info.try_borrow_mut_data()?;
         data[..Intent::DISCRIMINATOR.len()].copy_from_slice(Intent::DISCRIMINATOR);
         let intent: &mut Intent =
             bytemuck::from_bytes_mut(&mut data[Intent::DISCRIMINATOR.len()..Intent::SPACE]);
-        intent.version = Intent::VERSION;
-        intent.bump = ctx.bumps.intent;
-        intent.escrow_bump = ctx.bumps.escrow;
-        intent.escrow = ctx.accounts.escrow.key();
-        intent.escrow_open = 1;
-        intent.vickrey_premium_cap_bps = args.vickrey_premium_cap_bps;
-        intent.mint_decimals = decimals;
-        intent.refund_tokens = ctx.accounts.requester_tokens.key();
-        intent.status = IntentStatus::Open.to_u8();
-        intent.auction_kind = args.auction_kind.to_u8();
-        intent.intent_id = args.intent_id;
-        intent.requester = ctx.accounts.requester.key();
-        intent.mint = ctx.accounts.mint.key();
-        intent.token_program = ctx.accounts.token_program.key();
-        intent.required_capabilities = args.required_capabilities;
-        intent.min_stake = args.min_stake;
-        intent.min_reputation = args.min_reputation;
-        intent.weights = args.weights;
-        intent.max_price = args.max_price;
-        intent.max_latency = args.max_latency;
-        intent.context_hash = args.context_hash;
-        intent.success_criteria_hash = args.success_criteria_hash;
-        let uri = args.context_uri.as_bytes();
-        intent.context_uri[..uri.len()].copy_from_slice(uri);
-        intent.context_uri_len =
-            u8::try_from(uri.len()).map_err(|_| error!(ExchangeError::IntentContextUriTooLong))?;
-        intent.created_slot = now;
-        intent.commit_end_slot = commit_end;
-        intent.reveal_end_slot = reveal_end;
-        intent.bid_bond = args.bid_bond;
-        intent.tip_per_crank = args.tip_per_crank;
-        intent.tip_pool = tip_pool;
-        intent.refund_owner = intent.requester;
-        if !args.auction_kind.is_sealed() {
-            // Clear bids: no seed to wait for (`agx_core::tiebreak`).
-            intent.fix_tiebreak_seed(ctx.accounts.intent.key().to_bytes());
-        }
-        intent.score_threshold = args.score_threshold;
-        intent.max_failovers = args.max_failovers;
-        intent.escrowed = args.max_price;
-        intent.invariant()?;
+        let accounts = &ctx.accounts;
+        let placement = Placement {
+            address: accounts.intent.key(),
+            bump: ctx.bumps.intent,
+            requester: accounts.requester.key(),
+            mint: accounts.mint.key(),
+            mint_decimals: decimals,
+            token_program: accounts.token_program.key(),
+            escrow: accounts.escrow.key(),
+            escrow_bump: ctx.bumps.escrow,
+            refund_tokens: accounts.requester_tokens.key(),
+        };
+        args.fill(intent, &placement, tip_pool, now)?;
+        let (commit_end, reveal_end) = (intent.commit_end_slot, intent.reveal_end_slot);
         emit!(IntentCreated {
             intent: ctx.accounts.intent.key(),
             requester: intent.requester,

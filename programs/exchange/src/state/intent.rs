@@ -776,8 +776,10 @@ impl Intent {
         if !status.is_terminal() {
             require!(self.escrow_open == 1 && self.agent_claim == 0, ExchangeError::IntentCorrupt);
         }
+        // The failover that uses up the allowance fails the intent and is counted too: with
+        // `max_failovers = 0` the first failure is the last, and counts 1.
         require!(
-            self.excluded_len <= self.failovers && self.failovers <= self.max_failovers,
+            self.excluded_len <= self.failovers && self.failovers <= self.max_failovers.max(1),
             ExchangeError::IntentCorrupt
         );
         match status {
@@ -960,6 +962,18 @@ mod tests {
         i.fix_tiebreak_seed([1; 32]);
         i.fix_tiebreak_seed([2; 32]);
         assert_eq!((i.tiebreak_seed, i.tiebreak_seeded), ([1; 32], 1));
+    }
+
+    #[test]
+    fn with_no_failover_allowed_the_first_failure_fails_the_intent() {
+        let mut i = open_intent();
+        i.insert_ranked(entry(5_000, 1)).unwrap();
+        i.insert_ranked(entry(4_000, 2)).unwrap();
+        i.award(10, Pubkey::default(), 10, 5).unwrap();
+        i.fail_winner().unwrap();
+        assert!(i.failovers_exhausted());
+        i.fail().unwrap();
+        i.invariant().expect("a failed intent with max_failovers 0 is a valid state");
     }
 
     #[test]
