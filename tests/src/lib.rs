@@ -42,6 +42,8 @@ pub mod anchor_codes {
     pub const CONSTRAINT_DUPLICATE_MUTABLE_ACCOUNT: u32 = 2040;
     pub const ACCOUNT_DISCRIMINATOR_MISMATCH: u32 = 3002;
     pub const ACCOUNT_OWNED_BY_WRONG_PROGRAM: u32 = 3007;
+    /// A program account that is not the program (or interface) the slot names.
+    pub const INVALID_PROGRAM_ID: u32 = 3008;
     pub const ACCOUNT_NOT_SIGNER: u32 = 3010;
     pub const ACCOUNT_NOT_INITIALIZED: u32 = 3012;
 }

@@ -137,3 +137,31 @@ fn nobody_but_the_operator_settles_an_outcome() {
     assert_error(&r.svm.send(&[ix], &[&a.authority]), RegistryError::OperatorNotAuthorized);
     assert_eq!(r.agent(&a).locked, 300);
 }
+
+/// Repeat work for one requester counts less for reputation each time
+/// (`agx_core::reputation::Patrons`); a new requester's job counts in full.
+#[test]
+fn repeat_work_from_one_requester_counts_less() {
+    let mut r = Registry::new();
+    let a = r.staked_agent(1_000);
+    let operator = r.operator.insecure_clone();
+    let requester = anchor_lang::prelude::Pubkey::new_from_array([5; 32]);
+    let mut counted = Vec::new();
+    for from in [requester, requester, requester, anchor_lang::prelude::Pubkey::new_from_array([6; 32])] {
+        r.lock(&a, 300).unwrap();
+        let args = OutcomeSettleArgs { requester: from, rating_bps: Some(10_000), ..done() };
+        let before = r.agent(&a).value_completed;
+        let meta = r
+            .svm
+            .send(&[rix::outcome_settle(operator.pubkey(), a.agent, None, None, args, None)], &[&operator])
+            .unwrap();
+        let ev = agx_sdk::events::find::<agent_registry::events::OutcomeSettled>(&meta.logs).remove(0);
+        assert_eq!((ev.value, ev.requester), (2_000_000, from));
+        assert_eq!(r.agent(&a).value_completed - before, ev.counted_value);
+        counted.push(ev.counted_value);
+    }
+    // 2,000,000 paid each time, prior weight 1,000,000: 2e6 * 1e6 / (1e6 + 2e6), then / 5e6.
+    assert_eq!(counted, vec![2_000_000, 666_666, 400_000, 2_000_000]);
+    let patrons = r.agent(&a).patrons;
+    assert!(patrons.iter().any(|p| p.requester == requester && p.value == 6_000_000));
+}

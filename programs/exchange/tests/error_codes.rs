@@ -113,6 +113,19 @@ const CODES: &[(u32, ExchangeError, &str)] = &[
     (6107, ExchangeError::ConfigAccountInvalid, "ConfigAccountInvalid"),
     (6108, ExchangeError::ExchangeAuthorityInvalid, "ExchangeAuthorityInvalid"),
     (6109, ExchangeError::RegistryConfigInvalid, "RegistryConfigInvalid"),
+    (6110, ExchangeError::IntentMaxLatencyTooHigh, "IntentMaxLatencyTooHigh"),
+    (6111, ExchangeError::IntentWindowTooLong, "IntentWindowTooLong"),
+    (6112, ExchangeError::ConfigWindowTooLong, "ConfigWindowTooLong"),
+    (6113, ExchangeError::ConfigReputationFeeInvalid, "ConfigReputationFeeInvalid"),
+    (6114, ExchangeError::RefundAccountUnusable, "RefundAccountUnusable"),
+    (6115, ExchangeError::IntentClaimsPending, "IntentClaimsPending"),
+    (6116, ExchangeError::EscrowNothingToClaim, "EscrowNothingToClaim"),
+    (6117, ExchangeError::FeeVaultInvalid, "FeeVaultInvalid"),
+    (6118, ExchangeError::FeeWithdrawVaultInvalid, "FeeWithdrawVaultInvalid"),
+    (6119, ExchangeError::CompensationAccountInvalid, "CompensationAccountInvalid"),
+    (6120, ExchangeError::FailoverBidMismatch, "FailoverBidMismatch"),
+    (6121, ExchangeError::FailoverStandbyAccountsMissing, "FailoverStandbyAccountsMissing"),
+    (6122, ExchangeError::FailoverStandbyBidMismatch, "FailoverStandbyBidMismatch"),
 ];
 
 #[test]
