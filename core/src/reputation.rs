@@ -322,6 +322,32 @@ mod tests {
         }
     }
 
+    /// Jobs of `job` atoms rated 10,000, from `keys` requesters in turn, until the default
+    /// parameters give `target` bps: (jobs, atoms paid).
+    fn paid_to_reach(target: u16, job: u64, keys: u8) -> (u64, u64) {
+        let p = ReputationParams::DEFAULT;
+        let (mut history, mut patrons, mut jobs) = (History::default(), Patrons::default(), 0u64);
+        while history.score(&p).unwrap() < target {
+            let counted = patrons.credit([(jobs % u64::from(keys)) as u8; 32], job, p.prior_value);
+            history.record(Outcome::Completed { value: counted, rating_bps: Some(10_000) }).unwrap();
+            jobs += 1;
+        }
+        (jobs, jobs * job)
+    }
+
+    /// The figures `docs/exchange.md` publishes: what it takes, at the default parameters
+    /// (prior 1,000,000 atoms at 0 bps), to go from 0 to 8,000 bps with jobs of 1,000,000 atoms.
+    #[test]
+    fn what_8000_bps_takes_at_the_defaults() {
+        // Honest work for different requesters (or an operator rotating 5+ wallets): 4 jobs.
+        assert_eq!(paid_to_reach(8_000, 1_000_000, 200), (4, 4_000_000));
+        assert_eq!(paid_to_reach(8_000, 1_000_000, 5), (4, 4_000_000));
+        // One requester paying again and again: the n-th job counts 1/n.
+        assert_eq!(paid_to_reach(8_000, 1_000_000, 1), (31, 31_000_000));
+        // Two wallets in turn: each is remembered, so repeat work still counts less.
+        assert_eq!(paid_to_reach(8_000, 1_000_000, 2), (8, 8_000_000));
+    }
+
     #[test]
     fn the_table_keeps_the_requesters_that_paid_most() {
         let mut t = Patrons::default();
