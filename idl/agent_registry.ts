@@ -1941,17 +1941,15 @@ export type AgentRegistry = {
           {
             "name": "patrons",
             "docs": [
-              "The last requesters that paid it and how much (`agx_core::reputation::Patrons`): repeat",
-              "work from one requester counts less for reputation."
+              "The last requesters that paid it and how much (`agx_core::reputation::Patrons`, stored",
+              "as its bytes: 4 x (requester, value u64 LE)): repeat work from one requester counts less",
+              "for reputation. Raw bytes, so that decoding an `Agent` copies them instead of parsing",
+              "eight fields (~600 CU on every agent instruction)."
             ],
             "type": {
               "array": [
-                {
-                  "defined": {
-                    "name": "patronRecord"
-                  }
-                },
-                4
+                "u8",
+                160
               ]
             }
           },
@@ -2450,28 +2448,6 @@ export type AgentRegistry = {
           {
             "name": "reputation",
             "type": "u16"
-          }
-        ]
-      }
-    },
-    {
-      "name": "patronRecord",
-      "docs": [
-        "A requester that paid the agent, and the reputation value it has paid so far."
-      ],
-      "type": {
-        "kind": "struct",
-        "fields": [
-          {
-            "name": "requester",
-            "type": "pubkey"
-          },
-          {
-            "name": "value",
-            "docs": [
-              "Atoms of reputation value."
-            ],
-            "type": "u64"
           }
         ]
       }

@@ -199,6 +199,10 @@ pub fn repeat_weighted(value: u64, earlier: u64, half: u64) -> u64 {
     if earlier == 0 {
         return value;
     }
+    // In 64 bits when it fits (a 128-bit division costs ~10 times more on SBF); same result.
+    if let (Some(numerator), Some(denominator)) = (value.checked_mul(half), half.checked_add(earlier)) {
+        return numerator.checked_div(denominator).unwrap_or(0);
+    }
     let denominator = u128::from(half).saturating_add(u128::from(earlier));
     // value * half < 2^128, and the quotient is at most value.
     let counted = u128::from(value).saturating_mul(u128::from(half)).checked_div(denominator).unwrap_or(0);
@@ -215,6 +219,33 @@ pub fn repeat_weighted(value: u64, earlier: u64, half: u64) -> u64 {
 pub struct Patrons(pub [Patron; PATRONS]);
 
 impl Patrons {
+    /// Encoded size: [`PATRONS`] x (requester, value u64 LE).
+    pub const LEN: usize = PATRONS * 40;
+
+    /// Decodes the table from its stored bytes.
+    pub fn from_bytes(bytes: &[u8; Self::LEN]) -> Self {
+        let mut table = Self::default();
+        for (patron, chunk) in table.0.iter_mut().zip(bytes.chunks_exact(40)) {
+            let (requester, value) = chunk.split_at(32);
+            patron.requester.copy_from_slice(requester);
+            let mut le = [0u8; 8];
+            le.copy_from_slice(value);
+            patron.value = u64::from_le_bytes(le);
+        }
+        table
+    }
+
+    /// Encodes the table for storage.
+    pub fn to_bytes(&self) -> [u8; Self::LEN] {
+        let mut bytes = [0u8; Self::LEN];
+        for (patron, chunk) in self.0.iter().zip(bytes.chunks_exact_mut(40)) {
+            let (requester, value) = chunk.split_at_mut(32);
+            requester.copy_from_slice(&patron.requester);
+            value.copy_from_slice(&patron.value.to_le_bytes());
+        }
+        bytes
+    }
+
     /// Books `value` atoms paid by `requester` and returns what they count for reputation.
     pub fn credit(&mut self, requester: [u8; 32], value: u64, half: u64) -> u64 {
         let slot = match self.0.iter().position(|p| p.requester == requester) {
@@ -299,6 +330,12 @@ mod tests {
         /// A repeat job never counts more than its value, a first job counts in full, and the
         /// more a requester has paid, the less its next job counts.
         #[test]
+        fn the_64_bit_path_is_the_128_bit_rule(value: u64, earlier in 1u64.., half in 1u64..) {
+            let exact = u128::from(value) * u128::from(half) / (u128::from(half) + u128::from(earlier));
+            proptest::prop_assert_eq!(u128::from(repeat_weighted(value, earlier, half)), exact);
+        }
+
+        #[test]
         fn repeat_work_counts_less(value: u64, earlier: u64, more: u64, half in 1u64..) {
             let counted = repeat_weighted(value, earlier, half);
             proptest::prop_assert!(counted <= value);
@@ -346,6 +383,15 @@ mod tests {
         assert_eq!(paid_to_reach(8_000, 1_000_000, 1), (31, 31_000_000));
         // Two wallets in turn: each is remembered, so repeat work still counts less.
         assert_eq!(paid_to_reach(8_000, 1_000_000, 2), (8, 8_000_000));
+    }
+
+    #[test]
+    fn the_table_round_trips_through_its_bytes() {
+        let mut t = Patrons::default();
+        t.credit([3; 32], 77, 10);
+        t.credit([4; 32], u64::MAX, 10);
+        assert_eq!(Patrons::from_bytes(&t.to_bytes()), t);
+        assert_eq!(&t.to_bytes()[..33], &[[3u8; 32].as_slice(), &[77]].concat()[..]);
     }
 
     #[test]

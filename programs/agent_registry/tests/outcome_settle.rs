@@ -162,6 +162,6 @@ fn repeat_work_from_one_requester_counts_less() {
     }
     // 2,000,000 paid each time, prior weight 1,000,000: 2e6 * 1e6 / (1e6 + 2e6), then / 5e6.
     assert_eq!(counted, vec![2_000_000, 666_666, 400_000, 2_000_000]);
-    let patrons = r.agent(&a).patrons;
-    assert!(patrons.iter().any(|p| p.requester == requester && p.value == 6_000_000));
+    let patrons = agx_core::reputation::Patrons::from_bytes(&r.agent(&a).patrons);
+    assert!(patrons.0.iter().any(|p| p.requester == requester.to_bytes() && p.value == 6_000_000));
 }

@@ -7,8 +7,9 @@ use crate::events::AuctionAwarded;
 use crate::registry_cpi::RegistryAccounts;
 use crate::state::{ExchangeConfig, Intent};
 
-/// Awards `intent` (already checked: open, head's agent is `agent`, of `authority`, and qualifies;
-/// under Vickrey with a runner-up, `standby` is the runner-up's agent and qualifies) and locks
+/// Awards `intent` at `payment` (already checked: open, head's agent is `agent`, of
+/// `authority`, and qualifies, and its terms can be awarded: `Intent::head_award_payment`; under
+/// Vickrey with a runner-up, `standby` is the runner-up's agent and qualifies) and locks
 /// `min_stake` of each.
 #[allow(clippy::too_many_arguments)]
 pub fn award_head<'info>(
@@ -19,9 +20,9 @@ pub fn award_head<'info>(
     agent: AccountInfo<'info>,
     authority: Pubkey,
     standby: Option<AccountInfo<'info>>,
+    payment: u64,
     now: u64,
 ) -> Result<()> {
-    let payment = intent.payment_for_head()?;
     let head = intent.award(payment, authority, now, config.execution_grace_slots)?;
     intent.invariant()?;
     let amount = intent.min_stake;

@@ -202,7 +202,7 @@ impl<'info> Failover<'info> {
         let slash = agx_core::slash::split(hold, slash_bps, reward_bps).map_err(invalid)?;
 
         // The next candidate, unless the failovers are used up.
-        let mut promoted: Option<(LeaderboardEntry, AccountInfo<'info>, Pubkey)> = None;
+        let mut promoted: Option<(LeaderboardEntry, AccountInfo<'info>, Pubkey, u64)> = None;
         let mut standby_failed: Option<LeaderboardEntry> = None;
         if !intent.failovers_exhausted() {
             let mut passed = candidates.iter();
@@ -218,10 +218,11 @@ impl<'info> Failover<'info> {
                     } else {
                         qualifies_at_settlement(agent, &intent)
                     }
-                }) && intent.head_is_awardable(now, config.execution_grace_slots);
-                if qualifies {
+                });
+                let payment = intent.head_award_payment(now, config.execution_grace_slots);
+                if let (true, Some(payment)) = (qualifies, payment) {
                     let authority = agent.as_ref().map_or(Pubkey::default(), |agent| agent.authority);
-                    promoted = Some((head, info.clone(), authority));
+                    promoted = Some((head, info.clone(), authority, payment));
                     break;
                 }
                 intent.remove_head()?;
@@ -245,8 +246,8 @@ impl<'info> Failover<'info> {
         };
         let refund = match result {
             FailoverResult::Promoted => {
-                let authority = promoted.as_ref().map_or(Pubkey::default(), |(_, _, authority)| *authority);
-                intent.promote_head(authority, now, config.execution_grace_slots)?;
+                let (authority, payment) = promoted.as_ref().map_or((Pubkey::default(), 0), |p| (p.2, p.3));
+                intent.promote_head(payment, authority, now, config.execution_grace_slots)?;
                 0
             }
             FailoverResult::Reauctioned => {
@@ -296,13 +297,13 @@ impl<'info> Failover<'info> {
         // The standby is released unless it now holds the job (its stake is already locked) or
         // failed itself (settled on its own below); any other promoted candidate has the hold
         // locked in the same CPI.
-        let still_holding = promoted.as_ref().is_some_and(|(head, _, _)| head.agent == old_standby);
+        let still_holding = promoted.as_ref().is_some_and(|(head, ..)| head.agent == old_standby);
         let release_standby =
             if still_holding || standby_failed.is_some() { None } else { standby_info.clone() };
         let successor = promoted
             .as_ref()
-            .filter(|(head, _, _)| head.agent != old_standby)
-            .map(|(_, info, _)| info.clone());
+            .filter(|(head, ..)| head.agent != old_standby)
+            .map(|(_, info, ..)| info.clone());
         self.registry.settle_outcome(
             config,
             self.failed_agent.to_account_info(),

@@ -24,7 +24,7 @@ use crate::error::RegistryError;
 use crate::events::OutcomeSettled;
 use crate::instructions::require_distinct;
 use crate::seeds;
-use crate::state::{patrons_from_core, patrons_to_core, AgentInPlace, OperatorView, OutcomeKind};
+use crate::state::{AgentInPlace, OperatorView, OutcomeKind};
 use crate::vault::VaultSigner;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
@@ -146,9 +146,9 @@ impl<'info> AgentOutcome<'info> {
             _ => 0,
         };
         let counted_value = if args.kind == OutcomeKind::Completed && args.value > 0 {
-            let mut patrons = patrons_to_core(&agent.patrons()?);
+            let mut patrons = agent.patrons()?;
             let counted = patrons.credit(args.requester.to_bytes(), args.value, view.reputation.prior_value);
-            agent.store_patrons(&patrons_from_core(&patrons))?;
+            agent.store_patrons(&patrons)?;
             counted
         } else {
             args.value

@@ -10,7 +10,7 @@ use agx_core::reputation::{History, Outcome, ReputationParams};
 use anchor_lang::prelude::*;
 use anchor_lang::Discriminator;
 
-use super::{Agent, OutcomeKind, PatronRecord};
+use super::{Agent, OutcomeKind};
 use crate::error::RegistryError;
 
 fn overflow() -> Error {
@@ -313,41 +313,30 @@ impl<'a, 'info> AgentInPlace<'a, 'info> {
     }
 
     /// The agent's patron table, which follows the ledger (read only by `outcome_settle`).
-    pub fn patrons(&self) -> Result<[PatronRecord; 4]> {
-        let invalid = || error!(RegistryError::AgentAccountInvalid);
+    pub fn patrons(&self) -> Result<agx_core::reputation::Patrons> {
         let data = self.info.try_borrow_data()?;
-        let at = self.ledger_at.checked_add(AgentLedger::LEN).ok_or_else(invalid)?;
-        let mut records = [PatronRecord::default(); 4];
-        for (i, record) in records.iter_mut().enumerate() {
-            let start =
-                i.checked_mul(PatronRecord::LEN).and_then(|o| o.checked_add(at)).ok_or_else(invalid)?;
-            let bytes: &[u8; PatronRecord::LEN] = data
-                .get(start..start.checked_add(PatronRecord::LEN).ok_or_else(invalid)?)
-                .and_then(|b| b.try_into().ok())
-                .ok_or_else(invalid)?;
-            let (key, value) = bytes.split_at(32);
-            record.requester = Pubkey::new_from_array(key.try_into().map_err(|_| invalid())?);
-            record.value = u64::from_le_bytes(value.try_into().map_err(|_| invalid())?);
-        }
-        Ok(records)
+        let bytes = self
+            .patrons_range()
+            .and_then(|range| data.get(range))
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| error!(RegistryError::AgentAccountInvalid))?;
+        Ok(agx_core::reputation::Patrons::from_bytes(bytes))
     }
 
     /// Writes the patron table back (after the ledger).
-    pub fn store_patrons(&self, records: &[PatronRecord; 4]) -> Result<()> {
-        let invalid = || error!(RegistryError::AgentAccountInvalid);
+    pub fn store_patrons(&self, patrons: &agx_core::reputation::Patrons) -> Result<()> {
         require!(self.info.is_writable, RegistryError::AgentAccountInvalid);
         let mut data = self.info.try_borrow_mut_data()?;
-        let at = self.ledger_at.checked_add(AgentLedger::LEN).ok_or_else(invalid)?;
-        for (i, record) in records.iter().enumerate() {
-            let start =
-                i.checked_mul(PatronRecord::LEN).and_then(|o| o.checked_add(at)).ok_or_else(invalid)?;
-            let out = data
-                .get_mut(start..start.checked_add(PatronRecord::LEN).ok_or_else(invalid)?)
-                .ok_or_else(invalid)?;
-            out[..32].copy_from_slice(record.requester.as_ref());
-            out[32..].copy_from_slice(&record.value.to_le_bytes());
-        }
+        self.patrons_range()
+            .and_then(|range| data.get_mut(range))
+            .ok_or_else(|| error!(RegistryError::AgentAccountInvalid))?
+            .copy_from_slice(&patrons.to_bytes());
         Ok(())
+    }
+
+    fn patrons_range(&self) -> Option<core::ops::Range<usize>> {
+        let at = self.ledger_at.checked_add(AgentLedger::LEN)?;
+        Some(at..at.checked_add(agx_core::reputation::Patrons::LEN)?)
     }
 
     /// Checks the ledger's invariant and writes it back into the account.
@@ -389,12 +378,16 @@ mod tests {
             };
             let back = decode();
             assert_eq!((back.locked, back.open_bids, back.metadata_uri.as_str()), (950, 77, uri));
-            assert_eq!(opened.patrons().unwrap(), expected.patrons, "the patrons follow the ledger");
-            let mut patrons = expected.patrons;
-            patrons[2].value = 99;
+            assert_eq!(
+                opened.patrons().unwrap().to_bytes(),
+                expected.patrons,
+                "the patrons follow the ledger"
+            );
+            let mut patrons = opened.patrons().unwrap();
+            patrons.0[2].value = 99;
             opened.store_patrons(&patrons).unwrap();
             let back = decode();
-            assert_eq!((back.patrons, back.locked), (patrons, 950));
+            assert_eq!((back.patrons, back.locked), (patrons.to_bytes(), 950));
             assert_eq!(back.reserved, [0; 58]);
         }
     }

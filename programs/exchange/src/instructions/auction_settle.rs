@@ -145,12 +145,13 @@ impl AuctionSettle<'_> {
             agent.as_ref().ok_or_else(|| error!(ExchangeError::AuctionHasValidBids))?.to_account_info();
         require_keys_eq!(agent_info.key(), head.agent, ExchangeError::AuctionWinnerMismatch);
         let head_agent = live_agent(&agent_info);
-        let awardable = intent.head_is_awardable(now, config.execution_grace_slots);
-        if !awardable || !head_agent.as_ref().is_some_and(|agent| qualifies_at_settlement(agent, &intent)) {
+        let payment = intent.head_award_payment(now, config.execution_grace_slots);
+        let qualifies = head_agent.as_ref().is_some_and(|agent| qualifies_at_settlement(agent, &intent));
+        let (Some(payment), true) = (payment, qualifies) else {
             let drop =
                 Disqualification { index: 0, entry: head, agent: agent_info, live: head_agent.is_some() };
             return drop.apply(intent_key, &mut intent, config, registry, bid.as_ref(), now);
-        }
+        };
 
         let standby_info = match intent.standby()? {
             None => None,
@@ -170,7 +171,17 @@ impl AuctionSettle<'_> {
             }
         };
         let authority = head_agent.as_ref().map_or(Pubkey::default(), |agent| agent.authority);
-        award_head(intent_key, &mut intent, config, registry, agent_info, authority, standby_info, now)?;
+        award_head(
+            intent_key,
+            &mut intent,
+            config,
+            registry,
+            agent_info,
+            authority,
+            standby_info,
+            payment,
+            now,
+        )?;
         let tip = intent.take_tip();
         drop(intent);
         escrow::move_lamports(&intent_account.to_account_info(), &caller.to_account_info(), tip)

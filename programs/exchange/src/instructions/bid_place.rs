@@ -93,9 +93,14 @@ impl BidPlace<'_> {
         let agent = ctx.accounts.agent.to_account_info();
         registry.engage(&ctx.accounts.config, agent.clone())?;
         // The first bid to reach the threshold heads the board (all earlier bids scored below it).
+        let config = &ctx.accounts.config;
         if intent.score_threshold > 0 && score >= intent.score_threshold && rank == Some(0) {
-            let authority = ctx.accounts.bidder.key();
-            award_head(intent_key, &mut intent, &ctx.accounts.config, registry, agent, authority, None, now)?;
+            // A continuous winner is paid its ask; terms that cannot be awarded wait for
+            // settlement, which drops them.
+            if let Some(payment) = intent.head_award_payment(now, config.execution_grace_slots) {
+                let authority = ctx.accounts.bidder.key();
+                award_head(intent_key, &mut intent, config, registry, agent, authority, None, payment, now)?;
+            }
         }
         Ok(())
     }

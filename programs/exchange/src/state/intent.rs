@@ -444,14 +444,15 @@ impl Intent {
         now.checked_add(latency)?.checked_add(grace)
     }
 
-    /// Can the head of the board be handed the job at `now`: its payment computes, lies in
-    /// `[ask, max_price]`, and its deadline fits? A head whose terms cannot be awarded is
-    /// dropped like one whose agent no longer qualifies, so no bid can freeze settlement (the
-    /// creation and bid bounds make this unreachable; it is the last line).
-    pub fn head_is_awardable(&self, now: u64, grace: u64) -> bool {
-        let Some(head) = self.ranked().first() else { return false };
-        let payment_ok = self.payment_for_head().is_ok_and(|p| p >= head.price && p <= self.max_price);
-        payment_ok && Self::deadline_for(head.latency, now, grace).is_some()
+    /// The head's payment, when the head can be handed the job at `now`: its payment computes,
+    /// lies in `[ask, max_price]`, and its deadline fits (`None` otherwise). A head whose terms
+    /// cannot be awarded is dropped like one whose agent no longer qualifies, so no bid can
+    /// freeze settlement (the creation and bid bounds make this unreachable; it is the last
+    /// line).
+    pub fn head_award_payment(&self, now: u64, grace: u64) -> Option<u64> {
+        let head = self.ranked().first()?;
+        let payment = self.payment_for_head().ok().filter(|p| *p >= head.price && *p <= self.max_price)?;
+        Self::deadline_for(head.latency, now, grace).map(|_| payment)
     }
 
     /// The runner-up whose stake is locked as standby on award: under Vickrey it sets the price,
@@ -640,11 +641,17 @@ impl Intent {
         Ok(head)
     }
 
-    /// After a failover the head of the board takes the job: paid by the auction kind against
-    /// the board as it is now, due `now + its latency + grace`, with no standby.
-    pub fn promote_head(&mut self, authority: Pubkey, now: u64, grace: u64) -> Result<LeaderboardEntry> {
+    /// After a failover the head of the board takes the job: paid `payment` (by the auction
+    /// kind against the board as it is now: `head_award_payment`), due `now + its latency +
+    /// grace`, with no standby.
+    pub fn promote_head(
+        &mut self,
+        payment: u64,
+        authority: Pubkey,
+        now: u64,
+        grace: u64,
+    ) -> Result<LeaderboardEntry> {
         require!(self.status()? == IntentStatus::Awarded, ExchangeError::FailoverNotAwarded);
-        let payment = self.payment_for_head()?;
         self.hand_job_to_head(payment, authority, LeaderboardEntry::default(), now, grace)
     }
 

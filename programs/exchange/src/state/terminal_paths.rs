@@ -143,14 +143,16 @@ fn fail_over(intent: &mut Intent, now: u64, w: Windows, out: &mut u64) -> Result
         *out += intent.fail().map_err(|e| format!("fail: {e}"))?;
         return Ok(());
     }
-    while !intent.ranked().is_empty() && !intent.head_is_awardable(now, w.grace) {
+    while !intent.ranked().is_empty() {
+        if let Some(payment) = intent.head_award_payment(now, w.grace) {
+            return intent
+                .promote_head(payment, key(2, 10), now, w.grace)
+                .map(|_| ())
+                .map_err(|e| format!("promote: {e}"));
+        }
         intent.remove_head().map_err(|e| format!("skip: {e}"))?;
     }
-    if intent.ranked().is_empty() {
-        intent.reauction(now, w.reauction_bid, w.reauction_reveal).map_err(|e| format!("reauction: {e}"))
-    } else {
-        intent.promote_head(key(2, 10), now, w.grace).map(|_| ()).map_err(|e| format!("promote: {e}"))
-    }
+    intent.reauction(now, w.reauction_bid, w.reauction_reveal).map_err(|e| format!("reauction: {e}"))
 }
 
 /// Runs the intent to its end; returns the atoms that left the escrow.
@@ -211,8 +213,7 @@ fn run(
                 now = now.max(intent.reveal_end_slot).max(intent.rerank_end_slot);
                 if intent.ranked().is_empty() {
                     out += intent.expire(now).map_err(|e| format!("expire: {e}"))?;
-                } else if intent.head_is_awardable(now, w.grace) {
-                    let payment = intent.payment_for_head().map_err(|e| format!("payment: {e}"))?;
+                } else if let Some(payment) = intent.head_award_payment(now, w.grace) {
                     intent.award(payment, key(1, 10), now, w.grace).map_err(|e| format!("award: {e}"))?;
                 } else {
                     intent.disqualify(0, now, w.rerank).map_err(|e| format!("drop: {e}"))?;
