@@ -196,7 +196,9 @@ fn a_standby_that_deactivates_is_failed_with_the_winner() {
     let (intent, a, b) = m.awarded(AuctionKind::VickreySealed);
     m.r.svm.send(&[rix::agent_deactivate(b.authority.pubkey())], &[&b.authority]).unwrap();
     silent(&mut m, intent);
-    let meta = m.failover(intent).unwrap();
+    let (ix, keeper) = (m.failover_ix(intent), m.keeper.insecure_clone());
+    let meta =
+        m.r.svm.send_measured("exchange", "failover_trigger_standby_failed", &[ix], &[&keeper]).unwrap();
     let standby = events::find::<StandbyFailed>(&meta.logs).remove(0);
     assert_eq!((standby.agent, standby.slashed, standby.reward), (b.agent, 50, 5));
     let ev = events::find::<FailoverTriggered>(&meta.logs).remove(0);
@@ -429,7 +431,9 @@ fn reputation_bearing_payouts_pay_the_fee_and_only_the_admin_withdraws_it() {
     ix = agx_tests::swap_account(ix, vault, m.requester_tokens);
     let requester = m.requester.insecure_clone();
     assert_error(&m.r.svm.send(&[ix], &[&requester]), ExchangeError::FeeVaultInvalid);
-    let ev = settled_event(&m.accept(intent, paid_to, 9_000));
+    let ix = m.accept_ix(intent, paid_to, 9_000);
+    let ev =
+        settled_event(&m.r.svm.send_measured("exchange", "result_accept_with_fee", &[ix], &[&requester]));
     assert_eq!((ev.paid, ev.fee, ev.refunded), (294_000, 6_000, 700_000));
     assert_eq!((m.balance(&paid_to), m.balance(&vault)), (294_000, 6_000));
     // Withdrawals: the admin only, from a vault of the authority, to any account of the mint.
