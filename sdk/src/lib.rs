@@ -4,6 +4,7 @@
 //!   (feature `embedded`, LiteSVM with the built programs);
 //! - [`agent`]: [`agent::AgentRunner`], an agent driven by a strategy and a worker;
 //! - [`requester`]: [`requester::Requester`], posting and following intents;
+//! - [`claim`]: claiming a share an ended intent's escrow kept for you;
 //! - [`sandbox`]: a market with short windows on a chain you control, from a seed;
 //! - [`discover`]: open intents, agents by capability and reputation, an intent's bids;
 //! - [`pda`]: every program address, derived only from the programs' own seed constants;
@@ -17,6 +18,7 @@
 pub mod accounts;
 pub mod agent;
 pub mod chain;
+pub mod claim;
 pub mod discover;
 mod error;
 pub mod errors;

@@ -42,6 +42,8 @@ pub struct Market {
     pub keeper_stake_tokens: Pubkey,
     /// Every payment-mint token account the fixture knows about.
     pub pay_accounts: Vec<Pubkey>,
+    /// The exchange settings the fixture set (see [`Market::update_settings`]).
+    pub settings: agx_sdk::exchange::state::ExchangeSettings,
     next_intent_id: u64,
 }
 
@@ -82,7 +84,9 @@ impl Market {
         // No reputation fee by default, so payouts are the split itself; the fee's own tests
         // (`scenario_security_review`) turn it on. Its vault exists either way.
         settings.reputation_fee_bps = 0;
-        r.svm.send(&[xix::config_update(admin.pubkey(), settings)], &[&admin]).expect("config_update");
+        r.svm
+            .send(&[xix::config_update(admin.pubkey(), settings.clone())], &[&admin])
+            .expect("config_update");
         let payer = r.svm.payer.insecure_clone();
         r.svm.send(&[xix::fee_vault_create(payer.pubkey(), pay)], &[&payer]).expect("fee vault");
         let fee_vault = pda::fee_vault(&pay.mint, &pay.program);
@@ -96,8 +100,25 @@ impl Market {
             requester_stake_tokens,
             keeper_stake_tokens,
             pay_accounts: vec![requester_tokens, fee_vault],
+            settings,
             next_intent_id: 1,
         }
+    }
+
+    /// Changes the fixture's exchange settings with `change` and sends them (`config_update`,
+    /// signed by the admin).
+    pub fn update_settings(
+        &mut self,
+        change: impl FnOnce(&mut agx_sdk::exchange::state::ExchangeSettings),
+    ) -> TxResult {
+        let mut settings = self.settings.clone();
+        change(&mut settings);
+        let admin = self.r.svm.upgrade_authority.insecure_clone();
+        let res = self.r.svm.send(&[xix::config_update(admin.pubkey(), settings.clone())], &[&admin]);
+        if res.is_ok() {
+            self.settings = settings;
+        }
+        res
     }
 
     /// A sealed or continuous intent with the fixture's defaults.

@@ -40,3 +40,73 @@ fn the_example_agent_bids_delivers_and_is_paid() {
     assert_eq!(paid.fee, 18_000, "the sandbox's 2% reputation fee");
     assert_eq!((paid.paid, paid.completed), (paid.price - paid.fee, 1));
 }
+
+/// A requester that closed its refund account: the keeper expires its intent all the same, the
+/// refund waits in the escrow, and `agx_sdk::claim` pays it into a new associated account.
+#[test]
+fn a_refund_the_escrow_kept_is_claimed_with_the_sdk() {
+    use agx_sdk::chain::{token_balance, Chain};
+    use agx_sdk::exchange::state::{AuctionKind, IntentStatus};
+    use agx_sdk::requester::{Requester, Want};
+    use agx_sdk::sandbox::{self, Keys};
+    use agx_sdk::{discover, token};
+
+    let authority = Keypair::new();
+    let chain =
+        EmbeddedChain::new(&agx_sdk::program_dir(), authority.pubkey(), SlotClock::AsFastAsPossible).unwrap();
+    let keys = Keys::new(7);
+    let market = sandbox::open(&chain, &keys, &authority).unwrap();
+    let (requester_key, keeper_key) = (keys.get("requester", 0), keys.get("keeper", 0));
+    sandbox::fund(&chain, &authority, &[requester_key.pubkey(), keeper_key.pubkey()]).unwrap();
+    let funds = sandbox::tokens(&chain, &authority, market.pay, requester_key.pubkey(), 5_000_000).unwrap();
+    let signer = requester_key.insecure_clone();
+    let mut requester = Requester::new(&chain, requester_key, market.pay).unwrap();
+    let want = Want {
+        capabilities: 1,
+        max_price: 1_000_000,
+        max_latency: 20,
+        kind: AuctionKind::Continuous,
+        min_stake: 0,
+        context_uri: "https://intents.example/claim".into(),
+        context_hash: [1; 32],
+    };
+    let args = requester.args(&chain, &want).unwrap();
+    let intent = requester.post(&chain, args).unwrap();
+    // It moves its tokens away and closes the account the intent stored for refunds.
+    let elsewhere = Keypair::new();
+    let (program, mint) = (market.pay.program, market.pay.mint);
+    let holder = agx_sdk::chain::TokenSetup { chain: &chain, payer: &authority };
+    let parked = holder.associated(market.pay, elsewhere.pubkey()).unwrap();
+    let rest = token_balance(&chain, &funds).unwrap();
+    let ixs = [
+        token::transfer_checked(program, funds, mint, parked, signer.pubkey(), rest, 6),
+        token::close_account(program, funds, signer.pubkey(), signer.pubkey()),
+    ];
+    chain.send(&ixs, &signer, &[]).unwrap();
+    // Nobody bids; the keeper expires the intent, and does not try to close it.
+    let mut keeper = agx_keeper::poll::PollingKeeper::start(&chain, keeper_key).unwrap();
+    for _ in 0..200 {
+        keeper.tick(&chain).unwrap();
+        let state = discover::intent(&chain, &intent).unwrap().unwrap();
+        if state.status().unwrap() == IntentStatus::Expired {
+            break;
+        }
+        chain.wait_for_slot(chain.slot().unwrap() + 1).unwrap();
+    }
+    let state = discover::intent(&chain, &intent).unwrap().unwrap();
+    assert_eq!((state.status().unwrap(), state.escrow_open), (IntentStatus::Expired, 1));
+    assert_eq!(keeper.totals().failed, 0, "no crank fails on the parked refund");
+    // The requester claims: a new associated account is created and receives the whole refund.
+    let claimed = agx_sdk::claim::claim(&chain, &signer, &intent).unwrap();
+    assert_eq!((claimed.to, claimed.amount, claimed.escrow_closed), (funds, 1_000_000, true));
+    assert!(agx_sdk::claim::claim(&chain, &signer, &intent).is_err(), "nothing left to claim");
+    // Now the keeper closes the intent.
+    for _ in 0..20 {
+        keeper.tick(&chain).unwrap();
+        if !chain.exists(&intent).unwrap() {
+            break;
+        }
+        chain.wait_for_slot(chain.slot().unwrap() + 1).unwrap();
+    }
+    assert!(!chain.exists(&intent).unwrap(), "closed once the refund was claimed");
+}

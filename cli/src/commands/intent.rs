@@ -66,6 +66,10 @@ pub enum Command {
     },
     /// Cancels an intent nobody has bid on; the escrow comes back.
     Cancel { intent: Pubkey },
+    /// Claims what an ended intent's escrow kept for the signer (the winner's payment or the
+    /// refund, when the account stored for it could not receive it), into the signer's
+    /// associated account of the intent's mint.
+    Claim { intent: Pubkey },
 }
 
 fn status_name(i: &Intent) -> String {
@@ -85,6 +89,8 @@ fn summary(address: &Pubkey, i: &Intent) -> serde_json::Value {
         "reveal_end_slot": i.reveal_end_slot, "bids": i.bid_count, "round": i.round,
         "winner_agent": (i.winner_agent != Pubkey::default()).then(|| i.winner_agent.to_string()),
         "payment": i.payment, "failovers": i.failovers, "fulfilled_bps": i.fulfilled_bps,
+        "vickrey_premium_cap_bps": i.vickrey_premium_cap_bps,
+        "escrow_open": i.escrow_open == 1, "agent_claim": i.agent_claim,
     })
 }
 
@@ -228,6 +234,19 @@ pub fn run(
             out.result(
                 &format!("cancelled {intent}\n"),
                 &json!({"intent": intent.to_string(), "cancelled": true}),
+            );
+        }
+        Command::Claim { intent } => {
+            load(&chain, &intent)?;
+            let claimed = agx_sdk::claim::claim(&chain, &chain::signer(keypair)?, &intent)?;
+            out.result(
+                &format!(
+                    "claimed {} atoms from {intent} into {}{}\n",
+                    claimed.amount,
+                    claimed.to,
+                    if claimed.escrow_closed { "; its escrow is closed" } else { "" }
+                ),
+                &json!({"intent": intent.to_string(), "claimed": claimed.amount, "to": claimed.to.to_string(), "escrow_closed": claimed.escrow_closed}),
             );
         }
     }

@@ -15,10 +15,7 @@ use agx_tests::{assert_error, token, Keypair, Signer};
 fn with_fees() -> (Market, Keypair) {
     let mut m = Market::new();
     let admin = m.r.svm.upgrade_authority.insecure_clone();
-    let mut settings = xix::default_settings();
-    settings.reputation_mints =
-        vec![agx_sdk::exchange::ReputationMint { mint: m.pay.mint, weight_bps: 10_000 }];
-    m.r.svm.send(&[xix::config_update(admin.pubkey(), settings)], &[&admin]).unwrap();
+    m.update_settings(|s| s.reputation_fee_bps = xix::default_settings().reputation_fee_bps).unwrap();
     let (intent, a, _) = m.awarded(AuctionKind::FirstPriceSealed);
     m.submit(&a, intent, 10_000).unwrap();
     let paid_to = m.intent_state(intent).winner_tokens;

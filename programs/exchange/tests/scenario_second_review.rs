@@ -147,19 +147,12 @@ fn extreme_terms_are_refused_and_the_largest_allowed_still_settle() {
     let mut args = m.args(AuctionKind::VickreySealed);
     args.reveal_window_slots = u64::MAX;
     assert_error(&try_create(&mut m, args), ExchangeError::IntentWindowTooLong);
-    let admin = m.r.svm.upgrade_authority.insecure_clone();
-    let mut settings = xix::default_settings();
-    settings.execution_grace_slots = MAX_CONFIG_WINDOW_SLOTS + 1;
-    let res = m.r.svm.send(&[xix::config_update(admin.pubkey(), settings.clone())], &[&admin]);
+    let res = m.update_settings(|s| s.execution_grace_slots = MAX_CONFIG_WINDOW_SLOTS + 1);
     assert_error(&res, ExchangeError::ConfigWindowTooLong);
 
     // The widest grace the config allows, and a bid at the edges: price 0, quality 10,000, the
     // longest latency.
-    settings.execution_grace_slots = MAX_CONFIG_WINDOW_SLOTS;
-    settings.reputation_mints =
-        vec![agx_sdk::exchange::ReputationMint { mint: m.pay.mint, weight_bps: 10_000 }];
-    settings.reputation_fee_bps = 0;
-    m.r.svm.send(&[xix::config_update(admin.pubkey(), settings)], &[&admin]).unwrap();
+    m.update_settings(|s| s.execution_grace_slots = MAX_CONFIG_WINDOW_SLOTS).unwrap();
     let mut args = m.args(AuctionKind::FirstPriceSealed);
     args.max_latency = MAX_LATENCY_SLOTS;
     let intent = m.create(args).unwrap();
@@ -416,12 +409,8 @@ fn re_owned_memo_locked_and_closed_accounts_never_block_an_ending() {
 fn reputation_bearing_payouts_pay_the_fee_and_only_the_admin_withdraws_it() {
     let mut m = Market::new();
     let admin = m.r.svm.upgrade_authority.insecure_clone();
-    let mut settings = xix::default_settings();
-    settings.reputation_mints =
-        vec![agx_sdk::exchange::ReputationMint { mint: m.pay.mint, weight_bps: 10_000 }];
-    settings.arbitrator = m.arbitrator.pubkey();
-    assert_eq!(settings.reputation_fee_bps, 200, "the default fee");
-    m.r.svm.send(&[xix::config_update(admin.pubkey(), settings)], &[&admin]).unwrap();
+    assert_eq!(xix::default_settings().reputation_fee_bps, 200, "the default fee");
+    m.update_settings(|s| s.reputation_fee_bps = 200).unwrap();
     let (intent, a, b) = m.awarded(AuctionKind::FirstPriceSealed);
     m.submit(&a, intent, 10_000).unwrap();
     let paid_to = m.intent_state(intent).winner_tokens;
@@ -490,11 +479,7 @@ fn self_deal(m: &mut Market, agent: &TestAgent, requesters: &[Keypair], jobs: us
 #[test]
 fn self_dealt_reputation_costs_the_fee_and_repeat_work_counts_less() {
     let mut m = Market::new();
-    let admin = m.r.svm.upgrade_authority.insecure_clone();
-    let mut settings = xix::default_settings();
-    settings.reputation_mints =
-        vec![agx_sdk::exchange::ReputationMint { mint: m.pay.mint, weight_bps: 10_000 }];
-    m.r.svm.send(&[xix::config_update(admin.pubkey(), settings)], &[&admin]).unwrap();
+    m.update_settings(|s| s.reputation_fee_bps = 200).unwrap();
     let one: Vec<Keypair> = (0..1).map(|_| m.r.svm.funded_keypair()).collect();
     let five: Vec<Keypair> = (0..5).map(|_| m.r.svm.funded_keypair()).collect();
     let (loyal, diverse) = (m.agent(MIN_STAKE), m.agent(MIN_STAKE));

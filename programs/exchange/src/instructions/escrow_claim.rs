@@ -52,9 +52,20 @@ pub struct EscrowClaim<'info> {
     pub token_program: Interface<'info, TokenInterface>,
 }
 
-/// Is `info` a token account of `mint` owned by `owner` that can receive a transfer?
-fn receives(info: &AccountInfo, mint: Pubkey, owner: Pubkey) -> bool {
-    agent_registry::token_view::receivable(info).is_some_and(|v| v.is(mint, owner))
+/// The account given for a party, if any, when it is a token account of `mint` owned by `owner`
+/// that can receive a transfer (`Err` otherwise).
+fn receiving<'info>(
+    given: &Option<UncheckedAccount<'info>>,
+    mint: &Pubkey,
+    owner: &Pubkey,
+) -> core::result::Result<Option<AccountInfo<'info>>, ()> {
+    match given {
+        None => Ok(None),
+        Some(info) if agent_registry::token_view::receivable(info).is_some_and(|v| v.is(*mint, *owner)) => {
+            Ok(Some(info.to_account_info()))
+        }
+        Some(_) => Err(()),
+    }
 }
 
 impl EscrowClaim<'_> {
@@ -64,26 +75,10 @@ impl EscrowClaim<'_> {
         let (terms, agent_claim, to_agent, to_requester) = {
             let intent = accounts.intent.load()?;
             intent.require_claimable()?;
-            let to_agent = match &accounts.agent_tokens {
-                Some(info) => {
-                    require!(
-                        receives(info, intent.mint, intent.winner_authority),
-                        ExchangeError::PayoutAccountMismatch
-                    );
-                    Some(info.to_account_info())
-                }
-                None => None,
-            };
-            let to_requester = match &accounts.requester_tokens {
-                Some(info) => {
-                    require!(
-                        receives(info, intent.mint, intent.refund_owner),
-                        ExchangeError::RefundAccountMismatch
-                    );
-                    Some(info.to_account_info())
-                }
-                None => None,
-            };
+            let to_agent = receiving(&accounts.agent_tokens, &intent.mint, &intent.winner_authority)
+                .map_err(|_| error!(ExchangeError::PayoutAccountMismatch))?;
+            let to_requester = receiving(&accounts.requester_tokens, &intent.mint, &intent.refund_owner)
+                .map_err(|_| error!(ExchangeError::RefundAccountMismatch))?;
             (intent.escrow_terms(), intent.agent_claim, to_agent, to_requester)
         };
         let escrow = Escrow {
