@@ -1470,6 +1470,15 @@ export type Exchange = {
           }
         },
         {
+          "name": "requesterState",
+          "docs": [
+            "`[seeds::REQUESTER, requester]`: created here on the requester's first post (the PDA",
+            "derived once, then), afterwards identified by owner, discriminator and the requester it",
+            "stores, without deriving it again (`take_intent_id`)."
+          ],
+          "writable": true
+        },
+        {
           "name": "escrow",
           "writable": true,
           "pda": {
@@ -2803,6 +2812,16 @@ export type Exchange = {
       "code": 6122,
       "name": "failoverStandbyBidMismatch",
       "msg": "failover: the standby's bid account is not the intent's standby bid"
+    },
+    {
+      "code": 6123,
+      "name": "intentIdReused",
+      "msg": "intent_create: the intent id was used before by this requester: ids only grow (read next_intent_id from the requester's account [\\requester\\, requester])"
+    },
+    {
+      "code": 6124,
+      "name": "requesterAccountInvalid",
+      "msg": "intent_create: the requester account is not this requester's record (the PDA [\\requester\\, requester] of the exchange)"
     }
   ],
   "types": [

@@ -53,6 +53,16 @@ pub fn intent(chain: &dyn Chain, address: &Pubkey) -> Result<Option<Intent>, Err
         .transpose()
 }
 
+/// The smallest intent id `requester` may post next (its record's `next_intent_id`; 0 before its
+/// first intent). Ids only grow: the exchange refuses one used before (`IntentIdReused`).
+pub fn next_intent_id(chain: &dyn Chain, requester: &Pubkey) -> Result<u64, Error> {
+    let address = crate::pda::requester_state(requester).0;
+    let Some(account) = chain.account(&address)? else { return Ok(0) };
+    let record: crate::accounts::RequesterState =
+        decode(&account.data).map_err(|e| Error::Decode(address, e))?;
+    Ok(record.next_intent_id)
+}
+
 /// Intents taking bids that an agent with `capabilities` may bid on (it has every capability
 /// they require).
 pub fn open_intents(chain: &dyn Chain, capabilities: u64) -> Result<Vec<(Pubkey, Intent)>, Error> {

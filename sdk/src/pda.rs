@@ -34,6 +34,11 @@ pub fn intent(requester: &Pubkey, intent_id: u64) -> (Pubkey, u8) {
     )
 }
 
+/// What the exchange remembers of `requester` (its next intent id).
+pub fn requester_state(requester: &Pubkey) -> (Pubkey, u8) {
+    Pubkey::find_program_address(&[exchange::seeds::REQUESTER, requester.as_ref()], &exchange::ID)
+}
+
 /// The escrow token account of `intent`.
 pub fn escrow(intent: &Pubkey) -> (Pubkey, u8) {
     Pubkey::find_program_address(&[exchange::seeds::ESCROW, intent.as_ref()], &exchange::ID)

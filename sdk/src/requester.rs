@@ -54,16 +54,12 @@ pub struct Requester {
 }
 
 impl Requester {
-    /// A requester paying in `pay` from its associated account; intent ids continue after the
-    /// highest it has open on the chain.
+    /// A requester paying in `pay` from its associated account; intent ids continue from the
+    /// requester's record on the chain (ids only grow: the exchange refuses one used before).
     pub fn new(chain: &dyn Chain, keypair: Keypair, pay: StakeToken) -> Result<Self, Error> {
         let tokens = token::associated_address(&keypair.pubkey(), &pay.mint, &pay.program);
-        let highest = discover::intents(chain, &[discover::intent_requester_filter(&keypair.pubkey())])?
-            .iter()
-            .map(|(_, i)| i.intent_id)
-            .max()
-            .unwrap_or(0);
-        Ok(Self { keypair, pay, tokens, next_intent_id: highest + 1 })
+        let next_intent_id = discover::next_intent_id(chain, &keypair.pubkey())?;
+        Ok(Self { keypair, pay, tokens, next_intent_id })
     }
 
     pub fn pubkey(&self) -> Pubkey {

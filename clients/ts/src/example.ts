@@ -84,6 +84,12 @@ async function main() {
   const intentId = new BN(Date.now());
   const maxPrice = new BN(2_000_000);
   const contextUri = "https://requests.example/ts/1";
+  // The requester's record at the exchange (its next intent id: ids only grow); created by its
+  // first post. Unchecked by seeds on chain (that would cost every post ~1,500 CU), so named here.
+  const [requesterState] = PublicKey.findProgramAddressSync(
+    [Buffer.from("requester"), requester.publicKey.toBuffer()],
+    asRequester.exchange.programId,
+  );
   await asRequester.exchange.methods
     .intentCreate({
       intentId,
@@ -105,7 +111,7 @@ async function main() {
       tipPerCrank: new BN(5_000),
       vickreyPremiumCapBps: 0, // Vickrey auctions only
     })
-    .accounts({ mint: payMint, requesterTokens, tokenProgram: payProgram })
+    .accounts({ mint: payMint, requesterTokens, tokenProgram: payProgram, requesterState })
     .rpc();
   const [intent] = PublicKey.findProgramAddressSync(
     [Buffer.from("intent"), requester.publicKey.toBuffer(), intentId.toArrayLike(Buffer, "le", 8)],

@@ -374,6 +374,12 @@ pub enum ExchangeError {
     /// 6122
     #[msg("failover: the standby's bid account is not the intent's standby bid")]
     FailoverStandbyBidMismatch,
+    /// 6123
+    #[msg("intent_create: the intent id was used before by this requester: ids only grow (read next_intent_id from the requester's account [\"requester\", requester])")]
+    IntentIdReused,
+    /// 6124
+    #[msg("intent_create: the requester account is not this requester's record (the PDA [\"requester\", requester] of the exchange)")]
+    RequesterAccountInvalid,
 }
 
 impl From<agent_registry::mint_policy::MintViolation> for ExchangeError {

@@ -8,6 +8,8 @@ pub const AUTHORITY: &[u8] = b"authority";
 pub const INTENT: &[u8] = b"intent";
 /// `[ESCROW, intent]`: the intent's escrow token account, owned by the intent PDA.
 pub const ESCROW: &[u8] = b"escrow";
+/// `[REQUESTER, requester]`: what the exchange remembers of a requester (its next intent id).
+pub const REQUESTER: &[u8] = b"requester";
 /// `[BID, intent, agent, round (u8)]`: one bid per agent per auction round of an intent (a
 /// re-auction after failovers opens the next round, so its bids never collide with earlier ones).
 pub const BID: &[u8] = b"bid";

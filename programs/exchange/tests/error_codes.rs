@@ -126,6 +126,8 @@ const CODES: &[(u32, ExchangeError, &str)] = &[
     (6120, ExchangeError::FailoverBidMismatch, "FailoverBidMismatch"),
     (6121, ExchangeError::FailoverStandbyAccountsMissing, "FailoverStandbyAccountsMissing"),
     (6122, ExchangeError::FailoverStandbyBidMismatch, "FailoverStandbyBidMismatch"),
+    (6123, ExchangeError::IntentIdReused, "IntentIdReused"),
+    (6124, ExchangeError::RequesterAccountInvalid, "RequesterAccountInvalid"),
 ];
 
 #[test]

@@ -4,6 +4,7 @@ use agx_sdk::exchange::error::ExchangeError;
 use agx_sdk::exchange::events::IntentCreated;
 use agx_sdk::exchange::state::IntentStatus;
 use agx_sdk::exchange::{AuctionKind, IntentCreateArgs};
+use agx_sdk::ix::exchange as xix;
 use agx_sdk::pda;
 use agx_tests::market::{Market, MAX_PRICE, REQUESTER_FUNDS, TIP};
 use agx_tests::{assert_error, token, Signer};
@@ -182,4 +183,70 @@ fn an_address_funded_beforehand_is_topped_up_not_blocked() {
     assert_eq!(m.r.svm.lamports(&intent), rent + 5 * TIP, "topped up to rent and tip pool");
     assert_eq!(m.intent_state(intent).status, IntentStatus::Open.to_u8());
     assert_eq!(m.r.svm.account(&intent).unwrap().owner, agx_sdk::exchange::ID);
+}
+
+/// Issue 20: once an intent closed, the requester's next post got the same id and address, so a
+/// stale command acted on a new intent. Ids now only grow, kept in the requester's record.
+#[test]
+fn an_intent_id_is_never_used_twice_by_a_requester() {
+    let mut m = Market::new();
+    let args = m.args(AuctionKind::Continuous);
+    let id = args.intent_id;
+    let intent = m.create(args.clone()).unwrap();
+    let record = pda::requester_state(&m.requester.pubkey()).0;
+    let state: agx_sdk::accounts::RequesterState = m.r.svm.decode(&record);
+    assert_eq!(
+        (state.requester, state.next_intent_id, state.intents_posted),
+        (m.requester.pubkey(), id + 1, 1)
+    );
+    let requester = m.requester.insecure_clone();
+    m.r.svm
+        .send(&[xix::intent_cancel(requester.pubkey(), intent, m.pay, m.requester_tokens)], &[&requester])
+        .unwrap();
+    assert!(m.r.svm.account(&intent).is_none(), "closed");
+    // The same id again, and a lower one: refused. A higher one: fine.
+    assert_error(&m.r.svm.send(&[m.create_ix(args.clone())], &[&requester]), ExchangeError::IntentIdReused);
+    let lower = IntentCreateArgs { intent_id: id - 1, ..args.clone() };
+    assert_error(&m.r.svm.send(&[m.create_ix(lower)], &[&requester]), ExchangeError::IntentIdReused);
+    let later = IntentCreateArgs { intent_id: id + 10, ..args };
+    let ix = m.create_ix(later);
+    m.r.svm.send_measured("exchange", "intent_create", &[ix], &[&requester]).unwrap();
+    assert_eq!(m.r.svm.decode::<agx_sdk::accounts::RequesterState>(&record).next_intent_id, id + 11);
+}
+
+#[test]
+fn the_requester_record_is_the_requesters_own() {
+    let mut m = Market::new();
+    let args = m.args(AuctionKind::Continuous);
+    let requester = m.requester.insecure_clone();
+    // Before the first post: any address but the PDA is refused.
+    let stranger = agx_sdk::Pubkey::new_unique();
+    let ix = agx_tests::swap_account(
+        m.create_ix(args.clone()),
+        pda::requester_state(&requester.pubkey()).0,
+        stranger,
+    );
+    assert_error(&m.r.svm.send(&[ix], &[&requester]), ExchangeError::RequesterAccountInvalid);
+    // Pre-funding the PDA cannot block the first post.
+    let griefer = m.r.svm.funded_keypair();
+    let gift = solana_system_interface::instruction::transfer(
+        &griefer.pubkey(),
+        &pda::requester_state(&requester.pubkey()).0,
+        1_000_000,
+    );
+    m.r.svm.send(&[gift], &[&griefer]).unwrap();
+    m.create(args).unwrap();
+    // Another requester cannot pass this record as its own.
+    let other = m.r.svm.funded_keypair();
+    let tokens = token::create_account(&mut m.r.svm, m.pay.program, m.pay.mint, other.pubkey());
+    token::mint_to(&mut m.r.svm, m.pay.program, m.pay.mint, tokens, MAX_PRICE);
+    let mut args = m.args(AuctionKind::Continuous);
+    args.intent_id = 1_000;
+    let ix = xix::intent_create(other.pubkey(), m.pay, tokens, args);
+    let ix = agx_tests::swap_account(
+        ix,
+        pda::requester_state(&other.pubkey()).0,
+        pda::requester_state(&requester.pubkey()).0,
+    );
+    assert_error(&m.r.svm.send(&[ix], &[&other]), ExchangeError::RequesterAccountInvalid);
 }

@@ -101,6 +101,7 @@ pub fn intent_create(
             requester,
             config: pda::exchange_config().0,
             intent,
+            requester_state: pda::requester_state(&requester).0,
             escrow: pda::escrow(&intent).0,
             mint: token.mint,
             requester_tokens,

@@ -20,7 +20,11 @@
 //!   unless the config lists the mint as freezable (each its own error), so nobody but the
 //!   program can move, freeze or tax the escrow;
 //! - the escrow (a token account of the intent's mint owned by the intent PDA) receives exactly
-//!   the max price.
+//!   the max price;
+//! - the intent id is at least the requester's `next_intent_id` (`IntentIdReused`): ids only
+//!   grow, so an address never names two intents; the requester's record
+//!   (`[seeds::REQUESTER, requester]`, `RequesterAccountInvalid` for anything else) is created by
+//!   its first post.
 use anchor_lang::prelude::*;
 use anchor_lang::system_program;
 use anchor_spl::token_interface::{self, TokenAccount, TokenInterface, TransferChecked};
@@ -29,8 +33,8 @@ use crate::error::ExchangeError;
 use crate::events::IntentCreated;
 use crate::seeds;
 use crate::state::{
-    AuctionKind, ExchangeConfig, Intent, IntentStatus, MAX_AUCTION_WINDOW_SLOTS, MAX_CONTEXT_URI_LEN,
-    MAX_FAILOVERS, MAX_LATENCY_SLOTS,
+    AuctionKind, ExchangeConfig, Intent, IntentStatus, RequesterState, MAX_AUCTION_WINDOW_SLOTS,
+    MAX_CONTEXT_URI_LEN, MAX_FAILOVERS, MAX_LATENCY_SLOTS,
 };
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
@@ -191,6 +195,13 @@ pub struct IntentCreate<'info> {
     )]
     pub intent: UncheckedAccount<'info>,
 
+    /// CHECK: the requester's record (`RequesterState`, next intent id), at the PDA
+    /// `[seeds::REQUESTER, requester]`: created here on the requester's first post (the PDA
+    /// derived once, then), afterwards identified by owner, discriminator and the requester it
+    /// stores, without deriving it again (`take_intent_id`).
+    #[account(mut)]
+    pub requester_state: UncheckedAccount<'info>,
+
     // `init_if_needed`, not `init`: when the intent already exists its escrow does too, and
     // `init` would fail here with the system program's bare "already in use" before the handler
     // can say `IntentAlreadyExists`. Only this program can sign for the address, so an existing
@@ -224,12 +235,35 @@ pub struct IntentCreate<'info> {
     pub system_program: Program<'info, System>,
 }
 
-impl IntentCreate<'_> {
-    /// Creates the intent account holding its rent plus `tip_pool`, in one system CPI. An address
-    /// that someone funded beforehand (which would make `create_account` fail) is topped up,
-    /// allocated and assigned instead, as Anchor's `init` does.
+impl<'info> IntentCreate<'info> {
+    /// Takes `intent_id` from the requester's record (`RequesterState::take`), creating the
+    /// record on the requester's first post.
+    fn take_intent_id(&self, intent_id: u64) -> Result<()> {
+        let info = self.requester_state.to_account_info();
+        let requester = self.requester.key();
+        let invalid = || error!(ExchangeError::RequesterAccountInvalid);
+        let mut record = if info.owner == &crate::ID {
+            let record =
+                RequesterState::try_deserialize(&mut &info.try_borrow_data()?[..]).map_err(|_| invalid())?;
+            require_keys_eq!(record.requester, requester, ExchangeError::RequesterAccountInvalid);
+            record
+        } else {
+            let (address, bump) =
+                Pubkey::find_program_address(&[seeds::REQUESTER, requester.as_ref()], &crate::ID);
+            require_keys_eq!(info.key(), address, ExchangeError::RequesterAccountInvalid);
+            let lamports = Rent::get()?.minimum_balance(RequesterState::SPACE);
+            let seeds: &[&[u8]] = &[seeds::REQUESTER, requester.as_ref(), &[bump]];
+            self.create_owned(&info, seeds, lamports, RequesterState::SPACE)?;
+            RequesterState::new(requester, bump)
+        };
+        record.take(intent_id)?;
+        let mut data = info.try_borrow_mut_data()?;
+        record.try_serialize(&mut &mut data[..])
+    }
+
+    /// Creates the intent account holding its rent plus `tip_pool`, in one system CPI
+    /// (`create_owned`).
     fn create_intent(&self, args: &IntentCreateArgs, bump: u8, tip_pool: u64) -> Result<()> {
-        let intent = &self.intent;
         let lamports = Rent::get()?
             .minimum_balance(Intent::SPACE)
             .checked_add(tip_pool)
@@ -237,27 +271,38 @@ impl IntentCreate<'_> {
         let requester = self.requester.key();
         let id = args.intent_id.to_le_bytes();
         let seeds: &[&[u8]] = &[seeds::INTENT, requester.as_ref(), &id, &[bump]];
+        self.create_owned(&self.intent.to_account_info(), seeds, lamports, Intent::SPACE)
+    }
+
+    /// Creates the PDA `account` (signed with `seeds`) owned by this program, `space` bytes,
+    /// holding `lamports`, paid by the requester. An address someone funded beforehand (which
+    /// would make `create_account` fail and so block the requester) is topped up, allocated and
+    /// assigned instead, as Anchor's `init` does.
+    fn create_owned(
+        &self,
+        account: &AccountInfo<'info>,
+        seeds: &[&[u8]],
+        lamports: u64,
+        space: usize,
+    ) -> Result<()> {
         let system = self.system_program.key();
-        let (from, to) = (self.requester.to_account_info(), intent.to_account_info());
-        if intent.lamports() == 0 {
+        let (from, to) = (self.requester.to_account_info(), account.clone());
+        if account.lamports() == 0 {
             let accounts = system_program::CreateAccount { from, to };
             return system_program::create_account(
                 CpiContext::new_with_signer(system, accounts, &[seeds]),
                 lamports,
-                Intent::SPACE as u64,
+                space as u64,
                 &crate::ID,
             );
         }
-        let top_up = lamports.saturating_sub(intent.lamports());
+        let top_up = lamports.saturating_sub(account.lamports());
         if top_up > 0 {
             let accounts = system_program::Transfer { from, to: to.clone() };
             system_program::transfer(CpiContext::new(system, accounts), top_up)?;
         }
         let allocate = system_program::Allocate { account_to_allocate: to.clone() };
-        system_program::allocate(
-            CpiContext::new_with_signer(system, allocate, &[seeds]),
-            Intent::SPACE as u64,
-        )?;
+        system_program::allocate(CpiContext::new_with_signer(system, allocate, &[seeds]), space as u64)?;
         let assign = system_program::Assign { account_to_assign: to };
         system_program::assign(CpiContext::new_with_signer(system, assign, &[seeds]), &crate::ID)
     }
@@ -272,6 +317,7 @@ impl IntentCreate<'_> {
         );
         accounts.config.require_not_paused()?;
         require_gte!(args.bid_bond, accounts.config.min_bid_bond, ExchangeError::IntentBidBondBelowMinimum);
+        accounts.take_intent_id(args.intent_id)?;
         let freeze_allowed = accounts.config.allows_freezable(&accounts.mint.key());
         let decimals = agent_registry::mint_policy::check(&accounts.mint.to_account_info(), freeze_allowed)
             .map_err(|v| error!(ExchangeError::from(v)))?;

@@ -1,6 +1,7 @@
 pub mod bid;
 pub mod config;
 pub mod intent;
+pub mod requester;
 mod stored_enum;
 #[cfg(test)]
 mod terminal_paths;
@@ -8,3 +9,4 @@ mod terminal_paths;
 pub use bid::*;
 pub use config::*;
 pub use intent::*;
+pub use requester::*;
