@@ -25,6 +25,10 @@ pub enum Error {
     /// A rule the SDK checks before sending (what the program would refuse anyway).
     #[error("{0}")]
     Invalid(String),
+    /// The transaction needs the signature of a key none of the given keypairs holds (e.g. an
+    /// intent's requester, an agent's authority); nothing was sent.
+    #[error("this transaction must be signed by {needed}, and none of the given keypairs ({given}) is it")]
+    MissingSigner { needed: Pubkey, given: String },
 }
 
 impl Error {

@@ -12,8 +12,6 @@ use litesvm::LiteSVM;
 use solana_account::Account;
 use solana_keypair::Keypair;
 use solana_loader_v3_interface::state::UpgradeableLoaderState;
-use solana_signer::Signer;
-use solana_transaction::Transaction;
 
 use super::{AccountData, Chain, Filter, Landed};
 use crate::{pda, Error, PROGRAMS};
@@ -142,14 +140,7 @@ impl Chain for EmbeddedChain {
         let mut state = self.lock();
         // A fresh blockhash each time, so that two identical transactions are both processed.
         state.svm.expire_blockhash();
-        let mut all = vec![payer];
-        all.extend(signers.iter().copied().filter(|k| k.pubkey() != payer.pubkey()));
-        let tx = Transaction::new_signed_with_payer(
-            ixs,
-            Some(&payer.pubkey()),
-            &all,
-            state.svm.latest_blockhash(),
-        );
+        let tx = super::signed_transaction(ixs, payer, signers, state.svm.latest_blockhash())?;
         match state.svm.send_transaction(tx) {
             Ok(meta) => {
                 let signature = meta.signature.to_string();

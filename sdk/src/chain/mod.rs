@@ -26,6 +26,32 @@ pub use rpc::RpcChain;
 
 use crate::Error;
 
+#[cfg(any(feature = "rpc", feature = "embedded"))]
+/// `ixs` in one transaction paid by `payer`, signed by it and `signers` (the payer once), or
+/// [`Error::MissingSigner`] naming the first key the transaction needs a signature of that no
+/// given keypair holds (signing would otherwise panic).
+pub fn signed_transaction(
+    ixs: &[Instruction],
+    payer: &Keypair,
+    signers: &[&Keypair],
+    blockhash: solana_transaction::Hash,
+) -> Result<solana_transaction::Transaction, Error> {
+    use solana_signer::Signer;
+    let mut all = vec![payer];
+    all.extend(signers.iter().copied().filter(|k| k.pubkey() != payer.pubkey()));
+    let message = solana_transaction::Message::new(ixs, Some(&payer.pubkey()));
+    let required = usize::from(message.header.num_required_signatures);
+    if let Some(needed) =
+        message.account_keys.iter().take(required).find(|k| !all.iter().any(|s| s.pubkey() == **k))
+    {
+        let given = all.iter().map(|k| k.pubkey().to_string()).collect::<Vec<_>>().join(", ");
+        return Err(Error::MissingSigner { needed: *needed, given });
+    }
+    let mut tx = solana_transaction::Transaction::new_unsigned(message);
+    tx.try_sign(&all, blockhash).map_err(|e| Error::Invalid(format!("signing: {e}")))?;
+    Ok(tx)
+}
+
 /// An account as a chain returns it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccountData {
@@ -113,3 +139,30 @@ pub trait Chain: Send + Sync {
 }
 
 pub use tokens::{token_balance, TokenSetup};
+
+#[cfg(all(test, any(feature = "rpc", feature = "embedded")))]
+mod tests {
+    use anchor_lang::solana_program::instruction::AccountMeta;
+    use solana_signer::Signer;
+
+    use super::*;
+
+    #[test]
+    fn a_missing_signer_is_named_not_a_panic() {
+        let (payer, requester) = (Keypair::new(), Keypair::new());
+        let ix = Instruction {
+            program_id: Pubkey::new_unique(),
+            accounts: vec![AccountMeta::new_readonly(requester.pubkey(), true)],
+            data: vec![],
+        };
+        let hash = solana_transaction::Hash::default();
+        match signed_transaction(std::slice::from_ref(&ix), &payer, &[], hash) {
+            Err(Error::MissingSigner { needed, given }) => {
+                assert_eq!((needed, given), (requester.pubkey(), payer.pubkey().to_string()));
+            }
+            other => panic!("expected MissingSigner, got {other:?}"),
+        }
+        let tx = signed_transaction(&[ix], &payer, &[&requester, &payer], hash).unwrap();
+        assert_eq!(tx.signatures.len(), 2, "the payer signs once");
+    }
+}

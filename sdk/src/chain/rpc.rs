@@ -10,8 +10,6 @@ use solana_rpc_client_api::client_error::{Error as ClientError, ErrorKind};
 use solana_rpc_client_api::config::{RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcTransactionConfig};
 use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
 use solana_rpc_client_api::request::{RpcError, RpcResponseErrorData};
-use solana_signer::Signer;
-use solana_transaction::Transaction;
 use solana_transaction_status_client_types::{option_serializer::OptionSerializer, UiTransactionEncoding};
 
 use super::{AccountData, Chain, Filter, Landed};
@@ -148,9 +146,7 @@ impl Chain for RpcChain {
 
     fn send(&self, ixs: &[Instruction], payer: &Keypair, signers: &[&Keypair]) -> Result<Landed, Error> {
         let blockhash = self.client.get_latest_blockhash().map_err(transport)?;
-        let mut all = vec![payer];
-        all.extend(signers.iter().copied().filter(|k| k.pubkey() != payer.pubkey()));
-        let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
+        let tx = super::signed_transaction(ixs, payer, signers, blockhash)?;
         let signature = self.client.send_and_confirm_transaction(&tx).map_err(failure)?;
         Ok(Landed { signature: signature.to_string(), logs: self.logs_of(&signature) })
     }
