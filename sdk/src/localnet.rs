@@ -130,7 +130,11 @@ impl LocalValidator {
         };
         let faucet_port =
             free_port(&[rpc_port, rpc_port.saturating_add(1)]).ok_or(LocalnetError::NoFreePorts)?;
-        let dynamic = free_range(30, &[rpc_port, rpc_port.saturating_add(1), faucet_port])
+        // Gossip too: left to its default (8000), a second validator on the machine (a user's
+        // `agx localnet` beside the tests) failed to bind it.
+        let gossip_port = free_port(&[rpc_port, rpc_port.saturating_add(1), faucet_port])
+            .ok_or(LocalnetError::NoFreePorts)?;
+        let dynamic = free_range(30, &[rpc_port, rpc_port.saturating_add(1), faucet_port, gossip_port])
             .ok_or(LocalnetError::NoFreePorts)?;
 
         let mut args: Vec<std::ffi::OsString> = vec!["--ledger".into(), ledger.clone().into()];
@@ -142,6 +146,8 @@ impl LocalValidator {
             &rpc_port.to_string(),
             "--faucet-port",
             &faucet_port.to_string(),
+            "--gossip-port",
+            &gossip_port.to_string(),
             "--dynamic-port-range",
             &format!("{}-{}", dynamic.0, dynamic.1),
             "--limit-ledger-size",

@@ -57,10 +57,23 @@ fn main() -> ExitCode {
             "a_silent_winner_is_failed_over_by_a_crank_and_the_runner_up_delivers",
             silent_winner_failed_over,
         ),
+        trial("a_second_validator_starts_beside_this_one", second_validator),
     ];
     let conclusion = libtest_mimic::run(&args, trials);
     drop(net); // stops the validator before the exit code is returned
     conclusion.exit_code()
+}
+
+/// Issue 20: with gossip on its default port, a second validator on the machine (a user's `agx
+/// localnet` beside the tests) failed with "gossip_addr bind_to port 8000: Address already in
+/// use". Every port is picked free now: two run at once.
+fn second_validator(net: &Net) -> Result<(), Failed> {
+    let config = agx_sdk::localnet::LocalnetConfig::new(Keypair::new().pubkey())?;
+    let second = agx_sdk::localnet::LocalValidator::start(&config)?;
+    check(second.rpc_url != net.validator.rpc_url, "its own ports")?;
+    let (a, b) = (net.validator.rpc().get_slot()?, second.rpc().get_slot()?);
+    check(a > 0 && b > 0, format!("both answer (slots {a} and {b})"))?;
+    Ok(())
 }
 
 fn programs_deployed(net: &Net) -> Result<(), Failed> {
