@@ -16,12 +16,14 @@ mkdir -p "$TARGET"
 host_log="$TARGET/agx-demo-build.log"
 cargo build -q -p agx-cli > "$host_log" 2>&1 &
 host=$!
+# Set-up output goes to stderr: stdout carries only the demo's own output (one JSON document
+# with --output json).
 if printf '%s\n' "$@" | grep -qx -- '--validator'; then
-  bash scripts/setup.sh
+  bash scripts/setup.sh >&2
 else
-  bash scripts/setup.sh --no-validator
+  bash scripts/setup.sh --no-validator >&2
 fi
-bash scripts/build.sh --sbf-only
+bash scripts/build.sh --sbf-only >&2
 if ! wait "$host"; then
   cat "$host_log" >&2
   echo "[demo] building agx failed" >&2

@@ -28,24 +28,47 @@ pub fn read_or_create_keypair(path: &Path) -> Result<Keypair> {
 }
 
 /// `--url` resolved: a moniker to its URL; when absent, the Solana CLI config's, else localhost.
-pub fn url(flag: Option<String>) -> String {
+/// Anything that is not an http(s) URL or a moniker is refused, saying what is accepted.
+pub fn url(flag: Option<String>) -> Result<String> {
     let chosen = flag
         .or_else(|| agx_keeper::config::CliDefaults::load().json_rpc_url)
         .unwrap_or_else(|| "localhost".to_string());
-    agx_keeper::config::resolve_url(&chosen)
+    let url = agx_keeper::config::resolve_url(&chosen);
+    let host = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"));
+    if host.is_none_or(|h| h.is_empty() || h.starts_with('/') || h.starts_with(':')) {
+        anyhow::bail!(
+            "invalid --url '{chosen}': give an http(s) URL (http://127.0.0.1:8899) or one of localhost, devnet, testnet, mainnet-beta (l, d, t, m)"
+        );
+    }
+    Ok(url)
 }
 
 /// The signer: `--keypair`, else the Solana CLI config's keypair, else an error saying how to get one.
 pub fn signer(flag: Option<std::path::PathBuf>) -> Result<Keypair> {
     let path = flag.or_else(|| agx_keeper::config::CliDefaults::load().keypair_path).ok_or_else(|| {
-        anyhow::anyhow!("no keypair: pass --keypair <FILE> (or set AGX_KEYPAIR, or keypair_path in the Solana CLI config; create one with solana-keygen new)")
+        anyhow::anyhow!("no keypair: pass --keypair <FILE> (or set AGX_KEYPAIR, or keypair_path in the Solana CLI config; create one with `agx keygen`)")
     })?;
     if !path.exists() {
         anyhow::bail!(
-            "keypair {} not found: create it with `solana-keygen new -o {}` or pass --keypair",
+            "keypair {} not found: create it with `agx keygen -o {}` or pass --keypair",
             path.display(),
             path.display()
         );
     }
     read_keypair(&path)
+}
+
+/// "slot N (in K slots, ~T s)" or "slot N (K slots ago)", at `slot_time` per slot.
+pub fn when(target: u64, now: u64, slot_time: std::time::Duration) -> String {
+    if target > now {
+        let ahead = target - now;
+        format!("slot {target} (in {ahead} slots, ~{:.0} s)", slot_time.as_secs_f64() * ahead as f64)
+    } else {
+        format!("slot {target} ({} slots ago)", now - target)
+    }
+}
+
+/// Parses `--capabilities`: names or bits (`agx_sdk::capabilities::parse`).
+pub fn capabilities(input: &str) -> std::result::Result<u64, String> {
+    agx_sdk::capabilities::parse(input)
 }

@@ -11,7 +11,7 @@ mod commands;
 #[command(
     name = "agx",
     version,
-    about = "Agent Exchange on Solana: run the demo market, a localnet, initialise and inspect the programs"
+    about = "Agent Exchange on Solana: run the demo market or a localnet; keys, SOL and tokens for it; agents, bids, intents and the keeper by hand; the programs' settings"
 )]
 struct Cli {
     /// JSON-RPC endpoint or moniker (localhost, devnet, testnet, mainnet-beta); default: the
@@ -71,10 +71,12 @@ enum Command {
     /// Results: submit the result of a job your agent holds.
     #[command(subcommand)]
     Result(commands::bid::ResultCommand),
-    /// Intents: list, show, verify; post, accept, dispute, cancel.
+    /// Intents: list, show, verify; post, accept, dispute, cancel, claim.
     #[command(subcommand)]
     Intent(commands::intent::Command),
-    /// Run the keeper (every crank the protocol needs) until Ctrl-C; `agx keeper --help`.
+    /// Run the keeper (every crank the protocol needs) until Ctrl-C; `agx keeper --help` lists
+    /// its flags.
+    #[command(disable_help_flag = true)]
     Keeper(commands::keeper::Args),
     /// Both programs' events, live (reconnecting); one JSON object per line with --output json.
     Watch(commands::watch::Args),
@@ -84,6 +86,15 @@ enum Command {
     Init(commands::init::Args),
     /// Show the programs and their configs on a cluster.
     Status,
+    /// Both programs' settings: show, update, hand the admin over, pause.
+    #[command(subcommand)]
+    Admin(commands::admin::Command),
+    /// Write a new keypair file (owner-only), like `solana-keygen new`.
+    Keygen(commands::keys::KeygenArgs),
+    /// Ask the cluster's faucet for SOL (localnets, devnet and testnet).
+    Airdrop(commands::keys::AirdropArgs),
+    /// Mint tokens of a mint you are the authority of (a localnet's stake and payment mints).
+    Faucet(commands::keys::FaucetArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -94,9 +105,29 @@ fn main() -> std::process::ExitCode {
     }
     if let Err(e) = run(cli, out) {
         eprintln!("error: {e:#}");
+        if let Some(hint) = hint(&format!("{e:#}")) {
+            eprintln!("hint: {hint}");
+        }
         return std::process::ExitCode::FAILURE;
     }
     std::process::ExitCode::SUCCESS
+}
+
+/// What to do about a raw error the runtime or the transport gave (they name neither the cause
+/// nor the fix).
+fn hint(error: &str) -> Option<&'static str> {
+    let has = |s: &str| error.contains(s);
+    if has("found no record of a prior credit") || has("insufficient funds for fee") {
+        Some("the key paying for the transaction (--keypair) has no SOL on this cluster: `agx airdrop 1` on a localnet, devnet or testnet, or send it some")
+    } else if has("insufficient funds for rent") || has("insufficient lamports") {
+        Some("the paying key (--keypair) has too little SOL for the accounts this creates: `agx airdrop 1` on a localnet, devnet or testnet")
+    } else if has("error sending request") || has("Connection refused") || has("tcp connect error") {
+        Some("the cluster does not answer at this --url: is it running (`agx localnet`)? is the URL right?")
+    } else if has("MissingSigner") || has("must be signed by") {
+        Some("pass --keypair for the key named above")
+    } else {
+        None
+    }
 }
 
 fn run(cli: Cli, out: Output) -> Result<()> {
@@ -110,8 +141,12 @@ fn run(cli: Cli, out: Output) -> Result<()> {
         Command::Intent(c) => commands::intent::run(c, cli.url, cli.keypair, out),
         Command::Watch(args) => commands::watch::run(args, cli.url, out),
         Command::Keeper(_) => unreachable!("handled before"),
-        Command::Localnet(args) => commands::localnet::run(args, cli.keypair),
-        Command::Init(args) => commands::init::run(args, &chain::url(cli.url), cli.keypair),
-        Command::Status => commands::status::run(&chain::url(cli.url)),
+        Command::Localnet(args) => commands::localnet::run(args, cli.keypair, out),
+        Command::Init(args) => commands::init::run(args, &chain::url(cli.url)?, cli.keypair, out),
+        Command::Status => commands::status::run(&chain::url(cli.url)?, out),
+        Command::Admin(c) => commands::admin::run(c, cli.url, cli.keypair, out),
+        Command::Keygen(args) => commands::keys::keygen(args, out),
+        Command::Airdrop(args) => commands::keys::airdrop(args, cli.url, cli.keypair, out),
+        Command::Faucet(args) => commands::keys::faucet(args, cli.url, cli.keypair, out),
     }
 }

@@ -93,3 +93,27 @@ fn bad_input_says_what_to_do() {
         assert!(stderr.starts_with("error: ") && stderr.contains(message), "{args:?}: {stderr}");
     }
 }
+
+/// `./scripts/demo.sh --output json` prints one JSON document on stdout: its set-up output (the
+/// toolchain check, the SBF build) goes to stderr.
+#[test]
+fn the_demo_script_prints_only_json_with_output_json() {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/demo.sh");
+    let out = Command::new("bash")
+        .arg(script)
+        .args(["--output", "json", "--agents", "3", "--intents", "2"])
+        .env_remove("AGX_URL")
+        .output()
+        .expect("run scripts/demo.sh");
+    let summary = json_of(&out);
+    assert_eq!((summary["intents"].as_u64(), &summary["problems"]), (Some(2), &serde_json::json!([])));
+}
+
+/// Sizes the sandbox cannot fund from its first airdrop are funded, not refused half-way: 45
+/// agents once failed with `custom program error: 0x1` (the authority's 1,000 SOL ran out).
+#[test]
+fn a_large_market_is_funded() {
+    let summary = json_of(&agx(&["demo", "--output", "json", "--agents", "45", "--intents", "2"]));
+    assert_eq!(summary["agents"].as_array().map(Vec::len), Some(45));
+    assert_eq!(summary["problems"], serde_json::json!([]));
+}

@@ -8,6 +8,8 @@
 //! - [`sandbox`]: a market with short windows on a chain you control, from a seed;
 //! - [`discover`]: open intents, agents by capability and reputation, an intent's bids;
 //! - [`pda`]: every program address, derived only from the programs' own seed constants;
+//! - [`settings`]: the configs' current settings, to change and send back;
+//! - [`capabilities`]: capability bits by name;
 //! - [`ix`]: instruction builders;
 //! - [`accounts`]: typed account decoding;
 //! - [`events`]: decoding of the programs' events from transaction logs;
@@ -17,6 +19,7 @@
 //! - [`localnet`] (feature `localnet`): a local `solana-test-validator` with the programs loaded.
 pub mod accounts;
 pub mod agent;
+pub mod capabilities;
 pub mod chain;
 pub mod claim;
 pub mod discover;
@@ -31,6 +34,7 @@ pub mod requester;
 #[cfg(feature = "rpc")]
 pub mod rpc;
 pub mod sandbox;
+pub mod settings;
 pub mod token;
 pub mod verify;
 

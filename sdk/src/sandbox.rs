@@ -33,6 +33,8 @@ impl<T> Context<T> for Result<T> {
 
 /// Lamports each participant starts with.
 const LAMPORTS_EACH: u64 = 20_000_000_000;
+/// Lamports the authority spends setting a participant up (rent of its token accounts, fees).
+const SETUP_LAMPORTS_EACH: u64 = 50_000_000;
 /// Atoms of the payment mint each requester starts with (1,000 units at 6 decimals).
 pub const REQUESTER_FUNDS: u64 = 1_000_000_000;
 pub const DECIMALS: u8 = 6;
@@ -128,8 +130,30 @@ pub fn open(chain: &dyn Chain, keys: &Keys, authority: &Keypair) -> Result<Marke
     Ok(Market { stake, pay, arbitrator })
 }
 
-/// Gives `to` lamports from `authority` (one transfer each, in one transaction).
+/// Gives each of `to` [`LAMPORTS_EACH`] lamports from `authority` (ten transfers a
+/// transaction). When the authority holds less than that, the chain's faucet tops it up first
+/// (the embedded chain and localnets have one); where there is none, the error says how much the
+/// sandbox needs for this many participants, before anything is spent.
 pub fn fund(chain: &dyn Chain, authority: &Keypair, to: &[Pubkey]) -> Result<()> {
+    // Each participant's share, the rent of the token accounts the authority opens for it
+    // (`tokens`), and the authority's own fees.
+    let need = LAMPORTS_EACH
+        .saturating_add(SETUP_LAMPORTS_EACH)
+        .saturating_mul(to.len() as u64)
+        .saturating_add(1_000_000_000);
+    let have = chain.lamports(&authority.pubkey())?;
+    if have < need {
+        chain.airdrop(&authority.pubkey(), need - have).map_err(|e| {
+            Error::Invalid(format!(
+                "the sandbox gives each of its {} participants {} SOL ({} SOL in all); {} holds {} SOL and the cluster's faucet refused more ({e}): fund it, or ask for fewer agents",
+                to.len(),
+                LAMPORTS_EACH / 1_000_000_000,
+                need / 1_000_000_000,
+                authority.pubkey(),
+                have / 1_000_000_000
+            ))
+        })?;
+    }
     for batch in to.chunks(10) {
         let ixs: Vec<_> = batch
             .iter()

@@ -13,10 +13,13 @@ use crate::{chain, Output};
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Agents with every capability bit in --capabilities, best reputation first.
+    /// Agents with every capability in --capabilities, best reputation first.
     List {
-        #[arg(long, default_value_t = 0)]
+        /// Capabilities they must all have: names (summarize, translate, code, research, data,
+        /// image, audio, web, bitN) or a bit mask; default: any.
+        #[arg(long, value_parser = chain::capabilities, default_value = "0")]
         capabilities: u64,
+        /// Lowest reputation shown, bps (0-10000).
         #[arg(long, default_value_t = 0)]
         min_reputation: u16,
     },
@@ -24,28 +27,43 @@ pub enum Command {
     Show { agent: Option<Pubkey> },
     /// Registers the signer as an agent, staking --stake atoms from its stake-mint account.
     Register {
-        #[arg(long)]
+        /// What it can do: names (summarize, translate, code, research, data, image, audio,
+        /// web, bitN) separated by commas, or a bit mask (3, 0b11).
+        #[arg(long, value_parser = chain::capabilities)]
         capabilities: u64,
+        /// Where its description is.
         #[arg(long, default_value = "")]
         metadata_uri: String,
+        /// Atoms of the registry's stake mint to stake from the signer's associated account
+        /// (on a localnet `agx faucet stake <ATOMS>` mints them).
         #[arg(long, default_value_t = 0)]
         stake: u64,
     },
     /// Changes the signer's agent profile.
     Update {
-        #[arg(long)]
+        /// Capabilities, as for `register`.
+        #[arg(long, value_parser = chain::capabilities)]
         capabilities: u64,
+        /// Where its description is.
         #[arg(long, default_value = "")]
         metadata_uri: String,
     },
     /// Deposits more stake from the signer's stake-mint account.
-    Stake { amount: u64 },
-    /// Starts the cooldown on `amount` atoms of free stake (then `agx agent withdraw`).
-    Unstake { amount: u64 },
+    Stake {
+        /// Atoms of the stake mint.
+        amount: u64,
+    },
+    /// Starts the cooldown on free stake (then `agx agent withdraw`).
+    Unstake {
+        /// Atoms of free stake (neither locked for a job nor already unstaking).
+        amount: u64,
+    },
     /// Withdraws stake whose cooldown has passed into the signer's stake-mint account.
     Withdraw,
-    /// Reports the signer's agent alive (and its current job's progress, bps).
+    /// Reports the signer's agent alive (and its current job's progress); an agent holding a
+    /// job that stays silent past the heartbeat timeout is failed over.
     Heartbeat {
+        /// Progress of its current job, bps (0-10000).
         #[arg(long, default_value_t = 0)]
         progress: u16,
     },
@@ -72,6 +90,7 @@ fn stake_source(
 fn record(address: &Pubkey, a: &Agent) -> serde_json::Value {
     json!({
         "agent": address.to_string(), "authority": a.authority.to_string(), "capabilities": a.capabilities,
+        "capability_names": agx_sdk::capabilities::names(a.capabilities),
         "metadata_uri": a.metadata_uri, "staked": a.staked, "locked": a.locked, "unstaking": a.unstaking,
         "reputation": a.reputation, "completed": a.completed, "failed": a.failed, "slashed": a.slashed,
         "value_completed": a.value_completed, "value_failed": a.value_failed,
@@ -85,7 +104,7 @@ pub fn run(
     keypair: Option<std::path::PathBuf>,
     out: Output,
 ) -> Result<()> {
-    let chain = RpcChain::new(&chain::url(url))?;
+    let chain = RpcChain::new(&chain::url(url)?)?;
     let send = |ixs: &[agx_sdk::Instruction], what: &str| -> Result<()> {
         let signer = chain::signer(keypair.clone())?;
         let landed = chain.send(ixs, &signer, &[])?;

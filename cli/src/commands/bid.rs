@@ -8,7 +8,7 @@ use agx_sdk::chain::{Chain, RpcChain};
 use agx_sdk::exchange::state::IntentStatus;
 use agx_sdk::exchange::BidOpening;
 use agx_sdk::ix::exchange as xix;
-use agx_sdk::{discover, pda, token, Pubkey};
+use agx_sdk::{pda, token, Pubkey};
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use serde_json::json;
@@ -18,30 +18,35 @@ use crate::{chain, Output};
 
 #[derive(clap::Args, Clone, Copy)]
 pub struct Terms {
-    /// Ask, in atoms of the intent's mint.
+    /// Your ask, in atoms of the intent's mint (at most its max price).
     #[arg(long)]
     price: u64,
-    /// Promised quality, bps.
+    /// The quality you promise, bps (0-10000); your rating is held against it.
     #[arg(long)]
     quality: u16,
-    /// Promised slots from award to result.
+    /// The slots you promise from award to result (at most the intent's max latency; a slot is
+    /// ~0.4 s).
     #[arg(long)]
     latency: u64,
 }
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Commits a sealed bid (first-price or Vickrey), its salt saved first.
+    /// Commits a sealed bid (first-price or Vickrey), its salt saved first; deposits the
+    /// intent's bond (lamports), returned when the bid is revealed.
     Commit {
         intent: Pubkey,
         #[command(flatten)]
         terms: Terms,
+        /// The salt store (default ~/.config/agx/salts-<your key>.json, owner-only): without
+        /// the salt the bid cannot be revealed, and its bond is forfeited.
         #[arg(long)]
         salts: Option<PathBuf>,
     },
     /// Reveals the signer's committed bid on the intent, from the salt store.
     Reveal {
         intent: Pubkey,
+        /// The salt store the commit used.
         #[arg(long)]
         salts: Option<PathBuf>,
     },
@@ -61,9 +66,10 @@ pub enum Command {
 #[derive(clap::Args)]
 pub struct SubmitArgs {
     intent: Pubkey,
-    /// Share of the job done, bps.
+    /// Share of the job done, bps (1-10000): you are paid that share of your payment.
     #[arg(long, default_value_t = 10_000)]
     fulfilled: u16,
+    /// Where the result is (its sha256 goes on chain).
     #[arg(long)]
     result_uri: String,
 }
@@ -99,27 +105,26 @@ pub fn run(command: Command, url: Option<String>, keypair: Option<PathBuf>, out:
     if let Command::List { intent } = command {
         return super::intent::run(super::intent::Command::Bids { intent }, url, keypair, out);
     }
-    let chain = RpcChain::new(&chain::url(url))?;
+    let chain = RpcChain::new(&chain::url(url)?)?;
     let signer = chain::signer(keypair)?;
     let me = signer.pubkey();
     let agent = pda::agent(&me).0;
-    let load = |intent: &Pubkey| {
-        discover::intent(&chain, intent)?.with_context(|| {
-            format!("no intent at {intent} on {}: wrong cluster (--url), or it was closed", chain.describe())
-        })
-    };
+    let load = |intent: &Pubkey| super::intent::load(&chain, intent);
     if !chain.exists(&agent)? {
-        bail!("{me} is not an agent: `agx agent register` first");
+        bail!(
+            "{me} is not an agent: `agx agent register` first (or pass --keypair for your agent's authority)"
+        );
     }
     let slot = chain.slot()?;
+    let at = |target| chain::when(target, slot, chain.slot_time());
     let (what, intent, landed) = match command {
         Command::Commit { intent, terms, salts } => {
             let state = load(&intent)?;
             if state.status()? != IntentStatus::Open || slot >= state.commit_end_slot {
                 bail!(
-                    "intent {intent} takes no commits now (status {:?}, commits until slot {}, now {slot})",
+                    "intent {intent} takes no commits now (status {:?}; commits ended at {})",
                     state.status()?,
-                    state.commit_end_slot
+                    at(state.commit_end_slot)
                 );
             }
             let mut store = SaltStore::open(store_path(salts, &me)?)?;
@@ -128,7 +133,14 @@ pub fn run(command: Command, url: Option<String>, keypair: Option<PathBuf>, out:
             let ix =
                 xix::bid_commit(me, intent, agent, state.round, xix::commitment(&intent, &agent, &opening));
             match chain.send(&[ix], &signer, &[]) {
-                Ok(landed) => ("committed", intent, landed),
+                Ok(landed) => {
+                    out.progress(&format!(
+                        "reveal it from slot {} until {} with `agx bid reveal {intent}`; a keeper settles it after that",
+                        state.commit_end_slot,
+                        at(state.reveal_end_slot)
+                    ));
+                    ("committed", intent, landed)
+                }
                 Err(e) => {
                     store.remove(&intent, state.round)?;
                     return Err(e.into());
@@ -140,8 +152,23 @@ pub fn run(command: Command, url: Option<String>, keypair: Option<PathBuf>, out:
             let path = store_path(salts, &me)?;
             let mut store = SaltStore::open(&path)?;
             let opening = *store.get(&intent, state.round).with_context(|| {
-                format!("no commit of yours on {intent} (round {}) in {}", state.round, path.display())
+                format!(
+                    "no commit of yours on {intent} (round {}) in {}: without its salt the bid cannot be revealed, and its bond ({} lamports) goes to the requester when the bid closes (pass --salts if the commit used another store)",
+                    state.round,
+                    path.display(),
+                    state.bid_bond
+                )
             })?;
+            if slot < state.commit_end_slot {
+                bail!("reveals on {intent} open at {}; try again then", at(state.commit_end_slot));
+            }
+            if slot >= state.reveal_end_slot {
+                bail!(
+                    "the reveal window of {intent} closed at {}: the bid can no longer be opened, and its bond ({} lamports) goes to the requester when it closes",
+                    at(state.reveal_end_slot),
+                    state.bid_bond
+                );
+            }
             let landed =
                 chain.send(&[xix::bid_reveal(me, intent, agent, state.round, opening)], &signer, &[])?;
             store.remove(&intent, state.round)?;

@@ -10,7 +10,7 @@ use solana_keypair::Keypair;
 use solana_rpc_client::rpc_client::RpcClient;
 use solana_signer::Signer;
 
-use crate::chain;
+use crate::{chain, Output};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -31,7 +31,7 @@ pub struct Args {
     heartbeat_timeout_slots: u64,
 }
 
-pub fn run(args: Args, url: &str, keypair: Option<PathBuf>) -> Result<()> {
+pub fn run(args: Args, url: &str, keypair: Option<PathBuf>, out: Output) -> Result<()> {
     let keypair = keypair.context("--keypair (or AGX_KEYPAIR): the programs' upgrade authority")?;
     let authority = chain::read_keypair(&keypair)?;
     let rpc = chain::client(url);
@@ -43,15 +43,27 @@ pub fn run(args: Args, url: &str, keypair: Option<PathBuf>) -> Result<()> {
         heartbeat_timeout_slots: args.heartbeat_timeout_slots,
         stake_mint_freeze_allowed: false,
     };
-    init_configs(&rpc, &authority, settings, StakeToken { mint: args.stake_mint, program: mint.owner })
+    let done = init_configs(
+        &rpc,
+        &authority,
+        settings,
+        StakeToken { mint: args.stake_mint, program: mint.owner },
+        out,
+    )?;
+    out.result("", &serde_json::json!({"configs": done}));
+    Ok(())
 }
 
+/// Initialises both configs unless they exist; says what it did (progress lines) and returns
+/// each config's address with whether it was created now.
 pub fn init_configs(
     rpc: &RpcClient,
     authority: &Keypair,
     settings: ConfigSettings,
     stake: StakeToken,
-) -> Result<()> {
+    out: Output,
+) -> Result<Vec<serde_json::Value>> {
+    let mut done = Vec::new();
     let configs = [
         (
             "agent_registry",
@@ -66,12 +78,16 @@ pub fn init_configs(
     ];
     for (program, config, instruction) in configs {
         if rpc.get_account_with_commitment(&config, rpc.commitment())?.value.is_some() {
-            println!("{program}: config {config} already initialised");
+            out.progress(&format!("{program}: config {config} already initialised"));
+            done.push(
+                serde_json::json!({"program": program, "config": config.to_string(), "created": false}),
+            );
             continue;
         }
         let sig = agx_sdk::rpc::send(rpc, &[instruction], authority, &[])
             .with_context(|| format!("{program}::config_init"))?;
-        println!("{program}: config {config} initialised (admin {}, tx {sig})", settings.admin);
+        out.progress(&format!("{program}: config {config} initialised (admin {}, tx {sig})", settings.admin));
+        done.push(serde_json::json!({"program": program, "config": config.to_string(), "created": true, "signature": sig.to_string()}));
     }
-    Ok(())
+    Ok(done)
 }

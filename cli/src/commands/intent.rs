@@ -1,7 +1,7 @@
-//! `agx intent`: list, show and verify intents; post, accept, dispute and cancel them.
+//! `agx intent`: list, show and verify intents; post, accept, dispute, cancel and claim them.
 use agx_sdk::accounts::Intent;
 use agx_sdk::chain::{Chain, RpcChain};
-use agx_sdk::exchange::state::{AuctionKind, IntentStatus};
+use agx_sdk::exchange::state::{AuctionKind, IntentStatus, DEFAULT_VICKREY_PREMIUM_CAP_BPS};
 use agx_sdk::ix::registry::StakeToken;
 use agx_sdk::requester::{Requester, Want};
 use agx_sdk::verify::{verify_auction, verify_auction_with_bids};
@@ -23,8 +23,10 @@ pub enum Kind {
 pub enum Command {
     /// Intents on the cluster (all, or by status or requester).
     List {
+        /// open, awarded, submitted, disputed, completed, expired, cancelled or failed.
         #[arg(long)]
         status: Option<String>,
+        /// Only this requester's (a wallet address).
         #[arg(long)]
         requester: Option<Pubkey>,
     },
@@ -36,31 +38,54 @@ pub enum Command {
     Verify { intent: Pubkey },
     /// Posts an intent paid in `--mint` from the signer's associated account (escrowing --max-price).
     Post {
+        /// The payment mint (a localnet's is its "pay mint"; `agx faucet pay` mints it).
         #[arg(long)]
         mint: Pubkey,
-        /// Capability bits an agent must have.
-        #[arg(long)]
+        /// Capabilities an agent must all have: names separated by commas (summarize, translate,
+        /// code, research, data, image, audio, web; bitN for others) or a bit mask (3, 0b11, 0x3).
+        #[arg(long, value_parser = chain::capabilities)]
         capabilities: u64,
+        /// The most you pay, in atoms of --mint (escrowed now; what the winner is not paid
+        /// comes back at the end).
         #[arg(long)]
         max_price: u64,
+        /// The most slots from award to result you accept (a slot is ~0.4 s).
         #[arg(long, default_value_t = 100)]
         max_latency: u64,
+        /// How the winner is chosen and paid.
         #[arg(long, value_enum, default_value_t = Kind::Vickrey)]
         kind: Kind,
+        /// Free stake a bidder must have, atoms of the registry's stake mint (the winner's is
+        /// locked for the job, and is what failing costs it).
         #[arg(long, default_value_t = 0)]
         min_stake: u64,
+        /// Where the job's details are (its sha256 goes on chain).
         #[arg(long, default_value = "")]
         context_uri: String,
+        /// Slots during which bids are taken (sealed: commits); default ~8 s.
+        #[arg(long)]
+        commit_window: Option<u64>,
+        /// Slots during which sealed bids are revealed, after the commits; default ~8 s (not for
+        /// --kind continuous).
+        #[arg(long)]
+        reveal_window: Option<u64>,
+        /// Vickrey: the most the winner's payment may exceed its ask, bps of the ask.
+        #[arg(long, default_value_t = DEFAULT_VICKREY_PREMIUM_CAP_BPS)]
+        vickrey_cap_bps: u16,
     },
-    /// Accepts the submitted result, rating it (bps).
+    /// Accepts the submitted result, rating it.
     Accept {
         intent: Pubkey,
+        /// Your rating of the result, bps (0-10000); your agent's reputation records it against
+        /// the quality it promised.
         #[arg(long, default_value_t = 8_000)]
         rating: u16,
     },
-    /// Disputes the submitted result; the reason's sha256 goes on-chain.
+    /// Disputes the submitted result (the exchange's arbitrator decides); the reason's sha256
+    /// goes on chain.
     Dispute {
         intent: Pubkey,
+        /// Why (kept off chain; its hash is stored).
         #[arg(long)]
         reason: String,
     },
@@ -94,11 +119,73 @@ fn summary(address: &Pubkey, i: &Intent) -> serde_json::Value {
     })
 }
 
-/// The intent at `address`, or an error that says where it looked.
-fn load(chain: &dyn Chain, address: &Pubkey) -> Result<Intent> {
-    discover::intent(chain, address)?.with_context(|| {
+/// The intent at `address`, or an error that says what is there instead.
+pub fn load(chain: &dyn Chain, address: &Pubkey) -> Result<Intent> {
+    let account = chain.account(address)?.with_context(|| {
         format!("no intent at {address} on {}: wrong cluster (--url), or it was closed", chain.describe())
-    })
+    })?;
+    if account.owner != agx_sdk::exchange::ID {
+        let what = if account.owner == agx_sdk::Pubkey::default() {
+            "a wallet (system account)".to_string()
+        } else {
+            format!("an account of program {}", account.owner)
+        };
+        bail!("{address} is not an intent: it is {what}; intent addresses are printed by `agx intent post` and `agx intent list`");
+    }
+    agx_sdk::accounts::decode_zero_copy::<Intent>(&account.data)
+        .map_err(|e| anyhow::anyhow!("{address} is an exchange account but not an intent ({e})"))
+}
+
+/// Requires the signer to be the intent's requester, saying whose key is needed otherwise.
+fn require_requester(signer: &Pubkey, intent: &Pubkey, i: &Intent) -> Result<()> {
+    if *signer != i.requester {
+        bail!(
+            "this intent's requester is {}; pass --keypair for {} (you signed as {signer}) [{intent}]",
+            i.requester,
+            i.requester
+        );
+    }
+    Ok(())
+}
+
+/// Where an intent is: its phase, and the slots (and seconds) of each window from `now`.
+fn timing(chain: &dyn Chain, i: &Intent, now: u64) -> (String, serde_json::Value) {
+    let at = |slot| chain::when(slot, now, chain.slot_time());
+    let stage = i.stage(now).map(|s| format!("{s:?}")).unwrap_or_else(|_| "unknown".into());
+    let mut text = format!("  stage {stage} at slot {now}\n");
+    let sealed = i.kind().is_ok_and(|k| k.is_sealed());
+    if i.status().ok() == Some(IntentStatus::Open) {
+        let verb = if sealed { "commits" } else { "bids" };
+        text.push_str(&format!("  {verb} until {}\n", at(i.commit_end_slot)));
+        if sealed {
+            text.push_str(&format!(
+                "  reveals from slot {} until {}\n",
+                i.commit_end_slot,
+                at(i.reveal_end_slot)
+            ));
+        }
+        text.push_str(&format!(
+            "  settles from {} (by a keeper: `agx keeper`, or `agx localnet --keeper`)\n",
+            at(i.reveal_end_slot.max(i.rerank_end_slot))
+        ));
+    }
+    if i.status().ok() == Some(IntentStatus::Awarded) {
+        text.push_str(&format!("  result due before {}\n", at(i.execution_deadline_slot)));
+    }
+    if matches!(i.status().ok(), Some(IntentStatus::Submitted | IntentStatus::Disputed)) {
+        text.push_str(&format!("  finalizable from {}\n", at(i.dispute_end_slot)));
+    }
+    if i.escrow_open == 1 && i.status().is_ok_and(|s| s.is_terminal()) {
+        text.push_str("  its escrow keeps a share a party's account could not receive: `agx intent claim`\n");
+    }
+    let secs = |slot: u64| slot.saturating_sub(now) as f64 * chain.slot_time().as_secs_f64();
+    let json = json!({
+        "stage": stage, "slot": now,
+        "commit_end_slot": i.commit_end_slot, "commit_end_in_seconds": secs(i.commit_end_slot),
+        "reveal_end_slot": i.reveal_end_slot, "reveal_end_in_seconds": secs(i.reveal_end_slot),
+        "execution_deadline_slot": i.execution_deadline_slot, "dispute_end_slot": i.dispute_end_slot,
+    });
+    (text, json)
 }
 
 fn requester(chain: &dyn Chain, keypair: Option<std::path::PathBuf>, mint: Pubkey) -> Result<Requester> {
@@ -114,7 +201,7 @@ pub fn run(
     keypair: Option<std::path::PathBuf>,
     out: Output,
 ) -> Result<()> {
-    let chain = RpcChain::new(&chain::url(url))?;
+    let chain = RpcChain::new(&chain::url(url)?)?;
     match command {
         Command::List { status, requester } => {
             let mut filters = Vec::new();
@@ -156,7 +243,9 @@ pub fn run(
                 .collect();
             v["leaderboard"] = json!(board);
             v["verified"] = json!(verify_auction(&i).is_ok());
-            out.result(&format!("{}\n", serde_json::to_string_pretty(&v)?), &v);
+            let (when, timing) = timing(&chain, &i, chain.slot()?);
+            v["timing"] = timing;
+            out.result(&format!("{}\n{when}", serde_json::to_string_pretty(&v)?), &v);
         }
         Command::Bids { intent } => {
             load(&chain, &intent)?;
@@ -193,25 +282,62 @@ pub fn run(
                 Err(e) => bail!("intent {intent}: its auction does not recompute: {e}"),
             }
         }
-        Command::Post { mint, capabilities, max_price, max_latency, kind, min_stake, context_uri } => {
+        Command::Post {
+            mint,
+            capabilities,
+            max_price,
+            max_latency,
+            kind,
+            min_stake,
+            context_uri,
+            commit_window,
+            reveal_window,
+            vickrey_cap_bps,
+        } => {
             let mut r = requester(&chain, keypair, mint)?;
             let kind = match kind {
                 Kind::FirstPrice => AuctionKind::FirstPriceSealed,
                 Kind::Vickrey => AuctionKind::VickreySealed,
                 Kind::Continuous => AuctionKind::Continuous,
             };
+            if !kind.is_sealed() && reveal_window.is_some_and(|w| w > 0) {
+                bail!(
+                    "--reveal-window is for sealed auctions; a continuous auction has bids in the clear only"
+                );
+            }
+            let held = agx_sdk::chain::token_balance(&chain, &r.tokens())?;
+            if held < max_price {
+                bail!(
+                    "your account {} of {mint} holds {held} atoms; --max-price {max_price} is escrowed at posting: get more (on a localnet `agx faucet pay {max_price}`) or ask less",
+                    r.tokens()
+                );
+            }
             let context_hash = <agx_core::commitment::SoftwareSha256 as agx_core::commitment::Sha256>::sha256(
                 context_uri.as_bytes(),
             );
             let want =
                 Want { capabilities, max_price, max_latency, kind, min_stake, context_uri, context_hash };
-            let args = r.args(&chain, &want)?;
-            let address = r.post(&chain, args)?;
-            out.result(&format!("posted intent {address}\n"), &json!({"intent": address.to_string()}));
+            let mut args = r.args(&chain, &want)?;
+            if let Some(w) = commit_window {
+                args.bid_window_slots = w;
+            }
+            if let Some(w) = reveal_window {
+                args.reveal_window_slots = w;
+            }
+            args.vickrey_premium_cap_bps = vickrey_cap_bps;
+            let address = r.post(&chain, args.clone())?;
+            let i = load(&chain, &address)?;
+            let (when, timing) = timing(&chain, &i, chain.slot()?);
+            out.result(
+                &format!("posted intent {address} (id {})\n{when}", args.intent_id),
+                &json!({"intent": address.to_string(), "intent_id": args.intent_id, "timing": timing}),
+            );
         }
         Command::Accept { intent, rating } => {
             let i = load(&chain, &intent)?;
-            requester(&chain, keypair, i.mint)?.accept(&chain, &intent, rating)?;
+            let r = requester(&chain, keypair, i.mint)?;
+            require_requester(&r.pubkey(), &intent, &i)?;
+            r.accept(&chain, &intent, rating)?;
             out.result(
                 &format!("accepted {intent}\n"),
                 &json!({"intent": intent.to_string(), "accepted": true}),
@@ -222,7 +348,9 @@ pub fn run(
             let hash = <agx_core::commitment::SoftwareSha256 as agx_core::commitment::Sha256>::sha256(
                 reason.as_bytes(),
             );
-            requester(&chain, keypair, i.mint)?.dispute(&chain, &intent, hash)?;
+            let r = requester(&chain, keypair, i.mint)?;
+            require_requester(&r.pubkey(), &intent, &i)?;
+            r.dispute(&chain, &intent, hash)?;
             out.result(
                 &format!("disputed {intent}\n"),
                 &json!({"intent": intent.to_string(), "disputed": true}),
@@ -230,7 +358,9 @@ pub fn run(
         }
         Command::Cancel { intent } => {
             let i = load(&chain, &intent)?;
-            requester(&chain, keypair, i.mint)?.cancel(&chain, &intent)?;
+            let r = requester(&chain, keypair, i.mint)?;
+            require_requester(&r.pubkey(), &intent, &i)?;
+            r.cancel(&chain, &intent)?;
             out.result(
                 &format!("cancelled {intent}\n"),
                 &json!({"intent": intent.to_string(), "cancelled": true}),

@@ -1,9 +1,11 @@
+pub mod admin;
 pub mod agent;
 pub mod bid;
 pub mod demo;
 pub mod init;
 pub mod intent;
 pub mod keeper;
+pub mod keys;
 pub mod localnet;
 pub mod status;
 pub mod watch;

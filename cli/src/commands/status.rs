@@ -2,32 +2,52 @@
 use agx_sdk::accounts::{decode, ExchangeConfig, RegistryConfig};
 use agx_sdk::{pda, PROGRAMS};
 use anyhow::Result;
+use serde_json::json;
 
-use crate::chain;
+use crate::{chain, Output};
 
-pub fn run(url: &str) -> Result<()> {
+pub fn run(url: &str, out: Output) -> Result<()> {
     let rpc = chain::client(url);
-    println!("cluster {url} (slot {})", rpc.get_slot()?);
+    let slot = rpc
+        .get_slot()
+        .map_err(|e| anyhow::anyhow!("cannot reach {url}: {e} (is the cluster up? wrong --url?)"))?;
+    let mut text = format!("cluster {url} (slot {slot})\n");
+    let mut programs = Vec::new();
     for (name, id) in PROGRAMS {
         let deployed =
             rpc.get_account_with_commitment(&id, rpc.commitment())?.value.is_some_and(|a| a.executable);
-        println!("{name:<15} {id} {}", if deployed { "deployed" } else { "NOT DEPLOYED" });
+        text.push_str(&format!("{name:<15} {id} {}\n", if deployed { "deployed" } else { "NOT DEPLOYED" }));
+        programs.push(json!({"name": name, "id": id.to_string(), "deployed": deployed}));
     }
     let (registry, _) = pda::registry_config();
-    match rpc.get_account_with_commitment(&registry, rpc.commitment())?.value {
+    let registry_json = match rpc.get_account_with_commitment(&registry, rpc.commitment())?.value {
         Some(a) => {
             let c: RegistryConfig = decode(&a.data)?;
-            println!("registry config {registry}: version {}, admin {}", c.version, c.admin);
+            text.push_str(&format!("registry config {registry}: version {}, admin {}\n", c.version, c.admin));
+            json!({"address": registry.to_string(), "version": c.version, "admin": c.admin.to_string(), "stake_mint": c.stake_mint.to_string()})
         }
-        None => println!("registry config {registry}: not initialised"),
-    }
+        None => {
+            text.push_str(&format!("registry config {registry}: not initialised\n"));
+            serde_json::Value::Null
+        }
+    };
     let (exchange, _) = pda::exchange_config();
-    match rpc.get_account_with_commitment(&exchange, rpc.commitment())?.value {
+    let exchange_json = match rpc.get_account_with_commitment(&exchange, rpc.commitment())?.value {
         Some(a) => {
             let c: ExchangeConfig = decode(&a.data)?;
-            println!("exchange config {exchange}: version {}, admin {}", c.version, c.admin);
+            text.push_str(&format!(
+                "exchange config {exchange}: version {}, admin {}{}\n",
+                c.version,
+                c.admin,
+                if c.paused { ", PAUSED" } else { "" }
+            ));
+            json!({"address": exchange.to_string(), "version": c.version, "admin": c.admin.to_string(), "paused": c.paused})
         }
-        None => println!("exchange config {exchange}: not initialised"),
-    }
+        None => {
+            text.push_str(&format!("exchange config {exchange}: not initialised\n"));
+            serde_json::Value::Null
+        }
+    };
+    out.result(&text, &json!({"cluster": url, "slot": slot, "programs": programs, "registry_config": registry_json, "exchange_config": exchange_json}));
     Ok(())
 }

@@ -21,7 +21,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, url: Option<String>, out: Output) -> Result<()> {
-    let url = chain::url(url);
+    let url = chain::url(url)?;
     // Check the cluster answers, so that a wrong --url fails at once rather than waiting.
     agx_sdk::chain::RpcChain::new(&url)?;
     let ws = match args.ws_url {

@@ -107,7 +107,15 @@ impl SaltStore {
         let stored: Vec<Stored> = self.sealed().map(|b| encode(&b)).collect();
         let json = serde_json::to_vec_pretty(&stored).map_err(|e| Error::Invalid(e.to_string()))?;
         let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
+        if !dir.exists() {
+            // A salt is a secret until its bid is revealed: the store's directory is the owner's.
+            std::fs::create_dir_all(dir)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+            }
+        }
         let mut tmp = tempfile_in(dir, path)?;
         tmp.1.write_all(&json)?;
         tmp.1.sync_all()?;
@@ -121,7 +129,15 @@ impl SaltStore {
 fn tempfile_in(dir: &Path, path: &Path) -> Result<(PathBuf, std::fs::File), Error> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let file = std::fs::File::create(&tmp)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Owner-only from the first byte: a salt is a secret until its bid is revealed.
+        options.mode(0o600);
+    }
+    let file = options.open(&tmp)?;
     Ok((tmp, file))
 }
 
@@ -200,6 +216,13 @@ mod tests {
         assert_eq!(store.get(&a.intent, a.round), Some(&a.opening));
         let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&path), 0o600, "salts are secrets until revealed: owner-only");
+            assert_eq!(mode(path.parent().unwrap()), 0o700, "and so is the directory it created");
+        }
     }
 
     #[test]

@@ -71,14 +71,15 @@ impl Board {
     }
 }
 
-/// The table's lines: a rule with the slot and time, the count of intents in each status, and a
-/// bar of the finished ones (closed, whatever their outcome).
+/// The table's lines: a rule with the slot and time, the count of intents in each status (the
+/// last one seen, closed or not, so that the counts add up to the intents posted), and a bar of
+/// the finished ones (closed, whatever their outcome).
 pub fn table(slot: u64, seconds: f64, intents: usize, tracked: &[Tracked]) -> Vec<String> {
     let status_of = |t: &Tracked| t.statuses.last().copied();
     let counts: Vec<String> = COLUMNS
         .iter()
         .map(|(status, name)| {
-            let n = tracked.iter().filter(|t| !t.closed && status_of(t) == Some(*status)).count();
+            let n = tracked.iter().filter(|t| status_of(t) == Some(*status)).count();
             format!("{name} {n}")
         })
         .collect();
@@ -121,8 +122,8 @@ mod tests {
         let lines = table(42, 1.5, 6, &tracked);
         assert_eq!(lines[0], "── slot 42 · 1.5 s · 4 of 6 intents posted ──");
         assert_eq!(
-            lines[1],
-            "   open 1 │ awarded 2 │ submitted 0 │ disputed 0 │ completed 0 │ expired 0 │ failed 0"
+            lines[1], "   open 1 │ awarded 2 │ submitted 0 │ disputed 0 │ completed 1 │ expired 0 │ failed 0",
+            "a closed intent counts under its outcome, so the counts add up"
         );
         assert_eq!(lines[2], format!("   [{}{}] 1/6 closed · 0 failovers", "█".repeat(5), "░".repeat(25)));
     }

@@ -184,10 +184,25 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
     everyone.extend([keeper_key.pubkey(), m.arbitrator.pubkey()]);
     market::fund(chain, &authority, &everyone)?;
 
-    let state_dir = match &args.state_dir {
-        Some(dir) => dir.clone(),
-        None => std::env::temp_dir().join(format!("agx-demo-{}-{}", args.seed, std::process::id())),
+    // The salt stores (secrets until revealed) live in a temporary directory unless told
+    // otherwise; it is removed when the run ends, fails, or is interrupted (Ctrl-C).
+    let temp_dir = match &args.state_dir {
+        Some(_) => None,
+        None => Some(tempfile::Builder::new().prefix(&format!("agx-demo-{}-", args.seed)).tempdir()?),
     };
+    let state_dir = match (&args.state_dir, &temp_dir) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(temp)) => temp.path().to_path_buf(),
+        (None, None) => unreachable!("a temporary directory when none is given"),
+    };
+    if temp_dir.is_some() {
+        let dir = state_dir.clone();
+        ctrlc::set_handler(move || {
+            let _ = std::fs::remove_dir_all(&dir);
+            std::process::exit(130);
+        })
+        .context("installing the Ctrl-C handler")?;
+    }
     let mut runners: Vec<Runner> = Vec::new();
     let mut lines = Vec::new();
     let mut names = BTreeMap::new();
@@ -285,7 +300,8 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
                     Activity::Revealed { .. } => bids.1 += 1,
                     Activity::Placed { .. } => bids.2 += 1,
                     Activity::Failed { intent, what, error } => {
-                        board.line(&format!("slot {slot:>4}  {name}: {what} on {intent:?} failed: {error}"))
+                        let on = intent.map_or_else(String::new, |i| format!(" on {i}"));
+                        board.line(&format!("slot {slot:>4}  {name}: {what}{on} failed: {error}"))
                     }
                     _ => {}
                 }
@@ -392,9 +408,7 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
     };
     let summary = observe::summarize(chain, &ledger)?;
     out.result(&summary.text, &summary.json);
-    if args.state_dir.is_none() {
-        let _ = std::fs::remove_dir_all(&state_dir);
-    }
+    drop(temp_dir);
     if !summary.problems.is_empty() {
         bail!("the demo's checks failed: {}", summary.problems.join("; "));
     }
