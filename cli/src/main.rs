@@ -85,7 +85,10 @@ enum Command {
     /// Initialise both programs' configs on a cluster (signed by their upgrade authority).
     Init(commands::init::Args),
     /// Show the programs and their configs on a cluster.
-    Status,
+    Status(commands::status::Args),
+    /// SOL and token balances of a key (default: the signer): the stake and payment mints, or
+    /// --mint.
+    Balance(commands::keys::BalanceArgs),
     /// Both programs' settings: show, update, hand the admin over, pause.
     #[command(subcommand)]
     Admin(commands::admin::Command),
@@ -143,7 +146,8 @@ fn run(cli: Cli, out: Output) -> Result<()> {
         Command::Keeper(_) => unreachable!("handled before"),
         Command::Localnet(args) => commands::localnet::run(args, cli.keypair, out),
         Command::Init(args) => commands::init::run(args, &chain::url(cli.url)?, cli.keypair, out),
-        Command::Status => commands::status::run(&chain::url(cli.url)?, out),
+        Command::Status(args) => commands::status::run(args, &chain::url(cli.url)?, out),
+        Command::Balance(args) => commands::keys::balance(args, cli.url, cli.keypair, out),
         Command::Admin(c) => commands::admin::run(c, cli.url, cli.keypair, out),
         Command::Keygen(args) => commands::keys::keygen(args, out),
         Command::Airdrop(args) => commands::keys::airdrop(args, cli.url, cli.keypair, out),

@@ -69,9 +69,33 @@ fn run(url: &str, authority: &Keypair) -> Result<()> {
         ("AGX_REQUESTER_KEYPAIR", key_file("requester.json", &requester)?),
         ("AGX_AGENT_KEYPAIR", key_file("agent.json", &agent_key)?),
         ("AGX_PAY_MINT", market.pay.mint.to_string()),
+        // Gives the keeper below time to close the bid and the intent first.
+        ("AGX_CLOSE_AFTER_MS", "6000".to_string()),
     ];
     npm(&ts, "build", &[])?;
-    let stdout = npm(&ts, "example", &envs)?;
+    // A keeper cranks on the same cluster meanwhile, as on any localnet with one: it may close the
+    // bid and the intent before the example does (issue 20: the example failed then).
+    let keeper_key = Keypair::new();
+    sandbox::fund(&chain, authority, &[keeper_key.pubkey()])?;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let keeper = {
+        let (stop, url) = (std::sync::Arc::clone(&stop), url.to_string());
+        std::thread::spawn(move || -> Result<u64> {
+            let chain = RpcChain::new(&url)?;
+            let mut keeper = agx_keeper::poll::PollingKeeper::start(&chain, keeper_key)?;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                keeper.tick(&chain)?;
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            Ok(keeper.totals().landed)
+        })
+    };
+    let stdout = npm(&ts, "example", &envs);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let cranked = keeper.join().map_err(|_| anyhow::anyhow!("the keeper thread panicked"))??;
+    eprintln!("the keeper landed {cranked} cranks meanwhile");
+    let stdout = stdout?;
+    ensure!(cranked >= 2, "the keeper closed the bid and the intent before the example ({cranked} cranks)");
     let summary: serde_json::Value =
         serde_json::from_str(stdout.lines().last().context("the example printed nothing")?)
             .with_context(|| format!("the example's summary: {stdout}"))?;

@@ -9,6 +9,7 @@ use agx_sdk::{discover, Pubkey};
 use anyhow::{bail, Context, Result};
 use clap::{Subcommand, ValueEnum};
 use serde_json::json;
+use solana_signer::Signer;
 
 use crate::{chain, Output};
 
@@ -95,6 +96,30 @@ pub enum Command {
     /// refund, when the account stored for it could not receive it), into the signer's
     /// associated account of the intent's mint.
     Claim { intent: Pubkey },
+    /// The arbitrator (the signer) ends a dispute: the agent's share of its payment, and an
+    /// optional slash of its held stake to the requester.
+    Resolve {
+        intent: Pubkey,
+        /// The agent's share of its payment, bps (0-10000); the rest goes back to the requester.
+        #[arg(long)]
+        agent_share_bps: u16,
+        /// Atoms of the winner's held stake paid to the requester (at most the intent's min
+        /// stake); the requester's associated stake-mint account is created if missing.
+        #[arg(long, default_value_t = 0)]
+        slash: u64,
+    },
+    /// Waits until the intent reaches a stage (for scripts, and for people who would rather
+    /// not poll by hand); fails after --timeout.
+    Wait {
+        intent: Pubkey,
+        /// bidding, revealing, settling, awarded, submitted, finalizable, disputed, completed,
+        /// expired, failed, or closed (the account is gone).
+        #[arg(long)]
+        until: String,
+        /// Seconds to wait at most.
+        #[arg(long, default_value_t = 120)]
+        timeout: u64,
+    },
 }
 
 fn status_name(i: &Intent) -> String {
@@ -365,6 +390,93 @@ pub fn run(
                 &format!("cancelled {intent}\n"),
                 &json!({"intent": intent.to_string(), "cancelled": true}),
             );
+        }
+        Command::Resolve { intent, agent_share_bps, slash } => {
+            let i = load(&chain, &intent)?;
+            let arbitrator = chain::signer(keypair)?;
+            let config = discover::exchange_config(&chain)?;
+            if arbitrator.pubkey() != config.arbitrator {
+                bail!(
+                    "the exchange's arbitrator is {}; pass --keypair for it (you signed as {})",
+                    config.arbitrator,
+                    arbitrator.pubkey()
+                );
+            }
+            let pay = StakeToken::of_intent(&i);
+            let stake = StakeToken::of(&discover::registry_config(&chain)?);
+            let requester_stake = stake.associated(&i.requester);
+            let mut ixs = Vec::new();
+            let slash_to = (slash > 0).then(|| {
+                ixs.push(agx_sdk::token::create_associated_idempotent(
+                    arbitrator.pubkey(),
+                    i.requester,
+                    stake.mint,
+                    stake.program,
+                ));
+                agx_sdk::ix::exchange::DisputeSlash {
+                    stake,
+                    requester_stake_tokens: requester_stake,
+                    amount: slash,
+                }
+            });
+            ixs.push(agx_sdk::ix::exchange::dispute_resolve(
+                arbitrator.pubkey(),
+                intent,
+                &i,
+                pay,
+                i.winner_tokens,
+                i.refund_tokens,
+                agent_share_bps,
+                slash_to,
+            ));
+            let landed = chain.send(&ixs, &arbitrator, &[])?;
+            out.result(
+                &format!(
+                    "resolved {intent}: agent share {agent_share_bps} bps, slash {slash} ({})\n",
+                    landed.signature
+                ),
+                &json!({"intent": intent.to_string(), "resolved": true, "signature": landed.signature}),
+            );
+        }
+        Command::Wait { intent, until, timeout } => {
+            let wanted = until.to_ascii_lowercase();
+            let known = [
+                "bidding",
+                "revealing",
+                "reranking",
+                "settling",
+                "awarded",
+                "submitted",
+                "finalizable",
+                "disputed",
+                "completed",
+                "expired",
+                "cancelled",
+                "failed",
+                "closed",
+            ];
+            if !known.contains(&wanted.as_str()) {
+                bail!("unknown stage '{until}': one of {}", known.join(", "));
+            }
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(timeout);
+            loop {
+                let now = chain.slot()?;
+                let stage = match discover::intent(&chain, &intent)? {
+                    Some(i) => format!("{:?}", i.stage(now)?).to_ascii_lowercase(),
+                    None => "closed".to_string(),
+                };
+                if stage == wanted {
+                    out.result(
+                        &format!("{intent} is {stage} at slot {now}\n"),
+                        &json!({"intent": intent.to_string(), "stage": stage, "slot": now}),
+                    );
+                    break;
+                }
+                if std::time::Instant::now() > deadline {
+                    bail!("{intent} is still {stage} after {timeout} s (waiting for {wanted}; is a keeper running?)");
+                }
+                std::thread::sleep(chain.slot_time());
+            }
         }
         Command::Claim { intent } => {
             load(&chain, &intent)?;

@@ -48,6 +48,37 @@ pub struct FaucetArgs {
     to: Option<Pubkey>,
 }
 
+#[derive(clap::Args)]
+pub struct BalanceArgs {
+    /// Whose (a wallet address; default: the signer).
+    owner: Option<Pubkey>,
+    /// A mint to show besides the stake and payment mints: `stake`, `pay` or an address.
+    #[arg(long)]
+    mint: Option<String>,
+}
+
+pub fn balance(args: BalanceArgs, url: Option<String>, keypair: Option<PathBuf>, out: Output) -> Result<()> {
+    let chain = RpcChain::new(&chain::url(url)?)?;
+    let owner = match args.owner {
+        Some(o) => o,
+        None => chain::signer(keypair)?.pubkey(),
+    };
+    let sol = chain.lamports(&owner)?;
+    let mut text = format!("{owner}: {} SOL\n", sol as f64 / 1e9);
+    let mut tokens = Vec::new();
+    let mut names: Vec<String> = vec!["stake".into(), "pay".into()];
+    names.extend(args.mint);
+    for name in names {
+        let Ok(mint) = mint_named(&chain, &name) else { continue };
+        let account = token::associated_address(&owner, &mint.mint, &mint.program);
+        let atoms = agx_sdk::chain::token_balance(&chain, &account)?;
+        text.push_str(&format!("  {name:<6} {atoms} atoms of {} (in {account})\n", mint.mint));
+        tokens.push(json!({"name": name, "mint": mint.mint.to_string(), "account": account.to_string(), "atoms": atoms}));
+    }
+    out.result(&text, &json!({"owner": owner.to_string(), "lamports": sol, "tokens": tokens}));
+    Ok(())
+}
+
 pub fn keygen(args: KeygenArgs, out: Output) -> Result<()> {
     let path = match args.outfile {
         Some(p) => p,

@@ -6,8 +6,28 @@ use serde_json::json;
 
 use crate::{chain, Output};
 
-pub fn run(url: &str, out: Output) -> Result<()> {
+#[derive(clap::Args)]
+pub struct Args {
+    /// Wait up to this many seconds for the cluster to answer with both configs initialised
+    /// (e.g. while `agx localnet` starts).
+    #[arg(long)]
+    wait: Option<u64>,
+}
+
+pub fn run(args: Args, url: &str, out: Output) -> Result<()> {
     let rpc = chain::client(url);
+    if let Some(seconds) = args.wait {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+        let has = |a: &agx_sdk::Pubkey| {
+            rpc.get_account_with_commitment(a, rpc.commitment()).is_ok_and(|r| r.value.is_some())
+        };
+        while !(has(&pda::registry_config().0) && has(&pda::exchange_config().0)) {
+            if std::time::Instant::now() > deadline {
+                anyhow::bail!("{url} did not answer with both configs within {seconds} s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
+    }
     let slot = rpc
         .get_slot()
         .map_err(|e| anyhow::anyhow!("cannot reach {url}: {e} (is the cluster up? wrong --url?)"))?;

@@ -11,7 +11,8 @@
 // `tests/tests/ts_client.rs` checks it against the chain).
 //
 // Environment: AGX_URL (RPC), AGX_REQUESTER_KEYPAIR and AGX_AGENT_KEYPAIR (keypair JSON files,
-// funded; the requester holds the payment mint, the agent the stake mint), AGX_PAY_MINT.
+// funded; the requester holds the payment mint, the agent the stake mint), AGX_PAY_MINT;
+// optionally AGX_CLOSE_AFTER_MS (leave the closes to a keeper for that long first).
 import { readFileSync } from "fs";
 import { join } from "path";
 import { createHash } from "crypto";
@@ -32,6 +33,18 @@ function env(name: string): string {
 
 function keypair(path: string): Keypair {
   return Keypair.fromSecretKey(Uint8Array.from(JSON.parse(readFileSync(path, "utf8"))));
+}
+
+/// Runs `close` unless `account` is already gone, and treats a failure as fine when the account
+/// turns out closed by someone else meanwhile (a keeper racing us).
+async function unlessClosed(account: PublicKey, close: () => Promise<string>): Promise<void> {
+  const connection = new Connection(env("AGX_URL"), "confirmed");
+  if ((await connection.getAccountInfo(account)) === null) return;
+  try {
+    await close();
+  } catch (e) {
+    if ((await connection.getAccountInfo(account)) !== null) throw e;
+  }
 }
 
 function idl<T>(name: string): T {
@@ -154,9 +167,12 @@ async function main() {
   const completed = await asRequester.exchange.account.intent.fetch(intent);
   const fee = await getAccount(connection, feeVault, "confirmed", payProgram);
 
-  // Anyone closes the bid (bond and rent back to the bidder) and then the intent.
-  await asRequester.exchange.methods.bidClose().accounts({ bid, registry: {} }).rpc();
-  await asRequester.exchange.methods.intentClose().accounts({ intent }).rpc();
+  // Anyone closes the bid (bond and rent back to the bidder) and then the intent. A keeper on
+  // the same cluster may close them first (it earns a tip for it): that is fine. With
+  // AGX_CLOSE_AFTER_MS the example gives a keeper that long to do it.
+  await new Promise((done) => setTimeout(done, Number(process.env.AGX_CLOSE_AFTER_MS ?? "0")));
+  await unlessClosed(bid, () => asRequester.exchange.methods.bidClose().accounts({ bid, registry: {} }).rpc());
+  await unlessClosed(intent, () => asRequester.exchange.methods.intentClose().accounts({ intent }).rpc());
 
   const paid = await getAccount(connection, agentTokens.address, "confirmed", payProgram);
   const agentAfter = await asAgent.registry.account.agent.fetch(agent);
