@@ -114,6 +114,13 @@ pub fn run(
         );
         Ok(())
     };
+    // Every command but list, show and register acts on the signer's own agent.
+    if !matches!(command, Command::List { .. } | Command::Show { .. } | Command::Register { .. }) {
+        let me = chain::signer(keypair.clone())?.pubkey();
+        if !chain.exists(&pda::agent(&me).0)? {
+            anyhow::bail!("{me} is not an agent: `agx agent register` first (or pass --keypair for your agent's authority)");
+        }
+    }
     match command {
         Command::List { capabilities, min_reputation } => {
             let found = discover::agents(&chain, capabilities, min_reputation)?;

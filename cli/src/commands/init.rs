@@ -43,13 +43,9 @@ pub fn run(args: Args, url: &str, keypair: Option<PathBuf>, out: Output) -> Resu
         heartbeat_timeout_slots: args.heartbeat_timeout_slots,
         stake_mint_freeze_allowed: false,
     };
-    let done = init_configs(
-        &rpc,
-        &authority,
-        settings,
-        StakeToken { mint: args.stake_mint, program: mint.owner },
-        out,
-    )?;
+    let exchange = ix::default_config_args(settings.admin).settings;
+    let stake = StakeToken { mint: args.stake_mint, program: mint.owner };
+    let done = init_configs(&rpc, &authority, settings, exchange, stake, out)?;
     out.result("", &serde_json::json!({"configs": done}));
     Ok(())
 }
@@ -60,6 +56,7 @@ pub fn init_configs(
     rpc: &RpcClient,
     authority: &Keypair,
     settings: ConfigSettings,
+    exchange: agx_sdk::exchange::state::ExchangeSettings,
     stake: StakeToken,
     out: Output,
 ) -> Result<Vec<serde_json::Value>> {
@@ -73,7 +70,10 @@ pub fn init_configs(
         (
             "exchange",
             pda::exchange_config().0,
-            ix::exchange_config_init(authority.pubkey(), ix::default_config_args(settings.admin)),
+            ix::exchange_config_init(
+                authority.pubkey(),
+                agx_sdk::exchange::ConfigInitArgs { admin: settings.admin, settings: exchange },
+            ),
         ),
     ];
     for (program, config, instruction) in configs {

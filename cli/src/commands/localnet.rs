@@ -67,17 +67,13 @@ pub fn run(args: Args, keypair: Option<PathBuf>, out: Output) -> Result<()> {
         heartbeat_timeout_slots: LOCALNET_HEARTBEAT_TIMEOUT_SLOTS,
         stake_mint_freeze_allowed: false,
     };
-    init_configs(&rpc, &authority, settings, stake, out)?;
     // Local defaults: the authority arbitrates disputes, and the payment mint bears reputation
-    // (its payouts pay the reputation fee into the exchange's vault, created here).
+    // (its payouts pay the reputation fee into the exchange's vault, created first).
     let mut exchange = xix::default_settings();
     exchange.arbitrator = authority.pubkey();
     exchange.reputation_mints =
         vec![ReputationMint { mint: pay.mint, weight_bps: agx_core::BPS_DENOMINATOR }];
-    let ixs =
-        [xix::fee_vault_create(authority.pubkey(), pay), xix::config_update(authority.pubkey(), exchange)];
-    agx_sdk::rpc::send(&rpc, &ixs, &authority, &[])?;
-
+    agx_sdk::rpc::send(&rpc, &[xix::fee_vault_create(authority.pubkey(), pay)], &authority, &[])?;
     let keeper_key = if args.keeper {
         let key = chain::read_or_create_keypair(&args.dir.join("keeper.json"))?;
         agx_sdk::rpc::airdrop(&rpc, &key.pubkey(), 10_000_000_000)?;
@@ -94,7 +90,9 @@ pub fn run(args: Args, keypair: Option<PathBuf>, out: Output) -> Result<()> {
         "arbitrator": authority.pubkey().to_string(),
         "keeper": keeper_key.as_ref().map(|k| k.pubkey().to_string()),
     });
+    // Written before the configs: once they answer (`agx status --wait`), all of it is ready.
     std::fs::write(args.dir.join("localnet.json"), serde_json::to_string_pretty(&summary)?)?;
+    init_configs(&rpc, &authority, settings, exchange, stake, out)?;
     let mut text = String::from("\nAgent Exchange localnet is up\n");
     text.push_str(&format!("  rpc        {}\n  websocket  {}\n", validator.rpc_url, validator.ws_url));
     text.push_str(&format!("  authority  {} ({})\n", authority.pubkey(), keypair_path.display()));
