@@ -126,7 +126,7 @@ refused "is not an agent" agent withdraw
 refused "is not an agent" agent heartbeat
 refused "pass --keypair" admin config update --reputation-fee-bps 100
 refused "pass --keypair" admin config pause
-refused "pass --keypair" admin config accept
+refused "no admin of the exchange is pending" admin config accept
 refused "not the mint authority" faucet stake 1
 refused "is not an intent" intent show $AGENT
 refused "invalid --url" status --url foo

@@ -205,6 +205,9 @@ pub fn run(command: Command, url: Option<String>, keypair: Option<PathBuf>, out:
                 ("exchange", exchange.pending_admin, program != Program::Registry),
                 ("registry", registry.pending_admin, program != Program::Exchange),
             ] {
+                if wanted && pending == Pubkey::default() {
+                    bail!("no admin of the {name} is pending: the admin names one first (`agx admin config propose <KEY>`)");
+                }
                 if wanted && pending != me {
                     bail!(
                         "the {name}'s pending admin is {pending}; pass --keypair for it (you signed as {me})"
