@@ -47,6 +47,14 @@ fi
 
 bash "$ROOT/scripts/install-sbf-toolchain.sh"
 
+# jq: docs/cli.md's walkthrough keeps addresses in shell variables with it, and its test runs it.
+if [ "$skip_validator" = 0 ] && ! command -v jq >/dev/null; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  log "apt-get install jq (for the CLI walkthrough)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends jq >/dev/null
+fi
+
 # The TypeScript example's packages (clients/ts, pinned by its package-lock.json; its test runs
 # on the validator). npm caches them in ~/.npm, so a later clone installs them in seconds.
 if [ "$skip_validator" = 0 ]; then

@@ -117,3 +117,52 @@ fn a_large_market_is_funded() {
     assert_eq!(summary["agents"].as_array().map(Vec::len), Some(45));
     assert_eq!(summary["problems"], serde_json::json!([]));
 }
+
+/// `agx keeper --help` shows the keeper's own flags (it showed only agx's).
+#[test]
+fn keeper_help_lists_the_keepers_flags() {
+    let out = agx(&["keeper", "--help"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for flag in ["--ws-url", "--metrics-addr", "--max-priority-fee", "--crank-unprofitable"] {
+        assert!(text.contains(flag), "{flag} in:\n{text}");
+    }
+}
+
+/// A malformed --url is refused with what is accepted (it was "builder error").
+#[test]
+fn a_malformed_url_says_what_is_accepted() {
+    let out = agx(&["--url", "foo", "status"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("invalid --url 'foo'") && err.contains("mainnet-beta"), "{err}");
+}
+
+/// `agx keygen` writes an owner-only keypair and will not overwrite one without --force.
+#[test]
+fn keygen_writes_an_owner_only_key_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub/me.json");
+    let p = path.to_str().unwrap();
+    let out = agx(&["keygen", "-o", p, "--output", "json"]);
+    let made = json_of(&out);
+    let key = solana_keypair_read(&path);
+    assert_eq!(made["pubkey"].as_str(), Some(key.as_str()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let again = agx(&["keygen", "-o", p]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    assert_eq!(solana_keypair_read(&path), key, "the key was not replaced");
+    assert!(agx(&["keygen", "-o", p, "--force"]).status.success());
+    assert_ne!(solana_keypair_read(&path), key);
+}
+
+/// The public key of the keypair file at `path` (as base58).
+fn solana_keypair_read(path: &std::path::Path) -> String {
+    use solana_signer::Signer;
+    solana_keypair::read_keypair_file(path).unwrap().pubkey().to_string()
+}

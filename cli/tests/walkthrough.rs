@@ -130,6 +130,14 @@ refused "no admin of the exchange is pending" admin config accept
 refused "not the mint authority" faucet stake 1
 refused "is not an intent" intent show $AGENT
 refused "invalid --url" status --url foo
+# The admin's settings, by the admin.
+agx admin config update --reputation-fee-bps 150 --dispute-window-slots 5000 --keypair $AUTHORITY --output json \
+  | jq -e '.exchange.reputation_fee_bps == 150 and .exchange.dispute_window_slots == 5000' > /dev/null
+agx admin config pause --keypair $AUTHORITY --output json | jq -e '.exchange.paused' > /dev/null
+set +e; agx intent post --mint $PAY --capabilities translate --max-price 1 --keypair requester.json > /dev/null 2> err.txt; code=$?; set -e
+[ "$code" -eq 1 ] && grep -q ExchangePaused err.txt
+agx admin config unpause --keypair $AUTHORITY --output json | jq -e '.exchange.paused == false' > /dev/null
+echo "admin: settings updated; paused (a post refused with ExchangePaused); unpaused"
 "#;
 
 fn shell_quote(s: &str) -> String {

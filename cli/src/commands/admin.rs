@@ -37,6 +37,7 @@ pub enum ConfigCommand {
     Update(UpdateArgs),
     /// Names the next admin (signed by the admin); it takes over with `agx admin config accept`.
     Propose {
+        /// The key that may take over (a multisig on a public cluster).
         new_admin: Pubkey,
         /// Which program's admin.
         #[arg(long, value_enum, default_value_t = Program::Both)]
@@ -44,6 +45,7 @@ pub enum ConfigCommand {
     },
     /// The proposed admin (the signer) takes over.
     Accept {
+        /// Which program's admin role to take.
         #[arg(long, value_enum, default_value_t = Program::Both)]
         program: Program,
     },
@@ -94,9 +96,10 @@ pub struct UpdateArgs {
     /// failover share at the deadline).
     #[arg(long)]
     decline_slash_bps: Option<u16>,
-    /// Exchange: slots of bids, and of reveals, of a re-auction.
+    /// Exchange: slots of bids of a re-auction (after every failover candidate failed).
     #[arg(long)]
     reauction_bid_window_slots: Option<u64>,
+    /// Exchange: slots of reveals of a sealed re-auction.
     #[arg(long)]
     reauction_reveal_window_slots: Option<u64>,
     /// Registry: slots between an unstake request and its withdrawal.

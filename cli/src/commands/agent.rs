@@ -24,7 +24,10 @@ pub enum Command {
         min_reputation: u16,
     },
     /// One agent (by agent account or authority; default: the signer's).
-    Show { agent: Option<Pubkey> },
+    Show {
+        /// An agent account, or the authority key of one (default: the signer's agent).
+        agent: Option<Pubkey>,
+    },
     /// Registers the signer as an agent, staking --stake atoms from its stake-mint account.
     Register {
         /// What it can do: names (summarize, translate, code, research, data, image, audio,

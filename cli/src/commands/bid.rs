@@ -35,6 +35,7 @@ pub enum Command {
     /// Commits a sealed bid (first-price or Vickrey), its salt saved first; deposits the
     /// intent's bond (lamports), returned when the bid is revealed.
     Commit {
+        /// The intent's address (`agx intent list` shows them).
         intent: Pubkey,
         #[command(flatten)]
         terms: Terms,
@@ -45,6 +46,7 @@ pub enum Command {
     },
     /// Reveals the signer's committed bid on the intent, from the salt store.
     Reveal {
+        /// The intent's address (`agx intent list` shows them).
         intent: Pubkey,
         /// The salt store the commit used.
         #[arg(long)]
@@ -52,12 +54,16 @@ pub enum Command {
     },
     /// Places a bid in the clear (continuous auctions).
     Place {
+        /// The intent's address (`agx intent list` shows them).
         intent: Pubkey,
         #[command(flatten)]
         terms: Terms,
     },
     /// The bids still open on an intent (as `agx intent bids`).
-    List { intent: Pubkey },
+    List {
+        /// The intent's address (`agx intent list` shows them).
+        intent: Pubkey,
+    },
     /// (`agx result submit`)
     #[command(hide = true)]
     Submit(SubmitArgs),
@@ -65,6 +71,7 @@ pub enum Command {
 
 #[derive(clap::Args)]
 pub struct SubmitArgs {
+    /// The intent's address (`agx intent list` shows them).
     intent: Pubkey,
     /// Share of the job done, bps (1-10000): you are paid that share of your payment.
     #[arg(long, default_value_t = 10_000)]

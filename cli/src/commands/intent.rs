@@ -32,11 +32,20 @@ pub enum Command {
         requester: Option<Pubkey>,
     },
     /// One intent: terms, windows, leaderboard, and whether its auction verifies.
-    Show { intent: Pubkey },
+    Show {
+        /// The intent's address (`agx intent list` shows them).
+        intent: Pubkey,
+    },
     /// The bids still open on an intent (sealed ones show their terms once revealed).
-    Bids { intent: Pubkey },
+    Bids {
+        /// The intent's address (`agx intent list` shows them).
+        intent: Pubkey,
+    },
     /// Recomputes the intent's auction from chain data with agx-core; fails if it differs.
-    Verify { intent: Pubkey },
+    Verify {
+        /// The intent's address (`agx intent list` shows them).
+        intent: Pubkey,
+    },
     /// Posts an intent paid in `--mint` from the signer's associated account (escrowing --max-price).
     Post {
         /// The payment mint (a localnet's is its "pay mint"; `agx faucet pay` mints it).
@@ -76,6 +85,7 @@ pub enum Command {
     },
     /// Accepts the submitted result, rating it.
     Accept {
+        /// The intent's address (`agx intent list` shows them).
         intent: Pubkey,
         /// Your rating of the result, bps (0-10000); your agent's reputation records it against
         /// the quality it promised.
@@ -85,20 +95,28 @@ pub enum Command {
     /// Disputes the submitted result (the exchange's arbitrator decides); the reason's sha256
     /// goes on chain.
     Dispute {
+        /// The intent's address (`agx intent list` shows them).
         intent: Pubkey,
         /// Why (kept off chain; its hash is stored).
         #[arg(long)]
         reason: String,
     },
     /// Cancels an intent nobody has bid on; the escrow comes back.
-    Cancel { intent: Pubkey },
+    Cancel {
+        /// The intent's address (`agx intent list` shows them).
+        intent: Pubkey,
+    },
     /// Claims what an ended intent's escrow kept for the signer (the winner's payment or the
     /// refund, when the account stored for it could not receive it), into the signer's
     /// associated account of the intent's mint.
-    Claim { intent: Pubkey },
+    Claim {
+        /// The intent's address (`agx intent list` shows them).
+        intent: Pubkey,
+    },
     /// The arbitrator (the signer) ends a dispute: the agent's share of its payment, and an
     /// optional slash of its held stake to the requester.
     Resolve {
+        /// The intent's address (`agx intent list` shows them).
         intent: Pubkey,
         /// The agent's share of its payment, bps (0-10000); the rest goes back to the requester.
         #[arg(long)]
@@ -111,6 +129,7 @@ pub enum Command {
     /// Waits until the intent reaches a stage (for scripts, and for people who would rather
     /// not poll by hand); fails after --timeout.
     Wait {
+        /// The intent's address (`agx intent list` shows them).
         intent: Pubkey,
         /// bidding, revealing, settling, awarded, submitted, finalizable, disputed, completed,
         /// expired, failed, or closed (the account is gone).

@@ -7,6 +7,7 @@ use clap::Parser;
 /// Everything after `agx keeper` goes to the keeper (see `agx keeper --help`).
 #[derive(clap::Args)]
 pub struct Args {
+    /// The keeper's flags (`agx keeper --help` lists them).
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     rest: Vec<String>,
 }
@@ -24,7 +25,8 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>) -> ExitCod
         Ok(parsed) => agx_keeper::cli::run(parsed),
         Err(e) => {
             let _ = e.print();
-            ExitCode::from(2)
+            // 0 for --help and --version, 2 for bad usage.
+            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
         }
     }
 }

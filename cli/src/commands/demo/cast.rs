@@ -6,7 +6,10 @@ use agx_sdk::agent::{Delivery, Job, Quote, Strategy, Work, Worker};
 use agx_sdk::Pubkey;
 
 /// Capability bits the demo's intents ask for.
-pub const SKILLS: [(&str, u64); 4] = [("summarize", 1), ("translate", 2), ("code", 4), ("research", 8)];
+pub const SKILLS: [(&str, u64); 4] = {
+    use agx_sdk::capabilities::NAMES;
+    [(NAMES[0], 1), (NAMES[1], 2), (NAMES[2], 4), (NAMES[3], 8)]
+};
 
 /// How an agent behaves once it holds a job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
