@@ -130,6 +130,12 @@ refused "no admin of the exchange is pending" admin config accept
 refused "not the mint authority" faucet stake 1
 refused "is not an intent" intent show $AGENT
 refused "invalid --url" status --url foo
+# A key without SOL: the runtime's "no record of a prior credit" comes with what to do.
+agx keygen -o broke.json --force > /dev/null
+set +e; agx agent register --capabilities code --keypair broke.json > /dev/null 2> err.txt; code=$?; set -e
+[ "$code" -eq 1 ] && grep -q "has no SOL" err.txt && ! grep -q panicked err.txt
+echo "no SOL: $(grep hint err.txt)"
+agx status --output json | jq -e '.exchange_config.address and .registry_config.admin' > /dev/null
 # The admin's settings, by the admin.
 agx admin config update --reputation-fee-bps 150 --dispute-window-slots 5000 --keypair $AUTHORITY --output json \
   | jq -e '.exchange.reputation_fee_bps == 150 and .exchange.dispute_window_slots == 5000' > /dev/null

@@ -421,6 +421,8 @@ fn binary_on_sigterm(net: &Net) -> Result<(), Failed> {
         format!("exit code 0 after SIGTERM, got {:?}: {stderr}", output.status),
     )?;
     check(stderr.contains("signal received"), format!("the signal was handled: {stderr}"))?;
+    // Written to a pipe, not a terminal: plain text, no colour codes (issue 20).
+    check(!stderr.contains('\u{1b}'), format!("no ANSI escape codes in logs off a terminal: {stderr:?}"))?;
     check(stdout.contains("2 landed, 0 lost races, 0 failed"), format!("the summary: {stdout}"))?;
     // At start the keeper opened its own stake-mint account (failover rewards); the two tips paid
     // for that rent's share of what it spent, its fees and nothing else.
