@@ -169,9 +169,11 @@ fn bid_to_payout_by_hand(
     ])?
     .map_err(|e| format!("commit: {e}"))?;
     match run(&["bid", "reveal", &intent_s, "--salts", salts_s])? {
-        Err(stderr) if stderr.contains("exchange::") => {}
+        // The CLI reads the intent's windows first and says when reveals open, before the
+        // exchange would refuse the transaction (`RevealWindowNotOpen`, tested in the program).
+        Err(stderr) if stderr.contains("reveals on") && stderr.contains("open at slot") => {}
         other => {
-            return Err(format!("a reveal inside the commit window must be refused by name: {other:?}").into())
+            return Err(format!("a reveal inside the commit window must say when reveals open: {other:?}").into())
         }
     }
     let state = agx_sdk::discover::intent(chain, &intent).map_err(err)?.ok_or("intent")?;
