@@ -2816,7 +2816,7 @@ export type Exchange = {
     {
       "code": 6123,
       "name": "intentIdReused",
-      "msg": "intent_create: the intent id was used before by this requester: ids only grow (read next_intent_id from the requester's account [\\requester\\, requester])"
+      "msg": "intent_create: the intent id was used before by this requester, or lies more than 1,024 below the highest it used (take next_intent_id or above from the requester's account [\\requester\\, requester])"
     },
     {
       "code": 6124,

@@ -37,6 +37,9 @@ pub enum Error {
     PriceAboveMax { price: u64, max_price: u64 },
     /// A bid's latency is above the intent's max latency.
     LatencyAboveMax { latency: u64, max_latency: u64 },
+    /// An intent id the requester used before, or one below its window of recent ids
+    /// ([`crate::ids`]).
+    IdUsed { id: u64 },
 }
 
 impl fmt::Display for Error {
@@ -53,6 +56,7 @@ impl fmt::Display for Error {
             Error::LatencyAboveMax { latency, max_latency } => {
                 write!(f, "latency {latency} slots above max latency {max_latency}")
             }
+            Error::IdUsed { id } => write!(f, "intent id {id} was used before or lies below the window of recent ids"),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Agent Exchange core: the rules that the programs, the SDK and the keeper must compute
 //! identically: typed quantities, bid scoring and its total order, eligibility, the bounded
 //! leaderboard, Vickrey (second-score) payment and the payout split, the intent lifecycle,
-//! slashes, reputation, bid commitments and their tie-break.
+//! slashes, reputation, bid commitments and their tie-break, and the intent ids a requester
+//! has used.
 //!
 //! `no_std`, no Solana account types, integer math only, so an observer recomputes exactly what
 //! the chain computed. Every function is total: bad input is an [`Error`], never a panic.
@@ -11,6 +12,7 @@
 pub mod commitment;
 pub mod eligibility;
 pub mod error;
+pub mod ids;
 pub mod leaderboard;
 pub mod lifecycle;
 pub mod payment;

@@ -53,8 +53,10 @@ pub fn intent(chain: &dyn Chain, address: &Pubkey) -> Result<Option<Intent>, Err
         .transpose()
 }
 
-/// The smallest intent id `requester` may post next (its record's `next_intent_id`; 0 before its
-/// first intent). Ids only grow: the exchange refuses one used before (`IntentIdReused`).
+/// One above the highest intent id `requester` used (its record's `next_intent_id`; 0 before its
+/// first intent): this id and every one above it are free. The exchange refuses an id used
+/// before, or one more than 1,024 below the highest used (`IntentIdReused`, `agx_core::ids`), so
+/// a requester sending many posts at once numbers them from here, in any landing order.
 pub fn next_intent_id(chain: &dyn Chain, requester: &Pubkey) -> Result<u64, Error> {
     let address = crate::pda::requester_state(requester).0;
     let Some(account) = chain.account(&address)? else { return Ok(0) };

@@ -55,7 +55,7 @@ pub struct Requester {
 
 impl Requester {
     /// A requester paying in `pay` from its associated account; intent ids continue from the
-    /// requester's record on the chain (ids only grow: the exchange refuses one used before).
+    /// requester's record on the chain (the exchange refuses an id used before: `agx_core::ids`).
     pub fn new(chain: &dyn Chain, keypair: Keypair, pay: StakeToken) -> Result<Self, Error> {
         let tokens = token::associated_address(&keypair.pubkey(), &pay.mint, &pay.program);
         let next_intent_id = discover::next_intent_id(chain, &keypair.pubkey())?;

@@ -97,7 +97,7 @@ async function main() {
   const intentId = new BN(Date.now());
   const maxPrice = new BN(2_000_000);
   const contextUri = "https://requests.example/ts/1";
-  // The requester's record at the exchange (its next intent id: ids only grow); created by its
+  // The requester's record at the exchange (the intent ids it used: none is accepted twice); created by its
   // first post. Unchecked by seeds on chain (that would cost every post ~1,500 CU), so named here.
   const [requesterState] = PublicKey.findProgramAddressSync(
     [Buffer.from("requester"), requester.publicKey.toBuffer()],

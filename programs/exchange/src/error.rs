@@ -375,7 +375,7 @@ pub enum ExchangeError {
     #[msg("failover: the standby's bid account is not the intent's standby bid")]
     FailoverStandbyBidMismatch,
     /// 6123
-    #[msg("intent_create: the intent id was used before by this requester: ids only grow (read next_intent_id from the requester's account [\"requester\", requester])")]
+    #[msg("intent_create: the intent id was used before by this requester, or lies more than 1,024 below the highest it used (take next_intent_id or above from the requester's account [\"requester\", requester])")]
     IntentIdReused,
     /// 6124
     #[msg("intent_create: the requester account is not this requester's record (the PDA [\"requester\", requester] of the exchange)")]

@@ -186,13 +186,13 @@ fn an_address_funded_beforehand_is_topped_up_not_blocked() {
 }
 
 /// Issue 20: once an intent closed, the requester's next post got the same id and address, so a
-/// stale command acted on a new intent. Ids now only grow, kept in the requester's record.
+/// stale command acted on a new intent. No id is accepted twice now, in whatever order posts land.
 #[test]
 fn an_intent_id_is_never_used_twice_by_a_requester() {
     let mut m = Market::new();
     let args = m.args(AuctionKind::Continuous);
-    let id = args.intent_id;
-    let intent = m.create(args.clone()).unwrap();
+    let id = args.intent_id + 5;
+    let intent = m.create(IntentCreateArgs { intent_id: id, ..args.clone() }).unwrap();
     let record = pda::requester_state(&m.requester.pubkey()).0;
     let state: agx_sdk::accounts::RequesterState = m.r.svm.decode(&record);
     assert_eq!(
@@ -204,14 +204,26 @@ fn an_intent_id_is_never_used_twice_by_a_requester() {
         .send(&[xix::intent_cancel(requester.pubkey(), intent, m.pay, m.requester_tokens)], &[&requester])
         .unwrap();
     assert!(m.r.svm.account(&intent).is_none(), "closed");
-    // The same id again, and a lower one: refused. A higher one: fine.
-    assert_error(&m.r.svm.send(&[m.create_ix(args.clone())], &[&requester]), ExchangeError::IntentIdReused);
-    let lower = IntentCreateArgs { intent_id: id - 1, ..args.clone() };
-    assert_error(&m.r.svm.send(&[m.create_ix(lower)], &[&requester]), ExchangeError::IntentIdReused);
-    let later = IntentCreateArgs { intent_id: id + 10, ..args };
-    let ix = m.create_ix(later);
-    m.r.svm.send_measured("exchange", "intent_create", &[ix], &[&requester]).unwrap();
-    assert_eq!(m.r.svm.decode::<agx_sdk::accounts::RequesterState>(&record).next_intent_id, id + 11);
+    let post = |m: &mut Market, intent_id: u64| {
+        let ix = m.create_ix(IntentCreateArgs { intent_id, ..args.clone() });
+        m.r.svm.send(&[ix], &[&requester])
+    };
+    // The closed intent's id again: refused.
+    assert_error(&post(&mut m, id), ExchangeError::IntentIdReused);
+    // A lower id never used (a post sent together with the first that landed after it): taken
+    // once.
+    post(&mut m, id - 1).unwrap();
+    let lower = pda::intent(&requester.pubkey(), id - 1).0;
+    m.r.svm
+        .send(&[xix::intent_cancel(requester.pubkey(), lower, m.pay, m.requester_tokens)], &[&requester])
+        .unwrap();
+    assert_error(&post(&mut m, id - 1), ExchangeError::IntentIdReused);
+    // A higher one moves the window: ids more than 1,024 below the highest are refused.
+    post(&mut m, id + 2_000).unwrap();
+    assert_error(&post(&mut m, id - 2), ExchangeError::IntentIdReused);
+    post(&mut m, id + 2_000 - 1_023).unwrap();
+    let state: agx_sdk::accounts::RequesterState = m.r.svm.decode(&record);
+    assert_eq!((state.next_intent_id, state.intents_posted), (id + 2_001, 4));
 }
 
 #[test]

@@ -21,8 +21,9 @@
 //!   program can move, freeze or tax the escrow;
 //! - the escrow (a token account of the intent's mint owned by the intent PDA) receives exactly
 //!   the max price;
-//! - the intent id is at least the requester's `next_intent_id` (`IntentIdReused`): ids only
-//!   grow, so an address never names two intents; the requester's record
+//! - the intent id was never used by the requester and is not more than 1,024 below the highest
+//!   it used (`IntentIdReused`, `agx_core::ids`), so an address never names two intents while
+//!   posts sent together may land in any order; the requester's record
 //!   (`[seeds::REQUESTER, requester]`, `RequesterAccountInvalid` for anything else) is created by
 //!   its first post.
 use anchor_lang::prelude::*;
@@ -195,7 +196,7 @@ pub struct IntentCreate<'info> {
     )]
     pub intent: UncheckedAccount<'info>,
 
-    /// CHECK: the requester's record (`RequesterState`, next intent id), at the PDA
+    /// CHECK: the requester's record (`RequesterState`, the intent ids it used), at the PDA
     /// `[seeds::REQUESTER, requester]`: created here on the requester's first post (the PDA
     /// derived once, then), afterwards identified by owner, discriminator and the requester it
     /// stores, without deriving it again (`take_intent_id`).

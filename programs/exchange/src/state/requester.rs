@@ -1,12 +1,14 @@
+use agx_core::ids::UsedIds;
 use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
 
 /// What the exchange remembers of a requester, at PDA `[seeds::REQUESTER, requester]`, created by
-/// its first `intent_create` (rent paid by the requester, ~0.001 SOL) and never closed: the next
-/// intent id it may use. Intent ids only grow, so an intent's address names one intent for ever,
-/// even after it closes (before, a closed intent's id was reused by the next post, and a stale
-/// command acted on the new intent).
+/// its first `intent_create` (rent paid by the requester, ~0.0024 SOL) and never closed: the
+/// intent ids it has used (`agx_core::ids`). No id is used twice, so an intent's address names
+/// one intent for ever, even after it closes (before, a closed intent's id was reused by the next
+/// post, and a stale command acted on the new intent). Posts may land in any order within the
+/// window of 1,024 ids below the highest one used, so a requester can send many at once.
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct RequesterState {
@@ -14,8 +16,11 @@ pub struct RequesterState {
     pub bump: u8,
     /// The requester this account belongs to (also in its seeds).
     pub requester: Pubkey,
-    /// The smallest intent id the requester may post next.
+    /// One above the highest intent id used: every id from here up is free.
     pub next_intent_id: u64,
+    /// Bit `k` (word `k / 64`, bit `k % 64`) says whether id `next_intent_id - 1 - k` was used;
+    /// ids below `next_intent_id - 1024` are refused.
+    pub used_ids: [u64; agx_core::ids::WORDS],
     /// Intents posted so far.
     pub intents_posted: u64,
     pub reserved: [u8; 32],
@@ -32,17 +37,18 @@ impl RequesterState {
             bump,
             requester,
             next_intent_id: 0,
+            used_ids: [0; agx_core::ids::WORDS],
             intents_posted: 0,
             reserved: [0; 32],
         }
     }
 
-    /// Takes `intent_id` for a new intent: it must be at least `next_intent_id`
-    /// (`IntentIdReused`); the next one must be larger.
+    /// Takes `intent_id` for a new intent (`IntentIdReused` if it was used before or lies below
+    /// the window).
     pub fn take(&mut self, intent_id: u64) -> Result<()> {
-        require_gte!(intent_id, self.next_intent_id, ExchangeError::IntentIdReused);
-        self.next_intent_id =
-            intent_id.checked_add(1).ok_or_else(|| error!(ExchangeError::IntentIdReused))?;
+        let mut ids = UsedIds { next: self.next_intent_id, used: self.used_ids };
+        ids.take(intent_id).map_err(|_| error!(ExchangeError::IntentIdReused))?;
+        (self.next_intent_id, self.used_ids) = (ids.next, ids.used);
         self.intents_posted =
             self.intents_posted.checked_add(1).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
         Ok(())
@@ -54,13 +60,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ids_only_grow() {
+    fn an_id_is_used_once() {
         let mut r = RequesterState::new(Pubkey::new_unique(), 255);
         r.take(0).unwrap();
         assert!(r.take(0).is_err(), "an id is used once");
         r.take(7).unwrap();
-        assert!(r.take(5).is_err(), "never below the last one");
-        assert_eq!((r.next_intent_id, r.intents_posted), (8, 2));
+        r.take(5).unwrap();
+        assert!(r.take(5).is_err(), "out of order, still once");
+        assert_eq!((r.next_intent_id, r.intents_posted), (8, 3));
+        r.take(5_000).unwrap();
+        assert!(r.take(6).is_err(), "below the window");
         assert!(r.take(u64::MAX).is_err(), "the last id would leave no next one");
     }
 }
