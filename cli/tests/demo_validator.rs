@@ -173,7 +173,9 @@ fn bid_to_payout_by_hand(
         // exchange would refuse the transaction (`RevealWindowNotOpen`, tested in the program).
         Err(stderr) if stderr.contains("reveals on") && stderr.contains("open at slot") => {}
         other => {
-            return Err(format!("a reveal inside the commit window must say when reveals open: {other:?}").into())
+            return Err(
+                format!("a reveal inside the commit window must say when reveals open: {other:?}").into()
+            )
         }
     }
     let state = agx_sdk::discover::intent(chain, &intent).map_err(err)?.ok_or("intent")?;

@@ -56,7 +56,9 @@ impl fmt::Display for Error {
             Error::LatencyAboveMax { latency, max_latency } => {
                 write!(f, "latency {latency} slots above max latency {max_latency}")
             }
-            Error::IdUsed { id } => write!(f, "intent id {id} was used before or lies below the window of recent ids"),
+            Error::IdUsed { id } => {
+                write!(f, "intent id {id} was used before or lies below the window of recent ids")
+            }
         }
     }
 }

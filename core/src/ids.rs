@@ -128,7 +128,11 @@ mod tests {
         // A jump past the window forgets everything below it.
         ids.take(1_000_000).unwrap();
         assert_eq!(ids.used.iter().map(|w| w.count_ones()).sum::<u32>(), 1);
-        assert_eq!(ids.take(u64::MAX), Err(Error::IdUsed { id: u64::MAX }), "the last id would leave no next one");
+        assert_eq!(
+            ids.take(u64::MAX),
+            Err(Error::IdUsed { id: u64::MAX }),
+            "the last id would leave no next one"
+        );
         ids.take(u64::MAX - 1).unwrap();
         assert_eq!(ids.take(u64::MAX - 1), Err(Error::IdUsed { id: u64::MAX - 1 }));
     }
