@@ -128,6 +128,7 @@ refused "pass --keypair" admin config update --reputation-fee-bps 100
 refused "pass --keypair" admin config pause
 refused "no admin of the exchange is pending" admin config accept
 refused "not the mint authority" faucet stake 1
+refused "holds 0 atoms" intent post --mint $PAY --capabilities translate --max-price 1000
 refused "is not an intent" intent show $AGENT
 refused "invalid --url" status --url foo
 # A key without SOL: the runtime's "no record of a prior credit" comes with what to do.
