@@ -18,10 +18,15 @@ step "IDL drift check"
 bash scripts/idl.sh --check
 step "clippy"
 cargo clippy -q --workspace --all-targets -- -D warnings
+# --all-targets: every test target, and no doc-tests (the crates have none). A doc-test is
+# compiled while the tests run, against the rlibs on disk, and the programs' rlibs carry no hash
+# in their names (`crate-type = ["cdylib", "lib"]`): a test that builds `agx` with its own
+# feature set (scripts/demo.sh) rewrites them, and a doc-test compiled after it cannot load the
+# SDK ("can't find crate for `agx_sdk`").
 step "compile tests"
-cargo test -q --workspace --no-run
+cargo test -q --workspace --all-targets --no-run
 step "validator"
 bash scripts/wait-validator.sh
 step "tests"
-cargo test --workspace
+cargo test --workspace --all-targets
 step "done"
