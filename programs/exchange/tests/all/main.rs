@@ -1,0 +1,25 @@
+//! Every LiteSVM test of `exchange`, one module per instruction and one per scenario, linked
+//! into one binary (one link of LiteSVM and the SDK instead of one per file). A file is
+//! still picked by its module: `cargo test -p exchange --test all bid_close::`.
+mod auction_settle;
+mod award_decline;
+mod bid_close;
+mod bid_commit;
+mod bid_place;
+mod bid_rerank;
+mod bid_reveal;
+mod config_init;
+mod config_update;
+mod dispute_open;
+mod dispute_resolve;
+mod error_codes;
+mod escrow_claim;
+mod failover_trigger;
+mod fee_withdraw;
+mod intent_cancel;
+mod intent_create;
+mod scenario_auctions;
+mod scenario_delivery;
+mod scenario_fixed_addresses;
+mod scenario_review_fixes;
+mod scenario_second_review;
