@@ -1187,32 +1187,6 @@ export type AgentRegistry = {
   ],
   "events": [
     {
-      "name": "adminChanged",
-      "discriminator": [
-        232,
-        34,
-        31,
-        226,
-        62,
-        18,
-        19,
-        114
-      ]
-    },
-    {
-      "name": "adminProposed",
-      "discriminator": [
-        129,
-        249,
-        226,
-        227,
-        199,
-        82,
-        110,
-        243
-      ]
-    },
-    {
       "name": "agentClosed",
       "discriminator": [
         72,
@@ -1291,32 +1265,6 @@ export type AgentRegistry = {
       ]
     },
     {
-      "name": "configInitialized",
-      "discriminator": [
-        181,
-        49,
-        200,
-        156,
-        19,
-        167,
-        178,
-        91
-      ]
-    },
-    {
-      "name": "configUpdated",
-      "discriminator": [
-        40,
-        241,
-        230,
-        122,
-        11,
-        19,
-        198,
-        194
-      ]
-    },
-    {
       "name": "outcomeSettled",
       "discriminator": [
         91,
@@ -1327,6 +1275,58 @@ export type AgentRegistry = {
         231,
         13,
         216
+      ]
+    },
+    {
+      "name": "registryAdminChanged",
+      "discriminator": [
+        214,
+        7,
+        161,
+        150,
+        107,
+        101,
+        30,
+        241
+      ]
+    },
+    {
+      "name": "registryAdminProposed",
+      "discriminator": [
+        78,
+        221,
+        111,
+        5,
+        197,
+        207,
+        192,
+        31
+      ]
+    },
+    {
+      "name": "registryConfigInitialized",
+      "discriminator": [
+        81,
+        0,
+        181,
+        155,
+        0,
+        72,
+        134,
+        190
+      ]
+    },
+    {
+      "name": "registryConfigUpdated",
+      "discriminator": [
+        39,
+        92,
+        191,
+        32,
+        216,
+        166,
+        188,
+        161
       ]
     },
     {
@@ -1708,50 +1708,10 @@ export type AgentRegistry = {
   ],
   "types": [
     {
-      "name": "adminChanged",
-      "type": {
-        "kind": "struct",
-        "fields": [
-          {
-            "name": "config",
-            "type": "pubkey"
-          },
-          {
-            "name": "previous",
-            "type": "pubkey"
-          },
-          {
-            "name": "admin",
-            "type": "pubkey"
-          }
-        ]
-      }
-    },
-    {
       "name": "adminProposeArgs",
       "type": {
         "kind": "struct",
         "fields": [
-          {
-            "name": "candidate",
-            "type": "pubkey"
-          }
-        ]
-      }
-    },
-    {
-      "name": "adminProposed",
-      "type": {
-        "kind": "struct",
-        "fields": [
-          {
-            "name": "config",
-            "type": "pubkey"
-          },
-          {
-            "name": "admin",
-            "type": "pubkey"
-          },
           {
             "name": "candidate",
             "type": "pubkey"
@@ -2177,58 +2137,6 @@ export type AgentRegistry = {
       }
     },
     {
-      "name": "configInitialized",
-      "type": {
-        "kind": "struct",
-        "fields": [
-          {
-            "name": "config",
-            "docs": [
-              "The config PDA."
-            ],
-            "type": "pubkey"
-          },
-          {
-            "name": "admin",
-            "docs": [
-              "Who may change the config from now on."
-            ],
-            "type": "pubkey"
-          },
-          {
-            "name": "version",
-            "docs": [
-              "Layout version of the config account."
-            ],
-            "type": "u8"
-          },
-          {
-            "name": "slot",
-            "docs": [
-              "Slot in which the config was created."
-            ],
-            "type": "u64"
-          },
-          {
-            "name": "operator",
-            "type": "pubkey"
-          },
-          {
-            "name": "stakeMint",
-            "type": "pubkey"
-          },
-          {
-            "name": "unstakeCooldownSlots",
-            "type": "u64"
-          },
-          {
-            "name": "heartbeatTimeoutSlots",
-            "type": "u64"
-          }
-        ]
-      }
-    },
-    {
       "name": "configSettings",
       "docs": [
         "Settings chosen at `config_init`."
@@ -2259,26 +2167,6 @@ export type AgentRegistry = {
               "stake vault and so block slashes): only for a mint whose issuer the admin trusts."
             ],
             "type": "bool"
-          }
-        ]
-      }
-    },
-    {
-      "name": "configUpdated",
-      "type": {
-        "kind": "struct",
-        "fields": [
-          {
-            "name": "config",
-            "type": "pubkey"
-          },
-          {
-            "name": "settings",
-            "type": {
-              "defined": {
-                "name": "registrySettings"
-              }
-            }
           }
         ]
       }
@@ -2453,6 +2341,46 @@ export type AgentRegistry = {
       }
     },
     {
+      "name": "registryAdminChanged",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "config",
+            "type": "pubkey"
+          },
+          {
+            "name": "previous",
+            "type": "pubkey"
+          },
+          {
+            "name": "admin",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "registryAdminProposed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "config",
+            "type": "pubkey"
+          },
+          {
+            "name": "admin",
+            "type": "pubkey"
+          },
+          {
+            "name": "candidate",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
       "name": "registryConfig",
       "docs": [
         "The registry's global settings. One per deployment, at PDA `[seeds::CONFIG]`."
@@ -2554,6 +2482,78 @@ export type AgentRegistry = {
                 "u8",
                 96
               ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "registryConfigInitialized",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "config",
+            "docs": [
+              "The config PDA."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "admin",
+            "docs": [
+              "Who may change the config from now on."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "version",
+            "docs": [
+              "Layout version of the config account."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "slot",
+            "docs": [
+              "Slot in which the config was created."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "operator",
+            "type": "pubkey"
+          },
+          {
+            "name": "stakeMint",
+            "type": "pubkey"
+          },
+          {
+            "name": "unstakeCooldownSlots",
+            "type": "u64"
+          },
+          {
+            "name": "heartbeatTimeoutSlots",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "registryConfigUpdated",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "config",
+            "type": "pubkey"
+          },
+          {
+            "name": "settings",
+            "type": {
+              "defined": {
+                "name": "registrySettings"
+              }
             }
           }
         ]

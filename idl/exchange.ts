@@ -1885,32 +1885,6 @@ export type Exchange = {
   ],
   "events": [
     {
-      "name": "adminChanged",
-      "discriminator": [
-        232,
-        34,
-        31,
-        226,
-        62,
-        18,
-        19,
-        114
-      ]
-    },
-    {
-      "name": "adminProposed",
-      "discriminator": [
-        129,
-        249,
-        226,
-        227,
-        199,
-        82,
-        110,
-        243
-      ]
-    },
-    {
       "name": "auctionAwarded",
       "discriminator": [
         101,
@@ -2002,32 +1976,6 @@ export type Exchange = {
       ]
     },
     {
-      "name": "configInitialized",
-      "discriminator": [
-        181,
-        49,
-        200,
-        156,
-        19,
-        167,
-        178,
-        91
-      ]
-    },
-    {
-      "name": "configUpdated",
-      "discriminator": [
-        40,
-        241,
-        230,
-        122,
-        11,
-        19,
-        198,
-        194
-      ]
-    },
-    {
       "name": "disputeOpened",
       "discriminator": [
         239,
@@ -2077,6 +2025,58 @@ export type Exchange = {
         179,
         173,
         23
+      ]
+    },
+    {
+      "name": "exchangeAdminChanged",
+      "discriminator": [
+        150,
+        171,
+        55,
+        177,
+        212,
+        3,
+        21,
+        98
+      ]
+    },
+    {
+      "name": "exchangeAdminProposed",
+      "discriminator": [
+        7,
+        99,
+        42,
+        9,
+        183,
+        93,
+        5,
+        56
+      ]
+    },
+    {
+      "name": "exchangeConfigInitialized",
+      "discriminator": [
+        43,
+        154,
+        114,
+        193,
+        209,
+        9,
+        230,
+        153
+      ]
+    },
+    {
+      "name": "exchangeConfigUpdated",
+      "discriminator": [
+        60,
+        229,
+        157,
+        96,
+        239,
+        95,
+        208,
+        179
       ]
     },
     {
@@ -2826,50 +2826,10 @@ export type Exchange = {
   ],
   "types": [
     {
-      "name": "adminChanged",
-      "type": {
-        "kind": "struct",
-        "fields": [
-          {
-            "name": "config",
-            "type": "pubkey"
-          },
-          {
-            "name": "previous",
-            "type": "pubkey"
-          },
-          {
-            "name": "admin",
-            "type": "pubkey"
-          }
-        ]
-      }
-    },
-    {
       "name": "adminProposeArgs",
       "type": {
         "kind": "struct",
         "fields": [
-          {
-            "name": "candidate",
-            "type": "pubkey"
-          }
-        ]
-      }
-    },
-    {
-      "name": "adminProposed",
-      "type": {
-        "kind": "struct",
-        "fields": [
-          {
-            "name": "config",
-            "type": "pubkey"
-          },
-          {
-            "name": "admin",
-            "type": "pubkey"
-          },
           {
             "name": "candidate",
             "type": "pubkey"
@@ -3616,65 +3576,6 @@ export type Exchange = {
       }
     },
     {
-      "name": "configInitialized",
-      "type": {
-        "kind": "struct",
-        "fields": [
-          {
-            "name": "config",
-            "docs": [
-              "The config PDA."
-            ],
-            "type": "pubkey"
-          },
-          {
-            "name": "admin",
-            "docs": [
-              "Who may change the config from now on."
-            ],
-            "type": "pubkey"
-          },
-          {
-            "name": "version",
-            "docs": [
-              "Layout version of the config account."
-            ],
-            "type": "u8"
-          },
-          {
-            "name": "slot",
-            "docs": [
-              "Slot in which the config was created."
-            ],
-            "type": "u64"
-          }
-        ]
-      }
-    },
-    {
-      "name": "configUpdated",
-      "type": {
-        "kind": "struct",
-        "fields": [
-          {
-            "name": "config",
-            "type": "pubkey"
-          },
-          {
-            "name": "settings",
-            "docs": [
-              "Every setting, as now in force."
-            ],
-            "type": {
-              "defined": {
-                "name": "exchangeSettings"
-              }
-            }
-          }
-        ]
-      }
-    },
-    {
       "name": "disputeOpenArgs",
       "type": {
         "kind": "struct",
@@ -3897,6 +3798,46 @@ export type Exchange = {
       }
     },
     {
+      "name": "exchangeAdminChanged",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "config",
+            "type": "pubkey"
+          },
+          {
+            "name": "previous",
+            "type": "pubkey"
+          },
+          {
+            "name": "admin",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "exchangeAdminProposed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "config",
+            "type": "pubkey"
+          },
+          {
+            "name": "admin",
+            "type": "pubkey"
+          },
+          {
+            "name": "candidate",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
       "name": "exchangeConfig",
       "docs": [
         "The exchange's global settings. One per deployment, at PDA `[seeds::CONFIG]`."
@@ -4087,6 +4028,65 @@ export type Exchange = {
                 "u8",
                 30
               ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "exchangeConfigInitialized",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "config",
+            "docs": [
+              "The config PDA."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "admin",
+            "docs": [
+              "Who may change the config from now on."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "version",
+            "docs": [
+              "Layout version of the config account."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "slot",
+            "docs": [
+              "Slot in which the config was created."
+            ],
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "exchangeConfigUpdated",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "config",
+            "type": "pubkey"
+          },
+          {
+            "name": "settings",
+            "docs": [
+              "Every setting, as now in force."
+            ],
+            "type": {
+              "defined": {
+                "name": "exchangeSettings"
+              }
             }
           }
         ]

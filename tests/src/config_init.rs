@@ -7,7 +7,7 @@ use solana_signer::Signer;
 
 use crate::svm::{assert_error, Svm};
 
-/// A decoded `ConfigInitialized` event: (config, admin, version, slot).
+/// A decoded `…ConfigInitialized` event: (config, admin, version, slot).
 pub type ConfigEvent = (Pubkey, Pubkey, u8, u64);
 
 /// What the suite needs to know about one program.
@@ -20,7 +20,7 @@ pub struct ConfigInitCase {
     pub build: fn(&mut Svm, Pubkey, Pubkey) -> Instruction,
     /// Decodes the config account into (version, bump, admin).
     pub read: fn(&Svm, &Pubkey) -> (u8, u8, Pubkey),
-    /// Decodes the `ConfigInitialized` event from logs into (config, admin, version, slot).
+    /// Decodes the program's `…ConfigInitialized` event from logs into (config, admin, version, slot).
     pub event: fn(&[String]) -> Vec<ConfigEvent>,
     pub version: u8,
     pub err_already_initialized: u32,
@@ -46,7 +46,7 @@ impl ConfigInitCase {
         assert_eq!(bump, self.config_bump);
         assert_eq!(stored_admin, admin);
         let events = (self.event)(&meta.logs);
-        assert_eq!(events.len(), 1, "exactly one ConfigInitialized event");
+        assert_eq!(events.len(), 1, "exactly one config-initialized event");
         let (config, event_admin, event_version, slot) = events[0];
         assert_eq!((config, event_admin, event_version), (self.config, admin, self.version));
         assert_eq!(slot, svm.svm.get_sysvar::<solana_clock::Clock>().slot);

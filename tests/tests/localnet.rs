@@ -112,7 +112,7 @@ fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
     let (_exchange_sub, exchange_logs) = subscribe_logs(&net.validator.ws_url, &exchange::ID)?;
 
     let stake = StakeToken {
-        mint: agx_sdk::rpc::create_mint(&rpc, authority, token::TOKEN, 6)?,
+        mint: agx_sdk::cluster::create_mint(&rpc, authority, token::TOKEN, 6)?,
         program: token::TOKEN,
     };
     let settings = |admin| ConfigSettings {
@@ -144,9 +144,9 @@ fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
         "exchange config",
     )?;
 
-    let event = wait_event::<events::registry::ConfigInitialized>(&registry_logs, |_| true)?;
+    let event = wait_event::<events::registry::RegistryConfigInitialized>(&registry_logs, |_| true)?;
     check(event.config == pda::registry_config().0 && event.admin == admin, "registry event fields")?;
-    let event = wait_event::<events::exchange::ConfigInitialized>(&exchange_logs, |_| true)?;
+    let event = wait_event::<events::exchange::ExchangeConfigInitialized>(&exchange_logs, |_| true)?;
     check(event.config == pda::exchange_config().0 && event.admin == admin, "exchange event fields")?;
 
     let err = send(
@@ -421,10 +421,10 @@ fn subscribe_logs(
 
 /// The first event `E` that `wanted` accepts (scenarios run at once on one validator, so the
 /// stream carries other tests' events too).
-fn wait_event<E>(logs: &LogsReceiver, wanted: impl Fn(&E) -> bool) -> Result<E, Failed>
-where
-    E: anchor_lang::Event + anchor_lang::Discriminator + anchor_lang::AnchorDeserialize,
-{
+fn wait_event<E: events::ProgramEvent>(
+    logs: &LogsReceiver,
+    wanted: impl Fn(&E) -> bool,
+) -> Result<E, Failed> {
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
         let lines = logs.recv_timeout(left).map_err(|e| format!("no event over websocket: {e}"))?;

@@ -6,7 +6,7 @@ use anchor_lang::prelude::*;
 use crate::state::OutcomeKind;
 
 #[event]
-pub struct ConfigInitialized {
+pub struct RegistryConfigInitialized {
     /// The config PDA.
     pub config: Pubkey,
     /// Who may change the config from now on.
@@ -170,20 +170,20 @@ pub struct StakeSurplusSwept {
 }
 
 #[event]
-pub struct ConfigUpdated {
+pub struct RegistryConfigUpdated {
     pub config: Pubkey,
     pub settings: crate::state::RegistrySettings,
 }
 
 #[event]
-pub struct AdminProposed {
+pub struct RegistryAdminProposed {
     pub config: Pubkey,
     pub admin: Pubkey,
     pub candidate: Pubkey,
 }
 
 #[event]
-pub struct AdminChanged {
+pub struct RegistryAdminChanged {
     pub config: Pubkey,
     pub previous: Pubkey,
     pub admin: Pubkey,

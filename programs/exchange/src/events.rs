@@ -4,7 +4,7 @@ use crate::state::IntentStatus;
 use anchor_lang::prelude::*;
 
 #[event]
-pub struct ConfigInitialized {
+pub struct ExchangeConfigInitialized {
     /// The config PDA.
     pub config: Pubkey,
     /// Who may change the config from now on.
@@ -133,21 +133,21 @@ pub struct BidClosed {
 }
 
 #[event]
-pub struct ConfigUpdated {
+pub struct ExchangeConfigUpdated {
     pub config: Pubkey,
     /// Every setting, as now in force.
     pub settings: crate::state::ExchangeSettings,
 }
 
 #[event]
-pub struct AdminProposed {
+pub struct ExchangeAdminProposed {
     pub config: Pubkey,
     pub admin: Pubkey,
     pub candidate: Pubkey,
 }
 
 #[event]
-pub struct AdminChanged {
+pub struct ExchangeAdminChanged {
     pub config: Pubkey,
     pub previous: Pubkey,
     pub admin: Pubkey,

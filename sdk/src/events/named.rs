@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use anchor_lang::prelude::Pubkey;
 use serde_json::{json, Map, Value};
 
-use crate::errors::IDLS;
+use crate::program_error::IDLS;
 
 /// One decoded event.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,6 +26,7 @@ impl std::fmt::Display for NamedEvent {
 
 struct Idl {
     program: &'static str,
+    address: Pubkey,
     /// Event name by discriminator.
     events: HashMap<[u8; 8], String>,
     /// Type definitions by name.
@@ -38,6 +39,7 @@ fn idls() -> &'static [Idl] {
         IDLS.iter()
             .map(|(program, json)| {
                 let idl: Value = serde_json::from_str(json).expect("committed IDL is JSON");
+                let address = idl["address"].as_str().and_then(|a| a.parse().ok()).expect("IDL address");
                 let events = idl["events"]
                     .as_array()
                     .into_iter()
@@ -57,26 +59,27 @@ fn idls() -> &'static [Idl] {
                     .flatten()
                     .filter_map(|t| Some((t["name"].as_str()?.to_owned(), t["type"].clone())))
                     .collect();
-                Idl { program, events, types }
+                Idl { program, address, events, types }
             })
             .collect()
     })
 }
 
-/// Decodes one `Program data:` payload (discriminator + Borsh) of either program's events.
-pub fn decode_named(payload: &[u8]) -> Option<NamedEvent> {
+/// Decodes one `Program data:` payload (discriminator + Borsh) that `program` logged, by that
+/// program's IDL alone; `None` when `program` is neither of ours, the discriminator is not one of
+/// its events, or the payload is not read exactly to its end.
+pub fn decode_named(program: &Pubkey, payload: &[u8]) -> Option<NamedEvent> {
     let disc: [u8; 8] = payload.get(..8)?.try_into().ok()?;
-    idls().iter().find_map(|idl| {
-        let name = idl.events.get(&disc)?;
-        let mut reader = Reader { bytes: &payload[8..], idl };
-        let fields = reader.defined(name)?;
-        Some(NamedEvent { program: idl.program, name: name.clone(), fields })
-    })
+    let idl = idls().iter().find(|idl| idl.address == *program)?;
+    let name = idl.events.get(&disc)?;
+    let mut reader = Reader { bytes: &payload[8..], idl };
+    let fields = reader.defined(name)?;
+    reader.bytes.is_empty().then(|| NamedEvent { program: idl.program, name: name.clone(), fields })
 }
 
-/// Every event in `logs`, decoded by name.
+/// Every event in `logs`, each decoded by the program that logged it.
 pub fn named_in(logs: &[String]) -> Vec<NamedEvent> {
-    super::payloads(logs).filter_map(|p| decode_named(&p)).collect()
+    super::payloads(logs).filter_map(|(program, p)| decode_named(&program, &p)).collect()
 }
 
 struct Reader<'a> {
@@ -176,6 +179,8 @@ fn hex(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use base64::Engine as _;
+
     use anchor_lang::{AnchorSerialize, Discriminator};
 
     use super::*;
@@ -203,7 +208,7 @@ mod tests {
             failovers: 1,
             refunded: 0,
         };
-        let named = decode_named(&payload(&e)).expect("decodes");
+        let named = decode_named(&exchange::ID, &payload(&e)).expect("decodes");
         assert_eq!((named.program, named.name.as_str()), ("exchange", "FailoverTriggered"));
         assert_eq!(named.fields["intent"], json!(intent.to_string()));
         assert_eq!((named.fields["cause"].clone(), named.fields["slashed"].clone()), (json!(1), json!(250)));
@@ -215,7 +220,7 @@ mod tests {
             rating_bps: Some(9_000),
             reputation: 1234,
         };
-        let named = decode_named(&payload(&r)).expect("decodes");
+        let named = decode_named(&agent_registry::ID, &payload(&r)).expect("decodes");
         assert_eq!(named.to_string(), format!(
             "agent_registry::ReputationRecorded {{\"agent\":\"{intent}\",\"kind\":\"Failed\",\"value\":7,\"rating_bps\":9000,\"reputation\":1234}}"
         ));
@@ -229,8 +234,42 @@ mod tests {
             progress_bps: 100,
         };
         let bytes = payload(&r);
-        assert!(decode_named(&bytes).is_some());
-        assert!(decode_named(&bytes[..bytes.len() - 1]).is_none());
-        assert!(decode_named(&[0u8; 40]).is_none());
+        let registry = agent_registry::ID;
+        assert!(decode_named(&registry, &bytes).is_some());
+        assert!(decode_named(&registry, &bytes[..bytes.len() - 1]).is_none());
+        assert!(decode_named(&registry, &[bytes.clone(), vec![0]].concat()).is_none(), "a byte left over");
+        assert!(decode_named(&exchange::ID, &bytes).is_none(), "another program's payload");
+        assert!(decode_named(&registry, &[0u8; 40]).is_none());
+    }
+
+    /// What the review saw: the exchange's admin events were printed as the registry's, and the
+    /// exchange's `ConfigUpdated` decoded as the registry's shorter settings. Both programs'
+    /// config events, in one transaction's logs, each come out as their own program's.
+    #[test]
+    fn config_events_of_both_programs_are_told_apart() {
+        let (registry, exchange) = (agent_registry::ID, exchange::ID);
+        let admin = Pubkey::new_unique();
+        let line = |bytes: Vec<u8>| {
+            format!("Program data: {}", base64::engine::general_purpose::STANDARD.encode(bytes))
+        };
+        let logs = vec![
+            format!("Program {exchange} invoke [1]"),
+            line(payload(&exchange::events::ExchangeAdminChanged {
+                config: exchange,
+                previous: admin,
+                admin,
+            })),
+            format!("Program {exchange} success"),
+            format!("Program {registry} invoke [1]"),
+            line(payload(&agent_registry::events::RegistryAdminChanged {
+                config: registry,
+                previous: admin,
+                admin,
+            })),
+            format!("Program {registry} success"),
+        ];
+        let named: Vec<String> =
+            named_in(&logs).iter().map(|e| format!("{}::{}", e.program, e.name)).collect();
+        assert_eq!(named, ["exchange::ExchangeAdminChanged", "agent_registry::RegistryAdminChanged"]);
     }
 }

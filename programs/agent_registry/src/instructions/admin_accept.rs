@@ -5,7 +5,7 @@
 use anchor_lang::prelude::*;
 
 use crate::error::RegistryError;
-use crate::events::AdminChanged;
+use crate::events::RegistryAdminChanged;
 use crate::seeds;
 use crate::state::RegistryConfig;
 
@@ -23,7 +23,7 @@ impl AdminAccept<'_> {
         let previous = config.admin;
         config.accept_admin(ctx.accounts.candidate.key())?;
         config.invariant()?;
-        emit!(AdminChanged { config: config.key(), previous, admin: config.admin });
+        emit!(RegistryAdminChanged { config: config.key(), previous, admin: config.admin });
         Ok(())
     }
 }

@@ -5,7 +5,7 @@
 //! Accounts are those of `config_update`.
 use anchor_lang::prelude::*;
 
-use crate::events::AdminProposed;
+use crate::events::RegistryAdminProposed;
 use crate::instructions::ConfigAdmin;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug)]
@@ -18,7 +18,7 @@ impl ConfigAdmin<'_> {
         let config = &mut ctx.accounts.config;
         config.propose_admin(args.candidate)?;
         config.invariant()?;
-        emit!(AdminProposed { config: config.key(), admin: config.admin, candidate: args.candidate });
+        emit!(RegistryAdminProposed { config: config.key(), admin: config.admin, candidate: args.candidate });
         Ok(())
     }
 }

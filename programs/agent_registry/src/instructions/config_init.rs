@@ -12,7 +12,7 @@ use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenInterface};
 
 use crate::error::RegistryError;
-use crate::events::ConfigInitialized;
+use crate::events::RegistryConfigInitialized;
 use crate::program::AgentRegistry;
 use crate::seeds;
 use crate::state::{ConfigSettings, RegistryConfig};
@@ -73,7 +73,7 @@ impl ConfigInit<'_> {
         let config = &mut ctx.accounts.config;
         config.initialize(&args, stake_mint, stake_token_program, ctx.bumps.config);
         config.invariant()?;
-        emit!(ConfigInitialized {
+        emit!(RegistryConfigInitialized {
             config: config.key(),
             admin: config.admin,
             version: config.version,

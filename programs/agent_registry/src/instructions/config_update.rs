@@ -9,7 +9,7 @@
 use anchor_lang::prelude::*;
 
 use crate::error::RegistryError;
-use crate::events::ConfigUpdated;
+use crate::events::RegistryConfigUpdated;
 use crate::seeds;
 use crate::state::{RegistryConfig, RegistrySettings};
 
@@ -30,7 +30,7 @@ impl ConfigAdmin<'_> {
         let config = &mut ctx.accounts.config;
         config.apply(&args);
         config.invariant()?;
-        emit!(ConfigUpdated { config: config.key(), settings: args });
+        emit!(RegistryConfigUpdated { config: config.key(), settings: args });
         Ok(())
     }
 }

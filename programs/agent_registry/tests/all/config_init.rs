@@ -1,6 +1,6 @@
 //! `agent_registry::config_init` on the built `.so`, in LiteSVM.
 use agent_registry::error::RegistryError;
-use agent_registry::events::ConfigInitialized;
+use agent_registry::events::RegistryConfigInitialized;
 use agent_registry::state::{ConfigSettings, RegistryConfig};
 use agx_sdk::ix::registry::{registry_config_init, StakeToken};
 use agx_sdk::{events, pda, Pubkey};
@@ -29,7 +29,7 @@ fn case() -> ConfigInitCase {
             (c.version, c.bump, c.admin)
         },
         event: |logs: &[String]| {
-            events::find::<ConfigInitialized>(logs)
+            events::find::<RegistryConfigInitialized>(logs)
                 .into_iter()
                 .map(|e| (e.config, e.admin, e.version, e.slot))
                 .collect()

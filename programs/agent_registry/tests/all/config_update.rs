@@ -1,6 +1,6 @@
 //! `config_update`, `admin_propose` and `admin_accept` on the built `.so`, in LiteSVM.
 use agent_registry::error::RegistryError;
-use agent_registry::events::ConfigUpdated;
+use agent_registry::events::RegistryConfigUpdated;
 use agent_registry::state::RegistryConfig;
 use agent_registry::RegistrySettings;
 use agx_sdk::ix::registry as rix;
@@ -38,7 +38,7 @@ fn the_admin_changes_cooldown_timeout_and_reputation_parameters() {
     let ix = rix::registry_config_update(admin.pubkey(), new);
     let meta = r.svm.send_measured("agent_registry", "config_update", &[ix], &[&admin]).unwrap();
     assert_eq!(settings(&config(&r)), new);
-    assert_eq!(events::find::<ConfigUpdated>(&meta.logs)[0].settings, new);
+    assert_eq!(events::find::<RegistryConfigUpdated>(&meta.logs)[0].settings, new);
     assert_eq!(
         (config(&r).operator, config(&r).stake_mint),
         (before.operator, before.stake_mint),

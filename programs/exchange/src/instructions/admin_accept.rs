@@ -5,7 +5,7 @@
 use crate::error::ExchangeError;
 use anchor_lang::prelude::*;
 
-use crate::events::AdminChanged;
+use crate::events::ExchangeAdminChanged;
 use crate::seeds;
 use crate::state::ExchangeConfig;
 
@@ -23,7 +23,7 @@ impl AdminAccept<'_> {
         let previous = config.admin;
         config.accept_admin(ctx.accounts.candidate.key())?;
         config.invariant()?;
-        emit!(AdminChanged { config: config.key(), previous, admin: config.admin });
+        emit!(ExchangeAdminChanged { config: config.key(), previous, admin: config.admin });
         Ok(())
     }
 }

@@ -9,7 +9,7 @@
 use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
-use crate::events::ConfigInitialized;
+use crate::events::ExchangeConfigInitialized;
 use crate::program::Exchange;
 use crate::seeds;
 use crate::state::{ExchangeConfig, ExchangeSettings};
@@ -67,7 +67,7 @@ impl ConfigInit<'_> {
         let config = &mut ctx.accounts.config;
         config.initialize(args.admin, &args.settings, ctx.bumps.config, ctx.bumps.exchange_authority)?;
         config.invariant()?;
-        emit!(ConfigInitialized {
+        emit!(ExchangeConfigInitialized {
             config: config.key(),
             admin: config.admin,
             version: config.version,

@@ -11,7 +11,7 @@
 use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
-use crate::events::ConfigUpdated;
+use crate::events::ExchangeConfigUpdated;
 use crate::seeds;
 use crate::state::{ExchangeConfig, ExchangeSettings};
 
@@ -32,7 +32,7 @@ impl ConfigAdmin<'_> {
         let config = &mut ctx.accounts.config;
         config.apply(&args)?;
         config.invariant()?;
-        emit!(ConfigUpdated { config: config.key(), settings: args });
+        emit!(ExchangeConfigUpdated { config: config.key(), settings: args });
         Ok(())
     }
 }

@@ -3,7 +3,7 @@ use agx_sdk::{events, ix, pda, Pubkey};
 use agx_tests::config_init::ConfigInitCase;
 use agx_tests::Svm;
 use exchange::error::ExchangeError;
-use exchange::events::ConfigInitialized;
+use exchange::events::ExchangeConfigInitialized;
 use exchange::state::ExchangeConfig;
 
 fn case() -> ConfigInitCase {
@@ -19,7 +19,7 @@ fn case() -> ConfigInitCase {
             (c.version, c.bump, c.admin)
         },
         event: |logs: &[String]| {
-            events::find::<ConfigInitialized>(logs)
+            events::find::<ExchangeConfigInitialized>(logs)
                 .into_iter()
                 .map(|e| (e.config, e.admin, e.version, e.slot))
                 .collect()

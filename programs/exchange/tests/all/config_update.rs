@@ -3,7 +3,7 @@
 //! over in two steps.
 use agx_sdk::events;
 use agx_sdk::exchange::error::ExchangeError;
-use agx_sdk::exchange::events::{AdminChanged, ConfigUpdated};
+use agx_sdk::exchange::events::{ExchangeAdminChanged, ExchangeConfigUpdated};
 use agx_sdk::exchange::state::ExchangeConfig;
 use agx_sdk::exchange::AuctionKind;
 use agx_sdk::ix::exchange as xix;
@@ -27,7 +27,16 @@ fn the_admin_replaces_the_settings_and_nobody_else_can() {
     let meta = m.r.svm.send_measured("exchange", "config_update", &[ix], &[&admin]).unwrap();
     let c = config(&m);
     assert_eq!((c.rerank_window_slots, c.min_bid_bond, c.freezable_mints[0]), (7, 3 * BOND, m.pay.mint));
-    assert_eq!(events::find::<ConfigUpdated>(&meta.logs)[0].settings.min_bid_bond, 3 * BOND);
+    assert_eq!(events::find::<ExchangeConfigUpdated>(&meta.logs)[0].settings.min_bid_bond, 3 * BOND);
+    // By name, as `agx watch` prints it: the exchange's event with the exchange's whole settings
+    // (the registry's event of the same old name once decoded here, with its shorter fields).
+    let named = events::named_in(&meta.logs);
+    assert_eq!(
+        (named.len(), named[0].program, named[0].name.as_str()),
+        (1, "exchange", "ExchangeConfigUpdated")
+    );
+    assert_eq!(named[0].fields["settings"]["min_bid_bond"], 3 * BOND);
+    assert_eq!(named[0].fields["settings"]["rerank_window_slots"], 7);
     // The new minimum bond applies to every new intent.
     assert_error(&create(&mut m, AuctionKind::FirstPriceSealed), ExchangeError::IntentBidBondBelowMinimum);
 
@@ -124,7 +133,13 @@ fn the_admin_hands_over_in_two_steps() {
         m.r.svm
             .send_measured("exchange", "admin_accept", &[xix::admin_accept(next.pubkey())], &[&next])
             .unwrap();
-    assert_eq!(events::find::<AdminChanged>(&meta.logs)[0].previous, admin.pubkey());
+    assert_eq!(events::find::<ExchangeAdminChanged>(&meta.logs)[0].previous, admin.pubkey());
+    let named = events::named_in(&meta.logs);
+    assert_eq!(
+        (named.len(), named[0].program, named[0].name.as_str()),
+        (1, "exchange", "ExchangeAdminChanged")
+    );
+    assert_eq!(named[0].fields["previous"], admin.pubkey().to_string());
     assert_eq!((config(&m).admin, config(&m).pending_admin), (next.pubkey(), Default::default()));
     // The old admin has no power left; the new one does.
     let ix = xix::config_update(admin.pubkey(), xix::default_settings());
