@@ -1,7 +1,7 @@
 //! Agent Exchange core: the rules that the programs, the SDK and the keeper must compute
 //! identically: typed quantities, bid scoring and its total order, eligibility, the bounded
 //! leaderboard, Vickrey (second-score) payment and the payout split, the intent lifecycle,
-//! slashes, reputation, bid commitments and their tie-break, and the intent ids a requester
+//! slashes, crank tips, reputation, bid commitments and their tie-break, and the intent ids a requester
 //! has used.
 //!
 //! `no_std`, no Solana account types, integer math only, so an observer recomputes exactly what
@@ -21,6 +21,7 @@ pub mod reputation;
 pub mod score;
 pub mod slash;
 pub mod tiebreak;
+pub mod tip;
 pub mod vickrey;
 
 pub use error::Error;

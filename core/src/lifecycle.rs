@@ -24,6 +24,16 @@ pub enum Status {
     Failed,
 }
 
+impl Status {
+    /// Nothing more happens to the job: its accounts may close.
+    pub fn is_terminal(self) -> bool {
+        match self {
+            Status::Expired | Status::Cancelled | Status::Completed | Status::Failed => true,
+            Status::Open | Status::Awarded | Status::Submitted | Status::Disputed => false,
+        }
+    }
+}
+
 /// The slots that bound an intent's auction.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Timeline {

@@ -69,16 +69,10 @@ pub fn priority_fee(mut recent: Vec<u64>, cap: u64) -> u64 {
     recent[at].min(cap)
 }
 
-/// The failover reward the caller would earn: `failover_slash_bps` of the winner's hold, and
-/// `failover_reward_bps` of that, with `agx_core`'s floors (the program's own arithmetic).
+/// The failover reward the caller would earn: the caller's part of `agx_core::slash::split`, the
+/// function the program slashes with (0 for settings that are not fractions).
 pub fn failover_reward(hold: u64, slash_bps: u16, reward_bps: u16) -> u64 {
-    let share = |atoms: u64, bps: u16| {
-        agx_core::Bps::new(bps)
-            .ok()
-            .and_then(|bps| agx_core::TokenAtoms(atoms).mul_bps_floor(bps).ok())
-            .map_or(0, |a| a.0)
-    };
-    share(share(hold, slash_bps), reward_bps)
+    agx_core::slash::split(hold, slash_bps, Some(reward_bps)).map_or(0, |slash| slash.reward)
 }
 
 #[cfg(test)]

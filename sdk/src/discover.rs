@@ -118,11 +118,9 @@ pub fn registry_config(chain: &dyn Chain) -> Result<crate::accounts::RegistryCon
 
 /// The bids still open on `intent` (closed ones are gone; their events remain in the logs).
 pub fn bids(chain: &dyn Chain, intent: &Pubkey) -> Result<Vec<(Pubkey, Bid)>, Error> {
-    // Bid layout: discriminator, version, bump, status, round, then the intent.
-    const INTENT_OFFSET: usize = 12;
     let filters = [
         Filter::discriminator(Bid::DISCRIMINATOR),
-        Filter::Memcmp { offset: INTENT_OFFSET, bytes: intent.to_bytes().to_vec() },
+        Filter::Memcmp { offset: Bid::INTENT_OFFSET, bytes: intent.to_bytes().to_vec() },
     ];
     chain
         .program_accounts(&exchange::ID, &filters)?

@@ -88,6 +88,11 @@ impl agx_core::commitment::Sha256 for SyscallSha256 {
 impl Bid {
     pub const VERSION: u8 = 1;
 
+    /// Where `intent` starts in the account data (discriminator, version, bump, status, round):
+    /// what `getProgramAccounts` filters an intent's bids on. `Bid` is Borsh, not `repr(C)`, so
+    /// `offset_of!` would give the in-memory offset; a test pins this one against the encoding.
+    pub const INTENT_OFFSET: usize = 8 + 1 + 1 + 1 + 1;
+
     #[allow(clippy::too_many_arguments)]
     pub fn commit(
         &mut self,
@@ -146,5 +151,39 @@ impl Bid {
         self.score = score;
         self.reputation = reputation;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use anchor_lang::{AccountSerialize, Discriminator};
+
+    use super::*;
+
+    #[test]
+    fn the_intent_offset_is_where_the_encoding_puts_the_intent() {
+        let intent = Pubkey::new_unique();
+        let bid = Bid {
+            version: Bid::VERSION,
+            bump: 254,
+            status: BidStatus::Failed,
+            round: 3,
+            intent,
+            agent: Pubkey::new_unique(),
+            bidder: Pubkey::new_unique(),
+            commitment: [7; 32],
+            bond: 1,
+            committed_slot: 2,
+            price: 3,
+            quality_bps: 4,
+            latency: 5,
+            plan_hash: [8; 32],
+            score: 6,
+            reputation: 7,
+        };
+        let mut data = Vec::new();
+        bid.try_serialize(&mut data).unwrap();
+        assert_eq!(&data[..8], Bid::DISCRIMINATOR);
+        assert_eq!(&data[Bid::INTENT_OFFSET..Bid::INTENT_OFFSET + 32], intent.as_ref());
     }
 }

@@ -75,12 +75,39 @@ stored_enum! {
 }
 
 impl IntentStatus {
-    /// Nothing more happens to the job: its accounts may close.
+    /// Nothing more happens to the job: its accounts may close (`agx_core::lifecycle`'s rule).
     pub fn is_terminal(self) -> bool {
-        matches!(
-            self,
-            IntentStatus::Expired | IntentStatus::Cancelled | IntentStatus::Completed | IntentStatus::Failed
-        )
+        self.lifecycle().is_terminal()
+    }
+
+    /// This status in `agx_core::lifecycle`'s terms.
+    pub fn lifecycle(self) -> agx_core::lifecycle::Status {
+        use agx_core::lifecycle::Status;
+        match self {
+            IntentStatus::Open => Status::Open,
+            IntentStatus::Awarded => Status::Awarded,
+            IntentStatus::Expired => Status::Expired,
+            IntentStatus::Cancelled => Status::Cancelled,
+            IntentStatus::Submitted => Status::Submitted,
+            IntentStatus::Completed => Status::Completed,
+            IntentStatus::Disputed => Status::Disputed,
+            IntentStatus::Failed => Status::Failed,
+        }
+    }
+
+    /// The stored status of an `agx_core::lifecycle` status.
+    pub fn from_lifecycle(status: agx_core::lifecycle::Status) -> Self {
+        use agx_core::lifecycle::Status;
+        match status {
+            Status::Open => IntentStatus::Open,
+            Status::Awarded => IntentStatus::Awarded,
+            Status::Expired => IntentStatus::Expired,
+            Status::Cancelled => IntentStatus::Cancelled,
+            Status::Submitted => IntentStatus::Submitted,
+            Status::Completed => IntentStatus::Completed,
+            Status::Disputed => IntentStatus::Disputed,
+            Status::Failed => IntentStatus::Failed,
+        }
     }
 }
 
@@ -329,17 +356,7 @@ impl Intent {
 
     /// The stored status in `agx_core::lifecycle`'s terms.
     pub fn lifecycle_status(&self) -> Result<agx_core::lifecycle::Status> {
-        use agx_core::lifecycle::Status;
-        Ok(match self.status()? {
-            IntentStatus::Open => Status::Open,
-            IntentStatus::Awarded => Status::Awarded,
-            IntentStatus::Expired => Status::Expired,
-            IntentStatus::Cancelled => Status::Cancelled,
-            IntentStatus::Submitted => Status::Submitted,
-            IntentStatus::Completed => Status::Completed,
-            IntentStatus::Disputed => Status::Disputed,
-            IntentStatus::Failed => Status::Failed,
-        })
+        Ok(self.status()?.lifecycle())
     }
 
     pub fn phase(&self, now: u64) -> Phase {
@@ -581,21 +598,19 @@ impl Intent {
         Ok(split)
     }
 
-    /// Cranks an intent's tip pool pays for besides failovers: settle, finalize and close.
-    pub const TIPPED_CRANKS: u64 = 3;
+    /// Cranks an intent's tip pool pays for besides failovers (`agx_core::tip`).
+    pub const TIPPED_CRANKS: u64 = agx_core::tip::TIPPED_CRANKS;
 
     /// The lamports a requester deposits for tips: one per crank the intent may need.
     pub fn tip_pool_for(tip_per_crank: u64, max_failovers: u8) -> Result<u64> {
-        Self::TIPPED_CRANKS
-            .checked_add(u64::from(max_failovers))
-            .and_then(|cranks| cranks.checked_mul(tip_per_crank))
-            .ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))
+        agx_core::tip::pool_for(tip_per_crank, max_failovers)
+            .map_err(|_| error!(ExchangeError::ArithmeticOverflow))
     }
 
     /// The tip for one crank: `tip_per_crank`, or what is left of the pool.
     pub fn take_tip(&mut self) -> u64 {
-        let tip = self.tip_per_crank.min(self.tip_pool);
-        self.tip_pool = self.tip_pool.saturating_sub(tip);
+        let (tip, left) = agx_core::tip::take(self.tip_per_crank, self.tip_pool);
+        self.tip_pool = left;
         tip
     }
 
@@ -909,6 +924,32 @@ mod tests {
         }
         assert!(IntentStatus::from_u8(IntentStatus::ALL.len() as u8).is_err());
         assert!(AuctionKind::from_u8(AuctionKind::ALL.len() as u8).is_err());
+    }
+
+    #[test]
+    fn every_stored_status_is_a_lifecycle_status_and_back() {
+        use agx_core::lifecycle::Status;
+        for status in IntentStatus::ALL {
+            assert_eq!(IntentStatus::from_lifecycle(status.lifecycle()), *status);
+        }
+        // Exhaustive: a status added to core without a stored one fails to compile here.
+        for status in [
+            Status::Open,
+            Status::Awarded,
+            Status::Expired,
+            Status::Cancelled,
+            Status::Submitted,
+            Status::Completed,
+            Status::Disputed,
+            Status::Failed,
+        ] {
+            assert_eq!(IntentStatus::from_lifecycle(status).lifecycle(), status);
+            let terminal = match status {
+                Status::Expired | Status::Cancelled | Status::Completed | Status::Failed => true,
+                Status::Open | Status::Awarded | Status::Submitted | Status::Disputed => false,
+            };
+            assert_eq!(IntentStatus::from_lifecycle(status).is_terminal(), terminal, "{status:?}");
+        }
     }
 
     fn submitted_intent(escrowed: u64, payment: u64, fulfilled_bps: u16) -> Intent {
