@@ -1,7 +1,11 @@
 //! The instructions for each crank the schedule says is due, built with the SDK from the decoded
 //! intent (it stores the accounts a crank pays into), plus what only the keeper knows: its own
-//! key and stake-mint account (failover rewards), and what it looked up on the cluster (the
-//! requester's stake-mint account, the bids still open).
+//! key and stake-mint account (failover rewards), and what it read on the cluster (the
+//! requester's stake-mint accounts, the bids still open).
+//!
+//! One preparation for every driver: [`reads`] names what to read, the driver reads it its own
+//! way (the service over async RPC, [`PollingKeeper`](crate::poll::PollingKeeper) from any
+//! `Chain`), and [`prepare`] turns the decoded intent and what was read into instructions.
 use agx_core::lifecycle::Crank;
 use agx_sdk::accounts::Intent;
 use agx_sdk::ix::exchange as xix;
@@ -41,13 +45,55 @@ pub struct OpenBid {
     pub bidder: Pubkey,
 }
 
-/// What the keeper looked up for a crank.
+/// An account as read: its owner program and data (`None`: it does not exist).
+pub type ReadAccount = Option<(Pubkey, Vec<u8>)>;
+
+/// What the keeper read for a crank besides the intent.
 #[derive(Clone, Debug, Default)]
-pub struct Lookups {
-    /// Failover only.
-    pub compensation: Option<Compensation>,
-    /// Close-bids only.
+pub struct Read {
+    /// The accounts [`reads`] named, in its order.
+    pub accounts: Vec<ReadAccount>,
+    /// Close-bids only: the bids still open on the intent.
     pub open_bids: Vec<OpenBid>,
+}
+
+/// A crank ready to send.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prepared {
+    /// In order; several transactions' worth for a long close-bids list (the driver batches).
+    pub instructions: Vec<Instruction>,
+    /// The crank creates the requester's associated stake-mint account (the keeper pays its rent).
+    pub creates_account: bool,
+}
+
+/// The accounts `crank` reads before it is built: for a failover, the requester's associated
+/// stake-mint account and the intent's refund account (where the compensation may go). Close-bids
+/// also needs the open bids, a `getProgramAccounts` query ([`agx_sdk::discover::bids`]).
+pub fn reads(crank: Crank, state: &Intent, stake: &StakeToken) -> Vec<Pubkey> {
+    match crank {
+        Crank::Failover => {
+            vec![
+                token::associated_address(&state.requester, &stake.mint, &stake.program),
+                state.refund_tokens,
+            ]
+        }
+        Crank::Settle | Crank::Finalize | Crank::Close | Crank::CloseBids => Vec::new(),
+    }
+}
+
+/// The crank `due` on `intent` (decoded as `state`), from what [`reads`] named as `read`.
+pub fn prepare(due: &Due, intent: Pubkey, state: &Intent, keeper: &KeeperAccounts, read: &Read) -> Prepared {
+    let compensation = (due.crank == Crank::Failover).then(|| {
+        let found = |i: usize| read.accounts.get(i).and_then(Option::as_ref);
+        let associated = found(0)
+            .map(|_| token::associated_address(&state.requester, &keeper.stake.mint, &keeper.stake.program));
+        let refund = found(1).map(|(owner, data)| (owner, data.as_slice()));
+        compensation(state, &keeper.stake, associated, refund)
+    });
+    Prepared {
+        instructions: instructions(due, intent, state, keeper, compensation, &read.open_bids),
+        creates_account: compensation == Some(Compensation::CreateAssociated),
+    }
 }
 
 /// What the keeper passes for the requester's compensation, from what it read (`associated`:
@@ -77,14 +123,14 @@ pub fn compensation(
     }
 }
 
-/// The instructions for `due` on `intent` (decoded as `state`), in order; several transactions'
-/// worth for a long close-bids list (the caller batches them).
-pub fn instructions(
+/// The instructions for `due` on `intent` (decoded as `state`), in order.
+fn instructions(
     due: &Due,
     intent: Pubkey,
     state: &Intent,
     keeper: &KeeperAccounts,
-    lookups: &Lookups,
+    compensation: Option<Compensation>,
+    open_bids: &[OpenBid],
 ) -> Vec<Instruction> {
     let pay = StakeToken::of_intent(state);
     match due.crank {
@@ -94,14 +140,13 @@ pub fn instructions(
         Crank::Settle => vec![xix::auction_settle_for(keeper.caller, intent, state)],
         Crank::Finalize => vec![xix::intent_finalize_stored(keeper.caller, intent, state)],
         Crank::Close => vec![xix::intent_close(keeper.caller, intent, state.requester)],
-        Crank::CloseBids => lookups
-            .open_bids
+        Crank::CloseBids => open_bids
             .iter()
             .map(|b| xix::bid_close(keeper.caller, intent, b.agent, b.round, b.bidder, state.requester))
             .collect(),
         Crank::Failover => {
             let stake = keeper.stake;
-            let (create, requester_stake_tokens) = match lookups.compensation {
+            let (create, requester_stake_tokens) = match compensation {
                 Some(Compensation::Existing(account)) => (None, account),
                 Some(Compensation::CreateAssociated) | None => (
                     Some(token::create_associated_idempotent(
@@ -162,5 +207,35 @@ mod tests {
         let refund = Some((&token::TOKEN, someone_elses.as_slice()));
         assert_eq!(compensation(&state, &stake, None, refund), Compensation::CreateAssociated, "re-owned");
         assert_eq!(compensation(&state, &stake, None, None), Compensation::CreateAssociated, "closed");
+    }
+
+    #[test]
+    fn a_failover_is_prepared_from_what_was_read() {
+        let stake = StakeToken { mint: Pubkey::new_unique(), program: token::TOKEN };
+        let keeper =
+            KeeperAccounts { caller: Pubkey::new_unique(), caller_stake_tokens: Pubkey::new_unique(), stake };
+        let mut state: Intent = bytemuck::Zeroable::zeroed();
+        (state.requester, state.mint, state.refund_tokens) =
+            (Pubkey::new_unique(), Pubkey::new_unique(), Pubkey::new_unique());
+        let due = Due { crank: Crank::Failover, slot: 9 };
+        let associated = token::associated_address(&state.requester, &stake.mint, &stake.program);
+        assert_eq!(reads(Crank::Failover, &state, &stake), vec![associated, state.refund_tokens]);
+        assert!(reads(Crank::Settle, &state, &stake).is_empty());
+
+        let found = Read {
+            accounts: vec![Some((token::TOKEN, account(stake.mint, state.requester, 1))), None],
+            open_bids: vec![],
+        };
+        let prepared = prepare(&due, Pubkey::new_unique(), &state, &keeper, &found);
+        assert_eq!((prepared.instructions.len(), prepared.creates_account), (1, false));
+        assert!(
+            prepared.instructions[0].accounts.iter().any(|a| a.pubkey == associated),
+            "pays the existing account"
+        );
+
+        let nothing = Read { accounts: vec![None, None], open_bids: vec![] };
+        let prepared = prepare(&due, Pubkey::new_unique(), &state, &keeper, &nothing);
+        assert_eq!((prepared.instructions.len(), prepared.creates_account), (2, true), "creates it first");
+        assert_eq!(prepared.instructions[0].program_id, token::ASSOCIATED_TOKEN);
     }
 }

@@ -9,7 +9,7 @@ use agx_sdk::{discover, token, Error, Pubkey};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-use crate::cranks::{compensation, instructions, KeeperAccounts, Lookups, OpenBid};
+use crate::cranks::{prepare, reads, KeeperAccounts, OpenBid, Read};
 use crate::schedule::{next_crank, DueIndex, Liveness, Snapshot};
 
 /// A crank the keeper sent.
@@ -110,8 +110,8 @@ impl PollingKeeper {
         let mut out = Vec::new();
         for (intent, due) in due {
             let Some((_, state)) = intents.iter().find(|(a, _)| *a == intent) else { continue };
-            let lookups = self.lookups(chain, due.crank, &intent, state)?;
-            let ixs = instructions(&due, intent, state, &self.accounts, &lookups);
+            let read = self.read(chain, due.crank, &intent, state)?;
+            let ixs = prepare(&due, intent, state, &self.accounts, &read).instructions;
             // Close-bids may need several transactions; the others are one.
             let mut error = None;
             for batch in ixs.chunks(4) {
@@ -129,34 +129,25 @@ impl PollingKeeper {
         Ok(out)
     }
 
-    fn lookups(
+    /// What [`reads`] names for `crank`, from `chain`.
+    fn read(
         &self,
         chain: &dyn Chain,
         crank: Crank,
         intent: &Pubkey,
         state: &agx_sdk::accounts::Intent,
-    ) -> Result<Lookups, Error> {
-        let mut out = Lookups::default();
-        match crank {
-            Crank::Failover => {
-                let stake = self.accounts.stake;
-                let associated = token::associated_address(&state.requester, &stake.mint, &stake.program);
-                let associated = chain.exists(&associated)?.then_some(associated);
-                let refund = match associated {
-                    None if state.mint == stake.mint => chain.account(&state.refund_tokens)?,
-                    _ => None,
-                };
-                let refund = refund.as_ref().map(|a| (&a.owner, a.data.as_slice()));
-                out.compensation = Some(compensation(state, &stake, associated, refund));
-            }
-            Crank::CloseBids => {
-                out.open_bids = discover::bids(chain, intent)?
-                    .into_iter()
-                    .map(|(_, bid)| OpenBid { agent: bid.agent, round: bid.round, bidder: bid.bidder })
-                    .collect();
-            }
-            _ => {}
-        }
-        Ok(out)
+    ) -> Result<Read, Error> {
+        let accounts = reads(crank, state, &self.accounts.stake)
+            .iter()
+            .map(|address| Ok(chain.account(address)?.map(|a| (a.owner, a.data))))
+            .collect::<Result<_, Error>>()?;
+        let open_bids = match crank {
+            Crank::CloseBids => discover::bids(chain, intent)?
+                .into_iter()
+                .map(|(_, bid)| OpenBid { agent: bid.agent, round: bid.round, bidder: bid.bidder })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Ok(Read { accounts, open_bids })
     }
 }

@@ -31,7 +31,7 @@ use tokio::task::JoinSet;
 use tracing::{debug, info, warn};
 
 use crate::config::Config;
-use crate::cranks::{compensation, instructions, Compensation, KeeperAccounts, Lookups, OpenBid};
+use crate::cranks::{prepare, reads, KeeperAccounts, OpenBid, Read};
 use crate::economics::{self, Cost, Payoff};
 use crate::metrics::{crank_label, CrankOutcome, Metrics};
 use crate::rpc::RpcPool;
@@ -376,11 +376,12 @@ async fn work(ctx: &Ctx, intent: Pubkey, due: Due, now: u64, mut clock: watch::R
         }
         _ => return done(due, Outcome::NotDue, fresh),
     }
-    let lookups = match lookups(ctx, &due, &intent, &state).await {
-        Ok(l) => l,
-        Err(e) => return done(due, Outcome::Failed(format!("lookups: {e}")), fresh),
+    let read = match read_for(ctx, &due, &intent, &state).await {
+        Ok(read) => read,
+        Err(e) => return done(due, Outcome::Failed(format!("reading what the crank needs: {e}")), fresh),
     };
-    let ixs = instructions(&due, intent, &state, &ctx.keeper, &lookups);
+    let prepared = prepare(&due, intent, &state, &ctx.keeper, &read);
+    let ixs = prepared.instructions;
     if ixs.is_empty() {
         return done(due, Outcome::NotDue, fresh);
     }
@@ -398,7 +399,7 @@ async fn work(ctx: &Ctx, intent: Pubkey, due: Due, now: u64, mut clock: watch::R
         .unwrap_or_default();
     let price = economics::priority_fee(recent, ctx.max_priority_fee);
     let payoff = payoff_of(ctx, &due, &state);
-    let rent = if matches!(lookups.compensation, Some(Compensation::CreateAssociated)) {
+    let rent = if prepared.creates_account {
         ctx.rpc.call(|c| c.get_minimum_balance_for_rent_exemption(token::ACCOUNT_LEN)).await.unwrap_or(0)
     } else {
         0
@@ -462,7 +463,7 @@ fn payoff_of(ctx: &Ctx, due: &Due, state: &Intent) -> Payoff {
         ),
         _ => 0,
     };
-    Payoff { tip_lamports: state.tip_per_crank.min(state.tip_pool), reward_atoms }
+    Payoff { tip_lamports: agx_core::tip::take(state.tip_per_crank, state.tip_pool).0, reward_atoms }
 }
 
 /// A lost race: the program's error for a crank someone else already sent.
@@ -517,38 +518,36 @@ async fn read_liveness(ctx: &Ctx, agent: &Pubkey) -> Option<Liveness> {
     })
 }
 
-/// What the crank needs from the cluster beyond the intent.
-async fn lookups(ctx: &Ctx, due: &Due, intent: &Pubkey, state: &Intent) -> anyhow::Result<Lookups> {
-    let mut out = Lookups::default();
-    match due.crank {
-        Crank::Failover => {
-            let stake = ctx.keeper.stake;
-            let fetch = |address: Pubkey| async move {
-                ctx.rpc.call(|c| c.get_account_with_commitment(&address, CommitmentConfig::processed())).await
-            };
-            let associated = token::associated_address(&state.requester, &stake.mint, &stake.program);
-            let associated = fetch(associated).await?.value.is_some().then_some(associated);
-            let refund = match associated {
-                None if state.mint == stake.mint => fetch(state.refund_tokens).await?.value,
-                _ => None,
-            };
-            let refund = refund.as_ref().map(|a| (&a.owner, a.data.as_slice()));
-            out.compensation = Some(compensation(state, &stake, associated, refund));
-        }
-        Crank::CloseBids => out.open_bids = open_bids(&ctx.rpc, intent).await?,
-        _ => {}
-    }
-    Ok(out)
+/// What [`reads`] names for the crank, and the open bids for close-bids, from the cluster.
+async fn read_for(ctx: &Ctx, due: &Due, intent: &Pubkey, state: &Intent) -> anyhow::Result<Read> {
+    let addresses = reads(due.crank, state, &ctx.keeper.stake);
+    let accounts = match addresses.is_empty() {
+        true => Vec::new(),
+        false => ctx
+            .rpc
+            .call(|c| c.get_multiple_accounts_with_commitment(&addresses, CommitmentConfig::processed()))
+            .await?
+            .value
+            .into_iter()
+            .map(|a| a.map(|a| (a.owner, a.data)))
+            .collect(),
+    };
+    let open_bids = match due.crank {
+        Crank::CloseBids => open_bids(&ctx.rpc, intent).await?,
+        _ => Vec::new(),
+    };
+    Ok(Read { accounts, open_bids })
 }
 
 /// The bids still open on `intent` (`getProgramAccounts` by discriminator and intent).
 pub async fn open_bids(rpc: &RpcPool, intent: &Pubkey) -> anyhow::Result<Vec<OpenBid>> {
-    // Bid layout: discriminator, version, bump, status, round, then the intent.
-    const INTENT_OFFSET: usize = 12;
     let query = RpcProgramAccountsConfig {
         filters: Some(vec![
             RpcFilterType::Memcmp(Memcmp::new_raw_bytes(0, agx_sdk::accounts::Bid::DISCRIMINATOR.to_vec())),
-            RpcFilterType::Memcmp(Memcmp::new_raw_bytes(INTENT_OFFSET, intent.to_bytes().to_vec())),
+            RpcFilterType::Memcmp(Memcmp::new_raw_bytes(
+                agx_sdk::accounts::Bid::INTENT_OFFSET,
+                intent.to_bytes().to_vec(),
+            )),
         ]),
         account_config: RpcAccountInfoConfig {
             encoding: Some(UiAccountEncoding::Base64),

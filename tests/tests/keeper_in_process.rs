@@ -1,93 +1,47 @@
-//! The keeper's decision core (`schedule`) and crank builder (`cranks`) driving the embedded
-//! chain (LiteSVM with the real SBF programs): intents at every stage move on with no manual
-//! crank — settled or expired, failed over, finalized, their bids closed, closed — and the keeper
-//! earns the tips. The transport (subscriptions, sender) is not under test here; the decisions
-//! are: the same `schedule`, `cranks` and `economics` the service runs on a cluster.
+//! The keeper's `PollingKeeper` (the same `schedule`, `cranks::reads`/`cranks::prepare` and tip
+//! rule the service runs on a cluster) driving the SDK's embedded chain over a test market:
+//! intents at every stage move on with no manual crank (settled or expired, failed over,
+//! finalized, their bids closed, closed) and the keeper earns the tips and the failover reward.
+//! The transport (subscriptions, sender) is not under test here; the decisions are.
 use agx_core::lifecycle::Crank;
-use agx_keeper::cranks::{instructions, Compensation, KeeperAccounts, Lookups, OpenBid};
-use agx_keeper::schedule::{next_crank, DueIndex, Liveness, Snapshot};
-use agx_sdk::accounts::{decode_zero_copy, Intent};
-use agx_sdk::agent_registry::state::AgentView;
+use agx_keeper::poll::{Cranked, PollingKeeper};
+use agx_sdk::chain::EmbeddedChain;
 use agx_sdk::exchange::state::IntentStatus;
 use agx_sdk::exchange::AuctionKind;
-use agx_sdk::{pda, Pubkey};
+use agx_sdk::{pda, token, Pubkey};
 use agx_tests::market::{opening, Market, MIN_STAKE, TIP};
-use agx_tests::registry::HEARTBEAT_TIMEOUT;
 use agx_tests::Signer;
 
-struct Keeper {
-    index: DueIndex,
-    accounts: KeeperAccounts,
-    /// Every bid placed, as (intent, agent, bidder): what `getProgramAccounts` finds on a cluster.
-    bids: Vec<(Pubkey, Pubkey, Pubkey)>,
-    sent: usize,
-    failed: usize,
+/// Runs `f` with the market's LiteSVM seen as the SDK's embedded chain, then hands it back.
+fn on_chain<T>(m: &mut Market, f: impl FnOnce(&EmbeddedChain) -> T) -> T {
+    let chain = EmbeddedChain::from_svm(std::mem::take(&mut m.r.svm.svm));
+    let out = f(&chain);
+    m.r.svm.svm = chain.into_svm();
+    out
 }
 
-impl Keeper {
-    /// One pass at the current slot: refresh what each intent needs from its account, then send
-    /// every crank that is due.
-    fn tick(&mut self, m: &mut Market, intents: &[Pubkey]) {
-        for intent in intents {
-            let Some(account) = m.r.svm.account(intent) else {
-                self.index.remove(intent);
-                continue;
-            };
-            let state: Intent = decode_zero_copy(&account.data).expect("intent");
-            let winner = (state.status == IntentStatus::Awarded.to_u8())
-                .then(|| m.r.svm.account(&state.winner_agent))
-                .flatten()
-                .and_then(|agent| AgentView::read(&agent.data))
-                .map(|agent| Liveness {
-                    last_heartbeat_slot: agent.last_heartbeat_slot,
-                    heartbeat_timeout: HEARTBEAT_TIMEOUT,
-                });
-            self.index.set(*intent, next_crank(&Snapshot::of(&state).expect("known status"), winner));
-        }
-        let due: Vec<_> = self.index.due_at(m.r.slot()).collect();
-        for (intent, crank) in due {
-            let state = m.intent_state(intent);
-            // The requester's stake-mint account, which can receive the compensation.
-            let lookups = Lookups {
-                compensation: Some(Compensation::Existing(m.requester_stake_tokens)),
-                open_bids: self
-                    .bids
-                    .iter()
-                    .filter(|(i, agent, _)| {
-                        *i == intent && m.r.svm.account(&pda::bid(i, agent, 0).0).is_some()
-                    })
-                    .map(|&(_, agent, bidder)| OpenBid { agent, round: 0, bidder })
-                    .collect(),
-            };
-            let ixs = instructions(&crank, intent, &state, &self.accounts, &lookups);
-            let keeper = m.keeper.insecure_clone();
-            match m.r.svm.send(&ixs, &[&keeper]) {
-                Ok(_) => self.sent += 1,
-                Err(e) => {
-                    eprintln!("{:?} on {intent} failed: {:?}", crank.crank, e.err);
-                    self.failed += 1
-                }
-            }
-        }
-    }
+/// The market's keeper key as a `PollingKeeper`; its stake-mint account is counted with the
+/// market's tokens.
+fn start_keeper(m: &mut Market) -> PollingKeeper {
+    let keypair = m.keeper.insecure_clone();
+    let keeper = on_chain(m, |chain| PollingKeeper::start(chain, keypair)).expect("keeper starts");
+    m.r.token_accounts.push(keeper.stake_tokens());
+    keeper
+}
 
-    /// Ticks, sleeping until the next due slot between passes, until `done` holds.
-    fn run_until(&mut self, m: &mut Market, intents: &[Pubkey], done: impl Fn(&Market) -> bool) {
-        for _ in 0..100 {
-            self.tick(m, intents);
-            if done(m) {
-                return;
-            }
-            let next = self.index.next_slot().unwrap_or(m.r.slot() + 1).max(m.r.slot() + 1);
-            m.warp_to(next);
+/// Ticks, moving the clock to the next due slot between passes, until `done` holds; returns
+/// every crank sent.
+fn run_until(keeper: &mut PollingKeeper, m: &mut Market, done: impl Fn(&Market) -> bool) -> Vec<Cranked> {
+    let mut sent = Vec::new();
+    for _ in 0..100 {
+        sent.extend(on_chain(m, |chain| keeper.tick(chain)).expect("tick"));
+        if done(m) {
+            return sent;
         }
-        let due: Vec<_> = self.index.due_at(u64::MAX).collect();
-        let states: Vec<_> = intents.iter().map(|i| status(m, *i)).collect();
-        panic!(
-            "the keeper did not get there in 100 passes; due: {due:?}, statuses {states:?}, sent {}",
-            self.sent
-        );
+        let next = keeper.next_slot().unwrap_or(m.r.slot() + 1).max(m.r.slot() + 1);
+        m.warp_to(next);
     }
+    panic!("the keeper did not get there in 100 passes; sent {sent:?}");
 }
 
 fn status(m: &Market, intent: Pubkey) -> Option<u8> {
@@ -97,19 +51,8 @@ fn status(m: &Market, intent: Pubkey) -> Option<u8> {
 #[test]
 fn the_keeper_moves_every_intent_on_and_earns_the_tips() {
     let mut m = Market::new();
-    let keeper_key = m.keeper.pubkey();
-    let mut keeper = Keeper {
-        index: DueIndex::default(),
-        accounts: KeeperAccounts {
-            caller: keeper_key,
-            caller_stake_tokens: m.keeper_stake_tokens,
-            stake: m.r.stake,
-        },
-        bids: Vec::new(),
-        sent: 0,
-        failed: 0,
-    };
-    let lamports_before = m.r.svm.lamports(&keeper_key);
+    let mut keeper = start_keeper(&mut m);
+    let lamports_before = m.r.svm.lamports(&keeper.pubkey());
     // x: nobody bids. y: a lone first-price bid. z: a Vickrey auction whose winner goes silent.
     let x = m.intent(AuctionKind::FirstPriceSealed);
     let y = m.intent(AuctionKind::FirstPriceSealed);
@@ -122,46 +65,65 @@ fn the_keeper_moves_every_intent_on_and_earns_the_tips() {
     ];
     for (intent, agent, o) in &bids {
         m.commit(agent, *intent, o).unwrap();
-        keeper.bids.push((*intent, agent.agent, agent.authority.pubkey()));
     }
     m.to_reveal(z);
     for (intent, agent, o) in &bids {
         m.reveal(agent, *intent, o).unwrap();
     }
-    let intents = [x, y, z];
+    let requester = m.intent_state(z).requester;
 
     // Settlement: x expires and closes, y and z are awarded.
-    keeper.run_until(&mut m, &intents, |m| {
+    let mut sent = run_until(&mut keeper, &mut m, |m| {
         status(m, x).is_none()
             && status(m, y) == Some(IntentStatus::Awarded.to_u8())
             && status(m, z) == Some(IntentStatus::Awarded.to_u8())
     });
     assert_eq!(m.intent_state(z).winner_agent, b.agent);
     // y's winner delivers; z's winner stays silent and is failed over to the standby, which
-    // delivers too; then both are finalized once their dispute windows pass.
+    // delivers too.
     m.submit(&a, y, 10_000).unwrap();
-    keeper.run_until(&mut m, &intents, |m| m.intent_state(z).winner_agent == c.agent);
+    sent.extend(run_until(&mut keeper, &mut m, |m| m.intent_state(z).winner_agent == c.agent));
     m.submit(&c, z, 10_000).unwrap();
     let (y_paid_to, z_paid_to) = (m.intent_state(y).winner_tokens, m.intent_state(z).winner_tokens);
     // Both are finalized once their dispute windows pass; their bids are closed (rent and bonds
     // back to the bidders), then the intents.
-    keeper.run_until(&mut m, &intents, |m| status(m, y).is_none() && status(m, z).is_none());
+    sent.extend(run_until(&mut keeper, &mut m, |m| status(m, y).is_none() && status(m, z).is_none()));
     assert_eq!(m.balance(&y_paid_to), 300_000);
     assert_eq!(m.balance(&z_paid_to), 600_000, "the standby is paid its ask");
-    for (intent, agent, _) in &keeper.bids {
-        assert!(m.r.svm.account(&pda::bid(intent, agent, 0).0).is_none(), "every bid closed");
+    for (intent, agent, _) in &bids {
+        assert!(m.r.svm.account(&pda::bid(intent, &agent.agent, 0).0).is_none(), "every bid closed");
     }
     // x settle + close; y settle, finalize, close-bids, close; z settle, failover, finalize,
     // close-bids, close. Every crank but the bid closes paid a tip.
-    assert_eq!((keeper.sent, keeper.failed), (11, 0));
-    assert_eq!(m.r.svm.lamports(&keeper_key) - lamports_before, 9 * TIP, "every crank was paid");
-    assert_eq!(m.r.balance(&m.keeper_stake_tokens), 5, "the failover reward: 10% of half the hold");
+    let kinds =
+        |intent: Pubkey| sent.iter().filter(|c| c.intent == intent).map(|c| c.crank).collect::<Vec<_>>();
+    assert_eq!(kinds(x), [Crank::Settle, Crank::Close]);
+    assert_eq!(kinds(y), [Crank::Settle, Crank::Finalize, Crank::CloseBids, Crank::Close]);
+    assert_eq!(kinds(z), [Crank::Settle, Crank::Failover, Crank::Finalize, Crank::CloseBids, Crank::Close]);
+    assert!(sent.iter().all(|c| c.error.is_none()), "{sent:?}");
+    assert_eq!(keeper.totals().landed, 11);
+    // The keeper also paid the rent of the requester's associated stake-mint account, which the
+    // failover created for the compensation (the requester holds none).
+    let requester_associated = token::associated_address(&requester, &m.r.stake.mint, &m.r.stake.program);
+    let rent = m.r.svm.lamports(&requester_associated);
+    assert!(rent > 0);
+    // LiteSVM's fee: 5,000 lamports a signature, one signature a transaction.
+    let fees = 5_000 * sent.len() as u64;
+    assert_eq!(
+        m.r.svm.lamports(&keeper.pubkey()) + rent + fees - lamports_before,
+        9 * TIP,
+        "every crank was paid"
+    );
+    assert_eq!(m.r.balance(&keeper.stake_tokens()), 5, "the failover reward: 10% of half the hold");
+    assert_eq!(m.r.balance(&requester_associated), 45, "the rest of the slash");
+    m.r.token_accounts.push(requester_associated);
     m.r.assert_accounted(&[&a, &b, &c]);
 }
 
 #[test]
-fn the_failover_crank_pays_compensation_to_the_requesters_associated_account_it_creates() {
+fn the_failover_pays_compensation_to_the_requesters_own_account_when_it_has_one() {
     let mut m = Market::new();
+    let mut keeper = start_keeper(&mut m);
     let z = m.intent(AuctionKind::VickreySealed);
     let (b, c) = (m.agent(MIN_STAKE), m.agent(MIN_STAKE));
     let (ob, oc) = (opening(200_000, 9_000, 10), opening(600_000, 5_000, 40));
@@ -173,20 +135,21 @@ fn the_failover_crank_pays_compensation_to_the_requesters_associated_account_it_
     m.warp_to(m.intent_state(z).reveal_end_slot);
     m.settle(z, b.agent).unwrap();
     let state = m.intent_state(z);
-    m.warp_to(state.execution_deadline_slot);
+    // The requester opens its associated stake-mint account before the deadline.
     let stake = m.r.stake;
-    let associated = agx_sdk::token::associated_address(&state.requester, &stake.mint, &stake.program);
-    assert!(m.r.svm.account(&associated).is_none());
-    let accounts =
-        KeeperAccounts { caller: m.keeper.pubkey(), caller_stake_tokens: m.keeper_stake_tokens, stake };
-    let due = next_crank(&Snapshot::of(&state).unwrap(), None).unwrap();
-    assert_eq!(due.crank, Crank::Failover);
-    // The requester has no associated stake-mint account: the keeper creates it.
-    let lookups = Lookups { compensation: Some(Compensation::CreateAssociated), open_bids: vec![] };
-    let ixs = instructions(&due, z, &state, &accounts, &lookups);
-    assert_eq!(ixs.len(), 2, "create-idempotent, then the failover");
-    let keeper = m.keeper.insecure_clone();
-    m.r.svm.send(&ixs, &[&keeper]).unwrap();
+    let associated = token::associated_address(&state.requester, &stake.mint, &stake.program);
+    let payer = m.keeper.insecure_clone();
+    let create =
+        token::create_associated_idempotent(payer.pubkey(), state.requester, stake.mint, stake.program);
+    m.r.svm.send(&[create], &[&payer]).unwrap();
+    m.r.token_accounts.push(associated);
+    m.warp_to(state.execution_deadline_slot);
+    let sent = on_chain(&mut m, |chain| keeper.tick(chain)).unwrap();
+    assert_eq!(
+        sent.iter().map(|c| (c.crank, c.error.is_none())).collect::<Vec<_>>(),
+        [(Crank::Failover, true)]
+    );
     assert_eq!(m.r.balance(&associated), 45, "half the 100-atom hold, less the keeper's 10%");
     assert_eq!(m.intent_state(z).winner_agent, c.agent);
+    m.r.assert_accounted(&[&b, &c]);
 }

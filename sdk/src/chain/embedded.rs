@@ -70,6 +70,24 @@ impl EmbeddedChain {
         })
     }
 
+    /// A chain over a LiteSVM that already holds the programs (a test harness's market), at the
+    /// slot of its clock, advancing only when someone waits; [`into_svm`](Self::into_svm) hands
+    /// it back.
+    pub fn from_svm(svm: LiteSVM) -> Self {
+        let slot = svm.get_sysvar::<anchor_lang::prelude::Clock>().slot;
+        Self {
+            state: Mutex::new(State { svm, slot, logs: HashMap::new() }),
+            clock: SlotClock::AsFastAsPossible,
+            started: Instant::now(),
+            start_slot: slot,
+        }
+    }
+
+    /// The underlying LiteSVM, with everything sent through this chain.
+    pub fn into_svm(self) -> LiteSVM {
+        self.state.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).svm
+    }
+
     /// Runs `f` on the underlying LiteSVM (tests that need to reach past the interface).
     pub fn with_svm<T>(&self, f: impl FnOnce(&mut LiteSVM) -> T) -> T {
         f(&mut self.lock().svm)
