@@ -1,4 +1,4 @@
-//! Client and keypair helpers shared by the commands (RPC helpers live in `agx_sdk::rpc`).
+//! Client and keypair helpers shared by the commands (RPC helpers live in `agx_sdk::cluster`).
 use std::path::Path;
 
 use anyhow::Result;

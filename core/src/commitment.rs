@@ -27,6 +27,12 @@ pub trait Sha256 {
 #[cfg(feature = "sha2")]
 pub struct SoftwareSha256;
 
+/// SHA-256 of `data` on the host: the one spelling of it for the SDK, the CLI and the tests.
+#[cfg(feature = "sha2")]
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    SoftwareSha256::sha256(data)
+}
+
 #[cfg(feature = "sha2")]
 impl Sha256 for SoftwareSha256 {
     fn sha256(data: &[u8]) -> [u8; 32] {

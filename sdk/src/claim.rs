@@ -26,10 +26,13 @@ pub struct Claimed {
 /// for it; as the refund owner, everything else the escrow holds.
 pub fn claim(chain: &dyn Chain, signer: &Keypair, intent: &Pubkey) -> Result<Claimed, Error> {
     let state = discover::intent(chain, intent)?.ok_or(Error::AccountMissing(*intent))?;
-    let ended = state.status().map_err(|e| Error::Invalid(e.to_string()))?.is_terminal();
+    let ended = state
+        .status()
+        .map_err(|_| Error::IntentStatusUnknown { intent: *intent, status: state.status })?
+        .is_terminal();
     if !ended || state.escrow_open == 0 {
         let why = if ended { "its escrow is already paid out" } else { "it has not ended" };
-        return Err(Error::Invalid(format!("intent {intent}: nothing to claim ({why})")));
+        return Err(Error::NothingToClaim { intent: *intent, why });
     }
     let me = signer.pubkey();
     let mint = StakeToken::of_intent(&state);
@@ -37,10 +40,12 @@ pub fn claim(chain: &dyn Chain, signer: &Keypair, intent: &Pubkey) -> Result<Cla
     let as_winner = me == state.winner_authority && state.agent_claim > 0;
     let as_refund_owner = me == state.refund_owner;
     if !as_winner && !as_refund_owner {
-        return Err(Error::Invalid(format!(
-            "intent {intent}: {me} has nothing kept in its escrow (the winner's authority is {}, the refund owner {})",
-            state.winner_authority, state.refund_owner
-        )));
+        return Err(Error::NotAClaimant {
+            intent: *intent,
+            signer: me,
+            winner_authority: state.winner_authority,
+            refund_owner: state.refund_owner,
+        });
     }
     let before = crate::chain::token_balance(chain, &to)?;
     let ix = xix::escrow_claim(*intent, &state, as_winner.then_some(to), as_refund_owner.then_some(to));

@@ -2,7 +2,7 @@
 use anchor_lang::prelude::Pubkey;
 
 use crate::accounts::DecodeError;
-use crate::errors::ProgramError;
+use crate::program_error::ProgramError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -13,18 +13,56 @@ pub enum Error {
     /// runtime); `reason` is the runtime's account of it.
     #[error("transaction failed: {reason}")]
     Transaction { reason: String, logs: Vec<String> },
-    /// The chain could not be reached, or answered with something unusable.
-    #[error("{0}")]
-    Transport(String),
+    /// The cluster at `url` does not answer.
+    #[error("{url} does not answer: {reason}")]
+    Unreachable { url: String, reason: String },
+    /// A JSON-RPC request failed; `during` says what was being done, when known.
+    #[error("{}{reason}", during.as_ref().map(|d| format!("{d}: ")).unwrap_or_default())]
+    Rpc { during: Option<String>, reason: String },
+    /// The cluster took an airdrop but did not confirm it in time.
+    #[error("airdrop to {to} not confirmed within {waited:?}")]
+    AirdropNotConfirmed { to: Pubkey, waited: std::time::Duration },
+    /// The cluster's slot stopped moving.
+    #[error("the cluster has not moved past slot {slot} for {waited:?}")]
+    ClusterStalled { slot: u64, waited: std::time::Duration },
+    /// A program's `.so` could not be read for the embedded chain.
+    #[error("{}: {reason} (build the programs first: scripts/build.sh)", path.display())]
+    ProgramNotBuilt { path: std::path::PathBuf, reason: String },
+    /// The embedded chain could not be set up (LiteSVM refused a program or an account).
+    #[error("embedded chain: {0}")]
+    EmbeddedSetup(String),
+    /// Signing the transaction failed (a keypair that cannot sign it).
+    #[error("signing: {0}")]
+    Signing(String),
+    /// An agent's salt store is unreadable or could not be written.
+    #[error("salt store {}: {reason}", path.display())]
+    SaltStore { path: std::path::PathBuf, reason: String },
+    /// The intent's stored status is not one the SDK knows.
+    #[error("intent {intent}: unknown status {status}")]
+    IntentStatusUnknown { intent: Pubkey, status: u8 },
+    /// `claim`: the intent's escrow holds nothing for anyone now.
+    #[error("intent {intent}: nothing to claim ({why})")]
+    NothingToClaim { intent: Pubkey, why: &'static str },
+    /// `claim`: the signer is neither the winner's authority with a payment kept nor the refund
+    /// owner.
+    #[error("intent {intent}: {signer} has nothing kept in its escrow (the winner's authority is {winner_authority}, the refund owner {refund_owner})")]
+    NotAClaimant { intent: Pubkey, signer: Pubkey, winner_authority: Pubkey, refund_owner: Pubkey },
+    /// The sandbox cannot fund its participants: the authority is short and the faucet refused.
+    #[error("the sandbox gives each of its {participants} participants {sol_each} SOL ({sol_needed} SOL in all); {authority} holds {sol_held} SOL and the cluster's faucet refused more ({reason}): fund it, or ask for fewer agents")]
+    SandboxUnfunded {
+        participants: usize,
+        sol_each: u64,
+        sol_needed: u64,
+        authority: Pubkey,
+        sol_held: u64,
+        reason: String,
+    },
     #[error("account {0} does not exist")]
     AccountMissing(Pubkey),
     #[error("account {0}: {1}")]
     Decode(Pubkey, DecodeError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
-    /// A rule the SDK checks before sending (what the program would refuse anyway).
-    #[error("{0}")]
-    Invalid(String),
     /// The transaction needs the signature of a key none of the given keypairs holds (e.g. an
     /// intent's requester, an agent's authority); nothing was sent.
     #[error("this transaction must be signed by {needed}, and none of the given keypairs ({given}) is it")]
@@ -55,7 +93,7 @@ impl Error {
 
     /// A failed transaction's error from its logs (a program error, named) or the runtime's reason.
     pub fn from_failure(reason: String, logs: Vec<String>) -> Self {
-        match crate::errors::from_logs(&logs) {
+        match crate::program_error::from_logs(&logs) {
             Some(error) => Error::Program { error, logs },
             None => Error::Transaction { reason, logs },
         }

@@ -13,26 +13,26 @@
 //! - [`ix`]: instruction builders;
 //! - [`accounts`]: typed account decoding;
 //! - [`events`]: decoding of the programs' events from transaction logs;
-//! - [`errors`]: program error numbers by name and message (from the committed IDLs);
+//! - [`program_error`]: program error numbers by name and message (from the committed IDLs);
 //! - [`verify`]: recomputing an auction from its intent account with `agx_core`;
-//! - [`rpc`] (feature `rpc`): send-and-confirm, airdrop, mint and token-account helpers;
+//! - [`cluster`] (feature `rpc`): blocking send-and-confirm, airdrop, mint and token-account helpers;
 //! - [`localnet`] (feature `localnet`): a local `solana-test-validator` with the programs loaded.
 pub mod accounts;
 pub mod agent;
 pub mod capabilities;
 pub mod chain;
 pub mod claim;
+#[cfg(feature = "rpc")]
+pub mod cluster;
 pub mod discover;
 mod error;
-pub mod errors;
 pub mod events;
 pub mod ix;
 #[cfg(feature = "localnet")]
 pub mod localnet;
 pub mod pda;
+pub mod program_error;
 pub mod requester;
-#[cfg(feature = "rpc")]
-pub mod rpc;
 pub mod sandbox;
 pub mod settings;
 pub mod token;

@@ -25,7 +25,7 @@ impl<T> Context<T> for Result<T> {
     /// Says what was being done when a transport failure happened.
     fn context(self, what: &str) -> Result<T> {
         self.map_err(|e| match e {
-            Error::Transport(m) => Error::Transport(format!("{what}: {m}")),
+            Error::Rpc { during: None, reason } => Error::Rpc { during: Some(what.to_string()), reason },
             other => other,
         })
     }
@@ -62,7 +62,7 @@ impl Keys {
         preimage.extend(self.seed.to_le_bytes());
         preimage.extend(role.as_bytes());
         preimage.extend(index.to_le_bytes());
-        <agx_core::commitment::SoftwareSha256 as agx_core::commitment::Sha256>::sha256(&preimage)
+        agx_core::commitment::sha256(&preimage)
     }
 }
 
@@ -143,15 +143,13 @@ pub fn fund(chain: &dyn Chain, authority: &Keypair, to: &[Pubkey]) -> Result<()>
         .saturating_add(1_000_000_000);
     let have = chain.lamports(&authority.pubkey())?;
     if have < need {
-        chain.airdrop(&authority.pubkey(), need - have).map_err(|e| {
-            Error::Invalid(format!(
-                "the sandbox gives each of its {} participants {} SOL ({} SOL in all); {} holds {} SOL and the cluster's faucet refused more ({e}): fund it, or ask for fewer agents",
-                to.len(),
-                LAMPORTS_EACH / 1_000_000_000,
-                need / 1_000_000_000,
-                authority.pubkey(),
-                have / 1_000_000_000
-            ))
+        chain.airdrop(&authority.pubkey(), need - have).map_err(|e| Error::SandboxUnfunded {
+            participants: to.len(),
+            sol_each: LAMPORTS_EACH / 1_000_000_000,
+            sol_needed: need / 1_000_000_000,
+            authority: authority.pubkey(),
+            sol_held: have / 1_000_000_000,
+            reason: e.to_string(),
         })?;
     }
     for batch in to.chunks(10) {

@@ -41,7 +41,7 @@ pub fn check_code(err: ClientError, expected: u32) -> Result<()> {
 pub const AIRDROP: u64 = 10_000_000_000;
 
 pub fn airdrop(rpc: &RpcClient, to: &Pubkey) -> Result<()> {
-    Ok(agx_sdk::rpc::airdrop(rpc, to, AIRDROP)?)
+    Ok(agx_sdk::cluster::airdrop(rpc, to, AIRDROP)?)
 }
 
 pub fn send(rpc: &RpcClient, ix: Instruction, signer: &Keypair) -> RpcResult {
@@ -49,7 +49,7 @@ pub fn send(rpc: &RpcClient, ix: Instruction, signer: &Keypair) -> RpcResult {
 }
 
 pub fn send_all(rpc: &RpcClient, ixs: &[Instruction], payer: &Keypair, signers: &[&Keypair]) -> RpcResult {
-    agx_sdk::rpc::send(rpc, ixs, payer, signers).map(|_| ())
+    agx_sdk::cluster::send(rpc, ixs, payer, signers).map(|_| ())
 }
 
 /// Waits until the cluster has processed slot `slot` (so the next transaction lands after it).
@@ -100,7 +100,7 @@ pub fn funded_token_account(
     owner: Pubkey,
     amount: u64,
 ) -> Result<Pubkey> {
-    let account = agx_sdk::rpc::create_token_account(rpc, authority, mint, owner, token::TOKEN)?;
+    let account = agx_sdk::cluster::create_token_account(rpc, authority, mint, owner, token::TOKEN)?;
     if amount > 0 {
         send(rpc, token::mint_to(token::TOKEN, mint, account, authority.pubkey(), amount), authority)?;
     }
@@ -165,7 +165,7 @@ pub struct Market {
 pub fn init_market(rpc: &RpcClient, authority: &Keypair, heartbeat_timeout: u64) -> Result<Market> {
     airdrop(rpc, &authority.pubkey())?;
     let stake = StakeToken {
-        mint: agx_sdk::rpc::create_mint(rpc, authority, token::TOKEN, 6)?,
+        mint: agx_sdk::cluster::create_mint(rpc, authority, token::TOKEN, 6)?,
         program: token::TOKEN,
     };
     let admin = Keypair::new();

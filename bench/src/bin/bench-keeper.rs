@@ -77,7 +77,7 @@ fn main() -> Result<()> {
 
     // The keeper, then 200 deadlines.
     let keeper_key = Keypair::new();
-    agx_sdk::rpc::airdrop(&rpc, &keeper_key.pubkey(), 10_000_000_000)?;
+    agx_sdk::cluster::airdrop(&rpc, &keeper_key.pubkey(), 10_000_000_000)?;
     let keeper_config = Config {
         urls: vec![validator.rpc_url.clone()],
         ws_url: validator.ws_url.clone(),
@@ -98,7 +98,7 @@ fn main() -> Result<()> {
 
     let requester = Keypair::new();
     for _ in 0..2 {
-        agx_sdk::rpc::airdrop(&rpc, &requester.pubkey(), 20_000_000_000)?;
+        agx_sdk::cluster::airdrop(&rpc, &requester.pubkey(), 20_000_000_000)?;
     }
     let tokens =
         funded_token_account(&rpc, &authority, market.stake.mint, requester.pubkey(), DEADLINES * 1_000_000)?;

@@ -197,9 +197,7 @@ pub fn run(command: Command, url: Option<String>, keypair: Option<PathBuf>, out:
                 bail!("intent {intent} is not awarded to your agent {agent}");
             }
             let payout = token::associated_address(&me, &state.mint, &state.token_program);
-            let hash = <agx_core::commitment::SoftwareSha256 as agx_core::commitment::Sha256>::sha256(
-                result_uri.as_bytes(),
-            );
+            let hash = agx_core::commitment::sha256(result_uri.as_bytes());
             let ixs = [
                 token::create_associated_idempotent(me, me, state.mint, state.token_program),
                 xix::result_submit(me, intent, agent, state.round, payout, hash, result_uri, fulfilled),

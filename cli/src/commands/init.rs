@@ -84,7 +84,7 @@ pub fn init_configs(
             );
             continue;
         }
-        let sig = agx_sdk::rpc::send(rpc, &[instruction], authority, &[])
+        let sig = agx_sdk::cluster::send(rpc, &[instruction], authority, &[])
             .with_context(|| format!("{program}::config_init"))?;
         out.progress(&format!("{program}: config {config} initialised (admin {}, tx {sig})", settings.admin));
         done.push(serde_json::json!({"program": program, "config": config.to_string(), "created": true, "signature": sig.to_string()}));

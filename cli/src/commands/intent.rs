@@ -356,9 +356,7 @@ pub fn run(
                     r.tokens()
                 );
             }
-            let context_hash = <agx_core::commitment::SoftwareSha256 as agx_core::commitment::Sha256>::sha256(
-                context_uri.as_bytes(),
-            );
+            let context_hash = agx_core::commitment::sha256(context_uri.as_bytes());
             let want =
                 Want { capabilities, max_price, max_latency, kind, min_stake, context_uri, context_hash };
             let mut args = r.args(&chain, &want)?;
@@ -389,9 +387,7 @@ pub fn run(
         }
         Command::Dispute { intent, reason } => {
             let i = load(&chain, &intent)?;
-            let hash = <agx_core::commitment::SoftwareSha256 as agx_core::commitment::Sha256>::sha256(
-                reason.as_bytes(),
-            );
+            let hash = agx_core::commitment::sha256(reason.as_bytes());
             let r = requester(&chain, keypair, i.mint)?;
             require_requester(&r.pubkey(), &intent, &i)?;
             r.dispute(&chain, &intent, hash)?;

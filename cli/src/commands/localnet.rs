@@ -52,10 +52,10 @@ pub fn run(args: Args, keypair: Option<PathBuf>, out: Output) -> Result<()> {
     out.progress(&format!("starting {} ...", config.validator.display()));
     let validator = LocalValidator::start(&config)?;
     let rpc = validator.rpc();
-    agx_sdk::rpc::airdrop(&rpc, &authority.pubkey(), AUTHORITY_SOL * 1_000_000_000)?;
+    agx_sdk::cluster::airdrop(&rpc, &authority.pubkey(), AUTHORITY_SOL * 1_000_000_000)?;
     let new_mint = || -> Result<StakeToken> {
         Ok(StakeToken {
-            mint: agx_sdk::rpc::create_mint(&rpc, &authority, token::TOKEN, 6)?,
+            mint: agx_sdk::cluster::create_mint(&rpc, &authority, token::TOKEN, 6)?,
             program: token::TOKEN,
         })
     };
@@ -73,10 +73,10 @@ pub fn run(args: Args, keypair: Option<PathBuf>, out: Output) -> Result<()> {
     exchange.arbitrator = authority.pubkey();
     exchange.reputation_mints =
         vec![ReputationMint { mint: pay.mint, weight_bps: agx_core::BPS_DENOMINATOR }];
-    agx_sdk::rpc::send(&rpc, &[xix::fee_vault_create(authority.pubkey(), pay)], &authority, &[])?;
+    agx_sdk::cluster::send(&rpc, &[xix::fee_vault_create(authority.pubkey(), pay)], &authority, &[])?;
     let keeper_key = if args.keeper {
         let key = chain::read_or_create_keypair(&args.dir.join("keeper.json"))?;
-        agx_sdk::rpc::airdrop(&rpc, &key.pubkey(), 10_000_000_000)?;
+        agx_sdk::cluster::airdrop(&rpc, &key.pubkey(), 10_000_000_000)?;
         Some(key)
     } else {
         None

@@ -46,14 +46,11 @@ impl SaltStore {
         match std::fs::read(&path) {
             Ok(bytes) => {
                 let stored: Vec<Stored> = serde_json::from_slice(&bytes)
-                    .map_err(|e| Error::Invalid(format!("salt store {}: {e}", path.display())))?;
+                    .map_err(|e| Error::SaltStore { path: path.clone(), reason: e.to_string() })?;
                 for s in stored {
-                    let bid = decode(&s).ok_or_else(|| {
-                        Error::Invalid(format!(
-                            "salt store {}: malformed entry for {}",
-                            path.display(),
-                            s.intent
-                        ))
+                    let bid = decode(&s).ok_or_else(|| Error::SaltStore {
+                        path: path.clone(),
+                        reason: format!("malformed entry for {}", s.intent),
                     })?;
                     entries.insert((bid.intent, bid.round), bid.opening);
                 }
@@ -105,7 +102,8 @@ impl SaltStore {
     fn save(&self) -> Result<(), Error> {
         let Some(path) = &self.path else { return Ok(()) };
         let stored: Vec<Stored> = self.sealed().map(|b| encode(&b)).collect();
-        let json = serde_json::to_vec_pretty(&stored).map_err(|e| Error::Invalid(e.to_string()))?;
+        let json = serde_json::to_vec_pretty(&stored)
+            .map_err(|e| Error::SaltStore { path: path.clone(), reason: e.to_string() })?;
         let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
         if !dir.exists() {
             // A salt is a secret until its bid is revealed: the store's directory is the owner's.
@@ -230,6 +228,6 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("salts.json");
         std::fs::write(&path, b"[{\"intent\": 1}]").unwrap();
-        assert!(matches!(SaltStore::open(&path), Err(Error::Invalid(_))));
+        assert!(matches!(SaltStore::open(&path), Err(Error::SaltStore { .. })));
     }
 }

@@ -54,10 +54,9 @@ impl EmbeddedChain {
         let mut svm = LiteSVM::new();
         for (name, id) in PROGRAMS {
             let so = program_dir.join(format!("{name}.so"));
-            let bytes = std::fs::read(&so).map_err(|e| {
-                Error::Invalid(format!("{}: {e} (build the programs first: scripts/build.sh)", so.display()))
-            })?;
-            svm.add_program(id, &bytes).map_err(|e| Error::Invalid(format!("loading {name}: {e}")))?;
+            let bytes = std::fs::read(&so)
+                .map_err(|e| Error::ProgramNotBuilt { path: so.clone(), reason: e.to_string() })?;
+            svm.add_program(id, &bytes).map_err(|e| Error::EmbeddedSetup(format!("loading {name}: {e}")))?;
             set_upgrade_authority(&mut svm, &id, Some(upgrade_authority))?;
         }
         let start_slot = 1;
@@ -212,9 +211,7 @@ pub fn warp(svm: &mut LiteSVM, slot: u64) -> Result<(), Error> {
     data.extend((slots.len() as u64).to_le_bytes());
     for s in &slots {
         data.extend(s.to_le_bytes());
-        data.extend(<agx_core::commitment::SoftwareSha256 as agx_core::commitment::Sha256>::sha256(
-            &s.to_le_bytes(),
-        ));
+        data.extend(agx_core::commitment::sha256(&s.to_le_bytes()));
     }
     let account = Account {
         lamports: svm.minimum_balance_for_rent_exemption(data.len()),
@@ -224,7 +221,7 @@ pub fn warp(svm: &mut LiteSVM, slot: u64) -> Result<(), Error> {
         rent_epoch: 0,
     };
     svm.set_account(exchange::SLOT_HASHES_SYSVAR, account)
-        .map_err(|e| Error::Invalid(format!("setting SlotHashes: {e}")))
+        .map_err(|e| Error::EmbeddedSetup(format!("setting SlotHashes: {e}")))
 }
 
 /// Rewrites a loaded program's ProgramData header to name `authority` as its upgrade authority.
@@ -244,7 +241,7 @@ pub fn set_upgrade_authority(
         .data
         .get_mut(..header_len)
         .filter(|h| header_len == 45 && h[..4] == PROGRAM_DATA_TAG.to_le_bytes())
-        .ok_or_else(|| Error::Invalid(format!("{address} is not a ProgramData account")))?;
+        .ok_or_else(|| Error::EmbeddedSetup(format!("{address} is not a ProgramData account")))?;
     match authority {
         Some(key) => {
             header[12] = 1;
@@ -252,5 +249,5 @@ pub fn set_upgrade_authority(
         }
         None => header[12..45].fill(0),
     }
-    svm.set_account(address, account).map_err(|e| Error::Invalid(format!("setting {address}: {e}")))
+    svm.set_account(address, account).map_err(|e| Error::EmbeddedSetup(format!("setting {address}: {e}")))
 }

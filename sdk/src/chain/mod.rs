@@ -48,7 +48,7 @@ pub fn signed_transaction(
         return Err(Error::MissingSigner { needed: *needed, given });
     }
     let mut tx = solana_transaction::Transaction::new_unsigned(message);
-    tx.try_sign(&all, blockhash).map_err(|e| Error::Invalid(format!("signing: {e}")))?;
+    tx.try_sign(&all, blockhash).map_err(|e| Error::Signing(e.to_string()))?;
     Ok(tx)
 }
 

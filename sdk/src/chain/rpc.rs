@@ -30,7 +30,9 @@ impl RpcChain {
     /// recent performance samples (a validator's 400 ms when it has none yet).
     pub fn new(url: &str) -> Result<Self, Error> {
         let client = RpcClient::new_with_commitment(url.to_string(), CommitmentConfig::confirmed());
-        client.get_version().map_err(|e| Error::Transport(format!("{url} does not answer: {e}")))?;
+        client
+            .get_version()
+            .map_err(|e| Error::Unreachable { url: url.to_string(), reason: e.to_string() })?;
         let slot_time = client
             .get_recent_performance_samples(Some(5))
             .ok()
@@ -66,7 +68,7 @@ impl RpcChain {
 }
 
 fn transport(e: ClientError) -> Error {
-    Error::Transport(e.to_string())
+    Error::Rpc { during: None, reason: e.to_string() }
 }
 
 /// A failed send: the program's error (from the preflight's logs) or the runtime's reason.
@@ -160,7 +162,7 @@ impl Chain for RpcChain {
             }
             std::thread::sleep(POLL);
         }
-        Err(Error::Transport(format!("airdrop to {to} not confirmed within {STALL:?}")))
+        Err(Error::AirdropNotConfirmed { to: *to, waited: STALL })
     }
 
     fn wait_for_slot(&self, slot: u64) -> Result<u64, Error> {
@@ -173,9 +175,7 @@ impl Chain for RpcChain {
             if now > last.0 {
                 last = (now, std::time::Instant::now());
             } else if last.1.elapsed() > STALL {
-                return Err(Error::Transport(format!(
-                    "the cluster has not moved past slot {now} for {STALL:?}"
-                )));
+                return Err(Error::ClusterStalled { slot: now, waited: STALL });
             }
             std::thread::sleep(POLL);
         }

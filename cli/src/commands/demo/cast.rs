@@ -124,5 +124,5 @@ impl Worker for DemoWorker {
 }
 
 fn sha256(bytes: &[u8]) -> [u8; 32] {
-    <agx_core::commitment::SoftwareSha256 as agx_core::commitment::Sha256>::sha256(bytes)
+    agx_core::commitment::sha256(bytes)
 }

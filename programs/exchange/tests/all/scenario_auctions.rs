@@ -161,9 +161,7 @@ fn then_to_the_lower_tiebreak_key_seeded_after_the_commit_window() {
     let i = m.intent_state(intent);
     // The harness's SlotHashes holds sha256(slot) for the slots before the current one.
     let last_commit_slot = i.commit_end_slot - 1;
-    let expected_seed = <agx_core::commitment::SoftwareSha256 as agx_core::commitment::Sha256>::sha256(
-        &last_commit_slot.to_le_bytes(),
-    );
+    let expected_seed = agx_core::commitment::sha256(&last_commit_slot.to_le_bytes());
     assert_eq!((i.tiebreak_seed, i.tiebreak_seeded), (expected_seed, 1));
     let key = |b: &Bidder| {
         agx_core::tiebreak::key::<agx_core::commitment::SoftwareSha256>(
