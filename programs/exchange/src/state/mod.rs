@@ -1,6 +1,8 @@
 pub mod bid;
 pub mod config;
 pub mod intent;
+#[cfg(test)]
+mod intent_machine;
 pub mod requester;
 mod stored_enum;
 #[cfg(test)]
