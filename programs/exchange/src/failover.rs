@@ -30,9 +30,10 @@ use agx_core::slash::Slash;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenInterface;
 
+use crate::account_groups::RefundAccounts;
 use crate::bidding::{live_agent, qualifies_at_settlement};
 use crate::error::ExchangeError;
-use crate::escrow::{Escrow, Payee};
+use crate::escrow::Payee;
 use crate::events::{FailoverCandidateSkipped, FailoverTriggered, StandbyFailed};
 // Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
 use crate::registry_cpi::*;
@@ -448,19 +449,16 @@ impl<'info> Failover<'info> {
     /// The last failover: the whole escrow back to the refund owner (kept for it when its account
     /// cannot receive), the escrow closed when nothing stays.
     fn refund(&self, terms: crate::escrow::EscrowTerms, amount: u64, payee: Payee<'info>) -> Result<()> {
-        let (Some(escrow), Some(mint), Some(requester), Some(token_program)) =
-            (&self.escrow, &self.mint, &self.requester, &self.token_program)
-        else {
-            return err!(ExchangeError::FailoverRefundAccountsMissing);
-        };
-        let escrow = Escrow {
-            terms,
-            intent: self.intent.to_account_info(),
-            escrow: escrow.to_account_info(),
-            mint: mint.to_account_info(),
-            token_program: token_program.to_account_info(),
-        };
-        let settled = escrow.end(amount, None, None, payee, &requester.to_account_info())?;
+        let group = RefundAccounts::unpack(
+            &self.escrow,
+            &self.mint,
+            &self.requester_tokens,
+            &self.requester,
+            &self.token_program,
+            ExchangeError::FailoverRefundAccountsMissing,
+        )?;
+        let escrow = group.escrow(terms, self.intent.to_account_info());
+        let settled = escrow.end(amount, None, None, payee, &group.requester.to_account_info())?;
         settled.record(self.intent.key(), &mut *self.intent.load_mut()?)
     }
 }

@@ -7,6 +7,7 @@
 
 use anchor_lang::prelude::*;
 
+pub mod account_groups;
 pub mod award;
 pub mod bidding;
 pub mod error;
@@ -24,6 +25,19 @@ pub use instructions::*;
 pub use state::{AuctionKind, BidOpening, ExchangeSettings, ReputationMint};
 
 declare_id!("6pgSYiUmiZZYAfMECdspJhhPfY8Di7fWGExWmREDr6Pe");
+
+// The `.security.txt` section explorers and researchers read (neodyme-labs' format); only in the
+// deployed program, not when linked into another program or a client.
+#[cfg(not(feature = "no-entrypoint"))]
+solana_security_txt::security_txt! {
+    name: "Agent Exchange exchange",
+    project_url: "https://agent-exchange.invalid",
+    contacts: "email:security@agent-exchange.invalid",
+    policy: "SECURITY.md at the root of the source tree: report privately, never in public issues; fix and disclosure within 90 days",
+    preferred_languages: "en",
+    source_code: "programs/exchange in the agent-exchange workspace",
+    auditors: "None"
+}
 
 #[program]
 pub mod exchange {

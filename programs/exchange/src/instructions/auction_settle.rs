@@ -28,10 +28,11 @@ use crate::seeds;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenInterface;
 
+use crate::account_groups::RefundAccounts;
 use crate::award::award_head;
 use crate::bidding::{live_agent, qualifies_at_settlement};
 use crate::error::ExchangeError;
-use crate::escrow::{self, Escrow, Payee};
+use crate::escrow::{self, Payee};
 use crate::events::{AuctionExpired, BidDisqualified};
 // Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
 use crate::registry_cpi::*;
@@ -116,25 +117,23 @@ impl AuctionSettle<'_> {
         intent.require_phase(now, Phase::Closed, ExchangeError::AuctionNotClosed)?;
 
         let Some(head) = intent.ranked().first().copied() else {
-            let (Some(escrow), Some(mint), Some(to), Some(requester), Some(token_program)) =
-                (escrow, mint, requester_tokens, requester, token_program)
-            else {
-                return err!(ExchangeError::AuctionAccountsMissing);
-            };
+            let refund_accounts = RefundAccounts::unpack(
+                escrow,
+                mint,
+                requester_tokens,
+                requester,
+                token_program,
+                ExchangeError::AuctionAccountsMissing,
+            )?;
             let refund = intent.expire(now)?;
             intent.invariant()?;
-            let payee = Payee::refund(&intent, &to.to_account_info())?;
+            let payee = Payee::refund(&intent, &refund_accounts.requester_tokens.to_account_info())?;
             let tip = intent.take_tip();
             let terms = intent.escrow_terms();
             drop(intent);
-            let escrow = Escrow {
-                terms,
-                intent: intent_account.to_account_info(),
-                escrow: escrow.to_account_info(),
-                mint: mint.to_account_info(),
-                token_program: token_program.to_account_info(),
-            };
-            let settled = escrow.end(refund, None, None, payee, &requester.to_account_info())?;
+            let escrow = refund_accounts.escrow(terms, intent_account.to_account_info());
+            let settled =
+                escrow.end(refund, None, None, payee, &refund_accounts.requester.to_account_info())?;
             settled.record(intent_key, &mut *intent_account.load_mut()?)?;
             escrow::move_lamports(&intent_account.to_account_info(), &caller.to_account_info(), tip)?;
             emit!(AuctionExpired { intent: intent_key, refunded: refund });
