@@ -6,6 +6,7 @@ use solana_keypair::Keypair;
 use solana_signer::Signer;
 
 use crate::svm::{assert_error, Svm};
+use crate::EditAccounts as _;
 
 /// A decoded `…ConfigInitialized` event: (config, admin, version, slot).
 pub type ConfigEvent = (Pubkey, Pubkey, u8, u64);
@@ -82,7 +83,7 @@ impl ConfigInitCase {
         let mut svm = Svm::new();
         let authority = svm.upgrade_authority.pubkey();
         let mut ix = (self.build)(&mut svm, authority, authority);
-        ix.accounts[0].is_signer = false;
+        ix.unsign(authority);
         let res = svm.send(&[ix], &[]);
         assert_error(&res, anchor_codes::ACCOUNT_NOT_SIGNER);
         assert!(svm.account(&self.config).is_none());
@@ -106,8 +107,8 @@ impl ConfigInitCase {
         let authority = svm.upgrade_authority.insecure_clone();
         let fake = Keypair::new();
         let mut ix = (self.build)(&mut svm, authority.pubkey(), authority.pubkey());
-        ix.accounts[1].pubkey = fake.pubkey();
-        ix.accounts[1].is_signer = true;
+        ix.retarget(self.config, fake.pubkey());
+        ix.account_mut(fake.pubkey()).is_signer = true;
         let res = svm.send(&[ix], &[&authority, &fake]);
         assert_error(&res, anchor_codes::CONSTRAINT_SEEDS);
     }

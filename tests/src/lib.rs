@@ -22,13 +22,44 @@ pub fn swap_account(
     from: agx_sdk::Pubkey,
     to: agx_sdk::Pubkey,
 ) -> anchor_lang::solana_program::instruction::Instruction {
-    let at = ix
-        .accounts
-        .iter()
-        .position(|a| a.pubkey == from)
-        .unwrap_or_else(|| panic!("{from} is not in the instruction"));
-    ix.accounts[at].pubkey = to;
+    ix.retarget(from, to);
     ix
+}
+
+/// Changes to a built instruction's accounts by what they are, never by their position: a test
+/// that edited `ix.accounts[3]` would silently retarget another account when the accounts struct
+/// is reordered; these name the account, and panic when it is not passed exactly once.
+pub trait EditAccounts {
+    /// The one account meta of `address`.
+    fn account_mut(
+        &mut self,
+        address: agx_sdk::Pubkey,
+    ) -> &mut anchor_lang::solana_program::instruction::AccountMeta;
+    /// Passes `to` where `from` was.
+    fn retarget(&mut self, from: agx_sdk::Pubkey, to: agx_sdk::Pubkey) {
+        self.account_mut(from).pubkey = to;
+    }
+    /// Drops `signer`'s signature.
+    fn unsign(&mut self, signer: agx_sdk::Pubkey) {
+        self.account_mut(signer).is_signer = false;
+    }
+    /// Passes `account` read-only.
+    fn read_only(&mut self, account: agx_sdk::Pubkey) {
+        self.account_mut(account).is_writable = false;
+    }
+}
+
+impl EditAccounts for anchor_lang::solana_program::instruction::Instruction {
+    fn account_mut(
+        &mut self,
+        address: agx_sdk::Pubkey,
+    ) -> &mut anchor_lang::solana_program::instruction::AccountMeta {
+        let mut at = self.accounts.iter().enumerate().filter(|(_, a)| a.pubkey == address).map(|(i, _)| i);
+        let (Some(first), None) = (at.next(), at.next()) else {
+            panic!("{address} is not passed exactly once to this instruction: {:?}", self.accounts)
+        };
+        &mut self.accounts[first]
+    }
 }
 
 /// Anchor's own error codes for account-validation failures.

@@ -5,7 +5,7 @@ use agent_registry::events::AgentClosed;
 use agx_sdk::events;
 use agx_sdk::ix::registry as rix;
 use agx_tests::registry::{Registry, AGENT_FUNDS, COOLDOWN};
-use agx_tests::{anchor_codes, assert_error, Signer};
+use agx_tests::{anchor_codes, assert_error, EditAccounts, Signer};
 
 #[test]
 fn full_lifecycle_returns_tokens_and_rent() {
@@ -54,8 +54,8 @@ fn only_the_authority_closes() {
     let attacker = r.register_agent(1);
     let payer = r.svm.payer.pubkey();
     let mut ix = rix::agent_close(attacker.authority.pubkey(), payer, r.stake, None);
-    ix.accounts[2].pubkey = victim.agent;
-    ix.accounts[3].pubkey = victim.vault;
+    ix.retarget(attacker.agent, victim.agent);
+    ix.retarget(attacker.vault, victim.vault);
     assert_error(&r.svm.send(&[ix], &[&attacker.authority]), anchor_codes::CONSTRAINT_SEEDS);
     assert!(r.svm.account(&victim.agent).is_some());
 }

@@ -5,7 +5,7 @@ use agent_registry::state::AgentStatus;
 use agx_sdk::events;
 use agx_sdk::ix::registry as rix;
 use agx_tests::registry::Registry;
-use agx_tests::{anchor_codes, assert_error, Signer};
+use agx_tests::{anchor_codes, assert_error, EditAccounts, Signer};
 
 #[test]
 fn deactivates_once() {
@@ -25,7 +25,7 @@ fn another_signer_cannot_deactivate() {
     let victim = r.register_agent(1);
     let attacker = r.register_agent(1);
     let mut ix = rix::agent_deactivate(attacker.authority.pubkey());
-    ix.accounts[1].pubkey = victim.agent;
+    ix.retarget(attacker.agent, victim.agent);
     assert_error(&r.svm.send(&[ix], &[&attacker.authority]), anchor_codes::CONSTRAINT_SEEDS);
     assert_eq!(r.agent(&victim).status, AgentStatus::Active);
 }
@@ -35,6 +35,6 @@ fn requires_the_authority_signature() {
     let mut r = Registry::new();
     let a = r.register_agent(1);
     let mut ix = rix::agent_deactivate(a.authority.pubkey());
-    ix.accounts[0].is_signer = false;
+    ix.unsign(a.authority.pubkey());
     assert_error(&r.svm.send(&[ix], &[]), anchor_codes::ACCOUNT_NOT_SIGNER);
 }

@@ -4,7 +4,7 @@ use agent_registry::events::AgentEngagementChanged;
 use agx_sdk::events;
 use agx_sdk::ix::registry as rix;
 use agx_tests::registry::Registry;
-use agx_tests::{anchor_codes, assert_error, Signer};
+use agx_tests::{anchor_codes, assert_error, EditAccounts, Signer};
 
 #[test]
 fn counts_open_bids_up_and_down() {
@@ -36,7 +36,7 @@ fn nobody_but_the_operator_engages_or_releases() {
     let ix = rix::agent_release(a.authority.pubkey(), a.agent);
     assert_error(&r.svm.send(&[ix], &[&a.authority]), RegistryError::OperatorNotAuthorized);
     let mut ix = rix::agent_release(operator.pubkey(), a.agent);
-    ix.accounts[0].is_signer = false;
+    ix.unsign(operator.pubkey());
     assert_error(&r.svm.send(&[ix], &[]), anchor_codes::ACCOUNT_NOT_SIGNER);
     assert_eq!(r.agent(&a).open_bids, 1);
 }
@@ -53,7 +53,7 @@ fn in_place_accounts_are_checked_for_owner_type_and_writability() {
     let ix = rix::agent_engage(operator.pubkey(), config);
     assert_error(&r.svm.send(&[ix], &[&operator]), RegistryError::AgentAccountInvalid);
     let mut ix = rix::agent_engage(operator.pubkey(), a.agent);
-    ix.accounts[1].pubkey = a.agent;
+    ix.retarget(agx_sdk::pda::registry_config().0, a.agent);
     assert_error(&r.svm.send(&[ix], &[&operator]), RegistryError::ConfigAccountInvalid);
     // A byte-for-byte copy of the config, naming an attacker as operator, owned by another
     // program: refused by its owner.
@@ -64,11 +64,11 @@ fn in_place_accounts_are_checked_for_owner_type_and_writability() {
     let forged_at = agx_sdk::Pubkey::new_unique();
     r.svm.svm.set_account(forged_at, forged).unwrap();
     let mut ix = rix::agent_engage(attacker.pubkey(), a.agent);
-    ix.accounts[1].pubkey = forged_at;
+    ix.retarget(agx_sdk::pda::registry_config().0, forged_at);
     assert_error(&r.svm.send(&[ix], &[&attacker]), RegistryError::ConfigAccountInvalid);
     // The agent passed read-only.
     let mut ix = rix::agent_engage(operator.pubkey(), a.agent);
-    ix.accounts[2].is_writable = false;
+    ix.read_only(a.agent);
     assert_error(&r.svm.send(&[ix], &[&operator]), anchor_codes::CONSTRAINT_MUT);
     assert_eq!(r.agent(&a).open_bids, 0);
 }

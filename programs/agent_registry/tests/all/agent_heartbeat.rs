@@ -4,7 +4,7 @@ use agent_registry::events::AgentHeartbeat;
 use agx_sdk::events;
 use agx_sdk::ix::registry as rix;
 use agx_tests::registry::{Registry, HEARTBEAT_TIMEOUT};
-use agx_tests::{anchor_codes, assert_error, Signer};
+use agx_tests::{anchor_codes, assert_error, EditAccounts, Signer};
 
 #[test]
 fn records_the_current_slot_and_silence_follows_the_timeout() {
@@ -36,10 +36,10 @@ fn nobody_else_can_heartbeat_for_an_agent() {
     let attacker = r.register_agent(1);
     r.warp(10);
     let mut ix = rix::agent_heartbeat(attacker.authority.pubkey(), 0);
-    ix.accounts[1].pubkey = victim.agent;
+    ix.retarget(attacker.agent, victim.agent);
     assert_error(&r.svm.send(&[ix], &[&attacker.authority]), anchor_codes::CONSTRAINT_SEEDS);
     let mut ix = rix::agent_heartbeat(victim.authority.pubkey(), 0);
-    ix.accounts[0].is_signer = false;
+    ix.unsign(victim.authority.pubkey());
     assert_error(&r.svm.send(&[ix], &[]), anchor_codes::ACCOUNT_NOT_SIGNER);
 }
 

@@ -5,7 +5,7 @@ use agent_registry::state::{AgentProfile, AgentStatus, MAX_METADATA_URI_LEN};
 use agx_sdk::ix::registry as rix;
 use agx_sdk::{events, pda};
 use agx_tests::registry::{profile, Registry};
-use agx_tests::{anchor_codes, assert_error, token, Signer};
+use agx_tests::{anchor_codes, assert_error, token, EditAccounts, Signer};
 
 #[test]
 fn registers_agent_and_vault() {
@@ -90,7 +90,7 @@ fn rejects_missing_authority_signature() {
     let mut r = Registry::new();
     let a = r.new_authority();
     let mut ix = r.register_ix(&a, 1);
-    ix.accounts[0].is_signer = false;
+    ix.unsign(a.authority.pubkey());
     assert_error(&r.svm.send(&[ix], &[]), anchor_codes::ACCOUNT_NOT_SIGNER);
 }
 
@@ -100,7 +100,7 @@ fn rejects_an_agent_address_of_another_authority() {
     let a = r.new_authority();
     let b = r.new_authority();
     let mut ix = r.register_ix(&a, 1);
-    ix.accounts[3].pubkey = b.agent; // agent PDA of someone else
+    ix.retarget(a.agent, b.agent); // agent PDA of someone else
     assert_error(&r.svm.send(&[ix], &[&a.authority]), anchor_codes::CONSTRAINT_SEEDS);
 }
 

@@ -5,7 +5,7 @@ use agent_registry::state::AgentProfile;
 use agx_sdk::events;
 use agx_sdk::ix::registry as rix;
 use agx_tests::registry::{profile, Registry};
-use agx_tests::{anchor_codes, assert_error, Signer};
+use agx_tests::{anchor_codes, assert_error, EditAccounts, Signer};
 
 #[test]
 fn updates_capabilities_and_metadata() {
@@ -48,7 +48,7 @@ fn another_signer_cannot_update_an_agent() {
     let victim = r.register_agent(1);
     let attacker = r.register_agent(1);
     let mut ix = rix::agent_update(attacker.authority.pubkey(), profile(0xff));
-    ix.accounts[1].pubkey = victim.agent;
+    ix.retarget(attacker.agent, victim.agent);
     assert_error(&r.svm.send(&[ix], &[&attacker.authority]), anchor_codes::CONSTRAINT_SEEDS);
     assert_eq!(r.agent(&victim).capabilities, 1);
 }
@@ -58,7 +58,7 @@ fn rejects_type_cosplay_with_the_config_account() {
     let mut r = Registry::new();
     let a = r.register_agent(1);
     let mut ix = rix::agent_update(a.authority.pubkey(), profile(2));
-    ix.accounts[1].pubkey = agx_sdk::pda::registry_config().0;
+    ix.retarget(a.agent, agx_sdk::pda::registry_config().0);
     let res = r.svm.send(&[ix], &[&a.authority]);
     assert!(res.is_err(), "a config account must not pass as an agent");
 }

@@ -6,7 +6,7 @@ use agent_registry::RegistrySettings;
 use agx_sdk::ix::registry as rix;
 use agx_sdk::{events, pda};
 use agx_tests::registry::Registry;
-use agx_tests::{anchor_codes, assert_error, Signer};
+use agx_tests::{anchor_codes, assert_error, EditAccounts, Signer};
 
 fn config(r: &Registry) -> RegistryConfig {
     r.svm.decode(&pda::registry_config().0)
@@ -49,7 +49,7 @@ fn the_admin_changes_cooldown_timeout_and_reputation_parameters() {
     let ix = rix::registry_config_update(stranger.pubkey(), new);
     assert_error(&r.svm.send(&[ix], &[&stranger]), RegistryError::ConfigNotAdmin);
     let mut ix = rix::registry_config_update(admin.pubkey(), new);
-    ix.accounts[0].is_signer = false;
+    ix.unsign(admin.pubkey());
     assert_error(&r.svm.send(&[ix], &[]), anchor_codes::ACCOUNT_NOT_SIGNER);
     let zero = RegistrySettings { unstake_cooldown_slots: 0, ..new };
     assert_error(

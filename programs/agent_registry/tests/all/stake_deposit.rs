@@ -4,7 +4,7 @@ use agent_registry::events::StakeDeposited;
 use agx_sdk::events;
 use agx_sdk::ix::registry as rix;
 use agx_tests::registry::{Registry, AGENT_FUNDS};
-use agx_tests::{anchor_codes, assert_error, token, Signer};
+use agx_tests::{anchor_codes, assert_error, token, EditAccounts, Signer};
 
 #[test]
 fn deposits_move_tokens_into_the_vault() {
@@ -66,7 +66,7 @@ fn rejects_another_agents_vault() {
     let a = r.register_agent(1);
     let b = r.register_agent(1);
     let mut ix = rix::stake_deposit(a.authority.pubkey(), a.authority.pubkey(), a.tokens, r.stake, 5);
-    ix.accounts[3].pubkey = b.vault;
+    ix.retarget(a.vault, b.vault);
     assert_error(&r.svm.send(&[ix], &[&a.authority]), anchor_codes::CONSTRAINT_SEEDS);
     r.assert_accounted(&[&a, &b]);
 }

@@ -4,7 +4,7 @@ use agent_registry::events::StakeLocked;
 use agx_sdk::events;
 use agx_sdk::ix::registry as rix;
 use agx_tests::registry::Registry;
-use agx_tests::{anchor_codes, assert_error, Signer};
+use agx_tests::{anchor_codes, assert_error, EditAccounts, Signer};
 
 #[test]
 fn operator_locks_free_stake() {
@@ -30,7 +30,7 @@ fn nobody_but_the_operator_can_lock() {
     assert_error(&r.svm.send(&[ix], &[&a.authority]), RegistryError::OperatorNotAuthorized);
     // The operator's key without its signature.
     let mut ix = rix::stake_lock(r.operator.pubkey(), a.agent, None, 1);
-    ix.accounts[0].is_signer = false;
+    ix.unsign(r.operator.pubkey());
     assert_error(&r.svm.send(&[ix], &[]), anchor_codes::ACCOUNT_NOT_SIGNER);
     assert_eq!(r.agent(&a).locked, 0);
 }

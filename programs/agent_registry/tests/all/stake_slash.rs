@@ -5,7 +5,7 @@ use agx_sdk::events;
 use agx_sdk::ix::registry as rix;
 use agx_sdk::Pubkey;
 use agx_tests::registry::{Registry, TestAgent};
-use agx_tests::{anchor_codes, assert_error, token, Signer};
+use agx_tests::{anchor_codes, assert_error, token, EditAccounts, Signer};
 
 fn locked_agent(r: &mut Registry) -> TestAgent {
     let a = r.staked_agent(1_000);
@@ -90,7 +90,7 @@ fn nobody_but_the_operator_can_slash() {
     let b = locked_agent(&mut r);
     let operator = r.operator.insecure_clone();
     let mut ix = rix::stake_slash(operator.pubkey(), a.agent, r.stake, &[(thief.tokens, 600)]);
-    ix.accounts[3].pubkey = b.vault;
+    ix.retarget(a.vault, b.vault);
     assert_error(&r.svm.send(&[ix], &[&operator]), anchor_codes::CONSTRAINT_SEEDS);
     r.assert_accounted(&[&a, &b]);
 }

@@ -4,7 +4,7 @@ use agent_registry::events::StakeUnstakeRequested;
 use agx_sdk::events;
 use agx_sdk::ix::registry as rix;
 use agx_tests::registry::{Registry, COOLDOWN};
-use agx_tests::{anchor_codes, assert_error, Signer};
+use agx_tests::{anchor_codes, assert_error, EditAccounts, Signer};
 
 #[test]
 fn starts_the_cooldown_on_free_stake() {
@@ -53,7 +53,7 @@ fn another_signer_cannot_unstake_an_agent() {
     let victim = r.staked_agent(100);
     let attacker = r.register_agent(1);
     let mut ix = rix::stake_unstake_request(attacker.authority.pubkey(), 50);
-    ix.accounts[2].pubkey = victim.agent;
+    ix.retarget(attacker.agent, victim.agent);
     assert_error(&r.svm.send(&[ix], &[&attacker.authority]), anchor_codes::CONSTRAINT_SEEDS);
     assert_eq!(r.agent(&victim).unstaking, 0);
 }

@@ -4,7 +4,7 @@ use agent_registry::events::StakeWithdrawn;
 use agx_sdk::events;
 use agx_sdk::ix::registry as rix;
 use agx_tests::registry::{Registry, TestAgent, AGENT_FUNDS, COOLDOWN};
-use agx_tests::{anchor_codes, assert_error, Signer};
+use agx_tests::{anchor_codes, assert_error, EditAccounts, Signer};
 
 fn unstaking(r: &mut Registry, amount: u64) -> TestAgent {
     let a = r.staked_agent(1_000);
@@ -60,10 +60,10 @@ fn cannot_drain_another_agents_vault() {
     let attacker = unstaking(&mut r, 1);
     r.warp(COOLDOWN);
     let mut ix = rix::stake_withdraw(attacker.authority.pubkey(), attacker.tokens, r.stake);
-    ix.accounts[3].pubkey = victim.vault;
+    ix.retarget(attacker.vault, victim.vault);
     assert_error(&r.svm.send(&[ix], &[&attacker.authority]), anchor_codes::CONSTRAINT_SEEDS);
     let mut ix = rix::stake_withdraw(attacker.authority.pubkey(), attacker.tokens, r.stake);
-    ix.accounts[2].pubkey = victim.agent;
+    ix.retarget(attacker.agent, victim.agent);
     assert_error(&r.svm.send(&[ix], &[&attacker.authority]), anchor_codes::CONSTRAINT_SEEDS);
     assert_eq!(r.balance(&victim.vault), 1_000);
     r.assert_accounted(&[&victim, &attacker]);
@@ -75,7 +75,7 @@ fn requires_the_authority_signature() {
     let a = unstaking(&mut r, 100);
     r.warp(COOLDOWN);
     let mut ix = rix::stake_withdraw(a.authority.pubkey(), a.tokens, r.stake);
-    ix.accounts[0].is_signer = false;
+    ix.unsign(a.authority.pubkey());
     assert_error(&r.svm.send(&[ix], &[]), anchor_codes::ACCOUNT_NOT_SIGNER);
 }
 

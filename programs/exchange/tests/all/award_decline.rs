@@ -7,7 +7,7 @@ use agx_sdk::exchange::events::FailoverTriggered;
 use agx_sdk::exchange::AuctionKind;
 use agx_sdk::ix::exchange as xix;
 use agx_tests::market::{Market, MIN_STAKE};
-use agx_tests::{anchor_codes, assert_error, Signer};
+use agx_tests::{anchor_codes, assert_error, EditAccounts, Signer};
 
 #[test]
 fn the_winner_declines_at_the_smaller_slash_and_the_runner_up_takes_over() {
@@ -33,7 +33,7 @@ fn only_the_winner_declines_and_only_before_its_deadline() {
     assert_error(&m.decline(&b, intent), ExchangeError::AwardDeclineNotWinner);
     let state = m.intent_state(intent);
     let mut ix = xix::award_decline(a.authority.pubkey(), intent, &state, &m.failover_accounts());
-    ix.accounts[0].is_signer = false;
+    ix.unsign(a.authority.pubkey());
     assert_error(&m.r.svm.send(&[ix], &[]), anchor_codes::ACCOUNT_NOT_SIGNER);
     m.warp_to(state.execution_deadline_slot);
     assert_error(&m.decline(&a, intent), ExchangeError::AwardDeclineTooLate);

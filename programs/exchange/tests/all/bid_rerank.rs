@@ -10,7 +10,7 @@ use agx_sdk::ix::registry as rix;
 use agx_sdk::pda;
 use agx_tests::market::{opening, Market, MIN_STAKE};
 use agx_tests::registry::TestAgent;
-use agx_tests::{anchor_codes, assert_error, Signer};
+use agx_tests::{anchor_codes, assert_error, EditAccounts, Signer};
 
 /// A full board of 8 strong bids, one weaker revealed bid off it, one unrevealed bid.
 fn crowded(m: &mut Market) -> (agx_sdk::Pubkey, Vec<TestAgent>, TestAgent, TestAgent) {
@@ -64,11 +64,11 @@ fn refuses_unrevealed_foreign_and_awarded_bids() {
     // A bid of another intent.
     let other = m.intent(AuctionKind::FirstPriceSealed);
     let mut ix = xix::bid_rerank(intent, weak.agent, 0);
-    ix.accounts[0].pubkey = other;
+    ix.retarget(intent, other);
     assert_error(&m.r.svm.send(&[ix], &[]), anchor_codes::CONSTRAINT_HAS_ONE);
     // Type cosplay: the intent passed as the bid.
     let mut ix = xix::bid_rerank(intent, weak.agent, 0);
-    ix.accounts[1].pubkey = intent;
+    ix.retarget(pda::bid(&intent, &weak.agent, 0).0, intent);
     assert_error(&m.r.svm.send(&[ix], &[]), anchor_codes::ACCOUNT_DISCRIMINATOR_MISMATCH);
     let head = m.intent_state(intent).ranked()[0].agent;
     m.settle(intent, head).unwrap();

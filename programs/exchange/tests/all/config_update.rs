@@ -9,7 +9,7 @@ use agx_sdk::exchange::AuctionKind;
 use agx_sdk::ix::exchange as xix;
 use agx_sdk::pda;
 use agx_tests::market::{opening, Market, BOND, MIN_STAKE};
-use agx_tests::{anchor_codes, assert_error, Signer};
+use agx_tests::{anchor_codes, assert_error, EditAccounts, Signer};
 
 fn config(m: &Market) -> ExchangeConfig {
     m.r.svm.decode(&pda::exchange_config().0)
@@ -44,7 +44,7 @@ fn the_admin_replaces_the_settings_and_nobody_else_can() {
     let ix = xix::config_update(stranger.pubkey(), xix::default_settings());
     assert_error(&m.r.svm.send(&[ix], &[&stranger]), ExchangeError::ConfigNotAdmin);
     let mut ix = xix::config_update(admin.pubkey(), xix::default_settings());
-    ix.accounts[0].is_signer = false;
+    ix.unsign(admin.pubkey());
     assert_error(&m.r.svm.send(&[ix], &[]), anchor_codes::ACCOUNT_NOT_SIGNER);
     let bad = |f: fn(&mut agx_sdk::exchange::state::ExchangeSettings)| {
         let mut s = xix::default_settings();

@@ -10,7 +10,7 @@ use agx_sdk::exchange::AuctionKind;
 use agx_sdk::ix::exchange as xix;
 use agx_sdk::pda;
 use agx_tests::market::{Market, TIP};
-use agx_tests::{anchor_codes, assert_error, Signer};
+use agx_tests::{anchor_codes, assert_error, EditAccounts, Signer};
 
 #[test]
 fn the_requester_disputes_inside_the_window_and_finalize_waits_for_the_arbitrator() {
@@ -67,11 +67,11 @@ fn only_the_requester_inside_the_window_with_an_arbitrator_configured() {
     assert_error(&m.r.svm.send(&[ix], &[&keeper]), ExchangeError::RequesterMismatch);
     // Not signed.
     let mut ix = xix::dispute_open(m.requester.pubkey(), intent, [7; 32]);
-    ix.accounts[0].is_signer = false;
+    ix.unsign(m.requester.pubkey());
     assert_error(&m.r.svm.send(&[ix], &[]), anchor_codes::ACCOUNT_NOT_SIGNER);
     // Type cosplay: the intent passed as the config.
     let mut ix = xix::dispute_open(m.requester.pubkey(), intent, [7; 32]);
-    ix.accounts[1].pubkey = intent;
+    ix.retarget(pda::exchange_config().0, intent);
     let requester = m.requester.insecure_clone();
     assert_error(&m.r.svm.send(&[ix], &[&requester]), anchor_codes::ACCOUNT_DISCRIMINATOR_MISMATCH);
     // No arbitrator configured: results cannot be disputed.

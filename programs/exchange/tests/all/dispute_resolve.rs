@@ -10,7 +10,7 @@ use agx_sdk::exchange::AuctionKind;
 use agx_sdk::{pda, Pubkey};
 use agx_tests::market::{Market, MIN_STAKE, REQUESTER_FUNDS};
 use agx_tests::registry::TestAgent;
-use agx_tests::{anchor_codes, assert_error, Signer};
+use agx_tests::{anchor_codes, assert_error, EditAccounts, Signer};
 
 /// A disputed Vickrey job: `a` won (with `b` as standby) and delivered in full.
 fn disputed(m: &mut Market) -> (Pubkey, TestAgent, TestAgent, Pubkey) {
@@ -104,11 +104,11 @@ fn only_the_arbitrator_resolves_a_dispute_once_within_the_hold() {
     // Not the arbitrator.
     let keeper = m.keeper.insecure_clone();
     let mut ix = m.resolve_ix(intent, paid_to, 5_000, None);
-    ix.accounts[0].pubkey = keeper.pubkey();
+    ix.retarget(m.arbitrator.pubkey(), keeper.pubkey());
     assert_error(&m.r.svm.send(&[ix], &[&keeper]), ExchangeError::DisputeNotArbitrator);
     // Not signed.
     let mut ix = m.resolve_ix(intent, paid_to, 5_000, None);
-    ix.accounts[0].is_signer = false;
+    ix.unsign(arbitrator.pubkey());
     assert_error(&m.r.svm.send(&[ix], &[]), anchor_codes::ACCOUNT_NOT_SIGNER);
     assert_error(&m.resolve(intent, paid_to, 10_001, None), ExchangeError::DisputeShareOutOfRange);
     assert_error(
@@ -117,9 +117,8 @@ fn only_the_arbitrator_resolves_a_dispute_once_within_the_hold() {
     );
     // A slash without its accounts.
     let mut ix = m.resolve_ix(intent, paid_to, 0, Some((to, 10)));
-    let last = ix.accounts.len() - 1;
-    ix.accounts[last].pubkey = agx_sdk::exchange::ID;
-    ix.accounts[last].is_writable = false;
+    let slash_to = ix.account_mut(to);
+    (slash_to.pubkey, slash_to.is_writable) = (agx_sdk::exchange::ID, false);
     assert_error(&m.r.svm.send(&[ix], &[&arbitrator]), ExchangeError::DisputeSlashAccountsMissing);
     // The slash must go to the requester's own stake-mint account.
     let keeper_stake = m.r.token_account(keeper.pubkey());

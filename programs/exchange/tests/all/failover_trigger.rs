@@ -11,7 +11,7 @@ use agx_sdk::ix::exchange as xix;
 use agx_sdk::{pda, Pubkey};
 use agx_tests::market::{opening, Market, MIN_STAKE, REQUESTER_FUNDS, TIP};
 use agx_tests::registry::{TestAgent, HEARTBEAT_TIMEOUT};
-use agx_tests::{assert_error, token, Signer};
+use agx_tests::{assert_error, token, EditAccounts, Signer};
 
 /// Slash of a 100-atom hold at the default 50%, of which 10% rewards the keeper.
 const SLASHED: u64 = 50;
@@ -261,11 +261,11 @@ fn the_crank_must_name_the_winner_the_candidates_and_real_accounts() {
     assert_error(&send(&mut m, ix), ExchangeError::CompensationAccountInvalid);
     let someone_elses = m.r.token_account(Pubkey::new_unique());
     let mut ix = m.failover_ix(intent);
-    ix.accounts[1].pubkey = someone_elses;
+    ix.retarget(m.keeper_stake_tokens, someone_elses);
     assert_error(&send(&mut m, ix), ExchangeError::FailoverSlashAccountsMissing);
     // The requester's account as the keeper's reward account: not the caller's.
     let mut ix = m.failover_ix(intent);
-    ix.accounts[1].pubkey = m.requester_stake_tokens;
+    ix.retarget(m.keeper_stake_tokens, m.requester_stake_tokens);
     assert_error(&send(&mut m, ix), ExchangeError::FailoverSlashAccountsMissing);
     // No stake vault: the slash cannot be paid.
     let mut ix = m.failover_ix(intent);

@@ -8,7 +8,7 @@ use agx_sdk::ix::exchange as xix;
 use agx_sdk::pda;
 use agx_tests::anchor_codes;
 use agx_tests::market::Market;
-use agx_tests::{assert_error, token, Keypair, Signer};
+use agx_tests::{assert_error, token, EditAccounts, Keypair, Signer};
 
 /// A market whose payment mint pays the default 2% reputation fee, after one job paid 300,000:
 /// 6,000 atoms in the fee vault. Returns the market and the admin.
@@ -52,7 +52,7 @@ fn only_the_admin_signing() {
     assert_error(&m.r.svm.send(&[ix], &[&thief]), ExchangeError::ConfigNotAdmin);
     // The admin's key without its signature.
     let mut unsigned = xix::fee_withdraw(admin.pubkey(), m.pay, loot, 6_000);
-    unsigned.accounts[0].is_signer = false;
+    unsigned.unsign(admin.pubkey());
     assert_error(&m.r.svm.send(&[unsigned], &[]), anchor_codes::ACCOUNT_NOT_SIGNER);
     assert_eq!(m.balance(&loot), 0);
     m.assert_accounted(&[]);

@@ -7,7 +7,7 @@ use agx_sdk::exchange::{AuctionKind, IntentCreateArgs};
 use agx_sdk::ix::exchange as xix;
 use agx_sdk::pda;
 use agx_tests::market::{Market, MAX_PRICE, REQUESTER_FUNDS, TIP};
-use agx_tests::{assert_error, token, Signer};
+use agx_tests::{assert_error, token, EditAccounts, Signer};
 
 #[test]
 fn escrows_the_max_price_and_the_tip() {
@@ -101,7 +101,7 @@ fn requires_the_requester_signature() {
     let mut m = Market::new();
     let args = m.args(AuctionKind::VickreySealed);
     let mut ix = m.create_ix(args);
-    ix.accounts[0].is_signer = false;
+    ix.unsign(m.requester.pubkey());
     assert!(m.r.svm.send(&[ix], &[]).is_err());
     assert_eq!(m.balance(&m.requester_tokens), REQUESTER_FUNDS);
 }

@@ -9,7 +9,7 @@ use agx_sdk::exchange::AuctionKind;
 use agx_sdk::ix::exchange as xix;
 use agx_sdk::pda;
 use agx_tests::market::{opening, Market, MAX_PRICE, MIN_STAKE, REQUESTER_FUNDS, TIP};
-use agx_tests::{anchor_codes, assert_error, Signer};
+use agx_tests::{anchor_codes, assert_error, EditAccounts, Signer};
 
 #[test]
 fn submit_accept_with_rating_then_every_account_closes() {
@@ -154,7 +154,7 @@ fn only_the_winner_submits_in_time_and_only_the_requester_accepts_into_the_winne
     // Not the requester.
     let thief = m.keeper.insecure_clone();
     let mut ix = m.accept_ix(intent, paid_to, 9_000);
-    ix.accounts[0].pubkey = thief.pubkey();
+    ix.retarget(m.requester.pubkey(), thief.pubkey());
     assert_error(&m.r.svm.send(&[ix], &[&thief]), ExchangeError::RequesterMismatch);
     // Not the winner's account.
     let thief_tokens = m.pay_account(thief.pubkey());
@@ -185,7 +185,7 @@ fn only_the_winner_submits_in_time_and_only_the_requester_accepts_into_the_winne
     assert_error(&m.accept(intent, paid_to, 10_001), ExchangeError::ResultRatingOutOfRange);
     // Missing signature.
     let mut ix = m.accept_ix(intent, paid_to, 9_000);
-    ix.accounts[0].is_signer = false;
+    ix.unsign(m.requester.pubkey());
     assert_error(&m.r.svm.send(&[ix], &[]), anchor_codes::ACCOUNT_NOT_SIGNER);
     m.assert_accounted(&[intent]);
     m.accept(intent, paid_to, 9_000).unwrap();
