@@ -1,31 +1,20 @@
-//! Prometheus metrics in the text exposition format, served on `/metrics` by a small HTTP loop
-//! (a keeper needs one endpoint, not a web framework).
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
+//! The keeper's Prometheus metrics: a `prometheus-client` registry (counters, gauges and the
+//! crank-latency histogram, in slots) served on `GET /metrics` by `axum`, in the OpenMetrics text
+//! format.
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use agx_core::lifecycle::Crank;
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tracing::{debug, info};
-
-#[derive(Debug, Default)]
-pub struct Counter(AtomicU64);
-
-impl Counter {
-    pub fn inc(&self) {
-        self.add(1);
-    }
-    pub fn add(&self, n: u64) {
-        self.0.fetch_add(n, Ordering::Relaxed);
-    }
-    pub fn get(&self) -> u64 {
-        self.0.load(Ordering::Relaxed)
-    }
-}
+use tracing::{info, warn};
 
 /// What happened to a crank the keeper decided to send.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -64,14 +53,33 @@ pub fn crank_label(crank: Crank) -> &'static str {
     }
 }
 
+const CRANKS: [Crank; 5] = [Crank::Settle, Crank::Finalize, Crank::Close, Crank::CloseBids, Crank::Failover];
+
 /// How many raw latencies are kept.
 const LATENCY_SAMPLES: usize = 10_000;
 
 /// Crank latency buckets, in slots after the crank was due.
-const LATENCY_BUCKETS: [u64; 7] = [0, 1, 2, 3, 5, 10, 30];
+const LATENCY_BUCKETS: [f64; 7] = [0.0, 1.0, 2.0, 3.0, 5.0, 10.0, 30.0];
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CrankLabels {
+    kind: &'static str,
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StateLabel {
+    state: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct UrlLabel {
+    url: String,
+}
+
+#[derive(Debug)]
 pub struct Metrics {
+    /// The slot the keeper last acted on, and the cluster's (their gap is exported).
     pub tip_slot: AtomicU64,
     pub cluster_slot: AtomicU64,
     pub reconnects: Counter,
@@ -79,42 +87,81 @@ pub struct Metrics {
     pub rpc_failovers: Counter,
     pub tips_earned_lamports: Counter,
     pub rewards_earned_atoms: Counter,
-    cranks: Mutex<BTreeMap<(&'static str, CrankOutcome), u64>>,
-    /// Counts per bucket (cumulative at render), plus sum and count.
-    latency: Mutex<([u64; LATENCY_BUCKETS.len()], u64, u64)>,
+    cranks: Family<CrankLabels, Counter>,
+    latency: Histogram,
     /// The latest latencies themselves (at most [`LATENCY_SAMPLES`]), for percentiles.
     latency_samples: Mutex<std::collections::VecDeque<u64>>,
-    tracked: Mutex<BTreeMap<String, usize>>,
-    endpoint: Mutex<String>,
+    slot: Gauge,
+    slots_behind: Gauge,
+    tracked: Family<StateLabel, Gauge>,
+    endpoint: Family<UrlLabel, Gauge>,
+    registry: Registry,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("agx_keeper");
+        let m = Metrics {
+            tip_slot: AtomicU64::new(0),
+            cluster_slot: AtomicU64::new(0),
+            reconnects: Counter::default(),
+            resyncs: Counter::default(),
+            rpc_failovers: Counter::default(),
+            tips_earned_lamports: Counter::default(),
+            rewards_earned_atoms: Counter::default(),
+            cranks: Family::default(),
+            latency: Histogram::new(LATENCY_BUCKETS),
+            latency_samples: Mutex::default(),
+            slot: Gauge::default(),
+            slots_behind: Gauge::default(),
+            tracked: Family::default(),
+            endpoint: Family::default(),
+            registry: Registry::default(),
+        };
+        registry.register(
+            "slots_behind",
+            "Cluster slot minus the slot the keeper last acted on",
+            m.slots_behind.clone(),
+        );
+        registry.register("slot", "The slot the keeper last acted on", m.slot.clone());
+        registry.register("intents_tracked", "Intents tracked, by status", m.tracked.clone());
+        registry.register("cranks", "Cranks by kind and outcome", m.cranks.clone());
+        registry.register("crank_latency_slots", "Slots from due to landed", m.latency.clone());
+        registry.register(
+            "tips_earned_lamports",
+            "Lamports earned in crank tips",
+            m.tips_earned_lamports.clone(),
+        );
+        registry.register(
+            "rewards_earned_atoms",
+            "Stake-mint atoms earned as failover rewards",
+            m.rewards_earned_atoms.clone(),
+        );
+        registry.register("reconnects", "Websocket reconnects", m.reconnects.clone());
+        registry.register("resyncs", "Full reads of the program accounts", m.resyncs.clone());
+        registry.register("rpc_failovers", "Switches to another RPC endpoint", m.rpc_failovers.clone());
+        registry.register("rpc_endpoint", "The RPC endpoint in use", m.endpoint.clone());
+        Metrics { registry, ..m }
+    }
 }
 
 impl Metrics {
     pub fn crank(&self, crank: Crank, outcome: CrankOutcome) {
-        *self.cranks.lock().expect("metrics lock").entry((crank_label(crank), outcome)).or_insert(0) += 1;
+        self.cranks.get_or_create(&CrankLabels { kind: crank_label(crank), outcome: outcome.label() }).inc();
     }
 
     pub fn cranks(&self, crank: Crank, outcome: CrankOutcome) -> u64 {
-        self.cranks.lock().expect("metrics lock").get(&(crank_label(crank), outcome)).copied().unwrap_or(0)
+        self.cranks.get_or_create(&CrankLabels { kind: crank_label(crank), outcome: outcome.label() }).get()
     }
 
     /// Total of `outcome` over every crank kind.
     pub fn cranks_total(&self, outcome: CrankOutcome) -> u64 {
-        self.cranks
-            .lock()
-            .expect("metrics lock")
-            .iter()
-            .filter(|((_, o), _)| *o == outcome)
-            .map(|(_, n)| n)
-            .sum()
+        CRANKS.iter().map(|c| self.cranks(*c, outcome)).sum()
     }
 
     pub fn latency(&self, slots: u64) {
-        let mut l = self.latency.lock().expect("metrics lock");
-        if let Some(i) = LATENCY_BUCKETS.iter().position(|b| slots <= *b) {
-            l.0[i] += 1;
-        }
-        l.1 = l.1.saturating_add(slots);
-        l.2 += 1;
+        #[allow(clippy::cast_precision_loss)] // slot gaps are far below 2^53
+        self.latency.observe(slots as f64);
         let mut samples = self.latency_samples.lock().expect("metrics lock");
         if samples.len() == LATENCY_SAMPLES {
             samples.pop_front();
@@ -127,108 +174,50 @@ impl Metrics {
         self.latency_samples.lock().expect("metrics lock").iter().copied().collect()
     }
 
-    pub fn set_tracked(&self, by_state: BTreeMap<String, usize>) {
-        *self.tracked.lock().expect("metrics lock") = by_state;
+    pub fn set_tracked(&self, by_state: std::collections::BTreeMap<String, usize>) {
+        self.tracked.clear();
+        for (state, n) in by_state {
+            self.tracked.get_or_create(&StateLabel { state }).set(i64::try_from(n).unwrap_or(i64::MAX));
+        }
     }
 
     pub fn set_endpoint(&self, url: &str) {
-        *self.endpoint.lock().expect("metrics lock") = url.to_string();
+        self.endpoint.clear();
+        self.endpoint.get_or_create(&UrlLabel { url: url.to_string() }).set(1);
     }
 
-    /// The text exposition format.
+    /// The OpenMetrics text exposition of every metric.
     pub fn render(&self) -> String {
-        let mut out = String::new();
         let tip = self.tip_slot.load(Ordering::Relaxed);
         let cluster = self.cluster_slot.load(Ordering::Relaxed);
-        let _ = writeln!(
-            out,
-            "# HELP agx_keeper_slots_behind Cluster slot minus the slot the keeper last acted on."
-        );
-        let _ = writeln!(out, "# TYPE agx_keeper_slots_behind gauge");
-        let _ = writeln!(out, "agx_keeper_slots_behind {}", cluster.saturating_sub(tip));
-        let _ = writeln!(out, "# TYPE agx_keeper_slot gauge\nagx_keeper_slot {tip}");
-        let _ = writeln!(out, "# HELP agx_keeper_intents_tracked Intents tracked, by status.");
-        let _ = writeln!(out, "# TYPE agx_keeper_intents_tracked gauge");
-        for (state, n) in self.tracked.lock().expect("metrics lock").iter() {
-            let _ = writeln!(out, "agx_keeper_intents_tracked{{state=\"{state}\"}} {n}");
-        }
-        let _ = writeln!(out, "# HELP agx_keeper_cranks_total Cranks by kind and outcome.");
-        let _ = writeln!(out, "# TYPE agx_keeper_cranks_total counter");
-        for ((kind, outcome), n) in self.cranks.lock().expect("metrics lock").iter() {
-            let _ = writeln!(
-                out,
-                "agx_keeper_cranks_total{{kind=\"{kind}\",outcome=\"{}\"}} {n}",
-                outcome.label()
-            );
-        }
-        let _ = writeln!(out, "# HELP agx_keeper_crank_latency_slots Slots from due to landed.");
-        let _ = writeln!(out, "# TYPE agx_keeper_crank_latency_slots histogram");
-        let (buckets, sum, count) = *self.latency.lock().expect("metrics lock");
-        let mut cumulative = 0;
-        for (bound, n) in LATENCY_BUCKETS.iter().zip(buckets) {
-            cumulative += n;
-            let _ = writeln!(out, "agx_keeper_crank_latency_slots_bucket{{le=\"{bound}\"}} {cumulative}");
-        }
-        let _ = writeln!(out, "agx_keeper_crank_latency_slots_bucket{{le=\"+Inf\"}} {count}");
-        let _ = writeln!(
-            out,
-            "agx_keeper_crank_latency_slots_sum {sum}\nagx_keeper_crank_latency_slots_count {count}"
-        );
-        for (name, help, value) in [
-            ("tips_earned_lamports_total", "Lamports earned in crank tips.", self.tips_earned_lamports.get()),
-            (
-                "rewards_earned_atoms_total",
-                "Stake-mint atoms earned as failover rewards.",
-                self.rewards_earned_atoms.get(),
-            ),
-            ("reconnects_total", "Websocket reconnects.", self.reconnects.get()),
-            ("resyncs_total", "Full reads of the program accounts.", self.resyncs.get()),
-            ("rpc_failovers_total", "Switches to another RPC endpoint.", self.rpc_failovers.get()),
-        ] {
-            let _ = writeln!(out, "# HELP agx_keeper_{name} {help}\n# TYPE agx_keeper_{name} counter");
-            let _ = writeln!(out, "agx_keeper_{name} {value}");
-        }
-        let _ = writeln!(
-            out,
-            "# HELP agx_keeper_rpc_endpoint The RPC endpoint in use.\n# TYPE agx_keeper_rpc_endpoint gauge"
-        );
-        let _ = writeln!(
-            out,
-            "agx_keeper_rpc_endpoint{{url=\"{}\"}} 1",
-            self.endpoint.lock().expect("metrics lock")
-        );
+        self.slot.set(i64::try_from(tip).unwrap_or(i64::MAX));
+        self.slots_behind.set(i64::try_from(cluster.saturating_sub(tip)).unwrap_or(i64::MAX));
+        let mut out = String::new();
+        // Writing to a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
         out
     }
 }
 
+/// The OpenMetrics text format's content type.
+const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
 /// Serves `GET /metrics` on `listener` until `shutdown` turns true.
 pub async fn serve(listener: TcpListener, metrics: Arc<Metrics>, mut shutdown: watch::Receiver<bool>) {
+    use axum::routing::get;
     info!(addr = ?listener.local_addr().ok(), "metrics endpoint");
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let Ok((mut stream, _)) = accepted else { continue };
-                let metrics = Arc::clone(&metrics);
-                tokio::spawn(async move {
-                    let mut request = [0u8; 1024];
-                    let n = stream.read(&mut request).await.unwrap_or(0);
-                    let line = String::from_utf8_lossy(&request[..n]);
-                    let response = if line.starts_with("GET /metrics ") {
-                        let body = metrics.render();
-                        format!(
-                            "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                            body.len()
-                        )
-                    } else {
-                        "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_string()
-                    };
-                    if let Err(e) = stream.write_all(response.as_bytes()).await {
-                        debug!(error = %e, "metrics client went away");
-                    }
-                });
-            }
-            _ = shutdown.changed() => break,
-        }
+    let app = axum::Router::new().route(
+        "/metrics",
+        get(move || {
+            let metrics = Arc::clone(&metrics);
+            async move { ([(axum::http::header::CONTENT_TYPE, CONTENT_TYPE)], metrics.render()) }
+        }),
+    );
+    let stop = async move {
+        let _ = shutdown.wait_for(|stop| *stop).await;
+    };
+    if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(stop).await {
+        warn!(error = %e, "metrics endpoint stopped");
     }
 }
 
@@ -241,8 +230,7 @@ pub async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_exposition_has_every_family_with_its_labels() {
+    fn sample() -> Arc<Metrics> {
         let m = Metrics::default();
         m.crank(Crank::Failover, CrankOutcome::Landed);
         m.crank(Crank::Failover, CrankOutcome::Landed);
@@ -250,27 +238,64 @@ mod tests {
         m.latency(0);
         m.latency(2);
         m.latency(100);
-        m.tips_earned_lamports.add(7);
+        m.tips_earned_lamports.inc_by(7);
         m.set_endpoint("http://a:1");
         m.set_tracked([("awarded".to_string(), 3)].into());
         m.cluster_slot.store(50, Ordering::Relaxed);
         m.tip_slot.store(48, Ordering::Relaxed);
+        Arc::new(m)
+    }
+
+    const EXPECTED: [&str; 13] = [
+        "agx_keeper_cranks_total{kind=\"failover\",outcome=\"landed\"} 2",
+        "agx_keeper_cranks_total{kind=\"settle\",outcome=\"lost\"} 1",
+        "# TYPE agx_keeper_crank_latency_slots histogram",
+        "agx_keeper_crank_latency_slots_bucket{le=\"0.0\"} 1",
+        "agx_keeper_crank_latency_slots_bucket{le=\"2.0\"} 2",
+        "agx_keeper_crank_latency_slots_bucket{le=\"30.0\"} 2",
+        "agx_keeper_crank_latency_slots_bucket{le=\"+Inf\"} 3",
+        "agx_keeper_crank_latency_slots_sum 102.0",
+        "agx_keeper_tips_earned_lamports_total 7",
+        "agx_keeper_slots_behind 2",
+        "agx_keeper_intents_tracked{state=\"awarded\"} 3",
+        "agx_keeper_rpc_endpoint{url=\"http://a:1\"} 1",
+        "# EOF",
+    ];
+
+    #[test]
+    fn the_exposition_has_every_family_with_its_labels() {
+        let m = sample();
         let text = m.render();
-        for line in [
-            "agx_keeper_cranks_total{kind=\"failover\",outcome=\"landed\"} 2",
-            "agx_keeper_cranks_total{kind=\"settle\",outcome=\"lost\"} 1",
-            "agx_keeper_crank_latency_slots_bucket{le=\"0\"} 1",
-            "agx_keeper_crank_latency_slots_bucket{le=\"2\"} 2",
-            "agx_keeper_crank_latency_slots_bucket{le=\"30\"} 2",
-            "agx_keeper_crank_latency_slots_bucket{le=\"+Inf\"} 3",
-            "agx_keeper_crank_latency_slots_sum 102",
-            "agx_keeper_tips_earned_lamports_total 7",
-            "agx_keeper_slots_behind 2",
-            "agx_keeper_intents_tracked{state=\"awarded\"} 3",
-            "agx_keeper_rpc_endpoint{url=\"http://a:1\"} 1",
-        ] {
+        for line in EXPECTED {
             assert!(text.lines().any(|l| l == line), "missing {line} in\n{text}");
         }
         assert_eq!(m.cranks_total(CrankOutcome::Landed), 2);
+        m.set_endpoint("http://b:2");
+        let text = m.render();
+        assert!(
+            !text.contains("http://a:1") && text.contains("url=\"http://b:2\"} 1"),
+            "one endpoint at a time"
+        );
+    }
+
+    /// A real HTTP client scrapes the endpoint; other paths are 404; shutdown stops the server.
+    #[tokio::test]
+    async fn the_endpoint_serves_the_exposition_to_an_http_client() {
+        let listener = bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, shutdown) = watch::channel(false);
+        let server = tokio::spawn(serve(listener, sample(), shutdown));
+        let client = reqwest::Client::new();
+        let response = client.get(format!("http://{addr}/metrics")).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], CONTENT_TYPE);
+        let body = response.text().await.unwrap();
+        for line in EXPECTED {
+            assert!(body.lines().any(|l| l == line), "missing {line} in\n{body}");
+        }
+        let missing = client.get(format!("http://{addr}/other")).send().await.unwrap();
+        assert_eq!(missing.status(), 404);
+        stop.send(true).unwrap();
+        tokio::time::timeout(std::time::Duration::from_secs(5), server).await.unwrap().unwrap();
     }
 }

@@ -286,8 +286,8 @@ fn settle_outcome(
     match &done.result {
         Outcome::Landed { slot, tip: paid, reward } => {
             ctx.metrics.crank(done.due.crank, CrankOutcome::Landed);
-            ctx.metrics.tips_earned_lamports.add(*paid);
-            ctx.metrics.rewards_earned_atoms.add(*reward);
+            ctx.metrics.tips_earned_lamports.inc_by(*paid);
+            ctx.metrics.rewards_earned_atoms.inc_by(*reward);
             // Close-type cranks are due from the moment the intent ended (slot 0): no deadline
             // to measure latency against.
             if done.due.slot > 0 {

@@ -27,7 +27,6 @@ use solana_commitment_config::CommitmentConfig;
 use solana_keypair::Keypair;
 use solana_rpc_client::rpc_client::RpcClient;
 use solana_signer::Signer;
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::sync::watch;
 
 /// The registry's heartbeat timeout on this cluster: 20 slots, about 8 s.
@@ -155,13 +154,11 @@ fn wait_closed(rpc: &RpcClient, accounts: &[Pubkey], what: &str) -> Result<(), F
     Ok(())
 }
 
+/// `GET /metrics` with an HTTP client, as Prometheus scrapes it.
 fn scrape(addr: std::net::SocketAddr, net: &Net) -> Result<String, Failed> {
     let body = net.runtime.block_on(async move {
-        let mut stream = tokio::net::TcpStream::connect(addr).await?;
-        stream.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").await?;
-        let mut out = String::new();
-        stream.read_to_string(&mut out).await?;
-        Ok::<_, std::io::Error>(out)
+        let response = reqwest::get(format!("http://{addr}/metrics")).await?.error_for_status()?;
+        response.text().await
     })?;
     Ok(body)
 }
