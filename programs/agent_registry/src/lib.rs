@@ -21,6 +21,19 @@ pub use state::{AgentProfile, ConfigSettings, OutcomeKind, RegistrySettings};
 
 declare_id!("6h2SYfpayVTsHycjoLsE86Agz6EPWfAjU612PDeL3quE");
 
+// The `.security.txt` section explorers and researchers read (neodyme-labs' format); only in the
+// deployed program, not when linked into another program or a client.
+#[cfg(not(feature = "no-entrypoint"))]
+solana_security_txt::security_txt! {
+    name: "Agent Exchange agent registry",
+    project_url: "https://agent-exchange.invalid",
+    contacts: "email:security@agent-exchange.invalid",
+    policy: "SECURITY.md at the root of the source tree: report privately, never in public issues; fix and disclosure within 90 days",
+    preferred_languages: "en",
+    source_code: "programs/agent_registry in the agent-exchange workspace",
+    auditors: "None"
+}
+
 #[program]
 pub mod agent_registry {
     use super::*;

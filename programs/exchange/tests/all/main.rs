@@ -23,3 +23,4 @@ mod scenario_delivery;
 mod scenario_fixed_addresses;
 mod scenario_review_fixes;
 mod scenario_second_review;
+mod security_txt;
