@@ -8,6 +8,7 @@
 //! [`sender`] (compute budget, priority fee, confirmation, retries) and [`service`] (the loop
 //! and its workers), observed through [`metrics`] and configured by [`config`]. [`poll`] runs the
 //! same decision core on any `agx_sdk::chain::Chain` by polling (the embedded chain's keeper).
+pub mod backoff;
 pub mod cli;
 pub mod config;
 pub mod cranks;

@@ -108,6 +108,15 @@ impl Sender {
 
     /// Signs `ixs` behind a compute-unit limit and price, sends (simulating first when
     /// `preflight`) and follows it.
+    /// How many compute-budget instructions [`send`](Self::send) puts before a crank's.
+    pub fn budget_instructions(micro_lamports: u64) -> usize {
+        if micro_lamports > 0 {
+            2
+        } else {
+            1
+        }
+    }
+
     pub async fn send(
         &self,
         ixs: &[Instruction],

@@ -18,6 +18,7 @@ use agx_sdk::accounts::{decode, decode_zero_copy, ExchangeConfig, Intent, Regist
 use agx_sdk::agent_registry::state::AgentView;
 use agx_sdk::ix::registry::StakeToken;
 use agx_sdk::{pda, token, Pubkey};
+use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::Discriminator;
 use solana_account_decoder_client_types::UiAccountEncoding;
 use solana_commitment_config::CommitmentConfig;
@@ -30,6 +31,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 use tracing::{debug, info, warn};
 
+use crate::backoff::Backoff;
 use crate::config::Config;
 use crate::cranks::{prepare, reads, KeeperAccounts, OpenBid, Read};
 use crate::economics::{self, Cost, Payoff};
@@ -42,10 +44,6 @@ use crate::watcher::{self, Feed};
 
 /// Bid closes per transaction (each a registry CPI; four fit the size and compute limits).
 const BIDS_PER_TRANSACTION: usize = 4;
-/// Slots an intent waits after a failed crank before it is tried again.
-const FAILURE_BACKOFF_SLOTS: u64 = 8;
-/// Slots an unprofitable crank waits before it is weighed again.
-const SKIP_BACKOFF_SLOTS: u64 = 150;
 /// A crank is prepared (account re-read, lookups, fee) this many slots before it is due, then
 /// sent at the first slot it can land in.
 const PREPARE_AHEAD_SLOTS: u64 = 2;
@@ -211,7 +209,7 @@ impl Keeper {
         let mut tracker = Tracker::new(ctx.params.heartbeat_timeout);
         let mut workers: JoinSet<Done> = JoinSet::new();
         let mut in_flight: HashMap<Pubkey, Due> = HashMap::new();
-        let mut not_before: HashMap<Pubkey, u64> = HashMap::new();
+        let mut backoff = Backoff::default();
         let mut now = 0u64;
         let (clock_tx, clock) = watch::channel(0u64);
         let mut summary = Summary::default();
@@ -236,7 +234,7 @@ impl Keeper {
                 Some(done) = workers.join_next(), if !workers.is_empty() => {
                     let Ok(done) = done else { continue };
                     in_flight.remove(&done.intent);
-                    settle_outcome(&ctx, &mut tracker, &mut not_before, &mut summary, now, done);
+                    settle_outcome(&ctx, &mut tracker, &mut backoff, &mut summary, now, done);
                 }
                 _ = gauges.tick() => publish_gauges(&ctx.metrics, &tracker, now),
                 _ = stop.changed() => break,
@@ -246,7 +244,7 @@ impl Keeper {
             // Hand out what is due (or about to be), earliest first, up to the concurrency limit.
             let due: Vec<(Pubkey, Due)> = tracker
                 .due_at(now + PREPARE_AHEAD_SLOTS)
-                .filter(|(k, _)| !in_flight.contains_key(k) && not_before.get(k).is_none_or(|s| *s <= now))
+                .filter(|(k, _)| !in_flight.contains_key(k) && backoff.ready(k, now))
                 .take(self.concurrency.saturating_sub(in_flight.len()))
                 .collect();
             for (intent, due) in due {
@@ -259,7 +257,7 @@ impl Keeper {
         let drained = tokio::time::timeout(DRAIN, async {
             while let Some(done) = workers.join_next().await {
                 if let Ok(done) = done {
-                    settle_outcome(&ctx, &mut tracker, &mut not_before, &mut summary, now, done);
+                    settle_outcome(&ctx, &mut tracker, &mut backoff, &mut summary, now, done);
                 }
             }
         })
@@ -277,7 +275,7 @@ impl Keeper {
 fn settle_outcome(
     ctx: &Ctx,
     tracker: &mut Tracker,
-    not_before: &mut HashMap<Pubkey, u64>,
+    backoff: &mut Backoff,
     summary: &mut Summary,
     now: u64,
     done: Done,
@@ -296,23 +294,25 @@ fn settle_outcome(
             summary.landed += 1;
             summary.tips_lamports += paid;
             info!(intent = %done.intent, kind, due = done.due.slot, landed = slot, tip = paid, "crank landed");
-            not_before.remove(&done.intent);
+            backoff.clear(&done.intent);
         }
         Outcome::Lost(why) => {
             ctx.metrics.crank(done.due.crank, CrankOutcome::Lost);
             summary.lost += 1;
             info!(intent = %done.intent, kind, why, "lost the race: another keeper cranked first");
+            backoff.clear(&done.intent);
         }
         Outcome::Failed(why) => {
             ctx.metrics.crank(done.due.crank, CrankOutcome::Failed);
             summary.failed += 1;
-            warn!(intent = %done.intent, kind, why, "crank failed");
-            not_before.insert(done.intent, now + FAILURE_BACKOFF_SLOTS);
+            let wait = backoff.failed(done.intent, now);
+            let failures = backoff.failures(&done.intent);
+            warn!(intent = %done.intent, kind, why, failures, retry_in_slots = wait, "crank failed");
         }
         Outcome::Skipped => {
             ctx.metrics.crank(done.due.crank, CrankOutcome::Skipped);
             debug!(intent = %done.intent, kind, "not worth its fees");
-            not_before.insert(done.intent, now + SKIP_BACKOFF_SLOTS);
+            backoff.skipped(done.intent, now);
         }
         Outcome::NotDue => debug!(intent = %done.intent, kind, "no longer due"),
     }
@@ -320,7 +320,7 @@ fn settle_outcome(
         Some((Some(snapshot), slot)) => tracker.upsert_intent(done.intent, snapshot, slot),
         Some((None, _)) => {
             tracker.remove_intent(&done.intent);
-            not_before.remove(&done.intent);
+            backoff.clear(&done.intent);
         }
         None => {}
     }
@@ -385,7 +385,7 @@ async fn work(ctx: &Ctx, intent: Pubkey, due: Due, now: u64, mut clock: watch::R
     if ixs.is_empty() {
         return done(due, Outcome::NotDue, fresh);
     }
-    let batches: Vec<&[anchor_lang::solana_program::instruction::Instruction]> = match due.crank {
+    let batches: Vec<&[Instruction]> = match due.crank {
         Crank::CloseBids => ixs.chunks(BIDS_PER_TRANSACTION).collect(),
         _ => vec![&ixs[..]],
     };
@@ -435,11 +435,8 @@ async fn work(ctx: &Ctx, intent: Pubkey, due: Due, now: u64, mut clock: watch::R
             }
             Ok(Landing::Rejected(err)) => {
                 let fresh = read_snapshot(ctx, &intent).await.or(fresh);
-                let result = if lost_race(&due, &err) {
-                    Outcome::Lost(err.to_string())
-                } else {
-                    Outcome::Failed(err.to_string())
-                };
+                let why = rejection(&err, batch, Sender::budget_instructions(price));
+                let result = if lost_race(&due, &err) { Outcome::Lost(why) } else { Outcome::Failed(why) };
                 return done(due, result, fresh);
             }
             Ok(Landing::Expired) => return done(due, Outcome::Failed("blockhash expired".into()), fresh),
@@ -464,6 +461,22 @@ fn payoff_of(ctx: &Ctx, due: &Due, state: &Intent) -> Payoff {
         _ => 0,
     };
     Payoff { tip_lamports: agx_core::tip::take(state.tip_per_crank, state.tip_pool).0, reward_atoms }
+}
+
+/// Why a crank's transaction was refused, by the program's name for it where one of ours
+/// refused it (`exchange::AuctionAccountsMissing (6061) at instruction 2`), else the runtime's
+/// words. `sent` are the crank's instructions, after `budget` compute-budget ones. An error a
+/// program raised inside a CPI is reported under the instruction that made the CPI, so it is
+/// named by that program's table only when it is that program's own code.
+pub fn rejection(err: &TransactionError, sent: &[Instruction], budget: usize) -> String {
+    if let TransactionError::InstructionError(index, InstructionError::Custom(code)) = err {
+        let program =
+            usize::from(*index).checked_sub(budget).and_then(|i| sent.get(i)).map(|ix| ix.program_id);
+        if let Some(named) = program.and_then(|p| agx_sdk::program_error::describe(&p, *code)) {
+            return format!("{}::{} ({}) at instruction {index}", named.program, named.name, named.code);
+        }
+    }
+    err.to_string()
 }
 
 /// A lost race: the program's error for a crank someone else already sent.
@@ -580,6 +593,22 @@ impl std::fmt::Display for Summary {
 mod tests {
     use super::*;
     use agx_sdk::exchange::error::ExchangeError;
+
+    /// The review saw "custom program error: 0x..." in the keeper's log; it names the rule now.
+    #[test]
+    fn a_refused_crank_is_logged_with_the_programs_name_for_the_error() {
+        let crank = Instruction { program_id: agx_sdk::exchange::ID, accounts: vec![], data: vec![] };
+        let code = u32::from(ExchangeError::AuctionAccountsMissing);
+        let err = TransactionError::InstructionError(2, InstructionError::Custom(code));
+        assert_eq!(
+            rejection(&err, std::slice::from_ref(&crank), 2),
+            format!("exchange::AuctionAccountsMissing ({code}) at instruction 2")
+        );
+        // A compute-budget instruction's failure, or another program's, keeps the runtime's words.
+        assert_eq!(rejection(&err, std::slice::from_ref(&crank), 3), err.to_string());
+        let other = TransactionError::AccountInUse;
+        assert_eq!(rejection(&other, &[crank], 1), other.to_string());
+    }
 
     #[test]
     fn a_lost_race_is_the_programs_error_for_a_crank_already_sent() {
