@@ -464,7 +464,7 @@ fn payoff_of(ctx: &Ctx, due: &Due, state: &Intent) -> Payoff {
 }
 
 /// Why a crank's transaction was refused, by the program's name for it where one of ours
-/// refused it (`exchange::AuctionAccountsMissing (6061) at instruction 2`), else the runtime's
+/// refused it (`exchange::AuctionAccountsMissing (6035) at instruction 2`), else the runtime's
 /// words. `sent` are the crank's instructions, after `budget` compute-budget ones. An error a
 /// program raised inside a CPI is reported under the instruction that made the CPI, so it is
 /// named by that program's table only when it is that program's own code.
