@@ -43,6 +43,10 @@ pub struct Args {
     /// own keeper).
     #[arg(long, env = "AGX_CRANK_UNPROFITABLE")]
     pub crank_unprofitable: bool,
+    /// What a failover's stake-mint reward is worth to you, in lamports per 1,000,000 stake-mint
+    /// atoms [default: nothing: cranks are weighed by their tips alone].
+    #[arg(long, env = "AGX_STAKE_REWARD_PRICE")]
+    pub stake_reward_price: Option<u64>,
     /// Logs as JSON lines.
     #[arg(long, env = "AGX_LOG_JSON")]
     pub log_json: bool,
@@ -62,6 +66,7 @@ pub struct FileSettings {
     pub max_priority_fee: Option<u64>,
     pub concurrency: Option<usize>,
     pub crank_unprofitable: Option<bool>,
+    pub stake_reward_price: Option<u64>,
     pub log_json: Option<bool>,
 }
 
@@ -76,6 +81,8 @@ pub struct Config {
     pub max_priority_fee: u64,
     pub concurrency: usize,
     pub crank_unprofitable: bool,
+    /// Lamports per 1,000,000 stake-mint atoms a reward is worth (`None`: nothing).
+    pub stake_reward_price: Option<u64>,
     pub log_json: bool,
     /// How long each endpoint gets to answer at start-up before it counts as unreachable.
     pub connect_timeout: Duration,
@@ -185,7 +192,7 @@ impl Args {
                 let text = std::fs::read_to_string(path)
                     .map_err(|e| ConfigError::File(path.clone(), e.to_string()))?;
                 toml::from_str::<FileSettings>(&text)
-                    .map_err(|e| ConfigError::File(path.clone(), e.message().to_string()))?
+                    .map_err(|e| ConfigError::File(path.clone(), toml_error(&text, &e)))?
             }
             None => FileSettings::default(),
         };
@@ -234,9 +241,22 @@ impl Args {
             max_priority_fee: self.max_priority_fee.or(file.max_priority_fee).unwrap_or(100_000),
             concurrency,
             crank_unprofitable: self.crank_unprofitable || file.crank_unprofitable.unwrap_or(false),
+            stake_reward_price: self.stake_reward_price.or(file.stake_reward_price),
             log_json: self.log_json || file.log_json.unwrap_or(false),
             connect_timeout: Duration::from_secs(5),
         })
+    }
+}
+
+/// A TOML error on one line: where it is, and what is wrong.
+fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let what = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+    match e.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("line {line}: {what}")
+        }
+        None => what,
     }
 }
 
@@ -342,5 +362,13 @@ mod tests {
         std::fs::write(&bad_file, "colour = \"red\"\n").unwrap();
         let err = args(&["-k", k, "--config", bad_file.to_str().unwrap()]).resolve(&cli).unwrap_err();
         assert!(matches!(&err, ConfigError::File(_, m) if m.contains("colour")), "{err}");
+        // Malformed TOML: one line, which says where.
+        std::fs::write(&bad_file, "log_json = true\nconcurrency = = 4\nurls = []\n").unwrap();
+        let err = args(&["-k", k, "--config", bad_file.to_str().unwrap()]).resolve(&cli).unwrap_err();
+        let text = err.to_string();
+        assert!(!text.contains('\n') && text.contains("line 2"), "{text}");
+        std::fs::write(&bad_file, "stake_reward_price = 2000\n").unwrap();
+        let config = args(&["-k", k, "--config", bad_file.to_str().unwrap()]).resolve(&cli).unwrap();
+        assert_eq!(config.stake_reward_price, Some(2_000));
     }
 }

@@ -3,8 +3,10 @@
 //! A crank earns the intent's tip (`tip_per_crank` lamports while the pool lasts) and, for a
 //! failover, a share of the slash in the stake mint. It costs the base fee per signature plus the
 //! priority fee (`price × compute-unit limit`), and rent when it must create the requester's
-//! stake-mint account. The keeper sends it when the tip covers the cost, or when it earns a stake
-//! reward, or when the operator cranks regardless (`--crank-unprofitable`).
+//! stake-mint account. The keeper sends it when what it pays covers the cost, or when the operator
+//! cranks regardless (`--crank-unprofitable`). A stake-mint reward is worth lamports only at a
+//! price the operator sets (`--stake-reward-price`, lamports per 1,000,000 atoms): the keeper
+//! cannot know what a stake atom is worth, and a 50-atom reward must not justify any fee.
 use agx_core::lifecycle::Crank;
 
 /// Lamports per signature (the cluster's base fee).
@@ -53,9 +55,24 @@ impl Cost {
     }
 }
 
+/// What `payoff` is worth in lamports: the tip, plus the reward at `reward_price` lamports per
+/// 1,000,000 stake-mint atoms (`None`: the reward counts for nothing).
+pub fn payoff_lamports(payoff: Payoff, reward_price: Option<u64>) -> u64 {
+    let reward = reward_price.map_or(0, |price| {
+        let lamports = u128::from(payoff.reward_atoms).saturating_mul(u128::from(price)) / 1_000_000;
+        u64::try_from(lamports).unwrap_or(u64::MAX)
+    });
+    payoff.tip_lamports.saturating_add(reward)
+}
+
 /// Whether to send.
-pub fn worth_sending(payoff: Payoff, cost: Cost, crank_unprofitable: bool) -> bool {
-    crank_unprofitable || payoff.reward_atoms > 0 || payoff.tip_lamports >= cost.lamports()
+pub fn worth_sending(
+    payoff: Payoff,
+    cost: Cost,
+    crank_unprofitable: bool,
+    reward_price: Option<u64>,
+) -> bool {
+    crank_unprofitable || payoff_lamports(payoff, reward_price) >= cost.lamports()
 }
 
 /// The priority fee to bid: the 75th percentile of the recent fees paid for the accounts the
@@ -79,6 +96,32 @@ pub fn failover_reward(hold: u64, slash_bps: u16, reward_bps: u16) -> u64 {
 mod tests {
     use super::*;
 
+    /// The review's case: a 50-atom failover reward was sent whatever it cost. Now a reward is
+    /// worth what the operator's price says, and nothing without one.
+    #[test]
+    fn a_stake_reward_is_worth_lamports_only_at_the_operators_price() {
+        let cost = Cost {
+            signatures: 1,
+            compute_unit_limit: 200_000,
+            micro_lamports_per_cu: 100_000,
+            rent_lamports: 0,
+        };
+        assert_eq!(cost.lamports(), 25_000);
+        let reward_only = Payoff { tip_lamports: 0, reward_atoms: 50 };
+        assert!(!worth_sending(reward_only, cost, false, None));
+        assert_eq!(payoff_lamports(reward_only, Some(1_000_000)), 50, "1 lamport an atom");
+        assert!(!worth_sending(reward_only, cost, false, Some(1_000_000)));
+        assert!(worth_sending(reward_only, cost, false, Some(500_000_000)), "500 lamports an atom: 25,000");
+        let both = Payoff { tip_lamports: 20_000, reward_atoms: 50 };
+        assert!(!worth_sending(both, cost, false, None));
+        assert!(worth_sending(both, cost, false, Some(100_000_000)), "20,000 + 5,000");
+        assert!(worth_sending(reward_only, cost, true, None), "--crank-unprofitable sends anyway");
+        assert_eq!(
+            payoff_lamports(Payoff { tip_lamports: 1, reward_atoms: u64::MAX }, Some(u64::MAX)),
+            u64::MAX
+        );
+    }
+
     #[test]
     fn a_crank_is_sent_when_its_tip_covers_fee_and_priority_fee() {
         let cost = Cost {
@@ -88,10 +131,12 @@ mod tests {
             rent_lamports: 0,
         };
         assert_eq!(cost.lamports(), 5_000 + 4_000);
-        assert!(worth_sending(Payoff { tip_lamports: 9_000, reward_atoms: 0 }, cost, false));
-        assert!(!worth_sending(Payoff { tip_lamports: 8_999, reward_atoms: 0 }, cost, false));
-        assert!(worth_sending(Payoff { tip_lamports: 0, reward_atoms: 0 }, cost, true), "operator's choice");
-        assert!(worth_sending(Payoff { tip_lamports: 0, reward_atoms: 1 }, cost, false), "a stake reward");
+        assert!(worth_sending(Payoff { tip_lamports: 9_000, reward_atoms: 0 }, cost, false, None));
+        assert!(!worth_sending(Payoff { tip_lamports: 8_999, reward_atoms: 0 }, cost, false, None));
+        assert!(
+            worth_sending(Payoff { tip_lamports: 0, reward_atoms: 0 }, cost, true, None),
+            "operator's choice"
+        );
     }
 
     #[test]

@@ -48,7 +48,9 @@ pub fn compute_unit_price(micro_lamports: u64) -> Instruction {
 pub enum Landing {
     /// Executed successfully in `slot` (seen at `confirmed`).
     Landed { slot: u64, signature: String },
-    /// Refused, by preflight or on-chain.
+    /// Refused by preflight: never sent, nothing paid.
+    Refused(TransactionError),
+    /// Executed and failed on-chain: its fee was paid.
     Rejected(TransactionError),
     /// Its blockhash expired before it landed.
     Expired,
@@ -143,7 +145,7 @@ impl Sender {
             Ok(_) => {}
             Err(e) => {
                 return match e.get_transaction_error() {
-                    Some(err) => Ok(Landing::Rejected(err)),
+                    Some(err) => Ok(Landing::Refused(err)),
                     None => Err(e),
                 }
             }

@@ -102,6 +102,7 @@ struct Ctx {
     params: ClusterParams,
     max_priority_fee: u64,
     crank_unprofitable: bool,
+    stake_reward_price: Option<u64>,
 }
 
 /// A started keeper, ready to run.
@@ -170,6 +171,7 @@ impl Keeper {
             params,
             max_priority_fee: config.max_priority_fee,
             crank_unprofitable: config.crank_unprofitable,
+            stake_reward_price: config.stake_reward_price,
         };
         Ok(Self {
             ctx: Arc::new(ctx),
@@ -410,7 +412,7 @@ async fn work(ctx: &Ctx, intent: Pubkey, due: Due, now: u64, mut clock: watch::R
         micro_lamports_per_cu: price,
         rent_lamports: rent,
     };
-    if !economics::worth_sending(payoff, cost, ctx.crank_unprofitable) {
+    if !economics::worth_sending(payoff, cost, ctx.crank_unprofitable, ctx.stake_reward_price) {
         return done(due, Outcome::Skipped, fresh);
     }
     // Prepared: wait for the first slot the program accepts it in.
@@ -426,14 +428,18 @@ async fn work(ctx: &Ctx, intent: Pubkey, due: Due, now: u64, mut clock: watch::R
     }
     let mut landed_slot = 0;
     for batch in batches {
-        ctx.metrics.crank(due.crank, CrankOutcome::Sent);
         // Deadline cranks skip preflight (see `sender`): the first slot they can land in counts.
-        match ctx.sender.send(batch, units, price, due.slot == 0).await {
+        let sent = ctx.sender.send(batch, units, price, due.slot == 0).await;
+        // Counted once the cluster took it (it may cost a fee from then on), not before.
+        if matches!(sent, Ok(Landing::Landed { .. } | Landing::Rejected(_) | Landing::Expired)) {
+            ctx.metrics.crank(due.crank, CrankOutcome::Sent);
+        }
+        match sent {
             Ok(Landing::Landed { slot, signature }) => {
                 debug!(%intent, signature, "transaction landed");
                 landed_slot = slot;
             }
-            Ok(Landing::Rejected(err)) => {
+            Ok(Landing::Refused(err) | Landing::Rejected(err)) => {
                 let fresh = read_snapshot(ctx, &intent).await.or(fresh);
                 let why = rejection(&err, batch, Sender::budget_instructions(price));
                 let result = if lost_race(&due, &err) { Outcome::Lost(why) } else { Outcome::Failed(why) };

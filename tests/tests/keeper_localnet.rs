@@ -107,6 +107,7 @@ fn start_keeper(net: &Net, urls: Option<Vec<String>>, ws_url: Option<String>) ->
         max_priority_fee: 10_000,
         concurrency: 8,
         crank_unprofitable: false,
+        stake_reward_price: None,
         log_json: false,
         connect_timeout: Duration::from_secs(5),
     };

@@ -87,6 +87,7 @@ fn main() -> Result<()> {
         max_priority_fee: 0,
         concurrency: 16,
         crank_unprofitable: false,
+        stake_reward_price: None,
         log_json: false,
         connect_timeout: Duration::from_secs(5),
     };
