@@ -15,6 +15,7 @@ pub mod cranks;
 pub mod economics;
 pub mod metrics;
 pub mod poll;
+pub mod poller;
 pub mod rpc;
 pub mod schedule;
 pub mod sender;

@@ -82,6 +82,11 @@ pub struct Metrics {
     /// The slot the keeper last acted on, and the cluster's (their gap is exported).
     pub tip_slot: AtomicU64,
     pub cluster_slot: AtomicU64,
+    /// The slot the RPC endpoint last gave (the poller's), and when the websocket last gave one
+    /// and when either source last did (unix milliseconds).
+    pub rpc_slot: AtomicU64,
+    pub ws_slot_at_ms: AtomicU64,
+    pub chain_seen_at_ms: AtomicU64,
     pub reconnects: Counter,
     pub resyncs: Counter,
     pub rpc_failovers: Counter,
@@ -104,6 +109,9 @@ impl Default for Metrics {
         let m = Metrics {
             tip_slot: AtomicU64::new(0),
             cluster_slot: AtomicU64::new(0),
+            rpc_slot: AtomicU64::new(0),
+            ws_slot_at_ms: AtomicU64::new(0),
+            chain_seen_at_ms: AtomicU64::new(0),
             reconnects: Counter::default(),
             resyncs: Counter::default(),
             rpc_failovers: Counter::default(),
@@ -186,6 +194,26 @@ impl Metrics {
         self.endpoint.get_or_create(&UrlLabel { url: url.to_string() }).set(1);
     }
 
+    /// Whether the keeper can see the chain at `now_ms`: a slot from the websocket or from RPC
+    /// within [`HEALTH_STALE`], and at most [`HEALTH_BEHIND_SLOTS`] behind the cluster. The error
+    /// says which.
+    pub fn health(&self, now_ms: u64) -> Result<String, String> {
+        let seen = self.chain_seen_at_ms.load(Ordering::Relaxed);
+        let silent_ms = now_ms.saturating_sub(seen);
+        if seen == 0 || silent_ms > u64::try_from(HEALTH_STALE.as_millis()).unwrap_or(u64::MAX) {
+            return Err(match seen {
+                0 => "no slot from the websocket or RPC yet".to_string(),
+                _ => format!("no slot from the websocket or RPC for {} s", silent_ms / 1_000),
+            });
+        }
+        let tip = self.tip_slot.load(Ordering::Relaxed);
+        let behind = self.cluster_slot.load(Ordering::Relaxed).saturating_sub(tip);
+        if behind > HEALTH_BEHIND_SLOTS {
+            return Err(format!("{behind} slots behind the cluster (at slot {tip})"));
+        }
+        Ok(format!("ok: slot {tip}, {behind} behind the cluster"))
+    }
+
     /// The OpenMetrics text exposition of every metric.
     pub fn render(&self) -> String {
         let tip = self.tip_slot.load(Ordering::Relaxed);
@@ -199,20 +227,48 @@ impl Metrics {
     }
 }
 
+/// How long without a slot from any source before the keeper is unhealthy.
+pub const HEALTH_STALE: std::time::Duration = std::time::Duration::from_secs(15);
+/// How far behind the cluster the keeper may act before it is unhealthy (about a minute).
+pub const HEALTH_BEHIND_SLOTS: u64 = 150;
+
+/// Milliseconds since the unix epoch.
+pub fn unix_millis() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
 /// The OpenMetrics text format's content type.
 const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
-/// Serves `GET /metrics` on `listener` until `shutdown` turns true.
+/// Serves `GET /metrics` and `GET /healthz` (200 while the keeper sees the chain, 503 with the
+/// reason otherwise) on `listener` until `shutdown` turns true.
 pub async fn serve(listener: TcpListener, metrics: Arc<Metrics>, mut shutdown: watch::Receiver<bool>) {
+    use axum::http::StatusCode;
     use axum::routing::get;
     info!(addr = ?listener.local_addr().ok(), "metrics endpoint");
-    let app = axum::Router::new().route(
-        "/metrics",
-        get(move || {
-            let metrics = Arc::clone(&metrics);
-            async move { ([(axum::http::header::CONTENT_TYPE, CONTENT_TYPE)], metrics.render()) }
-        }),
-    );
+    let for_health = Arc::clone(&metrics);
+    let app = axum::Router::new()
+        .route(
+            "/metrics",
+            get(move || {
+                let metrics = Arc::clone(&metrics);
+                async move { ([(axum::http::header::CONTENT_TYPE, CONTENT_TYPE)], metrics.render()) }
+            }),
+        )
+        .route(
+            "/healthz",
+            get(move || {
+                let metrics = Arc::clone(&for_health);
+                async move {
+                    match metrics.health(unix_millis()) {
+                        Ok(ok) => (StatusCode::OK, ok),
+                        Err(why) => (StatusCode::SERVICE_UNAVAILABLE, why),
+                    }
+                }
+            }),
+        );
     let stop = async move {
         let _ = shutdown.wait_for(|stop| *stop).await;
     };
@@ -278,6 +334,20 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_keeper_is_healthy_while_it_sees_the_chain_and_keeps_up() {
+        let m = Metrics::default();
+        assert!(m.health(1_000_000).is_err(), "nothing seen yet");
+        m.chain_seen_at_ms.store(1_000_000, Ordering::Relaxed);
+        m.cluster_slot.store(500, Ordering::Relaxed);
+        m.tip_slot.store(499, Ordering::Relaxed);
+        assert_eq!(m.health(1_010_000), Ok("ok: slot 499, 1 behind the cluster".into()));
+        assert_eq!(m.health(1_020_000), Err("no slot from the websocket or RPC for 20 s".into()));
+        m.chain_seen_at_ms.store(1_020_000, Ordering::Relaxed);
+        m.cluster_slot.store(700, Ordering::Relaxed);
+        assert_eq!(m.health(1_020_000), Err("201 slots behind the cluster (at slot 499)".into()));
+    }
+
     /// A real HTTP client scrapes the endpoint; other paths are 404; shutdown stops the server.
     #[tokio::test]
     async fn the_endpoint_serves_the_exposition_to_an_http_client() {
@@ -295,6 +365,10 @@ mod tests {
         }
         let missing = client.get(format!("http://{addr}/other")).send().await.unwrap();
         assert_eq!(missing.status(), 404);
+        // The sample saw no slot from any source: unhealthy, and says so.
+        let health = client.get(format!("http://{addr}/healthz")).send().await.unwrap();
+        assert_eq!(health.status(), 503);
+        assert_eq!(health.text().await.unwrap(), "no slot from the websocket or RPC yet");
         stop.send(true).unwrap();
         tokio::time::timeout(std::time::Duration::from_secs(5), server).await.unwrap().unwrap();
     }

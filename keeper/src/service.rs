@@ -202,6 +202,12 @@ impl Keeper {
         background.spawn(watcher::run(
             self.ws_url.clone(),
             Arc::clone(&ctx.rpc),
+            feed_tx.clone(),
+            Arc::clone(&ctx.metrics),
+            shutdown.clone(),
+        ));
+        background.spawn(crate::poller::run(
+            Arc::clone(&ctx.rpc),
             feed_tx,
             Arc::clone(&ctx.metrics),
             shutdown.clone(),

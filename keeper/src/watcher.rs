@@ -43,6 +43,9 @@ pub enum Feed {
 
 /// How long without a slot notification before the connection counts as cut.
 const QUIET_LIMIT: Duration = Duration::from_secs(10);
+/// How long connecting and each subscription may take: a server that accepts the connection and
+/// never answers must not hang the keeper.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Follows the chain until `shutdown`, reconnecting (with a growing, jittered pause) whenever the
 /// websocket fails.
@@ -88,12 +91,25 @@ async fn session(
     feed: &mpsc::Sender<Feed>,
     metrics: &Metrics,
 ) -> anyhow::Result<()> {
-    let client = PubsubClient::new(ws_url).await?;
-    let (mut slots, _slots_off) = client.slot_subscribe().await?;
-    let (mut intents, _intents_off) =
-        client.program_subscribe(&agx_sdk::exchange::ID, Some(intent_query())).await?;
-    let (mut agents, _agents_off) =
-        client.program_subscribe(&agx_sdk::agent_registry::ID, Some(agent_query())).await?;
+    let limit = |what: &'static str| move |_| anyhow::anyhow!("{what}: no answer within {CONNECT_TIMEOUT:?}");
+    let client = tokio::time::timeout(CONNECT_TIMEOUT, PubsubClient::new(ws_url))
+        .await
+        .map_err(limit("connecting"))??;
+    let (mut slots, _slots_off) = tokio::time::timeout(CONNECT_TIMEOUT, client.slot_subscribe())
+        .await
+        .map_err(limit("slotSubscribe"))??;
+    let (mut intents, _intents_off) = tokio::time::timeout(
+        CONNECT_TIMEOUT,
+        client.program_subscribe(&agx_sdk::exchange::ID, Some(intent_query())),
+    )
+    .await
+    .map_err(limit("programSubscribe (intents)"))??;
+    let (mut agents, _agents_off) = tokio::time::timeout(
+        CONNECT_TIMEOUT,
+        client.program_subscribe(&agx_sdk::agent_registry::ID, Some(agent_query())),
+    )
+    .await
+    .map_err(limit("programSubscribe (agents)"))??;
     let resync = resync(rpc).await?;
     metrics.resyncs.inc();
     metrics.cluster_slot.store(resync.2, Ordering::Relaxed);
@@ -105,6 +121,8 @@ async fn session(
                 let slot = slot.map_err(|_| anyhow::anyhow!("no slot for {QUIET_LIMIT:?}"))?
                     .ok_or_else(|| anyhow::anyhow!("slot subscription ended"))?;
                 metrics.cluster_slot.fetch_max(slot.slot, Ordering::Relaxed);
+                metrics.ws_slot_at_ms.store(crate::metrics::unix_millis(), Ordering::Relaxed);
+                metrics.chain_seen_at_ms.store(crate::metrics::unix_millis(), Ordering::Relaxed);
                 feed.send(Feed::Slot(slot.slot)).await?;
             }
             update = intents.next() => {

@@ -66,6 +66,7 @@ fn main() -> ExitCode {
         trial("a_silent_winner_is_failed_over_and_every_crank_is_sent_by_the_keeper", keeper_runs_the_market),
         trial("three_keepers_at_once_land_each_crank_exactly_once", three_keepers),
         trial("cranks_still_happen_through_a_late_start_a_cut_websocket_and_a_dead_rpc", faults),
+        trial("a_websocket_that_never_answers_does_not_stop_the_cranks", mute_websocket),
         trial("the_agx_keeper_binary_cranks_and_stops_cleanly_on_sigterm", binary_on_sigterm),
         // Last: it restarts the validator under everyone.
         trial("a_deadline_that_passes_across_a_validator_restart_is_cranked", validator_restart),
@@ -157,11 +158,19 @@ fn wait_closed(rpc: &RpcClient, accounts: &[Pubkey], what: &str) -> Result<(), F
 
 /// `GET /metrics` with an HTTP client, as Prometheus scrapes it.
 fn scrape(addr: std::net::SocketAddr, net: &Net) -> Result<String, Failed> {
-    let body = net.runtime.block_on(async move {
-        let response = reqwest::get(format!("http://{addr}/metrics")).await?.error_for_status()?;
-        response.text().await
-    })?;
+    let (status, body) = get(addr, "/metrics", net)?;
+    check(status == 200, format!("/metrics answered {status}"))?;
     Ok(body)
+}
+
+/// `GET path` on the keeper's endpoint: (status, body).
+fn get(addr: std::net::SocketAddr, path: &str, net: &Net) -> Result<(u16, String), Failed> {
+    let (status, body) = net.runtime.block_on(async move {
+        let response = reqwest::get(format!("http://{addr}{path}")).await?;
+        let status = response.status().as_u16();
+        Ok::<_, reqwest::Error>((status, response.text().await?))
+    })?;
+    Ok((status, body))
 }
 
 /// Two intents, no manual crank: one nobody bids on (expired, closed); one Vickrey auction whose
@@ -369,6 +378,36 @@ fn faults(net: &Net) -> Result<(), Failed> {
     check(metrics.rpc_failovers.get() >= 1, "the second RPC endpoint took over")?;
     let status = rpc.get_slot_with_commitment(CommitmentConfig::confirmed())?;
     check(status > reveal_end, "the cluster kept going")?;
+    Ok(())
+}
+
+/// A websocket that accepts the connection and never answers (issue 21: it hung the keeper, and
+/// with slot notifications its only clock, no crank went out). Over RPC the keeper still sees the
+/// slot and the intents: both are cranked and closed, and `/healthz` says the keeper is fine.
+fn mute_websocket(net: &Net) -> Result<(), Failed> {
+    let rpc = net.validator.rpc();
+    let (requester, tokens) = requester(net)?;
+    let listener = net.runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
+    let mute = listener.local_addr()?;
+    let holder = net.runtime.spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            held.push(stream);
+        }
+    });
+    let keeper = start_keeper(net, None, Some(format!("ws://{mute}")))?;
+    let intents: Vec<Pubkey> =
+        (0..2).map(|i| unbid_intent(net, &requester, tokens, 500 + i, 3)).collect::<Result<_, _>>()?;
+    wait_closed(&rpc, &intents, "intents cranked while the websocket never answers")?;
+    let addr = keeper.metrics_addr.ok_or("metrics endpoint")?;
+    let (status, health) = get(addr, "/healthz", net)?;
+    check(status == 200 && health.starts_with("ok"), format!("/healthz: {status} {health}"))?;
+    let metrics = Arc::clone(&keeper.metrics);
+    let summary = keeper.finish(net)?;
+    holder.abort();
+    check(summary.landed == 4 && summary.failed == 0, format!("two settles and two closes: {summary}"))?;
+    check(metrics.reconnects.get() >= 1, "the mute websocket was given up on after the connect timeout")?;
+    check(metrics.rpc_slot.load(std::sync::atomic::Ordering::Relaxed) > 0, "the slot came over RPC")?;
     Ok(())
 }
 
