@@ -23,9 +23,10 @@ pub struct Args {
     /// else http://127.0.0.1:8899]; `localhost`, `devnet`, `testnet`, `mainnet-beta` accepted).
     #[arg(long = "url", short = 'u', env = "AGX_URL", value_delimiter = ',')]
     pub urls: Vec<String>,
-    /// Websocket endpoint [default: from the first --url, port + 1 as the Solana CLI does].
-    #[arg(long, env = "AGX_WS_URL")]
-    pub ws_url: Option<String>,
+    /// Websocket endpoint; repeat for fallbacks, used in turn when one fails [default: one per
+    /// --url, port + 1 as the Solana CLI does].
+    #[arg(long = "ws-url", env = "AGX_WS_URL", value_delimiter = ',')]
+    pub ws_urls: Vec<String>,
     /// Keypair that signs and pays for cranks and earns their tips [default: the Solana CLI
     /// config's, else ~/.config/solana/id.json].
     #[arg(long, short = 'k', env = "AGX_KEYPAIR")]
@@ -61,6 +62,7 @@ pub struct Args {
 pub struct FileSettings {
     pub urls: Option<Vec<String>>,
     pub ws_url: Option<String>,
+    pub ws_urls: Option<Vec<String>>,
     pub keypair: Option<PathBuf>,
     pub metrics_addr: Option<String>,
     pub max_priority_fee: Option<u64>,
@@ -74,7 +76,8 @@ pub struct FileSettings {
 #[derive(Debug)]
 pub struct Config {
     pub urls: Vec<String>,
-    pub ws_url: String,
+    /// Websocket endpoints, tried in turn (the watcher moves to the next when one fails).
+    pub ws_urls: Vec<String>,
     pub keypair: Keypair,
     pub keypair_path: PathBuf,
     pub metrics_addr: Option<SocketAddr>,
@@ -207,15 +210,27 @@ impl Args {
         if let Some(bad) = urls.iter().find(|u| !valid_http(u)) {
             return Err(ConfigError::Url(bad.clone()));
         }
-        let ws_url = match self.ws_url.or(file.ws_url) {
-            Some(ws) => ws,
-            None if self.config.is_none() && urls.first() == cli.json_rpc_url.as_ref() => {
-                cli.websocket_url.clone().or_else(|| websocket_url_for(&urls[0])).unwrap_or_default()
-            }
-            None => websocket_url_for(&urls[0]).unwrap_or_default(),
+        let given: Vec<String> = if !self.ws_urls.is_empty() {
+            self.ws_urls
+        } else {
+            file.ws_urls.unwrap_or_default().into_iter().chain(file.ws_url).collect()
         };
-        if !valid_ws(&ws_url) {
-            return Err(ConfigError::WsUrl(ws_url));
+        // Without one given, each RPC endpoint's own websocket (the Solana CLI config's for its
+        // RPC URL): a dead first endpoint must not leave the keeper without notifications.
+        let ws_urls: Vec<String> = if !given.is_empty() {
+            given
+        } else {
+            let from_cli = self.config.is_none() && urls.first() == cli.json_rpc_url.as_ref();
+            urls.iter()
+                .enumerate()
+                .map(|(i, url)| match (i, from_cli, &cli.websocket_url) {
+                    (0, true, Some(ws)) => ws.clone(),
+                    _ => websocket_url_for(url).unwrap_or_default(),
+                })
+                .collect()
+        };
+        if let Some(bad) = ws_urls.iter().find(|ws| !valid_ws(ws)) {
+            return Err(ConfigError::WsUrl(bad.clone()));
         }
         let keypair_path =
             self.keypair.or(file.keypair).or_else(|| cli.keypair_path.clone()).unwrap_or_else(|| {
@@ -234,7 +249,7 @@ impl Args {
         }
         Ok(Config {
             urls,
-            ws_url,
+            ws_urls,
             keypair,
             keypair_path,
             metrics_addr,
@@ -315,13 +330,18 @@ mod tests {
         let cli = CliDefaults::parse("json_rpc_url: \"http://10.9.9.9:8899\"\nwebsocket_url: ''\n");
         let config = args(&["--config", file.to_str().unwrap(), "--concurrency", "5"]).resolve(&cli).unwrap();
         assert_eq!(config.urls, vec!["http://10.0.0.1:8899"]);
-        assert_eq!(config.ws_url, "ws://10.0.0.1:8900");
+        assert_eq!(config.ws_urls, vec!["ws://10.0.0.1:8900"]);
         assert_eq!(config.concurrency, 5);
         assert_eq!(config.metrics_addr, Some("127.0.0.1:9".parse().unwrap()));
         let config = args(&["-k", keypair.to_str().unwrap(), "-u", "localhost", "-u", "http://h:1"])
             .resolve(&cli)
             .unwrap();
         assert_eq!(config.urls, vec![DEFAULT_URL.to_string(), "http://h:1".into()]);
+        assert_eq!(
+            config.ws_urls,
+            vec!["ws://127.0.0.1:8900".to_string(), "ws://h:2".into()],
+            "one per --url"
+        );
         let config = args(&["-k", keypair.to_str().unwrap()]).resolve(&cli).unwrap();
         assert_eq!(config.urls, vec!["http://10.9.9.9:8899"], "the Solana CLI's cluster");
     }

@@ -108,7 +108,7 @@ struct Ctx {
 /// A started keeper, ready to run.
 pub struct Keeper {
     ctx: Arc<Ctx>,
-    ws_url: String,
+    ws_urls: Vec<String>,
     concurrency: usize,
     metrics_listener: Option<tokio::net::TcpListener>,
 }
@@ -175,7 +175,7 @@ impl Keeper {
         };
         Ok(Self {
             ctx: Arc::new(ctx),
-            ws_url: config.ws_url,
+            ws_urls: config.ws_urls,
             concurrency: config.concurrency,
             metrics_listener,
         })
@@ -200,7 +200,7 @@ impl Keeper {
         background.spawn(Arc::clone(&ctx.sender).refresh_blockhash(shutdown.clone()));
         let (feed_tx, mut feed) = mpsc::channel(8_192);
         background.spawn(watcher::run(
-            self.ws_url.clone(),
+            self.ws_urls.clone(),
             Arc::clone(&ctx.rpc),
             feed_tx.clone(),
             Arc::clone(&ctx.metrics),
@@ -212,7 +212,7 @@ impl Keeper {
             Arc::clone(&ctx.metrics),
             shutdown.clone(),
         ));
-        info!(keeper = %ctx.keeper.caller, rpc = ctx.rpc.url(), ws = self.ws_url, "keeper started");
+        info!(keeper = %ctx.keeper.caller, rpc = ctx.rpc.url(), ws = ?self.ws_urls, "keeper started");
 
         let mut tracker = Tracker::new(ctx.params.heartbeat_timeout);
         let mut workers: JoinSet<Done> = JoinSet::new();

@@ -48,16 +48,23 @@ const QUIET_LIMIT: Duration = Duration::from_secs(10);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Follows the chain until `shutdown`, reconnecting (with a growing, jittered pause) whenever the
-/// websocket fails.
+/// websocket fails, to the next of `ws_urls` in turn.
 pub async fn run(
-    ws_url: String,
+    ws_urls: Vec<String>,
     rpc: Arc<RpcPool>,
     feed: mpsc::Sender<Feed>,
     metrics: Arc<Metrics>,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    if ws_urls.is_empty() {
+        warn!("no websocket endpoint: the keeper follows the chain over RPC only");
+        return;
+    }
     let mut pause = Duration::from_millis(200);
+    let mut turn = 0usize;
     loop {
+        let ws_url = ws_urls[turn % ws_urls.len()].clone();
+        turn = turn.wrapping_add(1);
         let started = Instant::now();
         let ended = tokio::select! {
             ended = session(&ws_url, &rpc, &feed, &metrics) => ended,

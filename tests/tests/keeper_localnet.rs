@@ -67,6 +67,7 @@ fn main() -> ExitCode {
         trial("three_keepers_at_once_land_each_crank_exactly_once", three_keepers),
         trial("cranks_still_happen_through_a_late_start_a_cut_websocket_and_a_dead_rpc", faults),
         trial("a_websocket_that_never_answers_does_not_stop_the_cranks", mute_websocket),
+        trial("a_dead_first_url_falls_over_to_the_next_urls_websocket", dead_first_url),
         trial("the_agx_keeper_binary_cranks_and_stops_cleanly_on_sigterm", binary_on_sigterm),
         // Last: it restarts the validator under everyone.
         trial("a_deadline_that_passes_across_a_validator_restart_is_cranked", validator_restart),
@@ -94,14 +95,18 @@ impl Running {
     }
 }
 
-/// Starts a funded keeper on `urls` and `ws_url` (the validator's when `None`).
-fn start_keeper(net: &Net, urls: Option<Vec<String>>, ws_url: Option<String>) -> Result<Running, Failed> {
+/// Starts a funded keeper on `urls` and `ws_urls` (the validator's when `None`).
+fn start_keeper(
+    net: &Net,
+    urls: Option<Vec<String>>,
+    ws_urls: Option<Vec<String>>,
+) -> Result<Running, Failed> {
     let keypair = Keypair::new();
     airdrop(&net.validator.rpc(), &keypair.pubkey())?;
     let key = keypair.pubkey();
     let config = Config {
         urls: urls.unwrap_or_else(|| vec![net.validator.rpc_url.clone()]),
-        ws_url: ws_url.unwrap_or_else(|| net.validator.ws_url.clone()),
+        ws_urls: ws_urls.unwrap_or_else(|| vec![net.validator.ws_url.clone()]),
         keypair,
         keypair_path: "in-memory".into(),
         metrics_addr: Some("127.0.0.1:0".parse()?),
@@ -362,7 +367,7 @@ fn faults(net: &Net) -> Result<(), Failed> {
     let ws_proxy = Proxy::start(net, socket_of(&net.validator.ws_url)?)?;
     let rpc_proxy = Proxy::start(net, socket_of(&net.validator.rpc_url)?)?;
     let urls = vec![format!("http://{}", rpc_proxy.addr), net.validator.rpc_url.clone()];
-    let keeper = start_keeper(net, Some(urls), Some(format!("ws://{}", ws_proxy.addr)))?;
+    let keeper = start_keeper(net, Some(urls), Some(vec![format!("ws://{}", ws_proxy.addr)]))?;
     wait_closed(&rpc, &early, "intents past their deadlines at start are cranked")?;
 
     ws_proxy.cut();
@@ -395,7 +400,7 @@ fn mute_websocket(net: &Net) -> Result<(), Failed> {
             held.push(stream);
         }
     });
-    let keeper = start_keeper(net, None, Some(format!("ws://{mute}")))?;
+    let keeper = start_keeper(net, None, Some(vec![format!("ws://{mute}")]))?;
     let intents: Vec<Pubkey> =
         (0..2).map(|i| unbid_intent(net, &requester, tokens, 500 + i, 3)).collect::<Result<_, _>>()?;
     wait_closed(&rpc, &intents, "intents cranked while the websocket never answers")?;
@@ -408,6 +413,33 @@ fn mute_websocket(net: &Net) -> Result<(), Failed> {
     check(summary.landed == 4 && summary.failed == 0, format!("two settles and two closes: {summary}"))?;
     check(metrics.reconnects.get() >= 1, "the mute websocket was given up on after the connect timeout")?;
     check(metrics.rpc_slot.load(std::sync::atomic::Ordering::Relaxed) > 0, "the slot came over RPC")?;
+    Ok(())
+}
+
+/// A dead first `--url` (issue 21: its websocket was the only one, so the keeper got no slot
+/// notification at all). Each URL now brings its own websocket and the watcher moves to the next
+/// when one fails: slots arrive over the second URL's websocket and intents are cranked.
+fn dead_first_url(net: &Net) -> Result<(), Failed> {
+    let rpc = net.validator.rpc();
+    let (requester, tokens) = requester(net)?;
+    // A port nobody listens on.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+    let urls = vec![format!("http://{dead}"), net.validator.rpc_url.clone()];
+    let ws_urls: Vec<String> = urls
+        .iter()
+        .map(|u| agx_keeper::config::websocket_url_for(u).ok_or("a websocket URL"))
+        .collect::<Result<_, _>>()?;
+    check(ws_urls[1] == net.validator.ws_url, format!("the validator's websocket is derived: {ws_urls:?}"))?;
+    let keeper = start_keeper(net, Some(urls), Some(ws_urls))?;
+    let intents: Vec<Pubkey> =
+        (0..2).map(|i| unbid_intent(net, &requester, tokens, 600 + i, 3)).collect::<Result<_, _>>()?;
+    wait_closed(&rpc, &intents, "intents cranked with a dead first URL")?;
+    let metrics = Arc::clone(&keeper.metrics);
+    let ws_heard = metrics.ws_slot_at_ms.load(std::sync::atomic::Ordering::Relaxed);
+    let summary = keeper.finish(net)?;
+    check(summary.landed == 4 && summary.failed == 0, format!("two settles and two closes: {summary}"))?;
+    check(ws_heard > 0, "slot notifications came over the second URL's websocket")?;
+    check(metrics.reconnects.get() >= 1, "the first websocket failed and the watcher moved on")?;
     Ok(())
 }
 

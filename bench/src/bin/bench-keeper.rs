@@ -80,7 +80,7 @@ fn main() -> Result<()> {
     agx_sdk::cluster::airdrop(&rpc, &keeper_key.pubkey(), 10_000_000_000)?;
     let keeper_config = Config {
         urls: vec![validator.rpc_url.clone()],
-        ws_url: validator.ws_url.clone(),
+        ws_urls: vec![validator.ws_url.clone()],
         keypair: keeper_key,
         keypair_path: "in-memory".into(),
         metrics_addr: None,
