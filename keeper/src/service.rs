@@ -52,7 +52,9 @@ const SLOT_WAIT: Duration = Duration::from_secs(30);
 /// How long shutdown waits for in-flight sends.
 const DRAIN: Duration = Duration::from_secs(60);
 
-/// What the keeper reads once at start: the configs its cranks depend on.
+/// What the keeper reads from the two configs: what its cranks depend on. Read at start, then
+/// again every [`PARAMS_EVERY`]: an admin may change the heartbeat timeout or the slash fractions
+/// while the keeper runs.
 #[derive(Clone, Copy, Debug)]
 pub struct ClusterParams {
     pub heartbeat_timeout: u64,
@@ -66,8 +68,11 @@ pub struct ClusterParams {
 pub enum StartError {
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
-    #[error("the exchange and registry configs are not on {0}: wrong cluster, or the programs are not initialised")]
-    NotInitialised(String),
+    #[error(
+        "{missing} not found on {url}: wrong cluster, or the programs are not deployed and initialised there \
+         (agx init, or agx localnet)"
+    )]
+    NotInitialised { url: String, missing: String },
     #[error("keypair {0} holds no lamports on {1}: fund it to pay for cranks")]
     Unfunded(Pubkey, String),
     #[error("metrics address {0}: {1}")]
@@ -99,7 +104,7 @@ struct Ctx {
     sender: Arc<Sender>,
     metrics: Arc<Metrics>,
     keeper: KeeperAccounts,
-    params: ClusterParams,
+    params: std::sync::RwLock<ClusterParams>,
     max_priority_fee: u64,
     crank_unprofitable: bool,
     stake_reward_price: Option<u64>,
@@ -136,7 +141,15 @@ impl Keeper {
             }
             None => None,
         };
-        let params = cluster_params(&rpc).await.ok_or_else(|| StartError::NotInitialised(url.clone()))?;
+        let params = match cluster_params(&rpc).await {
+            Some(params) => params,
+            None => {
+                return Err(StartError::NotInitialised {
+                    url: url.clone(),
+                    missing: missing_configs(&rpc).await,
+                })
+            }
+        };
         let payer = Arc::new(config.keypair);
         let caller = payer.pubkey();
         let funded = rpc.call(|c| c.get_balance(&caller)).await.unwrap_or(0);
@@ -168,7 +181,7 @@ impl Keeper {
             sender,
             metrics,
             keeper: KeeperAccounts { caller, caller_stake_tokens, stake },
-            params,
+            params: std::sync::RwLock::new(params),
             max_priority_fee: config.max_priority_fee,
             crank_unprofitable: config.crank_unprofitable,
             stake_reward_price: config.stake_reward_price,
@@ -206,6 +219,7 @@ impl Keeper {
             Arc::clone(&ctx.metrics),
             shutdown.clone(),
         ));
+        let feed_tx_params = feed_tx.clone();
         background.spawn(crate::poller::run(
             Arc::clone(&ctx.rpc),
             feed_tx,
@@ -214,7 +228,8 @@ impl Keeper {
         ));
         info!(keeper = %ctx.keeper.caller, rpc = ctx.rpc.url(), ws = ?self.ws_urls, "keeper started");
 
-        let mut tracker = Tracker::new(ctx.params.heartbeat_timeout);
+        background.spawn(follow_params(Arc::clone(&ctx), feed_tx_params, shutdown.clone()));
+        let mut tracker = Tracker::new(ctx.params().heartbeat_timeout);
         let mut workers: JoinSet<Done> = JoinSet::new();
         let mut in_flight: HashMap<Pubkey, Due> = HashMap::new();
         let mut backoff = Backoff::default();
@@ -232,6 +247,7 @@ impl Keeper {
                         Feed::Intent { intent, snapshot: Some(s), slot } => tracker.upsert_intent(intent, s, slot),
                         Feed::Intent { intent, snapshot: None, .. } => tracker.remove_intent(&intent),
                         Feed::Agent { agent, last_heartbeat_slot } => tracker.upsert_agent(agent, last_heartbeat_slot),
+                        Feed::HeartbeatTimeout(slots) => tracker.set_heartbeat_timeout(slots),
                         Feed::Resync { intents, agents, slot, .. } => {
                             tracker.resync(intents, agents, slot);
                             // Authoritative: a validator restarted from a snapshot goes back.
@@ -339,6 +355,74 @@ fn publish_gauges(metrics: &Metrics, tracker: &Tracker, now: u64) {
     let by_state: BTreeMap<String, usize> =
         tracker.count_by_status().into_iter().map(|(s, n)| (format!("{s:?}").to_lowercase(), n)).collect();
     metrics.set_tracked(by_state);
+}
+
+/// How often the configs are read again.
+const PARAMS_EVERY: Duration = Duration::from_secs(30);
+
+impl Ctx {
+    fn params(&self) -> ClusterParams {
+        *self.params.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Reads the configs every [`PARAMS_EVERY`]; a new heartbeat timeout goes to the loop (it moves
+/// the failovers of held jobs), new slash fractions to the workers.
+async fn follow_params(ctx: Arc<Ctx>, feed: mpsc::Sender<Feed>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(PARAMS_EVERY) => {}
+            _ = shutdown.changed() => return,
+        }
+        let Some(new) = cluster_params(&ctx.rpc).await else { continue };
+        let old = ctx.params();
+        if (new.heartbeat_timeout, new.failover_slash_bps, new.failover_reward_bps)
+            == (old.heartbeat_timeout, old.failover_slash_bps, old.failover_reward_bps)
+        {
+            continue;
+        }
+        info!(
+            heartbeat_timeout = new.heartbeat_timeout,
+            failover_slash_bps = new.failover_slash_bps,
+            failover_reward_bps = new.failover_reward_bps,
+            "the configs changed"
+        );
+        *ctx.params.write().unwrap_or_else(|poisoned| poisoned.into_inner()) =
+            ClusterParams { stake: old.stake, ..new };
+        if new.heartbeat_timeout != old.heartbeat_timeout
+            && feed.send(Feed::HeartbeatTimeout(new.heartbeat_timeout)).await.is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// Which config the keeper looked for and did not find, with its program: what a wrong cluster
+/// or an uninitialised deployment looks like from here.
+async fn missing_configs(rpc: &RpcPool) -> String {
+    let wanted = [
+        ("the registry config", pda::registry_config().0, agx_sdk::agent_registry::ID),
+        ("the exchange config", pda::exchange_config().0, agx_sdk::exchange::ID),
+    ];
+    let keys = wanted.map(|(_, address, _)| address);
+    let found = rpc
+        .call(|c| c.get_multiple_accounts_with_commitment(&keys, CommitmentConfig::confirmed()))
+        .await
+        .map(|r| r.value.iter().map(Option::is_some).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let missing: Vec<String> = wanted
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !found.get(*i).copied().unwrap_or(false))
+        .map(|(_, (what, address, program))| format!("{what} {address} (program {program})"))
+        .collect();
+    match missing.is_empty() {
+        // Both exist but one did not decode: an older layout, or another program's account.
+        true => {
+            "a config that decodes as this keeper's (both exist: another version of the programs?)".into()
+        }
+        false => missing.join(" and "),
+    }
 }
 
 /// Reads the two configs; `None` when either is missing.
@@ -467,8 +551,8 @@ fn payoff_of(ctx: &Ctx, due: &Due, state: &Intent) -> Payoff {
     let reward_atoms = match due.crank {
         Crank::Failover => economics::failover_reward(
             state.min_stake,
-            ctx.params.failover_slash_bps,
-            ctx.params.failover_reward_bps,
+            ctx.params().failover_slash_bps,
+            ctx.params().failover_reward_bps,
         ),
         _ => 0,
     };
@@ -539,7 +623,7 @@ async fn read_liveness(ctx: &Ctx, agent: &Pubkey) -> Option<Liveness> {
     let view = AgentView::read(&response.value?.data)?;
     Some(Liveness {
         last_heartbeat_slot: view.last_heartbeat_slot,
-        heartbeat_timeout: ctx.params.heartbeat_timeout,
+        heartbeat_timeout: ctx.params().heartbeat_timeout,
     })
 }
 

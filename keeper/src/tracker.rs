@@ -86,6 +86,18 @@ impl Tracker {
         }
     }
 
+    /// The registry's heartbeat timeout changed: every held job's failover moves with it.
+    pub fn set_heartbeat_timeout(&mut self, heartbeat_timeout: u64) {
+        if heartbeat_timeout == self.heartbeat_timeout {
+            return;
+        }
+        self.heartbeat_timeout = heartbeat_timeout;
+        let held: Vec<Pubkey> = self.jobs.values().flatten().copied().collect();
+        for intent in held {
+            self.reschedule(intent);
+        }
+    }
+
     fn unlink_job(&mut self, intent: &Pubkey) {
         let Some(winner) = self.intents.get(intent).and_then(|e| e.snapshot.watched_winner()) else {
             return;
@@ -205,5 +217,21 @@ mod tests {
         assert_eq!(t.count_by_status().get(&Status::Awarded), Some(&1));
         t.remove_intent(&kept);
         assert!(t.is_empty() && t.next_slot().is_none() && t.jobs.is_empty());
+    }
+
+    #[test]
+    fn a_new_heartbeat_timeout_moves_the_failovers_of_held_jobs() {
+        let mut t = Tracker::new(100);
+        let (intent, agent) = (Pubkey::new_unique(), Pubkey::new_unique());
+        t.upsert_agent(agent, 50);
+        t.upsert_intent(intent, awarded(agent, 1, 1_000), 10);
+        let before = t.due(&intent).unwrap();
+        assert_eq!(before.crank, agx_core::lifecycle::Crank::Failover);
+        t.set_heartbeat_timeout(20);
+        let after = t.due(&intent).unwrap();
+        assert!(
+            after.slot < before.slot,
+            "a shorter timeout makes silence fail the winner sooner: {before:?} -> {after:?}"
+        );
     }
 }

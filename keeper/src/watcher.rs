@@ -37,6 +37,8 @@ pub enum Feed {
     Intent { intent: Pubkey, snapshot: Option<Snapshot>, slot: u64 },
     /// An agent account changed.
     Agent { agent: Pubkey, last_heartbeat_slot: u64 },
+    /// The registry's heartbeat timeout changed (slots).
+    HeartbeatTimeout(u64),
     /// A full read of every intent and agent, as of (at least) `slot`.
     Resync { intents: Vec<(Pubkey, Snapshot)>, agents: Vec<(Pubkey, u64)>, slot: u64, took: Duration },
 }

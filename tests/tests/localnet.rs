@@ -73,6 +73,31 @@ fn second_validator(net: &Net) -> Result<(), Failed> {
     check(second.rpc_url != net.validator.rpc_url, "its own ports")?;
     let (a, b) = (net.validator.rpc().get_slot()?, second.rpc().get_slot()?);
     check(a > 0 && b > 0, format!("both answer (slots {a} and {b})"))?;
+    // Its programs are deployed but not initialised: a keeper pointed at it says which config of
+    // which program it looked for, and where (issue 21: "configs not found" read like a bug).
+    let config = agx_keeper::config::Config {
+        urls: vec![second.rpc_url.clone()],
+        ws_urls: vec![second.ws_url.clone()],
+        keypair: Keypair::new(),
+        keypair_path: "in-memory".into(),
+        metrics_addr: None,
+        max_priority_fee: 0,
+        concurrency: 1,
+        crank_unprofitable: false,
+        stake_reward_price: None,
+        log_json: false,
+        connect_timeout: Duration::from_secs(5),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let refused = runtime.block_on(agx_keeper::service::Keeper::start(config)).err();
+    let message = refused.ok_or("a keeper started on a cluster without configs")?.to_string();
+    for part in [
+        format!("the registry config {} (program {})", pda::registry_config().0, agent_registry::ID),
+        format!("the exchange config {} (program {})", pda::exchange_config().0, exchange::ID),
+        format!("not found on {}", second.rpc_url),
+    ] {
+        check(message.contains(&part), format!("{part:?} in {message:?}"))?;
+    }
     Ok(())
 }
 
