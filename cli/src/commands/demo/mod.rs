@@ -121,13 +121,14 @@ fn start_keeper(chain: &dyn Chain, keypair: Keypair, urls: Option<(String, Strin
         .associated(&keypair.pubkey());
     let config = agx_keeper::config::Config {
         urls: vec![url],
-        ws_url,
+        ws_urls: vec![ws_url],
         keypair,
         keypair_path: PathBuf::new(),
         metrics_addr: None,
         max_priority_fee: 10_000,
         concurrency: 4,
         crank_unprofitable: false,
+        stake_reward_price: None,
         log_json: false,
         connect_timeout: Duration::from_secs(10),
     };
