@@ -9,6 +9,7 @@
 //! and its workers), observed through [`metrics`] and configured by [`config`]. [`poll`] runs the
 //! same decision core on any `agx_sdk::chain::Chain` by polling (the embedded chain's keeper).
 pub mod backoff;
+pub mod books;
 pub mod cli;
 pub mod config;
 pub mod cranks;

@@ -23,15 +23,17 @@ use anchor_lang::Discriminator;
 use solana_account_decoder_client_types::UiAccountEncoding;
 use solana_commitment_config::CommitmentConfig;
 use solana_instruction_error::InstructionError;
-use solana_rpc_client_api::config::{RpcAccountInfoConfig, RpcProgramAccountsConfig};
+use solana_rpc_client_api::config::{RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcTransactionConfig};
 use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
 use solana_signer::Signer;
 use solana_transaction_error::TransactionError;
+use solana_transaction_status_client_types::UiTransactionEncoding;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 use tracing::{debug, info, warn};
 
 use crate::backoff::Backoff;
+use crate::books::{self, Moved};
 use crate::config::Config;
 use crate::cranks::{prepare, reads, KeeperAccounts, OpenBid, Read};
 use crate::economics::{self, Cost, Payoff};
@@ -517,6 +519,7 @@ async fn work(ctx: &Ctx, intent: Pubkey, due: Due, now: u64, mut clock: watch::R
         );
     }
     let mut landed_slot = 0;
+    let mut signatures = Vec::new();
     for batch in batches {
         // Deadline cranks skip preflight (see `sender`): the first slot they can land in counts.
         let sent = ctx.sender.send(batch, units, price, due.slot == 0).await;
@@ -528,6 +531,7 @@ async fn work(ctx: &Ctx, intent: Pubkey, due: Due, now: u64, mut clock: watch::R
             Ok(Landing::Landed { slot, signature }) => {
                 debug!(%intent, signature, "transaction landed");
                 landed_slot = slot;
+                signatures.push(signature);
             }
             Ok(Landing::Refused(err) | Landing::Rejected(err)) => {
                 let fresh = read_snapshot(ctx, &intent).await.or(fresh);
@@ -540,9 +544,40 @@ async fn work(ctx: &Ctx, intent: Pubkey, due: Due, now: u64, mut clock: watch::R
         }
     }
     let fresh = read_snapshot(ctx, &intent).await.or(fresh);
-    // Bid closes earn nothing themselves (their payoff is the close they make possible).
-    let tip = if due.crank == Crank::CloseBids { 0 } else { payoff.tip_lamports };
-    done(due, Outcome::Landed { slot: landed_slot, tip, reward: payoff.reward_atoms }, fresh)
+    // Booked as the chain moved it; as predicted only when a transaction cannot be read back.
+    let moved = match booked(ctx, &signatures, rent).await {
+        Some(moved) => moved,
+        None => {
+            warn!(%intent, "could not read the crank's transactions back: booking the expected payoff");
+            // Bid closes earn nothing themselves (their payoff is the close they make possible).
+            let tip = if due.crank == Crank::CloseBids { 0 } else { payoff.tip_lamports };
+            Moved { tip_lamports: tip, reward_atoms: payoff.reward_atoms }
+        }
+    };
+    done(
+        due,
+        Outcome::Landed { slot: landed_slot, tip: moved.tip_lamports, reward: moved.reward_atoms },
+        fresh,
+    )
+}
+
+/// What the landed `signatures` moved to the keeper, from their metadata (`books`); `rent` is
+/// what the first paid for an account it created.
+async fn booked(ctx: &Ctx, signatures: &[String], rent: u64) -> Option<Moved> {
+    let config = RpcTransactionConfig {
+        encoding: Some(UiTransactionEncoding::Base64),
+        commitment: Some(CommitmentConfig::confirmed()),
+        max_supported_transaction_version: Some(0),
+    };
+    let mut total = Moved::default();
+    for (i, signature) in signatures.iter().enumerate() {
+        let signature: solana_transaction::Signature = signature.parse().ok()?;
+        let tx = ctx.rpc.call(|c| c.get_transaction_with_config(&signature, config)).await.ok()?;
+        let meta = tx.transaction.meta?;
+        let rent_paid = if i == 0 { rent } else { 0 };
+        total = total + books::from_meta(&meta, &ctx.keeper.caller, &ctx.keeper.stake.mint, rent_paid)?;
+    }
+    Some(total)
 }
 
 /// What `due` pays the keeper, by the intent's tip schedule and the config's fractions. Closing

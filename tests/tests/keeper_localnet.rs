@@ -68,6 +68,7 @@ fn main() -> ExitCode {
         trial("cranks_still_happen_through_a_late_start_a_cut_websocket_and_a_dead_rpc", faults),
         trial("a_websocket_that_never_answers_does_not_stop_the_cranks", mute_websocket),
         trial("a_dead_first_url_falls_over_to_the_next_urls_websocket", dead_first_url),
+        trial("the_keeper_books_the_tips_the_chain_paid_not_the_ones_it_expected", books_match_the_chain),
         trial("the_agx_keeper_binary_cranks_and_stops_cleanly_on_sigterm", binary_on_sigterm),
         // Last: it restarts the validator under everyone.
         trial("a_deadline_that_passes_across_a_validator_restart_is_cranked", validator_restart),
@@ -440,6 +441,44 @@ fn dead_first_url(net: &Net) -> Result<(), Failed> {
     check(summary.landed == 4 && summary.failed == 0, format!("two settles and two closes: {summary}"))?;
     check(ws_heard > 0, "slot notifications came over the second URL's websocket")?;
     check(metrics.reconnects.get() >= 1, "the first websocket failed and the watcher moved on")?;
+    Ok(())
+}
+
+/// Issue 21, defect 5: a settle that drops a head bidder whose agent no longer qualifies pays no
+/// tip, but the keeper booked one. The only bidder deactivates before settlement: the keeper's
+/// first settle drops it (no tip), the second expires the intent (a tip), then close-bids (none)
+/// and close (a tip). Two tips booked, and exactly what the keeper's balance moved.
+fn books_match_the_chain(net: &Net) -> Result<(), Failed> {
+    let rpc = net.validator.rpc();
+    let stake = net.market.stake;
+    let (requester, requester_tokens) = requester(net)?;
+    let (agent, agent_key, _) = staked_agent(&rpc, &net.authority, stake)?;
+    let args = IntentCreateArgs { max_failovers: 1, tip_per_crank: TIP, ..vickrey_intent(700, 6) };
+    send(&rpc, xix::intent_create(requester.pubkey(), stake, requester_tokens, args), &requester)?;
+    let intent = pda::intent(&requester.pubkey(), 700).0;
+    let opening =
+        BidOpening { price: 300_000, quality_bps: 9_000, latency: 10, plan_hash: [5; 32], salt: [7; 32] };
+    send(
+        &rpc,
+        xix::bid_commit(agent_key.pubkey(), intent, agent, 0, xix::commitment(&intent, &agent, &opening)),
+        &agent_key,
+    )?;
+    agx_tests::cluster::wait_for_slot(&rpc, intent_state(&rpc, &intent)?.commit_end_slot)?;
+    send(&rpc, xix::bid_reveal(agent_key.pubkey(), intent, agent, 0, opening), &agent_key)?;
+    send(&rpc, agx_sdk::ix::registry::agent_deactivate(agent_key.pubkey()), &agent_key)?;
+
+    let keeper = start_keeper(net, None, None)?;
+    let before = rpc.get_balance(&keeper.key)?;
+    wait_closed(&rpc, &[intent, pda::bid(&intent, &agent, 0).0], "the intent and its bid closed")?;
+    wait_until(PATIENCE, "four cranks booked", || {
+        (keeper.metrics.cranks_total(CrankOutcome::Landed) >= 4).then_some(())
+    })?;
+    let key = keeper.key;
+    let summary = keeper.finish(net)?;
+    let earned = i128::from(rpc.get_balance(&key)?) - i128::from(before);
+    check(summary.landed == 4 && summary.failed == 0, format!("drop, expire, close-bids, close: {summary}"))?;
+    check(summary.tips_lamports == 2 * TIP, format!("two tips booked (the drop paid none): {summary}"))?;
+    check(earned == i128::from(2 * TIP) - 4 * 5_000, format!("the balance moved by {earned}"))?;
     Ok(())
 }
 
