@@ -127,7 +127,9 @@ fn start_keeper(chain: &dyn Chain, keypair: Keypair, urls: Option<(String, Strin
         metrics_addr: None,
         max_priority_fee: 10_000,
         concurrency: 4,
-        crank_unprofitable: false,
+        // The demo's keeper works for the market it runs, not for profit: a failover that must
+        // create a requester's stake-mint account costs its rent (~0.002 SOL), more than a tip.
+        crank_unprofitable: true,
         stake_reward_price: None,
         log_json: false,
         connect_timeout: Duration::from_secs(10),
