@@ -138,6 +138,12 @@ pub enum Crank {
     Failover,
 }
 
+impl Crank {
+    /// Every crank, for those that count or label them all (the keeper's metrics).
+    pub const ALL: [Crank; 5] =
+        [Crank::Settle, Crank::Finalize, Crank::Close, Crank::CloseBids, Crank::Failover];
+}
+
 /// Why a winner may be failed over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FailoverReason {
@@ -209,6 +215,21 @@ pub fn next_due(
 #[allow(clippy::arithmetic_side_effects)] // test arithmetic on bounded values
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_crank_is_in_all() {
+        for crank in Crank::ALL {
+            // Exhaustive: a new crank fails to compile here until it is listed in ALL.
+            let at = match crank {
+                Crank::Settle => 0,
+                Crank::Finalize => 1,
+                Crank::Close => 2,
+                Crank::CloseBids => 3,
+                Crank::Failover => 4,
+            };
+            assert_eq!(Crank::ALL[at], crank);
+        }
+    }
 
     const T: Timeline =
         Timeline { commit_end: 10, reveal_end: 20, rerank_end: 0, dispute_end: 0, execution_deadline: 0 };

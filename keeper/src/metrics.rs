@@ -53,8 +53,6 @@ pub fn crank_label(crank: Crank) -> &'static str {
     }
 }
 
-const CRANKS: [Crank; 5] = [Crank::Settle, Crank::Finalize, Crank::Close, Crank::CloseBids, Crank::Failover];
-
 /// How many raw latencies are kept.
 const LATENCY_SAMPLES: usize = 10_000;
 
@@ -65,6 +63,12 @@ const LATENCY_BUCKETS: [f64; 7] = [0.0, 1.0, 2.0, 3.0, 5.0, 10.0, 30.0];
 struct CrankLabels {
     kind: &'static str,
     outcome: &'static str,
+}
+
+impl CrankLabels {
+    fn of(crank: Crank, outcome: CrankOutcome) -> Self {
+        Self { kind: crank_label(crank), outcome: outcome.label() }
+    }
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -155,16 +159,16 @@ impl Default for Metrics {
 
 impl Metrics {
     pub fn crank(&self, crank: Crank, outcome: CrankOutcome) {
-        self.cranks.get_or_create(&CrankLabels { kind: crank_label(crank), outcome: outcome.label() }).inc();
+        self.cranks.get_or_create(&CrankLabels::of(crank, outcome)).inc();
     }
 
     pub fn cranks(&self, crank: Crank, outcome: CrankOutcome) -> u64 {
-        self.cranks.get_or_create(&CrankLabels { kind: crank_label(crank), outcome: outcome.label() }).get()
+        self.cranks.get_or_create(&CrankLabels::of(crank, outcome)).get()
     }
 
     /// Total of `outcome` over every crank kind.
     pub fn cranks_total(&self, outcome: CrankOutcome) -> u64 {
-        CRANKS.iter().map(|c| self.cranks(*c, outcome)).sum()
+        Crank::ALL.iter().map(|c| self.cranks(*c, outcome)).sum()
     }
 
     pub fn latency(&self, slots: u64) {

@@ -43,6 +43,16 @@ pub fn compute_unit_price(micro_lamports: u64) -> Instruction {
     Instruction { program_id: COMPUTE_BUDGET, accounts: Vec::<AccountMeta>::new(), data }
 }
 
+/// The compute-budget instructions a crank's transaction starts with: the unit limit, and the
+/// unit price when there is one.
+fn compute_budget(units: u32, micro_lamports: u64) -> Vec<Instruction> {
+    let mut budget = vec![compute_unit_limit(units)];
+    if micro_lamports > 0 {
+        budget.push(compute_unit_price(micro_lamports));
+    }
+    budget
+}
+
 /// How a transaction ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Landing {
@@ -108,17 +118,13 @@ impl Sender {
         }
     }
 
-    /// Signs `ixs` behind a compute-unit limit and price, sends (simulating first when
-    /// `preflight`) and follows it.
     /// How many compute-budget instructions [`send`](Self::send) puts before a crank's.
     pub fn budget_instructions(micro_lamports: u64) -> usize {
-        if micro_lamports > 0 {
-            2
-        } else {
-            1
-        }
+        compute_budget(0, micro_lamports).len()
     }
 
+    /// Signs `ixs` behind a compute-unit limit and price, sends (simulating first when
+    /// `preflight`) and follows it.
     pub async fn send(
         &self,
         ixs: &[Instruction],
@@ -126,10 +132,7 @@ impl Sender {
         micro_lamports: u64,
         preflight: bool,
     ) -> Result<Landing, ClientError> {
-        let mut all = vec![compute_unit_limit(units)];
-        if micro_lamports > 0 {
-            all.push(compute_unit_price(micro_lamports));
-        }
+        let mut all = compute_budget(units, micro_lamports);
         all.extend_from_slice(ixs);
         let (hash, last_valid) = self.blockhash().await?;
         let payer = self.payer.as_ref();

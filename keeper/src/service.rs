@@ -143,15 +143,10 @@ impl Keeper {
             }
             None => None,
         };
-        let params = match cluster_params(&rpc).await {
-            Some(params) => params,
-            None => {
-                return Err(StartError::NotInitialised {
-                    url: url.clone(),
-                    missing: missing_configs(&rpc).await,
-                })
-            }
-        };
+        let params = cluster_params(&rpc)
+            .await
+            .map_err(|missing| StartError::NotInitialised { url: url.clone(), missing })?;
+
         let payer = Arc::new(config.keypair);
         let caller = payer.pubkey();
         let funded = rpc.call(|c| c.get_balance(&caller)).await.unwrap_or(0);
@@ -376,7 +371,7 @@ async fn follow_params(ctx: Arc<Ctx>, feed: mpsc::Sender<Feed>, mut shutdown: wa
             _ = tokio::time::sleep(PARAMS_EVERY) => {}
             _ = shutdown.changed() => return,
         }
-        let Some(new) = cluster_params(&ctx.rpc).await else { continue };
+        let Ok(new) = cluster_params(&ctx.rpc).await else { continue };
         let old = ctx.params();
         if (new.heartbeat_timeout, new.failover_slash_bps, new.failover_reward_bps)
             == (old.heartbeat_timeout, old.failover_slash_bps, old.failover_reward_bps)
@@ -399,45 +394,39 @@ async fn follow_params(ctx: Arc<Ctx>, feed: mpsc::Sender<Feed>, mut shutdown: wa
     }
 }
 
-/// Which config the keeper looked for and did not find, with its program: what a wrong cluster
-/// or an uninitialised deployment looks like from here.
-async fn missing_configs(rpc: &RpcPool) -> String {
+/// Reads the two configs in one call. The error names each config that is missing (address and
+/// program: what a wrong cluster or an uninitialised deployment looks like from here), or says
+/// that both exist but one does not decode.
+pub async fn cluster_params(rpc: &RpcPool) -> Result<ClusterParams, String> {
     let wanted = [
         ("the registry config", pda::registry_config().0, agx_sdk::agent_registry::ID),
         ("the exchange config", pda::exchange_config().0, agx_sdk::exchange::ID),
     ];
     let keys = wanted.map(|(_, address, _)| address);
-    let found = rpc
-        .call(|c| c.get_multiple_accounts_with_commitment(&keys, CommitmentConfig::confirmed()))
-        .await
-        .map(|r| r.value.iter().map(Option::is_some).collect::<Vec<_>>())
-        .unwrap_or_default();
-    let missing: Vec<String> = wanted
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !found.get(*i).copied().unwrap_or(false))
-        .map(|(_, (what, address, program))| format!("{what} {address} (program {program})"))
-        .collect();
-    match missing.is_empty() {
-        // Both exist but one did not decode: an older layout, or another program's account.
-        true => {
-            "a config that decodes as this keeper's (both exist: another version of the programs?)".into()
-        }
-        false => missing.join(" and "),
-    }
-}
-
-/// Reads the two configs; `None` when either is missing.
-pub async fn cluster_params(rpc: &RpcPool) -> Option<ClusterParams> {
-    let keys = [pda::registry_config().0, pda::exchange_config().0];
+    // An endpoint that cannot answer this finds neither config.
     let accounts = rpc
         .call(|c| c.get_multiple_accounts_with_commitment(&keys, CommitmentConfig::confirmed()))
         .await
-        .ok()?
-        .value;
-    let registry: RegistryConfig = decode(&accounts.first()?.as_ref()?.data).ok()?;
-    let exchange: ExchangeConfig = decode(&accounts.get(1)?.as_ref()?.data).ok()?;
-    Some(ClusterParams {
+        .map_or_else(|_| vec![None, None], |r| r.value);
+    let missing: Vec<String> = wanted
+        .iter()
+        .zip(&accounts)
+        .filter(|(_, account)| account.is_none())
+        .map(|((what, address, program), _)| format!("{what} {address} (program {program})"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(missing.join(" and "));
+    }
+    let data =
+        |i: usize| accounts.get(i).and_then(Option::as_ref).map(|a| a.data.as_slice()).unwrap_or_default();
+    let (Ok(registry), Ok(exchange)) = (decode::<RegistryConfig>(data(0)), decode::<ExchangeConfig>(data(1)))
+    else {
+        // Both exist but one did not decode: an older layout, or another program's account.
+        return Err(
+            "a config that decodes as this keeper's (both exist: another version of the programs?)".into()
+        );
+    };
+    Ok(ClusterParams {
         heartbeat_timeout: registry.heartbeat_timeout_slots,
         stake: StakeToken::of(&registry),
         failover_slash_bps: exchange.failover_slash_bps,
