@@ -166,15 +166,16 @@ pub fn run(command: Command, url: Option<String>, keypair: Option<PathBuf>, out:
                     state.bid_bond
                 )
             })?;
-            if slot < state.commit_end_slot {
-                bail!("reveals on {intent} open at {}; try again then", at(state.commit_end_slot));
-            }
-            if slot >= state.reveal_end_slot {
-                bail!(
+            match state.phase(slot) {
+                agx_core::lifecycle::Phase::Bidding => {
+                    bail!("reveals on {intent} open at {}; try again then", at(state.commit_end_slot))
+                }
+                agx_core::lifecycle::Phase::Closed => bail!(
                     "the reveal window of {intent} closed at {}: the bid can no longer be opened, and its bond ({} lamports) goes to the requester when it closes",
                     at(state.reveal_end_slot),
                     state.bid_bond
-                );
+                ),
+                agx_core::lifecycle::Phase::Revealing => {}
             }
             let landed =
                 chain.send(&[xix::bid_reveal(me, intent, agent, state.round, opening)], &signer, &[])?;

@@ -210,7 +210,7 @@ fn timing(chain: &dyn Chain, i: &Intent, now: u64) -> (String, serde_json::Value
         }
         text.push_str(&format!(
             "  settles from {} (by a keeper: `agx keeper`, or `agx localnet --keeper`)\n",
-            at(i.reveal_end_slot.max(i.rerank_end_slot))
+            at(i.timeline().settle_from())
         ));
     }
     if i.status().ok() == Some(IntentStatus::Awarded) {
