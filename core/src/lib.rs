@@ -22,6 +22,7 @@ pub mod score;
 pub mod slash;
 pub mod tiebreak;
 pub mod tip;
+pub mod turn;
 pub mod vickrey;
 
 pub use error::Error;
