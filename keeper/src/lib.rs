@@ -5,8 +5,9 @@
 //! index ordered by due slot) and [`cranks`] (the instructions for a due crank), with
 //! [`economics`] (whether a crank pays for itself). Around it, the parts that talk to a cluster:
 //! [`watcher`] (slot and account subscriptions, resyncs), [`rpc`] (several endpoints as one),
-//! [`sender`] (compute budget, priority fee, confirmation, retries) and [`service`] (the loop
-//! and its workers), observed through [`metrics`] and configured by [`config`]. [`poll`] runs the
+//! [`sender`] (compute budget, priority fee, confirmation, retries), [`peers`] (the other keepers,
+//! learned from the chain, and whose turn each crank is) and [`service`] (the loop and its
+//! workers), observed through [`metrics`] and configured by [`config`]. [`poll`] runs the
 //! same decision core on any `agx_sdk::chain::Chain` by polling (the embedded chain's keeper).
 pub mod backoff;
 pub mod books;
@@ -15,6 +16,7 @@ pub mod config;
 pub mod cranks;
 pub mod economics;
 pub mod metrics;
+pub mod peers;
 pub mod poll;
 pub mod poller;
 pub mod rpc;

@@ -94,6 +94,8 @@ pub struct Metrics {
     pub reconnects: Counter,
     pub resyncs: Counter,
     pub rpc_failovers: Counter,
+    /// Other keepers known from the chain (they take turns with this one).
+    pub peers: Gauge,
     pub tips_earned_lamports: Counter,
     pub rewards_earned_atoms: Counter,
     cranks: Family<CrankLabels, Counter>,
@@ -119,6 +121,7 @@ impl Default for Metrics {
             reconnects: Counter::default(),
             resyncs: Counter::default(),
             rpc_failovers: Counter::default(),
+            peers: Gauge::default(),
             tips_earned_lamports: Counter::default(),
             rewards_earned_atoms: Counter::default(),
             cranks: Family::default(),
@@ -152,6 +155,7 @@ impl Default for Metrics {
         registry.register("reconnects", "Websocket reconnects", m.reconnects.clone());
         registry.register("resyncs", "Full reads of the program accounts", m.resyncs.clone());
         registry.register("rpc_failovers", "Switches to another RPC endpoint", m.rpc_failovers.clone());
+        registry.register("peers", "Other keepers seen cranking, that take turns with this one", m.peers.clone());
         registry.register("rpc_endpoint", "The RPC endpoint in use", m.endpoint.clone());
         Metrics { registry, ..m }
     }

@@ -4,6 +4,9 @@
 //! against its fees, and sends it. Outcomes come back to the loop, which re-indexes the intent
 //! from the worker's fresh read.
 //!
+//! Several keepers take turns (`peers`): a crank goes out at its due slot from the keeper whose
+//! turn is first, and from each later one only once its own turn came and the crank is still due.
+//!
 //! Supervision: the watcher reconnects on its own; a worker that fails reports `Failed` and its
 //! intent waits a few slots before it is tried again; a lost race is never retried (the fresh
 //! read shows what the other keeper did). Shutdown stops new cranks and lets in-flight sends
@@ -38,6 +41,7 @@ use crate::config::Config;
 use crate::cranks::{prepare, reads, KeeperAccounts, OpenBid, Read};
 use crate::economics::{self, Cost, Payoff};
 use crate::metrics::{crank_label, CrankOutcome, Metrics};
+use crate::peers::{self, Peers, Turn};
 use crate::rpc::RpcPool;
 use crate::schedule::{next_crank, Due, Liveness, Snapshot};
 use crate::sender::{Landing, Sender};
@@ -53,6 +57,9 @@ const PREPARE_AHEAD_SLOTS: u64 = 2;
 const SLOT_WAIT: Duration = Duration::from_secs(30);
 /// How long shutdown waits for in-flight sends.
 const DRAIN: Duration = Duration::from_secs(60);
+/// A turn computed for a crank that was never handed out (another keeper sent it) is dropped
+/// this many slots after it came.
+const TURN_MEMORY_SLOTS: u64 = 600;
 
 /// What the keeper reads from the two configs: what its cranks depend on. Read at start, then
 /// again every [`PARAMS_EVERY`]: an admin may change the heartbeat timeout or the slash fractions
@@ -98,6 +105,8 @@ enum Outcome {
     Failed(String),
     Skipped,
     NotDue,
+    /// Left to a keeper whose turn turned out to come first.
+    Deferred,
 }
 
 /// Everything a worker needs, shared.
@@ -107,6 +116,7 @@ struct Ctx {
     metrics: Arc<Metrics>,
     keeper: KeeperAccounts,
     params: std::sync::RwLock<ClusterParams>,
+    peers: std::sync::Mutex<Peers>,
     max_priority_fee: u64,
     crank_unprofitable: bool,
     stake_reward_price: Option<u64>,
@@ -179,6 +189,7 @@ impl Keeper {
             metrics,
             keeper: KeeperAccounts { caller, caller_stake_tokens, stake },
             params: std::sync::RwLock::new(params),
+            peers: std::sync::Mutex::new(Peers::new(caller)),
             max_priority_fee: config.max_priority_fee,
             crank_unprofitable: config.crank_unprofitable,
             stake_reward_price: config.stake_reward_price,
@@ -230,6 +241,8 @@ impl Keeper {
         let mut workers: JoinSet<Done> = JoinSet::new();
         let mut in_flight: HashMap<Pubkey, Due> = HashMap::new();
         let mut backoff = Backoff::default();
+        // The turn of each crank due soon, computed again when the crank or the known keepers change.
+        let mut turns: HashMap<Pubkey, Pending> = HashMap::new();
         let mut now = 0u64;
         let (clock_tx, clock) = watch::channel(0u64);
         let mut summary = Summary::default();
@@ -257,21 +270,43 @@ impl Keeper {
                     in_flight.remove(&done.intent);
                     settle_outcome(&ctx, &mut tracker, &mut backoff, &mut summary, now, done);
                 }
-                _ = gauges.tick() => publish_gauges(&ctx.metrics, &tracker, now),
+                _ = gauges.tick() => {
+                    publish_gauges(&ctx.metrics, &tracker, now);
+                    ctx.metrics.peers.set(i64::try_from(ctx.peers().len()).unwrap_or(i64::MAX));
+                    turns.retain(|_, pending| pending.at.saturating_add(TURN_MEMORY_SLOTS) > now);
+                }
                 _ = stop.changed() => break,
             }
             ctx.metrics.tip_slot.store(now, Ordering::Relaxed);
             clock_tx.send_if_modified(|slot| std::mem::replace(slot, now) != now);
-            // Hand out what is due (or about to be), earliest first, up to the concurrency limit.
-            let due: Vec<(Pubkey, Due)> = tracker
+            // Hand out what is due (or about to be), earliest first, up to the concurrency limit:
+            // at this keeper's turn, and early enough to be prepared when it is the first turn. A
+            // later turn is prepared only when it comes, so its read shows the earlier turns'.
+            let due: Vec<(Pubkey, Due, TurnAt)> = tracker
                 .due_at(now + PREPARE_AHEAD_SLOTS)
                 .filter(|(k, _)| !in_flight.contains_key(k) && backoff.ready(k, now))
+                .filter_map(|(k, due)| {
+                    let generation = ctx.peers().generation();
+                    let pending = turns.entry(k).or_insert_with(|| Pending::new(&ctx, &k, due, now));
+                    if pending.due != due {
+                        *pending = Pending::new(&ctx, &k, due, now);
+                    } else if pending.generation != generation {
+                        pending.retake(&ctx, &k);
+                    }
+                    let ready = match pending.turn.rank {
+                        0 => pending.at <= now + PREPARE_AHEAD_SLOTS,
+                        _ => pending.at <= now,
+                    };
+                    let turn = TurnAt { turn: pending.turn.clone(), base: pending.base, at: pending.at };
+                    ready.then_some((k, due, turn))
+                })
                 .take(self.concurrency.saturating_sub(in_flight.len()))
                 .collect();
-            for (intent, due) in due {
+            for (intent, due, turn) in due {
+                turns.remove(&intent);
                 in_flight.insert(intent, due);
                 let (ctx, clock) = (Arc::clone(&ctx), clock.clone());
-                workers.spawn(async move { work(&ctx, intent, due, now, clock).await });
+                workers.spawn(async move { work(&ctx, intent, due, turn, now, clock).await });
             }
         }
         info!(in_flight = workers.len(), "shutting down; letting in-flight cranks finish");
@@ -336,6 +371,7 @@ fn settle_outcome(
             backoff.skipped(done.intent, now);
         }
         Outcome::NotDue => debug!(intent = %done.intent, kind, "no longer due"),
+        Outcome::Deferred => debug!(intent = %done.intent, kind, "another keeper's turn comes first"),
     }
     match done.fresh {
         Some((Some(snapshot), slot)) => tracker.upsert_intent(done.intent, snapshot, slot),
@@ -344,6 +380,45 @@ fn settle_outcome(
             backoff.clear(&done.intent);
         }
         None => {}
+    }
+}
+
+/// This keeper's turn for a crank handed out: it comes at slot `at`; the turns count from `base`.
+#[derive(Clone, Debug)]
+struct TurnAt {
+    turn: Turn,
+    base: u64,
+    at: u64,
+}
+
+/// A crank due soon, and this keeper's turn for it.
+struct Pending {
+    due: Due,
+    /// Where the turns count from: a deadline crank's due slot; for a close (due as soon as the
+    /// intent ended), the slot it was first seen due.
+    base: u64,
+    turn: Turn,
+    /// The slot this keeper's turn comes at.
+    at: u64,
+    /// The generation of the known keepers the turn was computed with.
+    generation: u64,
+}
+
+impl Pending {
+    fn new(ctx: &Ctx, intent: &Pubkey, due: Due, now: u64) -> Self {
+        let base = if due.slot == 0 { now } else { due.slot };
+        let mut pending = Self { due, base, turn: Turn::default(), at: base, generation: 0 };
+        pending.retake(ctx, intent);
+        pending
+    }
+
+    /// The turn again, with the keepers known now.
+    fn retake(&mut self, ctx: &Ctx, intent: &Pubkey) {
+        let peers = ctx.peers();
+        self.turn = peers.turn(intent, self.due.slot);
+        let width = if self.due.slot == 0 { peers::CLOSE_TURN_SLOTS } else { peers::TURN_SLOTS };
+        self.at = self.turn.send_at(self.base, width);
+        self.generation = peers.generation();
     }
 }
 
@@ -360,6 +435,10 @@ const PARAMS_EVERY: Duration = Duration::from_secs(30);
 impl Ctx {
     fn params(&self) -> ClusterParams {
         *self.params.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn peers(&self) -> std::sync::MutexGuard<'_, Peers> {
+        self.peers.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -434,19 +513,69 @@ pub async fn cluster_params(rpc: &RpcPool) -> Result<ClusterParams, String> {
     })
 }
 
-/// One crank, start to end: prepared as soon as it is handed out (up to
-/// [`PREPARE_AHEAD_SLOTS`] early), sent once `clock` reaches its due slot.
-async fn work(ctx: &Ctx, intent: Pubkey, due: Due, now: u64, mut clock: watch::Receiver<u64>) -> Done {
+/// One crank, start to end, at this keeper's `turn`: prepared as
+/// soon as it is handed out (up to [`PREPARE_AHEAD_SLOTS`] early for the first turn, at the turn
+/// for later ones), sent once `clock` reaches its slot; then what the chain shows of the other
+/// keepers is learned in the background.
+async fn work(
+    ctx: &Arc<Ctx>,
+    intent: Pubkey,
+    due: Due,
+    TurnAt { turn, base, at }: TurnAt,
+    now: u64,
+    clock: watch::Receiver<u64>,
+) -> Done {
+    let done = crank(ctx, intent, due, &turn, at, now, clock).await;
+    let landed = matches!(done.result, Outcome::Landed { .. });
+    if landed && turn.rank > 0 {
+        // The crank was still due at this keeper's turn: the keepers before it let theirs pass.
+        ctx.peers().missed(&turn.ahead);
+    }
+    if landed || matches!(done.result, Outcome::Lost(_)) {
+        // From a little before the first turn: a keeper that raced it sent at about the same time.
+        let since = base.saturating_sub(peers::TURN_SLOTS);
+        tokio::spawn(learn_peers(Arc::clone(ctx), intent, since));
+    }
+    done
+}
+
+/// Remembers every other keeper the chain shows sending a crank on `intent` from `since` on.
+async fn learn_peers(ctx: Arc<Ctx>, intent: Pubkey, since: u64) {
+    match peers::cranked_by(&ctx.rpc, &intent, since, &ctx.keeper.caller).await {
+        Ok(found) => {
+            let mut peers = ctx.peers();
+            for (keeper, slot) in found {
+                peers.seen(keeper, slot);
+            }
+        }
+        Err(e) => debug!(%intent, error = %e, "could not read who else cranked"),
+    }
+}
+
+async fn crank(
+    ctx: &Ctx,
+    intent: Pubkey,
+    due: Due,
+    turn: &Turn,
+    send_at: u64,
+    now: u64,
+    mut clock: watch::Receiver<u64>,
+) -> Done {
     let mut due = due;
     let done = |due, result, fresh| Done { intent, due, result, fresh };
+    // At a later turn, a crank no longer due was sent at an earlier one: a race lost for free.
+    let not_due = match turn.rank {
+        0 => Outcome::NotDue,
+        _ => Outcome::Lost("sent at an earlier keeper's turn".into()),
+    };
     // Re-check: the account as the next transaction will see it.
     let (state, read_slot) = match read_intent(ctx, &intent).await {
         Ok(Some(read)) => read,
-        Ok(None) => return done(due, Outcome::NotDue, Some((None, now))),
+        Ok(None) => return done(due, not_due, Some((None, now))),
         Err(e) => return done(due, Outcome::Failed(format!("reading the intent: {e}")), None),
     };
     let Some(snapshot) = Snapshot::of(&state) else {
-        return done(due, Outcome::NotDue, Some((None, read_slot)));
+        return done(due, not_due, Some((None, read_slot)));
     };
     let fresh = Some((Some(snapshot), read_slot));
     let winner = match snapshot.watched_winner() {
@@ -457,7 +586,7 @@ async fn work(ctx: &Ctx, intent: Pubkey, due: Due, now: u64, mut clock: watch::R
         Some(now_due) if now_due.crank == due.crank && now_due.slot <= now + PREPARE_AHEAD_SLOTS => {
             due = now_due
         }
-        _ => return done(due, Outcome::NotDue, fresh),
+        _ => return done(due, not_due, fresh),
     }
     let read = match read_for(ctx, &due, &intent, &state).await {
         Ok(read) => read,
@@ -474,12 +603,16 @@ async fn work(ctx: &Ctx, intent: Pubkey, due: Due, now: u64, mut clock: watch::R
     };
     let candidates = usize::from(state.leaderboard_len);
     let units = economics::compute_unit_limit(due.crank, candidates, BIDS_PER_TRANSACTION.min(ixs.len()));
-    let recent = ctx
-        .rpc
-        .call(|c| c.get_recent_prioritization_fees(std::slice::from_ref(&intent)))
-        .await
-        .map(|fees| fees.into_iter().map(|f| f.prioritization_fee).collect())
-        .unwrap_or_default();
+    // Without a price to pay, no need to ask what others paid.
+    let recent = match ctx.max_priority_fee {
+        0 => Vec::new(),
+        _ => ctx
+            .rpc
+            .call(|c| c.get_recent_prioritization_fees(std::slice::from_ref(&intent)))
+            .await
+            .map(|fees| fees.into_iter().map(|f| f.prioritization_fee).collect())
+            .unwrap_or_default(),
+    };
     let price = economics::priority_fee(recent, ctx.max_priority_fee);
     let payoff = payoff_of(ctx, &due, &state);
     let rent = if prepared.creates_account {
@@ -496,22 +629,28 @@ async fn work(ctx: &Ctx, intent: Pubkey, due: Due, now: u64, mut clock: watch::R
     if !economics::worth_sending(payoff, cost, ctx.crank_unprofitable, ctx.stake_reward_price) {
         return done(due, Outcome::Skipped, fresh);
     }
-    // Prepared: wait for the first slot the program accepts it in.
-    let reached = tokio::time::timeout(SLOT_WAIT, clock.wait_for(|slot| *slot >= due.slot))
+    // Prepared: wait for this keeper's turn, and the first slot the program accepts it in.
+    let at = send_at.max(due.slot);
+    let reached = tokio::time::timeout(SLOT_WAIT, clock.wait_for(|slot| *slot >= at))
         .await
         .is_ok_and(|waited| waited.is_ok());
     if !reached {
-        return done(
-            due,
-            Outcome::Failed(format!("slot {} not reached within {SLOT_WAIT:?}", due.slot)),
-            fresh,
-        );
+        return done(due, Outcome::Failed(format!("slot {at} not reached within {SLOT_WAIT:?}")), fresh);
     }
+    // A keeper learned while this one was prepared may have the first turn now: leave it to it
+    // (the loop hands the crank out again at this keeper's new turn).
+    if turn.rank == 0 && ctx.peers().turn(&intent, due.slot).rank > 0 {
+        return done(due, Outcome::Deferred, None);
+    }
+    // The first turn goes without preflight at a deadline (see `sender`), as long as it is
+    // within its turn. A later turn, or a first one sent late (a backlog), may find the crank
+    // sent by another keeper meanwhile: preflight catches that for free.
+    let late = *clock.borrow() >= due.slot.saturating_add(peers::TURN_SLOTS);
+    let preflight = due.slot == 0 || turn.rank > 0 || late;
     let mut landed_slot = 0;
     let mut signatures = Vec::new();
     for batch in batches {
-        // Deadline cranks skip preflight (see `sender`): the first slot they can land in counts.
-        let sent = ctx.sender.send(batch, units, price, due.slot == 0).await;
+        let sent = ctx.sender.send(batch, units, price, preflight).await;
         // Counted once the cluster took it (it may cost a fee from then on), not before.
         if matches!(sent, Ok(Landing::Landed { .. } | Landing::Rejected(_) | Landing::Expired)) {
             ctx.metrics.crank(due.crank, CrankOutcome::Sent);
