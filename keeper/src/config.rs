@@ -12,6 +12,9 @@ use solana_keypair::Keypair;
 
 pub const DEFAULT_URL: &str = "http://127.0.0.1:8899";
 
+/// Workers by default: a burst of 64 deadlines in one slot goes out at once.
+pub const DEFAULT_CONCURRENCY: usize = 64;
+
 #[derive(Parser, Debug, Default)]
 #[command(
     name = "agx-keeper",
@@ -37,7 +40,9 @@ pub struct Args {
     /// Highest priority fee, micro-lamports per compute unit [default: 100000].
     #[arg(long, env = "AGX_MAX_PRIORITY_FEE")]
     pub max_priority_fee: Option<u64>,
-    /// Cranks prepared and in flight at once [default: 8].
+    /// Cranks prepared and in flight at once [default: 64]. A worker mostly waits for its
+    /// transaction's confirmation; N deadlines in one slot land in it with N workers (and an RPC
+    /// endpoint that takes ~4 reads per crank at once).
     #[arg(long, env = "AGX_CONCURRENCY")]
     pub concurrency: Option<usize>,
     /// Send cranks even when what they pay does not cover their fees (a requester running its
@@ -243,7 +248,7 @@ impl Args {
             Some(addr) => Some(addr.parse().map_err(|_| ConfigError::MetricsAddr(addr))?),
             None => None,
         };
-        let concurrency = self.concurrency.or(file.concurrency).unwrap_or(8);
+        let concurrency = self.concurrency.or(file.concurrency).unwrap_or(DEFAULT_CONCURRENCY);
         if concurrency == 0 {
             return Err(ConfigError::Concurrency);
         }

@@ -18,7 +18,13 @@ pub struct RpcPool {
     endpoints: Vec<(String, RpcClient)>,
     current: AtomicUsize,
     metrics: Arc<Metrics>,
+    /// Calls in flight at once: hundreds of workers in a burst would otherwise open as many
+    /// connections, and an endpoint that refuses some reads as unreachable.
+    in_flight: tokio::sync::Semaphore,
 }
+
+/// At most this many calls wait on the endpoints at once.
+const CALLS_IN_FLIGHT: usize = 64;
 
 /// A transport failure (the endpoint did not answer), as opposed to an answer.
 pub fn unreachable(err: &ClientError) -> bool {
@@ -56,7 +62,12 @@ impl RpcPool {
             }
         }
         let first = first.ok_or_else(|| ConfigError::Unreachable(urls.join(", "), timeout))?;
-        let pool = Self { endpoints, current: AtomicUsize::new(first), metrics };
+        let pool = Self {
+            endpoints,
+            current: AtomicUsize::new(first),
+            metrics,
+            in_flight: tokio::sync::Semaphore::new(CALLS_IN_FLIGHT),
+        };
         pool.metrics.set_endpoint(pool.url());
         Ok(pool)
     }
@@ -77,6 +88,8 @@ impl RpcPool {
         F: Fn(&'a RpcClient) -> Fut,
         Fut: Future<Output = Result<T, ClientError>> + 'a,
     {
+        // Never closed, so acquiring only waits.
+        let _permit = self.in_flight.acquire().await.ok();
         let start = self.current.load(Ordering::Relaxed);
         let n = self.endpoints.len();
         let mut last = None;

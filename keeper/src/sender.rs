@@ -1,15 +1,18 @@
 //! The sender: turns a crank's instructions into a signed transaction with compute-budget and
 //! priority-fee instructions, sends it, and follows it until it lands, fails, or its blockhash
 //! expires, re-sending with jitter in between. A recent blockhash is kept warm in the
-//! background, so preparing a crank costs no round trip.
+//! background, so preparing a crank costs no round trip. One follower asks the statuses of
+//! every transaction in flight together (256 to a call) and the block height once per round,
+//! so a burst of cranks does not multiply the polling.
 //!
 //! Preflight is a choice per send. It simulates on the `processed` bank, which lags the slot a
 //! `slotSubscribe` notification announces by one: a deadline crank sent with preflight at its
-//! due slot is refused as too early, and lands a slot late at best. Deadline cranks therefore
-//! go without preflight (the keeper re-read the account just before, and a lost race then costs
-//! the base fee); cranks with no deadline (closes) keep it, so a lost race costs nothing.
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+//! due slot is refused as too early, and lands a slot late at best. So the keeper whose turn is
+//! first sends a deadline crank without preflight (it re-read the account just before); every
+//! other send keeps it: later turns, late first turns and closes (see `peers`).
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 
 use agx_sdk::Pubkey;
 use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
@@ -18,9 +21,9 @@ use solana_keypair::Keypair;
 use solana_rpc_client_api::client_error::Error as ClientError;
 use solana_rpc_client_api::config::RpcSendTransactionConfig;
 use solana_signer::Signer;
-use solana_transaction::Transaction;
+use solana_transaction::{Signature, Transaction};
 use solana_transaction_error::TransactionError;
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
 use tracing::debug;
 
 use crate::rpc::RpcPool;
@@ -69,10 +72,32 @@ pub enum Landing {
 /// A blockhash and the last block height at which it is valid.
 type Blockhash = (solana_transaction::Hash, u64);
 
+/// How the follower saw a transaction end.
+#[derive(Debug)]
+enum Followed {
+    Confirmed { slot: u64, err: Option<TransactionError> },
+    Expired,
+}
+
+/// A transaction the follower watches: the last block height its blockhash is valid at, and
+/// where to say how it ended.
+struct InFlight {
+    last_valid: u64,
+    done: oneshot::Sender<Followed>,
+}
+
 pub struct Sender {
     rpc: Arc<RpcPool>,
     payer: Arc<Keypair>,
     blockhash: Arc<RwLock<Option<Blockhash>>>,
+    in_flight: Mutex<HashMap<Signature, InFlight>>,
+    follower: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Sender {
+    fn drop(&mut self) {
+        self.follower.abort();
+    }
 }
 
 /// How often the cached blockhash is renewed (it stays valid ~60 s).
@@ -82,8 +107,62 @@ const POLL: Duration = Duration::from_millis(200);
 const RESEND: Duration = Duration::from_millis(1_500);
 
 impl Sender {
-    pub fn new(rpc: Arc<RpcPool>, payer: Arc<Keypair>) -> Self {
-        Self { rpc, payer, blockhash: Arc::new(RwLock::new(None)) }
+    /// A sender and its follower (a task on the current runtime, stopped when the sender is
+    /// dropped).
+    pub fn new(rpc: Arc<RpcPool>, payer: Arc<Keypair>) -> Arc<Self> {
+        Arc::new_cyclic(|me: &std::sync::Weak<Self>| {
+            let follower = tokio::spawn(follow(me.clone()));
+            Self {
+                rpc,
+                payer,
+                blockhash: Arc::new(RwLock::new(None)),
+                in_flight: Mutex::default(),
+                follower,
+            }
+        })
+    }
+
+    fn in_flight(&self) -> std::sync::MutexGuard<'_, HashMap<Signature, InFlight>> {
+        self.in_flight.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// One round of the follower: the statuses of every transaction in flight, and the block
+    /// height for those whose blockhash may have expired.
+    async fn follow_round(&self) -> Result<(), ClientError> {
+        let watched: Vec<Signature> = self.in_flight().keys().copied().collect();
+        if watched.is_empty() {
+            return Ok(());
+        }
+        let mut unconfirmed = Vec::new();
+        for chunk in watched.chunks(256) {
+            let statuses = self.rpc.call(|c| c.get_signature_statuses(chunk)).await?.value;
+            for (signature, status) in chunk.iter().zip(statuses) {
+                match status {
+                    Some(status) if status.satisfies_commitment(CommitmentConfig::confirmed()) => {
+                        if let Some(flight) = self.in_flight().remove(signature) {
+                            let _ = flight.done.send(Followed::Confirmed { slot: status.slot, err: status.err });
+                        }
+                    }
+                    // Processed: it executed; wait for confirmation.
+                    Some(_) => {}
+                    None => unconfirmed.push(*signature),
+                }
+            }
+        }
+        if unconfirmed.is_empty() {
+            return Ok(());
+        }
+        let height =
+            self.rpc.call(|c| c.get_block_height_with_commitment(CommitmentConfig::confirmed())).await?;
+        let mut in_flight = self.in_flight();
+        for signature in unconfirmed {
+            if in_flight.get(&signature).is_some_and(|f| height > f.last_valid) {
+                if let Some(flight) = in_flight.remove(&signature) {
+                    let _ = flight.done.send(Followed::Expired);
+                }
+            }
+        }
+        Ok(())
     }
 
     pub fn payer(&self) -> Pubkey {
@@ -153,33 +232,40 @@ impl Sender {
                 }
             }
         }
+        let (done, mut followed) = oneshot::channel();
+        self.in_flight().insert(signature, InFlight { last_valid, done });
         let resend = RpcSendTransactionConfig { skip_preflight: true, ..first };
-        let mut last_send = Instant::now();
         loop {
-            tokio::time::sleep(POLL).await;
-            let statuses =
-                self.rpc.call(|c| c.get_signature_statuses(std::slice::from_ref(&signature))).await?;
-            if let Some(Some(status)) = statuses.value.first() {
-                if status.satisfies_commitment(CommitmentConfig::confirmed()) {
-                    return Ok(match &status.err {
-                        Some(err) => Landing::Rejected(err.clone()),
-                        None => Landing::Landed { slot: status.slot, signature: signature.to_string() },
+            let jitter = Duration::from_millis(u64::from(rand_u16()) % 500);
+            tokio::select! {
+                outcome = &mut followed => {
+                    return Ok(match outcome {
+                        Ok(Followed::Confirmed { slot, err: None }) => {
+                            Landing::Landed { slot, signature: signature.to_string() }
+                        }
+                        Ok(Followed::Confirmed { err: Some(err), .. }) => Landing::Rejected(err),
+                        Ok(Followed::Expired) => Landing::Expired,
+                        // The follower stopped (the sender is being dropped): treat as expired.
+                        Err(_) => Landing::Expired,
                     });
                 }
-                continue; // processed: wait for confirmation, no need to re-send
-            }
-            let height =
-                self.rpc.call(|c| c.get_block_height_with_commitment(CommitmentConfig::confirmed())).await?;
-            if height > last_valid {
-                return Ok(Landing::Expired);
-            }
-            let jitter = Duration::from_millis(u64::from(rand_u16()) % 500);
-            if last_send.elapsed() > RESEND + jitter {
-                if let Err(e) = self.rpc.call(|c| c.send_transaction_with_config(&tx, resend)).await {
-                    debug!(error = %e, "re-send failed");
+                _ = tokio::time::sleep(RESEND + jitter) => {
+                    if let Err(e) = self.rpc.call(|c| c.send_transaction_with_config(&tx, resend)).await {
+                        debug!(error = %e, "re-send failed");
+                    }
                 }
-                last_send = Instant::now();
             }
+        }
+    }
+}
+
+/// The follower: a round every [`POLL`] while the sender lives.
+async fn follow(sender: std::sync::Weak<Sender>) {
+    loop {
+        tokio::time::sleep(POLL).await;
+        let Some(sender) = sender.upgrade() else { return };
+        if let Err(e) = sender.follow_round().await {
+            debug!(error = %e, "following the transactions in flight failed; next round");
         }
     }
 }

@@ -163,7 +163,7 @@ impl Keeper {
         if funded == 0 {
             return Err(StartError::Unfunded(caller, url));
         }
-        let sender = Arc::new(Sender::new(Arc::clone(&rpc), Arc::clone(&payer)));
+        let sender = Sender::new(Arc::clone(&rpc), Arc::clone(&payer));
         let stake = params.stake;
         let caller_stake_tokens = token::associated_address(&caller, &stake.mint, &stake.program);
         if rpc
