@@ -155,7 +155,11 @@ impl Default for Metrics {
         registry.register("reconnects", "Websocket reconnects", m.reconnects.clone());
         registry.register("resyncs", "Full reads of the program accounts", m.resyncs.clone());
         registry.register("rpc_failovers", "Switches to another RPC endpoint", m.rpc_failovers.clone());
-        registry.register("peers", "Other keepers seen cranking, that take turns with this one", m.peers.clone());
+        registry.register(
+            "peers",
+            "Other keepers seen cranking, that take turns with this one",
+            m.peers.clone(),
+        );
         registry.register("rpc_endpoint", "The RPC endpoint in use", m.endpoint.clone());
         Metrics { registry, ..m }
     }

@@ -93,7 +93,8 @@ impl Peers {
 
     /// This keeper's turn for the crank due at `due_slot` on `intent`.
     pub fn turn(&self, intent: &Pubkey, due_slot: u64) -> Turn {
-        let key = |k: &Pubkey| agx_core::turn::key::<SoftwareSha256>(&intent.to_bytes(), due_slot, &k.to_bytes());
+        let key =
+            |k: &Pubkey| agx_core::turn::key::<SoftwareSha256>(&intent.to_bytes(), due_slot, &k.to_bytes());
         let mine = (key(&self.me), self.me);
         let mut ahead: Vec<(_, Pubkey)> =
             self.known.keys().map(|k| (key(k), *k)).filter(|other| *other < mine).collect();

@@ -112,13 +112,7 @@ impl Sender {
     pub fn new(rpc: Arc<RpcPool>, payer: Arc<Keypair>) -> Arc<Self> {
         Arc::new_cyclic(|me: &std::sync::Weak<Self>| {
             let follower = tokio::spawn(follow(me.clone()));
-            Self {
-                rpc,
-                payer,
-                blockhash: Arc::new(RwLock::new(None)),
-                in_flight: Mutex::default(),
-                follower,
-            }
+            Self { rpc, payer, blockhash: Arc::new(RwLock::new(None)), in_flight: Mutex::default(), follower }
         })
     }
 
@@ -140,7 +134,8 @@ impl Sender {
                 match status {
                     Some(status) if status.satisfies_commitment(CommitmentConfig::confirmed()) => {
                         if let Some(flight) = self.in_flight().remove(signature) {
-                            let _ = flight.done.send(Followed::Confirmed { slot: status.slot, err: status.err });
+                            let _ =
+                                flight.done.send(Followed::Confirmed { slot: status.slot, err: status.err });
                         }
                     }
                     // Processed: it executed; wait for confirmation.

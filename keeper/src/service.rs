@@ -100,7 +100,11 @@ struct Done {
 
 #[derive(Debug)]
 enum Outcome {
-    Landed { slot: u64, tip: u64, reward: u64 },
+    Landed {
+        slot: u64,
+        tip: u64,
+        reward: u64,
+    },
     Lost(String),
     Failed(String),
     Skipped,

@@ -132,8 +132,13 @@ fn requester(net: &Net) -> Result<(Keypair, Pubkey), Failed> {
     let rpc = net.validator.rpc();
     let requester = Keypair::new();
     airdrop(&rpc, &requester.pubkey())?;
-    let tokens =
-        funded_token_account(&rpc, &net.authority, net.market.stake.mint, requester.pubkey(), REQUESTER_ATOMS)?;
+    let tokens = funded_token_account(
+        &rpc,
+        &net.authority,
+        net.market.stake.mint,
+        requester.pubkey(),
+        REQUESTER_ATOMS,
+    )?;
     Ok((requester, tokens))
 }
 
@@ -250,7 +255,8 @@ fn keeper_runs_the_market(net: &Net) -> Result<(), Failed> {
         "the runner-up is paid its ask",
     )?;
     check(
-        token::account_amount(&rpc.get_account_data(&requester_tokens)?) == Some(REQUESTER_ATOMS - 500_000 + 450),
+        token::account_amount(&rpc.get_account_data(&requester_tokens)?)
+            == Some(REQUESTER_ATOMS - 500_000 + 450),
         "the requester paid the runner-up only and got the compensation in its refund account",
     )?;
     let keeper_tokens = token::associated_address(&keeper_key, &stake.mint, &stake.program);
@@ -349,7 +355,10 @@ fn three_keepers(net: &Net) -> Result<(), Failed> {
     // (its next intent id), which stays.
     let spent = before - rpc.get_balance(&requester.pubkey())?;
     let record = rpc.get_minimum_balance_for_rent_exemption(agx_sdk::accounts::RequesterState::SPACE)?;
-    check(spent == all * (5_000 + 2 * TIP) + record, format!("nothing paid twice: the requester spent {spent}"))?;
+    check(
+        spent == all * (5_000 + 2 * TIP) + record,
+        format!("nothing paid twice: the requester spent {spent}"),
+    )?;
     Ok(())
 }
 

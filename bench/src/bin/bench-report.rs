@@ -137,7 +137,12 @@ mod tests {
             "keepers": [{"fees_lamports": 10, "tips_lamports": 20}, {"fees_lamports": 30, "tips_lamports": 40}]
         }}});
         let table = keeper_table(&figures);
-        assert!(table.ends_with("| burst_3_keepers | 500 | 0 / 1 / 2 / 3 | 1500 | 7 | 0.005 | 10 / 20; 30 / 40 |\n"), "{table}");
+        assert!(
+            table.ends_with(
+                "| burst_3_keepers | 500 | 0 / 1 / 2 / 3 | 1500 | 7 | 0.005 | 10 / 20; 30 / 40 |\n"
+            ),
+            "{table}"
+        );
     }
 
     #[test]

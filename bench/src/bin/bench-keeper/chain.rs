@@ -87,7 +87,12 @@ pub fn latencies(rpc: &RpcClient, deadlines: &[Deadline]) -> Result<Vec<u64>> {
             .into_iter()
             .find(|tx| tx.ok && tx.crank == Some(deadline.crank) && tx.slot >= deadline.due);
         let landed = landed.ok_or_else(|| {
-            anyhow::anyhow!("no {:?} landed on {} from slot {}", deadline.crank, deadline.intent, deadline.due)
+            anyhow::anyhow!(
+                "no {:?} landed on {} from slot {}",
+                deadline.crank,
+                deadline.intent,
+                deadline.due
+            )
         })?;
         slots.push(landed.slot - deadline.due);
     }
@@ -107,7 +112,11 @@ pub struct KeeperBooks {
 }
 
 /// What `keeper` sent, paid and failed within `slots`.
-pub fn keeper_books(rpc: &RpcClient, keeper: &Pubkey, slots: &std::ops::RangeInclusive<u64>) -> Result<KeeperBooks> {
+pub fn keeper_books(
+    rpc: &RpcClient,
+    keeper: &Pubkey,
+    slots: &std::ops::RangeInclusive<u64>,
+) -> Result<KeeperBooks> {
     let mut books = KeeperBooks::default();
     for tx in history(rpc, keeper)?.into_iter().filter(|tx| tx.payer == *keeper && slots.contains(&tx.slot)) {
         books.fees_lamports += tx.fee;
@@ -115,7 +124,8 @@ pub fn keeper_books(rpc: &RpcClient, keeper: &Pubkey, slots: &std::ops::RangeInc
             (true, Some(_)) => books.landed += 1,
             (false, crank) => {
                 books.failed += 1;
-                let kind = crank.map_or_else(|| "other".to_string(), |c| agx_keeper::metrics::crank_label(c).to_string());
+                let kind = crank
+                    .map_or_else(|| "other".to_string(), |c| agx_keeper::metrics::crank_label(c).to_string());
                 *books.failed_by_crank.entry(kind).or_default() += 1;
             }
             (true, None) => {} // its stake-mint account, created at start

@@ -75,12 +75,19 @@ impl<'a> Driver<'a> {
     pub fn agent(&self, stake: u64, lamports: u64) -> Result<Agent> {
         let key = Keypair::new();
         fund(self.rpc, &key.pubkey(), lamports)?;
-        let tokens = funded_token_account(self.rpc, self.mint_authority, self.stake.mint, key.pubkey(), stake)?;
-        let profile =
-            AgentProfile { capabilities: 0b11, capability_hash: [1; 32], metadata_uri: "https://a.example".into() };
+        let tokens =
+            funded_token_account(self.rpc, self.mint_authority, self.stake.mint, key.pubkey(), stake)?;
+        let profile = AgentProfile {
+            capabilities: 0b11,
+            capability_hash: [1; 32],
+            metadata_uri: "https://a.example".into(),
+        };
         // One after the other: the deposit needs the agent's account.
         self.send_all(vec![(rix::agent_register(key.pubkey(), key.pubkey(), self.stake, profile), &key)])?;
-        self.send_all(vec![(rix::stake_deposit(key.pubkey(), key.pubkey(), tokens, self.stake, stake), &key)])?;
+        self.send_all(vec![(
+            rix::stake_deposit(key.pubkey(), key.pubkey(), tokens, self.stake, stake),
+            &key,
+        )])?;
         Ok(Agent { address: pda::agent(&key.pubkey()).0, key, tokens })
     }
 
@@ -127,7 +134,9 @@ impl<'a> Driver<'a> {
             BidOpening { price: MAX_PRICE, quality_bps: 9_000, latency, plan_hash: [5; 32], salt: [0; 32] };
         let bids = intents
             .iter()
-            .map(|intent| (xix::bid_place(agent.key.pubkey(), *intent, agent.address, 0, opening), &agent.key))
+            .map(|intent| {
+                (xix::bid_place(agent.key.pubkey(), *intent, agent.address, 0, opening), &agent.key)
+            })
             .collect();
         self.send_all(bids)
     }

@@ -259,11 +259,17 @@ fn start_keeper(net: &Net) -> Result<Running> {
 
 /// Runs `setup` against the running `keepers`, waits until every intent it posted is closed, and
 /// reads the figures back from the chain (each keeper's transactions in the scenario's slots).
-fn scenario(net: &Net, name: &str, keepers: &[Running], setup: fn(&mut Driver) -> Result<Setup>) -> Result<Value> {
+fn scenario(
+    net: &Net,
+    name: &str,
+    keepers: &[Running],
+    setup: fn(&mut Driver) -> Result<Setup>,
+) -> Result<Value> {
     let rpc: RpcClient = net.validator.rpc();
     let tips_before: Vec<u64> = keepers.iter().map(|k| k.metrics.tips_earned_lamports.get()).collect();
     let first_slot = rpc.get_slot()?;
-    let mut driver = Driver::new(&rpc, &net.authority, net.stake, HEARTBEAT_TIMEOUT, BURST + 100, 50_000_000_000)?;
+    let mut driver =
+        Driver::new(&rpc, &net.authority, net.stake, HEARTBEAT_TIMEOUT, BURST + 100, 50_000_000_000)?;
     let (intents, deadlines) = setup(&mut driver)?;
     wait_until(Duration::from_secs(600), "every intent of the scenario closed", || {
         driver::all_closed(&rpc, &intents).then_some(())
