@@ -9,6 +9,7 @@
 #![no_std]
 #![deny(clippy::arithmetic_side_effects)]
 
+pub mod budget;
 pub mod commitment;
 pub mod eligibility;
 pub mod error;
