@@ -712,6 +712,337 @@ export type Exchange = {
       ]
     },
     {
+      "name": "budgetClose",
+      "docs": [
+        "The owner closes a revoked or expired budget with no open intents."
+      ],
+      "discriminator": [
+        162,
+        229,
+        250,
+        18,
+        185,
+        223,
+        37,
+        219
+      ],
+      "accounts": [
+        {
+          "name": "owner",
+          "writable": true,
+          "signer": true,
+          "relations": [
+            "budget"
+          ]
+        },
+        {
+          "name": "budget",
+          "writable": true
+        },
+        {
+          "name": "vault",
+          "writable": true
+        },
+        {
+          "name": "mint",
+          "relations": [
+            "budget"
+          ]
+        },
+        {
+          "name": "ownerTokens",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "relations": [
+            "budget"
+          ]
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "budgetCreate",
+      "docs": [
+        "An owner makes a budget for one registry agent: caps, expiry, allowlist, an empty vault."
+      ],
+      "discriminator": [
+        174,
+        220,
+        13,
+        211,
+        140,
+        1,
+        119,
+        26
+      ],
+      "accounts": [
+        {
+          "name": "owner",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "address": "4iU9Xooo5Dri6R6swpmsBbuHNXbcKLhyPSXYP5Eu2WNx"
+        },
+        {
+          "name": "agent"
+        },
+        {
+          "name": "budget",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  117,
+                  100,
+                  103,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "owner"
+              },
+              {
+                "kind": "account",
+                "path": "agent"
+              },
+              {
+                "kind": "arg",
+                "path": "args.budgetId"
+              }
+            ]
+          }
+        },
+        {
+          "name": "vault",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  117,
+                  100,
+                  103,
+                  101,
+                  116,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "budget"
+              }
+            ]
+          }
+        },
+        {
+          "name": "mint"
+        },
+        {
+          "name": "tokenProgram"
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "budgetCreateArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "budgetFund",
+      "docs": [
+        "The owner moves tokens into its budget's vault."
+      ],
+      "discriminator": [
+        169,
+        173,
+        224,
+        59,
+        83,
+        226,
+        198,
+        122
+      ],
+      "accounts": [
+        {
+          "name": "owner",
+          "signer": true,
+          "relations": [
+            "budget"
+          ]
+        },
+        {
+          "name": "budget"
+        },
+        {
+          "name": "vault",
+          "writable": true
+        },
+        {
+          "name": "mint",
+          "relations": [
+            "budget"
+          ]
+        },
+        {
+          "name": "source",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "relations": [
+            "budget"
+          ]
+        }
+      ],
+      "args": [
+        {
+          "name": "amount",
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "budgetPay",
+      "docs": [
+        "The agent pays from its budget, directly, an allowlisted account or a registered agent."
+      ],
+      "discriminator": [
+        48,
+        241,
+        21,
+        68,
+        91,
+        144,
+        66,
+        94
+      ],
+      "accounts": [
+        {
+          "name": "spender",
+          "signer": true
+        },
+        {
+          "name": "agent",
+          "docs": [
+            "spender (`validate`)."
+          ]
+        },
+        {
+          "name": "budget",
+          "writable": true
+        },
+        {
+          "name": "vault",
+          "writable": true
+        },
+        {
+          "name": "mint"
+        },
+        {
+          "name": "recipient",
+          "docs": [
+            "allowlisted or the authority of `recipient_agent`."
+          ],
+          "writable": true
+        },
+        {
+          "name": "recipientAgent",
+          "optional": true
+        },
+        {
+          "name": "tokenProgram",
+          "relations": [
+            "budget"
+          ]
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "budgetPayArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "budgetRevoke",
+      "docs": [
+        "The owner stops the budget; the vault's balance comes back at once."
+      ],
+      "discriminator": [
+        208,
+        106,
+        28,
+        82,
+        61,
+        130,
+        2,
+        183
+      ],
+      "accounts": [
+        {
+          "name": "owner",
+          "signer": true,
+          "relations": [
+            "budget"
+          ]
+        },
+        {
+          "name": "budget",
+          "writable": true
+        },
+        {
+          "name": "vault",
+          "writable": true
+        },
+        {
+          "name": "mint",
+          "relations": [
+            "budget"
+          ]
+        },
+        {
+          "name": "ownerTokens",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "relations": [
+            "budget"
+          ]
+        }
+      ],
+      "args": []
+    },
+    {
       "name": "configInit",
       "docs": [
         "Creates the exchange's config PDA. Only the program's upgrade authority may call it, once."
@@ -1857,6 +2188,19 @@ export type Exchange = {
       ]
     },
     {
+      "name": "budget",
+      "discriminator": [
+        35,
+        151,
+        58,
+        65,
+        187,
+        148,
+        119,
+        218
+      ]
+    },
+    {
       "name": "exchangeConfig",
       "discriminator": [
         95,
@@ -1973,6 +2317,71 @@ export type Exchange = {
         109,
         18,
         209
+      ]
+    },
+    {
+      "name": "budgetClosed",
+      "discriminator": [
+        156,
+        139,
+        102,
+        110,
+        220,
+        12,
+        193,
+        36
+      ]
+    },
+    {
+      "name": "budgetCreated",
+      "discriminator": [
+        8,
+        193,
+        220,
+        133,
+        187,
+        224,
+        77,
+        228
+      ]
+    },
+    {
+      "name": "budgetFunded",
+      "discriminator": [
+        138,
+        27,
+        209,
+        49,
+        79,
+        62,
+        252,
+        68
+      ]
+    },
+    {
+      "name": "budgetPaid",
+      "discriminator": [
+        44,
+        5,
+        63,
+        169,
+        191,
+        209,
+        65,
+        55
+      ]
+    },
+    {
+      "name": "budgetRevoked",
+      "discriminator": [
+        177,
+        105,
+        42,
+        212,
+        137,
+        45,
+        75,
+        233
       ]
     },
     {
@@ -2822,6 +3231,86 @@ export type Exchange = {
       "code": 6124,
       "name": "requesterAccountInvalid",
       "msg": "intent_create: the requester account is not this requester's record (the PDA [\\requester\\, requester] of the exchange)"
+    },
+    {
+      "code": 6125,
+      "name": "budgetCapsInvalid",
+      "msg": "budget_create: the per-spend cap must be positive and at most the total cap"
+    },
+    {
+      "code": 6126,
+      "name": "budgetExpiryPassed",
+      "msg": "budget_create: the expiry slot must be after the current slot"
+    },
+    {
+      "code": 6127,
+      "name": "budgetAllowlistTooLong",
+      "msg": "budget_create: at most 4 recipients in the allowlist"
+    },
+    {
+      "code": 6128,
+      "name": "budgetAgentInvalid",
+      "msg": "budget: the agent account is not an agent of the registry"
+    },
+    {
+      "code": 6129,
+      "name": "budgetNotSpender",
+      "msg": "budget: only the authority of the budget's agent may spend it"
+    },
+    {
+      "code": 6130,
+      "name": "budgetRevoked",
+      "msg": "budget: revoked by its owner; nothing more may be spent or funded"
+    },
+    {
+      "code": 6131,
+      "name": "budgetExpired",
+      "msg": "budget: expired; nothing more may be spent"
+    },
+    {
+      "code": 6132,
+      "name": "budgetAmountZero",
+      "msg": "budget: the amount must be positive"
+    },
+    {
+      "code": 6133,
+      "name": "budgetPerSpendCapExceeded",
+      "msg": "budget: the amount is above the budget's per-spend cap"
+    },
+    {
+      "code": 6134,
+      "name": "budgetTotalCapExceeded",
+      "msg": "budget: the amount would take the total spent above the budget's total cap"
+    },
+    {
+      "code": 6135,
+      "name": "budgetRecipientNotAllowed",
+      "msg": "budget_pay: the recipient account is neither owned by an allowlisted key nor by the authority of the named registered agent"
+    },
+    {
+      "code": 6136,
+      "name": "budgetVaultInvalid",
+      "msg": "budget: the vault is not the budget's (the PDA [\\budget_vault\\, budget])"
+    },
+    {
+      "code": 6137,
+      "name": "budgetStillLive",
+      "msg": "budget_close: the budget is neither revoked nor expired"
+    },
+    {
+      "code": 6138,
+      "name": "budgetIntentsLive",
+      "msg": "budget_close: intents funded by the budget are still open"
+    },
+    {
+      "code": 6139,
+      "name": "budgetOwnerTokensInvalid",
+      "msg": "budget: the owner's account must be a token account of the budget's mint owned by the budget's owner, able to receive"
+    },
+    {
+      "code": 6140,
+      "name": "budgetCorrupt",
+      "msg": "budget: the account breaks its invariant (spent within the total cap, caps ordered, allowlist within its length)"
     }
   ],
   "types": [
@@ -3548,6 +4037,342 @@ export type Exchange = {
           },
           {
             "name": "failed"
+          }
+        ]
+      }
+    },
+    {
+      "name": "budget",
+      "docs": [
+        "What an owner lets one registry agent spend, at PDA `[seeds::BUDGET, owner, agent, budget_id]`,",
+        "with its tokens in the vault `[seeds::BUDGET_VAULT, budget]` (a token account of `mint` owned",
+        "by this PDA). The agent's authority spends it only through the exchange (`budget_pay`), each",
+        "spend checked by `agx_core::budget`; the owner funds, revokes (the unspent balance comes back",
+        "at once) and closes it."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "version",
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "vaultBump",
+            "type": "u8"
+          },
+          {
+            "name": "revoked",
+            "type": "bool"
+          },
+          {
+            "name": "owner",
+            "type": "pubkey"
+          },
+          {
+            "name": "agent",
+            "docs": [
+              "The registry agent whose authority spends the budget."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "mint",
+            "type": "pubkey"
+          },
+          {
+            "name": "mintDecimals",
+            "type": "u8"
+          },
+          {
+            "name": "tokenProgram",
+            "type": "pubkey"
+          },
+          {
+            "name": "vault",
+            "docs": [
+              "The vault's address (`[seeds::BUDGET_VAULT, budget]`), stored so a spend checks an",
+              "address instead of deriving the PDA again (~1,500 CU)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "budgetId",
+            "type": "u64"
+          },
+          {
+            "name": "perSpendCap",
+            "type": "u64"
+          },
+          {
+            "name": "totalCap",
+            "type": "u64"
+          },
+          {
+            "name": "expirySlot",
+            "type": "u64"
+          },
+          {
+            "name": "spent",
+            "docs": [
+              "Atoms spent so far, over the budget's life."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "liveIntents",
+            "docs": [
+              "Intents funded by the budget and not yet closed (the budget cannot close before them)."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "allowlistLen",
+            "type": "u8"
+          },
+          {
+            "name": "allowlist",
+            "docs": [
+              "Owners of the token accounts `budget_pay` may pay besides registered agents' authorities;",
+              "entries from `allowlist_len` on are zero."
+            ],
+            "type": {
+              "array": [
+                "pubkey",
+                4
+              ]
+            }
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "budgetClosed",
+      "docs": [
+        "The budget and its vault closed; `swept` atoms (anything left, donations included) went to",
+        "the owner."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "budget",
+            "type": "pubkey"
+          },
+          {
+            "name": "swept",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "budgetCreateArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "budgetId",
+            "docs": [
+              "Chosen by the owner; part of the budget's address."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "perSpendCap",
+            "docs": [
+              "Atoms of the mint."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "totalCap",
+            "type": "u64"
+          },
+          {
+            "name": "expirySlot",
+            "docs": [
+              "The first slot at which nothing more may be spent."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "allowlist",
+            "docs": [
+              "Owners of token accounts `budget_pay` may pay (besides registered agents)."
+            ],
+            "type": {
+              "vec": "pubkey"
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "budgetCreated",
+      "docs": [
+        "An owner made a budget for an agent."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "budget",
+            "type": "pubkey"
+          },
+          {
+            "name": "owner",
+            "type": "pubkey"
+          },
+          {
+            "name": "agent",
+            "type": "pubkey"
+          },
+          {
+            "name": "mint",
+            "type": "pubkey"
+          },
+          {
+            "name": "perSpendCap",
+            "type": "u64"
+          },
+          {
+            "name": "totalCap",
+            "type": "u64"
+          },
+          {
+            "name": "expirySlot",
+            "type": "u64"
+          },
+          {
+            "name": "allowlist",
+            "type": {
+              "vec": "pubkey"
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "budgetFunded",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "budget",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "docs": [
+              "Atoms added, and the vault's balance after."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "balance",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "budgetPaid",
+      "docs": [
+        "The agent paid from its budget directly (seed 001: an API call, another agent's work)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "budget",
+            "type": "pubkey"
+          },
+          {
+            "name": "recipient",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "memoHash",
+            "docs": [
+              "What the payment was for (the payer's hash of an off-chain record)."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "spent",
+            "docs": [
+              "The budget's total spent after this payment."
+            ],
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "budgetPayArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "amount",
+            "docs": [
+              "Atoms of the budget's mint."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "memoHash",
+            "docs": [
+              "What the payment is for: the payer's hash of an off-chain record."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "budgetRevoked",
+      "docs": [
+        "The owner revoked the budget; `returned` atoms went back to it."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "budget",
+            "type": "pubkey"
+          },
+          {
+            "name": "returned",
+            "type": "u64"
           }
         ]
       }

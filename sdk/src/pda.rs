@@ -39,6 +39,19 @@ pub fn requester_state(requester: &Pubkey) -> (Pubkey, u8) {
     Pubkey::find_program_address(&[exchange::seeds::REQUESTER, requester.as_ref()], &exchange::ID)
 }
 
+/// The budget `budget_id` that `owner` made for the registry agent `agent`.
+pub fn budget(owner: &Pubkey, agent: &Pubkey, budget_id: u64) -> (Pubkey, u8) {
+    Pubkey::find_program_address(
+        &[exchange::seeds::BUDGET, owner.as_ref(), agent.as_ref(), &budget_id.to_le_bytes()],
+        &exchange::ID,
+    )
+}
+
+/// The vault (token account) of `budget`.
+pub fn budget_vault(budget: &Pubkey) -> (Pubkey, u8) {
+    Pubkey::find_program_address(&[exchange::seeds::BUDGET_VAULT, budget.as_ref()], &exchange::ID)
+}
+
 /// The escrow token account of `intent`.
 pub fn escrow(intent: &Pubkey) -> (Pubkey, u8) {
     Pubkey::find_program_address(&[exchange::seeds::ESCROW, intent.as_ref()], &exchange::ID)

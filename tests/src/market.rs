@@ -479,6 +479,98 @@ impl Market {
     }
 }
 
+/// A budget made in the fixture's payment mint.
+pub struct TestBudget {
+    pub owner: Keypair,
+    /// The owner's payment-mint account (funding comes from it, revokes return to it).
+    pub owner_tokens: Pubkey,
+    /// The budget's agent (a registry agent's address) and its authority, the spender.
+    pub agent: Pubkey,
+    pub address: Pubkey,
+    pub vault: Pubkey,
+}
+
+/// A budget's limits in the fixture: 1,000 atoms per spend, 2,500 in all, 1,000 slots of life.
+pub const BUDGET_PER_SPEND: u64 = 1_000;
+pub const BUDGET_TOTAL: u64 = 2_500;
+pub const BUDGET_LIFE: u64 = 1_000;
+
+impl Market {
+    /// The fixture's budget terms (id 0, no allowlist).
+    pub fn budget_args(&self) -> agx_sdk::exchange::BudgetCreateArgs {
+        agx_sdk::exchange::BudgetCreateArgs {
+            budget_id: 0,
+            per_spend_cap: BUDGET_PER_SPEND,
+            total_cap: BUDGET_TOTAL,
+            expiry_slot: self.r.slot() + BUDGET_LIFE,
+            allowlist: Vec::new(),
+        }
+    }
+
+    /// A new owner holding 10,000 atoms, and its `budget_create` of `args` for `agent`, not sent.
+    pub fn budget_owner(
+        &mut self,
+        agent: Pubkey,
+        args: agx_sdk::exchange::BudgetCreateArgs,
+    ) -> (TestBudget, Instruction) {
+        let owner = self.r.svm.funded_keypair();
+        let owner_tokens = self.pay_account(owner.pubkey());
+        token::mint_to(&mut self.r.svm, self.pay.program, self.pay.mint, owner_tokens, 10_000);
+        let address = pda::budget(&owner.pubkey(), &agent, args.budget_id).0;
+        let vault = pda::budget_vault(&address).0;
+        let ix = xix::budget::create(owner.pubkey(), agent, self.pay, args);
+        (TestBudget { owner, owner_tokens, agent, address, vault }, ix)
+    }
+
+    /// A budget of `args` for `agent`, created and funded with `funded` atoms by a new owner.
+    pub fn budget(
+        &mut self,
+        agent: Pubkey,
+        args: agx_sdk::exchange::BudgetCreateArgs,
+        funded: u64,
+    ) -> TestBudget {
+        let (budget, create) = self.budget_owner(agent, args);
+        self.r.svm.send(&[create], &[&budget.owner]).expect("budget_create");
+        self.pay_accounts.push(budget.vault);
+        if funded > 0 {
+            let fund = xix::budget::fund(
+                budget.owner.pubkey(),
+                budget.address,
+                self.pay,
+                budget.owner_tokens,
+                funded,
+            );
+            self.r.svm.send(&[fund], &[&budget.owner]).expect("budget_fund");
+        }
+        budget
+    }
+
+    /// `budget_pay` of `amount` by `spender` from `budget` to `recipient` (and the agent it names).
+    pub fn budget_pay_ix(
+        &self,
+        spender: &Keypair,
+        budget: &TestBudget,
+        recipient: Pubkey,
+        recipient_agent: Option<Pubkey>,
+        amount: u64,
+    ) -> Instruction {
+        xix::budget::pay(
+            spender.pubkey(),
+            budget.agent,
+            budget.address,
+            self.pay,
+            recipient,
+            recipient_agent,
+            amount,
+            [9; 32],
+        )
+    }
+
+    pub fn budget_state(&self, budget: &TestBudget) -> agx_sdk::exchange::state::Budget {
+        self.r.svm.decode(&budget.address)
+    }
+}
+
 impl Default for Market {
     fn default() -> Self {
         Self::new()

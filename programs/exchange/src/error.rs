@@ -380,6 +380,78 @@ pub enum ExchangeError {
     /// 6124
     #[msg("intent_create: the requester account is not this requester's record (the PDA [\"requester\", requester] of the exchange)")]
     RequesterAccountInvalid,
+    /// 6125
+    #[msg("budget_create: the per-spend cap must be positive and at most the total cap")]
+    BudgetCapsInvalid,
+    /// 6126
+    #[msg("budget_create: the expiry slot must be after the current slot")]
+    BudgetExpiryPassed,
+    /// 6127
+    #[msg("budget_create: at most 4 recipients in the allowlist")]
+    BudgetAllowlistTooLong,
+    /// 6128
+    #[msg("budget: the agent account is not an agent of the registry")]
+    BudgetAgentInvalid,
+    /// 6129
+    #[msg("budget: only the authority of the budget's agent may spend it")]
+    BudgetNotSpender,
+    /// 6130
+    #[msg("budget: revoked by its owner; nothing more may be spent or funded")]
+    BudgetRevoked,
+    /// 6131
+    #[msg("budget: expired; nothing more may be spent")]
+    BudgetExpired,
+    /// 6132
+    #[msg("budget: the amount must be positive")]
+    BudgetAmountZero,
+    /// 6133
+    #[msg("budget: the amount is above the budget's per-spend cap")]
+    BudgetPerSpendCapExceeded,
+    /// 6134
+    #[msg("budget: the amount would take the total spent above the budget's total cap")]
+    BudgetTotalCapExceeded,
+    /// 6135
+    #[msg("budget_pay: the recipient account is neither owned by an allowlisted key nor by the authority of the named registered agent")]
+    BudgetRecipientNotAllowed,
+    /// 6136
+    #[msg("budget: the vault is not the budget's (the PDA [\"budget_vault\", budget])")]
+    BudgetVaultInvalid,
+    /// 6137
+    #[msg("budget_close: the budget is neither revoked nor expired")]
+    BudgetStillLive,
+    /// 6138
+    #[msg("budget_close: intents funded by the budget are still open")]
+    BudgetIntentsLive,
+    /// 6139
+    #[msg("budget: the owner's account must be a token account of the budget's mint owned by the budget's owner, able to receive")]
+    BudgetOwnerTokensInvalid,
+    /// 6140
+    #[msg("budget: the account breaks its invariant (spent within the total cap, caps ordered, allowlist within its length)")]
+    BudgetCorrupt,
+}
+
+impl From<agx_core::budget::SpendRefusal> for ExchangeError {
+    fn from(r: agx_core::budget::SpendRefusal) -> Self {
+        use agx_core::budget::SpendRefusal as R;
+        match r {
+            R::Revoked => ExchangeError::BudgetRevoked,
+            R::Expired => ExchangeError::BudgetExpired,
+            R::AmountZero => ExchangeError::BudgetAmountZero,
+            R::OverPerSpendCap => ExchangeError::BudgetPerSpendCapExceeded,
+            R::OverTotalCap => ExchangeError::BudgetTotalCapExceeded,
+        }
+    }
+}
+
+impl From<agx_core::budget::LimitsRefusal> for ExchangeError {
+    fn from(r: agx_core::budget::LimitsRefusal) -> Self {
+        use agx_core::budget::LimitsRefusal as R;
+        match r {
+            R::CapsInvalid => ExchangeError::BudgetCapsInvalid,
+            R::ExpiryPassed => ExchangeError::BudgetExpiryPassed,
+            R::AllowlistTooLong => ExchangeError::BudgetAllowlistTooLong,
+        }
+    }
 }
 
 impl From<agent_registry::mint_policy::MintViolation> for ExchangeError {

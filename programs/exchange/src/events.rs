@@ -300,3 +300,51 @@ pub struct StandbyFailed {
     pub slashed: u64,
     pub reward: u64,
 }
+
+/// An owner made a budget for an agent.
+#[event]
+pub struct BudgetCreated {
+    pub budget: Pubkey,
+    pub owner: Pubkey,
+    pub agent: Pubkey,
+    pub mint: Pubkey,
+    pub per_spend_cap: u64,
+    pub total_cap: u64,
+    pub expiry_slot: u64,
+    pub allowlist: Vec<Pubkey>,
+}
+
+#[event]
+pub struct BudgetFunded {
+    pub budget: Pubkey,
+    /// Atoms added, and the vault's balance after.
+    pub amount: u64,
+    pub balance: u64,
+}
+
+/// The agent paid from its budget directly (seed 001: an API call, another agent's work).
+#[event]
+pub struct BudgetPaid {
+    pub budget: Pubkey,
+    pub recipient: Pubkey,
+    pub amount: u64,
+    /// What the payment was for (the payer's hash of an off-chain record).
+    pub memo_hash: [u8; 32],
+    /// The budget's total spent after this payment.
+    pub spent: u64,
+}
+
+/// The owner revoked the budget; `returned` atoms went back to it.
+#[event]
+pub struct BudgetRevoked {
+    pub budget: Pubkey,
+    pub returned: u64,
+}
+
+/// The budget and its vault closed; `swept` atoms (anything left, donations included) went to
+/// the owner.
+#[event]
+pub struct BudgetClosed {
+    pub budget: Pubkey,
+    pub swept: u64,
+}

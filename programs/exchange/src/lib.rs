@@ -10,6 +10,7 @@ use anchor_lang::prelude::*;
 pub mod account_groups;
 pub mod award;
 pub mod bidding;
+pub mod budget_vault;
 pub mod error;
 pub mod escrow;
 pub mod events;
@@ -171,5 +172,35 @@ pub mod exchange {
     #[access_control(ctx.accounts.validate(&args))]
     pub fn fee_withdraw(ctx: Context<FeeWithdraw>, args: FeeWithdrawArgs) -> Result<()> {
         FeeWithdraw::handler(ctx, args)
+    }
+
+    /// An owner makes a budget for one registry agent: caps, expiry, allowlist, an empty vault.
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn budget_create(ctx: Context<BudgetCreate>, args: BudgetCreateArgs) -> Result<()> {
+        BudgetCreate::handler(ctx, args)
+    }
+
+    /// The owner moves tokens into its budget's vault.
+    #[access_control(ctx.accounts.validate(amount))]
+    pub fn budget_fund(ctx: Context<BudgetFund>, amount: u64) -> Result<()> {
+        BudgetFund::handler(ctx, amount)
+    }
+
+    /// The agent pays from its budget, directly, an allowlisted account or a registered agent.
+    #[access_control(ctx.accounts.validate())]
+    pub fn budget_pay(ctx: Context<BudgetPay>, args: BudgetPayArgs) -> Result<()> {
+        BudgetPay::handler(ctx, args)
+    }
+
+    /// The owner stops the budget; the vault's balance comes back at once.
+    #[access_control(ctx.accounts.validate())]
+    pub fn budget_revoke(ctx: Context<BudgetRevoke>) -> Result<()> {
+        BudgetRevoke::handler(ctx)
+    }
+
+    /// The owner closes a revoked or expired budget with no open intents.
+    #[access_control(ctx.accounts.validate())]
+    pub fn budget_close(ctx: Context<BudgetClose>) -> Result<()> {
+        BudgetClose::handler(ctx)
     }
 }

@@ -13,6 +13,11 @@ pub const REQUESTER: &[u8] = b"requester";
 /// `[BID, intent, agent, round (u8)]`: one bid per agent per auction round of an intent (a
 /// re-auction after failovers opens the next round, so its bids never collide with earlier ones).
 pub const BID: &[u8] = b"bid";
+/// `[BUDGET, owner, agent, budget_id (u64 LE)]`: what `owner` lets the registry agent `agent`
+/// spend.
+pub const BUDGET: &[u8] = b"budget";
+/// `[BUDGET_VAULT, budget]`: the budget's token account, owned by the budget PDA.
+pub const BUDGET_VAULT: &[u8] = b"budget_vault";
 
 /// The singletons' addresses: their seeds derived for this program id, as constants so that
 /// every instruction checks an address instead of re-deriving a PDA (~1,500 CU) or trusting owner

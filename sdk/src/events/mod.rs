@@ -48,7 +48,8 @@ program_events!(EXCHANGE_EVENTS, exchange:
     BidDisqualified, BidReranked, IntentClosed, AuctionAwarded, AuctionExpired, BidClosed,
     ExchangeConfigUpdated, ExchangeAdminProposed, ExchangeAdminChanged, ResultSubmitted,
     JobCompleted, DisputeOpened, DisputeResolved, FailoverTriggered, FailoverCandidateSkipped,
-    EscrowSettled, EscrowClaimed, FeeWithdrawn, StandbyFailed,
+    EscrowSettled, EscrowClaimed, FeeWithdrawn, StandbyFailed, BudgetCreated, BudgetFunded,
+    BudgetPaid, BudgetRevoked, BudgetClosed,
 );
 
 /// Every `Program data:` payload in `logs`, with the program that logged it: the program on top

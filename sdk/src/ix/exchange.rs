@@ -479,6 +479,113 @@ pub fn fee_withdraw(admin: Pubkey, token: StakeToken, destination: Pubkey, amoun
     )
 }
 
+/// Budgets: what `owner` lets one registry agent spend, in `token` (mint and token program).
+pub mod budget {
+    use super::*;
+
+    /// `budget_create` of budget `args.budget_id` for `agent` (a registry agent's address).
+    pub fn create(
+        owner: Pubkey,
+        agent: Pubkey,
+        token: StakeToken,
+        args: exchange::BudgetCreateArgs,
+    ) -> Instruction {
+        let budget = pda::budget(&owner, &agent, args.budget_id).0;
+        build(
+            accounts::BudgetCreate {
+                owner,
+                config: pda::exchange_config().0,
+                agent,
+                budget,
+                vault: pda::budget_vault(&budget).0,
+                mint: token.mint,
+                token_program: token.program,
+                system_program: anchor_lang::system_program::ID,
+            },
+            instruction::BudgetCreate { args },
+        )
+    }
+
+    /// `budget_fund`: `amount` atoms from the owner's `source` account.
+    pub fn fund(
+        owner: Pubkey,
+        budget: Pubkey,
+        token: StakeToken,
+        source: Pubkey,
+        amount: u64,
+    ) -> Instruction {
+        build(
+            accounts::BudgetFund {
+                owner,
+                budget,
+                vault: pda::budget_vault(&budget).0,
+                mint: token.mint,
+                source,
+                token_program: token.program,
+            },
+            instruction::BudgetFund { amount },
+        )
+    }
+
+    /// `budget_pay` by the authority of `agent` (the budget's agent) to `recipient`, a token
+    /// account owned by an allowlisted key, or by the authority of `recipient_agent`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn pay(
+        spender: Pubkey,
+        agent: Pubkey,
+        budget: Pubkey,
+        token: StakeToken,
+        recipient: Pubkey,
+        recipient_agent: Option<Pubkey>,
+        amount: u64,
+        memo_hash: [u8; 32],
+    ) -> Instruction {
+        build(
+            accounts::BudgetPay {
+                spender,
+                agent,
+                budget,
+                vault: pda::budget_vault(&budget).0,
+                mint: token.mint,
+                recipient,
+                recipient_agent,
+                token_program: token.program,
+            },
+            instruction::BudgetPay { args: exchange::BudgetPayArgs { amount, memo_hash } },
+        )
+    }
+
+    /// `budget_revoke`: the vault's balance to the owner's `owner_tokens`.
+    pub fn revoke(owner: Pubkey, budget: Pubkey, token: StakeToken, owner_tokens: Pubkey) -> Instruction {
+        build(
+            accounts::BudgetRevoke {
+                owner,
+                budget,
+                vault: pda::budget_vault(&budget).0,
+                mint: token.mint,
+                owner_tokens,
+                token_program: token.program,
+            },
+            instruction::BudgetRevoke {},
+        )
+    }
+
+    /// `budget_close`: what is left to `owner_tokens`, the rents to the owner.
+    pub fn close(owner: Pubkey, budget: Pubkey, token: StakeToken, owner_tokens: Pubkey) -> Instruction {
+        build(
+            accounts::BudgetClose {
+                owner,
+                budget,
+                vault: pda::budget_vault(&budget).0,
+                mint: token.mint,
+                owner_tokens,
+                token_program: token.program,
+            },
+            instruction::BudgetClose {},
+        )
+    }
+}
+
 /// The commitment of `opening` by `agent` on `intent` (software sha256, same bytes as on-chain).
 pub fn commitment(intent: &Pubkey, agent: &Pubkey, opening: &BidOpening) -> [u8; 32] {
     opening.core(intent, agent).commitment::<agx_core::commitment::SoftwareSha256>()

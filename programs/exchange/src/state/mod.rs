@@ -1,4 +1,5 @@
 pub mod bid;
+pub mod budget;
 pub mod config;
 pub mod intent;
 #[cfg(test)]
@@ -9,6 +10,7 @@ mod stored_enum;
 mod terminal_paths;
 
 pub use bid::*;
+pub use budget::*;
 pub use config::*;
 pub use intent::*;
 pub use requester::*;

@@ -128,6 +128,22 @@ const CODES: &[(u32, ExchangeError, &str)] = &[
     (6122, ExchangeError::FailoverStandbyBidMismatch, "FailoverStandbyBidMismatch"),
     (6123, ExchangeError::IntentIdReused, "IntentIdReused"),
     (6124, ExchangeError::RequesterAccountInvalid, "RequesterAccountInvalid"),
+    (6125, ExchangeError::BudgetCapsInvalid, "BudgetCapsInvalid"),
+    (6126, ExchangeError::BudgetExpiryPassed, "BudgetExpiryPassed"),
+    (6127, ExchangeError::BudgetAllowlistTooLong, "BudgetAllowlistTooLong"),
+    (6128, ExchangeError::BudgetAgentInvalid, "BudgetAgentInvalid"),
+    (6129, ExchangeError::BudgetNotSpender, "BudgetNotSpender"),
+    (6130, ExchangeError::BudgetRevoked, "BudgetRevoked"),
+    (6131, ExchangeError::BudgetExpired, "BudgetExpired"),
+    (6132, ExchangeError::BudgetAmountZero, "BudgetAmountZero"),
+    (6133, ExchangeError::BudgetPerSpendCapExceeded, "BudgetPerSpendCapExceeded"),
+    (6134, ExchangeError::BudgetTotalCapExceeded, "BudgetTotalCapExceeded"),
+    (6135, ExchangeError::BudgetRecipientNotAllowed, "BudgetRecipientNotAllowed"),
+    (6136, ExchangeError::BudgetVaultInvalid, "BudgetVaultInvalid"),
+    (6137, ExchangeError::BudgetStillLive, "BudgetStillLive"),
+    (6138, ExchangeError::BudgetIntentsLive, "BudgetIntentsLive"),
+    (6139, ExchangeError::BudgetOwnerTokensInvalid, "BudgetOwnerTokensInvalid"),
+    (6140, ExchangeError::BudgetCorrupt, "BudgetCorrupt"),
 ];
 
 #[test]

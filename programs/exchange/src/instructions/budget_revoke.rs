@@ -1,0 +1,58 @@
+//! `budget_revoke`: the owner stops the budget; everything in its vault comes back at once.
+//!
+//! Rules: signed by the budget's owner (`has_one`); not already revoked (`BudgetRevoked`); the
+//! owner's account is a token account of the budget's mint owned by the owner that can receive
+//! (`BudgetOwnerTokensInvalid`). Intents the budget already funded keep their escrow. One
+//! `BudgetRevoked` event.
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+use crate::error::ExchangeError;
+use crate::events::BudgetRevoked;
+use crate::state::Budget;
+
+#[derive(Accounts)]
+pub struct BudgetRevoke<'info> {
+    pub owner: Signer<'info>,
+
+    #[account(mut, has_one = owner, has_one = mint, has_one = token_program)]
+    pub budget: Account<'info, Budget>,
+
+    #[account(mut, address = budget.vault @ ExchangeError::BudgetVaultInvalid)]
+    pub vault: InterfaceAccount<'info, TokenAccount>,
+
+    pub mint: InterfaceAccount<'info, Mint>,
+
+    /// CHECK: the owner's token account of the mint, able to receive (`agent_registry::token_view`).
+    #[account(
+        mut,
+        constraint = agent_registry::token_view::receivable(&owner_tokens).is_some_and(|v| v.is(mint.key(), owner.key()))
+            @ ExchangeError::BudgetOwnerTokensInvalid,
+    )]
+    pub owner_tokens: UncheckedAccount<'info>,
+
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+impl BudgetRevoke<'_> {
+    pub fn validate(&self) -> Result<()> {
+        require!(!self.budget.revoked, ExchangeError::BudgetRevoked);
+        Ok(())
+    }
+
+    pub fn handler(ctx: Context<Self>) -> Result<()> {
+        let accounts = ctx.accounts;
+        let returned = accounts.vault.amount;
+        crate::budget_vault::pay_out(
+            &accounts.budget,
+            &accounts.vault.to_account_info(),
+            &accounts.mint.to_account_info(),
+            &accounts.owner_tokens.to_account_info(),
+            &accounts.token_program,
+            returned,
+        )?;
+        accounts.budget.revoked = true;
+        emit!(BudgetRevoked { budget: accounts.budget.key(), returned });
+        Ok(())
+    }
+}
