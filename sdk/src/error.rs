@@ -47,6 +47,10 @@ pub enum Error {
     /// owner.
     #[error("intent {intent}: {signer} has nothing kept in its escrow (the winner's authority is {winner_authority}, the refund owner {refund_owner})")]
     NotAClaimant { intent: Pubkey, signer: Pubkey, winner_authority: Pubkey, refund_owner: Pubkey },
+    /// `budget`: the spend would break a rule of the budget (`agx_core::budget`), so it was not
+    /// sent (the program would refuse it with the same rule).
+    #[error("budget {budget}: {rule}")]
+    BudgetRefused { budget: Pubkey, rule: &'static str },
     /// The sandbox cannot fund its participants: the authority is short and the faucet refused.
     #[error("the sandbox gives each of its {participants} participants {sol_each} SOL ({sol_needed} SOL in all); {authority} holds {sol_held} SOL and the cluster's faucet refused more ({reason}): fund it, or ask for fewer agents")]
     SandboxUnfunded {

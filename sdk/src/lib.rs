@@ -19,6 +19,7 @@
 //! - [`localnet`] (feature `localnet`): a local `solana-test-validator` with the programs loaded.
 pub mod accounts;
 pub mod agent;
+pub mod budget;
 pub mod capabilities;
 pub mod chain;
 pub mod claim;

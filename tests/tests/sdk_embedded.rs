@@ -110,3 +110,54 @@ fn a_refund_the_escrow_kept_is_claimed_with_the_sdk() {
     }
     assert!(!chain.exists(&intent).unwrap(), "closed once the refund was claimed");
 }
+
+/// An owner funds a budget for an agent with the SDK; the agent pays an API provider from it; a
+/// spend past the per-spend cap is refused before it is sent (no fee, the rule named); the owner
+/// revokes and gets the rest back.
+#[test]
+fn a_budget_is_made_spent_and_revoked_with_the_sdk() {
+    use agx_sdk::chain::{token_balance, Chain};
+    use agx_sdk::ix::registry as rix;
+    use agx_sdk::sandbox::{self, Keys};
+    use agx_sdk::{budget, pda, Error};
+
+    let authority = Keypair::new();
+    let chain =
+        EmbeddedChain::new(&agx_sdk::program_dir(), authority.pubkey(), SlotClock::AsFastAsPossible).unwrap();
+    let keys = Keys::new(11);
+    let market = sandbox::open(&chain, &keys, &authority).unwrap();
+    let (owner, agent_key, api) = (keys.get("owner", 0), keys.get("agent", 0), keys.get("api", 0));
+    sandbox::fund(&chain, &authority, &[owner.pubkey(), agent_key.pubkey()]).unwrap();
+    let owner_tokens = sandbox::tokens(&chain, &authority, market.pay, owner.pubkey(), 10_000).unwrap();
+    let api_tokens = sandbox::tokens(&chain, &authority, market.pay, api.pubkey(), 0).unwrap();
+    let profile = agx_sdk::agent_registry::state::AgentProfile {
+        capabilities: 1,
+        capability_hash: [0; 32],
+        metadata_uri: "https://agent.example".into(),
+    };
+    let register = rix::agent_register(agent_key.pubkey(), agent_key.pubkey(), market.stake, profile);
+    chain.send(&[register], &agent_key, &[]).unwrap();
+    let agent = pda::agent(&agent_key.pubkey()).0;
+
+    let args = agx_sdk::exchange::BudgetCreateArgs {
+        budget_id: 0,
+        per_spend_cap: 1_000,
+        total_cap: 3_000,
+        expiry_slot: chain.slot().unwrap() + 10_000,
+        allowlist: vec![api.pubkey()],
+    };
+    let address = budget::create(&chain, &owner, agent, market.pay, args).unwrap();
+    budget::fund(&chain, &owner, &address, owner_tokens, 4_000).unwrap();
+    assert_eq!(budget::pay(&chain, &agent_key, &address, api_tokens, None, 800, [1; 32]).unwrap(), 800);
+    let fees_before = chain.account(&agent_key.pubkey()).unwrap().unwrap().lamports;
+    match budget::pay(&chain, &agent_key, &address, api_tokens, None, 1_001, [2; 32]) {
+        Err(Error::BudgetRefused { rule, .. }) => assert!(rule.contains("per-spend cap"), "{rule}"),
+        other => panic!("expected a refusal before sending, got {other:?}"),
+    }
+    assert_eq!(chain.account(&agent_key.pubkey()).unwrap().unwrap().lamports, fees_before, "nothing sent");
+    assert_eq!(budget::revoke(&chain, &owner, &address, owner_tokens).unwrap(), 3_200);
+    assert_eq!(token_balance(&chain, &owner_tokens).unwrap(), 10_000 - 800);
+    assert_eq!(token_balance(&chain, &api_tokens).unwrap(), 800);
+    budget::close(&chain, &owner, &address, owner_tokens).unwrap();
+    assert!(budget::read(&chain, &address).unwrap().is_none());
+}
