@@ -12,6 +12,7 @@ use agx_sdk::ix::exchange as xix;
 use agx_sdk::ix::registry::StakeToken;
 use agx_sdk::{token, Pubkey};
 use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::Discriminator;
 
 use crate::schedule::Due;
 
@@ -176,6 +177,29 @@ fn instructions(
     }
 }
 
+/// The crank an instruction of the exchange carries, by its discriminator (`None`: not a crank).
+pub fn crank_of(data: &[u8]) -> Option<Crank> {
+    use agx_sdk::exchange::instruction as ix;
+    let kinds: [(&[u8], Crank); 5] = [
+        (ix::AuctionSettle::DISCRIMINATOR, Crank::Settle),
+        (ix::IntentFinalize::DISCRIMINATOR, Crank::Finalize),
+        (ix::FailoverTrigger::DISCRIMINATOR, Crank::Failover),
+        (ix::IntentClose::DISCRIMINATOR, Crank::Close),
+        (ix::BidClose::DISCRIMINATOR, Crank::CloseBids),
+    ];
+    kinds.iter().find(|(d, _)| data.starts_with(d)).map(|(_, crank)| *crank)
+}
+
+/// The crank `tx` carries: the first instruction of the exchange that is one.
+pub fn crank_in(tx: &solana_transaction::versioned::VersionedTransaction) -> Option<Crank> {
+    let keys = tx.message.static_account_keys();
+    tx.message.instructions().iter().find_map(|ix| {
+        (keys.get(usize::from(ix.program_id_index)) == Some(&agx_sdk::exchange::ID))
+            .then(|| crank_of(&ix.data))
+            .flatten()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,6 +211,15 @@ mod tests {
         data[32..64].copy_from_slice(owner.as_ref());
         data[108] = state;
         data
+    }
+
+    #[test]
+    fn every_crank_instruction_is_named_and_nothing_else_is() {
+        use agx_sdk::exchange::instruction as ix;
+        assert_eq!(crank_of(ix::AuctionSettle::DISCRIMINATOR), Some(Crank::Settle));
+        assert_eq!(crank_of(ix::BidClose::DISCRIMINATOR), Some(Crank::CloseBids));
+        assert_eq!(crank_of(ix::ResultSubmit::DISCRIMINATOR), None);
+        assert_eq!(crank_of(&[]), None);
     }
 
     #[test]

@@ -15,12 +15,10 @@
 use std::collections::HashMap;
 
 use agx_core::commitment::SoftwareSha256;
+use agx_core::lifecycle::Crank;
 use agx_sdk::Pubkey;
-use anchor_lang::Discriminator;
 use solana_commitment_config::CommitmentConfig;
 use solana_rpc_client::rpc_client::GetConfirmedSignaturesForAddress2Config;
-use solana_rpc_client_api::config::RpcTransactionConfig;
-use solana_transaction_status_client_types::UiTransactionEncoding;
 
 use crate::rpc::RpcPool;
 
@@ -139,17 +137,10 @@ impl Peers {
     }
 }
 
-/// The instructions whose sender is a keeper: the cranks of the exchange. (`bid_close` is left
-/// out: bidders close their own bids too.)
-fn is_crank(data: &[u8]) -> bool {
-    use agx_sdk::exchange::instruction as ix;
-    let cranks: [&[u8]; 4] = [
-        ix::AuctionSettle::DISCRIMINATOR,
-        ix::IntentFinalize::DISCRIMINATOR,
-        ix::IntentClose::DISCRIMINATOR,
-        ix::FailoverTrigger::DISCRIMINATOR,
-    ];
-    cranks.iter().any(|d| data.starts_with(d))
+/// Whether `crank` names its sender as a keeper (`bid_close` does not: bidders close their own
+/// bids too).
+fn names_a_keeper(crank: Crank) -> bool {
+    crank != Crank::CloseBids
 }
 
 /// The fee payers other than `me` of the cranks sent on `intent` from `since_slot` on, landed or
@@ -166,22 +157,14 @@ pub async fn cranked_by(
         ..GetConfirmedSignaturesForAddress2Config::default()
     };
     let recent = rpc.call(|c| c.get_signatures_for_address_with_config(intent, query())).await?;
-    let config = RpcTransactionConfig {
-        encoding: Some(UiTransactionEncoding::Base64),
-        commitment: Some(CommitmentConfig::confirmed()),
-        max_supported_transaction_version: Some(0),
-    };
+    let config = crate::rpc::transaction_config();
     let mut found = Vec::new();
     for entry in recent.into_iter().filter(|e| e.slot >= since_slot) {
         let Ok(signature) = entry.signature.parse::<solana_transaction::Signature>() else { continue };
         let Ok(tx) = rpc.call(|c| c.get_transaction_with_config(&signature, config)).await else { continue };
         let Some(tx) = tx.transaction.transaction.decode() else { continue };
-        let keys = tx.message.static_account_keys();
-        let Some(payer) = keys.first().copied() else { continue };
-        let cranks = tx.message.instructions().iter().any(|ix| {
-            keys.get(usize::from(ix.program_id_index)) == Some(&agx_sdk::exchange::ID) && is_crank(&ix.data)
-        });
-        if cranks && payer != *me {
+        let Some(payer) = tx.message.static_account_keys().first().copied() else { continue };
+        if crate::cranks::crank_in(&tx).is_some_and(names_a_keeper) && payer != *me {
             found.push((payer, entry.slot));
         }
     }
@@ -258,11 +241,8 @@ mod tests {
     }
 
     #[test]
-    fn only_the_exchanges_cranks_name_a_keeper() {
-        use agx_sdk::exchange::instruction as ix;
-        assert!(is_crank(ix::AuctionSettle::DISCRIMINATOR));
-        assert!(is_crank(ix::FailoverTrigger::DISCRIMINATOR));
-        assert!(!is_crank(ix::BidClose::DISCRIMINATOR));
-        assert!(!is_crank(ix::ResultSubmit::DISCRIMINATOR));
+    fn every_crank_but_a_bid_close_names_a_keeper() {
+        assert!(names_a_keeper(Crank::Settle) && names_a_keeper(Crank::Failover));
+        assert!(!names_a_keeper(Crank::CloseBids));
     }
 }

@@ -9,6 +9,8 @@ use std::time::Duration;
 use solana_commitment_config::CommitmentConfig;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_rpc_client_api::client_error::{Error as ClientError, ErrorKind};
+use solana_rpc_client_api::config::RpcTransactionConfig;
+use solana_transaction_status_client_types::UiTransactionEncoding;
 use tracing::warn;
 
 use crate::config::ConfigError;
@@ -25,6 +27,16 @@ pub struct RpcPool {
 
 /// At most this many calls wait on the endpoints at once.
 const CALLS_IN_FLIGHT: usize = 64;
+
+/// How the keeper reads a landed transaction back (`getTransaction`): base64, so it decodes to a
+/// `VersionedTransaction`, with metadata, at `confirmed`.
+pub fn transaction_config() -> RpcTransactionConfig {
+    RpcTransactionConfig {
+        encoding: Some(UiTransactionEncoding::Base64),
+        commitment: Some(CommitmentConfig::confirmed()),
+        max_supported_transaction_version: Some(0),
+    }
+}
 
 /// A transport failure (the endpoint did not answer), as opposed to an answer.
 pub fn unreachable(err: &ClientError) -> bool {

@@ -26,11 +26,10 @@ use anchor_lang::Discriminator;
 use solana_account_decoder_client_types::UiAccountEncoding;
 use solana_commitment_config::CommitmentConfig;
 use solana_instruction_error::InstructionError;
-use solana_rpc_client_api::config::{RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcTransactionConfig};
+use solana_rpc_client_api::config::{RpcAccountInfoConfig, RpcProgramAccountsConfig};
 use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
 use solana_signer::Signer;
 use solana_transaction_error::TransactionError;
-use solana_transaction_status_client_types::UiTransactionEncoding;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 use tracing::{debug, info, warn};
@@ -286,11 +285,11 @@ impl Keeper {
             // Hand out what is due (or about to be), earliest first, up to the concurrency limit:
             // at this keeper's turn, and early enough to be prepared when it is the first turn. A
             // later turn is prepared only when it comes, so its read shows the earlier turns'.
+            let generation = ctx.peers().generation();
             let due: Vec<(Pubkey, Due, TurnAt)> = tracker
                 .due_at(now + PREPARE_AHEAD_SLOTS)
                 .filter(|(k, _)| !in_flight.contains_key(k) && backoff.ready(k, now))
                 .filter_map(|(k, due)| {
-                    let generation = ctx.peers().generation();
                     let pending = turns.entry(k).or_insert_with(|| Pending::new(&ctx, &k, due, now));
                     if pending.due != due {
                         *pending = Pending::new(&ctx, &k, due, now);
@@ -696,11 +695,7 @@ async fn crank(
 /// What the landed `signatures` moved to the keeper, from their metadata (`books`); `rent` is
 /// what the first paid for an account it created.
 async fn booked(ctx: &Ctx, signatures: &[String], rent: u64) -> Option<Moved> {
-    let config = RpcTransactionConfig {
-        encoding: Some(UiTransactionEncoding::Base64),
-        commitment: Some(CommitmentConfig::confirmed()),
-        max_supported_transaction_version: Some(0),
-    };
+    let config = crate::rpc::transaction_config();
     let mut total = Moved::default();
     for (i, signature) in signatures.iter().enumerate() {
         let signature: solana_transaction::Signature = signature.parse().ok()?;

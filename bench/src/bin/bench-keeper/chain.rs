@@ -2,13 +2,10 @@
 //! slot, and what each keeper sent, failed and paid.
 use agx_core::lifecycle::Crank;
 use agx_sdk::Pubkey;
-use anchor_lang::Discriminator;
 use anyhow::Result;
 use solana_commitment_config::CommitmentConfig;
 use solana_rpc_client::rpc_client::{GetConfirmedSignaturesForAddress2Config, RpcClient};
-use solana_rpc_client_api::config::RpcTransactionConfig;
 use solana_transaction::Signature;
-use solana_transaction_status_client_types::UiTransactionEncoding;
 
 use crate::driver::Deadline;
 
@@ -21,18 +18,6 @@ pub struct Tx {
     pub fee: u64,
     /// The exchange crank it carries, if any.
     pub crank: Option<Crank>,
-}
-
-fn crank_of(data: &[u8]) -> Option<Crank> {
-    use agx_sdk::exchange::instruction as ix;
-    let kinds: [(&[u8], Crank); 5] = [
-        (ix::AuctionSettle::DISCRIMINATOR, Crank::Settle),
-        (ix::IntentFinalize::DISCRIMINATOR, Crank::Finalize),
-        (ix::FailoverTrigger::DISCRIMINATOR, Crank::Failover),
-        (ix::IntentClose::DISCRIMINATOR, Crank::Close),
-        (ix::BidClose::DISCRIMINATOR, Crank::CloseBids),
-    ];
-    kinds.iter().find(|(d, _)| data.starts_with(d)).map(|(_, crank)| *crank)
 }
 
 /// Every transaction that touched `address`, oldest first.
@@ -56,24 +41,16 @@ pub fn history(rpc: &RpcClient, address: &Pubkey) -> Result<Vec<Tx>> {
             break;
         }
     }
-    let config = RpcTransactionConfig {
-        encoding: Some(UiTransactionEncoding::Base64),
-        commitment: Some(CommitmentConfig::confirmed()),
-        max_supported_transaction_version: Some(0),
-    };
+    let config = agx_keeper::rpc::transaction_config();
     let mut txs = Vec::new();
     for entry in signatures.iter().rev() {
         let signature: Signature = entry.signature.parse()?;
         let fetched = rpc.get_transaction_with_config(&signature, config)?;
         let fee = fetched.transaction.meta.as_ref().map_or(0, |m| m.fee);
         let Some(tx) = fetched.transaction.transaction.decode() else { continue };
-        let keys = tx.message.static_account_keys();
-        let crank = tx.message.instructions().iter().find_map(|ix| {
-            (keys.get(usize::from(ix.program_id_index)) == Some(&agx_sdk::exchange::ID))
-                .then(|| crank_of(&ix.data))
-                .flatten()
-        });
-        txs.push(Tx { slot: entry.slot, payer: keys[0], ok: entry.err.is_none(), fee, crank });
+        let crank = agx_keeper::cranks::crank_in(&tx);
+        let payer = tx.message.static_account_keys()[0];
+        txs.push(Tx { slot: entry.slot, payer, ok: entry.err.is_none(), fee, crank });
     }
     Ok(txs)
 }
