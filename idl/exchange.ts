@@ -4062,10 +4062,6 @@ export type Exchange = {
             "type": "u8"
           },
           {
-            "name": "vaultBump",
-            "type": "u8"
-          },
-          {
             "name": "revoked",
             "type": "bool"
           },

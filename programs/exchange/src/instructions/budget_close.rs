@@ -5,7 +5,7 @@
 //! (`BudgetStillLive`); no intent it funded is still open (`BudgetIntentsLive`); the owner's
 //! account as for `budget_revoke` (`BudgetOwnerTokensInvalid`). One `BudgetClosed` event.
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 
 use crate::error::ExchangeError;
 use crate::events::BudgetClosed;
@@ -22,7 +22,8 @@ pub struct BudgetClose<'info> {
     #[account(mut, address = budget.vault @ ExchangeError::BudgetVaultInvalid)]
     pub vault: InterfaceAccount<'info, TokenAccount>,
 
-    pub mint: InterfaceAccount<'info, Mint>,
+    /// CHECK: the budget's mint (`has_one`); transfers use the decimals the budget stored.
+    pub mint: UncheckedAccount<'info>,
 
     /// CHECK: the owner's token account of the mint, able to receive (`agent_registry::token_view`).
     #[account(
@@ -56,7 +57,7 @@ impl BudgetClose<'_> {
         )?;
         crate::budget_vault::close(
             &accounts.budget,
-            &accounts.vault,
+            &accounts.vault.to_account_info(),
             &accounts.owner.to_account_info(),
             &accounts.token_program,
         )?;

@@ -95,7 +95,6 @@ impl BudgetCreate<'_> {
         budget.set_inner(Budget {
             version: Budget::VERSION,
             bump: ctx.bumps.budget,
-            vault_bump: ctx.bumps.vault,
             revoked: false,
             owner: accounts.owner.key(),
             agent: accounts.agent.key(),

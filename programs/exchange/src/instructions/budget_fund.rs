@@ -6,7 +6,7 @@
 //! plain transfer into the vault (a donation) needs no instruction and blocks nothing. One
 //! `BudgetFunded` event.
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, TransferChecked};
+use anchor_spl::token_interface::{self, TokenAccount, TokenInterface, TransferChecked};
 
 use crate::error::ExchangeError;
 use crate::events::BudgetFunded;
@@ -22,7 +22,8 @@ pub struct BudgetFund<'info> {
     #[account(mut, address = budget.vault @ ExchangeError::BudgetVaultInvalid)]
     pub vault: InterfaceAccount<'info, TokenAccount>,
 
-    pub mint: InterfaceAccount<'info, Mint>,
+    /// CHECK: the budget's mint (`has_one`); the transfer uses the decimals the budget stored.
+    pub mint: UncheckedAccount<'info>,
 
     /// CHECK: the owner's token account of `mint` (`transfer_checked`, signed by the owner, checks it).
     #[account(mut)]
@@ -51,7 +52,7 @@ impl BudgetFund<'_> {
                 },
             ),
             amount,
-            accounts.mint.decimals,
+            accounts.budget.mint_decimals,
         )?;
         let balance = accounts
             .vault

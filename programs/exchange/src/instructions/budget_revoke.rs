@@ -5,7 +5,7 @@
 //! (`BudgetOwnerTokensInvalid`). Intents the budget already funded keep their escrow. One
 //! `BudgetRevoked` event.
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 
 use crate::error::ExchangeError;
 use crate::events::BudgetRevoked;
@@ -21,7 +21,8 @@ pub struct BudgetRevoke<'info> {
     #[account(mut, address = budget.vault @ ExchangeError::BudgetVaultInvalid)]
     pub vault: InterfaceAccount<'info, TokenAccount>,
 
-    pub mint: InterfaceAccount<'info, Mint>,
+    /// CHECK: the budget's mint (`has_one`); transfers use the decimals the budget stored.
+    pub mint: UncheckedAccount<'info>,
 
     /// CHECK: the owner's token account of the mint, able to receive (`agent_registry::token_view`).
     #[account(

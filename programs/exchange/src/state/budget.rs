@@ -13,7 +13,6 @@ use crate::error::ExchangeError;
 pub struct Budget {
     pub version: u8,
     pub bump: u8,
-    pub vault_bump: u8,
     pub revoked: bool,
     pub owner: Pubkey,
     /// The registry agent whose authority spends the budget.
@@ -82,7 +81,6 @@ mod tests {
         Budget {
             version: Budget::VERSION,
             bump: 255,
-            vault_bump: 255,
             revoked: false,
             owner: Pubkey::new_unique(),
             agent: Pubkey::new_unique(),
