@@ -995,7 +995,8 @@ export type Exchange = {
     {
       "name": "budgetRevoke",
       "docs": [
-        "The owner stops the budget; the vault's balance comes back at once."
+        "The owner stops the budget; the vault's balance comes back at once (and again after",
+        "refunds)."
       ],
       "discriminator": [
         208,
@@ -1805,7 +1806,7 @@ export type Exchange = {
           "docs": [
             "`[seeds::REQUESTER, requester]`: created here on the requester's first post (the PDA",
             "derived once, then), afterwards identified by owner, discriminator and the requester it",
-            "stores, without deriving it again (`take_intent_id`)."
+            "stores, without deriving it again (`Poster::open`)."
           ],
           "writable": true
         },
@@ -1847,6 +1848,130 @@ export type Exchange = {
         },
         {
           "name": "tokenProgram"
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "intentCreateArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "intentCreateFromBudget",
+      "docs": [
+        "An agent posts an intent paid from its budget; refunds go back to the budget."
+      ],
+      "discriminator": [
+        70,
+        190,
+        217,
+        86,
+        247,
+        40,
+        156,
+        144
+      ],
+      "accounts": [
+        {
+          "name": "requester",
+          "docs": [
+            "The authority of the budget's agent: the intent's requester."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "address": "4iU9Xooo5Dri6R6swpmsBbuHNXbcKLhyPSXYP5Eu2WNx"
+        },
+        {
+          "name": "intent",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  105,
+                  110,
+                  116,
+                  101,
+                  110,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "requester"
+              },
+              {
+                "kind": "arg",
+                "path": "args.intentId"
+              }
+            ]
+          }
+        },
+        {
+          "name": "requesterState",
+          "writable": true
+        },
+        {
+          "name": "escrow",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  101,
+                  115,
+                  99,
+                  114,
+                  111,
+                  119
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "intent"
+              }
+            ]
+          }
+        },
+        {
+          "name": "agent",
+          "docs": [
+            "requester (`validate`)."
+          ]
+        },
+        {
+          "name": "budget",
+          "writable": true
+        },
+        {
+          "name": "vault",
+          "writable": true
+        },
+        {
+          "name": "mint",
+          "relations": [
+            "budget"
+          ]
+        },
+        {
+          "name": "tokenProgram",
+          "relations": [
+            "budget"
+          ]
         },
         {
           "name": "systemProgram",
@@ -1986,6 +2111,40 @@ export type Exchange = {
               ]
             }
           ]
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "intentLinkParent",
+      "docs": [
+        "The agent holding a job makes one of its new intents a part of it (a sub-intent)."
+      ],
+      "discriminator": [
+        157,
+        181,
+        246,
+        46,
+        95,
+        123,
+        137,
+        134
+      ],
+      "accounts": [
+        {
+          "name": "poster",
+          "docs": [
+            "The parent's winner's authority, and the child's requester."
+          ],
+          "signer": true
+        },
+        {
+          "name": "parent",
+          "writable": true
+        },
+        {
+          "name": "child",
+          "writable": true
         }
       ],
       "args": []
@@ -2359,6 +2518,19 @@ export type Exchange = {
       ]
     },
     {
+      "name": "budgetIntentFunded",
+      "discriminator": [
+        143,
+        93,
+        90,
+        142,
+        63,
+        184,
+        81,
+        156
+      ]
+    },
+    {
       "name": "budgetPaid",
       "discriminator": [
         44,
@@ -2564,6 +2736,19 @@ export type Exchange = {
         254,
         11,
         108
+      ]
+    },
+    {
+      "name": "intentLinked",
+      "discriminator": [
+        50,
+        65,
+        177,
+        229,
+        154,
+        28,
+        97,
+        60
       ]
     },
     {
@@ -3311,6 +3496,46 @@ export type Exchange = {
       "code": 6140,
       "name": "budgetCorrupt",
       "msg": "budget: the account breaks its invariant (spent within the total cap, caps ordered, allowlist within its length)"
+    },
+    {
+      "code": 6141,
+      "name": "parentNotAwarded",
+      "msg": "intent_link_parent: the parent intent is not awarded; only a job in progress takes sub-intents"
+    },
+    {
+      "code": 6142,
+      "name": "parentNotPostersJob",
+      "msg": "intent_link_parent: the signer is not the authority of the parent's winner; only the agent holding a job may split it"
+    },
+    {
+      "code": 6143,
+      "name": "childNotPosters",
+      "msg": "intent_link_parent: the child intent was not posted by the signer"
+    },
+    {
+      "code": 6144,
+      "name": "childNotFresh",
+      "msg": "intent_link_parent: the child intent is not open or already has a bid; link it in the transaction that posts it"
+    },
+    {
+      "code": 6145,
+      "name": "childAlreadyLinked",
+      "msg": "intent_link_parent: the child intent already has a parent"
+    },
+    {
+      "code": 6146,
+      "name": "childOutlastsParent",
+      "msg": "intent_link_parent: the child's auction end plus its max latency passes the slot the parent's winner promised (award slot + promised latency)"
+    },
+    {
+      "code": 6147,
+      "name": "resultChildrenLive",
+      "msg": "result_submit: sub-intents of this intent are not closed yet; close them first (intent_close, or intent_cancel)"
+    },
+    {
+      "code": 6148,
+      "name": "intentLinkAccountMissing",
+      "msg": "intent_close/intent_cancel: pass the intent's links after the named accounts: its funding budget (the refund owner) if a budget paid it, then its parent if it has one, each writable"
     }
   ],
   "types": [
@@ -4286,6 +4511,40 @@ export type Exchange = {
       }
     },
     {
+      "name": "budgetIntentFunded",
+      "docs": [
+        "The budget paid an intent's escrow: the intent's refunds come back to the vault."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "budget",
+            "type": "pubkey"
+          },
+          {
+            "name": "intent",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "spent",
+            "docs": [
+              "The budget's total spent after, and its intents not closed yet."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "liveIntents",
+            "type": "u32"
+          }
+        ]
+      }
+    },
+    {
       "name": "budgetPaid",
       "docs": [
         "The agent paid from its budget directly (seed 001: an API call, another agent's work)."
@@ -5197,7 +5456,8 @@ export type Exchange = {
       "name": "intent",
       "docs": [
         "An intent: what the requester wants, the money in escrow and the ranked bids.",
-        "PDA `[seeds::INTENT, requester, intent_id]`; zero-copy (2 KB, hot in every bid). Layout v2:",
+        "PDA `[seeds::INTENT, requester, intent_id]`; zero-copy (2 KB, hot in every bid). Layout v4",
+        "(v4 grew the account by 96 bytes, for sub-intents and what comes next, before any deployment);",
         "fields are only appended, into `reserved`."
       ],
       "serialization": "bytemuck",
@@ -5656,11 +5916,27 @@ export type Exchange = {
             "type": "u64"
           },
           {
+            "name": "parent",
+            "docs": [
+              "The intent this one is a part of (`intent_link_parent`; default key: none). Set once,",
+              "while this intent is open, by the parent's winner, who posted this one."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "liveChildren",
+            "docs": [
+              "Intents linked under this one and not closed yet: while any is, this intent's winner",
+              "cannot submit (`IntentChildrenLive`)."
+            ],
+            "type": "u32"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                32
+                92
               ]
             }
           }
@@ -5922,6 +6198,32 @@ export type Exchange = {
               "Vickrey: the most the payment may exceed the winner's ask, bps of the ask."
             ],
             "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "intentLinked",
+      "docs": [
+        "`child` became a part of `parent` (a sub-intent, posted by the parent's winner)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "parent",
+            "type": "pubkey"
+          },
+          {
+            "name": "child",
+            "type": "pubkey"
+          },
+          {
+            "name": "liveChildren",
+            "docs": [
+              "The parent's children not closed yet, this one included."
+            ],
+            "type": "u32"
           }
         ]
       }

@@ -140,7 +140,7 @@ fn instructions(
         }
         Crank::Settle => vec![xix::auction_settle_for(keeper.caller, intent, state)],
         Crank::Finalize => vec![xix::intent_finalize_stored(keeper.caller, intent, state)],
-        Crank::Close => vec![xix::intent_close(keeper.caller, intent, state.requester)],
+        Crank::Close => vec![xix::intent_close_stored(keeper.caller, intent, state)],
         Crank::CloseBids => open_bids
             .iter()
             .map(|b| xix::bid_close(keeper.caller, intent, b.agent, b.round, b.bidder, state.requester))

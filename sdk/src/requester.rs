@@ -138,9 +138,14 @@ impl Requester {
         Ok(())
     }
 
-    /// Cancels `intent` (before any bid): the escrow comes back.
+    /// Cancels `intent` (before any bid): the escrow comes back (to this requester's account, or
+    /// to the budget's vault when a budget paid it).
     pub fn cancel(&self, chain: &dyn Chain, intent: &Pubkey) -> Result<(), Error> {
-        let ix = xix::intent_cancel(self.keypair.pubkey(), *intent, self.pay, self.tokens);
+        let state = self.held(chain, intent)?;
+        let refund =
+            if state.refund_owner == self.keypair.pubkey() { self.tokens } else { state.refund_tokens };
+        let mut ix = xix::intent_cancel(self.keypair.pubkey(), *intent, self.pay, refund);
+        ix.accounts.extend(xix::links(&state));
         chain.send(&[ix], &self.keypair, &[])?;
         Ok(())
     }

@@ -376,7 +376,7 @@ impl Market {
     /// `intent_close` cranked by the keeper (rent and the rest of the tip pool to the requester).
     pub fn close_intent(&mut self, intent: Pubkey) -> TxResult {
         let keeper = self.keeper.insecure_clone();
-        let ix = xix::intent_close(keeper.pubkey(), intent, self.requester.pubkey());
+        let ix = xix::intent_close_stored(keeper.pubkey(), intent, &self.intent_state(intent));
         self.r.svm.send(&[ix], &[&keeper])
     }
 
@@ -395,14 +395,11 @@ impl Market {
     /// `bid_close` of `a`'s bid of auction `round` on `intent`.
     pub fn close_bid_in(&mut self, a: &TestAgent, intent: Pubkey, round: u8) -> TxResult {
         let keeper = self.keeper.insecure_clone();
-        let ix = xix::bid_close(
-            keeper.pubkey(),
-            intent,
-            a.agent,
-            round,
-            a.authority.pubkey(),
-            self.requester.pubkey(),
-        );
+        let requester = match self.r.svm.account(&intent) {
+            Some(_) => self.intent_state(intent).requester,
+            None => self.requester.pubkey(),
+        };
+        let ix = xix::bid_close(keeper.pubkey(), intent, a.agent, round, a.authority.pubkey(), requester);
         self.r.svm.send(&[ix], &[&keeper])
     }
 
@@ -569,6 +566,66 @@ impl Market {
     pub fn budget_state(&self, budget: &TestBudget) -> agx_sdk::exchange::state::Budget {
         self.r.svm.decode(&budget.address)
     }
+
+    /// A coordinator: an agent won a sealed intent of the fixture's requester at 300,000,
+    /// promising delivery in [`MAX_LATENCY`] slots, and its owner gave it a budget of
+    /// [`BUDGET_TOTAL`] atoms.
+    pub fn coordinator(&mut self) -> Coordinator {
+        let parent = self.intent(AuctionKind::FirstPriceSealed);
+        let (agent, runner_up) = (self.agent(MIN_STAKE), self.agent(MIN_STAKE));
+        self.commit_and_reveal(
+            parent,
+            &[(&agent, opening(300_000, 9_000, MAX_LATENCY)), (&runner_up, opening(800_000, 4_000, 60))],
+        );
+        self.to_settle(parent);
+        self.settle(parent, agent.agent).expect("auction_settle");
+        let args = self.budget_args();
+        let budget = self.budget(agent.agent, args, BUDGET_TOTAL);
+        Coordinator { parent, agent, runner_up, budget }
+    }
+
+    /// A lot for a child intent: continuous, [`BUDGET_PER_SPEND`] atoms at most, 5 slots of
+    /// bidding, 50 slots of latency.
+    pub fn child_args(&mut self) -> IntentCreateArgs {
+        let mut args = self.args(AuctionKind::Continuous);
+        (args.max_price, args.bid_window_slots, args.max_latency) = (BUDGET_PER_SPEND, 5, 50);
+        args
+    }
+
+    /// `intent_create_from_budget` of `args` by the coordinator, not sent.
+    pub fn child_create_ix(&self, c: &Coordinator, args: IntentCreateArgs) -> Instruction {
+        xix::budget::intent_create(
+            c.agent.authority.pubkey(),
+            c.agent.agent,
+            c.budget.address,
+            self.pay,
+            args,
+        )
+    }
+
+    /// Posts `args` from the coordinator's budget and links it under the parent, in one
+    /// transaction; returns the child's address.
+    pub fn post_child(
+        &mut self,
+        c: &Coordinator,
+        args: IntentCreateArgs,
+    ) -> Result<Pubkey, Box<litesvm::types::FailedTransactionMetadata>> {
+        let child = pda::intent(&c.agent.authority.pubkey(), args.intent_id).0;
+        let create = self.child_create_ix(c, args);
+        let link = xix::intent_link_parent(c.agent.authority.pubkey(), c.parent, child);
+        self.r.svm.send(&[create, link], &[&c.agent.authority]).map_err(Box::new)?;
+        self.pay_accounts.push(pda::escrow(&child).0);
+        Ok(child)
+    }
+}
+
+/// An agent holding a job (`parent`) and a budget to subcontract parts of it.
+pub struct Coordinator {
+    pub parent: Pubkey,
+    pub agent: TestAgent,
+    /// The parent auction's runner-up (an eligible agent to bid on children).
+    pub runner_up: TestAgent,
+    pub budget: TestBudget,
 }
 
 impl Default for Market {

@@ -428,6 +428,30 @@ pub enum ExchangeError {
     /// 6140
     #[msg("budget: the account breaks its invariant (spent within the total cap, caps ordered, allowlist within its length)")]
     BudgetCorrupt,
+    /// 6141
+    #[msg("intent_link_parent: the parent intent is not awarded; only a job in progress takes sub-intents")]
+    ParentNotAwarded,
+    /// 6142
+    #[msg("intent_link_parent: the signer is not the authority of the parent's winner; only the agent holding a job may split it")]
+    ParentNotPostersJob,
+    /// 6143
+    #[msg("intent_link_parent: the child intent was not posted by the signer")]
+    ChildNotPosters,
+    /// 6144
+    #[msg("intent_link_parent: the child intent is not open or already has a bid; link it in the transaction that posts it")]
+    ChildNotFresh,
+    /// 6145
+    #[msg("intent_link_parent: the child intent already has a parent")]
+    ChildAlreadyLinked,
+    /// 6146
+    #[msg("intent_link_parent: the child's auction end plus its max latency passes the slot the parent's winner promised (award slot + promised latency)")]
+    ChildOutlastsParent,
+    /// 6147
+    #[msg("result_submit: sub-intents of this intent are not closed yet; close them first (intent_close, or intent_cancel)")]
+    ResultChildrenLive,
+    /// 6148
+    #[msg("intent_close/intent_cancel: pass the intent's links after the named accounts: its funding budget (the refund owner) if a budget paid it, then its parent if it has one, each writable")]
+    IntentLinkAccountMissing,
 }
 
 impl From<agx_core::budget::SpendRefusal> for ExchangeError {

@@ -348,3 +348,23 @@ pub struct BudgetClosed {
     pub budget: Pubkey,
     pub swept: u64,
 }
+
+/// The budget paid an intent's escrow: the intent's refunds come back to the vault.
+#[event]
+pub struct BudgetIntentFunded {
+    pub budget: Pubkey,
+    pub intent: Pubkey,
+    pub amount: u64,
+    /// The budget's total spent after, and its intents not closed yet.
+    pub spent: u64,
+    pub live_intents: u32,
+}
+
+/// `child` became a part of `parent` (a sub-intent, posted by the parent's winner).
+#[event]
+pub struct IntentLinked {
+    pub parent: Pubkey,
+    pub child: Pubkey,
+    /// The parent's children not closed yet, this one included.
+    pub live_children: u32,
+}

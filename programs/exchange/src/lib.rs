@@ -16,7 +16,9 @@ pub mod escrow;
 pub mod events;
 pub mod failover;
 pub mod instructions;
+pub mod links;
 pub mod payout;
+pub mod posting;
 pub mod registry_cpi;
 pub mod seeds;
 pub mod state;
@@ -71,8 +73,22 @@ pub mod exchange {
         IntentCreate::handler(ctx, args)
     }
 
+    /// An agent posts an intent paid from its budget; refunds go back to the budget.
+    #[access_control(args.validate(), ctx.accounts.validate())]
+    pub fn intent_create_from_budget(
+        ctx: Context<IntentCreateFromBudget>,
+        args: IntentCreateArgs,
+    ) -> Result<()> {
+        IntentCreateFromBudget::handler(ctx, args)
+    }
+
+    /// The agent holding a job makes one of its new intents a part of it (a sub-intent).
+    pub fn intent_link_parent(ctx: Context<IntentLinkParent>) -> Result<()> {
+        IntentLinkParent::handler(ctx)
+    }
+
     /// Withdraws an intent that has no bid; full refund.
-    pub fn intent_cancel(ctx: Context<IntentCancel>) -> Result<()> {
+    pub fn intent_cancel<'info>(ctx: Context<'info, IntentCancel<'info>>) -> Result<()> {
         IntentCancel::handler(ctx)
     }
 
@@ -151,7 +167,7 @@ pub mod exchange {
     /// escrow is paid out; a crank tip to the caller, rent and the rest of the tip pool to the
     /// requester.
     #[access_control(ctx.accounts.validate())]
-    pub fn intent_close(ctx: Context<IntentClose>) -> Result<()> {
+    pub fn intent_close<'info>(ctx: Context<'info, IntentClose<'info>>) -> Result<()> {
         IntentClose::handler(ctx)
     }
 
@@ -192,8 +208,8 @@ pub mod exchange {
         BudgetPay::handler(ctx, args)
     }
 
-    /// The owner stops the budget; the vault's balance comes back at once.
-    #[access_control(ctx.accounts.validate())]
+    /// The owner stops the budget; the vault's balance comes back at once (and again after
+    /// refunds).
     pub fn budget_revoke(ctx: Context<BudgetRevoke>) -> Result<()> {
         BudgetRevoke::handler(ctx)
     }

@@ -364,6 +364,28 @@ pub fn intent_close(caller: Pubkey, intent: Pubkey, requester: Pubkey) -> Instru
     build(accounts::IntentClose { caller, intent, requester }, instruction::IntentClose {})
 }
 
+/// `intent_close` of the intent `state` describes, with its links (see [`links`]).
+pub fn intent_close_stored(caller: Pubkey, intent: Pubkey, state: &Intent) -> Instruction {
+    let mut ix = intent_close(caller, intent, state.requester);
+    ix.accounts.extend(links(state));
+    ix
+}
+
+/// What `intent_close` and `intent_cancel` need after their named accounts, so the intent lets
+/// go of what it is linked to: the budget that paid it (its refund owner, when not the
+/// requester), then its parent. Empty for a wallet-paid intent without a parent.
+pub fn links(state: &Intent) -> Vec<AccountMeta> {
+    let budget = (state.refund_owner != state.requester).then_some(state.refund_owner);
+    let parent = (state.parent != Pubkey::default()).then_some(state.parent);
+    budget.into_iter().chain(parent).map(|key| AccountMeta::new(key, false)).collect()
+}
+
+/// `intent_link_parent`: `poster` (the parent's winner's authority) makes its new intent `child`
+/// a part of `parent`. Send it with the child's post.
+pub fn intent_link_parent(poster: Pubkey, parent: Pubkey, child: Pubkey) -> Instruction {
+    build(accounts::IntentLinkParent { poster, parent, child }, instruction::IntentLinkParent {})
+}
+
 /// `dispute_open` by the requester, with the hash of its reasons.
 pub fn dispute_open(requester: Pubkey, intent: Pubkey, reason_hash: [u8; 32]) -> Instruction {
     build(
@@ -552,6 +574,34 @@ pub mod budget {
                 token_program: token.program,
             },
             instruction::BudgetPay { args: exchange::BudgetPayArgs { amount, memo_hash } },
+        )
+    }
+
+    /// `intent_create_from_budget`: `requester` (the authority of the budget's `agent`) posts
+    /// an intent whose escrow the budget pays.
+    pub fn intent_create(
+        requester: Pubkey,
+        agent: Pubkey,
+        budget: Pubkey,
+        token: StakeToken,
+        args: IntentCreateArgs,
+    ) -> Instruction {
+        let intent = pda::intent(&requester, args.intent_id).0;
+        build(
+            accounts::IntentCreateFromBudget {
+                requester,
+                config: pda::exchange_config().0,
+                intent,
+                requester_state: pda::requester_state(&requester).0,
+                escrow: pda::escrow(&intent).0,
+                agent,
+                budget,
+                vault: pda::budget_vault(&budget).0,
+                mint: token.mint,
+                token_program: token.program,
+                system_program: system_program::ID,
+            },
+            instruction::IntentCreateFromBudget { args },
         )
     }
 

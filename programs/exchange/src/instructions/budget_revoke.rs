@@ -1,9 +1,10 @@
 //! `budget_revoke`: the owner stops the budget; everything in its vault comes back at once.
 //!
-//! Rules: signed by the budget's owner (`has_one`); not already revoked (`BudgetRevoked`); the
-//! owner's account is a token account of the budget's mint owned by the owner that can receive
-//! (`BudgetOwnerTokensInvalid`). Intents the budget already funded keep their escrow. One
-//! `BudgetRevoked` event.
+//! Rules: signed by the budget's owner (`has_one`); the owner's account is a token account of the
+//! budget's mint owned by the owner that can receive (`BudgetOwnerTokensInvalid`). Intents the
+//! budget already funded keep their escrow; their refunds still land in the vault, where nobody
+//! can spend them, and revoking again returns them (as does `budget_close`). One
+//! `BudgetRevoked` event each time.
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 
@@ -36,11 +37,6 @@ pub struct BudgetRevoke<'info> {
 }
 
 impl BudgetRevoke<'_> {
-    pub fn validate(&self) -> Result<()> {
-        require!(!self.budget.revoked, ExchangeError::BudgetRevoked);
-        Ok(())
-    }
-
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let accounts = ctx.accounts;
         let returned = accounts.vault.amount;

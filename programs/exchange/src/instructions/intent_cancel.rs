@@ -4,7 +4,9 @@
 //! Rules: signed by the requester; the intent is open and has no committed or placed bid; the
 //! refund account is a token account of the intent's mint owned by the refund owner that can
 //! receive it (`RefundAccountMismatch`, `RefundAccountUnusable`: the requester is the caller and
-//! passes another). Anything sent to the escrow outside the protocol is swept to it too.
+//! passes another). Anything sent to the escrow outside the protocol is swept to it too. The
+//! intent's links follow the named accounts (`links::release`: its funding budget, then its
+//! parent; `IntentLinkAccountMissing`).
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenInterface;
 
@@ -44,14 +46,15 @@ pub struct IntentCancel<'info> {
     pub token_program: Interface<'info, TokenInterface>,
 }
 
-impl IntentCancel<'_> {
-    pub fn handler(ctx: Context<Self>) -> Result<()> {
+impl<'info> IntentCancel<'info> {
+    pub fn handler(ctx: Context<'info, Self>) -> Result<()> {
         let accounts = &ctx.accounts;
         let (refund, terms, to) = {
             let mut intent = accounts.intent.load_mut()?;
             let to = Payee::refund(&intent, &accounts.requester_tokens.to_account_info())?.require_pay()?;
             let refund = intent.cancel()?;
             intent.invariant()?;
+            crate::links::release(&intent, ctx.remaining_accounts)?;
             (refund, intent.escrow_terms(), to)
         };
         let escrow = Escrow {

@@ -6,7 +6,8 @@
 //! submitted and disputed intents have work left; a cancelled one closed at once); every bid
 //! account of it is closed (`IntentHasOpenBids`; use `bid_close`); its escrow is closed
 //! (`IntentClaimsPending`: a party's share waits in it, `escrow_claim`); `requester` is the
-//! intent's.
+//! intent's; the intent's links follow the named accounts (`links::release`: its funding budget,
+//! then its parent; `IntentLinkAccountMissing`).
 use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
@@ -28,15 +29,16 @@ pub struct IntentClose<'info> {
     pub requester: UncheckedAccount<'info>,
 }
 
-impl IntentClose<'_> {
+impl<'info> IntentClose<'info> {
     pub fn validate(&self) -> Result<()> {
         self.intent.load()?.require_closable()
     }
 
-    pub fn handler(ctx: Context<Self>) -> Result<()> {
+    pub fn handler(ctx: Context<'info, Self>) -> Result<()> {
         let intent = ctx.accounts.intent.to_account_info();
         let (tip, status) = {
             let mut loaded = ctx.accounts.intent.load_mut()?;
+            crate::links::release(&loaded, ctx.remaining_accounts)?;
             (loaded.take_tip(), loaded.status()?)
         };
         move_lamports(&intent, &ctx.accounts.caller.to_account_info(), tip)?;

@@ -27,15 +27,14 @@
 //!   (`[seeds::REQUESTER, requester]`, `RequesterAccountInvalid` for anything else) is created by
 //!   its first post.
 use anchor_lang::prelude::*;
-use anchor_lang::system_program;
 use anchor_spl::token_interface::{self, TokenAccount, TokenInterface, TransferChecked};
 
 use crate::error::ExchangeError;
-use crate::events::IntentCreated;
+use crate::posting::Poster;
 use crate::seeds;
 use crate::state::{
-    AuctionKind, ExchangeConfig, Intent, IntentStatus, RequesterState, MAX_AUCTION_WINDOW_SLOTS,
-    MAX_CONTEXT_URI_LEN, MAX_FAILOVERS, MAX_LATENCY_SLOTS,
+    AuctionKind, ExchangeConfig, Intent, IntentStatus, MAX_AUCTION_WINDOW_SLOTS, MAX_CONTEXT_URI_LEN,
+    MAX_FAILOVERS, MAX_LATENCY_SLOTS,
 };
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
@@ -114,6 +113,8 @@ pub struct Placement {
     pub token_program: Pubkey,
     pub escrow: Pubkey,
     pub escrow_bump: u8,
+    /// Who refunds belong to: the requester, or the budget that paid the escrow.
+    pub refund_owner: Pubkey,
     /// The funding account, which refunds go to by default.
     pub refund_tokens: Pubkey,
 }
@@ -164,7 +165,7 @@ impl IntentCreateArgs {
         intent.bid_bond = self.bid_bond;
         intent.tip_per_crank = self.tip_per_crank;
         intent.tip_pool = tip_pool;
-        intent.refund_owner = placement.requester;
+        intent.refund_owner = placement.refund_owner;
         if !self.auction_kind.is_sealed() {
             // Clear bids: no seed to wait for (`agx_core::tiebreak`).
             intent.fix_tiebreak_seed(placement.address.to_bytes());
@@ -185,7 +186,7 @@ pub struct IntentCreate<'info> {
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
     pub config: Account<'info, ExchangeConfig>,
 
-    /// CHECK: created by the handler (`create_intent`), not by Anchor's `init`: one system CPI
+    /// CHECK: created by the handler (`Poster::write`), not by Anchor's `init`: one system CPI
     /// then funds its rent and the tip pool together (~1,600 CU less than `init` plus a
     /// transfer). The seeds fix its address; an existing intent is refused
     /// (`IntentAlreadyExists`).
@@ -199,7 +200,7 @@ pub struct IntentCreate<'info> {
     /// CHECK: the requester's record (`RequesterState`, the intent ids it used), at the PDA
     /// `[seeds::REQUESTER, requester]`: created here on the requester's first post (the PDA
     /// derived once, then), afterwards identified by owner, discriminator and the requester it
-    /// stores, without deriving it again (`take_intent_id`).
+    /// stores, without deriving it again (`Poster::open`).
     #[account(mut)]
     pub requester_state: UncheckedAccount<'info>,
 
@@ -237,88 +238,18 @@ pub struct IntentCreate<'info> {
 }
 
 impl<'info> IntentCreate<'info> {
-    /// Takes `intent_id` from the requester's record (`RequesterState::take`), creating the
-    /// record on the requester's first post.
-    fn take_intent_id(&self, intent_id: u64) -> Result<()> {
-        let info = self.requester_state.to_account_info();
-        let requester = self.requester.key();
-        let invalid = || error!(ExchangeError::RequesterAccountInvalid);
-        let mut record = if info.owner == &crate::ID {
-            let record =
-                RequesterState::try_deserialize(&mut &info.try_borrow_data()?[..]).map_err(|_| invalid())?;
-            require_keys_eq!(record.requester, requester, ExchangeError::RequesterAccountInvalid);
-            record
-        } else {
-            let (address, bump) =
-                Pubkey::find_program_address(&[seeds::REQUESTER, requester.as_ref()], &crate::ID);
-            require_keys_eq!(info.key(), address, ExchangeError::RequesterAccountInvalid);
-            let lamports = Rent::get()?.minimum_balance(RequesterState::SPACE);
-            let seeds: &[&[u8]] = &[seeds::REQUESTER, requester.as_ref(), &[bump]];
-            self.create_owned(&info, seeds, lamports, RequesterState::SPACE)?;
-            RequesterState::new(requester, bump)
-        };
-        record.take(intent_id)?;
-        let mut data = info.try_borrow_mut_data()?;
-        record.try_serialize(&mut &mut data[..])
-    }
-
-    /// Creates the intent account holding its rent plus `tip_pool`, in one system CPI
-    /// (`create_owned`).
-    fn create_intent(&self, args: &IntentCreateArgs, bump: u8, tip_pool: u64) -> Result<()> {
-        let lamports = Rent::get()?
-            .minimum_balance(Intent::SPACE)
-            .checked_add(tip_pool)
-            .ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
-        let requester = self.requester.key();
-        let id = args.intent_id.to_le_bytes();
-        let seeds: &[&[u8]] = &[seeds::INTENT, requester.as_ref(), &id, &[bump]];
-        self.create_owned(&self.intent.to_account_info(), seeds, lamports, Intent::SPACE)
-    }
-
-    /// Creates the PDA `account` (signed with `seeds`) owned by this program, `space` bytes,
-    /// holding `lamports`, paid by the requester. An address someone funded beforehand (which
-    /// would make `create_account` fail and so block the requester) is topped up, allocated and
-    /// assigned instead, as Anchor's `init` does.
-    fn create_owned(
-        &self,
-        account: &AccountInfo<'info>,
-        seeds: &[&[u8]],
-        lamports: u64,
-        space: usize,
-    ) -> Result<()> {
-        let system = self.system_program.key();
-        let (from, to) = (self.requester.to_account_info(), account.clone());
-        if account.lamports() == 0 {
-            let accounts = system_program::CreateAccount { from, to };
-            return system_program::create_account(
-                CpiContext::new_with_signer(system, accounts, &[seeds]),
-                lamports,
-                space as u64,
-                &crate::ID,
-            );
+    fn poster(&self) -> Poster<'_, 'info> {
+        Poster {
+            requester: self.requester.as_ref(),
+            requester_state: self.requester_state.as_ref(),
+            intent: self.intent.as_ref(),
+            system_program: self.system_program.as_ref(),
         }
-        let top_up = lamports.saturating_sub(account.lamports());
-        if top_up > 0 {
-            let accounts = system_program::Transfer { from, to: to.clone() };
-            system_program::transfer(CpiContext::new(system, accounts), top_up)?;
-        }
-        let allocate = system_program::Allocate { account_to_allocate: to.clone() };
-        system_program::allocate(CpiContext::new_with_signer(system, allocate, &[seeds]), space as u64)?;
-        let assign = system_program::Assign { account_to_assign: to };
-        system_program::assign(CpiContext::new_with_signer(system, assign, &[seeds]), &crate::ID)
     }
 
     pub fn handler(ctx: Context<Self>, args: IntentCreateArgs) -> Result<()> {
         let accounts = &ctx.accounts;
-        // First, before any token moves (the escrow may exist: see its `init_if_needed`).
-        let intent = &accounts.intent;
-        require!(
-            intent.owner == &system_program::ID && intent.data_is_empty(),
-            ExchangeError::IntentAlreadyExists
-        );
-        accounts.config.require_not_paused()?;
-        require_gte!(args.bid_bond, accounts.config.min_bid_bond, ExchangeError::IntentBidBondBelowMinimum);
-        accounts.take_intent_id(args.intent_id)?;
+        accounts.poster().open(&accounts.config, &args)?;
         let freeze_allowed = accounts.config.allows_freezable(&accounts.mint.key());
         let decimals = agent_registry::mint_policy::check(&accounts.mint.to_account_info(), freeze_allowed)
             .map_err(|v| error!(ExchangeError::from(v)))?;
@@ -336,17 +267,8 @@ impl<'info> IntentCreate<'info> {
             decimals,
         )?;
         // Read in place: `reload` would decode the account again (~1,350 CU).
-        let escrowed = agent_registry::token_view::amount(&ctx.accounts.escrow.to_account_info());
+        let escrowed = agent_registry::token_view::amount(&accounts.escrow.to_account_info());
         require!(escrowed == Some(args.max_price), ExchangeError::IntentEscrowShortfall);
-        let tip_pool = Intent::tip_pool_for(args.tip_per_crank, args.max_failovers)?;
-        ctx.accounts.create_intent(&args, ctx.bumps.intent, tip_pool)?;
-        let now = Clock::get()?.slot;
-        let info = ctx.accounts.intent.to_account_info();
-        let mut data = info.try_borrow_mut_data()?;
-        data[..Intent::DISCRIMINATOR.len()].copy_from_slice(Intent::DISCRIMINATOR);
-        let intent: &mut Intent =
-            bytemuck::from_bytes_mut(&mut data[Intent::DISCRIMINATOR.len()..Intent::SPACE]);
-        let accounts = &ctx.accounts;
         let placement = Placement {
             address: accounts.intent.key(),
             bump: ctx.bumps.intent,
@@ -356,23 +278,9 @@ impl<'info> IntentCreate<'info> {
             token_program: accounts.token_program.key(),
             escrow: accounts.escrow.key(),
             escrow_bump: ctx.bumps.escrow,
+            refund_owner: accounts.requester.key(),
             refund_tokens: accounts.requester_tokens.key(),
         };
-        args.fill(intent, &placement, tip_pool, now)?;
-        let (commit_end, reveal_end) = (intent.commit_end_slot, intent.reveal_end_slot);
-        emit!(IntentCreated {
-            intent: ctx.accounts.intent.key(),
-            requester: intent.requester,
-            intent_id: args.intent_id,
-            mint: intent.mint,
-            escrowed: intent.escrowed,
-            tip_per_crank: args.tip_per_crank,
-            tip_pool,
-            auction_kind: intent.auction_kind,
-            commit_end_slot: commit_end,
-            reveal_end_slot: reveal_end,
-            vickrey_premium_cap_bps: args.vickrey_premium_cap_bps,
-        });
-        Ok(())
+        accounts.poster().write(&args, &placement)
     }
 }

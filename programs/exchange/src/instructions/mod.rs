@@ -22,7 +22,9 @@ pub mod fee_withdraw;
 pub mod intent_cancel;
 pub mod intent_close;
 pub mod intent_create;
+pub mod intent_create_from_budget;
 pub mod intent_finalize;
+pub mod intent_link_parent;
 pub mod result_accept;
 pub mod result_submit;
 
@@ -50,6 +52,8 @@ pub use fee_withdraw::*;
 pub use intent_cancel::*;
 pub use intent_close::*;
 pub use intent_create::*;
+pub use intent_create_from_budget::*;
 pub use intent_finalize::*;
+pub use intent_link_parent::*;
 pub use result_accept::*;
 pub use result_submit::*;

@@ -55,6 +55,22 @@ impl Budget {
         self.invariant()
     }
 
+    /// Takes `amount` at slot `now` for an intent's escrow: a spend that leaves the budget one
+    /// more live intent.
+    pub fn fund_intent(&mut self, now: u64, amount: u64) -> Result<()> {
+        self.spend(now, amount)?;
+        self.live_intents =
+            self.live_intents.checked_add(1).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
+        Ok(())
+    }
+
+    /// An intent the budget paid for closed.
+    pub fn release_intent(&mut self) -> Result<()> {
+        self.live_intents =
+            self.live_intents.checked_sub(1).ok_or_else(|| error!(ExchangeError::BudgetCorrupt))?;
+        Ok(())
+    }
+
     /// Whether `owner` is on the allowlist.
     pub fn allows(&self, owner: &Pubkey) -> bool {
         let list: [[u8; 32]; MAX_ALLOWLIST] = core::array::from_fn(|i| self.allowlist[i].to_bytes());

@@ -177,6 +177,7 @@ fn run(
         token_program: key(0, 4),
         escrow: key(0, 5),
         escrow_bump: 254,
+        refund_owner: key(0, 2),
         refund_tokens: key(0, 6),
     };
     args.fill(&mut intent, &placement, tip_pool, start).map_err(|e| format!("fill: {e}"))?;

@@ -144,6 +144,14 @@ const CODES: &[(u32, ExchangeError, &str)] = &[
     (6138, ExchangeError::BudgetIntentsLive, "BudgetIntentsLive"),
     (6139, ExchangeError::BudgetOwnerTokensInvalid, "BudgetOwnerTokensInvalid"),
     (6140, ExchangeError::BudgetCorrupt, "BudgetCorrupt"),
+    (6141, ExchangeError::ParentNotAwarded, "ParentNotAwarded"),
+    (6142, ExchangeError::ParentNotPostersJob, "ParentNotPostersJob"),
+    (6143, ExchangeError::ChildNotPosters, "ChildNotPosters"),
+    (6144, ExchangeError::ChildNotFresh, "ChildNotFresh"),
+    (6145, ExchangeError::ChildAlreadyLinked, "ChildAlreadyLinked"),
+    (6146, ExchangeError::ChildOutlastsParent, "ChildOutlastsParent"),
+    (6147, ExchangeError::ResultChildrenLive, "ResultChildrenLive"),
+    (6148, ExchangeError::IntentLinkAccountMissing, "IntentLinkAccountMissing"),
 ];
 
 #[test]

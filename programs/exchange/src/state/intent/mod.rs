@@ -8,6 +8,7 @@ mod award;
 mod board;
 mod delivery;
 mod failover;
+mod links;
 mod tips;
 
 /// Ranked bids kept in the intent: reveal and settlement cost the same for 1 bid or 10,000,
@@ -166,7 +167,8 @@ impl LeaderboardEntry {
 }
 
 /// An intent: what the requester wants, the money in escrow and the ranked bids.
-/// PDA `[seeds::INTENT, requester, intent_id]`; zero-copy (2 KB, hot in every bid). Layout v2:
+/// PDA `[seeds::INTENT, requester, intent_id]`; zero-copy (2 KB, hot in every bid). Layout v4
+/// (v4 grew the account by 96 bytes, for sub-intents and what comes next, before any deployment);
 /// fields are only appended, into `reserved`.
 #[account(zero_copy)]
 #[derive(Debug)]
@@ -290,10 +292,16 @@ pub struct Intent {
     /// them (closed, frozen, or refusing transfers) when the job ended: claimed with
     /// `escrow_claim`. Whatever else a terminal intent's open escrow holds is the refund owner's.
     pub agent_claim: u64,
-    pub reserved: [u8; 32],
+    /// The intent this one is a part of (`intent_link_parent`; default key: none). Set once,
+    /// while this intent is open, by the parent's winner, who posted this one.
+    pub parent: Pubkey,
+    /// Intents linked under this one and not closed yet: while any is, this intent's winner
+    /// cannot submit (`IntentChildrenLive`).
+    pub live_children: u32,
+    pub reserved: [u8; 92],
 }
 
-const _: () = assert!(core::mem::size_of::<Intent>() == 2200);
+const _: () = assert!(core::mem::size_of::<Intent>() == 2296);
 const _: () = assert!(core::mem::size_of::<LeaderboardEntry>() == 120);
 
 /// Which part of its life an open intent is in at a given slot (`agx_core::lifecycle`).
@@ -306,7 +314,7 @@ impl agx_core::leaderboard::Ranked for LeaderboardEntry {
 }
 
 impl Intent {
-    pub const VERSION: u8 = 3;
+    pub const VERSION: u8 = 4;
 
     pub const SPACE: usize = 8 + core::mem::size_of::<Intent>();
 
