@@ -32,6 +32,19 @@ pub fn intent_requester_filter(requester: &Pubkey) -> Filter {
     Filter::Memcmp { offset: intent_offset!(requester), bytes: requester.to_bytes().to_vec() }
 }
 
+/// Intents linked under `parent` (its sub-intents, `intent_link_parent`).
+pub fn intent_parent_filter(parent: &Pubkey) -> Filter {
+    Filter::Memcmp { offset: intent_offset!(parent), bytes: parent.to_bytes().to_vec() }
+}
+
+/// The sub-intents of `parent` not closed yet (a closed one is gone; `IntentLinked` and
+/// `IntentClosed` events remain in the logs), by address.
+pub fn children(chain: &dyn Chain, parent: &Pubkey) -> Result<Vec<(Pubkey, Intent)>, Error> {
+    let mut found = intents(chain, &[intent_parent_filter(parent)])?;
+    found.sort_by_key(|(address, _)| *address);
+    Ok(found)
+}
+
 /// Every intent that passes `filters`, decoded.
 pub fn intents(chain: &dyn Chain, filters: &[Filter]) -> Result<Vec<(Pubkey, Intent)>, Error> {
     let mut all = vec![Filter::discriminator(Intent::DISCRIMINATOR)];
@@ -149,5 +162,10 @@ mod tests {
         assert!(intent_winner_filter(&intent.winner_agent).matches(&data));
         assert!(!intent_winner_filter(&intent.requester).matches(&data));
         assert!(intent_requester_filter(&intent.requester).matches(&data));
+        intent.parent = Pubkey::new_unique();
+        let mut data = Intent::DISCRIMINATOR.to_vec();
+        data.extend_from_slice(bytemuck::bytes_of(&intent));
+        assert!(intent_parent_filter(&intent.parent).matches(&data));
+        assert!(!intent_parent_filter(&intent.requester).matches(&data));
     }
 }

@@ -46,6 +46,31 @@ pub fn slots_for(chain: &dyn Chain, duration: Duration) -> u64 {
     u64::try_from(duration.as_millis().div_ceil(slot_ms)).unwrap_or(u64::MAX).max(1)
 }
 
+/// Intent terms for `want`, numbered `intent_id`, with [`Requester::args`]' defaults.
+pub fn args_for(chain: &dyn Chain, want: &Want, intent_id: u64) -> Result<IntentCreateArgs, Error> {
+    let config = discover::exchange_config(chain)?;
+    Ok(IntentCreateArgs {
+        intent_id,
+        required_capabilities: want.capabilities,
+        min_stake: want.min_stake,
+        min_reputation: 0,
+        weights: DEFAULT_WEIGHTS,
+        max_price: want.max_price,
+        max_latency: want.max_latency,
+        context_hash: want.context_hash,
+        context_uri: want.context_uri.clone(),
+        success_criteria_hash: [0; 32],
+        auction_kind: want.kind,
+        bid_window_slots: slots_for(chain, DEFAULT_BID_WINDOW),
+        reveal_window_slots: if want.kind.is_sealed() { slots_for(chain, DEFAULT_REVEAL_WINDOW) } else { 0 },
+        bid_bond: config.min_bid_bond,
+        score_threshold: 0,
+        max_failovers: DEFAULT_MAX_FAILOVERS,
+        tip_per_crank: DEFAULT_TIP_PER_CRANK,
+        vickrey_premium_cap_bps: exchange::state::DEFAULT_VICKREY_PREMIUM_CAP_BPS,
+    })
+}
+
 pub struct Requester {
     keypair: Keypair,
     pay: StakeToken,
@@ -75,33 +100,9 @@ impl Requester {
     /// [`DEFAULT_BID_WINDOW`] and [`DEFAULT_REVEAL_WINDOW`] in the chain's slots, the
     /// exchange's minimum bond, two failovers, a tip per crank.
     pub fn args(&mut self, chain: &dyn Chain, want: &Want) -> Result<IntentCreateArgs, Error> {
-        let config = discover::exchange_config(chain)?;
         let intent_id = self.next_intent_id;
         self.next_intent_id += 1;
-        Ok(IntentCreateArgs {
-            intent_id,
-            required_capabilities: want.capabilities,
-            min_stake: want.min_stake,
-            min_reputation: 0,
-            weights: DEFAULT_WEIGHTS,
-            max_price: want.max_price,
-            max_latency: want.max_latency,
-            context_hash: want.context_hash,
-            context_uri: want.context_uri.clone(),
-            success_criteria_hash: [0; 32],
-            auction_kind: want.kind,
-            bid_window_slots: slots_for(chain, DEFAULT_BID_WINDOW),
-            reveal_window_slots: if want.kind.is_sealed() {
-                slots_for(chain, DEFAULT_REVEAL_WINDOW)
-            } else {
-                0
-            },
-            bid_bond: config.min_bid_bond,
-            score_threshold: 0,
-            max_failovers: DEFAULT_MAX_FAILOVERS,
-            tip_per_crank: DEFAULT_TIP_PER_CRANK,
-            vickrey_premium_cap_bps: exchange::state::DEFAULT_VICKREY_PREMIUM_CAP_BPS,
-        })
+        args_for(chain, want, intent_id)
     }
 
     /// Posts an intent (escrowing `args.max_price`); returns its address.

@@ -8,6 +8,7 @@
 //! fulfilment) to be paid into its associated account of the intent's mint. Bonds and bid rent
 //! come back when its bids close: the keeper closes them, or the runner does once they have
 //! lingered.
+mod coordinator;
 mod salts;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,6 +20,7 @@ use exchange::BidOpening;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
+pub use coordinator::{Coordinator, LotOutcome, LotsWorker, NotOwn, Planner, Recovery};
 pub use salts::{SaltStore, SealedBid};
 
 use crate::accounts::{Agent, Intent};
@@ -109,6 +111,26 @@ pub enum Activity {
         fulfilled_bps: u16,
     },
     BidClosed {
+        intent: Pubkey,
+    },
+    /// A coordinator posted a lot of `job` from its budget.
+    LotPosted {
+        job: Pubkey,
+        intent: Pubkey,
+        max_price: u64,
+    },
+    /// A coordinator accepted a lot's result, `paid` atoms to its winner.
+    LotAccepted {
+        intent: Pubkey,
+        paid: u64,
+    },
+    /// A lot of `job` failed for good (its escrow is back in the budget).
+    LotFailed {
+        job: Pubkey,
+        intent: Pubkey,
+    },
+    /// A coordinator closed an ended lot (and its bids).
+    LotClosed {
         intent: Pubkey,
     },
     /// A transaction the runner sent failed; it goes on with the rest.
