@@ -71,9 +71,14 @@ enum Command {
     /// Results: submit the result of a job your agent holds.
     #[command(subcommand)]
     Result(commands::bid::ResultCommand),
-    /// Intents: list, show, verify; post, accept, dispute, cancel, claim.
+    /// Intents: list, show, verify, children; post (from a wallet or a budget, as a part of a
+    /// job), accept, dispute, cancel, claim.
     #[command(subcommand)]
     Intent(commands::intent::Command),
+    /// Budgets an owner gives an agent: create, fund, revoke, close, show, list; the agent pays
+    /// from one with `pay`.
+    #[command(subcommand)]
+    Budget(commands::budget::Command),
     /// Run the keeper (every crank the protocol needs) until Ctrl-C; `agx keeper --help` lists
     /// its flags.
     #[command(disable_help_flag = true)]
@@ -142,6 +147,7 @@ fn run(cli: Cli, out: Output) -> Result<()> {
             commands::bid::run(commands::bid::Command::Submit(a), cli.url, cli.keypair, out)
         }
         Command::Intent(c) => commands::intent::run(c, cli.url, cli.keypair, out),
+        Command::Budget(c) => commands::budget::run(c, cli.url, cli.keypair, out),
         Command::Watch(args) => commands::watch::run(args, cli.url, out),
         Command::Keeper(_) => unreachable!("handled before"),
         Command::Localnet(args) => commands::localnet::run(args, cli.keypair, out),

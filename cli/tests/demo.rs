@@ -27,8 +27,8 @@ fn without_timings(mut v: Value) -> Value {
 fn the_demo_market_runs_to_its_end_with_every_atom_accounted_for_and_repeats_for_a_seed() {
     let first = json_of(&agx(&["demo", "--output", "json"]));
     assert_eq!(first["problems"], serde_json::json!([]), "the demo's own checks against the chain");
-    assert_eq!(first["intents"], 12);
-    assert_eq!(first["verified"], 12, "verify_auction passed for every intent");
+    assert_eq!(first["intents"], 15, "12 plain intents, a coordinated job and its 2 lots");
+    assert_eq!(first["verified"], 15, "verify_auction passed for every intent");
     assert!(first["failed_over"].as_u64().unwrap() >= 1, "the silent agent was failed over: {first}");
     assert_eq!(first["disputed"], 1);
     assert!(first["partial"].as_u64().unwrap() >= 1, "a partial delivery: {first}");
@@ -40,17 +40,40 @@ fn the_demo_market_runs_to_its_end_with_every_atom_accounted_for_and_repeats_for
     assert_eq!(first["keeper"]["kind"], "polling");
     assert_eq!(first["keeper"]["failed"], 0);
     let agents = first["agents"].as_array().unwrap();
-    assert_eq!(agents.len(), 10);
+    assert_eq!(agents.len(), 13, "10 plain agents, a coordinator and 2 specialists");
     assert!(agents.iter().any(|a| a["failed"].as_u64() > Some(0)), "someone failed a job");
     assert!(agents.iter().all(|a| a["reputation_after"].as_u64() >= a["reputation_before"].as_u64()
         || a["failed"].as_u64() > Some(0)));
+
+    // The coordinator story: the job bought in two lots from the budget, one lot failed over
+    // from the silent specialist to the other, the job delivered, the budget's every atom
+    // either spent on a lot or back with its sponsor.
+    let story = &first["coordinator"];
+    let jobs = story["tree"].as_array().unwrap();
+    assert_eq!(jobs.len(), 1, "{story}");
+    assert_eq!(jobs[0]["outcome"], "completed");
+    let lots = jobs[0]["lots"].as_array().unwrap();
+    assert_eq!(lots.len(), 2);
+    assert!(lots.iter().all(|l| l["outcome"].as_str().unwrap().starts_with("completed")), "{story}");
+    assert_eq!(lots.iter().filter(|l| l["failovers"] == 1).count(), 1, "one lot failed over: {story}");
+    let spent_on_lots = story["spent_on_lots"].as_u64().unwrap();
+    assert_eq!(
+        story["budget_returned"].as_u64().unwrap() + spent_on_lots,
+        story["budget_funded"].as_u64().unwrap()
+    );
+    let paid_for_lots: u64 = agents
+        .iter()
+        .filter(|a| a["name"].as_str().unwrap().starts_with("specialist"))
+        .map(|a| a["earned"].as_u64().unwrap())
+        .sum();
+    assert!(paid_for_lots > 0 && paid_for_lots < spent_on_lots, "the lots' pay less the reputation fee");
 
     let again = json_of(&agx(&["demo", "--output", "json"]));
     assert_eq!(without_timings(first.clone()), without_timings(again), "the same seed, the same market");
     let other =
         json_of(&agx(&["demo", "--output", "json", "--seed", "2", "--agents", "5", "--intents", "6"]));
     assert_eq!(other["problems"], serde_json::json!([]));
-    assert_eq!(other["intents"], 6);
+    assert_eq!(other["intents"], 6 + 3, "and the coordinated job with its 2 lots");
     assert_ne!(without_timings(first)["agents"], without_timings(other)["agents"]);
 }
 
@@ -106,7 +129,7 @@ fn the_demo_script_prints_only_json_with_output_json() {
         .output()
         .expect("run scripts/demo.sh");
     let summary = json_of(&out);
-    assert_eq!((summary["intents"].as_u64(), &summary["problems"]), (Some(2), &serde_json::json!([])));
+    assert_eq!((summary["intents"].as_u64(), &summary["problems"]), (Some(2 + 3), &serde_json::json!([])));
 }
 
 /// Sizes the sandbox cannot fund from its first airdrop are funded, not refused half-way: 45
@@ -114,7 +137,7 @@ fn the_demo_script_prints_only_json_with_output_json() {
 #[test]
 fn a_large_market_is_funded() {
     let summary = json_of(&agx(&["demo", "--output", "json", "--agents", "45", "--intents", "2"]));
-    assert_eq!(summary["agents"].as_array().map(Vec::len), Some(45));
+    assert_eq!(summary["agents"].as_array().map(Vec::len), Some(45 + 3), "and the story's 3 agents");
     assert_eq!(summary["problems"], serde_json::json!([]));
 }
 

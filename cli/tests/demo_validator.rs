@@ -154,6 +154,25 @@ fn bid_to_payout_by_hand(
     let salts = dir.path().join("salts.json");
     let salts_s = salts.to_str().unwrap();
     let run = |rest: &[&str]| agx(&[base, rest].concat());
+    // A budget of its own for the part of the job it will buy (made now: once the job is
+    // awarded, the part must fit in the job's promised time).
+    let me = base[3];
+    let me_key = solana_keypair::read_keypair_file(me).map_err(|e| e.to_string())?.pubkey().to_string();
+    let pay_mint = pay.mint.to_string();
+    let made = json(run(&[
+        "budget",
+        "create",
+        "--agent",
+        &me_key,
+        "--mint",
+        &pay_mint,
+        "--per-spend-cap",
+        "300",
+        "--total-cap",
+        "500",
+    ])?)?;
+    let budget = made["budget"].as_str().ok_or("no budget address")?.to_string();
+    json(run(&["budget", "fund", &budget, "400"])?)?;
     run(&[
         "bid",
         "commit",
@@ -163,7 +182,7 @@ fn bid_to_payout_by_hand(
         "--quality",
         "9000",
         "--latency",
-        "20",
+        "40",
         "--salts",
         salts_s,
     ])?
@@ -193,6 +212,56 @@ fn bid_to_payout_by_hand(
         }
         std::thread::sleep(std::time::Duration::from_millis(400));
     }
+    // The job's winner buys a part of it from its budget: the job waits for the part.
+    let part = json(run(&[
+        "intent",
+        "post",
+        "--mint",
+        &pay_mint,
+        "--capabilities",
+        "2",
+        "--max-price",
+        "300",
+        "--max-latency",
+        "5",
+        "--kind",
+        "continuous",
+        "--commit-window",
+        "3",
+        "--budget",
+        &budget,
+        "--parent",
+        &intent_s,
+    ])?)?;
+    let part = part["intent"].as_str().ok_or("no part address")?.to_string();
+    let children = json(run(&["intent", "children", &intent_s])?)?;
+    if children["live_children"] != 1 || children["children"][0]["budget"].as_str() != Some(budget.as_str()) {
+        return Err(format!("agx intent children: {children}").into());
+    }
+    let shown = json(run(&["budget", "show", &budget])?)?;
+    if shown["spent"] != 300 || shown["balance"] != 100 || shown["live_intents"] != 1 {
+        return Err(format!("the budget after paying the part: {shown}").into());
+    }
+    match run(&[
+        "result",
+        "submit",
+        &intent_s,
+        "--fulfilled",
+        "10000",
+        "--result-uri",
+        "https://r.example/1",
+    ])? {
+        Err(stderr) if stderr.contains("ResultChildrenLive") => {}
+        other => return Err(format!("a job with an open part cannot be submitted: {other:?}").into()),
+    }
+    // Nobody bid on the part: cancelled, its escrow is back in the budget; the budget revoked
+    // and closed, every atom back with its owner.
+    run(&["intent", "cancel", &part])?.map_err(|e| format!("cancel the part: {e}"))?;
+    let revoked = json(run(&["budget", "revoke", &budget])?)?;
+    if revoked["returned"] != 400 {
+        return Err(format!("the revoke returns the 100 left and the part's 300: {revoked}").into());
+    }
+    json(run(&["budget", "close", &budget])?)?;
     run(&["result", "submit", &intent_s, "--fulfilled", "10000", "--result-uri", "https://r.example/1"])?
         .map_err(|e| format!("submit: {e}"))?;
     let key_file = dir.path().join("requester.json");
@@ -207,6 +276,12 @@ fn bid_to_payout_by_hand(
         return Err(format!("after the paid job: {shown}").into());
     }
     Ok(())
+}
+
+/// The JSON an `agx` command printed, or why it failed.
+fn json(result: Result<String, String>) -> Result<serde_json::Value, Failed> {
+    let stdout = result.map_err(|e| format!("agx failed: {e}"))?;
+    serde_json::from_str(&stdout).map_err(|e| format!("not JSON ({e}): {stdout}").into())
 }
 
 /// What `agx watch` printed during the run: one JSON event per line, of both programs.
@@ -322,6 +397,17 @@ fn main() -> ExitCode {
             if cluster[key] != embedded[key] {
                 return Err(format!("{key}: cluster {} vs embedded {}", cluster[key], embedded[key]).into());
             }
+        }
+        // The coordinator story on the cluster: the job bought in two lots from the budget and
+        // delivered; the summary's own checks hold every atom of the budget to account.
+        let lots = &cluster["coordinator"]["tree"][0]["lots"];
+        let completed =
+            |v: &serde_json::Value| v["outcome"].as_str().is_some_and(|o| o.starts_with("completed"));
+        if lots.as_array().map_or(0, Vec::len) != 2
+            || !lots.as_array().is_some_and(|l| l.iter().all(completed))
+            || !completed(&cluster["coordinator"]["tree"][0])
+        {
+            return Err(format!("the coordinator story on the cluster: {}", cluster["coordinator"]).into());
         }
         watched(watch.wait_with_output().map_err(|e| e.to_string())?)?;
         cli_reads_what_the_demo_left(&url, &cluster)?;

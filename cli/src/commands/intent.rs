@@ -82,6 +82,19 @@ pub enum Command {
         /// Vickrey: the most the winner's payment may exceed its ask, bps of the ask.
         #[arg(long, default_value_t = DEFAULT_VICKREY_PREMIUM_CAP_BPS)]
         vickrey_cap_bps: u16,
+        /// Pay the escrow from this budget (you sign as its agent's authority; refunds go back
+        /// to the budget) instead of your wallet.
+        #[arg(long)]
+        budget: Option<Pubkey>,
+        /// Post it as a part of this job, which your agent holds (a sub-intent: the job cannot
+        /// be submitted until this one is closed).
+        #[arg(long)]
+        parent: Option<Pubkey>,
+    },
+    /// The parts of a job (its sub-intents not closed yet).
+    Children {
+        /// The job's address.
+        intent: Pubkey,
     },
     /// Accepts the submitted result, rating it.
     Accept {
@@ -160,6 +173,9 @@ fn summary(address: &Pubkey, i: &Intent) -> serde_json::Value {
         "payment": i.payment, "failovers": i.failovers, "fulfilled_bps": i.fulfilled_bps,
         "vickrey_premium_cap_bps": i.vickrey_premium_cap_bps,
         "escrow_open": i.escrow_open == 1, "agent_claim": i.agent_claim,
+        "parent": (i.parent != Pubkey::default()).then(|| i.parent.to_string()),
+        "live_children": i.live_children,
+        "budget": (i.refund_owner != i.requester).then(|| i.refund_owner.to_string()),
     })
 }
 
@@ -291,6 +307,23 @@ pub fn run(
             v["timing"] = timing;
             out.result(&format!("{}\n{when}", serde_json::to_string_pretty(&v)?), &v);
         }
+        Command::Children { intent } => {
+            let job = load(&chain, &intent)?;
+            let children = discover::children(&chain, &intent)?;
+            let text: String = children
+                .iter()
+                .map(|(a, i)| {
+                    format!("{a}  {:<10} {:<17} max {:>12}\n", status_name(i), kind_name(i), i.max_price)
+                })
+                .collect();
+            out.result(
+                &format!("{text}{} parts open ({} counted by the job)\n", children.len(), job.live_children),
+                &json!({
+                    "intent": intent.to_string(), "live_children": job.live_children,
+                    "children": children.iter().map(|(a, i)| summary(a, i)).collect::<Vec<_>>(),
+                }),
+            );
+        }
         Command::Bids { intent } => {
             load(&chain, &intent)?;
             let bids = discover::bids(&chain, &intent)?;
@@ -337,8 +370,10 @@ pub fn run(
             commit_window,
             reveal_window,
             vickrey_cap_bps,
+            budget,
+            parent,
         } => {
-            let mut r = requester(&chain, keypair, mint)?;
+            let mut r = requester(&chain, keypair.clone(), mint)?;
             let kind = match kind {
                 Kind::FirstPrice => AuctionKind::FirstPriceSealed,
                 Kind::Vickrey => AuctionKind::VickreySealed,
@@ -350,7 +385,7 @@ pub fn run(
                 );
             }
             let held = agx_sdk::chain::token_balance(&chain, &r.tokens())?;
-            if held < max_price {
+            if budget.is_none() && held < max_price {
                 bail!(
                     "your account {} of {mint} holds {held} atoms; --max-price {max_price} is escrowed at posting: get more (on a localnet `agx faucet pay {max_price}`) or ask less",
                     r.tokens()
@@ -367,7 +402,35 @@ pub fn run(
                 args.reveal_window_slots = w;
             }
             args.vickrey_premium_cap_bps = vickrey_cap_bps;
-            let address = r.post(&chain, args.clone())?;
+            if let Some(p) = parent {
+                let job = load(&chain, &p)?;
+                if job.winner_authority != r.pubkey() || job.status().ok() != Some(IntentStatus::Awarded) {
+                    bail!("{p} is not a job your agent holds (it must be awarded to the agent of the key you sign with)");
+                }
+            }
+            let address = match budget {
+                Some(b) => {
+                    let key = chain::signer(keypair)?;
+                    agx_sdk::budget::post_intent(&chain, &key, &b, args.clone(), parent)?
+                }
+                None if parent.is_none() => r.post(&chain, args.clone())?,
+                None => {
+                    // The post and the link in one transaction: the link needs the part bid-free.
+                    let key = chain::signer(keypair)?;
+                    let address = agx_sdk::pda::intent(&key.pubkey(), args.intent_id).0;
+                    let pay = StakeToken { mint, program: chain.account(&mint)?.context("mint")?.owner };
+                    let ixs = [
+                        agx_sdk::ix::exchange::intent_create(key.pubkey(), pay, r.tokens(), args.clone()),
+                        agx_sdk::ix::exchange::intent_link_parent(
+                            key.pubkey(),
+                            parent.unwrap_or_default(),
+                            address,
+                        ),
+                    ];
+                    chain.send(&ixs, &key, &[])?;
+                    address
+                }
+            };
             let i = load(&chain, &address)?;
             let (when, timing) = timing(&chain, &i, chain.slot()?);
             out.result(

@@ -1,6 +1,7 @@
 pub mod admin;
 pub mod agent;
 pub mod bid;
+pub mod budget;
 pub mod demo;
 pub mod init;
 pub mod intent;

@@ -2,7 +2,8 @@
 //! silent on its first job, one delivers its first job only in part. Their strategy and worker
 //! are the SDK's traits, as an agent developer would write them.
 use agx_sdk::accounts::Intent;
-use agx_sdk::agent::{Delivery, Job, Quote, Strategy, Work, Worker};
+use agx_sdk::agent::{Delivery, Job, LotOutcome, Planner, Quote, Recovery, Strategy, Work, Worker};
+use agx_sdk::requester::Want;
 use agx_sdk::Pubkey;
 
 /// Capability bits the demo's intents ask for.
@@ -125,4 +126,88 @@ impl Worker for DemoWorker {
 
 fn sha256(bytes: &[u8]) -> [u8; 32] {
     agx_core::commitment::sha256(bytes)
+}
+
+/// The capability a coordinated job asks for, and the one its lots ask for: held only by the
+/// coordinator, and by the two lot specialists.
+pub const COORDINATION: (&str, u64) = (agx_sdk::capabilities::NAMES[4], 1 << 4);
+pub const LOT_WORK: (&str, u64) = (agx_sdk::capabilities::NAMES[5], 1 << 5);
+
+/// The coordinator and the two lot specialists: the cheaper specialist goes silent on its first
+/// lot, which is failed over to the other.
+pub fn story_personas() -> [Persona; 3] {
+    let persona = |name: &str, capabilities, price_bps, quality_bps, latency, behaviour| Persona {
+        name: name.into(),
+        capabilities,
+        price_bps,
+        quality_bps,
+        latency,
+        stake: 2_000_000,
+        behaviour,
+    };
+    [
+        persona("coordinator-data", COORDINATION.1, 8_000, 9_000, 150, Behaviour::Reliable),
+        persona("specialist-quick", LOT_WORK.1, 3_000, 9_000, 8, Behaviour::SilentOnFirstJob),
+        persona("specialist-steady", LOT_WORK.1, 6_000, 8_000, 12, Behaviour::Reliable),
+    ]
+}
+
+/// A strategy that quotes only intents asking for one of `mask`'s capabilities, and intents
+/// open to all when `open_to_all` (the story's agents stay out of the plain market).
+pub struct OnlyFor<S> {
+    pub mask: u64,
+    pub open_to_all: bool,
+    pub inner: S,
+}
+
+impl<S: Strategy> Strategy for OnlyFor<S> {
+    fn quote(&mut self, address: &Pubkey, intent: &Intent) -> Option<Quote> {
+        let required = intent.required_capabilities;
+        let wanted = required & self.mask != 0 || (self.open_to_all && required == 0);
+        wanted.then(|| self.inner.quote(address, intent)).flatten()
+    }
+}
+
+/// The coordinator's judgement: a job is two lots of lot work, each up to `lot_price`; a lot
+/// that fails for good is absorbed (the job is delivered in part, paid pro rata).
+pub struct DemoPlanner {
+    pub lot_price: u64,
+    pub min_stake: u64,
+}
+
+impl Planner for DemoPlanner {
+    fn split(&mut self, job: &Job, _slot: u64) -> Vec<Want> {
+        (0..2u8)
+            .map(|i| Want {
+                capabilities: LOT_WORK.1,
+                max_price: self.lot_price,
+                max_latency: 40,
+                kind: agx_sdk::exchange::state::AuctionKind::Continuous,
+                min_stake: self.min_stake,
+                context_uri: format!("https://intents.example/{}/lot-{i}.json", job.intent),
+                context_hash: sha256(&[job.intent.to_bytes().as_slice(), &[i]].concat()),
+            })
+            .collect()
+    }
+
+    fn recover(&mut self, _job: &Job, _failed: &Intent, _slot: u64) -> Recovery {
+        Recovery::Absorb
+    }
+
+    fn combine(&mut self, job: &Job, lots: &[LotOutcome]) -> Delivery {
+        let mut hashes = job.intent.to_bytes().to_vec();
+        let mut delivered = 0u64;
+        for lot in lots {
+            if let LotOutcome::Delivered { result_hash, .. } = lot {
+                hashes.extend_from_slice(result_hash);
+                delivered += 1;
+            }
+        }
+        let fulfilled = (delivered * 10_000).checked_div(lots.len() as u64).unwrap_or(10_000);
+        Delivery {
+            result_hash: sha256(&hashes),
+            result_uri: format!("https://results.example/{}", job.intent),
+            fulfilled_bps: u16::try_from(fulfilled).unwrap_or(10_000).max(1),
+        }
+    }
 }

@@ -1,8 +1,11 @@
 //! `agx demo`: a small market running its whole course. Agents (the SDK's `AgentRunner`, each
 //! with its own strategy, worker and salt store) bid on intents of every auction kind that
 //! requesters post; the keeper settles, fails over, finalizes and closes; one agent goes silent
-//! and is failed over, one delivers in part, one result is disputed and arbitrated. At the end
-//! the summary is read back from the chain and checked to the atom.
+//! and is failed over, one delivers in part, one result is disputed and arbitrated. A
+//! coordinator wins a job, buys it in two lots with the budget its sponsor gave it; the lots'
+//! specialists deliver (one after a failover: the first goes silent), and the coordinator
+//! delivers the job. At the end the summary is read back from the chain and checked to the atom,
+//! escrows, budget and payouts together, with the tree of the job and its lots.
 //!
 //! On the embedded chain by default (deterministic for a `--seed`), on a local validator with
 //! `--validator`, on any cluster with `--url`.
@@ -15,7 +18,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use agx_keeper::poll::PollingKeeper;
-use agx_sdk::agent::{Activity, AgentRunner, Registration, SaltStore};
+use agx_sdk::agent::{Activity, AgentRunner, Coordinator, Registration, SaltStore};
 use agx_sdk::chain::{Chain, EmbeddedChain, RpcChain, SlotClock};
 use agx_sdk::exchange::state::{AuctionKind, IntentStatus};
 use agx_sdk::ix::exchange as xix;
@@ -28,8 +31,8 @@ use solana_signer::Signer;
 
 use crate::Output;
 use agx_sdk::sandbox::{self as market, Keys};
-use cast::{DemoStrategy, DemoWorker, Persona, SKILLS};
-use observe::{AgentLine, Ledger, Tracked};
+use cast::{DemoPlanner, DemoStrategy, DemoWorker, OnlyFor, Persona, COORDINATION, LOT_WORK, SKILLS};
+use observe::{AgentLine, Ledger, Role, Story, Tracked};
 
 /// Slots between two postings.
 const POST_EVERY_SLOTS: u64 = 3;
@@ -43,6 +46,12 @@ const OPEN_TO_ALL: usize = 7;
 const MIN_STAKE: u64 = 500_000;
 /// What the arbitrator grants the agent of a disputed result, bps of its payment.
 const ARBITRATED_SHARE_BPS: u16 = 5_000;
+/// The coordinated job: its price ceiling, latency, and each lot's ceiling; the sponsor's budget
+/// covers three lots (one could be bought again).
+const JOB_PRICE: u64 = 3_000_000;
+const JOB_LATENCY: u64 = 200;
+const LOT_PRICE: u64 = 1_000_000;
+const BUDGET: u64 = 3 * LOT_PRICE;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -159,7 +168,7 @@ fn start_keeper(chain: &dyn Chain, keypair: Keypair, urls: Option<(String, Strin
     }
 }
 
-type Runner = AgentRunner<DemoStrategy, DemoWorker>;
+type Runner = AgentRunner<OnlyFor<DemoStrategy>, DemoWorker>;
 
 pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Output) -> Result<()> {
     let started = Instant::now();
@@ -183,8 +192,10 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
     let agent_keys: Vec<Keypair> = (0..args.agents as u64).map(|i| keys.get("agent", i)).collect();
     let requester_keys: Vec<Keypair> = (0..REQUESTERS as u64).map(|i| keys.get("requester", i)).collect();
     let keeper_key = keys.get("keeper", 0);
+    let (sponsor, story_keys) = (keys.get("sponsor", 0), [0, 1, 2].map(|i| keys.get("story-agent", i)));
     let mut everyone: Vec<Pubkey> = agent_keys.iter().chain(&requester_keys).map(|k| k.pubkey()).collect();
-    everyone.extend([keeper_key.pubkey(), m.arbitrator.pubkey()]);
+    everyone.extend([keeper_key.pubkey(), m.arbitrator.pubkey(), sponsor.pubkey()]);
+    everyone.extend(story_keys.iter().map(|k| k.pubkey()));
     market::fund(chain, &authority, &everyone)?;
 
     // The salt stores (secrets until revealed) live in a temporary directory unless told
@@ -219,7 +230,7 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         };
         let store = SaltStore::open(state_dir.join(format!("{}.salts.json", persona.name)))?;
         let runner =
-            start_runner(chain, AgentSeeds::of(&keys, i), persona, key, m.stake, registration, store)?;
+            start_runner(chain, AgentSeeds::of(&keys, i), persona, true, key, m.stake, registration, store)?;
         let record = discover::agent(chain, &runner.agent())?.context("agent registered")?;
         names.insert(runner.agent(), persona.name.clone());
         lines.push(AgentLine {
@@ -231,6 +242,61 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         });
         runners.push(runner);
     }
+    // The coordinator story: a coordinator with a budget from its sponsor, and two specialists.
+    let [coordinator_persona, quick, steady] = cast::story_personas();
+    let [coordinator_key, quick_key, steady_key] = story_keys;
+    let coordinator_authority = coordinator_key.pubkey();
+    let budget = pda::budget(&sponsor.pubkey(), &pda::agent(&coordinator_authority).0, 0).0;
+    let seeds_from = args.agents;
+    let mut coordinator = {
+        let registration = story_registration(chain, &authority, &m, &coordinator_persona, &coordinator_key)?;
+        let store = SaltStore::open(state_dir.join(format!("{}.salts.json", coordinator_persona.name)))?;
+        let AgentSeeds { noise, salts } = AgentSeeds::of(&keys, seeds_from);
+        let strategy = demo_strategy(&coordinator_persona, noise, false);
+        let planner = DemoPlanner { lot_price: LOT_PRICE, min_stake: MIN_STAKE };
+        let mut n = 0u64;
+        Coordinator::start(chain, coordinator_key, m.stake, &registration, strategy, planner, budget, store)
+            .context("registering the coordinator")?
+            .with_salts(move || {
+                n += 1;
+                salts.bytes("salt", n)
+            })
+    };
+    let sponsor_tokens = market::tokens(chain, &authority, m.pay, sponsor.pubkey(), market::REQUESTER_FUNDS)?;
+    let budget_args = agx_sdk::exchange::BudgetCreateArgs {
+        budget_id: 0,
+        per_spend_cap: LOT_PRICE,
+        total_cap: BUDGET,
+        expiry_slot: chain.slot()? + args.max_slots * 2,
+        allowlist: Vec::new(),
+    };
+    agx_sdk::budget::create(chain, &sponsor, coordinator.agent(), m.pay, budget_args)
+        .context("budget_create")?;
+    agx_sdk::budget::fund(chain, &sponsor, &budget, sponsor_tokens, BUDGET).context("budget_fund")?;
+    for (offset, (persona, key)) in [(1, (&quick, quick_key)), (2, (&steady, steady_key))] {
+        let registration = story_registration(chain, &authority, &m, persona, &key)?;
+        let store = SaltStore::open(state_dir.join(format!("{}.salts.json", persona.name)))?;
+        let seeds = AgentSeeds::of(&keys, seeds_from + offset);
+        let runner = start_runner(chain, seeds, persona, false, key, m.stake, registration, store)?;
+        runners.push(runner);
+    }
+    for (persona, agent, authority) in [
+        (&coordinator_persona, coordinator.agent(), coordinator_authority),
+        (&quick, runners[runners.len() - 2].agent(), runners[runners.len() - 2].authority()),
+        (&steady, runners[runners.len() - 1].agent(), runners[runners.len() - 1].authority()),
+    ] {
+        let record = discover::agent(chain, &agent)?.context("agent registered")?;
+        names.insert(agent, persona.name.clone());
+        lines.push(AgentLine {
+            name: persona.name.clone(),
+            authority,
+            agent,
+            reputation_before: record.reputation,
+            deposited: record.staked,
+        });
+    }
+    names.insert(coordinator_authority, coordinator_persona.name.clone());
+
     let mut requesters = Vec::new();
     for key in requester_keys {
         let tokens = market::tokens(chain, &authority, m.pay, key.pubkey(), market::REQUESTER_FUNDS)?;
@@ -238,8 +304,10 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         debug_assert_eq!(requester.tokens(), tokens);
         requesters.push(requester);
     }
-    let requester_accounts: Vec<(Pubkey, Pubkey)> =
+    let mut requester_accounts: Vec<(Pubkey, Pubkey)> =
         requesters.iter().map(|r| (r.pubkey(), r.tokens())).collect();
+    // The sponsor pays for the lots through the budget: it spends like a requester.
+    requester_accounts.push((sponsor.pubkey(), sponsor_tokens));
     let mut keeper = start_keeper(chain, keeper_key, venue.urls.clone())?;
     out.progress(&format!(
         "market open: {} agents, {} requesters, stake mint {} (SPL Token), payment mint {} (Token-2022); set up in {:.1} s",
@@ -258,10 +326,36 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
     let mut first_award = None;
     let parallel = venue.urls.is_some();
     let mut slot = first_slot;
+    let job_index = args.intents;
+    let mut job: Option<Pubkey> = None;
+    let mut budget_returned = None;
     loop {
+        // The coordinated job, posted first.
+        if job.is_none() {
+            let requester = &mut requesters[job_index % REQUESTERS];
+            let want = Want {
+                capabilities: COORDINATION.1,
+                max_price: JOB_PRICE,
+                max_latency: JOB_LATENCY,
+                kind: AuctionKind::Continuous,
+                min_stake: MIN_STAKE,
+                context_uri: format!("https://intents.example/{job_index}.json"),
+                context_hash: keys.bytes("context", job_index as u64),
+            };
+            let args = requester.args(chain, &want)?;
+            let address = requester.post(chain, args).context("posting the coordinated job")?;
+            let t = Tracked::new(job_index, address, AuctionKind::Continuous, COORDINATION.0)
+                .with_role(Role::Job);
+            board.line(&format!("slot {slot:>4}  {}  posted, up to {JOB_PRICE} atoms", t.label()));
+            tracked.push(t);
+            job = Some(address);
+        }
+
         // Post what is due.
-        while tracked.len() < args.intents && slot >= first_slot + tracked.len() as u64 * POST_EVERY_SLOTS {
-            let index = tracked.len();
+        let plain = |tracked: &[Tracked]| tracked.iter().filter(|t| t.role == Role::Plain).count();
+        while plain(&tracked) < args.intents && slot >= first_slot + plain(&tracked) as u64 * POST_EVERY_SLOTS
+        {
+            let index = plain(&tracked);
             let kind = [AuctionKind::FirstPriceSealed, AuctionKind::VickreySealed, AuctionKind::Continuous]
                 [index % 3];
             // One intent any agent may take: more bids than the board holds, so some fall off it
@@ -310,6 +404,37 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
                 }
             }
         }
+        for activity in coordinator.step(chain).context("coordinator step")? {
+            let name = &coordinator_persona.name;
+            match activity {
+                Activity::LotPosted { job, intent, max_price } => {
+                    let index = job_index + 1 + tracked.iter().filter(|t| t.role == Role::Lot).count();
+                    let mut t =
+                        Tracked::new(index, intent, AuctionKind::Continuous, LOT_WORK.0).with_role(Role::Lot);
+                    t.parent = Some(job);
+                    board.line(&format!(
+                        "slot {slot:>4}  {}  posted by {name} from its budget, up to {max_price} atoms",
+                        t.label()
+                    ));
+                    tracked.push(t);
+                }
+                Activity::LotAccepted { intent, paid } => {
+                    let label =
+                        tracked.iter().find(|t| t.address == intent).map(Tracked::label).unwrap_or_default();
+                    board.line(&format!(
+                        "slot {slot:>4}  {label}  accepted by {name}: {paid} atoms to its winner"
+                    ));
+                }
+                Activity::Committed { .. } => bids.0 += 1,
+                Activity::Revealed { .. } => bids.1 += 1,
+                Activity::Placed { .. } => bids.2 += 1,
+                Activity::Failed { intent, what, error } => {
+                    let on = intent.map_or_else(String::new, |i| format!(" on {i}"));
+                    board.line(&format!("slot {slot:>4}  {name}: {what}{on} failed: {error}"))
+                }
+                _ => {}
+            }
+        }
         if bids != (0, 0, 0) {
             board.line(&format!(
                 "slot {slot:>4}  bids: {} committed, {} revealed, {} placed in the clear",
@@ -318,14 +443,14 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         }
 
         // Requesters review submitted results; the arbitrator rules on disputes.
-        for t in &tracked {
+        for t in tracked.iter().filter(|t| t.role != Role::Lot) {
             let Some(state) = discover::intent(chain, &t.address)? else { continue };
             let requester = &requesters[t.index % REQUESTERS];
             match state.status() {
                 Ok(IntentStatus::Submitted) if reviewed.insert(t.address) => {
-                    if t.index == DISPUTED {
+                    if t.role == Role::Plain && t.index == DISPUTED {
                         requester.dispute(chain, &t.address, keys.bytes("dispute", t.index as u64))?;
-                    } else if t.index != UNREVIEWED {
+                    } else if t.role == Role::Job || t.index != UNREVIEWED {
                         let rating = if state.fulfilled_bps == 10_000 { 9_000 } else { 4_000 };
                         requester.accept(chain, &t.address, rating)?;
                     }
@@ -373,8 +498,19 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         if first_award.is_none() && tracked.iter().any(|t| t.statuses.contains(&IntentStatus::Awarded)) {
             first_award = Some(started.elapsed());
         }
-        board.draw(slot, args.intents, &tracked);
-        if tracked.len() == args.intents && tracked.iter().all(|t| t.closed) {
+        // The job done and closed, the sponsor takes back what is left of the budget.
+        let job_closed = tracked.iter().any(|t| t.role == Role::Job && t.closed);
+        if job_closed && budget_returned.is_none() {
+            let returned =
+                agx_sdk::budget::revoke(chain, &sponsor, &budget, sponsor_tokens).context("budget_revoke")?;
+            agx_sdk::budget::close(chain, &sponsor, &budget, sponsor_tokens).context("budget_close")?;
+            board.line(&format!(
+                "slot {slot:>4}  the sponsor revoked and closed the budget: {returned} atoms back"
+            ));
+            budget_returned = Some(returned);
+        }
+        board.draw(slot, tracked.len(), &tracked);
+        if plain(&tracked) == args.intents && budget_returned.is_some() && tracked.iter().all(|t| t.closed) {
             break;
         }
         if slot > first_slot + args.max_slots {
@@ -393,8 +529,16 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         }
     };
     // Bids the keeper has not closed yet are closed by then; wait a moment on a cluster.
+    let story = Story {
+        coordinator: coordinator_persona.name.clone(),
+        coordinator_authority,
+        budget,
+        funded: BUDGET,
+        returned: budget_returned.unwrap_or(0),
+    };
     let ledger = Ledger {
         tracked: &tracked,
+        story: &story,
         agents: &lines,
         requesters: &requester_accounts,
         requester_funds: market::REQUESTER_FUNDS,
@@ -433,23 +577,19 @@ impl AgentSeeds {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn start_runner(
     chain: &dyn Chain,
     seeds: AgentSeeds,
     persona: &Persona,
+    open_to_all: bool,
     key: Keypair,
     stake: agx_sdk::ix::registry::StakeToken,
     registration: Registration,
     store: SaltStore,
 ) -> Result<Runner> {
     let AgentSeeds { noise: noise_keys, salts: salt_keys } = seeds;
-    let strategy = DemoStrategy {
-        persona: persona.clone(),
-        entropy: Box::new(move |intent: &Pubkey| {
-            noise_keys.bytes("quote", u64::from_le_bytes(intent.to_bytes()[..8].try_into().expect("8 bytes")))
-                [0]
-        }),
-    };
+    let strategy = demo_strategy(persona, noise_keys, open_to_all);
     let worker = DemoWorker { behaviour: persona.behaviour, latency: persona.latency, jobs: Vec::new() };
     let mut n = 0u64;
     let runner = AgentRunner::start(chain, key, stake, &registration, strategy, worker, store)
@@ -465,4 +605,33 @@ fn start_runner(
 /// not be: disputes then end when the keeper finalizes after the arbitration window).
 fn arbitrator_rules(chain: &dyn Chain, m: &market::Market) -> Result<bool> {
     Ok(discover::exchange_config(chain)?.arbitrator == m.arbitrator.pubkey())
+}
+
+/// `persona`'s quotes, with noise per intent from `noise`, on intents asking for one of its
+/// capabilities (and on those open to all when `open_to_all`).
+fn demo_strategy(persona: &Persona, noise: Keys, open_to_all: bool) -> OnlyFor<DemoStrategy> {
+    let strategy = DemoStrategy {
+        persona: persona.clone(),
+        entropy: Box::new(move |intent: &Pubkey| {
+            noise.bytes("quote", u64::from_le_bytes(intent.to_bytes()[..8].try_into().expect("8 bytes")))[0]
+        }),
+    };
+    OnlyFor { mask: persona.capabilities, open_to_all, inner: strategy }
+}
+
+/// Stake tokens for one of the story's agents, and how it registers.
+fn story_registration(
+    chain: &dyn Chain,
+    authority: &Keypair,
+    m: &market::Market,
+    persona: &Persona,
+    key: &Keypair,
+) -> Result<Registration> {
+    let source = market::tokens(chain, authority, m.stake, key.pubkey(), persona.stake)?;
+    Ok(Registration {
+        capabilities: persona.capabilities,
+        metadata_uri: format!("https://agents.example/{}", persona.name),
+        stake: persona.stake,
+        stake_source: source,
+    })
 }

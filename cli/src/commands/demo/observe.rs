@@ -12,9 +12,23 @@ use agx_sdk::{discover, pda, Pubkey};
 use anyhow::Result;
 use serde_json::json;
 
+/// Where an intent sits in the coordinator story.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// A requester's intent of the plain market.
+    Plain,
+    /// The job a coordinator wins and buys in lots.
+    Job,
+    /// A lot of the job, posted by the coordinator from its budget.
+    Lot,
+}
+
 /// One intent the demo posted.
 pub struct Tracked {
     pub index: usize,
+    pub role: Role,
+    /// The job a lot is a part of.
+    pub parent: Option<Pubkey>,
     pub address: Pubkey,
     pub kind: AuctionKind,
     pub skill: &'static str,
@@ -31,6 +45,8 @@ impl Tracked {
     pub fn new(index: usize, address: Pubkey, kind: AuctionKind, skill: &'static str) -> Self {
         Self {
             index,
+            role: Role::Plain,
+            parent: None,
             address,
             kind,
             skill,
@@ -43,13 +59,23 @@ impl Tracked {
         }
     }
 
+    pub fn with_role(mut self, role: Role) -> Self {
+        self.role = role;
+        self
+    }
+
     pub fn label(&self) -> String {
         let kind = match self.kind {
             AuctionKind::FirstPriceSealed => "first-price",
             AuctionKind::VickreySealed => "vickrey",
             AuctionKind::Continuous => "continuous",
         };
-        format!("#{:02} {kind:<11} {:<9}", self.index, self.skill)
+        let role = match self.role {
+            Role::Plain => "",
+            Role::Job => " (job)",
+            Role::Lot => " (lot)",
+        };
+        format!("#{:02} {kind:<11} {:<9}{role}", self.index, self.skill)
     }
 
     fn had(&self, status: IntentStatus) -> bool {
@@ -160,8 +186,21 @@ pub struct Summary {
     pub problems: Vec<String>,
 }
 
+/// The coordinator story's accounts: the budget its sponsor gave the coordinator.
+pub struct Story {
+    pub coordinator: String,
+    /// The coordinator's authority: the lots' requester (its stake-mint account receives the
+    /// compensation of a lot's failover).
+    pub coordinator_authority: Pubkey,
+    pub budget: Pubkey,
+    /// What the sponsor put in the budget, and what revoking and closing it gave back.
+    pub funded: u64,
+    pub returned: u64,
+}
+
 pub struct Ledger<'a> {
     pub tracked: &'a [Tracked],
+    pub story: &'a Story,
     pub agents: &'a [AgentLine],
     pub requesters: &'a [(Pubkey, Pubkey)],
     pub requester_funds: u64,
@@ -240,7 +279,10 @@ pub fn summarize(chain: &dyn Chain, l: &Ledger) -> Result<Summary> {
     }
     // Stake mint: every atom deposited is in a vault, or went to a requester or the keeper.
     let keeper_rewards = token_balance(chain, &l.keeper_stake_tokens)?;
-    let mut compensation = 0u64;
+    let mut compensation = token_balance(
+        chain,
+        &agx_sdk::token::associated_address(&l.story.coordinator_authority, &l.stake.mint, &l.stake.program),
+    )?;
     for (requester, _) in l.requesters {
         compensation += token_balance(
             chain,
@@ -252,6 +294,10 @@ pub fn summarize(chain: &dyn Chain, l: &Ledger) -> Result<Summary> {
             "stake: {deposited} deposited, but {vaults} in vaults + {keeper_rewards} keeper rewards + {compensation} compensation"
         ));
     }
+    if chain.exists(&l.story.budget)? {
+        problems.push(format!("the coordinator's budget {} is still open", l.story.budget));
+    }
+    let (tree_text, tree_json) = tree(l);
     let leftover_intents = discover::intents(chain, &[])?.len();
     if leftover_intents != 0 {
         problems.push(format!("{leftover_intents} intent accounts are still open"));
@@ -270,7 +316,13 @@ pub fn summarize(chain: &dyn Chain, l: &Ledger) -> Result<Summary> {
         "stake_slashed": keeper_rewards + compensation, "keeper_rewards": keeper_rewards,
         "requester_compensation": compensation, "slashed_jobs": slashed_jobs,
         "keeper": { "kind": keeper_kind, "landed": keeper_landed, "failed": keeper_failed },
-        "agents": agents_json, "problems": problems,
+        "agents": agents_json,
+        "coordinator": {
+            "agent": l.story.coordinator, "budget": l.story.budget.to_string(),
+            "budget_funded": l.story.funded, "budget_returned": l.story.returned,
+            "spent_on_lots": l.story.funded - l.story.returned, "tree": tree_json,
+        },
+        "problems": problems,
     });
     let mut text = String::new();
     text.push_str(&format!(
@@ -299,6 +351,14 @@ pub fn summarize(chain: &dyn Chain, l: &Ledger) -> Result<Summary> {
         "agent", "earned", "done", "fail", "stake lost", "rep", "after"
     ));
     text.push_str(&text_agents);
+    text.push_str(&format!(
+        "\n  {} bought its job in lots with a budget of {} atoms: {} spent on lots, {} returned to its sponsor\n",
+        l.story.coordinator,
+        l.story.funded,
+        l.story.funded - l.story.returned,
+        l.story.returned
+    ));
+    text.push_str(&tree_text);
     if problems.is_empty() {
         text.push_str("\nEvery atom accounted for; every account closed.\n");
     } else {
@@ -308,4 +368,26 @@ pub fn summarize(chain: &dyn Chain, l: &Ledger) -> Result<Summary> {
         }
     }
     Ok(Summary { json, text, problems })
+}
+
+/// The jobs and their lots, as text lines and as JSON.
+fn tree(l: &Ledger) -> (String, serde_json::Value) {
+    let mut text = String::new();
+    let mut jobs = Vec::new();
+    for job in l.tracked.iter().filter(|t| t.role == Role::Job) {
+        text.push_str(&format!("  {}  {}\n", job.label(), job.outcome()));
+        let lots: Vec<&Tracked> = l.tracked.iter().filter(|t| t.parent == Some(job.address)).collect();
+        let mut lots_json = Vec::new();
+        for (i, lot) in lots.iter().enumerate() {
+            let branch = if i + 1 == lots.len() { "└─" } else { "├─" };
+            let paid = lot.last.map_or(0, |s| s.payment);
+            text.push_str(&format!("    {branch} {}  {} (payment {paid})\n", lot.label(), lot.outcome()));
+            lots_json.push(json!({
+                "intent": lot.address.to_string(), "outcome": lot.outcome(), "payment": paid,
+                "failovers": lot.last.map_or(0, |s| s.failovers),
+            }));
+        }
+        jobs.push(json!({ "intent": job.address.to_string(), "outcome": job.outcome(), "lots": lots_json }));
+    }
+    (text, serde_json::Value::Array(jobs))
 }
