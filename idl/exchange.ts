@@ -1648,6 +1648,140 @@ export type Exchange = {
       ]
     },
     {
+      "name": "hireAccept",
+      "docs": [
+        "The agent a direct hire names takes the job at its max price (awarded at once)."
+      ],
+      "discriminator": [
+        51,
+        228,
+        234,
+        129,
+        245,
+        2,
+        155,
+        179
+      ],
+      "accounts": [
+        {
+          "name": "bidder",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "address": "4iU9Xooo5Dri6R6swpmsBbuHNXbcKLhyPSXYP5Eu2WNx"
+        },
+        {
+          "name": "intent",
+          "writable": true
+        },
+        {
+          "name": "agent",
+          "docs": [
+            "`validate`); the registry writes it in the CPIs."
+          ],
+          "writable": true
+        },
+        {
+          "name": "bid",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  105,
+                  100
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "intent"
+              },
+              {
+                "kind": "account",
+                "path": "agent"
+              },
+              {
+                "kind": "arg",
+                "path": "round"
+              }
+            ]
+          }
+        },
+        {
+          "name": "registry",
+          "accounts": [
+            {
+              "name": "exchangeAuthority",
+              "docs": [
+                "signer; checked against its constant address (not re-derived: ~1,500 CU)."
+              ],
+              "address": "3twBMq9hjzYzzMKFe6hEKRPfuXdKeNXatjBDUBSEDbHF"
+            },
+            {
+              "name": "registryConfig",
+              "address": "9kgWY8TD6TaJi2sZyAgycgH4pbhMvqWrjkvGqCUk5eLM"
+            },
+            {
+              "name": "registryProgram",
+              "address": "6h2SYfpayVTsHycjoLsE86Agz6EPWfAjU612PDeL3quE"
+            }
+          ]
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "opening",
+          "type": {
+            "defined": {
+              "name": "bidOpening"
+            }
+          }
+        },
+        {
+          "name": "round",
+          "type": "u8"
+        }
+      ]
+    },
+    {
+      "name": "hireDecline",
+      "docs": [
+        "The agent a direct hire names turns it down; its window ends at once."
+      ],
+      "discriminator": [
+        62,
+        169,
+        206,
+        173,
+        164,
+        176,
+        82,
+        199
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true
+        },
+        {
+          "name": "intent",
+          "writable": true
+        },
+        {
+          "name": "agent"
+        }
+      ],
+      "args": []
+    },
+    {
       "name": "intentCancel",
       "docs": [
         "Withdraws an intent that has no bid; full refund."
@@ -2700,6 +2834,19 @@ export type Exchange = {
       ]
     },
     {
+      "name": "hireDeclined",
+      "discriminator": [
+        134,
+        235,
+        255,
+        188,
+        220,
+        117,
+        136,
+        23
+      ]
+    },
+    {
       "name": "intentCancelled",
       "discriminator": [
         39,
@@ -3536,6 +3683,21 @@ export type Exchange = {
       "code": 6148,
       "name": "intentLinkAccountMissing",
       "msg": "intent_close/intent_cancel: pass the intent's links after the named accounts: its funding budget (the refund owner) if a budget paid it, then its parent if it has one, each writable"
+    },
+    {
+      "code": 6149,
+      "name": "intentHireAgentInvalid",
+      "msg": "intent_create: a direct hire (auction_kind Direct) names the agent it is offered to in hire_agent, and only a direct hire names one"
+    },
+    {
+      "code": 6150,
+      "name": "hireNotOffered",
+      "msg": "hire: the job is not a direct hire offered to this agent"
+    },
+    {
+      "code": 6151,
+      "name": "hirePriceNotOffered",
+      "msg": "hire_accept: the price is the job's max price; a direct hire takes no other"
     }
   ],
   "types": [
@@ -3856,6 +4018,9 @@ export type Exchange = {
           },
           {
             "name": "continuous"
+          },
+          {
+            "name": "direct"
           }
         ]
       }
@@ -5453,11 +5618,34 @@ export type Exchange = {
       }
     },
     {
+      "name": "hireDeclined",
+      "docs": [
+        "The agent a direct hire named turned it down: the window ended at `slot`."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "intent",
+            "type": "pubkey"
+          },
+          {
+            "name": "agent",
+            "type": "pubkey"
+          },
+          {
+            "name": "slot",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
       "name": "intent",
       "docs": [
         "An intent: what the requester wants, the money in escrow and the ranked bids.",
         "PDA `[seeds::INTENT, requester, intent_id]`; zero-copy (2 KB, hot in every bid). Layout v4",
-        "(v4 grew the account by 96 bytes, for sub-intents and what comes next, before any deployment);",
+        "(v4 grew the account by 96 bytes, for sub-intents and direct hire, before any deployment);",
         "fields are only appended, into `reserved`."
       ],
       "serialization": "bytemuck",
@@ -5932,11 +6120,18 @@ export type Exchange = {
             "type": "u32"
           },
           {
+            "name": "hireAgent",
+            "docs": [
+              "Direct hire: the registry agent the job is offered to (default key for auctions)."
+            ],
+            "type": "pubkey"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                92
+                60
               ]
             }
           }
@@ -6131,6 +6326,14 @@ export type Exchange = {
               "default is `DEFAULT_VICKREY_PREMIUM_CAP_BPS`, 2,500)."
             ],
             "type": "u16"
+          },
+          {
+            "name": "hireAgent",
+            "docs": [
+              "Direct hire (`AuctionKind::Direct`): the registry agent the job is offered to at the max",
+              "price, which accepts within the bid window; the default key for an auction."
+            ],
+            "type": "pubkey"
           }
         ]
       }

@@ -79,6 +79,9 @@ enum Command {
     /// from one with `pay`.
     #[command(subcommand)]
     Budget(commands::budget::Command),
+    /// Direct hire: offer a job to one agent at a fixed price; the agent accepts or declines.
+    #[command(subcommand)]
+    Hire(commands::hire::Command),
     /// Run the keeper (every crank the protocol needs) until Ctrl-C; `agx keeper --help` lists
     /// its flags.
     #[command(disable_help_flag = true)]
@@ -148,6 +151,7 @@ fn run(cli: Cli, out: Output) -> Result<()> {
         }
         Command::Intent(c) => commands::intent::run(c, cli.url, cli.keypair, out),
         Command::Budget(c) => commands::budget::run(c, cli.url, cli.keypair, out),
+        Command::Hire(c) => commands::hire::run(c, cli.url, cli.keypair, out),
         Command::Watch(args) => commands::watch::run(args, cli.url, out),
         Command::Keeper(_) => unreachable!("handled before"),
         Command::Localnet(args) => commands::localnet::run(args, cli.keypair, out),

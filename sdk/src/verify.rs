@@ -58,7 +58,7 @@ pub fn verify_auction(intent: &Intent) -> Result<(), VerifyError> {
         AuctionKind::VickreySealed => {
             agx_core::payment::premium_cap(head.price, intent.vickrey_premium_cap_bps, intent.max_price)
         }
-        AuctionKind::FirstPriceSealed | AuctionKind::Continuous => head.price,
+        AuctionKind::FirstPriceSealed | AuctionKind::Continuous | AuctionKind::Direct => head.price,
     };
     if intent.payment > cap {
         return Err(VerifyError::PremiumAboveCap(intent.payment, cap, intent.vickrey_premium_cap_bps));

@@ -138,12 +138,13 @@ impl Market {
             success_criteria_hash: [2; 32],
             auction_kind: kind,
             bid_window_slots: BID_WINDOW,
-            reveal_window_slots: if kind == AuctionKind::Continuous { 0 } else { REVEAL_WINDOW },
+            reveal_window_slots: if kind.is_sealed() { REVEAL_WINDOW } else { 0 },
             bid_bond: BOND,
             score_threshold: 0,
             max_failovers: 2,
             tip_per_crank: TIP,
             vickrey_premium_cap_bps: agx_sdk::exchange::state::DEFAULT_VICKREY_PREMIUM_CAP_BPS,
+            hire_agent: Default::default(),
         }
     }
 
@@ -167,6 +168,27 @@ impl Market {
     pub fn intent(&mut self, kind: AuctionKind) -> Pubkey {
         let args = self.args(kind);
         self.create(args).expect("intent_create")
+    }
+
+    /// A direct hire of `agent` (its registry account) with the fixture's defaults: offered at
+    /// [`MAX_PRICE`], accepted within [`BID_WINDOW`] slots.
+    pub fn direct_args(&mut self, agent: Pubkey) -> IntentCreateArgs {
+        let mut args = self.args(AuctionKind::Direct);
+        (args.reveal_window_slots, args.hire_agent) = (0, agent);
+        args
+    }
+
+    /// `hire_accept` by `a` of `intent` at its max price, promising `quality_bps` in `latency`.
+    pub fn hire_accept_ix(
+        &self,
+        a: &TestAgent,
+        intent: Pubkey,
+        quality_bps: u16,
+        latency: u64,
+    ) -> Instruction {
+        let state = self.intent_state(intent);
+        let o = BidOpening { price: state.max_price, ..opening(state.max_price, quality_bps, latency) };
+        xix::hire_accept(a.authority.pubkey(), intent, a.agent, state.round, o)
     }
 
     /// An eligible agent (capabilities 0b1011, `stake` atoms staked).

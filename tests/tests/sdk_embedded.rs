@@ -161,3 +161,92 @@ fn a_budget_is_made_spent_and_revoked_with_the_sdk() {
     budget::close(&chain, &owner, &address, owner_tokens).unwrap();
     assert!(budget::read(&chain, &address).unwrap().is_none());
 }
+
+/// A direct hire with the SDK: the runner of the named agent accepts an offer at or above its
+/// own quote (awarded at once), delivers and is paid the price; an offer below its quote it
+/// declines, and the requester cancels it at once.
+#[test]
+fn a_runner_answers_direct_hires_by_its_own_quote() {
+    use agx_sdk::agent::{
+        Activity, AgentRunner, Delivery, Job, Quote, Registration, SaltStore, Strategy, Work, Worker,
+    };
+    use agx_sdk::chain::token_balance;
+    use agx_sdk::exchange::state::{AuctionKind, IntentStatus};
+    use agx_sdk::requester::{Requester, Want};
+    use agx_sdk::sandbox::{self, Keys};
+    use agx_sdk::{discover, token, Pubkey};
+
+    /// Asks 700,000 for anything, promising 9,000 bps in 5 slots.
+    struct Asks;
+    impl Strategy for Asks {
+        fn quote(&mut self, _: &Pubkey, _: &agx_sdk::accounts::Intent) -> Option<Quote> {
+            Some(Quote { price: 700_000, quality_bps: 9_000, latency: 5, plan_hash: [3; 32] })
+        }
+    }
+    /// Delivers at once.
+    struct Done;
+    impl Worker for Done {
+        fn work(&mut self, job: &Job, _: u64) -> Work {
+            let result_uri = format!("https://r.example/{}", job.intent);
+            Work::Done(Delivery { result_hash: [4; 32], result_uri, fulfilled_bps: 10_000 })
+        }
+    }
+
+    let authority = Keypair::new();
+    let chain =
+        EmbeddedChain::new(&agx_sdk::program_dir(), authority.pubkey(), SlotClock::AsFastAsPossible).unwrap();
+    let keys = Keys::new(13);
+    let market = sandbox::open(&chain, &keys, &authority).unwrap();
+    let (requester_key, agent_key) = (keys.get("requester", 0), keys.get("agent", 0));
+    sandbox::fund(&chain, &authority, &[requester_key.pubkey(), agent_key.pubkey()]).unwrap();
+    let funds = sandbox::tokens(&chain, &authority, market.pay, requester_key.pubkey(), 5_000_000).unwrap();
+    let stake_source = sandbox::tokens(&chain, &authority, market.stake, agent_key.pubkey(), 1_000).unwrap();
+    let registration = Registration {
+        capabilities: 1,
+        metadata_uri: "https://a.example".into(),
+        stake: 1_000,
+        stake_source,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let store = SaltStore::open(dir.path().join("salts.json")).unwrap();
+    let mut runner =
+        AgentRunner::start(&chain, agent_key, market.stake, &registration, Asks, Done, store).unwrap();
+    let mut requester = Requester::new(&chain, requester_key, market.pay).unwrap();
+    let offer = |requester: &mut Requester, runner: &mut AgentRunner<Asks, Done>, price: u64| {
+        let want = Want {
+            capabilities: 1,
+            max_price: price,
+            max_latency: 20,
+            kind: AuctionKind::Direct,
+            min_stake: 1_000,
+            context_uri: String::new(),
+            context_hash: [0; 32],
+        };
+        let mut args = requester.args(&chain, &want).unwrap();
+        (args.reveal_window_slots, args.hire_agent) = (0, runner.agent());
+        let intent = requester.post(&chain, args).unwrap();
+        (intent, runner.step(&chain).unwrap())
+    };
+    // Below its quote: declined; the requester cancels and has it all back.
+    let (low, acts) = offer(&mut requester, &mut runner, 600_000);
+    assert!(acts.contains(&Activity::HireDeclined { intent: low }), "{acts:?}");
+    requester.cancel(&chain, &low).unwrap();
+    assert_eq!(token_balance(&chain, &funds).unwrap(), 5_000_000);
+    // At its quote or above: accepted at the price, and (the worker being quick) delivered in the
+    // same step.
+    let (high, acts) = offer(&mut requester, &mut runner, 800_000);
+    assert!(acts.contains(&Activity::HireAccepted { intent: high, price: 800_000 }), "{acts:?}");
+    assert!(
+        acts.iter().any(|a| matches!(a, Activity::Submitted { intent, .. } if *intent == high)),
+        "{acts:?}"
+    );
+    let state = discover::intent(&chain, &high).unwrap().unwrap();
+    assert_eq!(
+        (state.status().unwrap(), state.payment, state.winner_agent),
+        (IntentStatus::Submitted, 800_000, runner.agent())
+    );
+    requester.accept(&chain, &high, 9_000).unwrap();
+    let paid = token::associated_address(&runner.authority(), &market.pay.mint, &market.pay.program);
+    let fee = 800_000 * u64::from(discover::exchange_config(&chain).unwrap().reputation_fee_bps) / 10_000;
+    assert_eq!(token_balance(&chain, &paid).unwrap(), 800_000 - fee);
+}

@@ -39,11 +39,18 @@ pub enum Command {
         id: u64,
     },
     /// Moves atoms from the owner's associated account into the budget's vault.
-    Fund { budget: Pubkey, amount: u64 },
+    Fund {
+        /// The budget's address (`agx budget list` shows them).
+        budget: Pubkey,
+        /// Atoms of the budget's mint.
+        amount: u64,
+    },
     /// The agent pays from its budget: to a token account of an allowlisted owner (--to), or to
     /// a registered agent (--to-agent, paid into its authority's associated account).
     Pay {
+        /// The budget's address (`agx budget list` shows them).
         budget: Pubkey,
+        /// Atoms of the budget's mint.
         amount: u64,
         /// A token account of the budget's mint owned by an allowlisted key.
         #[arg(long, conflicts_with = "to_agent")]
@@ -57,15 +64,26 @@ pub enum Command {
     },
     /// Revokes the budget: everything in its vault back to the owner's associated account at
     /// once (again later for refunds of intents it paid).
-    Revoke { budget: Pubkey },
+    Revoke {
+        /// The budget's address (`agx budget list` shows them).
+        budget: Pubkey,
+    },
     /// Closes a revoked or expired budget with no open intent: what is left and both rents back.
-    Close { budget: Pubkey },
+    Close {
+        /// The budget's address (`agx budget list` shows them).
+        budget: Pubkey,
+    },
     /// One budget: caps, what was spent, the vault's balance, its open intents.
-    Show { budget: Pubkey },
+    Show {
+        /// The budget's address (`agx budget list` shows them).
+        budget: Pubkey,
+    },
     /// Budgets by owner or by agent.
     List {
+        /// Only those this key gave.
         #[arg(long)]
         owner: Option<Pubkey>,
+        /// Only those given to this agent (its agent account, or its authority's key).
         #[arg(long)]
         agent: Option<Pubkey>,
     },

@@ -19,6 +19,7 @@ pub enum Kind {
     Vickrey,
     Continuous,
 }
+// A direct hire is posted with `agx hire offer`, which names the agent.
 
 #[derive(Subcommand)]
 pub enum Command {
@@ -175,6 +176,7 @@ fn summary(address: &Pubkey, i: &Intent) -> serde_json::Value {
         "escrow_open": i.escrow_open == 1, "agent_claim": i.agent_claim,
         "parent": (i.parent != Pubkey::default()).then(|| i.parent.to_string()),
         "live_children": i.live_children,
+        "hire_agent": (i.hire_agent != Pubkey::default()).then(|| i.hire_agent.to_string()),
         "budget": (i.refund_owner != i.requester).then(|| i.refund_owner.to_string()),
     })
 }

@@ -3,6 +3,7 @@ pub mod agent;
 pub mod bid;
 pub mod budget;
 pub mod demo;
+pub mod hire;
 pub mod init;
 pub mod intent;
 pub mod keeper;

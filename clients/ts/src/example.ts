@@ -123,6 +123,7 @@ async function main() {
       maxFailovers: 1,
       tipPerCrank: new BN(5_000),
       vickreyPremiumCapBps: 0, // Vickrey auctions only
+      hireAgent: PublicKey.default, // direct hires only
     })
     .accounts({ mint: payMint, requesterTokens, tokenProgram: payProgram, requesterState })
     .rpc();

@@ -23,8 +23,13 @@ pub fn standing(agent: &AgentView) -> Standing {
 /// May `agent` bid on `intent` (commit, reveal, place)? `agx_core::eligibility::may_bid`, each
 /// broken rule with its own error.
 pub fn check(agent: &Account<Agent>, intent: &Intent) -> Result<()> {
-    require!(!intent.is_excluded(&agent.key()), ExchangeError::BidAgentCutOff);
-    may_bid(&standing(&AgentView::from(&**agent)), &intent.requirements()).map_err(|rule| match rule {
+    check_view(&agent.key(), &AgentView::from(&**agent), intent)
+}
+
+/// [`check`] of the agent at `key`, read in place (`AgentView`).
+pub fn check_view(key: &Pubkey, agent: &AgentView, intent: &Intent) -> Result<()> {
+    require!(!intent.is_excluded(key), ExchangeError::BidAgentCutOff);
+    may_bid(&standing(agent), &intent.requirements()).map_err(|rule| match rule {
         Ineligible::Inactive => error!(ExchangeError::BidAgentInactive),
         Ineligible::CapabilitiesMissing => error!(ExchangeError::BidCapabilitiesMissing),
         Ineligible::StakeTooLow => error!(ExchangeError::BidStakeTooLow),
@@ -118,4 +123,54 @@ pub fn rank(
         rank: rank.and_then(|r| u8::try_from(r).ok()),
     });
     Ok(rank)
+}
+
+/// The accounts a bid in the clear writes (`bid_place`, `hire_accept`), and what it takes.
+pub struct ClearBid<'a, 'info> {
+    pub bidder: &'a Signer<'info>,
+    /// The registry agent bidding, and its reputation (scored with the bid).
+    pub agent: AccountInfo<'info>,
+    pub reputation: u16,
+    /// Lamports deposited in the bid (the intent's bond; none for a direct hire's acceptance).
+    pub bond: u64,
+    pub bid: &'a mut Account<'info, Bid>,
+    pub bid_bump: u8,
+    pub config: &'a crate::state::ExchangeConfig,
+    pub registry: &'a crate::registry_cpi::RegistryAccounts<'info>,
+    pub system_program: &'a Program<'info, System>,
+}
+
+impl ClearBid<'_, '_> {
+    /// Records `opening` as a bid in the clear on `intent` (at `intent_key`) at `now`: its bond
+    /// taken, scored, opened, ranked, and the agent engaged with the registry (so it cannot
+    /// close while it bids). Its score and its place on the board.
+    pub fn place(
+        &mut self,
+        intent_key: Pubkey,
+        intent: &mut Intent,
+        opening: &BidOpening,
+        now: u64,
+    ) -> Result<(u16, Option<usize>)> {
+        let agent_key = self.agent.key();
+        let commitment = opening.core(&intent_key, &agent_key).commitment::<SyscallSha256>();
+        let (reputation, bond) = (self.reputation, self.bond);
+        let score = score(intent, opening.price, opening.quality_bps, opening.latency, reputation)?;
+        take_bond(self.system_program, self.bidder, self.bid, bond)?;
+        let round = intent.round;
+        self.bid.commit(
+            intent_key,
+            agent_key,
+            self.bidder.key(),
+            commitment,
+            round,
+            bond,
+            now,
+            self.bid_bump,
+        );
+        self.bid.reveal(opening, score, reputation)?;
+        intent.open_bid()?;
+        let rank = rank(intent_key, intent, self.bid, opening)?;
+        self.registry.engage(self.config, self.agent.clone())?;
+        Ok((score, rank))
+    }
 }

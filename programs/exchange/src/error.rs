@@ -452,6 +452,15 @@ pub enum ExchangeError {
     /// 6148
     #[msg("intent_close/intent_cancel: pass the intent's links after the named accounts: its funding budget (the refund owner) if a budget paid it, then its parent if it has one, each writable")]
     IntentLinkAccountMissing,
+    /// 6149
+    #[msg("intent_create: a direct hire (auction_kind Direct) names the agent it is offered to in hire_agent, and only a direct hire names one")]
+    IntentHireAgentInvalid,
+    /// 6150
+    #[msg("hire: the job is not a direct hire offered to this agent")]
+    HireNotOffered,
+    /// 6151
+    #[msg("hire_accept: the price is the job's max price; a direct hire takes no other")]
+    HirePriceNotOffered,
 }
 
 impl From<agx_core::budget::SpendRefusal> for ExchangeError {

@@ -368,3 +368,11 @@ pub struct IntentLinked {
     /// The parent's children not closed yet, this one included.
     pub live_children: u32,
 }
+
+/// The agent a direct hire named turned it down: the window ended at `slot`.
+#[event]
+pub struct HireDeclined {
+    pub intent: Pubkey,
+    pub agent: Pubkey,
+    pub slot: u64,
+}

@@ -87,6 +87,18 @@ pub mod exchange {
         IntentLinkParent::handler(ctx)
     }
 
+    /// The agent a direct hire names takes the job at its max price (awarded at once).
+    #[access_control(ctx.accounts.validate(&opening, round))]
+    pub fn hire_accept(ctx: Context<HireAccept>, opening: BidOpening, round: u8) -> Result<()> {
+        HireAccept::handler(ctx, opening)
+    }
+
+    /// The agent a direct hire names turns it down; its window ends at once.
+    #[access_control(ctx.accounts.validate())]
+    pub fn hire_decline(ctx: Context<HireDecline>) -> Result<()> {
+        HireDecline::handler(ctx)
+    }
+
     /// Withdraws an intent that has no bid; full refund.
     pub fn intent_cancel<'info>(ctx: Context<'info, IntentCancel<'info>>) -> Result<()> {
         IntentCancel::handler(ctx)

@@ -113,6 +113,16 @@ pub enum Activity {
     BidClosed {
         intent: Pubkey,
     },
+    /// A direct hire offered to this agent, accepted at its max price.
+    HireAccepted {
+        intent: Pubkey,
+        price: u64,
+    },
+    /// A direct hire offered to this agent, declined (its strategy would ask more, or it does not
+    /// qualify).
+    HireDeclined {
+        intent: Pubkey,
+    },
     /// A coordinator posted a lot of `job` from its budget.
     LotPosted {
         job: Pubkey,
@@ -305,6 +315,9 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
         let eligible = agx_core::eligibility::may_bid(&standing, &intent.requirements()).is_ok()
             && !intent.is_excluded(&self.agent);
         self.decided.insert(key);
+        if intent.kind() == Ok(AuctionKind::Direct) {
+            return self.answer_offer(chain, address, intent, eligible, out);
+        }
         let quote = if eligible { self.strategy.quote(&address, intent) } else { None };
         let Some(quote) = quote else {
             out.push(Activity::Passed { intent: address });
@@ -359,6 +372,45 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
                     error: e.to_string(),
                 }),
             }
+        }
+    }
+
+    /// A direct hire: offered to this agent, it accepts at the max price when its strategy
+    /// would ask no more, and declines otherwise; offered to another, it passes.
+    fn answer_offer(
+        &mut self,
+        chain: &dyn Chain,
+        address: Pubkey,
+        intent: &Intent,
+        eligible: bool,
+        out: &mut Vec<Activity>,
+    ) {
+        if intent.hire_agent != self.agent {
+            out.push(Activity::Passed { intent: address });
+            return;
+        }
+        let me = self.authority.pubkey();
+        let quote = if eligible { self.strategy.quote(&address, intent) } else { None };
+        let (ix, what) = match quote.filter(|q| q.price <= intent.max_price) {
+            Some(quote) => {
+                let opening = BidOpening {
+                    price: intent.max_price,
+                    quality_bps: quote.quality_bps,
+                    latency: quote.latency,
+                    plan_hash: quote.plan_hash,
+                    salt: (self.salts)(),
+                };
+                (xix::hire_accept(me, address, self.agent, intent.round, opening), "hire_accept")
+            }
+            None => (xix::hire_decline(me, address, self.agent), "hire_decline"),
+        };
+        match chain.send(&[ix], &self.authority, &[]) {
+            Ok(_) if what == "hire_accept" => {
+                self.bids.insert((address, intent.round), None);
+                out.push(Activity::HireAccepted { intent: address, price: intent.max_price });
+            }
+            Ok(_) => out.push(Activity::HireDeclined { intent: address }),
+            Err(e) => out.push(Activity::Failed { intent: Some(address), what, error: e.to_string() }),
         }
     }
 

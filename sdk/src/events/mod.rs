@@ -49,7 +49,7 @@ program_events!(EXCHANGE_EVENTS, exchange:
     ExchangeConfigUpdated, ExchangeAdminProposed, ExchangeAdminChanged, ResultSubmitted,
     JobCompleted, DisputeOpened, DisputeResolved, FailoverTriggered, FailoverCandidateSkipped,
     EscrowSettled, EscrowClaimed, FeeWithdrawn, StandbyFailed, BudgetCreated, BudgetFunded,
-    BudgetPaid, BudgetRevoked, BudgetClosed, BudgetIntentFunded, IntentLinked,
+    BudgetPaid, BudgetRevoked, BudgetClosed, BudgetIntentFunded, IntentLinked, HireDeclined,
 );
 
 /// Every `Program data:` payload in `logs`, with the program that logged it: the program on top

@@ -194,6 +194,34 @@ pub fn bid_place(
     )
 }
 
+/// `hire_accept` by the authority `bidder` of `agent`, the agent a direct hire names: takes the
+/// job at its max price (`opening.price` must be it) on the terms of `opening`.
+pub fn hire_accept(
+    bidder: Pubkey,
+    intent: Pubkey,
+    agent: Pubkey,
+    round: u8,
+    opening: BidOpening,
+) -> Instruction {
+    build(
+        accounts::HireAccept {
+            bidder,
+            config: pda::exchange_config().0,
+            intent,
+            agent,
+            bid: pda::bid(&intent, &agent, round).0,
+            registry: registry(),
+            system_program: system_program::ID,
+        },
+        instruction::HireAccept { opening, round },
+    )
+}
+
+/// `hire_decline` by the authority of `agent`, the agent a direct hire names.
+pub fn hire_decline(authority: Pubkey, intent: Pubkey, agent: Pubkey) -> Instruction {
+    build(accounts::HireDecline { authority, intent, agent }, instruction::HireDecline {})
+}
+
 /// `auction_settle` of an intent whose leaderboard is not empty: judges the `head` entry and,
 /// under Vickrey, the runner-up `second` (the standby); awards, or drops the one that no longer
 /// qualifies. [`auction_settle_for`] picks both from the intent account.

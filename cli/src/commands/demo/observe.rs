@@ -69,6 +69,7 @@ impl Tracked {
             AuctionKind::FirstPriceSealed => "first-price",
             AuctionKind::VickreySealed => "vickrey",
             AuctionKind::Continuous => "continuous",
+            AuctionKind::Direct => "direct",
         };
         let role = match self.role {
             Role::Plain => "",

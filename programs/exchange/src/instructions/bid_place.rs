@@ -15,9 +15,10 @@ use anchor_lang::prelude::*;
 use crate::award::award_head;
 use crate::error::ExchangeError;
 // Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
+use crate::bidding::ClearBid;
 use crate::registry_cpi::*;
 use crate::seeds;
-use crate::state::{AuctionKind, Bid, BidOpening, ExchangeConfig, Intent, Phase, SyscallSha256};
+use crate::state::{AuctionKind, Bid, BidOpening, ExchangeConfig, Intent, Phase};
 
 #[derive(Accounts)]
 #[instruction(opening: BidOpening, round: u8)]
@@ -61,45 +62,39 @@ impl BidPlace<'_> {
     pub fn handler(ctx: Context<Self>, opening: BidOpening) -> Result<()> {
         let now = Clock::get()?.slot;
         let intent_key = ctx.accounts.intent.key();
-        let agent_key = ctx.accounts.agent.key();
-        let commitment = opening.core(&intent_key, &agent_key).commitment::<SyscallSha256>();
-        let mut intent = ctx.accounts.intent.load_mut()?;
-        let reputation = ctx.accounts.agent.reputation;
-        let score =
-            crate::bidding::score(&intent, opening.price, opening.quality_bps, opening.latency, reputation)?;
-        let bond = intent.bid_bond;
-        crate::bidding::take_bond(
-            &ctx.accounts.system_program,
-            &ctx.accounts.bidder,
-            &ctx.accounts.bid,
-            bond,
-        )?;
-        let bid = &mut ctx.accounts.bid;
-        let round = intent.round;
-        bid.commit(
-            intent_key,
-            agent_key,
-            ctx.accounts.bidder.key(),
-            commitment,
-            round,
-            bond,
-            now,
-            ctx.bumps.bid,
-        );
-        bid.reveal(&opening, score, reputation)?;
-        intent.open_bid()?;
-        let rank = crate::bidding::rank(intent_key, &mut intent, bid, &opening)?;
-        let registry = &ctx.accounts.registry;
-        let agent = ctx.accounts.agent.to_account_info();
-        registry.engage(&ctx.accounts.config, agent.clone())?;
+        let accounts = &mut *ctx.accounts;
+        let mut intent = accounts.intent.load_mut()?;
+        let mut clear = ClearBid {
+            bidder: &accounts.bidder,
+            agent: accounts.agent.to_account_info(),
+            reputation: accounts.agent.reputation,
+            bond: intent.bid_bond,
+            bid: &mut accounts.bid,
+            bid_bump: ctx.bumps.bid,
+            config: &accounts.config,
+            registry: &accounts.registry,
+            system_program: &accounts.system_program,
+        };
+        let (score, rank) = clear.place(intent_key, &mut intent, &opening, now)?;
         // The first bid to reach the threshold heads the board (all earlier bids scored below it).
-        let config = &ctx.accounts.config;
+        let config = &accounts.config;
         if intent.score_threshold > 0 && score >= intent.score_threshold && rank == Some(0) {
             // A continuous winner is paid its ask; terms that cannot be awarded wait for
             // settlement, which drops them.
             if let Some(payment) = intent.head_award_payment(now, config.execution_grace_slots) {
-                let authority = ctx.accounts.bidder.key();
-                award_head(intent_key, &mut intent, config, registry, agent, authority, None, payment, now)?;
+                let authority = accounts.bidder.key();
+                let agent = accounts.agent.to_account_info();
+                award_head(
+                    intent_key,
+                    &mut intent,
+                    config,
+                    &accounts.registry,
+                    agent,
+                    authority,
+                    None,
+                    payment,
+                    now,
+                )?;
             }
         }
         Ok(())

@@ -11,7 +11,11 @@
 //!   will ever compute can overflow, so no bid or setting can freeze its settlement;
 //! - `vickrey_premium_cap_bps`: Vickrey pays at most this far above the winner's ask (bps of
 //!   the ask; any value, 0 pays the ask; ignored by the other kinds);
-//! - min reputation and score threshold at most 10,000 bps; threshold 0 for sealed auctions;
+//! - min reputation and score threshold at most 10,000 bps; threshold 0 for sealed auctions and
+//!   direct hires;
+//! - a direct hire (`AuctionKind::Direct`) names the agent it is offered to in `hire_agent`, and
+//!   only a direct hire names one (`IntentHireAgentInvalid`); its bid window is the agent's time
+//!   to accept, and it has no reveal window;
 //! - context URI at most 200 bytes; at most 8 failovers;
 //! - the exchange is not paused (`ExchangePaused`); the bid bond is at least the config's
 //!   `min_bid_bond` (`IntentBidBondBelowMinimum`), so not revealing is never free;
@@ -70,6 +74,9 @@ pub struct IntentCreateArgs {
     /// Vickrey: the most the winner's payment may exceed its ask, bps of the ask (the SDK's
     /// default is `DEFAULT_VICKREY_PREMIUM_CAP_BPS`, 2,500).
     pub vickrey_premium_cap_bps: u16,
+    /// Direct hire (`AuctionKind::Direct`): the registry agent the job is offered to at the max
+    /// price, which accepts within the bid window; the default key for an auction.
+    pub hire_agent: Pubkey,
 }
 
 impl IntentCreateArgs {
@@ -98,6 +105,9 @@ impl IntentCreateArgs {
         );
         require!(self.context_uri.len() <= MAX_CONTEXT_URI_LEN, ExchangeError::IntentContextUriTooLong);
         require!(self.max_failovers <= MAX_FAILOVERS, ExchangeError::IntentMaxFailoversTooHigh);
+        let direct = self.auction_kind == AuctionKind::Direct;
+        require!(direct == (self.hire_agent != Pubkey::default()), ExchangeError::IntentHireAgentInvalid);
+        require!(!direct || self.score_threshold == 0, ExchangeError::IntentScoreThresholdInvalid);
         Ok(())
     }
 }
@@ -172,6 +182,7 @@ impl IntentCreateArgs {
         }
         intent.score_threshold = self.score_threshold;
         intent.max_failovers = self.max_failovers;
+        intent.hire_agent = self.hire_agent;
         intent.escrowed = self.max_price;
         intent.invariant()
     }

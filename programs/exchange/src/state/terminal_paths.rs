@@ -79,6 +79,7 @@ prop_compose! {
             max_failovers,
             tip_per_crank,
             vickrey_premium_cap_bps: cap,
+            hire_agent: Default::default(),
         }
     }
 }

@@ -152,6 +152,9 @@ const CODES: &[(u32, ExchangeError, &str)] = &[
     (6146, ExchangeError::ChildOutlastsParent, "ChildOutlastsParent"),
     (6147, ExchangeError::ResultChildrenLive, "ResultChildrenLive"),
     (6148, ExchangeError::IntentLinkAccountMissing, "IntentLinkAccountMissing"),
+    (6149, ExchangeError::IntentHireAgentInvalid, "IntentHireAgentInvalid"),
+    (6150, ExchangeError::HireNotOffered, "HireNotOffered"),
+    (6151, ExchangeError::HirePriceNotOffered, "HirePriceNotOffered"),
 ];
 
 #[test]

@@ -21,6 +21,8 @@ mod error_codes;
 mod escrow_claim;
 mod failover_trigger;
 mod fee_withdraw;
+mod hire_accept;
+mod hire_decline;
 mod intent_cancel;
 mod intent_create;
 mod intent_create_from_budget;

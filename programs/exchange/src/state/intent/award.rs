@@ -57,8 +57,17 @@ impl Intent {
     pub fn standby(&self) -> Result<Option<LeaderboardEntry>> {
         Ok(match self.kind()? {
             AuctionKind::VickreySealed => self.ranked().get(1).copied(),
-            AuctionKind::FirstPriceSealed | AuctionKind::Continuous => None,
+            AuctionKind::FirstPriceSealed | AuctionKind::Continuous | AuctionKind::Direct => None,
         })
+    }
+
+    /// A direct hire's offer ends at `now` (declined): the window closes, so the intent can be
+    /// expired or cancelled at once.
+    pub fn end_offer(&mut self, now: u64) -> Result<()> {
+        require!(self.kind()? == AuctionKind::Direct, ExchangeError::HireNotOffered);
+        self.commit_end_slot = now;
+        self.reveal_end_slot = now;
+        Ok(())
     }
 
     /// Awards the job to the head of the board, with the price-setting runner-up as standby; the

@@ -1,7 +1,7 @@
 //! Failover: the winner cut off, the next candidate promoted, a new round, or the end.
 use anchor_lang::prelude::*;
 
-use super::{Intent, IntentStatus, LeaderboardEntry, LEADERBOARD_LEN};
+use super::{AuctionKind, Intent, IntentStatus, LeaderboardEntry, LEADERBOARD_LEN};
 use crate::error::ExchangeError;
 
 impl Intent {
@@ -43,9 +43,14 @@ impl Intent {
     }
 
     /// No candidate is left: the intent reopens as a new auction round with short windows; the
-    /// cut-off agents stay cut off, earlier rounds' bids stay closable.
+    /// cut-off agents stay cut off, earlier rounds' bids stay closable. A direct hire has no one
+    /// else to offer the job to: it reopens as a continuous auction (its tie-break seed, the
+    /// intent's address, was fixed at creation).
     pub fn reauction(&mut self, now: u64, bid_window: u64, reveal_window: u64) -> Result<()> {
         require!(self.status()? == IntentStatus::Awarded, ExchangeError::FailoverNotAwarded);
+        if self.kind()? == AuctionKind::Direct {
+            self.auction_kind = AuctionKind::Continuous.to_u8();
+        }
         let sealed = self.kind()?.is_sealed();
         let commit_end =
             now.checked_add(bid_window).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;

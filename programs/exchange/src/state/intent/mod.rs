@@ -37,19 +37,25 @@ stored_enum! {
         /// Bids in the clear; the first reaching the score threshold wins at once at its ask,
         /// otherwise the best when the window closes.
         Continuous,
+        /// No auction: the job is offered to one agent (`Intent::hire_agent`) at the max price;
+        /// it accepts (`hire_accept`) within the window or lets it pass. A failover re-auctions
+        /// it as a continuous auction.
+        Direct,
     }
 }
 
 impl AuctionKind {
     pub fn is_sealed(self) -> bool {
-        self != AuctionKind::Continuous
+        matches!(self, AuctionKind::FirstPriceSealed | AuctionKind::VickreySealed)
     }
 
     /// How this kind prices its winner; a Vickrey payment is capped at `premium_cap_bps` above
     /// the ask.
     pub fn pricing(self, premium_cap_bps: u16) -> agx_core::payment::Pricing {
         match self {
-            AuctionKind::FirstPriceSealed | AuctionKind::Continuous => agx_core::payment::Pricing::Ask,
+            AuctionKind::FirstPriceSealed | AuctionKind::Continuous | AuctionKind::Direct => {
+                agx_core::payment::Pricing::Ask
+            }
             AuctionKind::VickreySealed => agx_core::payment::Pricing::SecondScore { premium_cap_bps },
         }
     }
@@ -168,7 +174,7 @@ impl LeaderboardEntry {
 
 /// An intent: what the requester wants, the money in escrow and the ranked bids.
 /// PDA `[seeds::INTENT, requester, intent_id]`; zero-copy (2 KB, hot in every bid). Layout v4
-/// (v4 grew the account by 96 bytes, for sub-intents and what comes next, before any deployment);
+/// (v4 grew the account by 96 bytes, for sub-intents and direct hire, before any deployment);
 /// fields are only appended, into `reserved`.
 #[account(zero_copy)]
 #[derive(Debug)]
@@ -298,7 +304,9 @@ pub struct Intent {
     /// Intents linked under this one and not closed yet: while any is, this intent's winner
     /// cannot submit (`IntentChildrenLive`).
     pub live_children: u32,
-    pub reserved: [u8; 92],
+    /// Direct hire: the registry agent the job is offered to (default key for auctions).
+    pub hire_agent: Pubkey,
+    pub reserved: [u8; 60],
 }
 
 const _: () = assert!(core::mem::size_of::<Intent>() == 2296);

@@ -1,0 +1,148 @@
+//! `agx hire`: direct hire. A requester offers a job to one agent at a fixed price (`offer`,
+//! escrowing it); the agent takes it (`accept`, awarded at once, its stake locked) or turns it
+//! down (`decline`). Delivery, disputes and failover work as for any intent (`agx result
+//! submit`, `agx intent accept`); a failed hire is re-auctioned in the clear.
+use agx_sdk::chain::{Chain, RpcChain};
+use agx_sdk::exchange::state::AuctionKind;
+use agx_sdk::exchange::BidOpening;
+use agx_sdk::ix::exchange as xix;
+use agx_sdk::ix::registry::StakeToken;
+use agx_sdk::requester::{Requester, Want};
+use agx_sdk::{discover, pda, Pubkey};
+use anyhow::{bail, Context, Result};
+use clap::Subcommand;
+use serde_json::json;
+use solana_signer::Signer;
+
+use crate::commands::intent::load;
+use crate::{chain, Output};
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Offers a job to one agent at --price (escrowed now), to accept within --window slots.
+    Offer {
+        /// The agent (its agent account, or its authority's key).
+        agent: Pubkey,
+        /// The payment mint.
+        #[arg(long)]
+        mint: Pubkey,
+        /// What the agent is paid, in atoms of --mint.
+        #[arg(long)]
+        price: u64,
+        /// The most slots from acceptance to result.
+        #[arg(long, default_value_t = 100)]
+        max_latency: u64,
+        /// Slots the agent has to accept.
+        #[arg(long, default_value_t = 50)]
+        window: u64,
+        /// Capabilities the agent must have (names or a bit mask).
+        #[arg(long, value_parser = chain::capabilities, default_value = "0")]
+        capabilities: u64,
+        /// Free stake the agent must lock for the job, atoms of the stake mint.
+        #[arg(long, default_value_t = 0)]
+        min_stake: u64,
+        /// Where the job's details are (its sha256 goes on chain).
+        #[arg(long, default_value = "")]
+        context_uri: String,
+    },
+    /// The offered agent (the signer is its authority) takes the job at its price.
+    Accept {
+        /// The direct hire's address (printed by `agx hire offer`).
+        intent: Pubkey,
+        /// Slots it promises from now to its result (at most the job's max latency).
+        #[arg(long)]
+        latency: Option<u64>,
+        /// The quality it promises, bps (its reputation is recorded against it).
+        #[arg(long, default_value_t = 9_000)]
+        quality: u16,
+    },
+    /// The offered agent turns the job down: the requester may cancel it at once.
+    Decline {
+        /// The direct hire's address (printed by `agx hire offer`).
+        intent: Pubkey,
+    },
+}
+
+/// The registry agent named by `key`: an agent account, or the authority of one.
+fn agent_account(chain: &dyn Chain, key: &Pubkey) -> Result<Pubkey> {
+    if discover::agent(chain, key).ok().flatten().is_some() {
+        return Ok(*key);
+    }
+    let derived = pda::agent(key).0;
+    if discover::agent(chain, &derived)?.is_some() {
+        return Ok(derived);
+    }
+    bail!("{key} is neither a registered agent nor the authority of one (`agx agent list` shows them)")
+}
+
+pub fn run(
+    command: Command,
+    url: Option<String>,
+    keypair: Option<std::path::PathBuf>,
+    out: Output,
+) -> Result<()> {
+    let chain = RpcChain::new(&chain::url(url)?)?;
+    match command {
+        Command::Offer { agent, mint, price, max_latency, window, capabilities, min_stake, context_uri } => {
+            let agent = agent_account(&chain, &agent)?;
+            let key = chain::signer(keypair)?;
+            let program = chain.account(&mint)?.with_context(|| format!("no mint at {mint}"))?.owner;
+            let mut r = Requester::new(&chain, key, StakeToken { mint, program })?;
+            let held = agx_sdk::chain::token_balance(&chain, &r.tokens())?;
+            if held < price {
+                bail!("your account {} of {mint} holds {held} atoms; the price {price} is escrowed at the offer", r.tokens());
+            }
+            let context_hash = agx_core::commitment::sha256(context_uri.as_bytes());
+            let want = Want {
+                capabilities,
+                max_price: price,
+                max_latency,
+                kind: AuctionKind::Direct,
+                min_stake,
+                context_uri,
+                context_hash,
+            };
+            let mut args = r.args(&chain, &want)?;
+            (args.bid_window_slots, args.reveal_window_slots, args.hire_agent) = (window, 0, agent);
+            let address = r.post(&chain, args.clone())?;
+            out.result(
+                &format!("offered {address} to agent {agent} at {price}; it may accept for {window} slots\n"),
+                &json!({"intent": address.to_string(), "agent": agent.to_string(), "price": price, "intent_id": args.intent_id}),
+            );
+        }
+        Command::Accept { intent, latency, quality } => {
+            let i = load(&chain, &intent)?;
+            let key = chain::signer(keypair)?;
+            let agent = pda::agent(&key.pubkey()).0;
+            if i.hire_agent != agent {
+                bail!("{intent} is not offered to your agent {agent} (it is offered to {})", i.hire_agent);
+            }
+            let opening = BidOpening {
+                price: i.max_price,
+                quality_bps: quality,
+                latency: latency.unwrap_or(i.max_latency),
+                plan_hash: [0; 32],
+                salt: agx_sdk::agent::os_salt(),
+            };
+            chain.send(&[xix::hire_accept(key.pubkey(), intent, agent, i.round, opening)], &key, &[])?;
+            out.result(
+                &format!("accepted {intent} at {}; deliver with `agx result submit {intent}`\n", i.max_price),
+                &json!({"intent": intent.to_string(), "accepted": true, "payment": i.max_price}),
+            );
+        }
+        Command::Decline { intent } => {
+            let i = load(&chain, &intent)?;
+            let key = chain::signer(keypair)?;
+            let agent = pda::agent(&key.pubkey()).0;
+            if i.hire_agent != agent {
+                bail!("{intent} is not offered to your agent {agent} (it is offered to {})", i.hire_agent);
+            }
+            chain.send(&[xix::hire_decline(key.pubkey(), intent, agent)], &key, &[])?;
+            out.result(
+                &format!("declined {intent}\n"),
+                &json!({"intent": intent.to_string(), "declined": true}),
+            );
+        }
+    }
+    Ok(())
+}
