@@ -327,6 +327,163 @@ export type AgentRegistry = {
       ]
     },
     {
+      "name": "agentOffersClose",
+      "docs": [
+        "Withdraws the agent's standing offers; the rent comes back."
+      ],
+      "discriminator": [
+        181,
+        5,
+        136,
+        221,
+        240,
+        24,
+        51,
+        144
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "writable": true,
+          "signer": true,
+          "relations": [
+            "agent"
+          ]
+        },
+        {
+          "name": "agent",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  97,
+                  103,
+                  101,
+                  110,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "authority"
+              }
+            ]
+          }
+        },
+        {
+          "name": "offers",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  111,
+                  102,
+                  102,
+                  101,
+                  114,
+                  115
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "agent"
+              }
+            ]
+          }
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "agentOffersSet",
+      "docs": [
+        "Publishes the agent's standing offers (replacing any before)."
+      ],
+      "discriminator": [
+        70,
+        153,
+        33,
+        47,
+        108,
+        61,
+        199,
+        229
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "writable": true,
+          "signer": true,
+          "relations": [
+            "agent"
+          ]
+        },
+        {
+          "name": "agent",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  97,
+                  103,
+                  101,
+                  110,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "authority"
+              }
+            ]
+          }
+        },
+        {
+          "name": "offers",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  111,
+                  102,
+                  102,
+                  101,
+                  114,
+                  115
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "agent"
+              }
+            ]
+          }
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "offers",
+          "type": {
+            "vec": {
+              "defined": {
+                "name": "offer"
+              }
+            }
+          }
+        }
+      ]
+    },
+    {
       "name": "agentRegister",
       "docs": [
         "Registers the signer as an agent and creates its stake vault."
@@ -1172,6 +1329,19 @@ export type AgentRegistry = {
       ]
     },
     {
+      "name": "agentOffers",
+      "discriminator": [
+        63,
+        239,
+        190,
+        114,
+        143,
+        182,
+        16,
+        13
+      ]
+    },
+    {
       "name": "registryConfig",
       "discriminator": [
         23,
@@ -1236,6 +1406,19 @@ export type AgentRegistry = {
         102,
         170,
         53
+      ]
+    },
+    {
+      "name": "agentOffersChanged",
+      "discriminator": [
+        54,
+        154,
+        214,
+        3,
+        71,
+        70,
+        44,
+        160
       ]
     },
     {
@@ -1704,6 +1887,21 @@ export type AgentRegistry = {
       "code": 6053,
       "name": "outcomeVaultMismatch",
       "msg": "outcome_settle: the vault is not the winner's stake vault"
+    },
+    {
+      "code": 6054,
+      "name": "offersTooMany",
+      "msg": "agent_offers_set: at most 4 standing offers"
+    },
+    {
+      "code": 6055,
+      "name": "offerInvalid",
+      "msg": "agent_offers_set: an offer needs a positive price and latency and a quality of at most 10,000 bps"
+    },
+    {
+      "code": 6056,
+      "name": "offerCapabilityNotHeld",
+      "msg": "agent_offers_set: an offer covers a capability the agent does not have"
     }
   ],
   "types": [
@@ -2018,6 +2216,83 @@ export type AgentRegistry = {
       }
     },
     {
+      "name": "agentOffers",
+      "docs": [
+        "An agent's standing offers, at PDA `[seeds::OFFERS, agent]`."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "version",
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "agent",
+            "type": "pubkey"
+          },
+          {
+            "name": "len",
+            "type": "u8"
+          },
+          {
+            "name": "offers",
+            "docs": [
+              "The first `len` are offers; the rest are zero."
+            ],
+            "type": {
+              "array": [
+                {
+                  "defined": {
+                    "name": "offer"
+                  }
+                },
+                4
+              ]
+            }
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "agentOffersChanged",
+      "docs": [
+        "The agent's standing offers now (empty: withdrawn)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "agent",
+            "type": "pubkey"
+          },
+          {
+            "name": "offers",
+            "type": {
+              "vec": {
+                "defined": {
+                  "name": "offer"
+                }
+              }
+            }
+          }
+        ]
+      }
+    },
+    {
       "name": "agentProfile",
       "docs": [
         "What an agent declares about itself."
@@ -2167,6 +2442,50 @@ export type AgentRegistry = {
               "stake vault and so block slashes): only for a mint whose issuer the admin trusts."
             ],
             "type": "bool"
+          }
+        ]
+      }
+    },
+    {
+      "name": "offer",
+      "docs": [
+        "One standing offer: the agent takes a job needing at most `capabilities`, paid `price` atoms",
+        "of `mint`, delivering within `latency` slots at `quality_bps`."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "capabilities",
+            "docs": [
+              "Capabilities the offer covers (a subset of the agent's)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "mint",
+            "type": "pubkey"
+          },
+          {
+            "name": "price",
+            "docs": [
+              "Atoms of `mint`."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "latency",
+            "docs": [
+              "Slots from the hire to the result."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "qualityBps",
+            "docs": [
+              "bps."
+            ],
+            "type": "u16"
           }
         ]
       }

@@ -1782,6 +1782,140 @@ export type Exchange = {
       "args": []
     },
     {
+      "name": "hireFromOffer",
+      "docs": [
+        "The requester hires the named agent on one of its standing offers (awarded at once)."
+      ],
+      "discriminator": [
+        117,
+        234,
+        66,
+        220,
+        32,
+        176,
+        60,
+        53
+      ],
+      "accounts": [
+        {
+          "name": "requester",
+          "writable": true,
+          "signer": true,
+          "relations": [
+            "intent"
+          ]
+        },
+        {
+          "name": "config",
+          "address": "4iU9Xooo5Dri6R6swpmsBbuHNXbcKLhyPSXYP5Eu2WNx"
+        },
+        {
+          "name": "intent",
+          "writable": true
+        },
+        {
+          "name": "agent",
+          "docs": [
+            "registry writes it in the CPIs."
+          ],
+          "writable": true
+        },
+        {
+          "name": "offers",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  111,
+                  102,
+                  102,
+                  101,
+                  114,
+                  115
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "agent"
+              }
+            ],
+            "program": {
+              "kind": "const",
+              "value": [
+                84,
+                139,
+                75,
+                179,
+                254,
+                221,
+                228,
+                87,
+                204,
+                138,
+                96,
+                134,
+                186,
+                29,
+                207,
+                216,
+                155,
+                229,
+                186,
+                92,
+                198,
+                113,
+                138,
+                66,
+                59,
+                46,
+                166,
+                96,
+                228,
+                235,
+                206,
+                53
+              ]
+            }
+          }
+        },
+        {
+          "name": "bid",
+          "writable": true
+        },
+        {
+          "name": "registry",
+          "accounts": [
+            {
+              "name": "exchangeAuthority",
+              "docs": [
+                "signer; checked against its constant address (not re-derived: ~1,500 CU)."
+              ],
+              "address": "3twBMq9hjzYzzMKFe6hEKRPfuXdKeNXatjBDUBSEDbHF"
+            },
+            {
+              "name": "registryConfig",
+              "address": "9kgWY8TD6TaJi2sZyAgycgH4pbhMvqWrjkvGqCUk5eLM"
+            },
+            {
+              "name": "registryProgram",
+              "address": "6h2SYfpayVTsHycjoLsE86Agz6EPWfAjU612PDeL3quE"
+            }
+          ]
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "offerIndex",
+          "type": "u8"
+        }
+      ]
+    },
+    {
       "name": "intentCancel",
       "docs": [
         "Withdraws an intent that has no bid; full refund."
@@ -3698,6 +3832,16 @@ export type Exchange = {
       "code": 6151,
       "name": "hirePriceNotOffered",
       "msg": "hire_accept: the price is the job's max price; a direct hire takes no other"
+    },
+    {
+      "code": 6152,
+      "name": "offerMissing",
+      "msg": "hire_from_offer: the agent has no standing offer at this index"
+    },
+    {
+      "code": 6153,
+      "name": "offerTermsMismatch",
+      "msg": "hire_from_offer: the offer's mint, price or capabilities do not match the intent's mint, max price and required capabilities"
     }
   ],
   "types": [
@@ -3913,6 +4057,58 @@ export type Exchange = {
               "array": [
                 "u8",
                 58
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "agentOffers",
+      "docs": [
+        "An agent's standing offers, at PDA `[seeds::OFFERS, agent]`."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "version",
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "agent",
+            "type": "pubkey"
+          },
+          {
+            "name": "len",
+            "type": "u8"
+          },
+          {
+            "name": "offers",
+            "docs": [
+              "The first `len` are offers; the rest are zero."
+            ],
+            "type": {
+              "array": [
+                {
+                  "defined": {
+                    "name": "offer"
+                  }
+                },
+                4
+              ]
+            }
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                32
               ]
             }
           }
@@ -6613,6 +6809,50 @@ export type Exchange = {
                 1
               ]
             }
+          }
+        ]
+      }
+    },
+    {
+      "name": "offer",
+      "docs": [
+        "One standing offer: the agent takes a job needing at most `capabilities`, paid `price` atoms",
+        "of `mint`, delivering within `latency` slots at `quality_bps`."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "capabilities",
+            "docs": [
+              "Capabilities the offer covers (a subset of the agent's)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "mint",
+            "type": "pubkey"
+          },
+          {
+            "name": "price",
+            "docs": [
+              "Atoms of `mint`."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "latency",
+            "docs": [
+              "Slots from the hire to the result."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "qualityBps",
+            "docs": [
+              "bps."
+            ],
+            "type": "u16"
           }
         ]
       }

@@ -275,7 +275,39 @@ fn bid_to_payout_by_hand(
     if shown["completed"] != 1 || shown["locked"] != 0 {
         return Err(format!("after the paid job: {shown}").into());
     }
-    Ok(())
+    hire_by_hand(&as_requester, base, &me_key, &pay_mint)
+}
+
+/// Direct hire through `agx hire`: an offer the agent declines and the requester cancels; a
+/// standing offer the agent publishes, on which the requester hires it in one transaction; the
+/// agent delivers and is paid.
+fn hire_by_hand(as_requester: &[&str], base: &[&str], me: &str, pay_mint: &str) -> Result<(), Failed> {
+    let requester = |rest: &[&str]| agx(&[as_requester, rest].concat());
+    let agent = |rest: &[&str]| agx(&[base, rest].concat());
+    let offered =
+        json(requester(&["hire", "offer", me, "--mint", pay_mint, "--price", "300", "--window", "200"])?)?;
+    let offered = offered["intent"].as_str().ok_or("no intent")?.to_string();
+    json(agent(&["hire", "decline", &offered])?)?;
+    json(requester(&["intent", "cancel", &offered])?)?;
+    json(agent(&["hire", "publish", "--mint", pay_mint, "--offer", "summarize:250:30:9500"])?)?;
+    let listed = json(agent(&["hire", "offers", me])?)?;
+    if listed["offers"][0]["price"] != 250 || listed["offers"][0]["quality_bps"] != 9_500 {
+        return Err(format!("agx hire offers: {listed}").into());
+    }
+    let hired = json(requester(&["hire", "take", me, "--index", "0"])?)?;
+    let hired = hired["intent"].as_str().ok_or("no intent")?.to_string();
+    let shown = json(requester(&["intent", "show", &hired])?)?;
+    if shown["status"] != "Awarded" || shown["payment"] != 250 || shown["hire_agent"].is_null() {
+        return Err(format!("hired on the standing offer: {shown}").into());
+    }
+    agent(&["result", "submit", &hired, "--fulfilled", "10000", "--result-uri", "https://r.example/2"])?
+        .map_err(|e| format!("submit the hired job: {e}"))?;
+    json(requester(&["intent", "accept", &hired, "--rating", "9000"])?)?;
+    json(agent(&["hire", "withdraw"])?)?;
+    match agent(&["hire", "offers", me])? {
+        Ok(out) if out.contains("\"offers\":[]") || out.contains("\"offers\": []") => Ok(()),
+        other => Err(format!("offers after withdrawing: {other:?}").into()),
+    }
 }
 
 /// The JSON an `agx` command printed, or why it failed.

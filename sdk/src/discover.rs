@@ -115,6 +115,18 @@ pub fn agent(chain: &dyn Chain, address: &Pubkey) -> Result<Option<Agent>, Error
         .transpose()
 }
 
+/// The agent's standing offers, if it published any.
+pub fn offers(
+    chain: &dyn Chain,
+    agent: &Pubkey,
+) -> Result<Option<agent_registry::state::AgentOffers>, Error> {
+    let address = crate::pda::offers(agent).0;
+    chain
+        .account(&address)?
+        .map(|a| decode::<agent_registry::state::AgentOffers>(&a.data).map_err(|e| Error::Decode(address, e)))
+        .transpose()
+}
+
 /// The exchange's config (its settings: windows, bond, arbitrator, slash shares).
 pub fn exchange_config(chain: &dyn Chain) -> Result<crate::accounts::ExchangeConfig, Error> {
     let address = crate::pda::exchange_config().0;

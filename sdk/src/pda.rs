@@ -12,6 +12,11 @@ pub fn agent(authority: &Pubkey) -> (Pubkey, u8) {
 }
 
 /// The stake vault (token account) of `agent`.
+/// `[OFFERS, agent]` of the registry: the agent's standing offers.
+pub fn offers(agent: &Pubkey) -> (Pubkey, u8) {
+    Pubkey::find_program_address(&[agent_registry::seeds::OFFERS, agent.as_ref()], &agent_registry::ID)
+}
+
 pub fn stake_vault(agent: &Pubkey) -> (Pubkey, u8) {
     Pubkey::find_program_address(&[agent_registry::seeds::STAKE_VAULT, agent.as_ref()], &agent_registry::ID)
 }

@@ -117,6 +117,41 @@ impl Requester {
         Ok(intent)
     }
 
+    /// Hires `agent` on its standing offer `offer_index` (`agx_sdk::discover::offers`): a direct
+    /// hire on the offer's terms (price, mint, capabilities, latency) posted and awarded in one
+    /// transaction; `min_stake` of the agent's stake is locked for it. The intent's address.
+    pub fn hire_on_offer(
+        &mut self,
+        chain: &dyn Chain,
+        agent: &Pubkey,
+        offer_index: u8,
+        min_stake: u64,
+        context_uri: String,
+    ) -> Result<Pubkey, Error> {
+        let offers = discover::offers(chain, agent)?.ok_or(Error::AccountMissing(pda::offers(agent).0))?;
+        let offer = *offers.get(offer_index).ok_or(Error::AccountMissing(pda::offers(agent).0))?;
+        let context_hash = agx_core::commitment::sha256(context_uri.as_bytes());
+        let want = Want {
+            capabilities: offer.capabilities,
+            max_price: offer.price,
+            max_latency: offer.latency,
+            kind: AuctionKind::Direct,
+            min_stake,
+            context_uri,
+            context_hash,
+        };
+        let mut args = self.args(chain, &want)?;
+        (args.reveal_window_slots, args.hire_agent) = (0, *agent);
+        let intent = pda::intent(&self.keypair.pubkey(), args.intent_id).0;
+        let me = self.keypair.pubkey();
+        let ixs = [
+            xix::intent_create(me, self.pay, self.tokens, args),
+            xix::hire_from_offer(me, intent, *agent, offer_index),
+        ];
+        chain.send(&ixs, &self.keypair, &[])?;
+        Ok(intent)
+    }
+
     /// Its intents still on the chain.
     pub fn intents(&self, chain: &dyn Chain) -> Result<Vec<(Pubkey, Intent)>, Error> {
         discover::intents(chain, &[discover::intent_requester_filter(&self.keypair.pubkey())])

@@ -1,7 +1,9 @@
 //! `agx hire`: direct hire. A requester offers a job to one agent at a fixed price (`offer`,
 //! escrowing it); the agent takes it (`accept`, awarded at once, its stake locked) or turns it
 //! down (`decline`). Delivery, disputes and failover work as for any intent (`agx result
-//! submit`, `agx intent accept`); a failed hire is re-auctioned in the clear.
+//! submit`, `agx intent accept`); a failed hire is re-auctioned in the clear. An agent may
+//! publish standing offers (`publish`, `withdraw`, shown by `offers`), on which a requester
+//! hires it in one transaction without waiting for it (`take`).
 use agx_sdk::chain::{Chain, RpcChain};
 use agx_sdk::exchange::state::AuctionKind;
 use agx_sdk::exchange::BidOpening;
@@ -55,6 +57,39 @@ pub enum Command {
         /// The quality it promises, bps (its reputation is recorded against it).
         #[arg(long, default_value_t = 9_000)]
         quality: u16,
+    },
+    /// Publishes your agent's standing offers (replacing any before): each
+    /// CAPABILITIES:PRICE:LATENCY:QUALITY, paid in --mint.
+    Publish {
+        /// The mint the offers are priced in.
+        #[arg(long)]
+        mint: Pubkey,
+        /// An offer: capabilities (names or a mask), price in atoms, latency in slots, quality in
+        /// bps, separated by ':' (e.g. translate:500000:40:9000); up to 4.
+        #[arg(long = "offer", required = true)]
+        offers: Vec<String>,
+    },
+    /// Withdraws your agent's standing offers (the account's rent comes back).
+    Withdraw,
+    /// An agent's standing offers.
+    Offers {
+        /// The agent (its agent account, or its authority's key).
+        agent: Pubkey,
+    },
+    /// Hires an agent on one of its standing offers: the job is posted and awarded in one
+    /// transaction, paid the offer's price from your associated account.
+    Take {
+        /// The agent (its agent account, or its authority's key).
+        agent: Pubkey,
+        /// Which of its offers (`agx hire offers` lists them).
+        #[arg(long, default_value_t = 0)]
+        index: u8,
+        /// Free stake the agent locks for the job, atoms of the stake mint.
+        #[arg(long, default_value_t = 0)]
+        min_stake: u64,
+        /// Where the job's details are (its sha256 goes on chain).
+        #[arg(long, default_value = "")]
+        context_uri: String,
     },
     /// The offered agent turns the job down: the requester may cancel it at once.
     Decline {
@@ -130,6 +165,69 @@ pub fn run(
                 &json!({"intent": intent.to_string(), "accepted": true, "payment": i.max_price}),
             );
         }
+        Command::Publish { mint, offers } => {
+            let key = chain::signer(keypair)?;
+            let parsed = offers.iter().map(|o| parse_offer(o, mint)).collect::<Result<Vec<_>>>()?;
+            chain.send(
+                &[agx_sdk::ix::registry::agent_offers_set(key.pubkey(), parsed.clone())],
+                &key,
+                &[],
+            )?;
+            out.result(
+                &format!("published {} offers for agent {}\n", parsed.len(), pda::agent(&key.pubkey()).0),
+                &json!({"agent": pda::agent(&key.pubkey()).0.to_string(), "offers": parsed.iter().map(offer_json).collect::<Vec<_>>()}),
+            );
+        }
+        Command::Withdraw => {
+            let key = chain::signer(keypair)?;
+            chain.send(&[agx_sdk::ix::registry::agent_offers_close(key.pubkey())], &key, &[])?;
+            out.result("withdrew your offers\n", &json!({"withdrawn": true}));
+        }
+        Command::Offers { agent } => {
+            let agent = agent_account(&chain, &agent)?;
+            let offers = discover::offers(&chain, &agent)?;
+            let list: Vec<_> =
+                offers.as_ref().map_or(Vec::new(), |o| o.offers[..usize::from(o.len)].to_vec());
+            let text: String = list
+                .iter()
+                .enumerate()
+                .map(|(i, o)| {
+                    format!(
+                        "{i}  capabilities {:#x}  {} atoms of {}  {} slots  quality {}\n",
+                        o.capabilities, o.price, o.mint, o.latency, o.quality_bps
+                    )
+                })
+                .collect();
+            out.result(
+                &format!("{text}{} offers\n", list.len()),
+                &json!({"agent": agent.to_string(), "offers": list.iter().map(offer_json).collect::<Vec<_>>()}),
+            );
+        }
+        Command::Take { agent, index, min_stake, context_uri } => {
+            let agent = agent_account(&chain, &agent)?;
+            let offers = discover::offers(&chain, &agent)?.with_context(|| {
+                format!("agent {agent} has published no offers (`agx hire offers {agent}`)")
+            })?;
+            let offer = *offers.get(index).with_context(|| format!("agent {agent} has no offer {index}"))?;
+            let key = chain::signer(keypair)?;
+            let program =
+                chain.account(&offer.mint)?.with_context(|| format!("no mint at {}", offer.mint))?.owner;
+            let mut r = Requester::new(&chain, key, StakeToken { mint: offer.mint, program })?;
+            let held = agx_sdk::chain::token_balance(&chain, &r.tokens())?;
+            if held < offer.price {
+                bail!(
+                    "your account {} of {} holds {held} atoms; the offer's price is {}",
+                    r.tokens(),
+                    offer.mint,
+                    offer.price
+                );
+            }
+            let intent = r.hire_on_offer(&chain, &agent, index, min_stake, context_uri)?;
+            out.result(
+                &format!("hired agent {agent} on its offer {index}: intent {intent} at {}\n", offer.price),
+                &json!({"intent": intent.to_string(), "agent": agent.to_string(), "price": offer.price}),
+            );
+        }
         Command::Decline { intent } => {
             let i = load(&chain, &intent)?;
             let key = chain::signer(keypair)?;
@@ -145,4 +243,31 @@ pub fn run(
         }
     }
     Ok(())
+}
+
+fn offer_json(o: &agx_sdk::agent_registry::Offer) -> serde_json::Value {
+    json!({
+        "capabilities": o.capabilities, "mint": o.mint.to_string(), "price": o.price,
+        "latency": o.latency, "quality_bps": o.quality_bps,
+    })
+}
+
+/// CAPABILITIES:PRICE:LATENCY:QUALITY in `mint`.
+fn parse_offer(spec: &str, mint: Pubkey) -> Result<agx_sdk::agent_registry::Offer> {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let [capabilities, price, latency, quality] = parts[..] else {
+        bail!("offer '{spec}': give CAPABILITIES:PRICE:LATENCY:QUALITY, e.g. translate:500000:40:9000");
+    };
+    let number = |what: &str, v: &str| {
+        v.parse::<u64>().with_context(|| format!("offer '{spec}': {what} '{v}' is not a number"))
+    };
+    Ok(agx_sdk::agent_registry::Offer {
+        capabilities: chain::capabilities(capabilities)
+            .map_err(|e| anyhow::anyhow!("offer '{spec}': {e}"))?,
+        mint,
+        price: number("price", price)?,
+        latency: number("latency", latency)?,
+        quality_bps: u16::try_from(number("quality", quality)?)
+            .context("quality is in bps, at most 10000")?,
+    })
 }

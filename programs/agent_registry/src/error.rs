@@ -167,4 +167,15 @@ pub enum RegistryError {
     /// 6053
     #[msg("outcome_settle: the vault is not the winner's stake vault")]
     OutcomeVaultMismatch,
+    /// 6054
+    #[msg("agent_offers_set: at most 4 standing offers")]
+    OffersTooMany,
+    /// 6055
+    #[msg(
+        "agent_offers_set: an offer needs a positive price and latency and a quality of at most 10,000 bps"
+    )]
+    OfferInvalid,
+    /// 6056
+    #[msg("agent_offers_set: an offer covers a capability the agent does not have")]
+    OfferCapabilityNotHeld,
 }

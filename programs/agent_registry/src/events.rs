@@ -188,3 +188,10 @@ pub struct RegistryAdminChanged {
     pub previous: Pubkey,
     pub admin: Pubkey,
 }
+
+/// The agent's standing offers now (empty: withdrawn).
+#[event]
+pub struct AgentOffersChanged {
+    pub agent: Pubkey,
+    pub offers: Vec<crate::state::Offer>,
+}

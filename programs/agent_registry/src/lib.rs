@@ -17,7 +17,7 @@ pub mod token_view;
 pub mod vault;
 
 pub use instructions::*;
-pub use state::{AgentProfile, ConfigSettings, OutcomeKind, RegistrySettings};
+pub use state::{AgentProfile, ConfigSettings, Offer, OutcomeKind, RegistrySettings};
 
 declare_id!("6h2SYfpayVTsHycjoLsE86Agz6EPWfAjU612PDeL3quE");
 
@@ -79,6 +79,16 @@ pub mod agent_registry {
     #[access_control(ctx.accounts.validate())]
     pub fn agent_close(ctx: Context<AgentClose>) -> Result<()> {
         AgentClose::handler(ctx)
+    }
+
+    /// Publishes the agent's standing offers (replacing any before).
+    pub fn agent_offers_set(ctx: Context<AgentOffersSet>, offers: Vec<Offer>) -> Result<()> {
+        AgentOffersSet::handler(ctx, offers)
+    }
+
+    /// Withdraws the agent's standing offers; the rent comes back.
+    pub fn agent_offers_close(ctx: Context<AgentOffersClose>) -> Result<()> {
+        AgentOffersClose::handler(ctx)
     }
 
     /// Records that the agent is alive at the current slot, with its current job's progress.

@@ -6,6 +6,8 @@ pub const CONFIG: &[u8] = b"config";
 pub const AGENT: &[u8] = b"agent";
 /// `[STAKE_VAULT, agent]`: the agent's stake token account, owned by the agent PDA.
 pub const STAKE_VAULT: &[u8] = b"stake-vault";
+/// `[OFFERS, agent]`: the agent's standing offers.
+pub const OFFERS: &[u8] = b"offers";
 
 /// The config's address: `[CONFIG]` derived for this program id, as a constant so that every
 /// instruction checks an address instead of re-deriving the PDA (~1,500 CU), and the IDL states

@@ -127,7 +127,10 @@ pub fn rank(
 
 /// The accounts a bid in the clear writes (`bid_place`, `hire_accept`), and what it takes.
 pub struct ClearBid<'a, 'info> {
-    pub bidder: &'a Signer<'info>,
+    /// Pays the bond (and, in the instruction's accounts, the bid's rent).
+    pub payer: &'a Signer<'info>,
+    /// The agent's authority, recorded as the bid's bidder (it submits, and gets the rent back).
+    pub bidder: Pubkey,
     /// The registry agent bidding, and its reputation (scored with the bid).
     pub agent: AccountInfo<'info>,
     pub reputation: u16,
@@ -155,18 +158,9 @@ impl ClearBid<'_, '_> {
         let commitment = opening.core(&intent_key, &agent_key).commitment::<SyscallSha256>();
         let (reputation, bond) = (self.reputation, self.bond);
         let score = score(intent, opening.price, opening.quality_bps, opening.latency, reputation)?;
-        take_bond(self.system_program, self.bidder, self.bid, bond)?;
+        take_bond(self.system_program, self.payer, self.bid, bond)?;
         let round = intent.round;
-        self.bid.commit(
-            intent_key,
-            agent_key,
-            self.bidder.key(),
-            commitment,
-            round,
-            bond,
-            now,
-            self.bid_bump,
-        );
+        self.bid.commit(intent_key, agent_key, self.bidder, commitment, round, bond, now, self.bid_bump);
         self.bid.reveal(opening, score, reputation)?;
         intent.open_bid()?;
         let rank = rank(intent_key, intent, self.bid, opening)?;

@@ -461,6 +461,12 @@ pub enum ExchangeError {
     /// 6151
     #[msg("hire_accept: the price is the job's max price; a direct hire takes no other")]
     HirePriceNotOffered,
+    /// 6152
+    #[msg("hire_from_offer: the agent has no standing offer at this index")]
+    OfferMissing,
+    /// 6153
+    #[msg("hire_from_offer: the offer's mint, price or capabilities do not match the intent's mint, max price and required capabilities")]
+    OfferTermsMismatch,
 }
 
 impl From<agx_core::budget::SpendRefusal> for ExchangeError {

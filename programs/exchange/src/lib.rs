@@ -93,6 +93,11 @@ pub mod exchange {
         HireAccept::handler(ctx, opening)
     }
 
+    /// The requester hires the named agent on one of its standing offers (awarded at once).
+    pub fn hire_from_offer(ctx: Context<HireFromOffer>, offer_index: u8) -> Result<()> {
+        HireFromOffer::handler(ctx, offer_index)
+    }
+
     /// The agent a direct hire names turns it down; its window ends at once.
     #[access_control(ctx.accounts.validate())]
     pub fn hire_decline(ctx: Context<HireDecline>) -> Result<()> {

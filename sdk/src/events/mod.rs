@@ -41,7 +41,7 @@ program_events!(REGISTRY_EVENTS, agent_registry:
     RegistryConfigInitialized, AgentRegistered, AgentUpdated, AgentDeactivated, AgentClosed,
     AgentHeartbeat, StakeDeposited, StakeUnstakeRequested, StakeWithdrawn, StakeLocked,
     StakeUnlocked, StakeSlashed, OutcomeSettled, ReputationRecorded, AgentEngagementChanged,
-    StakeSurplusSwept, RegistryConfigUpdated, RegistryAdminProposed, RegistryAdminChanged,
+    StakeSurplusSwept, RegistryConfigUpdated, RegistryAdminProposed, RegistryAdminChanged, AgentOffersChanged,
 );
 program_events!(EXCHANGE_EVENTS, exchange:
     ExchangeConfigInitialized, IntentCreated, IntentCancelled, BidCommitted, BidRevealed,

@@ -217,6 +217,24 @@ pub fn hire_accept(
     )
 }
 
+/// `hire_from_offer` by the direct hire's `requester`: `agent` is hired on its standing offer
+/// `offer_index`.
+pub fn hire_from_offer(requester: Pubkey, intent: Pubkey, agent: Pubkey, offer_index: u8) -> Instruction {
+    build(
+        accounts::HireFromOffer {
+            requester,
+            config: pda::exchange_config().0,
+            intent,
+            agent,
+            offers: pda::offers(&agent).0,
+            bid: pda::bid(&intent, &agent, 0).0,
+            registry: registry(),
+            system_program: system_program::ID,
+        },
+        instruction::HireFromOffer { offer_index },
+    )
+}
+
 /// `hire_decline` by the authority of `agent`, the agent a direct hire names.
 pub fn hire_decline(authority: Pubkey, intent: Pubkey, agent: Pubkey) -> Instruction {
     build(accounts::HireDecline { authority, intent, agent }, instruction::HireDecline {})

@@ -106,6 +106,29 @@ pub fn agent_update(authority: Pubkey, profile: AgentProfile) -> Instruction {
     )
 }
 
+/// `agent_offers_set` by the agent's `authority`: its standing offers become `offers`.
+pub fn agent_offers_set(authority: Pubkey, offers: Vec<agent_registry::Offer>) -> Instruction {
+    let agent = pda::agent(&authority).0;
+    build(
+        accounts::AgentOffersSet {
+            authority,
+            agent,
+            offers: pda::offers(&agent).0,
+            system_program: anchor_lang::system_program::ID,
+        },
+        instruction::AgentOffersSet { offers },
+    )
+}
+
+/// `agent_offers_close` by the agent's `authority`: offers withdrawn, rent back.
+pub fn agent_offers_close(authority: Pubkey) -> Instruction {
+    let agent = pda::agent(&authority).0;
+    build(
+        accounts::AgentOffersClose { authority, agent, offers: pda::offers(&agent).0 },
+        instruction::AgentOffersClose {},
+    )
+}
+
 pub fn agent_deactivate(authority: Pubkey) -> Instruction {
     build(
         accounts::AgentDeactivate { authority, agent: pda::agent(&authority).0 },

@@ -57,6 +57,9 @@ const CODES: &[(u32, RegistryError, &str)] = &[
     (6051, RegistryError::ConfigAccountInvalid, "ConfigAccountInvalid"),
     (6052, RegistryError::AgentRepeated, "AgentRepeated"),
     (6053, RegistryError::OutcomeVaultMismatch, "OutcomeVaultMismatch"),
+    (6054, RegistryError::OffersTooMany, "OffersTooMany"),
+    (6055, RegistryError::OfferInvalid, "OfferInvalid"),
+    (6056, RegistryError::OfferCapabilityNotHeld, "OfferCapabilityNotHeld"),
 ];
 
 #[test]

@@ -5,6 +5,7 @@ mod agent_close;
 mod agent_deactivate;
 mod agent_engage;
 mod agent_heartbeat;
+mod agent_offers_set;
 mod agent_register;
 mod agent_update;
 mod config_init;

@@ -65,7 +65,8 @@ impl BidPlace<'_> {
         let accounts = &mut *ctx.accounts;
         let mut intent = accounts.intent.load_mut()?;
         let mut clear = ClearBid {
-            bidder: &accounts.bidder,
+            payer: &accounts.bidder,
+            bidder: accounts.bidder.key(),
             agent: accounts.agent.to_account_info(),
             reputation: accounts.agent.reputation,
             bond: intent.bid_bond,

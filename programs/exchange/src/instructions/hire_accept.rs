@@ -73,7 +73,8 @@ impl HireAccept<'_> {
         let mut intent = accounts.intent.load_mut()?;
         let reputation = AgentView::of(&accounts.agent).map_or(0, |agent| agent.reputation);
         let mut clear = ClearBid {
-            bidder: &accounts.bidder,
+            payer: &accounts.bidder,
+            bidder: accounts.bidder.key(),
             agent: accounts.agent.to_account_info(),
             reputation,
             // Nothing to reveal: no bond.

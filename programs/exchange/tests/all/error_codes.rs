@@ -155,6 +155,8 @@ const CODES: &[(u32, ExchangeError, &str)] = &[
     (6149, ExchangeError::IntentHireAgentInvalid, "IntentHireAgentInvalid"),
     (6150, ExchangeError::HireNotOffered, "HireNotOffered"),
     (6151, ExchangeError::HirePriceNotOffered, "HirePriceNotOffered"),
+    (6152, ExchangeError::OfferMissing, "OfferMissing"),
+    (6153, ExchangeError::OfferTermsMismatch, "OfferTermsMismatch"),
 ];
 
 #[test]

@@ -23,6 +23,7 @@ mod failover_trigger;
 mod fee_withdraw;
 mod hire_accept;
 mod hire_decline;
+mod hire_from_offer;
 mod intent_cancel;
 mod intent_create;
 mod intent_create_from_budget;
