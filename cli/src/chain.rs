@@ -72,3 +72,17 @@ pub fn when(target: u64, now: u64, slot_time: std::time::Duration) -> String {
 pub fn capabilities(input: &str) -> std::result::Result<u64, String> {
     agx_sdk::capabilities::parse(input)
 }
+
+/// The registry agent `key` names: an agent account, or the authority of one.
+pub fn agent_named(chain: &dyn agx_sdk::chain::Chain, key: &agx_sdk::Pubkey) -> Result<agx_sdk::Pubkey> {
+    if agx_sdk::discover::agent(chain, key).ok().flatten().is_some() {
+        return Ok(*key);
+    }
+    let derived = agx_sdk::pda::agent(key).0;
+    if agx_sdk::discover::agent(chain, &derived)?.is_some() {
+        return Ok(derived);
+    }
+    anyhow::bail!(
+        "{key} is neither a registered agent nor the authority of one (`agx agent list` shows them)"
+    )
+}

@@ -4,7 +4,7 @@
 use agx_sdk::accounts::Budget;
 use agx_sdk::chain::{Chain, RpcChain};
 use agx_sdk::ix::registry::StakeToken;
-use agx_sdk::{budget, pda, token, Pubkey};
+use agx_sdk::{budget, token, Pubkey};
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use serde_json::json;
@@ -101,18 +101,6 @@ fn token_of(chain: &dyn Chain, mint: &Pubkey) -> Result<StakeToken> {
     Ok(StakeToken { mint: *mint, program: account.owner })
 }
 
-/// The registry agent named by `key`: an agent account, or the authority of one.
-fn agent_account(chain: &dyn Chain, key: &Pubkey) -> Result<Pubkey> {
-    if agx_sdk::discover::agent(chain, key).ok().flatten().is_some() {
-        return Ok(*key);
-    }
-    let derived = pda::agent(key).0;
-    if agx_sdk::discover::agent(chain, &derived)?.is_some() {
-        return Ok(derived);
-    }
-    bail!("{key} is neither a registered agent nor the authority of one (`agx agent list` shows them)")
-}
-
 fn view(address: &Pubkey, b: &Budget, balance: u64) -> serde_json::Value {
     json!({
         "budget": address.to_string(), "owner": b.owner.to_string(), "agent": b.agent.to_string(),
@@ -133,7 +121,7 @@ pub fn run(
     match command {
         Command::Create { agent, mint, per_spend_cap, total_cap, expires_in, allowlist, id } => {
             let owner = chain::signer(keypair)?;
-            let agent = agent_account(&chain, &agent)?;
+            let agent = chain::agent_named(&chain, &agent)?;
             let token = token_of(&chain, &mint)?;
             let expiry_slot = chain.slot()?.saturating_add(expires_in);
             let args = agx_sdk::exchange::BudgetCreateArgs {
@@ -166,7 +154,7 @@ pub fn run(
             let (recipient, recipient_agent) = match (to, to_agent) {
                 (Some(account), None) => (account, None),
                 (None, Some(agent)) => {
-                    let agent = agent_account(&chain, &agent)?;
+                    let agent = chain::agent_named(&chain, &agent)?;
                     let record = agx_sdk::discover::agent(&chain, &agent)?.context("agent")?;
                     (token::associated_address(&record.authority, &b.mint, &b.token_program), Some(agent))
                 }
@@ -215,7 +203,7 @@ pub fn run(
             out.result(&format!("{}\n", serde_json::to_string_pretty(&v)?), &v);
         }
         Command::List { owner, agent } => {
-            let agent = agent.map(|a| agent_account(&chain, &a)).transpose()?;
+            let agent = agent.map(|a| chain::agent_named(&chain, &a)).transpose()?;
             let found = budget::list(&chain, owner.as_ref(), agent.as_ref())?;
             let mut rows = Vec::new();
             let mut text = String::new();

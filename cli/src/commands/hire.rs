@@ -98,18 +98,6 @@ pub enum Command {
     },
 }
 
-/// The registry agent named by `key`: an agent account, or the authority of one.
-fn agent_account(chain: &dyn Chain, key: &Pubkey) -> Result<Pubkey> {
-    if discover::agent(chain, key).ok().flatten().is_some() {
-        return Ok(*key);
-    }
-    let derived = pda::agent(key).0;
-    if discover::agent(chain, &derived)?.is_some() {
-        return Ok(derived);
-    }
-    bail!("{key} is neither a registered agent nor the authority of one (`agx agent list` shows them)")
-}
-
 pub fn run(
     command: Command,
     url: Option<String>,
@@ -119,7 +107,7 @@ pub fn run(
     let chain = RpcChain::new(&chain::url(url)?)?;
     match command {
         Command::Offer { agent, mint, price, max_latency, window, capabilities, min_stake, context_uri } => {
-            let agent = agent_account(&chain, &agent)?;
+            let agent = chain::agent_named(&chain, &agent)?;
             let key = chain::signer(keypair)?;
             let program = chain.account(&mint)?.with_context(|| format!("no mint at {mint}"))?.owner;
             let mut r = Requester::new(&chain, key, StakeToken { mint, program })?;
@@ -184,7 +172,7 @@ pub fn run(
             out.result("withdrew your offers\n", &json!({"withdrawn": true}));
         }
         Command::Offers { agent } => {
-            let agent = agent_account(&chain, &agent)?;
+            let agent = chain::agent_named(&chain, &agent)?;
             let offers = discover::offers(&chain, &agent)?;
             let list: Vec<_> =
                 offers.as_ref().map_or(Vec::new(), |o| o.offers[..usize::from(o.len)].to_vec());
@@ -204,7 +192,7 @@ pub fn run(
             );
         }
         Command::Take { agent, index, min_stake, context_uri } => {
-            let agent = agent_account(&chain, &agent)?;
+            let agent = chain::agent_named(&chain, &agent)?;
             let offers = discover::offers(&chain, &agent)?.with_context(|| {
                 format!("agent {agent} has published no offers (`agx hire offers {agent}`)")
             })?;

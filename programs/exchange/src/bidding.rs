@@ -167,4 +167,33 @@ impl ClearBid<'_, '_> {
         self.registry.engage(self.config, self.agent.clone())?;
         Ok((score, rank))
     }
+
+    /// A direct hire taken (`hire_accept`, `hire_from_offer`): `opening` placed as the only bid
+    /// and awarded at once to the bidder.
+    pub fn hire(
+        &mut self,
+        intent_key: Pubkey,
+        intent: &mut Intent,
+        opening: &BidOpening,
+        now: u64,
+    ) -> Result<()> {
+        self.place(intent_key, intent, opening, now)?;
+        // The only bid heads the board; its terms are within the intent's bounds (checked by the
+        // caller and by scoring), so the award computes.
+        let payment = intent
+            .head_award_payment(now, self.config.execution_grace_slots)
+            .ok_or_else(|| error!(ExchangeError::IntentCorrupt))?;
+        let agent = self.agent.clone();
+        crate::award::award_head(
+            intent_key,
+            intent,
+            self.config,
+            self.registry,
+            agent,
+            self.bidder,
+            None,
+            payment,
+            now,
+        )
+    }
 }

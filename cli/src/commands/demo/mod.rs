@@ -389,19 +389,21 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
             runners.iter_mut().map(|r| r.step(chain)).collect()
         };
         let mut bids = (0, 0, 0);
+        // Bids counted, failures printed, the rest ignored.
+        let mut common = |name: &str, activity: Activity, board: &mut board::Board| match activity {
+            Activity::Committed { .. } => bids.0 += 1,
+            Activity::Revealed { .. } => bids.1 += 1,
+            Activity::Placed { .. } => bids.2 += 1,
+            Activity::Failed { intent, what, error } => {
+                let on = intent.map_or_else(String::new, |i| format!(" on {i}"));
+                board.line(&format!("slot {slot:>4}  {name}: {what}{on} failed: {error}"))
+            }
+            _ => {}
+        };
         for (runner, result) in runners.iter().zip(activities) {
             let name = &names[&runner.agent()];
             for activity in result.with_context(|| format!("{name} step"))? {
-                match activity {
-                    Activity::Committed { .. } => bids.0 += 1,
-                    Activity::Revealed { .. } => bids.1 += 1,
-                    Activity::Placed { .. } => bids.2 += 1,
-                    Activity::Failed { intent, what, error } => {
-                        let on = intent.map_or_else(String::new, |i| format!(" on {i}"));
-                        board.line(&format!("slot {slot:>4}  {name}: {what}{on} failed: {error}"))
-                    }
-                    _ => {}
-                }
+                common(name, activity, &mut board);
             }
         }
         for activity in coordinator.step(chain).context("coordinator step")? {
@@ -425,14 +427,7 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
                         "slot {slot:>4}  {label}  accepted by {name}: {paid} atoms to its winner"
                     ));
                 }
-                Activity::Committed { .. } => bids.0 += 1,
-                Activity::Revealed { .. } => bids.1 += 1,
-                Activity::Placed { .. } => bids.2 += 1,
-                Activity::Failed { intent, what, error } => {
-                    let on = intent.map_or_else(String::new, |i| format!(" on {i}"));
-                    board.line(&format!("slot {slot:>4}  {name}: {what}{on} failed: {error}"))
-                }
-                _ => {}
+                other => common(name, other, &mut board),
             }
         }
         if bids != (0, 0, 0) {

@@ -11,7 +11,6 @@
 use agent_registry::state::AgentView;
 use anchor_lang::prelude::*;
 
-use crate::award::award_head;
 use crate::bidding::ClearBid;
 use crate::error::ExchangeError;
 // Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
@@ -85,15 +84,6 @@ impl HireAccept<'_> {
             registry: &accounts.registry,
             system_program: &accounts.system_program,
         };
-        clear.place(intent_key, &mut intent, &opening, now)?;
-        let config = &accounts.config;
-        // The only bid heads the board; its terms are within the intent's bounds (checked above
-        // and by scoring), so the award computes.
-        let payment = intent
-            .head_award_payment(now, config.execution_grace_slots)
-            .ok_or_else(|| error!(ExchangeError::IntentCorrupt))?;
-        let authority = accounts.bidder.key();
-        let agent = accounts.agent.to_account_info();
-        award_head(intent_key, &mut intent, config, &accounts.registry, agent, authority, None, payment, now)
+        clear.hire(intent_key, &mut intent, &opening, now)
     }
 }

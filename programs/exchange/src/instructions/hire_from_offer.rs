@@ -13,7 +13,6 @@
 use agent_registry::state::{AgentOffers, AgentView};
 use anchor_lang::prelude::*;
 
-use crate::award::award_head;
 use crate::bidding::ClearBid;
 use crate::error::ExchangeError;
 // Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
@@ -107,22 +106,6 @@ impl HireFromOffer<'_> {
             registry: &accounts.registry,
             system_program: &accounts.system_program,
         };
-        clear.place(intent_key, &mut intent, &opening, now)?;
-        let config = &accounts.config;
-        let payment = intent
-            .head_award_payment(now, config.execution_grace_slots)
-            .ok_or_else(|| error!(ExchangeError::IntentCorrupt))?;
-        let target = accounts.agent.to_account_info();
-        award_head(
-            intent_key,
-            &mut intent,
-            config,
-            &accounts.registry,
-            target,
-            agent.authority,
-            None,
-            payment,
-            now,
-        )
+        clear.hire(intent_key, &mut intent, &opening, now)
     }
 }

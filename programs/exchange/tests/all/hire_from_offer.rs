@@ -11,21 +11,32 @@ use agx_tests::{anchor_codes, assert_error, EditAccounts, Signer};
 
 const PRICE: u64 = 400_000;
 
-/// An agent whose offers are: 0, the fixture's capability at `PRICE` in the payment mint; 1, the
-/// same in another mint.
-fn offering(m: &mut Market) -> TestAgent {
-    let a = m.agent(MIN_STAKE);
-    let offer = agx_sdk::agent_registry::Offer {
+/// The fixture's capability at `PRICE` in the payment mint, delivered in 12 slots at 9,500 bps.
+fn standing(m: &Market) -> agx_sdk::agent_registry::Offer {
+    agx_sdk::agent_registry::Offer {
         capabilities: CAPABILITY,
         mint: m.pay.mint,
         price: PRICE,
         latency: 12,
         quality_bps: 9_500,
-    };
+    }
+}
+
+/// `a` publishes `offers`.
+fn publish(
+    m: &mut Market,
+    a: &TestAgent,
+    offers: Vec<agx_sdk::agent_registry::Offer>,
+) -> agx_tests::svm::TxResult {
+    m.r.svm.send(&[rix::agent_offers_set(a.authority.pubkey(), offers)], &[&a.authority])
+}
+
+/// An agent whose offers are: 0, [`standing`]; 1, the same in another mint.
+fn offering(m: &mut Market) -> TestAgent {
+    let a = m.agent(MIN_STAKE);
+    let offer = standing(m);
     let other = agx_sdk::agent_registry::Offer { mint: Pubkey::new_from_array([9; 32]), ..offer };
-    m.r.svm
-        .send(&[rix::agent_offers_set(a.authority.pubkey(), vec![offer, other])], &[&a.authority])
-        .unwrap();
+    publish(m, &a, vec![offer, other]).unwrap();
     a
 }
 
@@ -96,7 +107,8 @@ fn the_offers_terms_are_checked_at_hire() {
     // Withdrawn offers hire nobody; published again, the hire goes through.
     m.r.svm.send(&[rix::agent_offers_close(a.authority.pubkey())], &[&a.authority]).unwrap();
     assert_error(&hire(&mut m, fine, 0), anchor_codes::ACCOUNT_NOT_INITIALIZED);
-    offering_again(&mut m, &a).unwrap();
+    let offer = standing(&m);
+    publish(&mut m, &a, vec![offer]).unwrap();
     let ix = xix::hire_from_offer(requester.pubkey(), fine, a.agent, 0);
     m.r.svm.send_measured("exchange", "hire_from_offer", &[ix], &[&requester]).unwrap();
     assert_eq!(m.intent_state(fine).status().unwrap(), IntentStatus::Awarded);
@@ -105,15 +117,4 @@ fn the_offers_terms_are_checked_at_hire() {
     m.to_settle(late);
     assert_error(&hire(&mut m, late, 0), ExchangeError::BidWindowClosed);
     m.assert_accounted(&[cheaper, wider, fine, late]);
-}
-
-fn offering_again(m: &mut Market, a: &TestAgent) -> agx_tests::svm::TxResult {
-    let offer = agx_sdk::agent_registry::Offer {
-        capabilities: CAPABILITY,
-        mint: m.pay.mint,
-        price: PRICE,
-        latency: 12,
-        quality_bps: 9_500,
-    };
-    m.r.svm.send(&[rix::agent_offers_set(a.authority.pubkey(), vec![offer])], &[&a.authority])
 }
