@@ -3291,37 +3291,37 @@ export type Exchange = {
     {
       "code": 6043,
       "name": "intentMintHasPermanentDelegate",
-      "msg": "intent_create: the mint has a permanent delegate, who could move the escrow out"
+      "msg": "intent_create/budget_create: the mint has a permanent delegate, who could move the escrow out"
     },
     {
       "code": 6044,
       "name": "intentMintHasTransferHook",
-      "msg": "intent_create: the mint has a transfer hook (or an authority that can set one)"
+      "msg": "intent_create/budget_create: the mint has a transfer hook (or an authority that can set one)"
     },
     {
       "code": 6045,
       "name": "intentMintTransferFeeNotFixedZero",
-      "msg": "intent_create: the mint charges a transfer fee, or has an authority that can set one"
+      "msg": "intent_create/budget_create: the mint charges a transfer fee, or an authority can set one"
     },
     {
       "code": 6046,
       "name": "intentMintHasFreezeAuthority",
-      "msg": "intent_create: the mint has a freeze authority and is not among the config's freezable mints"
+      "msg": "intent_create/budget_create: the mint has a freeze authority and is not among the config's freezable mints"
     },
     {
       "code": 6047,
       "name": "intentMintPausable",
-      "msg": "intent_create: the mint is pausable"
+      "msg": "intent_create/budget_create: the mint is pausable"
     },
     {
       "code": 6048,
       "name": "intentMintExtensionNotSupported",
-      "msg": "intent_create: the mint has a Token-2022 extension the exchange does not accept"
+      "msg": "intent_create/budget_create: the mint has a Token-2022 extension the exchange does not accept"
     },
     {
       "code": 6049,
       "name": "intentMintDataInvalid",
-      "msg": "intent_create: the mint account's data is not a valid mint"
+      "msg": "intent_create/budget_create: the mint account's data is not a valid mint"
     },
     {
       "code": 6050,

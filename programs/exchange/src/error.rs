@@ -135,25 +135,25 @@ pub enum ExchangeError {
     #[msg("config: the re-rank window must be at least one slot")]
     ConfigRerankWindowZero,
     /// 6043
-    #[msg("intent_create: the mint has a permanent delegate, who could move the escrow out")]
+    #[msg("intent_create/budget_create: the mint has a permanent delegate, who could move the escrow out")]
     IntentMintHasPermanentDelegate,
     /// 6044
-    #[msg("intent_create: the mint has a transfer hook (or an authority that can set one)")]
+    #[msg("intent_create/budget_create: the mint has a transfer hook (or an authority that can set one)")]
     IntentMintHasTransferHook,
     /// 6045
-    #[msg("intent_create: the mint charges a transfer fee, or has an authority that can set one")]
+    #[msg("intent_create/budget_create: the mint charges a transfer fee, or an authority can set one")]
     IntentMintTransferFeeNotFixedZero,
     /// 6046
-    #[msg("intent_create: the mint has a freeze authority and is not among the config's freezable mints")]
+    #[msg("intent_create/budget_create: the mint has a freeze authority and is not among the config's freezable mints")]
     IntentMintHasFreezeAuthority,
     /// 6047
-    #[msg("intent_create: the mint is pausable")]
+    #[msg("intent_create/budget_create: the mint is pausable")]
     IntentMintPausable,
     /// 6048
-    #[msg("intent_create: the mint has a Token-2022 extension the exchange does not accept")]
+    #[msg("intent_create/budget_create: the mint has a Token-2022 extension the exchange does not accept")]
     IntentMintExtensionNotSupported,
     /// 6049
-    #[msg("intent_create: the mint account's data is not a valid mint")]
+    #[msg("intent_create/budget_create: the mint account's data is not a valid mint")]
     IntentMintDataInvalid,
     /// 6050
     #[msg("auction_settle: the re-rank window after a disqualification is still open")]
