@@ -179,8 +179,7 @@ impl Requester {
     /// to the budget's vault when a budget paid it).
     pub fn cancel(&self, chain: &dyn Chain, intent: &Pubkey) -> Result<(), Error> {
         let state = self.held(chain, intent)?;
-        let refund =
-            if state.refund_owner == self.keypair.pubkey() { self.tokens } else { state.refund_tokens };
+        let refund = state.funding_budget().map_or(self.tokens, |_| state.refund_tokens);
         let mut ix = xix::intent_cancel(self.keypair.pubkey(), *intent, self.pay, refund);
         ix.accounts.extend(xix::links(&state));
         chain.send(&[ix], &self.keypair, &[])?;

@@ -174,10 +174,10 @@ fn summary(address: &Pubkey, i: &Intent) -> serde_json::Value {
         "payment": i.payment, "failovers": i.failovers, "fulfilled_bps": i.fulfilled_bps,
         "vickrey_premium_cap_bps": i.vickrey_premium_cap_bps,
         "escrow_open": i.escrow_open == 1, "agent_claim": i.agent_claim,
-        "parent": (i.parent != Pubkey::default()).then(|| i.parent.to_string()),
+        "parent": i.parent().map(|p| p.to_string()),
         "live_children": i.live_children,
         "hire_agent": (i.hire_agent != Pubkey::default()).then(|| i.hire_agent.to_string()),
-        "budget": (i.refund_owner != i.requester).then(|| i.refund_owner.to_string()),
+        "budget": i.funding_budget().map(|b| b.to_string()),
     })
 }
 

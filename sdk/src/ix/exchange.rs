@@ -421,9 +421,7 @@ pub fn intent_close_stored(caller: Pubkey, intent: Pubkey, state: &Intent) -> In
 /// go of what it is linked to: the budget that paid it (its refund owner, when not the
 /// requester), then its parent. Empty for a wallet-paid intent without a parent.
 pub fn links(state: &Intent) -> Vec<AccountMeta> {
-    let budget = (state.refund_owner != state.requester).then_some(state.refund_owner);
-    let parent = (state.parent != Pubkey::default()).then_some(state.parent);
-    budget.into_iter().chain(parent).map(|key| AccountMeta::new(key, false)).collect()
+    state.funding_budget().into_iter().chain(state.parent()).map(|key| AccountMeta::new(key, false)).collect()
 }
 
 /// `intent_link_parent`: `poster` (the parent's winner's authority) makes its new intent `child`
