@@ -88,9 +88,8 @@ pub mod exchange {
     }
 
     /// The agent a direct hire names takes the job at its max price (awarded at once).
-    #[access_control(ctx.accounts.validate(&opening, round))]
     pub fn hire_accept(ctx: Context<HireAccept>, opening: BidOpening, round: u8) -> Result<()> {
-        HireAccept::handler(ctx, opening)
+        HireAccept::handler(ctx, opening, round)
     }
 
     /// The requester hires the named agent on one of its standing offers (awarded at once).

@@ -50,7 +50,8 @@ pub struct HireAccept<'info> {
 }
 
 impl HireAccept<'_> {
-    pub fn validate(&self, opening: &BidOpening, round: u8) -> Result<()> {
+    /// Checks the rules; the named agent, read in place once for the checks and the bid.
+    fn validate(&self, opening: &BidOpening, round: u8) -> Result<AgentView> {
         self.config.require_not_paused()?;
         let agent = AgentView::of(&self.agent).ok_or_else(|| error!(ExchangeError::HireNotOffered))?;
         require_keys_eq!(agent.authority, self.bidder.key(), ExchangeError::BidNotBidder);
@@ -62,20 +63,21 @@ impl HireAccept<'_> {
         require!(round == intent.round, ExchangeError::BidRoundMismatch);
         intent.require_phase(Clock::get()?.slot, Phase::Bidding, ExchangeError::BidWindowClosed)?;
         require_eq!(opening.price, intent.max_price, ExchangeError::HirePriceNotOffered);
-        crate::bidding::check_view(&self.agent.key(), &agent, &intent)
+        crate::bidding::check_view(&self.agent.key(), &agent, &intent)?;
+        Ok(agent)
     }
 
-    pub fn handler(ctx: Context<Self>, opening: BidOpening) -> Result<()> {
+    pub fn handler(ctx: Context<Self>, opening: BidOpening, round: u8) -> Result<()> {
+        let agent = ctx.accounts.validate(&opening, round)?;
         let now = Clock::get()?.slot;
         let intent_key = ctx.accounts.intent.key();
         let accounts = &mut *ctx.accounts;
         let mut intent = accounts.intent.load_mut()?;
-        let reputation = AgentView::of(&accounts.agent).map_or(0, |agent| agent.reputation);
         let mut clear = ClearBid {
             payer: &accounts.bidder,
             bidder: accounts.bidder.key(),
             agent: accounts.agent.to_account_info(),
-            reputation,
+            reputation: agent.reputation,
             // Nothing to reveal: no bond.
             bond: 0,
             bid: &mut accounts.bid,
