@@ -327,6 +327,50 @@ export type AgentRegistry = {
       ]
     },
     {
+      "name": "agentHire",
+      "docs": [
+        "Operator: the exchange hired the agent directly: engaged until the job's outcome, and part",
+        "of its free stake locked for it."
+      ],
+      "discriminator": [
+        101,
+        195,
+        216,
+        131,
+        22,
+        51,
+        64,
+        77
+      ],
+      "accounts": [
+        {
+          "name": "operator",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "docs": [
+            "naming `operator` as its operator."
+          ],
+          "address": "9kgWY8TD6TaJi2sZyAgycgH4pbhMvqWrjkvGqCUk5eLM"
+        },
+        {
+          "name": "agent",
+          "writable": true
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "stakeAmountArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
       "name": "agentOffersClose",
       "docs": [
         "Withdraws the agent's standing offers; the rent comes back."
@@ -1409,6 +1453,19 @@ export type AgentRegistry = {
       ]
     },
     {
+      "name": "agentHired",
+      "discriminator": [
+        65,
+        63,
+        180,
+        221,
+        86,
+        13,
+        58,
+        225
+      ]
+    },
+    {
       "name": "agentOffersChanged",
       "discriminator": [
         54,
@@ -2170,7 +2227,7 @@ export type AgentRegistry = {
           {
             "name": "openBids",
             "docs": [
-              "Bid accounts of the agent still open at the exchange."
+              "Bid accounts and direct hires of the agent still open at the exchange."
             ],
             "type": "u32"
           }
@@ -2211,6 +2268,39 @@ export type AgentRegistry = {
               "Progress of the current job, bps (0 when idle)."
             ],
             "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "agentHired",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "agent",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "docs": [
+              "Atoms of stake locked for the job (0: none)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "locked",
+            "docs": [
+              "The agent's locked stake after the hire."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "openBids",
+            "docs": [
+              "Bid accounts and direct hires of the agent open at the exchange, this one included."
+            ],
+            "type": "u32"
           }
         ]
       }
@@ -2563,6 +2653,14 @@ export type AgentRegistry = {
               "The job's requester (repeat work from it counts less for reputation)."
             ],
             "type": "pubkey"
+          },
+          {
+            "name": "releaseEngagement",
+            "docs": [
+              "The job was a direct hire (`agent_hire`): it held no bid account, so its engagement of",
+              "the agent ends with its outcome."
+            ],
+            "type": "bool"
           }
         ]
       }
@@ -2655,6 +2753,14 @@ export type AgentRegistry = {
           {
             "name": "reputation",
             "type": "u16"
+          },
+          {
+            "name": "openBids",
+            "docs": [
+              "Bid accounts and direct hires of the agent open at the exchange after the outcome (a",
+              "direct hire's engagement ends with its outcome)."
+            ],
+            "type": "u32"
           }
         ]
       }

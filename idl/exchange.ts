@@ -233,9 +233,11 @@ export type Exchange = {
             {
               "name": "failedBid",
               "docs": [
-                "after `FailoverStale`), marked failed so its bond goes to the requester."
+                "after `FailoverStale`), marked failed so its bond goes to the requester. Absent for a",
+                "direct hire's winner (`Intent::is_hired`), which holds no bid account."
               ],
-              "writable": true
+              "writable": true,
+              "optional": true
             },
             {
               "name": "standby",
@@ -1488,9 +1490,11 @@ export type Exchange = {
             {
               "name": "failedBid",
               "docs": [
-                "after `FailoverStale`), marked failed so its bond goes to the requester."
+                "after `FailoverStale`), marked failed so its bond goes to the requester. Absent for a",
+                "direct hire's winner (`Intent::is_hired`), which holds no bid account."
               ],
-              "writable": true
+              "writable": true,
+              "optional": true
             },
             {
               "name": "standby",
@@ -1665,7 +1669,6 @@ export type Exchange = {
       "accounts": [
         {
           "name": "bidder",
-          "writable": true,
           "signer": true
         },
         {
@@ -1679,37 +1682,9 @@ export type Exchange = {
         {
           "name": "agent",
           "docs": [
-            "`validate`); the registry writes it in the CPIs."
+            "`validate`); the registry writes it in the CPI."
           ],
           "writable": true
-        },
-        {
-          "name": "bid",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  98,
-                  105,
-                  100
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "intent"
-              },
-              {
-                "kind": "account",
-                "path": "agent"
-              },
-              {
-                "kind": "arg",
-                "path": "round"
-              }
-            ]
-          }
         },
         {
           "name": "registry",
@@ -1730,18 +1705,14 @@ export type Exchange = {
               "address": "6h2SYfpayVTsHycjoLsE86Agz6EPWfAjU612PDeL3quE"
             }
           ]
-        },
-        {
-          "name": "systemProgram",
-          "address": "11111111111111111111111111111111"
         }
       ],
       "args": [
         {
-          "name": "opening",
+          "name": "terms",
           "type": {
             "defined": {
-              "name": "bidOpening"
+              "name": "hireTerms"
             }
           }
         },
@@ -1799,7 +1770,6 @@ export type Exchange = {
       "accounts": [
         {
           "name": "requester",
-          "writable": true,
           "signer": true,
           "relations": [
             "intent"
@@ -1816,7 +1786,7 @@ export type Exchange = {
         {
           "name": "agent",
           "docs": [
-            "registry writes it in the CPIs."
+            "registry writes it in the CPI."
           ],
           "writable": true
         },
@@ -1880,10 +1850,6 @@ export type Exchange = {
           }
         },
         {
-          "name": "bid",
-          "writable": true
-        },
-        {
           "name": "registry",
           "accounts": [
             {
@@ -1902,10 +1868,6 @@ export type Exchange = {
               "address": "6h2SYfpayVTsHycjoLsE86Agz6EPWfAjU612PDeL3quE"
             }
           ]
-        },
-        {
-          "name": "systemProgram",
-          "address": "11111111111111111111111111111111"
         }
       ],
       "args": [
@@ -2562,10 +2524,7 @@ export type Exchange = {
       "accounts": [
         {
           "name": "bidder",
-          "signer": true,
-          "relations": [
-            "bid"
-          ]
+          "signer": true
         },
         {
           "name": "config",
@@ -2573,13 +2532,7 @@ export type Exchange = {
         },
         {
           "name": "intent",
-          "writable": true,
-          "relations": [
-            "bid"
-          ]
-        },
-        {
-          "name": "bid"
+          "writable": true
         },
         {
           "name": "payoutTokens",
@@ -5831,6 +5784,40 @@ export type Exchange = {
           },
           {
             "name": "slot",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "hireTerms",
+      "docs": [
+        "What the agent a direct hire names takes the job on (`hire_accept`; `hire_from_offer` reads",
+        "them from a standing offer). The price is the intent's max price, restated so an acceptance",
+        "cannot be replayed onto other terms."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "price",
+            "docs": [
+              "Atoms of the intent's mint: its max price."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "qualityBps",
+            "docs": [
+              "Promised quality, bps."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "latency",
+            "docs": [
+              "Promised latency, slots."
+            ],
             "type": "u64"
           }
         ]

@@ -3,7 +3,7 @@
 //! that every token and every bond lamport is accounted for.
 use agx_sdk::accounts::{decode_zero_copy, Bid, Intent};
 use agx_sdk::exchange::state::LeaderboardEntry;
-use agx_sdk::exchange::{AuctionKind, BidOpening, IntentCreateArgs};
+use agx_sdk::exchange::{AuctionKind, BidOpening, HireTerms, IntentCreateArgs};
 use agx_sdk::ix::exchange as xix;
 use agx_sdk::ix::registry::StakeToken;
 use agx_sdk::{pda, Pubkey};
@@ -187,8 +187,8 @@ impl Market {
         latency: u64,
     ) -> Instruction {
         let state = self.intent_state(intent);
-        let o = BidOpening { price: state.max_price, ..opening(state.max_price, quality_bps, latency) };
-        xix::hire_accept(a.authority.pubkey(), intent, a.agent, state.round, o)
+        let terms = HireTerms { price: state.max_price, quality_bps, latency };
+        xix::hire_accept(a.authority.pubkey(), intent, a.agent, state.round, terms)
     }
 
     /// An eligible agent (capabilities 0b1011, `stake` atoms staked).
@@ -271,13 +271,10 @@ impl Market {
     /// `result_submit` by `a` (the winner) of `fulfilled_bps` of the job, naming a new payment
     /// account of its authority.
     pub fn submit(&mut self, a: &TestAgent, intent: Pubkey, fulfilled_bps: u16) -> TxResult {
-        let round = self.intent_state(intent).round;
         let payout = self.pay_account(a.authority.pubkey());
         let ix = xix::result_submit(
             a.authority.pubkey(),
             intent,
-            a.agent,
-            round,
             payout,
             [9; 32],
             "https://results.example/1".into(),

@@ -227,8 +227,6 @@ fn keeper_runs_the_market(net: &Net) -> Result<(), Failed> {
     let ix = xix::result_submit(
         runner_up_key.pubkey(),
         job,
-        *runner_up,
-        0,
         *runner_up_tokens,
         [8; 32],
         "https://r.example".into(),

@@ -237,16 +237,8 @@ fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
     // Its payouts pay the reputation fee into the exchange's fee vault, created with it.
     let fee_vault = xix::fee_vault_create(authority.pubkey(), stake);
     send_all(&rpc, &[fee_vault, xix::config_update(admin, settings)], authority, &[&admin_key])?;
-    let ix = xix::result_submit(
-        agent_key.pubkey(),
-        intent,
-        agent_address,
-        0,
-        tokens,
-        [8; 32],
-        "https://r.example".into(),
-        10_000,
-    );
+    let ix =
+        xix::result_submit(agent_key.pubkey(), intent, tokens, [8; 32], "https://r.example".into(), 10_000);
     send(&rpc, ix, &agent_key)?;
     let submitted = state(&rpc)?;
     send(&rpc, xix::result_accept(intent, &submitted, stake, tokens, requester_tokens, 9_000), authority)?;
@@ -374,8 +366,6 @@ fn silent_winner_failed_over(net: &Net) -> Result<(), Failed> {
     let ix = xix::result_submit(
         runner_up_key.pubkey(),
         intent,
-        *runner_up,
-        0,
         *runner_up_tokens,
         [8; 32],
         "https://r.example".into(),

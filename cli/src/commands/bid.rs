@@ -201,7 +201,7 @@ pub fn run(command: Command, url: Option<String>, keypair: Option<PathBuf>, out:
             let hash = agx_core::commitment::sha256(result_uri.as_bytes());
             let ixs = [
                 token::create_associated_idempotent(me, me, state.mint, state.token_program),
-                xix::result_submit(me, intent, agent, state.round, payout, hash, result_uri, fulfilled),
+                xix::result_submit(me, intent, payout, hash, result_uri, fulfilled),
             ];
             ("submitted", intent, chain.send(&ixs, &signer, &[])?)
         }

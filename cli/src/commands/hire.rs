@@ -6,7 +6,7 @@
 //! hires it in one transaction without waiting for it (`take`).
 use agx_sdk::chain::{Chain, RpcChain};
 use agx_sdk::exchange::state::AuctionKind;
-use agx_sdk::exchange::BidOpening;
+use agx_sdk::exchange::HireTerms;
 use agx_sdk::ix::exchange as xix;
 use agx_sdk::ix::registry::StakeToken;
 use agx_sdk::requester::{Requester, Want};
@@ -140,14 +140,12 @@ pub fn run(
             if i.hire_agent != agent {
                 bail!("{intent} is not offered to your agent {agent} (it is offered to {})", i.hire_agent);
             }
-            let opening = BidOpening {
+            let terms = HireTerms {
                 price: i.max_price,
                 quality_bps: quality,
                 latency: latency.unwrap_or(i.max_latency),
-                plan_hash: [0; 32],
-                salt: agx_sdk::agent::os_salt(),
             };
-            chain.send(&[xix::hire_accept(key.pubkey(), intent, agent, i.round, opening)], &key, &[])?;
+            chain.send(&[xix::hire_accept(key.pubkey(), intent, agent, i.round, terms)], &key, &[])?;
             out.result(
                 &format!("accepted {intent} at {}; deliver with `agx result submit {intent}`\n", i.max_price),
                 &json!({"intent": intent.to_string(), "accepted": true, "payment": i.max_price}),

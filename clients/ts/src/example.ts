@@ -153,7 +153,7 @@ async function main() {
   );
   await asAgent.exchange.methods
     .resultSubmit({ resultHash: sha256("the result"), resultUri: "https://results.example/ts/1", fulfilledBps: 10_000 })
-    .accounts({ bid, payoutTokens: agentTokens.address })
+    .accounts({ intent, payoutTokens: agentTokens.address })
     .rpc();
   const [exchangeAuthority] = PublicKey.findProgramAddressSync([Buffer.from("authority")], asRequester.exchange.programId);
   const feeVault = getAssociatedTokenAddressSync(payMint, exchangeAuthority, true, payProgram);

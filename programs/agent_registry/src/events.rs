@@ -141,6 +141,9 @@ pub struct OutcomeSettled {
     /// The agent's locked stake and reputation after the outcome.
     pub locked: u64,
     pub reputation: u16,
+    /// Bid accounts and direct hires of the agent open at the exchange after the outcome (a
+    /// direct hire's engagement ends with its outcome).
+    pub open_bids: u32,
 }
 
 #[event]
@@ -157,7 +160,7 @@ pub struct ReputationRecorded {
 #[event]
 pub struct AgentEngagementChanged {
     pub agent: Pubkey,
-    /// Bid accounts of the agent still open at the exchange.
+    /// Bid accounts and direct hires of the agent still open at the exchange.
     pub open_bids: u32,
 }
 
@@ -194,4 +197,15 @@ pub struct RegistryAdminChanged {
 pub struct AgentOffersChanged {
     pub agent: Pubkey,
     pub offers: Vec<crate::state::Offer>,
+}
+
+#[event]
+pub struct AgentHired {
+    pub agent: Pubkey,
+    /// Atoms of stake locked for the job (0: none).
+    pub amount: u64,
+    /// The agent's locked stake after the hire.
+    pub locked: u64,
+    /// Bid accounts and direct hires of the agent open at the exchange, this one included.
+    pub open_bids: u32,
 }

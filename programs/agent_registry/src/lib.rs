@@ -131,6 +131,12 @@ pub mod agent_registry {
         AgentJob::lock(ctx, args)
     }
 
+    /// Operator: the exchange hired the agent directly: engaged until the job's outcome, and part
+    /// of its free stake locked for it.
+    pub fn agent_hire(ctx: Context<AgentEngagement>, args: StakeAmountArgs) -> Result<()> {
+        AgentEngagement::hire(ctx, args)
+    }
+
     /// Operator: releases locked stake.
     pub fn stake_unlock(ctx: Context<AgentEngagement>, args: StakeAmountArgs) -> Result<()> {
         AgentEngagement::unlock(ctx, args)

@@ -7,8 +7,8 @@ use anchor_lang::prelude::*;
 use anchor_lang::system_program;
 
 use crate::error::ExchangeError;
-use crate::events::BidRevealed;
-use crate::state::{Bid, BidOpening, BidderKind, Intent, LeaderboardEntry, SyscallSha256};
+use crate::events::{AuctionAwarded, BidRevealed};
+use crate::state::{Bid, BidOpening, BidderKind, HireTerms, Intent, LeaderboardEntry, SyscallSha256};
 
 /// The agent's standing for `agx_core::eligibility`.
 pub fn standing(agent: &AgentView) -> Standing {
@@ -125,7 +125,7 @@ pub fn rank(
     Ok(rank)
 }
 
-/// The accounts a bid in the clear writes (`bid_place`, `hire_accept`), and what it takes.
+/// The accounts a bid in the clear writes (`bid_place`), and what it takes.
 pub struct ClearBid<'a, 'info> {
     /// Pays the bond (and, in the instruction's accounts, the bid's rent).
     pub payer: &'a Signer<'info>,
@@ -134,7 +134,7 @@ pub struct ClearBid<'a, 'info> {
     /// The registry agent bidding, and its reputation (scored with the bid).
     pub agent: AccountInfo<'info>,
     pub reputation: u16,
-    /// Lamports deposited in the bid (the intent's bond; none for a direct hire's acceptance).
+    /// Lamports deposited in the bid (the intent's bond).
     pub bond: u64,
     pub bid: &'a mut Account<'info, Bid>,
     pub bid_bump: u8,
@@ -167,33 +167,49 @@ impl ClearBid<'_, '_> {
         self.registry.engage(self.config, self.agent.clone())?;
         Ok((score, rank))
     }
+}
 
-    /// A direct hire taken (`hire_accept`, `hire_from_offer`): `opening` placed as the only bid
-    /// and awarded at once to the bidder.
-    pub fn hire(
-        &mut self,
-        intent_key: Pubkey,
-        intent: &mut Intent,
-        opening: &BidOpening,
-        now: u64,
-    ) -> Result<()> {
-        self.place(intent_key, intent, opening, now)?;
-        // The only bid heads the board; its terms are within the intent's bounds (checked by the
-        // caller and by scoring), so the award computes.
-        let payment = intent
-            .head_award_payment(now, self.config.execution_grace_slots)
-            .ok_or_else(|| error!(ExchangeError::IntentCorrupt))?;
-        let agent = self.agent.clone();
-        crate::award::award_head(
-            intent_key,
-            intent,
-            self.config,
-            self.registry,
-            agent,
-            self.bidder,
-            None,
-            payment,
-            now,
-        )
-    }
+/// A direct hire taken (`hire_accept`, `hire_from_offer`) by the agent at `agent` (`view`, read
+/// in place and checked by the caller) on `terms`: scored, made the whole board and awarded at
+/// once (`Intent::take_hire`), the agent engaged and its stake locked in one registry CPI. No
+/// bid account is opened: the hire's terms live in the intent.
+#[allow(clippy::too_many_arguments)]
+pub fn take_hire<'info>(
+    intent_key: Pubkey,
+    intent: &mut Intent,
+    config: &crate::state::ExchangeConfig,
+    registry: &crate::registry_cpi::RegistryAccounts<'info>,
+    agent: AccountInfo<'info>,
+    view: &AgentView,
+    terms: &HireTerms,
+    now: u64,
+) -> Result<()> {
+    require_eq!(terms.price, intent.max_price, ExchangeError::HirePriceNotOffered);
+    let score = score(intent, terms.price, terms.quality_bps, terms.latency, view.reputation)?;
+    let entry = LeaderboardEntry {
+        bid: intent_key,
+        agent: agent.key(),
+        // The only entry: nothing to break a tie with.
+        tiebreak: [0; 32],
+        price: terms.price,
+        latency: terms.latency,
+        score,
+        reputation: view.reputation,
+        quality_bps: terms.quality_bps,
+        bidder_kind: BidderKind::Agent.to_u8(),
+        padding: [0; 1],
+    };
+    let head = intent.take_hire(intent_key, entry, view.authority, now, config.execution_grace_slots)?;
+    intent.invariant()?;
+    registry.hire(config, agent, intent.min_stake)?;
+    emit!(AuctionAwarded {
+        intent: intent_key,
+        bid: head.bid,
+        agent: head.agent,
+        payment: intent.payment,
+        stake_locked: intent.min_stake,
+        slot: now,
+        standby_agent: None,
+    });
+    Ok(())
 }

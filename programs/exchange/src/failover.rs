@@ -55,9 +55,10 @@ pub struct Failover<'info> {
     pub failed_agent: UncheckedAccount<'info>,
 
     /// CHECK: the failed winner's bid: the intent's `winner_bid` (`FailoverBidMismatch`, checked
-    /// after `FailoverStale`), marked failed so its bond goes to the requester.
+    /// after `FailoverStale`), marked failed so its bond goes to the requester. Absent for a
+    /// direct hire's winner (`Intent::is_hired`), which holds no bid account.
     #[account(mut)]
-    pub failed_bid: UncheckedAccount<'info>,
+    pub failed_bid: Option<UncheckedAccount<'info>>,
 
     /// CHECK: the Vickrey standby locked with the winner, when the intent has one: its address is
     /// the intent's standby (`PayoutStandbyMismatch`); decoded by the registry.
@@ -193,7 +194,12 @@ impl<'info> Failover<'info> {
             (None, false) => None,
             _ => return err!(ExchangeError::PayoutStandbyMismatch),
         };
-        fail_bid(&self.failed_bid, intent.winner_bid, ExchangeError::FailoverBidMismatch)?;
+        let hired = intent.is_hired()?;
+        match (&self.failed_bid, hired) {
+            (Some(bid), false) => fail_bid(bid, intent.winner_bid, ExchangeError::FailoverBidMismatch)?,
+            (None, true) => {}
+            _ => return err!(ExchangeError::FailoverBidMismatch),
+        }
         let failed = intent.fail_winner()?;
         let hold = intent.min_stake;
         let value = config.reputation_value(&intent.mint, intent.payment)?;
@@ -317,6 +323,7 @@ impl<'info> Failover<'info> {
                 slash: self.slash_to(self.stake_vault.as_ref(), slash, &compensation, reward.as_ref())?,
                 successor,
                 requester,
+                release_engagement: hired,
             },
         )?;
         if let Some(entry) = standby_failed {
@@ -346,6 +353,8 @@ impl<'info> Failover<'info> {
                     slash: self.slash_to(vault, standby_slash, &compensation, reward.as_ref())?,
                     successor: None,
                     requester,
+                    // A standby is a Vickrey runner-up: it has a bid account.
+                    release_engagement: false,
                 },
             )?;
             emit!(StandbyFailed {

@@ -25,7 +25,7 @@ pub mod state;
 pub mod token_view;
 
 pub use instructions::*;
-pub use state::{AuctionKind, BidOpening, ExchangeSettings, ReputationMint};
+pub use state::{AuctionKind, BidOpening, ExchangeSettings, HireTerms, ReputationMint};
 
 declare_id!("6pgSYiUmiZZYAfMECdspJhhPfY8Di7fWGExWmREDr6Pe");
 
@@ -88,8 +88,8 @@ pub mod exchange {
     }
 
     /// The agent a direct hire names takes the job at its max price (awarded at once).
-    pub fn hire_accept(ctx: Context<HireAccept>, opening: BidOpening, round: u8) -> Result<()> {
-        HireAccept::handler(ctx, opening, round)
+    pub fn hire_accept(ctx: Context<HireAccept>, terms: HireTerms, round: u8) -> Result<()> {
+        HireAccept::handler(ctx, terms, round)
     }
 
     /// The requester hires the named agent on one of its standing offers (awarded at once).

@@ -104,6 +104,8 @@ struct Ending<'info> {
     /// Lamports of crank tip for the caller.
     tip: u64,
     requester: Pubkey,
+    /// A direct hire's job: its engagement of the winner ends now.
+    hired: bool,
 }
 
 impl<'info> Payout<'info> {
@@ -201,6 +203,7 @@ impl<'info> Payout<'info> {
             payment: intent.payment,
             tip: if tipped { intent.take_tip() } else { 0 },
             requester: intent.requester,
+            hired: intent.is_hired()?,
         })
     }
 
@@ -273,6 +276,7 @@ impl<'info> Payout<'info> {
                 slash,
                 successor: None,
                 requester: ending.requester,
+                release_engagement: ending.hired,
             },
         )
     }

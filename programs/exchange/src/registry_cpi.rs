@@ -24,6 +24,8 @@ pub struct Outcome<'info> {
     /// The intent's requester: repeat work for the same requester counts less for reputation
     /// (`agx_core::reputation::Patrons`).
     pub requester: Pubkey,
+    /// The job was a direct hire (`Intent::is_hired`): its engagement of the winner ends with it.
+    pub release_engagement: bool,
 }
 
 /// A slash of the winner's held stake: the registry accounts it needs and where each amount goes.
@@ -89,6 +91,19 @@ impl<'info> RegistryAccounts<'info> {
         self.call(config, accounts, agent_registry::cpi::agent_engage)
     }
 
+    /// A direct hire of `agent` was taken: it is engaged until the job's outcome, and `amount`
+    /// of its stake is locked for the job, in one call.
+    pub fn hire(&self, config: &ExchangeConfig, agent: AccountInfo<'info>, amount: u64) -> Result<()> {
+        let accounts = agent_registry::cpi::accounts::AgentEngagement {
+            operator: self.operator(),
+            config: self.config(),
+            agent,
+        };
+        self.call(config, accounts, |ctx| {
+            agent_registry::cpi::agent_hire(ctx, agent_registry::StakeAmountArgs { amount })
+        })
+    }
+
     /// A bid account of `agent` was closed.
     pub fn release(&self, config: &ExchangeConfig, agent: AccountInfo<'info>) -> Result<()> {
         let accounts = agent_registry::cpi::accounts::AgentEngagement {
@@ -128,7 +143,8 @@ impl<'info> RegistryAccounts<'info> {
         standby: Option<AccountInfo<'info>>,
         outcome: Outcome<'info>,
     ) -> Result<()> {
-        let Outcome { unlock, kind, value, rating_bps, slash, successor, requester } = outcome;
+        let Outcome { unlock, kind, value, rating_bps, slash, successor, requester, release_engagement } =
+            outcome;
         // A slash's accounts lead the remaining accounts: vault, stake mint, token program, then
         // the destinations.
         let (remaining, amounts) = match slash {
@@ -156,6 +172,7 @@ impl<'info> RegistryAccounts<'info> {
                     rating_bps,
                     slash: amounts,
                     requester,
+                    release_engagement,
                 },
             )
         })

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use agx_core::lifecycle::Phase;
 use anchor_lang::prelude::Pubkey;
 use exchange::state::{AuctionKind, IntentStatus};
-use exchange::BidOpening;
+use exchange::{BidOpening, HireTerms};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -393,20 +393,17 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
         let quote = if eligible { self.strategy.quote(&address, intent) } else { None };
         let (ix, what) = match quote.filter(|q| q.price <= intent.max_price) {
             Some(quote) => {
-                let opening = BidOpening {
+                let terms = HireTerms {
                     price: intent.max_price,
                     quality_bps: quote.quality_bps,
                     latency: quote.latency,
-                    plan_hash: quote.plan_hash,
-                    salt: (self.salts)(),
                 };
-                (xix::hire_accept(me, address, self.agent, intent.round, opening), "hire_accept")
+                (xix::hire_accept(me, address, self.agent, intent.round, terms), "hire_accept")
             }
             None => (xix::hire_decline(me, address, self.agent), "hire_decline"),
         };
         match chain.send(&[ix], &self.authority, &[]) {
             Ok(_) if what == "hire_accept" => {
-                self.bids.insert((address, intent.round), None);
                 out.push(Activity::HireAccepted { intent: address, price: intent.max_price });
             }
             Ok(_) => out.push(Activity::HireDeclined { intent: address }),
@@ -491,8 +488,6 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
                         xix::result_submit(
                             self.authority.pubkey(),
                             address,
-                            self.agent,
-                            state.round,
                             payout,
                             delivery.result_hash,
                             delivery.result_uri.clone(),

@@ -42,6 +42,7 @@ program_events!(REGISTRY_EVENTS, agent_registry:
     AgentHeartbeat, StakeDeposited, StakeUnstakeRequested, StakeWithdrawn, StakeLocked,
     StakeUnlocked, StakeSlashed, OutcomeSettled, ReputationRecorded, AgentEngagementChanged,
     StakeSurplusSwept, RegistryConfigUpdated, RegistryAdminProposed, RegistryAdminChanged, AgentOffersChanged,
+    AgentHired,
 );
 program_events!(EXCHANGE_EVENTS, exchange:
     ExchangeConfigInitialized, IntentCreated, IntentCancelled, BidCommitted, BidRevealed,

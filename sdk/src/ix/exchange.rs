@@ -3,7 +3,7 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use anchor_lang::{system_program, InstructionData, ToAccountMetas};
 use exchange::state::{ExchangeSettings, Intent, LeaderboardEntry};
-use exchange::{accounts, instruction, BidOpening, ConfigInitArgs, IntentCreateArgs};
+use exchange::{accounts, instruction, BidOpening, ConfigInitArgs, HireTerms, IntentCreateArgs};
 
 use crate::ix::registry::StakeToken;
 use crate::pda;
@@ -195,13 +195,13 @@ pub fn bid_place(
 }
 
 /// `hire_accept` by the authority `bidder` of `agent`, the agent a direct hire names: takes the
-/// job at its max price (`opening.price` must be it) on the terms of `opening`.
+/// job at its max price (`terms.price` must be it) on `terms`. No bid account is opened.
 pub fn hire_accept(
     bidder: Pubkey,
     intent: Pubkey,
     agent: Pubkey,
     round: u8,
-    opening: BidOpening,
+    terms: HireTerms,
 ) -> Instruction {
     build(
         accounts::HireAccept {
@@ -209,11 +209,9 @@ pub fn hire_accept(
             config: pda::exchange_config().0,
             intent,
             agent,
-            bid: pda::bid(&intent, &agent, round).0,
             registry: registry(),
-            system_program: system_program::ID,
         },
-        instruction::HireAccept { opening, round },
+        instruction::HireAccept { terms, round },
     )
 }
 
@@ -227,9 +225,7 @@ pub fn hire_from_offer(requester: Pubkey, intent: Pubkey, agent: Pubkey, offer_i
             intent,
             agent,
             offers: pda::offers(&agent).0,
-            bid: pda::bid(&intent, &agent, 0).0,
             registry: registry(),
-            system_program: system_program::ID,
         },
         instruction::HireFromOffer { offer_index },
     )
@@ -303,27 +299,18 @@ pub fn auction_settle_expire(
     )
 }
 
-/// `result_submit` by the winning agent's authority `bidder` (`agent` is its registry agent), to be
+/// `result_submit` by the winner's authority `bidder` (the intent's `winner_authority`), to be
 /// paid into `payout_tokens`.
-#[allow(clippy::too_many_arguments)]
 pub fn result_submit(
     bidder: Pubkey,
     intent: Pubkey,
-    agent: Pubkey,
-    round: u8,
     payout_tokens: Pubkey,
     result_hash: [u8; 32],
     result_uri: String,
     fulfilled_bps: u16,
 ) -> Instruction {
     build(
-        accounts::ResultSubmit {
-            bidder,
-            config: pda::exchange_config().0,
-            intent,
-            bid: pda::bid(&intent, &agent, round).0,
-            payout_tokens,
-        },
+        accounts::ResultSubmit { bidder, config: pda::exchange_config().0, intent, payout_tokens },
         instruction::ResultSubmit {
             args: exchange::ResultSubmitArgs { result_hash, result_uri, fulfilled_bps },
         },
@@ -703,7 +690,8 @@ fn failover(intent: Pubkey, state: &Intent, a: &FailoverAccounts) -> accounts::F
         config: pda::exchange_config().0,
         intent,
         failed_agent: state.winner_agent,
-        failed_bid: state.winner_bid,
+        // A direct hire's winner holds no bid account.
+        failed_bid: (!state.is_hired().unwrap_or(false)).then_some(state.winner_bid),
         standby,
         standby_bid: standby.map(|_| state.standby_bid),
         standby_vault: standby.map(|agent| pda::stake_vault(&agent).0),

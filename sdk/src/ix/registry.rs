@@ -235,6 +235,15 @@ pub fn agent_engage(operator: Pubkey, agent: Pubkey) -> Instruction {
     )
 }
 
+/// `agent_hire`: the operator records a direct hire of `agent` (engaged until the job's outcome)
+/// and locks `amount` of its stake for it.
+pub fn agent_hire(operator: Pubkey, agent: Pubkey, amount: u64) -> Instruction {
+    build(
+        accounts::AgentEngagement { operator, config: pda::registry_config().0, agent },
+        instruction::AgentHire { args: agent_registry::StakeAmountArgs { amount } },
+    )
+}
+
 /// `agent_release`: the operator records one open bid of `agent` fewer.
 pub fn agent_release(operator: Pubkey, agent: Pubkey) -> Instruction {
     build(

@@ -150,8 +150,6 @@ impl<'a> Driver<'a> {
                 let ix = xix::result_submit(
                     agent.key.pubkey(),
                     *intent,
-                    agent.address,
-                    0,
                     agent.tokens,
                     [8; 32],
                     "https://r.example".into(),

@@ -4,6 +4,7 @@ pub mod agent_close;
 pub mod agent_deactivate;
 pub mod agent_engage;
 pub mod agent_heartbeat;
+pub mod agent_hire;
 pub mod agent_offers_set;
 pub mod agent_register;
 pub mod agent_release;

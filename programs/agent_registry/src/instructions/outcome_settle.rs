@@ -9,6 +9,9 @@
 //! work from the same requester counts less and less (`agx_core::reputation::Patrons`, the
 //! agent's table of its last 4 requesters), so one requester cannot carry an agent's reputation.
 //!
+//! A direct hire held no bid account: its engagement of the agent (`agent_hire`) ends here
+//! (`release_engagement`; `AgentReleaseWithoutOpenBid` when there is none).
+//!
 //! Rules: signed by the config's operator; `unlock` at most each agent's locked stake (0: nothing
 //! was locked); the standby and the successor are other agents (`AgentRepeated`); a rating at
 //! most 10,000 bps and only on a completed job (as `reputation_record`). A slash comes out of the
@@ -42,6 +45,9 @@ pub struct OutcomeSettleArgs {
     pub slash: Vec<u64>,
     /// The job's requester (repeat work from it counts less for reputation).
     pub requester: Pubkey,
+    /// The job was a direct hire (`agent_hire`): it held no bid account, so its engagement of
+    /// the agent ends with its outcome.
+    pub release_engagement: bool,
 }
 
 /// `stake_lock`'s accounts, and what a slash needs. Flat rather than nesting `AgentJob`, and the
@@ -154,6 +160,9 @@ impl<'info> AgentOutcome<'info> {
             args.value
         };
         agent.ledger.record(args.kind, counted_value, args.rating_bps, &view.reputation)?;
+        if args.release_engagement {
+            agent.ledger.release()?;
+        }
         agent.store(vault_amount)?;
         if let Some(successor) = successor.as_mut() {
             if args.unlock > 0 {
@@ -175,6 +184,7 @@ impl<'info> AgentOutcome<'info> {
             rating_bps: args.rating_bps,
             locked: agent.ledger.locked,
             reputation: agent.ledger.reputation,
+            open_bids: agent.ledger.open_bids,
         });
         Ok(())
     }

@@ -1,6 +1,6 @@
-//! `agent_engage` / `agent_release` (operator only) on the built `.so`, in LiteSVM.
+//! `agent_engage` / `agent_release` / `agent_hire` (operator only) on the built `.so`, in LiteSVM.
 use agent_registry::error::RegistryError;
-use agent_registry::events::AgentEngagementChanged;
+use agent_registry::events::{AgentEngagementChanged, AgentHired};
 use agx_sdk::events;
 use agx_sdk::ix::registry as rix;
 use agx_tests::registry::Registry;
@@ -71,4 +71,41 @@ fn in_place_accounts_are_checked_for_owner_type_and_writability() {
     ix.read_only(a.agent);
     assert_error(&r.svm.send(&[ix], &[&operator]), anchor_codes::CONSTRAINT_MUT);
     assert_eq!(r.agent(&a).open_bids, 0);
+}
+
+#[test]
+fn a_hire_engages_and_locks_in_one_call() {
+    let mut r = Registry::new();
+    let a = r.staked_agent(1_000);
+    let operator = r.operator.insecure_clone();
+    let ix = rix::agent_hire(operator.pubkey(), a.agent, 400);
+    let meta = r.svm.send_measured("agent_registry", "agent_hire", &[ix], &[&operator]).unwrap();
+    let ev = &events::find::<AgentHired>(&meta.logs)[0];
+    assert_eq!((ev.agent, ev.amount, ev.locked, ev.open_bids), (a.agent, 400, 400, 1));
+    // A job that holds no stake engages all the same.
+    r.svm.send(&[rix::agent_hire(operator.pubkey(), a.agent, 0)], &[&operator]).unwrap();
+    assert_eq!((r.agent(&a).locked, r.agent(&a).open_bids), (400, 2));
+    // More than the free stake: refused whole, the engagement included.
+    let ix = rix::agent_hire(operator.pubkey(), a.agent, 601);
+    assert_error(&r.svm.send(&[ix], &[&operator]), RegistryError::StakeInsufficientFree);
+    assert_eq!((r.agent(&a).locked, r.agent(&a).open_bids), (400, 2));
+    // Only the operator hires, and only with its signature.
+    let ix = rix::agent_hire(a.authority.pubkey(), a.agent, 1);
+    assert_error(&r.svm.send(&[ix], &[&a.authority]), RegistryError::OperatorNotAuthorized);
+    let mut ix = rix::agent_hire(operator.pubkey(), a.agent, 1);
+    ix.unsign(operator.pubkey());
+    assert_error(&r.svm.send(&[ix], &[]), anchor_codes::ACCOUNT_NOT_SIGNER);
+    // The config standing in for the agent (type cosplay).
+    let ix = rix::agent_hire(operator.pubkey(), agx_sdk::pda::registry_config().0, 1);
+    assert_error(&r.svm.send(&[ix], &[&operator]), RegistryError::AgentAccountInvalid);
+}
+
+#[test]
+fn a_hired_agent_cannot_close_even_with_no_stake_locked() {
+    let mut r = Registry::new();
+    let a = r.register_agent(1);
+    let operator = r.operator.insecure_clone();
+    r.svm.send(&[rix::agent_hire(operator.pubkey(), a.agent, 0)], &[&operator]).unwrap();
+    let close = rix::agent_close(a.authority.pubkey(), r.svm.payer.pubkey(), r.stake, None);
+    assert_error(&r.svm.send(&[close], &[&a.authority]), RegistryError::AgentHasOpenBids);
 }

@@ -2,6 +2,7 @@
 //! winner's hold (optional), releases the rest of the job's stake (winner and standby) and
 //! records the outcome, as `agx_core` computes it.
 use agent_registry::error::RegistryError;
+use agent_registry::events::OutcomeSettled;
 use agent_registry::{OutcomeKind, OutcomeSettleArgs};
 use agx_core::reputation::{History, Outcome, ReputationParams};
 use agx_sdk::ix::registry as rix;
@@ -16,6 +17,7 @@ fn done() -> OutcomeSettleArgs {
         rating_bps: Some(8_000),
         slash: Vec::new(),
         requester: anchor_lang::prelude::Pubkey::new_from_array([5; 32]),
+        release_engagement: false,
     }
 }
 
@@ -164,4 +166,22 @@ fn repeat_work_from_one_requester_counts_less() {
     assert_eq!(counted, vec![2_000_000, 666_666, 400_000, 2_000_000]);
     let patrons = agx_core::reputation::Patrons::from_bytes(&r.agent(&a).patrons);
     assert!(patrons.0.iter().any(|p| p.requester == requester.to_bytes() && p.value == 6_000_000));
+}
+
+#[test]
+fn a_direct_hires_outcome_ends_its_engagement() {
+    let mut r = Registry::new();
+    let a = r.staked_agent(1_000);
+    let operator = r.operator.insecure_clone();
+    r.svm.send(&[rix::agent_hire(operator.pubkey(), a.agent, 300)], &[&operator]).unwrap();
+    let args = OutcomeSettleArgs { release_engagement: true, ..done() };
+    let ix = rix::outcome_settle(operator.pubkey(), a.agent, None, None, args.clone(), None);
+    let meta = r.svm.send(&[ix], &[&operator]).unwrap();
+    assert_eq!(agx_sdk::events::find::<OutcomeSettled>(&meta.logs)[0].open_bids, 0);
+    assert_eq!((r.agent(&a).locked, r.agent(&a).open_bids), (0, 0));
+    // A second outcome has no engagement left to end.
+    r.lock(&a, 300).unwrap();
+    let ix = rix::outcome_settle(operator.pubkey(), a.agent, None, None, args, None);
+    assert_error(&r.svm.send(&[ix], &[&operator]), RegistryError::AgentReleaseWithoutOpenBid);
+    assert_eq!(r.agent(&a).locked, 300, "the refused outcome changed nothing");
 }

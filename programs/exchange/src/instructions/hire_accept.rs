@@ -1,6 +1,7 @@
-//! `hire_accept`: the agent a direct hire names takes the job at its max price. Its terms are
-//! recorded as a bid in the clear (so delivery, failover and closing treat it as any winner's
-//! bid) and awarded at once, its stake locked as for any award.
+//! `hire_accept`: the agent a direct hire names takes the job at its max price, awarded at once
+//! with its stake locked as for any award. A hire opens no bid account: its terms become the
+//! intent's whole board and the intent's own address stands for the bid (`Intent::take_hire`),
+//! and the agent is engaged until the job's outcome (`agent_hire` in the registry), one CPI.
 //!
 //! Rules: the exchange is not paused (`ExchangePaused`); signed by the agent's authority
 //! (`BidNotBidder`); the intent is a direct hire offered to this agent (`HireNotOffered`), in
@@ -11,17 +12,14 @@
 use agent_registry::state::AgentView;
 use anchor_lang::prelude::*;
 
-use crate::bidding::ClearBid;
 use crate::error::ExchangeError;
 // Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
 use crate::registry_cpi::*;
 use crate::seeds;
-use crate::state::{AuctionKind, Bid, BidOpening, ExchangeConfig, Intent, Phase};
+use crate::state::{AuctionKind, ExchangeConfig, HireTerms, Intent, Phase};
 
 #[derive(Accounts)]
-#[instruction(opening: BidOpening, round: u8)]
 pub struct HireAccept<'info> {
-    #[account(mut)]
     pub bidder: Signer<'info>,
 
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
@@ -31,27 +29,16 @@ pub struct HireAccept<'info> {
     pub intent: AccountLoader<'info, Intent>,
 
     /// CHECK: the named agent, a registry `Agent` of `bidder`, read in place (`AgentView::of`,
-    /// `validate`); the registry writes it in the CPIs.
+    /// `validate`); the registry writes it in the CPI.
     #[account(mut)]
     pub agent: UncheckedAccount<'info>,
 
-    #[account(
-        init,
-        payer = bidder,
-        space = 8 + Bid::INIT_SPACE,
-        seeds = [seeds::BID, intent.key().as_ref(), agent.key().as_ref(), round.to_le_bytes().as_ref()],
-        bump,
-    )]
-    pub bid: Account<'info, Bid>,
-
     pub registry: RegistryAccounts<'info>,
-
-    pub system_program: Program<'info, System>,
 }
 
 impl HireAccept<'_> {
-    /// Checks the rules; the named agent, read in place once for the checks and the bid.
-    fn validate(&self, opening: &BidOpening, round: u8) -> Result<AgentView> {
+    /// Checks the rules; the named agent, read in place once for the checks and the hire.
+    fn validate(&self, round: u8) -> Result<AgentView> {
         self.config.require_not_paused()?;
         let agent = AgentView::of(&self.agent).ok_or_else(|| error!(ExchangeError::HireNotOffered))?;
         require_keys_eq!(agent.authority, self.bidder.key(), ExchangeError::BidNotBidder);
@@ -62,30 +49,24 @@ impl HireAccept<'_> {
         );
         require!(round == intent.round, ExchangeError::BidRoundMismatch);
         intent.require_phase(Clock::get()?.slot, Phase::Bidding, ExchangeError::BidWindowClosed)?;
-        require_eq!(opening.price, intent.max_price, ExchangeError::HirePriceNotOffered);
         crate::bidding::check_view(&self.agent.key(), &agent, &intent)?;
         Ok(agent)
     }
 
-    pub fn handler(ctx: Context<Self>, opening: BidOpening, round: u8) -> Result<()> {
-        let agent = ctx.accounts.validate(&opening, round)?;
+    pub fn handler(ctx: Context<Self>, terms: HireTerms, round: u8) -> Result<()> {
+        let agent = ctx.accounts.validate(round)?;
         let now = Clock::get()?.slot;
-        let intent_key = ctx.accounts.intent.key();
-        let accounts = &mut *ctx.accounts;
+        let accounts = &ctx.accounts;
         let mut intent = accounts.intent.load_mut()?;
-        let mut clear = ClearBid {
-            payer: &accounts.bidder,
-            bidder: accounts.bidder.key(),
-            agent: accounts.agent.to_account_info(),
-            reputation: agent.reputation,
-            // Nothing to reveal: no bond.
-            bond: 0,
-            bid: &mut accounts.bid,
-            bid_bump: ctx.bumps.bid,
-            config: &accounts.config,
-            registry: &accounts.registry,
-            system_program: &accounts.system_program,
-        };
-        clear.hire(intent_key, &mut intent, &opening, now)
+        crate::bidding::take_hire(
+            accounts.intent.key(),
+            &mut intent,
+            &accounts.config,
+            &accounts.registry,
+            accounts.agent.to_account_info(),
+            &agent,
+            &terms,
+            now,
+        )
     }
 }

@@ -8,21 +8,19 @@
 //! of them (`OfferMissing`); the offer's mint and price are the intent's mint and max price, and
 //! it covers the capabilities the intent requires (`OfferTermsMismatch`); its latency is within
 //! the intent's (`BidLatencyAboveMax`); the agent qualifies as a bidder would (the `Bid*`
-//! errors). The offer's terms become the agent's bid, awarded at once as `hire_accept` does.
-//! The requester pays the bid account's rent, which goes to the agent when the bid closes.
+//! errors). The offer's terms are taken as `hire_accept` takes the agent's (no bid account; one
+//! registry CPI engages the agent and locks its stake).
 use agent_registry::state::{AgentOffers, AgentView};
 use anchor_lang::prelude::*;
 
-use crate::bidding::ClearBid;
 use crate::error::ExchangeError;
 // Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
 use crate::registry_cpi::*;
 use crate::seeds;
-use crate::state::{AuctionKind, Bid, BidOpening, ExchangeConfig, Intent, Phase};
+use crate::state::{AuctionKind, ExchangeConfig, HireTerms, Intent, Phase};
 
 #[derive(Accounts)]
 pub struct HireFromOffer<'info> {
-    #[account(mut)]
     pub requester: Signer<'info>,
 
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
@@ -32,7 +30,7 @@ pub struct HireFromOffer<'info> {
     pub intent: AccountLoader<'info, Intent>,
 
     /// CHECK: the agent the intent names (`validate`), a registry `Agent` read in place; the
-    /// registry writes it in the CPIs.
+    /// registry writes it in the CPI.
     #[account(mut)]
     pub agent: UncheckedAccount<'info>,
 
@@ -43,23 +41,12 @@ pub struct HireFromOffer<'info> {
     )]
     pub offers: Account<'info, AgentOffers>,
 
-    #[account(
-        init,
-        payer = requester,
-        space = 8 + Bid::INIT_SPACE,
-        seeds = [seeds::BID, intent.key().as_ref(), agent.key().as_ref(), &[0u8]],
-        bump,
-    )]
-    pub bid: Account<'info, Bid>,
-
     pub registry: RegistryAccounts<'info>,
-
-    pub system_program: Program<'info, System>,
 }
 
 impl HireFromOffer<'_> {
-    /// The opening the offer at `index` makes, checked against the intent.
-    fn opening(&self, index: u8) -> Result<(BidOpening, AgentView)> {
+    /// The terms the offer at `index` makes, checked against the intent.
+    fn terms(&self, index: u8) -> Result<(HireTerms, AgentView)> {
         self.config.require_not_paused()?;
         let intent = self.intent.load()?;
         require!(
@@ -78,34 +65,24 @@ impl HireFromOffer<'_> {
         );
         let agent = AgentView::of(&self.agent).ok_or_else(|| error!(ExchangeError::HireNotOffered))?;
         crate::bidding::check_view(&self.agent.key(), &agent, &intent)?;
-        let opening = BidOpening {
-            price: offer.price,
-            quality_bps: offer.quality_bps,
-            latency: offer.latency,
-            plan_hash: [0; 32],
-            salt: self.intent.key().to_bytes(),
-        };
-        Ok((opening, agent))
+        let terms = HireTerms { price: offer.price, quality_bps: offer.quality_bps, latency: offer.latency };
+        Ok((terms, agent))
     }
 
     pub fn handler(ctx: Context<Self>, offer_index: u8) -> Result<()> {
-        let (opening, agent) = ctx.accounts.opening(offer_index)?;
+        let (terms, agent) = ctx.accounts.terms(offer_index)?;
         let now = Clock::get()?.slot;
-        let intent_key = ctx.accounts.intent.key();
-        let accounts = &mut *ctx.accounts;
+        let accounts = &ctx.accounts;
         let mut intent = accounts.intent.load_mut()?;
-        let mut clear = ClearBid {
-            payer: &accounts.requester,
-            bidder: agent.authority,
-            agent: accounts.agent.to_account_info(),
-            reputation: agent.reputation,
-            bond: 0,
-            bid: &mut accounts.bid,
-            bid_bump: ctx.bumps.bid,
-            config: &accounts.config,
-            registry: &accounts.registry,
-            system_program: &accounts.system_program,
-        };
-        clear.hire(intent_key, &mut intent, &opening, now)
+        crate::bidding::take_hire(
+            accounts.intent.key(),
+            &mut intent,
+            &accounts.config,
+            &accounts.registry,
+            accounts.agent.to_account_info(),
+            &agent,
+            &terms,
+            now,
+        )
     }
 }

@@ -1,7 +1,7 @@
 //! `result_submit`: the winning agent delivers its result.
 //!
-//! Rules: signed by the winning bid's bidder (the agent's authority; `ResultNotWinner`
-//! otherwise); the intent is awarded (`ResultNotAwarded`) and its execution deadline (the award
+//! Rules: signed by the winner's authority (the intent's `winner_authority`, set at the award;
+//! `ResultNotWinner` otherwise); the intent is awarded (`ResultNotAwarded`) and its execution deadline (the award
 //! slot plus the promised latency plus the config's grace) has not passed
 //! (`ResultDeadlinePassed`); the fulfilled share is 1..=10,000 bps (partial fulfilment pays pro
 //! rata); the result URI is at most 200 bytes (it is carried in the event, only its hash is
@@ -13,7 +13,7 @@ use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
 use crate::events::ResultSubmitted;
-use crate::state::{Bid, ExchangeConfig, Intent, MAX_CONTEXT_URI_LEN};
+use crate::state::{ExchangeConfig, Intent, MAX_CONTEXT_URI_LEN};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct ResultSubmitArgs {
@@ -35,14 +35,6 @@ pub struct ResultSubmit<'info> {
     #[account(mut)]
     pub intent: AccountLoader<'info, Intent>,
 
-    #[account(
-        has_one = intent,
-        has_one = bidder @ ExchangeError::ResultNotWinner,
-        constraint = !intent.load()?.is_excluded(&bid.agent) @ ExchangeError::ResultAgentCutOff,
-        constraint = bid.key() == intent.load()?.winner_bid @ ExchangeError::ResultNotWinner,
-    )]
-    pub bid: Account<'info, Bid>,
-
     /// CHECK: where the winner wants to be paid: a token account of the intent's mint owned by
     /// the bidder (`token_view`).
     #[account(
@@ -57,12 +49,14 @@ impl ResultSubmit<'_> {
         require!(args.result_uri.len() <= MAX_CONTEXT_URI_LEN, ExchangeError::ResultUriTooLong);
         let now = Clock::get()?.slot;
         let mut intent = ctx.accounts.intent.load_mut()?;
+        // A failed-over winner is cut off and no longer the winner: it gets `ResultNotWinner`.
+        require_keys_eq!(intent.winner_authority, ctx.accounts.bidder.key(), ExchangeError::ResultNotWinner);
         intent.submit(args.result_hash, args.fulfilled_bps, now, ctx.accounts.config.dispute_window_slots)?;
         intent.winner_tokens = ctx.accounts.payout_tokens.key();
         intent.invariant()?;
         emit!(ResultSubmitted {
             intent: ctx.accounts.intent.key(),
-            agent: ctx.accounts.bid.agent,
+            agent: intent.winner_agent,
             result_hash: args.result_hash,
             result_uri: args.result_uri,
             fulfilled_bps: args.fulfilled_bps,

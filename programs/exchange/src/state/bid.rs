@@ -47,6 +47,19 @@ pub struct Bid {
     pub reputation: u16,
 }
 
+/// What the agent a direct hire names takes the job on (`hire_accept`; `hire_from_offer` reads
+/// them from a standing offer). The price is the intent's max price, restated so an acceptance
+/// cannot be replayed onto other terms.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HireTerms {
+    /// Atoms of the intent's mint: its max price.
+    pub price: u64,
+    /// Promised quality, bps.
+    pub quality_bps: u16,
+    /// Promised latency, slots.
+    pub latency: u64,
+}
+
 /// The opened contents of a bid, as sent by the bidder.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BidOpening {

@@ -22,7 +22,8 @@ fn the_winner_declines_at_the_smaller_slash_and_the_runner_up_takes_over() {
     assert_eq!((ev.cause, ev.slashed, ev.reward, ev.winner_agent), (2, 20, 0, b.agent));
     assert_eq!(m.r.balance(&m.requester_stake_tokens), 20);
     assert_eq!((m.r.agent(&a).staked, m.r.agent(&a).locked), (MIN_STAKE - 20, 0));
-    assert_error(&m.submit(&a, intent, 10_000), ExchangeError::ResultAgentCutOff);
+    // No longer the winner: its result is refused.
+    assert_error(&m.submit(&a, intent, 10_000), ExchangeError::ResultNotWinner);
     m.r.assert_accounted(&[&a, &b]);
 }
 

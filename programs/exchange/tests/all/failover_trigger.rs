@@ -89,8 +89,8 @@ fn a_silent_winner_is_failed_over_and_the_runner_up_delivers() {
         assert_eq!(standby.locked, MIN_STAKE, "the standby's lock now holds the job");
         // A second crank for the same failure lost the race.
         assert_error(&m.r.svm.send(&[stale], &[&keeper]), ExchangeError::FailoverStale);
-        // The cut-off agent's late result is refused.
-        assert_error(&m.submit(&a, intent, 10_000), ExchangeError::ResultAgentCutOff);
+        // The cut-off agent's late result is refused: it is no longer the winner.
+        assert_error(&m.submit(&a, intent, 10_000), ExchangeError::ResultNotWinner);
         // The runner-up delivers and is paid.
         m.submit(&b, intent, 10_000).unwrap();
         let paid_to = m.pay_account(b.authority.pubkey());

@@ -59,9 +59,11 @@ fn a_job_is_posted_and_hired_on_a_standing_offer_in_one_transaction() {
         (state.winner_agent, state.winner_authority, state.payment),
         (a.agent, a.authority.pubkey(), PRICE)
     );
-    let bid = m.bid_state(intent, &a);
-    assert_eq!((bid.bidder, bid.latency, bid.quality_bps, bid.bond), (a.authority.pubkey(), 12, 9_500, 0));
-    assert_eq!(m.r.agent(&a).locked, MIN_STAKE);
+    // The offer's terms are the board's only entry; no bid account is opened.
+    let head = state.ranked()[0];
+    assert_eq!((head.bid, head.agent, head.latency, head.quality_bps), (intent, a.agent, 12, 9_500));
+    assert_eq!(m.r.svm.lamports(&pda::bid(&intent, &a.agent, 0).0), 0);
+    assert_eq!((m.r.agent(&a).locked, m.r.agent(&a).open_bids), (MIN_STAKE, 1));
     m.submit(&a, intent, 10_000).unwrap();
     let paid_to = m.intent_state(intent).winner_tokens;
     m.accept(intent, paid_to, 9_000).unwrap();

@@ -17,27 +17,9 @@ fn submit_accept_with_rating_then_every_account_closes() {
     let (intent, a, b) = m.awarded(AuctionKind::FirstPriceSealed);
     let paid_to = m.pay_account(a.authority.pubkey());
     let foreign = m.pay_account(m.keeper.pubkey());
-    let ix = xix::result_submit(
-        a.authority.pubkey(),
-        intent,
-        a.agent,
-        0,
-        foreign,
-        [9; 32],
-        "ipfs://r".into(),
-        10_000,
-    );
+    let ix = xix::result_submit(a.authority.pubkey(), intent, foreign, [9; 32], "ipfs://r".into(), 10_000);
     assert_error(&m.r.svm.send(&[ix], &[&a.authority]), ExchangeError::PayoutAccountMismatch);
-    let ix = xix::result_submit(
-        a.authority.pubkey(),
-        intent,
-        a.agent,
-        0,
-        paid_to,
-        [9; 32],
-        "ipfs://r".into(),
-        10_000,
-    );
+    let ix = xix::result_submit(a.authority.pubkey(), intent, paid_to, [9; 32], "ipfs://r".into(), 10_000);
     let meta = m.r.svm.send_measured("exchange", "result_submit", &[ix], &[&a.authority]).unwrap();
     assert_eq!(events::find::<ResultSubmitted>(&meta.logs)[0].fulfilled_bps, 10_000);
     let submitted = m.intent_state(intent);

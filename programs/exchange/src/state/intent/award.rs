@@ -70,6 +70,36 @@ impl Intent {
         Ok(())
     }
 
+    /// A direct hire taken by its named agent (`hire_accept`, `hire_from_offer`): `entry` (the
+    /// hire's terms, at the max price) is the whole board and is awarded at once to `authority`.
+    /// The intent's own address (`key`) stands for the bid: a hire opens no bid account, so it is
+    /// counted as a bid made and revealed but not as one open.
+    pub fn take_hire(
+        &mut self,
+        key: Pubkey,
+        entry: LeaderboardEntry,
+        authority: Pubkey,
+        now: u64,
+        grace: u64,
+    ) -> Result<LeaderboardEntry> {
+        require!(self.kind()? == AuctionKind::Direct, ExchangeError::HireNotOffered);
+        require!(self.leaderboard_len == 0 && entry.bid == key, ExchangeError::IntentCorrupt);
+        self.leaderboard[0] = entry;
+        self.leaderboard_len = 1;
+        self.bid_count =
+            self.bid_count.checked_add(1).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
+        self.reveal_count =
+            self.reveal_count.checked_add(1).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
+        self.award(self.max_price, authority, now, grace)
+    }
+
+    /// Is the job (awarded, or past it) a direct hire's? Its winner then holds no bid account
+    /// (`winner_bid` is the intent's own address) and its engagement of the agent ends with the
+    /// job's outcome. A failed hire re-auctions as a continuous auction, so this ends with it.
+    pub fn is_hired(&self) -> Result<bool> {
+        Ok(self.kind()? == AuctionKind::Direct)
+    }
+
     /// Awards the job to the head of the board, with the price-setting runner-up as standby; the
     /// winner must submit before `now + its promised latency + grace`.
     pub fn award(
