@@ -10,6 +10,7 @@
 #![deny(clippy::arithmetic_side_effects)]
 
 pub mod budget;
+pub mod coalition;
 pub mod commitment;
 pub mod eligibility;
 pub mod error;
