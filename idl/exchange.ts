@@ -1046,6 +1046,349 @@ export type Exchange = {
       "args": []
     },
     {
+      "name": "coalitionAccept",
+      "docs": [
+        "A member signs the coalition's current terms."
+      ],
+      "discriminator": [
+        133,
+        30,
+        141,
+        73,
+        244,
+        248,
+        207,
+        201
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "address": "4iU9Xooo5Dri6R6swpmsBbuHNXbcKLhyPSXYP5Eu2WNx"
+        },
+        {
+          "name": "coalition",
+          "writable": true
+        },
+        {
+          "name": "agent",
+          "docs": [
+            "the registry writes it in the CPI."
+          ],
+          "writable": true
+        },
+        {
+          "name": "registry",
+          "accounts": [
+            {
+              "name": "exchangeAuthority",
+              "docs": [
+                "signer; checked against its constant address (not re-derived: ~1,500 CU)."
+              ],
+              "address": "3twBMq9hjzYzzMKFe6hEKRPfuXdKeNXatjBDUBSEDbHF"
+            },
+            {
+              "name": "registryConfig",
+              "address": "9kgWY8TD6TaJi2sZyAgycgH4pbhMvqWrjkvGqCUk5eLM"
+            },
+            {
+              "name": "registryProgram",
+              "address": "6h2SYfpayVTsHycjoLsE86Agz6EPWfAjU612PDeL3quE"
+            }
+          ]
+        }
+      ],
+      "args": [
+        {
+          "name": "termsHash",
+          "type": {
+            "array": [
+              "u8",
+              32
+            ]
+          }
+        }
+      ]
+    },
+    {
+      "name": "coalitionCreate",
+      "docs": [
+        "A lead agent forms a coalition with its first terms (the lead signs them by creating it)."
+      ],
+      "discriminator": [
+        104,
+        247,
+        115,
+        116,
+        251,
+        207,
+        157,
+        253
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "address": "4iU9Xooo5Dri6R6swpmsBbuHNXbcKLhyPSXYP5Eu2WNx"
+        },
+        {
+          "name": "lead",
+          "docs": [
+            "registry writes it in the CPI that engages it."
+          ],
+          "writable": true
+        },
+        {
+          "name": "coalition",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  97,
+                  108,
+                  105,
+                  116,
+                  105,
+                  111,
+                  110
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "lead"
+              },
+              {
+                "kind": "arg",
+                "path": "args.coalitionId"
+              }
+            ]
+          }
+        },
+        {
+          "name": "registry",
+          "accounts": [
+            {
+              "name": "exchangeAuthority",
+              "docs": [
+                "signer; checked against its constant address (not re-derived: ~1,500 CU)."
+              ],
+              "address": "3twBMq9hjzYzzMKFe6hEKRPfuXdKeNXatjBDUBSEDbHF"
+            },
+            {
+              "name": "registryConfig",
+              "address": "9kgWY8TD6TaJi2sZyAgycgH4pbhMvqWrjkvGqCUk5eLM"
+            },
+            {
+              "name": "registryProgram",
+              "address": "6h2SYfpayVTsHycjoLsE86Agz6EPWfAjU612PDeL3quE"
+            }
+          ]
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "coalitionCreateArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "coalitionDissolve",
+      "docs": [
+        "The coalition's authority ends it; its signed members are released."
+      ],
+      "discriminator": [
+        155,
+        220,
+        107,
+        127,
+        254,
+        194,
+        48,
+        157
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "writable": true,
+          "signer": true,
+          "relations": [
+            "coalition"
+          ]
+        },
+        {
+          "name": "config",
+          "address": "4iU9Xooo5Dri6R6swpmsBbuHNXbcKLhyPSXYP5Eu2WNx"
+        },
+        {
+          "name": "coalition",
+          "writable": true
+        },
+        {
+          "name": "registry",
+          "accounts": [
+            {
+              "name": "exchangeAuthority",
+              "docs": [
+                "signer; checked against its constant address (not re-derived: ~1,500 CU)."
+              ],
+              "address": "3twBMq9hjzYzzMKFe6hEKRPfuXdKeNXatjBDUBSEDbHF"
+            },
+            {
+              "name": "registryConfig",
+              "address": "9kgWY8TD6TaJi2sZyAgycgH4pbhMvqWrjkvGqCUk5eLM"
+            },
+            {
+              "name": "registryProgram",
+              "address": "6h2SYfpayVTsHycjoLsE86Agz6EPWfAjU612PDeL3quE"
+            }
+          ]
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "coalitionLeave",
+      "docs": [
+        "A member withdraws its signature while the coalition holds no bid or job."
+      ],
+      "discriminator": [
+        80,
+        205,
+        0,
+        217,
+        153,
+        186,
+        37,
+        58
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "address": "4iU9Xooo5Dri6R6swpmsBbuHNXbcKLhyPSXYP5Eu2WNx"
+        },
+        {
+          "name": "coalition",
+          "writable": true
+        },
+        {
+          "name": "agent",
+          "docs": [
+            "the registry writes it in the CPI."
+          ],
+          "writable": true
+        },
+        {
+          "name": "registry",
+          "accounts": [
+            {
+              "name": "exchangeAuthority",
+              "docs": [
+                "signer; checked against its constant address (not re-derived: ~1,500 CU)."
+              ],
+              "address": "3twBMq9hjzYzzMKFe6hEKRPfuXdKeNXatjBDUBSEDbHF"
+            },
+            {
+              "name": "registryConfig",
+              "address": "9kgWY8TD6TaJi2sZyAgycgH4pbhMvqWrjkvGqCUk5eLM"
+            },
+            {
+              "name": "registryProgram",
+              "address": "6h2SYfpayVTsHycjoLsE86Agz6EPWfAjU612PDeL3quE"
+            }
+          ]
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "coalitionUpdate",
+      "docs": [
+        "The coalition's authority replaces its terms; every other signature is void."
+      ],
+      "discriminator": [
+        167,
+        66,
+        127,
+        166,
+        45,
+        65,
+        103,
+        90
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "writable": true,
+          "signer": true,
+          "relations": [
+            "coalition"
+          ]
+        },
+        {
+          "name": "config",
+          "address": "4iU9Xooo5Dri6R6swpmsBbuHNXbcKLhyPSXYP5Eu2WNx"
+        },
+        {
+          "name": "coalition",
+          "writable": true
+        },
+        {
+          "name": "registry",
+          "accounts": [
+            {
+              "name": "exchangeAuthority",
+              "docs": [
+                "signer; checked against its constant address (not re-derived: ~1,500 CU)."
+              ],
+              "address": "3twBMq9hjzYzzMKFe6hEKRPfuXdKeNXatjBDUBSEDbHF"
+            },
+            {
+              "name": "registryConfig",
+              "address": "9kgWY8TD6TaJi2sZyAgycgH4pbhMvqWrjkvGqCUk5eLM"
+            },
+            {
+              "name": "registryProgram",
+              "address": "6h2SYfpayVTsHycjoLsE86Agz6EPWfAjU612PDeL3quE"
+            }
+          ]
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "coalitionUpdateArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
       "name": "configInit",
       "docs": [
         "Creates the exchange's config PDA. Only the program's upgrade authority may call it, once."
@@ -2581,6 +2924,19 @@ export type Exchange = {
       ]
     },
     {
+      "name": "coalition",
+      "discriminator": [
+        150,
+        227,
+        169,
+        37,
+        12,
+        172,
+        126,
+        23
+      ]
+    },
+    {
       "name": "exchangeConfig",
       "discriminator": [
         95,
@@ -2775,6 +3131,71 @@ export type Exchange = {
         45,
         75,
         233
+      ]
+    },
+    {
+      "name": "coalitionAccepted",
+      "discriminator": [
+        0,
+        103,
+        70,
+        232,
+        0,
+        143,
+        8,
+        16
+      ]
+    },
+    {
+      "name": "coalitionCreated",
+      "discriminator": [
+        225,
+        16,
+        222,
+        183,
+        132,
+        165,
+        94,
+        250
+      ]
+    },
+    {
+      "name": "coalitionDissolved",
+      "discriminator": [
+        184,
+        207,
+        202,
+        21,
+        121,
+        144,
+        153,
+        14
+      ]
+    },
+    {
+      "name": "coalitionLeft",
+      "discriminator": [
+        94,
+        48,
+        125,
+        205,
+        67,
+        199,
+        166,
+        47
+      ]
+    },
+    {
+      "name": "coalitionTermsChanged",
+      "discriminator": [
+        54,
+        1,
+        96,
+        160,
+        102,
+        159,
+        97,
+        143
       ]
     },
     {
@@ -3795,6 +4216,81 @@ export type Exchange = {
       "code": 6153,
       "name": "offerTermsMismatch",
       "msg": "hire_from_offer: the offer's mint, price or capabilities do not match the intent's mint, max price and required capabilities"
+    },
+    {
+      "code": 6154,
+      "name": "coalitionMemberCount",
+      "msg": "coalition: a coalition has 1 to 8 members, the lead first"
+    },
+    {
+      "code": 6155,
+      "name": "coalitionSharesNot10000",
+      "msg": "coalition: the members' profit shares must sum to exactly 10,000 bps"
+    },
+    {
+      "code": 6156,
+      "name": "coalitionMemberRepeated",
+      "msg": "coalition: an agent appears twice among the members"
+    },
+    {
+      "code": 6157,
+      "name": "coalitionPositionsInvalid",
+      "msg": "coalition: the members' positions in the execution sequence must be 0..n, each once"
+    },
+    {
+      "code": 6158,
+      "name": "coalitionLeadNotFirst",
+      "msg": "coalition: the first member is the lead agent, whose address is in the coalition's"
+    },
+    {
+      "code": 6159,
+      "name": "coalitionLeadInvalid",
+      "msg": "coalition_create: the lead is not a registry agent of the signer"
+    },
+    {
+      "code": 6160,
+      "name": "coalitionNotMember",
+      "msg": "coalition: the agent is not a member of the coalition"
+    },
+    {
+      "code": 6161,
+      "name": "coalitionSignerNotAuthority",
+      "msg": "coalition: the signer is not the member agent's authority"
+    },
+    {
+      "code": 6162,
+      "name": "coalitionTermsChanged",
+      "msg": "coalition_accept: the terms signed are not the coalition's current terms (terms_hash)"
+    },
+    {
+      "code": 6163,
+      "name": "coalitionAlreadyAccepted",
+      "msg": "coalition_accept: the member already signed the current terms"
+    },
+    {
+      "code": 6164,
+      "name": "coalitionNotAccepted",
+      "msg": "coalition_leave: the member has not signed the current terms"
+    },
+    {
+      "code": 6165,
+      "name": "coalitionBusy",
+      "msg": "coalition: the coalition holds a bid or a job; no member leaves, no term changes, no dissolution until it closes"
+    },
+    {
+      "code": 6166,
+      "name": "coalitionMemberAccountMissing",
+      "msg": "coalition: pass the agents that signed the current terms, in member order, writable, after the named accounts"
+    },
+    {
+      "code": 6167,
+      "name": "coalitionNotLead",
+      "msg": "coalition: only the coalition's authority (the lead's authority at creation) changes its terms or dissolves it"
+    },
+    {
+      "code": 6168,
+      "name": "coalitionCorrupt",
+      "msg": "coalition: the account breaks its invariant"
     }
   ],
   "types": [
@@ -4942,6 +5438,435 @@ export type Exchange = {
           {
             "name": "returned",
             "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "coalition",
+      "docs": [
+        "A coalition at PDA `[seeds::COALITION, lead, coalition_id]`, zero-copy (read on every bid",
+        "it makes). Member 0 is the lead; `authority` (the lead's authority at creation) changes the",
+        "terms and dissolves it, and gets the rent back. Each member signs the exact terms",
+        "(`terms_hash`); a member that signed is engaged in the registry (it cannot close its agent)",
+        "until it leaves, the terms change or the coalition dissolves."
+      ],
+      "serialization": "bytemuck",
+      "repr": {
+        "kind": "c"
+      },
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "lead",
+            "docs": [
+              "The lead agent (member 0)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "authority",
+            "type": "pubkey"
+          },
+          {
+            "name": "termsHash",
+            "docs": [
+              "`agx_core::coalition::terms_hash` of the current terms for this coalition's address."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "members",
+            "docs": [
+              "Entries from `member_count` on are zero."
+            ],
+            "type": {
+              "array": [
+                {
+                  "defined": {
+                    "name": "coalitionMember"
+                  }
+                },
+                8
+              ]
+            }
+          },
+          {
+            "name": "coalitionId",
+            "type": "u64"
+          },
+          {
+            "name": "openBids",
+            "docs": [
+              "Bid accounts of the coalition open at the exchange (its bids and the jobs it holds): while",
+              "any is, no member leaves, the terms do not change and the coalition does not dissolve."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "termsVersion",
+            "docs": [
+              "Bumped at every change of terms."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "version",
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "memberCount",
+            "type": "u8"
+          },
+          {
+            "name": "accepted",
+            "docs": [
+              "Bit `i`: member `i` signed the current terms."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                68
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "coalitionAccepted",
+      "docs": [
+        "A member signed the coalition's current terms."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "coalition",
+            "type": "pubkey"
+          },
+          {
+            "name": "agent",
+            "type": "pubkey"
+          },
+          {
+            "name": "termsHash",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "accepted",
+            "docs": [
+              "Bit `i`: member `i` signed; `ready` once every member has."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "ready",
+            "type": "bool"
+          }
+        ]
+      }
+    },
+    {
+      "name": "coalitionCreateArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "coalitionId",
+            "docs": [
+              "Chosen by the lead; part of the coalition's address."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "members",
+            "docs": [
+              "The terms, the lead first."
+            ],
+            "type": {
+              "vec": {
+                "defined": {
+                  "name": "coalitionMemberArgs"
+                }
+              }
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "coalitionCreated",
+      "docs": [
+        "A coalition was formed with its first terms; the lead signed them by creating it."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "coalition",
+            "type": "pubkey"
+          },
+          {
+            "name": "lead",
+            "type": "pubkey"
+          },
+          {
+            "name": "authority",
+            "type": "pubkey"
+          },
+          {
+            "name": "coalitionId",
+            "type": "u64"
+          },
+          {
+            "name": "members",
+            "type": "u8"
+          },
+          {
+            "name": "termsHash",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "coalitionDissolved",
+      "docs": [
+        "The coalition was dissolved: every member that had signed was released, the rent returned."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "coalition",
+            "type": "pubkey"
+          },
+          {
+            "name": "released",
+            "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "coalitionLeft",
+      "docs": [
+        "A member withdrew its signature (the coalition held no bid or job)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "coalition",
+            "type": "pubkey"
+          },
+          {
+            "name": "agent",
+            "type": "pubkey"
+          },
+          {
+            "name": "accepted",
+            "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "coalitionMember",
+      "docs": [
+        "One member's terms."
+      ],
+      "serialization": "bytemuck",
+      "repr": {
+        "kind": "c"
+      },
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "agent",
+            "docs": [
+              "Registry agent address."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "roleHash",
+            "docs": [
+              "sha256 of the member's part of the plan."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "contribution",
+            "docs": [
+              "Stake atoms locked for the coalition's job on award."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "shareBps",
+            "docs": [
+              "Profit share, bps (the members' sum to 10,000)."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "position",
+            "docs": [
+              "Place in the execution sequence, `0..member_count`."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "padding",
+            "type": {
+              "array": [
+                "u8",
+                5
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "coalitionMemberArgs",
+      "docs": [
+        "One member's terms, as the lead proposes them."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "agent",
+            "docs": [
+              "Registry agent address."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "shareBps",
+            "docs": [
+              "Profit share, bps (the members' sum to 10,000)."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "contribution",
+            "docs": [
+              "Stake atoms locked for the coalition's job on award."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "roleHash",
+            "docs": [
+              "sha256 of the member's part of the plan."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "position",
+            "docs": [
+              "Place in the execution sequence, `0..n`."
+            ],
+            "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "coalitionTermsChanged",
+      "docs": [
+        "The coalition's terms changed: every signature but the lead's is void."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "coalition",
+            "type": "pubkey"
+          },
+          {
+            "name": "members",
+            "type": "u8"
+          },
+          {
+            "name": "termsHash",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "termsVersion",
+            "type": "u32"
+          },
+          {
+            "name": "released",
+            "docs": [
+              "Members whose signature was voided and who were released in the registry."
+            ],
+            "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "coalitionUpdateArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "members",
+            "docs": [
+              "The new terms, the lead first."
+            ],
+            "type": {
+              "vec": {
+                "defined": {
+                  "name": "coalitionMemberArgs"
+                }
+              }
+            }
           }
         ]
       }

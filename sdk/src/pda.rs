@@ -52,6 +52,14 @@ pub fn budget(owner: &Pubkey, agent: &Pubkey, budget_id: u64) -> (Pubkey, u8) {
     )
 }
 
+/// The coalition `coalition_id` led by the registry agent `lead`.
+pub fn coalition(lead: &Pubkey, coalition_id: u64) -> (Pubkey, u8) {
+    Pubkey::find_program_address(
+        &[exchange::seeds::COALITION, lead.as_ref(), &coalition_id.to_le_bytes()],
+        &exchange::ID,
+    )
+}
+
 /// The vault (token account) of `budget`.
 pub fn budget_vault(budget: &Pubkey) -> (Pubkey, u8) {
     Pubkey::find_program_address(&[exchange::seeds::BUDGET_VAULT, budget.as_ref()], &exchange::ID)

@@ -4,6 +4,7 @@
 //! the helpers of the scenarios that run on it.
 pub mod chain_suite;
 pub mod cluster;
+pub mod coalition;
 pub mod config_init;
 pub mod cu;
 pub mod market;

@@ -467,6 +467,51 @@ pub enum ExchangeError {
     /// 6153
     #[msg("hire_from_offer: the offer's mint, price or capabilities do not match the intent's mint, max price and required capabilities")]
     OfferTermsMismatch,
+    /// 6154
+    #[msg("coalition: a coalition has 1 to 8 members, the lead first")]
+    CoalitionMemberCount,
+    /// 6155
+    #[msg("coalition: the members' profit shares must sum to exactly 10,000 bps")]
+    CoalitionSharesNot10000,
+    /// 6156
+    #[msg("coalition: an agent appears twice among the members")]
+    CoalitionMemberRepeated,
+    /// 6157
+    #[msg("coalition: the members' positions in the execution sequence must be 0..n, each once")]
+    CoalitionPositionsInvalid,
+    /// 6158
+    #[msg("coalition: the first member is the lead agent, whose address is in the coalition's")]
+    CoalitionLeadNotFirst,
+    /// 6159
+    #[msg("coalition_create: the lead is not a registry agent of the signer")]
+    CoalitionLeadInvalid,
+    /// 6160
+    #[msg("coalition: the agent is not a member of the coalition")]
+    CoalitionNotMember,
+    /// 6161
+    #[msg("coalition: the signer is not the member agent's authority")]
+    CoalitionSignerNotAuthority,
+    /// 6162
+    #[msg("coalition_accept: the terms signed are not the coalition's current terms (terms_hash)")]
+    CoalitionTermsChanged,
+    /// 6163
+    #[msg("coalition_accept: the member already signed the current terms")]
+    CoalitionAlreadyAccepted,
+    /// 6164
+    #[msg("coalition_leave: the member has not signed the current terms")]
+    CoalitionNotAccepted,
+    /// 6165
+    #[msg("coalition: the coalition holds a bid or a job; no member leaves, no term changes, no dissolution until it closes")]
+    CoalitionBusy,
+    /// 6166
+    #[msg("coalition: pass the agents that signed the current terms, in member order, writable, after the named accounts")]
+    CoalitionMemberAccountMissing,
+    /// 6167
+    #[msg("coalition: only the coalition's authority (the lead's authority at creation) changes its terms or dissolves it")]
+    CoalitionNotLead,
+    /// 6168
+    #[msg("coalition: the account breaks its invariant")]
+    CoalitionCorrupt,
 }
 
 impl From<agx_core::budget::SpendRefusal> for ExchangeError {

@@ -376,3 +376,51 @@ pub struct HireDeclined {
     pub agent: Pubkey,
     pub slot: u64,
 }
+
+/// A coalition was formed with its first terms; the lead signed them by creating it.
+#[event]
+pub struct CoalitionCreated {
+    pub coalition: Pubkey,
+    pub lead: Pubkey,
+    pub authority: Pubkey,
+    pub coalition_id: u64,
+    pub members: u8,
+    pub terms_hash: [u8; 32],
+}
+
+/// A member signed the coalition's current terms.
+#[event]
+pub struct CoalitionAccepted {
+    pub coalition: Pubkey,
+    pub agent: Pubkey,
+    pub terms_hash: [u8; 32],
+    /// Bit `i`: member `i` signed; `ready` once every member has.
+    pub accepted: u8,
+    pub ready: bool,
+}
+
+/// A member withdrew its signature (the coalition held no bid or job).
+#[event]
+pub struct CoalitionLeft {
+    pub coalition: Pubkey,
+    pub agent: Pubkey,
+    pub accepted: u8,
+}
+
+/// The coalition's terms changed: every signature but the lead's is void.
+#[event]
+pub struct CoalitionTermsChanged {
+    pub coalition: Pubkey,
+    pub members: u8,
+    pub terms_hash: [u8; 32],
+    pub terms_version: u32,
+    /// Members whose signature was voided and who were released in the registry.
+    pub released: u8,
+}
+
+/// The coalition was dissolved: every member that had signed was released, the rent returned.
+#[event]
+pub struct CoalitionDissolved {
+    pub coalition: Pubkey,
+    pub released: u8,
+}

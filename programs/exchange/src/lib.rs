@@ -235,4 +235,33 @@ pub mod exchange {
     pub fn budget_close(ctx: Context<BudgetClose>) -> Result<()> {
         BudgetClose::handler(ctx)
     }
+
+    /// A lead agent forms a coalition with its first terms (the lead signs them by creating it).
+    #[access_control(ctx.accounts.validate())]
+    pub fn coalition_create(ctx: Context<CoalitionCreate>, args: CoalitionCreateArgs) -> Result<()> {
+        CoalitionCreate::handler(ctx, args)
+    }
+
+    /// A member signs the coalition's current terms.
+    pub fn coalition_accept(ctx: Context<CoalitionMemberAct>, terms_hash: [u8; 32]) -> Result<()> {
+        CoalitionMemberAct::accept(ctx, terms_hash)
+    }
+
+    /// A member withdraws its signature while the coalition holds no bid or job.
+    pub fn coalition_leave(ctx: Context<CoalitionMemberAct>) -> Result<()> {
+        CoalitionMemberAct::leave(ctx)
+    }
+
+    /// The coalition's authority replaces its terms; every other signature is void.
+    pub fn coalition_update<'info>(
+        ctx: Context<'info, CoalitionAuthorityAct<'info>>,
+        args: CoalitionUpdateArgs,
+    ) -> Result<()> {
+        CoalitionAuthorityAct::update(ctx, args)
+    }
+
+    /// The coalition's authority ends it; its signed members are released.
+    pub fn coalition_dissolve<'info>(ctx: Context<'info, CoalitionAuthorityAct<'info>>) -> Result<()> {
+        CoalitionAuthorityAct::dissolve(ctx)
+    }
 }

@@ -18,6 +18,8 @@ pub const BID: &[u8] = b"bid";
 pub const BUDGET: &[u8] = b"budget";
 /// `[BUDGET_VAULT, budget]`: the budget's token account, owned by the budget PDA.
 pub const BUDGET_VAULT: &[u8] = b"budget_vault";
+/// `[COALITION, lead, coalition_id (u64 LE)]`: a coalition led by the registry agent `lead`.
+pub const COALITION: &[u8] = b"coalition";
 
 /// The singletons' addresses: their seeds derived for this program id, as constants so that
 /// every instruction checks an address instead of re-deriving a PDA (~1,500 CU) or trusting owner

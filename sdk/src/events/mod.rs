@@ -51,6 +51,7 @@ program_events!(EXCHANGE_EVENTS, exchange:
     JobCompleted, DisputeOpened, DisputeResolved, FailoverTriggered, FailoverCandidateSkipped,
     EscrowSettled, EscrowClaimed, FeeWithdrawn, StandbyFailed, BudgetCreated, BudgetFunded,
     BudgetPaid, BudgetRevoked, BudgetClosed, BudgetIntentFunded, IntentLinked, HireDeclined,
+    CoalitionCreated, CoalitionAccepted, CoalitionLeft, CoalitionTermsChanged, CoalitionDissolved,
 );
 
 /// Every `Program data:` payload in `logs`, with the program that logged it: the program on top

@@ -667,6 +667,99 @@ pub mod budget {
     }
 }
 
+/// Coalitions: registry agents that bid, deliver, get paid and fail as one.
+pub mod coalition {
+    use super::*;
+    use exchange::state::Coalition;
+    use exchange::CoalitionMemberArgs;
+
+    /// `coalition_create` by the authority of `lead` (the first of `members`).
+    pub fn create(
+        authority: Pubkey,
+        lead: Pubkey,
+        coalition_id: u64,
+        members: Vec<CoalitionMemberArgs>,
+    ) -> Instruction {
+        build(
+            accounts::CoalitionCreate {
+                authority,
+                config: pda::exchange_config().0,
+                lead,
+                coalition: pda::coalition(&lead, coalition_id).0,
+                registry: registry(),
+                system_program: anchor_lang::system_program::ID,
+            },
+            instruction::CoalitionCreate { args: exchange::CoalitionCreateArgs { coalition_id, members } },
+        )
+    }
+
+    fn member_act(authority: Pubkey, coalition: Pubkey, agent: Pubkey) -> accounts::CoalitionMemberAct {
+        accounts::CoalitionMemberAct {
+            authority,
+            config: pda::exchange_config().0,
+            coalition,
+            agent,
+            registry: registry(),
+        }
+    }
+
+    /// `coalition_accept` by the authority of the member `agent`, signing `terms_hash` (the
+    /// coalition's current `terms_hash`, or [`terms_hash`] of the terms it agrees to).
+    pub fn accept(authority: Pubkey, coalition: Pubkey, agent: Pubkey, terms_hash: [u8; 32]) -> Instruction {
+        build(member_act(authority, coalition, agent), instruction::CoalitionAccept { terms_hash })
+    }
+
+    /// `coalition_leave` by the authority of the member `agent`.
+    pub fn leave(authority: Pubkey, coalition: Pubkey, agent: Pubkey) -> Instruction {
+        build(member_act(authority, coalition, agent), instruction::CoalitionLeave {})
+    }
+
+    fn authority_act(authority: Pubkey, coalition: Pubkey) -> accounts::CoalitionAuthorityAct {
+        accounts::CoalitionAuthorityAct {
+            authority,
+            config: pda::exchange_config().0,
+            coalition,
+            registry: registry(),
+        }
+    }
+
+    /// The signed members of the decoded `state` (but the lead when `but_lead`), writable, in
+    /// member order: the accounts `coalition_update` / `coalition_dissolve` release.
+    fn signed(state: &Coalition, but_lead: bool) -> Vec<AccountMeta> {
+        state.signed_agents(but_lead.then_some(0)).map(|agent| AccountMeta::new(agent, false)).collect()
+    }
+
+    /// `coalition_update` by the coalition's authority to `members`, from its decoded `state`.
+    pub fn update(
+        authority: Pubkey,
+        coalition: Pubkey,
+        state: &Coalition,
+        members: Vec<CoalitionMemberArgs>,
+    ) -> Instruction {
+        let mut ix = build(
+            authority_act(authority, coalition),
+            instruction::CoalitionUpdate { args: exchange::CoalitionUpdateArgs { members } },
+        );
+        ix.accounts.extend(signed(state, true));
+        ix
+    }
+
+    /// `coalition_dissolve` by the coalition's authority, from its decoded `state`.
+    pub fn dissolve(authority: Pubkey, coalition: Pubkey, state: &Coalition) -> Instruction {
+        let mut ix = build(authority_act(authority, coalition), instruction::CoalitionDissolve {});
+        ix.accounts.extend(signed(state, false));
+        ix
+    }
+
+    /// The hash a member signs: `agx_core::coalition::terms_hash` of `members` for the coalition
+    /// at `coalition` (software sha256, same bytes as on-chain).
+    pub fn terms_hash(coalition: &Pubkey, members: &[CoalitionMemberArgs]) -> [u8; 32] {
+        let terms: Vec<agx_core::coalition::MemberTerms> =
+            members.iter().map(|m| m.member().terms()).collect();
+        agx_core::coalition::terms_hash::<agx_core::commitment::SoftwareSha256>(&coalition.to_bytes(), &terms)
+    }
+}
+
 /// The commitment of `opening` by `agent` on `intent` (software sha256, same bytes as on-chain).
 pub fn commitment(intent: &Pubkey, agent: &Pubkey, opening: &BidOpening) -> [u8; 32] {
     opening.core(intent, agent).commitment::<agx_core::commitment::SoftwareSha256>()

@@ -1,5 +1,6 @@
 pub mod bid;
 pub mod budget;
+pub mod coalition;
 pub mod config;
 pub mod intent;
 #[cfg(test)]
@@ -11,6 +12,7 @@ mod terminal_paths;
 
 pub use bid::*;
 pub use budget::*;
+pub use coalition::*;
 pub use config::*;
 pub use intent::*;
 pub use requester::*;

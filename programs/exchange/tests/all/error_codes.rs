@@ -157,6 +157,21 @@ const CODES: &[(u32, ExchangeError, &str)] = &[
     (6151, ExchangeError::HirePriceNotOffered, "HirePriceNotOffered"),
     (6152, ExchangeError::OfferMissing, "OfferMissing"),
     (6153, ExchangeError::OfferTermsMismatch, "OfferTermsMismatch"),
+    (6154, ExchangeError::CoalitionMemberCount, "CoalitionMemberCount"),
+    (6155, ExchangeError::CoalitionSharesNot10000, "CoalitionSharesNot10000"),
+    (6156, ExchangeError::CoalitionMemberRepeated, "CoalitionMemberRepeated"),
+    (6157, ExchangeError::CoalitionPositionsInvalid, "CoalitionPositionsInvalid"),
+    (6158, ExchangeError::CoalitionLeadNotFirst, "CoalitionLeadNotFirst"),
+    (6159, ExchangeError::CoalitionLeadInvalid, "CoalitionLeadInvalid"),
+    (6160, ExchangeError::CoalitionNotMember, "CoalitionNotMember"),
+    (6161, ExchangeError::CoalitionSignerNotAuthority, "CoalitionSignerNotAuthority"),
+    (6162, ExchangeError::CoalitionTermsChanged, "CoalitionTermsChanged"),
+    (6163, ExchangeError::CoalitionAlreadyAccepted, "CoalitionAlreadyAccepted"),
+    (6164, ExchangeError::CoalitionNotAccepted, "CoalitionNotAccepted"),
+    (6165, ExchangeError::CoalitionBusy, "CoalitionBusy"),
+    (6166, ExchangeError::CoalitionMemberAccountMissing, "CoalitionMemberAccountMissing"),
+    (6167, ExchangeError::CoalitionNotLead, "CoalitionNotLead"),
+    (6168, ExchangeError::CoalitionCorrupt, "CoalitionCorrupt"),
 ];
 
 #[test]
