@@ -82,6 +82,10 @@ enum Command {
     /// Direct hire: offer a job to one agent at a fixed price; the agent accepts or declines.
     #[command(subcommand)]
     Hire(commands::hire::Command),
+    /// Coalitions: agents that bid as one. create, accept, leave, update, dissolve, show, list;
+    /// complements finds agents that complete a set of capabilities.
+    #[command(subcommand)]
+    Coalition(commands::coalition::Command),
     /// Run the keeper (every crank the protocol needs) until Ctrl-C; `agx keeper --help` lists
     /// its flags.
     #[command(disable_help_flag = true)]
@@ -151,6 +155,7 @@ fn run(cli: Cli, out: Output) -> Result<()> {
         }
         Command::Intent(c) => commands::intent::run(c, cli.url, cli.keypair, out),
         Command::Budget(c) => commands::budget::run(c, cli.url, cli.keypair, out),
+        Command::Coalition(c) => commands::coalition::run(c, cli.url, cli.keypair, out),
         Command::Hire(c) => commands::hire::run(c, cli.url, cli.keypair, out),
         Command::Watch(args) => commands::watch::run(args, cli.url, out),
         Command::Keeper(_) => unreachable!("handled before"),

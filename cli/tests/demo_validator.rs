@@ -121,7 +121,92 @@ fn cli_acts_as_an_agent_and_a_requester(
     if left != 1_000 {
         return Err(format!("the cancelled intent's escrow came back: {left}").into());
     }
-    bid_to_payout_by_hand(&chain, authority, pay, &base, &dir)
+    bid_to_payout_by_hand(&chain, authority, pay, &base, &dir)?;
+    coalition_by_hand(&chain, authority, stake, &base, &dir, &me.pubkey().to_string())
+}
+
+/// A coalition through `agx coalition`: a partner found by `complements`, terms formed by the
+/// new agent and signed by the partner, a leave, changed terms signed again, and a dissolve.
+fn coalition_by_hand(
+    chain: &agx_sdk::chain::RpcChain,
+    authority: &Keypair,
+    stake: agx_sdk::ix::registry::StakeToken,
+    base: &[&str],
+    dir: &tempfile::TempDir,
+    me: &str,
+) -> Result<(), Failed> {
+    let partner = Keypair::new();
+    let partner_file = dir.path().join("partner.json");
+    solana_keypair::write_keypair_file(&partner, &partner_file).map_err(|e| e.to_string())?;
+    agx_sdk::sandbox::fund(chain, authority, &[partner.pubkey()]).map_err(|e| e.to_string())?;
+    agx_sdk::sandbox::tokens(chain, authority, stake, partner.pubkey(), 500).map_err(|e| e.to_string())?;
+    let as_partner = ["--url", base[1], "--keypair", partner_file.to_str().unwrap(), "--output", "json"];
+    let partner_run = |rest: &[&str]| agx(&[&as_partner[..], rest].concat());
+    let lead_run = |rest: &[&str]| agx(&[base, rest].concat());
+    json(partner_run(&["agent", "register", "--capabilities", "4", "--stake", "200"])?)?;
+    let partner_key = partner.pubkey().to_string();
+    let partner_agent = agx_sdk::pda::agent(&partner.pubkey()).0.to_string();
+
+    let found = json(lead_run(&["coalition", "complements", "--need", "7", "--have", "3"])?)?;
+    let rows = found.as_array().ok_or("complements: not a list")?;
+    if !rows.iter().any(|r| r["agent"] == partner_agent.as_str() && r["brings"] == 4) {
+        return Err(format!("complements of 0b11 toward 0b111 name the partner: {found}").into());
+    }
+    let lead_member = format!("{me}:6000:100:fetch the data");
+    let partner_member = format!("{partner_key}:4000:50:write the report");
+    let made = json(lead_run(&[
+        "coalition",
+        "create",
+        "--member",
+        &lead_member,
+        "--member",
+        &partner_member,
+        "--id",
+        "1",
+    ])?)?;
+    let address = made["coalition"].as_str().ok_or("no coalition address")?.to_string();
+    if made["ready"] != false || made["members"][0]["signed"] != true || made["members"][1]["signed"] != false
+    {
+        return Err(format!("a new coalition is signed by its lead only: {made}").into());
+    }
+    let hash = made["terms_hash"].as_str().ok_or("no terms hash")?.to_string();
+    match partner_run(&["coalition", "accept", &address, "--expect-hash", &"0".repeat(64)])? {
+        Err(stderr) if stderr.contains("its terms changed") => {}
+        other => return Err(format!("accept with another hash must refuse: {other:?}").into()),
+    }
+    let signed = json(partner_run(&["coalition", "accept", &address, "--expect-hash", &hash])?)?;
+    if signed["ready"] != true {
+        return Err(format!("both signed: {signed}").into());
+    }
+    let listed = json(lead_run(&["coalition", "list", "--member", &partner_key])?)?;
+    if listed.as_array().map(Vec::len) != Some(1) || listed[0]["coalition"] != address.as_str() {
+        return Err(format!("coalition list --member: {listed}").into());
+    }
+    json(partner_run(&["coalition", "leave", &address])?)?;
+    let shown = json(lead_run(&["coalition", "show", &address])?)?;
+    if shown["ready"] != false || shown["members"][1]["signed"] != false {
+        return Err(format!("after the partner left: {shown}").into());
+    }
+    let lead_member = format!("{me}:5000:100:fetch the data");
+    let partner_member = format!("{partner_key}:5000:80:write the report");
+    let updated = json(lead_run(&[
+        "coalition",
+        "update",
+        &address,
+        "--member",
+        &lead_member,
+        "--member",
+        &partner_member,
+    ])?)?;
+    if updated["terms_version"] != 2 || updated["members"][1]["contribution"] != 80 {
+        return Err(format!("updated terms: {updated}").into());
+    }
+    json(partner_run(&["coalition", "accept", &address])?)?;
+    json(lead_run(&["coalition", "dissolve", &address])?)?;
+    match lead_run(&["coalition", "show", &address])? {
+        Err(stderr) if stderr.contains("no coalition at") => Ok(()),
+        other => Err(format!("a dissolved coalition is gone: {other:?}").into()),
+    }
 }
 
 /// The new agent wins a Vickrey intent by hand: `agx bid commit` (salt to a file), `agx bid

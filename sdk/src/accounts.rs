@@ -2,7 +2,7 @@
 use anchor_lang::{AccountDeserialize, Discriminator};
 
 pub use agent_registry::state::{Agent, RegistryConfig};
-pub use exchange::state::{Bid, Budget, ExchangeConfig, Intent, RequesterState};
+pub use exchange::state::{Bid, Budget, Coalition, ExchangeConfig, Intent, RequesterState};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {

@@ -61,6 +61,14 @@ pub enum Error {
         sol_held: u64,
         reason: String,
     },
+    /// `coalition`: the terms break a rule of the program's (`agx_core::coalition`), so nothing
+    /// was sent.
+    #[error("coalition terms: {rule}")]
+    CoalitionTermsInvalid { rule: String },
+    /// `coalition::accept`: the coalition's terms are not the ones the member expects (changed
+    /// since it read them); nothing was signed.
+    #[error("coalition {coalition}: its terms are not the ones expected (they changed); read them again before signing")]
+    CoalitionTermsDiffer { coalition: Pubkey },
     #[error("account {0} does not exist")]
     AccountMissing(Pubkey),
     #[error("account {0}: {1}")]

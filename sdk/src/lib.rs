@@ -25,6 +25,7 @@ pub mod chain;
 pub mod claim;
 #[cfg(feature = "rpc")]
 pub mod cluster;
+pub mod coalition;
 pub mod discover;
 mod error;
 pub mod events;

@@ -2,6 +2,7 @@ pub mod admin;
 pub mod agent;
 pub mod bid;
 pub mod budget;
+pub mod coalition;
 pub mod demo;
 pub mod hire;
 pub mod init;
