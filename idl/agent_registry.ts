@@ -892,6 +892,45 @@ export type AgentRegistry = {
       ]
     },
     {
+      "name": "outcomeSettleMembers",
+      "docs": [
+        "Operator: a coalition's job ended: per member, slash (optional), release and record."
+      ],
+      "discriminator": [
+        116,
+        104,
+        79,
+        155,
+        136,
+        38,
+        195,
+        11
+      ],
+      "accounts": [
+        {
+          "name": "operator",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "docs": [
+            "naming `operator` as its operator."
+          ],
+          "address": "9kgWY8TD6TaJi2sZyAgycgH4pbhMvqWrjkvGqCUk5eLM"
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "outcomeSettleMembersArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
       "name": "reputationRecord",
       "docs": [
         "Operator: records a job's outcome and refreshes the agent's reputation."
@@ -1072,6 +1111,45 @@ export type AgentRegistry = {
           "type": {
             "defined": {
               "name": "stakeAmountArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "stakeLockMembers",
+      "docs": [
+        "Operator: locks each member's stake contribution for a coalition's job, in one call."
+      ],
+      "discriminator": [
+        240,
+        231,
+        28,
+        132,
+        148,
+        10,
+        163,
+        228
+      ],
+      "accounts": [
+        {
+          "name": "operator",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "docs": [
+            "naming `operator` as its operator."
+          ],
+          "address": "9kgWY8TD6TaJi2sZyAgycgH4pbhMvqWrjkvGqCUk5eLM"
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "stakeLockMembersArgs"
             }
           }
         }
@@ -1959,6 +2037,11 @@ export type AgentRegistry = {
       "code": 6056,
       "name": "offerCapabilityNotHeld",
       "msg": "agent_offers_set: an offer covers a capability the agent does not have"
+    },
+    {
+      "code": 6057,
+      "name": "membersMismatch",
+      "msg": "stake_lock_members/outcome_settle_members: pass 1 to 8 members after the named accounts, one per amount (outcomes: agent and vault each), writable"
     }
   ],
   "types": [
@@ -2537,6 +2620,56 @@ export type AgentRegistry = {
       }
     },
     {
+      "name": "memberOutcome",
+      "docs": [
+        "One member's part of a coalition's outcome."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "unlock",
+            "docs": [
+              "Atoms the job held on the member; its slash comes out of it and the rest is released."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "compensation",
+            "docs": [
+              "Atoms of the hold slashed to the compensation destination, and to the reward destination."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "reward",
+            "type": "u64"
+          },
+          {
+            "name": "record",
+            "docs": [
+              "What enters the member's reputation (`None`: nothing, e.g. a member that did its part of",
+              "a failed job)."
+            ],
+            "type": {
+              "option": {
+                "defined": {
+                  "name": "outcomeKind"
+                }
+              }
+            }
+          },
+          {
+            "name": "value",
+            "docs": [
+              "Value of the member's part, atoms (its share of the payment, or of the value at stake)."
+            ],
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
       "name": "offer",
       "docs": [
         "One standing offer: the agent takes a job needing at most `capabilities`, paid `price` atoms",
@@ -2661,6 +2794,43 @@ export type AgentRegistry = {
               "the agent ends with its outcome."
             ],
             "type": "bool"
+          }
+        ]
+      }
+    },
+    {
+      "name": "outcomeSettleMembersArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "members",
+            "docs": [
+              "One per member, in the order of the remaining accounts."
+            ],
+            "type": {
+              "vec": {
+                "defined": {
+                  "name": "memberOutcome"
+                }
+              }
+            }
+          },
+          {
+            "name": "ratingBps",
+            "docs": [
+              "The requester's rating of a completed job, bps (recorded for every member that completed)."
+            ],
+            "type": {
+              "option": "u16"
+            }
+          },
+          {
+            "name": "requester",
+            "docs": [
+              "The job's requester (repeat work from it counts less for reputation)."
+            ],
+            "type": "pubkey"
           }
         ]
       }
@@ -3149,6 +3319,23 @@ export type AgentRegistry = {
               "Total stake after the deposit."
             ],
             "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "stakeLockMembersArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "amounts",
+            "docs": [
+              "Atoms to lock on each member, in the order of the remaining accounts."
+            ],
+            "type": {
+              "vec": "u64"
+            }
           }
         ]
       }

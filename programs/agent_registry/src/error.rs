@@ -178,4 +178,7 @@ pub enum RegistryError {
     /// 6056
     #[msg("agent_offers_set: an offer covers a capability the agent does not have")]
     OfferCapabilityNotHeld,
+    /// 6057
+    #[msg("stake_lock_members/outcome_settle_members: pass 1 to 8 members after the named accounts, one per amount (outcomes: agent and vault each), writable")]
+    MembersMismatch,
 }

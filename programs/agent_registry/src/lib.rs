@@ -137,6 +137,22 @@ pub mod agent_registry {
         AgentEngagement::hire(ctx, args)
     }
 
+    /// Operator: locks each member's stake contribution for a coalition's job, in one call.
+    pub fn stake_lock_members<'info>(
+        ctx: Context<'info, AgentMembers<'info>>,
+        args: StakeLockMembersArgs,
+    ) -> Result<()> {
+        AgentMembers::lock(ctx, args)
+    }
+
+    /// Operator: a coalition's job ended: per member, slash (optional), release and record.
+    pub fn outcome_settle_members<'info>(
+        ctx: Context<'info, AgentMembers<'info>>,
+        args: OutcomeSettleMembersArgs,
+    ) -> Result<()> {
+        AgentMembers::settle(ctx, args)
+    }
+
     /// Operator: releases locked stake.
     pub fn stake_unlock(ctx: Context<AgentEngagement>, args: StakeAmountArgs) -> Result<()> {
         AgentEngagement::unlock(ctx, args)

@@ -311,6 +311,52 @@ pub fn outcome_settle(
     ix
 }
 
+/// `stake_lock_members`: the operator locks `amounts[i]` on `agents[i]` (a coalition's members).
+pub fn stake_lock_members(operator: Pubkey, agents: &[Pubkey], amounts: Vec<u64>) -> Instruction {
+    let mut ix = build(
+        accounts::AgentMembers { operator, config: pda::registry_config().0 },
+        instruction::StakeLockMembers { args: agent_registry::StakeLockMembersArgs { amounts } },
+    );
+    ix.accounts.extend(agents.iter().map(|a| AccountMeta::new(*a, false)));
+    ix
+}
+
+/// Where a coalition outcome's slashes go: the stake mint, and the compensation and reward
+/// destinations (token accounts of it).
+#[derive(Clone, Copy, Debug)]
+pub struct MembersSlashTo {
+    pub stake: StakeToken,
+    pub compensation: Pubkey,
+    pub reward: Pubkey,
+}
+
+/// `outcome_settle_members`: the operator settles a coalition's job on `agents` (one outcome
+/// each, in `args.members`); `slash_to` when any member is slashed.
+pub fn outcome_settle_members(
+    operator: Pubkey,
+    agents: &[Pubkey],
+    args: agent_registry::OutcomeSettleMembersArgs,
+    slash_to: Option<MembersSlashTo>,
+) -> Instruction {
+    let mut ix = build(
+        accounts::AgentMembers { operator, config: pda::registry_config().0 },
+        instruction::OutcomeSettleMembers { args },
+    );
+    if let Some(to) = slash_to {
+        ix.accounts.extend([
+            AccountMeta::new_readonly(to.stake.mint, false),
+            AccountMeta::new_readonly(to.stake.program, false),
+            AccountMeta::new(to.compensation, false),
+            AccountMeta::new(to.reward, false),
+        ]);
+    }
+    for agent in agents {
+        ix.accounts
+            .extend([AccountMeta::new(*agent, false), AccountMeta::new(pda::stake_vault(agent).0, false)]);
+    }
+    ix
+}
+
 pub fn reputation_record(
     operator: Pubkey,
     agent: Pubkey,

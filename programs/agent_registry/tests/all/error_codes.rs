@@ -60,6 +60,7 @@ const CODES: &[(u32, RegistryError, &str)] = &[
     (6054, RegistryError::OffersTooMany, "OffersTooMany"),
     (6055, RegistryError::OfferInvalid, "OfferInvalid"),
     (6056, RegistryError::OfferCapabilityNotHeld, "OfferCapabilityNotHeld"),
+    (6057, RegistryError::MembersMismatch, "MembersMismatch"),
 ];
 
 #[test]
