@@ -379,7 +379,7 @@ export type Exchange = {
         {
           "name": "agent",
           "docs": [
-            "agent."
+            "is still one, or a coalition, whose open bids count one fewer."
           ],
           "writable": true,
           "relations": [
@@ -457,6 +457,10 @@ export type Exchange = {
         },
         {
           "name": "agent",
+          "docs": [
+            "`bidder` (its member agents after the named accounts, in member order), read by",
+            "`bidder::eligible`; engaged (`bidder::engage`)."
+          ],
           "writable": true
         },
         {
@@ -555,6 +559,9 @@ export type Exchange = {
         },
         {
           "name": "agent",
+          "docs": [
+            "`bidder` (its member agents after the named accounts), read by `bidder::eligible`."
+          ],
           "writable": true
         },
         {
@@ -690,6 +697,9 @@ export type Exchange = {
         },
         {
           "name": "agent",
+          "docs": [
+            "agents after the named accounts, checked again by `bidder::eligible`."
+          ],
           "relations": [
             "bid"
           ]
@@ -1320,6 +1330,39 @@ export type Exchange = {
               "address": "6h2SYfpayVTsHycjoLsE86Agz6EPWfAjU612PDeL3quE"
             }
           ]
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "coalitionPartDone",
+      "docs": [
+        "A member of the coalition holding a job marks its part done."
+      ],
+      "discriminator": [
+        30,
+        253,
+        173,
+        10,
+        111,
+        152,
+        145,
+        102
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true
+        },
+        {
+          "name": "intent",
+          "writable": true
+        },
+        {
+          "name": "coalition"
+        },
+        {
+          "name": "agent"
         }
       ],
       "args": []
@@ -3186,6 +3229,32 @@ export type Exchange = {
       ]
     },
     {
+      "name": "coalitionPaid",
+      "discriminator": [
+        12,
+        177,
+        153,
+        202,
+        134,
+        180,
+        52,
+        78
+      ]
+    },
+    {
+      "name": "coalitionPartMarked",
+      "discriminator": [
+        49,
+        165,
+        98,
+        201,
+        147,
+        152,
+        247,
+        244
+      ]
+    },
+    {
       "name": "coalitionTermsChanged",
       "discriminator": [
         54,
@@ -4291,6 +4360,36 @@ export type Exchange = {
       "code": 6168,
       "name": "coalitionCorrupt",
       "msg": "coalition: the account breaks its invariant"
+    },
+    {
+      "code": 6169,
+      "name": "coalitionNotReady",
+      "msg": "coalition: not every member has signed the current terms; the coalition cannot bid yet"
+    },
+    {
+      "code": 6170,
+      "name": "coalitionAuctionKindUnsupported",
+      "msg": "coalition: coalitions bid on continuous and first-price sealed auctions only (not Vickrey, not direct hire)"
+    },
+    {
+      "code": 6171,
+      "name": "coalitionPartsNotDone",
+      "msg": "result_submit: every member of the winning coalition must mark its part done first (coalition_part_done)"
+    },
+    {
+      "code": 6172,
+      "name": "coalitionJobNotHeld",
+      "msg": "coalition_part_done: the intent is not awarded to this coalition"
+    },
+    {
+      "code": 6173,
+      "name": "coalitionPartAlreadyDone",
+      "msg": "coalition_part_done: the member already marked its part done"
+    },
+    {
+      "code": 6174,
+      "name": "coalitionDisputeSlashUnsupported",
+      "msg": "dispute_resolve: a coalition's job is resolved by its share alone; slashing its members is not supported yet"
     }
   ],
   "types": [
@@ -4302,212 +4401,6 @@ export type Exchange = {
           {
             "name": "candidate",
             "type": "pubkey"
-          }
-        ]
-      }
-    },
-    {
-      "name": "agent",
-      "docs": [
-        "A registered agent and what it has at risk, at PDA `[seeds::AGENT, authority]`.",
-        "",
-        "Stake is split three ways: `locked` (held for jobs by the operator), `unstaking` (requested",
-        "for withdrawal, in cooldown) and the free rest. `locked + unstaking <= staked`, and the stake",
-        "vault holds at least `staked`: tokens sent to the vault by a plain transfer are surplus, never",
-        "stake, and they never block a stake instruction (they are swept out when the agent closes)."
-      ],
-      "type": {
-        "kind": "struct",
-        "fields": [
-          {
-            "name": "version",
-            "docs": [
-              "Layout version; 0 until registered."
-            ],
-            "type": "u8"
-          },
-          {
-            "name": "bump",
-            "type": "u8"
-          },
-          {
-            "name": "vaultBump",
-            "type": "u8"
-          },
-          {
-            "name": "status",
-            "type": {
-              "defined": {
-                "name": "agentStatus"
-              }
-            }
-          },
-          {
-            "name": "authority",
-            "docs": [
-              "Signs for the agent (updates, heartbeats, stake)."
-            ],
-            "type": "pubkey"
-          },
-          {
-            "name": "rentPayer",
-            "docs": [
-              "Paid the rent of the agent and its vault; gets it back on close."
-            ],
-            "type": "pubkey"
-          },
-          {
-            "name": "capabilities",
-            "docs": [
-              "What the agent can do: bit i set = capability i."
-            ],
-            "type": "u64"
-          },
-          {
-            "name": "capabilityHash",
-            "docs": [
-              "Hash of the agent's off-chain capability description."
-            ],
-            "type": {
-              "array": [
-                "u8",
-                32
-              ]
-            }
-          },
-          {
-            "name": "metadataUri",
-            "type": "string"
-          },
-          {
-            "name": "staked",
-            "docs": [
-              "Token atoms in the stake vault."
-            ],
-            "type": "u64"
-          },
-          {
-            "name": "locked",
-            "docs": [
-              "Token atoms held for jobs (operator only)."
-            ],
-            "type": "u64"
-          },
-          {
-            "name": "unstaking",
-            "docs": [
-              "Token atoms requested for withdrawal."
-            ],
-            "type": "u64"
-          },
-          {
-            "name": "unstakeReadySlot",
-            "docs": [
-              "First slot at which `unstaking` may be withdrawn."
-            ],
-            "type": "u64"
-          },
-          {
-            "name": "registeredSlot",
-            "type": "u64"
-          },
-          {
-            "name": "lastHeartbeatSlot",
-            "type": "u64"
-          },
-          {
-            "name": "reputation",
-            "docs": [
-              "Cached reputation score in bps (`agx_core::reputation`), refreshed on every outcome."
-            ],
-            "type": "u16"
-          },
-          {
-            "name": "completed",
-            "type": "u32"
-          },
-          {
-            "name": "failed",
-            "type": "u32"
-          },
-          {
-            "name": "slashed",
-            "type": "u32"
-          },
-          {
-            "name": "valueCompleted",
-            "docs": [
-              "Token atoms paid for completed jobs."
-            ],
-            "type": "u64"
-          },
-          {
-            "name": "valueFailed",
-            "docs": [
-              "Token atoms at stake in failed jobs."
-            ],
-            "type": "u64"
-          },
-          {
-            "name": "valueSlashed",
-            "docs": [
-              "Token atoms at stake in slashed jobs."
-            ],
-            "type": "u64"
-          },
-          {
-            "name": "valueRated",
-            "docs": [
-              "Token atoms paid for rated jobs."
-            ],
-            "type": "u64"
-          },
-          {
-            "name": "ratingValueSum",
-            "docs": [
-              "Sum of rating (bps) times value paid over rated jobs."
-            ],
-            "type": "u128"
-          },
-          {
-            "name": "openBids",
-            "docs": [
-              "Bid accounts of this agent that the exchange has not closed yet. The agent cannot close",
-              "while any is open, so a bid, an award or a standby always has a live agent behind it."
-            ],
-            "type": "u32"
-          },
-          {
-            "name": "progressBps",
-            "docs": [
-              "Progress of the job it is working on, bps, as its last heartbeat reported it (shown by",
-              "the keeper and the SDK; 0 when idle)."
-            ],
-            "type": "u16"
-          },
-          {
-            "name": "patrons",
-            "docs": [
-              "The last requesters that paid it and how much (`agx_core::reputation::Patrons`, stored",
-              "as its bytes: 4 x (requester, value u64 LE)): repeat work from one requester counts less",
-              "for reputation. Raw bytes, so that decoding an `Agent` copies them instead of parsing",
-              "eight fields (~600 CU on every agent instruction)."
-            ],
-            "type": {
-              "array": [
-                "u8",
-                160
-              ]
-            }
-          },
-          {
-            "name": "reserved",
-            "type": {
-              "array": [
-                "u8",
-                58
-              ]
-            }
           }
         ]
       }
@@ -4560,20 +4453,6 @@ export type Exchange = {
                 32
               ]
             }
-          }
-        ]
-      }
-    },
-    {
-      "name": "agentStatus",
-      "type": {
-        "kind": "enum",
-        "variants": [
-          {
-            "name": "active"
-          },
-          {
-            "name": "inactive"
           }
         ]
       }
@@ -4777,6 +4656,13 @@ export type Exchange = {
           {
             "name": "reputation",
             "type": "u16"
+          },
+          {
+            "name": "bidderKind",
+            "docs": [
+              "`BidderKind` of `agent`: a registry agent, or a coalition (set when the bid is opened)."
+            ],
+            "type": "u8"
           }
         ]
       }
@@ -5756,6 +5642,14 @@ export type Exchange = {
                 5
               ]
             }
+          },
+          {
+            "name": "signer",
+            "docs": [
+              "The key that signed the current terms for the member (its agent's authority then; default",
+              "while unsigned): the coalition's payouts pay the member into an account of this key."
+            ],
+            "type": "pubkey"
           }
         ]
       }
@@ -5807,6 +5701,67 @@ export type Exchange = {
               "Place in the execution sequence, `0..n`."
             ],
             "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "coalitionPaid",
+      "docs": [
+        "A coalition's job was paid by shares: each member's amount (the lead's first; the lead's is",
+        "paid as the winner's share), and of the others' the atoms paid with the lead's because the",
+        "member's account could not receive them."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "intent",
+            "type": "pubkey"
+          },
+          {
+            "name": "amounts",
+            "type": {
+              "vec": "u64"
+            }
+          },
+          {
+            "name": "paidWithLead",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "coalitionPartMarked",
+      "docs": [
+        "A member of the coalition holding a job marked its part done."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "intent",
+            "type": "pubkey"
+          },
+          {
+            "name": "coalition",
+            "type": "pubkey"
+          },
+          {
+            "name": "agent",
+            "type": "pubkey"
+          },
+          {
+            "name": "partsDone",
+            "docs": [
+              "Bit `i`: member `i`'s part is done; `all_done` once every member's is."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "allDone",
+            "type": "bool"
           }
         ]
       }
@@ -7235,11 +7190,31 @@ export type Exchange = {
             "type": "pubkey"
           },
           {
+            "name": "winnerKind",
+            "docs": [
+              "`BidderKind` of the winner (set on award): an agent, or a coalition (then `winner_agent`",
+              "is the coalition's address)."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "coalitionMembers",
+            "docs": [
+              "A coalition winner: its member count on award, and bit `i` once member `i` marked its part",
+              "done (`coalition_part_done`); the lead submits once every bit is set."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "partsDone",
+            "type": "u8"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                60
+                57
               ]
             }
           }

@@ -74,7 +74,7 @@ pub fn entry(intent: &Intent, bid: &Account<Bid>) -> LeaderboardEntry {
         score: bid.score,
         reputation: bid.reputation,
         quality_bps: bid.quality_bps,
-        bidder_kind: BidderKind::Agent.to_u8(),
+        bidder_kind: bid.bidder_kind,
         padding: [0; 1],
     }
 }
@@ -131,9 +131,11 @@ pub struct ClearBid<'a, 'info> {
     pub payer: &'a Signer<'info>,
     /// The agent's authority, recorded as the bid's bidder (it submits, and gets the rent back).
     pub bidder: Pubkey,
-    /// The registry agent bidding, and its reputation (scored with the bid).
+    /// The bidder (a registry agent, or a coalition: `bidder`), its reputation (scored with the
+    /// bid) and its kind.
     pub agent: AccountInfo<'info>,
     pub reputation: u16,
+    pub kind: BidderKind,
     /// Lamports deposited in the bid (the intent's bond).
     pub bond: u64,
     pub bid: &'a mut Account<'info, Bid>,
@@ -161,10 +163,11 @@ impl ClearBid<'_, '_> {
         take_bond(self.system_program, self.payer, self.bid, bond)?;
         let round = intent.round;
         self.bid.commit(intent_key, agent_key, self.bidder, commitment, round, bond, now, self.bid_bump);
+        self.bid.bidder_kind = self.kind.to_u8();
         self.bid.reveal(opening, score, reputation)?;
         intent.open_bid()?;
         let rank = rank(intent_key, intent, self.bid, opening)?;
-        self.registry.engage(self.config, self.agent.clone())?;
+        crate::bidder::engage(self.registry, self.config, self.agent.clone())?;
         Ok((score, rank))
     }
 }

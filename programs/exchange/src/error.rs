@@ -512,6 +512,24 @@ pub enum ExchangeError {
     /// 6168
     #[msg("coalition: the account breaks its invariant")]
     CoalitionCorrupt,
+    /// 6169
+    #[msg("coalition: not every member has signed the current terms; the coalition cannot bid yet")]
+    CoalitionNotReady,
+    /// 6170
+    #[msg("coalition: coalitions bid on continuous and first-price sealed auctions only (not Vickrey, not direct hire)")]
+    CoalitionAuctionKindUnsupported,
+    /// 6171
+    #[msg("result_submit: every member of the winning coalition must mark its part done first (coalition_part_done)")]
+    CoalitionPartsNotDone,
+    /// 6172
+    #[msg("coalition_part_done: the intent is not awarded to this coalition")]
+    CoalitionJobNotHeld,
+    /// 6173
+    #[msg("coalition_part_done: the member already marked its part done")]
+    CoalitionPartAlreadyDone,
+    /// 6174
+    #[msg("dispute_resolve: a coalition's job is resolved by its share alone; slashing its members is not supported yet")]
+    CoalitionDisputeSlashUnsupported,
 }
 
 impl From<agx_core::budget::SpendRefusal> for ExchangeError {

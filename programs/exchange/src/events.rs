@@ -424,3 +424,24 @@ pub struct CoalitionDissolved {
     pub coalition: Pubkey,
     pub released: u8,
 }
+
+/// A member of the coalition holding a job marked its part done.
+#[event]
+pub struct CoalitionPartMarked {
+    pub intent: Pubkey,
+    pub coalition: Pubkey,
+    pub agent: Pubkey,
+    /// Bit `i`: member `i`'s part is done; `all_done` once every member's is.
+    pub parts_done: u8,
+    pub all_done: bool,
+}
+
+/// A coalition's job was paid by shares: each member's amount (the lead's first; the lead's is
+/// paid as the winner's share), and of the others' the atoms paid with the lead's because the
+/// member's account could not receive them.
+#[event]
+pub struct CoalitionPaid {
+    pub intent: Pubkey,
+    pub amounts: Vec<u64>,
+    pub paid_with_lead: u64,
+}

@@ -18,6 +18,16 @@
 //! hold slashed at the failover rate (same split), its bid marked failed (bond to the requester),
 //! a failure recorded, in a second registry CPI.
 //!
+//! A coalition that holds the job (issue 24) fails as one: its member agents and their stake
+//! vaults come first after the named accounts, as pairs in member order
+//! (`CoalitionMemberAccountMissing`). It is silent only when every member is (the latest of
+//! their heartbeats counts); each member whose part was not marked done loses the slash share of
+//! its own contribution (`agx_core::coalition::slash_failed`; compensation and crank reward as
+//! for an agent) and records a failure, the members that did their part neither; one registry CPI
+//! (`outcome_settle_members`). The coalition is cut off, and the job is re-auctioned (or fails):
+//! it goes to no candidate of the old board, since their accounts and the members' would not fit
+//! in one transaction.
+//!
 //! The requester's compensation goes to a stake-mint account of the requester that can receive
 //! it. When the requester has made its account unusable (frozen, re-owned, requiring memos), a
 //! failover must still go on: if the account passed is the requester's associated token account
@@ -166,6 +176,45 @@ impl<'info> Failover<'info> {
         live_agent(&self.failed_agent.to_account_info()).ok_or_else(|| error!(ExchangeError::FailoverStale))
     }
 
+    /// Who answers for the failed job, and its latest heartbeat: the winning agent, or a
+    /// coalition (its authority, and the latest heartbeat of its members, passed first in
+    /// `remaining` as (agent, vault) pairs).
+    pub fn answerable(&self, remaining: &[AccountInfo<'info>]) -> Result<(Pubkey, u64)> {
+        if let Some(members) = self.coalition_members(remaining)? {
+            let latest =
+                members.agents.iter().filter_map(|(a, _)| live_agent(a)).map(|a| a.last_heartbeat_slot).max();
+            return Ok((members.authority, latest.unwrap_or(0)));
+        }
+        let winner = self.winner()?;
+        Ok((winner.authority, winner.last_heartbeat_slot))
+    }
+
+    /// The coalition holding the job, if one does: its members' agents and vaults (the first
+    /// pairs of `remaining`), contributions and authority.
+    fn coalition_members(&self, remaining: &[AccountInfo<'info>]) -> Result<Option<FailedCoalition<'info>>> {
+        if !self.intent.load()?.held_by_coalition() {
+            return Ok(None);
+        }
+        let coalition = crate::bidder::coalition(&self.failed_agent)
+            .ok_or_else(|| error!(ExchangeError::FailoverStale))?;
+        let missing = || error!(ExchangeError::CoalitionMemberAccountMissing);
+        let mut agents = Vec::new();
+        for (i, m) in coalition.members().iter().enumerate() {
+            let agent = remaining.get(i.saturating_mul(2)).ok_or_else(missing)?;
+            let vault = remaining.get(i.saturating_mul(2).saturating_add(1)).ok_or_else(missing)?;
+            require!(
+                agent.key() == m.agent && agent.is_writable && vault.is_writable,
+                ExchangeError::CoalitionMemberAccountMissing
+            );
+            agents.push((agent.clone(), vault.clone()));
+        }
+        Ok(Some(FailedCoalition {
+            agents,
+            contributions: coalition.members().iter().map(|m| m.contribution).collect(),
+            authority: coalition.authority,
+        }))
+    }
+
     /// The intent is awarded (`FailoverNotAwarded`) and `failed_agent` is its winner
     /// (`FailoverStale`: e.g. a crank that lost the race).
     pub fn require_current_winner(&self, intent: &Intent) -> Result<()> {
@@ -186,7 +235,7 @@ impl<'info> Failover<'info> {
     ) -> Result<()> {
         let intent_key = self.intent.key();
         let config = &self.config;
-        let mut intent = self.intent.load_mut()?;
+        let intent = self.intent.load()?;
         self.require_current_winner(&intent)?;
         let (old_standby, old_standby_bid) = (intent.standby_agent, intent.standby_bid);
         let standby_info = match (&self.standby, old_standby != Pubkey::default()) {
@@ -195,6 +244,11 @@ impl<'info> Failover<'info> {
             _ => return err!(ExchangeError::PayoutStandbyMismatch),
         };
         let hired = intent.is_hired()?;
+        // A coalition's members lead the remaining accounts; no candidate follows them.
+        let parts_done = intent.parts_done;
+        drop(intent);
+        let coalition = self.coalition_members(candidates)?;
+        let mut intent = self.intent.load_mut()?;
         match (&self.failed_bid, hired) {
             (Some(bid), false) => fail_bid(bid, intent.winner_bid, ExchangeError::FailoverBidMismatch)?,
             (None, true) => {}
@@ -206,12 +260,35 @@ impl<'info> Failover<'info> {
         let requester = intent.requester;
         let reward_bps = reward.as_ref().map(|r| r.bps);
         let invalid = |_| error!(ExchangeError::ConfigFailoverParamsInvalid);
-        let slash = agx_core::slash::split(hold, slash_bps, reward_bps).map_err(invalid)?;
+        let member_slashes = match &coalition {
+            Some(c) => {
+                let done: Vec<bool> = (0..c.contributions.len()).map(|i| parts_done >> i & 1 == 1).collect();
+                let slashes =
+                    agx_core::coalition::slash_failed(&c.contributions, &done, slash_bps, reward_bps)
+                        .map_err(invalid)?;
+                Some((slashes, done))
+            }
+            None => None,
+        };
+        let slash = match &member_slashes {
+            // The coalition's slash in all: each member's out of its own hold.
+            Some((slashes, _)) => slashes
+                .iter()
+                .try_fold(Slash::default(), |sum, s| {
+                    Some(Slash {
+                        total: sum.total.checked_add(s.total)?,
+                        compensation: sum.compensation.checked_add(s.compensation)?,
+                        reward: sum.reward.checked_add(s.reward)?,
+                    })
+                })
+                .ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?,
+            None => agx_core::slash::split(hold, slash_bps, reward_bps).map_err(invalid)?,
+        };
 
-        // The next candidate, unless the failovers are used up.
+        // The next candidate, unless the failovers are used up (or a coalition failed).
         let mut promoted: Option<(LeaderboardEntry, AccountInfo<'info>, Pubkey, u64)> = None;
         let mut standby_failed: Option<LeaderboardEntry> = None;
-        if !intent.failovers_exhausted() {
+        if !intent.failovers_exhausted() && coalition.is_none() {
             let mut passed = candidates.iter();
             while let Some(head) = intent.ranked().first().copied() {
                 let info = passed.next().ok_or_else(|| error!(ExchangeError::FailoverCandidateMissing))?;
@@ -311,21 +388,52 @@ impl<'info> Failover<'info> {
             .as_ref()
             .filter(|(head, ..)| head.agent != old_standby)
             .map(|(_, info, ..)| info.clone());
-        self.registry.settle_outcome(
-            config,
-            self.failed_agent.to_account_info(),
-            release_standby,
-            Outcome {
-                unlock: hold,
-                kind: OutcomeKind::Failed,
-                value,
-                rating_bps: None,
-                slash: self.slash_to(self.stake_vault.as_ref(), slash, &compensation, reward.as_ref())?,
-                successor,
-                requester,
-                release_engagement: hired,
-            },
-        )?;
+        if let (Some(c), Some((slashes, done))) = (&coalition, &member_slashes) {
+            let values = agx_core::coalition::split_by_shares(value, &equal_shares(c.contributions.len()))
+                .map_err(|_| error!(ExchangeError::CoalitionCorrupt))?;
+            let outcomes = c
+                .contributions
+                .iter()
+                .zip(slashes.iter())
+                .zip(done.iter())
+                .zip(values)
+                .map(|(((contribution, s), done), value)| {
+                    let (compensation, reward) = match compensation {
+                        Compensation::ToCaller => (0, s.reward.saturating_add(s.compensation)),
+                        _ => (s.compensation, s.reward),
+                    };
+                    agent_registry::MemberOutcome {
+                        unlock: *contribution,
+                        compensation,
+                        reward,
+                        record: (!done).then_some(OutcomeKind::Failed),
+                        value,
+                    }
+                })
+                .collect();
+            let slash_to = if slash.total > 0 {
+                Some(self.members_slash_to(&compensation, reward.as_ref())?)
+            } else {
+                None
+            };
+            self.registry.settle_members(config, c.agents.clone(), outcomes, None, requester, slash_to)?;
+        } else {
+            self.registry.settle_outcome(
+                config,
+                self.failed_agent.to_account_info(),
+                release_standby,
+                Outcome {
+                    unlock: hold,
+                    kind: OutcomeKind::Failed,
+                    value,
+                    rating_bps: None,
+                    slash: self.slash_to(self.stake_vault.as_ref(), slash, &compensation, reward.as_ref())?,
+                    successor,
+                    requester,
+                    release_engagement: hired,
+                },
+            )?;
+        }
         if let Some(entry) = standby_failed {
             let standby = standby_info.ok_or_else(|| error!(ExchangeError::PayoutStandbyMismatch))?;
             let bid = self
@@ -455,6 +563,34 @@ impl<'info> Failover<'info> {
         }))
     }
 
+    /// Where a coalition's slashes go: the stake mint and program, the requester's compensation
+    /// account (or the caller's, when the compensation goes to it) and the caller's.
+    fn members_slash_to(
+        &self,
+        compensation: &Compensation<'info>,
+        reward: Option<&Reward<'info>>,
+    ) -> Result<MembersSlashTo<'info>> {
+        let (Some(mint), Some(program)) = (&self.stake_mint, &self.stake_token_program) else {
+            return err!(ExchangeError::FailoverSlashAccountsMissing);
+        };
+        let caller = reward.map(|r| r.to.clone());
+        let requester = match compensation {
+            Compensation::ToRequester(to) => Some(to.clone()),
+            Compensation::ToCaller | Compensation::None => caller.clone(),
+        };
+        // Each destination the registry pays is checked there; one that is not paid is not read.
+        let (Some(compensation), Some(reward)) = (requester.clone().or(caller.clone()), caller.or(requester))
+        else {
+            return err!(ExchangeError::FailoverSlashAccountsMissing);
+        };
+        Ok(MembersSlashTo {
+            stake_mint: mint.to_account_info(),
+            token_program: program.to_account_info(),
+            compensation,
+            reward,
+        })
+    }
+
     /// The last failover: the whole escrow back to the refund owner (kept for it when its account
     /// cannot receive), the escrow closed when nothing stays.
     fn refund(&self, terms: crate::escrow::EscrowTerms, amount: u64, payee: Payee<'info>) -> Result<()> {
@@ -470,4 +606,21 @@ impl<'info> Failover<'info> {
         let settled = escrow.end(amount, None, None, payee, &group.requester.to_account_info())?;
         settled.record(self.intent.key(), &mut *self.intent.load_mut()?)
     }
+}
+
+/// A coalition that failed a job: its members' agents and vaults (member order), contributions
+/// and authority.
+struct FailedCoalition<'info> {
+    agents: Vec<(AccountInfo<'info>, AccountInfo<'info>)>,
+    contributions: Vec<u64>,
+    authority: Pubkey,
+}
+
+/// Equal weights summing to 10,000 bps (the remainder to the first): a failed coalition's job
+/// value is recorded in equal parts on its members.
+fn equal_shares(n: usize) -> Vec<u16> {
+    let n16 = u16::try_from(n.max(1)).unwrap_or(u16::MAX);
+    let each = agx_core::BPS_DENOMINATOR.checked_div(n16).unwrap_or(0);
+    let rest = agx_core::BPS_DENOMINATOR.saturating_sub(each.saturating_mul(n16));
+    (0..n).map(|i| if i == 0 { each.saturating_add(rest) } else { each }).collect()
 }

@@ -9,6 +9,7 @@ use anchor_lang::prelude::*;
 
 pub mod account_groups;
 pub mod award;
+pub mod bidder;
 pub mod bidding;
 pub mod budget_vault;
 pub mod error;
@@ -109,26 +110,28 @@ pub mod exchange {
     }
 
     /// Seals a bid on a sealed auction and deposits the bond.
-    #[access_control(ctx.accounts.validate(args.round))]
-    pub fn bid_commit(ctx: Context<BidCommit>, args: BidCommitArgs) -> Result<()> {
+    pub fn bid_commit<'info>(ctx: Context<'info, BidCommit<'info>>, args: BidCommitArgs) -> Result<()> {
         BidCommit::handler(ctx, args)
     }
 
     /// Opens a sealed bid; scores and ranks it.
-    pub fn bid_reveal(ctx: Context<BidReveal>, opening: BidOpening) -> Result<()> {
+    pub fn bid_reveal<'info>(ctx: Context<'info, BidReveal<'info>>, opening: BidOpening) -> Result<()> {
         BidReveal::handler(ctx, opening)
     }
 
     /// Bids in the clear on a continuous auction; wins at once at the score threshold.
     /// `round` is the intent's current auction round (part of the bid's address).
-    #[access_control(ctx.accounts.validate(round))]
-    pub fn bid_place(ctx: Context<BidPlace>, opening: BidOpening, round: u8) -> Result<()> {
-        BidPlace::handler(ctx, opening)
+    pub fn bid_place<'info>(
+        ctx: Context<'info, BidPlace<'info>>,
+        opening: BidOpening,
+        round: u8,
+    ) -> Result<()> {
+        BidPlace::handler(ctx, opening, round)
     }
 
     /// Closes an auction: awards the leaderboard head (locking its stake and the Vickrey
     /// standby's), drops a head or runner-up that no longer qualifies, or expires and refunds.
-    pub fn auction_settle(ctx: Context<AuctionSettle>) -> Result<()> {
+    pub fn auction_settle<'info>(ctx: Context<'info, AuctionSettle<'info>>) -> Result<()> {
         AuctionSettle::handler(ctx)
     }
 
@@ -144,7 +147,10 @@ pub mod exchange {
     }
 
     /// The requester accepts with a rating: pro-rata payout, refund, stake released.
-    pub fn result_accept(ctx: Context<ResultAccept>, args: ResultAcceptArgs) -> Result<()> {
+    pub fn result_accept<'info>(
+        ctx: Context<'info, ResultAccept<'info>>,
+        args: ResultAcceptArgs,
+    ) -> Result<()> {
         ResultAccept::handler(ctx, args)
     }
 
@@ -156,7 +162,10 @@ pub mod exchange {
 
     /// The arbitrator ends a dispute: the agent's share of its payment, an optional slash of its
     /// held stake to the requester.
-    pub fn dispute_resolve(ctx: Context<DisputeResolve>, args: DisputeResolveArgs) -> Result<()> {
+    pub fn dispute_resolve<'info>(
+        ctx: Context<'info, DisputeResolve<'info>>,
+        args: DisputeResolveArgs,
+    ) -> Result<()> {
         DisputeResolve::handler(ctx, args)
     }
 
@@ -175,7 +184,7 @@ pub mod exchange {
 
     /// Anyone completes a submitted job after the dispute window (or an unresolved dispute after
     /// the arbitration window) with the neutral rating; earns a crank tip.
-    pub fn intent_finalize(ctx: Context<IntentFinalize>) -> Result<()> {
+    pub fn intent_finalize<'info>(ctx: Context<'info, IntentFinalize<'info>>) -> Result<()> {
         IntentFinalize::handler(ctx)
     }
 
@@ -258,6 +267,11 @@ pub mod exchange {
         args: CoalitionUpdateArgs,
     ) -> Result<()> {
         CoalitionAuthorityAct::update(ctx, args)
+    }
+
+    /// A member of the coalition holding a job marks its part done.
+    pub fn coalition_part_done(ctx: Context<CoalitionPartDone>) -> Result<()> {
+        CoalitionPartDone::handler(ctx)
     }
 
     /// The coalition's authority ends it; its signed members are released.

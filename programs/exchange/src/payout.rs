@@ -13,6 +13,16 @@
 //! `reputation_fee_bps` to the exchange's fee vault (a token account of the mint owned by the
 //! exchange authority; `FeeVaultInvalid`).
 //!
+//! A coalition's job (issue 24) pays the coalition's net share by the members' profit shares
+//! (`agx_core::coalition::split_by_shares`, the dust to the lead): each member other than the
+//! lead into an account of the key that signed the terms for it, passed after the named accounts
+//! as the pairs (member agent, its account) in member order (`CoalitionMemberAccountMissing`); a member whose
+//! associated account cannot receive has its share paid with the lead's, which goes where the
+//! lead named at submission (or stays to be claimed, as any winner's). One registry CPI
+//! (`outcome_settle_members`) releases each member's contribution and records its outcome with
+//! the value of its share. A dispute's slash of a coalition is not supported yet
+//! (`CoalitionDisputeSlashUnsupported`).
+//!
 //! A completed job is rated against the quality the winner promised
 //! (`agx_core::reputation::accountable_rating`: a shortfall counts twice), and its value counts
 //! only when the intent's mint is reputation-bearing in the config. A resolved dispute records
@@ -112,15 +122,29 @@ impl<'info> Payout<'info> {
     /// Completes the job with `rating_bps` (accepted by the requester, or `finalizing`: by anyone
     /// once the dispute or arbitration window has passed); the escrow's rent goes to `rent_to`
     /// (the requester). Returns the crank tip owed to a finalizing caller (0 on accept).
-    pub fn complete(&self, rent_to: &AccountInfo<'info>, rating_bps: u16, finalizing: bool) -> Result<u64> {
+    pub fn complete(
+        &self,
+        rent_to: &AccountInfo<'info>,
+        rating_bps: u16,
+        finalizing: bool,
+        members: &[AccountInfo<'info>],
+    ) -> Result<u64> {
         require!(rating_bps <= agx_core::BPS_DENOMINATOR, ExchangeError::ResultRatingOutOfRange);
         let now = Clock::get()?.slot;
+        let coalition = self.coalition(members)?;
         let ending = self.end(finalizing, |intent| intent.complete(now, finalizing))?;
         let recorded = agx_core::reputation::accountable_rating(ending.promised, rating_bps)
             .map_err(|_| error!(ExchangeError::ResultRatingOutOfRange))?;
-        let ending = self.pay(rent_to, ending)?;
+        let ending = self.pay(rent_to, ending, coalition.as_ref())?;
         let value = self.config.reputation_value(&self.mint.key(), ending.split.to_agent.0)?;
-        self.settle_registry(&ending, OutcomeKind::Completed, value, Some(recorded), None)?;
+        self.settle_registry(
+            &ending,
+            OutcomeKind::Completed,
+            value,
+            Some(recorded),
+            None,
+            coalition.as_ref(),
+        )?;
         emit!(JobCompleted {
             intent: self.intent.key(),
             agent: self.winner_agent.key(),
@@ -143,13 +167,16 @@ impl<'info> Payout<'info> {
         arbitrator: Pubkey,
         agent_share_bps: u16,
         slash: Option<SlashTo<'info>>,
+        members: &[AccountInfo<'info>],
     ) -> Result<()> {
         let share =
             agx_core::Bps::new(agent_share_bps).map_err(|_| error!(ExchangeError::DisputeShareOutOfRange))?;
+        let coalition = self.coalition(members)?;
         let ending = self.end(false, |intent| intent.resolve_dispute(share))?;
         let slashed = slash.as_ref().map_or(Ok(0), SlashTo::total)?;
         require!(slashed <= ending.hold, ExchangeError::DisputeSlashExceedsHold);
-        let ending = self.pay(rent_to, ending)?;
+        require!(coalition.is_none() || slashed == 0, ExchangeError::CoalitionDisputeSlashUnsupported);
+        let ending = self.pay(rent_to, ending, coalition.as_ref())?;
         let job_value = self.config.reputation_value(&self.mint.key(), ending.payment)?;
         let (kind, value, rating) = if slashed > 0 {
             (OutcomeKind::Slashed, job_value, None)
@@ -161,7 +188,7 @@ impl<'info> Payout<'info> {
                 .map_err(|_| error!(ExchangeError::DisputeShareOutOfRange))?;
             (OutcomeKind::Completed, paid_value, Some(rating))
         };
-        self.settle_registry(&ending, kind, value, rating, slash)?;
+        self.settle_registry(&ending, kind, value, rating, slash, coalition.as_ref())?;
         emit!(DisputeResolved {
             intent: self.intent.key(),
             agent: self.winner_agent.key(),
@@ -209,7 +236,12 @@ impl<'info> Payout<'info> {
 
     /// Pays the winner its share less the fee, the fee to the fee vault, and the refund owner
     /// the rest of the escrow (`Escrow::end`); records what stays to be claimed.
-    fn pay(&self, rent_to: &AccountInfo<'info>, mut ending: Ending<'info>) -> Result<Ending<'info>> {
+    fn pay(
+        &self,
+        rent_to: &AccountInfo<'info>,
+        mut ending: Ending<'info>,
+        coalition: Option<&CoalitionPay<'info>>,
+    ) -> Result<Ending<'info>> {
         let escrow = Escrow {
             terms: ending.terms,
             intent: self.intent.to_account_info(),
@@ -239,18 +271,59 @@ impl<'info> Payout<'info> {
             .0
             .checked_add(ending.split.to_requester.0)
             .ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
-        let settled = escrow.end(
-            recorded,
-            Some(Share { amount: ending.net, to: to_agent }),
+        // A coalition's members other than the lead are paid their shares first; the lead's
+        // share (with any a member cannot receive) is the winner's share below.
+        let prepaid = match coalition {
+            Some(c) => c.pay_members(&escrow, self.intent.key(), ending.net)?,
+            None => 0,
+        };
+        let overflow = || error!(ExchangeError::ArithmeticOverflow);
+        let mut settled = escrow.end(
+            recorded.checked_sub(prepaid).ok_or_else(overflow)?,
+            Some(Share { amount: ending.net.checked_sub(prepaid).ok_or_else(overflow)?, to: to_agent }),
             fee,
             to_requester,
             rent_to,
         )?;
+        settled.paid = settled.paid.checked_add(prepaid).ok_or_else(overflow)?;
         settled.record(self.intent.key(), &mut *self.intent.load_mut()?)?;
         Ok(ending)
     }
 
-    /// One registry CPI: slash (if any), release the holds, record the outcome.
+    /// The winning coalition's members, when a coalition holds the job: the pairs (member agent,
+    /// its account of the mint) after the named accounts, in member order.
+    fn coalition(&self, members: &[AccountInfo<'info>]) -> Result<Option<CoalitionPay<'info>>> {
+        if !self.intent.load()?.held_by_coalition() {
+            return Ok(None);
+        }
+        let coalition = crate::bidder::coalition(&self.winner_agent)
+            .ok_or_else(|| error!(ExchangeError::IntentCorrupt))?;
+        let missing = || error!(ExchangeError::CoalitionMemberAccountMissing);
+        let mut agents = Vec::new();
+        let mut accounts = Vec::new();
+        for (i, m) in coalition.members().iter().enumerate() {
+            let agent = members.get(i.saturating_mul(2)).ok_or_else(missing)?;
+            let account = members.get(i.saturating_mul(2).saturating_add(1)).ok_or_else(missing)?;
+            require!(
+                agent.key() == m.agent && agent.is_writable,
+                ExchangeError::CoalitionMemberAccountMissing
+            );
+            agents.push(agent.clone());
+            accounts.push(account.clone());
+        }
+        Ok(Some(CoalitionPay {
+            agents,
+            accounts,
+            shares: coalition.members().iter().map(|m| m.share_bps).collect(),
+            signers: coalition.members().iter().map(|m| m.signer).collect(),
+            contributions: coalition.members().iter().map(|m| m.contribution).collect(),
+            mint: self.mint.key(),
+            token_program: self.token_program.key(),
+        }))
+    }
+
+    /// One registry CPI: slash (if any), release the holds, record the outcome (each member's,
+    /// with the value of its share, for a coalition).
     fn settle_registry(
         &self,
         ending: &Ending,
@@ -258,7 +331,35 @@ impl<'info> Payout<'info> {
         value: u64,
         rating: Option<u16>,
         slash: Option<SlashTo<'info>>,
+        coalition: Option<&CoalitionPay<'info>>,
     ) -> Result<()> {
+        if let Some(c) = coalition {
+            let values = agx_core::coalition::split_by_shares(value, &c.shares)
+                .map_err(|_| error!(ExchangeError::CoalitionCorrupt))?;
+            let members = c
+                .contributions
+                .iter()
+                .zip(values)
+                .map(|(contribution, value)| agent_registry::MemberOutcome {
+                    unlock: *contribution,
+                    compensation: 0,
+                    reward: 0,
+                    record: Some(kind),
+                    value,
+                })
+                .collect();
+            // Nothing is slashed here, so the registry reads no vault: each agent stands in its
+            // own vault's slot.
+            let pairs = c.agents.iter().map(|a| (a.clone(), a.clone())).collect();
+            return self.registry.settle_members(
+                &self.config,
+                pairs,
+                members,
+                rating,
+                ending.requester,
+                None,
+            );
+        }
         let standby_info = match (&self.standby, ending.standby != Pubkey::default()) {
             (Some(account), true) if account.key() == ending.standby => Some(account.to_account_info()),
             (None, false) => None,
@@ -279,5 +380,54 @@ impl<'info> Payout<'info> {
                 release_engagement: ending.hired,
             },
         )
+    }
+}
+
+/// A coalition winner's members, as a payout reads them.
+pub struct CoalitionPay<'info> {
+    /// Member agents, in member order (the lead first).
+    pub agents: Vec<AccountInfo<'info>>,
+    /// Each member's account of the mint (the lead's is not read: it is paid as the winner).
+    pub accounts: Vec<AccountInfo<'info>>,
+    pub shares: Vec<u16>,
+    /// The keys that signed the terms: each member is paid into an account of its signer's.
+    pub signers: Vec<Pubkey>,
+    pub contributions: Vec<u64>,
+    pub mint: Pubkey,
+    pub token_program: Pubkey,
+}
+
+impl<'info> CoalitionPay<'info> {
+    /// Pays each member but the lead its share of `net` out of `escrow`; what it paid. A member
+    /// is paid into a token account of the mint owned by the key that signed the terms for it
+    /// that can receive; when the account passed is that key's associated account and cannot
+    /// receive, its share is paid with the lead's; any other account is refused
+    /// (`PayoutAccountMismatch`), so no caller can divert a member's share.
+    fn pay_members(&self, escrow: &crate::escrow::Escrow<'info>, intent: Pubkey, net: u64) -> Result<u64> {
+        let amounts = agx_core::coalition::split_by_shares(net, &self.shares)
+            .map_err(|_| error!(ExchangeError::CoalitionCorrupt))?;
+        let mut paid = 0u64;
+        let mut kept = 0u64;
+        let overflow = || error!(ExchangeError::ArithmeticOverflow);
+        for ((authority, account), amount) in self.signers.iter().zip(&self.accounts).zip(amounts).skip(1) {
+            let authority = *authority;
+            if agent_registry::token_view::receivable(account).is_some_and(|v| v.is(self.mint, authority)) {
+                escrow.transfer(account, amount)?;
+                paid = paid.checked_add(amount).ok_or_else(overflow)?;
+                continue;
+            }
+            // Cold path: derived only for an account that cannot receive.
+            let seeds = [authority.as_ref(), self.token_program.as_ref(), self.mint.as_ref()];
+            let (associated, _) = Pubkey::find_program_address(&seeds, &seeds::ASSOCIATED_TOKEN_PROGRAM);
+            require_keys_eq!(account.key(), associated, ExchangeError::PayoutAccountMismatch);
+            kept = kept.checked_add(amount).ok_or_else(overflow)?;
+        }
+        let members = self.shares.len();
+        emit!(crate::events::CoalitionPaid {
+            intent,
+            amounts: amounts[..members].to_vec(),
+            paid_with_lead: kept
+        });
+        Ok(paid)
     }
 }

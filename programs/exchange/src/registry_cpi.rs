@@ -28,6 +28,15 @@ pub struct Outcome<'info> {
     pub release_engagement: bool,
 }
 
+/// Where a coalition's slashes go: the stake mint, its token program, and the compensation and
+/// reward destinations (token accounts of the stake mint).
+pub struct MembersSlashTo<'info> {
+    pub stake_mint: AccountInfo<'info>,
+    pub token_program: AccountInfo<'info>,
+    pub compensation: AccountInfo<'info>,
+    pub reward: AccountInfo<'info>,
+}
+
 /// A slash of the winner's held stake: the registry accounts it needs and where each amount goes.
 pub struct SlashTo<'info> {
     pub vault: AccountInfo<'info>,
@@ -130,6 +139,54 @@ impl<'info> RegistryAccounts<'info> {
         };
         self.call(config, accounts, |ctx| {
             agent_registry::cpi::stake_lock(ctx, agent_registry::StakeAmountArgs { amount })
+        })
+    }
+
+    /// A coalition's job was awarded: locks each member's contribution (`amounts`, in the order
+    /// of `members`) in one call.
+    pub fn lock_members(
+        &self,
+        config: &ExchangeConfig,
+        members: &[AccountInfo<'info>],
+        amounts: Vec<u64>,
+    ) -> Result<()> {
+        let accounts =
+            agent_registry::cpi::accounts::AgentMembers { operator: self.operator(), config: self.config() };
+        let members = members.to_vec();
+        self.call(config, accounts, |ctx| {
+            agent_registry::cpi::stake_lock_members(
+                ctx.with_remaining_accounts(members),
+                agent_registry::StakeLockMembersArgs { amounts },
+            )
+        })
+    }
+
+    /// A coalition's job ended: per member (`members`: its agent and its stake vault, in the
+    /// order of `outcomes`), its slash (to `slash_to`'s compensation and reward destinations),
+    /// release and outcome, in one call.
+    pub fn settle_members(
+        &self,
+        config: &ExchangeConfig,
+        members: Vec<(AccountInfo<'info>, AccountInfo<'info>)>,
+        outcomes: Vec<agent_registry::MemberOutcome>,
+        rating_bps: Option<u16>,
+        requester: Pubkey,
+        slash_to: Option<MembersSlashTo<'info>>,
+    ) -> Result<()> {
+        let accounts =
+            agent_registry::cpi::accounts::AgentMembers { operator: self.operator(), config: self.config() };
+        let mut remaining = Vec::new();
+        if let Some(to) = slash_to {
+            remaining.extend([to.stake_mint, to.token_program, to.compensation, to.reward]);
+        }
+        for (agent, vault) in members {
+            remaining.extend([agent, vault]);
+        }
+        self.call(config, accounts, |ctx| {
+            agent_registry::cpi::outcome_settle_members(
+                ctx.with_remaining_accounts(remaining),
+                agent_registry::OutcomeSettleMembersArgs { members: outcomes, rating_bps, requester },
+            )
         })
     }
 

@@ -94,8 +94,8 @@ pub struct AuctionSettle<'info> {
     pub token_program: Option<Interface<'info, TokenInterface>>,
 }
 
-impl AuctionSettle<'_> {
-    pub fn handler(ctx: Context<Self>) -> Result<()> {
+impl<'info> AuctionSettle<'info> {
+    pub fn handler(ctx: Context<'info, Self>) -> Result<()> {
         let now = Clock::get()?.slot;
         let AuctionSettle {
             caller,
@@ -143,12 +143,13 @@ impl AuctionSettle<'_> {
         let agent_info =
             agent.as_ref().ok_or_else(|| error!(ExchangeError::AuctionHasValidBids))?.to_account_info();
         require_keys_eq!(agent_info.key(), head.agent, ExchangeError::AuctionWinnerMismatch);
-        let head_agent = live_agent(&agent_info);
+        // A coalition head's member agents follow the named accounts.
+        let members = ctx.remaining_accounts;
+        let holding = crate::bidder::holding(&agent_info, members, &intent)?;
         let payment = intent.head_award_payment(now, config.execution_grace_slots);
-        let qualifies = head_agent.as_ref().is_some_and(|agent| qualifies_at_settlement(agent, &intent));
-        let (Some(payment), true) = (payment, qualifies) else {
-            let drop =
-                Disqualification { index: 0, entry: head, agent: agent_info, live: head_agent.is_some() };
+        let (Some(payment), Some(holding)) = (payment, holding) else {
+            let live = live_agent(&agent_info).is_some();
+            let drop = Disqualification { index: 0, entry: head, agent: agent_info, live };
             return drop.apply(intent_key, &mut intent, config, registry, bid.as_ref(), now);
         };
 
@@ -169,14 +170,12 @@ impl AuctionSettle<'_> {
                 Some(info)
             }
         };
-        let authority = head_agent.as_ref().map_or(Pubkey::default(), |agent| agent.authority);
         award_head(
             intent_key,
             &mut intent,
             config,
             registry,
-            agent_info,
-            authority,
+            (agent_info, &holding, members),
             standby_info,
             payment,
             now,

@@ -28,12 +28,8 @@ impl<'info> AwardDecline<'info> {
     pub fn handler(ctx: Context<'info, Self>) -> Result<()> {
         let now = Clock::get()?.slot;
         let failover = &ctx.accounts.failover;
-        let winner = failover.winner()?;
-        require_keys_eq!(
-            winner.authority,
-            ctx.accounts.authority.key(),
-            ExchangeError::AwardDeclineNotWinner
-        );
+        let (authority, _) = failover.answerable(ctx.remaining_accounts)?;
+        require_keys_eq!(authority, ctx.accounts.authority.key(), ExchangeError::AwardDeclineNotWinner);
         let slash_bps = {
             let intent = failover.intent.load()?;
             require!(

@@ -12,7 +12,6 @@ use crate::seeds;
 use agx_core::lifecycle::Stage;
 use anchor_lang::prelude::*;
 
-use crate::bidding::live_agent;
 use crate::error::ExchangeError;
 use crate::escrow::move_lamports;
 use crate::events::BidClosed;
@@ -39,8 +38,8 @@ pub struct BidClose<'info> {
     )]
     pub bid: Account<'info, Bid>,
 
-    /// CHECK: the bid's registry agent (`has_one`); released in the registry when it is still an
-    /// agent.
+    /// CHECK: the bid's bidder (`has_one`): a registry agent, released in the registry when it
+    /// is still one, or a coalition, whose open bids count one fewer.
     #[account(mut)]
     pub agent: UncheckedAccount<'info>,
 
@@ -84,10 +83,7 @@ impl BidClose<'_> {
             intent.close_bid()?;
             intent.invariant()?;
         }
-        let agent = accounts.agent.to_account_info();
-        if live_agent(&agent).is_some() {
-            accounts.registry.release(&accounts.config, agent)?;
-        }
+        crate::bidder::release(&accounts.registry, &accounts.config, accounts.agent.to_account_info())?;
         let (returned, forfeited) = bid.bond_split();
         move_lamports(&bid.to_account_info(), &accounts.requester.to_account_info(), forfeited)?;
         emit!(BidClosed {

@@ -6,7 +6,6 @@
 //! per intent per round (the bid PDA `[BID, intent, agent, round]`, `round` the intent's current
 //! round, `BidRoundMismatch`). The registry counts the open bid (`agent_engage`), so the agent cannot
 //! close while it bids.
-use agent_registry::state::Agent;
 use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
@@ -38,8 +37,11 @@ pub struct BidCommit<'info> {
     #[account(mut)]
     pub intent: AccountLoader<'info, Intent>,
 
-    #[account(mut, constraint = agent.authority == bidder.key() @ ExchangeError::BidNotBidder)]
-    pub agent: Account<'info, Agent>,
+    /// CHECK: the bidder: a registry agent of `bidder`, or a coalition whose authority is
+    /// `bidder` (its member agents after the named accounts, in member order), read by
+    /// `bidder::eligible`; engaged (`bidder::engage`).
+    #[account(mut)]
+    pub agent: UncheckedAccount<'info>,
 
     #[account(
         init,
@@ -55,17 +57,20 @@ pub struct BidCommit<'info> {
     pub system_program: Program<'info, System>,
 }
 
-impl BidCommit<'_> {
-    pub fn validate(&self, round: u8) -> Result<()> {
+impl<'info> BidCommit<'info> {
+    pub fn validate(&self, round: u8, members: &[AccountInfo<'info>]) -> Result<crate::bidder::BidderView> {
         self.config.require_not_paused()?;
         let intent = self.intent.load()?;
         require!(round == intent.round, ExchangeError::BidRoundMismatch);
         require!(intent.kind()?.is_sealed(), ExchangeError::BidWrongAuctionKind);
         intent.require_phase(Clock::get()?.slot, Phase::Bidding, ExchangeError::BidWindowClosed)?;
-        crate::bidding::check(&self.agent, &intent)
+        let bidder = crate::bidder::eligible(&self.agent, members, &intent)?;
+        require_keys_eq!(bidder.authority, self.bidder.key(), ExchangeError::BidNotBidder);
+        Ok(bidder)
     }
 
-    pub fn handler(ctx: Context<Self>, args: BidCommitArgs) -> Result<()> {
+    pub fn handler(ctx: Context<'info, Self>, args: BidCommitArgs) -> Result<()> {
+        let view = ctx.accounts.validate(args.round, ctx.remaining_accounts)?;
         let now = Clock::get()?.slot;
         let (bond, round) = {
             let mut intent = ctx.accounts.intent.load_mut()?;
@@ -73,7 +78,11 @@ impl BidCommit<'_> {
             intent.invariant()?;
             (intent.bid_bond, intent.round)
         };
-        ctx.accounts.registry.engage(&ctx.accounts.config, ctx.accounts.agent.to_account_info())?;
+        crate::bidder::engage(
+            &ctx.accounts.registry,
+            &ctx.accounts.config,
+            ctx.accounts.agent.to_account_info(),
+        )?;
         crate::bidding::take_bond(
             &ctx.accounts.system_program,
             &ctx.accounts.bidder,
@@ -91,6 +100,7 @@ impl BidCommit<'_> {
             now,
             ctx.bumps.bid,
         );
+        bid.bidder_kind = view.kind.to_u8();
         emit!(BidCommitted {
             intent: bid.intent,
             bid: bid.key(),

@@ -8,8 +8,9 @@
 //! is the intent's current round, part of the bid's address: `BidRoundMismatch`). The bid's
 //! commitment (its tie-break) is the sha256 of the opening, salt included, exactly as for sealed
 //! bids. The registry counts the open bid (`agent_engage`), so the agent cannot close while it
-//! bids.
-use agent_registry::state::Agent;
+//! bids. A coalition bids the same way (`bidder`): signed by its authority, its member agents
+//! after the named accounts, its open bids counted on it; on a threshold win each member's
+//! contribution is locked.
 use anchor_lang::prelude::*;
 
 use crate::award::award_head;
@@ -32,8 +33,10 @@ pub struct BidPlace<'info> {
     #[account(mut)]
     pub intent: AccountLoader<'info, Intent>,
 
-    #[account(mut, constraint = agent.authority == bidder.key() @ ExchangeError::BidNotBidder)]
-    pub agent: Account<'info, Agent>,
+    /// CHECK: the bidder: a registry agent of `bidder`, or a coalition whose authority is
+    /// `bidder` (its member agents after the named accounts), read by `bidder::eligible`.
+    #[account(mut)]
+    pub agent: UncheckedAccount<'info>,
 
     #[account(
         init,
@@ -49,17 +52,21 @@ pub struct BidPlace<'info> {
     pub system_program: Program<'info, System>,
 }
 
-impl BidPlace<'_> {
-    pub fn validate(&self, round: u8) -> Result<()> {
+impl<'info> BidPlace<'info> {
+    pub fn validate(&self, round: u8, members: &[AccountInfo<'info>]) -> Result<crate::bidder::BidderView> {
         self.config.require_not_paused()?;
         let intent = self.intent.load()?;
         require!(round == intent.round, ExchangeError::BidRoundMismatch);
         require!(intent.kind()? == AuctionKind::Continuous, ExchangeError::BidWrongAuctionKind);
         intent.require_phase(Clock::get()?.slot, Phase::Bidding, ExchangeError::BidWindowClosed)?;
-        crate::bidding::check(&self.agent, &intent)
+        let bidder = crate::bidder::eligible(&self.agent, members, &intent)?;
+        require_keys_eq!(bidder.authority, self.bidder.key(), ExchangeError::BidNotBidder);
+        Ok(bidder)
     }
 
-    pub fn handler(ctx: Context<Self>, opening: BidOpening) -> Result<()> {
+    pub fn handler(ctx: Context<'info, Self>, opening: BidOpening, round: u8) -> Result<()> {
+        let members = ctx.remaining_accounts;
+        let view = ctx.accounts.validate(round, members)?;
         let now = Clock::get()?.slot;
         let intent_key = ctx.accounts.intent.key();
         let accounts = &mut *ctx.accounts;
@@ -68,7 +75,8 @@ impl BidPlace<'_> {
             payer: &accounts.bidder,
             bidder: accounts.bidder.key(),
             agent: accounts.agent.to_account_info(),
-            reputation: accounts.agent.reputation,
+            reputation: view.reputation,
+            kind: view.kind,
             bond: intent.bid_bond,
             bid: &mut accounts.bid,
             bid_bump: ctx.bumps.bid,
@@ -83,15 +91,16 @@ impl BidPlace<'_> {
             // A continuous winner is paid its ask; terms that cannot be awarded wait for
             // settlement, which drops them.
             if let Some(payment) = intent.head_award_payment(now, config.execution_grace_slots) {
-                let authority = accounts.bidder.key();
                 let agent = accounts.agent.to_account_info();
+                // Eligible to bid a moment ago, so it holds the job.
+                let holding = crate::bidder::holding(&agent, members, &intent)?
+                    .ok_or_else(|| error!(ExchangeError::IntentCorrupt))?;
                 award_head(
                     intent_key,
                     &mut intent,
                     config,
                     &accounts.registry,
-                    agent,
-                    authority,
+                    (agent, &holding, members),
                     None,
                     payment,
                     now,

@@ -7,7 +7,6 @@
 //! The first reveal fixes the intent's tie-break seed from the `SlotHashes` sysvar: the hash of the
 //! last slot of the commit window (`agx_core::tiebreak`; `BidTiebreakSeedUnavailable` if the
 //! sysvar is empty).
-use agent_registry::state::Agent;
 use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
@@ -31,7 +30,9 @@ pub struct BidReveal<'info> {
     )]
     pub bid: Account<'info, Bid>,
 
-    pub agent: Account<'info, Agent>,
+    /// CHECK: the bid's bidder (`has_one`): a registry agent, or a coalition with its member
+    /// agents after the named accounts, checked again by `bidder::eligible`.
+    pub agent: UncheckedAccount<'info>,
 
     /// CHECK: the `SlotHashes` sysvar (address checked); read raw, as its size forbids
     /// deserializing it on-chain.
@@ -39,8 +40,8 @@ pub struct BidReveal<'info> {
     pub slot_hashes: UncheckedAccount<'info>,
 }
 
-impl BidReveal<'_> {
-    pub fn handler(ctx: Context<Self>, opening: BidOpening) -> Result<()> {
+impl<'info> BidReveal<'info> {
+    pub fn handler(ctx: Context<'info, Self>, opening: BidOpening) -> Result<()> {
         let intent_key = ctx.accounts.intent.key();
         let mut intent = ctx.accounts.intent.load_mut()?;
         intent.require_phase(Clock::get()?.slot, Phase::Revealing, ExchangeError::BidRevealWindowNotOpen)?;
@@ -54,12 +55,12 @@ impl BidReveal<'_> {
         require_eq!(bid.round, intent.round, ExchangeError::BidRoundMismatch);
         let commitment = opening.core(&intent_key, &bid.agent).commitment::<SyscallSha256>();
         require!(commitment == bid.commitment, ExchangeError::BidCommitmentMismatch);
-        let agent = &ctx.accounts.agent;
-        crate::bidding::check(agent, &intent)?;
-        let reputation = agent.reputation;
+        let bidder = crate::bidder::eligible(&ctx.accounts.agent, ctx.remaining_accounts, &intent)?;
+        let reputation = bidder.reputation;
         let score =
             crate::bidding::score(&intent, opening.price, opening.quality_bps, opening.latency, reputation)?;
         bid.reveal(&opening, score, reputation)?;
+        require_eq!(bidder.kind.to_u8(), bid.bidder_kind, ExchangeError::IntentCorrupt);
         crate::bidding::rank(intent_key, &mut intent, bid, &opening)?;
         Ok(())
     }

@@ -17,7 +17,7 @@ impl CoalitionMemberAct<'_> {
         let index = ctx.accounts.member_index()?;
         let accounts = &ctx.accounts;
         let mut coalition = accounts.coalition.load_mut()?;
-        coalition.accept(index, &terms_hash)?;
+        coalition.accept(index, &terms_hash, accounts.authority.key())?;
         coalition.invariant()?;
         accounts.registry.engage(&accounts.config, accounts.agent.to_account_info())?;
         emit!(CoalitionAccepted {

@@ -44,6 +44,7 @@ impl CoalitionMemberArgs {
             share_bps: self.share_bps,
             position: self.position,
             padding: [0; 5],
+            signer: Pubkey::default(),
         }
     }
 }
@@ -110,7 +111,7 @@ impl CoalitionCreate<'_> {
         coalition.coalition_id = args.coalition_id;
         coalition.set_terms(&key, &members)?;
         let hash = coalition.terms_hash;
-        coalition.accept(0, &hash)?;
+        coalition.accept(0, &hash, accounts.authority.key())?;
         coalition.invariant()?;
         accounts.registry.engage(&accounts.config, accounts.lead.to_account_info())?;
         emit!(CoalitionCreated {

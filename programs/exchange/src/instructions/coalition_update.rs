@@ -67,12 +67,12 @@ impl<'info> CoalitionAuthorityAct<'info> {
         let mut coalition = accounts.coalition.load_mut()?;
         coalition.require_idle()?;
         let signed: Vec<Pubkey> = coalition.signed_agents(Some(0)).collect();
-        let lead_signed = coalition.has_accepted(0);
+        let lead_signed = coalition.has_accepted(0).then_some(coalition.members[0].signer);
         let released = accounts.release_signed(signed.into_iter(), ctx.remaining_accounts)?;
         coalition.set_terms(&key, &members)?;
-        if lead_signed {
+        if let Some(signer) = lead_signed {
             let hash = coalition.terms_hash;
-            coalition.accept(0, &hash)?;
+            coalition.accept(0, &hash, signer)?;
         }
         coalition.invariant()?;
         emit!(CoalitionTermsChanged {

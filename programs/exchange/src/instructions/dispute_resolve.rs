@@ -63,8 +63,8 @@ pub struct DisputeResolve<'info> {
     pub requester_stake_tokens: Option<UncheckedAccount<'info>>,
 }
 
-impl DisputeResolve<'_> {
-    pub fn handler(ctx: Context<Self>, args: DisputeResolveArgs) -> Result<()> {
+impl<'info> DisputeResolve<'info> {
+    pub fn handler(ctx: Context<'info, Self>, args: DisputeResolveArgs) -> Result<()> {
         let accounts = &ctx.accounts;
         let slash = if args.slash == 0 {
             None
@@ -90,6 +90,7 @@ impl DisputeResolve<'_> {
             accounts.arbitrator.key(),
             args.agent_share_bps,
             slash,
+            ctx.remaining_accounts,
         )
     }
 }

@@ -56,7 +56,7 @@ impl<'info> FailoverTrigger<'info> {
         let accounts = &ctx.accounts;
         let failover = &accounts.failover;
         let registry_config = registry_config(&failover.registry.registry_config)?;
-        let winner = failover.winner()?;
+        let (_, last_heartbeat) = failover.answerable(ctx.remaining_accounts)?;
         let cause = {
             let intent = failover.intent.load()?;
             failover.require_current_winner(&intent)?;
@@ -64,7 +64,7 @@ impl<'info> FailoverTrigger<'info> {
                 now,
                 intent.award_slot,
                 intent.execution_deadline_slot,
-                winner.last_heartbeat_slot,
+                last_heartbeat,
                 registry_config.heartbeat_timeout_slots,
             )
             .ok_or_else(|| error!(ExchangeError::FailoverNotDue))?

@@ -29,10 +29,10 @@ pub struct ResultAccept<'info> {
     pub payout: Payout<'info>,
 }
 
-impl ResultAccept<'_> {
-    pub fn handler(ctx: Context<Self>, args: ResultAcceptArgs) -> Result<()> {
+impl<'info> ResultAccept<'info> {
+    pub fn handler(ctx: Context<'info, Self>, args: ResultAcceptArgs) -> Result<()> {
         let requester = ctx.accounts.requester.to_account_info();
-        ctx.accounts.payout.complete(&requester, args.rating_bps, false)?;
+        ctx.accounts.payout.complete(&requester, args.rating_bps, false, ctx.remaining_accounts)?;
         Ok(())
     }
 }

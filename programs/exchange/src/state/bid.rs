@@ -45,6 +45,8 @@ pub struct Bid {
     /// Total score and the reputation it used, bps.
     pub score: u16,
     pub reputation: u16,
+    /// `BidderKind` of `agent`: a registry agent, or a coalition (set when the bid is opened).
+    pub bidder_kind: u8,
 }
 
 /// What the agent a direct hire names takes the job on (`hire_accept`; `hire_from_offer` reads
@@ -193,6 +195,7 @@ mod tests {
             plan_hash: [8; 32],
             score: 6,
             reputation: 7,
+            bidder_kind: 1,
         };
         let mut data = Vec::new();
         bid.try_serialize(&mut data).unwrap();

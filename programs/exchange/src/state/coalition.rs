@@ -22,6 +22,9 @@ pub struct CoalitionMember {
     /// Place in the execution sequence, `0..member_count`.
     pub position: u8,
     pub padding: [u8; 5],
+    /// The key that signed the current terms for the member (its agent's authority then; default
+    /// while unsigned): the coalition's payouts pay the member into an account of this key.
+    pub signer: Pubkey,
 }
 
 impl CoalitionMember {
@@ -65,8 +68,8 @@ pub struct Coalition {
     pub reserved: [u8; 68],
 }
 
-const _: () = assert!(core::mem::size_of::<CoalitionMember>() == 80);
-const _: () = assert!(core::mem::size_of::<Coalition>() == 824);
+const _: () = assert!(core::mem::size_of::<CoalitionMember>() == 112);
+const _: () = assert!(core::mem::size_of::<Coalition>() == 1080);
 
 impl From<TermsRule> for ExchangeError {
     fn from(rule: TermsRule) -> Self {
@@ -108,7 +111,7 @@ impl Coalition {
         check_terms(terms).map_err(|rule| error!(ExchangeError::from(rule)))?;
         self.members = [CoalitionMember::default(); MAX_MEMBERS];
         self.members.iter_mut().zip(members).for_each(|(slot, m)| {
-            *slot = CoalitionMember { padding: [0; 5], ..*m };
+            *slot = CoalitionMember { padding: [0; 5], signer: Pubkey::default(), ..*m };
         });
         self.member_count =
             u8::try_from(members.len()).map_err(|_| error!(ExchangeError::CoalitionMemberCount))?;
@@ -131,12 +134,17 @@ impl Coalition {
         index < MAX_MEMBERS && self.accepted >> index & 1 == 1
     }
 
-    /// Member `index` signs `signed` (`CoalitionTermsChanged` unless it is the current terms'
-    /// hash; `CoalitionAlreadyAccepted` if it signed them already).
-    pub fn accept(&mut self, index: usize, signed: &[u8; 32]) -> Result<()> {
+    /// Member `index` signs `signed` with the key `signer` (`CoalitionTermsChanged` unless it is
+    /// the current terms' hash; `CoalitionAlreadyAccepted` if it signed them already).
+    pub fn accept(&mut self, index: usize, signed: &[u8; 32], signer: Pubkey) -> Result<()> {
         require!(*signed == self.terms_hash, ExchangeError::CoalitionTermsChanged);
         require!(!self.has_accepted(index), ExchangeError::CoalitionAlreadyAccepted);
-        require!(index < usize::from(self.member_count), ExchangeError::CoalitionNotMember);
+        let member = self
+            .members
+            .get_mut(index)
+            .filter(|_| index < usize::from(self.member_count))
+            .ok_or_else(|| error!(ExchangeError::CoalitionNotMember))?;
+        member.signer = signer;
         self.accepted |= 1 << index;
         Ok(())
     }
@@ -146,6 +154,9 @@ impl Coalition {
         self.require_idle()?;
         require!(self.has_accepted(index), ExchangeError::CoalitionNotAccepted);
         self.accepted &= !(1 << index);
+        if let Some(member) = self.members.get_mut(index) {
+            member.signer = Pubkey::default();
+        }
         Ok(())
     }
 
@@ -179,6 +190,13 @@ impl Coalition {
         require!(u16::from(self.accepted) >> count == 0, ExchangeError::CoalitionCorrupt);
         require!(
             self.members[count..].iter().all(|m| *m == CoalitionMember::default()),
+            ExchangeError::CoalitionCorrupt
+        );
+        require!(
+            self.members()
+                .iter()
+                .enumerate()
+                .all(|(i, m)| self.has_accepted(i) == (m.signer != Pubkey::default())),
             ExchangeError::CoalitionCorrupt
         );
         let (terms, len) = self.terms();

@@ -172,6 +172,12 @@ const CODES: &[(u32, ExchangeError, &str)] = &[
     (6166, ExchangeError::CoalitionMemberAccountMissing, "CoalitionMemberAccountMissing"),
     (6167, ExchangeError::CoalitionNotLead, "CoalitionNotLead"),
     (6168, ExchangeError::CoalitionCorrupt, "CoalitionCorrupt"),
+    (6169, ExchangeError::CoalitionNotReady, "CoalitionNotReady"),
+    (6170, ExchangeError::CoalitionAuctionKindUnsupported, "CoalitionAuctionKindUnsupported"),
+    (6171, ExchangeError::CoalitionPartsNotDone, "CoalitionPartsNotDone"),
+    (6172, ExchangeError::CoalitionJobNotHeld, "CoalitionJobNotHeld"),
+    (6173, ExchangeError::CoalitionPartAlreadyDone, "CoalitionPartAlreadyDone"),
+    (6174, ExchangeError::CoalitionDisputeSlashUnsupported, "CoalitionDisputeSlashUnsupported"),
 ];
 
 #[test]

@@ -33,6 +33,7 @@ mod intent_create;
 mod intent_create_from_budget;
 mod intent_link_parent;
 mod scenario_auctions;
+mod scenario_coalitions;
 mod scenario_delivery;
 mod scenario_fixed_addresses;
 mod scenario_review_fixes;

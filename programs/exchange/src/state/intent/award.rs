@@ -1,7 +1,7 @@
 //! Settlement: what the head is paid, the award, and the ends without a winner.
 use anchor_lang::prelude::*;
 
-use super::{AuctionKind, Intent, IntentStatus, LeaderboardEntry};
+use super::{AuctionKind, BidderKind, Intent, IntentStatus, LeaderboardEntry};
 use crate::error::ExchangeError;
 
 impl Intent {
@@ -100,6 +100,46 @@ impl Intent {
         Ok(self.kind()? == AuctionKind::Direct)
     }
 
+    /// The awarded job is held by a coalition of `members` members: each marks its part done
+    /// before the lead submits.
+    pub fn hold_by_coalition(&mut self, members: u8) -> Result<()> {
+        require!(
+            self.status()? == IntentStatus::Awarded && self.winner_kind == BidderKind::Coalition.to_u8(),
+            ExchangeError::IntentCorrupt
+        );
+        require!(
+            (1..=agx_core::coalition::MAX_MEMBERS).contains(&usize::from(members)),
+            ExchangeError::IntentCorrupt
+        );
+        self.coalition_members = members;
+        self.parts_done = 0;
+        Ok(())
+    }
+
+    /// Is the job held by a coalition?
+    pub fn held_by_coalition(&self) -> bool {
+        self.winner_kind == BidderKind::Coalition.to_u8()
+    }
+
+    /// Member `index` of the coalition holding the job marked its part done
+    /// (`CoalitionPartAlreadyDone` the second time).
+    pub fn mark_part_done(&mut self, index: usize) -> Result<()> {
+        require!(
+            self.status()? == IntentStatus::Awarded && self.held_by_coalition(),
+            ExchangeError::CoalitionJobNotHeld
+        );
+        require!(index < usize::from(self.coalition_members), ExchangeError::CoalitionNotMember);
+        require!(self.parts_done >> index & 1 == 0, ExchangeError::CoalitionPartAlreadyDone);
+        self.parts_done |= 1 << index;
+        Ok(())
+    }
+
+    /// Every part is done (always, for a job not held by a coalition).
+    pub fn parts_all_done(&self) -> bool {
+        !self.held_by_coalition()
+            || u16::from(self.parts_done) == (1u16 << self.coalition_members).saturating_sub(1)
+    }
+
     /// Awards the job to the head of the board, with the price-setting runner-up as standby; the
     /// winner must submit before `now + its promised latency + grace`.
     pub fn award(
@@ -134,6 +174,10 @@ impl Intent {
             ExchangeError::AuctionPaymentOutOfBounds
         );
         self.winner_agent = head.agent;
+        self.winner_kind = head.bidder_kind;
+        // A coalition's member count is set by the award that locks its members (`hold_by`).
+        self.coalition_members = 0;
+        self.parts_done = 0;
         self.winner_bid = head.bid;
         self.winner_authority = authority;
         self.standby_agent = standby.agent;

@@ -16,6 +16,7 @@ impl Intent {
         require!(self.status()? == IntentStatus::Awarded, ExchangeError::ResultNotAwarded);
         require!(now < self.execution_deadline_slot, ExchangeError::ResultDeadlinePassed);
         require!(self.live_children == 0, ExchangeError::ResultChildrenLive);
+        require!(self.parts_all_done(), ExchangeError::CoalitionPartsNotDone);
         require!(
             fulfilled_bps > 0 && fulfilled_bps <= agx_core::BPS_DENOMINATOR,
             ExchangeError::ResultFulfilledOutOfRange

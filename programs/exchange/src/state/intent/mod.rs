@@ -306,7 +306,14 @@ pub struct Intent {
     pub live_children: u32,
     /// Direct hire: the registry agent the job is offered to (default key for auctions).
     pub hire_agent: Pubkey,
-    pub reserved: [u8; 60],
+    /// `BidderKind` of the winner (set on award): an agent, or a coalition (then `winner_agent`
+    /// is the coalition's address).
+    pub winner_kind: u8,
+    /// A coalition winner: its member count on award, and bit `i` once member `i` marked its part
+    /// done (`coalition_part_done`); the lead submits once every bit is set.
+    pub coalition_members: u8,
+    pub parts_done: u8,
+    pub reserved: [u8; 57],
 }
 
 const _: () = assert!(core::mem::size_of::<Intent>() == 2296);

@@ -1,0 +1,171 @@
+//! Who stands behind a bid: one registry agent, or a coalition of them (issue 24). The account
+//! in a bid's `agent` slot tells them apart by its owner: the registry's agents, this program's
+//! coalitions. A coalition's member agents follow the instruction's named accounts, in member
+//! order. Eligibility, engagement and the stake held at award are decided here, so every bid
+//! path treats both alike.
+use agent_registry::state::AgentView;
+use agx_core::coalition::MemberStanding;
+use agx_core::eligibility::Ineligible;
+use anchor_lang::prelude::*;
+
+use crate::bidding::standing;
+use crate::error::ExchangeError;
+use crate::registry_cpi::RegistryAccounts;
+use crate::state::{AuctionKind, BidderKind, Coalition, ExchangeConfig, Intent};
+
+/// A bidder as the bid paths need it.
+#[derive(Clone, Copy, Debug)]
+pub struct BidderView {
+    /// The key that signs its bids and submits its results: the agent's authority, or the
+    /// coalition's.
+    pub authority: Pubkey,
+    /// Scored with the bid: the agent's, or the coalition's contribution-weighted mean.
+    pub reputation: u16,
+    pub kind: BidderKind,
+}
+
+/// The coalition at `info`, if it is one of this program's.
+pub fn coalition(info: &AccountInfo) -> Option<Coalition> {
+    if *info.owner != crate::ID {
+        return None;
+    }
+    let data = info.try_borrow_data().ok()?;
+    let body = data.strip_prefix(<Coalition as anchor_lang::Discriminator>::DISCRIMINATOR)?;
+    body.get(..core::mem::size_of::<Coalition>()).map(bytemuck::pod_read_unaligned::<Coalition>)
+}
+
+fn refusal(rule: Ineligible) -> Error {
+    match rule {
+        Ineligible::Inactive => error!(ExchangeError::BidAgentInactive),
+        Ineligible::CapabilitiesMissing => error!(ExchangeError::BidCapabilitiesMissing),
+        Ineligible::StakeTooLow => error!(ExchangeError::BidStakeTooLow),
+        Ineligible::ReputationTooLow => error!(ExchangeError::BidReputationTooLow),
+    }
+}
+
+/// The members of `coalition` as `agx_core` reads them: their agent accounts, passed in member
+/// order in `members` (`CoalitionMemberAccountMissing`), each a registry agent not cut off from
+/// `intent` (`BidAgentCutOff`).
+fn member_standings(
+    coalition: &Coalition,
+    members: &[AccountInfo],
+    intent: &Intent,
+) -> Result<Vec<MemberStanding>> {
+    coalition
+        .members()
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let info = members.get(i).ok_or_else(|| error!(ExchangeError::CoalitionMemberAccountMissing))?;
+            require_keys_eq!(info.key(), m.agent, ExchangeError::CoalitionMemberAccountMissing);
+            require!(!intent.is_excluded(&m.agent), ExchangeError::BidAgentCutOff);
+            // A member that signed cannot close its agent (it is engaged), so this holds.
+            let view = AgentView::of(info).ok_or_else(|| error!(ExchangeError::BidAgentInactive))?;
+            Ok(MemberStanding { standing: standing(&view), contribution: m.contribution })
+        })
+        .collect()
+}
+
+/// The coalition may take part in `intent` at all: every member signed the current terms
+/// (`CoalitionNotReady`), the auction is one coalitions bid in (`CoalitionAuctionKindUnsupported`:
+/// continuous and first-price sealed for now), and it is not cut off.
+fn coalition_may_take_part(key: &Pubkey, coalition: &Coalition, intent: &Intent) -> Result<()> {
+    require!(coalition.is_ready(), ExchangeError::CoalitionNotReady);
+    require!(
+        matches!(intent.kind()?, AuctionKind::Continuous | AuctionKind::FirstPriceSealed),
+        ExchangeError::CoalitionAuctionKindUnsupported
+    );
+    require!(!intent.is_excluded(key), ExchangeError::BidAgentCutOff);
+    Ok(())
+}
+
+/// The bidder at `info` (its members, for a coalition, in `members`), checked as eligible to bid
+/// on `intent` (commit, reveal, place): `agx_core::eligibility::may_bid` for an agent,
+/// `agx_core::coalition::may_bid` for a coalition, each broken rule with its own error.
+pub fn eligible(info: &AccountInfo, members: &[AccountInfo], intent: &Intent) -> Result<BidderView> {
+    if let Some(agent) = AgentView::of(info) {
+        crate::bidding::check_view(&info.key(), &agent, intent)?;
+        return Ok(BidderView {
+            authority: agent.authority,
+            reputation: agent.reputation,
+            kind: BidderKind::Agent,
+        });
+    }
+    let coalition = coalition(info).ok_or_else(|| error!(ExchangeError::BidAgentInactive))?;
+    coalition_may_take_part(&info.key(), &coalition, intent)?;
+    let standings = member_standings(&coalition, members, intent)?;
+    let reputation =
+        agx_core::coalition::may_bid(&standings, &intent.requirements()).map_err(|e| refusal(e.rule))?;
+    Ok(BidderView { authority: coalition.authority, reputation, kind: BidderKind::Coalition })
+}
+
+/// What holding the job takes from the bidder at `info` at settlement, if it still qualifies
+/// (`agx_core::eligibility::may_hold_job` for an agent, `agx_core::coalition::may_hold` for a
+/// coalition): its authority, and the stake to lock on each member (empty for an agent, which
+/// locks the intent's `min_stake`). `None` when it no longer qualifies or is gone.
+pub fn holding(info: &AccountInfo, members: &[AccountInfo], intent: &Intent) -> Result<Option<Holding>> {
+    if let Some(agent) = AgentView::of(info) {
+        let holds = crate::bidding::qualifies_at_settlement(&agent, intent);
+        return Ok(holds.then_some(Holding { authority: agent.authority, contributions: Vec::new() }));
+    }
+    let Some(coalition) = coalition(info) else { return Ok(None) };
+    let standings = member_standings(&coalition, members, intent)?;
+    let holds =
+        coalition.is_ready() && agx_core::coalition::may_hold(&standings, &intent.requirements()).is_ok();
+    let contributions = coalition.members().iter().map(|m| m.contribution).collect();
+    Ok(holds.then_some(Holding { authority: coalition.authority, contributions }))
+}
+
+/// What a bidder holds a job with.
+#[derive(Clone, Debug)]
+pub struct Holding {
+    pub authority: Pubkey,
+    /// A coalition: each member's stake contribution, in member order.
+    pub contributions: Vec<u64>,
+}
+
+impl Holding {
+    pub fn is_coalition(&self) -> bool {
+        !self.contributions.is_empty()
+    }
+}
+
+/// Applies `change` to the open-bid count of the coalition at `info` (written in place).
+fn count_coalition_bid(info: &AccountInfo, change: impl FnOnce(u32) -> Option<u32>) -> Result<()> {
+    let corrupt = || error!(ExchangeError::CoalitionCorrupt);
+    require!(info.is_writable && coalition(info).is_some(), ExchangeError::CoalitionCorrupt);
+    let mut data = info.try_borrow_mut_data()?;
+    let at = 8usize.saturating_add(core::mem::offset_of!(Coalition, open_bids));
+    let field = data.get_mut(at..at.saturating_add(4)).ok_or_else(corrupt)?;
+    let count = u32::from_le_bytes(field.try_into().map_err(|_| corrupt())?);
+    field.copy_from_slice(&change(count).ok_or_else(corrupt)?.to_le_bytes());
+    Ok(())
+}
+
+/// A bid account of the bidder at `info` was opened: an agent is engaged in the registry (it
+/// cannot close while it bids); a coalition counts it (nothing about it changes while it bids).
+pub fn engage<'info>(
+    registry: &RegistryAccounts<'info>,
+    config: &ExchangeConfig,
+    info: AccountInfo<'info>,
+) -> Result<()> {
+    if *info.owner == crate::ID {
+        return count_coalition_bid(&info, |n| n.checked_add(1));
+    }
+    registry.engage(config, info)
+}
+
+/// A bid account of the bidder at `info` was closed; a bidder that is gone has nothing to release.
+pub fn release<'info>(
+    registry: &RegistryAccounts<'info>,
+    config: &ExchangeConfig,
+    info: AccountInfo<'info>,
+) -> Result<()> {
+    if coalition(&info).is_some() {
+        return count_coalition_bid(&info, |n| n.checked_sub(1));
+    }
+    if AgentView::of(&info).is_some() {
+        registry.release(config, info)?;
+    }
+    Ok(())
+}
