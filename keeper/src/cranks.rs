@@ -68,10 +68,12 @@ pub struct Prepared {
 }
 
 /// The accounts `crank` reads before it is built: for a failover, the requester's associated
-/// stake-mint account and the intent's refund account (where the compensation may go). Close-bids
-/// also needs the open bids, a `getProgramAccounts` query ([`agx_sdk::discover::bids`]).
+/// stake-mint account and the intent's refund account (where the compensation may go); then,
+/// when a coalition heads the board (settle) or holds the job (failover, finalize), the
+/// coalition (its members are passed with the crank). Close-bids also needs the open bids, a
+/// `getProgramAccounts` query ([`agx_sdk::discover::bids`]).
 pub fn reads(crank: Crank, state: &Intent, stake: &StakeToken) -> Vec<Pubkey> {
-    match crank {
+    let mut read = match crank {
         Crank::Failover => {
             vec![
                 token::associated_address(&state.requester, &stake.mint, &stake.program),
@@ -79,7 +81,31 @@ pub fn reads(crank: Crank, state: &Intent, stake: &StakeToken) -> Vec<Pubkey> {
             ]
         }
         Crank::Settle | Crank::Finalize | Crank::Close | Crank::CloseBids => Vec::new(),
+    };
+    read.extend(coalition_of(crank, state));
+    read
+}
+
+/// The coalition `crank` involves, if any: the board's head for a settlement, the job's holder
+/// for a failover or a finalization.
+fn coalition_of(crank: Crank, state: &Intent) -> Option<Pubkey> {
+    use agx_sdk::exchange::state::BidderKind;
+    match crank {
+        Crank::Settle => state
+            .ranked()
+            .first()
+            .filter(|head| head.bidder_kind == BidderKind::Coalition.to_u8())
+            .map(|head| head.agent),
+        Crank::Failover | Crank::Finalize => state.held_by_coalition().then_some(state.winner_agent),
+        Crank::Close | Crank::CloseBids => None,
     }
+}
+
+/// The coalition read for `crank` (the last of [`reads`]), decoded.
+fn read_coalition(crank: Crank, state: &Intent, read: &Read) -> Option<agx_sdk::accounts::Coalition> {
+    coalition_of(crank, state)?;
+    let (_, data) = read.accounts.last()?.as_ref()?;
+    agx_sdk::accounts::decode_zero_copy(data).ok()
 }
 
 /// The crank `due` on `intent` (decoded as `state`), from what [`reads`] named as `read`.
@@ -91,10 +117,28 @@ pub fn prepare(due: &Due, intent: Pubkey, state: &Intent, keeper: &KeeperAccount
         let refund = found(1).map(|(owner, data)| (owner, data.as_slice()));
         compensation(state, &keeper.stake, associated, refund)
     });
-    Prepared {
-        instructions: instructions(due, intent, state, keeper, compensation, &read.open_bids),
-        creates_account: compensation == Some(Compensation::CreateAssociated),
+    let coalition = read_coalition(due.crank, state, read);
+    let mut instructions = instructions(due, intent, state, keeper, compensation, &read.open_bids);
+    if let (Some(c), Some(crank)) = (coalition, instructions.last_mut()) {
+        let members: Vec<Pubkey> = c.members().iter().map(|m| m.agent).collect();
+        *crank = match due.crank {
+            Crank::Settle => xix::coalition::settle_with_members(crank.clone(), &members),
+            Crank::Finalize => {
+                // Each member is paid into its signer's associated account of the intent's mint.
+                let pairs: Vec<(Pubkey, Pubkey)> = c
+                    .members()
+                    .iter()
+                    .map(|m| {
+                        (m.agent, token::associated_address(&m.signer, &state.mint, &state.token_program))
+                    })
+                    .collect();
+                xix::coalition::payout_with_members(crank.clone(), &pairs)
+            }
+            Crank::Failover => xix::coalition::with_failed_members(crank.clone(), &members),
+            Crank::Close | Crank::CloseBids => crank.clone(),
+        };
     }
+    Prepared { instructions, creates_account: compensation == Some(Compensation::CreateAssociated) }
 }
 
 /// What the keeper passes for the requester's compensation, from what it read (`associated`:
@@ -270,5 +314,54 @@ mod tests {
         let prepared = prepare(&due, Pubkey::new_unique(), &state, &keeper, &nothing);
         assert_eq!((prepared.instructions.len(), prepared.creates_account), (2, true), "creates it first");
         assert_eq!(prepared.instructions[0].program_id, token::ASSOCIATED_TOKEN);
+    }
+
+    #[test]
+    fn a_coalitions_members_go_with_its_settlement_failover_and_finalization() {
+        use agx_sdk::exchange::state::{BidderKind, Coalition, IntentStatus};
+        let stake = StakeToken { mint: Pubkey::new_unique(), program: token::TOKEN };
+        let keeper =
+            KeeperAccounts { caller: Pubkey::new_unique(), caller_stake_tokens: Pubkey::new_unique(), stake };
+        let coalition_key = Pubkey::new_unique();
+        let mut coalition: Coalition = bytemuck::Zeroable::zeroed();
+        coalition.member_count = 2;
+        let (a, b, signer) = (Pubkey::new_unique(), Pubkey::new_unique(), Pubkey::new_unique());
+        (coalition.members[0].agent, coalition.members[1].agent, coalition.members[1].signer) =
+            (a, b, signer);
+        let mut data = Coalition::DISCRIMINATOR.to_vec();
+        data.extend_from_slice(bytemuck::bytes_of(&coalition));
+
+        let mut state: Intent = bytemuck::Zeroable::zeroed();
+        (state.requester, state.mint, state.token_program) =
+            (Pubkey::new_unique(), Pubkey::new_unique(), token::TOKEN);
+        state.leaderboard[0].agent = coalition_key;
+        state.leaderboard[0].bidder_kind = BidderKind::Coalition.to_u8();
+        state.leaderboard_len = 1;
+        assert_eq!(reads(Crank::Settle, &state, &stake), vec![coalition_key], "the head's coalition is read");
+        let read = Read { accounts: vec![Some((agx_sdk::exchange::ID, data.clone()))], open_bids: vec![] };
+        let settle =
+            prepare(&Due { crank: Crank::Settle, slot: 1 }, Pubkey::new_unique(), &state, &keeper, &read);
+        let tail: Vec<Pubkey> =
+            settle.instructions[0].accounts.iter().rev().take(2).map(|m| m.pubkey).collect();
+        assert_eq!(tail, vec![b, a], "its members follow, in order");
+
+        (state.status, state.winner_agent) = (IntentStatus::Submitted.to_u8(), coalition_key);
+        (state.winner_kind, state.coalition_members) = (BidderKind::Coalition.to_u8(), 2);
+        assert_eq!(reads(Crank::Finalize, &state, &stake), vec![coalition_key]);
+        let finalize =
+            prepare(&Due { crank: Crank::Finalize, slot: 1 }, Pubkey::new_unique(), &state, &keeper, &read);
+        let paid_to = token::associated_address(&signer, &state.mint, &state.token_program);
+        let tail: Vec<Pubkey> =
+            finalize.instructions[0].accounts.iter().rev().take(2).map(|m| m.pubkey).collect();
+        assert_eq!(tail, vec![paid_to, b], "each member with its signer's associated account");
+
+        assert_eq!(reads(Crank::Failover, &state, &stake).last(), Some(&coalition_key));
+        let read =
+            Read { accounts: vec![None, None, Some((agx_sdk::exchange::ID, data))], open_bids: vec![] };
+        let failover =
+            prepare(&Due { crank: Crank::Failover, slot: 1 }, Pubkey::new_unique(), &state, &keeper, &read);
+        let tail: Vec<Pubkey> =
+            failover.instructions.last().unwrap().accounts.iter().rev().take(2).map(|m| m.pubkey).collect();
+        assert_eq!(tail, vec![agx_sdk::pda::stake_vault(&b).0, b], "each member with its stake vault");
     }
 }

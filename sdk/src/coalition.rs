@@ -143,3 +143,38 @@ pub fn complements(chain: &dyn Chain, required: u64, have: u64) -> Result<Vec<(P
 pub fn covers(capabilities: impl IntoIterator<Item = u64>, required: u64) -> bool {
     has_capabilities(capabilities.into_iter().fold(0, |all, c| all | c), required)
 }
+
+/// The (member agent, account it is paid into) pairs of the coalition holding the job `state`
+/// describes, in member order: each member's signer's associated account of the intent's mint.
+/// `None` when no coalition holds it.
+pub fn payout_members(
+    chain: &dyn Chain,
+    state: &exchange::state::Intent,
+) -> Result<Option<Vec<(Pubkey, Pubkey)>>, Error> {
+    if !state.held_by_coalition() {
+        return Ok(None);
+    }
+    let coalition = existing(chain, &state.winner_agent)?;
+    Ok(Some(
+        coalition
+            .members()
+            .iter()
+            .map(|m| {
+                (m.agent, crate::token::associated_address(&m.signer, &state.mint, &state.token_program))
+            })
+            .collect(),
+    ))
+}
+
+/// `ix`, a payout of the job `state` describes (`result_accept`, `intent_finalize`,
+/// `dispute_resolve`), with the holding coalition's members when one holds it.
+pub fn with_payout_members(
+    chain: &dyn Chain,
+    state: &exchange::state::Intent,
+    ix: anchor_lang::solana_program::instruction::Instruction,
+) -> Result<anchor_lang::solana_program::instruction::Instruction, Error> {
+    Ok(match payout_members(chain, state)? {
+        Some(pairs) => cix::payout_with_members(ix, &pairs),
+        None => ix,
+    })
+}

@@ -164,6 +164,8 @@ impl Requester {
         let token = StakeToken::of_intent(&state);
         let ix =
             xix::result_accept(*intent, &state, token, state.winner_tokens, state.refund_tokens, rating_bps);
+        // A coalition's job pays each member by its share: its members follow.
+        let ix = crate::coalition::with_payout_members(chain, &state, ix)?;
         chain.send(&[ix], &self.keypair, &[])?;
         Ok(())
     }

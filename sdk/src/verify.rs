@@ -148,6 +148,7 @@ mod tests {
             plan_hash: [0; 32],
             score: score_bid(&intent.weights(), &intent.limits(), &terms, 0).unwrap(),
             reputation: 0,
+            bidder_kind: 0,
         }
     }
 

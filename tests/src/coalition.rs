@@ -72,6 +72,22 @@ impl Market {
         self.r.svm.send(&[ix], &[authority])
     }
 
+    /// `bid_close` of the coalition's bid on `intent` (its authority gets the rent back), by the
+    /// keeper.
+    pub fn close_bid_of(&mut self, coalition: Pubkey, authority: &Keypair, intent: Pubkey) -> TxResult {
+        let keeper = self.keeper.insecure_clone();
+        let state = self.intent_state(intent);
+        let ix = agx_sdk::ix::exchange::bid_close(
+            keeper.pubkey(),
+            intent,
+            coalition,
+            state.round,
+            authority.pubkey(),
+            state.requester,
+        );
+        self.r.svm.send(&[ix], &[&keeper])
+    }
+
     /// Writes `open_bids` into the coalition account: until coalitions bid, this stands for a bid
     /// or a job the coalition holds.
     pub fn coalition_set_open_bids(&mut self, coalition: Pubkey, open_bids: u32) {

@@ -52,6 +52,7 @@ program_events!(EXCHANGE_EVENTS, exchange:
     EscrowSettled, EscrowClaimed, FeeWithdrawn, StandbyFailed, BudgetCreated, BudgetFunded,
     BudgetPaid, BudgetRevoked, BudgetClosed, BudgetIntentFunded, IntentLinked, HireDeclined,
     CoalitionCreated, CoalitionAccepted, CoalitionLeft, CoalitionTermsChanged, CoalitionDissolved,
+    CoalitionPartMarked, CoalitionPaid,
 );
 
 /// Every `Program data:` payload in `logs`, with the program that logged it: the program on top

@@ -751,6 +751,53 @@ pub mod coalition {
         ix
     }
 
+    /// `ix` (a bid by the coalition: `bid_commit`, `bid_reveal`, `bid_place`, built with the
+    /// coalition's address as the agent) with its member agents after the named accounts,
+    /// writable: a `bid_place` that reaches the threshold locks their contributions at once.
+    pub fn with_members(mut ix: Instruction, members: &[Pubkey]) -> Instruction {
+        ix.accounts.extend(members.iter().map(|m| AccountMeta::new(*m, false)));
+        ix
+    }
+
+    /// `auction_settle` of an intent headed by the coalition: its member agents (writable: their
+    /// contributions are locked) after the named accounts.
+    pub fn settle_with_members(mut ix: Instruction, members: &[Pubkey]) -> Instruction {
+        ix.accounts.extend(members.iter().map(|m| AccountMeta::new(*m, false)));
+        ix
+    }
+
+    /// A payout of a coalition's job (`result_accept`, `intent_finalize`, `dispute_resolve`):
+    /// each member's agent and the account it is paid into (its authority's associated account
+    /// of the intent's mint; the lead's is not read), in member order.
+    pub fn payout_with_members(mut ix: Instruction, members: &[(Pubkey, Pubkey)]) -> Instruction {
+        for (agent, account) in members {
+            ix.accounts.extend([AccountMeta::new(*agent, false), AccountMeta::new(*account, false)]);
+        }
+        ix
+    }
+
+    /// A failover of a job the coalition holds (`failover_trigger`, `award_decline`, built from
+    /// the decoded intent): its members' agents and stake vaults go right after the named
+    /// accounts, in place of the candidates (a failed coalition's job is re-auctioned).
+    pub fn with_failed_members(mut ix: Instruction, members: &[Pubkey]) -> Instruction {
+        for agent in members {
+            ix.accounts.extend([
+                AccountMeta::new(*agent, false),
+                AccountMeta::new(pda::stake_vault(agent).0, false),
+            ]);
+        }
+        ix
+    }
+
+    /// `coalition_part_done` by the authority of the member `agent` on the job the coalition
+    /// holds.
+    pub fn part_done(authority: Pubkey, intent: Pubkey, coalition: Pubkey, agent: Pubkey) -> Instruction {
+        build(
+            accounts::CoalitionPartDone { authority, intent, coalition, agent },
+            instruction::CoalitionPartDone {},
+        )
+    }
+
     /// The hash a member signs: `agx_core::coalition::terms_hash` of `members` for the coalition
     /// at `coalition` (software sha256, same bytes as on-chain).
     pub fn terms_hash(coalition: &Pubkey, members: &[CoalitionMemberArgs]) -> [u8; 32] {
@@ -804,6 +851,11 @@ fn failover(intent: Pubkey, state: &Intent, a: &FailoverAccounts) -> accounts::F
 /// The failover candidates: the agents of the board after the failed head, in order (writable:
 /// the promoted one's stake is locked).
 fn with_candidates(mut ix: Instruction, state: &Intent) -> Instruction {
+    if state.held_by_coalition() {
+        // A failed coalition's job goes to no candidate: its members follow instead
+        // (`coalition::with_failed_members`).
+        return ix;
+    }
     let candidates = state.ranked().iter().skip(1).map(|e| AccountMeta::new(e.agent, false));
     ix.accounts.extend(candidates);
     ix
