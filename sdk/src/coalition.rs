@@ -178,3 +178,35 @@ pub fn with_payout_members(
         None => ix,
     })
 }
+
+/// The coalition's `authority` bids `opening` in the clear on the continuous `intent`, as the
+/// coalition (its members passed with the bid); on a threshold win each member's contribution is
+/// locked at once.
+pub fn bid_place(
+    chain: &dyn Chain,
+    authority: &Keypair,
+    coalition: &Pubkey,
+    intent: &Pubkey,
+    opening: exchange::BidOpening,
+) -> Result<(), Error> {
+    let state = existing(chain, coalition)?;
+    let round = crate::discover::intent(chain, intent)?.ok_or(Error::AccountMissing(*intent))?.round;
+    let members: Vec<Pubkey> = state.members().iter().map(|m| m.agent).collect();
+    let ix = crate::ix::exchange::bid_place(authority.pubkey(), *intent, *coalition, round, opening);
+    chain.send(&[cix::with_members(ix, &members)], authority, &[])?;
+    Ok(())
+}
+
+/// The member `agent` (of `authority`) marks its part of the job `intent` done; whether every
+/// part now is (the lead may submit).
+pub fn mark_done(
+    chain: &dyn Chain,
+    authority: &Keypair,
+    intent: &Pubkey,
+    coalition: &Pubkey,
+    agent: Pubkey,
+) -> Result<bool, Error> {
+    chain.send(&[cix::part_done(authority.pubkey(), *intent, *coalition, agent)], authority, &[])?;
+    let state = crate::discover::intent(chain, intent)?.ok_or(Error::AccountMissing(*intent))?;
+    Ok(state.parts_all_done())
+}

@@ -1,7 +1,8 @@
 //! The SDK's behaviour on a chain, run unchanged on both implementations (`tests/sdk_embedded.rs`
 //! on LiteSVM, `tests/sdk_localnet.rs` on a validator): slots, accounts, named program errors,
 //! discovery, and an agent runner that is killed between its commit and its reveal, comes back
-//! from its salt store, reveals, wins, delivers and is paid.
+//! from its salt store, reveals, wins, delivers and is paid; then a coalition of two
+//! specialists wins a job neither could bid on alone and is paid by shares.
 use std::path::Path;
 
 use agx_keeper::poll::PollingKeeper;
@@ -213,5 +214,119 @@ pub fn run(chain: &dyn Chain, authority: &Keypair, dir: &Path) -> Result<()> {
     // The keeper closes the bid (bond and rent back to the agent) and the intent.
     step_until(chain, &mut runner, Some(&mut keeper), 40, |_| Ok(!chain.exists(&intent)?))?;
     ensure!(!chain.exists(&pda::bid(&intent, &agent, 0).0)?, "bid closed");
+    coalition(chain, authority, &market, &keys, &mut requester, &mut keeper)
+}
+
+/// Two specialists no single agent replaces form a coalition, win a continuous intent needing
+/// both, mark their parts done, and are paid by shares; the keeper closes the bid and the intent.
+fn coalition(
+    chain: &dyn Chain,
+    authority: &Keypair,
+    market: &sandbox::Market,
+    keys: &Keys,
+    requester: &mut Requester,
+    keeper: &mut PollingKeeper,
+) -> Result<()> {
+    use agx_sdk::exchange::CoalitionMemberArgs;
+    let (lead, partner) = (keys.get("coalition", 0), keys.get("coalition", 1));
+    sandbox::fund(chain, authority, &[lead.pubkey(), partner.pubkey()])?;
+    let mut members = Vec::new();
+    for (key, capabilities, share, contribution) in
+        [(&lead, 0b0100, 6_000, 300), (&partner, 0b1000, 4_000, 200)]
+    {
+        let source = sandbox::tokens(chain, authority, market.stake, key.pubkey(), 1_000)?;
+        let profile = agx_sdk::agent_registry::state::AgentProfile {
+            capabilities,
+            capability_hash: [0; 32],
+            metadata_uri: "https://agents.example/specialist".into(),
+        };
+        let register =
+            agx_sdk::ix::registry::agent_register(key.pubkey(), key.pubkey(), market.stake, profile);
+        let deposit =
+            agx_sdk::ix::registry::stake_deposit(key.pubkey(), key.pubkey(), source, market.stake, 1_000);
+        chain.send(&[register, deposit], key, &[])?;
+        members.push(CoalitionMemberArgs {
+            agent: pda::agent(&key.pubkey()).0,
+            share_bps: share,
+            contribution,
+            role_hash: [u8::try_from(members.len()).unwrap_or(0); 32],
+            position: u8::try_from(members.len()).unwrap_or(0),
+        });
+    }
+    let (lead_agent, partner_agent) = (members[0].agent, members[1].agent);
+    let coalition = agx_sdk::coalition::create(chain, &lead, lead_agent, 1, members.clone())?;
+    ensure!(
+        agx_sdk::coalition::accept(chain, &partner, &coalition, partner_agent, Some(&members))?,
+        "ready once both signed"
+    );
+    let want = Want {
+        capabilities: 0b1100,
+        max_price: PRICE,
+        max_latency: 40,
+        kind: AuctionKind::Continuous,
+        min_stake: 500,
+        context_uri: "https://intents.example/both.json".into(),
+        context_hash: [4; 32],
+    };
+    let mut args = requester.args(chain, &want)?;
+    args.score_threshold = 5_000;
+    let intent = requester.post(chain, args)?;
+    let opening = agx_sdk::exchange::BidOpening {
+        price: PRICE / 2 + 1,
+        quality_bps: 9_000,
+        latency: 10,
+        plan_hash: [5; 32],
+        salt: [6; 32],
+    };
+    agx_sdk::coalition::bid_place(chain, &lead, &coalition, &intent, opening)?;
+    let held = discover::intent(chain, &intent)?.context("intent")?;
+    ensure!(held.winner_agent == coalition && held.coalition_members == 2, "won at the threshold");
+    ensure!(
+        !agx_sdk::coalition::mark_done(chain, &partner, &intent, &coalition, partner_agent)?,
+        "one part left"
+    );
+    ensure!(agx_sdk::coalition::mark_done(chain, &lead, &intent, &coalition, lead_agent)?, "every part done");
+    let lead_tokens = token::associated_address(&lead.pubkey(), &market.pay.mint, &market.pay.program);
+    let partner_tokens = token::associated_address(&partner.pubkey(), &market.pay.mint, &market.pay.program);
+    for (key, account) in [(&lead, lead_tokens), (&partner, partner_tokens)] {
+        let create = token::create_associated_idempotent(
+            key.pubkey(),
+            key.pubkey(),
+            market.pay.mint,
+            market.pay.program,
+        );
+        chain.send(&[create], key, &[])?;
+        ensure!(chain.exists(&account)?, "payout account");
+    }
+    let submit = agx_sdk::ix::exchange::result_submit(
+        lead.pubkey(),
+        intent,
+        lead_tokens,
+        [7; 32],
+        "https://r.example/both".into(),
+        10_000,
+    );
+    chain.send(&[submit], &lead, &[])?;
+    requester.accept(chain, &intent, 9_000)?;
+    // The sandbox's mint bears reputation: its fee comes off the coalition's share first.
+    let fee = discover::exchange_config(chain)?.reputation_fee(&market.pay.mint, PRICE / 2 + 1)?;
+    let net = PRICE / 2 + 1 - fee;
+    let partner_share = net * 4_000 / 10_000;
+    ensure!(token_balance(chain, &partner_tokens)? == partner_share, "the partner's share");
+    ensure!(token_balance(chain, &lead_tokens)? == net - partner_share, "the lead's, with the dust");
+    // The keeper closes the coalition's bid and the intent; the coalition is idle and dissolves.
+    let mut idle = None;
+    for _ in 0..40 {
+        for crank in keeper.tick(chain)? {
+            ensure!(crank.error.is_none(), "keeper {:?} failed: {:?}", crank.crank, crank.error);
+        }
+        if !chain.exists(&intent)? {
+            idle = agx_sdk::coalition::read(chain, &coalition)?;
+            break;
+        }
+        chain.wait_for_slot(chain.slot()? + 1)?;
+    }
+    ensure!(idle.is_some_and(|c| c.open_bids == 0), "the keeper closed the bid and the intent");
+    agx_sdk::coalition::dissolve(chain, &lead, &coalition)?;
     Ok(())
 }
