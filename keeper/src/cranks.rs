@@ -134,7 +134,7 @@ pub fn prepare(due: &Due, intent: Pubkey, state: &Intent, keeper: &KeeperAccount
                     .collect();
                 xix::coalition::payout_with_members(crank.clone(), &pairs)
             }
-            Crank::Failover => xix::coalition::with_failed_members(crank.clone(), &members),
+            Crank::Failover => xix::coalition::with_failed_members(crank.clone(), state, &members),
             Crank::Close | Crank::CloseBids => crank.clone(),
         };
     }

@@ -777,14 +777,15 @@ pub mod coalition {
     }
 
     /// A failover of a job the coalition holds (`failover_trigger`, `award_decline`, built from
-    /// the decoded intent): its members' agents and stake vaults go right after the named
-    /// accounts, in place of the candidates (a failed coalition's job is re-auctioned).
-    pub fn with_failed_members(mut ix: Instruction, members: &[Pubkey]) -> Instruction {
-        for agent in members {
-            ix.accounts.extend([
-                AccountMeta::new(*agent, false),
-                AccountMeta::new(pda::stake_vault(agent).0, false),
-            ]);
+    /// the decoded intent `state`): its members' agents and stake vaults go right after the named
+    /// accounts, in place of the candidates (a failed coalition's job is re-auctioned). A member
+    /// that marked its part done is not slashed, so its vault is not read: its agent stands in
+    /// the vault's slot, which costs the transaction no key (eight members' accounts fill one).
+    pub fn with_failed_members(mut ix: Instruction, state: &Intent, members: &[Pubkey]) -> Instruction {
+        for (i, agent) in members.iter().enumerate() {
+            let done = i < 8 && state.parts_done >> i & 1 == 1;
+            let vault = if done { *agent } else { pda::stake_vault(agent).0 };
+            ix.accounts.extend([AccountMeta::new(*agent, false), AccountMeta::new(vault, false)]);
         }
         ix
     }
@@ -814,8 +815,8 @@ pub fn commitment(intent: &Pubkey, agent: &Pubkey, opening: &BidOpening) -> [u8;
 
 /// What a failover may need besides the intent's own accounts: the registry's stake token and
 /// the requester's stake-mint account (its compensation from the slash), and the payment token
-/// and the refund owner's account (the last allowed failover refunds the escrow). All are passed;
-/// the program uses those it needs.
+/// and the refund owner's account (the last allowed failover refunds the escrow; the builders pass
+/// the refund accounts only to that one, and the program uses those it needs).
 #[derive(Clone, Copy, Debug)]
 pub struct FailoverAccounts {
     pub stake: StakeToken,
@@ -826,6 +827,10 @@ pub struct FailoverAccounts {
 
 fn failover(intent: Pubkey, state: &Intent, a: &FailoverAccounts) -> accounts::Failover {
     let standby = (state.standby_agent != Pubkey::default()).then_some(state.standby_agent);
+    // Only the failover that uses up the allowance refunds the escrow (`Intent::fail_winner`
+    // counts it, then `failovers_exhausted`); the others leave its accounts out, which keeps a
+    // coalition's failover (eight members' agents and vaults) in one transaction.
+    let last = state.failovers.saturating_add(1) >= state.max_failovers;
     accounts::Failover {
         config: pda::exchange_config().0,
         intent,
@@ -836,15 +841,17 @@ fn failover(intent: Pubkey, state: &Intent, a: &FailoverAccounts) -> accounts::F
         standby_bid: standby.map(|_| state.standby_bid),
         standby_vault: standby.map(|agent| pda::stake_vault(&agent).0),
         registry: registry(),
-        stake_vault: Some(pda::stake_vault(&state.winner_agent).0),
+        // A coalition's members' vaults follow the named accounts instead (and every key saved
+        // counts: eight members' accounts fill a transaction).
+        stake_vault: (!state.held_by_coalition()).then(|| pda::stake_vault(&state.winner_agent).0),
         stake_mint: Some(a.stake.mint),
         stake_token_program: Some(a.stake.program),
         requester_stake_tokens: Some(a.requester_stake_tokens),
-        escrow: Some(pda::escrow(&intent).0),
-        mint: Some(a.pay.mint),
-        requester_tokens: Some(a.requester_tokens),
-        requester: Some(state.requester),
-        token_program: Some(a.pay.program),
+        escrow: last.then(|| pda::escrow(&intent).0),
+        mint: last.then_some(a.pay.mint),
+        requester_tokens: last.then_some(a.requester_tokens),
+        requester: last.then_some(state.requester),
+        token_program: last.then_some(a.pay.program),
     }
 }
 

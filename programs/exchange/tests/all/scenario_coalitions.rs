@@ -224,7 +224,7 @@ fn a_silent_coalition_slashes_only_the_members_that_did_not_do_their_part() {
         &state,
         &m.failover_accounts(),
     );
-    let ix = cix::with_failed_members(ix, &t.members());
+    let ix = cix::with_failed_members(ix, &state, &t.members());
     m.r.svm.send_measured("exchange", "failover_trigger_coalition_3", &[ix], &[&keeper]).unwrap();
     let (lead, second, third) = (m.r.agent(&t.agents[0]), m.r.agent(&t.agents[1]), m.r.agent(&t.agents[2]));
     // The failover rate (50%) of each failing member's own contribution: 100 of 200, 50 of 100.
@@ -270,6 +270,30 @@ fn an_eight_member_coalition_is_settled_in_one_transaction() {
     let state = m.intent_state(intent);
     assert_eq!((state.winner_agent, state.coalition_members), (coalition, 8));
     assert!(agents.iter().all(|a| m.r.agent(a).locked == 100), "every contribution locked");
+    // Each crank an eight-member coalition's job needs fits in one legacy transaction (the
+    // keeper sends no lookup tables): its failover with every member failed, and its payouts.
+    let state = m.intent_state(intent);
+    let size = |ixs: &[agx_sdk::Instruction]| {
+        let tx = solana_transaction::Transaction::new_with_payer(ixs, Some(&keeper.pubkey()));
+        tx.message.serialize().len() + 1 + 64 * usize::from(tx.message.header.num_required_signatures)
+    };
+    const PACKET_DATA_SIZE: usize = 1232;
+    let accounts = m.failover_accounts();
+    let failover =
+        xix::failover_trigger(keeper.pubkey(), Some(m.keeper_stake_tokens), intent, &state, &accounts);
+    let failover = cix::with_failed_members(failover, &state, &members);
+    let pairs: Vec<(Pubkey, Pubkey)> = members.iter().map(|a| (*a, Pubkey::new_unique())).collect();
+    let finalize =
+        cix::payout_with_members(xix::intent_finalize_stored(keeper.pubkey(), intent, &state), &pairs);
+    let accept = cix::payout_with_members(m.accept_ix(intent, Pubkey::new_unique(), 9_000), &pairs);
+    // The keeper's cranks leave room for its two compute-budget instructions (a program key and
+    // two short instructions, under 60 bytes); the requester's accept is sent as built.
+    let cranks =
+        [("failover_trigger", failover, 60), ("intent_finalize", finalize, 60), ("result_accept", accept, 0)];
+    for (name, ix, room) in cranks {
+        let bytes = size(&[ix]);
+        assert!(bytes + room <= PACKET_DATA_SIZE, "{name} with eight members is {bytes} bytes");
+    }
 }
 
 /// A coalition holding a continuous job won at the threshold, its members' contributions locked.
@@ -324,7 +348,7 @@ fn the_lead_declines_for_the_coalition_and_the_members_not_done_pay_for_it() {
     let accounts = m.failover_accounts();
     let decline = |a: &TestAgent| {
         let ix = xix::award_decline(a.authority.pubkey(), intent, &state, &accounts);
-        cix::with_failed_members(ix, &t.members())
+        cix::with_failed_members(ix, &state, &t.members())
     };
     // Only the coalition's authority declines for it.
     let by_member = decline(&t.agents[1]);
