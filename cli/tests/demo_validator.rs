@@ -122,15 +122,17 @@ fn cli_acts_as_an_agent_and_a_requester(
         return Err(format!("the cancelled intent's escrow came back: {left}").into());
     }
     bid_to_payout_by_hand(&chain, authority, pay, &base, &dir)?;
-    coalition_by_hand(&chain, authority, stake, &base, &dir, &me.pubkey().to_string())
+    coalition_by_hand(&chain, authority, (stake, pay), &base, &dir, &me.pubkey().to_string())
 }
 
 /// A coalition through `agx coalition`: a partner found by `complements`, terms formed by the
-/// new agent and signed by the partner, a leave, changed terms signed again, and a dissolve.
+/// new agent and signed by the partner, a leave, changed terms signed again; then a job neither
+/// could bid on alone, won with `agx bid place --coalition`, parts marked with `agx coalition
+/// done`, submitted with `agx result submit` and paid by shares; and a dissolve.
 fn coalition_by_hand(
     chain: &agx_sdk::chain::RpcChain,
     authority: &Keypair,
-    stake: agx_sdk::ix::registry::StakeToken,
+    (stake, pay): (agx_sdk::ix::registry::StakeToken, agx_sdk::ix::registry::StakeToken),
     base: &[&str],
     dir: &tempfile::TempDir,
     me: &str,
@@ -202,11 +204,105 @@ fn coalition_by_hand(
         return Err(format!("updated terms: {updated}").into());
     }
     json(partner_run(&["coalition", "accept", &address])?)?;
+    coalition_job_by_hand(chain, authority, pay, (&lead_run, &partner_run), (&partner, &address))?;
     json(lead_run(&["coalition", "dissolve", &address])?)?;
     match lead_run(&["coalition", "show", &address])? {
         Err(stderr) if stderr.contains("no coalition at") => Ok(()),
         other => Err(format!("a dissolved coalition is gone: {other:?}").into()),
     }
+}
+
+type Run<'a> = &'a dyn Fn(&[&str]) -> Result<Result<String, String>, Failed>;
+
+/// The coalition (new agent 0b011 + partner 0b100, shares 5,000 / 5,000) wins a continuous
+/// intent needing 0b111 at its threshold, its members mark their parts done, the lead submits,
+/// the requester accepts, and each member is paid its share; the bid and the intent close.
+fn coalition_job_by_hand(
+    chain: &agx_sdk::chain::RpcChain,
+    authority: &Keypair,
+    pay: agx_sdk::ix::registry::StakeToken,
+    (lead_run, partner_run): (Run, Run),
+    (partner, address): (&Keypair, &str),
+) -> Result<(), Failed> {
+    use agx_sdk::chain::Chain;
+    let err = |e: agx_sdk::Error| Failed::from(e.to_string());
+    agx_sdk::sandbox::tokens(chain, authority, pay, authority.pubkey(), 1_000).map_err(err)?;
+    let mut requester =
+        agx_sdk::requester::Requester::new(chain, authority.insecure_clone(), pay).map_err(err)?;
+    let want = agx_sdk::requester::Want {
+        capabilities: 0b111,
+        max_price: 600,
+        max_latency: 50,
+        kind: agx_sdk::exchange::state::AuctionKind::Continuous,
+        min_stake: 100,
+        context_uri: String::new(),
+        context_hash: [0; 32],
+    };
+    let mut args = requester.args(chain, &want).map_err(err)?;
+    args.score_threshold = 1;
+    let intent = requester.post(chain, args).map_err(err)?;
+    let intent_s = intent.to_string();
+    json(lead_run(&[
+        "bid",
+        "place",
+        &intent_s,
+        "--coalition",
+        address,
+        "--price",
+        "500",
+        "--quality",
+        "9000",
+        "--latency",
+        "30",
+    ])?)?;
+    let held = agx_sdk::discover::intent(chain, &intent).map_err(err)?.ok_or("intent")?;
+    if held.winner_agent.to_string() != address || held.coalition_members != 2 {
+        return Err(format!("the coalition won at the threshold: winner {}", held.winner_agent).into());
+    }
+    match lead_run(&["result", "submit", &intent_s, "--result-uri", "https://r.example/c"])? {
+        Err(stderr) if stderr.contains("agx coalition done") => {}
+        other => return Err(format!("submitting before the parts are done must say so: {other:?}").into()),
+    }
+    let first = json(partner_run(&["coalition", "done", &intent_s, "--coalition", address])?)?;
+    let second = json(lead_run(&["coalition", "done", &intent_s, "--coalition", address])?)?;
+    if first["all_done"] != false || second["all_done"] != true {
+        return Err(format!("parts done: {first} then {second}").into());
+    }
+    // The partner is paid into its associated account of the mint.
+    let partner_tokens = agx_sdk::token::associated_address(&partner.pubkey(), &pay.mint, &pay.program);
+    let create = agx_sdk::token::create_associated_idempotent(
+        partner.pubkey(),
+        partner.pubkey(),
+        pay.mint,
+        pay.program,
+    );
+    chain.send(&[create], partner, &[]).map_err(err)?;
+    lead_run(&["result", "submit", &intent_s, "--result-uri", "https://r.example/c"])?
+        .map_err(|e| format!("the lead submits: {e}"))?;
+    requester.accept(chain, &intent, 9_000).map_err(err)?;
+    let fee = agx_sdk::discover::exchange_config(chain)
+        .map_err(err)?
+        .reputation_fee(&pay.mint, 500)
+        .map_err(|e| e.to_string())?;
+    let share = (500 - fee) / 2;
+    let paid = agx_sdk::chain::token_balance(chain, &partner_tokens).map_err(err)?;
+    if paid != share {
+        return Err(format!("the partner's share of {} is {share}, paid {paid}", 500 - fee).into());
+    }
+    // Anyone closes the coalition's bid (its rent to the lead) and the intent.
+    let state = agx_sdk::discover::intent(chain, &intent).map_err(err)?.ok_or("intent")?;
+    let coalition: agx_sdk::Pubkey = address.parse().map_err(|_| "coalition address")?;
+    let close_bid = agx_sdk::ix::exchange::bid_close(
+        authority.pubkey(),
+        intent,
+        coalition,
+        0,
+        state.winner_authority,
+        state.requester,
+    );
+    let close = agx_sdk::ix::exchange::intent_close_stored(authority.pubkey(), intent, &state);
+    chain.send(&[close_bid, close], authority, &[]).map_err(err)?;
+    Ok(())
 }
 
 /// The new agent wins a Vickrey intent by hand: `agx bid commit` (salt to a file), `agx bid

@@ -58,6 +58,10 @@ pub enum Command {
         intent: Pubkey,
         #[command(flatten)]
         terms: Terms,
+        /// Bid as this coalition (you sign as its authority; every member must have signed its
+        /// terms): its members are passed with the bid, and locked at once on a threshold win.
+        #[arg(long)]
+        coalition: Option<Pubkey>,
     },
     /// The bids still open on an intent (as `agx intent bids`).
     List {
@@ -182,7 +186,7 @@ pub fn run(command: Command, url: Option<String>, keypair: Option<PathBuf>, out:
             store.remove(&intent, state.round)?;
             ("revealed", intent, landed)
         }
-        Command::Place { intent, terms } => {
+        Command::Place { intent, terms, coalition: None } => {
             let state = load(&intent)?;
             let landed = chain.send(
                 &[xix::bid_place(me, intent, agent, state.round, opening(terms))],
@@ -191,11 +195,28 @@ pub fn run(command: Command, url: Option<String>, keypair: Option<PathBuf>, out:
             )?;
             ("placed", intent, landed)
         }
+        Command::Place { intent, terms, coalition: Some(coalition) } => {
+            let state = load(&intent)?;
+            let c = agx_sdk::coalition::read(&chain, &coalition)?
+                .with_context(|| format!("no coalition at {coalition} on {}", chain.describe()))?;
+            if c.authority != me {
+                bail!("{coalition} is bid for by its authority {}, not by you", c.authority);
+            }
+            let members: Vec<Pubkey> = c.members().iter().map(|m| m.agent).collect();
+            let ix = xix::bid_place(me, intent, coalition, state.round, opening(terms));
+            let landed = chain.send(&[xix::coalition::with_members(ix, &members)], &signer, &[])?;
+            ("placed", intent, landed)
+        }
         Command::List { .. } => unreachable!("answered above"),
         Command::Submit(SubmitArgs { intent, fulfilled, result_uri }) => {
             let state = load(&intent)?;
-            if state.winner_agent != agent {
-                bail!("intent {intent} is not awarded to your agent {agent}");
+            // A coalition's job is submitted by its authority (the lead's).
+            let lead = state.held_by_coalition() && state.winner_authority == me;
+            if state.winner_agent != agent && !lead {
+                bail!("intent {intent} is not awarded to your agent {agent}, nor to a coalition you lead");
+            }
+            if !state.parts_all_done() {
+                bail!("the coalition's members have not all marked their parts done (`agx coalition done`)");
             }
             let payout = token::associated_address(&me, &state.mint, &state.token_program);
             let hash = agx_core::commitment::sha256(result_uri.as_bytes());

@@ -1,6 +1,8 @@
 //! `agx coalition`: registry agents that bid as one. The lead forms one (create, update,
-//! dissolve), each member signs its terms (accept) or withdraws (leave); anyone reads them (show,
-//! list) or looks for agents that complete a set of capabilities (complements).
+//! dissolve), each member signs its terms (accept) or withdraws (leave) and marks its part of a
+//! job done (done); anyone reads them (show, list) or looks for agents that complete a set of
+//! capabilities (complements). The lead bids with `agx bid place --coalition` and submits with
+//! `agx result submit`.
 use agx_sdk::accounts::Coalition;
 use agx_sdk::chain::{Chain, RpcChain};
 use agx_sdk::exchange::CoalitionMemberArgs;
@@ -48,6 +50,15 @@ pub enum Command {
         /// A member as AGENT:SHARE_BPS:CONTRIBUTION[:ROLE], as for `create`; the lead first.
         #[arg(long = "member", required = true, value_parser = member)]
         members: Vec<MemberSpec>,
+    },
+    /// Marks your agent's part of a job the coalition holds done; the lead submits once every
+    /// member has.
+    Done {
+        /// The job (intent) the coalition holds.
+        intent: Pubkey,
+        /// The coalition's address.
+        #[arg(long)]
+        coalition: Pubkey,
     },
     /// Ends the coalition (the lead's authority only): every signer released, the rent back.
     Dissolve {
@@ -221,6 +232,15 @@ pub fn run(
             coalition::update(&chain, &signer, &address, members)?;
             let c = existing(&chain, &address)?;
             out.result(&text(&address, &c), &view(&address, &c));
+        }
+        Command::Done { intent, coalition: address } => {
+            let signer = chain::signer(keypair)?;
+            let agent = chain::agent_named(&chain, &signer.pubkey())?;
+            let all_done = coalition::mark_done(&chain, &signer, &intent, &address, agent)?;
+            out.result(
+                &format!("{agent}'s part of {intent} is done{}\n", if all_done { "; every part is: the lead may submit" } else { "" }),
+                &json!({"intent": intent.to_string(), "coalition": address.to_string(), "agent": agent.to_string(), "all_done": all_done}),
+            );
         }
         Command::Dissolve { coalition: address } => {
             let signer = chain::signer(keypair)?;
