@@ -245,6 +245,24 @@ pub fn split_by_shares(amount: u64, shares_bps: &[u16]) -> Result<[u64; MAX_MEMB
     Ok(out)
 }
 
+/// `amount` in `n` equal parts (1..=8 members): split by equal shares in bps (the remainder of
+/// 10,000 to the lead) as [`split_by_shares`] does, so the dust goes to the lead too. How a
+/// failed coalition's job value is recorded on its members.
+pub fn split_equally(amount: u64, n: usize) -> Result<[u64; MAX_MEMBERS], Error> {
+    if n == 0 || n > MAX_MEMBERS {
+        return Err(overflow(Quantity::TokenAtoms, Op::Div));
+    }
+    // n <= 8, so each share and the remainder fit in a u16.
+    let n16 = u16::try_from(n).map_err(|_| overflow(Quantity::TokenAtoms, Op::Div))?;
+    let each = BPS_DENOMINATOR.checked_div(n16).ok_or(overflow(Quantity::Bps, Op::Div))?;
+    let rest = BPS_DENOMINATOR
+        .checked_sub(each.checked_mul(n16).ok_or(overflow(Quantity::Bps, Op::Mul))?)
+        .ok_or(overflow(Quantity::Bps, Op::Sub))?;
+    let mut shares = [each; MAX_MEMBERS];
+    shares[0] = each.checked_add(rest).ok_or(overflow(Quantity::Bps, Op::Add))?;
+    split_by_shares(amount, &shares[..n])
+}
+
 /// The slash of each member of a failed job: `slash_bps` of its own contribution for each member
 /// whose part was not `done` (of which `reward_bps` to the crank's caller, as
 /// [`crate::slash::split`]), nothing for the others. Entries past `contributions.len()` are empty.
@@ -376,6 +394,13 @@ mod tests {
         assert_eq!(&paid[..3], &[333 + 2, 333, 333]);
         assert!(split_by_shares(1, &[5_000, 4_999]).is_err());
         assert!(split_by_shares(1, &[]).is_err());
+    }
+
+    #[test]
+    fn equal_parts_leave_the_dust_to_the_lead() {
+        assert_eq!(&split_equally(1_000, 3).unwrap()[..3], &[334, 333, 333]);
+        assert_eq!(split_equally(7, 1).unwrap()[0], 7);
+        assert!(split_equally(1, 0).is_err() && split_equally(1, 9).is_err());
     }
 
     #[test]
