@@ -5,10 +5,9 @@
 //! path treats both alike.
 use agent_registry::state::AgentView;
 use agx_core::coalition::MemberStanding;
-use agx_core::eligibility::Ineligible;
 use anchor_lang::prelude::*;
 
-use crate::bidding::standing;
+use crate::bidding::{refusal, standing};
 use crate::error::ExchangeError;
 use crate::registry_cpi::RegistryAccounts;
 use crate::state::{AuctionKind, BidderKind, Coalition, ExchangeConfig, Intent};
@@ -24,23 +23,46 @@ pub struct BidderView {
     pub kind: BidderKind,
 }
 
+/// Is `info` one of this program's coalitions (owner and discriminator)?
+fn is_coalition(info: &AccountInfo) -> bool {
+    *info.owner == crate::ID
+        && info
+            .try_borrow_data()
+            .is_ok_and(|data| data.starts_with(<Coalition as anchor_lang::Discriminator>::DISCRIMINATOR))
+}
+
 /// The coalition at `info`, if it is one of this program's.
 pub fn coalition(info: &AccountInfo) -> Option<Coalition> {
-    if *info.owner != crate::ID {
+    if !is_coalition(info) {
         return None;
     }
     let data = info.try_borrow_data().ok()?;
-    let body = data.strip_prefix(<Coalition as anchor_lang::Discriminator>::DISCRIMINATOR)?;
+    let body = data.get(8..)?;
     body.get(..core::mem::size_of::<Coalition>()).map(bytemuck::pod_read_unaligned::<Coalition>)
 }
 
-fn refusal(rule: Ineligible) -> Error {
-    match rule {
-        Ineligible::Inactive => error!(ExchangeError::BidAgentInactive),
-        Ineligible::CapabilitiesMissing => error!(ExchangeError::BidCapabilitiesMissing),
-        Ineligible::StakeTooLow => error!(ExchangeError::BidStakeTooLow),
-        Ineligible::ReputationTooLow => error!(ExchangeError::BidReputationTooLow),
-    }
+/// The member agents of `coalition`, each with the account passed beside it (its stake vault
+/// for a failover, its payout account for a payout): the pairs that lead `remaining`, in member
+/// order, each agent writable (`CoalitionMemberAccountMissing`).
+pub fn member_pairs<'info>(
+    coalition: &Coalition,
+    remaining: &[AccountInfo<'info>],
+) -> Result<Vec<(AccountInfo<'info>, AccountInfo<'info>)>> {
+    let missing = || error!(ExchangeError::CoalitionMemberAccountMissing);
+    coalition
+        .members()
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let agent = remaining.get(i.saturating_mul(2)).ok_or_else(missing)?;
+            let beside = remaining.get(i.saturating_mul(2).saturating_add(1)).ok_or_else(missing)?;
+            require!(
+                agent.key() == m.agent && agent.is_writable,
+                ExchangeError::CoalitionMemberAccountMissing
+            );
+            Ok((agent.clone(), beside.clone()))
+        })
+        .collect()
 }
 
 /// The members of `coalition` as `agx_core` reads them: their agent accounts, passed in member
@@ -133,7 +155,7 @@ impl Holding {
 /// Applies `change` to the open-bid count of the coalition at `info` (written in place).
 fn count_coalition_bid(info: &AccountInfo, change: impl FnOnce(u32) -> Option<u32>) -> Result<()> {
     let corrupt = || error!(ExchangeError::CoalitionCorrupt);
-    require!(info.is_writable && coalition(info).is_some(), ExchangeError::CoalitionCorrupt);
+    require!(info.is_writable && is_coalition(info), ExchangeError::CoalitionCorrupt);
     let mut data = info.try_borrow_mut_data()?;
     let at = 8usize.saturating_add(core::mem::offset_of!(Coalition, open_bids));
     let field = data.get_mut(at..at.saturating_add(4)).ok_or_else(corrupt)?;
@@ -161,7 +183,7 @@ pub fn release<'info>(
     config: &ExchangeConfig,
     info: AccountInfo<'info>,
 ) -> Result<()> {
-    if coalition(&info).is_some() {
+    if is_coalition(&info) {
         return count_coalition_bid(&info, |n| n.checked_sub(1));
     }
     if AgentView::of(&info).is_some() {

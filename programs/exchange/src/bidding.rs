@@ -1,7 +1,7 @@
 //! Rules shared by the bid instructions: eligibility of a registry agent (checked when a bid
 //! is committed or placed, again when it is revealed, and the stake part again at settlement),
 //! scoring with `agx_core`, the bond deposit, and ranking a scored bid on the leaderboard.
-use agent_registry::state::{Agent, AgentView};
+use agent_registry::state::AgentView;
 use agx_core::eligibility::{may_bid, may_hold_job, Ineligible, Standing};
 use anchor_lang::prelude::*;
 use anchor_lang::system_program;
@@ -20,21 +20,21 @@ pub fn standing(agent: &AgentView) -> Standing {
     }
 }
 
-/// May `agent` bid on `intent` (commit, reveal, place)? `agx_core::eligibility::may_bid`, each
-/// broken rule with its own error.
-pub fn check(agent: &Account<Agent>, intent: &Intent) -> Result<()> {
-    check_view(&agent.key(), &AgentView::from(&**agent), intent)
-}
-
-/// [`check`] of the agent at `key`, read in place (`AgentView`).
+/// May the agent at `key` (read in place, `AgentView`) bid on `intent` (commit, reveal, place)?
+/// `agx_core::eligibility::may_bid`, each broken rule with its own error.
 pub fn check_view(key: &Pubkey, agent: &AgentView, intent: &Intent) -> Result<()> {
     require!(!intent.is_excluded(key), ExchangeError::BidAgentCutOff);
-    may_bid(&standing(agent), &intent.requirements()).map_err(|rule| match rule {
+    may_bid(&standing(agent), &intent.requirements()).map_err(refusal)
+}
+
+/// The error of an eligibility rule broken by a bidder (an agent, or a coalition).
+pub fn refusal(rule: Ineligible) -> Error {
+    match rule {
         Ineligible::Inactive => error!(ExchangeError::BidAgentInactive),
         Ineligible::CapabilitiesMissing => error!(ExchangeError::BidCapabilitiesMissing),
         Ineligible::StakeTooLow => error!(ExchangeError::BidStakeTooLow),
         Ineligible::ReputationTooLow => error!(ExchangeError::BidReputationTooLow),
-    })
+    }
 }
 
 /// The registry agent behind `info`, if it still is one (owned by the registry, an `Agent`),
@@ -176,17 +176,17 @@ impl ClearBid<'_, '_> {
 /// in place and checked by the caller) on `terms`: scored, made the whole board and awarded at
 /// once (`Intent::take_hire`), the agent engaged and its stake locked in one registry CPI. No
 /// bid account is opened: the hire's terms live in the intent.
-#[allow(clippy::too_many_arguments)]
 pub fn take_hire<'info>(
-    intent_key: Pubkey,
-    intent: &mut Intent,
+    intent: &AccountLoader<'info, Intent>,
     config: &crate::state::ExchangeConfig,
     registry: &crate::registry_cpi::RegistryAccounts<'info>,
     agent: AccountInfo<'info>,
     view: &AgentView,
     terms: &HireTerms,
-    now: u64,
 ) -> Result<()> {
+    let (intent_key, now) = (intent.key(), Clock::get()?.slot);
+    let mut intent = intent.load_mut()?;
+    let intent = &mut *intent;
     require_eq!(terms.price, intent.max_price, ExchangeError::HirePriceNotOffered);
     let score = score(intent, terms.price, terms.quality_bps, terms.latency, view.reputation)?;
     let entry = LeaderboardEntry {

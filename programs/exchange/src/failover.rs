@@ -180,7 +180,8 @@ impl<'info> Failover<'info> {
     /// coalition (its authority, and the latest heartbeat of its members, passed first in
     /// `remaining` as (agent, vault) pairs).
     pub fn answerable(&self, remaining: &[AccountInfo<'info>]) -> Result<(Pubkey, u64)> {
-        if let Some(members) = self.coalition_members(remaining)? {
+        let held = self.intent.load()?.held_by_coalition();
+        if let Some(members) = self.coalition_members(held, remaining)? {
             let latest =
                 members.agents.iter().filter_map(|(a, _)| live_agent(a)).map(|a| a.last_heartbeat_slot).max();
             return Ok((members.authority, latest.unwrap_or(0)));
@@ -189,25 +190,23 @@ impl<'info> Failover<'info> {
         Ok((winner.authority, winner.last_heartbeat_slot))
     }
 
-    /// The coalition holding the job, if one does: its members' agents and vaults (the first
-    /// pairs of `remaining`), contributions and authority.
-    fn coalition_members(&self, remaining: &[AccountInfo<'info>]) -> Result<Option<FailedCoalition<'info>>> {
-        if !self.intent.load()?.held_by_coalition() {
+    /// The coalition holding the job, when one does (`held`): its members' agents and vaults
+    /// (the first pairs of `remaining`, the vaults writable too), contributions and authority.
+    fn coalition_members(
+        &self,
+        held: bool,
+        remaining: &[AccountInfo<'info>],
+    ) -> Result<Option<FailedCoalition<'info>>> {
+        if !held {
             return Ok(None);
         }
         let coalition = crate::bidder::coalition(&self.failed_agent)
             .ok_or_else(|| error!(ExchangeError::FailoverStale))?;
-        let missing = || error!(ExchangeError::CoalitionMemberAccountMissing);
-        let mut agents = Vec::new();
-        for (i, m) in coalition.members().iter().enumerate() {
-            let agent = remaining.get(i.saturating_mul(2)).ok_or_else(missing)?;
-            let vault = remaining.get(i.saturating_mul(2).saturating_add(1)).ok_or_else(missing)?;
-            require!(
-                agent.key() == m.agent && agent.is_writable && vault.is_writable,
-                ExchangeError::CoalitionMemberAccountMissing
-            );
-            agents.push((agent.clone(), vault.clone()));
-        }
+        let agents = crate::bidder::member_pairs(&coalition, remaining)?;
+        require!(
+            agents.iter().all(|(_, vault)| vault.is_writable),
+            ExchangeError::CoalitionMemberAccountMissing
+        );
         Ok(Some(FailedCoalition {
             agents,
             contributions: coalition.members().iter().map(|m| m.contribution).collect(),
@@ -235,7 +234,7 @@ impl<'info> Failover<'info> {
     ) -> Result<()> {
         let intent_key = self.intent.key();
         let config = &self.config;
-        let intent = self.intent.load()?;
+        let mut intent = self.intent.load_mut()?;
         self.require_current_winner(&intent)?;
         let (old_standby, old_standby_bid) = (intent.standby_agent, intent.standby_bid);
         let standby_info = match (&self.standby, old_standby != Pubkey::default()) {
@@ -246,9 +245,7 @@ impl<'info> Failover<'info> {
         let hired = intent.is_hired()?;
         // A coalition's members lead the remaining accounts; no candidate follows them.
         let parts_done = intent.parts_done;
-        drop(intent);
-        let coalition = self.coalition_members(candidates)?;
-        let mut intent = self.intent.load_mut()?;
+        let coalition = self.coalition_members(intent.held_by_coalition(), candidates)?;
         match (&self.failed_bid, hired) {
             (Some(bid), false) => fail_bid(bid, intent.winner_bid, ExchangeError::FailoverBidMismatch)?,
             (None, true) => {}
@@ -389,7 +386,8 @@ impl<'info> Failover<'info> {
             .filter(|(head, ..)| head.agent != old_standby)
             .map(|(_, info, ..)| info.clone());
         if let (Some(c), Some((slashes, done))) = (&coalition, &member_slashes) {
-            let values = agx_core::coalition::split_by_shares(value, &equal_shares(c.contributions.len()))
+            // A failed job's value is recorded in equal parts on its members.
+            let values = agx_core::coalition::split_equally(value, c.contributions.len())
                 .map_err(|_| error!(ExchangeError::CoalitionCorrupt))?;
             let outcomes = c
                 .contributions
@@ -614,13 +612,4 @@ struct FailedCoalition<'info> {
     agents: Vec<(AccountInfo<'info>, AccountInfo<'info>)>,
     contributions: Vec<u64>,
     authority: Pubkey,
-}
-
-/// Equal weights summing to 10,000 bps (the remainder to the first): a failed coalition's job
-/// value is recorded in equal parts on its members.
-fn equal_shares(n: usize) -> Vec<u16> {
-    let n16 = u16::try_from(n.max(1)).unwrap_or(u16::MAX);
-    let each = agx_core::BPS_DENOMINATOR.checked_div(n16).unwrap_or(0);
-    let rest = agx_core::BPS_DENOMINATOR.saturating_sub(each.saturating_mul(n16));
-    (0..n).map(|i| if i == 0 { each.saturating_add(rest) } else { each }).collect()
 }

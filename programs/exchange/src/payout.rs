@@ -298,22 +298,8 @@ impl<'info> Payout<'info> {
         }
         let coalition = crate::bidder::coalition(&self.winner_agent)
             .ok_or_else(|| error!(ExchangeError::IntentCorrupt))?;
-        let missing = || error!(ExchangeError::CoalitionMemberAccountMissing);
-        let mut agents = Vec::new();
-        let mut accounts = Vec::new();
-        for (i, m) in coalition.members().iter().enumerate() {
-            let agent = members.get(i.saturating_mul(2)).ok_or_else(missing)?;
-            let account = members.get(i.saturating_mul(2).saturating_add(1)).ok_or_else(missing)?;
-            require!(
-                agent.key() == m.agent && agent.is_writable,
-                ExchangeError::CoalitionMemberAccountMissing
-            );
-            agents.push(agent.clone());
-            accounts.push(account.clone());
-        }
         Ok(Some(CoalitionPay {
-            agents,
-            accounts,
+            members: crate::bidder::member_pairs(&coalition, members)?,
             shares: coalition.members().iter().map(|m| m.share_bps).collect(),
             signers: coalition.members().iter().map(|m| m.signer).collect(),
             contributions: coalition.members().iter().map(|m| m.contribution).collect(),
@@ -350,7 +336,7 @@ impl<'info> Payout<'info> {
                 .collect();
             // Nothing is slashed here, so the registry reads no vault: each agent stands in its
             // own vault's slot.
-            let pairs = c.agents.iter().map(|a| (a.clone(), a.clone())).collect();
+            let pairs = c.members.iter().map(|(agent, _)| (agent.clone(), agent.clone())).collect();
             return self.registry.settle_members(
                 &self.config,
                 pairs,
@@ -385,10 +371,9 @@ impl<'info> Payout<'info> {
 
 /// A coalition winner's members, as a payout reads them.
 pub struct CoalitionPay<'info> {
-    /// Member agents, in member order (the lead first).
-    pub agents: Vec<AccountInfo<'info>>,
-    /// Each member's account of the mint (the lead's is not read: it is paid as the winner).
-    pub accounts: Vec<AccountInfo<'info>>,
+    /// Each member's agent and account of the mint, in member order (the lead first; its account
+    /// is not read: it is paid as the winner).
+    pub members: Vec<(AccountInfo<'info>, AccountInfo<'info>)>,
     pub shares: Vec<u16>,
     /// The keys that signed the terms: each member is paid into an account of its signer's.
     pub signers: Vec<Pubkey>,
@@ -409,7 +394,8 @@ impl<'info> CoalitionPay<'info> {
         let mut paid = 0u64;
         let mut kept = 0u64;
         let overflow = || error!(ExchangeError::ArithmeticOverflow);
-        for ((authority, account), amount) in self.signers.iter().zip(&self.accounts).zip(amounts).skip(1) {
+        for ((authority, (_, account)), amount) in self.signers.iter().zip(&self.members).zip(amounts).skip(1)
+        {
             let authority = *authority;
             if agent_registry::token_view::receivable(account).is_some_and(|v| v.is(self.mint, authority)) {
                 escrow.transfer(account, amount)?;

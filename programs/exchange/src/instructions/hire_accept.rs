@@ -55,18 +55,15 @@ impl HireAccept<'_> {
 
     pub fn handler(ctx: Context<Self>, terms: HireTerms, round: u8) -> Result<()> {
         let agent = ctx.accounts.validate(round)?;
-        let now = Clock::get()?.slot;
         let accounts = &ctx.accounts;
-        let mut intent = accounts.intent.load_mut()?;
+        let hired = accounts.agent.to_account_info();
         crate::bidding::take_hire(
-            accounts.intent.key(),
-            &mut intent,
+            &accounts.intent,
             &accounts.config,
             &accounts.registry,
-            accounts.agent.to_account_info(),
+            hired,
             &agent,
             &terms,
-            now,
         )
     }
 }

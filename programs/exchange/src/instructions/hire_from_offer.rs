@@ -71,18 +71,15 @@ impl HireFromOffer<'_> {
 
     pub fn handler(ctx: Context<Self>, offer_index: u8) -> Result<()> {
         let (terms, agent) = ctx.accounts.terms(offer_index)?;
-        let now = Clock::get()?.slot;
         let accounts = &ctx.accounts;
-        let mut intent = accounts.intent.load_mut()?;
+        let hired = accounts.agent.to_account_info();
         crate::bidding::take_hire(
-            accounts.intent.key(),
-            &mut intent,
+            &accounts.intent,
             &accounts.config,
             &accounts.registry,
-            accounts.agent.to_account_info(),
+            hired,
             &agent,
             &terms,
-            now,
         )
     }
 }
