@@ -152,10 +152,7 @@ impl<'info> AgentOutcome<'info> {
             _ => 0,
         };
         let counted_value = if args.kind == OutcomeKind::Completed && args.value > 0 {
-            let mut patrons = agent.patrons()?;
-            let counted = patrons.credit(args.requester.to_bytes(), args.value, view.reputation.prior_value);
-            agent.store_patrons(&patrons)?;
-            counted
+            agent.credit_completed(&args.requester, args.value, view.reputation.prior_value)?
         } else {
             args.value
         };

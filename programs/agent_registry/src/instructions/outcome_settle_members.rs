@@ -125,11 +125,7 @@ impl<'info> AgentMembers<'info> {
             }
             let counted_value = match outcome.record {
                 Some(OutcomeKind::Completed) if outcome.value > 0 => {
-                    let mut patrons = agent.patrons()?;
-                    let counted =
-                        patrons.credit(args.requester.to_bytes(), outcome.value, view.reputation.prior_value);
-                    agent.store_patrons(&patrons)?;
-                    counted
+                    agent.credit_completed(&args.requester, outcome.value, view.reputation.prior_value)?
                 }
                 _ => outcome.value,
             };

@@ -312,8 +312,8 @@ impl<'a, 'info> AgentInPlace<'a, 'info> {
         *self.info.key
     }
 
-    /// The agent's patron table, which follows the ledger (read only by `outcome_settle`).
-    pub fn patrons(&self) -> Result<agx_core::reputation::Patrons> {
+    /// The agent's patron table, which follows the ledger (read only by `credit_completed`).
+    fn patrons(&self) -> Result<agx_core::reputation::Patrons> {
         let data = self.info.try_borrow_data()?;
         let bytes = self
             .patrons_range()
@@ -323,8 +323,18 @@ impl<'a, 'info> AgentInPlace<'a, 'info> {
         Ok(agx_core::reputation::Patrons::from_bytes(bytes))
     }
 
+    /// The value of a completed job from `requester` that counts for reputation, the patron
+    /// table updated: in full the first time, less and less for repeat work
+    /// (`agx_core::reputation::Patrons::credit`, `prior_value` from the config).
+    pub fn credit_completed(&self, requester: &Pubkey, value: u64, prior_value: u64) -> Result<u64> {
+        let mut patrons = self.patrons()?;
+        let counted = patrons.credit(requester.to_bytes(), value, prior_value);
+        self.store_patrons(&patrons)?;
+        Ok(counted)
+    }
+
     /// Writes the patron table back (after the ledger).
-    pub fn store_patrons(&self, patrons: &agx_core::reputation::Patrons) -> Result<()> {
+    fn store_patrons(&self, patrons: &agx_core::reputation::Patrons) -> Result<()> {
         require!(self.info.is_writable, RegistryError::AgentAccountInvalid);
         let mut data = self.info.try_borrow_mut_data()?;
         self.patrons_range()
