@@ -124,14 +124,7 @@ pub fn prepare(due: &Due, intent: Pubkey, state: &Intent, keeper: &KeeperAccount
         *crank = match due.crank {
             Crank::Settle => xix::coalition::settle_with_members(crank.clone(), &members),
             Crank::Finalize => {
-                // Each member is paid into its signer's associated account of the intent's mint.
-                let pairs: Vec<(Pubkey, Pubkey)> = c
-                    .members()
-                    .iter()
-                    .map(|m| {
-                        (m.agent, token::associated_address(&m.signer, &state.mint, &state.token_program))
-                    })
-                    .collect();
+                let pairs = agx_sdk::coalition::payout_pairs(&c, state);
                 xix::coalition::payout_with_members(crank.clone(), &pairs)
             }
             Crank::Failover => xix::coalition::with_failed_members(crank.clone(), state, &members),

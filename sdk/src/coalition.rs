@@ -155,15 +155,17 @@ pub fn payout_members(
         return Ok(None);
     }
     let coalition = existing(chain, &state.winner_agent)?;
-    Ok(Some(
-        coalition
-            .members()
-            .iter()
-            .map(|m| {
-                (m.agent, crate::token::associated_address(&m.signer, &state.mint, &state.token_program))
-            })
-            .collect(),
-    ))
+    Ok(Some(payout_pairs(&coalition, state)))
+}
+
+/// Each member of `coalition` (holding the job `state` describes) with the account its share is
+/// paid into: its signer's associated account of the intent's mint, in member order.
+pub fn payout_pairs(coalition: &Coalition, state: &exchange::state::Intent) -> Vec<(Pubkey, Pubkey)> {
+    coalition
+        .members()
+        .iter()
+        .map(|m| (m.agent, crate::token::associated_address(&m.signer, &state.mint, &state.token_program)))
+        .collect()
 }
 
 /// `ix`, a payout of the job `state` describes (`result_accept`, `intent_finalize`,
@@ -181,20 +183,23 @@ pub fn with_payout_members(
 
 /// The coalition's `authority` bids `opening` in the clear on the continuous `intent`, as the
 /// coalition (its members passed with the bid); on a threshold win each member's contribution is
-/// locked at once.
+/// locked at once. A key that is not the coalition's authority is refused before anything is
+/// sent (`Error::MissingSigner`).
 pub fn bid_place(
     chain: &dyn Chain,
     authority: &Keypair,
     coalition: &Pubkey,
     intent: &Pubkey,
     opening: exchange::BidOpening,
-) -> Result<(), Error> {
+) -> Result<crate::chain::Landed, Error> {
     let state = existing(chain, coalition)?;
+    if state.authority != authority.pubkey() {
+        return Err(Error::MissingSigner { needed: state.authority, given: authority.pubkey().to_string() });
+    }
     let round = crate::discover::intent(chain, intent)?.ok_or(Error::AccountMissing(*intent))?.round;
     let members: Vec<Pubkey> = state.members().iter().map(|m| m.agent).collect();
     let ix = crate::ix::exchange::bid_place(authority.pubkey(), *intent, *coalition, round, opening);
-    chain.send(&[cix::with_members(ix, &members)], authority, &[])?;
-    Ok(())
+    chain.send(&[cix::with_members(ix, &members)], authority, &[])
 }
 
 /// The member `agent` (of `authority`) marks its part of the job `intent` done; whether every

@@ -196,15 +196,7 @@ pub fn run(command: Command, url: Option<String>, keypair: Option<PathBuf>, out:
             ("placed", intent, landed)
         }
         Command::Place { intent, terms, coalition: Some(coalition) } => {
-            let state = load(&intent)?;
-            let c = agx_sdk::coalition::read(&chain, &coalition)?
-                .with_context(|| format!("no coalition at {coalition} on {}", chain.describe()))?;
-            if c.authority != me {
-                bail!("{coalition} is bid for by its authority {}, not by you", c.authority);
-            }
-            let members: Vec<Pubkey> = c.members().iter().map(|m| m.agent).collect();
-            let ix = xix::bid_place(me, intent, coalition, state.round, opening(terms));
-            let landed = chain.send(&[xix::coalition::with_members(ix, &members)], &signer, &[])?;
+            let landed = agx_sdk::coalition::bid_place(&chain, &signer, &coalition, &intent, opening(terms))?;
             ("placed", intent, landed)
         }
         Command::List { .. } => unreachable!("answered above"),
