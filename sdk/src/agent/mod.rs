@@ -7,7 +7,9 @@
 //! [`Worker`], heartbeats while the work goes on, and submits the result (possibly a partial
 //! fulfilment) to be paid into its associated account of the intent's mint. Bonds and bid rent
 //! come back when its bids close: the keeper closes them, or the runner does once they have
-//! lingered.
+//! lingered. It also works its part of the jobs of coalitions it belongs to, and bids for those
+//! it leads ([`Membership`]).
+mod coalition;
 mod coordinator;
 mod salts;
 
@@ -20,6 +22,7 @@ use exchange::{BidOpening, HireTerms};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
+pub use coalition::Membership;
 pub use coordinator::{Coordinator, LotOutcome, LotsWorker, NotOwn, Planner, Recovery};
 pub use salts::{SaltStore, SealedBid};
 
@@ -143,6 +146,17 @@ pub enum Activity {
     LotClosed {
         intent: Pubkey,
     },
+    /// A bid placed in the clear as `coalition`, by its authority's runner.
+    CoalitionPlaced {
+        coalition: Pubkey,
+        intent: Pubkey,
+        price: u64,
+    },
+    /// This agent's part of `coalition`'s job `intent` marked done.
+    PartDone {
+        coalition: Pubkey,
+        intent: Pubkey,
+    },
     /// A transaction the runner sent failed; it goes on with the rest.
     Failed {
         intent: Option<Pubkey>,
@@ -194,6 +208,8 @@ pub struct AgentRunner<S, W> {
     /// Bids placed, by intent and round, with the slot the intent was first seen finished.
     bids: BTreeMap<(Pubkey, u8), Option<u64>>,
     last_heartbeat: u64,
+    /// Coalitions the agent is a member of (and, for their authority, bids for).
+    coalitions: Vec<Membership>,
 }
 
 impl<S: Strategy, W: Worker> AgentRunner<S, W> {
@@ -243,6 +259,7 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
             jobs: BTreeMap::new(),
             bids,
             last_heartbeat: 0,
+            coalitions: Vec::new(),
         })
     }
 
@@ -287,8 +304,15 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
         for (address, intent) in discover::open_intents(chain, me.capabilities)? {
             self.bid_on(chain, slot, &me, address, &intent, &mut out);
         }
+        self.bid_as_coalitions(chain, slot, &mut out)?;
         self.reveal(chain, slot, &mut out)?;
-        self.work(chain, slot, &mut out)?;
+        let own = self.work(chain, slot, &mut out)?;
+        let parts = self.work_parts(chain, slot, &mut out)?;
+        let progress = match (own, parts) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.heartbeat(chain, slot, progress, &mut out);
         self.collect(chain, slot, &mut out)?;
         Ok(out)
     }
@@ -451,7 +475,8 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
         Ok(())
     }
 
-    fn work(&mut self, chain: &dyn Chain, slot: u64, out: &mut Vec<Activity>) -> Result<(), Error> {
+    /// Works the jobs the agent holds alone; the least progress among those in progress.
+    fn work(&mut self, chain: &dyn Chain, slot: u64, out: &mut Vec<Activity>) -> Result<Option<u16>, Error> {
         let held = discover::intents(
             chain,
             &[
@@ -473,44 +498,57 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
                 }
                 Work::Silent => {}
                 Work::Done(delivery) => {
-                    let payout = token::associated_address(
-                        &self.authority.pubkey(),
-                        &state.mint,
-                        &state.token_program,
-                    );
-                    let ixs = [
-                        token::create_associated_idempotent(
-                            self.authority.pubkey(),
-                            self.authority.pubkey(),
-                            state.mint,
-                            state.token_program,
-                        ),
-                        xix::result_submit(
-                            self.authority.pubkey(),
-                            address,
-                            payout,
-                            delivery.result_hash,
-                            delivery.result_uri.clone(),
-                            delivery.fulfilled_bps,
-                        ),
-                    ];
-                    match chain.send(&ixs, &self.authority, &[]) {
-                        Ok(_) => {
-                            self.jobs.remove(&address);
-                            out.push(Activity::Submitted {
-                                intent: address,
-                                fulfilled_bps: delivery.fulfilled_bps,
-                            });
-                        }
-                        Err(e) => out.push(Activity::Failed {
-                            intent: Some(address),
-                            what: "result_submit",
-                            error: e.to_string(),
-                        }),
+                    if self.submit(chain, address, &state, &delivery, out) {
+                        self.jobs.remove(&address);
                     }
                 }
             }
         }
+        Ok(progress)
+    }
+
+    /// Submits `delivery` for the job `address`, to be paid into the authority's associated
+    /// account of the mint (created if missing); whether it landed.
+    fn submit(
+        &self,
+        chain: &dyn Chain,
+        address: Pubkey,
+        state: &Intent,
+        delivery: &Delivery,
+        out: &mut Vec<Activity>,
+    ) -> bool {
+        let me = self.authority.pubkey();
+        let payout = token::associated_address(&me, &state.mint, &state.token_program);
+        let ixs = [
+            token::create_associated_idempotent(me, me, state.mint, state.token_program),
+            xix::result_submit(
+                me,
+                address,
+                payout,
+                delivery.result_hash,
+                delivery.result_uri.clone(),
+                delivery.fulfilled_bps,
+            ),
+        ];
+        match chain.send(&ixs, &self.authority, &[]) {
+            Ok(_) => {
+                out.push(Activity::Submitted { intent: address, fulfilled_bps: delivery.fulfilled_bps });
+                true
+            }
+            Err(e) => {
+                out.push(Activity::Failed {
+                    intent: Some(address),
+                    what: "result_submit",
+                    error: e.to_string(),
+                });
+                false
+            }
+        }
+    }
+
+    /// Heartbeats `progress` (the least among the jobs and parts in progress), at most every
+    /// `heartbeat_every_slots`.
+    fn heartbeat(&mut self, chain: &dyn Chain, slot: u64, progress: Option<u16>, out: &mut Vec<Activity>) {
         if let Some(progress_bps) = progress {
             if slot >= self.last_heartbeat.saturating_add(self.settings.heartbeat_every_slots) {
                 let ix = rix::agent_heartbeat(self.authority.pubkey(), progress_bps);
@@ -527,7 +565,6 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
                 }
             }
         }
-        Ok(())
     }
 
     /// Forgets bids that are closed; closes its own once their intent has been finished for a
