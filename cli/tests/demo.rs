@@ -27,8 +27,8 @@ fn without_timings(mut v: Value) -> Value {
 fn the_demo_market_runs_to_its_end_with_every_atom_accounted_for_and_repeats_for_a_seed() {
     let first = json_of(&agx(&["demo", "--output", "json"]));
     assert_eq!(first["problems"], serde_json::json!([]), "the demo's own checks against the chain");
-    assert_eq!(first["intents"], 15, "12 plain intents, a coordinated job and its 2 lots");
-    assert_eq!(first["verified"], 15, "verify_auction passed for every intent");
+    assert_eq!(first["intents"], 17, "12 plain intents, a coordinated job and its 2 lots, 2 for coalitions");
+    assert_eq!(first["verified"], 17, "verify_auction passed for every intent");
     assert!(first["failed_over"].as_u64().unwrap() >= 1, "the silent agent was failed over: {first}");
     assert_eq!(first["disputed"], 1);
     assert!(first["partial"].as_u64().unwrap() >= 1, "a partial delivery: {first}");
@@ -40,7 +40,7 @@ fn the_demo_market_runs_to_its_end_with_every_atom_accounted_for_and_repeats_for
     assert_eq!(first["keeper"]["kind"], "polling");
     assert_eq!(first["keeper"]["failed"], 0);
     let agents = first["agents"].as_array().unwrap();
-    assert_eq!(agents.len(), 13, "10 plain agents, a coordinator and 2 specialists");
+    assert_eq!(agents.len(), 16, "10 plain agents, a coordinator and 2 specialists, a lead and 2 partners");
     assert!(agents.iter().any(|a| a["failed"].as_u64() > Some(0)), "someone failed a job");
     assert!(agents.iter().all(|a| a["reputation_after"].as_u64() >= a["reputation_before"].as_u64()
         || a["failed"].as_u64() > Some(0)));
@@ -68,12 +68,39 @@ fn the_demo_market_runs_to_its_end_with_every_atom_accounted_for_and_repeats_for
         .sum();
     assert!(paid_for_lots > 0 && paid_for_lots < spent_on_lots, "the lots' pay less the reputation fee");
 
+    // The coalition story: both intents ask for two skills no single agent has; mirage (the lead
+    // and the flaky partner) wins both, its partner goes silent on one, mirage is failed over
+    // and atlas (the lead and the reliable partner) delivers it. Only the partner that failed
+    // its part lost stake and recorded a failure; every member was paid by its share.
+    let coalitions = &first["coalitions"];
+    let names: Vec<&str> =
+        coalitions["formed"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["atlas", "mirage"], "{coalitions}");
+    let intents = coalitions["intents"].as_array().unwrap();
+    assert_eq!(intents.len(), 2, "{coalitions}");
+    assert!(intents.iter().all(|i| i["outcome"].as_str().unwrap().starts_with("completed")), "{coalitions}");
+    let failed_over: Vec<&Value> = intents.iter().filter(|i| i["failovers"] == 1).collect();
+    assert_eq!(failed_over.len(), 1, "one coalition intent failed over: {coalitions}");
+    assert_eq!(failed_over[0]["winner"], "atlas", "{coalitions}");
+    assert!(intents.iter().any(|i| i["failovers"] == 0 && i["winner"] == "mirage"), "{coalitions}");
+    let agent = |name: &str| agents.iter().find(|a| a["name"] == name).unwrap_or_else(|| panic!("{name}"));
+    let (lead, partner, flaky) = (agent("lead-audio"), agent("partner-web"), agent("partner-web-flaky"));
+    assert_eq!(
+        (lead["completed"].as_u64(), lead["failed"].as_u64(), lead["stake_lost"].as_u64()),
+        (Some(2), Some(0), Some(0))
+    );
+    assert_eq!((partner["completed"].as_u64(), partner["failed"].as_u64()), (Some(1), Some(0)));
+    assert_eq!((flaky["completed"].as_u64(), flaky["failed"].as_u64()), (Some(1), Some(1)));
+    assert!(flaky["stake_lost"].as_u64() > Some(0), "the silent partner was slashed: {flaky}");
+    assert!(partner["earned"].as_u64() > Some(0) && flaky["earned"].as_u64() > Some(0), "paid by shares");
+    assert!(lead["earned"].as_u64() > partner["earned"].as_u64(), "the lead's share is 60%");
+
     let again = json_of(&agx(&["demo", "--output", "json"]));
     assert_eq!(without_timings(first.clone()), without_timings(again), "the same seed, the same market");
     let other =
         json_of(&agx(&["demo", "--output", "json", "--seed", "2", "--agents", "5", "--intents", "6"]));
     assert_eq!(other["problems"], serde_json::json!([]));
-    assert_eq!(other["intents"], 6 + 3, "and the coordinated job with its 2 lots");
+    assert_eq!(other["intents"], 6 + 3 + 2, "and the coordinated job with its 2 lots, 2 for coalitions");
     assert_ne!(without_timings(first)["agents"], without_timings(other)["agents"]);
 }
 
@@ -129,7 +156,10 @@ fn the_demo_script_prints_only_json_with_output_json() {
         .output()
         .expect("run scripts/demo.sh");
     let summary = json_of(&out);
-    assert_eq!((summary["intents"].as_u64(), &summary["problems"]), (Some(2 + 3), &serde_json::json!([])));
+    assert_eq!(
+        (summary["intents"].as_u64(), &summary["problems"]),
+        (Some(2 + 3 + 2), &serde_json::json!([]))
+    );
 }
 
 /// Sizes the sandbox cannot fund from its first airdrop are funded, not refused half-way: 45
@@ -137,7 +167,7 @@ fn the_demo_script_prints_only_json_with_output_json() {
 #[test]
 fn a_large_market_is_funded() {
     let summary = json_of(&agx(&["demo", "--output", "json", "--agents", "45", "--intents", "2"]));
-    assert_eq!(summary["agents"].as_array().map(Vec::len), Some(45 + 3), "and the story's 3 agents");
+    assert_eq!(summary["agents"].as_array().map(Vec::len), Some(45 + 3 + 3), "and the stories' 6 agents");
     assert_eq!(summary["problems"], serde_json::json!([]));
 }
 

@@ -622,6 +622,26 @@ fn main() -> ExitCode {
         {
             return Err(format!("the coordinator story on the cluster: {}", cluster["coordinator"]).into());
         }
+        // The coalition story on the cluster: both intents no single agent covers completed, one
+        // after mirage was failed over for its silent partner (slashed, one failure recorded) and
+        // won again by atlas.
+        let intents = &cluster["coalitions"]["intents"];
+        let failed_over: Vec<&serde_json::Value> = intents
+            .as_array()
+            .map(|i| i.iter().filter(|i| i["failovers"] == 1).collect())
+            .unwrap_or_default();
+        let flaky =
+            cluster["agents"].as_array().and_then(|a| a.iter().find(|a| a["name"] == "partner-web-flaky"));
+        if intents.as_array().map_or(0, Vec::len) != 2
+            || !intents.as_array().is_some_and(|i| i.iter().all(completed))
+            || failed_over.len() != 1
+            || failed_over[0]["winner"] != "atlas"
+            || !flaky.is_some_and(|f| f["failed"] == 1 && f["stake_lost"].as_u64() > Some(0))
+        {
+            return Err(
+                format!("the coalition story on the cluster: {} {flaky:?}", cluster["coalitions"]).into()
+            );
+        }
         watched(watch.wait_with_output().map_err(|e| e.to_string())?)?;
         cli_reads_what_the_demo_left(&url, &cluster)?;
         cli_acts_as_an_agent_and_a_requester(&url, &authority, &cluster)

@@ -211,3 +211,43 @@ impl Planner for DemoPlanner {
         }
     }
 }
+
+/// The skills the coalition story's intents ask for together: no single agent of the demo holds
+/// both.
+pub const AUDIO: (&str, u64) = (agx_sdk::capabilities::NAMES[6], 1 << 6);
+pub const WEB: (&str, u64) = (agx_sdk::capabilities::NAMES[7], 1 << 7);
+
+/// The coalition story's agents: a lead with one skill and two partners with the other; the
+/// second partner goes silent on its first part. They bid only as coalitions.
+pub fn coalition_personas() -> [Persona; 3] {
+    let persona = |name: &str, capabilities, behaviour| Persona {
+        name: name.into(),
+        capabilities,
+        price_bps: 10_000,
+        quality_bps: 9_000,
+        latency: 10,
+        stake: 2_000_000,
+        behaviour,
+    };
+    [
+        persona("lead-audio", AUDIO.1, Behaviour::Reliable),
+        persona("partner-web", WEB.1, Behaviour::Reliable),
+        persona("partner-web-flaky", WEB.1, Behaviour::SilentOnFirstJob),
+    ]
+}
+
+/// What each coalition offers (a [`DemoStrategy`] persona each): "atlas" (the lead and the
+/// reliable partner) and "mirage" (the lead and the flaky partner), which asks less and so wins
+/// first.
+pub fn coalition_offers() -> [Persona; 2] {
+    let offer = |name: &str, price_bps| Persona {
+        name: name.into(),
+        capabilities: AUDIO.1 | WEB.1,
+        price_bps,
+        quality_bps: 9_000,
+        latency: 16,
+        stake: 0,
+        behaviour: Behaviour::Reliable,
+    };
+    [offer("atlas", 7_000), offer("mirage", 5_000)]
+}

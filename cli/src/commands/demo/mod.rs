@@ -4,13 +4,16 @@
 //! and is failed over, one delivers in part, one result is disputed and arbitrated. A
 //! coordinator wins a job, buys it in two lots with the budget its sponsor gave it; the lots'
 //! specialists deliver (one after a failover: the first goes silent), and the coordinator
-//! delivers the job. At the end the summary is read back from the chain and checked to the atom,
-//! escrows, budget and payouts together, with the tree of the job and its lots.
+//! delivers the job. Coalitions win two intents no single agent covers, one after a member
+//! failed its part (`coalitions`). At the end the summary is read back from the chain and
+//! checked to the atom, escrows, budget and payouts together, with the tree of the job and its
+//! lots and the coalitions' jobs.
 //!
 //! On the embedded chain by default (deterministic for a `--seed`), on a local validator with
 //! `--validator`, on any cluster with `--url`.
 mod board;
 mod cast;
+mod coalitions;
 mod observe;
 
 use std::collections::BTreeMap;
@@ -31,7 +34,9 @@ use solana_signer::Signer;
 
 use crate::Output;
 use agx_sdk::sandbox::{self as market, Keys};
-use cast::{DemoPlanner, DemoStrategy, DemoWorker, OnlyFor, Persona, COORDINATION, LOT_WORK, SKILLS};
+use cast::{
+    DemoPlanner, DemoStrategy, DemoWorker, OnlyFor, Persona, AUDIO, COORDINATION, LOT_WORK, SKILLS, WEB,
+};
 use observe::{AgentLine, Ledger, Role, Story, Tracked};
 
 /// Slots between two postings.
@@ -52,6 +57,10 @@ const JOB_PRICE: u64 = 3_000_000;
 const JOB_LATENCY: u64 = 200;
 const LOT_PRICE: u64 = 1_000_000;
 const BUDGET: u64 = 3 * LOT_PRICE;
+/// The coalition story's intents, each asking for two skills no single agent has, and their
+/// price ceiling.
+const COALITION_INTENTS: usize = 2;
+const COALITION_PRICE: u64 = 2_000_000;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -196,6 +205,7 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
     let mut everyone: Vec<Pubkey> = agent_keys.iter().chain(&requester_keys).map(|k| k.pubkey()).collect();
     everyone.extend([keeper_key.pubkey(), m.arbitrator.pubkey(), sponsor.pubkey()]);
     everyone.extend(story_keys.iter().map(|k| k.pubkey()));
+    everyone.extend((0..3).map(|i| keys.get("coalition-agent", i).pubkey()));
     market::fund(chain, &authority, &everyone)?;
 
     // The salt stores (secrets until revealed) live in a temporary directory unless told
@@ -296,6 +306,23 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         });
     }
     names.insert(coordinator_authority, coordinator_persona.name.clone());
+    // The coalition story: a lead and two partners, in two coalitions.
+    let mut coalition_story = coalitions::start(chain, &authority, &m, &keys, seeds_from + 3, &state_dir)?;
+    for (runner, persona) in coalition_story.runners.iter().zip(&coalition_story.personas) {
+        let record = discover::agent(chain, &runner.agent())?.context("agent registered")?;
+        names.insert(runner.agent(), persona.name.clone());
+        lines.push(AgentLine {
+            name: persona.name.clone(),
+            authority: runner.authority(),
+            agent: runner.agent(),
+            reputation_before: record.reputation,
+            deposited: record.staked,
+        });
+    }
+    for c in &coalition_story.coalitions {
+        names.insert(c.address, format!("coalition {}", c.name));
+    }
+    runners.extend(std::mem::take(&mut coalition_story.runners));
 
     let mut requesters = Vec::new();
     for key in requester_keys {
@@ -349,6 +376,26 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
             board.line(&format!("slot {slot:>4}  {}  posted, up to {JOB_PRICE} atoms", t.label()));
             tracked.push(t);
             job = Some(address);
+            // The coalition story's intents: audio and web together.
+            for i in 0..COALITION_INTENTS {
+                let index = job_index + 1 + i;
+                let requester = &mut requesters[index % REQUESTERS];
+                let want = Want {
+                    capabilities: AUDIO.1 | WEB.1,
+                    max_price: COALITION_PRICE,
+                    max_latency: 40,
+                    kind: AuctionKind::Continuous,
+                    min_stake: MIN_STAKE,
+                    context_uri: format!("https://intents.example/{index}.json"),
+                    context_hash: keys.bytes("context", index as u64),
+                };
+                let args = requester.args(chain, &want)?;
+                let address = requester.post(chain, args).context("posting a coalition intent")?;
+                let t = Tracked::new(index, address, AuctionKind::Continuous, "audio+web")
+                    .with_role(Role::Coalition);
+                board.line(&format!("slot {slot:>4}  {}  posted, up to {COALITION_PRICE} atoms", t.label()));
+                tracked.push(t);
+            }
         }
 
         // Post what is due.
@@ -393,7 +440,7 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         let mut common = |name: &str, activity: Activity, board: &mut board::Board| match activity {
             Activity::Committed { .. } => bids.0 += 1,
             Activity::Revealed { .. } => bids.1 += 1,
-            Activity::Placed { .. } => bids.2 += 1,
+            Activity::Placed { .. } | Activity::CoalitionPlaced { .. } => bids.2 += 1,
             Activity::Failed { intent, what, error } => {
                 let on = intent.map_or_else(String::new, |i| format!(" on {i}"));
                 board.line(&format!("slot {slot:>4}  {name}: {what}{on} failed: {error}"))
@@ -403,6 +450,15 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         for (runner, result) in runners.iter().zip(activities) {
             let name = &names[&runner.agent()];
             for activity in result.with_context(|| format!("{name} step"))? {
+                if let Activity::PartDone { coalition, intent } = activity {
+                    let label =
+                        tracked.iter().find(|t| t.address == intent).map(Tracked::label).unwrap_or_default();
+                    board.line(&format!(
+                        "slot {slot:>4}  {label}  {name} did its part for {}",
+                        names[&coalition]
+                    ));
+                    continue;
+                }
                 common(name, activity, &mut board);
             }
         }
@@ -410,7 +466,10 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
             let name = &coordinator_persona.name;
             match activity {
                 Activity::LotPosted { job, intent, max_price } => {
-                    let index = job_index + 1 + tracked.iter().filter(|t| t.role == Role::Lot).count();
+                    let index = job_index
+                        + 1
+                        + COALITION_INTENTS
+                        + tracked.iter().filter(|t| t.role == Role::Lot).count();
                     let mut t =
                         Tracked::new(index, intent, AuctionKind::Continuous, LOT_WORK.0).with_role(Role::Lot);
                     t.parent = Some(job);
@@ -445,7 +504,7 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
                 Ok(IntentStatus::Submitted) if reviewed.insert(t.address) => {
                     if t.role == Role::Plain && t.index == DISPUTED {
                         requester.dispute(chain, &t.address, keys.bytes("dispute", t.index as u64))?;
-                    } else if t.role == Role::Job || t.index != UNREVIEWED {
+                    } else if t.role != Role::Plain || t.index != UNREVIEWED {
                         let rating = if state.fulfilled_bps == 10_000 { 9_000 } else { 4_000 };
                         requester.accept(chain, &t.address, rating)?;
                     }
@@ -505,7 +564,13 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
             budget_returned = Some(returned);
         }
         board.draw(slot, tracked.len(), &tracked);
-        if plain(&tracked) == args.intents && budget_returned.is_some() && tracked.iter().all(|t| t.closed) {
+        if plain(&tracked) == args.intents
+            && budget_returned.is_some()
+            && tracked.iter().all(|t| t.closed)
+            && coalition_story.idle(chain)?
+        {
+            coalition_story.dissolve(chain)?;
+            board.line(&format!("slot {slot:>4}  the lead dissolved both coalitions"));
             break;
         }
         if slot > first_slot + args.max_slots {
@@ -534,6 +599,7 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
     let ledger = Ledger {
         tracked: &tracked,
         story: &story,
+        coalitions: &coalition_story.coalitions,
         agents: &lines,
         requesters: &requester_accounts,
         requester_funds: market::REQUESTER_FUNDS,

@@ -21,6 +21,8 @@ pub enum Role {
     Job,
     /// A lot of the job, posted by the coordinator from its budget.
     Lot,
+    /// An intent only a coalition covers.
+    Coalition,
 }
 
 /// One intent the demo posted.
@@ -75,6 +77,7 @@ impl Tracked {
             Role::Plain => "",
             Role::Job => " (job)",
             Role::Lot => " (lot)",
+            Role::Coalition => " (coalition)",
         };
         format!("#{:02} {kind:<11} {:<9}{role}", self.index, self.skill)
     }
@@ -202,6 +205,7 @@ pub struct Story {
 pub struct Ledger<'a> {
     pub tracked: &'a [Tracked],
     pub story: &'a Story,
+    pub coalitions: &'a [super::coalitions::CoalitionLine],
     pub agents: &'a [AgentLine],
     pub requesters: &'a [(Pubkey, Pubkey)],
     pub requester_funds: u64,
@@ -299,6 +303,12 @@ pub fn summarize(chain: &dyn Chain, l: &Ledger) -> Result<Summary> {
         problems.push(format!("the coordinator's budget {} is still open", l.story.budget));
     }
     let (tree_text, tree_json) = tree(l);
+    let (coalitions_text, coalitions_json) = coalitions(l);
+    for c in l.coalitions {
+        if chain.exists(&c.address)? {
+            problems.push(format!("coalition {} ({}) was not dissolved", c.name, c.address));
+        }
+    }
     let leftover_intents = discover::intents(chain, &[])?.len();
     if leftover_intents != 0 {
         problems.push(format!("{leftover_intents} intent accounts are still open"));
@@ -323,6 +333,7 @@ pub fn summarize(chain: &dyn Chain, l: &Ledger) -> Result<Summary> {
             "budget_funded": l.story.funded, "budget_returned": l.story.returned,
             "spent_on_lots": l.story.funded - l.story.returned, "tree": tree_json,
         },
+        "coalitions": coalitions_json,
         "problems": problems,
     });
     let mut text = String::new();
@@ -360,6 +371,7 @@ pub fn summarize(chain: &dyn Chain, l: &Ledger) -> Result<Summary> {
         l.story.returned
     ));
     text.push_str(&tree_text);
+    text.push_str(&coalitions_text);
     if problems.is_empty() {
         text.push_str("\nEvery atom accounted for; every account closed.\n");
     } else {
@@ -391,4 +403,40 @@ fn tree(l: &Ledger) -> (String, serde_json::Value) {
         jobs.push(json!({ "intent": job.address.to_string(), "outcome": job.outcome(), "lots": lots_json }));
     }
     (text, serde_json::Value::Array(jobs))
+}
+
+/// The coalitions, their members' shares, and the intents only a coalition covers with the
+/// coalition that finally won each, as text lines and as JSON.
+fn coalitions(l: &Ledger) -> (String, serde_json::Value) {
+    let mut text = String::new();
+    let name_of = |key: &Pubkey| l.coalitions.iter().find(|c| c.address == *key).map(|c| c.name.clone());
+    let mut formed = Vec::new();
+    for c in l.coalitions {
+        let members: Vec<String> =
+            c.members.iter().map(|(name, bps)| format!("{name} {}%", bps / 100)).collect();
+        text.push_str(&format!("\n  coalition {}: {}", c.name, members.join(", ")));
+        formed.push(json!({
+            "name": c.name, "address": c.address.to_string(),
+            "members": c.members.iter().map(|(name, bps)| json!({ "name": name, "share_bps": bps })).collect::<Vec<_>>(),
+        }));
+    }
+    if !l.coalitions.is_empty() {
+        text.push('\n');
+    }
+    let mut intents = Vec::new();
+    for t in l.tracked.iter().filter(|t| t.role == Role::Coalition) {
+        let winner = t.last.and_then(|s| name_of(&s.winner_agent));
+        let failovers = t.last.map_or(0, |s| s.failovers);
+        text.push_str(&format!(
+            "    {}  {}, won by {}\n",
+            t.label(),
+            t.outcome(),
+            winner.as_deref().unwrap_or("no coalition")
+        ));
+        intents.push(json!({
+            "intent": t.address.to_string(), "outcome": t.outcome(), "winner": winner,
+            "failovers": failovers, "payment": t.last.map_or(0, |s| s.payment),
+        }));
+    }
+    (text, json!({ "formed": formed, "intents": intents }))
 }
