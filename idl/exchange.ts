@@ -2068,7 +2068,8 @@ export type Exchange = {
         {
           "name": "agent",
           "docs": [
-            "`validate`); the registry writes it in the CPI."
+            "or a coalition of `bidder` (`bidder::eligible`), in `validate`; the registry writes an",
+            "agent in the CPI, a coalition counts the hire."
           ],
           "writable": true
         },
@@ -2133,7 +2134,10 @@ export type Exchange = {
           "writable": true
         },
         {
-          "name": "agent"
+          "name": "agent",
+          "docs": [
+            "(`bidder::authority_of`, `validate`)."
+          ]
         }
       ],
       "args": []

@@ -202,6 +202,27 @@ pub fn bid_place(
     chain.send(&[cix::with_members(ix, &members)], authority, &[])
 }
 
+/// The coalition's `authority` accepts the direct hire `intent` offered to `coalition` on
+/// `terms` (at the intent's max price), its members passed with it: their contributions are
+/// locked at once. A key that is not the coalition's authority is refused before anything is
+/// sent (`Error::MissingSigner`).
+pub fn hire_accept(
+    chain: &dyn Chain,
+    authority: &Keypair,
+    coalition: &Pubkey,
+    intent: &Pubkey,
+    terms: exchange::HireTerms,
+) -> Result<crate::chain::Landed, Error> {
+    let state = existing(chain, coalition)?;
+    if state.authority != authority.pubkey() {
+        return Err(Error::MissingSigner { needed: state.authority, given: authority.pubkey().to_string() });
+    }
+    let round = crate::discover::intent(chain, intent)?.ok_or(Error::AccountMissing(*intent))?.round;
+    let members: Vec<Pubkey> = state.members().iter().map(|m| m.agent).collect();
+    let ix = crate::ix::exchange::hire_accept(authority.pubkey(), *intent, *coalition, round, terms);
+    chain.send(&[cix::with_members(ix, &members)], authority, &[])
+}
+
 /// The member `agent` (of `authority`) marks its part of the job `intent` done; whether every
 /// part now is (the lead may submit).
 pub fn mark_done(

@@ -218,7 +218,8 @@ pub fn run(chain: &dyn Chain, authority: &Keypair, dir: &Path) -> Result<()> {
 }
 
 /// Two specialists no single agent replaces form a coalition, win a continuous intent needing
-/// both, mark their parts done, and are paid by shares; the keeper closes the bid and the intent.
+/// both, mark their parts done, and are paid by shares; then a requester hires the coalition
+/// directly and pays it the same way; the keeper closes the bid and both intents.
 fn coalition(
     chain: &dyn Chain,
     authority: &Keypair,
@@ -314,13 +315,56 @@ fn coalition(
     let partner_share = net * 4_000 / 10_000;
     ensure!(token_balance(chain, &partner_tokens)? == partner_share, "the partner's share");
     ensure!(token_balance(chain, &lead_tokens)? == net - partner_share, "the lead's, with the dust");
-    // The keeper closes the coalition's bid and the intent; the coalition is idle and dissolves.
+
+    // Hired directly: the lead's authority accepts for the coalition, each contribution locked
+    // at once; only the authority may (refused before sending otherwise).
+    let mut offer = requester.args(chain, &Want { kind: AuctionKind::Direct, ..want })?;
+    offer.hire_agent = coalition;
+    let hired = requester.post(chain, offer)?;
+    let terms = agx_sdk::exchange::HireTerms { price: PRICE, quality_bps: 9_000, latency: 10 };
+    ensure!(
+        matches!(
+            agx_sdk::coalition::hire_accept(chain, &partner, &coalition, &hired, terms),
+            Err(agx_sdk::Error::MissingSigner { .. })
+        ),
+        "a member that is not the authority cannot accept"
+    );
+    agx_sdk::coalition::hire_accept(chain, &lead, &coalition, &hired, terms)?;
+    let held = discover::intent(chain, &hired)?.context("hired intent")?;
+    ensure!(held.winner_agent == coalition && held.coalition_members == 2, "hired");
+    ensure!(
+        agx_sdk::coalition::read(chain, &coalition)?.is_some_and(|c| c.open_bids >= 1),
+        "the hire counts"
+    );
+    agx_sdk::coalition::mark_done(chain, &partner, &hired, &coalition, partner_agent)?;
+    agx_sdk::coalition::mark_done(chain, &lead, &hired, &coalition, lead_agent)?;
+    let (lead_before, partner_before) =
+        (token_balance(chain, &lead_tokens)?, token_balance(chain, &partner_tokens)?);
+    let submit = agx_sdk::ix::exchange::result_submit(
+        lead.pubkey(),
+        hired,
+        lead_tokens,
+        [8; 32],
+        "https://r.example/hired".into(),
+        10_000,
+    );
+    chain.send(&[submit], &lead, &[])?;
+    requester.accept(chain, &hired, 9_000)?;
+    let net = PRICE - discover::exchange_config(chain)?.reputation_fee(&market.pay.mint, PRICE)?;
+    let partner_share = net * 4_000 / 10_000;
+    ensure!(
+        token_balance(chain, &partner_tokens)? - partner_before == partner_share,
+        "hired: the partner's share"
+    );
+    ensure!(token_balance(chain, &lead_tokens)? - lead_before == net - partner_share, "hired: the lead's");
+
+    // The keeper closes the coalition's bid and both intents; the coalition is idle and dissolves.
     let mut idle = None;
     for _ in 0..40 {
         for crank in keeper.tick(chain)? {
             ensure!(crank.error.is_none(), "keeper {:?} failed: {:?}", crank.crank, crank.error);
         }
-        if !chain.exists(&intent)? {
+        if !chain.exists(&intent)? && !chain.exists(&hired)? {
             idle = agx_sdk::coalition::read(chain, &coalition)?;
             break;
         }

@@ -47,7 +47,8 @@ pub enum Command {
         #[arg(long, default_value = "")]
         context_uri: String,
     },
-    /// The offered agent (the signer is its authority) takes the job at its price.
+    /// The offered agent or coalition (the signer is its authority) takes the job at its price;
+    /// a coalition's members' contributions are locked at once.
     Accept {
         /// The direct hire's address (printed by `agx hire offer`).
         intent: Pubkey,
@@ -91,7 +92,7 @@ pub enum Command {
         #[arg(long, default_value = "")]
         context_uri: String,
     },
-    /// The offered agent turns the job down: the requester may cancel it at once.
+    /// The offered agent or coalition turns the job down: the requester may cancel it at once.
     Decline {
         /// The direct hire's address (printed by `agx hire offer`).
         intent: Pubkey,
@@ -136,19 +137,29 @@ pub fn run(
         Command::Accept { intent, latency, quality } => {
             let i = load(&chain, &intent)?;
             let key = chain::signer(keypair)?;
-            let agent = pda::agent(&key.pubkey()).0;
-            if i.hire_agent != agent {
-                bail!("{intent} is not offered to your agent {agent} (it is offered to {})", i.hire_agent);
-            }
+            let offered = offered_to(&chain, &i, &key.pubkey(), &intent)?;
             let terms = HireTerms {
                 price: i.max_price,
                 quality_bps: quality,
                 latency: latency.unwrap_or(i.max_latency),
             };
-            chain.send(&[xix::hire_accept(key.pubkey(), intent, agent, i.round, terms)], &key, &[])?;
+            let next = match offered {
+                Offered::Agent(agent) => {
+                    chain.send(
+                        &[xix::hire_accept(key.pubkey(), intent, agent, i.round, terms)],
+                        &key,
+                        &[],
+                    )?;
+                    format!("`agx result submit {intent}`")
+                }
+                Offered::Coalition(coalition) => {
+                    agx_sdk::coalition::hire_accept(&chain, &key, &coalition, &intent, terms)?;
+                    format!("`agx coalition done {intent} --coalition {coalition}` by each member, then `agx result submit {intent}`")
+                }
+            };
             out.result(
-                &format!("accepted {intent} at {}; deliver with `agx result submit {intent}`\n", i.max_price),
-                &json!({"intent": intent.to_string(), "accepted": true, "payment": i.max_price}),
+                &format!("accepted {intent} at {}; deliver with {next}\n", i.max_price),
+                &json!({"intent": intent.to_string(), "accepted": true, "payment": i.max_price, "hired": offered.address().to_string()}),
             );
         }
         Command::Publish { mint, offers } => {
@@ -217,11 +228,8 @@ pub fn run(
         Command::Decline { intent } => {
             let i = load(&chain, &intent)?;
             let key = chain::signer(keypair)?;
-            let agent = pda::agent(&key.pubkey()).0;
-            if i.hire_agent != agent {
-                bail!("{intent} is not offered to your agent {agent} (it is offered to {})", i.hire_agent);
-            }
-            chain.send(&[xix::hire_decline(key.pubkey(), intent, agent)], &key, &[])?;
+            let offered = offered_to(&chain, &i, &key.pubkey(), &intent)?;
+            chain.send(&[xix::hire_decline(key.pubkey(), intent, offered.address())], &key, &[])?;
             out.result(
                 &format!("declined {intent}\n"),
                 &json!({"intent": intent.to_string(), "declined": true}),
@@ -229,6 +237,43 @@ pub fn run(
         }
     }
     Ok(())
+}
+
+/// Whom a direct hire is offered to, as the signer acts for it.
+enum Offered {
+    /// The signer's own agent.
+    Agent(Pubkey),
+    /// A coalition the signer is the authority of.
+    Coalition(Pubkey),
+}
+
+impl Offered {
+    fn address(&self) -> Pubkey {
+        match self {
+            Offered::Agent(a) | Offered::Coalition(a) => *a,
+        }
+    }
+}
+
+/// The signer's agent or coalition that the hire `i` (at `intent`) is offered to; an error
+/// naming who it is offered to otherwise.
+fn offered_to(
+    chain: &dyn agx_sdk::chain::Chain,
+    i: &agx_sdk::accounts::Intent,
+    me: &Pubkey,
+    intent: &Pubkey,
+) -> Result<Offered> {
+    let agent = pda::agent(me).0;
+    if i.hire_agent == agent {
+        return Ok(Offered::Agent(agent));
+    }
+    match agx_sdk::coalition::read(chain, &i.hire_agent)? {
+        Some(c) if c.authority == *me => Ok(Offered::Coalition(i.hire_agent)),
+        _ => bail!(
+            "{intent} is not offered to your agent {agent} nor to a coalition you lead (it is offered to {})",
+            i.hire_agent
+        ),
+    }
 }
 
 fn offer_json(o: &agx_sdk::agent_registry::Offer) -> serde_json::Value {

@@ -89,12 +89,16 @@ fn member_standings(
 }
 
 /// The coalition may take part in `intent` at all: every member signed the current terms
-/// (`CoalitionNotReady`), the auction is one coalitions bid in (`CoalitionAuctionKindUnsupported`:
-/// continuous and first-price sealed for now), and it is not cut off.
+/// (`CoalitionNotReady`), the auction is one coalitions take part in
+/// (`CoalitionAuctionKindUnsupported`: continuous, first-price sealed and direct hire; not
+/// Vickrey), and it is not cut off.
 fn coalition_may_take_part(key: &Pubkey, coalition: &Coalition, intent: &Intent) -> Result<()> {
     require!(coalition.is_ready(), ExchangeError::CoalitionNotReady);
     require!(
-        matches!(intent.kind()?, AuctionKind::Continuous | AuctionKind::FirstPriceSealed),
+        matches!(
+            intent.kind()?,
+            AuctionKind::Continuous | AuctionKind::FirstPriceSealed | AuctionKind::Direct
+        ),
         ExchangeError::CoalitionAuctionKindUnsupported
     );
     require!(!intent.is_excluded(key), ExchangeError::BidAgentCutOff);
@@ -175,6 +179,14 @@ pub fn engage<'info>(
         return count_coalition_bid(&info, |n| n.checked_add(1));
     }
     registry.engage(config, info)
+}
+
+/// The key that acts for the bidder at `info` (an agent's authority, a coalition's), if it is one.
+pub fn authority_of(info: &AccountInfo) -> Option<Pubkey> {
+    match AgentView::of(info) {
+        Some(agent) => Some(agent.authority),
+        None => coalition(info).map(|c| c.authority),
+    }
 }
 
 /// A bid account of the bidder at `info` was closed; a bidder that is gone has nothing to release.

@@ -172,17 +172,21 @@ impl ClearBid<'_, '_> {
     }
 }
 
-/// A direct hire taken (`hire_accept`, `hire_from_offer`) by the agent at `agent` (`view`, read
-/// in place and checked by the caller) on `terms`: scored, made the whole board and awarded at
-/// once (`Intent::take_hire`), the agent engaged and its stake locked in one registry CPI. No
-/// bid account is opened: the hire's terms live in the intent.
+/// A direct hire taken (`hire_accept`, `hire_from_offer`) by the bidder at `hired` (`view`,
+/// read in place and checked by the caller; a coalition's member agents in `members`) on
+/// `terms`: scored, made the whole board and awarded at once (`Intent::take_hire`). An agent is
+/// engaged and its stake locked in one registry CPI (`agent_hire`); a coalition's members have
+/// their contributions locked in one (`stake_lock_members`) and the hire is counted on the
+/// coalition as a bid would be, until the job's outcome. No bid account is opened: the hire's
+/// terms live in the intent.
 pub fn take_hire<'info>(
     intent: &AccountLoader<'info, Intent>,
     config: &crate::state::ExchangeConfig,
     registry: &crate::registry_cpi::RegistryAccounts<'info>,
-    agent: AccountInfo<'info>,
-    view: &AgentView,
+    hired: AccountInfo<'info>,
+    view: &crate::bidder::BidderView,
     terms: &HireTerms,
+    members: &[AccountInfo<'info>],
 ) -> Result<()> {
     let (intent_key, now) = (intent.key(), Clock::get()?.slot);
     let mut intent = intent.load_mut()?;
@@ -191,7 +195,7 @@ pub fn take_hire<'info>(
     let score = score(intent, terms.price, terms.quality_bps, terms.latency, view.reputation)?;
     let entry = LeaderboardEntry {
         bid: intent_key,
-        agent: agent.key(),
+        agent: hired.key(),
         // The only entry: nothing to break a tie with.
         tiebreak: [0; 32],
         price: terms.price,
@@ -199,18 +203,42 @@ pub fn take_hire<'info>(
         score,
         reputation: view.reputation,
         quality_bps: terms.quality_bps,
-        bidder_kind: BidderKind::Agent.to_u8(),
+        bidder_kind: view.kind.to_u8(),
         padding: [0; 1],
     };
     let head = intent.take_hire(intent_key, entry, view.authority, now, config.execution_grace_slots)?;
-    intent.invariant()?;
-    registry.hire(config, agent, intent.min_stake)?;
+    let locked = match view.kind {
+        BidderKind::Agent => {
+            intent.invariant()?;
+            registry.hire(config, hired, intent.min_stake)?;
+            intent.min_stake
+        }
+        BidderKind::Coalition => {
+            let coalition =
+                crate::bidder::coalition(&hired).ok_or_else(|| error!(ExchangeError::IntentCorrupt))?;
+            let contributions: Vec<u64> = coalition.members().iter().map(|m| m.contribution).collect();
+            let count =
+                u8::try_from(contributions.len()).map_err(|_| error!(ExchangeError::IntentCorrupt))?;
+            intent.hold_by_coalition(count)?;
+            intent.invariant()?;
+            let total = contributions
+                .iter()
+                .try_fold(0u64, |sum, c| sum.checked_add(*c))
+                .ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
+            if total > 0 {
+                let members = members.get(..contributions.len()).unwrap_or(members);
+                registry.lock_members(config, members, contributions)?;
+            }
+            crate::bidder::engage(registry, config, hired)?;
+            total
+        }
+    };
     emit!(AuctionAwarded {
         intent: intent_key,
         bid: head.bid,
         agent: head.agent,
         payment: intent.payment,
-        stake_locked: intent.min_stake,
+        stake_locked: locked,
         slot: now,
         standby_agent: None,
     });

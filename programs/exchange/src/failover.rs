@@ -415,6 +415,10 @@ impl<'info> Failover<'info> {
                 None
             };
             self.registry.settle_members(config, c.agents.clone(), outcomes, None, requester, slash_to)?;
+            // A hired coalition holds no bid account: the hire is uncounted with its failure.
+            if hired {
+                crate::bidder::release(&self.registry, config, self.failed_agent.to_account_info())?;
+            }
         } else {
             self.registry.settle_outcome(
                 config,

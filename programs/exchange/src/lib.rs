@@ -89,7 +89,11 @@ pub mod exchange {
     }
 
     /// The agent a direct hire names takes the job at its max price (awarded at once).
-    pub fn hire_accept(ctx: Context<HireAccept>, terms: HireTerms, round: u8) -> Result<()> {
+    pub fn hire_accept<'info>(
+        ctx: Context<'info, HireAccept<'info>>,
+        terms: HireTerms,
+        round: u8,
+    ) -> Result<()> {
         HireAccept::handler(ctx, terms, round)
     }
 

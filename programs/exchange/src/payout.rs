@@ -337,14 +337,12 @@ impl<'info> Payout<'info> {
             // Nothing is slashed here, so the registry reads no vault: each agent stands in its
             // own vault's slot.
             let pairs = c.members.iter().map(|(agent, _)| (agent.clone(), agent.clone())).collect();
-            return self.registry.settle_members(
-                &self.config,
-                pairs,
-                members,
-                rating,
-                ending.requester,
-                None,
-            );
+            self.registry.settle_members(&self.config, pairs, members, rating, ending.requester, None)?;
+            // A hired coalition holds no bid account: the hire is uncounted with its outcome.
+            if ending.hired {
+                crate::bidder::release(&self.registry, &self.config, self.winner_agent.to_account_info())?;
+            }
+            return Ok(());
         }
         let standby_info = match (&self.standby, ending.standby != Pubkey::default()) {
             (Some(account), true) if account.key() == ending.standby => Some(account.to_account_info()),

@@ -751,9 +751,10 @@ pub mod coalition {
         ix
     }
 
-    /// `ix` (a bid by the coalition: `bid_commit`, `bid_reveal`, `bid_place`, built with the
-    /// coalition's address as the agent) with its member agents after the named accounts,
-    /// writable: a `bid_place` that reaches the threshold locks their contributions at once.
+    /// `ix` (a bid by the coalition: `bid_commit`, `bid_reveal`, `bid_place`, or its
+    /// `hire_accept`, built with the coalition's address as the agent) with its member agents
+    /// after the named accounts, writable: a `bid_place` that reaches the threshold, and a hire,
+    /// lock their contributions at once.
     pub fn with_members(mut ix: Instruction, members: &[Pubkey]) -> Instruction {
         ix.accounts.extend(members.iter().map(|m| AccountMeta::new(*m, false)));
         ix

@@ -1,22 +1,24 @@
-//! `hire_accept`: the agent a direct hire names takes the job at its max price, awarded at once
-//! with its stake locked as for any award. A hire opens no bid account: its terms become the
+//! `hire_accept`: the agent (or coalition) a direct hire names takes the job at its max price,
+//! awarded at once with its stake locked as for any award (a coalition's members' contributions,
+//! its member agents passed after the named accounts in member order). A hire opens no bid account: its terms become the
 //! intent's whole board and the intent's own address stands for the bid (`Intent::take_hire`),
 //! and the agent is engaged until the job's outcome (`agent_hire` in the registry), one CPI.
 //!
-//! Rules: the exchange is not paused (`ExchangePaused`); signed by the agent's authority
-//! (`BidNotBidder`); the intent is a direct hire offered to this agent (`HireNotOffered`), in
+//! Rules: the exchange is not paused (`ExchangePaused`); signed by the agent's (the
+//! coalition's) authority (`BidNotBidder`); the intent is a direct hire offered to this agent (`HireNotOffered`), in
 //! its round (`BidRoundMismatch`), open and within its window (`BidWindowClosed`); the agent
 //! qualifies as a bidder would (active, capabilities, free stake, reputation: the `Bid*`
-//! errors); the price is the max price (`HirePriceNotOffered`); latency at most the max latency,
+//! errors; a coalition as it would to bid: `bidder::eligible`); the price is the max price (`HirePriceNotOffered`); latency at most the max latency,
 //! quality at most 10,000 bps. An acceptance deposits no bond: there is nothing to reveal.
 use agent_registry::state::AgentView;
 use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
 // Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
+use crate::bidder::BidderView;
 use crate::registry_cpi::*;
 use crate::seeds;
-use crate::state::{AuctionKind, ExchangeConfig, HireTerms, Intent, Phase};
+use crate::state::{AuctionKind, BidderKind, ExchangeConfig, HireTerms, Intent, Phase};
 
 #[derive(Accounts)]
 pub struct HireAccept<'info> {
@@ -28,20 +30,26 @@ pub struct HireAccept<'info> {
     #[account(mut)]
     pub intent: AccountLoader<'info, Intent>,
 
-    /// CHECK: the named agent, a registry `Agent` of `bidder`, read in place (`AgentView::of`,
-    /// `validate`); the registry writes it in the CPI.
+    /// CHECK: the named agent, a registry `Agent` of `bidder` read in place (`AgentView::of`),
+    /// or a coalition of `bidder` (`bidder::eligible`), in `validate`; the registry writes an
+    /// agent in the CPI, a coalition counts the hire.
     #[account(mut)]
     pub agent: UncheckedAccount<'info>,
 
     pub registry: RegistryAccounts<'info>,
 }
 
-impl HireAccept<'_> {
-    /// Checks the rules; the named agent, read in place once for the checks and the hire.
-    fn validate(&self, round: u8) -> Result<AgentView> {
+impl<'info> HireAccept<'info> {
+    /// Checks the rules; the named bidder as the hire scores and holds it.
+    fn validate(&self, round: u8, members: &[AccountInfo<'info>]) -> Result<BidderView> {
         self.config.require_not_paused()?;
-        let agent = AgentView::of(&self.agent).ok_or_else(|| error!(ExchangeError::HireNotOffered))?;
-        require_keys_eq!(agent.authority, self.bidder.key(), ExchangeError::BidNotBidder);
+        let agent = AgentView::of(&self.agent);
+        let authority = match &agent {
+            Some(agent) => agent.authority,
+            None => crate::bidder::authority_of(&self.agent)
+                .ok_or_else(|| error!(ExchangeError::HireNotOffered))?,
+        };
+        require_keys_eq!(authority, self.bidder.key(), ExchangeError::BidNotBidder);
         let intent = self.intent.load()?;
         require!(
             intent.kind()? == AuctionKind::Direct && intent.hire_agent == self.agent.key(),
@@ -49,12 +57,20 @@ impl HireAccept<'_> {
         );
         require!(round == intent.round, ExchangeError::BidRoundMismatch);
         intent.require_phase(Clock::get()?.slot, Phase::Bidding, ExchangeError::BidWindowClosed)?;
-        crate::bidding::check_view(&self.agent.key(), &agent, &intent)?;
-        Ok(agent)
+        match agent {
+            // Read in place once for the checks and the hire.
+            Some(agent) => {
+                crate::bidding::check_view(&self.agent.key(), &agent, &intent)?;
+                Ok(BidderView { authority, reputation: agent.reputation, kind: BidderKind::Agent })
+            }
+            None => crate::bidder::eligible(&self.agent, members, &intent),
+        }
     }
 
-    pub fn handler(ctx: Context<Self>, terms: HireTerms, round: u8) -> Result<()> {
-        let agent = ctx.accounts.validate(round)?;
+    pub fn handler(ctx: Context<'info, Self>, terms: HireTerms, round: u8) -> Result<()> {
+        // A coalition's member agents follow the named accounts, in member order.
+        let members = ctx.remaining_accounts;
+        let view = ctx.accounts.validate(round, members)?;
         let accounts = &ctx.accounts;
         let hired = accounts.agent.to_account_info();
         crate::bidding::take_hire(
@@ -62,8 +78,9 @@ impl HireAccept<'_> {
             &accounts.config,
             &accounts.registry,
             hired,
-            &agent,
+            &view,
             &terms,
+            members,
         )
     }
 }

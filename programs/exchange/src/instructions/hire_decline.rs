@@ -1,11 +1,10 @@
-//! `hire_decline`: the agent a direct hire names turns the job down before accepting it. The
+//! `hire_decline`: the agent (or coalition) a direct hire names turns the job down before accepting it. The
 //! window ends at once: a keeper expires the intent (its escrow back to the refund owner), or
 //! the requester cancels it, and either may post it again as an auction.
 //!
-//! Rules: signed by the named agent's authority (`BidNotBidder`); the intent is a direct hire
+//! Rules: signed by the named agent's (coalition's) authority (`BidNotBidder`); the intent is a direct hire
 //! offered to this agent (`HireNotOffered`), open and within its window (`BidWindowClosed`).
 //! One `HireDeclined` event.
-use agent_registry::state::AgentView;
 use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
@@ -19,14 +18,16 @@ pub struct HireDecline<'info> {
     #[account(mut)]
     pub intent: AccountLoader<'info, Intent>,
 
-    /// CHECK: the named agent, a registry `Agent` of `authority` (`AgentView::of`, `validate`).
+    /// CHECK: the named agent, a registry `Agent` or a coalition of `authority`
+    /// (`bidder::authority_of`, `validate`).
     pub agent: UncheckedAccount<'info>,
 }
 
 impl HireDecline<'_> {
     pub fn validate(&self) -> Result<()> {
-        let agent = AgentView::of(&self.agent).ok_or_else(|| error!(ExchangeError::HireNotOffered))?;
-        require_keys_eq!(agent.authority, self.authority.key(), ExchangeError::BidNotBidder);
+        let authority =
+            crate::bidder::authority_of(&self.agent).ok_or_else(|| error!(ExchangeError::HireNotOffered))?;
+        require_keys_eq!(authority, self.authority.key(), ExchangeError::BidNotBidder);
         let intent = self.intent.load()?;
         require!(
             intent.kind()? == AuctionKind::Direct && intent.hire_agent == self.agent.key(),

@@ -78,8 +78,13 @@ impl HireFromOffer<'_> {
             &accounts.config,
             &accounts.registry,
             hired,
-            &agent,
+            &crate::bidder::BidderView {
+                authority: agent.authority,
+                reputation: agent.reputation,
+                kind: crate::state::BidderKind::Agent,
+            },
             &terms,
+            &[],
         )
     }
 }

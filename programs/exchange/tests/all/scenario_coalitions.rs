@@ -6,8 +6,9 @@ use agx_sdk::events;
 use agx_sdk::exchange::error::ExchangeError;
 use agx_sdk::exchange::events::{AuctionAwarded, CoalitionPaid};
 use agx_sdk::exchange::state::IntentStatus;
-use agx_sdk::exchange::{AuctionKind, CoalitionMemberArgs, IntentCreateArgs};
+use agx_sdk::exchange::{AuctionKind, CoalitionMemberArgs, HireTerms, IntentCreateArgs};
 use agx_sdk::ix::exchange::{self as xix, coalition as cix};
+use agx_sdk::Instruction;
 use agx_sdk::{pda, Pubkey};
 use agx_tests::market::{opening, Market, MAX_PRICE};
 use agx_tests::registry::{TestAgent, HEARTBEAT_TIMEOUT};
@@ -395,4 +396,116 @@ fn a_dispute_pays_the_coalition_its_share_by_shares_but_slashes_no_member_yet() 
         (125_000, 75_000, 50_000)
     );
     assert!(t.agents.iter().all(|a| m.r.agent(a).locked == 0));
+}
+
+/// `hire_accept` by `t`'s lead of the direct hire `intent` offered to the coalition, with the
+/// members after the named accounts.
+fn hire_accept(m: &Market, t: &Team, intent: Pubkey, signer: &TestAgent, members: &[Pubkey]) -> Instruction {
+    let state = m.intent_state(intent);
+    let terms = HireTerms { price: state.max_price, quality_bps: 9_000, latency: 10 };
+    let ix = xix::hire_accept(signer.authority.pubkey(), intent, t.coalition, state.round, terms);
+    cix::with_members(ix, members)
+}
+
+/// A direct hire offered to `t`'s coalition, needing all three capabilities.
+fn hire_of(m: &mut Market, t: &Team) -> Pubkey {
+    let mut args = m.direct_args(t.coalition);
+    (args.required_capabilities, args.min_stake) = (0b111, 500);
+    m.create(args).unwrap()
+}
+
+#[test]
+fn a_coalition_is_hired_directly_paid_by_shares_and_counts_the_hire_until_the_outcome() {
+    let mut m = Market::new();
+    let t = team(&mut m);
+    let intent = hire_of(&mut m, &t);
+    // Only the coalition's authority accepts, with every member passed.
+    let by_member = hire_accept(&m, &t, intent, &t.agents[1], &t.members());
+    assert_error(&m.r.svm.send(&[by_member], &[&t.agents[1].authority]), ExchangeError::BidNotBidder);
+    let short = hire_accept(&m, &t, intent, t.lead(), &t.members()[..2]);
+    assert_error(
+        &m.r.svm.send(&[short], &[&t.lead().authority]),
+        ExchangeError::CoalitionMemberAccountMissing,
+    );
+    let ix = hire_accept(&m, &t, intent, t.lead(), &t.members());
+    let meta =
+        m.r.svm.send_measured("exchange", "hire_accept_coalition_3", &[ix], &[&t.lead().authority]).unwrap();
+    let awarded = events::find::<AuctionAwarded>(&meta.logs).remove(0);
+    assert_eq!((awarded.agent, awarded.payment, awarded.stake_locked), (t.coalition, MAX_PRICE, 600));
+    let state = m.intent_state(intent);
+    assert_eq!((state.winner_agent, state.winner_bid, state.coalition_members), (t.coalition, intent, 3));
+    let locked: Vec<u64> = t.agents.iter().map(|a| m.r.agent(a).locked).collect();
+    assert_eq!(locked, vec![300, 200, 100], "each member's contribution is locked");
+    // No bid account, but the hire counts on the coalition: it cannot dissolve while it holds it.
+    assert_eq!(m.coalition_state(t.coalition).open_bids, 1);
+    assert_error(&m.coalition_dissolve(&t.lead().authority, t.coalition), ExchangeError::CoalitionBusy);
+
+    for i in 0..3 {
+        part_done(&mut m, &t, i, intent).unwrap();
+    }
+    m.submit(t.lead(), intent, 10_000).unwrap();
+    let lead_tokens = m.intent_state(intent).winner_tokens;
+    let accounts: Vec<Pubkey> = t.agents.iter().map(|a| m.pay_account(a.authority.pubkey())).collect();
+    let pairs: Vec<(Pubkey, Pubkey)> =
+        t.agents.iter().map(|a| a.agent).zip(accounts.iter().copied()).collect();
+    let ix = cix::payout_with_members(m.accept_ix(intent, lead_tokens, 9_000), &pairs);
+    let requester = m.requester.insecure_clone();
+    let meta = m.r.svm.send(&[ix], &[&requester]).unwrap();
+    assert_eq!(events::find::<CoalitionPaid>(&meta.logs).remove(0).amounts, vec![500_000, 300_000, 200_000]);
+    assert_eq!(
+        (m.balance(&lead_tokens), m.balance(&accounts[1]), m.balance(&accounts[2])),
+        (500_000, 300_000, 200_000)
+    );
+    for a in &t.agents {
+        let agent = m.r.agent(a);
+        assert_eq!((agent.locked, agent.completed, agent.failed), (0, 1, 0));
+    }
+    // The outcome uncounts the hire: the coalition is idle and dissolves; nothing is left over.
+    assert_eq!(m.coalition_state(t.coalition).open_bids, 0);
+    m.close_intent(intent).unwrap();
+    m.coalition_dissolve(&t.lead().authority, t.coalition).unwrap();
+    m.assert_accounted(&[]);
+}
+
+#[test]
+fn a_hired_coalition_that_goes_silent_is_failed_over_member_by_member_and_uncounted() {
+    let mut m = Market::new();
+    let t = team(&mut m);
+    // A coalition may turn a hire down, as an agent may.
+    let declined = hire_of(&mut m, &t);
+    let ix = xix::hire_decline(t.lead().authority.pubkey(), declined, t.coalition);
+    m.r.svm.send(&[ix], &[&t.lead().authority]).unwrap();
+    let ix = xix::hire_decline(t.agents[1].authority.pubkey(), declined, t.coalition);
+    assert_error(&m.r.svm.send(&[ix], &[&t.agents[1].authority]), ExchangeError::BidNotBidder);
+
+    let intent = hire_of(&mut m, &t);
+    let ix = hire_accept(&m, &t, intent, t.lead(), &t.members());
+    m.r.svm.send(&[ix], &[&t.lead().authority]).unwrap();
+    part_done(&mut m, &t, 1, intent).unwrap();
+    let award = m.intent_state(intent).award_slot;
+    m.warp_to(award + HEARTBEAT_TIMEOUT + 1);
+    let state = m.intent_state(intent);
+    let keeper = m.keeper.insecure_clone();
+    let ix = xix::failover_trigger(
+        keeper.pubkey(),
+        Some(m.keeper_stake_tokens),
+        intent,
+        &state,
+        &m.failover_accounts(),
+    );
+    let ix = cix::with_failed_members(ix, &state, &t.members());
+    m.r.svm.send(&[ix], &[&keeper]).unwrap();
+    // 50% of each failing member's contribution: 150 of the lead's 300, 50 of the third's 100.
+    let staked: Vec<(u64, u64, u32)> =
+        t.agents.iter().map(|a| m.r.agent(a)).map(|a| (a.staked, a.locked, a.failed)).collect();
+    assert_eq!(staked, vec![(850, 0, 1), (1_000, 0, 0), (950, 0, 1)]);
+    let state = m.intent_state(intent);
+    assert_eq!(
+        (state.status().unwrap(), state.kind().unwrap(), state.excluded[0]),
+        (IntentStatus::Open, AuctionKind::Continuous, t.coalition),
+        "re-auctioned in the clear, the coalition cut off"
+    );
+    assert_eq!(m.coalition_state(t.coalition).open_bids, 0, "the failed hire is uncounted");
+    assert_eq!(m.r.balance(&m.keeper_stake_tokens) + m.r.balance(&m.requester_stake_tokens), 200);
+    m.coalition_dissolve(&t.lead().authority, t.coalition).unwrap();
 }
