@@ -4394,6 +4394,11 @@ export type Exchange = {
       "code": 6174,
       "name": "coalitionDisputeSlashUnsupported",
       "msg": "dispute_resolve: a coalition's job is resolved by its share alone; slashing its members is not supported yet"
+    },
+    {
+      "code": 6175,
+      "name": "intentDeadlineInvalid",
+      "msg": "intent_create: deadline_slot (the whole intent's deadline) is 0 or after the first auction's windows end"
     }
   ],
   "types": [
@@ -7214,11 +7219,28 @@ export type Exchange = {
             "type": "u8"
           },
           {
+            "name": "paddingDeadline",
+            "type": {
+              "array": [
+                "u8",
+                1
+              ]
+            }
+          },
+          {
+            "name": "deadlineSlot",
+            "docs": [
+              "The whole intent's deadline (0: none), set at creation: a failover at or after it fails",
+              "the intent and refunds (`Intent::failovers_end`)."
+            ],
+            "type": "u64"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                57
+                48
               ]
             }
           }
@@ -7421,6 +7443,15 @@ export type Exchange = {
               "price, which accepts within the bid window; the default key for an auction."
             ],
             "type": "pubkey"
+          },
+          {
+            "name": "deadlineSlot",
+            "docs": [
+              "The whole intent's deadline across failovers and re-auctions (0: none): a failover at or",
+              "after this slot fails the intent and refunds the escrow instead of handing the job on.",
+              "After the first auction's windows."
+            ],
+            "type": "u64"
           }
         ]
       }

@@ -69,6 +69,7 @@ pub fn args_for(chain: &dyn Chain, want: &Want, intent_id: u64) -> Result<Intent
         tip_per_crank: DEFAULT_TIP_PER_CRANK,
         vickrey_premium_cap_bps: exchange::state::DEFAULT_VICKREY_PREMIUM_CAP_BPS,
         hire_agent: Default::default(),
+        deadline_slot: 0,
     })
 }
 

@@ -150,6 +150,7 @@ pub fn vickrey_intent(intent_id: u64, window: u64) -> IntentCreateArgs {
         tip_per_crank: 1_000_000,
         vickrey_premium_cap_bps: agx_sdk::exchange::state::DEFAULT_VICKREY_PREMIUM_CAP_BPS,
         hire_agent: Default::default(),
+        deadline_slot: 0,
     }
 }
 

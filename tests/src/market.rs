@@ -145,6 +145,7 @@ impl Market {
             tip_per_crank: TIP,
             vickrey_premium_cap_bps: agx_sdk::exchange::state::DEFAULT_VICKREY_PREMIUM_CAP_BPS,
             hire_agent: Default::default(),
+            deadline_slot: 0,
         }
     }
 

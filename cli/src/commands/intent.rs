@@ -91,6 +91,10 @@ pub enum Command {
         /// be submitted until this one is closed).
         #[arg(long)]
         parent: Option<Pubkey>,
+        /// The whole intent's deadline, in slots from now, across failovers and re-auctions: a
+        /// failover after it fails the intent and refunds you in full (default: none).
+        #[arg(long)]
+        deadline: Option<u64>,
     },
     /// The parts of a job (its sub-intents not closed yet).
     Children {
@@ -177,6 +181,7 @@ fn summary(address: &Pubkey, i: &Intent) -> serde_json::Value {
         "parent": i.parent().map(|p| p.to_string()),
         "live_children": i.live_children,
         "hire_agent": (i.hire_agent != Pubkey::default()).then(|| i.hire_agent.to_string()),
+        "deadline_slot": (i.deadline_slot != 0).then_some(i.deadline_slot),
         "budget": i.funding_budget().map(|b| b.to_string()),
     })
 }
@@ -374,6 +379,7 @@ pub fn run(
             vickrey_cap_bps,
             budget,
             parent,
+            deadline,
         } => {
             let mut r = requester(&chain, keypair.clone(), mint)?;
             let kind = match kind {
@@ -404,6 +410,13 @@ pub fn run(
                 args.reveal_window_slots = w;
             }
             args.vickrey_premium_cap_bps = vickrey_cap_bps;
+            if let Some(d) = deadline {
+                let first_round = args.bid_window_slots.saturating_add(args.reveal_window_slots);
+                if d <= first_round {
+                    bail!("--deadline {d} ends before the auction does ({first_round} slots): give the job time after it");
+                }
+                args.deadline_slot = chain.slot()?.saturating_add(d);
+            }
             if let Some(p) = parent {
                 let job = load(&chain, &p)?;
                 if job.winner_authority != r.pubkey() || job.status().ok() != Some(IntentStatus::Awarded) {

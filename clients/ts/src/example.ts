@@ -124,6 +124,7 @@ async function main() {
       tipPerCrank: new BN(5_000),
       vickreyPremiumCapBps: 0, // Vickrey auctions only
       hireAgent: PublicKey.default, // direct hires only
+      deadlineSlot: new BN(0), // the whole intent's deadline across failovers (0: none)
     })
     .accounts({ mint: payMint, requesterTokens, tokenProgram: payProgram, requesterState })
     .rpc();

@@ -530,6 +530,9 @@ pub enum ExchangeError {
     /// 6174
     #[msg("dispute_resolve: a coalition's job is resolved by its share alone; slashing its members is not supported yet")]
     CoalitionDisputeSlashUnsupported,
+    /// 6175
+    #[msg("intent_create: deadline_slot (the whole intent's deadline) is 0 or after the first auction's windows end")]
+    IntentDeadlineInvalid,
 }
 
 impl From<agx_core::budget::SpendRefusal> for ExchangeError {

@@ -285,7 +285,7 @@ impl<'info> Failover<'info> {
         // The next candidate, unless the failovers are used up (or a coalition failed).
         let mut promoted: Option<(LeaderboardEntry, AccountInfo<'info>, Pubkey, u64)> = None;
         let mut standby_failed: Option<LeaderboardEntry> = None;
-        if !intent.failovers_exhausted() && coalition.is_none() {
+        if !intent.failovers_end(now) && coalition.is_none() {
             let mut passed = candidates.iter();
             while let Some(head) = intent.ranked().first().copied() {
                 let info = passed.next().ok_or_else(|| error!(ExchangeError::FailoverCandidateMissing))?;
@@ -322,7 +322,7 @@ impl<'info> Failover<'info> {
         }
         let result = match &promoted {
             Some(_) => FailoverResult::Promoted,
-            None if intent.failovers_exhausted() => FailoverResult::Failed,
+            None if intent.failovers_end(now) => FailoverResult::Failed,
             None => FailoverResult::Reauctioned,
         };
         let refund = match result {

@@ -829,9 +829,11 @@ pub struct FailoverAccounts {
 fn failover(intent: Pubkey, state: &Intent, a: &FailoverAccounts) -> accounts::Failover {
     let standby = (state.standby_agent != Pubkey::default()).then_some(state.standby_agent);
     // Only the failover that uses up the allowance refunds the escrow (`Intent::fail_winner`
-    // counts it, then `failovers_exhausted`); the others leave its accounts out, which keeps a
-    // coalition's failover (eight members' agents and vaults) in one transaction.
-    let last = state.failovers.saturating_add(1) >= state.max_failovers;
+    // counts it, then `failovers_end`), or one at or after the whole intent's deadline, which
+    // the builder cannot tell from here: an intent with a deadline always passes the refund
+    // accounts. The others leave them out, which keeps a coalition's failover (eight members'
+    // agents and vaults) in one transaction.
+    let last = state.failovers.saturating_add(1) >= state.max_failovers || state.deadline_slot != 0;
     accounts::Failover {
         config: pda::exchange_config().0,
         intent,

@@ -77,6 +77,10 @@ pub struct IntentCreateArgs {
     /// Direct hire (`AuctionKind::Direct`): the registry agent the job is offered to at the max
     /// price, which accepts within the bid window; the default key for an auction.
     pub hire_agent: Pubkey,
+    /// The whole intent's deadline across failovers and re-auctions (0: none): a failover at or
+    /// after this slot fails the intent and refunds the escrow instead of handing the job on.
+    /// After the first auction's windows.
+    pub deadline_slot: u64,
 }
 
 impl IntentCreateArgs {
@@ -183,6 +187,11 @@ impl IntentCreateArgs {
         intent.score_threshold = self.score_threshold;
         intent.max_failovers = self.max_failovers;
         intent.hire_agent = self.hire_agent;
+        require!(
+            self.deadline_slot == 0 || self.deadline_slot > reveal_end,
+            ExchangeError::IntentDeadlineInvalid
+        );
+        intent.deadline_slot = self.deadline_slot;
         intent.escrowed = self.max_price;
         intent.invariant()
     }

@@ -197,7 +197,7 @@ impl World {
             }
             Step::Failover => {
                 i.fail_winner().map_err(|e| e.to_string())?;
-                if i.failovers_exhausted() {
+                if i.failovers_end(now) {
                     let refund = i.fail().map_err(|e| e.to_string())?;
                     return self.pay_out(0, refund);
                 }

@@ -80,6 +80,7 @@ prop_compose! {
             tip_per_crank,
             vickrey_premium_cap_bps: cap,
             hire_agent: Default::default(),
+            deadline_slot: 0,
         }
     }
 }
@@ -140,7 +141,7 @@ fn key(tag: u64, role: u8) -> Pubkey {
 /// the intent re-auctions, or (allowance used up) fails with a full refund.
 fn fail_over(intent: &mut Intent, now: u64, w: Windows, out: &mut u64) -> Result<(), String> {
     intent.fail_winner().map_err(|e| format!("fail_winner: {e}"))?;
-    if intent.failovers_exhausted() {
+    if intent.failovers_end(now) {
         *out += intent.fail().map_err(|e| format!("fail: {e}"))?;
         return Ok(());
     }

@@ -178,6 +178,7 @@ const CODES: &[(u32, ExchangeError, &str)] = &[
     (6172, ExchangeError::CoalitionJobNotHeld, "CoalitionJobNotHeld"),
     (6173, ExchangeError::CoalitionPartAlreadyDone, "CoalitionPartAlreadyDone"),
     (6174, ExchangeError::CoalitionDisputeSlashUnsupported, "CoalitionDisputeSlashUnsupported"),
+    (6175, ExchangeError::IntentDeadlineInvalid, "IntentDeadlineInvalid"),
 ];
 
 #[test]

@@ -9,7 +9,7 @@ use agx_sdk::exchange::state::IntentStatus;
 use agx_sdk::exchange::AuctionKind;
 use agx_sdk::ix::exchange as xix;
 use agx_sdk::{pda, Pubkey};
-use agx_tests::market::{opening, Market, MIN_STAKE, REQUESTER_FUNDS, TIP};
+use agx_tests::market::{opening, Market, BID_WINDOW, MIN_STAKE, REQUESTER_FUNDS, REVEAL_WINDOW, TIP};
 use agx_tests::registry::{TestAgent, HEARTBEAT_TIMEOUT};
 use agx_tests::{assert_error, token, EditAccounts, Signer};
 
@@ -367,4 +367,45 @@ fn after_a_reauction_the_new_winner_delivers() {
     m.assert_accounted(&[]);
     m.r.assert_accounted(&[&a, &c]);
     assert_eq!((m.r.agent(&a).locked, m.r.agent(&c).locked), (0, 0));
+}
+
+/// The whole intent's deadline: before it a failover hands the job on as usual; at or after it
+/// the failover fails the intent and refunds in full, with a candidate on the board and
+/// failovers left. A deadline inside the first auction's windows is refused at creation.
+#[test]
+fn past_the_whole_intents_deadline_a_failover_fails_and_refunds_in_full() {
+    let mut m = Market::new();
+    let mut args = m.args(AuctionKind::FirstPriceSealed);
+    let reveal_end = m.r.slot() + BID_WINDOW + REVEAL_WINDOW;
+    args.deadline_slot = reveal_end;
+    let requester = m.requester.insecure_clone();
+    let refused = m.r.svm.send(&[m.create_ix(args.clone())], &[&requester]);
+    assert_error(&refused, ExchangeError::IntentDeadlineInvalid);
+    // Silence comes after the deadline here, and well before it for the second intent.
+    args.deadline_slot = reveal_end + HEARTBEAT_TIMEOUT / 2;
+    let late = m.create(args).unwrap();
+    let mut args = m.args(AuctionKind::FirstPriceSealed);
+    args.deadline_slot = reveal_end + 10 * HEARTBEAT_TIMEOUT;
+    let early = m.create(args).unwrap();
+    let agents: Vec<TestAgent> = (0..2).map(|_| m.agent(2 * MIN_STAKE)).collect();
+    let bids = [(&agents[0], opening(100_000, 9_000, 10)), (&agents[1], opening(200_000, 9_000, 10))];
+    for (intent, (a, o)) in [late, early].into_iter().flat_map(|i| bids.iter().map(move |b| (i, b))) {
+        m.commit(a, intent, o).unwrap();
+    }
+    m.to_reveal(late);
+    for (intent, (a, o)) in [late, early].into_iter().flat_map(|i| bids.iter().map(move |b| (i, b))) {
+        m.reveal(a, intent, o).unwrap();
+    }
+    m.to_settle(late);
+    m.settle(late, agents[0].agent).unwrap();
+    m.settle(early, agents[0].agent).unwrap();
+    to_silence(&mut m, late);
+    assert!(m.r.slot() >= m.intent_state(late).deadline_slot);
+    let ev = event(&m.failover(late).unwrap());
+    assert_eq!((ev.result, ev.refunded, ev.failovers), (2, 1_000_000, 1), "failed, not promoted");
+    let state = m.intent_state(late);
+    assert_eq!((state.status().unwrap(), state.max_failovers > 1), (IntentStatus::Failed, true));
+    let ev = event(&m.failover(early).unwrap());
+    assert_eq!((ev.result, ev.failovers), (0, 1), "promoted before its deadline");
+    assert_eq!(m.intent_state(early).winner_agent, agents[1].agent);
 }

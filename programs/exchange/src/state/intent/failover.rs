@@ -28,6 +28,12 @@ impl Intent {
         self.failovers >= self.max_failovers
     }
 
+    /// Does a failover at `now` end the intent (refunded) instead of handing the job on: every
+    /// allowed failover used, or the whole intent's deadline reached?
+    pub fn failovers_end(&self, now: u64) -> bool {
+        self.failovers_exhausted() || (self.deadline_slot != 0 && now >= self.deadline_slot)
+    }
+
     /// After a failover the head of the board takes the job: paid `payment` (by the auction
     /// kind against the board as it is now: `head_award_payment`), due `now + its latency +
     /// grace`, with no standby.

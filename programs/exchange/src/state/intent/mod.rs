@@ -313,7 +313,11 @@ pub struct Intent {
     /// done (`coalition_part_done`); the lead submits once every bit is set.
     pub coalition_members: u8,
     pub parts_done: u8,
-    pub reserved: [u8; 57],
+    pub padding_deadline: [u8; 1],
+    /// The whole intent's deadline (0: none), set at creation: a failover at or after it fails
+    /// the intent and refunds (`Intent::failovers_end`).
+    pub deadline_slot: u64,
+    pub reserved: [u8; 48],
 }
 
 const _: () = assert!(core::mem::size_of::<Intent>() == 2296);
