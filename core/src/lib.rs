@@ -21,6 +21,7 @@ pub mod payment;
 pub mod quantities;
 pub mod reputation;
 pub mod score;
+pub mod skills;
 pub mod slash;
 pub mod tiebreak;
 pub mod tip;

@@ -1,0 +1,378 @@
+//! Reputation per capability (issue 25): what an agent has shown in each skill, beside its
+//! overall record ([`crate::reputation::History`]).
+//!
+//! - **The table.** An agent keeps [`SKILL_SLOTS`] per-capability histories. A job's outcome is
+//!   recorded on its overall history and, split in equal parts over the capabilities the intent
+//!   asked for (the dust on the lowest bit), on each of those capabilities' slots. A capability
+//!   without a slot takes a free one; when none is free it takes the slot with the least
+//!   evidence among those with no failure or slash, and only when the outcome it records is
+//!   worth more than that slot's evidence. A slot with a failure or a slash is never given up,
+//!   so dropping a skill's record can only drop good news: the overall history keeps every
+//!   outcome anyway.
+//! - **The score for an intent.** Each capability the intent asks for is scored as the overall
+//!   reputation is ([`crate::reputation`]: reliability and quality, each a Bayesian average moved
+//!   only by value paid), but with the agent's *overall* score as the prior, at the same prior
+//!   weight. A capability without a slot scores the overall figure; an intent asking for none
+//!   scores the overall figure. The intent's figure is the lowest of its capabilities': an agent
+//!   is as good for a job as its weakest skill the job needs.
+//!
+//! Consequences (property tests below): a completion rated 10,000 never lowers a capability's
+//! score and a failure never raises it; with no evidence a capability scores exactly the overall
+//! figure; evidence in one capability never moves another's score.
+use crate::error::{overflow, Error, Op, Quantity};
+use crate::reputation::{Outcome, ReputationParams};
+use crate::BPS_DENOMINATOR;
+
+/// Per-capability histories an agent keeps.
+pub const SKILL_SLOTS: usize = 4;
+/// The `bit` of an empty slot.
+pub const EMPTY: u8 = u8::MAX;
+
+const WHOLE: u128 = BPS_DENOMINATOR as u128;
+
+/// One capability's history: value sums, as the overall history keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Skill {
+    /// The capability's bit (0..64), or [`EMPTY`].
+    pub bit: u8,
+    pub value_completed: u64,
+    pub value_failed: u64,
+    pub value_slashed: u64,
+    pub value_rated: u64,
+    /// `sum(rating_bps * value)` over rated jobs.
+    pub rating_value_sum: u128,
+}
+
+impl Default for Skill {
+    fn default() -> Self {
+        Self {
+            bit: EMPTY,
+            value_completed: 0,
+            value_failed: 0,
+            value_slashed: 0,
+            value_rated: 0,
+            rating_value_sum: 0,
+        }
+    }
+}
+
+fn add(a: u64, b: u64) -> Result<u64, Error> {
+    a.checked_add(b).ok_or(overflow(Quantity::Reputation, Op::Add))
+}
+
+impl Skill {
+    /// Value recorded either way: how much evidence the slot holds.
+    pub fn evidence(&self) -> u128 {
+        u128::from(self.value_completed)
+            .saturating_add(u128::from(self.value_failed))
+            .saturating_add(u128::from(self.value_slashed))
+    }
+
+    /// Has it recorded a failure or a slash (then it is never given up)?
+    pub fn has_failures(&self) -> bool {
+        self.value_failed > 0 || self.value_slashed > 0
+    }
+
+    fn record(&mut self, outcome: Outcome) -> Result<(), Error> {
+        let mut next = *self;
+        match outcome {
+            Outcome::Completed { value, rating_bps } => {
+                next.value_completed = add(next.value_completed, value)?;
+                if let Some(rating) = rating_bps {
+                    if rating > BPS_DENOMINATOR {
+                        return Err(Error::BpsAbove10000 { value: rating });
+                    }
+                    next.value_rated = add(next.value_rated, value)?;
+                    let weighted = u128::from(rating)
+                        .checked_mul(u128::from(value))
+                        .ok_or(overflow(Quantity::Reputation, Op::Mul))?;
+                    next.rating_value_sum = next
+                        .rating_value_sum
+                        .checked_add(weighted)
+                        .ok_or(overflow(Quantity::Reputation, Op::Add))?;
+                }
+            }
+            Outcome::Failed { value } => next.value_failed = add(next.value_failed, value)?,
+            Outcome::Slashed { value } => next.value_slashed = add(next.value_slashed, value)?,
+        }
+        *self = next;
+        Ok(())
+    }
+
+    /// This capability's score, with `prior_bps` (the agent's overall score) as the prior at
+    /// `params.prior_value` weight.
+    pub fn score(&self, prior_bps: u16, params: &ReputationParams) -> Result<u16, Error> {
+        params.validate()?;
+        if prior_bps > BPS_DENOMINATOR {
+            return Err(Error::BpsAbove10000 { value: prior_bps });
+        }
+        let err_mul = overflow(Quantity::Reputation, Op::Mul);
+        let err_add = overflow(Quantity::Reputation, Op::Add);
+        let err_div = overflow(Quantity::Reputation, Op::Div);
+        let prior_value = u128::from(params.prior_value);
+        let prior_mass = prior_value.checked_mul(u128::from(prior_bps)).ok_or(err_mul)?;
+        let done = u128::from(self.value_completed);
+        let against = u128::from(self.value_slashed)
+            .checked_mul(u128::from(params.slash_weight))
+            .and_then(|s| s.checked_add(u128::from(self.value_failed)))
+            .and_then(|s| s.checked_add(done))
+            .and_then(|s| s.checked_add(prior_value))
+            .ok_or(err_add)?;
+        let reliability = done
+            .checked_mul(WHOLE)
+            .and_then(|n| n.checked_add(prior_mass))
+            .ok_or(err_mul)?
+            .checked_div(against)
+            .ok_or(err_div)?;
+        let rated = u128::from(self.value_rated).checked_add(prior_value).ok_or(err_add)?;
+        let quality = self
+            .rating_value_sum
+            .checked_add(prior_mass)
+            .ok_or(err_add)?
+            .checked_div(rated)
+            .ok_or(err_div)?;
+        let quality = quality.min(WHOLE);
+        let w_rel = u128::from(params.reliability_weight_bps);
+        let w_q = WHOLE.checked_sub(w_rel).ok_or(overflow(Quantity::Reputation, Op::Sub))?;
+        let score = reliability
+            .checked_mul(w_rel)
+            .and_then(|r| quality.checked_mul(w_q).and_then(|q| r.checked_add(q)))
+            .ok_or(err_mul)?
+            .checked_div(WHOLE)
+            .ok_or(err_div)?;
+        u16::try_from(score).map_err(|_| err_div)
+    }
+}
+
+/// An agent's per-capability histories.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Skills(pub [Skill; SKILL_SLOTS]);
+
+/// The bits set in `mask`, lowest first.
+fn bits(mask: u64) -> impl Iterator<Item = u8> {
+    (0u8..64).filter(move |b| mask >> b & 1 == 1)
+}
+
+/// `value` in equal parts over `n` capabilities, the dust on the first.
+fn part(value: u64, n: u64, first: bool) -> u64 {
+    let each = value.checked_div(n).unwrap_or(0);
+    if first {
+        each.saturating_add(value.checked_rem(n).unwrap_or(0))
+    } else {
+        each
+    }
+}
+
+impl Skills {
+    /// The slot of capability `bit`, if it has one.
+    pub fn get(&self, bit: u8) -> Option<&Skill> {
+        self.0.iter().find(|s| s.bit == bit && bit != EMPTY)
+    }
+
+    /// The slot `bit` records into, given an outcome worth `value`: its own, a free one, or the
+    /// least-evidenced slot with no failure when `value` is worth more than its evidence (that
+    /// slot is reset for `bit`); `None` when it gets none.
+    fn slot_for(&mut self, bit: u8, value: u64) -> Option<&mut Skill> {
+        let index = match self.0.iter().position(|s| s.bit == bit) {
+            Some(i) => i,
+            None => {
+                let free = self.0.iter().position(|s| s.bit == EMPTY);
+                let index = free.or_else(|| {
+                    self.0
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, s)| !s.has_failures())
+                        .min_by_key(|(_, s)| (s.evidence(), s.bit))
+                        .filter(|(_, s)| u128::from(value) > s.evidence())
+                        .map(|(i, _)| i)
+                })?;
+                let slot = self.0.get_mut(index)?;
+                *slot = Skill { bit, ..Skill::default() };
+                index
+            }
+        };
+        self.0.get_mut(index)
+    }
+
+    /// Records `outcome` for a job that asked for `capabilities`, its value split in equal parts
+    /// over them. On error nothing is changed.
+    pub fn record(&mut self, capabilities: u64, outcome: Outcome) -> Result<(), Error> {
+        let n = u64::from(capabilities.count_ones());
+        if n == 0 {
+            return Ok(());
+        }
+        let mut next = *self;
+        for (i, bit) in bits(capabilities).enumerate() {
+            let share = |v: u64| part(v, n, i == 0);
+            let outcome = match outcome {
+                Outcome::Completed { value, rating_bps } => {
+                    Outcome::Completed { value: share(value), rating_bps }
+                }
+                Outcome::Failed { value } => Outcome::Failed { value: share(value) },
+                Outcome::Slashed { value } => Outcome::Slashed { value: share(value) },
+            };
+            let value = match outcome {
+                Outcome::Completed { value, .. } | Outcome::Failed { value } | Outcome::Slashed { value } => {
+                    value
+                }
+            };
+            // A failure always gets a slot when one is free or good-news-only; otherwise (every
+            // slot holds failures of other skills) the overall history carries it alone.
+            let worth = match outcome {
+                Outcome::Completed { .. } => value,
+                _ => u64::MAX,
+            };
+            if let Some(slot) = next.slot_for(bit, worth) {
+                slot.record(outcome)?;
+            }
+        }
+        *self = next;
+        Ok(())
+    }
+
+    /// The agent's reputation for an intent asking for `capabilities`: the lowest of its
+    /// capabilities' scores, each with `overall` as its prior; `overall` itself for an intent
+    /// asking for none, and for a capability with no slot.
+    pub fn score_for(
+        &self,
+        capabilities: u64,
+        overall: u16,
+        params: &ReputationParams,
+    ) -> Result<u16, Error> {
+        let mut lowest = None::<u16>;
+        for bit in bits(capabilities) {
+            let score = match self.get(bit) {
+                Some(skill) => skill.score(overall, params)?,
+                None => overall,
+            };
+            lowest = Some(lowest.map_or(score, |l| l.min(score)));
+        }
+        Ok(lowest.unwrap_or(overall))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test arithmetic on bounded values
+mod tests {
+    extern crate std;
+    use super::*;
+    use proptest::prelude::*;
+    use std::vec;
+    use std::vec::Vec;
+
+    const P: ReputationParams = ReputationParams::DEFAULT;
+
+    fn outcome() -> impl Strategy<Value = Outcome> {
+        prop_oneof![
+            (0u64..10_000_000, proptest::option::of(0u16..=10_000))
+                .prop_map(|(value, rating_bps)| Outcome::Completed { value, rating_bps }),
+            (0u64..10_000_000).prop_map(|value| Outcome::Failed { value }),
+            (0u64..10_000_000).prop_map(|value| Outcome::Slashed { value }),
+        ]
+    }
+
+    fn history() -> impl Strategy<Value = Skills> {
+        proptest::collection::vec((0u64..1 << 6, outcome()), 0..12).prop_map(|steps| {
+            let mut skills = Skills::default();
+            for (capabilities, o) in steps {
+                skills.record(capabilities, o).unwrap();
+            }
+            skills
+        })
+    }
+
+    #[test]
+    fn a_job_is_split_over_its_capabilities_with_the_dust_on_the_lowest() {
+        let mut s = Skills::default();
+        s.record(0b1011, Outcome::Completed { value: 100, rating_bps: Some(9_000) }).unwrap();
+        let values: Vec<(u8, u64)> = s.0.iter().map(|k| (k.bit, k.value_completed)).collect();
+        assert_eq!(values, vec![(0, 34), (1, 33), (3, 33), (EMPTY, 0)]);
+    }
+
+    #[test]
+    fn a_full_table_gives_up_only_a_slot_without_failures_and_only_for_more_evidence() {
+        let mut s = Skills::default();
+        s.record(0b1, Outcome::Failed { value: 10 }).unwrap();
+        for (bit, value) in [(1, 500), (2, 300), (3, 700)] {
+            s.record(1 << bit, Outcome::Completed { value, rating_bps: None }).unwrap();
+        }
+        // Worth less than the least evidence (300): not kept per skill.
+        s.record(1 << 4, Outcome::Completed { value: 200, rating_bps: None }).unwrap();
+        assert!(s.get(4).is_none());
+        // Worth more: takes bit 2's slot, never bit 0's (a failure).
+        s.record(1 << 4, Outcome::Completed { value: 400, rating_bps: None }).unwrap();
+        assert_eq!(s.get(4).map(|k| k.value_completed), Some(400));
+        assert!(s.get(2).is_none() && s.get(0).is_some());
+        // A failure of a new skill takes a good-news slot whatever its value.
+        s.record(1 << 5, Outcome::Failed { value: 1 }).unwrap();
+        assert_eq!(s.get(5).map(|k| k.value_failed), Some(1));
+    }
+
+    #[test]
+    fn the_score_for_an_intent_is_its_weakest_skill_with_the_overall_as_prior() {
+        let mut s = Skills::default();
+        s.record(0b01, Outcome::Completed { value: 5_000_000, rating_bps: Some(10_000) }).unwrap();
+        s.record(0b10, Outcome::Failed { value: 5_000_000 }).unwrap();
+        let overall = 5_000;
+        let strong = s.score_for(0b01, overall, &P).unwrap();
+        let weak = s.score_for(0b10, overall, &P).unwrap();
+        assert!(strong > overall && weak < overall, "{strong} {weak}");
+        assert_eq!(s.score_for(0b11, overall, &P).unwrap(), weak);
+        assert_eq!(s.score_for(0b100, overall, &P).unwrap(), overall, "no slot: the overall figure");
+        assert_eq!(s.score_for(0, overall, &P).unwrap(), overall, "no capability asked for");
+    }
+
+    proptest! {
+        #[test]
+        fn a_top_rated_completion_never_lowers_and_a_failure_never_raises(
+            s in history(), bit in 0u8..6, value in 1u64..10_000_000, overall in 0u16..=10_000,
+        ) {
+            let before = s.score_for(1 << bit, overall, &P).unwrap();
+            let mut done = s;
+            done.record(1 << bit, Outcome::Completed { value, rating_bps: Some(10_000) }).unwrap();
+            prop_assert!(done.score_for(1 << bit, overall, &P).unwrap() >= before);
+            let mut failed = s;
+            failed.record(1 << bit, Outcome::Failed { value }).unwrap();
+            prop_assert!(failed.score_for(1 << bit, overall, &P).unwrap() <= before);
+            let mut slashed = s;
+            slashed.record(1 << bit, Outcome::Slashed { value }).unwrap();
+            prop_assert!(slashed.score_for(1 << bit, overall, &P).unwrap() <= before);
+        }
+
+        #[test]
+        fn evidence_in_one_skill_never_moves_another_skills_score(
+            s in history(), a in 0u8..6, b in 0u8..6, o in outcome(), overall in 0u16..=10_000,
+        ) {
+            prop_assume!(a != b);
+            let before = s.score_for(1 << b, overall, &P).unwrap();
+            let mut after = s;
+            after.record(1 << a, o).unwrap();
+            // Unless the new evidence took b's slot (then b scores the overall figure again).
+            if after.get(b).is_some() {
+                prop_assert_eq!(after.score_for(1 << b, overall, &P).unwrap(), before);
+            } else {
+                prop_assert_eq!(after.score_for(1 << b, overall, &P).unwrap(), overall);
+            }
+        }
+
+        #[test]
+        fn a_slot_with_failures_is_never_given_up(s in history(), c in 1u64..1 << 6, o in outcome()) {
+            let mut after = s;
+            after.record(c, o).unwrap();
+            for k in s.0.iter().filter(|k| k.has_failures()) {
+                prop_assert!(after.get(k.bit).is_some(), "{k:?} was given up");
+            }
+        }
+
+        #[test]
+        fn with_no_evidence_a_skill_scores_the_overall_figure(overall in 0u16..=10_000, bit in 0u8..64) {
+            let s = Skill { bit, ..Skill::default() };
+            prop_assert_eq!(s.score(overall, &P).unwrap(), overall);
+        }
+
+        #[test]
+        fn scores_stay_in_range(s in history(), c in 0u64..1 << 6, overall in 0u16..=10_000) {
+            prop_assert!(s.score_for(c, overall, &P).unwrap() <= 10_000);
+        }
+    }
+}
