@@ -480,8 +480,13 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
                     tracked.push(t);
                 }
                 Activity::LotAccepted { intent, paid } => {
-                    let label =
-                        tracked.iter().find(|t| t.address == intent).map(Tracked::label).unwrap_or_default();
+                    let lot = tracked.iter_mut().find(|t| t.address == intent);
+                    let label = lot
+                        .map(|t| {
+                            t.saw(IntentStatus::Completed);
+                            t.label()
+                        })
+                        .unwrap_or_default();
                     board.line(&format!(
                         "slot {slot:>4}  {label}  accepted by {name}: {paid} atoms to its winner"
                     ));
@@ -497,6 +502,7 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         }
 
         // Requesters review submitted results; the arbitrator rules on disputes.
+        let mut accepted = Vec::new();
         for t in tracked.iter().filter(|t| t.role != Role::Lot) {
             let Some(state) = discover::intent(chain, &t.address)? else { continue };
             let requester = &requesters[t.index % REQUESTERS];
@@ -507,6 +513,7 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
                     } else if t.role != Role::Plain || t.index != UNREVIEWED {
                         let rating = if state.fulfilled_bps == 10_000 { 9_000 } else { 4_000 };
                         requester.accept(chain, &t.address, rating)?;
+                        accepted.push(t.address);
                     }
                 }
                 Ok(IntentStatus::Disputed) if arbitrator_rules(chain, &m)? => {
@@ -530,6 +537,10 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
                 }
                 _ => {}
             }
+        }
+
+        for t in tracked.iter_mut().filter(|t| accepted.contains(&t.address)) {
+            t.saw(IntentStatus::Completed);
         }
 
         // The keeper (the service cranks on its own).

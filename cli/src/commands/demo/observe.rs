@@ -82,6 +82,14 @@ impl Tracked {
         format!("#{:02} {kind:<11} {:<9}{role}", self.index, self.skill)
     }
 
+    /// Records `status`, known from what the demo did (it accepted the result): on a cluster
+    /// the keeper may close the intent before the next read sees it.
+    pub fn saw(&mut self, status: IntentStatus) {
+        if self.statuses.last() != Some(&status) {
+            self.statuses.push(status);
+        }
+    }
+
     fn had(&self, status: IntentStatus) -> bool {
         self.statuses.contains(&status)
     }
