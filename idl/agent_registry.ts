@@ -2252,6 +2252,34 @@ export type AgentRegistry = {
             }
           },
           {
+            "name": "skills",
+            "docs": [
+              "Reputation per capability (`agx_core::skills::Skills`, stored as its bytes: 4 x (bit,",
+              "value completed, failed, slashed, rated as u64 LE, rating sum as u128 LE)): each",
+              "capability's own history, recorded with every outcome (issue 25)."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                196
+              ]
+            }
+          },
+          {
+            "name": "skillScores",
+            "docs": [
+              "Each skill slot's score (bps) with the overall reputation as its prior, refreshed with",
+              "every outcome, so a bid reads a capability's figure without the reputation parameters",
+              "(`agx_core::skills::cached_for`)."
+            ],
+            "type": {
+              "array": [
+                "u16",
+                4
+              ]
+            }
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
@@ -2794,6 +2822,14 @@ export type AgentRegistry = {
               "the agent ends with its outcome."
             ],
             "type": "bool"
+          },
+          {
+            "name": "capabilities",
+            "docs": [
+              "The capabilities the job asked for: the outcome is recorded on the agent's history of",
+              "each of them that it has (`agx_core::skills`), as well as overall."
+            ],
+            "type": "u64"
           }
         ]
       }
@@ -2831,6 +2867,14 @@ export type AgentRegistry = {
               "The job's requester (repeat work from it counts less for reputation)."
             ],
             "type": "pubkey"
+          },
+          {
+            "name": "capabilities",
+            "docs": [
+              "The capabilities the job asked for: each member's outcome is recorded on its history of",
+              "those it has (its part), as well as overall."
+            ],
+            "type": "u64"
           }
         ]
       }
@@ -3219,6 +3263,13 @@ export type AgentRegistry = {
             "type": {
               "option": "u16"
             }
+          },
+          {
+            "name": "capabilities",
+            "docs": [
+              "The capabilities the job asked for (its per-capability histories, `agx_core::skills`)."
+            ],
+            "type": "u64"
           }
         ]
       }

@@ -148,6 +148,118 @@ impl Skill {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Skills(pub [Skill; SKILL_SLOTS]);
 
+impl Skill {
+    /// Encoded size: the bit, four value sums (u64 LE) and the rating sum (u128 LE).
+    pub const LEN: usize = 1 + 4 * 8 + 16;
+
+    fn write(&self, out: &mut [u8]) {
+        let mut at = 0usize;
+        let mut put = |bytes: &[u8]| {
+            let end = at.saturating_add(bytes.len());
+            if let Some(slot) = out.get_mut(at..end) {
+                slot.copy_from_slice(bytes);
+            }
+            at = end;
+        };
+        put(&[self.bit]);
+        for v in [self.value_completed, self.value_failed, self.value_slashed, self.value_rated] {
+            put(&v.to_le_bytes());
+        }
+        put(&self.rating_value_sum.to_le_bytes());
+    }
+
+    fn read(bytes: &[u8]) -> Self {
+        let u64_at = |at: usize| {
+            bytes.get(at..at.saturating_add(8)).and_then(|b| b.try_into().ok()).map_or(0, u64::from_le_bytes)
+        };
+        Self {
+            bit: bytes.first().copied().unwrap_or(EMPTY),
+            value_completed: u64_at(1),
+            value_failed: u64_at(9),
+            value_slashed: u64_at(17),
+            value_rated: u64_at(25),
+            rating_value_sum: bytes
+                .get(33..49)
+                .and_then(|b| b.try_into().ok())
+                .map_or(0, u128::from_le_bytes),
+        }
+    }
+}
+
+impl Skills {
+    /// Encoded size: [`SKILL_SLOTS`] slots of [`Skill::LEN`] bytes.
+    pub const LEN: usize = SKILL_SLOTS * Skill::LEN;
+
+    /// Decodes the table ([`Skills::EMPTY_BYTES`] for an empty one; an all-zero buffer reads as
+    /// four slots of bit 0 with no evidence, which score the overall figure as none would).
+    pub fn from_bytes(bytes: &[u8; Self::LEN]) -> Self {
+        let mut out = Self::default();
+        for (slot, chunk) in out.0.iter_mut().zip(bytes.chunks_exact(Skill::LEN)) {
+            *slot = Skill::read(chunk);
+        }
+        out
+    }
+
+    pub fn to_bytes(&self) -> [u8; Self::LEN] {
+        let mut out = [0u8; Self::LEN];
+        for (slot, chunk) in self.0.iter().zip(out.chunks_exact_mut(Skill::LEN)) {
+            slot.write(chunk);
+        }
+        out
+    }
+
+    /// An empty table's encoding (every slot [`EMPTY`]).
+    pub const EMPTY_BYTES: [u8; Self::LEN] = {
+        let mut out = [0u8; Self::LEN];
+        let mut i = 0;
+        while i < SKILL_SLOTS {
+            out[i * Skill::LEN] = EMPTY;
+            i += 1;
+        }
+        out
+    };
+
+    /// Each slot's score with `overall` as its prior (0 for an empty slot): what the registry
+    /// caches beside the table, refreshed on every outcome, so that a bid reads a capability's
+    /// score without the reputation parameters ([`cached_for`]).
+    pub fn scores(&self, overall: u16, params: &ReputationParams) -> Result<[u16; SKILL_SLOTS], Error> {
+        let mut out = [0u16; SKILL_SLOTS];
+        for (score, slot) in out.iter_mut().zip(&self.0) {
+            if slot.bit != EMPTY {
+                *score = slot.score(overall, params)?;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Each slot's capability bit ([`EMPTY`] for none), as [`cached_for`] reads them.
+    pub fn bits(&self) -> [u8; SKILL_SLOTS] {
+        let mut out = [EMPTY; SKILL_SLOTS];
+        for (bit, slot) in out.iter_mut().zip(&self.0) {
+            *bit = slot.bit;
+        }
+        out
+    }
+}
+
+/// The reputation for an intent asking for `capabilities` from cached per-slot scores (`bits`
+/// and `scores`, as [`Skills::bits`] and [`Skills::scores`] give them): the lowest of its
+/// capabilities' scores, `overall` for one without a slot and for an intent asking for none.
+/// Equal to [`Skills::score_for`] when the scores were computed with the same `overall`.
+pub fn cached_for(
+    bits: &[u8; SKILL_SLOTS],
+    scores: &[u16; SKILL_SLOTS],
+    capabilities: u64,
+    overall: u16,
+) -> u16 {
+    let mut lowest = None::<u16>;
+    for bit in (0u8..64).filter(|b| capabilities >> b & 1 == 1) {
+        let score = bits.iter().zip(scores).find(|(b, _)| **b == bit).map_or(overall, |(_, s)| *s);
+        lowest = Some(lowest.map_or(score, |l| l.min(score)));
+    }
+    lowest.unwrap_or(overall)
+}
+
 /// The bits set in `mask`, lowest first.
 fn bits(mask: u64) -> impl Iterator<Item = u8> {
     (0u8..64).filter(move |b| mask >> b & 1 == 1)
@@ -322,7 +434,22 @@ mod tests {
         assert_eq!(s.score_for(0, overall, &P).unwrap(), overall, "no capability asked for");
     }
 
+    #[test]
+    fn the_table_round_trips_through_its_bytes_and_starts_empty() {
+        let mut s = Skills::default();
+        s.record(0b101, Outcome::Completed { value: 7, rating_bps: Some(9_000) }).unwrap();
+        s.record(1 << 63, Outcome::Slashed { value: u64::MAX }).unwrap();
+        assert_eq!(Skills::from_bytes(&s.to_bytes()), s);
+        assert_eq!(Skills::from_bytes(&Skills::EMPTY_BYTES), Skills::default());
+    }
+
     proptest! {
+        #[test]
+        fn cached_scores_give_the_live_figure(s in history(), c in 0u64..1 << 6, overall in 0u16..=10_000) {
+            let scores = s.scores(overall, &P).unwrap();
+            prop_assert_eq!(cached_for(&s.bits(), &scores, c, overall), s.score_for(c, overall, &P).unwrap());
+        }
+
         #[test]
         fn a_top_rated_completion_never_lowers_and_a_failure_never_raises(
             s in history(), bit in 0u8..6, value in 1u64..10_000_000, overall in 0u16..=10_000,

@@ -97,8 +97,29 @@ fn record(address: &Pubkey, a: &Agent) -> serde_json::Value {
         "metadata_uri": a.metadata_uri, "staked": a.staked, "locked": a.locked, "unstaking": a.unstaking,
         "reputation": a.reputation, "completed": a.completed, "failed": a.failed, "slashed": a.slashed,
         "value_completed": a.value_completed, "value_failed": a.value_failed,
-        "last_heartbeat_slot": a.last_heartbeat_slot,
+        "last_heartbeat_slot": a.last_heartbeat_slot, "progress_bps": a.progress_bps,
+        "skills": skills(a),
     })
+}
+
+/// The agent's reputation per capability (`agx_core::skills`): each recorded capability, its
+/// cached score and its value sums.
+fn skills(a: &Agent) -> Vec<serde_json::Value> {
+    let table = agx_core::skills::Skills::from_bytes(&a.skills);
+    table
+        .0
+        .iter()
+        .zip(a.skill_scores)
+        .filter(|(slot, _)| slot.bit != agx_core::skills::EMPTY)
+        .map(|(slot, score)| {
+            json!({
+                "capability": agx_sdk::capabilities::names(1u64.checked_shl(u32::from(slot.bit)).unwrap_or(0)).first().cloned()
+                    .unwrap_or_else(|| format!("bit{}", slot.bit)),
+                "reputation": score, "value_completed": slot.value_completed,
+                "value_failed": slot.value_failed, "value_slashed": slot.value_slashed,
+            })
+        })
+        .collect()
 }
 
 pub fn run(

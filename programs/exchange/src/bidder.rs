@@ -83,7 +83,11 @@ fn member_standings(
             require!(!intent.is_excluded(&m.agent), ExchangeError::BidAgentCutOff);
             // A member that signed cannot close its agent (it is engaged), so this holds.
             let view = AgentView::of(info).ok_or_else(|| error!(ExchangeError::BidAgentInactive))?;
-            Ok(MemberStanding { standing: standing(&view), contribution: m.contribution })
+            // A member's figure is for its part: the intent's capabilities it has.
+            Ok(MemberStanding {
+                standing: standing(&view, intent.required_capabilities),
+                contribution: m.contribution,
+            })
         })
         .collect()
 }
@@ -113,7 +117,7 @@ pub fn eligible(info: &AccountInfo, members: &[AccountInfo], intent: &Intent) ->
         crate::bidding::check_view(&info.key(), &agent, intent)?;
         return Ok(BidderView {
             authority: agent.authority,
-            reputation: agent.reputation,
+            reputation: agent.reputation_for(intent.required_capabilities),
             kind: BidderKind::Agent,
         });
     }

@@ -10,13 +10,14 @@ use crate::error::ExchangeError;
 use crate::events::{AuctionAwarded, BidRevealed};
 use crate::state::{Bid, BidOpening, BidderKind, HireTerms, Intent, LeaderboardEntry, SyscallSha256};
 
-/// The agent's standing for `agx_core::eligibility`.
-pub fn standing(agent: &AgentView) -> Standing {
+/// The agent's standing for `agx_core::eligibility` on a job asking for `capabilities`: its
+/// reputation is its figure for them (`AgentView::reputation_for`, `agx_core::skills`).
+pub fn standing(agent: &AgentView, capabilities: u64) -> Standing {
     Standing {
         active: agent.active,
         capabilities: agent.capabilities,
         free_stake: agent.free_stake(),
-        reputation: agent.reputation,
+        reputation: agent.reputation_for(capabilities),
     }
 }
 
@@ -24,7 +25,7 @@ pub fn standing(agent: &AgentView) -> Standing {
 /// `agx_core::eligibility::may_bid`, each broken rule with its own error.
 pub fn check_view(key: &Pubkey, agent: &AgentView, intent: &Intent) -> Result<()> {
     require!(!intent.is_excluded(key), ExchangeError::BidAgentCutOff);
-    may_bid(&standing(agent), &intent.requirements()).map_err(refusal)
+    may_bid(&standing(agent, intent.required_capabilities), &intent.requirements()).map_err(refusal)
 }
 
 /// The error of an eligibility rule broken by a bidder (an agent, or a coalition).
@@ -46,7 +47,7 @@ pub fn live_agent(info: &AccountInfo) -> Option<AgentView> {
 /// Does the agent of a ranked bid still qualify to hold the job at settlement (as winner, or as
 /// the standby whose stake is locked too)? `agx_core::eligibility::may_hold_job`.
 pub fn qualifies_at_settlement(agent: &AgentView, intent: &Intent) -> bool {
-    may_hold_job(&standing(agent), &intent.requirements())
+    may_hold_job(&standing(agent, intent.required_capabilities), &intent.requirements())
 }
 
 /// Scores an opened bid against the intent with `agx_core`, mapping each broken rule to its

@@ -255,6 +255,7 @@ impl<'info> Failover<'info> {
         let hold = intent.min_stake;
         let value = config.reputation_value(&intent.mint, intent.payment)?;
         let requester = intent.requester;
+        let capabilities = intent.required_capabilities;
         let reward_bps = reward.as_ref().map(|r| r.bps);
         let invalid = |_| error!(ExchangeError::ConfigFailoverParamsInvalid);
         let member_slashes = match &coalition {
@@ -414,7 +415,8 @@ impl<'info> Failover<'info> {
             } else {
                 None
             };
-            self.registry.settle_members(config, c.agents.clone(), outcomes, None, requester, slash_to)?;
+            let job = JobOf { requester, capabilities };
+            self.registry.settle_members(config, c.agents.clone(), outcomes, None, job, slash_to)?;
             // A hired coalition holds no bid account: the hire is uncounted with its failure.
             if hired {
                 crate::bidder::release(&self.registry, config, self.failed_agent.to_account_info())?;
@@ -433,6 +435,7 @@ impl<'info> Failover<'info> {
                     successor,
                     requester,
                     release_engagement: hired,
+                    capabilities,
                 },
             )?;
         }
@@ -465,6 +468,7 @@ impl<'info> Failover<'info> {
                     requester,
                     // A standby is a Vickrey runner-up: it has a bid account.
                     release_engagement: false,
+                    capabilities,
                 },
             )?;
             emit!(StandbyFailed {

@@ -114,6 +114,8 @@ struct Ending<'info> {
     /// Lamports of crank tip for the caller.
     tip: u64,
     requester: Pubkey,
+    /// The capabilities the intent asked for (the outcome's per-capability histories).
+    capabilities: u64,
     /// A direct hire's job: its engagement of the winner ends now.
     hired: bool,
 }
@@ -230,6 +232,7 @@ impl<'info> Payout<'info> {
             payment: intent.payment,
             tip: if tipped { intent.take_tip() } else { 0 },
             requester: intent.requester,
+            capabilities: intent.required_capabilities,
             hired: intent.is_hired()?,
         })
     }
@@ -337,7 +340,8 @@ impl<'info> Payout<'info> {
             // Nothing is slashed here, so the registry reads no vault: each agent stands in its
             // own vault's slot.
             let pairs = c.members.iter().map(|(agent, _)| (agent.clone(), agent.clone())).collect();
-            self.registry.settle_members(&self.config, pairs, members, rating, ending.requester, None)?;
+            let job = JobOf { requester: ending.requester, capabilities: ending.capabilities };
+            self.registry.settle_members(&self.config, pairs, members, rating, job, None)?;
             // A hired coalition holds no bid account: the hire is uncounted with its outcome.
             if ending.hired {
                 crate::bidder::release(&self.registry, &self.config, self.winner_agent.to_account_info())?;
@@ -362,6 +366,7 @@ impl<'info> Payout<'info> {
                 successor: None,
                 requester: ending.requester,
                 release_engagement: ending.hired,
+                capabilities: ending.capabilities,
             },
         )
     }

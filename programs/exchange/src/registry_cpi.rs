@@ -26,6 +26,17 @@ pub struct Outcome<'info> {
     pub requester: Pubkey,
     /// The job was a direct hire (`Intent::is_hired`): its engagement of the winner ends with it.
     pub release_engagement: bool,
+    /// The capabilities the intent asked for: the outcome also enters the winner's history of
+    /// each (`agx_core::skills`).
+    pub capabilities: u64,
+}
+
+/// Whose job a coalition's outcome is: its requester (repeat work counts less) and the
+/// capabilities it asked for (each member's part of them enters its per-capability history).
+#[derive(Clone, Copy, Debug)]
+pub struct JobOf {
+    pub requester: Pubkey,
+    pub capabilities: u64,
 }
 
 /// Where a coalition's slashes go: the stake mint, its token program, and the compensation and
@@ -170,7 +181,7 @@ impl<'info> RegistryAccounts<'info> {
         members: Vec<(AccountInfo<'info>, AccountInfo<'info>)>,
         outcomes: Vec<agent_registry::MemberOutcome>,
         rating_bps: Option<u16>,
-        requester: Pubkey,
+        job: JobOf,
         slash_to: Option<MembersSlashTo<'info>>,
     ) -> Result<()> {
         let accounts =
@@ -185,7 +196,12 @@ impl<'info> RegistryAccounts<'info> {
         self.call(config, accounts, |ctx| {
             agent_registry::cpi::outcome_settle_members(
                 ctx.with_remaining_accounts(remaining),
-                agent_registry::OutcomeSettleMembersArgs { members: outcomes, rating_bps, requester },
+                agent_registry::OutcomeSettleMembersArgs {
+                    members: outcomes,
+                    rating_bps,
+                    requester: job.requester,
+                    capabilities: job.capabilities,
+                },
             )
         })
     }
@@ -200,8 +216,17 @@ impl<'info> RegistryAccounts<'info> {
         standby: Option<AccountInfo<'info>>,
         outcome: Outcome<'info>,
     ) -> Result<()> {
-        let Outcome { unlock, kind, value, rating_bps, slash, successor, requester, release_engagement } =
-            outcome;
+        let Outcome {
+            unlock,
+            kind,
+            value,
+            rating_bps,
+            slash,
+            successor,
+            requester,
+            release_engagement,
+            capabilities,
+        } = outcome;
         // A slash's accounts lead the remaining accounts: vault, stake mint, token program, then
         // the destinations.
         let (remaining, amounts) = match slash {
@@ -230,17 +255,20 @@ impl<'info> RegistryAccounts<'info> {
                     slash: amounts,
                     requester,
                     release_engagement,
+                    capabilities,
                 },
             )
         })
     }
 
-    /// Records a failure worth `value` atoms in the agent's reputation.
+    /// Records a failure worth `value` atoms of a job asking for `capabilities` in the agent's
+    /// reputation.
     pub fn record_failure(
         &self,
         config: &ExchangeConfig,
         agent: AccountInfo<'info>,
         value: u64,
+        capabilities: u64,
     ) -> Result<()> {
         let accounts = agent_registry::cpi::accounts::AgentEngagement {
             operator: self.operator(),
@@ -250,7 +278,12 @@ impl<'info> RegistryAccounts<'info> {
         self.call(config, accounts, |ctx| {
             agent_registry::cpi::reputation_record(
                 ctx,
-                agent_registry::ReputationRecordArgs { kind: OutcomeKind::Failed, value, rating_bps: None },
+                agent_registry::ReputationRecordArgs {
+                    kind: OutcomeKind::Failed,
+                    value,
+                    rating_bps: None,
+                    capabilities,
+                },
             )
         })
     }

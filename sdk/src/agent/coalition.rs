@@ -15,6 +15,7 @@
 //! `coalition::with_members`): a runner keeps one salt store, for its agent.
 use std::collections::{BTreeMap, BTreeSet};
 
+use agent_registry::state::AgentView;
 use agx_core::coalition::MemberStanding;
 use agx_core::lifecycle::Phase;
 use anchor_lang::prelude::Pubkey;
@@ -56,19 +57,26 @@ impl Membership {
     }
 }
 
-/// Each member's standing and contribution as the program checks them, or `None` when a
+/// Each member's agent as the program reads it, with its contribution, or `None` when a
 /// member's agent is gone.
-fn standings(chain: &dyn Chain, coalition: &Coalition) -> Result<Option<Vec<MemberStanding>>, Error> {
+fn members(chain: &dyn Chain, coalition: &Coalition) -> Result<Option<Vec<(AgentView, u64)>>, Error> {
     let mut out = Vec::with_capacity(coalition.members().len());
     for m in coalition.members() {
         let Some(agent) = discover::agent(chain, &m.agent)? else { return Ok(None) };
-        let view = agent_registry::state::AgentView::from(&agent);
-        out.push(MemberStanding {
-            standing: exchange::bidding::standing(&view),
-            contribution: m.contribution,
-        });
+        out.push((AgentView::from(&agent), m.contribution));
     }
     Ok(Some(out))
+}
+
+/// The members' standings on a job asking for `capabilities`, as the program checks them.
+fn standings(members: &[(AgentView, u64)], capabilities: u64) -> Vec<MemberStanding> {
+    members
+        .iter()
+        .map(|(view, contribution)| MemberStanding {
+            standing: exchange::bidding::standing(view, capabilities),
+            contribution: *contribution,
+        })
+        .collect()
 }
 
 impl<S: Strategy, W: Worker> AgentRunner<S, W> {
@@ -114,8 +122,8 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
         if coalition.authority != self.authority.pubkey() || !coalition.is_ready() {
             return Ok(());
         }
-        let Some(standings) = standings(chain, &coalition)? else { return Ok(()) };
-        let capabilities = standings.iter().fold(0, |all, s| all | s.standing.capabilities);
+        let Some(members) = members(chain, &coalition)? else { return Ok(()) };
+        let capabilities = members.iter().fold(0, |all, (view, _)| all | view.capabilities);
         for (address, intent) in discover::open_intents(chain, capabilities)? {
             let key = (address, intent.round);
             if m.decided.contains(&key)
@@ -126,6 +134,7 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
                 continue;
             }
             m.decided.insert(key);
+            let standings = standings(&members, intent.required_capabilities);
             let eligible = agx_core::coalition::may_bid(&standings, &intent.requirements()).is_ok()
                 && !intent.is_excluded(&m.coalition);
             let Some(quote) = eligible.then(|| strategy.quote(&address, &intent)).flatten() else {

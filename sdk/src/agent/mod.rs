@@ -335,7 +335,10 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
         }
         // The exchange's own rules (`agx_core::eligibility` on the registry's view of the agent),
         // and the cut-off of a winner that was failed over.
-        let standing = exchange::bidding::standing(&agent_registry::state::AgentView::from(me));
+        let standing = exchange::bidding::standing(
+            &agent_registry::state::AgentView::from(me),
+            intent.required_capabilities,
+        );
         let eligible = agx_core::eligibility::may_bid(&standing, &intent.requirements()).is_ok()
             && !intent.is_excluded(&self.agent);
         self.decided.insert(key);

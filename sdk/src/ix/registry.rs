@@ -363,11 +363,12 @@ pub fn reputation_record(
     kind: OutcomeKind,
     value: u64,
     rating_bps: Option<u16>,
+    capabilities: u64,
 ) -> Instruction {
     build(
         accounts::AgentEngagement { operator, config: pda::registry_config().0, agent },
         instruction::ReputationRecord {
-            args: agent_registry::ReputationRecordArgs { kind, value, rating_bps },
+            args: agent_registry::ReputationRecordArgs { kind, value, rating_bps, capabilities },
         },
     )
 }

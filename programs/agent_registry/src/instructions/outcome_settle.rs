@@ -48,6 +48,9 @@ pub struct OutcomeSettleArgs {
     /// The job was a direct hire (`agent_hire`): it held no bid account, so its engagement of
     /// the agent ends with its outcome.
     pub release_engagement: bool,
+    /// The capabilities the job asked for: the outcome is recorded on the agent's history of
+    /// each of them that it has (`agx_core::skills`), as well as overall.
+    pub capabilities: u64,
 }
 
 /// `stake_lock`'s accounts, and what a slash needs. Flat rather than nesting `AgentJob`, and the
@@ -156,7 +159,8 @@ impl<'info> AgentOutcome<'info> {
         } else {
             args.value
         };
-        agent.ledger.record(args.kind, counted_value, args.rating_bps, &view.reputation)?;
+        let recorded = agent.ledger.record(args.kind, counted_value, args.rating_bps, &view.reputation)?;
+        agent.record_skills(args.capabilities, recorded, &view.reputation)?;
         if args.release_engagement {
             agent.ledger.release()?;
         }

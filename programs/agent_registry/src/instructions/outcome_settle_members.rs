@@ -45,6 +45,9 @@ pub struct OutcomeSettleMembersArgs {
     pub rating_bps: Option<u16>,
     /// The job's requester (repeat work from it counts less for reputation).
     pub requester: Pubkey,
+    /// The capabilities the job asked for: each member's outcome is recorded on its history of
+    /// those it has (its part), as well as overall.
+    pub capabilities: u64,
 }
 
 /// The slash accounts, when anything is slashed: mint, token program, compensation and reward
@@ -131,7 +134,8 @@ impl<'info> AgentMembers<'info> {
             };
             if let Some(kind) = outcome.record {
                 let rating = if kind == OutcomeKind::Completed { args.rating_bps } else { None };
-                agent.ledger.record(kind, counted_value, rating, &view.reputation)?;
+                let recorded = agent.ledger.record(kind, counted_value, rating, &view.reputation)?;
+                agent.record_skills(args.capabilities, recorded, &view.reputation)?;
             }
             agent.store(vault_amount)?;
             emit!(OutcomeSettled {

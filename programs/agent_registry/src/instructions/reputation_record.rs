@@ -16,12 +16,15 @@ pub struct ReputationRecordArgs {
     pub value: u64,
     /// The requester's rating of a completed job, bps.
     pub rating_bps: Option<u16>,
+    /// The capabilities the job asked for (its per-capability histories, `agx_core::skills`).
+    pub capabilities: u64,
 }
 
 impl AgentEngagement<'_> {
     pub fn record(ctx: Context<Self>, args: ReputationRecordArgs) -> Result<()> {
         ctx.accounts.in_place(|view, agent| {
-            agent.ledger.record(args.kind, args.value, args.rating_bps, &view.reputation)?;
+            let recorded = agent.ledger.record(args.kind, args.value, args.rating_bps, &view.reputation)?;
+            agent.record_skills(args.capabilities, recorded, &view.reputation)?;
             emit!(ReputationRecorded {
                 agent: agent.key(),
                 kind: args.kind,

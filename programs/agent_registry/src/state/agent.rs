@@ -75,10 +75,19 @@ pub struct Agent {
     /// for reputation. Raw bytes, so that decoding an `Agent` copies them instead of parsing
     /// eight fields (~600 CU on every agent instruction).
     pub patrons: [u8; 160],
+    /// Reputation per capability (`agx_core::skills::Skills`, stored as its bytes: 4 x (bit,
+    /// value completed, failed, slashed, rated as u64 LE, rating sum as u128 LE)): each
+    /// capability's own history, recorded with every outcome (issue 25).
+    pub skills: [u8; 196],
+    /// Each skill slot's score (bps) with the overall reputation as its prior, refreshed with
+    /// every outcome, so a bid reads a capability's figure without the reputation parameters
+    /// (`agx_core::skills::cached_for`).
+    pub skill_scores: [u16; 4],
     pub reserved: [u8; 58],
 }
 
 const _: () = assert!(agx_core::reputation::Patrons::LEN == 160);
+const _: () = assert!(agx_core::skills::Skills::LEN == 196 && agx_core::skills::SKILL_SLOTS == 4);
 
 /// What an agent declares about itself.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, PartialEq, Eq)]
@@ -208,6 +217,8 @@ impl Agent {
         self.registered_slot = now;
         self.last_heartbeat_slot = now;
         self.reputation = History::default().score(params).map_err(|_| overflow())?;
+        self.skills = agx_core::skills::Skills::EMPTY_BYTES;
+        self.skill_scores = [0; 4];
         Ok(())
     }
 
@@ -281,6 +292,8 @@ pub(crate) fn sample(uri: &str) -> Agent {
         open_bids: 9,
         progress_bps: 10,
         patrons: [11; 160],
+        skills: [12; 196],
+        skill_scores: [13, 14, 15, 16],
         reserved: [0; 58],
     }
 }

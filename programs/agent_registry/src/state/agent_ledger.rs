@@ -137,7 +137,7 @@ impl AgentLedger {
         value: u64,
         rating_bps: Option<u16>,
         params: &ReputationParams,
-    ) -> Result<()> {
+    ) -> Result<Outcome> {
         if let Some(rating) = rating_bps {
             require!(rating <= agx_core::BPS_DENOMINATOR, RegistryError::ReputationRatingOutOfRange);
             require!(kind == OutcomeKind::Completed, RegistryError::ReputationRatingWithoutCompletion);
@@ -159,7 +159,7 @@ impl AgentLedger {
         self.value_rated = history.value_rated;
         self.rating_value_sum = history.rating_value_sum;
         self.reputation = reputation;
-        Ok(())
+        Ok(outcome)
     }
 
     /// Must hold after every mutation. `vault_amount` is the stake vault's balance; anything
@@ -263,6 +263,8 @@ pub(crate) mod offsets {
     pub const CAPABILITIES: usize = 76;
     pub const URI_LEN: usize = 116;
     pub const AFTER_URI: usize = 120;
+    /// The skill table and its four cached scores (u16 LE).
+    pub const SKILLS_LEN: usize = agx_core::skills::Skills::LEN + 2 * agx_core::skills::SKILL_SLOTS;
 
     /// Where the ledger starts: after the URI, whose length is stored before it.
     pub fn ledger(data: &[u8]) -> Option<usize> {
@@ -347,6 +349,45 @@ impl<'a, 'info> AgentInPlace<'a, 'info> {
     fn patrons_range(&self) -> Option<core::ops::Range<usize>> {
         let at = self.ledger_at.checked_add(AgentLedger::LEN)?;
         Some(at..at.checked_add(agx_core::reputation::Patrons::LEN)?)
+    }
+
+    /// The skill table and its cached scores, which follow the patrons.
+    fn skills_range(&self) -> Option<core::ops::Range<usize>> {
+        let at = self.patrons_range()?.end;
+        Some(at..at.checked_add(offsets::SKILLS_LEN)?)
+    }
+
+    /// Records `outcome` of a job that asked for `capabilities` on the agent's per-capability
+    /// histories (those of its own capabilities among them: a coalition member's part), and
+    /// refreshes every slot's cached score with the agent's overall reputation (already
+    /// recorded) as the prior (`agx_core::skills`).
+    pub fn record_skills(
+        &self,
+        capabilities: u64,
+        outcome: agx_core::reputation::Outcome,
+        params: &ReputationParams,
+    ) -> Result<()> {
+        use agx_core::skills::Skills;
+        let invalid = || error!(RegistryError::AgentAccountInvalid);
+        require!(self.info.is_writable, RegistryError::AgentAccountInvalid);
+        let range = self.skills_range().ok_or_else(invalid)?;
+        let mut data = self.info.try_borrow_mut_data()?;
+        let own = data
+            .get(offsets::CAPABILITIES..offsets::CAPABILITIES.saturating_add(8))
+            .and_then(|b| b.try_into().ok())
+            .map(u64::from_le_bytes)
+            .ok_or_else(invalid)?;
+        let bytes = data.get_mut(range).ok_or_else(invalid)?;
+        let (table, scores) = bytes.split_at_mut(Skills::LEN);
+        let current: &[u8; Skills::LEN] = (&*table).try_into().map_err(|_| invalid())?;
+        let mut skills = Skills::from_bytes(current);
+        skills.record(capabilities & own, outcome).map_err(|_| overflow())?;
+        let fresh = skills.scores(self.ledger.reputation, params).map_err(|_| overflow())?;
+        table.copy_from_slice(&skills.to_bytes());
+        for (out, score) in scores.chunks_exact_mut(2).zip(fresh) {
+            out.copy_from_slice(&score.to_le_bytes());
+        }
+        Ok(())
     }
 
     /// Checks the ledger's invariant and writes it back into the account.

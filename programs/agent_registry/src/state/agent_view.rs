@@ -18,7 +18,11 @@ pub struct AgentView {
     pub locked: u64,
     pub unstaking: u64,
     pub last_heartbeat_slot: u64,
+    /// The overall reputation.
     pub reputation: u16,
+    /// Each skill slot's capability bit and cached score (`agx_core::skills`).
+    pub skill_bits: [u8; agx_core::skills::SKILL_SLOTS],
+    pub skill_scores: [u16; agx_core::skills::SKILL_SLOTS],
 }
 
 impl AgentView {
@@ -28,7 +32,20 @@ impl AgentView {
         if data.get(..8)? != Agent::DISCRIMINATOR {
             return None;
         }
-        let ledger = AgentLedger::read(data.get(offsets::ledger(data)?..)?)?;
+        let ledger_at = offsets::ledger(data)?;
+        let ledger = AgentLedger::read(data.get(ledger_at..)?)?;
+        let skills_at =
+            ledger_at.checked_add(AgentLedger::LEN)?.checked_add(agx_core::reputation::Patrons::LEN)?;
+        let skills = data.get(skills_at..skills_at.checked_add(offsets::SKILLS_LEN)?)?;
+        let (table, scores) = skills.split_at(agx_core::skills::Skills::LEN);
+        let mut skill_bits = [agx_core::skills::EMPTY; agx_core::skills::SKILL_SLOTS];
+        for (bit, slot) in skill_bits.iter_mut().zip(table.chunks_exact(agx_core::skills::Skill::LEN)) {
+            *bit = *slot.first()?;
+        }
+        let mut skill_scores = [0u16; agx_core::skills::SKILL_SLOTS];
+        for (score, bytes) in skill_scores.iter_mut().zip(scores.chunks_exact(2)) {
+            *score = u16::from_le_bytes(bytes.try_into().ok()?);
+        }
         Some(Self {
             active: *data.get(offsets::STATUS)? == AgentStatus::Active as u8,
             authority: Pubkey::new_from_array(
@@ -44,7 +61,21 @@ impl AgentView {
             unstaking: ledger.unstaking,
             last_heartbeat_slot: ledger.last_heartbeat_slot,
             reputation: ledger.reputation,
+            skill_bits,
+            skill_scores,
         })
+    }
+
+    /// The agent's reputation for a job asking for `capabilities`: the lowest cached score of
+    /// those it has, the overall figure for one without a slot or when it has none of them
+    /// (`agx_core::skills::cached_for`).
+    pub fn reputation_for(&self, capabilities: u64) -> u16 {
+        agx_core::skills::cached_for(
+            &self.skill_bits,
+            &self.skill_scores,
+            capabilities & self.capabilities,
+            self.reputation,
+        )
     }
 
     /// Reads the agent behind `info`, if it is one (owned by the registry, an `Agent`).
@@ -72,6 +103,8 @@ impl From<&Agent> for AgentView {
             unstaking: agent.unstaking,
             last_heartbeat_slot: agent.last_heartbeat_slot,
             reputation: agent.reputation,
+            skill_bits: agx_core::skills::Skills::from_bytes(&agent.skills).bits(),
+            skill_scores: agent.skill_scores,
         }
     }
 }

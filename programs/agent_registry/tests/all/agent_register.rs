@@ -115,7 +115,7 @@ fn closing_and_registering_again_never_improves_reputation() {
     r.svm
         .send(&[rix::stake_slash(operator.pubkey(), a.agent, r.stake, &[(sink, 1_000)])], &[&operator])
         .unwrap();
-    let ix = rix::reputation_record(operator.pubkey(), a.agent, OutcomeKind::Slashed, 1_000_000, None);
+    let ix = rix::reputation_record(operator.pubkey(), a.agent, OutcomeKind::Slashed, 1_000_000, None, 1);
     r.svm.send(&[ix], &[&operator]).unwrap();
     let punished = r.agent(&a).reputation;
     r.svm

@@ -18,6 +18,7 @@ fn done() -> OutcomeSettleArgs {
         slash: Vec::new(),
         requester: anchor_lang::prelude::Pubkey::new_from_array([5; 32]),
         release_engagement: false,
+        capabilities: 1,
     }
 }
 

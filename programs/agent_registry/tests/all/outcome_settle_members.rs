@@ -21,7 +21,12 @@ fn member(
 }
 
 fn args(members: Vec<MemberOutcome>, rating_bps: Option<u16>) -> OutcomeSettleMembersArgs {
-    OutcomeSettleMembersArgs { members, rating_bps, requester: Pubkey::new_from_array([5; 32]) }
+    OutcomeSettleMembersArgs {
+        members,
+        rating_bps,
+        requester: Pubkey::new_from_array([5; 32]),
+        capabilities: 1,
+    }
 }
 
 fn locked_three(r: &mut Registry) -> (TestAgent, TestAgent, TestAgent) {

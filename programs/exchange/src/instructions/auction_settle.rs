@@ -216,7 +216,7 @@ impl<'info> Disqualification<'info> {
         intent.disqualify(self.index, now, config.rerank_window_slots)?;
         intent.invariant()?;
         if self.live {
-            registry.record_failure(config, self.agent, intent.max_price)?;
+            registry.record_failure(config, self.agent, intent.max_price, intent.required_capabilities)?;
         }
         emit!(BidDisqualified {
             intent: intent_key,

@@ -61,7 +61,8 @@ impl<'info> HireAccept<'info> {
             // Read in place once for the checks and the hire.
             Some(agent) => {
                 crate::bidding::check_view(&self.agent.key(), &agent, &intent)?;
-                Ok(BidderView { authority, reputation: agent.reputation, kind: BidderKind::Agent })
+                let reputation = agent.reputation_for(intent.required_capabilities);
+                Ok(BidderView { authority, reputation, kind: BidderKind::Agent })
             }
             None => crate::bidder::eligible(&self.agent, members, &intent),
         }

@@ -73,6 +73,7 @@ impl HireFromOffer<'_> {
         let (terms, agent) = ctx.accounts.terms(offer_index)?;
         let accounts = &ctx.accounts;
         let hired = accounts.agent.to_account_info();
+        let reputation = agent.reputation_for(accounts.intent.load()?.required_capabilities);
         crate::bidding::take_hire(
             &accounts.intent,
             &accounts.config,
@@ -80,7 +81,7 @@ impl HireFromOffer<'_> {
             hired,
             &crate::bidder::BidderView {
                 authority: agent.authority,
-                reputation: agent.reputation,
+                reputation,
                 kind: crate::state::BidderKind::Agent,
             },
             &terms,

@@ -39,4 +39,5 @@ mod scenario_fixed_addresses;
 mod scenario_review_fixes;
 mod scenario_second_review;
 mod scenario_sub_intents;
+mod scenario_trust;
 mod security_txt;

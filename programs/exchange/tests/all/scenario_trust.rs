@@ -1,0 +1,54 @@
+//! Trust that routes work (issue 25) on the built `.so`, in LiteSVM: an agent's record is kept
+//! per capability, and a bid is judged (`min_reputation`, and the reputation it is scored with)
+//! on the agent's figure for the capabilities the intent asks for.
+use agx_sdk::agent_registry::state::AgentView;
+use agx_sdk::exchange::error::ExchangeError;
+use agx_sdk::exchange::AuctionKind;
+use agx_sdk::Pubkey;
+use agx_tests::assert_error;
+use agx_tests::market::{opening, Market, MIN_STAKE};
+use agx_tests::registry::{TestAgent, HEARTBEAT_TIMEOUT};
+
+/// A continuous intent asking for `capabilities`, won at once by `a`'s bid.
+fn won(m: &mut Market, a: &TestAgent, capabilities: u64) -> Pubkey {
+    let mut args = m.args(AuctionKind::Continuous);
+    (args.required_capabilities, args.score_threshold) = (capabilities, 1);
+    let intent = m.create(args).unwrap();
+    m.place(a, intent, &opening(500_000, 9_000, 10)).unwrap();
+    assert_eq!(m.intent_state(intent).winner_agent, a.agent);
+    intent
+}
+
+#[test]
+fn a_bid_is_judged_on_the_agents_record_in_the_capabilities_the_intent_asks_for() {
+    let mut m = Market::new();
+    let a = m.r.register_agent(0b11);
+    m.r.deposit(&a, 10 * MIN_STAKE).unwrap();
+    // Delivered in capability 0 (rated in full), failed in capability 1.
+    let done = won(&mut m, &a, 0b01);
+    m.submit(&a, done, 10_000).unwrap();
+    let paid_to = m.intent_state(done).winner_tokens;
+    m.accept(done, paid_to, 10_000).unwrap();
+    let failed = won(&mut m, &a, 0b10);
+    let award = m.intent_state(failed).award_slot;
+    m.warp_to(award + HEARTBEAT_TIMEOUT + 1);
+    m.failover(failed).unwrap();
+    let view = AgentView::from(&m.r.agent(&a));
+    let (good, bad, overall) = (view.reputation_for(0b01), view.reputation_for(0b10), view.reputation);
+    assert!(good > overall && overall > bad, "capability 0: {good}, overall {overall}, capability 1: {bad}");
+
+    // min_reputation at its overall figure: refused where it failed (and on an intent needing
+    // both: its weakest skill), admitted where it delivered, and scored with that figure.
+    for (capabilities, admitted) in [(0b10, false), (0b11, false), (0b01, true)] {
+        let mut args = m.args(AuctionKind::Continuous);
+        (args.required_capabilities, args.min_reputation) = (capabilities, overall);
+        let intent = m.create(args).unwrap();
+        let placed = m.place(&a, intent, &opening(500_000, 9_000, 10));
+        if admitted {
+            placed.unwrap();
+            assert_eq!(m.intent_state(intent).ranked()[0].reputation, good, "scored with its figure there");
+        } else {
+            assert_error(&placed, ExchangeError::BidReputationTooLow);
+        }
+    }
+}
