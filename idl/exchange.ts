@@ -705,6 +705,13 @@ export type Exchange = {
           ]
         },
         {
+          "name": "config",
+          "docs": [
+            "Read for probation (`ExchangeConfig::probation`)."
+          ],
+          "address": "4iU9Xooo5Dri6R6swpmsBbuHNXbcKLhyPSXYP5Eu2WNx"
+        },
+        {
           "name": "slotHashes",
           "docs": [
             "deserializing it on-chain."
@@ -4399,6 +4406,16 @@ export type Exchange = {
       "code": 6175,
       "name": "intentDeadlineInvalid",
       "msg": "intent_create: deadline_slot (the whole intent's deadline) is 0 or after the first auction's windows end"
+    },
+    {
+      "code": 6176,
+      "name": "configProbationInvalid",
+      "msg": "config: probation_bond_multiplier is at most 100 (0 turns probation off)"
+    },
+    {
+      "code": 6177,
+      "name": "bidProbationBondTooLow",
+      "msg": "bid_reveal: the agent is below the intent's minimum reputation and its bid's bond is less than probation requires"
     }
   ],
   "types": [
@@ -6302,6 +6319,19 @@ export type Exchange = {
             "type": "u16"
           },
           {
+            "name": "probationBondMultiplier",
+            "docs": [
+              "Probation (issue 25): a newcomer (fewer than `probation_max_completed` completed jobs, no",
+              "failure, no slash) below an intent's minimum reputation may bid with this many times the",
+              "intent's bid bond (`agx_core::eligibility::Probation`); 0: no probation."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "probationMaxCompleted",
+            "type": "u16"
+          },
+          {
             "name": "reserved",
             "docs": [
               "Room to grow without a migration."
@@ -6309,7 +6339,7 @@ export type Exchange = {
             "type": {
               "array": [
                 "u8",
-                30
+                26
               ]
             }
           }
@@ -6495,6 +6525,20 @@ export type Exchange = {
             "name": "reputationFeeBps",
             "docs": [
               "bps of each reputation-bearing payout; at most 10,000."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "probationBondMultiplier",
+            "docs": [
+              "Times the intent's bid bond a newcomer bids with on probation; 0 (off) to 100."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "probationMaxCompleted",
+            "docs": [
+              "Completed jobs below which an agent with no failure is a newcomer."
             ],
             "type": "u16"
           }

@@ -30,6 +30,8 @@ pub fn exchange(config: &ExchangeConfig) -> ExchangeSettings {
         reauction_bid_window_slots: config.reauction_bid_window_slots,
         reauction_reveal_window_slots: config.reauction_reveal_window_slots,
         reputation_fee_bps: config.reputation_fee_bps,
+        probation_bond_multiplier: config.probation_bond_multiplier,
+        probation_max_completed: config.probation_max_completed,
     }
 }
 

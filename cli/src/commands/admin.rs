@@ -71,6 +71,13 @@ pub struct UpdateArgs {
     /// Exchange: lamports every bid must bond at least.
     #[arg(long)]
     min_bid_bond: Option<u64>,
+    /// Exchange: times the bid bond a newcomer below an intent's minimum reputation bids with
+    /// on probation (0 turns probation off; at most 100).
+    #[arg(long)]
+    probation_bond_multiplier: Option<u16>,
+    /// Exchange: completed jobs below which an agent with no failure counts as a newcomer.
+    #[arg(long)]
+    probation_max_completed: Option<u16>,
     /// Exchange: slots a winner gets beyond its promised latency.
     #[arg(long)]
     execution_grace_slots: Option<u64>,
@@ -125,6 +132,8 @@ fn exchange_json(address: &Pubkey, c: &ExchangeConfig) -> serde_json::Value {
         "failover_reward_bps": s.failover_reward_bps, "decline_slash_bps": s.decline_slash_bps,
         "reauction_bid_window_slots": s.reauction_bid_window_slots,
         "reauction_reveal_window_slots": s.reauction_reveal_window_slots,
+        "probation_bond_multiplier": s.probation_bond_multiplier,
+        "probation_max_completed": s.probation_max_completed,
         "freezable_mints": s.freezable_mints.iter().map(|m| m.to_string()).collect::<Vec<_>>(),
     })
 }
@@ -256,7 +265,9 @@ pub fn run(command: Command, url: Option<String>, keypair: Option<PathBuf>, out:
                 failover_reward_bps,
                 decline_slash_bps,
                 reauction_bid_window_slots,
-                reauction_reveal_window_slots
+                reauction_reveal_window_slots,
+                probation_bond_multiplier,
+                probation_max_completed
             );
             if s != before {
                 require_admin(&me, &exchange.admin, "exchange")?;

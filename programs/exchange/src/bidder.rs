@@ -21,6 +21,9 @@ pub struct BidderView {
     /// Scored with the bid: the agent's, or the coalition's contribution-weighted mean.
     pub reputation: u16,
     pub kind: BidderKind,
+    /// Lamports its bid deposits: the intent's bid bond, or more for a newcomer on probation
+    /// (0 for a hire, which bonds nothing).
+    pub bond: u64,
 }
 
 /// Is `info` one of this program's coalitions (owner and discriminator)?
@@ -110,15 +113,22 @@ fn coalition_may_take_part(key: &Pubkey, coalition: &Coalition, intent: &Intent)
 }
 
 /// The bidder at `info` (its members, for a coalition, in `members`), checked as eligible to bid
-/// on `intent` (commit, reveal, place): `agx_core::eligibility::may_bid` for an agent,
+/// on `intent` (commit, reveal, place): `agx_core::eligibility::bid_bond` for an agent (a
+/// newcomer below the minimum reputation bids on `probation`, with a larger bond),
 /// `agx_core::coalition::may_bid` for a coalition, each broken rule with its own error.
-pub fn eligible(info: &AccountInfo, members: &[AccountInfo], intent: &Intent) -> Result<BidderView> {
+pub fn eligible(
+    info: &AccountInfo,
+    members: &[AccountInfo],
+    intent: &Intent,
+    probation: &agx_core::eligibility::Probation,
+) -> Result<BidderView> {
     if let Some(agent) = AgentView::of(info) {
-        crate::bidding::check_view(&info.key(), &agent, intent)?;
+        let bond = crate::bidding::bond_for(&info.key(), &agent, intent, probation)?;
         return Ok(BidderView {
             authority: agent.authority,
             reputation: agent.reputation_for(intent.required_capabilities),
             kind: BidderKind::Agent,
+            bond,
         });
     }
     let coalition = coalition(info).ok_or_else(|| error!(ExchangeError::BidAgentInactive))?;
@@ -126,7 +136,12 @@ pub fn eligible(info: &AccountInfo, members: &[AccountInfo], intent: &Intent) ->
     let standings = member_standings(&coalition, members, intent)?;
     let reputation =
         agx_core::coalition::may_bid(&standings, &intent.requirements()).map_err(|e| refusal(e.rule))?;
-    Ok(BidderView { authority: coalition.authority, reputation, kind: BidderKind::Coalition })
+    Ok(BidderView {
+        authority: coalition.authority,
+        reputation,
+        kind: BidderKind::Coalition,
+        bond: intent.bid_bond,
+    })
 }
 
 /// What holding the job takes from the bidder at `info` at settlement, if it still qualifies

@@ -28,6 +28,28 @@ pub fn check_view(key: &Pubkey, agent: &AgentView, intent: &Intent) -> Result<()
     may_bid(&standing(agent, intent.required_capabilities), &intent.requirements()).map_err(refusal)
 }
 
+/// The bond (lamports) the agent at `key` (read in place) deposits to bid on `intent`: the
+/// intent's bid bond when it qualifies, or `probation`'s multiple of it when it is a newcomer
+/// below the intent's minimum reputation (`agx_core::eligibility::bid_bond`); each other broken
+/// rule with its own error, as `check_view`.
+pub fn bond_for(
+    key: &Pubkey,
+    agent: &AgentView,
+    intent: &Intent,
+    probation: &agx_core::eligibility::Probation,
+) -> Result<u64> {
+    require!(!intent.is_excluded(key), ExchangeError::BidAgentCutOff);
+    let standing = standing(agent, intent.required_capabilities);
+    agx_core::eligibility::bid_bond(
+        &standing,
+        &agent.track(),
+        &intent.requirements(),
+        intent.bid_bond,
+        probation,
+    )
+    .map_err(refusal)
+}
+
 /// The error of an eligibility rule broken by a bidder (an agent, or a coalition).
 pub fn refusal(rule: Ineligible) -> Error {
     match rule {

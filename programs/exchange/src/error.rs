@@ -533,6 +533,12 @@ pub enum ExchangeError {
     /// 6175
     #[msg("intent_create: deadline_slot (the whole intent's deadline) is 0 or after the first auction's windows end")]
     IntentDeadlineInvalid,
+    /// 6176
+    #[msg("config: probation_bond_multiplier is at most 100 (0 turns probation off)")]
+    ConfigProbationInvalid,
+    /// 6177
+    #[msg("bid_reveal: the agent is below the intent's minimum reputation and its bid's bond is less than probation requires")]
+    BidProbationBondTooLow,
 }
 
 impl From<agx_core::budget::SpendRefusal> for ExchangeError {

@@ -210,6 +210,8 @@ pub struct AgentRunner<S, W> {
     last_heartbeat: u64,
     /// Coalitions the agent is a member of (and, for their authority, bids for).
     coalitions: Vec<Membership>,
+    /// The exchange's probation for newcomers, read at start.
+    probation: agx_core::eligibility::Probation,
 }
 
 impl<S: Strategy, W: Worker> AgentRunner<S, W> {
@@ -260,6 +262,8 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
             bids,
             last_heartbeat: 0,
             coalitions: Vec::new(),
+            // Read once: the admin changes it rarely, and the program has the last word.
+            probation: discover::exchange_config(chain).map(|c| c.probation()).unwrap_or_default(),
         })
     }
 
@@ -333,14 +337,25 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
         if slot.saturating_add(self.settings.window_margin_slots) >= intent.commit_end_slot {
             return;
         }
-        // The exchange's own rules (`agx_core::eligibility` on the registry's view of the agent),
-        // and the cut-off of a winner that was failed over.
-        let standing = exchange::bidding::standing(
-            &agent_registry::state::AgentView::from(me),
-            intent.required_capabilities,
-        );
-        let eligible = agx_core::eligibility::may_bid(&standing, &intent.requirements()).is_ok()
-            && !intent.is_excluded(&self.agent);
+        // The exchange's own rules (`agx_core::eligibility` on the registry's view of the agent:
+        // a newcomer below the minimum reputation bids on probation, with the larger bond the
+        // program takes, but a hire has no probation), and the cut-off of a failed winner.
+        let view = agent_registry::state::AgentView::from(me);
+        let standing = exchange::bidding::standing(&view, intent.required_capabilities);
+        let requirements = intent.requirements();
+        let admitted = if intent.kind() == Ok(AuctionKind::Direct) {
+            agx_core::eligibility::may_bid(&standing, &requirements).is_ok()
+        } else {
+            agx_core::eligibility::bid_bond(
+                &standing,
+                &view.track(),
+                &requirements,
+                intent.bid_bond,
+                &self.probation,
+            )
+            .is_ok()
+        };
+        let eligible = admitted && !intent.is_excluded(&self.agent);
         self.decided.insert(key);
         if intent.kind() == Ok(AuctionKind::Direct) {
             return self.answer_offer(chain, address, intent, eligible, out);

@@ -49,6 +49,8 @@ pub fn default_settings() -> ExchangeSettings {
         reauction_bid_window_slots: exchange::state::DEFAULT_REAUCTION_BID_WINDOW_SLOTS,
         reauction_reveal_window_slots: exchange::state::DEFAULT_REAUCTION_REVEAL_WINDOW_SLOTS,
         reputation_fee_bps: exchange::state::DEFAULT_REPUTATION_FEE_BPS,
+        probation_bond_multiplier: exchange::state::DEFAULT_PROBATION_BOND_MULTIPLIER,
+        probation_max_completed: exchange::state::DEFAULT_PROBATION_MAX_COMPLETED,
     }
 }
 
@@ -167,6 +169,7 @@ pub fn bid_reveal(
             intent,
             bid: pda::bid(&intent, &agent, round).0,
             agent,
+            config: pda::exchange_config().0,
             slot_hashes: exchange::SLOT_HASHES_SYSVAR,
         },
         instruction::BidReveal { opening },

@@ -20,6 +20,10 @@ pub struct AgentView {
     pub last_heartbeat_slot: u64,
     /// The overall reputation.
     pub reputation: u16,
+    /// Jobs completed, failed and slashed (probation reads them: `agx_core::eligibility::Track`).
+    pub completed: u32,
+    pub failed: u32,
+    pub slashed: u32,
     /// Each skill slot's capability bit and cached score (`agx_core::skills`).
     pub skill_bits: [u8; agx_core::skills::SKILL_SLOTS],
     pub skill_scores: [u16; agx_core::skills::SKILL_SLOTS],
@@ -61,9 +65,17 @@ impl AgentView {
             unstaking: ledger.unstaking,
             last_heartbeat_slot: ledger.last_heartbeat_slot,
             reputation: ledger.reputation,
+            completed: ledger.completed,
+            failed: ledger.failed,
+            slashed: ledger.slashed,
             skill_bits,
             skill_scores,
         })
+    }
+
+    /// Its track record, as probation reads it.
+    pub fn track(&self) -> agx_core::eligibility::Track {
+        agx_core::eligibility::Track { completed: self.completed, failed: self.failed, slashed: self.slashed }
     }
 
     /// The agent's reputation for a job asking for `capabilities`: the lowest cached score of
@@ -103,6 +115,9 @@ impl From<&Agent> for AgentView {
             unstaking: agent.unstaking,
             last_heartbeat_slot: agent.last_heartbeat_slot,
             reputation: agent.reputation,
+            completed: agent.completed,
+            failed: agent.failed,
+            slashed: agent.slashed,
             skill_bits: agx_core::skills::Skills::from_bytes(&agent.skills).bits(),
             skill_scores: agent.skill_scores,
         }

@@ -64,7 +64,7 @@ impl<'info> BidCommit<'info> {
         require!(round == intent.round, ExchangeError::BidRoundMismatch);
         require!(intent.kind()?.is_sealed(), ExchangeError::BidWrongAuctionKind);
         intent.require_phase(Clock::get()?.slot, Phase::Bidding, ExchangeError::BidWindowClosed)?;
-        let bidder = crate::bidder::eligible(&self.agent, members, &intent)?;
+        let bidder = crate::bidder::eligible(&self.agent, members, &intent, &self.config.probation())?;
         require_keys_eq!(bidder.authority, self.bidder.key(), ExchangeError::BidNotBidder);
         Ok(bidder)
     }
@@ -72,11 +72,13 @@ impl<'info> BidCommit<'info> {
     pub fn handler(ctx: Context<'info, Self>, args: BidCommitArgs) -> Result<()> {
         let view = ctx.accounts.validate(args.round, ctx.remaining_accounts)?;
         let now = Clock::get()?.slot;
-        let (bond, round) = {
+        // The intent's bid bond, or a newcomer's larger one on probation.
+        let bond = view.bond;
+        let round = {
             let mut intent = ctx.accounts.intent.load_mut()?;
             intent.open_bid()?;
             intent.invariant()?;
-            (intent.bid_bond, intent.round)
+            intent.round
         };
         crate::bidder::engage(
             &ctx.accounts.registry,

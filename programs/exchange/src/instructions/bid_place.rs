@@ -59,7 +59,7 @@ impl<'info> BidPlace<'info> {
         require!(round == intent.round, ExchangeError::BidRoundMismatch);
         require!(intent.kind()? == AuctionKind::Continuous, ExchangeError::BidWrongAuctionKind);
         intent.require_phase(Clock::get()?.slot, Phase::Bidding, ExchangeError::BidWindowClosed)?;
-        let bidder = crate::bidder::eligible(&self.agent, members, &intent)?;
+        let bidder = crate::bidder::eligible(&self.agent, members, &intent, &self.config.probation())?;
         require_keys_eq!(bidder.authority, self.bidder.key(), ExchangeError::BidNotBidder);
         Ok(bidder)
     }
@@ -77,7 +77,7 @@ impl<'info> BidPlace<'info> {
             agent: accounts.agent.to_account_info(),
             reputation: view.reputation,
             kind: view.kind,
-            bond: intent.bid_bond,
+            bond: view.bond,
             bid: &mut accounts.bid,
             bid_bump: ctx.bumps.bid,
             config: &accounts.config,

@@ -3,7 +3,9 @@
 //!
 //! Rules: signed by the bidder; the intent is open and in its reveal window; the opened values
 //! hash (sol_sha256) to the commitment; price <= max price, latency <= max latency, quality <=
-//! 10,000 bps; the agent is still eligible. The agent's current reputation is scored.
+//! 10,000 bps; the agent is still eligible (a newcomer below the minimum reputation: on
+//! probation, with a bid bond at least probation's, `BidProbationBondTooLow`). The agent's
+//! current reputation is scored.
 //! The first reveal fixes the intent's tie-break seed from the `SlotHashes` sysvar: the hash of the
 //! last slot of the commit window (`agx_core::tiebreak`; `BidTiebreakSeedUnavailable` if the
 //! sysvar is empty).
@@ -34,6 +36,10 @@ pub struct BidReveal<'info> {
     /// agents after the named accounts, checked again by `bidder::eligible`.
     pub agent: UncheckedAccount<'info>,
 
+    /// Read for probation (`ExchangeConfig::probation`).
+    #[account(address = crate::seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
+    pub config: Account<'info, crate::state::ExchangeConfig>,
+
     /// CHECK: the `SlotHashes` sysvar (address checked); read raw, as its size forbids
     /// deserializing it on-chain.
     #[account(address = SLOT_HASHES_SYSVAR)]
@@ -55,7 +61,12 @@ impl<'info> BidReveal<'info> {
         require_eq!(bid.round, intent.round, ExchangeError::BidRoundMismatch);
         let commitment = opening.core(&intent_key, &bid.agent).commitment::<SyscallSha256>();
         require!(commitment == bid.commitment, ExchangeError::BidCommitmentMismatch);
-        let bidder = crate::bidder::eligible(&ctx.accounts.agent, ctx.remaining_accounts, &intent)?;
+        let probation = ctx.accounts.config.probation();
+        let bidder =
+            crate::bidder::eligible(&ctx.accounts.agent, ctx.remaining_accounts, &intent, &probation)?;
+        // A newcomer that committed in its own standing and has fallen below the minimum since
+        // (or one whose probation bond was short) does not reveal into the auction.
+        require!(bid.bond >= bidder.bond, ExchangeError::BidProbationBondTooLow);
         let reputation = bidder.reputation;
         let score =
             crate::bidding::score(&intent, opening.price, opening.quality_bps, opening.latency, reputation)?;

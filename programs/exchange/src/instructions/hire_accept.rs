@@ -62,9 +62,10 @@ impl<'info> HireAccept<'info> {
             Some(agent) => {
                 crate::bidding::check_view(&self.agent.key(), &agent, &intent)?;
                 let reputation = agent.reputation_for(intent.required_capabilities);
-                Ok(BidderView { authority, reputation, kind: BidderKind::Agent })
+                Ok(BidderView { authority, reputation, kind: BidderKind::Agent, bond: 0 })
             }
-            None => crate::bidder::eligible(&self.agent, members, &intent),
+            // No probation for a hire: the requester named whom it hires, and nothing is bonded.
+            None => crate::bidder::eligible(&self.agent, members, &intent, &Default::default()),
         }
     }
 

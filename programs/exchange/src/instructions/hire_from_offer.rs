@@ -83,6 +83,7 @@ impl HireFromOffer<'_> {
                 authority: agent.authority,
                 reputation,
                 kind: crate::state::BidderKind::Agent,
+                bond: 0,
             },
             &terms,
             &[],

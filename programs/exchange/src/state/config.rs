@@ -62,8 +62,13 @@ pub struct ExchangeConfig {
     /// (the exchange authority's token account of that mint), bps. What makes bought reputation
     /// cost something: an operator paying its own agent pays this on every atom of value.
     pub reputation_fee_bps: u16,
+    /// Probation (issue 25): a newcomer (fewer than `probation_max_completed` completed jobs, no
+    /// failure, no slash) below an intent's minimum reputation may bid with this many times the
+    /// intent's bid bond (`agx_core::eligibility::Probation`); 0: no probation.
+    pub probation_bond_multiplier: u16,
+    pub probation_max_completed: u16,
     /// Room to grow without a migration.
-    pub reserved: [u8; 30],
+    pub reserved: [u8; 26],
 }
 
 /// A mint whose paid value counts for reputation, and how much.
@@ -111,6 +116,10 @@ pub struct ExchangeSettings {
     pub reauction_reveal_window_slots: u64,
     /// bps of each reputation-bearing payout; at most 10,000.
     pub reputation_fee_bps: u16,
+    /// Times the intent's bid bond a newcomer bids with on probation; 0 (off) to 100.
+    pub probation_bond_multiplier: u16,
+    /// Completed jobs below which an agent with no failure is a newcomer.
+    pub probation_max_completed: u16,
 }
 
 /// The bond `agx init` and the test fixtures require at least: 0.001 SOL.
@@ -132,6 +141,12 @@ pub const DEFAULT_DECLINE_SLASH_BPS: u16 = 2_000;
 /// Reputation-bearing payouts pay 2% to the exchange (`docs/exchange.md`: what it makes
 /// self-dealt reputation cost).
 pub const DEFAULT_REPUTATION_FEE_BPS: u16 = 200;
+/// Newcomers bid on probation with 5 times the bid bond, until their third completed job (and
+/// never after a failure).
+pub const DEFAULT_PROBATION_BOND_MULTIPLIER: u16 = 5;
+pub const DEFAULT_PROBATION_MAX_COMPLETED: u16 = 3;
+/// Largest probation multiplier the config may set.
+pub const MAX_PROBATION_BOND_MULTIPLIER: u16 = 100;
 /// Longest window the config may set (grace, dispute, arbitration, re-rank, re-auction), in
 /// slots: 10,000,000, about 46 days. Bounded so that no deadline computed from one overflows.
 pub const MAX_CONFIG_WINDOW_SLOTS: u64 = 10_000_000;
@@ -168,7 +183,7 @@ impl ExchangeConfig {
         self.authority_bump = authority_bump;
         self.admin = admin;
         self.pending_admin = Pubkey::default();
-        self.reserved = [0; 30];
+        self.reserved = [0; 26];
         self.apply(settings)
     }
 
@@ -200,7 +215,17 @@ impl ExchangeConfig {
         self.reauction_bid_window_slots = settings.reauction_bid_window_slots;
         self.reauction_reveal_window_slots = settings.reauction_reveal_window_slots;
         self.reputation_fee_bps = settings.reputation_fee_bps;
+        self.probation_bond_multiplier = settings.probation_bond_multiplier;
+        self.probation_max_completed = settings.probation_max_completed;
         Ok(())
+    }
+
+    /// The probation newcomers bid under (`agx_core::eligibility::Probation`).
+    pub fn probation(&self) -> agx_core::eligibility::Probation {
+        agx_core::eligibility::Probation {
+            bond_multiplier: self.probation_bond_multiplier,
+            max_completed: self.probation_max_completed,
+        }
     }
 
     /// Is `mint` reputation-bearing (listed with a positive weight)?
@@ -294,6 +319,10 @@ impl ExchangeConfig {
         require!(
             self.reputation_fee_bps <= agx_core::BPS_DENOMINATOR,
             ExchangeError::ConfigReputationFeeInvalid
+        );
+        require!(
+            self.probation_bond_multiplier <= MAX_PROBATION_BOND_MULTIPLIER,
+            ExchangeError::ConfigProbationInvalid
         );
         let windows = [
             self.rerank_window_slots,

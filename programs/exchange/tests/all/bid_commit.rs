@@ -52,7 +52,8 @@ fn ineligible_agents_cannot_commit() {
     let retired = m.agent(MIN_STAKE);
     m.r.svm.send(&[rix::agent_deactivate(retired.authority.pubkey())], &[&retired.authority]).unwrap();
     assert_error(&m.commit(&retired, intent, &o), ExchangeError::BidAgentInactive);
-    // Reputation below the minimum.
+    // Reputation below the minimum (with probation off: `scenario_trust` has newcomers on it).
+    m.update_settings(|s| s.probation_bond_multiplier = 0).unwrap();
     let mut args = m.args(AuctionKind::VickreySealed);
     args.min_reputation = 5_001;
     let picky = m.create(args).unwrap();

@@ -179,6 +179,8 @@ const CODES: &[(u32, ExchangeError, &str)] = &[
     (6173, ExchangeError::CoalitionPartAlreadyDone, "CoalitionPartAlreadyDone"),
     (6174, ExchangeError::CoalitionDisputeSlashUnsupported, "CoalitionDisputeSlashUnsupported"),
     (6175, ExchangeError::IntentDeadlineInvalid, "IntentDeadlineInvalid"),
+    (6176, ExchangeError::ConfigProbationInvalid, "ConfigProbationInvalid"),
+    (6177, ExchangeError::BidProbationBondTooLow, "BidProbationBondTooLow"),
 ];
 
 #[test]

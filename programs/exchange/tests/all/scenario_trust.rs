@@ -52,3 +52,49 @@ fn a_bid_is_judged_on_the_agents_record_in_the_capabilities_the_intent_asks_for(
         }
     }
 }
+
+/// Probation: a newcomer below an intent's minimum reputation bids with the configured multiple
+/// of the bid bond; an agent with a failure does not; a probation bond that falls short of the
+/// probation in force at the reveal is refused; the admin's bound on the multiplier holds.
+#[test]
+fn a_newcomer_below_the_minimum_reputation_bids_on_probation_with_a_larger_bond() {
+    let mut m = Market::new();
+    let multiplier = u64::from(m.settings.probation_bond_multiplier);
+    assert!(multiplier > 1 && m.settings.probation_max_completed > 0, "on by default");
+    let newcomer = m.agent(MIN_STAKE);
+    let mut args = m.args(AuctionKind::Continuous);
+    args.min_reputation = 1;
+    let intent = m.create(args.clone()).unwrap();
+    let bond = m.intent_state(intent).bid_bond;
+    m.place(&newcomer, intent, &opening(500_000, 9_000, 10)).unwrap();
+    assert_eq!(m.bid_state(intent, &newcomer).bond, bond * multiplier);
+
+    // An agent that failed a job is no newcomer: the minimum holds for it.
+    let failing = m.r.register_agent(agx_tests::market::CAPABILITY);
+    m.r.deposit(&failing, 10 * MIN_STAKE).unwrap();
+    let lost = won(&mut m, &failing, agx_tests::market::CAPABILITY);
+    let award = m.intent_state(lost).award_slot;
+    m.warp_to(award + HEARTBEAT_TIMEOUT + 1);
+    m.failover(lost).unwrap();
+    assert_eq!(m.r.agent(&failing).reputation, 0, "still below the minimum");
+    let again =
+        m.create(agx_sdk::exchange::IntentCreateArgs { intent_id: args.intent_id + 100, ..args }).unwrap();
+    assert_error(&m.place(&failing, again, &opening(500_000, 9_000, 10)), ExchangeError::BidReputationTooLow);
+
+    // Sealed: committed on probation at 5x; the admin raises probation before the reveal.
+    let mut sealed = m.args(AuctionKind::FirstPriceSealed);
+    sealed.min_reputation = 1;
+    let sealed = m.create(sealed).unwrap();
+    let late = m.agent(MIN_STAKE);
+    let o = opening(400_000, 9_000, 10);
+    m.commit(&late, sealed, &o).unwrap();
+    assert_eq!(m.bid_state(sealed, &late).bond, bond * multiplier);
+    let raised = u16::try_from(multiplier + 1).unwrap();
+    m.update_settings(|s| s.probation_bond_multiplier = raised).unwrap();
+    m.to_reveal(sealed);
+    assert_error(&m.reveal(&late, sealed, &o), ExchangeError::BidProbationBondTooLow);
+    assert_error(
+        &m.update_settings(|s| s.probation_bond_multiplier = 101),
+        ExchangeError::ConfigProbationInvalid,
+    );
+}
