@@ -27,8 +27,11 @@ fn without_timings(mut v: Value) -> Value {
 fn the_demo_market_runs_to_its_end_with_every_atom_accounted_for_and_repeats_for_a_seed() {
     let first = json_of(&agx(&["demo", "--output", "json"]));
     assert_eq!(first["problems"], serde_json::json!([]), "the demo's own checks against the chain");
-    assert_eq!(first["intents"], 17, "12 plain intents, a coordinated job and its 2 lots, 2 for coalitions");
-    assert_eq!(first["verified"], 17, "verify_auction passed for every intent");
+    assert_eq!(
+        first["intents"], 18,
+        "12 plain intents, a coordinated job and its 2 lots, 2 for coalitions, 1 on probation"
+    );
+    assert_eq!(first["verified"], 18, "verify_auction passed for every intent");
     assert!(first["failed_over"].as_u64().unwrap() >= 1, "the silent agent was failed over: {first}");
     assert_eq!(first["disputed"], 1);
     assert!(first["partial"].as_u64().unwrap() >= 1, "a partial delivery: {first}");
@@ -40,7 +43,11 @@ fn the_demo_market_runs_to_its_end_with_every_atom_accounted_for_and_repeats_for
     assert_eq!(first["keeper"]["kind"], "polling");
     assert_eq!(first["keeper"]["failed"], 0);
     let agents = first["agents"].as_array().unwrap();
-    assert_eq!(agents.len(), 16, "10 plain agents, a coordinator and 2 specialists, a lead and 2 partners");
+    assert_eq!(
+        agents.len(),
+        17,
+        "10 plain agents, a coordinator and 2 specialists, a lead and 2 partners, a newcomer"
+    );
     assert!(agents.iter().any(|a| a["failed"].as_u64() > Some(0)), "someone failed a job");
     assert!(agents.iter().all(|a| a["reputation_after"].as_u64() >= a["reputation_before"].as_u64()
         || a["failed"].as_u64() > Some(0)));
@@ -95,12 +102,25 @@ fn the_demo_market_runs_to_its_end_with_every_atom_accounted_for_and_repeats_for
     assert!(partner["earned"].as_u64() > Some(0) && flaky["earned"].as_u64() > Some(0), "paid by shares");
     assert!(lead["earned"].as_u64() > partner["earned"].as_u64(), "the lead's share is 60%");
 
+    // The probation story: a newcomer with reputation 0 wins an intent asking 2,000 (bidding on
+    // probation, with the larger bond) and delivers its first job.
+    let probation = &first["probation"];
+    assert_eq!(probation["won_by_newcomer"], true, "{probation}");
+    assert_eq!(probation["outcome"], "completed", "{probation}");
+    assert!(probation["min_reputation"].as_u64() > Some(0), "{probation}");
+    let newcomer = agent("newcomer-vision");
+    assert_eq!((newcomer["reputation_before"].as_u64(), newcomer["completed"].as_u64()), (Some(0), Some(1)));
+
     let again = json_of(&agx(&["demo", "--output", "json"]));
     assert_eq!(without_timings(first.clone()), without_timings(again), "the same seed, the same market");
     let other =
         json_of(&agx(&["demo", "--output", "json", "--seed", "2", "--agents", "5", "--intents", "6"]));
     assert_eq!(other["problems"], serde_json::json!([]));
-    assert_eq!(other["intents"], 6 + 3 + 2, "and the coordinated job with its 2 lots, 2 for coalitions");
+    assert_eq!(
+        other["intents"],
+        6 + 3 + 2 + 1,
+        "and the stories' job, lots, coalition and probation intents"
+    );
     assert_ne!(without_timings(first)["agents"], without_timings(other)["agents"]);
 }
 
@@ -158,7 +178,7 @@ fn the_demo_script_prints_only_json_with_output_json() {
     let summary = json_of(&out);
     assert_eq!(
         (summary["intents"].as_u64(), &summary["problems"]),
-        (Some(2 + 3 + 2), &serde_json::json!([]))
+        (Some(2 + 3 + 2 + 1), &serde_json::json!([]))
     );
 }
 
@@ -167,7 +187,7 @@ fn the_demo_script_prints_only_json_with_output_json() {
 #[test]
 fn a_large_market_is_funded() {
     let summary = json_of(&agx(&["demo", "--output", "json", "--agents", "45", "--intents", "2"]));
-    assert_eq!(summary["agents"].as_array().map(Vec::len), Some(45 + 3 + 3), "and the stories' 6 agents");
+    assert_eq!(summary["agents"].as_array().map(Vec::len), Some(45 + 3 + 3 + 1), "and the stories' 7 agents");
     assert_eq!(summary["problems"], serde_json::json!([]));
 }
 

@@ -642,6 +642,11 @@ fn main() -> ExitCode {
                 format!("the coalition story on the cluster: {} {flaky:?}", cluster["coalitions"]).into()
             );
         }
+        // The probation story on the cluster: the newcomer won on probation and delivered.
+        let probation = &cluster["probation"];
+        if probation["won_by_newcomer"] != true || !completed(probation) {
+            return Err(format!("the probation story on the cluster: {probation}").into());
+        }
         watched(watch.wait_with_output().map_err(|e| e.to_string())?)?;
         cli_reads_what_the_demo_left(&url, &cluster)?;
         cli_acts_as_an_agent_and_a_requester(&url, &authority, &cluster)

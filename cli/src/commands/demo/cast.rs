@@ -251,3 +251,20 @@ pub fn coalition_offers() -> [Persona; 2] {
     };
     [offer("atlas", 7_000), offer("mirage", 5_000)]
 }
+
+/// The probation story's skill: held only by the newcomer.
+pub const VISION: (&str, u64) = ("bit8", 1 << 8);
+
+/// A newcomer with a skill nobody else has, registered with no record: the intent asking for it
+/// wants a minimum reputation the newcomer does not have, and it bids on probation.
+pub fn newcomer_persona() -> Persona {
+    Persona {
+        name: "newcomer-vision".into(),
+        capabilities: VISION.1,
+        price_bps: 6_000,
+        quality_bps: 8_500,
+        latency: 10,
+        stake: 2_000_000,
+        behaviour: Behaviour::Reliable,
+    }
+}

@@ -5,7 +5,8 @@
 //! coordinator wins a job, buys it in two lots with the budget its sponsor gave it; the lots'
 //! specialists deliver (one after a failover: the first goes silent), and the coordinator
 //! delivers the job. Coalitions win two intents no single agent covers, one after a member
-//! failed its part (`coalitions`). At the end the summary is read back from the chain and
+//! failed its part (`coalitions`). A newcomer wins an intent asking a minimum reputation it
+//! lacks, on probation. At the end the summary is read back from the chain and
 //! checked to the atom, escrows, budget and payouts together, with the tree of the job and its
 //! lots and the coalitions' jobs.
 //!
@@ -35,7 +36,8 @@ use solana_signer::Signer;
 use crate::Output;
 use agx_sdk::sandbox::{self as market, Keys};
 use cast::{
-    DemoPlanner, DemoStrategy, DemoWorker, OnlyFor, Persona, AUDIO, COORDINATION, LOT_WORK, SKILLS, WEB,
+    DemoPlanner, DemoStrategy, DemoWorker, OnlyFor, Persona, AUDIO, COORDINATION, LOT_WORK, SKILLS, VISION,
+    WEB,
 };
 use observe::{AgentLine, Ledger, Role, Story, Tracked};
 
@@ -61,6 +63,12 @@ const BUDGET: u64 = 3 * LOT_PRICE;
 /// price ceiling.
 const COALITION_INTENTS: usize = 2;
 const COALITION_PRICE: u64 = 2_000_000;
+/// The probation story's intent: the minimum reputation it asks (the newcomer has 0) and its
+/// price ceiling.
+const PROBATION_MIN_REPUTATION: u16 = 2_000;
+const PROBATION_PRICE: u64 = 1_000_000;
+/// Intents posted with the job: the coalitions' and the probation story's.
+const STORY_INTENTS: usize = COALITION_INTENTS + 1;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -206,6 +214,7 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
     everyone.extend([keeper_key.pubkey(), m.arbitrator.pubkey(), sponsor.pubkey()]);
     everyone.extend(story_keys.iter().map(|k| k.pubkey()));
     everyone.extend((0..3).map(|i| keys.get("coalition-agent", i).pubkey()));
+    everyone.push(keys.get("newcomer", 0).pubkey());
     market::fund(chain, &authority, &everyone)?;
 
     // The salt stores (secrets until revealed) live in a temporary directory unless told
@@ -323,6 +332,28 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         names.insert(c.address, format!("coalition {}", c.name));
     }
     runners.extend(std::mem::take(&mut coalition_story.runners));
+    // The probation story: a newcomer whose skill only one intent asks for, with a minimum
+    // reputation it does not have.
+    let newcomer = {
+        let persona = cast::newcomer_persona();
+        let key = keys.get("newcomer", 0);
+        let registration = story_registration(chain, &authority, &m, &persona, &key)?;
+        let store = SaltStore::open(state_dir.join(format!("{}.salts.json", persona.name)))?;
+        let seeds = AgentSeeds::of(&keys, seeds_from + 8);
+        let runner = start_runner(chain, seeds, &persona, false, key, m.stake, registration, store)?;
+        let record = discover::agent(chain, &runner.agent())?.context("agent registered")?;
+        names.insert(runner.agent(), persona.name.clone());
+        lines.push(AgentLine {
+            name: persona.name.clone(),
+            authority: runner.authority(),
+            agent: runner.agent(),
+            reputation_before: record.reputation,
+            deposited: record.staked,
+        });
+        let agent = (persona.name.clone(), runner.agent());
+        runners.push(runner);
+        agent
+    };
 
     let mut requesters = Vec::new();
     for key in requester_keys {
@@ -396,6 +427,29 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
                 board.line(&format!("slot {slot:>4}  {}  posted, up to {COALITION_PRICE} atoms", t.label()));
                 tracked.push(t);
             }
+            // The probation story's intent: a skill only the newcomer has, and a minimum
+            // reputation it lacks.
+            let index = job_index + 1 + COALITION_INTENTS;
+            let requester = &mut requesters[index % REQUESTERS];
+            let want = Want {
+                capabilities: VISION.1,
+                max_price: PROBATION_PRICE,
+                max_latency: 40,
+                kind: AuctionKind::Continuous,
+                min_stake: MIN_STAKE,
+                context_uri: format!("https://intents.example/{index}.json"),
+                context_hash: keys.bytes("context", index as u64),
+            };
+            let mut args = requester.args(chain, &want)?;
+            args.min_reputation = PROBATION_MIN_REPUTATION;
+            let address = requester.post(chain, args).context("posting the probation intent")?;
+            let t =
+                Tracked::new(index, address, AuctionKind::Continuous, VISION.0).with_role(Role::Probation);
+            board.line(&format!(
+                "slot {slot:>4}  {}  posted, up to {PROBATION_PRICE} atoms, minimum reputation {PROBATION_MIN_REPUTATION}",
+                t.label()
+            ));
+            tracked.push(t);
         }
 
         // Post what is due.
@@ -468,7 +522,7 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
                 Activity::LotPosted { job, intent, max_price } => {
                     let index = job_index
                         + 1
-                        + COALITION_INTENTS
+                        + STORY_INTENTS
                         + tracked.iter().filter(|t| t.role == Role::Lot).count();
                     let mut t =
                         Tracked::new(index, intent, AuctionKind::Continuous, LOT_WORK.0).with_role(Role::Lot);
@@ -611,6 +665,8 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         tracked: &tracked,
         story: &story,
         coalitions: &coalition_story.coalitions,
+        newcomer: &newcomer,
+        probation_multiplier: discover::exchange_config(chain)?.probation_bond_multiplier,
         agents: &lines,
         requesters: &requester_accounts,
         requester_funds: market::REQUESTER_FUNDS,

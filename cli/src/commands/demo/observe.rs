@@ -23,6 +23,8 @@ pub enum Role {
     Lot,
     /// An intent only a coalition covers.
     Coalition,
+    /// An intent asking a minimum reputation only a newcomer on probation bids under.
+    Probation,
 }
 
 /// One intent the demo posted.
@@ -78,6 +80,7 @@ impl Tracked {
             Role::Job => " (job)",
             Role::Lot => " (lot)",
             Role::Coalition => " (coalition)",
+            Role::Probation => " (probation)",
         };
         format!("#{:02} {kind:<11} {:<9}{role}", self.index, self.skill)
     }
@@ -214,6 +217,10 @@ pub struct Ledger<'a> {
     pub tracked: &'a [Tracked],
     pub story: &'a Story,
     pub coalitions: &'a [super::coalitions::CoalitionLine],
+    /// The probation story's newcomer: its name and agent.
+    pub newcomer: &'a (String, Pubkey),
+    /// The config's probation bond multiplier.
+    pub probation_multiplier: u16,
     pub agents: &'a [AgentLine],
     pub requesters: &'a [(Pubkey, Pubkey)],
     pub requester_funds: u64,
@@ -312,6 +319,7 @@ pub fn summarize(chain: &dyn Chain, l: &Ledger) -> Result<Summary> {
     }
     let (tree_text, tree_json) = tree(l);
     let (coalitions_text, coalitions_json) = coalitions(l);
+    let (probation_text, probation_json) = probation(l);
     for c in l.coalitions {
         if chain.exists(&c.address)? {
             problems.push(format!("coalition {} ({}) was not dissolved", c.name, c.address));
@@ -342,6 +350,7 @@ pub fn summarize(chain: &dyn Chain, l: &Ledger) -> Result<Summary> {
             "spent_on_lots": l.story.funded - l.story.returned, "tree": tree_json,
         },
         "coalitions": coalitions_json,
+        "probation": probation_json,
         "problems": problems,
     });
     let mut text = String::new();
@@ -380,6 +389,7 @@ pub fn summarize(chain: &dyn Chain, l: &Ledger) -> Result<Summary> {
     ));
     text.push_str(&tree_text);
     text.push_str(&coalitions_text);
+    text.push_str(&probation_text);
     if problems.is_empty() {
         text.push_str("\nEvery atom accounted for; every account closed.\n");
     } else {
@@ -447,4 +457,29 @@ fn coalitions(l: &Ledger) -> (String, serde_json::Value) {
         }));
     }
     (text, json!({ "formed": formed, "intents": intents }))
+}
+
+/// The probation story: the intent asking a minimum reputation, who won it (the newcomer, on
+/// probation) and how it ended, as a text line and as JSON.
+fn probation(l: &Ledger) -> (String, serde_json::Value) {
+    let Some(t) = l.tracked.iter().find(|t| t.role == Role::Probation) else {
+        return (String::new(), serde_json::Value::Null);
+    };
+    let (name, agent) = l.newcomer;
+    let state = t.last;
+    let won = state.is_some_and(|s| s.winner_agent == *agent);
+    let min_reputation = state.map_or(0, |s| s.min_reputation);
+    let bond = state.map_or(0, |s| s.bid_bond.saturating_mul(u64::from(l.probation_multiplier)));
+    let text = format!(
+        "\n  {name} (a newcomer, reputation 0) {} {} (minimum reputation {min_reputation}) on probation, bonding {bond} lamports ({}x): {}\n",
+        if won { "won" } else { "did not win" },
+        t.label(),
+        l.probation_multiplier,
+        t.outcome()
+    );
+    let json = json!({
+        "intent": t.address.to_string(), "newcomer": name, "won_by_newcomer": won,
+        "min_reputation": min_reputation, "probation_bond": bond, "outcome": t.outcome(),
+    });
+    (text, json)
 }
