@@ -69,6 +69,10 @@ pub enum Error {
     /// since it read them); nothing was signed.
     #[error("coalition {coalition}: its terms are not the ones expected (they changed); read them again before signing")]
     CoalitionTermsDiffer { coalition: Pubkey },
+    /// `Requester::accept_and_repost`: nothing is left to re-post, or the refund does not come
+    /// back to the requester's own account; nothing was sent.
+    #[error("intent {intent}: {why}")]
+    NothingToRepost { intent: Pubkey, why: &'static str },
     #[error("account {0} does not exist")]
     AccountMissing(Pubkey),
     #[error("account {0}: {1}")]

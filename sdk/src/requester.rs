@@ -171,6 +171,67 @@ impl Requester {
         Ok(())
     }
 
+    /// Accepts the partly fulfilled result of `intent` (rated `rating_bps`) and, in the same
+    /// transaction, posts what was not done as a new intent funded by the refund: the same
+    /// requirements, weights and auction kind, the default windows, the refund as its max
+    /// price, and a context bound to the first intent ([`rest_context`]). Atomic: the refund
+    /// cannot be spent elsewhere in between, and if the post fails the acceptance does not
+    /// land either. The new intent's address. Refused before sending
+    /// (`Error::NothingToRepost`) for a result fulfilled in full or a refund that goes to a
+    /// budget rather than this requester's account.
+    pub fn accept_and_repost(
+        &mut self,
+        chain: &dyn Chain,
+        intent: &Pubkey,
+        rating_bps: u16,
+    ) -> Result<Pubkey, Error> {
+        let state = self.held(chain, intent)?;
+        let refused = |why| Error::NothingToRepost { intent: *intent, why };
+        if state.fulfilled_bps >= agx_core::BPS_DENOMINATOR {
+            return Err(refused("the result was fulfilled in full"));
+        }
+        if state.funding_budget().is_some() || state.refund_tokens != self.tokens {
+            return Err(refused("its refund goes to a budget or another account, not this requester's"));
+        }
+        let fulfilled =
+            agx_core::Bps::new(state.fulfilled_bps).map_err(|_| refused("its fulfilment is out of range"))?;
+        let split = agx_core::payment::split(
+            agx_core::TokenAtoms(state.escrowed),
+            agx_core::TokenAtoms(state.payment),
+            fulfilled,
+        )
+        .map_err(|_| refused("its escrow does not cover its payment"))?;
+        let rest = split.to_requester.0;
+        if rest == 0 {
+            return Err(refused("nothing comes back to fund the rest"));
+        }
+        let kind = state.kind().map_err(|_| refused("its auction kind is unknown"))?;
+        // A direct hire's rest goes to auction: the hired agent delivered only part of it.
+        let kind = if kind == AuctionKind::Direct { AuctionKind::Continuous } else { kind };
+        let uri_len = usize::from(state.context_uri_len).min(state.context_uri.len());
+        let uri = String::from_utf8_lossy(&state.context_uri[..uri_len]).into_owned();
+        let (context_uri, context_hash) = rest_context(intent, &state.context_hash, &uri);
+        let want = Want {
+            capabilities: state.required_capabilities,
+            max_price: rest,
+            max_latency: state.max_latency,
+            kind,
+            min_stake: state.min_stake,
+            context_uri,
+            context_hash,
+        };
+        let mut args = self.args(chain, &want)?;
+        (args.min_reputation, args.weights) = (state.min_reputation, state.weights);
+        let token = StakeToken::of_intent(&state);
+        let accept =
+            xix::result_accept(*intent, &state, token, state.winner_tokens, state.refund_tokens, rating_bps);
+        let accept = crate::coalition::with_payout_members(chain, &state, accept)?;
+        let next = pda::intent(&self.keypair.pubkey(), args.intent_id).0;
+        let post = xix::intent_create(self.keypair.pubkey(), self.pay, self.tokens, args);
+        chain.send(&[accept, post], &self.keypair, &[])?;
+        Ok(next)
+    }
+
     /// Disputes the submitted result of `intent` for the reasons hashed in `reason_hash`: the
     /// exchange's arbitrator decides.
     pub fn dispute(&self, chain: &dyn Chain, intent: &Pubkey, reason_hash: [u8; 32]) -> Result<(), Error> {
@@ -192,4 +253,19 @@ impl Requester {
     fn held(&self, chain: &dyn Chain, intent: &Pubkey) -> Result<Intent, Error> {
         discover::intent(chain, intent)?.ok_or(Error::AccountMissing(*intent))
     }
+}
+
+/// The context of the unfinished rest of `intent` (whose context is `uri`, hashed
+/// `context_hash`): the same URI with `#rest-of=<intent>` appended (cut to the program's
+/// length), and `sha256("agx-rest" || intent || context_hash)` as its hash, so anyone can check
+/// which intent a re-post continues.
+pub fn rest_context(intent: &Pubkey, context_hash: &[u8; 32], uri: &str) -> (String, [u8; 32]) {
+    let suffix = format!("#rest-of={intent}");
+    let keep = exchange::state::MAX_CONTEXT_URI_LEN.saturating_sub(suffix.len());
+    let mut base: String = uri.chars().take_while(|c| *c != '#').collect();
+    while base.len() > keep {
+        base.pop();
+    }
+    let preimage = [b"agx-rest".as_slice(), intent.as_ref(), context_hash].concat();
+    (format!("{base}{suffix}"), agx_core::commitment::sha256(&preimage))
 }

@@ -318,7 +318,7 @@ fn coalition(
 
     // Hired directly: the lead's authority accepts for the coalition, each contribution locked
     // at once; only the authority may (refused before sending otherwise).
-    let mut offer = requester.args(chain, &Want { kind: AuctionKind::Direct, ..want })?;
+    let mut offer = requester.args(chain, &Want { kind: AuctionKind::Direct, ..want.clone() })?;
     offer.hire_agent = coalition;
     let hired = requester.post(chain, offer)?;
     let terms = agx_sdk::exchange::HireTerms { price: PRICE, quality_bps: 9_000, latency: 10 };
@@ -358,13 +358,52 @@ fn coalition(
     );
     ensure!(token_balance(chain, &lead_tokens)? - lead_before == net - partner_share, "hired: the lead's");
 
-    // The keeper closes the coalition's bid and both intents; the coalition is idle and dissolves.
+    // Delivered in part: the requester accepts and, in the same transaction, posts the rest as a
+    // new intent funded by the refund, its context bound to the first.
+    let mut args = requester.args(chain, &want)?;
+    args.score_threshold = 5_000;
+    let partial = requester.post(chain, args)?;
+    agx_sdk::coalition::bid_place(chain, &lead, &coalition, &partial, opening)?;
+    agx_sdk::coalition::mark_done(chain, &partner, &partial, &coalition, partner_agent)?;
+    agx_sdk::coalition::mark_done(chain, &lead, &partial, &coalition, lead_agent)?;
+    let submit = agx_sdk::ix::exchange::result_submit(
+        lead.pubkey(),
+        partial,
+        lead_tokens,
+        [9; 32],
+        "https://r.example/half".into(),
+        5_000,
+    );
+    chain.send(&[submit], &lead, &[])?;
+    let before = token_balance(chain, &requester.tokens())?;
+    let rest = requester.accept_and_repost(chain, &partial, 9_000)?;
+    let rest_state = discover::intent(chain, &rest)?.context("the rest")?;
+    // The winner is paid half of its ask (5,000 bps fulfilled), rounded down; the rest comes back.
+    let refund = PRICE - (PRICE / 2 + 1) * 5_000 / 10_000;
+    ensure!(rest_state.max_price == refund && rest_state.escrowed == refund, "the rest is worth the refund");
+    ensure!(token_balance(chain, &requester.tokens())? == before, "the refund funds the rest, atom for atom");
+    let first = discover::intent(chain, &partial)?.context("the first")?;
+    let (uri, hash) =
+        agx_sdk::requester::rest_context(&partial, &first.context_hash, "https://intents.example/both.json");
+    ensure!(rest_state.context_hash == hash, "the rest's context is bound to the first");
+    ensure!(
+        rest_state.context_uri[..usize::from(rest_state.context_uri_len)] == *uri.as_bytes(),
+        "and says which intent it continues"
+    );
+    ensure!(
+        rest_state.required_capabilities == first.required_capabilities
+            && rest_state.min_stake == first.min_stake,
+        "the same requirements"
+    );
+    requester.cancel(chain, &rest)?;
+
+    // The keeper closes the coalition's bids and the intents; the coalition is idle and dissolves.
     let mut idle = None;
     for _ in 0..40 {
         for crank in keeper.tick(chain)? {
             ensure!(crank.error.is_none(), "keeper {:?} failed: {:?}", crank.crank, crank.error);
         }
-        if !chain.exists(&intent)? && !chain.exists(&hired)? {
+        if !chain.exists(&intent)? && !chain.exists(&hired)? && !chain.exists(&partial)? {
             idle = agx_sdk::coalition::read(chain, &coalition)?;
             break;
         }

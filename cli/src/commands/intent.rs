@@ -109,6 +109,11 @@ pub enum Command {
         /// the quality it promised.
         #[arg(long, default_value_t = 8_000)]
         rating: u16,
+        /// A result delivered in part: in the same transaction, post the unfinished rest as a new
+        /// intent funded by the refund (same requirements, the refund as its max price, its
+        /// context bound to this one).
+        #[arg(long)]
+        repost_rest: bool,
     },
     /// Disputes the submitted result (the exchange's arbitrator decides); the reason's sha256
     /// goes on chain.
@@ -453,15 +458,23 @@ pub fn run(
                 &json!({"intent": address.to_string(), "intent_id": args.intent_id, "timing": timing}),
             );
         }
-        Command::Accept { intent, rating } => {
+        Command::Accept { intent, rating, repost_rest } => {
             let i = load(&chain, &intent)?;
-            let r = requester(&chain, keypair, i.mint)?;
+            let mut r = requester(&chain, keypair, i.mint)?;
             require_requester(&r.pubkey(), &intent, &i)?;
-            r.accept(&chain, &intent, rating)?;
-            out.result(
-                &format!("accepted {intent}\n"),
-                &json!({"intent": intent.to_string(), "accepted": true}),
-            );
+            if repost_rest {
+                let rest = r.accept_and_repost(&chain, &intent, rating)?;
+                out.result(
+                    &format!("accepted {intent}; its unfinished rest is posted as {rest}\n"),
+                    &json!({"intent": intent.to_string(), "accepted": true, "rest": rest.to_string()}),
+                );
+            } else {
+                r.accept(&chain, &intent, rating)?;
+                out.result(
+                    &format!("accepted {intent}\n"),
+                    &json!({"intent": intent.to_string(), "accepted": true}),
+                );
+            }
         }
         Command::Dispute { intent, reason } => {
             let i = load(&chain, &intent)?;
