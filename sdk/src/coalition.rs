@@ -192,14 +192,9 @@ pub fn bid_place(
     intent: &Pubkey,
     opening: exchange::BidOpening,
 ) -> Result<crate::chain::Landed, Error> {
-    let state = existing(chain, coalition)?;
-    if state.authority != authority.pubkey() {
-        return Err(Error::MissingSigner { needed: state.authority, given: authority.pubkey().to_string() });
-    }
-    let round = crate::discover::intent(chain, intent)?.ok_or(Error::AccountMissing(*intent))?.round;
-    let members: Vec<Pubkey> = state.members().iter().map(|m| m.agent).collect();
-    let ix = crate::ix::exchange::bid_place(authority.pubkey(), *intent, *coalition, round, opening);
-    chain.send(&[cix::with_members(ix, &members)], authority, &[])
+    act(chain, authority, coalition, intent, |me, round| {
+        crate::ix::exchange::bid_place(me, *intent, *coalition, round, opening)
+    })
 }
 
 /// The coalition's `authority` accepts the direct hire `intent` offered to `coalition` on
@@ -213,14 +208,28 @@ pub fn hire_accept(
     intent: &Pubkey,
     terms: exchange::HireTerms,
 ) -> Result<crate::chain::Landed, Error> {
+    act(chain, authority, coalition, intent, |me, round| {
+        crate::ix::exchange::hire_accept(me, *intent, *coalition, round, terms)
+    })
+}
+
+/// Sends the instruction `build` makes (from the signer and the intent's round) for
+/// `coalition` on `intent`, with its member agents after the named accounts, once `authority`
+/// is checked to be the coalition's.
+fn act(
+    chain: &dyn Chain,
+    authority: &Keypair,
+    coalition: &Pubkey,
+    intent: &Pubkey,
+    build: impl FnOnce(Pubkey, u8) -> anchor_lang::solana_program::instruction::Instruction,
+) -> Result<crate::chain::Landed, Error> {
     let state = existing(chain, coalition)?;
     if state.authority != authority.pubkey() {
         return Err(Error::MissingSigner { needed: state.authority, given: authority.pubkey().to_string() });
     }
     let round = crate::discover::intent(chain, intent)?.ok_or(Error::AccountMissing(*intent))?.round;
     let members: Vec<Pubkey> = state.members().iter().map(|m| m.agent).collect();
-    let ix = crate::ix::exchange::hire_accept(authority.pubkey(), *intent, *coalition, round, terms);
-    chain.send(&[cix::with_members(ix, &members)], authority, &[])
+    chain.send(&[cix::with_members(build(authority.pubkey(), round), &members)], authority, &[])
 }
 
 /// The member `agent` (of `authority`) marks its part of the job `intent` done; whether every

@@ -20,7 +20,6 @@ use agx_core::coalition::MemberStanding;
 use agx_core::lifecycle::Phase;
 use anchor_lang::prelude::Pubkey;
 use exchange::state::{AuctionKind, Coalition, IntentStatus};
-use exchange::BidOpening;
 use solana_signer::Signer;
 
 use super::{Activity, AgentRunner, Delivery, Job, Strategy, Work, Worker};
@@ -141,13 +140,7 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
                 out.push(Activity::Passed { intent: address });
                 continue;
             };
-            let opening = BidOpening {
-                price: quote.price,
-                quality_bps: quote.quality_bps,
-                latency: quote.latency,
-                plan_hash: quote.plan_hash,
-                salt: (self.salts)(),
-            };
+            let opening = quote.opening((self.salts)());
             match crate::coalition::bid_place(chain, &self.authority, &m.coalition, &address, opening) {
                 Ok(_) => out.push(Activity::CoalitionPlaced {
                     coalition: m.coalition,

@@ -45,6 +45,19 @@ pub struct Quote {
     pub plan_hash: [u8; 32],
 }
 
+impl Quote {
+    /// The bid that offers these terms, sealed with `salt`.
+    pub fn opening(&self, salt: [u8; 32]) -> BidOpening {
+        BidOpening {
+            price: self.price,
+            quality_bps: self.quality_bps,
+            latency: self.latency,
+            plan_hash: self.plan_hash,
+            salt,
+        }
+    }
+}
+
 /// Decides what to offer.
 pub trait Strategy: Send {
     /// Terms for `intent` (at `address`), or `None` to pass.
@@ -365,13 +378,7 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
             out.push(Activity::Passed { intent: address });
             return;
         };
-        let opening = BidOpening {
-            price: quote.price,
-            quality_bps: quote.quality_bps,
-            latency: quote.latency,
-            plan_hash: quote.plan_hash,
-            salt: (self.salts)(),
-        };
+        let opening = quote.opening((self.salts)());
         let me_key = self.authority.pubkey();
         let sealed = intent.kind().map(AuctionKind::is_sealed).unwrap_or(true);
         if sealed {

@@ -250,15 +250,8 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         let store = SaltStore::open(state_dir.join(format!("{}.salts.json", persona.name)))?;
         let runner =
             start_runner(chain, AgentSeeds::of(&keys, i), persona, true, key, m.stake, registration, store)?;
-        let record = discover::agent(chain, &runner.agent())?.context("agent registered")?;
         names.insert(runner.agent(), persona.name.clone());
-        lines.push(AgentLine {
-            name: persona.name.clone(),
-            authority: runner.authority(),
-            agent: runner.agent(),
-            reputation_before: record.reputation,
-            deposited: record.staked,
-        });
+        lines.push(agent_line(chain, &persona.name, runner.authority(), runner.agent())?);
         runners.push(runner);
     }
     // The coordinator story: a coordinator with a budget from its sponsor, and two specialists.
@@ -304,29 +297,15 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         (&quick, runners[runners.len() - 2].agent(), runners[runners.len() - 2].authority()),
         (&steady, runners[runners.len() - 1].agent(), runners[runners.len() - 1].authority()),
     ] {
-        let record = discover::agent(chain, &agent)?.context("agent registered")?;
         names.insert(agent, persona.name.clone());
-        lines.push(AgentLine {
-            name: persona.name.clone(),
-            authority,
-            agent,
-            reputation_before: record.reputation,
-            deposited: record.staked,
-        });
+        lines.push(agent_line(chain, &persona.name, authority, agent)?);
     }
     names.insert(coordinator_authority, coordinator_persona.name.clone());
     // The coalition story: a lead and two partners, in two coalitions.
     let mut coalition_story = coalitions::start(chain, &authority, &m, &keys, seeds_from + 3, &state_dir)?;
     for (runner, persona) in coalition_story.runners.iter().zip(&coalition_story.personas) {
-        let record = discover::agent(chain, &runner.agent())?.context("agent registered")?;
         names.insert(runner.agent(), persona.name.clone());
-        lines.push(AgentLine {
-            name: persona.name.clone(),
-            authority: runner.authority(),
-            agent: runner.agent(),
-            reputation_before: record.reputation,
-            deposited: record.staked,
-        });
+        lines.push(agent_line(chain, &persona.name, runner.authority(), runner.agent())?);
     }
     for c in &coalition_story.coalitions {
         names.insert(c.address, format!("coalition {}", c.name));
@@ -341,15 +320,8 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         let store = SaltStore::open(state_dir.join(format!("{}.salts.json", persona.name)))?;
         let seeds = AgentSeeds::of(&keys, seeds_from + 8);
         let runner = start_runner(chain, seeds, &persona, false, key, m.stake, registration, store)?;
-        let record = discover::agent(chain, &runner.agent())?.context("agent registered")?;
         names.insert(runner.agent(), persona.name.clone());
-        lines.push(AgentLine {
-            name: persona.name.clone(),
-            authority: runner.authority(),
-            agent: runner.agent(),
-            reputation_before: record.reputation,
-            deposited: record.staked,
-        });
+        lines.push(agent_line(chain, &persona.name, runner.authority(), runner.agent())?);
         let agent = (persona.name.clone(), runner.agent());
         runners.push(runner);
         agent
@@ -688,6 +660,18 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         bail!("the demo's checks failed: {}", summary.problems.join("; "));
     }
     Ok(())
+}
+
+/// The summary's line for `agent` (of `authority`), named `name`, as it stands when registered.
+fn agent_line(chain: &dyn Chain, name: &str, authority: Pubkey, agent: Pubkey) -> Result<AgentLine> {
+    let record = discover::agent(chain, &agent)?.context("agent registered")?;
+    Ok(AgentLine {
+        name: name.to_string(),
+        authority,
+        agent,
+        reputation_before: record.reputation,
+        deposited: record.staked,
+    })
 }
 
 /// Each agent's own streams of quote noise and salts, drawn from the demo's seed.
