@@ -313,6 +313,13 @@ export type AgentRegistry = {
               }
             ]
           }
+        },
+        {
+          "name": "config",
+          "docs": [
+            "The registry's config: its heartbeat timeout tells a missed beat."
+          ],
+          "address": "9kgWY8TD6TaJi2sZyAgycgH4pbhMvqWrjkvGqCUk5eLM"
         }
       ],
       "args": [
@@ -838,7 +845,8 @@ export type AgentRegistry = {
       "name": "outcomeSettle",
       "docs": [
         "Operator: a job ended: slashes part of the winner's hold (optional), releases the rest of",
-        "the stake held for it (winner and standby) and records the outcome."
+        "the stake held for it (winner and standby) and records the outcome; returns the value it",
+        "counted for reputation."
       ],
       "discriminator": [
         237,
@@ -889,7 +897,8 @@ export type AgentRegistry = {
             }
           }
         }
-      ]
+      ],
+      "returns": "u64"
     },
     {
       "name": "outcomeSettleMembers",
@@ -925,6 +934,49 @@ export type AgentRegistry = {
           "type": {
             "defined": {
               "name": "outcomeSettleMembersArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "reputationCorrect",
+      "docs": [
+        "Operator: replaces a recorded rating (an agent's reply upheld in its favour)."
+      ],
+      "discriminator": [
+        245,
+        85,
+        0,
+        242,
+        117,
+        68,
+        8,
+        184
+      ],
+      "accounts": [
+        {
+          "name": "operator",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "docs": [
+            "naming `operator` as its operator."
+          ],
+          "address": "9kgWY8TD6TaJi2sZyAgycgH4pbhMvqWrjkvGqCUk5eLM"
+        },
+        {
+          "name": "agent",
+          "writable": true
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "reputationCorrectArgs"
             }
           }
         }
@@ -1648,6 +1700,19 @@ export type AgentRegistry = {
       ]
     },
     {
+      "name": "reputationCorrected",
+      "discriminator": [
+        188,
+        126,
+        177,
+        233,
+        253,
+        45,
+        162,
+        190
+      ]
+    },
+    {
       "name": "reputationRecorded",
       "discriminator": [
         168,
@@ -2042,6 +2107,11 @@ export type AgentRegistry = {
       "code": 6057,
       "name": "membersMismatch",
       "msg": "stake_lock_members/outcome_settle_members: pass 1 to 8 members after the named accounts, one per amount (outcomes: agent and vault each), writable"
+    },
+    {
+      "code": 6058,
+      "name": "reputationCorrectionInvalid",
+      "msg": "reputation_correct: the agent's history holds no such rating to replace (value above the rated value, rating sum too small, or a rating above 10,000 bps)"
     }
   ],
   "types": [
@@ -2237,6 +2307,40 @@ export type AgentRegistry = {
             "type": "u16"
           },
           {
+            "name": "valueLate",
+            "docs": [
+              "Reliability from delivery (issue 25): value of completed jobs delivered late (after the",
+              "promised latency) or with heartbeats missed while working, which weighs against",
+              "reliability (`agx_core::reputation::LATE_WEIGHT_BPS`), and how many such jobs."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "lateResults",
+            "type": "u32"
+          },
+          {
+            "name": "missedHeartbeats",
+            "docs": [
+              "Heartbeats missed while working (gaps beyond the heartbeat timeout, in timeouts), ever..."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "missedSinceOutcome",
+            "docs": [
+              "...and since the last outcome (a completion after any is late)."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "stalledBeats",
+            "docs": [
+              "Heartbeats in a row, while working, that reported no progress since the one before."
+            ],
+            "type": "u16"
+          },
+          {
             "name": "patrons",
             "docs": [
               "The last requesters that paid it and how much (`agx_core::reputation::Patrons`, stored",
@@ -2284,7 +2388,7 @@ export type AgentRegistry = {
             "type": {
               "array": [
                 "u8",
-                58
+                38
               ]
             }
           }
@@ -2364,6 +2468,20 @@ export type AgentRegistry = {
               "Progress of its current job, bps."
             ],
             "type": "u16"
+          },
+          {
+            "name": "stalledBeats",
+            "docs": [
+              "Heartbeats in a row, while working, with no progress since the one before."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "missedHeartbeats",
+            "docs": [
+              "Heartbeats missed while working, ever."
+            ],
+            "type": "u32"
           }
         ]
       }
@@ -2830,6 +2948,14 @@ export type AgentRegistry = {
               "each of them that it has (`agx_core::skills`), as well as overall."
             ],
             "type": "u64"
+          },
+          {
+            "name": "late",
+            "docs": [
+              "The result came after the promised latency: the completion counts as late",
+              "(`agx_core::reputation::History::record_late`)."
+            ],
+            "type": "bool"
           }
         ]
       }
@@ -2875,6 +3001,13 @@ export type AgentRegistry = {
               "those it has (its part), as well as overall."
             ],
             "type": "u64"
+          },
+          {
+            "name": "late",
+            "docs": [
+              "The result came after the promised latency: every member's completion counts as late."
+            ],
+            "type": "bool"
           }
         ]
       }
@@ -3230,6 +3363,79 @@ export type AgentRegistry = {
           },
           {
             "name": "reputationReliabilityWeightBps",
+            "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "reputationCorrectArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "value",
+            "docs": [
+              "The value the job's outcome counted (what `outcome_settle` returned)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "capabilities",
+            "docs": [
+              "The capabilities the job asked for."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "fromBps",
+            "docs": [
+              "The rating recorded, bps."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "toBps",
+            "docs": [
+              "The rating that replaces it, bps."
+            ],
+            "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "reputationCorrected",
+      "docs": [
+        "A recorded rating was replaced (an agent's reply upheld in its favour)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "agent",
+            "type": "pubkey"
+          },
+          {
+            "name": "value",
+            "docs": [
+              "The value the job counted, atoms."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "fromBps",
+            "type": "u16"
+          },
+          {
+            "name": "toBps",
+            "type": "u16"
+          },
+          {
+            "name": "reputation",
+            "docs": [
+              "Reputation after the correction, bps."
+            ],
             "type": "u16"
           }
         ]

@@ -1605,8 +1605,8 @@ export type Exchange = {
     {
       "name": "disputeResolve",
       "docs": [
-        "The arbitrator ends a dispute: the agent's share of its payment, an optional slash of its",
-        "held stake to the requester."
+        "The judge (the intent's evaluator, paid its fee, then the arbitrator) ends a dispute: the",
+        "agent's share of its payment, an optional slash of its held stake to the requester."
       ],
       "discriminator": [
         186,
@@ -1620,7 +1620,11 @@ export type Exchange = {
       ],
       "accounts": [
         {
-          "name": "arbitrator",
+          "name": "judge",
+          "docs": [
+            "The intent's evaluator within its window, else the config's arbitrator (checked in the",
+            "handler: `Intent::require_judge`)."
+          ],
           "signer": true
         },
         {
@@ -1745,6 +1749,14 @@ export type Exchange = {
           "docs": [
             "Slash only: the requester's token account of the stake mint (the registry checks the mint;",
             "`dup`: it is the refund account itself when intents are paid in the stake mint)."
+          ],
+          "writable": true,
+          "optional": true
+        },
+        {
+          "name": "evaluatorTokens",
+          "docs": [
+            "The evaluator deciding, with a fee: its token account of the intent's mint."
           ],
           "writable": true,
           "optional": true
@@ -2367,6 +2379,14 @@ export type Exchange = {
           "relations": [
             "intent"
           ]
+        },
+        {
+          "name": "winnerAuthority",
+          "docs": [
+            "lapsed undecided; needed only then (`ReplyBondRecipientMissing`)."
+          ],
+          "writable": true,
+          "optional": true
         }
       ],
       "args": []
@@ -2775,6 +2795,142 @@ export type Exchange = {
         }
       ],
       "args": []
+    },
+    {
+      "name": "ratingContest",
+      "docs": [
+        "The winner replies to a rating below its promise: claims a rating and bonds lamports."
+      ],
+      "discriminator": [
+        190,
+        162,
+        179,
+        45,
+        170,
+        225,
+        27,
+        142
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "docs": [
+            "The winner's authority; pays the bond."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "address": "4iU9Xooo5Dri6R6swpmsBbuHNXbcKLhyPSXYP5Eu2WNx"
+        },
+        {
+          "name": "intent",
+          "writable": true
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "ratingContestArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "ratingResolve",
+      "docs": [
+        "The judge (evaluator, then arbitrator) upholds or corrects a contested rating; the",
+        "loser's bond goes to the winner."
+      ],
+      "discriminator": [
+        28,
+        66,
+        155,
+        5,
+        172,
+        167,
+        66,
+        208
+      ],
+      "accounts": [
+        {
+          "name": "judge",
+          "docs": [
+            "The intent's evaluator within its window, else the config's arbitrator."
+          ],
+          "signer": true
+        },
+        {
+          "name": "config",
+          "address": "4iU9Xooo5Dri6R6swpmsBbuHNXbcKLhyPSXYP5Eu2WNx"
+        },
+        {
+          "name": "intent",
+          "writable": true
+        },
+        {
+          "name": "requester",
+          "writable": true,
+          "relations": [
+            "intent"
+          ]
+        },
+        {
+          "name": "winnerAuthority",
+          "writable": true,
+          "relations": [
+            "intent"
+          ]
+        },
+        {
+          "name": "winnerAgent",
+          "docs": [
+            "`reputation_correct` as an `Agent` (owner and discriminator)."
+          ],
+          "writable": true,
+          "relations": [
+            "intent"
+          ]
+        },
+        {
+          "name": "registry",
+          "accounts": [
+            {
+              "name": "exchangeAuthority",
+              "docs": [
+                "signer; checked against its constant address (not re-derived: ~1,500 CU)."
+              ],
+              "address": "3twBMq9hjzYzzMKFe6hEKRPfuXdKeNXatjBDUBSEDbHF"
+            },
+            {
+              "name": "registryConfig",
+              "address": "9kgWY8TD6TaJi2sZyAgycgH4pbhMvqWrjkvGqCUk5eLM"
+            },
+            {
+              "name": "registryProgram",
+              "address": "6h2SYfpayVTsHycjoLsE86Agz6EPWfAjU612PDeL3quE"
+            }
+          ]
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "ratingResolveArgs"
+            }
+          }
+        }
+      ]
     },
     {
       "name": "resultAccept",
@@ -3331,6 +3487,19 @@ export type Exchange = {
       ]
     },
     {
+      "name": "evaluatorPaid",
+      "discriminator": [
+        106,
+        160,
+        65,
+        195,
+        43,
+        187,
+        118,
+        48
+      ]
+    },
+    {
       "name": "exchangeAdminChanged",
       "discriminator": [
         150,
@@ -3497,6 +3666,45 @@ export type Exchange = {
         179,
         9,
         132
+      ]
+    },
+    {
+      "name": "ratingContested",
+      "discriminator": [
+        157,
+        90,
+        6,
+        180,
+        153,
+        131,
+        153,
+        252
+      ]
+    },
+    {
+      "name": "ratingReplyEnded",
+      "discriminator": [
+        161,
+        69,
+        238,
+        142,
+        62,
+        231,
+        75,
+        224
+      ]
+    },
+    {
+      "name": "ratingReplyOpened",
+      "discriminator": [
+        117,
+        99,
+        232,
+        51,
+        10,
+        66,
+        114,
+        195
       ]
     },
     {
@@ -4416,6 +4624,66 @@ export type Exchange = {
       "code": 6177,
       "name": "bidProbationBondTooLow",
       "msg": "bid_reveal: the agent is below the intent's minimum reputation and its bid's bond is less than probation requires"
+    },
+    {
+      "code": 6178,
+      "name": "intentEvaluatorInvalid",
+      "msg": "intent_create: the evaluator is not the requester, and an evaluator fee needs an evaluator"
+    },
+    {
+      "code": 6179,
+      "name": "judgeNotEvaluator",
+      "msg": "dispute_resolve/rating_resolve: within its window only the intent's evaluator decides"
+    },
+    {
+      "code": 6180,
+      "name": "evaluatorTokensInvalid",
+      "msg": "dispute_resolve: the evaluator is paid its fee into a token account of the intent's mint that it owns (evaluator_tokens)"
+    },
+    {
+      "code": 6181,
+      "name": "replyNotOpen",
+      "msg": "rating_contest: the job's rating is not open to reply (accepted at or above the promised quality, not accepted by the requester, or already contested)"
+    },
+    {
+      "code": 6182,
+      "name": "replyWindowClosed",
+      "msg": "rating_contest: the window to reply to the rating has passed"
+    },
+    {
+      "code": 6183,
+      "name": "replyNotWinner",
+      "msg": "rating_contest: only the winning agent's authority replies to its rating"
+    },
+    {
+      "code": 6184,
+      "name": "replyClaimInvalid",
+      "msg": "rating_contest: the claimed rating is above the requester's and at most the promised quality"
+    },
+    {
+      "code": 6185,
+      "name": "replyNoJudge",
+      "msg": "rating_contest: nobody could judge the reply: the intent names no evaluator and the config no arbitrator"
+    },
+    {
+      "code": 6186,
+      "name": "replyNotContested",
+      "msg": "rating_resolve: the rating is not contested"
+    },
+    {
+      "code": 6187,
+      "name": "replyRatingOutOfRange",
+      "msg": "rating_resolve: the rating decided lies between the requester's rating and the agent's claim"
+    },
+    {
+      "code": 6188,
+      "name": "intentReplyPending",
+      "msg": "intent_close: the job's rating may still be contested, or a contest decided"
+    },
+    {
+      "code": 6189,
+      "name": "replyBondRecipientMissing",
+      "msg": "intent_close: a lapsed reply's bond goes back to the winner's authority: pass it as winner_authority"
     }
   ],
   "types": [
@@ -5962,7 +6230,10 @@ export type Exchange = {
             "type": "pubkey"
           },
           {
-            "name": "arbitrator",
+            "name": "judge",
+            "docs": [
+              "Who decided: the intent's evaluator or the config's arbitrator."
+            ],
             "type": "pubkey"
           },
           {
@@ -6093,6 +6364,32 @@ export type Exchange = {
               "The escrow is closed (its rent returned to the requester)."
             ],
             "type": "bool"
+          }
+        ]
+      }
+    },
+    {
+      "name": "evaluatorPaid",
+      "docs": [
+        "The intent's evaluator decided its dispute and was paid its fee from the escrow."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "intent",
+            "type": "pubkey"
+          },
+          {
+            "name": "evaluator",
+            "type": "pubkey"
+          },
+          {
+            "name": "fee",
+            "docs": [
+              "Atoms of the intent's mint."
+            ],
+            "type": "u64"
           }
         ]
       }
@@ -6332,6 +6629,23 @@ export type Exchange = {
             "type": "u16"
           },
           {
+            "name": "replyWindowSlots",
+            "docs": [
+              "The agent's right of reply (issue 25): slots an agent rated below its promised quality",
+              "has to contest the rating (`rating_contest`), and each judge (evaluator, then arbitrator)",
+              "to decide it; 0 turns replies off."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "replyBond",
+            "docs": [
+              "Lamports an agent bonds to contest a rating: back to it if the rating is corrected, to",
+              "the requester if it is upheld."
+            ],
+            "type": "u64"
+          },
+          {
             "name": "reserved",
             "docs": [
               "Room to grow without a migration."
@@ -6339,7 +6653,7 @@ export type Exchange = {
             "type": {
               "array": [
                 "u8",
-                26
+                10
               ]
             }
           }
@@ -6541,6 +6855,20 @@ export type Exchange = {
               "Completed jobs below which an agent with no failure is a newcomer."
             ],
             "type": "u16"
+          },
+          {
+            "name": "replyWindowSlots",
+            "docs": [
+              "Slots; 0 turns replies off."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "replyBond",
+            "docs": [
+              "Lamports."
+            ],
+            "type": "u64"
           }
         ]
       }
@@ -7280,6 +7608,91 @@ export type Exchange = {
             "type": "u64"
           },
           {
+            "name": "evaluator",
+            "docs": [
+              "Who decides this intent's dispute, and a contested rating, in the first window (issue 25):",
+              "any key (a person, a program's PDA); the default key leaves both to the exchange's",
+              "arbitrator. Set at creation; never the requester. An evaluator that is the winner's",
+              "authority does not judge its own job: the arbitrator does."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "evaluatorFee",
+            "docs": [
+              "Atoms of `mint` held in escrow beside the max price for the evaluator, paid to it when it",
+              "decides the dispute and refunded otherwise."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "ratedValue",
+            "docs": [
+              "The value the accepted job counted for the winner's reputation (`outcome_settle`'s",
+              "return): a corrected rating is replaced at this value (`reputation_correct`)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "replyEndSlot",
+            "docs": [
+              "Last slot + 1 of the reply's current stage: the agent's window to contest a rating below",
+              "its promise, then the judges' window once contested (0: no reply)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "replyBond",
+            "docs": [
+              "Lamports the agent bonded to contest its rating, held in this account until the reply",
+              "is decided (or lapses)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "contestSlot",
+            "docs": [
+              "Slot at which the agent contested its rating (0: never)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "ratingBps",
+            "docs": [
+              "The requester's rating at acceptance, bps."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "promisedBps",
+            "docs": [
+              "The quality the winner promised, bps (set on acceptance)."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "claimedRatingBps",
+            "docs": [
+              "The rating the agent claims in its reply, bps."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "replyState",
+            "docs": [
+              "`ReplyState` of the job's rating."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "submittedLate",
+            "docs": [
+              "1 when the result came after the latency the winner promised (award slot + its bid's",
+              "latency): the completion counts as late for its reliability (set on submission)."
+            ],
+            "type": "u8"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
@@ -7494,6 +7907,22 @@ export type Exchange = {
               "The whole intent's deadline across failovers and re-auctions (0: none): a failover at or",
               "after this slot fails the intent and refunds the escrow instead of handing the job on.",
               "After the first auction's windows."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "evaluator",
+            "docs": [
+              "Who decides this intent's dispute, and a contested rating, before the exchange's",
+              "arbitrator (issue 25): any key but the requester's; the default key for none."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "evaluatorFee",
+            "docs": [
+              "Atoms of `mint` deposited beside the max price for the evaluator: paid to it when it",
+              "decides the dispute, refunded otherwise. 0 without an evaluator."
             ],
             "type": "u64"
           }
@@ -7817,6 +8246,158 @@ export type Exchange = {
             "name": "qualityBps",
             "docs": [
               "bps."
+            ],
+            "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "ratingContestArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "claimedRatingBps",
+            "docs": [
+              "The rating the agent claims, bps: above the requester's, at most its promise."
+            ],
+            "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "ratingContested",
+      "docs": [
+        "The winner contested its rating with a bond."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "intent",
+            "type": "pubkey"
+          },
+          {
+            "name": "agent",
+            "type": "pubkey"
+          },
+          {
+            "name": "ratingBps",
+            "type": "u16"
+          },
+          {
+            "name": "claimedRatingBps",
+            "type": "u16"
+          },
+          {
+            "name": "bond",
+            "docs": [
+              "Lamports."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "decisionEndSlot",
+            "docs": [
+              "Last slot + 1 for a decision; after it the reply lapses."
+            ],
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "ratingReplyEnded",
+      "docs": [
+        "A contested rating was decided: upheld (the bond to the requester) or corrected (the bond",
+        "back to the agent, its reputation re-rated), or it lapsed undecided (the bond back, the",
+        "rating standing)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "intent",
+            "type": "pubkey"
+          },
+          {
+            "name": "agent",
+            "type": "pubkey"
+          },
+          {
+            "name": "judge",
+            "docs": [
+              "Who decided (the default key when the reply lapsed)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "ratingBps",
+            "docs": [
+              "The rating that stands, bps (the requester's own when upheld or lapsed)."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "corrected",
+            "type": "bool"
+          },
+          {
+            "name": "bond",
+            "docs": [
+              "Lamports of the agent's bond, and who received them."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "bondTo",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "ratingReplyOpened",
+      "docs": [
+        "The requester accepted below the winner's promise: the agent may reply until `reply_end_slot`."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "intent",
+            "type": "pubkey"
+          },
+          {
+            "name": "agent",
+            "type": "pubkey"
+          },
+          {
+            "name": "ratingBps",
+            "type": "u16"
+          },
+          {
+            "name": "promisedBps",
+            "type": "u16"
+          },
+          {
+            "name": "replyEndSlot",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "ratingResolveArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "ratingBps",
+            "docs": [
+              "The rating that stands, bps: the requester's (upheld) up to the agent's claim."
             ],
             "type": "u16"
           }

@@ -49,6 +49,10 @@ pub struct Timeline {
     /// First slot at which an awarded job with no result may be failed over for its deadline
     /// (0: not awarded).
     pub execution_deadline: u64,
+    /// First slot at which an ended job may close as far as the reply to its rating goes: the
+    /// end of the agent's window to contest, or of the judges' window once contested (0: no
+    /// reply pending).
+    pub reply_end: u64,
 }
 
 /// The auction's phase by the clock alone.
@@ -206,7 +210,7 @@ pub fn next_due(
         Status::Awarded => Some((Crank::Failover, timeline.execution_deadline)),
         Status::Expired | Status::Completed | Status::Failed if open_bids > 0 => Some((Crank::CloseBids, 0)),
         Status::Expired | Status::Completed | Status::Failed if escrow_open => None,
-        Status::Expired | Status::Completed | Status::Failed => Some((Crank::Close, 0)),
+        Status::Expired | Status::Completed | Status::Failed => Some((Crank::Close, timeline.reply_end)),
         Status::Cancelled => None,
     }
 }
@@ -231,8 +235,14 @@ mod tests {
         }
     }
 
-    const T: Timeline =
-        Timeline { commit_end: 10, reveal_end: 20, rerank_end: 0, dispute_end: 0, execution_deadline: 0 };
+    const T: Timeline = Timeline {
+        commit_end: 10,
+        reveal_end: 20,
+        rerank_end: 0,
+        dispute_end: 0,
+        execution_deadline: 0,
+        reply_end: 0,
+    };
 
     #[test]
     fn windows_are_half_open() {
@@ -259,6 +269,12 @@ mod tests {
         assert_eq!(next_due(Status::Expired, &T, 0, false), Some((Crank::Close, 0)));
         assert_eq!(next_due(Status::Failed, &T, 0, false), Some((Crank::Close, 0)));
         assert_eq!(next_due(Status::Completed, &T, 0, false), Some((Crank::Close, 0)));
+        let replying = Timeline { reply_end: 900, ..T };
+        assert_eq!(
+            next_due(Status::Completed, &replying, 0, false),
+            Some((Crank::Close, 900)),
+            "after the reply"
+        );
         // A share kept in the escrow waits for its party: bids still close, the intent does not.
         assert_eq!(next_due(Status::Completed, &T, 1, true), Some((Crank::CloseBids, 0)));
         assert_eq!(next_due(Status::Completed, &T, 0, true), None);

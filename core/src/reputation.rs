@@ -2,7 +2,9 @@
 //!
 //! Two parts, each a Bayesian average that starts at a prior and moves only with *value paid*
 //! (token atoms), so zero-value self-dealing cannot raise it:
-//! - reliability = `(V_done * 10_000 + P * prior) / (V_done + V_failed + slash_weight * V_slashed + P)`;
+//! - reliability = `(V_done * 10_000 + P * prior) / (V_done + V_failed + slash_weight * V_slashed + V_late / 2 + P)`,
+//!   where `V_late` is the value of jobs delivered after the promised latency or with heartbeats
+//!   missed while working ([`LATE_WEIGHT_BPS`]);
 //! - quality = `(sum(rating_bps * value) + P * prior) / (V_rated + P)`;
 //!
 //! where `P` is the prior's weight in token atoms. The reputation is
@@ -93,7 +95,14 @@ pub struct History {
     pub value_rated: u64,
     /// `sum(rating_bps * value)` over rated jobs.
     pub rating_value_sum: u128,
+    /// Value of the completed jobs delivered unreliably: after the promised latency, or with
+    /// heartbeats missed while working ([`History::record_late`]).
+    pub value_late: u64,
 }
+
+/// What a late completion weighs against reliability, in bps of its value: half a failure. The
+/// job was done (its value still counts as done), but not as promised.
+pub const LATE_WEIGHT_BPS: u16 = 5_000;
 
 fn add32(a: u32, b: u32) -> Result<u32, Error> {
     a.checked_add(b).ok_or(overflow(Quantity::Reputation, Op::Add))
@@ -137,6 +146,25 @@ impl History {
         Ok(())
     }
 
+    /// Marks a completed job worth `value` as delivered unreliably (late, or with missed
+    /// heartbeats): [`LATE_WEIGHT_BPS`] of its value counts against reliability. Recorded after
+    /// the completion itself.
+    pub fn record_late(&mut self, value: u64) -> Result<(), Error> {
+        self.value_late = add64(self.value_late, value)?;
+        Ok(())
+    }
+
+    /// Replaces a recorded rating: a job worth `value` that was rated `from_bps` is now rated
+    /// `to_bps` (the agent's right of reply, issue 25). Only the rating sum moves; the value
+    /// rated and the counts stay. Refused (nothing changed) when the history cannot hold the
+    /// rating being replaced: less rated value than `value`, or a rating sum below
+    /// `from_bps * value`.
+    pub fn correct(&mut self, value: u64, from_bps: u16, to_bps: u16) -> Result<(), Error> {
+        self.rating_value_sum =
+            corrected_sum(self.rating_value_sum, self.value_rated, value, from_bps, to_bps)?;
+        Ok(())
+    }
+
     /// The reputation score in 0..=10,000.
     pub fn score(&self, params: &ReputationParams) -> Result<u16, Error> {
         params.validate()?;
@@ -146,8 +174,12 @@ impl History {
         let prior_mass = mul(prior_value, u128::from(params.prior_bps)).ok_or(err_mul)?;
 
         let done = u128::from(self.value_completed);
+        // Exact for any u64 value: the late weight is a constant half.
+        let late =
+            u128::from(self.value_late).checked_mul(u128::from(LATE_WEIGHT_BPS)).ok_or(err_mul)? / WHOLE;
         let against = mul(u128::from(self.value_slashed), u128::from(params.slash_weight))
             .and_then(|s| s.checked_add(u128::from(self.value_failed)))
+            .and_then(|s| s.checked_add(late))
             .and_then(|s| s.checked_add(done))
             .and_then(|s| s.checked_add(prior_value))
             .ok_or(err_add)?;
@@ -177,6 +209,31 @@ impl History {
             .ok_or(overflow(Quantity::Reputation, Op::Div))?;
         u16::try_from(score).map_err(|_| overflow(Quantity::Reputation, Op::Div))
     }
+}
+
+/// `sum` with the rating `from_bps` of `value` (out of `rated` value) replaced by `to_bps`.
+pub(crate) fn corrected_sum(
+    sum: u128,
+    rated: u64,
+    value: u64,
+    from_bps: u16,
+    to_bps: u16,
+) -> Result<u128, Error> {
+    for bps in [from_bps, to_bps] {
+        if bps > BPS_DENOMINATOR {
+            return Err(Error::BpsAbove10000 { value: bps });
+        }
+    }
+    let removed =
+        mul(u128::from(from_bps), u128::from(value)).ok_or(overflow(Quantity::Reputation, Op::Mul))?;
+    let added = mul(u128::from(to_bps), u128::from(value)).ok_or(overflow(Quantity::Reputation, Op::Mul))?;
+    if value > rated {
+        return Err(overflow(Quantity::Reputation, Op::Sub));
+    }
+    sum.checked_sub(removed)
+        .ok_or(overflow(Quantity::Reputation, Op::Sub))?
+        .checked_add(added)
+        .ok_or(overflow(Quantity::Reputation, Op::Add))
 }
 
 /// Requesters an agent's record remembers for [`Patrons::credit`].
@@ -317,7 +374,7 @@ mod tests {
         ) {
             let h = History {
                 completed, failed, slashed, value_completed, value_failed, value_slashed,
-                value_rated, rating_value_sum,
+                value_rated, rating_value_sum, value_late: value_completed,
             };
             let p = ReputationParams { prior_value, prior_bps, slash_weight, reliability_weight_bps };
             if let Ok(score) = h.score(&p) {
@@ -356,6 +413,67 @@ mod tests {
             }
             proptest::prop_assert!(from_one <= from_many);
             proptest::prop_assert_eq!(from_many, jobs.iter().sum::<u64>());
+        }
+    }
+
+    proptest::proptest! {
+        /// Reliability from delivery: marking a job late never raises the score, a late job never
+        /// scores above the same job on time, and a late job still counts as done (never below
+        /// the same job failed).
+        #[test]
+        fn a_late_delivery_counts_less_than_on_time_and_more_than_a_failure(
+            before in proptest::collection::vec((0u64..10_000_000, 0u16..=10_000), 0..6),
+            value in 0u64..10_000_000, rating in 0u16..=10_000,
+        ) {
+            let p = ReputationParams::DEFAULT;
+            let mut h = History::default();
+            for (v, r) in &before {
+                h.record(Outcome::Completed { value: *v, rating_bps: Some(*r) }).unwrap();
+            }
+            let mut on_time = h;
+            on_time.record(Outcome::Completed { value, rating_bps: Some(rating) }).unwrap();
+            let mut late = on_time;
+            late.record_late(value).unwrap();
+            proptest::prop_assert!(late.score(&p).unwrap() <= on_time.score(&p).unwrap());
+            // Reliability alone: a late job (half a failure) never counts below a failed one.
+            let rel = ReputationParams { reliability_weight_bps: 10_000, ..p };
+            let mut late_only = h;
+            late_only.record(Outcome::Completed { value, rating_bps: None }).unwrap();
+            late_only.record_late(value).unwrap();
+            let mut failed_only = h;
+            failed_only.record(Outcome::Failed { value }).unwrap();
+            proptest::prop_assert!(late_only.score(&rel).unwrap() >= failed_only.score(&rel).unwrap());
+        }
+    }
+
+    proptest::proptest! {
+        /// A corrected rating leaves the history exactly as if the job had been rated the new
+        /// way in the first place; raising a rating never lowers the score; a correction the
+        /// history cannot hold changes nothing.
+        #[test]
+        fn a_correction_is_the_rating_given_right_the_first_time(
+            before in proptest::collection::vec((0u64..10_000_000, 0u16..=10_000), 0..6),
+            value in 0u64..10_000_000, from in 0u16..=10_000, to in 0u16..=10_000,
+        ) {
+            let p = ReputationParams::DEFAULT;
+            let (mut wrong, mut right) = (History::default(), History::default());
+            for (v, r) in &before {
+                let o = Outcome::Completed { value: *v, rating_bps: Some(*r) };
+                wrong.record(o).unwrap();
+                right.record(o).unwrap();
+            }
+            wrong.record(Outcome::Completed { value, rating_bps: Some(from) }).unwrap();
+            right.record(Outcome::Completed { value, rating_bps: Some(to) }).unwrap();
+            let score_before = wrong.score(&p).unwrap();
+            wrong.correct(value, from, to).unwrap();
+            proptest::prop_assert_eq!(wrong, right);
+            if to >= from {
+                proptest::prop_assert!(wrong.score(&p).unwrap() >= score_before);
+            }
+            let unchanged = wrong;
+            proptest::prop_assert!(wrong.correct(wrong.value_rated + 1, 0, to).is_err());
+            proptest::prop_assert!(wrong.correct(value, 10_001, to).is_err());
+            proptest::prop_assert_eq!(wrong, unchanged);
         }
     }
 

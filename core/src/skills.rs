@@ -342,6 +342,43 @@ impl Skills {
         Ok(())
     }
 
+    /// Replaces a recorded rating for a job that asked for `capabilities`, worth `value`, as
+    /// [`crate::reputation::History::correct`] does: each capability's part of `value` (as
+    /// [`Skills::record`] split it) moves from `from_bps` to `to_bps` in its slot. A capability
+    /// whose slot was given up since, or cannot hold the rating being replaced, is left alone.
+    pub fn correct(
+        &mut self,
+        capabilities: u64,
+        value: u64,
+        from_bps: u16,
+        to_bps: u16,
+    ) -> Result<(), Error> {
+        for bps in [from_bps, to_bps] {
+            if bps > BPS_DENOMINATOR {
+                return Err(Error::BpsAbove10000 { value: bps });
+            }
+        }
+        let n = u64::from(capabilities.count_ones());
+        let mut next = *self;
+        for (i, bit) in bits(capabilities).enumerate() {
+            let share = part(value, n, i == 0);
+            let Some(slot) = next.0.iter_mut().find(|s| s.bit == bit && bit != EMPTY) else {
+                continue;
+            };
+            if let Ok(sum) = crate::reputation::corrected_sum(
+                slot.rating_value_sum,
+                slot.value_rated,
+                share,
+                from_bps,
+                to_bps,
+            ) {
+                slot.rating_value_sum = sum;
+            }
+        }
+        *self = next;
+        Ok(())
+    }
+
     /// The agent's reputation for an intent asking for `capabilities`: the lowest of its
     /// capabilities' scores, each with `overall` as its prior; `overall` itself for an intent
     /// asking for none, and for a capability with no slot.
@@ -448,6 +485,20 @@ mod tests {
         fn cached_scores_give_the_live_figure(s in history(), c in 0u64..1 << 6, overall in 0u16..=10_000) {
             let scores = s.scores(overall, &P).unwrap();
             prop_assert_eq!(cached_for(&s.bits(), &scores, c, overall), s.score_for(c, overall, &P).unwrap());
+        }
+
+        /// Correcting a rating in the table is rating the job right the first time, for every
+        /// capability whose slot still holds it.
+        #[test]
+        fn a_correction_is_the_rating_given_right_the_first_time(
+            s in history(), c in 1u64..1 << 6, value in 0u64..10_000_000, from in 0u16..=10_000, to in 0u16..=10_000,
+        ) {
+            let (mut wrong, mut right) = (s, s);
+            wrong.record(c, Outcome::Completed { value, rating_bps: Some(from) }).unwrap();
+            right.record(c, Outcome::Completed { value, rating_bps: Some(to) }).unwrap();
+            wrong.correct(c, value, from, to).unwrap();
+            prop_assert_eq!(wrong, right);
+            prop_assert!(wrong.correct(c, value, 10_001, to).is_err());
         }
 
         #[test]

@@ -70,6 +70,8 @@ pub fn args_for(chain: &dyn Chain, want: &Want, intent_id: u64) -> Result<Intent
         vickrey_premium_cap_bps: exchange::state::DEFAULT_VICKREY_PREMIUM_CAP_BPS,
         hire_agent: Default::default(),
         deadline_slot: 0,
+        evaluator: Pubkey::default(),
+        evaluator_fee: 0,
     })
 }
 

@@ -32,6 +32,8 @@ pub fn exchange(config: &ExchangeConfig) -> ExchangeSettings {
         reputation_fee_bps: config.reputation_fee_bps,
         probation_bond_multiplier: config.probation_bond_multiplier,
         probation_max_completed: config.probation_max_completed,
+        reply_window_slots: config.reply_window_slots,
+        reply_bond: config.reply_bond,
     }
 }
 

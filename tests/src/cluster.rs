@@ -151,6 +151,8 @@ pub fn vickrey_intent(intent_id: u64, window: u64) -> IntentCreateArgs {
         vickrey_premium_cap_bps: agx_sdk::exchange::state::DEFAULT_VICKREY_PREMIUM_CAP_BPS,
         hire_agent: Default::default(),
         deadline_slot: 0,
+        evaluator: Pubkey::default(),
+        evaluator_fee: 0,
     }
 }
 

@@ -146,6 +146,8 @@ impl Market {
             vickrey_premium_cap_bps: agx_sdk::exchange::state::DEFAULT_VICKREY_PREMIUM_CAP_BPS,
             hire_agent: Default::default(),
             deadline_slot: 0,
+            evaluator: Pubkey::default(),
+            evaluator_fee: 0,
         }
     }
 
@@ -200,7 +202,13 @@ impl Market {
     /// A settled sealed auction of `kind` between two new agents: `a` wins at 300,000 (promising
     /// 9,000 bps of quality in 10 slots) over `b`, which under Vickrey is the standby.
     pub fn awarded(&mut self, kind: AuctionKind) -> (Pubkey, TestAgent, TestAgent) {
-        let intent = self.intent(kind);
+        let args = self.args(kind);
+        self.awarded_from(args)
+    }
+
+    /// As [`Market::awarded`], for an intent posted with `args` (a sealed kind).
+    pub fn awarded_from(&mut self, args: IntentCreateArgs) -> (Pubkey, TestAgent, TestAgent) {
+        let intent = self.create(args).expect("intent_create");
         let a = self.agent(MIN_STAKE);
         let b = self.agent(MIN_STAKE);
         self.commit_and_reveal(
@@ -387,6 +395,32 @@ impl Market {
     }
 
     /// `agent_heartbeat` by `a`.
+    /// `owner`'s associated account of the payment mint (where an evaluator is paid), tracked.
+    pub fn associated_pay_account(&mut self, owner: Pubkey) -> Pubkey {
+        let payer = self.r.svm.payer.insecure_clone();
+        let ix = agx_sdk::token::create_associated_idempotent(
+            payer.pubkey(),
+            owner,
+            self.pay.mint,
+            self.pay.program,
+        );
+        self.r.svm.send(&[ix], &[&payer]).expect("create the associated account");
+        let account = agx_sdk::token::associated_address(&owner, &self.pay.mint, &self.pay.program);
+        self.pay_accounts.push(account);
+        account
+    }
+
+    /// `rating_contest` by `a` (the winner) of its rating on `intent`, claiming `claimed_bps`.
+    pub fn contest(&mut self, a: &TestAgent, intent: Pubkey, claimed_bps: u16) -> TxResult {
+        self.r.svm.send(&[xix::rating_contest(a.authority.pubkey(), intent, claimed_bps)], &[&a.authority])
+    }
+
+    /// `rating_resolve` by `judge` of the contested rating on `intent`.
+    pub fn resolve_reply(&mut self, judge: &Keypair, intent: Pubkey, rating_bps: u16) -> TxResult {
+        let ix = xix::rating_resolve(judge.pubkey(), intent, &self.intent_state(intent), rating_bps);
+        self.r.svm.send(&[ix], &[judge])
+    }
+
     pub fn heartbeat(&mut self, a: &TestAgent) -> TxResult {
         self.r
             .svm

@@ -125,6 +125,8 @@ async function main() {
       vickreyPremiumCapBps: 0, // Vickrey auctions only
       hireAgent: PublicKey.default, // direct hires only
       deadlineSlot: new BN(0), // the whole intent's deadline across failovers (0: none)
+      evaluator: PublicKey.default, // who judges its dispute before the arbitrator (none)
+      evaluatorFee: new BN(0), // atoms paid to the evaluator when it decides
     })
     .accounts({ mint: payMint, requesterTokens, tokenProgram: payProgram, requesterState })
     .rpc();
@@ -174,7 +176,10 @@ async function main() {
   // AGX_CLOSE_AFTER_MS the example gives a keeper that long to do it.
   await new Promise((done) => setTimeout(done, Number(process.env.AGX_CLOSE_AFTER_MS ?? "0")));
   await unlessClosed(bid, () => asRequester.exchange.methods.bidClose().accounts({ bid, registry: {} }).rpc());
-  await unlessClosed(intent, () => asRequester.exchange.methods.intentClose().accounts({ intent }).rpc());
+  // Rated at the promised quality, so no reply holds the intent open: no bond to return.
+  await unlessClosed(intent, () =>
+    asRequester.exchange.methods.intentClose().accounts({ intent, winnerAuthority: null }).rpc(),
+  );
 
   const paid = await getAccount(connection, agentTokens.address, "confirmed", payProgram);
   const agentAfter = await asAgent.registry.account.agent.fetch(agent);

@@ -181,4 +181,7 @@ pub enum RegistryError {
     /// 6057
     #[msg("stake_lock_members/outcome_settle_members: pass 1 to 8 members after the named accounts, one per amount (outcomes: agent and vault each), writable")]
     MembersMismatch,
+    /// 6058
+    #[msg("reputation_correct: the agent's history holds no such rating to replace (value above the rated value, rating sum too small, or a rating above 10,000 bps)")]
+    ReputationCorrectionInvalid,
 }

@@ -61,6 +61,10 @@ pub struct AgentHeartbeat {
     pub slot: u64,
     /// Progress of its current job, bps.
     pub progress_bps: u16,
+    /// Heartbeats in a row, while working, with no progress since the one before.
+    pub stalled_beats: u16,
+    /// Heartbeats missed while working, ever.
+    pub missed_heartbeats: u32,
 }
 
 #[event]
@@ -154,6 +158,18 @@ pub struct ReputationRecorded {
     pub value: u64,
     pub rating_bps: Option<u16>,
     /// Reputation after this outcome, bps.
+    pub reputation: u16,
+}
+
+/// A recorded rating was replaced (an agent's reply upheld in its favour).
+#[event]
+pub struct ReputationCorrected {
+    pub agent: Pubkey,
+    /// The value the job counted, atoms.
+    pub value: u64,
+    pub from_bps: u16,
+    pub to_bps: u16,
+    /// Reputation after the correction, bps.
     pub reputation: u16,
 }
 

@@ -164,16 +164,22 @@ pub mod agent_registry {
     }
 
     /// Operator: a job ended: slashes part of the winner's hold (optional), releases the rest of
-    /// the stake held for it (winner and standby) and records the outcome.
+    /// the stake held for it (winner and standby) and records the outcome; returns the value it
+    /// counted for reputation.
     pub fn outcome_settle<'info>(
         ctx: Context<'info, AgentOutcome<'info>>,
         args: OutcomeSettleArgs,
-    ) -> Result<()> {
+    ) -> Result<u64> {
         AgentOutcome::handler(ctx, args)
     }
 
     /// Operator: records a job's outcome and refreshes the agent's reputation.
     pub fn reputation_record(ctx: Context<AgentEngagement>, args: ReputationRecordArgs) -> Result<()> {
         AgentEngagement::record(ctx, args)
+    }
+
+    /// Operator: replaces a recorded rating (an agent's reply upheld in its favour).
+    pub fn reputation_correct(ctx: Context<AgentEngagement>, args: ReputationCorrectArgs) -> Result<()> {
+        AgentEngagement::correct(ctx, args)
     }
 }

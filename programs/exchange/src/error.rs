@@ -539,6 +539,42 @@ pub enum ExchangeError {
     /// 6177
     #[msg("bid_reveal: the agent is below the intent's minimum reputation and its bid's bond is less than probation requires")]
     BidProbationBondTooLow,
+    /// 6178
+    #[msg("intent_create: the evaluator is not the requester, and an evaluator fee needs an evaluator")]
+    IntentEvaluatorInvalid,
+    /// 6179
+    #[msg("dispute_resolve/rating_resolve: within its window only the intent's evaluator decides")]
+    JudgeNotEvaluator,
+    /// 6180
+    #[msg("dispute_resolve: the evaluator is paid its fee into a token account of the intent's mint that it owns (evaluator_tokens)")]
+    EvaluatorTokensInvalid,
+    /// 6181
+    #[msg("rating_contest: the job's rating is not open to reply (accepted at or above the promised quality, not accepted by the requester, or already contested)")]
+    ReplyNotOpen,
+    /// 6182
+    #[msg("rating_contest: the window to reply to the rating has passed")]
+    ReplyWindowClosed,
+    /// 6183
+    #[msg("rating_contest: only the winning agent's authority replies to its rating")]
+    ReplyNotWinner,
+    /// 6184
+    #[msg("rating_contest: the claimed rating is above the requester's and at most the promised quality")]
+    ReplyClaimInvalid,
+    /// 6185
+    #[msg("rating_contest: nobody could judge the reply: the intent names no evaluator and the config no arbitrator")]
+    ReplyNoJudge,
+    /// 6186
+    #[msg("rating_resolve: the rating is not contested")]
+    ReplyNotContested,
+    /// 6187
+    #[msg("rating_resolve: the rating decided lies between the requester's rating and the agent's claim")]
+    ReplyRatingOutOfRange,
+    /// 6188
+    #[msg("intent_close: the job's rating may still be contested, or a contest decided")]
+    IntentReplyPending,
+    /// 6189
+    #[msg("intent_close: a lapsed reply's bond goes back to the winner's authority: pass it as winner_authority")]
+    ReplyBondRecipientMissing,
 }
 
 impl From<agx_core::budget::SpendRefusal> for ExchangeError {

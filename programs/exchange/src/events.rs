@@ -199,7 +199,8 @@ pub struct DisputeOpened {
 pub struct DisputeResolved {
     pub intent: Pubkey,
     pub agent: Pubkey,
-    pub arbitrator: Pubkey,
+    /// Who decided: the intent's evaluator or the config's arbitrator.
+    pub judge: Pubkey,
     /// The agent's share of its payment, bps.
     pub agent_share_bps: u16,
     /// Atoms paid to the agent and refunded.
@@ -444,4 +445,53 @@ pub struct CoalitionPaid {
     pub intent: Pubkey,
     pub amounts: Vec<u64>,
     pub paid_with_lead: u64,
+}
+
+/// The intent's evaluator decided its dispute and was paid its fee from the escrow.
+#[event]
+pub struct EvaluatorPaid {
+    pub intent: Pubkey,
+    pub evaluator: Pubkey,
+    /// Atoms of the intent's mint.
+    pub fee: u64,
+}
+
+/// The requester accepted below the winner's promise: the agent may reply until `reply_end_slot`.
+#[event]
+pub struct RatingReplyOpened {
+    pub intent: Pubkey,
+    pub agent: Pubkey,
+    pub rating_bps: u16,
+    pub promised_bps: u16,
+    pub reply_end_slot: u64,
+}
+
+/// The winner contested its rating with a bond.
+#[event]
+pub struct RatingContested {
+    pub intent: Pubkey,
+    pub agent: Pubkey,
+    pub rating_bps: u16,
+    pub claimed_rating_bps: u16,
+    /// Lamports.
+    pub bond: u64,
+    /// Last slot + 1 for a decision; after it the reply lapses.
+    pub decision_end_slot: u64,
+}
+
+/// A contested rating was decided: upheld (the bond to the requester) or corrected (the bond
+/// back to the agent, its reputation re-rated), or it lapsed undecided (the bond back, the
+/// rating standing).
+#[event]
+pub struct RatingReplyEnded {
+    pub intent: Pubkey,
+    pub agent: Pubkey,
+    /// Who decided (the default key when the reply lapsed).
+    pub judge: Pubkey,
+    /// The rating that stands, bps (the requester's own when upheld or lapsed).
+    pub rating_bps: u16,
+    pub corrected: bool,
+    /// Lamports of the agent's bond, and who received them.
+    pub bond: u64,
+    pub bond_to: Pubkey,
 }

@@ -415,7 +415,7 @@ impl<'info> Failover<'info> {
             } else {
                 None
             };
-            let job = JobOf { requester, capabilities };
+            let job = JobOf { requester, capabilities, late: false };
             self.registry.settle_members(config, c.agents.clone(), outcomes, None, job, slash_to)?;
             // A hired coalition holds no bid account: the hire is uncounted with its failure.
             if hired {
@@ -436,6 +436,7 @@ impl<'info> Failover<'info> {
                     requester,
                     release_engagement: hired,
                     capabilities,
+                    late: false,
                 },
             )?;
         }
@@ -469,6 +470,7 @@ impl<'info> Failover<'info> {
                     // A standby is a Vickrey runner-up: it has a bid account.
                     release_engagement: false,
                     capabilities,
+                    late: false,
                 },
             )?;
             emit!(StandbyFailed {

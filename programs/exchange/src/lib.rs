@@ -164,13 +164,25 @@ pub mod exchange {
         DisputeOpen::handler(ctx, args)
     }
 
-    /// The arbitrator ends a dispute: the agent's share of its payment, an optional slash of its
-    /// held stake to the requester.
+    /// The judge (the intent's evaluator, paid its fee, then the arbitrator) ends a dispute: the
+    /// agent's share of its payment, an optional slash of its held stake to the requester.
     pub fn dispute_resolve<'info>(
         ctx: Context<'info, DisputeResolve<'info>>,
         args: DisputeResolveArgs,
     ) -> Result<()> {
         DisputeResolve::handler(ctx, args)
+    }
+
+    /// The winner replies to a rating below its promise: claims a rating and bonds lamports.
+    #[access_control(ctx.accounts.validate())]
+    pub fn rating_contest(ctx: Context<RatingContest>, args: RatingContestArgs) -> Result<()> {
+        RatingContest::handler(ctx, args)
+    }
+
+    /// The judge (evaluator, then arbitrator) upholds or corrects a contested rating; the
+    /// loser's bond goes to the winner.
+    pub fn rating_resolve(ctx: Context<RatingResolve>, args: RatingResolveArgs) -> Result<()> {
+        RatingResolve::handler(ctx, args)
     }
 
     /// Anyone moves a job on from a winner past its deadline or silent: slash, cut-off, next

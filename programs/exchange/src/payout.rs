@@ -35,7 +35,7 @@ use anchor_spl::token_interface::TokenInterface;
 
 use crate::error::ExchangeError;
 use crate::escrow::{Escrow, EscrowTerms, Payee, Share};
-use crate::events::{DisputeResolved, JobCompleted};
+use crate::events::{DisputeResolved, JobCompleted, RatingReplyOpened};
 // Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
 use crate::registry_cpi::*;
 
@@ -118,6 +118,8 @@ struct Ending<'info> {
     capabilities: u64,
     /// A direct hire's job: its engagement of the winner ends now.
     hired: bool,
+    /// The result came after the promised latency.
+    late: bool,
 }
 
 impl<'info> Payout<'info> {
@@ -139,7 +141,7 @@ impl<'info> Payout<'info> {
             .map_err(|_| error!(ExchangeError::ResultRatingOutOfRange))?;
         let ending = self.pay(rent_to, ending, coalition.as_ref())?;
         let value = self.config.reputation_value(&self.mint.key(), ending.split.to_agent.0)?;
-        self.settle_registry(
+        let counted = self.settle_registry(
             &ending,
             OutcomeKind::Completed,
             value,
@@ -147,6 +149,9 @@ impl<'info> Payout<'info> {
             None,
             coalition.as_ref(),
         )?;
+        if !finalizing && coalition.is_none() {
+            self.open_reply(now, rating_bps, ending.promised, counted)?;
+        }
         emit!(JobCompleted {
             intent: self.intent.key(),
             agent: self.winner_agent.key(),
@@ -159,6 +164,24 @@ impl<'info> Payout<'info> {
             finalized: finalizing,
         });
         Ok(ending.tip)
+    }
+
+    /// The requester's rating stands open to the agent's reply when below its promise
+    /// (`Intent::open_reply`; a coalition's job, rated for all its members, has none).
+    fn open_reply(&self, now: u64, rating_bps: u16, promised_bps: u16, counted: u64) -> Result<()> {
+        let mut intent = self.intent.load_mut()?;
+        intent.open_reply(now, self.config.reply_window_slots, rating_bps, promised_bps, counted)?;
+        intent.invariant()?;
+        if intent.reply_end_slot != 0 {
+            emit!(RatingReplyOpened {
+                intent: self.intent.key(),
+                agent: self.winner_agent.key(),
+                rating_bps,
+                promised_bps,
+                reply_end_slot: intent.reply_end_slot,
+            });
+        }
+        Ok(())
     }
 
     /// Ends a disputed job as the arbitrator decided: the agent gets `agent_share_bps` of its
@@ -194,7 +217,7 @@ impl<'info> Payout<'info> {
         emit!(DisputeResolved {
             intent: self.intent.key(),
             agent: self.winner_agent.key(),
-            arbitrator,
+            judge: arbitrator,
             agent_share_bps,
             paid: ending.split.to_agent.0,
             refunded: ending.split.to_requester.0,
@@ -234,6 +257,7 @@ impl<'info> Payout<'info> {
             requester: intent.requester,
             capabilities: intent.required_capabilities,
             hired: intent.is_hired()?,
+            late: intent.submitted_late == 1,
         })
     }
 
@@ -321,7 +345,7 @@ impl<'info> Payout<'info> {
         rating: Option<u16>,
         slash: Option<SlashTo<'info>>,
         coalition: Option<&CoalitionPay<'info>>,
-    ) -> Result<()> {
+    ) -> Result<u64> {
         if let Some(c) = coalition {
             let values = agx_core::coalition::split_by_shares(value, &c.shares)
                 .map_err(|_| error!(ExchangeError::CoalitionCorrupt))?;
@@ -340,13 +364,14 @@ impl<'info> Payout<'info> {
             // Nothing is slashed here, so the registry reads no vault: each agent stands in its
             // own vault's slot.
             let pairs = c.members.iter().map(|(agent, _)| (agent.clone(), agent.clone())).collect();
-            let job = JobOf { requester: ending.requester, capabilities: ending.capabilities };
+            let job =
+                JobOf { requester: ending.requester, capabilities: ending.capabilities, late: ending.late };
             self.registry.settle_members(&self.config, pairs, members, rating, job, None)?;
             // A hired coalition holds no bid account: the hire is uncounted with its outcome.
             if ending.hired {
                 crate::bidder::release(&self.registry, &self.config, self.winner_agent.to_account_info())?;
             }
-            return Ok(());
+            return Ok(0);
         }
         let standby_info = match (&self.standby, ending.standby != Pubkey::default()) {
             (Some(account), true) if account.key() == ending.standby => Some(account.to_account_info()),
@@ -367,6 +392,7 @@ impl<'info> Payout<'info> {
                 requester: ending.requester,
                 release_engagement: ending.hired,
                 capabilities: ending.capabilities,
+                late: ending.late,
             },
         )
     }

@@ -29,6 +29,8 @@ pub struct Outcome<'info> {
     /// The capabilities the intent asked for: the outcome also enters the winner's history of
     /// each (`agx_core::skills`).
     pub capabilities: u64,
+    /// A completion whose result came after the promised latency (reliability).
+    pub late: bool,
 }
 
 /// Whose job a coalition's outcome is: its requester (repeat work counts less) and the
@@ -37,6 +39,8 @@ pub struct Outcome<'info> {
 pub struct JobOf {
     pub requester: Pubkey,
     pub capabilities: u64,
+    /// A completion whose result came after the promised latency.
+    pub late: bool,
 }
 
 /// Where a coalition's slashes go: the stake mint, its token program, and the compensation and
@@ -82,12 +86,12 @@ pub struct RegistryAccounts<'info> {
 }
 
 impl<'info> RegistryAccounts<'info> {
-    fn call<T: ToAccountMetas + ToAccountInfos<'info>>(
+    fn call<T: ToAccountMetas + ToAccountInfos<'info>, R>(
         &self,
         config: &ExchangeConfig,
         accounts: T,
-        f: impl FnOnce(CpiContext<'_, '_, '_, 'info, T>) -> Result<()>,
-    ) -> Result<()> {
+        f: impl FnOnce(CpiContext<'_, '_, '_, 'info, T>) -> Result<R>,
+    ) -> Result<R> {
         let bump = [config.authority_bump];
         let signer: &[&[u8]] = &[seeds::AUTHORITY, &bump];
         f(CpiContext::new_with_signer(self.registry_program.key(), accounts, &[signer]))
@@ -201,6 +205,7 @@ impl<'info> RegistryAccounts<'info> {
                     rating_bps,
                     requester: job.requester,
                     capabilities: job.capabilities,
+                    late: job.late,
                 },
             )
         })
@@ -208,14 +213,14 @@ impl<'info> RegistryAccounts<'info> {
 
     /// A job ended: slashes the winner (optional), releases what the job held on the winner
     /// and on the standby, locks it on a successor (optional), and records the outcome in the
-    /// winner's reputation, in one call.
+    /// winner's reputation, in one call. Returns the value the outcome counted for reputation.
     pub fn settle_outcome(
         &self,
         config: &ExchangeConfig,
         agent: AccountInfo<'info>,
         standby: Option<AccountInfo<'info>>,
         outcome: Outcome<'info>,
-    ) -> Result<()> {
+    ) -> Result<u64> {
         let Outcome {
             unlock,
             kind,
@@ -226,6 +231,7 @@ impl<'info> RegistryAccounts<'info> {
             requester,
             release_engagement,
             capabilities,
+            late,
         } = outcome;
         // A slash's accounts lead the remaining accounts: vault, stake mint, token program, then
         // the destinations.
@@ -256,9 +262,27 @@ impl<'info> RegistryAccounts<'info> {
                     requester,
                     release_engagement,
                     capabilities,
+                    late,
                 },
             )
+            .map(|counted| counted.get())
         })
+    }
+
+    /// Replaces the rating `from_bps` recorded for a job that counted `value` with `to_bps`, in
+    /// the agent's overall and per-capability histories (a reply decided in its favour).
+    pub fn correct_rating(
+        &self,
+        config: &ExchangeConfig,
+        agent: AccountInfo<'info>,
+        args: agent_registry::ReputationCorrectArgs,
+    ) -> Result<()> {
+        let accounts = agent_registry::cpi::accounts::AgentEngagement {
+            operator: self.operator(),
+            config: self.config(),
+            agent,
+        };
+        self.call(config, accounts, |ctx| agent_registry::cpi::reputation_correct(ctx, args))
     }
 
     /// Records a failure worth `value` atoms of a job asking for `capabilities` in the agent's

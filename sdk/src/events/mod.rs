@@ -42,7 +42,7 @@ program_events!(REGISTRY_EVENTS, agent_registry:
     AgentHeartbeat, StakeDeposited, StakeUnstakeRequested, StakeWithdrawn, StakeLocked,
     StakeUnlocked, StakeSlashed, OutcomeSettled, ReputationRecorded, AgentEngagementChanged,
     StakeSurplusSwept, RegistryConfigUpdated, RegistryAdminProposed, RegistryAdminChanged, AgentOffersChanged,
-    AgentHired,
+    AgentHired, ReputationCorrected,
 );
 program_events!(EXCHANGE_EVENTS, exchange:
     ExchangeConfigInitialized, IntentCreated, IntentCancelled, BidCommitted, BidRevealed,
@@ -52,7 +52,8 @@ program_events!(EXCHANGE_EVENTS, exchange:
     EscrowSettled, EscrowClaimed, FeeWithdrawn, StandbyFailed, BudgetCreated, BudgetFunded,
     BudgetPaid, BudgetRevoked, BudgetClosed, BudgetIntentFunded, IntentLinked, HireDeclined,
     CoalitionCreated, CoalitionAccepted, CoalitionLeft, CoalitionTermsChanged, CoalitionDissolved,
-    CoalitionPartMarked, CoalitionPaid,
+    CoalitionPartMarked, CoalitionPaid, EvaluatorPaid, RatingReplyOpened, RatingContested,
+    RatingReplyEnded,
 );
 
 /// Every `Program data:` payload in `logs`, with the program that logged it: the program on top
@@ -137,6 +138,8 @@ mod tests {
             agent: Pubkey::new_unique(),
             slot: 5,
             progress_bps: 1,
+            stalled_beats: 0,
+            missed_heartbeats: 0,
         };
         let logs = vec![
             format!("Program {exchange} invoke [1]"),
@@ -169,6 +172,8 @@ mod tests {
             agent: Pubkey::new_unique(),
             slot: 5,
             progress_bps: 1,
+            stalled_beats: 0,
+            missed_heartbeats: 0,
         };
         let mut bytes = ::agent_registry::events::AgentHeartbeat::DISCRIMINATOR.to_vec();
         heartbeat.serialize(&mut bytes).unwrap();

@@ -232,6 +232,8 @@ mod tests {
             agent: Pubkey::new_unique(),
             slot: 5,
             progress_bps: 100,
+            stalled_beats: 0,
+            missed_heartbeats: 0,
         };
         let bytes = payload(&r);
         let registry = agent_registry::ID;

@@ -51,6 +51,8 @@ pub fn default_settings() -> ExchangeSettings {
         reputation_fee_bps: exchange::state::DEFAULT_REPUTATION_FEE_BPS,
         probation_bond_multiplier: exchange::state::DEFAULT_PROBATION_BOND_MULTIPLIER,
         probation_max_completed: exchange::state::DEFAULT_PROBATION_MAX_COMPLETED,
+        reply_window_slots: exchange::state::DEFAULT_REPLY_WINDOW_SLOTS,
+        reply_bond: exchange::state::DEFAULT_REPLY_BOND,
     }
 }
 
@@ -397,12 +399,25 @@ pub fn bid_rerank(intent: Pubkey, agent: Pubkey, round: u8) -> Instruction {
 /// `intent_close` of a finished intent whose bids are closed: a crank tip to `caller`, the rest
 /// of the lamports to `requester`.
 pub fn intent_close(caller: Pubkey, intent: Pubkey, requester: Pubkey) -> Instruction {
-    build(accounts::IntentClose { caller, intent, requester }, instruction::IntentClose {})
+    build(
+        accounts::IntentClose { caller, intent, requester, winner_authority: None },
+        instruction::IntentClose {},
+    )
 }
 
-/// `intent_close` of the intent `state` describes, with its links (see [`links`]).
+/// `intent_close` of the intent `state` describes, with its links (see [`links`]) and, when a
+/// reply to its rating is contested, the winner's authority (a lapsed reply's bond goes back).
 pub fn intent_close_stored(caller: Pubkey, intent: Pubkey, state: &Intent) -> Instruction {
-    let mut ix = intent_close(caller, intent, state.requester);
+    let contested = state.reply_state == exchange::state::ReplyState::Contested.to_u8();
+    let mut ix = build(
+        accounts::IntentClose {
+            caller,
+            intent,
+            requester: state.requester,
+            winner_authority: contested.then_some(state.winner_authority),
+        },
+        instruction::IntentClose {},
+    );
     ix.accounts.extend(links(state));
     ix
 }
@@ -437,11 +452,13 @@ pub struct DisputeSlash {
     pub amount: u64,
 }
 
-/// `dispute_resolve` by the config's `arbitrator`: the agent gets `agent_share_bps` of its
-/// payment; `slash` (optional) pays part of its held stake to the requester.
+/// `dispute_resolve` by the `judge` (the intent's evaluator within its window, else the
+/// config's arbitrator): the agent gets `agent_share_bps` of its payment; `slash` (optional) pays
+/// part of its held stake to the requester. An evaluator with a fee is paid into its associated
+/// account of the intent's mint, which must exist.
 #[allow(clippy::too_many_arguments)]
 pub fn dispute_resolve(
-    arbitrator: Pubkey,
+    judge: Pubkey,
     intent: Pubkey,
     state: &Intent,
     token: StakeToken,
@@ -452,17 +469,49 @@ pub fn dispute_resolve(
 ) -> Instruction {
     build(
         accounts::DisputeResolve {
-            arbitrator,
+            judge,
             requester: state.requester,
             payout: payout(intent, state, token, agent_tokens, requester_tokens),
             stake_vault: slash.map(|_| pda::stake_vault(&state.winner_agent).0),
             stake_mint: slash.map(|s| s.stake.mint),
             stake_token_program: slash.map(|s| s.stake.program),
             requester_stake_tokens: slash.map(|s| s.requester_stake_tokens),
+            evaluator_tokens: (judge == state.evaluator && state.evaluator_fee > 0)
+                .then(|| crate::token::associated_address(&judge, &state.mint, &state.token_program)),
         },
         instruction::DisputeResolve {
             args: exchange::DisputeResolveArgs { agent_share_bps, slash: slash.map_or(0, |s| s.amount) },
         },
+    )
+}
+
+/// `rating_contest`: the winner's `authority` replies to its rating on `intent`, claiming
+/// `claimed_rating_bps` and bonding the config's `reply_bond`.
+pub fn rating_contest(authority: Pubkey, intent: Pubkey, claimed_rating_bps: u16) -> Instruction {
+    build(
+        accounts::RatingContest {
+            authority,
+            config: pda::exchange_config().0,
+            intent,
+            system_program: system_program::ID,
+        },
+        instruction::RatingContest { args: exchange::RatingContestArgs { claimed_rating_bps } },
+    )
+}
+
+/// `rating_resolve`: the `judge` decides the contested rating of the job `state` describes.
+pub fn rating_resolve(judge: Pubkey, intent: Pubkey, state: &Intent, rating_bps: u16) -> Instruction {
+    build(
+        accounts::RatingResolve {
+            judge,
+            config: pda::exchange_config().0,
+            intent,
+            requester: state.requester,
+            winner_authority: state.winner_authority,
+            winner_agent: state.winner_agent,
+            registry: registry(),
+        },
+        instruction::RatingResolve { args: exchange::RatingResolveArgs { rating_bps } },
     )
 }
 

@@ -139,7 +139,11 @@ pub fn agent_deactivate(authority: Pubkey) -> Instruction {
 /// `agent_heartbeat` by the agent's `authority`, reporting its current job's progress in bps.
 pub fn agent_heartbeat(authority: Pubkey, progress_bps: u16) -> Instruction {
     build(
-        accounts::AgentHeartbeat { authority, agent: pda::agent(&authority).0 },
+        accounts::AgentHeartbeat {
+            authority,
+            agent: pda::agent(&authority).0,
+            config: pda::registry_config().0,
+        },
         instruction::AgentHeartbeat { args: agent_registry::AgentHeartbeatArgs { progress_bps } },
     )
 }
@@ -369,6 +373,24 @@ pub fn reputation_record(
         accounts::AgentEngagement { operator, config: pda::registry_config().0, agent },
         instruction::ReputationRecord {
             args: agent_registry::ReputationRecordArgs { kind, value, rating_bps, capabilities },
+        },
+    )
+}
+
+/// `reputation_correct` (operator only): replaces the rating `from_bps` recorded for a job that
+/// counted `value` with `to_bps`, overall and in its `capabilities`.
+pub fn reputation_correct(
+    operator: Pubkey,
+    agent: Pubkey,
+    value: u64,
+    capabilities: u64,
+    from_bps: u16,
+    to_bps: u16,
+) -> Instruction {
+    build(
+        accounts::AgentEngagement { operator, config: pda::registry_config().0, agent },
+        instruction::ReputationCorrect {
+            args: agent_registry::ReputationCorrectArgs { value, capabilities, from_bps, to_bps },
         },
     )
 }

@@ -18,6 +18,9 @@
 //! winner's hold (`OutcomeSlashExceedsHold`) and needs, as the first three remaining accounts,
 //! the winner's vault (`OutcomeVaultMismatch`), the stake mint and its token program
 //! (`OutcomeSlashAccountsMissing`), then its destinations under the rules of `stake_slash`.
+//! Returns the value the outcome counted for reputation (after the repeat-work weighting), which
+//! the exchange keeps to correct a rating later (`reputation_correct`).
+//!
 //! Remaining rather than named optional accounts: most outcomes slash nothing, and three unused
 //! optional slots cost every one of them the checks of three placeholders.
 use anchor_lang::prelude::*;
@@ -51,6 +54,9 @@ pub struct OutcomeSettleArgs {
     /// The capabilities the job asked for: the outcome is recorded on the agent's history of
     /// each of them that it has (`agx_core::skills`), as well as overall.
     pub capabilities: u64,
+    /// The result came after the promised latency: the completion counts as late
+    /// (`agx_core::reputation::History::record_late`).
+    pub late: bool,
 }
 
 /// `stake_lock`'s accounts, and what a slash needs. Flat rather than nesting `AgentJob`, and the
@@ -81,7 +87,7 @@ pub struct AgentOutcome<'info> {
 }
 
 impl<'info> AgentOutcome<'info> {
-    pub fn handler(ctx: Context<'info, Self>, args: OutcomeSettleArgs) -> Result<()> {
+    pub fn handler(ctx: Context<'info, Self>, args: OutcomeSettleArgs) -> Result<u64> {
         let accounts = ctx.accounts;
         // Opened here one by one rather than through `open_job`: returning the three together
         // copies ~500 bytes (~370 CU).
@@ -159,7 +165,8 @@ impl<'info> AgentOutcome<'info> {
         } else {
             args.value
         };
-        let recorded = agent.ledger.record(args.kind, counted_value, args.rating_bps, &view.reputation)?;
+        let recorded =
+            agent.ledger.record(args.kind, counted_value, args.rating_bps, args.late, &view.reputation)?;
         agent.record_skills(args.capabilities, recorded, &view.reputation)?;
         if args.release_engagement {
             agent.ledger.release()?;
@@ -187,6 +194,6 @@ impl<'info> AgentOutcome<'info> {
             reputation: agent.ledger.reputation,
             open_bids: agent.ledger.open_bids,
         });
-        Ok(())
+        Ok(counted_value)
     }
 }

@@ -48,6 +48,8 @@ pub struct OutcomeSettleMembersArgs {
     /// The capabilities the job asked for: each member's outcome is recorded on its history of
     /// those it has (its part), as well as overall.
     pub capabilities: u64,
+    /// The result came after the promised latency: every member's completion counts as late.
+    pub late: bool,
 }
 
 /// The slash accounts, when anything is slashed: mint, token program, compensation and reward
@@ -134,7 +136,8 @@ impl<'info> AgentMembers<'info> {
             };
             if let Some(kind) = outcome.record {
                 let rating = if kind == OutcomeKind::Completed { args.rating_bps } else { None };
-                let recorded = agent.ledger.record(kind, counted_value, rating, &view.reputation)?;
+                let recorded =
+                    agent.ledger.record(kind, counted_value, rating, args.late, &view.reputation)?;
                 agent.record_skills(args.capabilities, recorded, &view.reputation)?;
             }
             agent.store(vault_amount)?;

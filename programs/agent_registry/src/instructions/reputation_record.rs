@@ -23,7 +23,8 @@ pub struct ReputationRecordArgs {
 impl AgentEngagement<'_> {
     pub fn record(ctx: Context<Self>, args: ReputationRecordArgs) -> Result<()> {
         ctx.accounts.in_place(|view, agent| {
-            let recorded = agent.ledger.record(args.kind, args.value, args.rating_bps, &view.reputation)?;
+            let recorded =
+                agent.ledger.record(args.kind, args.value, args.rating_bps, false, &view.reputation)?;
             agent.record_skills(args.capabilities, recorded, &view.reputation)?;
             emit!(ReputationRecorded {
                 agent: agent.key(),

@@ -70,6 +70,17 @@ pub struct Agent {
     /// Progress of the job it is working on, bps, as its last heartbeat reported it (shown by
     /// the keeper and the SDK; 0 when idle).
     pub progress_bps: u16,
+    /// Reliability from delivery (issue 25): value of completed jobs delivered late (after the
+    /// promised latency) or with heartbeats missed while working, which weighs against
+    /// reliability (`agx_core::reputation::LATE_WEIGHT_BPS`), and how many such jobs.
+    pub value_late: u64,
+    pub late_results: u32,
+    /// Heartbeats missed while working (gaps beyond the heartbeat timeout, in timeouts), ever...
+    pub missed_heartbeats: u32,
+    /// ...and since the last outcome (a completion after any is late).
+    pub missed_since_outcome: u16,
+    /// Heartbeats in a row, while working, that reported no progress since the one before.
+    pub stalled_beats: u16,
     /// The last requesters that paid it and how much (`agx_core::reputation::Patrons`, stored
     /// as its bytes: 4 x (requester, value u64 LE)): repeat work from one requester counts less
     /// for reputation. Raw bytes, so that decoding an `Agent` copies them instead of parsing
@@ -83,7 +94,7 @@ pub struct Agent {
     /// every outcome, so a bid reads a capability's figure without the reputation parameters
     /// (`agx_core::skills::cached_for`).
     pub skill_scores: [u16; 4],
-    pub reserved: [u8; 58],
+    pub reserved: [u8; 38],
 }
 
 const _: () = assert!(agx_core::reputation::Patrons::LEN == 160);
@@ -158,6 +169,11 @@ impl Agent {
             rating_value_sum: self.rating_value_sum,
             open_bids: self.open_bids,
             progress_bps: self.progress_bps,
+            value_late: self.value_late,
+            late_results: self.late_results,
+            missed_heartbeats: self.missed_heartbeats,
+            missed_since_outcome: self.missed_since_outcome,
+            stalled_beats: self.stalled_beats,
         }
     }
 
@@ -179,6 +195,11 @@ impl Agent {
         self.rating_value_sum = l.rating_value_sum;
         self.open_bids = l.open_bids;
         self.progress_bps = l.progress_bps;
+        self.value_late = l.value_late;
+        self.late_results = l.late_results;
+        self.missed_heartbeats = l.missed_heartbeats;
+        self.missed_since_outcome = l.missed_since_outcome;
+        self.stalled_beats = l.stalled_beats;
     }
 
     /// Applies one of the ledger's rules (`AgentLedger`) to this agent.
@@ -237,12 +258,9 @@ impl Agent {
         Ok(())
     }
 
-    pub fn heartbeat(&mut self, now: u64, progress_bps: u16) -> Result<()> {
+    pub fn heartbeat(&mut self, now: u64, progress_bps: u16, timeout: u64) -> Result<()> {
         require!(self.is_active(), RegistryError::AgentNotActive);
-        require!(progress_bps <= agx_core::BPS_DENOMINATOR, RegistryError::AgentProgressOutOfRange);
-        self.last_heartbeat_slot = now;
-        self.progress_bps = progress_bps;
-        Ok(())
+        self.with_ledger(|l| l.heartbeat(now, progress_bps, timeout))
     }
 
     /// May the agent close now? No stake left and no bid of it open at the exchange.
@@ -291,9 +309,14 @@ pub(crate) fn sample(uri: &str) -> Agent {
         rating_value_sum: 8,
         open_bids: 9,
         progress_bps: 10,
+        value_late: 17,
+        late_results: 18,
+        missed_heartbeats: 19,
+        missed_since_outcome: 20,
+        stalled_beats: 21,
         patrons: [11; 160],
         skills: [12; 196],
         skill_scores: [13, 14, 15, 16],
-        reserved: [0; 58],
+        reserved: [0; 38],
     }
 }

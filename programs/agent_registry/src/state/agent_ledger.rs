@@ -43,11 +43,16 @@ pub struct AgentLedger {
     pub rating_value_sum: u128,
     pub open_bids: u32,
     pub progress_bps: u16,
+    pub value_late: u64,
+    pub late_results: u32,
+    pub missed_heartbeats: u32,
+    pub missed_since_outcome: u16,
+    pub stalled_beats: u16,
 }
 
 impl AgentLedger {
     /// Encoded size in bytes.
-    pub const LEN: usize = 6 * 8 + 2 + 3 * 4 + 4 * 8 + 16 + 4 + 2;
+    pub const LEN: usize = 6 * 8 + 2 + 3 * 4 + 4 * 8 + 16 + 4 + 2 + 8 + 2 * 4 + 2 * 2;
 
     /// Stake that is neither locked nor unstaking.
     pub fn free_stake(&self) -> u64 {
@@ -64,7 +69,58 @@ impl AgentLedger {
             value_slashed: self.value_slashed,
             value_rated: self.value_rated,
             rating_value_sum: self.rating_value_sum,
+            value_late: self.value_late,
         }
+    }
+
+    /// Replaces the rating `from_bps` of a job that counted `value` with `to_bps`
+    /// (`agx_core::reputation::History::correct`) and refreshes the reputation
+    /// (`ReputationCorrectionInvalid` when the history cannot hold the rating replaced).
+    pub fn correct(
+        &mut self,
+        value: u64,
+        from_bps: u16,
+        to_bps: u16,
+        params: &ReputationParams,
+    ) -> Result<()> {
+        let mut history = self.history();
+        history
+            .correct(value, from_bps, to_bps)
+            .map_err(|_| error!(RegistryError::ReputationCorrectionInvalid))?;
+        self.reputation = history.score(params).map_err(|_| overflow())?;
+        self.rating_value_sum = history.rating_value_sum;
+        Ok(())
+    }
+
+    /// A heartbeat at `now` reporting `progress_bps`. While the agent is working (stake held for
+    /// a job, or a job reported under way), a gap longer than `timeout` since the last beat counts
+    /// its missed beats (`missed_heartbeats`, and toward its next completion being late), and a
+    /// beat that reports no progress since the last one counts toward `stalled_beats`, which any
+    /// change of progress resets (the keeper flags a job stalled for a configured number).
+    pub fn heartbeat(&mut self, now: u64, progress_bps: u16, timeout: u64) -> Result<()> {
+        require!(progress_bps <= agx_core::BPS_DENOMINATOR, RegistryError::AgentProgressOutOfRange);
+        let under_way = self.progress_bps > 0 && self.progress_bps < agx_core::BPS_DENOMINATOR;
+        if self.locked > 0 || under_way {
+            let gap = now.saturating_sub(self.last_heartbeat_slot);
+            let missed = gap.checked_div(timeout).unwrap_or(0);
+            if gap > timeout {
+                let missed = u32::try_from(missed).unwrap_or(u32::MAX);
+                self.missed_heartbeats = self.missed_heartbeats.saturating_add(missed);
+                self.missed_since_outcome =
+                    self.missed_since_outcome.saturating_add(u16::try_from(missed).unwrap_or(u16::MAX));
+            }
+            self.stalled_beats =
+                if progress_bps == self.progress_bps && progress_bps < agx_core::BPS_DENOMINATOR {
+                    self.stalled_beats.saturating_add(1)
+                } else {
+                    0
+                };
+        } else {
+            self.stalled_beats = 0;
+        }
+        self.last_heartbeat_slot = now;
+        self.progress_bps = progress_bps;
+        Ok(())
     }
 
     /// `received` atoms arrived in the vault.
@@ -136,6 +192,7 @@ impl AgentLedger {
         kind: OutcomeKind,
         value: u64,
         rating_bps: Option<u16>,
+        late: bool,
         params: &ReputationParams,
     ) -> Result<Outcome> {
         if let Some(rating) = rating_bps {
@@ -149,6 +206,14 @@ impl AgentLedger {
         };
         let mut history = self.history();
         history.record(outcome).map_err(|_| overflow())?;
+        // Reliability from delivery: a completion after the promised latency, or after missing
+        // heartbeats while working since the agent's last outcome, counts as late.
+        if kind == OutcomeKind::Completed && (late || self.missed_since_outcome > 0) {
+            history.record_late(value).map_err(|_| overflow())?;
+            self.late_results = self.late_results.saturating_add(1);
+        }
+        self.missed_since_outcome = 0;
+        self.stalled_beats = 0;
         let reputation = history.score(params).map_err(|_| overflow())?;
         self.completed = history.completed;
         self.failed = history.failed;
@@ -158,6 +223,7 @@ impl AgentLedger {
         self.value_slashed = history.value_slashed;
         self.value_rated = history.value_rated;
         self.rating_value_sum = history.rating_value_sum;
+        self.value_late = history.value_late;
         self.reputation = reputation;
         Ok(outcome)
     }
@@ -224,6 +290,11 @@ impl AgentLedger {
             rating_value_sum: u128::from_le_bytes(c.take()?),
             open_bids: u32::from_le_bytes(c.take()?),
             progress_bps: u16::from_le_bytes(c.take()?),
+            value_late: u64::from_le_bytes(c.take()?),
+            late_results: u32::from_le_bytes(c.take()?),
+            missed_heartbeats: u32::from_le_bytes(c.take()?),
+            missed_since_outcome: u16::from_le_bytes(c.take()?),
+            stalled_beats: u16::from_le_bytes(c.take()?),
         })
     }
 
@@ -247,7 +318,12 @@ impl AgentLedger {
         c.put(self.value_rated.to_le_bytes())?;
         c.put(self.rating_value_sum.to_le_bytes())?;
         c.put(self.open_bids.to_le_bytes())?;
-        c.put(self.progress_bps.to_le_bytes())
+        c.put(self.progress_bps.to_le_bytes())?;
+        c.put(self.value_late.to_le_bytes())?;
+        c.put(self.late_results.to_le_bytes())?;
+        c.put(self.missed_heartbeats.to_le_bytes())?;
+        c.put(self.missed_since_outcome.to_le_bytes())?;
+        c.put(self.stalled_beats.to_le_bytes())
     }
 }
 
@@ -367,6 +443,30 @@ impl<'a, 'info> AgentInPlace<'a, 'info> {
         outcome: agx_core::reputation::Outcome,
         params: &ReputationParams,
     ) -> Result<()> {
+        self.edit_skills(params, |skills, own| skills.record(capabilities & own, outcome))
+    }
+
+    /// Replaces a recorded rating on the per-capability histories, as
+    /// [`AgentLedger::correct`] does on the overall one (`agx_core::skills::Skills::correct`),
+    /// and refreshes the cached scores.
+    pub fn correct_skills(
+        &self,
+        capabilities: u64,
+        value: u64,
+        from_bps: u16,
+        to_bps: u16,
+        params: &ReputationParams,
+    ) -> Result<()> {
+        self.edit_skills(params, |skills, own| skills.correct(capabilities & own, value, from_bps, to_bps))
+    }
+
+    /// Applies `change` to the skill table (given the agent's own capabilities) and refreshes
+    /// every slot's cached score with the overall reputation as the prior.
+    fn edit_skills(
+        &self,
+        params: &ReputationParams,
+        change: impl FnOnce(&mut agx_core::skills::Skills, u64) -> core::result::Result<(), agx_core::Error>,
+    ) -> Result<()> {
         use agx_core::skills::Skills;
         let invalid = || error!(RegistryError::AgentAccountInvalid);
         require!(self.info.is_writable, RegistryError::AgentAccountInvalid);
@@ -381,7 +481,7 @@ impl<'a, 'info> AgentInPlace<'a, 'info> {
         let (table, scores) = bytes.split_at_mut(Skills::LEN);
         let current: &[u8; Skills::LEN] = (&*table).try_into().map_err(|_| invalid())?;
         let mut skills = Skills::from_bytes(current);
-        skills.record(capabilities & own, outcome).map_err(|_| overflow())?;
+        change(&mut skills, own).map_err(|_| overflow())?;
         let fresh = skills.scores(self.ledger.reputation, params).map_err(|_| overflow())?;
         table.copy_from_slice(&skills.to_bytes());
         for (out, score) in scores.chunks_exact_mut(2).zip(fresh) {
@@ -439,7 +539,7 @@ mod tests {
             opened.store_patrons(&patrons).unwrap();
             let back = decode();
             assert_eq!((back.patrons, back.locked), (patrons.to_bytes(), 950));
-            assert_eq!(back.reserved, [0; 58]);
+            assert_eq!(back.reserved, [0; 38]);
         }
     }
 

@@ -54,3 +54,47 @@ fn a_heartbeat_reports_the_current_jobs_progress() {
     assert_error(&r.svm.send(&[ix], &[&a.authority]), RegistryError::AgentProgressOutOfRange);
     assert_eq!(r.agent(&a).progress_bps, 4_200);
 }
+
+/// Reliability from heartbeats (issue 25): while a job is under way, a gap beyond the timeout
+/// counts its missed beats, and beats that report no progress count as stalled until progress
+/// moves; an idle agent's silence counts nothing.
+#[test]
+fn missed_and_stalled_beats_are_counted_while_working() {
+    let mut r = Registry::new();
+    let a = r.register_agent(1);
+    let beat = |r: &mut Registry, progress| {
+        r.svm.send(&[rix::agent_heartbeat(a.authority.pubkey(), progress)], &[&a.authority]).unwrap()
+    };
+    r.warp(10 * HEARTBEAT_TIMEOUT);
+    beat(&mut r, 0);
+    assert_eq!((r.agent(&a).missed_heartbeats, r.agent(&a).stalled_beats), (0, 0), "idle: nothing missed");
+    beat(&mut r, 1_000);
+    r.warp(3 * HEARTBEAT_TIMEOUT + 1);
+    let meta = beat(&mut r, 1_000);
+    let agent = r.agent(&a);
+    assert_eq!((agent.missed_heartbeats, agent.missed_since_outcome, agent.stalled_beats), (3, 3, 1));
+    let ev = &events::find::<AgentHeartbeat>(&meta.logs)[0];
+    assert_eq!((ev.missed_heartbeats, ev.stalled_beats), (3, 1));
+    r.warp(1);
+    beat(&mut r, 1_000);
+    assert_eq!(r.agent(&a).stalled_beats, 2, "still no progress");
+    r.warp(1);
+    beat(&mut r, 2_500);
+    assert_eq!((r.agent(&a).stalled_beats, r.agent(&a).missed_heartbeats), (0, 3), "progress moved");
+}
+
+/// The timeout comes from the registry's own config: a copy of it elsewhere (a fake PDA) and
+/// another account in its place (type cosplay) are refused.
+#[test]
+fn a_heartbeat_reads_the_registrys_own_config() {
+    let mut r = Registry::new();
+    let a = r.register_agent(1);
+    let config = agx_sdk::pda::registry_config().0;
+    let copy = r.svm.plant_copy(&config);
+    let mut ix = rix::agent_heartbeat(a.authority.pubkey(), 0);
+    ix.retarget(config, copy);
+    assert_error(&r.svm.send(&[ix], &[&a.authority]), RegistryError::ConfigAccountInvalid);
+    let mut ix = rix::agent_heartbeat(a.authority.pubkey(), 0);
+    ix.retarget(config, a.agent);
+    assert_error(&r.svm.send(&[ix], &[&a.authority]), anchor_codes::ACCOUNT_DISCRIMINATOR_MISMATCH);
+}

@@ -61,6 +61,7 @@ const CODES: &[(u32, RegistryError, &str)] = &[
     (6055, RegistryError::OfferInvalid, "OfferInvalid"),
     (6056, RegistryError::OfferCapabilityNotHeld, "OfferCapabilityNotHeld"),
     (6057, RegistryError::MembersMismatch, "MembersMismatch"),
+    (6058, RegistryError::ReputationCorrectionInvalid, "ReputationCorrectionInvalid"),
 ];
 
 #[test]

@@ -13,6 +13,7 @@ mod config_update;
 mod error_codes;
 mod outcome_settle;
 mod outcome_settle_members;
+mod reputation_correct;
 mod reputation_record;
 mod scenario_config_address;
 mod stake_deposit;

@@ -19,6 +19,7 @@ fn done() -> OutcomeSettleArgs {
         requester: anchor_lang::prelude::Pubkey::new_from_array([5; 32]),
         release_engagement: false,
         capabilities: 1,
+        late: false,
     }
 }
 
@@ -185,4 +186,58 @@ fn a_direct_hires_outcome_ends_its_engagement() {
     let ix = rix::outcome_settle(operator.pubkey(), a.agent, None, None, args, None);
     assert_error(&r.svm.send(&[ix], &[&operator]), RegistryError::AgentReleaseWithoutOpenBid);
     assert_eq!(r.agent(&a).locked, 300, "the refused outcome changed nothing");
+}
+
+/// Reliability from delivery (issue 25): a completion after the promised latency, or after
+/// heartbeats missed while working, counts late: done, but half its value weighs against
+/// reliability, so it scores below the same job on time.
+#[test]
+fn a_late_completion_is_recorded_and_scores_below_an_on_time_one() {
+    let (mut on_time, mut late) = (Registry::new(), Registry::new());
+    let (a, b) = (on_time.register_agent(1), late.register_agent(1));
+    for (r, agent, is_late) in [(&mut on_time, &a, false), (&mut late, &b, true)] {
+        let operator = r.operator.insecure_clone();
+        let args = OutcomeSettleArgs { unlock: 0, late: is_late, ..done() };
+        r.svm
+            .send(
+                &[rix::outcome_settle(operator.pubkey(), agent.agent, None, None, args, None)],
+                &[&operator],
+            )
+            .unwrap();
+    }
+    let (fine, slow) = (on_time.agent(&a), late.agent(&b));
+    assert_eq!((fine.late_results, fine.value_late), (0, 0));
+    assert_eq!((slow.late_results, slow.value_late, slow.completed), (1, 2_000_000, 1));
+    assert!(slow.reputation < fine.reputation, "{} < {}", slow.reputation, fine.reputation);
+    let mut expected = agx_core::reputation::History::default();
+    expected
+        .record(agx_core::reputation::Outcome::Completed { value: 2_000_000, rating_bps: Some(8_000) })
+        .unwrap();
+    expected.record_late(2_000_000).unwrap();
+    assert_eq!(slow.reputation, expected.score(&agx_core::reputation::ReputationParams::DEFAULT).unwrap());
+}
+
+/// Missed heartbeats while working make the next completion late, then the count starts over.
+#[test]
+fn missed_heartbeats_make_the_next_completion_late() {
+    let mut r = Registry::new();
+    let a = r.register_agent(1);
+    let operator = r.operator.insecure_clone();
+    r.svm.send(&[rix::agent_heartbeat(a.authority.pubkey(), 500)], &[&a.authority]).unwrap();
+    r.warp(2 * agx_tests::registry::HEARTBEAT_TIMEOUT + 1);
+    r.svm.send(&[rix::agent_heartbeat(a.authority.pubkey(), 600)], &[&a.authority]).unwrap();
+    assert_eq!(r.agent(&a).missed_since_outcome, 2);
+    let args = OutcomeSettleArgs { unlock: 0, ..done() };
+    r.svm
+        .send(
+            &[rix::outcome_settle(operator.pubkey(), a.agent, None, None, args.clone(), None)],
+            &[&operator],
+        )
+        .unwrap();
+    let agent = r.agent(&a);
+    assert_eq!((agent.late_results, agent.missed_since_outcome, agent.missed_heartbeats), (1, 0, 2));
+    r.svm
+        .send(&[rix::outcome_settle(operator.pubkey(), a.agent, None, None, args, None)], &[&operator])
+        .unwrap();
+    assert_eq!(r.agent(&a).late_results, 1, "the next one was on time");
 }

@@ -26,6 +26,7 @@ fn args(members: Vec<MemberOutcome>, rating_bps: Option<u16>) -> OutcomeSettleMe
         rating_bps,
         requester: Pubkey::new_from_array([5; 32]),
         capabilities: 1,
+        late: false,
     }
 }
 

@@ -1,10 +1,11 @@
 //! `dispute_open`: the requester disputes a submitted result within the dispute window, with the
-//! hash of its reasons. The config's arbitrator then decides the agent's share and any slash
-//! (`dispute_resolve`) within the arbitration window; after it, anyone may finalize the result as
-//! if undisputed, so an absent arbitrator never locks the escrow.
+//! hash of its reasons. The intent's evaluator, when it names one (issue 25), decides the agent's
+//! share (`dispute_resolve`) within one arbitration window; then, or from the start when there is
+//! none, the config's arbitrator for another; after them, anyone may finalize the result as if
+//! undisputed, so an absent judge never locks the escrow.
 //!
-//! Rules: signed by the intent's requester (`RequesterMismatch`); the config names an arbitrator
-//! (`DisputeNoArbitrator`); the intent is submitted (`DisputeNotSubmitted`: a second dispute
+//! Rules: signed by the intent's requester (`RequesterMismatch`); the intent names an evaluator
+//! (other than the winner's authority) or the config an arbitrator (`DisputeNoArbitrator`); the intent is submitted (`DisputeNotSubmitted`: a second dispute
 //! fails) and the dispute window is open (`DisputeWindowClosed`). Not stopped by a pause.
 use crate::seeds;
 use anchor_lang::prelude::*;
@@ -33,13 +34,17 @@ pub struct DisputeOpen<'info> {
 
 impl DisputeOpen<'_> {
     pub fn validate(&self) -> Result<()> {
+        if self.intent.load()?.evaluator_serves() {
+            return Ok(());
+        }
         self.config.require_arbitrator().map(|_| ())
     }
 
     pub fn handler(ctx: Context<Self>, args: DisputeOpenArgs) -> Result<()> {
         let now = Clock::get()?.slot;
         let mut intent = ctx.accounts.intent.load_mut()?;
-        intent.open_dispute(args.reason_hash, now, ctx.accounts.config.arbitration_window_slots)?;
+        let window = intent.decision_window(ctx.accounts.config.arbitration_window_slots)?;
+        intent.open_dispute(args.reason_hash, now, window)?;
         intent.invariant()?;
         emit!(DisputeOpened {
             intent: ctx.accounts.intent.key(),

@@ -1,11 +1,16 @@
-//! `dispute_resolve`: the config's arbitrator ends a disputed job. The agent is paid
+//! `dispute_resolve`: the judge ends a disputed job: the intent's evaluator within its window
+//! (paid its fee from the escrow, into its token account of the intent's mint), else the config's
+//! arbitrator (the evaluator's fee is then refunded with the rest). The agent is paid
 //! `agent_share_bps` of its payment (rounded down), the rest of the escrow is refunded, the escrow
 //! closes (rent to the requester), and one registry CPI slashes `slash` atoms of the winner's
 //! held stake to the requester's stake-mint token account (optional), releases the rest of the
 //! holds (winner and standby) and records the outcome: a slash, a failure (share 0) or a
 //! completion rated at the share.
 //!
-//! Rules: signed by the config's arbitrator (`DisputeNotArbitrator`); the intent is disputed
+//! Rules: signed by the intent's evaluator within one arbitration window of the dispute
+//! (`JudgeNotEvaluator`), by the config's arbitrator after it or when the intent has no
+//! evaluator (`DisputeNotArbitrator`); a paid evaluator passes a token account of the intent's
+//! mint it owns (`EvaluatorTokensInvalid`); the intent is disputed
 //! (`DisputeNotOpen`: so a second resolution fails), within or after the arbitration window (the
 //! arbitrator may still decide until someone finalizes); share at most 10,000 bps
 //! (`DisputeShareOutOfRange`); the slash at most the stake held for the job, the intent's min
@@ -30,8 +35,9 @@ pub struct DisputeResolveArgs {
 
 #[derive(Accounts)]
 pub struct DisputeResolve<'info> {
-    #[account(address = payout.config.arbitrator @ ExchangeError::DisputeNotArbitrator)]
-    pub arbitrator: Signer<'info>,
+    /// The intent's evaluator within its window, else the config's arbitrator (checked in the
+    /// handler: `Intent::require_judge`).
+    pub judge: Signer<'info>,
 
     /// CHECK: receives the escrow's rent; must be the intent's requester.
     #[account(mut, address = payout.intent.load()?.requester @ ExchangeError::RequesterMismatch)]
@@ -61,11 +67,17 @@ pub struct DisputeResolve<'info> {
             @ ExchangeError::RefundAccountMismatch,
     )]
     pub requester_stake_tokens: Option<UncheckedAccount<'info>>,
+
+    /// The evaluator deciding, with a fee: its token account of the intent's mint.
+    /// CHECK: `token_view` reads its owner and mint (`EvaluatorTokensInvalid`).
+    #[account(mut)]
+    pub evaluator_tokens: Option<UncheckedAccount<'info>>,
 }
 
 impl<'info> DisputeResolve<'info> {
     pub fn handler(ctx: Context<'info, Self>, args: DisputeResolveArgs) -> Result<()> {
         let accounts = &ctx.accounts;
+        accounts.pay_judge()?;
         let slash = if args.slash == 0 {
             None
         } else {
@@ -87,10 +99,45 @@ impl<'info> DisputeResolve<'info> {
         };
         accounts.payout.resolve(
             &accounts.requester.to_account_info(),
-            accounts.arbitrator.key(),
+            accounts.judge.key(),
             args.agent_share_bps,
             slash,
             ctx.remaining_accounts,
         )
+    }
+}
+
+impl DisputeResolve<'_> {
+    /// Checks the signer is the judge at this slot; an evaluator deciding is paid its fee out of
+    /// the escrow before the split.
+    fn pay_judge(&self) -> Result<()> {
+        let now = Clock::get()?.slot;
+        let payout = &self.payout;
+        let (fee, terms) = {
+            let mut intent = payout.intent.load_mut()?;
+            let window = payout.config.arbitration_window_slots;
+            let opened = intent.dispute_opened_slot;
+            let by_evaluator =
+                intent.require_judge(self.judge.key(), payout.config.arbitrator, opened, now, window)?;
+            if !by_evaluator || intent.evaluator_fee == 0 {
+                return Ok(());
+            }
+            (intent.take_evaluator_fee()?, intent.escrow_terms())
+        };
+        let to =
+            self.evaluator_tokens.as_ref().ok_or_else(|| error!(ExchangeError::EvaluatorTokensInvalid))?;
+        let receivable = agent_registry::token_view::receivable(&to.to_account_info())
+            .is_some_and(|v| v.is(payout.mint.key(), self.judge.key()));
+        require!(receivable, ExchangeError::EvaluatorTokensInvalid);
+        let escrow = crate::escrow::Escrow {
+            terms,
+            intent: payout.intent.to_account_info(),
+            escrow: payout.escrow.to_account_info(),
+            mint: payout.mint.to_account_info(),
+            token_program: payout.token_program.to_account_info(),
+        };
+        escrow.transfer(&to.to_account_info(), fee)?;
+        emit!(crate::events::EvaluatorPaid { intent: payout.intent.key(), evaluator: self.judge.key(), fee });
+        Ok(())
     }
 }

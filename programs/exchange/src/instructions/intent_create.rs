@@ -23,8 +23,10 @@
 //!   non-zero or changeable transfer fee, pause or unknown extension, and no freeze authority
 //!   unless the config lists the mint as freezable (each its own error), so nobody but the
 //!   program can move, freeze or tax the escrow;
+//! - an evaluator (issue 25) is never the requester, and only an intent with an evaluator pays
+//!   an evaluator fee (`IntentEvaluatorInvalid`);
 //! - the escrow (a token account of the intent's mint owned by the intent PDA) receives exactly
-//!   the max price;
+//!   the max price plus the evaluator fee;
 //! - the intent id was never used by the requester and is not more than 1,024 below the highest
 //!   it used (`IntentIdReused`, `agx_core::ids`), so an address never names two intents while
 //!   posts sent together may land in any order; the requester's record
@@ -81,9 +83,22 @@ pub struct IntentCreateArgs {
     /// after this slot fails the intent and refunds the escrow instead of handing the job on.
     /// After the first auction's windows.
     pub deadline_slot: u64,
+    /// Who decides this intent's dispute, and a contested rating, before the exchange's
+    /// arbitrator (issue 25): any key but the requester's; the default key for none.
+    pub evaluator: Pubkey,
+    /// Atoms of `mint` deposited beside the max price for the evaluator: paid to it when it
+    /// decides the dispute, refunded otherwise. 0 without an evaluator.
+    pub evaluator_fee: u64,
 }
 
 impl IntentCreateArgs {
+    /// What the escrow receives: the max price and the evaluator's fee.
+    pub fn deposit(&self) -> Result<u64> {
+        self.max_price
+            .checked_add(self.evaluator_fee)
+            .ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))
+    }
+
     pub fn validate(&self) -> Result<()> {
         let w = self.weights;
         let weights = agx_core::score::Weights { quality: w[0], cost: w[1], speed: w[2], reputation: w[3] };
@@ -112,6 +127,11 @@ impl IntentCreateArgs {
         let direct = self.auction_kind == AuctionKind::Direct;
         require!(direct == (self.hire_agent != Pubkey::default()), ExchangeError::IntentHireAgentInvalid);
         require!(!direct || self.score_threshold == 0, ExchangeError::IntentScoreThresholdInvalid);
+        require!(
+            self.evaluator_fee == 0 || self.evaluator != Pubkey::default(),
+            ExchangeError::IntentEvaluatorInvalid
+        );
+        self.deposit()?;
         Ok(())
     }
 }
@@ -192,7 +212,10 @@ impl IntentCreateArgs {
             ExchangeError::IntentDeadlineInvalid
         );
         intent.deadline_slot = self.deadline_slot;
-        intent.escrowed = self.max_price;
+        require_keys_neq!(self.evaluator, placement.requester, ExchangeError::IntentEvaluatorInvalid);
+        intent.evaluator = self.evaluator;
+        intent.evaluator_fee = self.evaluator_fee;
+        intent.escrowed = self.deposit()?;
         intent.invariant()
     }
 }
@@ -283,12 +306,12 @@ impl<'info> IntentCreate<'info> {
                     authority: accounts.requester.to_account_info(),
                 },
             ),
-            args.max_price,
+            args.deposit()?,
             decimals,
         )?;
         // Read in place: `reload` would decode the account again (~1,350 CU).
         let escrowed = agent_registry::token_view::amount(&accounts.escrow.to_account_info());
-        require!(escrowed == Some(args.max_price), ExchangeError::IntentEscrowShortfall);
+        require!(escrowed == Some(args.deposit()?), ExchangeError::IntentEscrowShortfall);
         let placement = Placement {
             address: accounts.intent.key(),
             bump: ctx.bumps.intent,

@@ -96,18 +96,19 @@ impl<'info> IntentCreateFromBudget<'info> {
         };
         poster.open(&accounts.config, &args)?;
         let now = Clock::get()?.slot;
-        accounts.budget.fund_intent(now, args.max_price)?;
+        let deposit = args.deposit()?;
+        accounts.budget.fund_intent(now, deposit)?;
         crate::budget_vault::pay_out(
             &accounts.budget,
             &accounts.vault.to_account_info(),
             &accounts.mint.to_account_info(),
             &accounts.escrow.to_account_info(),
             &accounts.token_program,
-            args.max_price,
+            deposit,
         )?;
         // Read in place: `reload` would decode the account again (~1,350 CU).
         let escrowed = agent_registry::token_view::amount(&accounts.escrow.to_account_info());
-        require!(escrowed == Some(args.max_price), ExchangeError::IntentEscrowShortfall);
+        require!(escrowed == Some(deposit), ExchangeError::IntentEscrowShortfall);
         let placement = Placement {
             address: accounts.intent.key(),
             bump: ctx.bumps.intent,
@@ -124,7 +125,7 @@ impl<'info> IntentCreateFromBudget<'info> {
         emit!(BudgetIntentFunded {
             budget: accounts.budget.key(),
             intent: accounts.intent.key(),
-            amount: args.max_price,
+            amount: deposit,
             spent: accounts.budget.spent,
             live_intents: accounts.budget.live_intents,
         });

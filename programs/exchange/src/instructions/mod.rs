@@ -34,6 +34,8 @@ pub mod intent_create;
 pub mod intent_create_from_budget;
 pub mod intent_finalize;
 pub mod intent_link_parent;
+pub mod rating_contest;
+pub mod rating_resolve;
 pub mod result_accept;
 pub mod result_submit;
 
@@ -71,5 +73,7 @@ pub use intent_create::*;
 pub use intent_create_from_budget::*;
 pub use intent_finalize::*;
 pub use intent_link_parent::*;
+pub use rating_contest::*;
+pub use rating_resolve::*;
 pub use result_accept::*;
 pub use result_submit::*;

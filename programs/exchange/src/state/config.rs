@@ -67,8 +67,15 @@ pub struct ExchangeConfig {
     /// intent's bid bond (`agx_core::eligibility::Probation`); 0: no probation.
     pub probation_bond_multiplier: u16,
     pub probation_max_completed: u16,
+    /// The agent's right of reply (issue 25): slots an agent rated below its promised quality
+    /// has to contest the rating (`rating_contest`), and each judge (evaluator, then arbitrator)
+    /// to decide it; 0 turns replies off.
+    pub reply_window_slots: u64,
+    /// Lamports an agent bonds to contest a rating: back to it if the rating is corrected, to
+    /// the requester if it is upheld.
+    pub reply_bond: u64,
     /// Room to grow without a migration.
-    pub reserved: [u8; 26],
+    pub reserved: [u8; 10],
 }
 
 /// A mint whose paid value counts for reputation, and how much.
@@ -120,6 +127,10 @@ pub struct ExchangeSettings {
     pub probation_bond_multiplier: u16,
     /// Completed jobs below which an agent with no failure is a newcomer.
     pub probation_max_completed: u16,
+    /// Slots; 0 turns replies off.
+    pub reply_window_slots: u64,
+    /// Lamports.
+    pub reply_bond: u64,
 }
 
 /// The bond `agx init` and the test fixtures require at least: 0.001 SOL.
@@ -145,6 +156,11 @@ pub const DEFAULT_REPUTATION_FEE_BPS: u16 = 200;
 /// never after a failure).
 pub const DEFAULT_PROBATION_BOND_MULTIPLIER: u16 = 5;
 pub const DEFAULT_PROBATION_MAX_COMPLETED: u16 = 3;
+/// An agent has an hour (9,000 slots) to reply to a low rating, and each judge as long to
+/// decide...
+pub const DEFAULT_REPLY_WINDOW_SLOTS: u64 = 9_000;
+/// ...and bonds 0.01 SOL to reply.
+pub const DEFAULT_REPLY_BOND: u64 = 10_000_000;
 /// Largest probation multiplier the config may set.
 pub const MAX_PROBATION_BOND_MULTIPLIER: u16 = 100;
 /// Longest window the config may set (grace, dispute, arbitration, re-rank, re-auction), in
@@ -183,7 +199,7 @@ impl ExchangeConfig {
         self.authority_bump = authority_bump;
         self.admin = admin;
         self.pending_admin = Pubkey::default();
-        self.reserved = [0; 26];
+        self.reserved = [0; 10];
         self.apply(settings)
     }
 
@@ -217,6 +233,8 @@ impl ExchangeConfig {
         self.reputation_fee_bps = settings.reputation_fee_bps;
         self.probation_bond_multiplier = settings.probation_bond_multiplier;
         self.probation_max_completed = settings.probation_max_completed;
+        self.reply_window_slots = settings.reply_window_slots;
+        self.reply_bond = settings.reply_bond;
         Ok(())
     }
 
@@ -331,6 +349,7 @@ impl ExchangeConfig {
             self.arbitration_window_slots,
             self.reauction_bid_window_slots,
             self.reauction_reveal_window_slots,
+            self.reply_window_slots,
         ];
         require!(windows.iter().all(|w| *w <= MAX_CONFIG_WINDOW_SLOTS), ExchangeError::ConfigWindowTooLong);
         Ok(())

@@ -81,6 +81,8 @@ prop_compose! {
             vickrey_premium_cap_bps: cap,
             hire_agent: Default::default(),
             deadline_slot: 0,
+            evaluator: Pubkey::default(),
+            evaluator_fee: 0,
         }
     }
 }

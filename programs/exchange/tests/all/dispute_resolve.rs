@@ -44,7 +44,7 @@ fn resolved_for_the_agent_pays_in_full_and_rates_at_the_share() {
     let meta = m.r.svm.send_measured("exchange", "dispute_resolve", &[ix], &[&arbitrator]).unwrap();
     let ev = &events::find::<DisputeResolved>(&meta.logs)[0];
     assert_eq!(
-        (ev.paid, ev.refunded, ev.slashed, ev.arbitrator),
+        (ev.paid, ev.refunded, ev.slashed, ev.judge),
         (payment, 1_000_000 - payment, 0, arbitrator.pubkey())
     );
     assert_eq!(m.balance(&paid_to), payment);

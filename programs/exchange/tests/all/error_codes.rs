@@ -181,6 +181,18 @@ const CODES: &[(u32, ExchangeError, &str)] = &[
     (6175, ExchangeError::IntentDeadlineInvalid, "IntentDeadlineInvalid"),
     (6176, ExchangeError::ConfigProbationInvalid, "ConfigProbationInvalid"),
     (6177, ExchangeError::BidProbationBondTooLow, "BidProbationBondTooLow"),
+    (6178, ExchangeError::IntentEvaluatorInvalid, "IntentEvaluatorInvalid"),
+    (6179, ExchangeError::JudgeNotEvaluator, "JudgeNotEvaluator"),
+    (6180, ExchangeError::EvaluatorTokensInvalid, "EvaluatorTokensInvalid"),
+    (6181, ExchangeError::ReplyNotOpen, "ReplyNotOpen"),
+    (6182, ExchangeError::ReplyWindowClosed, "ReplyWindowClosed"),
+    (6183, ExchangeError::ReplyNotWinner, "ReplyNotWinner"),
+    (6184, ExchangeError::ReplyClaimInvalid, "ReplyClaimInvalid"),
+    (6185, ExchangeError::ReplyNoJudge, "ReplyNoJudge"),
+    (6186, ExchangeError::ReplyNotContested, "ReplyNotContested"),
+    (6187, ExchangeError::ReplyRatingOutOfRange, "ReplyRatingOutOfRange"),
+    (6188, ExchangeError::IntentReplyPending, "IntentReplyPending"),
+    (6189, ExchangeError::ReplyBondRecipientMissing, "ReplyBondRecipientMissing"),
 ];
 
 #[test]

@@ -5,9 +5,9 @@ use agx_sdk::agent_registry::state::AgentView;
 use agx_sdk::exchange::error::ExchangeError;
 use agx_sdk::exchange::AuctionKind;
 use agx_sdk::Pubkey;
-use agx_tests::assert_error;
 use agx_tests::market::{opening, Market, MIN_STAKE};
 use agx_tests::registry::{TestAgent, HEARTBEAT_TIMEOUT};
+use agx_tests::{assert_error, Signer};
 
 /// A continuous intent asking for `capabilities`, won at once by `a`'s bid.
 fn won(m: &mut Market, a: &TestAgent, capabilities: u64) -> Pubkey {
@@ -97,4 +97,29 @@ fn a_newcomer_below_the_minimum_reputation_bids_on_probation_with_a_larger_bond(
         &m.update_settings(|s| s.probation_bond_multiplier = 101),
         ExchangeError::ConfigProbationInvalid,
     );
+}
+
+/// Reliability from delivery: a result after the latency the winner promised (inside the
+/// execution grace) is still paid in full, but its completion counts as late in the agent's
+/// record and scores below the same job delivered on time.
+#[test]
+fn a_result_after_the_promised_latency_counts_as_late() {
+    let mut scores = Vec::new();
+    for late in [false, true] {
+        let mut m = Market::new();
+        let (intent, a, _) = m.awarded(AuctionKind::VickreySealed);
+        let state = m.intent_state(intent);
+        // `Market::awarded`'s winner promised 10 slots.
+        let promised_by = state.award_slot + 10;
+        m.warp_to(if late { promised_by + 1 } else { promised_by });
+        m.submit(&a, intent, 10_000).unwrap();
+        assert_eq!(m.intent_state(intent).submitted_late, u8::from(late));
+        let paid_to = m.pay_account(a.authority.pubkey());
+        m.accept(intent, paid_to, 9_000).unwrap();
+        assert_eq!(m.balance(&paid_to), state.payment, "paid in full either way");
+        let agent = m.r.agent(&a);
+        assert_eq!((agent.late_results, agent.value_late > 0), (u32::from(late), late));
+        scores.push(agent.reputation);
+    }
+    assert!(scores[1] < scores[0], "late {} < on time {}", scores[1], scores[0]);
 }

@@ -22,6 +22,9 @@ impl Intent {
             ExchangeError::ResultFulfilledOutOfRange
         );
         self.status = IntentStatus::Submitted.to_u8();
+        // The board is frozen since the award, with the winner at its head.
+        let promised_by = self.ranked().first().map(|head| self.award_slot.saturating_add(head.latency));
+        self.submitted_late = u8::from(promised_by.is_some_and(|by| now > by));
         self.result_hash = result_hash;
         self.fulfilled_bps = fulfilled_bps;
         self.dispute_end_slot =

@@ -9,7 +9,10 @@ mod board;
 mod delivery;
 mod failover;
 mod links;
+mod reply;
 mod tips;
+
+pub use reply::{Judge, ReplyState, Verdict};
 
 /// Ranked bids kept in the intent: reveal and settlement cost the same for 1 bid or 10,000,
 /// and the failover candidates are already ranked.
@@ -317,10 +320,40 @@ pub struct Intent {
     /// The whole intent's deadline (0: none), set at creation: a failover at or after it fails
     /// the intent and refunds (`Intent::failovers_end`).
     pub deadline_slot: u64,
+    /// Who decides this intent's dispute, and a contested rating, in the first window (issue 25):
+    /// any key (a person, a program's PDA); the default key leaves both to the exchange's
+    /// arbitrator. Set at creation; never the requester. An evaluator that is the winner's
+    /// authority does not judge its own job: the arbitrator does.
+    pub evaluator: Pubkey,
+    /// Atoms of `mint` held in escrow beside the max price for the evaluator, paid to it when it
+    /// decides the dispute and refunded otherwise.
+    pub evaluator_fee: u64,
+    /// The value the accepted job counted for the winner's reputation (`outcome_settle`'s
+    /// return): a corrected rating is replaced at this value (`reputation_correct`).
+    pub rated_value: u64,
+    /// Last slot + 1 of the reply's current stage: the agent's window to contest a rating below
+    /// its promise, then the judges' window once contested (0: no reply).
+    pub reply_end_slot: u64,
+    /// Lamports the agent bonded to contest its rating, held in this account until the reply
+    /// is decided (or lapses).
+    pub reply_bond: u64,
+    /// Slot at which the agent contested its rating (0: never).
+    pub contest_slot: u64,
+    /// The requester's rating at acceptance, bps.
+    pub rating_bps: u16,
+    /// The quality the winner promised, bps (set on acceptance).
+    pub promised_bps: u16,
+    /// The rating the agent claims in its reply, bps.
+    pub claimed_rating_bps: u16,
+    /// `ReplyState` of the job's rating.
+    pub reply_state: u8,
+    /// 1 when the result came after the latency the winner promised (award slot + its bid's
+    /// latency): the completion counts as late for its reliability (set on submission).
+    pub submitted_late: u8,
     pub reserved: [u8; 48],
 }
 
-const _: () = assert!(core::mem::size_of::<Intent>() == 2296);
+const _: () = assert!(core::mem::size_of::<Intent>() == 2376);
 const _: () = assert!(core::mem::size_of::<LeaderboardEntry>() == 120);
 
 /// Which part of its life an open intent is in at a given slot (`agx_core::lifecycle`).
@@ -333,7 +366,7 @@ impl agx_core::leaderboard::Ranked for LeaderboardEntry {
 }
 
 impl Intent {
-    pub const VERSION: u8 = 4;
+    pub const VERSION: u8 = 5;
 
     pub const SPACE: usize = 8 + core::mem::size_of::<Intent>();
 
@@ -379,6 +412,7 @@ impl Intent {
             rerank_end: self.rerank_end_slot,
             dispute_end: self.dispute_end_slot,
             execution_deadline: self.execution_deadline_slot,
+            reply_end: self.reply_pending_until(),
         }
     }
 
@@ -412,7 +446,16 @@ impl Intent {
         let status = self.status()?;
         self.kind()?;
         require!(usize::from(self.leaderboard_len) <= LEADERBOARD_LEN, ExchangeError::IntentCorrupt);
-        require!(self.escrowed <= self.max_price, ExchangeError::IntentCorrupt);
+        let most = self
+            .max_price
+            .checked_add(self.evaluator_fee)
+            .ok_or_else(|| error!(ExchangeError::IntentCorrupt))?;
+        require!(self.escrowed <= most, ExchangeError::IntentCorrupt);
+        require!(
+            self.evaluator == Pubkey::default() || self.evaluator != self.requester,
+            ExchangeError::IntentCorrupt
+        );
+        ReplyState::from_u8(self.reply_state)?;
         require!(self.reveal_count <= self.bid_count, ExchangeError::IntentCorrupt);
         let ranked = self.ranked();
         require!(agx_core::leaderboard::is_ranked(ranked), ExchangeError::IntentCorrupt);
