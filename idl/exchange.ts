@@ -4684,6 +4684,11 @@ export type Exchange = {
       "code": 6189,
       "name": "replyBondRecipientMissing",
       "msg": "intent_close: a lapsed reply's bond goes back to the winner's authority: pass it as winner_authority"
+    },
+    {
+      "code": 6190,
+      "name": "evaluatorSlashRefused",
+      "msg": "dispute_resolve: an evaluator decides the agent's share only; slashing stake is the exchange arbitrator's"
     }
   ],
   "types": [

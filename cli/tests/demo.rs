@@ -111,6 +111,17 @@ fn the_demo_market_runs_to_its_end_with_every_atom_accounted_for_and_repeats_for
     let newcomer = agent("newcomer-vision");
     assert_eq!((newcomer["reputation_before"].as_u64(), newcomer["completed"].as_u64()), (Some(0), Some(1)));
 
+    // The trust stories: the partial agent, rated 40% for a job it delivered 60% of (within its
+    // promise), replies with a bond and the arbitrator corrects the rating; the coordinator,
+    // waiting on its lots at 50%, is flagged stalled by the keeper's rule.
+    let trust = &first["trust"];
+    assert_eq!(
+        (trust["replies_contested"].as_u64(), trust["replies_corrected"].as_u64()),
+        (Some(1), Some(1)),
+        "{trust}"
+    );
+    assert!(trust["stalled_flags"].as_u64() >= Some(1), "{trust}");
+
     let again = json_of(&agx(&["demo", "--output", "json"]));
     assert_eq!(without_timings(first.clone()), without_timings(again), "the same seed, the same market");
     let other =

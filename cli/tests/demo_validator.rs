@@ -647,6 +647,11 @@ fn main() -> ExitCode {
         if probation["won_by_newcomer"] != true || !completed(probation) {
             return Err(format!("the probation story on the cluster: {probation}").into());
         }
+        // The trust stories on the cluster: the partial agent's reply corrected, a stall flagged.
+        let trust = &cluster["trust"];
+        if trust["replies_corrected"] != 1 || trust["stalled_flags"].as_u64() < Some(1) {
+            return Err(format!("the trust stories on the cluster: {trust}").into());
+        }
         watched(watch.wait_with_output().map_err(|e| e.to_string())?)?;
         cli_reads_what_the_demo_left(&url, &cluster)?;
         cli_acts_as_an_agent_and_a_requester(&url, &authority, &cluster)

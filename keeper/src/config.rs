@@ -53,6 +53,10 @@ pub struct Args {
     /// atoms [default: nothing: cranks are weighed by their tips alone].
     #[arg(long, env = "AGX_STAKE_REWARD_PRICE")]
     pub stake_reward_price: Option<u64>,
+    /// Flag a job whose winner's heartbeats reported no progress this many times in a row
+    /// [default: 3; 0: never].
+    #[arg(long, env = "AGX_STALL_HEARTBEATS")]
+    pub stall_heartbeats: Option<u16>,
     /// Logs as JSON lines.
     #[arg(long, env = "AGX_LOG_JSON")]
     pub log_json: bool,
@@ -74,6 +78,7 @@ pub struct FileSettings {
     pub concurrency: Option<usize>,
     pub crank_unprofitable: Option<bool>,
     pub stake_reward_price: Option<u64>,
+    pub stall_heartbeats: Option<u16>,
     pub log_json: Option<bool>,
 }
 
@@ -91,6 +96,8 @@ pub struct Config {
     pub crank_unprofitable: bool,
     /// Lamports per 1,000,000 stake-mint atoms a reward is worth (`None`: nothing).
     pub stake_reward_price: Option<u64>,
+    /// Heartbeats without progress after which a job is flagged (0: never).
+    pub stall_heartbeats: u16,
     pub log_json: bool,
     /// How long each endpoint gets to answer at start-up before it counts as unreachable.
     pub connect_timeout: Duration,
@@ -262,6 +269,10 @@ impl Args {
             concurrency,
             crank_unprofitable: self.crank_unprofitable || file.crank_unprofitable.unwrap_or(false),
             stake_reward_price: self.stake_reward_price.or(file.stake_reward_price),
+            stall_heartbeats: self
+                .stall_heartbeats
+                .or(file.stall_heartbeats)
+                .unwrap_or(crate::stalls::DEFAULT_STALL_HEARTBEATS),
             log_json: self.log_json || file.log_json.unwrap_or(false),
             connect_timeout: Duration::from_secs(5),
         })

@@ -23,5 +23,6 @@ pub mod rpc;
 pub mod schedule;
 pub mod sender;
 pub mod service;
+pub mod stalls;
 pub mod tracker;
 pub mod watcher;

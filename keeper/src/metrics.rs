@@ -96,6 +96,8 @@ pub struct Metrics {
     pub rpc_failovers: Counter,
     /// Other keepers known from the chain (they take turns with this one).
     pub peers: Gauge,
+    /// Winners whose jobs are stalled (no progress for the configured heartbeats).
+    pub stalled_jobs: Gauge,
     pub tips_earned_lamports: Counter,
     pub rewards_earned_atoms: Counter,
     cranks: Family<CrankLabels, Counter>,
@@ -122,6 +124,7 @@ impl Default for Metrics {
             resyncs: Counter::default(),
             rpc_failovers: Counter::default(),
             peers: Gauge::default(),
+            stalled_jobs: Gauge::default(),
             tips_earned_lamports: Counter::default(),
             rewards_earned_atoms: Counter::default(),
             cranks: Family::default(),
@@ -159,6 +162,11 @@ impl Default for Metrics {
             "peers",
             "Other keepers seen cranking, that take turns with this one",
             m.peers.clone(),
+        );
+        registry.register(
+            "stalled_jobs",
+            "Winners whose heartbeats reported no progress for the configured number in a row",
+            m.stalled_jobs.clone(),
         );
         registry.register("rpc_endpoint", "The RPC endpoint in use", m.endpoint.clone());
         Metrics { registry, ..m }

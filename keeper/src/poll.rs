@@ -11,6 +11,7 @@ use solana_signer::Signer;
 
 use crate::cranks::{prepare, reads, KeeperAccounts, OpenBid, Read};
 use crate::schedule::{next_crank, DueIndex, Liveness, Snapshot};
+use crate::stalls::{Change, Stalls, DEFAULT_STALL_HEARTBEATS};
 
 /// A crank the keeper sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +36,9 @@ pub struct PollingKeeper {
     heartbeat_timeout: u64,
     index: DueIndex,
     totals: Totals,
+    stalls: Stalls,
+    /// Stall flags raised or cleared since they were last taken, with the job each concerns.
+    stall_changes: Vec<(Pubkey, Change)>,
 }
 
 impl PollingKeeper {
@@ -55,6 +59,8 @@ impl PollingKeeper {
             heartbeat_timeout: config.heartbeat_timeout_slots,
             index: DueIndex::default(),
             totals: Totals::default(),
+            stalls: Stalls::new(DEFAULT_STALL_HEARTBEATS),
+            stall_changes: Vec::new(),
         })
     }
 
@@ -76,6 +82,18 @@ impl PollingKeeper {
         self.index.next_slot()
     }
 
+    /// Flags a job after `heartbeats` heartbeats in a row of its winner without progress (0:
+    /// never).
+    pub fn with_stall_heartbeats(mut self, heartbeats: u16) -> Self {
+        self.stalls = Stalls::new(heartbeats);
+        self
+    }
+
+    /// Jobs flagged stalled, or moving again, since the last call (see [`crate::stalls`]).
+    pub fn take_stall_changes(&mut self) -> Vec<(Pubkey, Change)> {
+        std::mem::take(&mut self.stall_changes)
+    }
+
     /// Intents it tracks with a crank ahead.
     pub fn tracked(&self) -> usize {
         self.index.len()
@@ -90,13 +108,22 @@ impl PollingKeeper {
             seen.insert(*address);
             let Some(snapshot) = Snapshot::of(state) else { continue };
             let winner = match snapshot.watched_winner() {
-                Some(agent) => chain
-                    .account(&agent)?
-                    .and_then(|a| agx_sdk::agent_registry::state::AgentView::read(&a.data))
-                    .map(|view| Liveness {
+                Some(agent) => {
+                    let view = chain
+                        .account(&agent)?
+                        .and_then(|a| agx_sdk::agent_registry::state::AgentView::read(&a.data));
+                    if let Some(view) = &view {
+                        if let Some(change) =
+                            self.stalls.observe(agent, view.stalled_beats, view.progress_bps)
+                        {
+                            self.stall_changes.push((*address, change));
+                        }
+                    }
+                    view.map(|view| Liveness {
                         last_heartbeat_slot: view.last_heartbeat_slot,
                         heartbeat_timeout: self.heartbeat_timeout,
-                    }),
+                    })
+                }
                 None => None,
             };
             self.index.set(*address, next_crank(&snapshot, winner));

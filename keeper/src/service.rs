@@ -44,6 +44,7 @@ use crate::peers::{self, Peers, Turn};
 use crate::rpc::RpcPool;
 use crate::schedule::{next_crank, Due, Liveness, Snapshot};
 use crate::sender::{Landing, Sender};
+use crate::stalls::{Change, Stalls};
 use crate::tracker::Tracker;
 use crate::watcher::{self, Feed};
 
@@ -130,6 +131,7 @@ pub struct Keeper {
     ctx: Arc<Ctx>,
     ws_urls: Vec<String>,
     concurrency: usize,
+    stall_heartbeats: u16,
     metrics_listener: Option<tokio::net::TcpListener>,
 }
 
@@ -201,6 +203,7 @@ impl Keeper {
             ctx: Arc::new(ctx),
             ws_urls: config.ws_urls,
             concurrency: config.concurrency,
+            stall_heartbeats: config.stall_heartbeats,
             metrics_listener,
         })
     }
@@ -241,6 +244,7 @@ impl Keeper {
 
         background.spawn(follow_params(Arc::clone(&ctx), feed_tx_params, shutdown.clone()));
         let mut tracker = Tracker::new(ctx.params().heartbeat_timeout);
+        let mut stalls = Stalls::new(self.stall_heartbeats);
         let mut workers: JoinSet<Done> = JoinSet::new();
         let mut in_flight: HashMap<Pubkey, Due> = HashMap::new();
         let mut backoff = Backoff::default();
@@ -259,7 +263,10 @@ impl Keeper {
                         Feed::Slot(slot) => now = now.max(slot),
                         Feed::Intent { intent, snapshot: Some(s), slot } => tracker.upsert_intent(intent, s, slot),
                         Feed::Intent { intent, snapshot: None, .. } => tracker.remove_intent(&intent),
-                        Feed::Agent { agent, last_heartbeat_slot } => tracker.upsert_agent(agent, last_heartbeat_slot),
+                        Feed::Agent { agent, last_heartbeat_slot, stalled_beats, progress_bps } => {
+                            tracker.upsert_agent(agent, last_heartbeat_slot);
+                            report_stall(&ctx, &tracker, &mut stalls, agent, stalled_beats, progress_bps);
+                        }
                         Feed::HeartbeatTimeout(slots) => tracker.set_heartbeat_timeout(slots),
                         Feed::Resync { intents, agents, slot, .. } => {
                             tracker.resync(intents, agents, slot);
@@ -769,6 +776,28 @@ async fn read_intent(ctx: &Ctx, intent: &Pubkey) -> anyhow::Result<Option<(Inten
         }
         _ => None,
     })
+}
+
+/// Flags a job whose winner's heartbeats stopped reporting progress, once when it stalls and once
+/// when it moves again (`stalls`); only agents holding a job count.
+fn report_stall(
+    ctx: &Ctx,
+    tracker: &Tracker,
+    stalls: &mut Stalls,
+    agent: Pubkey,
+    beats: u16,
+    progress_bps: u16,
+) {
+    let jobs = tracker.jobs_of(&agent);
+    let beats = if jobs.is_empty() { 0 } else { beats };
+    match stalls.observe(agent, beats, progress_bps) {
+        Some(Change::Stalled(stall)) => {
+            warn!(%agent, ?jobs, progress_bps = stall.progress_bps, heartbeats = stall.beats, "job stalled: no progress")
+        }
+        Some(Change::Moving(_)) => info!(%agent, ?jobs, progress_bps, "stalled job moving again"),
+        None => {}
+    }
+    ctx.metrics.stalled_jobs.set(i64::try_from(stalls.len()).unwrap_or(i64::MAX));
 }
 
 async fn read_snapshot(ctx: &Ctx, intent: &Pubkey) -> Option<(Option<Snapshot>, u64)> {

@@ -58,6 +58,11 @@ impl Tracker {
         self.index.remove(intent);
     }
 
+    /// The jobs `agent` holds (awarded intents it won).
+    pub fn jobs_of(&self, agent: &Pubkey) -> Vec<Pubkey> {
+        self.jobs.get(agent).into_iter().flatten().copied().collect()
+    }
+
     /// Records an agent's last heartbeat; re-schedules the failovers of the jobs it holds.
     pub fn upsert_agent(&mut self, agent: Pubkey, last_heartbeat_slot: u64) {
         // Kept for every agent, not only current winners: a later award reads it.

@@ -36,7 +36,7 @@ pub enum Feed {
     /// keeper schedules.
     Intent { intent: Pubkey, snapshot: Option<Snapshot>, slot: u64 },
     /// An agent account changed.
-    Agent { agent: Pubkey, last_heartbeat_slot: u64 },
+    Agent { agent: Pubkey, last_heartbeat_slot: u64, stalled_beats: u16, progress_bps: u16 },
     /// The registry's heartbeat timeout changed (slots).
     HeartbeatTimeout(u64),
     /// A full read of every intent and agent, as of (at least) `slot`.
@@ -144,7 +144,9 @@ async fn session(
                 let update = update.ok_or_else(|| anyhow::anyhow!("agent subscription ended"))?;
                 let Ok(agent) = update.value.pubkey.parse::<Pubkey>() else { continue };
                 if let Some(view) = update.value.account.data.decode().as_deref().and_then(AgentView::read) {
-                    feed.send(Feed::Agent { agent, last_heartbeat_slot: view.last_heartbeat_slot }).await?;
+                    let (last_heartbeat_slot, stalled_beats, progress_bps) =
+                        (view.last_heartbeat_slot, view.stalled_beats, view.progress_bps);
+                    feed.send(Feed::Agent { agent, last_heartbeat_slot, stalled_beats, progress_bps }).await?;
                 }
             }
         }

@@ -34,6 +34,7 @@ pub mod ix;
 pub mod localnet;
 pub mod pda;
 pub mod program_error;
+pub mod reply;
 pub mod requester;
 pub mod sandbox;
 pub mod settings;

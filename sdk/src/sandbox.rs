@@ -73,6 +73,7 @@ pub fn settings(arbitrator: Pubkey, pay: Pubkey) -> ExchangeSettings {
     s.dispute_window_slots = 25;
     s.arbitration_window_slots = 60;
     s.rerank_window_slots = 10;
+    s.reply_window_slots = 30;
     s.arbitrator = arbitrator;
     s.reputation_mints = vec![ReputationMint { mint: pay, weight_bps: agx_core::BPS_DENOMINATOR }];
     s

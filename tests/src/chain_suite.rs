@@ -11,7 +11,7 @@ use agx_sdk::agent::{
     Activity, AgentRunner, Delivery, Job, Quote, Registration, SaltStore, Strategy, Work, Worker,
 };
 use agx_sdk::chain::{token_balance, Chain};
-use agx_sdk::exchange::state::{AuctionKind, BidStatus, IntentStatus};
+use agx_sdk::exchange::state::{AuctionKind, BidStatus, IntentStatus, ReplyState};
 use agx_sdk::requester::{Requester, Want};
 use agx_sdk::sandbox::{self, Keys};
 use agx_sdk::{discover, pda, token, Pubkey};
@@ -194,7 +194,8 @@ pub fn run(chain: &dyn Chain, authority: &Keypair, dir: &Path) -> Result<()> {
         state.status()? == IntentStatus::Submitted && state.winner_agent == agent,
         "submitted by the winner"
     );
-    requester.accept(chain, &intent, 9_000)?;
+    // Rated 6,000 against the 9,000 it promised: the agent may reply.
+    requester.accept(chain, &intent, 6_000)?;
     let paid_to = token::associated_address(&runner.authority(), &market.pay.mint, &market.pay.program);
     let fee = discover::exchange_config(chain)?.reputation_fee(&market.pay.mint, PRICE)?;
     ensure!(fee > 0, "the sandbox's payment mint bears reputation: a fee is due");
@@ -211,6 +212,24 @@ pub fn run(chain: &dyn Chain, authority: &Keypair, dir: &Path) -> Result<()> {
         record.completed == 1 && record.locked == 0 && record.reputation > 0,
         "completed, unlocked, reputed"
     );
+    // The agent contests the rating with a bond; the arbitrator corrects it to 8,000: the bond
+    // comes back to the lamport and the reputation takes the corrected rating.
+    let winner = keys.get("agent", 0);
+    let held = chain.lamports(&intent)?;
+    let bond = agx_sdk::reply::contest(chain, &winner, &intent, 8_500)?;
+    ensure!(bond > 0 && chain.lamports(&intent)? == held + bond, "the bond is held in the intent");
+    let before = chain.lamports(&winner.pubkey())?;
+    let contested = discover::intent(chain, &intent)?.context("intent")?;
+    ensure!(agx_sdk::reply::state_of(&contested) == ReplyState::Contested, "contested");
+    let config = discover::exchange_config(chain)?;
+    let judge = agx_sdk::reply::judge_of(&contested, &config, agx_sdk::reply::Question::Reply, chain.slot()?);
+    ensure!(judge == Some(market.arbitrator.pubkey()), "no evaluator: the arbitrator judges");
+    sandbox::fund(chain, authority, &[market.arbitrator.pubkey()])?;
+    agx_sdk::reply::resolve(chain, &market.arbitrator, &intent, 8_000)?;
+    ensure!(chain.lamports(&winner.pubkey())? == before + bond, "the bond came back, to the lamport");
+    ensure!(chain.lamports(&intent)? == held, "and left the intent");
+    let corrected = discover::agent(chain, &agent)?.context("agent")?;
+    ensure!(corrected.reputation > record.reputation, "the corrected rating raised the reputation");
     // The keeper closes the bid (bond and rent back to the agent) and the intent.
     step_until(chain, &mut runner, Some(&mut keeper), 40, |_| Ok(!chain.exists(&intent)?))?;
     ensure!(!chain.exists(&pda::bid(&intent, &agent, 0).0)?, "bid closed");

@@ -153,3 +153,32 @@ fn the_failover_pays_compensation_to_the_requesters_own_account_when_it_has_one(
     assert_eq!(m.intent_state(z).winner_agent, c.agent);
     m.r.assert_accounted(&[&b, &c]);
 }
+
+/// A winner that keeps heartbeating the same progress is flagged stalled after the keeper's
+/// threshold (once), and moving again once its progress changes (issue 25).
+#[test]
+fn the_keeper_flags_a_job_whose_progress_stopped_moving() {
+    use agx_keeper::stalls::{Change, Stall};
+    let mut m = Market::new();
+    let mut keeper = start_keeper(&mut m).with_stall_heartbeats(2);
+    let (intent, a, _) = m.awarded(AuctionKind::VickreySealed);
+    let beat = |m: &mut Market, progress| {
+        m.r.svm
+            .send(&[agx_sdk::ix::registry::agent_heartbeat(a.authority.pubkey(), progress)], &[&a.authority])
+            .unwrap();
+        m.warp_to(m.r.slot() + 1);
+    };
+    beat(&mut m, 3_000);
+    beat(&mut m, 3_000);
+    on_chain(&mut m, |chain| keeper.tick(chain)).unwrap();
+    assert_eq!(keeper.take_stall_changes(), [], "one beat without progress is not a stall");
+    beat(&mut m, 3_000);
+    on_chain(&mut m, |chain| keeper.tick(chain)).unwrap();
+    let stall = Stall { agent: a.agent, progress_bps: 3_000, beats: 2 };
+    assert_eq!(keeper.take_stall_changes(), [(intent, Change::Stalled(stall))]);
+    on_chain(&mut m, |chain| keeper.tick(chain)).unwrap();
+    assert_eq!(keeper.take_stall_changes(), [], "flagged once");
+    beat(&mut m, 4_000);
+    on_chain(&mut m, |chain| keeper.tick(chain)).unwrap();
+    assert_eq!(keeper.take_stall_changes(), [(intent, Change::Moving(a.agent))]);
+}

@@ -117,6 +117,7 @@ fn start_keeper(
         concurrency: 8,
         crank_unprofitable: false,
         stake_reward_price: None,
+        stall_heartbeats: agx_keeper::stalls::DEFAULT_STALL_HEARTBEATS,
         log_json: false,
         connect_timeout: Duration::from_secs(5),
     };

@@ -85,6 +85,7 @@ fn second_validator(net: &Net) -> Result<(), Failed> {
         concurrency: 1,
         crank_unprofitable: false,
         stake_reward_price: None,
+        stall_heartbeats: agx_keeper::stalls::DEFAULT_STALL_HEARTBEATS,
         log_json: false,
         connect_timeout: Duration::from_secs(5),
     };

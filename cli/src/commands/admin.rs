@@ -78,6 +78,13 @@ pub struct UpdateArgs {
     /// Exchange: completed jobs below which an agent with no failure counts as a newcomer.
     #[arg(long)]
     probation_max_completed: Option<u16>,
+    /// Exchange: slots an agent rated below its promise has to contest the rating, and each
+    /// judge to decide the reply (0 turns replies off).
+    #[arg(long)]
+    reply_window_slots: Option<u64>,
+    /// Exchange: lamports an agent bonds to contest its rating.
+    #[arg(long)]
+    reply_bond: Option<u64>,
     /// Exchange: slots a winner gets beyond its promised latency.
     #[arg(long)]
     execution_grace_slots: Option<u64>,
@@ -134,6 +141,7 @@ fn exchange_json(address: &Pubkey, c: &ExchangeConfig) -> serde_json::Value {
         "reauction_reveal_window_slots": s.reauction_reveal_window_slots,
         "probation_bond_multiplier": s.probation_bond_multiplier,
         "probation_max_completed": s.probation_max_completed,
+        "reply_window_slots": s.reply_window_slots, "reply_bond_lamports": s.reply_bond,
         "freezable_mints": s.freezable_mints.iter().map(|m| m.to_string()).collect::<Vec<_>>(),
     })
 }
@@ -267,7 +275,9 @@ pub fn run(command: Command, url: Option<String>, keypair: Option<PathBuf>, out:
                 reauction_bid_window_slots,
                 reauction_reveal_window_slots,
                 probation_bond_multiplier,
-                probation_max_completed
+                probation_max_completed,
+                reply_window_slots,
+                reply_bond
             );
             if s != before {
                 require_admin(&me, &exchange.admin, "exchange")?;

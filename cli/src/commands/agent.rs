@@ -98,6 +98,8 @@ fn record(address: &Pubkey, a: &Agent) -> serde_json::Value {
         "reputation": a.reputation, "completed": a.completed, "failed": a.failed, "slashed": a.slashed,
         "value_completed": a.value_completed, "value_failed": a.value_failed,
         "last_heartbeat_slot": a.last_heartbeat_slot, "progress_bps": a.progress_bps,
+        "stalled_heartbeats": a.stalled_beats, "missed_heartbeats": a.missed_heartbeats,
+        "late_results": a.late_results, "value_late": a.value_late,
         "skills": skills(a),
     })
 }

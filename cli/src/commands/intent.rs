@@ -91,6 +91,14 @@ pub enum Command {
         /// be submitted until this one is closed).
         #[arg(long)]
         parent: Option<Pubkey>,
+        /// Who judges this intent's dispute, and a contested rating, before the exchange's
+        /// arbitrator (a key other than yours; default: the arbitrator alone).
+        #[arg(long)]
+        evaluator: Option<Pubkey>,
+        /// Atoms of --mint escrowed beside the max price for the evaluator: paid to it when it
+        /// decides a dispute, refunded otherwise.
+        #[arg(long, default_value_t = 0, requires = "evaluator")]
+        evaluator_fee: u64,
         /// The whole intent's deadline, in slots from now, across failovers and re-auctions: a
         /// failover after it fails the intent and refunds you in full (default: none).
         #[arg(long)]
@@ -136,8 +144,10 @@ pub enum Command {
         /// The intent's address (`agx intent list` shows them).
         intent: Pubkey,
     },
-    /// The arbitrator (the signer) ends a dispute: the agent's share of its payment, and an
-    /// optional slash of its held stake to the requester.
+    /// The judge (the signer: the intent's evaluator within its window, else the exchange's
+    /// arbitrator) ends a dispute: the agent's share of its payment, and an optional slash of its
+    /// held stake to the requester (the arbitrator's only: an evaluator decides the share). A paid evaluator gets its fee in its
+    /// associated account of the intent's mint.
     Resolve {
         /// The intent's address (`agx intent list` shows them).
         intent: Pubkey,
@@ -148,6 +158,26 @@ pub enum Command {
         /// stake); the requester's associated stake-mint account is created if missing.
         #[arg(long, default_value_t = 0)]
         slash: u64,
+    },
+    /// The winning agent (its authority signs) contests a rating below its promise, claiming
+    /// the rating it deserves and bonding the exchange's reply bond (lamports): back to it if the
+    /// judge corrects the rating, to the requester if the judge upholds it.
+    ContestRating {
+        /// The intent's address (`agx intent list` shows them).
+        intent: Pubkey,
+        /// The rating claimed, bps: above the requester's, at most the promised quality.
+        #[arg(long)]
+        claim_bps: u16,
+    },
+    /// The judge (the signer: the intent's evaluator within its window, else the exchange's
+    /// arbitrator) decides a contested rating: the requester's rating upholds it, anything up to
+    /// the agent's claim corrects the agent's reputation.
+    ResolveRating {
+        /// The intent's address (`agx intent list` shows them).
+        intent: Pubkey,
+        /// The rating that stands, bps.
+        #[arg(long)]
+        rating_bps: u16,
     },
     /// Waits until the intent reaches a stage (for scripts, and for people who would rather
     /// not poll by hand); fails after --timeout.
@@ -187,7 +217,24 @@ fn summary(address: &Pubkey, i: &Intent) -> serde_json::Value {
         "live_children": i.live_children,
         "hire_agent": (i.hire_agent != Pubkey::default()).then(|| i.hire_agent.to_string()),
         "deadline_slot": (i.deadline_slot != 0).then_some(i.deadline_slot),
+        "evaluator": (i.evaluator != Pubkey::default()).then(|| i.evaluator.to_string()),
+        "evaluator_fee": i.evaluator_fee,
+        "reply": reply_json(i),
         "budget": i.funding_budget().map(|b| b.to_string()),
+    })
+}
+
+/// Where the reply to the job's rating stands (`null` when there is none).
+fn reply_json(i: &Intent) -> serde_json::Value {
+    use agx_sdk::exchange::state::ReplyState;
+    let state = agx_sdk::reply::state_of(i);
+    if state == ReplyState::None {
+        return serde_json::Value::Null;
+    }
+    json!({
+        "state": format!("{state:?}").to_lowercase(), "rating_bps": i.rating_bps,
+        "promised_bps": i.promised_bps, "claimed_bps": (i.claimed_rating_bps != 0).then_some(i.claimed_rating_bps),
+        "ends_slot": (i.reply_end_slot != 0).then_some(i.reply_end_slot), "bond_lamports": i.reply_bond,
     })
 }
 
@@ -384,6 +431,8 @@ pub fn run(
             vickrey_cap_bps,
             budget,
             parent,
+            evaluator,
+            evaluator_fee,
             deadline,
         } => {
             let mut r = requester(&chain, keypair.clone(), mint)?;
@@ -398,7 +447,7 @@ pub fn run(
                 );
             }
             let held = agx_sdk::chain::token_balance(&chain, &r.tokens())?;
-            if budget.is_none() && held < max_price {
+            if budget.is_none() && held < max_price.saturating_add(evaluator_fee) {
                 bail!(
                     "your account {} of {mint} holds {held} atoms; --max-price {max_price} is escrowed at posting: get more (on a localnet `agx faucet pay {max_price}`) or ask less",
                     r.tokens()
@@ -415,6 +464,12 @@ pub fn run(
                 args.reveal_window_slots = w;
             }
             args.vickrey_premium_cap_bps = vickrey_cap_bps;
+            if let Some(e) = evaluator {
+                if e == r.pubkey() {
+                    bail!("--evaluator {e} is you, the requester: name someone who judges your disputes for both sides");
+                }
+                (args.evaluator, args.evaluator_fee) = (e, evaluator_fee);
+            }
             if let Some(d) = deadline {
                 let first_round = args.bid_window_slots.saturating_add(args.reveal_window_slots);
                 if d <= first_round {
@@ -501,10 +556,12 @@ pub fn run(
             let i = load(&chain, &intent)?;
             let arbitrator = chain::signer(keypair)?;
             let config = discover::exchange_config(&chain)?;
-            if arbitrator.pubkey() != config.arbitrator {
+            let judge =
+                agx_sdk::reply::judge_of(&i, &config, agx_sdk::reply::Question::Dispute, chain.slot()?);
+            if judge != Some(arbitrator.pubkey()) {
                 bail!(
-                    "the exchange's arbitrator is {}; pass --keypair for it (you signed as {})",
-                    config.arbitrator,
+                    "the judge of this dispute now is {}; pass --keypair for it (you signed as {})",
+                    judge.map_or("nobody".into(), |j| j.to_string()),
                     arbitrator.pubkey()
                 );
             }
@@ -512,6 +569,14 @@ pub fn run(
             let stake = StakeToken::of(&discover::registry_config(&chain)?);
             let requester_stake = stake.associated(&i.requester);
             let mut ixs = Vec::new();
+            if arbitrator.pubkey() == i.evaluator && i.evaluator_fee > 0 {
+                ixs.push(agx_sdk::token::create_associated_idempotent(
+                    arbitrator.pubkey(),
+                    arbitrator.pubkey(),
+                    pay.mint,
+                    pay.program,
+                ));
+            }
             let slash_to = (slash > 0).then(|| {
                 ixs.push(agx_sdk::token::create_associated_idempotent(
                     arbitrator.pubkey(),
@@ -542,6 +607,41 @@ pub fn run(
                     landed.signature
                 ),
                 &json!({"intent": intent.to_string(), "resolved": true, "signature": landed.signature}),
+            );
+        }
+        Command::ContestRating { intent, claim_bps } => {
+            let key = chain::signer(keypair)?;
+            let bond = agx_sdk::reply::contest(&chain, &key, &intent, claim_bps)?;
+            let i = load(&chain, &intent)?;
+            out.result(
+                &format!(
+                    "contested the rating of {intent}: {} bps claimed against {}, {bond} lamports bonded; the judges decide before slot {}\n",
+                    claim_bps, i.rating_bps, i.reply_end_slot
+                ),
+                &json!({"intent": intent.to_string(), "contested": true, "bond_lamports": bond, "reply": reply_json(&i)}),
+            );
+        }
+        Command::ResolveRating { intent, rating_bps } => {
+            let i = load(&chain, &intent)?;
+            let key = chain::signer(keypair)?;
+            let config = discover::exchange_config(&chain)?;
+            let judge = agx_sdk::reply::judge_of(&i, &config, agx_sdk::reply::Question::Reply, chain.slot()?);
+            if judge != Some(key.pubkey()) {
+                bail!(
+                    "the judge of this reply now is {}; pass --keypair for it (you signed as {})",
+                    judge.map_or("nobody".into(), |j| j.to_string()),
+                    key.pubkey()
+                );
+            }
+            let landed = agx_sdk::reply::resolve(&chain, &key, &intent, rating_bps)?;
+            let corrected = rating_bps > i.rating_bps;
+            out.result(
+                &format!(
+                    "{} the rating of {intent} at {rating_bps} bps ({})\n",
+                    if corrected { "corrected" } else { "upheld" },
+                    landed.signature
+                ),
+                &json!({"intent": intent.to_string(), "corrected": corrected, "rating_bps": rating_bps, "signature": landed.signature}),
             );
         }
         Command::Wait { intent, until, timeout } => {

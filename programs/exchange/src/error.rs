@@ -575,6 +575,9 @@ pub enum ExchangeError {
     /// 6189
     #[msg("intent_close: a lapsed reply's bond goes back to the winner's authority: pass it as winner_authority")]
     ReplyBondRecipientMissing,
+    /// 6190
+    #[msg("dispute_resolve: an evaluator decides the agent's share only; slashing stake is the exchange arbitrator's")]
+    EvaluatorSlashRefused,
 }
 
 impl From<agx_core::budget::SpendRefusal> for ExchangeError {

@@ -247,6 +247,7 @@ fn start_keeper(net: &Net) -> Result<Running> {
         concurrency: CONCURRENCY,
         crank_unprofitable: false,
         stake_reward_price: None,
+        stall_heartbeats: agx_keeper::stalls::DEFAULT_STALL_HEARTBEATS,
         log_json: false,
         connect_timeout: Duration::from_secs(5),
     };

@@ -16,6 +16,7 @@ mod board;
 mod cast;
 mod coalitions;
 mod observe;
+mod trust;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -157,6 +158,7 @@ fn start_keeper(chain: &dyn Chain, keypair: Keypair, urls: Option<(String, Strin
         // create a requester's stake-mint account costs its rent (~0.002 SOL), more than a tip.
         crank_unprofitable: true,
         stake_reward_price: None,
+        stall_heartbeats: agx_keeper::stalls::DEFAULT_STALL_HEARTBEATS,
         log_json: false,
         connect_timeout: Duration::from_secs(10),
     };
@@ -354,6 +356,10 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
     let mut tracked: Vec<Tracked> = Vec::new();
     let mut reviewed = std::collections::BTreeSet::new();
     let mut first_award = None;
+    let mut trust_stories = trust::TrustStories::default();
+    // The plain agents' keys (the runners own theirs): an agent rated below its promise replies.
+    let reply_keys: Vec<Keypair> = (0..args.agents as u64).map(|i| keys.get("agent", i)).collect();
+    let reply_key_refs: Vec<&Keypair> = reply_keys.iter().collect();
     let parallel = venue.urls.is_some();
     let mut slot = first_slot;
     let job_index = args.intents;
@@ -586,6 +592,9 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         for line in observe::observe(chain, &mut tracked, &names, slot)? {
             board.line(&line);
         }
+        for line in trust_stories.step(chain, &tracked, &reply_key_refs, &m.arbitrator, &names, slot)? {
+            board.line(&line);
+        }
         if first_award.is_none() && tracked.iter().any(|t| t.statuses.contains(&IntentStatus::Awarded)) {
             first_award = Some(started.elapsed());
         }
@@ -652,6 +661,7 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         first_award,
         chain: chain.describe(),
         seed: args.seed,
+        trust: trust_stories.json(),
     };
     let summary = observe::summarize(chain, &ledger)?;
     out.result(&summary.text, &summary.json);

@@ -235,6 +235,8 @@ pub struct Ledger<'a> {
     pub first_award: Option<Duration>,
     pub chain: String,
     pub seed: u64,
+    /// The reply and stalled-progress stories (`super::trust`).
+    pub trust: serde_json::Value,
 }
 
 pub fn summarize(chain: &dyn Chain, l: &Ledger) -> Result<Summary> {
@@ -351,6 +353,7 @@ pub fn summarize(chain: &dyn Chain, l: &Ledger) -> Result<Summary> {
         },
         "coalitions": coalitions_json,
         "probation": probation_json,
+        "trust": l.trust,
         "problems": problems,
     });
     let mut text = String::new();

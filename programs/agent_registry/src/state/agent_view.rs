@@ -27,6 +27,10 @@ pub struct AgentView {
     /// Each skill slot's capability bit and cached score (`agx_core::skills`).
     pub skill_bits: [u8; agx_core::skills::SKILL_SLOTS],
     pub skill_scores: [u16; agx_core::skills::SKILL_SLOTS],
+    /// The progress its last heartbeat reported, bps, and how many heartbeats in a row reported
+    /// no progress while working (the keeper flags a stalled job).
+    pub progress_bps: u16,
+    pub stalled_beats: u16,
 }
 
 impl AgentView {
@@ -70,6 +74,8 @@ impl AgentView {
             slashed: ledger.slashed,
             skill_bits,
             skill_scores,
+            progress_bps: ledger.progress_bps,
+            stalled_beats: ledger.stalled_beats,
         })
     }
 
@@ -120,6 +126,8 @@ impl From<&Agent> for AgentView {
             slashed: agent.slashed,
             skill_bits: agx_core::skills::Skills::from_bytes(&agent.skills).bits(),
             skill_scores: agent.skill_scores,
+            progress_bps: agent.progress_bps,
+            stalled_beats: agent.stalled_beats,
         }
     }
 }

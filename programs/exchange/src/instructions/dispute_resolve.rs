@@ -10,7 +10,8 @@
 //! Rules: signed by the intent's evaluator within one arbitration window of the dispute
 //! (`JudgeNotEvaluator`), by the config's arbitrator after it or when the intent has no
 //! evaluator (`DisputeNotArbitrator`); a paid evaluator passes a token account of the intent's
-//! mint it owns (`EvaluatorTokensInvalid`); the intent is disputed
+//! mint it owns (`EvaluatorTokensInvalid`); an evaluator decides the share only, never a slash
+//! (`EvaluatorSlashRefused`: the requester names it, so its slash would be the requester's); the intent is disputed
 //! (`DisputeNotOpen`: so a second resolution fails), within or after the arbitration window (the
 //! arbitrator may still decide until someone finalizes); share at most 10,000 bps
 //! (`DisputeShareOutOfRange`); the slash at most the stake held for the job, the intent's min
@@ -77,7 +78,7 @@ pub struct DisputeResolve<'info> {
 impl<'info> DisputeResolve<'info> {
     pub fn handler(ctx: Context<'info, Self>, args: DisputeResolveArgs) -> Result<()> {
         let accounts = &ctx.accounts;
-        accounts.pay_judge()?;
+        accounts.pay_judge(args.slash)?;
         let slash = if args.slash == 0 {
             None
         } else {
@@ -108,9 +109,9 @@ impl<'info> DisputeResolve<'info> {
 }
 
 impl DisputeResolve<'_> {
-    /// Checks the signer is the judge at this slot; an evaluator deciding is paid its fee out of
-    /// the escrow before the split.
-    fn pay_judge(&self) -> Result<()> {
+    /// Checks the signer is the judge at this slot; an evaluator deciding (it may not slash) is
+    /// paid its fee out of the escrow before the split.
+    fn pay_judge(&self, slash: u64) -> Result<()> {
         let now = Clock::get()?.slot;
         let payout = &self.payout;
         let (fee, terms) = {
@@ -119,6 +120,7 @@ impl DisputeResolve<'_> {
             let opened = intent.dispute_opened_slot;
             let by_evaluator =
                 intent.require_judge(self.judge.key(), payout.config.arbitrator, opened, now, window)?;
+            require!(!by_evaluator || slash == 0, ExchangeError::EvaluatorSlashRefused);
             if !by_evaluator || intent.evaluator_fee == 0 {
                 return Ok(());
             }

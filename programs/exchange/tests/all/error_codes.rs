@@ -193,6 +193,7 @@ const CODES: &[(u32, ExchangeError, &str)] = &[
     (6187, ExchangeError::ReplyRatingOutOfRange, "ReplyRatingOutOfRange"),
     (6188, ExchangeError::IntentReplyPending, "IntentReplyPending"),
     (6189, ExchangeError::ReplyBondRecipientMissing, "ReplyBondRecipientMissing"),
+    (6190, ExchangeError::EvaluatorSlashRefused, "EvaluatorSlashRefused"),
 ];
 
 #[test]

@@ -34,7 +34,8 @@ fn a_rating_below_the_promise_opens_a_reply_and_one_at_it_does_not() {
     let paid_to = m.pay_account(a.authority.pubkey());
     let ix = m.accept_ix(intent, paid_to, RATED);
     let requester = m.requester.insecure_clone();
-    let meta = m.r.svm.send(&[ix], &[&requester]).unwrap();
+    let meta =
+        m.r.svm.send_measured("exchange", "result_accept_opening_reply", &[ix], &[&requester]).unwrap();
     let opened = &events::find::<RatingReplyOpened>(&meta.logs)[0];
     let state = m.intent_state(intent);
     assert_eq!((opened.rating_bps, opened.promised_bps), (RATED, PROMISED));

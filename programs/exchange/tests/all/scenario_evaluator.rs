@@ -213,3 +213,28 @@ fn an_evaluator_makes_disputes_possible_without_an_arbitrator() {
     assert_eq!(m.balance(&evaluator_tokens), FEE);
     m.assert_accounted(&[intent]);
 }
+
+/// The requester names the evaluator, so an evaluator's slash would be the requester taking the
+/// agent's stake: an evaluator decides the share only; slashing stays the arbitrator's.
+#[test]
+fn an_evaluator_cannot_slash_the_winners_stake() {
+    let mut m = Market::new();
+    let (intent, a, evaluator, paid_to, evaluator_tokens) = disputed(&mut m);
+    let state = m.intent_state(intent);
+    let requester = m.requester.pubkey();
+    let to = m.r.token_account(requester);
+    let slash =
+        agx_sdk::ix::exchange::DisputeSlash { stake: m.r.stake, requester_stake_tokens: to, amount: 50 };
+    let ix = agx_sdk::ix::exchange::dispute_resolve(
+        evaluator.pubkey(),
+        intent,
+        &state,
+        m.pay,
+        paid_to,
+        m.requester_tokens,
+        0,
+        Some(slash),
+    );
+    assert_error(&m.r.svm.send(&[ix], &[&evaluator]), ExchangeError::EvaluatorSlashRefused);
+    assert_eq!((m.balance(&evaluator_tokens), m.r.agent(&a).staked), (0, agx_tests::market::MIN_STAKE));
+}
