@@ -41,14 +41,20 @@ fn a_correction_is_the_rating_given_right_the_first_time() {
     assert_eq!((ev.from_bps, ev.to_bps, ev.reputation), (2_000, 7_000, fixed.reputation));
 }
 
-#[test]
-fn a_rating_the_history_never_held_is_refused_and_changes_nothing() {
+/// An agent with one job worth 1,000 atoms rated 3,000, and the registry's operator.
+fn rated_3000() -> (Registry, agx_tests::registry::TestAgent, agx_tests::Keypair) {
     let mut r = Registry::new();
     let a = r.register_agent(1);
     let operator = r.operator.insecure_clone();
     let ix =
         rix::reputation_record(operator.pubkey(), a.agent, OutcomeKind::Completed, 1_000, Some(3_000), 1);
     r.svm.send(&[ix], &[&operator]).unwrap();
+    (r, a, operator)
+}
+
+#[test]
+fn a_rating_the_history_never_held_is_refused_and_changes_nothing() {
+    let (mut r, a, operator) = rated_3000();
     let before = r.agent(&a);
     for (value, from, to) in
         [(1_001, 3_000, 9_000), (1_000, 10_001, 9_000), (1_000, 3_000, 10_001), (1_000, 9_000, 10_000)]
@@ -61,12 +67,7 @@ fn a_rating_the_history_never_held_is_refused_and_changes_nothing() {
 
 #[test]
 fn nobody_but_the_operator_can_correct() {
-    let mut r = Registry::new();
-    let a = r.register_agent(1);
-    let operator = r.operator.insecure_clone();
-    let ix =
-        rix::reputation_record(operator.pubkey(), a.agent, OutcomeKind::Completed, 1_000, Some(3_000), 1);
-    r.svm.send(&[ix], &[&operator]).unwrap();
+    let (mut r, a, operator) = rated_3000();
     let ix = rix::reputation_correct(a.authority.pubkey(), a.agent, 1_000, 1, 3_000, 10_000);
     assert_error(&r.svm.send(&[ix], &[&a.authority]), RegistryError::OperatorNotAuthorized);
     let mut ix = rix::reputation_correct(operator.pubkey(), a.agent, 1_000, 1, 3_000, 10_000);

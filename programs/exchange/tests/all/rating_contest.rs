@@ -134,3 +134,20 @@ fn an_uncontested_rating_stands_and_the_intent_closes_after_the_window() {
     assert!(m.r.svm.account(&intent).is_none());
     assert_eq!(m.r.agent(&a).reputation, reputation);
 }
+
+/// Type cosplay and closed-account revival: another account in the intent's place is refused by
+/// its discriminator, and a closed intent cannot be replied to.
+#[test]
+fn only_a_live_intent_takes_a_reply() {
+    let mut m = Market::new();
+    let (intent, a, b) = rated(&mut m, RATED);
+    let mut ix = xix::rating_contest(a.authority.pubkey(), intent, 8_000);
+    ix.retarget(intent, agx_sdk::pda::bid(&intent, &a.agent, 0).0);
+    assert_error(&m.r.svm.send(&[ix], &[&a.authority]), anchor_codes::ACCOUNT_DISCRIMINATOR_MISMATCH);
+    m.close_bid(&a, intent).unwrap();
+    m.close_bid(&b, intent).unwrap();
+    m.warp_to(m.intent_state(intent).reply_end_slot);
+    m.close_intent(intent).unwrap();
+    // Closed: the address holds nothing the exchange owns.
+    assert_error(&m.contest(&a, intent, 8_000), anchor_codes::ACCOUNT_OWNED_BY_WRONG_PROGRAM);
+}

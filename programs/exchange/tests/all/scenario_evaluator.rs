@@ -11,6 +11,7 @@ use agx_sdk::Pubkey;
 use agx_tests::market::{Market, MAX_PRICE, REQUESTER_FUNDS};
 use agx_tests::registry::TestAgent;
 use agx_tests::{assert_error, EditAccounts, Keypair, Signer};
+use anchor_lang::solana_program::instruction::Instruction;
 
 const FEE: u64 = 25_000;
 
@@ -29,15 +30,18 @@ fn disputed(m: &mut Market) -> (Pubkey, TestAgent, Keypair, Pubkey, Pubkey) {
     (intent, a, evaluator, paid_to, evaluator_tokens)
 }
 
-fn resolve_as(
-    m: &mut Market,
+/// `dispute_resolve` of `intent` by `judge`: `share` of the payment into `agent_tokens`, and an
+/// optional slash of the winner's stake.
+fn resolve_ix(
+    m: &Market,
     judge: &Keypair,
     intent: Pubkey,
     agent_tokens: Pubkey,
     share: u16,
-) -> agx_tests::TxResult {
+    slash: Option<agx_sdk::ix::exchange::DisputeSlash>,
+) -> Instruction {
     let state = m.intent_state(intent);
-    let ix = agx_sdk::ix::exchange::dispute_resolve(
+    agx_sdk::ix::exchange::dispute_resolve(
         judge.pubkey(),
         intent,
         &state,
@@ -45,8 +49,18 @@ fn resolve_as(
         agent_tokens,
         m.requester_tokens,
         share,
-        None,
-    );
+        slash,
+    )
+}
+
+fn resolve_as(
+    m: &mut Market,
+    judge: &Keypair,
+    intent: Pubkey,
+    agent_tokens: Pubkey,
+    share: u16,
+) -> agx_tests::TxResult {
+    let ix = resolve_ix(m, judge, intent, agent_tokens, share, None);
     m.r.svm.send(&[ix], &[judge])
 }
 
@@ -57,17 +71,7 @@ fn the_evaluator_decides_the_dispute_and_is_paid_its_fee() {
     let arbitrator = m.arbitrator.insecure_clone();
     assert_error(&resolve_as(&mut m, &arbitrator, intent, paid_to, 10_000), ExchangeError::JudgeNotEvaluator);
     let payment = m.intent_state(intent).payment;
-    let state = m.intent_state(intent);
-    let ix = agx_sdk::ix::exchange::dispute_resolve(
-        evaluator.pubkey(),
-        intent,
-        &state,
-        m.pay,
-        paid_to,
-        m.requester_tokens,
-        5_000,
-        None,
-    );
+    let ix = resolve_ix(&m, &evaluator, intent, paid_to, 5_000, None);
     let meta =
         m.r.svm.send_measured("exchange", "dispute_resolve_by_evaluator", &[ix], &[&evaluator]).unwrap();
     let paid = &events::find::<EvaluatorPaid>(&meta.logs)[0];
@@ -176,29 +180,10 @@ fn an_evaluator_that_holds_the_job_does_not_judge_it() {
 fn the_fee_goes_only_to_an_account_the_evaluator_owns() {
     let mut m = Market::new();
     let (intent, _a, evaluator, paid_to, evaluator_tokens) = disputed(&mut m);
-    let state = m.intent_state(intent);
-    let mut ix = agx_sdk::ix::exchange::dispute_resolve(
-        evaluator.pubkey(),
-        intent,
-        &state,
-        m.pay,
-        paid_to,
-        m.requester_tokens,
-        10_000,
-        None,
-    );
+    let mut ix = resolve_ix(&m, &evaluator, intent, paid_to, 10_000, None);
     ix.retarget(evaluator_tokens, m.requester_tokens);
     assert_error(&m.r.svm.send(&[ix], &[&evaluator]), ExchangeError::EvaluatorTokensInvalid);
-    let mut ix = agx_sdk::ix::exchange::dispute_resolve(
-        evaluator.pubkey(),
-        intent,
-        &state,
-        m.pay,
-        paid_to,
-        m.requester_tokens,
-        10_000,
-        None,
-    );
+    let mut ix = resolve_ix(&m, &evaluator, intent, paid_to, 10_000, None);
     ix.unsign(evaluator.pubkey());
     assert_error(&m.r.svm.send(&[ix], &[]), agx_tests::anchor_codes::ACCOUNT_NOT_SIGNER);
 }
@@ -220,21 +205,11 @@ fn an_evaluator_makes_disputes_possible_without_an_arbitrator() {
 fn an_evaluator_cannot_slash_the_winners_stake() {
     let mut m = Market::new();
     let (intent, a, evaluator, paid_to, evaluator_tokens) = disputed(&mut m);
-    let state = m.intent_state(intent);
     let requester = m.requester.pubkey();
     let to = m.r.token_account(requester);
     let slash =
         agx_sdk::ix::exchange::DisputeSlash { stake: m.r.stake, requester_stake_tokens: to, amount: 50 };
-    let ix = agx_sdk::ix::exchange::dispute_resolve(
-        evaluator.pubkey(),
-        intent,
-        &state,
-        m.pay,
-        paid_to,
-        m.requester_tokens,
-        0,
-        Some(slash),
-    );
+    let ix = resolve_ix(&m, &evaluator, intent, paid_to, 0, Some(slash));
     assert_error(&m.r.svm.send(&[ix], &[&evaluator]), ExchangeError::EvaluatorSlashRefused);
     assert_eq!((m.balance(&evaluator_tokens), m.r.agent(&a).staked), (0, agx_tests::market::MIN_STAKE));
 }
