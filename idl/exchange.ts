@@ -7997,6 +7997,29 @@ export type Exchange = {
               "Vickrey: the most the payment may exceed the winner's ask, bps of the ask."
             ],
             "type": "u16"
+          },
+          {
+            "name": "terms",
+            "docs": [
+              "Every term the requester posted (issue 26): with this event an indexer rebuilds the",
+              "intent, and recomputes every bid's score, after its account has closed."
+            ],
+            "type": {
+              "defined": {
+                "name": "intentCreateArgs"
+              }
+            }
+          },
+          {
+            "name": "refundOwner",
+            "docs": [
+              "Who refunds belong to: the requester, or the budget that paid the escrow."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "createdSlot",
+            "type": "u64"
           }
         ]
       }

@@ -92,6 +92,10 @@ enum Command {
     Keeper(commands::keeper::Args),
     /// Both programs' events, live (reconnecting); one JSON object per line with --output json.
     Watch(commands::watch::Args),
+    /// The market's memory: query an index of both programs' events (`agx demo --index FILE`
+    /// fills one): intents, bids and their scores, agents over time, market statistics.
+    #[command(subcommand)]
+    Index(commands::index::Command),
     /// Start a local validator with both programs, initialise both configs, and keep running.
     Localnet(commands::localnet::Args),
     /// Initialise both programs' configs on a cluster (signed by their upgrade authority).
@@ -158,6 +162,7 @@ fn run(cli: Cli, out: Output) -> Result<()> {
         Command::Coalition(c) => commands::coalition::run(c, cli.url, cli.keypair, out),
         Command::Hire(c) => commands::hire::run(c, cli.url, cli.keypair, out),
         Command::Watch(args) => commands::watch::run(args, cli.url, out),
+        Command::Index(c) => commands::index::run(c, cli.url, out),
         Command::Keeper(_) => unreachable!("handled before"),
         Command::Localnet(args) => commands::localnet::run(args, cli.keypair, out),
         Command::Init(args) => commands::init::run(args, &chain::url(cli.url)?, cli.keypair, out),

@@ -250,3 +250,55 @@ fn solana_keypair_read(path: &std::path::Path) -> String {
     use solana_signer::Signer;
     solana_keypair::read_keypair_file(path).unwrap().pubkey().to_string()
 }
+
+/// `agx demo --index FILE` fills the market's memory as it runs (issue 26): the index agrees
+/// with the demo's own summary (read from the chain), and `agx index` reads it back.
+#[test]
+fn the_demo_fills_an_index_that_agrees_with_its_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("market.db");
+    let path = file.to_str().unwrap();
+    let summary =
+        json_of(&agx(&["demo", "--output", "json", "--agents", "5", "--intents", "6", "--index", path]));
+    assert_eq!(summary["problems"], serde_json::json!([]));
+    let stats = json_of(&agx(&["index", "stats", "--database", path, "--output", "json"]));
+    assert_eq!(stats["intents"], summary["intents"], "every intent indexed: {stats}");
+    let finished: u64 = summary["outcomes"].as_object().unwrap().values().map(|n| n.as_u64().unwrap()).sum();
+    let completed: u64 = summary["outcomes"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| k.starts_with("completed"))
+        .map(|(_, n)| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(stats["by_status"]["completed"].as_u64(), Some(completed), "{stats}");
+    assert_eq!(stats["intents"].as_u64(), Some(finished));
+    let failed_over = summary["failed_over"].as_u64().unwrap() as f64 / finished as f64;
+    assert!((stats["failover_rate"].as_f64().unwrap() - failed_over).abs() < 1e-9, "{stats}");
+    // Paid to agents: the index's payouts are the chain's, atom for atom.
+    let intents =
+        json_of(&agx(&["index", "intents", "--database", path, "--limit", "500", "--output", "json"]));
+    let rows = intents["intents"].as_array().unwrap();
+    assert_eq!(rows.len() as u64, finished);
+    assert!(rows.iter().all(|i| i["closed_slot"].is_i64()), "every intent's close is indexed");
+    // One intent in full: its status history ends completed and its winning bid has its parts.
+    let done = rows.iter().find(|i| i["status"] == "completed" && i["failovers"] == 0).unwrap();
+    let one = json_of(&agx(&[
+        "index",
+        "intent",
+        done["address"].as_str().unwrap(),
+        "--database",
+        path,
+        "--output",
+        "json",
+    ]));
+    let history: Vec<&str> =
+        one["history"].as_array().unwrap().iter().map(|h| h["status"].as_str().unwrap()).collect();
+    assert_eq!((history.first(), history.last()), (Some(&"open"), Some(&"completed")), "{history:?}");
+    let won = one["bids_detail"].as_array().unwrap().iter().find(|b| b["fate"] == "won").expect("the winner");
+    assert!(won["parts"]["quality"].as_u64() == won["quality_bps"].as_u64(), "{won}");
+    let bad = agx(&["index", "intents", "--database", path, "--status", "done"]);
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("status must be one of"));
+    let missing = agx(&["index", "stats", "--database", "/nonexistent/market.db"]);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("agx demo --index"));
+}

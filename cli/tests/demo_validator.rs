@@ -535,6 +535,26 @@ fn cli_reads_what_the_demo_left(url: &str, summary: &serde_json::Value) -> Resul
     if demo(&["--url", url, "--output", "json", "intent", "list"])? != serde_json::json!([]) {
         return Err("intents are left open after the demo".into());
     }
+    // The index fills from the cluster's history alone (every account of the run is closed):
+    // every intent the demo posted, with the outcomes the demo counted (issue 26).
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let db = dir.path().join("cluster.db");
+    let db = db.to_str().ok_or("temp path")?;
+    let followed =
+        demo(&["--url", url, "--output", "json", "index", "follow", "--database", db, "--seconds", "2"])?;
+    let stats = demo(&["--output", "json", "index", "stats", "--database", db])?;
+    if stats["intents"] != summary["intents"] || followed["events"].as_u64() < Some(100) {
+        return Err(format!(
+            "the index of the cluster: {stats} after {followed}; the demo: {}",
+            summary["intents"]
+        )
+        .into());
+    }
+    let again =
+        demo(&["--url", url, "--output", "json", "index", "follow", "--database", db, "--seconds", "1"])?;
+    if again["events"] != followed["events"] {
+        return Err(format!("a second follow changed the index: {again} after {followed}").into());
+    }
     let nowhere = Keypair::new().pubkey().to_string();
     let empty_home = tempfile::tempdir().map_err(|e| e.to_string())?;
     for (args, message) in [

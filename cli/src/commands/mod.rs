@@ -5,6 +5,7 @@ pub mod budget;
 pub mod coalition;
 pub mod demo;
 pub mod hire;
+pub mod index;
 pub mod init;
 pub mod intent;
 pub mod keeper;

@@ -33,6 +33,12 @@ pub struct IntentCreated {
     pub reveal_end_slot: u64,
     /// Vickrey: the most the payment may exceed the winner's ask, bps of the ask.
     pub vickrey_premium_cap_bps: u16,
+    /// Every term the requester posted (issue 26): with this event an indexer rebuilds the
+    /// intent, and recomputes every bid's score, after its account has closed.
+    pub terms: crate::instructions::IntentCreateArgs,
+    /// Who refunds belong to: the requester, or the budget that paid the escrow.
+    pub refund_owner: Pubkey,
+    pub created_slot: u64,
 }
 
 #[event]

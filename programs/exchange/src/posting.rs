@@ -55,6 +55,9 @@ impl<'info> Poster<'_, 'info> {
             commit_end_slot: intent.commit_end_slot,
             reveal_end_slot: intent.reveal_end_slot,
             vickrey_premium_cap_bps: args.vickrey_premium_cap_bps,
+            terms: args.clone(),
+            refund_owner: intent.refund_owner,
+            created_slot: now,
         });
         Ok(())
     }

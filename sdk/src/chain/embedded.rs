@@ -1,7 +1,6 @@
 //! The embedded chain: LiteSVM in this process with both programs loaded from their built `.so`
 //! files as upgradeable programs, a slot clock, and the `SlotHashes` sysvar a validator keeps
 //! (the exchange seeds its tie-break from it).
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -13,7 +12,7 @@ use solana_account::Account;
 use solana_keypair::Keypair;
 use solana_loader_v3_interface::state::UpgradeableLoaderState;
 
-use super::{AccountData, Chain, Filter, Landed};
+use super::{AccountData, Chain, Filter, Landed, Taped};
 use crate::{pda, Error, PROGRAMS};
 
 /// Entries the `SlotHashes` sysvar keeps.
@@ -36,8 +35,8 @@ pub enum SlotClock {
 struct State {
     svm: LiteSVM,
     slot: u64,
-    /// Logs of the transactions sent, by signature.
-    logs: HashMap<String, Vec<String>>,
+    /// Every transaction landed, in order (what an indexer follows: [`Chain::tape`]).
+    tape: Vec<Taped>,
 }
 
 pub struct EmbeddedChain {
@@ -62,7 +61,7 @@ impl EmbeddedChain {
         let start_slot = 1;
         warp(&mut svm, start_slot)?;
         Ok(Self {
-            state: Mutex::new(State { svm, slot: start_slot, logs: HashMap::new() }),
+            state: Mutex::new(State { svm, slot: start_slot, tape: Vec::new() }),
             clock,
             started: Instant::now(),
             start_slot,
@@ -75,7 +74,7 @@ impl EmbeddedChain {
     pub fn from_svm(svm: LiteSVM) -> Self {
         let slot = svm.get_sysvar::<anchor_lang::prelude::Clock>().slot;
         Self {
-            state: Mutex::new(State { svm, slot, logs: HashMap::new() }),
+            state: Mutex::new(State { svm, slot, tape: Vec::new() }),
             clock: SlotClock::AsFastAsPossible,
             started: Instant::now(),
             start_slot: slot,
@@ -161,11 +160,18 @@ impl Chain for EmbeddedChain {
         match state.svm.send_transaction(tx) {
             Ok(meta) => {
                 let signature = meta.signature.to_string();
-                state.logs.insert(signature.clone(), meta.logs.clone());
+                let slot = state.slot;
+                state.tape.push(Taped { slot, signature: signature.clone(), logs: meta.logs.clone() });
                 Ok(Landed { signature, logs: meta.logs })
             }
             Err(failed) => Err(Error::from_failure(failed.err.to_string(), failed.meta.logs)),
         }
+    }
+
+    fn tape(&self, cursor: usize) -> Option<(Vec<Taped>, usize)> {
+        let state = self.lock();
+        let new = state.tape.get(cursor..).unwrap_or_default().to_vec();
+        Some((new, state.tape.len()))
     }
 
     fn airdrop(&self, to: &Pubkey, lamports: u64) -> Result<(), Error> {

@@ -85,6 +85,14 @@ impl Filter {
     }
 }
 
+/// A landed transaction as a chain's tape keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Taped {
+    pub slot: u64,
+    pub signature: String,
+    pub logs: Vec<String>,
+}
+
 /// A transaction that landed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Landed {
@@ -122,6 +130,13 @@ pub trait Chain: Send + Sync {
 
     /// Gives `to` lamports (the faucet on a cluster that has one).
     fn airdrop(&self, to: &Pubkey, lamports: u64) -> Result<(), Error>;
+
+    /// The transactions landed since position `cursor` of the chain's tape, in order, and the
+    /// cursor after them: the embedded chain keeps every transaction it runs. `None` on a
+    /// cluster, which an indexer follows with `events::EventStream` instead.
+    fn tape(&self, _cursor: usize) -> Option<(Vec<Taped>, usize)> {
+        None
+    }
 
     /// Returns once the chain has reached `slot` (or passed it), with the slot it is at. The
     /// embedded chain moves its clock there; a cluster is waited for.

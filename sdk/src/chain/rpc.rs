@@ -12,7 +12,7 @@ use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
 use solana_rpc_client_api::request::{RpcError, RpcResponseErrorData};
 use solana_transaction_status_client_types::{option_serializer::OptionSerializer, UiTransactionEncoding};
 
-use super::{AccountData, Chain, Filter, Landed};
+use super::{AccountData, Chain, Filter, Landed, Taped};
 use crate::Error;
 
 /// How often a wait polls the cluster.
@@ -49,6 +49,42 @@ impl RpcChain {
 
     pub fn client(&self) -> &RpcClient {
         &self.client
+    }
+
+    /// The successful transactions that mention `program` after slot `after`, oldest first, with
+    /// their logs: what an indexer backfills after a gap (`getSignaturesForAddress`, paged back,
+    /// then `getTransaction` for each, at `confirmed`).
+    pub fn history_since(&self, program: &Pubkey, after: u64) -> Result<Vec<Taped>, Error> {
+        use solana_rpc_client::rpc_client::GetConfirmedSignaturesForAddress2Config;
+        let mut found = Vec::new();
+        let mut before = None;
+        loop {
+            let config = GetConfirmedSignaturesForAddress2Config {
+                before,
+                until: None,
+                limit: Some(1_000),
+                commitment: Some(CommitmentConfig::confirmed()),
+            };
+            let page =
+                self.client.get_signatures_for_address_with_config(program, config).map_err(transport)?;
+            let Some(last) = page.last() else { break };
+            before = last.signature.parse().ok();
+            let done = last.slot <= after || page.len() < 1_000 || before.is_none();
+            found.extend(page.into_iter().filter(|s| s.slot > after && s.err.is_none()));
+            if done {
+                break;
+            }
+        }
+        found.reverse();
+        found
+            .into_iter()
+            .map(|s| {
+                let signature: solana_transaction::Signature = s.signature.parse().map_err(|_| {
+                    Error::Rpc { during: None, reason: format!("bad signature {}", s.signature) }
+                })?;
+                Ok(Taped { slot: s.slot, logs: self.logs_of(&signature), signature: s.signature })
+            })
+            .collect()
     }
 
     fn logs_of(&self, signature: &solana_transaction::Signature) -> Vec<String> {

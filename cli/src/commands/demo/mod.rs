@@ -94,6 +94,10 @@ pub struct Args {
     /// Where the agents keep their salt stores (default: a temporary directory).
     #[arg(long)]
     state_dir: Option<PathBuf>,
+    /// Index every event of the run into this SQLite file (`agx index` reads it; embedded
+    /// chain).
+    #[arg(long)]
+    index: Option<PathBuf>,
 }
 
 /// A chain and what keeps it alive.
@@ -357,6 +361,18 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
     let mut reviewed = std::collections::BTreeSet::new();
     let mut first_award = None;
     let mut trust_stories = trust::TrustStories::default();
+    let mut indexer = match &args.index {
+        Some(path) => {
+            if chain.tape(usize::MAX).is_none() {
+                bail!("--index follows the embedded chain's tape; on a validator use `agx index` against its RPC (not yet)");
+            }
+            Some(agx_index::Indexer::new(
+                agx_index::Sqlite::open(path)
+                    .with_context(|| format!("open the index {}", path.display()))?,
+            )?)
+        }
+        None => None,
+    };
     // The plain agents' keys (the runners own theirs): an agent rated below its promise replies.
     let reply_keys: Vec<Keypair> = (0..args.agents as u64).map(|i| keys.get("agent", i)).collect();
     let reply_key_refs: Vec<&Keypair> = reply_keys.iter().collect();
@@ -595,6 +611,9 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         for line in trust_stories.step(chain, &tracked, &reply_key_refs, &m.arbitrator, &names, slot)? {
             board.line(&line);
         }
+        if let Some(indexer) = &mut indexer {
+            indexer.follow(chain).context("index")?;
+        }
         if first_award.is_none() && tracked.iter().any(|t| t.statuses.contains(&IntentStatus::Awarded)) {
             first_award = Some(started.elapsed());
         }
@@ -625,6 +644,11 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         slot = chain.wait_for_slot(slot + 1)?;
     }
     board.finish();
+    if let Some(indexer) = &mut indexer {
+        indexer.follow(chain).context("index")?;
+        let path = args.index.as_deref().unwrap_or(std::path::Path::new(""));
+        out.progress(&format!("indexed {} events into {}", indexer.events()?, path.display()));
+    }
 
     let (keeper_kind, landed, failed, keeper_stake_tokens) = match keeper {
         Keeper::Polling(k) => ("polling", k.totals().landed, k.totals().failed, k.stake_tokens()),

@@ -1,0 +1,195 @@
+//! `agx index`: the market's memory (`agx-index`). Reads an index a run filled (`agx demo
+//! --index FILE`): intents, one intent with its bids and their scores' parts, agents, an agent's
+//! history, market statistics; each as the JSON the API serves.
+use std::path::{Path, PathBuf};
+
+use agx_index::query::{self, IntentFilter, Page};
+use std::time::{Duration, Instant};
+
+use agx_index::{Indexer, Sqlite};
+use agx_sdk::chain::RpcChain;
+use agx_sdk::events::{EventStream, NamedEvent, StreamItem};
+use anyhow::{bail, Context, Result};
+use clap::Subcommand;
+
+use crate::Output;
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Follows both programs on a cluster into the index (a SQLite file, created if missing):
+    /// first everything since the last slot it holds (from the cluster's transaction history),
+    /// then live from the websocket, filling any gap after a reconnect the same way.
+    Follow {
+        /// The index (SQLite file).
+        #[arg(long)]
+        database: PathBuf,
+        /// Websocket endpoint (default: derived from --url, port + 1).
+        #[arg(long, env = "AGX_WS_URL")]
+        ws_url: Option<String>,
+        /// Stop after this many seconds (default: run until Ctrl-C).
+        #[arg(long)]
+        seconds: Option<u64>,
+    },
+    /// Intents, newest first (filter by status and capability).
+    Intents {
+        /// The index (SQLite file).
+        #[arg(long)]
+        database: PathBuf,
+        /// open, awarded, submitted, disputed, completed, expired, cancelled or failed.
+        #[arg(long)]
+        status: Option<String>,
+        /// Only intents asking for every capability of this mask (names or bits, as for `agx
+        /// intent post`).
+        #[arg(long, value_parser = crate::chain::capabilities)]
+        capability: Option<u64>,
+        /// Rows per page (1-500).
+        #[arg(long)]
+        limit: Option<i64>,
+        /// Rows to skip.
+        #[arg(long)]
+        offset: Option<i64>,
+    },
+    /// One intent: its terms, status history, and bids with the four parts of each score.
+    Intent {
+        /// The index (SQLite file).
+        #[arg(long)]
+        database: PathBuf,
+        /// The intent's address.
+        address: String,
+    },
+    /// Agents, best reputation first.
+    Agents {
+        /// The index (SQLite file).
+        #[arg(long)]
+        database: PathBuf,
+        /// Rows per page (1-500).
+        #[arg(long)]
+        limit: Option<i64>,
+        /// Rows to skip.
+        #[arg(long)]
+        offset: Option<i64>,
+    },
+    /// One agent's record over time.
+    Agent {
+        /// The index (SQLite file).
+        #[arg(long)]
+        database: PathBuf,
+        /// The agent's registry address.
+        address: String,
+    },
+    /// Market analytics: intents by status, bids per intent, failover rate, clearing prices.
+    Stats {
+        /// The index (SQLite file).
+        #[arg(long)]
+        database: PathBuf,
+    },
+}
+
+fn open(database: &Path) -> Result<Sqlite> {
+    if !database.exists() {
+        bail!("no index at {}: fill one with `agx demo --index {}`", database.display(), database.display());
+    }
+    Sqlite::open(database).with_context(|| format!("open the index {}", database.display()))
+}
+
+/// Everything both programs did after slot `after`, from the cluster's history, into the index
+/// (what the index already holds is skipped); returns the new events.
+fn backfill(rpc: &RpcChain, indexer: &mut Indexer<Sqlite>, after: u64) -> Result<usize> {
+    let mut seen = std::collections::HashSet::new();
+    let mut txs = Vec::new();
+    // The exchange's list first: within a slot it keeps the chain's order of exchange
+    // transactions (every status change mentions the exchange); registry-only ones follow.
+    for program in [agx_sdk::exchange::ID, agx_sdk::agent_registry::ID] {
+        for tx in rpc.history_since(&program, after)? {
+            if seen.insert(tx.signature.clone()) {
+                txs.push(tx);
+            }
+        }
+    }
+    txs.sort_by_key(|t| t.slot);
+    Ok(indexer.ingest(txs.iter().map(|t| (t.slot, t.signature.as_str(), t.logs.as_slice())))?)
+}
+
+fn follow(
+    database: PathBuf,
+    ws_url: Option<String>,
+    seconds: Option<u64>,
+    url: Option<String>,
+    out: &Output,
+) -> Result<serde_json::Value> {
+    let url = crate::chain::url(url)?;
+    let rpc = RpcChain::new(&url)?;
+    let ws = match ws_url {
+        Some(ws) => ws,
+        None => agx_keeper::config::websocket_url_for(&url)
+            .with_context(|| format!("no websocket URL for {url}: pass --ws-url"))?,
+    };
+    let mut indexer = Indexer::new(
+        Sqlite::open(&database).with_context(|| format!("open the index {}", database.display()))?,
+    )?;
+    let stream = EventStream::connect(&ws);
+    let resume = indexer.last_slot()?.unwrap_or(0);
+    let mut new = backfill(&rpc, &mut indexer, resume.saturating_sub(1))?;
+    out.progress(&format!(
+        "index {}: {new} events from the history after slot {resume}; following {ws}",
+        database.display()
+    ));
+    let deadline = seconds.map(|s| Instant::now() + Duration::from_secs(s));
+    // Events arrive one by one; a transaction's are consecutive: they are written together.
+    let mut pending: Option<(u64, String, Vec<NamedEvent>)> = None;
+    let flush = |indexer: &mut Indexer<Sqlite>,
+                 pending: &mut Option<(u64, String, Vec<NamedEvent>)>|
+     -> Result<usize> {
+        Ok(match pending.take() {
+            Some((slot, signature, events)) => indexer.ingest_events([(slot, signature.as_str(), events)])?,
+            None => 0,
+        })
+    };
+    while deadline.is_none_or(|d| Instant::now() < d) {
+        match stream.next(Duration::from_millis(250)) {
+            Some(StreamItem::Event { slot, signature, event }) => {
+                if pending.as_ref().is_some_and(|(_, s, _)| *s != signature) {
+                    new += flush(&mut indexer, &mut pending)?;
+                }
+                pending.get_or_insert_with(|| (slot, signature, Vec::new())).2.push(event);
+            }
+            Some(StreamItem::Reconnected { program }) => {
+                new += flush(&mut indexer, &mut pending)?;
+                let after = indexer.last_slot()?.unwrap_or(0).saturating_sub(1);
+                let filled = backfill(&rpc, &mut indexer, after)?;
+                new += filled;
+                out.progress(&format!("reconnected to {program}'s logs: {filled} missed events backfilled"));
+            }
+            None => new += flush(&mut indexer, &mut pending)?,
+        }
+    }
+    new += flush(&mut indexer, &mut pending)?;
+    Ok(
+        serde_json::json!({"database": database.display().to_string(), "new_events": new, "events": indexer.events()?, "last_slot": indexer.last_slot()?}),
+    )
+}
+
+pub fn run(command: Command, url: Option<String>, out: Output) -> Result<()> {
+    let value = match command {
+        Command::Follow { database, ws_url, seconds } => follow(database, ws_url, seconds, url, &out)?,
+        Command::Intents { database, status, capability, limit, offset } => {
+            let db = open(&database)?;
+            query::intents(&db, &IntentFilter { status, capability }, Page::new(limit, offset)?)?
+        }
+        Command::Intent { database, address } => {
+            let db = open(&database)?;
+            query::intent(&db, &address)?.with_context(|| format!("no intent {address} in the index"))?
+        }
+        Command::Agents { database, limit, offset } => {
+            query::agents(&open(&database)?, Page::new(limit, offset)?)?
+        }
+        Command::Agent { database, address } => {
+            let db = open(&database)?;
+            query::agent_history(&db, &address, Page::new(Some(query::MAX_LIMIT), None)?)?
+                .with_context(|| format!("no agent {address} in the index"))?
+        }
+        Command::Stats { database } => query::stats(&open(&database)?)?,
+    };
+    out.result(&format!("{}\n", serde_json::to_string_pretty(&value)?), &value);
+    Ok(())
+}
