@@ -96,6 +96,8 @@ enum Command {
     /// fills one): intents, bids and their scores, agents over time, market statistics.
     #[command(subcommand)]
     Index(commands::index::Command),
+    /// Serve an index's JSON API over HTTP (read-only; OpenAPI at /api/openapi.json).
+    Web(commands::web::Args),
     /// Start a local validator with both programs, initialise both configs, and keep running.
     Localnet(commands::localnet::Args),
     /// Initialise both programs' configs on a cluster (signed by their upgrade authority).
@@ -163,6 +165,7 @@ fn run(cli: Cli, out: Output) -> Result<()> {
         Command::Hire(c) => commands::hire::run(c, cli.url, cli.keypair, out),
         Command::Watch(args) => commands::watch::run(args, cli.url, out),
         Command::Index(c) => commands::index::run(c, cli.url, out),
+        Command::Web(args) => commands::web::run(args, out),
         Command::Keeper(_) => unreachable!("handled before"),
         Command::Localnet(args) => commands::localnet::run(args, cli.keypair, out),
         Command::Init(args) => commands::init::run(args, &chain::url(cli.url)?, cli.keypair, out),

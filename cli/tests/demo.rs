@@ -302,3 +302,68 @@ fn the_demo_fills_an_index_that_agrees_with_its_summary() {
     let missing = agx(&["index", "stats", "--database", "/nonexistent/market.db"]);
     assert!(String::from_utf8_lossy(&missing.stderr).contains("agx demo --index"));
 }
+
+/// `agx web` serves the index's API: the same JSON as `agx index`, 400 for a bad parameter with
+/// its message, 404 for an unknown address, the OpenAPI document.
+#[test]
+fn the_web_api_serves_the_index() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("market.db");
+    let path = file.to_str().unwrap();
+    json_of(&agx(&["demo", "--output", "json", "--agents", "4", "--intents", "4", "--index", path]));
+    let mut server = Command::new(env!("CARGO_BIN_EXE_agx"))
+        .args(["web", "--database", path, "--listen", "127.0.0.1:0", "--output", "json"])
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(server.stderr.take().unwrap()).read_line(&mut line).unwrap();
+    let at = line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_owned();
+    let get = |route: &str| -> (u16, Value) {
+        let mut stream = std::net::TcpStream::connect(&at).unwrap();
+        write!(stream, "GET {route} HTTP/1.1\r\nHost: {at}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let status = response[9..12].parse().unwrap();
+        let body = response.split("\r\n\r\n").nth(1).unwrap_or("");
+        (status, serde_json::from_str(body).unwrap_or_else(|e| panic!("{route}: {e}: {response}")))
+    };
+    let (status, stats) = get("/api/stats");
+    assert_eq!(
+        (status, &stats),
+        (200, &json_of(&agx(&["index", "stats", "--database", path, "--output", "json"])))
+    );
+    let (status, page) = get("/api/intents?status=completed&limit=2");
+    assert_eq!(
+        (status, page["intents"].as_array().unwrap().len(), page["limit"].as_i64()),
+        (200, 2, Some(2))
+    );
+    let address = page["intents"][0]["address"].as_str().unwrap().to_owned();
+    let (status, one) = get(&format!("/api/intents/{address}"));
+    assert_eq!((status, one["address"].as_str()), (200, Some(address.as_str())));
+    let winner = one["winner_agent"].as_str().unwrap().to_owned();
+    let (status, history) = get(&format!("/api/agents/{winner}/history"));
+    assert!(status == 200 && history["jobs_won"].as_i64() >= Some(1), "{history}");
+    for (route, message) in [
+        ("/api/intents?status=done", "status must be one of"),
+        ("/api/intents?limit=0", "limit must be 1 to 500"),
+        ("/api/agents?offset=x", "offset must be an integer"),
+    ] {
+        let (status, body) = get(route);
+        assert!(
+            status == 400 && body["error"].as_str().unwrap().contains(message),
+            "{route}: {status} {body}"
+        );
+    }
+    assert_eq!(get("/api/intents/nowhere").0, 404);
+    let (status, openapi) = get("/api/openapi.json");
+    assert!(status == 200 && openapi["paths"]["/api/intents"].is_object(), "{openapi}");
+    server.kill().unwrap();
+}

@@ -13,3 +13,4 @@ pub mod keys;
 pub mod localnet;
 pub mod status;
 pub mod watch;
+pub mod web;
