@@ -366,4 +366,5 @@ fn the_web_api_serves_the_index() {
     let (status, openapi) = get("/api/openapi.json");
     assert!(status == 200 && openapi["paths"]["/api/intents"].is_object(), "{openapi}");
     server.kill().unwrap();
+    server.wait().unwrap();
 }
