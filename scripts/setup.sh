@@ -55,6 +55,15 @@ if [ "$skip_validator" = 0 ] && ! command -v jq >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends jq >/dev/null
 fi
 
+# PostgreSQL (Debian's package): the index's second backend; its tests start a throwaway server
+# from these binaries in a temporary directory (agx_index::testing), never the system's service.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  log "apt-get install postgresql (for the index's PostgreSQL tests)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+fi
+
 # The TypeScript example's packages (clients/ts, pinned by its package-lock.json; its test runs
 # on the validator). npm caches them in ~/.npm, so a later clone installs them in seconds.
 if [ "$skip_validator" = 0 ]; then

@@ -74,6 +74,21 @@ pub trait Db {
     fn backend(&self) -> &'static str;
 }
 
+/// Opens the index `target` names: a PostgreSQL connection string (`postgres://...`,
+/// `postgresql://...`, or `host=... port=...`) or else a SQLite file (created if missing).
+pub fn open(target: &str) -> Result<Box<dyn Db + Send>, Error> {
+    Ok(if is_postgres(target) {
+        Box::new(Postgres::connect(target)?)
+    } else {
+        Box::new(Sqlite::open(Path::new(target))?)
+    })
+}
+
+/// Does `target` name a PostgreSQL database (rather than a SQLite file)?
+pub fn is_postgres(target: &str) -> bool {
+    ["postgres://", "postgresql://", "host="].iter().any(|p| target.starts_with(p))
+}
+
 /// The schema's migrations, in order (versioned in the repository, applied once each).
 pub const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_init.sql"))];
 
@@ -150,5 +165,128 @@ impl Db for Sqlite {
 
     fn backend(&self) -> &'static str {
         "sqlite"
+    }
+}
+
+/// PostgreSQL: a server, for a market that outgrows one machine (`postgres://...`). Runs the same
+/// SQL, its `?N` placeholders rewritten to `$N`.
+pub struct Postgres {
+    client: std::cell::RefCell<postgres::Client>,
+}
+
+/// `sql` with SQLite's numbered placeholders (`?1`) as PostgreSQL's (`$1`).
+pub fn postgres_sql(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('$');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl Postgres {
+    /// Connects to `url` (`postgres://user@host:port/db`, or `host=/socket/dir port=...`) and
+    /// brings the schema up to date.
+    pub fn connect(url: &str) -> Result<Self, Error> {
+        let mut client = postgres::Client::connect(url, postgres::NoTls)?;
+        client.batch_execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)")?;
+        for (version, sql) in MIGRATIONS {
+            let done: i64 = client
+                .query_one("SELECT COUNT(*) FROM schema_migrations WHERE version = $1", &[version])?
+                .get(0);
+            if done == 0 {
+                let mut tx = client.transaction()?;
+                tx.batch_execute(sql)?;
+                tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[version])?;
+                tx.commit()?;
+            }
+        }
+        Ok(Self { client: std::cell::RefCell::new(client) })
+    }
+
+    /// The statement and its parameters, each typed as the server expects it (a NULL as a NULL
+    /// of the parameter's type).
+    fn run<T>(
+        &self,
+        sql: &str,
+        params: &[Param],
+        f: impl FnOnce(
+            &mut postgres::Client,
+            &postgres::Statement,
+            &[&(dyn postgres::types::ToSql + Sync)],
+        ) -> Result<T, postgres::Error>,
+    ) -> Result<T, Error> {
+        use postgres::types::Type;
+        let mut client = self.client.borrow_mut();
+        let statement = client.prepare(&postgres_sql(sql))?;
+        let owned: Vec<Box<dyn postgres::types::ToSql + Sync>> = params
+            .iter()
+            .zip(statement.params())
+            .map(|(p, ty)| -> Box<dyn postgres::types::ToSql + Sync> {
+                match p {
+                    Param::Int(v) => Box::new(*v),
+                    Param::Text(v) => Box::new(v.clone()),
+                    Param::Null if *ty == Type::TEXT || *ty == Type::VARCHAR => Box::new(None::<String>),
+                    Param::Null => Box::new(None::<i64>),
+                }
+            })
+            .collect();
+        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = owned.iter().map(|b| b.as_ref()).collect();
+        Ok(f(&mut client, &statement, &refs)?)
+    }
+}
+
+impl Db for Postgres {
+    fn execute(&mut self, sql: &str, params: &[Param]) -> Result<usize, Error> {
+        if params.is_empty() && matches!(sql, "BEGIN" | "COMMIT" | "ROLLBACK") {
+            self.client.borrow_mut().batch_execute(sql)?;
+            return Ok(0);
+        }
+        let n = self.run(sql, params, |c, s, p| c.execute(s, p))?;
+        Ok(usize::try_from(n).unwrap_or(usize::MAX))
+    }
+
+    fn rows(&self, sql: &str, params: &[Param]) -> Result<Vec<Vec<Param>>, Error> {
+        use postgres::types::Type;
+        let rows = self.run(sql, params, |c, s, p| c.query(s, p))?;
+        rows.iter()
+            .map(|row| {
+                (0..row.len())
+                    .map(|i| {
+                        let ty = row.columns()[i].type_();
+                        Ok(if *ty == Type::INT8 {
+                            row.try_get::<_, Option<i64>>(i)?.map_or(Param::Null, Param::Int)
+                        } else if *ty == Type::INT4 {
+                            row.try_get::<_, Option<i32>>(i)?
+                                .map_or(Param::Null, |v| Param::Int(i64::from(v)))
+                        } else {
+                            row.try_get::<_, Option<String>>(i)?.map_or(Param::Null, Param::Text)
+                        })
+                    })
+                    .collect::<Result<Vec<_>, Error>>()
+            })
+            .collect()
+    }
+
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+}
+
+impl<D: Db + ?Sized> Db for Box<D> {
+    fn execute(&mut self, sql: &str, params: &[Param]) -> Result<usize, Error> {
+        (**self).execute(sql, params)
+    }
+
+    fn rows(&self, sql: &str, params: &[Param]) -> Result<Vec<Vec<Param>>, Error> {
+        (**self).rows(sql, params)
+    }
+
+    fn backend(&self) -> &'static str {
+        (**self).backend()
     }
 }

@@ -5,7 +5,8 @@
 //! `IntentCreated` carries the intent's terms, and a bid's score parts are recomputed with
 //! `agx_core::score` from them, as the chain computed them.
 //!
-//! - [`db`]: the one storage interface ([`db::Db`]) and its SQLite backend (embedded, one file).
+//! - [`db`]: the one storage interface ([`db::Db`]) and its backends: SQLite (embedded, one
+//!   file, the default) and PostgreSQL (a server, for a market that outgrows one machine).
 //! - [`ingest`]: an event into rows, idempotently.
 //! - [`query`]: what the API and the CLI read (intents, one intent with its bids, agents, an
 //!   agent's history, market statistics), as JSON.
@@ -18,8 +19,10 @@ pub mod db;
 pub mod follow;
 pub mod ingest;
 pub mod query;
+#[cfg(feature = "testing")]
+pub mod testing;
 
-pub use db::{Db, Param, Sqlite};
+pub use db::{open, Db, Param, Postgres, Sqlite};
 pub use follow::Indexer;
 
 /// What can go wrong.
@@ -27,6 +30,8 @@ pub use follow::Indexer;
 pub enum Error {
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("postgres: {0}")]
+    Postgres(#[from] postgres::Error),
     /// An event lacks a field the index needs, or it has the wrong type: the IDL the index
     /// decodes with is not the programs'.
     #[error("event {event}: field `{field}` is missing or malformed")]

@@ -98,7 +98,8 @@ pub fn intents(db: &dyn Db, filter: &IntentFilter, page: Page) -> Result<Value, 
         .capability
         .map(|c| i64::try_from(c).map_err(|_| Error::Query(format!("capability {c} is above 2^63"))))
         .transpose()?;
-    let filters = "(?1 IS NULL OR status = ?1) AND (?2 IS NULL OR (capabilities & ?2) = ?2)";
+    // The casts type the parameters for PostgreSQL, which cannot infer a bare `$1 IS NULL`.
+    let filters = "(CAST(?1 AS TEXT) IS NULL OR status = ?1) AND (CAST(?2 AS BIGINT) IS NULL OR (capabilities & ?2) = ?2)";
     let params = [Param::from(filter.status.clone()), Param::from(capability)];
     let total = count(db, &format!("SELECT COUNT(*) FROM intents WHERE {filters}"), &params)?;
     let sql = format!(
@@ -234,7 +235,7 @@ pub fn stats(db: &dyn Db) -> Result<Value, Error> {
     let failed_over = count(db, "SELECT COUNT(*) FROM intents WHERE failovers > 0", &[])?;
     let clearing = db
         .rows(
-            "SELECT capabilities, COUNT(*), SUM(payment * 10000 / max_price) FROM intents \
+            "SELECT capabilities, COUNT(*), CAST(SUM(payment * 10000 / max_price) AS BIGINT) FROM intents \
              WHERE payment IS NOT NULL AND max_price > 0 GROUP BY capabilities ORDER BY capabilities",
             &[],
         )?
@@ -259,7 +260,7 @@ pub fn stats(db: &dyn Db) -> Result<Value, Error> {
         "bids_per_intent": if intents > 0 { json!(bids as f64 / intents as f64) } else { Value::Null },
         "failover_rate": if intents > 0 { json!(failed_over as f64 / intents as f64) } else { Value::Null },
         "clearing_by_capability": clearing,
-        "slots_post_to_award": slots("SELECT COUNT(*), SUM(award_slot - created_slot) FROM intents WHERE award_slot IS NOT NULL")?,
-        "slots_post_to_end": slots("SELECT COUNT(*), SUM(ended_slot - created_slot) FROM intents WHERE ended_slot IS NOT NULL")?,
+        "slots_post_to_award": slots("SELECT COUNT(*), CAST(SUM(award_slot - created_slot) AS BIGINT) FROM intents WHERE award_slot IS NOT NULL")?,
+        "slots_post_to_end": slots("SELECT COUNT(*), CAST(SUM(ended_slot - created_slot) AS BIGINT) FROM intents WHERE ended_slot IS NOT NULL")?,
     }))
 }

@@ -1,8 +1,11 @@
 //! The index from real event payloads (the programs' own event types, logged as the runtime
-//! logs them): an intent's life and its bid land in their rows, the score's parts are
-//! recomputed from the posted terms, replaying changes nothing, and a reopened file resumes.
+//! logs them), on both backends (SQLite, and PostgreSQL on a real server started for the test):
+//! an intent's life and its bid land in their rows, the score's parts are recomputed from the
+//! posted terms, replaying changes nothing, a reopened file resumes, and both backends answer
+//! every query identically.
 use agx_index::query::{self, IntentFilter, Page};
-use agx_index::{Indexer, Sqlite};
+use agx_index::testing::PostgresServer;
+use agx_index::{Db, Indexer, Postgres, Sqlite};
 use agx_sdk::agent_registry::events::{AgentRegistered, OutcomeSettled};
 use agx_sdk::agent_registry::state::OutcomeKind;
 use agx_sdk::exchange::events::{
@@ -162,85 +165,104 @@ fn life() -> Vec<(u64, String, Vec<String>)> {
     ]
 }
 
-fn ingest(ix: &mut Indexer<Sqlite>, txs: &[(u64, String, Vec<String>)]) -> usize {
+/// Runs `check` on an index in SQLite (in memory) and on one in a fresh PostgreSQL server;
+/// returns what each gave.
+fn on_both<T>(check: impl Fn(&mut Indexer<Box<dyn Db>>) -> T) -> (T, T) {
+    let server = PostgresServer::start().unwrap_or_else(|e| panic!("a PostgreSQL server for the test: {e}"));
+    let sqlite: Box<dyn Db> = Box::new(Sqlite::in_memory().unwrap());
+    let postgres: Box<dyn Db> = Box::new(Postgres::connect(&server.url()).unwrap());
+    let a = check(&mut Indexer::new(sqlite).unwrap());
+    let b = check(&mut Indexer::new(postgres).unwrap());
+    (a, b)
+}
+
+fn ingest<D: Db>(ix: &mut Indexer<D>, txs: &[(u64, String, Vec<String>)]) -> usize {
     ix.ingest(txs.iter().map(|(slot, sig, logs)| (*slot, sig.as_str(), logs.as_slice()))).unwrap()
 }
 
 #[test]
 fn an_intents_life_lands_in_its_rows_once() {
-    let mut ix = Indexer::new(Sqlite::in_memory().unwrap()).unwrap();
-    assert_eq!(ingest(&mut ix, &life()), 8, "every event, the CPI's attributed to the registry");
-    assert_eq!(ingest(&mut ix, &life()), 0, "a replay writes nothing");
-    let intent = query::intent(&ix.db, &key(1).to_string()).unwrap().expect("indexed");
-    assert_eq!(intent["status"], "completed");
-    assert_eq!(intent["kind"], "VickreySealed");
-    assert_eq!(
-        (intent["max_price"].as_i64(), intent["payment"].as_i64(), intent["paid"].as_i64()),
-        (Some(1_000_000), Some(450_000), Some(450_000))
-    );
-    assert_eq!(intent["evaluator"], key(9).to_string());
-    assert_eq!((intent["closed_slot"].as_i64(), intent["bids"].as_i64()), (Some(80), Some(1)));
-    let history: Vec<&str> =
-        intent["history"].as_array().unwrap().iter().map(|h| h["status"].as_str().unwrap()).collect();
-    assert_eq!(history, ["open", "awarded", "submitted", "completed"]);
-    let bid = &intent["bids_detail"][0];
-    assert_eq!(bid["fate"], "won");
-    // cost: (1,000,000 - 400,000) / 1,000,000; speed: (100 - 20) / 100.
-    assert_eq!(
-        bid["parts"],
-        serde_json::json!({"quality": 9_000, "cost": 6_000, "speed": 8_000, "reputation": 0})
-    );
-    let agent =
-        query::agent_history(&ix.db, &key(2).to_string(), Page::new(None, None).unwrap()).unwrap().unwrap();
-    assert_eq!(
-        (agent["reputation"].as_i64(), agent["completed"].as_i64(), agent["jobs_won"].as_i64()),
-        (Some(3_100), Some(1), Some(1))
-    );
-    assert_eq!(agent["history"][0]["kind"], "completed");
-    let stats = query::stats(&ix.db).unwrap();
-    assert_eq!((stats["intents"].as_i64(), stats["events"].as_i64()), (Some(1), Some(8)));
-    assert_eq!(stats["clearing_by_capability"][0]["clearing_bps"], 4_500);
+    let (sqlite, postgres) = on_both(|ix| {
+        assert_eq!(ingest(ix, &life()), 8, "every event, the CPI's attributed to the registry");
+        assert_eq!(ingest(ix, &life()), 0, "a replay writes nothing");
+        let intent = query::intent(&ix.db, &key(1).to_string()).unwrap().expect("indexed");
+        assert_eq!(intent["status"], "completed");
+        assert_eq!(intent["kind"], "VickreySealed");
+        assert_eq!(
+            (intent["max_price"].as_i64(), intent["payment"].as_i64(), intent["paid"].as_i64()),
+            (Some(1_000_000), Some(450_000), Some(450_000))
+        );
+        assert_eq!(intent["evaluator"], key(9).to_string());
+        assert_eq!((intent["closed_slot"].as_i64(), intent["bids"].as_i64()), (Some(80), Some(1)));
+        let history: Vec<&str> =
+            intent["history"].as_array().unwrap().iter().map(|h| h["status"].as_str().unwrap()).collect();
+        assert_eq!(history, ["open", "awarded", "submitted", "completed"]);
+        let bid = &intent["bids_detail"][0];
+        assert_eq!(bid["fate"], "won");
+        // cost: (1,000,000 - 400,000) / 1,000,000; speed: (100 - 20) / 100.
+        assert_eq!(
+            bid["parts"],
+            serde_json::json!({"quality": 9_000, "cost": 6_000, "speed": 8_000, "reputation": 0})
+        );
+        let agent = query::agent_history(&ix.db, &key(2).to_string(), Page::new(None, None).unwrap())
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (agent["reputation"].as_i64(), agent["completed"].as_i64(), agent["jobs_won"].as_i64()),
+            (Some(3_100), Some(1), Some(1))
+        );
+        assert_eq!(agent["history"][0]["kind"], "completed");
+        let stats = query::stats(&ix.db).unwrap();
+        assert_eq!((stats["intents"].as_i64(), stats["events"].as_i64()), (Some(1), Some(8)));
+        assert_eq!(stats["clearing_by_capability"][0]["clearing_bps"], 4_500);
+        (intent, agent, stats)
+    });
+    assert_eq!(sqlite, postgres, "both backends answer alike");
+    assert_eq!(postgres.0["history"][3]["status"], "completed");
 }
 
 #[test]
 fn a_failed_over_intent_counts_its_failovers() {
-    let mut ix = Indexer::new(Sqlite::in_memory().unwrap()).unwrap();
-    let txs = life();
-    ingest(&mut ix, &txs[..4]);
-    let failed = FailoverTriggered {
-        intent: key(1),
-        failed_agent: key(2),
-        cause: 0,
-        slashed: 50,
-        reward: 5,
-        result: 2,
-        winner_agent: Pubkey::default(),
-        payment: 0,
-        execution_deadline_slot: 0,
-        round: 0,
-        failovers: 1,
-        refunded: 1_025_000,
-    };
-    ingest(&mut ix, &[(200, "failover".into(), logs(agx_sdk::exchange::ID, &[failed.data()]))]);
-    let intent = query::intent(&ix.db, &key(1).to_string()).unwrap().unwrap();
-    assert_eq!(
-        (intent["status"].as_str(), intent["failovers"].as_i64(), intent["winner_agent"].is_null()),
-        (Some("failed"), Some(1), true)
-    );
-    let failed = query::intents(
-        &ix.db,
-        &IntentFilter { status: Some("failed".into()), capability: Some(0b1) },
-        Page::new(None, None).unwrap(),
-    )
-    .unwrap();
-    assert_eq!(failed["total"], 1);
-    let none = query::intents(
-        &ix.db,
-        &IntentFilter { status: None, capability: Some(0b100) },
-        Page::new(None, None).unwrap(),
-    )
-    .unwrap();
-    assert_eq!(none["total"], 0, "asks for capabilities 0b11 only");
+    let (sqlite, postgres) = on_both(|ix| {
+        let txs = life();
+        ingest(ix, &txs[..4]);
+        let failed = FailoverTriggered {
+            intent: key(1),
+            failed_agent: key(2),
+            cause: 0,
+            slashed: 50,
+            reward: 5,
+            result: 2,
+            winner_agent: Pubkey::default(),
+            payment: 0,
+            execution_deadline_slot: 0,
+            round: 0,
+            failovers: 1,
+            refunded: 1_025_000,
+        };
+        ingest(ix, &[(200, "failover".into(), logs(agx_sdk::exchange::ID, &[failed.data()]))]);
+        let intent = query::intent(&ix.db, &key(1).to_string()).unwrap().unwrap();
+        assert_eq!(
+            (intent["status"].as_str(), intent["failovers"].as_i64(), intent["winner_agent"].is_null()),
+            (Some("failed"), Some(1), true)
+        );
+        let failed = query::intents(
+            &ix.db,
+            &IntentFilter { status: Some("failed".into()), capability: Some(0b1) },
+            Page::new(None, None).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(failed["total"], 1);
+        let none = query::intents(
+            &ix.db,
+            &IntentFilter { status: None, capability: Some(0b100) },
+            Page::new(None, None).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(none["total"], 0, "asks for capabilities 0b11 only");
+        (intent, failed, query::stats(&ix.db).unwrap())
+    });
+    assert_eq!(sqlite, postgres, "both backends answer alike");
 }
 
 #[test]

@@ -1,12 +1,12 @@
 //! `agx index`: the market's memory (`agx-index`). Reads an index a run filled (`agx demo
 //! --index FILE`): intents, one intent with its bids and their scores' parts, agents, an agent's
 //! history, market statistics; each as the JSON the API serves.
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use agx_index::query::{self, IntentFilter, Page};
 use std::time::{Duration, Instant};
 
-use agx_index::{Indexer, Sqlite};
+use agx_index::Indexer;
 use agx_sdk::chain::RpcChain;
 use agx_sdk::events::{EventStream, NamedEvent, StreamItem};
 use anyhow::{bail, Context, Result};
@@ -20,9 +20,9 @@ pub enum Command {
     /// first everything since the last slot it holds (from the cluster's transaction history),
     /// then live from the websocket, filling any gap after a reconnect the same way.
     Follow {
-        /// The index (SQLite file).
+        /// The index: a SQLite file, or a PostgreSQL connection string (postgres://...).
         #[arg(long)]
-        database: PathBuf,
+        database: String,
         /// Websocket endpoint (default: derived from --url, port + 1).
         #[arg(long, env = "AGX_WS_URL")]
         ws_url: Option<String>,
@@ -32,9 +32,9 @@ pub enum Command {
     },
     /// Intents, newest first (filter by status and capability).
     Intents {
-        /// The index (SQLite file).
+        /// The index: a SQLite file, or a PostgreSQL connection string (postgres://...).
         #[arg(long)]
-        database: PathBuf,
+        database: String,
         /// open, awarded, submitted, disputed, completed, expired, cancelled or failed.
         #[arg(long)]
         status: Option<String>,
@@ -51,17 +51,17 @@ pub enum Command {
     },
     /// One intent: its terms, status history, and bids with the four parts of each score.
     Intent {
-        /// The index (SQLite file).
+        /// The index: a SQLite file, or a PostgreSQL connection string (postgres://...).
         #[arg(long)]
-        database: PathBuf,
+        database: String,
         /// The intent's address.
         address: String,
     },
     /// Agents, best reputation first.
     Agents {
-        /// The index (SQLite file).
+        /// The index: a SQLite file, or a PostgreSQL connection string (postgres://...).
         #[arg(long)]
-        database: PathBuf,
+        database: String,
         /// Rows per page (1-500).
         #[arg(long)]
         limit: Option<i64>,
@@ -71,30 +71,35 @@ pub enum Command {
     },
     /// One agent's record over time.
     Agent {
-        /// The index (SQLite file).
+        /// The index: a SQLite file, or a PostgreSQL connection string (postgres://...).
         #[arg(long)]
-        database: PathBuf,
+        database: String,
         /// The agent's registry address.
         address: String,
     },
     /// Market analytics: intents by status, bids per intent, failover rate, clearing prices.
     Stats {
-        /// The index (SQLite file).
+        /// The index: a SQLite file, or a PostgreSQL connection string (postgres://...).
         #[arg(long)]
-        database: PathBuf,
+        database: String,
     },
 }
 
-fn open(database: &Path) -> Result<Sqlite> {
-    if !database.exists() {
-        bail!("no index at {}: fill one with `agx demo --index {}`", database.display(), database.display());
+/// The index `database` names; a SQLite file must exist already (reading never creates one).
+fn open(database: &str) -> Result<Box<dyn agx_index::Db + Send>> {
+    if !agx_index::db::is_postgres(database) && !Path::new(database).exists() {
+        bail!("no index at {database}: fill one with `agx demo --index {database}`");
     }
-    Sqlite::open(database).with_context(|| format!("open the index {}", database.display()))
+    agx_index::open(database).with_context(|| format!("open the index {database}"))
 }
 
 /// Everything both programs did after slot `after`, from the cluster's history, into the index
 /// (what the index already holds is skipped); returns the new events.
-fn backfill(rpc: &RpcChain, indexer: &mut Indexer<Sqlite>, after: u64) -> Result<usize> {
+fn backfill(
+    rpc: &RpcChain,
+    indexer: &mut Indexer<Box<dyn agx_index::Db + Send>>,
+    after: u64,
+) -> Result<usize> {
     let mut seen = std::collections::HashSet::new();
     let mut txs = Vec::new();
     // The exchange's list first: within a slot it keeps the chain's order of exchange
@@ -111,7 +116,7 @@ fn backfill(rpc: &RpcChain, indexer: &mut Indexer<Sqlite>, after: u64) -> Result
 }
 
 fn follow(
-    database: PathBuf,
+    database: String,
     ws_url: Option<String>,
     seconds: Option<u64>,
     url: Option<String>,
@@ -124,20 +129,18 @@ fn follow(
         None => agx_keeper::config::websocket_url_for(&url)
             .with_context(|| format!("no websocket URL for {url}: pass --ws-url"))?,
     };
-    let mut indexer = Indexer::new(
-        Sqlite::open(&database).with_context(|| format!("open the index {}", database.display()))?,
-    )?;
+    let mut indexer =
+        Indexer::new(agx_index::open(&database).with_context(|| format!("open the index {database}"))?)?;
     let stream = EventStream::connect(&ws);
     let resume = indexer.last_slot()?.unwrap_or(0);
     let mut new = backfill(&rpc, &mut indexer, resume.saturating_sub(1))?;
     out.progress(&format!(
-        "index {}: {new} events from the history after slot {resume}; following {ws}",
-        database.display()
+        "index {database}: {new} events from the history after slot {resume}; following {ws}"
     ));
     let deadline = seconds.map(|s| Instant::now() + Duration::from_secs(s));
     // Events arrive one by one; a transaction's are consecutive: they are written together.
     let mut pending: Option<(u64, String, Vec<NamedEvent>)> = None;
-    let flush = |indexer: &mut Indexer<Sqlite>,
+    let flush = |indexer: &mut Indexer<Box<dyn agx_index::Db + Send>>,
                  pending: &mut Option<(u64, String, Vec<NamedEvent>)>|
      -> Result<usize> {
         Ok(match pending.take() {
@@ -165,7 +168,7 @@ fn follow(
     }
     new += flush(&mut indexer, &mut pending)?;
     Ok(
-        serde_json::json!({"database": database.display().to_string(), "new_events": new, "events": indexer.events()?, "last_slot": indexer.last_slot()?}),
+        serde_json::json!({"database": database, "new_events": new, "events": indexer.events()?, "last_slot": indexer.last_slot()?}),
     )
 }
 

@@ -2,11 +2,9 @@
 //! a bad parameter answered 400 with a message that names it, an unknown address 404, and the
 //! OpenAPI document at `/api/openapi.json`. Read-only: it signs nothing.
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use agx_index::query::{self, IntentFilter, Page};
-use agx_index::Sqlite;
 use anyhow::{Context, Result};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
@@ -19,9 +17,10 @@ use crate::Output;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The index (SQLite file; `agx demo --index FILE` or `agx index follow` fills one).
+    /// The index: a SQLite file (`agx demo --index FILE` or `agx index follow` fills one), or a
+    /// PostgreSQL connection string (postgres://...).
     #[arg(long)]
-    database: PathBuf,
+    database: String,
     /// Address to serve on (port 0: any free port, printed at start).
     #[arg(long, default_value = "127.0.0.1:8787")]
     listen: SocketAddr,
@@ -30,7 +29,7 @@ pub struct Args {
 /// The OpenAPI document of the API.
 pub const OPENAPI: &str = include_str!("../../../index/api/openapi.json");
 
-type Db = Arc<Mutex<Sqlite>>;
+type Db = Arc<Mutex<Box<dyn agx_index::Db + Send>>>;
 
 /// An answer: the query's JSON, or the error with its status.
 fn answer(result: Result<Option<Value>, agx_index::Error>, what: &str) -> Response {
@@ -126,7 +125,7 @@ async fn openapi() -> Response {
 }
 
 /// The API's routes over the index `db`.
-pub fn router(db: Sqlite) -> Router {
+pub fn router(db: Box<dyn agx_index::Db + Send>) -> Router {
     Router::new()
         .route("/api/intents", get(intents))
         .route("/api/intents/{address}", get(intent))
@@ -141,15 +140,10 @@ pub fn router(db: Sqlite) -> Router {
 }
 
 pub fn run(args: Args, out: Output) -> Result<()> {
-    if !args.database.exists() {
-        anyhow::bail!(
-            "no index at {}: fill one with `agx demo --index {}`",
-            args.database.display(),
-            args.database.display()
-        );
+    if !agx_index::db::is_postgres(&args.database) && !std::path::Path::new(&args.database).exists() {
+        anyhow::bail!("no index at {}: fill one with `agx demo --index {}`", args.database, args.database);
     }
-    let db = Sqlite::open(&args.database)
-        .with_context(|| format!("open the index {}", args.database.display()))?;
+    let db = agx_index::open(&args.database).with_context(|| format!("open the index {}", args.database))?;
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.listen)
@@ -158,7 +152,7 @@ pub fn run(args: Args, out: Output) -> Result<()> {
         let at = listener.local_addr()?;
         out.progress(&format!(
             "serving the index {} at http://{at}/api (OpenAPI: http://{at}/api/openapi.json)",
-            args.database.display()
+            args.database
         ));
         axum::serve(listener, router(db))
             .with_graceful_shutdown(async {
