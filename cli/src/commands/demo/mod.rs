@@ -364,7 +364,9 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
     let mut indexer = match &args.index {
         Some(path) => {
             if chain.tape(usize::MAX).is_none() {
-                bail!("--index follows the embedded chain's tape; on a validator use `agx index` against its RPC (not yet)");
+                bail!(
+                    "--index follows the embedded chain's tape; on a validator run `agx index follow --database FILE --url URL` beside the demo (it backfills what it missed)"
+                );
             }
             Some(agx_index::Indexer::new(
                 agx_index::Sqlite::open(path)
