@@ -64,6 +64,11 @@ impl<T: Into<Param>> From<Option<T>> for Param {
     }
 }
 
+/// The first column of the first row of `sql`, as an integer (`None`: no row, or NULL).
+pub fn scalar(db: &dyn Db, sql: &str, params: &[Param]) -> Result<Option<i64>, Error> {
+    Ok(db.rows(sql, params)?.first().and_then(|r| r.first()).and_then(Param::int))
+}
+
 /// A database the index writes to and reads from.
 pub trait Db {
     /// Runs one statement; returns the rows it changed.

@@ -3,7 +3,7 @@
 use agx_sdk::chain::Chain;
 use agx_sdk::events::{named_in, NamedEvent};
 
-use crate::db::{Db, Param};
+use crate::db::{scalar, Db};
 use crate::ingest::{self, At};
 use crate::Error;
 
@@ -19,8 +19,7 @@ pub struct Indexer<D: Db> {
 impl<D: Db> Indexer<D> {
     /// An indexer writing into `db`, resuming after what it holds.
     pub fn new(db: D) -> Result<Self, Error> {
-        let last = db.rows("SELECT MAX(seq) FROM events", &[])?;
-        let last = last.first().and_then(|r| r.first()).and_then(Param::int).unwrap_or(0);
+        let last = scalar(&db, "SELECT MAX(seq) FROM events", &[])?.unwrap_or(0);
         Ok(Self { db, cursor: 0, next_seq: u64::try_from(last).unwrap_or(0).saturating_add(1) })
     }
 
@@ -82,17 +81,12 @@ impl<D: Db> Indexer<D> {
 
     /// The last slot the index holds an event of (where a restart resumes).
     pub fn last_slot(&self) -> Result<Option<u64>, Error> {
-        let rows = self.db.rows("SELECT MAX(slot) FROM events", &[])?;
-        Ok(rows.first().and_then(|r| r.first()).and_then(Param::int).and_then(|s| u64::try_from(s).ok()))
+        Ok(scalar(&self.db, "SELECT MAX(slot) FROM events", &[])?.and_then(|s| u64::try_from(s).ok()))
     }
 
     /// Events stored.
     pub fn events(&self) -> Result<u64, Error> {
-        let rows = self.db.rows("SELECT COUNT(*) FROM events", &[])?;
-        Ok(rows
-            .first()
-            .and_then(|r| r.first())
-            .and_then(Param::int)
+        Ok(scalar(&self.db, "SELECT COUNT(*) FROM events", &[])?
             .and_then(|n| u64::try_from(n).ok())
             .unwrap_or(0))
     }

@@ -109,6 +109,15 @@ fn status(db: &mut dyn Db, at: At, intent: &Param, status: &str) -> Result<(), E
     Ok(())
 }
 
+/// `intent` ended refunded (the event's `refunded` atoms) at this event's slot.
+fn refunded(db: &mut dyn Db, at: At, f: &Fields, intent: &Param) -> Result<(), Error> {
+    db.execute(
+        "UPDATE intents SET refunded = ?2, ended_slot = ?3 WHERE address = ?1",
+        &[intent.clone(), f.int("refunded")?, slot(at.slot)?],
+    )?;
+    Ok(())
+}
+
 /// An agent's reputation at this event, into its row and its history.
 fn reputation(db: &mut dyn Db, at: At, f: &Fields, kind: &str, value: Param) -> Result<(), Error> {
     let agent = f.text("agent")?;
@@ -226,18 +235,12 @@ fn derive(db: &mut dyn Db, at: At, event: &NamedEvent) -> Result<(), Error> {
         }
         ("exchange", "AuctionExpired") => {
             let intent = f.text("intent")?;
-            db.execute(
-                "UPDATE intents SET refunded = ?2, ended_slot = ?3 WHERE address = ?1",
-                &[intent.clone(), f.int("refunded")?, slot(at.slot)?],
-            )?;
+            refunded(db, at, &f, &intent)?;
             status(db, at, &intent, "expired")?;
         }
         ("exchange", "IntentCancelled") => {
             let intent = f.text("intent")?;
-            db.execute(
-                "UPDATE intents SET refunded = ?2, ended_slot = ?3 WHERE address = ?1",
-                &[intent.clone(), f.int("refunded")?, slot(at.slot)?],
-            )?;
+            refunded(db, at, &f, &intent)?;
             status(db, at, &intent, "cancelled")?;
         }
         ("exchange", "ResultSubmitted") => {
@@ -271,10 +274,7 @@ fn derive(db: &mut dyn Db, at: At, event: &NamedEvent) -> Result<(), Error> {
                 _ => "failed",
             };
             if next == "failed" {
-                db.execute(
-                    "UPDATE intents SET refunded = ?2, ended_slot = ?3 WHERE address = ?1",
-                    &[intent.clone(), f.int("refunded")?, slot(at.slot)?],
-                )?;
+                refunded(db, at, &f, &intent)?;
             }
             status(db, at, &intent, next)?;
         }

@@ -84,7 +84,7 @@ fn object(columns: &[&str], row: &[Param]) -> Value {
 }
 
 fn count(db: &dyn Db, sql: &str, params: &[Param]) -> Result<i64, Error> {
-    Ok(db.rows(sql, params)?.first().and_then(|r| r.first()).and_then(Param::int).unwrap_or(0))
+    Ok(crate::db::scalar(db, sql, params)?.unwrap_or(0))
 }
 
 /// Intents, newest first.

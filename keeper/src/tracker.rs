@@ -67,8 +67,7 @@ impl Tracker {
     pub fn upsert_agent(&mut self, agent: Pubkey, last_heartbeat_slot: u64) {
         // Kept for every agent, not only current winners: a later award reads it.
         self.heartbeats.insert(agent, last_heartbeat_slot);
-        let jobs: Vec<Pubkey> = self.jobs.get(&agent).into_iter().flatten().copied().collect();
-        for intent in jobs {
+        for intent in self.jobs_of(&agent) {
             self.reschedule(intent);
         }
     }

@@ -86,7 +86,7 @@ pub enum Command {
 }
 
 /// The index `database` names; a SQLite file must exist already (reading never creates one).
-fn open(database: &str) -> Result<Box<dyn agx_index::Db + Send>> {
+pub fn open(database: &str) -> Result<Box<dyn agx_index::Db + Send>> {
     if !agx_index::db::is_postgres(database) && !Path::new(database).exists() {
         bail!("no index at {database}: fill one with `agx demo --index {database}`");
     }

@@ -31,6 +31,11 @@ pub const OPENAPI: &str = include_str!("../../../index/api/openapi.json");
 
 type Db = Arc<Mutex<Box<dyn agx_index::Db + Send>>>;
 
+/// The index, for one request.
+fn lock(db: &Db) -> Result<std::sync::MutexGuard<'_, Box<dyn agx_index::Db + Send>>, agx_index::Error> {
+    db.lock().map_err(|_| agx_index::Error::Query("the index is unavailable".into()))
+}
+
 /// An answer: the query's JSON, or the error with its status.
 fn answer(result: Result<Option<Value>, agx_index::Error>, what: &str) -> Response {
     match result {
@@ -75,7 +80,7 @@ async fn intents(
             })
             .transpose()?;
         let filter = IntentFilter { status: params.get("status").cloned(), capability };
-        let db = db.lock().map_err(|_| agx_index::Error::Query("the index is unavailable".into()))?;
+        let db = lock(&db)?;
         query::intents(&*db, &filter, page(&params)?).map(Some)
     })();
     answer(result, "intents")
@@ -94,7 +99,7 @@ async fn agents(
     Query(params): Query<std::collections::HashMap<String, String>>,
 ) -> Response {
     let result = (|| {
-        let db = db.lock().map_err(|_| agx_index::Error::Query("the index is unavailable".into()))?;
+        let db = lock(&db)?;
         query::agents(&*db, page(&params)?).map(Some)
     })();
     answer(result, "agents")
@@ -106,7 +111,7 @@ async fn agent_history(
     Query(params): Query<std::collections::HashMap<String, String>>,
 ) -> Response {
     let result = (|| {
-        let db = db.lock().map_err(|_| agx_index::Error::Query("the index is unavailable".into()))?;
+        let db = lock(&db)?;
         query::agent_history(&*db, &address, page(&params)?)
     })();
     answer(result, &format!("agent {address}"))
@@ -140,10 +145,7 @@ pub fn router(db: Box<dyn agx_index::Db + Send>) -> Router {
 }
 
 pub fn run(args: Args, out: Output) -> Result<()> {
-    if !agx_index::db::is_postgres(&args.database) && !std::path::Path::new(&args.database).exists() {
-        anyhow::bail!("no index at {}: fill one with `agx demo --index {}`", args.database, args.database);
-    }
-    let db = agx_index::open(&args.database).with_context(|| format!("open the index {}", args.database))?;
+    let db = super::index::open(&args.database)?;
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.listen)

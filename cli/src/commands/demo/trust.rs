@@ -45,7 +45,6 @@ impl TrustStories {
         slot: u64,
     ) -> Result<Vec<String>> {
         let mut lines = Vec::new();
-        let config = discover::exchange_config(chain)?;
         let stalls = self.stalls.get_or_insert_with(|| Stalls::new(DEFAULT_STALL_HEARTBEATS));
         for t in tracked.iter().filter(|t| !t.closed) {
             let Some(state) = t.last else { continue };
@@ -88,10 +87,12 @@ impl TrustStories {
                         claim / 100
                     ));
                 }
-                (Ok(IntentStatus::Completed), ReplyState::Contested)
-                    if reply::judge_of(&state, &config, Question::Reply, slot)
-                        == Some(arbitrator.pubkey()) =>
-                {
+                (Ok(IntentStatus::Completed), ReplyState::Contested) => {
+                    // Read only when a reply waits: the config is the judges' windows.
+                    let config = discover::exchange_config(chain)?;
+                    if reply::judge_of(&state, &config, Question::Reply, slot) != Some(arbitrator.pubkey()) {
+                        continue;
+                    }
                     let corrected = state.fulfilled_bps >= CORRECTED_FROM_FULFILLED_BPS;
                     let rating = if corrected { state.claimed_rating_bps } else { state.rating_bps };
                     reply::resolve(chain, arbitrator, &t.address, rating).context("rating_resolve")?;

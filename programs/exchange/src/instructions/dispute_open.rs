@@ -34,10 +34,8 @@ pub struct DisputeOpen<'info> {
 
 impl DisputeOpen<'_> {
     pub fn validate(&self) -> Result<()> {
-        if self.intent.load()?.evaluator_serves() {
-            return Ok(());
-        }
-        self.config.require_arbitrator().map(|_| ())
+        require!(self.intent.load()?.has_judge(self.config.arbitrator), ExchangeError::DisputeNoArbitrator);
+        Ok(())
     }
 
     pub fn handler(ctx: Context<Self>, args: DisputeOpenArgs) -> Result<()> {

@@ -42,10 +42,7 @@ pub struct RatingContest<'info> {
 impl RatingContest<'_> {
     pub fn validate(&self) -> Result<()> {
         let intent = self.intent.load()?;
-        require!(
-            intent.evaluator_serves() || self.config.arbitrator != Pubkey::default(),
-            ExchangeError::ReplyNoJudge
-        );
+        require!(intent.has_judge(self.config.arbitrator), ExchangeError::ReplyNoJudge);
         Ok(())
     }
 

@@ -298,12 +298,6 @@ impl ExchangeConfig {
         Ok(())
     }
 
-    /// The arbitrator, when the config names one.
-    pub fn require_arbitrator(&self) -> Result<Pubkey> {
-        require_keys_neq!(self.arbitrator, Pubkey::default(), ExchangeError::DisputeNoArbitrator);
-        Ok(self.arbitrator)
-    }
-
     /// New intents and bids are refused while paused.
     pub fn require_not_paused(&self) -> Result<()> {
         require!(!self.paused, ExchangeError::ExchangePaused);

@@ -54,6 +54,11 @@ impl Intent {
         self.evaluator != Pubkey::default() && self.evaluator != self.winner_authority
     }
 
+    /// Can anyone judge this job's dispute or reply: its evaluator, or the config's `arbitrator`?
+    pub fn has_judge(&self, arbitrator: Pubkey) -> bool {
+        self.evaluator_serves() || arbitrator != Pubkey::default()
+    }
+
     /// Slots a decision may take: the arbitrator's `window`, after the evaluator's own `window`
     /// when one serves.
     pub fn decision_window(&self, window: u64) -> Result<u64> {
@@ -176,12 +181,9 @@ impl Intent {
     /// contest, nor while a contest may still be decided (`IntentReplyPending`). Returns the
     /// bond of a contest that lapsed undecided, owed back to the winner's authority.
     pub fn end_reply(&mut self, now: u64) -> Result<u64> {
+        require!(now >= self.reply_pending_until(), ExchangeError::IntentReplyPending);
         match ReplyState::from_u8(self.reply_state)? {
-            ReplyState::None | ReplyState::Decided => Ok(0),
-            ReplyState::Open | ReplyState::Contested if now < self.reply_end_slot => {
-                err!(ExchangeError::IntentReplyPending)
-            }
-            ReplyState::Open => Ok(0),
+            ReplyState::None | ReplyState::Decided | ReplyState::Open => Ok(0),
             ReplyState::Contested => {
                 self.reply_state = ReplyState::Decided.to_u8();
                 Ok(core::mem::take(&mut self.reply_bond))
