@@ -3108,6 +3108,14 @@ export type AgentRegistry = {
               "direct hire's engagement ends with its outcome)."
             ],
             "type": "u32"
+          },
+          {
+            "name": "recorded",
+            "docs": [
+              "Whether the outcome was recorded in the agent's history (`kind`): a coalition member whose",
+              "stake is only released records nothing, and its `kind` then reads `Completed`."
+            ],
+            "type": "bool"
           }
         ]
       }

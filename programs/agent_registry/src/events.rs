@@ -148,6 +148,9 @@ pub struct OutcomeSettled {
     /// Bid accounts and direct hires of the agent open at the exchange after the outcome (a
     /// direct hire's engagement ends with its outcome).
     pub open_bids: u32,
+    /// Whether the outcome was recorded in the agent's history (`kind`): a coalition member whose
+    /// stake is only released records nothing, and its `kind` then reads `Completed`.
+    pub recorded: bool,
 }
 
 #[event]

@@ -193,6 +193,7 @@ impl<'info> AgentOutcome<'info> {
             locked: agent.ledger.locked,
             reputation: agent.ledger.reputation,
             open_bids: agent.ledger.open_bids,
+            recorded: true,
         });
         Ok(counted_value)
     }

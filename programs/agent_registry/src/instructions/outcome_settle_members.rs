@@ -160,6 +160,7 @@ impl<'info> AgentMembers<'info> {
                 locked: agent.ledger.locked,
                 reputation: agent.ledger.reputation,
                 open_bids: agent.ledger.open_bids,
+                recorded: outcome.record.is_some(),
             });
         }
         Ok(())
