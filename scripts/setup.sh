@@ -64,6 +64,15 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null
 fi
 
+# Chromium and its WebDriver (Debian's): the dashboard's test drives the page in a real headless
+# browser. The demo itself needs neither.
+if [ "$skip_validator" = 0 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  log "apt-get install chromium chromium-driver (for the dashboard's browser test)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
+fi
+
 # The TypeScript example's packages (clients/ts, pinned by its package-lock.json; its test runs
 # on the validator). npm caches them in ~/.npm, so a later clone installs them in seconds.
 if [ "$skip_validator" = 0 ]; then

@@ -303,6 +303,56 @@ fn the_demo_fills_an_index_that_agrees_with_its_summary() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("agx demo --index"));
 }
 
+/// One demo run indexed into SQLite and into PostgreSQL (a real server) at once: every query of
+/// `agx index` answers the same on both, for the market and for each intent and agent.
+#[test]
+fn a_demo_indexed_into_sqlite_and_postgresql_answers_every_query_the_same() {
+    let server = agx_index::testing::PostgresServer::start().unwrap_or_else(|e| panic!("PostgreSQL: {e}"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("market.db");
+    let (sqlite, postgres) = (file.to_str().unwrap().to_owned(), server.url());
+    let summary = json_of(&agx(&[
+        "demo",
+        "--output",
+        "json",
+        "--agents",
+        "6",
+        "--intents",
+        "6",
+        "--index",
+        &sqlite,
+        "--index",
+        &postgres,
+    ]));
+    assert_eq!(summary["problems"], serde_json::json!([]));
+    let ask = |db: &str, args: &[&str]| {
+        let mut all = vec!["index"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--database", db, "--output", "json"]);
+        json_of(&agx(&all))
+    };
+    let both = |args: &[&str]| {
+        let (a, b) = (ask(&sqlite, args), ask(&postgres, args));
+        assert_eq!(a, b, "agx index {args:?}: SQLite and PostgreSQL differ");
+        a
+    };
+    let stats = both(&["stats"]);
+    assert_eq!(stats["intents"], summary["intents"], "{stats}");
+    let cranks = both(&["cranks", "--limit", "500"]);
+    assert!(cranks["recent"].as_array().unwrap().iter().any(|c| c["crank"] == "failover"), "{cranks}");
+    let intents = both(&["intents", "--limit", "500"]);
+    for intent in intents["intents"].as_array().unwrap() {
+        let address = intent["address"].as_str().unwrap();
+        both(&["intent", address]);
+        let verified = both(&["verify", address]);
+        assert_eq!(verified["verified"], true, "{verified}");
+    }
+    let agents = both(&["agents", "--limit", "500"]);
+    for agent in agents["agents"].as_array().unwrap() {
+        both(&["agent", agent["agent"].as_str().unwrap()]);
+    }
+}
+
 /// `agx web` serves the index's API: the same JSON as `agx index`, 400 for a bad parameter with
 /// its message, 404 for an unknown address, the OpenAPI document.
 #[test]

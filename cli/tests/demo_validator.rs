@@ -520,7 +520,8 @@ fn watched(out: std::process::Output) -> Result<(), Failed> {
 }
 
 /// `agx agent` and `agx intent` on the cluster the demo ran on, and their errors.
-fn cli_reads_what_the_demo_left(url: &str, summary: &serde_json::Value) -> Result<(), Failed> {
+/// Returns the directory holding the index built from the cluster's history (`cluster.db`).
+fn cli_reads_what_the_demo_left(url: &str, summary: &serde_json::Value) -> Result<tempfile::TempDir, Failed> {
     let agents = demo(&["--url", url, "--output", "json", "agent", "list"])?;
     let listed = agents.as_array().ok_or("agent list is not an array")?;
     if listed.len() != summary["agents"].as_array().map_or(0, Vec::len) {
@@ -591,6 +592,80 @@ fn cli_reads_what_the_demo_left(url: &str, summary: &serde_json::Value) -> Resul
             );
         }
     }
+    Ok(dir)
+}
+
+/// A TCP relay to `upstream` whose connections can all be cut at once (a websocket cut), while it
+/// keeps accepting new ones (the follower reconnects).
+struct Relay {
+    at: String,
+    open: std::sync::Arc<std::sync::Mutex<Vec<std::net::TcpStream>>>,
+}
+
+impl Relay {
+    fn start(upstream: String) -> Self {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("relay");
+        let at = listener.local_addr().expect("relay address").to_string();
+        let open = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = open.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().map_while(Result::ok) {
+                let Ok(server) = std::net::TcpStream::connect(&upstream) else { continue };
+                let (Ok(c2), Ok(s2)) = (client.try_clone(), server.try_clone()) else { continue };
+                kept.lock().unwrap().extend([client.try_clone().unwrap(), server.try_clone().unwrap()]);
+                let pipe = |mut from: std::net::TcpStream, mut to: std::net::TcpStream| {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(std::net::Shutdown::Both);
+                    });
+                };
+                pipe(client, s2);
+                pipe(server, c2);
+            }
+        });
+        Self { at, open }
+    }
+
+    /// Cuts every open connection; returns how many were open.
+    fn cut(&self) -> usize {
+        let mut open = self.open.lock().unwrap();
+        for stream in open.iter() {
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+        }
+        let n = open.len() / 2;
+        open.clear();
+        n
+    }
+}
+
+/// The live index of the run: followed through a relay whose connections are cut mid-run (the
+/// follower reconnects and backfills the gap), the follower killed mid-run and restarted after
+/// the run (it resumes from the last slot it holds). It must equal the index built from the
+/// cluster's history alone: no event lost, none doubled.
+fn live_index_matches_history(
+    url: &str,
+    live: &str,
+    history: &str,
+    follower_log: &str,
+) -> Result<(), Failed> {
+    let restarted =
+        demo(&["--url", url, "--output", "json", "index", "follow", "--database", live, "--seconds", "3"])?;
+    let log = std::fs::read_to_string(follower_log).unwrap_or_default();
+    if !log.contains("missed events backfilled") {
+        return Err(format!("the follower did not reconnect after the cut: {log}").into());
+    }
+    for query in [vec!["stats"], vec!["intents", "--limit", "500"], vec!["agents", "--limit", "500"]] {
+        let ask = |db: &str| {
+            let mut args = vec!["--output", "json", "index"];
+            args.extend(query.iter().copied());
+            args.extend(["--database", db]);
+            demo(&args)
+        };
+        let (a, b) = (ask(live)?, ask(history)?);
+        if a != b {
+            return Err(format!("index {query:?}: live {a} vs history {b} (after {restarted})").into());
+        }
+    }
     Ok(())
 }
 
@@ -603,6 +678,7 @@ fn main() -> ExitCode {
     let config = LocalnetConfig::new(authority.pubkey()).expect("validator config");
     let validator = LocalValidator::start(&config).expect("start solana-test-validator");
     let url = validator.rpc_url.clone();
+    let ws = validator.ws_url.clone();
     let authority = authority.insecure_clone();
     let trials = vec![Trial::test("the_demo_and_the_cli_run_on_a_validator", move || {
         let size = ["--output", "json", "--seed", "4", "--agents", "5", "--intents", "6"];
@@ -614,10 +690,35 @@ fn main() -> ExitCode {
             .stderr(std::process::Stdio::null())
             .spawn()
             .map_err(|e| e.to_string())?;
+        // The index follows the run live, through a relay cut mid-run, and is killed mid-run.
+        let relay = Relay::start(ws.trim_start_matches("ws://").trim_end_matches('/').to_owned());
+        let index_dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let live = index_dir.path().join("live.db").to_str().unwrap().to_owned();
+        let follower_log = index_dir.path().join("follower.log");
+        let relay_url = format!("ws://{}", relay.at);
+        let mut follower = Command::new(env!("CARGO_BIN_EXE_agx"))
+            .args(["--url", url.as_str(), "--output", "json", "index", "follow", "--database", &live])
+            .args(["--ws-url", &relay_url, "--seconds", "600"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(&follower_log).map_err(|e| e.to_string())?)
+            .spawn()
+            .map_err(|e| e.to_string())?;
+        let interrupt = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(15));
+            let cut = relay.cut();
+            std::thread::sleep(std::time::Duration::from_secs(15));
+            let _ = follower.kill();
+            let _ = follower.wait();
+            cut
+        });
         std::thread::sleep(std::time::Duration::from_secs(2));
         let mut on_cluster = vec!["demo", "--url", url.as_str(), "--keypair", keypair];
         on_cluster.extend(size);
         let cluster = demo(&on_cluster)?;
+        let cut = interrupt.join().map_err(|_| "the interrupting thread panicked")?;
+        if cut == 0 {
+            return Err("the relay had no connection to cut: the follower never connected".into());
+        }
         let mut embedded = vec!["demo"];
         embedded.extend(size);
         let embedded = demo(&embedded)?;
@@ -673,7 +774,13 @@ fn main() -> ExitCode {
             return Err(format!("the trust stories on the cluster: {trust}").into());
         }
         watched(watch.wait_with_output().map_err(|e| e.to_string())?)?;
-        cli_reads_what_the_demo_left(&url, &cluster)?;
+        let history = cli_reads_what_the_demo_left(&url, &cluster)?;
+        live_index_matches_history(
+            &url,
+            &live,
+            history.path().join("cluster.db").to_str().unwrap(),
+            follower_log.to_str().unwrap(),
+        )?;
         cli_acts_as_an_agent_and_a_requester(&url, &authority, &cluster)
     })];
     let conclusion = libtest_mimic::run(&args, trials);

@@ -95,7 +95,10 @@ pub fn is_postgres(target: &str) -> bool {
 }
 
 /// The schema's migrations, in order (versioned in the repository, applied once each).
-pub const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_init.sql"))];
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_init.sql")),
+    (2, include_str!("../migrations/0002_cranks_and_stake.sql")),
+];
 
 /// SQLite, embedded: one file, nothing to install (the default backend).
 pub struct Sqlite {
@@ -177,6 +180,8 @@ impl Db for Sqlite {
 /// SQL, its `?N` placeholders rewritten to `$N`.
 pub struct Postgres {
     client: std::cell::RefCell<postgres::Client>,
+    /// Statements prepared once per connection, by their SQL: a prepare is a round trip.
+    statements: std::cell::RefCell<std::collections::HashMap<String, postgres::Statement>>,
 }
 
 /// `sql` with SQLite's numbered placeholders (`?1`) as PostgreSQL's (`$1`).
@@ -210,7 +215,7 @@ impl Postgres {
                 tx.commit()?;
             }
         }
-        Ok(Self { client: std::cell::RefCell::new(client) })
+        Ok(Self { client: std::cell::RefCell::new(client), statements: Default::default() })
     }
 
     /// The statement and its parameters, each typed as the server expects it (a NULL as a NULL
@@ -227,7 +232,15 @@ impl Postgres {
     ) -> Result<T, Error> {
         use postgres::types::Type;
         let mut client = self.client.borrow_mut();
-        let statement = client.prepare(&postgres_sql(sql))?;
+        let cached = self.statements.borrow().get(sql).cloned();
+        let statement = match cached {
+            Some(statement) => statement,
+            None => {
+                let statement = client.prepare(&postgres_sql(sql))?;
+                self.statements.borrow_mut().insert(sql.to_owned(), statement.clone());
+                statement
+            }
+        };
         let owned: Vec<Box<dyn postgres::types::ToSql + Sync>> = params
             .iter()
             .zip(statement.params())

@@ -16,6 +16,34 @@ pub struct At<'a> {
     pub slot: u64,
     /// The order the index received it in.
     pub seq: u64,
+    /// The transaction's fee payer, where the source says (a crank's sender).
+    pub payer: Option<&'a str>,
+    /// Whether a party's own action (a bid placed, a hire accepted) is in the same transaction:
+    /// an award there is not a crank.
+    pub by_party: bool,
+}
+
+/// Events that a permissionless crank emits, and the crank's name in the index.
+fn crank_of(name: &str, by_party: bool) -> Option<&'static str> {
+    Some(match name {
+        "AuctionAwarded" if !by_party => "award",
+        "AuctionExpired" => "expire",
+        "FailoverTriggered" => "failover",
+        "StandbyFailed" => "standby_failed",
+        "IntentClosed" => "intent_close",
+        "BidClosed" => "bid_close",
+        _ => return None,
+    })
+}
+
+/// Whether an event named `name` may come from a crank (whose sender the index records).
+pub fn may_be_crank(name: &str) -> bool {
+    crank_of(name, false).is_some()
+}
+
+/// Whether `name` is a party's own action that can award in the same transaction.
+pub fn is_party_action(name: &str) -> bool {
+    matches!(name, "BidRevealed" | "AgentHired")
 }
 
 /// Reads fields of one event, naming it in errors.
@@ -68,9 +96,12 @@ const DEFAULT_KEY: &str = "11111111111111111111111111111111";
 
 /// Writes `event` (at `at`) and what it changes. Returns whether it was new.
 pub fn apply(db: &mut dyn Db, at: At, event: &NamedEvent) -> Result<bool, Error> {
+    // The intent an event is about (a link is about the child it links).
+    let intent =
+        ["intent", "child"].iter().find_map(|k| event.fields.get(*k).and_then(serde_json::Value::as_str));
     let fresh = db.execute(
-        "INSERT INTO events (signature, idx, seq, slot, program, name, fields) VALUES (?1, ?2, ?7, ?3, ?4, ?5, ?6) \
-         ON CONFLICT (signature, idx) DO NOTHING",
+        "INSERT INTO events (signature, idx, seq, slot, program, name, fields, payer, intent) \
+         VALUES (?1, ?2, ?7, ?3, ?4, ?5, ?6, ?8, ?9) ON CONFLICT (signature, idx) DO NOTHING",
         &[
             at.signature.into(),
             Param::Int(i64::from(at.idx)),
@@ -79,10 +110,39 @@ pub fn apply(db: &mut dyn Db, at: At, event: &NamedEvent) -> Result<bool, Error>
             event.name.as_str().into(),
             Param::Text(event.fields.to_string()),
             slot(at.seq)?,
+            Param::from(at.payer),
+            Param::from(intent),
         ],
     )? == 1;
     if fresh {
         derive(db, at, event)?;
+        if let (Some(crank), Some(intent)) = (crank_of(&event.name, at.by_party), intent) {
+            let tip = event
+                .fields
+                .get("tip")
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|t| i64::try_from(t).ok());
+            db.execute(
+                "INSERT INTO cranks (signature, idx, seq, slot, intent, crank, sender, tip) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (signature, idx) DO NOTHING",
+                &[
+                    at.signature.into(),
+                    Param::Int(i64::from(at.idx)),
+                    slot(at.seq)?,
+                    slot(at.slot)?,
+                    intent.into(),
+                    crank.into(),
+                    Param::from(at.payer),
+                    Param::from(tip),
+                ],
+            )?;
+            // Unknown senders (a log stream without the transaction) are counted under ''.
+            db.execute(
+                "INSERT INTO crank_senders (sender, cranks, tips) VALUES (?1, 1, ?2) \
+                 ON CONFLICT (sender) DO UPDATE SET cranks = crank_senders.cranks + 1, tips = crank_senders.tips + ?2",
+                &[at.payer.unwrap_or("").into(), Param::Int(tip.unwrap_or(0))],
+            )?;
+        }
     }
     Ok(fresh)
 }
@@ -93,6 +153,11 @@ fn slot(slot: u64) -> Result<Param, Error> {
 
 /// Records `intent`'s new status, in its row and its history.
 fn status(db: &mut dyn Db, at: At, intent: &Param, status: &str) -> Result<(), Error> {
+    let was = db.rows("SELECT status FROM intents WHERE address = ?1", std::slice::from_ref(intent))?;
+    if let Some(was) = was.first().and_then(|r| r.first()).and_then(Param::text).filter(|w| *w != status) {
+        count_status(db, was, -1)?;
+        count_status(db, status, 1)?;
+    }
     db.execute("UPDATE intents SET status = ?2 WHERE address = ?1", &[intent.clone(), status.into()])?;
     db.execute(
         "INSERT INTO intent_status (signature, idx, intent, seq, slot, status) VALUES (?1, ?2, ?3, ?6, ?4, ?5) \
@@ -109,11 +174,30 @@ fn status(db: &mut dyn Db, at: At, intent: &Param, status: &str) -> Result<(), E
     Ok(())
 }
 
+/// Adds `delta` to the intents counted in `status` (what a list's total reads).
+fn count_status(db: &mut dyn Db, status: &str, delta: i64) -> Result<(), Error> {
+    db.execute(
+        "INSERT INTO status_counts (status, intents) VALUES (?1, ?2) \
+         ON CONFLICT (status) DO UPDATE SET intents = status_counts.intents + ?2",
+        &[status.into(), Param::Int(delta)],
+    )?;
+    Ok(())
+}
+
 /// `intent` ended refunded (the event's `refunded` atoms) at this event's slot.
 fn refunded(db: &mut dyn Db, at: At, f: &Fields, intent: &Param) -> Result<(), Error> {
     db.execute(
         "UPDATE intents SET refunded = ?2, ended_slot = ?3 WHERE address = ?1",
         &[intent.clone(), f.int("refunded")?, slot(at.slot)?],
+    )?;
+    Ok(())
+}
+
+/// An agent's stake total `column` (`staked` or `locked`) as the event reports it after the change.
+fn stake(db: &mut dyn Db, f: &Fields, column: &'static str) -> Result<(), Error> {
+    db.execute(
+        &format!("INSERT INTO agents (agent, {column}) VALUES (?1, ?2) ON CONFLICT (agent) DO UPDATE SET {column} = ?2"),
+        &[f.text("agent")?, f.int(column)?],
     )?;
     Ok(())
 }
@@ -150,7 +234,7 @@ fn derive(db: &mut dyn Db, at: At, event: &NamedEvent) -> Result<(), Error> {
         ("exchange", "IntentCreated") => {
             let terms = f.at(f.get("terms")?);
             let intent = f.text("intent")?;
-            db.execute(
+            let created = db.execute(
                 "INSERT INTO intents (address, requester, intent_id, mint, kind, capabilities, max_price, \
                  max_latency, min_stake, min_reputation, weights, context_uri, evaluator, evaluator_fee, \
                  deadline_slot, created_slot, commit_end_slot, reveal_end_slot, status, terms) \
@@ -181,6 +265,9 @@ fn derive(db: &mut dyn Db, at: At, event: &NamedEvent) -> Result<(), Error> {
                     f.json("terms")?,
                 ],
             )?;
+            if created == 1 {
+                count_status(db, "open", 1)?;
+            }
             status(db, at, &intent, "open")?;
         }
         ("exchange", "BidCommitted") => {
@@ -265,8 +352,8 @@ fn derive(db: &mut dyn Db, at: At, event: &NamedEvent) -> Result<(), Error> {
         ("exchange", "FailoverTriggered") => {
             let intent = f.text("intent")?;
             db.execute(
-                "UPDATE intents SET failovers = ?2, winner_agent = ?3, payment = ?4 WHERE address = ?1",
-                &[intent.clone(), f.int("failovers")?, f.key_or_null("winner_agent")?, f.int("payment")?],
+                "UPDATE intents SET failovers = ?2, winner_agent = ?3, payment = ?4, round = ?5 WHERE address = ?1",
+                &[intent.clone(), f.int("failovers")?, f.key_or_null("winner_agent")?, f.int("payment")?, f.int("round")?],
             )?;
             let next = match f.int("result")? {
                 Param::Int(0) => "awarded",
@@ -277,6 +364,12 @@ fn derive(db: &mut dyn Db, at: At, event: &NamedEvent) -> Result<(), Error> {
                 refunded(db, at, &f, &intent)?;
             }
             status(db, at, &intent, next)?;
+        }
+        ("exchange", "IntentLinked") => {
+            db.execute(
+                "UPDATE intents SET parent = ?2 WHERE address = ?1",
+                &[f.text("child")?, f.text("parent")?],
+            )?;
         }
         ("exchange", "IntentClosed") => {
             db.execute(
@@ -291,6 +384,16 @@ fn derive(db: &mut dyn Db, at: At, event: &NamedEvent) -> Result<(), Error> {
                 &[f.text("agent")?, f.int("capabilities")?, f.int("slot")?, f.int("reputation")?],
             )?;
         }
+        ("agent_registry", "StakeDeposited") | ("agent_registry", "StakeWithdrawn") => {
+            stake(db, &f, "staked")?;
+        }
+        ("agent_registry", "StakeLocked")
+        | ("agent_registry", "StakeUnlocked")
+        | ("agent_registry", "AgentHired") => stake(db, &f, "locked")?,
+        ("agent_registry", "StakeSlashed") => {
+            stake(db, &f, "staked")?;
+            stake(db, &f, "locked")?;
+        }
         ("agent_registry", "AgentHeartbeat") => {
             db.execute(
                 "UPDATE agents SET last_heartbeat_slot = ?2, progress_bps = ?3 WHERE agent = ?1",
@@ -299,18 +402,46 @@ fn derive(db: &mut dyn Db, at: At, event: &NamedEvent) -> Result<(), Error> {
         }
         ("agent_registry", "OutcomeSettled") | ("agent_registry", "ReputationRecorded") => {
             let kind = f.get("kind")?.as_str().ok_or_else(|| f.missing("kind"))?.to_lowercase();
+            // A coalition member whose stake was only released: nothing entered its history.
+            let recorded = event.fields.get("recorded").and_then(Value::as_bool).unwrap_or(true);
             let column = match kind.as_str() {
                 "completed" => "completed",
                 "failed" => "failed",
                 _ => "slashed",
             };
-            db.execute(
-                &format!("UPDATE agents SET {column} = {column} + 1 WHERE agent = ?1"),
-                &[f.text("agent")?],
-            )?;
+            if recorded {
+                db.execute(
+                    &format!("UPDATE agents SET {column} = {column} + 1 WHERE agent = ?1"),
+                    &[f.text("agent")?],
+                )?;
+            }
+            if event.name == "OutcomeSettled" {
+                stake(db, &f, "locked")?;
+                // The event reports the agent's total; the standby's release and the hold handed
+                // to a successor (the agent's hold before its slash) are deltas.
+                if let standby @ Param::Text(_) = f.key_or_null("standby")? {
+                    db.execute(
+                        "UPDATE agents SET locked = CASE WHEN locked > ?2 THEN locked - ?2 ELSE 0 END WHERE agent = ?1",
+                        &[standby, f.int("standby_released")?],
+                    )?;
+                }
+                if let successor @ Param::Text(_) = f.key_or_null("successor")? {
+                    let hold = f
+                        .get("released")?
+                        .as_u64()
+                        .unwrap_or(0)
+                        .saturating_add(f.get("slashed")?.as_u64().unwrap_or(0));
+                    db.execute(
+                        "UPDATE agents SET locked = locked + ?2 WHERE agent = ?1",
+                        &[successor, Param::Int(i64::try_from(hold).unwrap_or(i64::MAX))],
+                    )?;
+                }
+            }
             let value =
                 if event.name == "OutcomeSettled" { f.int("counted_value")? } else { f.int("value")? };
-            reputation(db, at, &f, &kind, value)?;
+            if recorded {
+                reputation(db, at, &f, &kind, value)?;
+            }
         }
         ("agent_registry", "ReputationCorrected") => reputation(db, at, &f, "corrected", f.int("value")?)?,
         _ => {}

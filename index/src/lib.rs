@@ -10,6 +10,9 @@
 //! - [`ingest`]: an event into rows, idempotently.
 //! - [`query`]: what the API and the CLI read (intents, one intent with its bids, agents, an
 //!   agent's history, market statistics), as JSON.
+//! - [`verify`]: an auction recomputed from the index with `agx_core` (the dashboard's
+//!   "verify").
+//! - [`web`] (feature `web`): the JSON API, the live dashboard and its event stream, over HTTP.
 //! - [`follow`]: an [`Indexer`] fed by a chain's tape (the embedded chain) or by transactions'
 //!   logs (a cluster's event stream).
 //!
@@ -20,10 +23,15 @@ pub mod follow;
 pub mod ingest;
 pub mod query;
 #[cfg(feature = "testing")]
+pub mod synthetic;
+#[cfg(feature = "testing")]
 pub mod testing;
+pub mod verify;
+#[cfg(feature = "web")]
+pub mod web;
 
 pub use db::{open, Db, Param, Postgres, Sqlite};
-pub use follow::Indexer;
+pub use follow::{Indexer, Tx};
 
 /// What can go wrong.
 #[derive(Debug, thiserror::Error)]

@@ -73,7 +73,25 @@ const INTENT_COLUMNS: &[&str] = &[
     "failovers",
     "ended_slot",
     "closed_slot",
+    "parent",
+    "round",
 ];
+
+/// The intent columns and, for an awarded job, its winner's last reported progress.
+fn intent_select() -> String {
+    format!(
+        "{}, (SELECT progress_bps FROM agents WHERE agents.agent = intents.winner_agent) AS winner_progress_bps, \
+         (SELECT last_heartbeat_slot FROM agents WHERE agents.agent = intents.winner_agent) AS winner_heartbeat_slot",
+        INTENT_COLUMNS.join(", ")
+    )
+}
+
+/// [`INTENT_COLUMNS`] and the two columns [`intent_select`] adds.
+fn intent_columns() -> Vec<&'static str> {
+    let mut all = INTENT_COLUMNS.to_vec();
+    all.extend(["winner_progress_bps", "winner_heartbeat_slot"]);
+    all
+}
 
 fn object(columns: &[&str], row: &[Param]) -> Value {
     let mut out = Map::new();
@@ -98,26 +116,43 @@ pub fn intents(db: &dyn Db, filter: &IntentFilter, page: Page) -> Result<Value, 
         .capability
         .map(|c| i64::try_from(c).map_err(|_| Error::Query(format!("capability {c} is above 2^63"))))
         .transpose()?;
-    // The casts type the parameters for PostgreSQL, which cannot infer a bare `$1 IS NULL`.
-    let filters = "(CAST(?1 AS TEXT) IS NULL OR status = ?1) AND (CAST(?2 AS BIGINT) IS NULL OR (capabilities & ?2) = ?2)";
-    let params = [Param::from(filter.status.clone()), Param::from(capability)];
-    let total = count(db, &format!("SELECT COUNT(*) FROM intents WHERE {filters}"), &params)?;
+    // Only the filters given, so that the planner can use the indexes (status, created slot).
+    let mut conditions = vec!["1 = 1".to_owned()];
+    let mut params = Vec::new();
+    if let Some(status) = &filter.status {
+        params.push(Param::from(status.as_str()));
+        conditions.push(format!("status = ?{}", params.len()));
+    }
+    if let Some(capability) = capability {
+        params.push(Param::Int(capability));
+        conditions.push(format!("(capabilities & ?{0}) = ?{0}", params.len()));
+    }
+    let filters = conditions.join(" AND ");
+    let (limit_at, offset_at) = (params.len() + 1, params.len() + 2);
+    // A status alone: its count is kept as statuses change; otherwise counted.
+    let total = match (&filter.status, capability) {
+        (Some(status), None) => {
+            count(db, "SELECT intents FROM status_counts WHERE status = ?1", &[status.as_str().into()])?
+        }
+        _ => count(db, &format!("SELECT COUNT(*) FROM intents WHERE {filters}"), &params)?,
+    };
     let sql = format!(
-        "SELECT {} FROM intents WHERE {filters} ORDER BY created_slot DESC, address LIMIT ?3 OFFSET ?4",
-        INTENT_COLUMNS.join(", ")
+        "SELECT {} FROM intents WHERE {filters} ORDER BY created_slot DESC, address LIMIT ?{limit_at} OFFSET ?{offset_at}",
+        intent_select()
     );
     let mut all = params.to_vec();
     all.extend([Param::Int(page.limit), Param::Int(page.offset)]);
-    let rows: Vec<Value> = db.rows(&sql, &all)?.iter().map(|r| object(INTENT_COLUMNS, r)).collect();
+    let columns = intent_columns();
+    let rows: Vec<Value> = db.rows(&sql, &all)?.iter().map(|r| object(&columns, r)).collect();
     Ok(json!({"total": total, "limit": page.limit, "offset": page.offset, "intents": rows}))
 }
 
 /// One intent with its status history and its bids, each revealed bid with the four parts of
 /// its score recomputed from the intent's terms (`agx_core::score`); `None` if unknown.
 pub fn intent(db: &dyn Db, address: &str) -> Result<Option<Value>, Error> {
-    let sql = format!("SELECT {}, terms FROM intents WHERE address = ?1", INTENT_COLUMNS.join(", "));
+    let sql = format!("SELECT {}, terms FROM intents WHERE address = ?1", intent_select());
     let Some(row) = db.rows(&sql, &[address.into()])?.into_iter().next() else { return Ok(None) };
-    let mut out = object(INTENT_COLUMNS, &row);
+    let mut out = object(&intent_columns(), &row);
     let terms: Value =
         row.last().and_then(Param::text).and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default();
     let limits = agx_core::score::Limits {
@@ -181,6 +216,8 @@ const AGENT_COLUMNS: &[&str] = &[
     "slashed",
     "last_heartbeat_slot",
     "progress_bps",
+    "staked",
+    "locked",
 ];
 
 /// Agents, best reputation first.
@@ -221,6 +258,76 @@ pub fn agent_history(db: &dyn Db, agent: &str, page: Page) -> Result<Option<Valu
     Ok(Some(out))
 }
 
+/// The keeper's view: the most recent cranks (who sent them, for what tip), and the cranks due
+/// next by the intents' indexed terms: an open auction settles (award or expiry) from the end of
+/// its windows; an awarded job fails over at its execution deadline (award slot plus the
+/// winner's promised latency and the config's grace) or earlier if its agent goes silent; an
+/// ended intent closes once its rating can no longer be contested.
+pub fn cranks(db: &dyn Db, page: Page) -> Result<Value, Error> {
+    const COLUMNS: &[&str] = &["slot", "intent", "crank", "sender", "tip", "signature"];
+    let total = count(db, "SELECT CAST(COALESCE(SUM(cranks), 0) AS BIGINT) FROM crank_senders", &[])?;
+    let recent = db
+        .rows(
+            &format!("SELECT {} FROM cranks ORDER BY seq DESC LIMIT ?1 OFFSET ?2", COLUMNS.join(", ")),
+            &[Param::Int(page.limit), Param::Int(page.offset)],
+        )?
+        .iter()
+        .map(|r| object(COLUMNS, r))
+        .collect::<Vec<_>>();
+    let mut by_sender = Vec::new();
+    for r in
+        db.rows("SELECT sender, cranks, tips FROM crank_senders ORDER BY cranks DESC, sender LIMIT 20", &[])?
+    {
+        let sender = if r[0].text() == Some("") { Value::Null } else { r[0].json() };
+        by_sender.push(json!({"sender": sender, "cranks": r[1].json(), "tips": r[2].json()}));
+    }
+    let due = db
+        .rows(
+            "SELECT address, status, CASE \
+               WHEN status = 'open' THEN reveal_end_slot \
+               WHEN status = 'awarded' THEN award_slot + COALESCE((SELECT latency FROM bids WHERE bids.intent = intents.address AND fate = 'won' LIMIT 1), max_latency) \
+               ELSE ended_slot END AS due_slot \
+             FROM intents WHERE closed_slot IS NULL AND status IN ('open', 'awarded', 'completed', 'expired', 'failed') \
+             ORDER BY due_slot, address LIMIT ?1",
+            &[Param::Int(page.limit)],
+        )?
+        .iter()
+        .map(|r| {
+            let crank = match r[1].text() {
+                Some("open") => "settle",
+                Some("awarded") => "failover",
+                _ => "close",
+            };
+            json!({"intent": r[0].json(), "status": r[1].json(), "crank": crank, "from_slot": r[2].json()})
+        })
+        .collect::<Vec<_>>();
+    Ok(
+        json!({"total": total, "limit": page.limit, "offset": page.offset, "recent": recent, "by_sender": by_sender, "due": due}),
+    )
+}
+
+/// Counts of `values` in ten equal buckets of 0..=`top` (the last bucket includes `top`).
+fn histogram(values: impl IntoIterator<Item = i64>, top: i64) -> Vec<i64> {
+    let mut buckets = vec![0i64; 10];
+    for v in values {
+        let i = usize::try_from(v.clamp(0, top).saturating_mul(10) / top.max(1)).unwrap_or(0).min(9);
+        buckets[i] += 1;
+    }
+    buckets
+}
+
+/// The last slot the index holds an event of, and the number of the last event (what the live
+/// page follows).
+pub fn head(db: &dyn Db) -> Result<Value, Error> {
+    // Two subqueries: each MAX alone is one step down its index; both in one SELECT scan the table.
+    let row = db
+        .rows("SELECT (SELECT MAX(slot) FROM events), (SELECT MAX(seq) FROM events)", &[])?
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    Ok(json!({"slot": row.first().map(Param::json), "seq": row.get(1).map(Param::json)}))
+}
+
 /// Market analytics: intents by status, bids per intent, failover rate, clearing price as a
 /// share of the max price by capability mask, and slots from post to award and to the end.
 pub fn stats(db: &dyn Db) -> Result<Value, Error> {
@@ -252,9 +359,25 @@ pub fn stats(db: &dyn Db) -> Result<Value, Error> {
             _ => Value::Null,
         })
     };
+    let scores = histogram(
+        db.rows("SELECT score FROM bids WHERE score IS NOT NULL", &[])?.iter().filter_map(|r| r[0].int()),
+        10_000,
+    );
+    let mut bids_per_intent = Map::new();
+    for r in db.rows("SELECT bids, COUNT(*) FROM intents GROUP BY bids ORDER BY bids", &[])? {
+        if let (Some(n), Some(k)) = (r[0].int(), r[1].int()) {
+            bids_per_intent.insert(n.to_string(), json!(k));
+        }
+    }
     Ok(json!({
         "intents": intents,
         "by_status": by_status,
+        "agents": count(db, "SELECT COUNT(*) FROM agents", &[])?,
+        "cranks": count(db, "SELECT COUNT(*) FROM cranks", &[])?,
+        "failed_over": failed_over,
+        "paid": count(db, "SELECT CAST(COALESCE(SUM(paid), 0) AS BIGINT) FROM intents", &[])?,
+        "score_histogram": scores,
+        "bids_per_intent_histogram": bids_per_intent,
         "events": count(db, "SELECT COUNT(*) FROM events", &[])?,
         "bids": bids,
         "bids_per_intent": if intents > 0 { json!(bids as f64 / intents as f64) } else { Value::Null },

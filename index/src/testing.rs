@@ -65,7 +65,8 @@ impl PostgresServer {
             "chmod",
         )?;
         let mut init = command(&bin.join("initdb"));
-        init.args(["-A", "trust", "-U", "postgres", "-D"]).arg(&data);
+        // The C collation: text sorts by bytes, as in SQLite (base58 addresses break ties).
+        init.args(["-A", "trust", "-U", "postgres", "--locale=C", "-E", "UTF8", "-D"]).arg(&data);
         run(init, "initdb")?;
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())

@@ -145,6 +145,7 @@ fn life() -> Vec<(u64, String, Vec<String>)> {
         locked: 0,
         reputation: 3_100,
         open_bids: 1,
+        recorded: true,
     };
     let closed = IntentClosed { intent, status: IntentStatus::Completed, lamports: 0, tip: 5_000 };
     vec![
@@ -177,7 +178,13 @@ fn on_both<T>(check: impl Fn(&mut Indexer<Box<dyn Db>>) -> T) -> (T, T) {
 }
 
 fn ingest<D: Db>(ix: &mut Indexer<D>, txs: &[(u64, String, Vec<String>)]) -> usize {
-    ix.ingest(txs.iter().map(|(slot, sig, logs)| (*slot, sig.as_str(), logs.as_slice()))).unwrap()
+    ix.ingest(txs.iter().map(|(slot, signature, logs)| agx_index::Tx {
+        slot: *slot,
+        signature,
+        payer: Some("keeper"),
+        logs,
+    }))
+    .unwrap()
 }
 
 #[test]
@@ -215,7 +222,27 @@ fn an_intents_life_lands_in_its_rows_once() {
         let stats = query::stats(&ix.db).unwrap();
         assert_eq!((stats["intents"].as_i64(), stats["events"].as_i64()), (Some(1), Some(8)));
         assert_eq!(stats["clearing_by_capability"][0]["clearing_bps"], 4_500);
-        (intent, agent, stats)
+        // The totals of a status filter are kept as statuses change: the intent moved out of open.
+        let total = |status: &str| {
+            let filter = IntentFilter { status: Some(status.into()), capability: None };
+            query::intents(&ix.db, &filter, Page::new(None, None).unwrap()).unwrap()["total"].as_i64()
+        };
+        assert_eq!((total("open"), total("completed")), (Some(0), Some(1)));
+        // The settle and the close are cranks, sent by the fee payer; the close's tip is counted.
+        let cranks = query::cranks(&ix.db, Page::new(None, None).unwrap()).unwrap();
+        let kinds: Vec<&str> =
+            cranks["recent"].as_array().unwrap().iter().map(|c| c["crank"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["intent_close", "award"], "{cranks}");
+        assert_eq!(
+            cranks["by_sender"],
+            serde_json::json!([{"sender": "keeper", "cranks": 2, "tips": 5_000}])
+        );
+        assert_eq!(cranks["due"], serde_json::json!([]), "a closed intent needs no crank");
+        // The recomputation from the index: the one bid's score, the winner, the Vickrey price.
+        let verified = agx_index::verify::verify(&ix.db, &key(1).to_string()).unwrap().unwrap();
+        assert_eq!(verified["checks"][0]["ok"], true, "{verified}");
+        assert_eq!(verified["recomputed"]["winner_bid"], key(3).to_string(), "{verified}");
+        (intent, agent, stats, cranks)
     });
     assert_eq!(sqlite, postgres, "both backends answer alike");
     assert_eq!(postgres.0["history"][3]["status"], "completed");

@@ -83,6 +83,27 @@ pub enum Command {
         #[arg(long)]
         database: String,
     },
+    /// The keeper's view: recent cranks and who sent them, and the cranks due next.
+    Cranks {
+        /// The index: a SQLite file, or a PostgreSQL connection string (postgres://...).
+        #[arg(long)]
+        database: String,
+        /// Rows per page (1-500).
+        #[arg(long)]
+        limit: Option<i64>,
+        /// Rows to skip.
+        #[arg(long)]
+        offset: Option<i64>,
+    },
+    /// An intent's auction recomputed from the index with agx_core: its scores, its winner and
+    /// its payment against the chain's.
+    Verify {
+        /// The index: a SQLite file, or a PostgreSQL connection string (postgres://...).
+        #[arg(long)]
+        database: String,
+        /// The intent's address.
+        address: String,
+    },
 }
 
 /// The index `database` names; a SQLite file must exist already (reading never creates one).
@@ -112,7 +133,7 @@ fn backfill(
         }
     }
     txs.sort_by_key(|t| t.slot);
-    Ok(indexer.ingest(txs.iter().map(|t| (t.slot, t.signature.as_str(), t.logs.as_slice())))?)
+    Ok(indexer.ingest(txs.iter().map(agx_index::Tx::from))?)
 }
 
 fn follow(
@@ -140,11 +161,19 @@ fn follow(
     let deadline = seconds.map(|s| Instant::now() + Duration::from_secs(s));
     // Events arrive one by one; a transaction's are consecutive: they are written together.
     let mut pending: Option<(u64, String, Vec<NamedEvent>)> = None;
+    // The log stream does not say who sent a transaction: a crank's sender is read from it.
     let flush = |indexer: &mut Indexer<Box<dyn agx_index::Db + Send>>,
                  pending: &mut Option<(u64, String, Vec<NamedEvent>)>|
      -> Result<usize> {
         Ok(match pending.take() {
-            Some((slot, signature, events)) => indexer.ingest_events([(slot, signature.as_str(), events)])?,
+            Some((slot, signature, events)) => {
+                let payer = if events.iter().any(|e| agx_index::ingest::may_be_crank(&e.name)) {
+                    signature.parse().ok().and_then(|s| rpc.transaction_of(&s).1)
+                } else {
+                    None
+                };
+                indexer.ingest_events([(slot, signature.as_str(), payer.as_deref(), events)])?
+            }
             None => 0,
         })
     };
@@ -192,6 +221,14 @@ pub fn run(command: Command, url: Option<String>, out: Output) -> Result<()> {
                 .with_context(|| format!("no agent {address} in the index"))?
         }
         Command::Stats { database } => query::stats(&open(&database)?)?,
+        Command::Cranks { database, limit, offset } => {
+            query::cranks(&open(&database)?, Page::new(limit, offset)?)?
+        }
+        Command::Verify { database, address } => {
+            let db = open(&database)?;
+            agx_index::verify::verify(&db, &address)?
+                .with_context(|| format!("no intent {address} in the index"))?
+        }
     };
     out.result(&format!("{}\n", serde_json::to_string_pretty(&value)?), &value);
     Ok(())

@@ -161,7 +161,12 @@ impl Chain for EmbeddedChain {
             Ok(meta) => {
                 let signature = meta.signature.to_string();
                 let slot = state.slot;
-                state.tape.push(Taped { slot, signature: signature.clone(), logs: meta.logs.clone() });
+                state.tape.push(Taped {
+                    slot,
+                    signature: signature.clone(),
+                    payer: Some(solana_signer::Signer::pubkey(payer).to_string()),
+                    logs: meta.logs.clone(),
+                });
                 Ok(Landed { signature, logs: meta.logs })
             }
             Err(failed) => Err(Error::from_failure(failed.err.to_string(), failed.meta.logs)),

@@ -90,6 +90,8 @@ impl Filter {
 pub struct Taped {
     pub slot: u64,
     pub signature: String,
+    /// The fee payer (who sent it), where known.
+    pub payer: Option<String>,
     pub logs: Vec<String>,
 }
 

@@ -82,24 +82,39 @@ impl RpcChain {
                 let signature: solana_transaction::Signature = s.signature.parse().map_err(|_| {
                     Error::Rpc { during: None, reason: format!("bad signature {}", s.signature) }
                 })?;
-                Ok(Taped { slot: s.slot, logs: self.logs_of(&signature), signature: s.signature })
+                let (logs, payer) = self.transaction_of(&signature);
+                Ok(Taped { slot: s.slot, logs, payer, signature: s.signature })
             })
             .collect()
     }
 
-    fn logs_of(&self, signature: &solana_transaction::Signature) -> Vec<String> {
+    /// A landed transaction's logs and fee payer, at `confirmed` (empty and `None` if the node
+    /// does not have it).
+    pub fn transaction_of(&self, signature: &solana_transaction::Signature) -> (Vec<String>, Option<String>) {
         let config = RpcTransactionConfig {
             encoding: Some(UiTransactionEncoding::Json),
             commitment: Some(CommitmentConfig::confirmed()),
             max_supported_transaction_version: Some(0),
         };
-        match self.client.get_transaction_with_config(signature, config).map(|tx| tx.transaction.meta) {
-            Ok(Some(meta)) => match meta.log_messages {
-                OptionSerializer::Some(logs) => logs,
-                _ => Vec::new(),
+        let Ok(tx) = self.client.get_transaction_with_config(signature, config) else {
+            return (Vec::new(), None);
+        };
+        let payer = match &tx.transaction.transaction {
+            solana_transaction_status_client_types::EncodedTransaction::Json(ui) => match &ui.message {
+                solana_transaction_status_client_types::UiMessage::Raw(raw) => {
+                    raw.account_keys.first().cloned()
+                }
+                solana_transaction_status_client_types::UiMessage::Parsed(parsed) => {
+                    parsed.account_keys.first().map(|k| k.pubkey.clone())
+                }
             },
+            _ => None,
+        };
+        let logs = match tx.transaction.meta.map(|m| m.log_messages) {
+            Some(OptionSerializer::Some(logs)) => logs,
             _ => Vec::new(),
-        }
+        };
+        (logs, payer)
     }
 }
 
@@ -186,7 +201,7 @@ impl Chain for RpcChain {
         let blockhash = self.client.get_latest_blockhash().map_err(transport)?;
         let tx = super::signed_transaction(ixs, payer, signers, blockhash)?;
         let signature = self.client.send_and_confirm_transaction(&tx).map_err(failure)?;
-        Ok(Landed { signature: signature.to_string(), logs: self.logs_of(&signature) })
+        Ok(Landed { signature: signature.to_string(), logs: self.transaction_of(&signature).0 })
     }
 
     fn airdrop(&self, to: &Pubkey, lamports: u64) -> Result<(), Error> {

@@ -15,6 +15,7 @@
 mod board;
 mod cast;
 mod coalitions;
+mod dashboard;
 mod observe;
 mod trust;
 
@@ -94,10 +95,32 @@ pub struct Args {
     /// Where the agents keep their salt stores (default: a temporary directory).
     #[arg(long)]
     state_dir: Option<PathBuf>,
-    /// Index every event of the run into this SQLite file (`agx index` reads it; embedded
-    /// chain).
+    /// Embedded chain: one slot every this many milliseconds (`--realtime` is 400; with
+    /// `--web` the default is 100, to watch the market move).
+    #[arg(long, conflicts_with = "realtime")]
+    slot_ms: Option<u64>,
+    /// Index every event of the run into this database (embedded chain): a SQLite file, or a
+    /// PostgreSQL connection string (postgres://...). Repeat to fill several; `agx index` and
+    /// `agx web` read them.
     #[arg(long)]
-    index: Option<PathBuf>,
+    index: Vec<String>,
+    /// Serve the live dashboard of the run at this address (e.g. 127.0.0.1:8787; port 0: any
+    /// free port, printed at start), from the first --index or a temporary one. It stays up
+    /// after the market ends, until Ctrl-C. Embedded chain.
+    #[arg(long)]
+    web: Option<std::net::SocketAddr>,
+}
+
+impl Args {
+    /// How the embedded chain's clock runs.
+    fn clock(&self) -> SlotClock {
+        match (self.realtime, self.slot_ms, self.web) {
+            (true, _, _) => SlotClock::RealTime { slot_time: Duration::from_millis(400) },
+            (false, Some(0), _) | (false, None, None) => SlotClock::AsFastAsPossible,
+            (false, Some(ms), _) => SlotClock::RealTime { slot_time: Duration::from_millis(ms) },
+            (false, None, Some(_)) => SlotClock::RealTime { slot_time: Duration::from_millis(100) },
+        }
+    }
 }
 
 /// A chain and what keeps it alive.
@@ -126,11 +149,7 @@ fn venue(args: &Args, url: Option<String>, authority: &Keypair, out: &Output) ->
         let urls = Some((validator.rpc_url.clone(), validator.ws_url.clone()));
         return Ok(Venue { chain: Box::new(chain), _validator: Some(validator), urls });
     }
-    let clock = match args.realtime {
-        true => SlotClock::RealTime { slot_time: Duration::from_millis(400) },
-        false => SlotClock::AsFastAsPossible,
-    };
-    let chain = EmbeddedChain::new(&agx_sdk::program_dir(), authority.pubkey(), clock)?;
+    let chain = EmbeddedChain::new(&agx_sdk::program_dir(), authority.pubkey(), args.clock())?;
     Ok(Venue { chain: Box::new(chain), _validator: None, urls: None })
 }
 
@@ -361,19 +380,34 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
     let mut reviewed = std::collections::BTreeSet::new();
     let mut first_award = None;
     let mut trust_stories = trust::TrustStories::default();
-    let mut indexer = match &args.index {
-        Some(path) => {
-            if chain.tape(usize::MAX).is_none() {
-                bail!(
-                    "--index follows the embedded chain's tape; on a validator run `agx index follow --database FILE --url URL` beside the demo (it backfills what it missed)"
-                );
-            }
-            Some(agx_index::Indexer::new(
-                agx_index::Sqlite::open(path)
-                    .with_context(|| format!("open the index {}", path.display()))?,
-            )?)
+    let index_targets = match (&args.web, temp_dir.as_ref()) {
+        (Some(_), _) if args.index.is_empty() => {
+            let dir = temp_dir.as_ref().map(|t| t.path().to_path_buf()).unwrap_or_else(|| state_dir.clone());
+            vec![dir.join("market.db").to_string_lossy().into_owned()]
         }
-        None => None,
+        _ => args.index.clone(),
+    };
+    if !index_targets.is_empty() && chain.tape(usize::MAX).is_none() {
+        bail!(
+            "--index and --web follow the embedded chain's tape; on a validator run `agx index follow --database FILE --url URL` beside the demo (it backfills what it missed) and `agx web --database FILE`"
+        );
+    }
+    let mut indexers = index_targets
+        .iter()
+        .map(|target| {
+            agx_index::open(target)
+                .with_context(|| format!("open the index {target}"))
+                .and_then(|db| Ok(agx_index::Indexer::new(db)?))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let dashboard = match (args.web, index_targets.first()) {
+        (Some(listen), Some(target)) => {
+            for indexer in &mut indexers {
+                indexer.follow(chain).context("index")?;
+            }
+            Some(dashboard::Dashboard::start(target, listen, out)?)
+        }
+        _ => None,
     };
     // The plain agents' keys (the runners own theirs): an agent rated below its promise replies.
     let reply_keys: Vec<Keypair> = (0..args.agents as u64).map(|i| keys.get("agent", i)).collect();
@@ -613,7 +647,7 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         for line in trust_stories.step(chain, &tracked, &reply_key_refs, &m.arbitrator, &names, slot)? {
             board.line(&line);
         }
-        if let Some(indexer) = &mut indexer {
+        for indexer in &mut indexers {
             indexer.follow(chain).context("index")?;
         }
         if first_award.is_none() && tracked.iter().any(|t| t.statuses.contains(&IntentStatus::Awarded)) {
@@ -646,10 +680,9 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         slot = chain.wait_for_slot(slot + 1)?;
     }
     board.finish();
-    if let Some(indexer) = &mut indexer {
+    for (indexer, target) in indexers.iter_mut().zip(&index_targets) {
         indexer.follow(chain).context("index")?;
-        let path = args.index.as_deref().unwrap_or(std::path::Path::new(""));
-        out.progress(&format!("indexed {} events into {}", indexer.events()?, path.display()));
+        out.progress(&format!("indexed {} events into {target}", indexer.events()?));
     }
 
     let (keeper_kind, landed, failed, keeper_stake_tokens) = match keeper {
@@ -691,10 +724,20 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
     };
     let summary = observe::summarize(chain, &ledger)?;
     out.result(&summary.text, &summary.json);
-    drop(temp_dir);
     if !summary.problems.is_empty() {
         bail!("the demo's checks failed: {}", summary.problems.join("; "));
     }
+    if let Some(dashboard) = dashboard {
+        out.progress(&format!(
+            "the market has ended; the dashboard stays up at {} (Ctrl-C to stop)",
+            dashboard.url()
+        ));
+        if temp_dir.is_none() {
+            ctrlc::set_handler(|| std::process::exit(130)).context("installing the Ctrl-C handler")?;
+        }
+        dashboard.wait();
+    }
+    drop(temp_dir);
     Ok(())
 }
 
