@@ -98,6 +98,9 @@ enum Command {
     Index(commands::index::Command),
     /// Serve an index's JSON API over HTTP (read-only; OpenAPI at /api/openapi.json).
     Web(commands::web::Args),
+    /// The market as tools for language-model agents, over the Model Context Protocol on stdio
+    /// (first slice: read-only tools).
+    Mcp(commands::mcp::Args),
     /// Start a local validator with both programs, initialise both configs, and keep running.
     Localnet(commands::localnet::Args),
     /// Initialise both programs' configs on a cluster (signed by their upgrade authority).
@@ -166,6 +169,7 @@ fn run(cli: Cli, out: Output) -> Result<()> {
         Command::Watch(args) => commands::watch::run(args, cli.url, out),
         Command::Index(c) => commands::index::run(c, cli.url, out),
         Command::Web(args) => commands::web::run(args, out),
+        Command::Mcp(args) => commands::mcp::run(args, cli.url),
         Command::Keeper(_) => unreachable!("handled before"),
         Command::Localnet(args) => commands::localnet::run(args, cli.keypair, out),
         Command::Init(args) => commands::init::run(args, &chain::url(cli.url)?, cli.keypair, out),

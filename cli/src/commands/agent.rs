@@ -90,7 +90,7 @@ fn stake_source(
     Ok((stake, source))
 }
 
-fn record(address: &Pubkey, a: &Agent) -> serde_json::Value {
+pub(crate) fn record(address: &Pubkey, a: &Agent) -> serde_json::Value {
     json!({
         "agent": address.to_string(), "authority": a.authority.to_string(), "capabilities": a.capabilities,
         "capability_names": agx_sdk::capabilities::names(a.capabilities),

@@ -202,7 +202,7 @@ fn kind_name(i: &Intent) -> String {
     i.kind().map(|k| format!("{k:?}")).unwrap_or_else(|_| "unknown".into())
 }
 
-fn summary(address: &Pubkey, i: &Intent) -> serde_json::Value {
+pub(crate) fn summary(address: &Pubkey, i: &Intent) -> serde_json::Value {
     json!({
         "address": address.to_string(), "status": status_name(i), "kind": kind_name(i),
         "requester": i.requester.to_string(), "intent_id": i.intent_id, "mint": i.mint.to_string(),

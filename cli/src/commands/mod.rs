@@ -11,6 +11,7 @@ pub mod intent;
 pub mod keeper;
 pub mod keys;
 pub mod localnet;
+pub mod mcp;
 pub mod status;
 pub mod watch;
 pub mod web;
