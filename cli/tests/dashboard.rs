@@ -119,12 +119,22 @@ impl Browser {
         serde_json::from_str(text.as_str().unwrap_or("null")).unwrap_or(Value::Null)
     }
 
-    /// Clicks the element `css` selects, as a user would.
+    /// Clicks the element `css` selects, as a user would. The page redraws its tables as events
+    /// arrive: an element found just before a redraw is stale, and is found again.
     fn click(&self, css: &str) {
-        let found = self.call("POST", "/element", Some(json!({"using": "css selector", "value": css})));
-        let id =
-            found.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).unwrap().to_owned();
-        self.call("POST", &format!("/element/{id}/click"), Some(json!({})));
+        for _ in 0..20 {
+            let found = self.call("POST", "/element", Some(json!({"using": "css selector", "value": css})));
+            let id =
+                found.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).unwrap().to_owned();
+            let path = format!("/session/{}/element/{id}/click", self.session);
+            let (status, reply) = http(&self.host, "POST", &path, Some(&json!({})));
+            match (status, reply["value"]["error"].as_str()) {
+                (200, _) => return,
+                (_, Some("stale element reference")) => std::thread::sleep(Duration::from_millis(100)),
+                _ => panic!("click {css}: {status} {reply}"),
+            }
+        }
+        panic!("click {css}: the element went stale 20 times");
     }
 
     fn screenshot(&self) -> Vec<u8> {
@@ -202,7 +212,7 @@ const rows = [...document.querySelectorAll('#intents tbody tr')].map(tr => [tr.d
 const tile = id => document.getElementById(id).textContent.replace(/,/g, '');
 const agents = [...document.querySelectorAll('#agents tbody tr')].map(tr => [tr.dataset.agent, tr.children[1].textContent, tr.children[6].textContent.replace(/,/g, '')]);
 const cranks = [...document.querySelectorAll('#cranks tbody tr')].map(tr => tr.dataset.crank);
-return JSON.stringify({rows, agents, cranks, seq: document.body.dataset.seq || null, live: document.getElementById('live').textContent,
+return JSON.stringify({rows, agents, cranks, seq: document.body.dataset.seq || null, busy: document.body.dataset.busy || null, live: document.getElementById('live').textContent,
   intents: tile('stat-intents'), completed: tile('stat-completed'), failed_over: tile('stat-failed-over'), paid: tile('stat-paid')});
 "#;
 
@@ -236,7 +246,7 @@ fn the_dashboard_shows_the_market_live_and_agrees_with_the_chain_and_the_index()
         failover_crank |= page["cranks"].as_array().into_iter().flatten().any(|c| c == "failover");
         if let Some(summary) = demo.summary() {
             let (_, head) = http(&host, "GET", "/api/head", None);
-            if page["seq"] == json!(head["seq"].to_string()) {
+            if page["seq"] == json!(head["seq"].to_string()) && page["busy"] == "false" {
                 break (summary, page);
             }
         }

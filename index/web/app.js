@@ -272,6 +272,7 @@ async function refresh() {
     return;
   }
   busy = true;
+  document.body.dataset.busy = "true";
   try {
     do {
       again = false;
@@ -291,6 +292,7 @@ async function refresh() {
     } while (again);
   } finally {
     busy = false;
+    document.body.dataset.busy = "false";
   }
 }
 
