@@ -25,6 +25,16 @@ pub const EVENTS_PER_INTENT: u64 = 17;
 /// The keeper that sends every crank.
 pub const KEEPER: &str = "Keeper1111111111111111111111111111111111111";
 
+/// Intent `n`'s address.
+pub fn intent_address(n: u64) -> Pubkey {
+    key(1, n)
+}
+
+/// Agent `a`'s registry address (0 to [`AGENTS`] - 1).
+pub fn agent_address(a: u64) -> Pubkey {
+    key(2, a)
+}
+
 fn key(role: u8, n: u64) -> Pubkey {
     let mut bytes = [role; 32];
     bytes[1..9].copy_from_slice(&n.to_le_bytes());
@@ -61,7 +71,7 @@ pub fn agents() -> Vec<Taped> {
     (0..AGENTS)
         .map(|a| {
             let registered = AgentRegistered {
-                agent: key(2, a),
+                agent: agent_address(a),
                 authority: key(3, a),
                 vault: key(4, a),
                 capabilities: 1 << (a % 8),
@@ -78,7 +88,7 @@ pub fn agents() -> Vec<Taped> {
 /// Intent `n`'s whole life, its transactions in order.
 pub fn intent_life(n: u64) -> Vec<Taped> {
     let (x, r) = (agx_sdk::exchange::ID, agx_sdk::agent_registry::ID);
-    let intent = key(1, n);
+    let intent = intent_address(n);
     let start = 10 + n;
     let max_price = 1_000_000 + (n % 7) * 100_000;
     let terms = IntentCreateArgs {
@@ -126,7 +136,7 @@ pub fn intent_life(n: u64) -> Vec<Taped> {
     let mut out = vec![tx(start, "post", n, x, &[created.data()])];
     // Three bids from three agents; the cheapest (same quality and latency) wins.
     let bidders: Vec<(Pubkey, Pubkey, u64)> = (0..3)
-        .map(|b| (key(7, n * 3 + b), key(2, (n + b * 17) % AGENTS), max_price / 2 + b * 50_000))
+        .map(|b| (key(7, n * 3 + b), agent_address((n + b * 17) % AGENTS), max_price / 2 + b * 50_000))
         .collect();
     for (b, (bid, agent, _)) in bidders.iter().enumerate() {
         let committed =

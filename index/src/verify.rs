@@ -28,9 +28,10 @@ struct Revealed {
 }
 
 impl Revealed {
-    /// Its rank without the tie-break (which the logs cannot recompute).
-    fn rank(&self) -> (u16, u16, std::cmp::Reverse<u64>) {
-        (self.score, self.reputation, std::cmp::Reverse(self.terms.latency))
+    /// Its rank by `agx_core`'s order without the tie-break (which the logs cannot recompute):
+    /// every bid gets the same tie-break key, so two bids equal up to it compare equal.
+    fn rank(&self) -> RankKey {
+        self.key(0)
     }
 
     fn key(&self, tiebreak: u8) -> RankKey {

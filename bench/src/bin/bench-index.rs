@@ -123,16 +123,8 @@ fn api(intents: u64) -> Result<Value> {
     runtime.spawn(async move { agx_index::web::serve(listener, db, std::future::pending()).await });
     // Let the stream's watcher read the head once.
     std::thread::sleep(Duration::from_millis(500));
-    let address = |n: u64| {
-        let mut bytes = [1u8; 32];
-        bytes[1..9].copy_from_slice(&n.to_le_bytes());
-        agx_sdk::Pubkey::new_from_array(bytes).to_string()
-    };
-    let agent = {
-        let mut bytes = [2u8; 32];
-        bytes[1..9].copy_from_slice(&7u64.to_le_bytes());
-        agx_sdk::Pubkey::new_from_array(bytes).to_string()
-    };
+    let address = |n: u64| synthetic::intent_address(n).to_string();
+    let agent = synthetic::agent_address(7).to_string();
     let routes: Vec<(&str, Route)> = vec![
         ("/api/intents", Box::new(|_| "/api/intents?limit=50".to_owned())),
         (
