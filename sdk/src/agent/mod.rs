@@ -24,7 +24,7 @@ use solana_signer::Signer;
 
 pub use coalition::Membership;
 pub use coordinator::{Coordinator, LotOutcome, LotsWorker, NotOwn, Planner, Recovery};
-pub use salts::{SaltStore, SealedBid};
+pub use salts::{reveal_due, RevealAttempt, SaltStore, SealedBid};
 
 use crate::accounts::{Agent, Intent};
 use crate::chain::Chain;
@@ -461,41 +461,15 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
     }
 
     fn reveal(&mut self, chain: &dyn Chain, slot: u64, out: &mut Vec<Activity>) -> Result<(), Error> {
-        let sealed: Vec<SealedBid> = self.store.sealed().collect();
-        for bid in sealed {
-            let Some(intent) = discover::intent(chain, &bid.intent)? else {
-                self.store.remove(&bid.intent, bid.round)?;
-                continue;
-            };
-            if intent.round != bid.round || intent.status != IntentStatus::Open.to_u8() {
-                // The auction moved on without this reveal: nothing left to open.
-                self.store.remove(&bid.intent, bid.round)?;
-                continue;
-            }
-            if intent.phase(slot) != Phase::Revealing {
-                continue;
-            }
-            let ix = xix::bid_reveal(self.authority.pubkey(), bid.intent, self.agent, bid.round, bid.opening);
-            match chain.send(&[ix], &self.authority, &[]) {
-                Ok(_) => {
-                    self.store.remove(&bid.intent, bid.round)?;
-                    out.push(Activity::Revealed { intent: bid.intent });
-                }
-                Err(e @ Error::Program { .. }) => {
-                    self.store.remove(&bid.intent, bid.round)?;
-                    out.push(Activity::Failed {
-                        intent: Some(bid.intent),
-                        what: "bid_reveal",
-                        error: e.to_string(),
-                    });
-                }
-                // Not refused, only not delivered: try again next step.
-                Err(e) => out.push(Activity::Failed {
-                    intent: Some(bid.intent),
+        for attempt in salts::reveal_due(chain, &self.authority, &self.agent, &mut self.store, slot)? {
+            out.push(match attempt.outcome {
+                Ok(_) => Activity::Revealed { intent: attempt.intent },
+                Err(e) => Activity::Failed {
+                    intent: Some(attempt.intent),
                     what: "bid_reveal",
                     error: e.to_string(),
-                }),
-            }
+                },
+            });
         }
         Ok(())
     }

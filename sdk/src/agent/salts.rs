@@ -7,11 +7,17 @@ use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use agx_core::lifecycle::Phase;
 use anchor_lang::prelude::Pubkey;
+use exchange::state::IntentStatus;
 use exchange::BidOpening;
 use serde::{Deserialize, Serialize};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
 
-use crate::Error;
+use crate::chain::{Chain, Landed};
+use crate::ix::exchange as xix;
+use crate::{discover, Error};
 
 /// One committed bid: the intent and round it is for and everything needed to open it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -230,4 +236,50 @@ mod tests {
         std::fs::write(&path, b"[{\"intent\": 1}]").unwrap();
         assert!(matches!(SaltStore::open(&path), Err(Error::SaltStore { .. })));
     }
+}
+
+/// A reveal [`reveal_due`] sent, and what became of it.
+#[derive(Debug)]
+pub struct RevealAttempt {
+    pub intent: Pubkey,
+    pub outcome: Result<Landed, Error>,
+}
+
+/// Reveals every bid in `store` whose intent is in its reveal window at `slot`, signed by the
+/// agent's `authority`, and forgets the ones nothing can open any more: revealed, refused by
+/// the program, or left behind by an auction that moved on (closed, awarded, another round). A
+/// bid whose reveal was only not delivered stays, to be tried again. What an agent runner does
+/// each step, and what any other holder of a store (a server that restarted) does to keep its
+/// bonds.
+pub fn reveal_due(
+    chain: &dyn Chain,
+    authority: &Keypair,
+    agent: &Pubkey,
+    store: &mut SaltStore,
+    slot: u64,
+) -> Result<Vec<RevealAttempt>, Error> {
+    let mut attempts = Vec::new();
+    let sealed: Vec<SealedBid> = store.sealed().collect();
+    for bid in sealed {
+        let Some(intent) = discover::intent(chain, &bid.intent)? else {
+            store.remove(&bid.intent, bid.round)?;
+            continue;
+        };
+        if intent.round != bid.round || intent.status != IntentStatus::Open.to_u8() {
+            // The auction moved on without this reveal: nothing left to open.
+            store.remove(&bid.intent, bid.round)?;
+            continue;
+        }
+        if intent.phase(slot) != Phase::Revealing {
+            continue;
+        }
+        let ix = xix::bid_reveal(authority.pubkey(), bid.intent, *agent, bid.round, bid.opening);
+        let outcome = chain.send(&[ix], authority, &[]);
+        // Refused by the program: it will never open. Not delivered: try again next time.
+        if matches!(outcome, Ok(_) | Err(Error::Program { .. })) {
+            store.remove(&bid.intent, bid.round)?;
+        }
+        attempts.push(RevealAttempt { intent: bid.intent, outcome });
+    }
+    Ok(attempts)
 }
