@@ -169,7 +169,7 @@ fn run(cli: Cli, out: Output) -> Result<()> {
         Command::Watch(args) => commands::watch::run(args, cli.url, out),
         Command::Index(c) => commands::index::run(c, cli.url, out),
         Command::Web(args) => commands::web::run(args, out),
-        Command::Mcp(args) => commands::mcp::run(args, cli.url),
+        Command::Mcp(args) => commands::mcp::run(args, cli.url, cli.keypair),
         Command::Keeper(_) => unreachable!("handled before"),
         Command::Localnet(args) => commands::localnet::run(args, cli.keypair, out),
         Command::Init(args) => commands::init::run(args, &chain::url(cli.url)?, cli.keypair, out),

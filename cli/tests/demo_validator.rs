@@ -3,6 +3,9 @@
 //! chain; `agx watch`, `agx agent` and `agx intent` work against what it left.
 use std::process::{Command, ExitCode};
 
+#[path = "validator/mcp_restart.rs"]
+mod mcp_restart;
+
 use agx_sdk::localnet::{LocalValidator, LocalnetConfig};
 use libtest_mimic::{Arguments, Failed, Trial};
 use solana_keypair::Keypair;
@@ -30,6 +33,20 @@ fn agx(args: &[&str]) -> Result<Result<String, String>, Failed> {
     })
 }
 
+/// The token `key` names in the demo's summary.
+fn mint_of(
+    url: &str,
+    summary: &serde_json::Value,
+    key: &str,
+) -> Result<agx_sdk::ix::registry::StakeToken, Failed> {
+    use agx_sdk::chain::Chain;
+    let chain = agx_sdk::chain::RpcChain::new(url).map_err(|e| e.to_string())?;
+    let mint: agx_sdk::Pubkey =
+        summary[key].as_str().unwrap_or("").parse().map_err(|_| format!("{key} in {summary}"))?;
+    let owner = chain.account(&mint).map_err(|e| e.to_string())?.ok_or("mint missing")?.owner;
+    Ok(agx_sdk::ix::registry::StakeToken { mint, program: owner })
+}
+
 /// A new key registers, stakes, heartbeats and unstakes through `agx agent`; posts, lists bids
 /// of and cancels an intent through `agx intent`; and each refusal says why.
 fn cli_acts_as_an_agent_and_a_requester(
@@ -37,15 +54,8 @@ fn cli_acts_as_an_agent_and_a_requester(
     authority: &Keypair,
     summary: &serde_json::Value,
 ) -> Result<(), Failed> {
-    use agx_sdk::chain::Chain;
     let chain = agx_sdk::chain::RpcChain::new(url).map_err(|e| e.to_string())?;
-    let mint = |key: &str| -> Result<agx_sdk::ix::registry::StakeToken, Failed> {
-        let mint: agx_sdk::Pubkey =
-            summary[key].as_str().unwrap_or("").parse().map_err(|_| format!("{key} in {summary}"))?;
-        let owner = chain.account(&mint).map_err(|e| e.to_string())?.ok_or("mint missing")?.owner;
-        Ok(agx_sdk::ix::registry::StakeToken { mint, program: owner })
-    };
-    let (stake, pay) = (mint("stake_mint")?, mint("pay_mint")?);
+    let (stake, pay) = (mint_of(url, summary, "stake_mint")?, mint_of(url, summary, "pay_mint")?);
     let me = Keypair::new();
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let key_file = dir.path().join("me.json");
@@ -781,7 +791,9 @@ fn main() -> ExitCode {
             history.path().join("cluster.db").to_str().unwrap(),
             follower_log.to_str().unwrap(),
         )?;
-        cli_acts_as_an_agent_and_a_requester(&url, &authority, &cluster)
+        cli_acts_as_an_agent_and_a_requester(&url, &authority, &cluster)?;
+        let (stake, pay) = (mint_of(&url, &cluster, "stake_mint")?, mint_of(&url, &cluster, "pay_mint")?);
+        mcp_restart::mcp_reveals_after_a_lost_connection(&url, &authority, stake, pay)
     })];
     let conclusion = libtest_mimic::run(&args, trials);
     drop(validator);

@@ -91,7 +91,7 @@ pub enum ResultCommand {
     Submit(SubmitArgs),
 }
 
-fn store_path(salts: Option<PathBuf>, authority: &Pubkey) -> Result<PathBuf> {
+pub(crate) fn store_path(salts: Option<PathBuf>, authority: &Pubkey) -> Result<PathBuf> {
     match salts {
         Some(p) => Ok(p),
         None => {

@@ -101,7 +101,7 @@ fn token_of(chain: &dyn Chain, mint: &Pubkey) -> Result<StakeToken> {
     Ok(StakeToken { mint: *mint, program: account.owner })
 }
 
-fn view(address: &Pubkey, b: &Budget, balance: u64) -> serde_json::Value {
+pub(crate) fn view(address: &Pubkey, b: &Budget, balance: u64) -> serde_json::Value {
     json!({
         "budget": address.to_string(), "owner": b.owner.to_string(), "agent": b.agent.to_string(),
         "mint": b.mint.to_string(), "budget_id": b.budget_id, "per_spend_cap": b.per_spend_cap,

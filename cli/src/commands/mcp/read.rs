@@ -1,38 +1,17 @@
-//! `agx mcp` (issue 27, first slice, work in progress): the market as tools for language-model
-//! agents over the Model Context Protocol (`rmcp`), on stdio. This slice is read-only: what is
-//! open, one intent with its board and its verification, one agent, the market's settings.
-//! Still to come (see the issue): signing tools under configured limits, the sandbox market's
-//! actors, resources and notifications, streamable HTTP.
-use std::sync::Arc;
-
-use agx_sdk::chain::Chain;
-use agx_sdk::{discover, Pubkey};
-use anyhow::{Context, Result};
-use rmcp::handler::server::router::tool::ToolRouter;
+//! The tools that only read: the market's settings and the caller's standing, what is open,
+//! one intent (board, phase, countdown, verification), one agent, budgets, an auction
+//! recomputed.
+use agx_sdk::chain::{token_balance, Chain};
+use agx_sdk::ix::registry::StakeToken;
+use agx_sdk::{budget, discover, Pubkey};
 use rmcp::handler::server::wrapper::Parameters;
-use rmcp::model::{CallToolResult, ContentBlock};
-use rmcp::{tool, tool_handler, tool_router, ServerHandler, ServiceExt};
+use rmcp::model::CallToolResult;
+use rmcp::{tool, tool_router};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-#[derive(clap::Args)]
-pub struct Args {
-    /// Serve the embedded sandbox market (LiteSVM with the real programs, configured from a
-    /// seed), so that a client can try the tools with nothing installed.
-    #[arg(long)]
-    sandbox: bool,
-    /// The sandbox market's seed.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-}
-
-/// The MCP server: a chain, and the tools over it.
-#[derive(Clone)]
-pub struct Market {
-    chain: Arc<dyn Chain>,
-    tool_router: ToolRouter<Self>,
-}
+use super::{address, chain_error, refuse, Market};
 
 /// An intent or agent by its address.
 #[derive(Deserialize, JsonSchema)]
@@ -49,90 +28,138 @@ pub struct OpenArgs {
     pub capabilities: u64,
 }
 
-fn address(text: &str) -> Result<Pubkey, CallToolResult> {
-    text.parse().map_err(|_| refuse(format!("'{text}' is not a base58 address")))
+/// Whose budgets to show.
+#[derive(Deserialize, JsonSchema)]
+pub struct BudgetArgs {
+    /// One budget's address; without it, the budgets whose agent is this server's.
+    #[serde(default)]
+    pub address: Option<String>,
 }
 
-fn refuse(message: String) -> CallToolResult {
-    CallToolResult::error(vec![ContentBlock::text(message)])
-}
-
-/// A tool's result: structured content (MCP requires an object), or the refusal.
-fn answer(result: Result<Value, CallToolResult>) -> CallToolResult {
-    result.map(CallToolResult::structured).unwrap_or_else(|e| e)
-}
-
-fn chain_error(e: impl std::fmt::Display) -> CallToolResult {
-    refuse(e.to_string())
-}
-
-#[tool_router]
-impl Market {
-    pub fn new(chain: Arc<dyn Chain>) -> Self {
-        Self { chain, tool_router: Self::tool_router() }
+/// One intent as the tools and resources show it: its summary, its phase and the slots left in
+/// it, its board with each score, and whether agx_core's recomputation agrees.
+pub fn intent_view(chain: &dyn Chain, at: &Pubkey) -> Result<Value, CallToolResult> {
+    let i = discover::intent(chain, at)
+        .map_err(chain_error)?
+        .ok_or_else(|| refuse(format!("no intent at {at}: it was closed, or it is on another cluster")))?;
+    let slot = chain.slot().map_err(chain_error)?;
+    let mut v = crate::commands::intent::summary(at, &i);
+    let open = i.status == agx_sdk::exchange::state::IntentStatus::Open.to_u8();
+    let (phase, ends) = match i.phase(slot) {
+        agx_core::lifecycle::Phase::Bidding if open => ("bidding", i.commit_end_slot),
+        agx_core::lifecycle::Phase::Revealing if open => ("revealing", i.reveal_end_slot),
+        _ if open => ("awaiting award", i.reveal_end_slot),
+        _ => ("", 0),
+    };
+    if open {
+        v["phase"] = json!(phase);
+        v["phase_ends_slot"] = json!(ends);
+        v["slots_left"] = json!(ends.saturating_sub(slot));
     }
+    v["slot"] = json!(slot);
+    v["leaderboard"] = json!(i
+        .ranked()
+        .iter()
+        .map(|e| json!({"agent": e.agent.to_string(), "price": e.price,
+            "quality_bps": e.quality_bps, "latency": e.latency, "score": e.score}))
+        .collect::<Vec<_>>());
+    v["verified"] = json!(agx_sdk::verify::verify_auction(&i).is_ok());
+    Ok(v)
+}
 
+/// One agent, by its account or its authority.
+pub fn agent_view(chain: &dyn Chain, at: &Pubkey) -> Result<Value, CallToolResult> {
+    let named = match discover::agent(chain, at).map_err(chain_error)? {
+        Some(a) => Some((*at, a)),
+        None => {
+            let derived = agx_sdk::pda::agent(at).0;
+            discover::agent(chain, &derived).map_err(chain_error)?.map(|a| (derived, a))
+        }
+    };
+    let (address, a) = named.ok_or_else(|| {
+        refuse(format!("no agent at {at} (nor one whose authority it is): register one first"))
+    })?;
+    Ok(crate::commands::agent::record(&address, &a))
+}
+
+fn balance_of(chain: &dyn Chain, token: StakeToken, owner: &Pubkey) -> u64 {
+    token_balance(chain, &token.associated(owner)).unwrap_or(0)
+}
+
+#[tool_router(router = read_router, vis = "pub(super)")]
+impl Market {
     #[tool(
-        description = "The market now: the slot, the exchange's and the registry's settings (mints, windows, fees, stake rules)."
+        description = "The market now: the slot, the exchange's and the registry's settings (mints, windows, fees, stake rules), and this server's key: its agent, balances, limits and what it spent in the last hour."
     )]
     async fn market_status(&self) -> CallToolResult {
-        let chain = self.chain.as_ref();
-        answer((|| {
+        self.blocking(|m| {
+            let chain = m.chain.as_ref();
             let slot = chain.slot().map_err(chain_error)?;
             let x = discover::exchange_config(chain).map_err(chain_error)?;
             let r = discover::registry_config(chain).map_err(chain_error)?;
+            let stake = StakeToken::of(&r);
+            let signer = match &m.wallet {
+                None => json!({"read_only": true}),
+                Some(w) => {
+                    let me = w.pubkey();
+                    let l = &w.limits;
+                    json!({
+                        "key": me.to_string(), "agent": w.agent().to_string(), "read_only": l.read_only,
+                        "registered": chain.exists(&w.agent()).unwrap_or(false),
+                        "lamports": chain.lamports(&me).unwrap_or(0),
+                        "stake_tokens": balance_of(chain, stake, &me),
+                        "pay_tokens": m.pay.map(|p| balance_of(chain, p, &me)),
+                        "salt_store": w.salts_path().display().to_string(),
+                        "sealed_bids_unrevealed": w.salts().len(),
+                        "spent_last_hour": w.spent_last_hour(),
+                        "limits": {"read_only": l.read_only, "max_price": l.max_price, "max_stake": l.max_stake,
+                            "max_spend_per_hour": l.max_spend_per_hour, "capabilities": l.capabilities},
+                    })
+                }
+            };
             Ok(json!({
                 "chain": chain.describe(), "slot": slot,
+                "pay_mint": m.pay.map(|p| p.mint.to_string()),
                 "exchange": {"paused": x.paused, "arbitrator": x.arbitrator.to_string(),
                     "dispute_window_slots": x.dispute_window_slots, "execution_grace_slots": x.execution_grace_slots,
                     "reputation_fee_bps": x.reputation_fee_bps, "min_bid_bond": x.min_bid_bond,
                     "reply_window_slots": x.reply_window_slots},
                 "registry": {"stake_mint": r.stake_mint.to_string(), "heartbeat_timeout_slots": r.heartbeat_timeout_slots,
                     "unstake_cooldown_slots": r.unstake_cooldown_slots},
+                "signer": signer,
             }))
-        })())
+        })
+        .await
     }
 
     #[tool(
         description = "Open intents an agent may bid on, with their terms (max price, latency, capabilities, windows)."
     )]
     async fn intents_open(&self, Parameters(args): Parameters<OpenArgs>) -> CallToolResult {
-        answer(
-            discover::open_intents(self.chain.as_ref(), args.capabilities)
-                .map(|found| json!({"intents": found.iter().map(|(a, i)| super::intent::summary(a, i)).collect::<Vec<_>>()}))
-                .map_err(chain_error),
-        )
+        self.blocking(move |m| {
+            discover::open_intents(m.chain.as_ref(), args.capabilities)
+                .map(|found| {
+                    json!({"intents": found.iter().map(|(a, i)| crate::commands::intent::summary(a, i)).collect::<Vec<_>>()})
+                })
+                .map_err(chain_error)
+        })
+        .await
     }
 
     #[tool(
-        description = "One intent: its terms and status, its board (each bid's price, quality, latency and score) and whether agx_core's recomputation agrees with the chain."
+        description = "One intent: its terms and status, its phase and the slots left in it, its board (each bid's price, quality, latency and score) and whether agx_core's recomputation agrees with the chain."
     )]
     async fn intent_show(&self, Parameters(args): Parameters<AddressArgs>) -> CallToolResult {
-        answer((|| {
-            let at = address(&args.address)?;
-            let i = discover::intent(self.chain.as_ref(), &at).map_err(chain_error)?.ok_or_else(|| {
-                refuse(format!("no intent at {at}: it was closed, or it is on another cluster"))
-            })?;
-            let mut v = super::intent::summary(&at, &i);
-            v["leaderboard"] = json!(i
-                .ranked()
-                .iter()
-                .map(|e| json!({"agent": e.agent.to_string(), "price": e.price,
-                "quality_bps": e.quality_bps, "latency": e.latency, "score": e.score}))
-                .collect::<Vec<_>>());
-            v["verified"] =
-                json!(agx_sdk::verify::verify_auction(&i).map_err(|e| e.to_string()).err().is_none());
-            Ok(v)
-        })())
+        self.blocking(move |m| intent_view(m.chain.as_ref(), &address(&args.address)?)).await
     }
 
     #[tool(
         description = "Recompute an intent's auction with agx_core and every revealed bid's account: scores, ranking, winner and payment."
     )]
     async fn auction_verify(&self, Parameters(args): Parameters<AddressArgs>) -> CallToolResult {
-        answer((|| {
+        self.blocking(move |m| {
             let at = address(&args.address)?;
-            let chain = self.chain.as_ref();
+            let chain = m.chain.as_ref();
             let i = discover::intent(chain, &at)
                 .map_err(chain_error)?
                 .ok_or_else(|| refuse(format!("no intent at {at}")))?;
@@ -140,46 +167,47 @@ impl Market {
             agx_sdk::verify::verify_auction_with_bids(&i, &bids)
                 .map(|checked| json!({"intent": at.to_string(), "verified": true, "bids_checked": checked}))
                 .map_err(|e| refuse(format!("not verified: {e}")))
-        })())
+        })
+        .await
     }
 
     #[tool(
-        description = "One registered agent: capabilities, stake (staked, locked), reputation, jobs completed and failed, last heartbeat."
+        description = "One registered agent (by its account or its authority's key): capabilities, stake (staked, locked), reputation, jobs completed and failed, last heartbeat."
     )]
     async fn agent_show(&self, Parameters(args): Parameters<AddressArgs>) -> CallToolResult {
-        answer((|| {
-            let at = address(&args.address)?;
-            let a = discover::agent(self.chain.as_ref(), &at)
-                .map_err(chain_error)?
-                .ok_or_else(|| refuse(format!("no agent at {at}: register one first")))?;
-            Ok(super::agent::record(&at, &a))
-        })())
+        self.blocking(move |m| agent_view(m.chain.as_ref(), &address(&args.address)?)).await
     }
-}
 
-#[tool_handler(router = self.tool_router)]
-impl ServerHandler for Market {}
-
-pub fn run(args: Args, url: Option<String>) -> Result<()> {
-    let runtime = tokio::runtime::Runtime::new()?;
-    let chain: Arc<dyn Chain> = if args.sandbox {
-        let keys = agx_sdk::sandbox::Keys::new(args.seed);
-        let authority = keys.get("authority", 0);
-        let chain = agx_sdk::chain::EmbeddedChain::new(
-            &agx_sdk::program_dir(),
-            solana_signer::Signer::pubkey(&authority),
-            agx_sdk::chain::SlotClock::AsFastAsPossible,
-        )?;
-        agx_sdk::sandbox::open(&chain, &keys, &authority).context("open the sandbox market")?;
-        Arc::new(chain)
-    } else {
-        let url = crate::chain::url(url)?;
-        Arc::new(agx_sdk::chain::RpcChain::new(&url)?)
-    };
-    runtime.block_on(async move {
-        let service =
-            Market::new(chain).serve(rmcp::transport::stdio()).await.context("serve MCP on stdio")?;
-        service.waiting().await.context("the MCP session")?;
-        Ok(())
-    })
+    #[tool(
+        description = "Budgets: one by address, or those whose agent is this server's (what a sponsor lets the agent spend: caps, spent, balance, expiry, allowlist)."
+    )]
+    async fn budget_show(&self, Parameters(args): Parameters<BudgetArgs>) -> CallToolResult {
+        self.blocking(move |m| {
+            let chain = m.chain.as_ref();
+            let found = match &args.address {
+                Some(text) => {
+                    let at = address(text)?;
+                    let b = budget::read(chain, &at)
+                        .map_err(chain_error)?
+                        .ok_or_else(|| refuse(format!("no budget at {at}")))?;
+                    vec![(at, b)]
+                }
+                None => {
+                    let w = m
+                        .wallet
+                        .as_ref()
+                        .ok_or_else(|| refuse("a read-only server has no agent: pass an address"))?;
+                    budget::list(chain, None, Some(&w.agent())).map_err(chain_error)?
+                }
+            };
+            let budgets: Vec<Value> = found
+                .iter()
+                .map(|(a, b)| {
+                    crate::commands::budget::view(a, b, token_balance(chain, &b.vault).unwrap_or(0))
+                })
+                .collect();
+            Ok(json!({"budgets": budgets}))
+        })
+        .await
+    }
 }
