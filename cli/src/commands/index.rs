@@ -8,9 +8,11 @@ use std::time::{Duration, Instant};
 
 use agx_index::Indexer;
 use agx_sdk::chain::RpcChain;
-use agx_sdk::events::{EventStream, NamedEvent, StreamItem};
+use agx_sdk::events::{EventStream, StreamItem};
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
+
+use solana_commitment_config::CommitmentConfig;
 
 use crate::Output;
 
@@ -29,6 +31,10 @@ pub enum Command {
         /// Stop after this many seconds (default: run until Ctrl-C).
         #[arg(long)]
         seconds: Option<u64>,
+        /// Index transactions once `confirmed` (live, the default) or `finalized` (about 32
+        /// slots later, and never a transaction of a fork the cluster then abandons).
+        #[arg(long, value_enum, default_value_t = Commitment::Confirmed)]
+        commitment: Commitment,
     },
     /// Intents, newest first (filter by status and capability).
     Intents {
@@ -106,6 +112,26 @@ pub enum Command {
     },
 }
 
+/// How long a pushed transaction may wait to appear in the node's ledger at the commitment
+/// (finalization takes ~32 slots) before the follower takes it for a fork's and skips it.
+const LEDGER_WAIT: Duration = Duration::from_secs(90);
+
+/// How final a transaction must be before the follower indexes it.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Commitment {
+    Confirmed,
+    Finalized,
+}
+
+impl Commitment {
+    fn config(self) -> CommitmentConfig {
+        match self {
+            Commitment::Confirmed => CommitmentConfig::confirmed(),
+            Commitment::Finalized => CommitmentConfig::finalized(),
+        }
+    }
+}
+
 /// The index `database` names; a SQLite file must exist already (reading never creates one).
 pub fn open(database: &str) -> Result<Box<dyn agx_index::Db + Send>> {
     if !agx_index::db::is_postgres(database) && !Path::new(database).exists() {
@@ -120,13 +146,14 @@ fn backfill(
     rpc: &RpcChain,
     indexer: &mut Indexer<Box<dyn agx_index::Db + Send>>,
     after: u64,
+    commitment: CommitmentConfig,
 ) -> Result<usize> {
     let mut seen = std::collections::HashSet::new();
     let mut txs = Vec::new();
     // The exchange's list first: within a slot it keeps the chain's order of exchange
     // transactions (every status change mentions the exchange); registry-only ones follow.
     for program in [agx_sdk::exchange::ID, agx_sdk::agent_registry::ID] {
-        for tx in rpc.history_since(&program, after)? {
+        for tx in rpc.history_since_at(&program, after, commitment)? {
             if seen.insert(tx.signature.clone()) {
                 txs.push(tx);
             }
@@ -140,6 +167,7 @@ fn follow(
     database: String,
     ws_url: Option<String>,
     seconds: Option<u64>,
+    commitment: CommitmentConfig,
     url: Option<String>,
     out: &Output,
 ) -> Result<serde_json::Value> {
@@ -152,50 +180,57 @@ fn follow(
     };
     let mut indexer =
         Indexer::new(agx_index::open(&database).with_context(|| format!("open the index {database}"))?)?;
-    let stream = EventStream::connect(&ws);
+    let stream = EventStream::connect_at(&ws, commitment);
     let resume = indexer.last_slot()?.unwrap_or(0);
-    let mut new = backfill(&rpc, &mut indexer, resume.saturating_sub(1))?;
+    let mut new = backfill(&rpc, &mut indexer, resume.saturating_sub(1), commitment)?;
     out.progress(&format!(
         "index {database}: {new} events from the history after slot {resume}; following {ws}"
     ));
     let deadline = seconds.map(|s| Instant::now() + Duration::from_secs(s));
-    // Events arrive one by one; a transaction's are consecutive: they are written together.
-    let mut pending: Option<(u64, String, Vec<NamedEvent>)> = None;
-    // The log stream does not say who sent a transaction: a crank's sender is read from it.
-    let flush = |indexer: &mut Indexer<Box<dyn agx_index::Db + Send>>,
-                 pending: &mut Option<(u64, String, Vec<NamedEvent>)>|
+    // The stream says which transactions to index, in order; what is written is the ledger's
+    // copy at the commitment (slot, events, fee payer: a crank's sender), as a backfill writes
+    // it. A pushed notification can carry an execution of the transaction in a fork the cluster
+    // then abandoned (a loaded single-node validator does this in its first slots: the same
+    // signature landed again a slot later, its events' clock slots one higher), and a
+    // subscription may push before the commitment is reached: a transaction waits here until
+    // the node's ledger has it at the commitment, and one that never gets there (a fork's) is
+    // skipped after `LEDGER_WAIT`.
+    let mut waiting: std::collections::VecDeque<(Instant, String)> = std::collections::VecDeque::new();
+    let drain = |indexer: &mut Indexer<Box<dyn agx_index::Db + Send>>,
+                 waiting: &mut std::collections::VecDeque<(Instant, String)>|
      -> Result<usize> {
-        Ok(match pending.take() {
-            Some((slot, signature, events)) => {
-                let payer = if events.iter().any(|e| agx_index::ingest::may_be_crank(&e.name)) {
-                    signature.parse().ok().and_then(|s| rpc.transaction_of(&s).1)
-                } else {
-                    None
-                };
-                indexer.ingest_events([(slot, signature.as_str(), payer.as_deref(), events)])?
+        let mut new = 0;
+        while let Some((since, signature)) = waiting.front() {
+            match signature.parse().ok().and_then(|s| rpc.landed_at(&s, commitment)) {
+                Some(t) => new += indexer.ingest([agx_index::Tx::from(&t)])?,
+                None if since.elapsed() > LEDGER_WAIT => out.progress(&format!(
+                    "{signature} was pushed but is not in the ledger after {LEDGER_WAIT:?}: skipped (a fork's)"
+                )),
+                None => break,
             }
-            None => 0,
-        })
+            waiting.pop_front();
+        }
+        Ok(new)
     };
     while deadline.is_none_or(|d| Instant::now() < d) {
         match stream.next(Duration::from_millis(250)) {
-            Some(StreamItem::Event { slot, signature, event }) => {
-                if pending.as_ref().is_some_and(|(_, s, _)| *s != signature) {
-                    new += flush(&mut indexer, &mut pending)?;
-                }
-                pending.get_or_insert_with(|| (slot, signature, Vec::new())).2.push(event);
+            // A transaction's events arrive together: it is queued once.
+            Some(StreamItem::Event { signature, .. }) if !waiting.iter().any(|(_, s)| *s == signature) => {
+                waiting.push_back((Instant::now(), signature));
             }
+            Some(StreamItem::Event { .. }) => {}
             Some(StreamItem::Reconnected { program }) => {
-                new += flush(&mut indexer, &mut pending)?;
+                new += drain(&mut indexer, &mut waiting)?;
                 let after = indexer.last_slot()?.unwrap_or(0).saturating_sub(1);
-                let filled = backfill(&rpc, &mut indexer, after)?;
+                let filled = backfill(&rpc, &mut indexer, after, commitment)?;
                 new += filled;
                 out.progress(&format!("reconnected to {program}'s logs: {filled} missed events backfilled"));
             }
-            None => new += flush(&mut indexer, &mut pending)?,
+            None => {}
         }
+        new += drain(&mut indexer, &mut waiting)?;
     }
-    new += flush(&mut indexer, &mut pending)?;
+    new += drain(&mut indexer, &mut waiting)?;
     Ok(
         serde_json::json!({"database": database, "new_events": new, "events": indexer.events()?, "last_slot": indexer.last_slot()?}),
     )
@@ -203,7 +238,9 @@ fn follow(
 
 pub fn run(command: Command, url: Option<String>, out: Output) -> Result<()> {
     let value = match command {
-        Command::Follow { database, ws_url, seconds } => follow(database, ws_url, seconds, url, &out)?,
+        Command::Follow { database, ws_url, seconds, commitment } => {
+            follow(database, ws_url, seconds, commitment.config(), url, &out)?
+        }
         Command::Intents { database, status, capability, limit, offset } => {
             let db = open(&database)?;
             query::intents(&db, &IntentFilter { status, capability }, Page::new(limit, offset)?)?

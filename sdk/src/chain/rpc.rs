@@ -55,6 +55,16 @@ impl RpcChain {
     /// their logs: what an indexer backfills after a gap (`getSignaturesForAddress`, paged back,
     /// then `getTransaction` for each, at `confirmed`).
     pub fn history_since(&self, program: &Pubkey, after: u64) -> Result<Vec<Taped>, Error> {
+        self.history_since_at(program, after, CommitmentConfig::confirmed())
+    }
+
+    /// The same, at `commitment` (`finalized`: only what no fork switch can take back).
+    pub fn history_since_at(
+        &self,
+        program: &Pubkey,
+        after: u64,
+        commitment: CommitmentConfig,
+    ) -> Result<Vec<Taped>, Error> {
         use solana_rpc_client::rpc_client::GetConfirmedSignaturesForAddress2Config;
         let mut found = Vec::new();
         let mut before = None;
@@ -63,7 +73,7 @@ impl RpcChain {
                 before,
                 until: None,
                 limit: Some(1_000),
-                commitment: Some(CommitmentConfig::confirmed()),
+                commitment: Some(commitment),
             };
             let page =
                 self.client.get_signatures_for_address_with_config(program, config).map_err(transport)?;
@@ -82,7 +92,7 @@ impl RpcChain {
                 let signature: solana_transaction::Signature = s.signature.parse().map_err(|_| {
                     Error::Rpc { during: None, reason: format!("bad signature {}", s.signature) }
                 })?;
-                let (logs, payer) = self.transaction_of(&signature);
+                let (logs, payer) = self.transaction_at(&signature, commitment);
                 Ok(Taped { slot: s.slot, logs, payer, signature: s.signature })
             })
             .collect()
@@ -91,14 +101,33 @@ impl RpcChain {
     /// A landed transaction's logs and fee payer, at `confirmed` (empty and `None` if the node
     /// does not have it).
     pub fn transaction_of(&self, signature: &solana_transaction::Signature) -> (Vec<String>, Option<String>) {
+        self.transaction_at(signature, CommitmentConfig::confirmed())
+    }
+
+    /// The same, at `commitment`.
+    pub fn transaction_at(
+        &self,
+        signature: &solana_transaction::Signature,
+        commitment: CommitmentConfig,
+    ) -> (Vec<String>, Option<String>) {
+        self.landed_at(signature, commitment).map(|t| (t.logs, t.payer)).unwrap_or_default()
+    }
+
+    /// A transaction as the ledger holds it at `commitment`: its slot, logs and fee payer; `None`
+    /// if the node does not have it at that commitment. What an indexer writes, rather than the
+    /// logs a subscription pushed, which can be an execution in a fork the cluster abandoned.
+    pub fn landed_at(
+        &self,
+        signature: &solana_transaction::Signature,
+        commitment: CommitmentConfig,
+    ) -> Option<Taped> {
         let config = RpcTransactionConfig {
             encoding: Some(UiTransactionEncoding::Json),
-            commitment: Some(CommitmentConfig::confirmed()),
+            commitment: Some(commitment),
             max_supported_transaction_version: Some(0),
         };
-        let Ok(tx) = self.client.get_transaction_with_config(signature, config) else {
-            return (Vec::new(), None);
-        };
+        let tx = self.client.get_transaction_with_config(signature, config).ok()?;
+        let slot = tx.slot;
         let payer = match &tx.transaction.transaction {
             solana_transaction_status_client_types::EncodedTransaction::Json(ui) => match &ui.message {
                 solana_transaction_status_client_types::UiMessage::Raw(raw) => {
@@ -114,7 +143,7 @@ impl RpcChain {
             Some(OptionSerializer::Some(logs)) => logs,
             _ => Vec::new(),
         };
-        (logs, payer)
+        Some(Taped { slot, signature: signature.to_string(), payer, logs })
     }
 }
 

@@ -49,11 +49,17 @@ impl EventStream {
     /// Subscribes to both programs' transactions at `confirmed` on `ws_url` (`ws://host:port`);
     /// failed transactions are skipped (their events did not happen).
     pub fn connect(ws_url: &str) -> Self {
+        Self::connect_at(ws_url, CommitmentConfig::confirmed())
+    }
+
+    /// The same, with the logs of transactions at `commitment` (`finalized`: never a
+    /// transaction of a fork the cluster later abandons, about 32 slots later than `confirmed`).
+    pub fn connect_at(ws_url: &str, commitment: CommitmentConfig) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let (raw_tx, raw_rx) = mpsc::channel();
         for (program, id) in crate::PROGRAMS {
             let (url, tx, stop) = (ws_url.to_string(), raw_tx.clone(), Arc::clone(&stop));
-            std::thread::spawn(move || subscribe(&url, program, id.to_string(), &tx, &stop));
+            std::thread::spawn(move || subscribe(&url, program, id.to_string(), commitment, &tx, &stop));
         }
         drop(raw_tx);
         let (items_tx, items) = mpsc::channel();
@@ -73,12 +79,19 @@ impl Drop for EventStream {
     }
 }
 
-fn subscribe(url: &str, program: &'static str, id: String, tx: &mpsc::Sender<Raw>, stop: &AtomicBool) {
+fn subscribe(
+    url: &str,
+    program: &'static str,
+    id: String,
+    commitment: CommitmentConfig,
+    tx: &mpsc::Sender<Raw>,
+    stop: &AtomicBool,
+) {
     let mut backoff = BACKOFF_START;
     let mut connected_before = false;
     while !stop.load(Ordering::Relaxed) {
         let filter = RpcTransactionLogsFilter::Mentions(vec![id.clone()]);
-        let config = RpcTransactionLogsConfig { commitment: Some(CommitmentConfig::confirmed()) };
+        let config = RpcTransactionLogsConfig { commitment: Some(commitment) };
         let Ok((subscription, receiver)) = PubsubClient::logs_subscribe(url, filter, config) else {
             std::thread::sleep(backoff);
             backoff = (backoff * 2).min(BACKOFF_MAX);
