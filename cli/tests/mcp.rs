@@ -165,6 +165,12 @@ async fn agent_to_payout(client: &Client) {
         (Some("Awarded"), Some(agent.as_str()))
     );
     assert_eq!(awarded["verified"], true, "{awarded}");
+    // The winning score and its four parts, weighted by the intent's weights, agree.
+    let (entry, w) = (&awarded["leaderboard"][0], &awarded["weights"]);
+    assert_eq!(entry["parts"]["quality"], 9_000, "{entry}");
+    let weighted: u64 =
+        ["quality", "cost", "speed", "reputation"].iter().map(|k| u(&entry["parts"][k]) * u(&w[k])).sum();
+    assert_eq!(weighted / 10_000, u(&entry["score"]), "{entry} under {w}");
     let payment = u(&awarded["payment"]);
     assert!(payment >= 4_000_000 && payment <= u(&awarded["max_price"]), "{awarded}");
     let beat = ok(client, "heartbeat", json!({"progress_bps": 5_000})).await;

@@ -27,9 +27,9 @@ const HOUSE_MAX_LATENCY: u64 = 600;
 /// Stake and payment tokens the caller's key starts with (100 and 1,000 units).
 pub const CALLER_STAKE_TOKENS: u64 = 100_000_000;
 pub const CALLER_PAY_TOKENS: u64 = sandbox::REQUESTER_FUNDS;
-/// The house stops posting after this many intents (a sandbox left running does not grow
-/// without end).
-const HOUSE_MAX_POSTS: u64 = 1_000;
+/// The house stops posting after this many intents: a sandbox left running does not grow
+/// without end, and the house requester's funds (1,000 units) cover every escrow.
+const HOUSE_MAX_POSTS: u64 = 150;
 /// The house agent's stake.
 const HOUSE_AGENT_STAKE: u64 = 100_000_000;
 

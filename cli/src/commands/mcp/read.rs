@@ -1,6 +1,7 @@
 //! The tools that only read: the market's settings and the caller's standing, what is open,
 //! one intent (board, phase, countdown, verification), one agent, budgets, an auction
 //! recomputed.
+use agx_core::score::{components, BidTerms};
 use agx_sdk::chain::{token_balance, Chain};
 use agx_sdk::ix::registry::StakeToken;
 use agx_sdk::{budget, discover, Pubkey};
@@ -57,11 +58,23 @@ pub fn intent_view(chain: &dyn Chain, at: &Pubkey) -> Result<Value, CallToolResu
         v["slots_left"] = json!(ends.saturating_sub(slot));
     }
     v["slot"] = json!(slot);
+    // Each score's four parts, recomputed with agx_core from the entry's terms: what a bidder
+    // needs to see why it ranks where it does.
+    let limits = i.limits();
+    let w = i.weights();
+    v["weights"] =
+        json!({"quality": w.quality, "cost": w.cost, "speed": w.speed, "reputation": w.reputation});
     v["leaderboard"] = json!(i
         .ranked()
         .iter()
-        .map(|e| json!({"agent": e.agent.to_string(), "price": e.price,
-            "quality_bps": e.quality_bps, "latency": e.latency, "score": e.score}))
+        .map(|e| {
+            let terms = BidTerms { price: e.price, quality_bps: e.quality_bps, latency: e.latency };
+            let parts = components(&limits, &terms, e.reputation).ok().map(|c| {
+                json!({"quality": c.quality, "cost": c.cost, "speed": c.speed, "reputation": c.reputation})
+            });
+            json!({"agent": e.agent.to_string(), "price": e.price, "quality_bps": e.quality_bps,
+                "latency": e.latency, "reputation": e.reputation, "score": e.score, "parts": parts})
+        })
         .collect::<Vec<_>>());
     v["verified"] = json!(agx_sdk::verify::verify_auction(&i).is_ok());
     Ok(v)

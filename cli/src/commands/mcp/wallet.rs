@@ -26,6 +26,8 @@ pub struct Wallet {
     log: Mutex<Option<std::fs::File>>,
     /// The progress last reported with `heartbeat`, and the slot of the last heartbeat sent.
     beat: Mutex<(u16, u64)>,
+    /// The slot the jobs held were last looked up (a scan of the exchange's accounts).
+    jobs_checked: Mutex<u64>,
 }
 
 impl Wallet {
@@ -58,6 +60,7 @@ impl Wallet {
             spent: Mutex::new(SpendLedger::default()),
             log: Mutex::new(log),
             beat: Mutex::new((0, 0)),
+            jobs_checked: Mutex::new(0),
         })
     }
 
@@ -136,9 +139,13 @@ impl Wallet {
             }
         }
         let (progress, last) = *self.beat.lock().unwrap_or_else(|e| e.into_inner());
-        if slot < last.saturating_add((heartbeat_timeout / 3).max(1)) {
+        let every = (heartbeat_timeout / 3).max(1);
+        let mut checked = self.jobs_checked.lock().unwrap_or_else(|e| e.into_inner());
+        if slot < last.saturating_add(every) || slot < checked.saturating_add(every) {
             return problems;
         }
+        *checked = slot;
+        drop(checked);
         let working = discover::intents(
             chain,
             &[discover::intent_status_filter(IntentStatus::Awarded), discover::intent_winner_filter(&agent)],
