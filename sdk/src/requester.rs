@@ -164,12 +164,7 @@ impl Requester {
     /// rata to what it fulfilled, the rest comes back.
     pub fn accept(&self, chain: &dyn Chain, intent: &Pubkey, rating_bps: u16) -> Result<(), Error> {
         let state = self.held(chain, intent)?;
-        let token = StakeToken::of_intent(&state);
-        let ix =
-            xix::result_accept(*intent, &state, token, state.winner_tokens, state.refund_tokens, rating_bps);
-        // A coalition's job pays each member by its share: its members follow.
-        let ix = crate::coalition::with_payout_members(chain, &state, ix)?;
-        chain.send(&[ix], &self.keypair, &[])?;
+        chain.send(&[accept_instruction(chain, intent, &state, rating_bps)?], &self.keypair, &[])?;
         Ok(())
     }
 
@@ -224,10 +219,7 @@ impl Requester {
         };
         let mut args = self.args(chain, &want)?;
         (args.min_reputation, args.weights) = (state.min_reputation, state.weights);
-        let token = StakeToken::of_intent(&state);
-        let accept =
-            xix::result_accept(*intent, &state, token, state.winner_tokens, state.refund_tokens, rating_bps);
-        let accept = crate::coalition::with_payout_members(chain, &state, accept)?;
+        let accept = accept_instruction(chain, intent, &state, rating_bps)?;
         let next = pda::intent(&self.keypair.pubkey(), args.intent_id).0;
         let post = xix::intent_create(self.keypair.pubkey(), self.pay, self.tokens, args);
         chain.send(&[accept, post], &self.keypair, &[])?;
@@ -255,6 +247,20 @@ impl Requester {
     fn held(&self, chain: &dyn Chain, intent: &Pubkey) -> Result<Intent, Error> {
         discover::intent(chain, intent)?.ok_or(Error::AccountMissing(*intent))
     }
+}
+
+/// The acceptance of `intent`'s submitted result (its account `state`), rated `rating_bps`: the
+/// winner paid into the account it named, the refund to the refund owner, and for a coalition's
+/// job each member's account after them (`coalition::with_payout_members`).
+pub fn accept_instruction(
+    chain: &dyn Chain,
+    intent: &Pubkey,
+    state: &Intent,
+    rating_bps: u16,
+) -> Result<crate::Instruction, Error> {
+    let token = StakeToken::of_intent(state);
+    let ix = xix::result_accept(*intent, state, token, state.winner_tokens, state.refund_tokens, rating_bps);
+    crate::coalition::with_payout_members(chain, state, ix)
 }
 
 /// The context of the unfinished rest of `intent` (whose context is `uri`, hashed

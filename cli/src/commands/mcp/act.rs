@@ -38,6 +38,32 @@ fn intent_at(chain: &dyn Chain, text: &str) -> Result<(Pubkey, agx_sdk::accounts
     Ok((at, i))
 }
 
+/// An intent the server's key posted.
+fn posted_by(
+    chain: &dyn Chain,
+    w: &Wallet,
+    text: &str,
+) -> Result<(Pubkey, agx_sdk::accounts::Intent), CallToolResult> {
+    let (intent, state) = intent_at(chain, text)?;
+    if state.requester != w.pubkey() {
+        return Err(refuse(format!(
+            "intent {intent} was posted by {}, not by this server's key",
+            state.requester
+        )));
+    }
+    Ok((intent, state))
+}
+
+/// Sends `ixs` signed by the server's key, logged as `tool`'s.
+fn send(
+    chain: &dyn Chain,
+    w: &Wallet,
+    tool: &'static str,
+    ixs: &[agx_sdk::Instruction],
+) -> Result<agx_sdk::chain::Landed, CallToolResult> {
+    w.logged(chain, tool).send(ixs, w.keypair(), &[]).map_err(chain_error)
+}
+
 /// The server's agent, which must be registered.
 fn registered(chain: &dyn Chain, w: &Wallet) -> Result<agx_sdk::accounts::Agent, CallToolResult> {
     discover::agent(chain, &w.agent())
@@ -197,8 +223,7 @@ impl Market {
             if args.stake > 0 {
                 ixs.push(rix::stake_deposit(me, me, stake.associated(&me), stake, args.stake));
             }
-            let landed =
-                w.logged(chain, "agent_register").send(&ixs, w.keypair(), &[]).map_err(chain_error)?;
+            let landed = send(chain, w, "agent_register", &ixs)?;
             Ok(json!({"agent": w.agent().to_string(), "authority": me.to_string(), "capabilities": caps,
                 "staked": args.stake, "signature": landed.signature}))
         })
@@ -217,8 +242,7 @@ impl Market {
             let stake = stake_token(chain)?;
             let me = w.pubkey();
             let ix = rix::stake_deposit(me, me, stake.associated(&me), stake, args.amount);
-            let landed =
-                w.logged(chain, "stake_deposit").send(&[ix], w.keypair(), &[]).map_err(chain_error)?;
+            let landed = send(chain, w, "stake_deposit", &[ix])?;
             Ok(json!({"agent": w.agent().to_string(), "staked": agent.staked.saturating_add(args.amount),
                 "signature": landed.signature}))
         })
@@ -251,7 +275,7 @@ impl Market {
                 AuctionKind::Continuous => {
                     let ix = xix::bid_place(me, intent, agent, state.round, opening);
                     let landed =
-                        w.logged(chain, "bid_submit").send(&[ix], w.keypair(), &[]).map_err(chain_error)?;
+                        send(chain, w, "bid_submit", &[ix])?;
                     Ok(json!({"intent": intent.to_string(), "placed": true, "round": state.round,
                         "bids_close_slot": state.commit_end_slot, "signature": landed.signature}))
                 }
@@ -299,7 +323,7 @@ impl Market {
             registered(chain, w)?;
             let slot = chain.slot().map_err(chain_error)?;
             let ix = rix::agent_heartbeat(w.pubkey(), args.progress_bps);
-            let landed = w.logged(chain, "heartbeat").send(&[ix], w.keypair(), &[]).map_err(chain_error)?;
+            let landed = send(chain, w, "heartbeat", &[ix])?;
             w.beat(args.progress_bps, slot);
             Ok(json!({"agent": w.agent().to_string(), "progress_bps": args.progress_bps, "slot": slot,
                 "signature": landed.signature}))
@@ -329,8 +353,7 @@ impl Market {
                 token::create_associated_idempotent(me, me, state.mint, state.token_program),
                 xix::result_submit(me, intent, payout, hash, args.result_uri, args.fulfilled_bps),
             ];
-            let landed =
-                w.logged(chain, "result_submit").send(&ixs, w.keypair(), &[]).map_err(chain_error)?;
+            let landed = send(chain, w, "result_submit", &ixs)?;
             Ok(json!({"intent": intent.to_string(), "submitted": true, "fulfilled_bps": args.fulfilled_bps,
                 "payout_account": payout.to_string(), "signature": landed.signature}))
         })
@@ -398,7 +421,7 @@ impl Market {
             }
             let intent = pda::intent(&me, intent_id).0;
             let ix = xix::intent_create(me, pay, tokens, terms.clone());
-            let landed = w.logged(chain, "intent_post").send(&[ix], w.keypair(), &[]).map_err(chain_error)?;
+            let landed = send(chain, w, "intent_post", &[ix])?;
             w.spent(escrow);
             Ok(json!({"intent": intent.to_string(), "escrowed": escrow, "mint": pay.mint.to_string(),
                 "bids_close_slot": chain.slot().unwrap_or(0).saturating_add(terms.bid_window_slots),
@@ -415,25 +438,10 @@ impl Market {
         self.blocking(move |m| -> Answer {
             let w = m.wallet()?;
             let chain = m.chain.as_ref();
-            let (intent, state) = intent_at(chain, &args.intent)?;
-            if state.requester != w.pubkey() {
-                return Err(refuse(format!(
-                    "intent {intent} was posted by {}, not by this server's key",
-                    state.requester
-                )));
-            }
-            let token = StakeToken::of_intent(&state);
-            let ix = xix::result_accept(
-                intent,
-                &state,
-                token,
-                state.winner_tokens,
-                state.refund_tokens,
-                args.rating_bps,
-            );
-            let ix = agx_sdk::coalition::with_payout_members(chain, &state, ix).map_err(chain_error)?;
-            let landed =
-                w.logged(chain, "result_accept").send(&[ix], w.keypair(), &[]).map_err(chain_error)?;
+            let (intent, state) = posted_by(chain, w, &args.intent)?;
+            let ix = requester::accept_instruction(chain, &intent, &state, args.rating_bps)
+                .map_err(chain_error)?;
+            let landed = send(chain, w, "result_accept", &[ix])?;
             let after = discover::intent(chain, &intent).ok().flatten();
             Ok(json!({"intent": intent.to_string(), "accepted": true, "rating_bps": args.rating_bps,
                 "paid": after.as_ref().map(|i| i.payment), "winner": state.winner_agent.to_string(),
@@ -449,17 +457,10 @@ impl Market {
         self.blocking(move |m| -> Answer {
             let w = m.wallet()?;
             let chain = m.chain.as_ref();
-            let (intent, state) = intent_at(chain, &args.intent)?;
-            if state.requester != w.pubkey() {
-                return Err(refuse(format!(
-                    "intent {intent} was posted by {}, not by this server's key",
-                    state.requester
-                )));
-            }
+            let (intent, _) = posted_by(chain, w, &args.intent)?;
             let reason_hash = agx_core::commitment::sha256(args.reason.as_bytes());
             let ix = xix::dispute_open(w.pubkey(), intent, reason_hash);
-            let landed =
-                w.logged(chain, "dispute_open").send(&[ix], w.keypair(), &[]).map_err(chain_error)?;
+            let landed = send(chain, w, "dispute_open", &[ix])?;
             Ok(json!({"intent": intent.to_string(), "disputed": true, "signature": landed.signature}))
         })
         .await
