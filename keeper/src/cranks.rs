@@ -15,6 +15,7 @@ use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::Discriminator;
 
 use crate::schedule::Due;
+use crate::sender::{wire_size, PACKET_DATA_SIZE};
 
 /// What a keeper brings to its cranks.
 #[derive(Clone, Copy, Debug)]
@@ -106,6 +107,26 @@ fn read_coalition(crank: Crank, state: &Intent, read: &Read) -> Option<agx_sdk::
     coalition_of(crank, state)?;
     let (_, data) = read.accounts.last()?.as_ref()?;
     agx_sdk::accounts::decode_zero_copy(data).ok()
+}
+
+/// Bid closes per transaction (each a registry CPI; four fit the size and compute limits).
+pub const BIDS_PER_TRANSACTION: usize = 4;
+
+/// The transactions a crank's instructions go out in: bid closes in batches of
+/// [`BIDS_PER_TRANSACTION`]; any other crank in one, unless the whole would not fit a packet,
+/// when the account it creates first (an idempotent create, harmless if the crank then fails)
+/// goes ahead alone. What still does not fit is sent as it is and refused by the cluster; the
+/// test below names the one case (a failover of a coalition of more than five members).
+pub fn transactions<'a>(crank: Crank, ixs: &'a [Instruction], payer: &Pubkey) -> Vec<&'a [Instruction]> {
+    match crank {
+        _ if ixs.is_empty() => Vec::new(),
+        Crank::CloseBids => ixs.chunks(BIDS_PER_TRANSACTION).collect(),
+        _ if ixs.len() > 1 && wire_size(ixs, payer, 1) > PACKET_DATA_SIZE => {
+            let (create, crank) = ixs.split_at(ixs.len() - 1);
+            vec![create, crank]
+        }
+        _ => vec![ixs],
+    }
 }
 
 /// The crank `due` on `intent` (decoded as `state`), from what [`reads`] named as `read`.
@@ -356,5 +377,89 @@ mod tests {
         let tail: Vec<Pubkey> =
             failover.instructions.last().unwrap().accounts.iter().rev().take(2).map(|m| m.pubkey).collect();
         assert_eq!(tail, vec![agx_sdk::pda::stake_vault(&b).0, b], "each member with its stake vault");
+    }
+
+    /// A job with a full board, and a coalition of `members` (each key distinct, the worst case
+    /// for size: nothing shared) holding the same job.
+    fn worst_cases(members: usize) -> (Intent, Intent, Vec<u8>) {
+        use agx_sdk::exchange::state::{BidderKind, Coalition, IntentStatus, LEADERBOARD_LEN};
+        let key = Pubkey::new_unique;
+        let mut state: Intent = bytemuck::Zeroable::zeroed();
+        (state.requester, state.mint, state.token_program, state.refund_tokens) =
+            (key(), key(), token::TOKEN_2022, key());
+        for entry in &mut state.leaderboard {
+            (entry.agent, entry.bid) = (key(), key());
+        }
+        state.leaderboard_len = LEADERBOARD_LEN as u8;
+        (state.status, state.winner_agent, state.winner_bid) =
+            (IntentStatus::Awarded.to_u8(), state.leaderboard[0].agent, state.leaderboard[0].bid);
+        (state.standby_agent, state.standby_bid) = (state.leaderboard[1].agent, state.leaderboard[1].bid);
+        (state.winner_tokens, state.winner_authority) = (key(), key());
+        let mut coalition: Coalition = bytemuck::Zeroable::zeroed();
+        coalition.member_count = members as u8;
+        for member in coalition.members.iter_mut().take(members) {
+            (member.agent, member.signer) = (key(), key());
+        }
+        let mut data = Coalition::DISCRIMINATOR.to_vec();
+        data.extend_from_slice(bytemuck::bytes_of(&coalition));
+        let mut held = state;
+        held.leaderboard[0].agent = key();
+        held.leaderboard[0].bidder_kind = BidderKind::Coalition.to_u8();
+        (held.winner_agent, held.winner_kind, held.coalition_members) =
+            (held.leaderboard[0].agent, BidderKind::Coalition.to_u8(), members as u8);
+        (state, held, data)
+    }
+
+    /// Every transaction the keeper sends for a single agent's job fits one packet (no lookup
+    /// tables) with both compute-budget instructions: a failover past a full board of eight with
+    /// the requester's account to create, the settlement, the bid closes it batches, the close.
+    /// A coalition's settlement and payout fit with the most members; its failover (two
+    /// accounts a member) fits with up to five, once the account creation goes ahead alone.
+    #[test]
+    fn every_crank_transaction_fits_a_packet_at_its_worst() {
+        use agx_core::coalition::MAX_MEMBERS;
+        use agx_sdk::exchange::state::IntentStatus;
+        let key = Pubkey::new_unique;
+        let stake = StakeToken { mint: key(), program: token::TOKEN };
+        let keeper = KeeperAccounts { caller: key(), caller_stake_tokens: key(), stake };
+        let fit = |crank: Crank, state: &Intent, read: &Read| {
+            let prepared = prepare(&Due { crank, slot: 1 }, key(), state, &keeper, read);
+            transactions(crank, &prepared.instructions, &keeper.caller)
+                .iter()
+                .all(|tx| wire_size(tx, &keeper.caller, 1) <= PACKET_DATA_SIZE)
+        };
+        let nothing_read = Read { accounts: vec![None, None], open_bids: vec![] };
+        let (single, _, _) = worst_cases(MAX_MEMBERS);
+        let failover =
+            prepare(&Due { crank: Crank::Failover, slot: 1 }, key(), &single, &keeper, &nothing_read);
+        assert_eq!(failover.instructions.len(), 2, "it creates the requester's account first");
+        assert_eq!(transactions(Crank::Failover, &failover.instructions, &keeper.caller).len(), 1, "in one");
+        for crank in [Crank::Failover, Crank::Settle, Crank::Close] {
+            assert!(fit(crank, &single, &nothing_read), "{crank:?} of a full board");
+        }
+        let open_bids: Vec<OpenBid> = (0..BIDS_PER_TRANSACTION * 2 + 1)
+            .map(|_| OpenBid { agent: key(), round: 0, bidder: key() })
+            .collect();
+        let closes = Read { accounts: vec![], open_bids };
+        assert!(fit(Crank::CloseBids, &single, &closes), "bid closes, batched");
+
+        let mut fails_over = 0;
+        for members in 1..=MAX_MEMBERS {
+            let (_, mut held, data) = worst_cases(members);
+            let coalition =
+                Read { accounts: vec![Some((agx_sdk::exchange::ID, data.clone()))], open_bids: vec![] };
+            held.status = IntentStatus::Open.to_u8();
+            assert!(fit(Crank::Settle, &held, &coalition), "settling a coalition of {members}");
+            held.status = IntentStatus::Submitted.to_u8();
+            assert!(fit(Crank::Finalize, &held, &coalition), "paying a coalition of {members}");
+            held.status = IntentStatus::Awarded.to_u8();
+            let read =
+                Read { accounts: vec![None, None, Some((agx_sdk::exchange::ID, data))], open_bids: vec![] };
+            if fit(Crank::Failover, &held, &read) {
+                fails_over = members;
+            }
+        }
+        // Beyond five members a coalition's failover needs address lookup tables (issue 28).
+        assert_eq!(fails_over, 5, "the largest coalition failed over within a packet");
     }
 }

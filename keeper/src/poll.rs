@@ -9,7 +9,7 @@ use agx_sdk::{discover, token, Error, Pubkey};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-use crate::cranks::{prepare, reads, KeeperAccounts, OpenBid, Read};
+use crate::cranks::{prepare, reads, transactions, KeeperAccounts, OpenBid, Read};
 use crate::schedule::{next_crank, DueIndex, Liveness, Snapshot};
 use crate::stalls::{Change, Stalls, DEFAULT_STALL_HEARTBEATS};
 
@@ -139,9 +139,8 @@ impl PollingKeeper {
             let Some((_, state)) = intents.iter().find(|(a, _)| *a == intent) else { continue };
             let read = self.read(chain, due.crank, &intent, state)?;
             let ixs = prepare(&due, intent, state, &self.accounts, &read).instructions;
-            // Close-bids may need several transactions; the others are one.
             let mut error = None;
-            for batch in ixs.chunks(4) {
+            for batch in transactions(due.crank, &ixs, &self.accounts.caller) {
                 if let Err(e) = chain.send(batch, &self.keypair, &[]) {
                     error = Some(e.to_string());
                     break;

@@ -46,6 +46,21 @@ pub fn compute_unit_price(micro_lamports: u64) -> Instruction {
     Instruction { program_id: COMPUTE_BUDGET, accounts: Vec::<AccountMeta>::new(), data }
 }
 
+/// The most bytes a transaction may take on the wire (Solana's `PACKET_DATA_SIZE`).
+pub const PACKET_DATA_SIZE: usize = 1232;
+
+/// The wire size of the legacy transaction [`Sender::send`] signs for `ixs`: behind its
+/// compute-budget instructions (the price one when `micro_lamports` is not zero), paid and signed
+/// by `payer` alone. The keeper sends no lookup tables, so this is what must fit a packet.
+pub fn wire_size(ixs: &[Instruction], payer: &Pubkey, micro_lamports: u64) -> usize {
+    let mut all = compute_budget(1, micro_lamports);
+    all.extend_from_slice(ixs);
+    let tx = Transaction::new_with_payer(&all, Some(payer));
+    let signatures = usize::from(tx.message.header.num_required_signatures);
+    // The signature count is a compact-u16: one byte below 128.
+    tx.message.serialize().len() + 1 + 64 * signatures
+}
+
 /// The compute-budget instructions a crank's transaction starts with: the unit limit, and the
 /// unit price when there is one.
 fn compute_budget(units: u32, micro_lamports: u64) -> Vec<Instruction> {

@@ -37,7 +37,7 @@ use tracing::{debug, info, warn};
 use crate::backoff::Backoff;
 use crate::books::{self, Moved};
 use crate::config::Config;
-use crate::cranks::{prepare, reads, KeeperAccounts, OpenBid, Read};
+use crate::cranks::{prepare, reads, transactions, KeeperAccounts, OpenBid, Read, BIDS_PER_TRANSACTION};
 use crate::economics::{self, Cost, Payoff};
 use crate::metrics::{crank_label, CrankOutcome, Metrics};
 use crate::peers::{self, Peers, Turn};
@@ -48,8 +48,6 @@ use crate::stalls::{Change, Stalls};
 use crate::tracker::Tracker;
 use crate::watcher::{self, Feed};
 
-/// Bid closes per transaction (each a registry CPI; four fit the size and compute limits).
-const BIDS_PER_TRANSACTION: usize = 4;
 /// A crank is prepared (account re-read, lookups, fee) this many slots before it is due, then
 /// sent at the first slot it can land in.
 const PREPARE_AHEAD_SLOTS: u64 = 2;
@@ -607,10 +605,7 @@ async fn crank(
     if ixs.is_empty() {
         return done(due, Outcome::NotDue, fresh);
     }
-    let batches: Vec<&[Instruction]> = match due.crank {
-        Crank::CloseBids => ixs.chunks(BIDS_PER_TRANSACTION).collect(),
-        _ => vec![&ixs[..]],
-    };
+    let batches = transactions(due.crank, &ixs, &ctx.keeper.caller);
     let candidates = usize::from(state.leaderboard_len);
     let units = economics::compute_unit_limit(due.crank, candidates, BIDS_PER_TRANSACTION.min(ixs.len()));
     // Without a price to pay, no need to ask what others paid.
