@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up (toolchain, validator) and runs every check and test of the project:
-# formatting, SBF build of both programs, IDL drift, clippy, unit + LiteSVM tests, and the
-# scenario tests on a real solana-test-validator.
+# formatting, SBF build of both programs, IDL drift, clippy, unit + LiteSVM tests, the
+# scenario tests on a real solana-test-validator, and the committed compute units against the
+# ones the tests measured.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -28,5 +29,14 @@ cargo test -q --workspace --all-targets --no-run
 step "validator"
 bash scripts/wait-validator.sh
 step "tests"
-cargo test --workspace --all-targets
+# The LiteSVM tests record each instruction's compute units as they run (`AGX_CU_OUT`): the
+# committed bench/cu.json must be what this run measured (the figures are deterministic).
+raw="$(mktemp)"; fresh="$(mktemp -d)"; trap 'rm -rf "$raw" "$fresh"' EXIT
+AGX_CU_OUT="$raw" cargo test --workspace --all-targets
+step "compute units against bench/cu.json"
+cargo run -q -p agx-bench --bin bench-report -- "$raw" "$fresh" >/dev/null
+diff -u bench/cu.json "$fresh/cu.json" || {
+    echo "bench/cu.json is not what the tests measured: run scripts/bench.sh and commit what it writes" >&2
+    exit 1
+}
 step "done"
