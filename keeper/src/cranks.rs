@@ -129,6 +129,15 @@ pub fn transactions<'a>(crank: Crank, ixs: &'a [Instruction], payer: &Pubkey) ->
     }
 }
 
+/// Why `batches` cannot go out, when one is larger than a packet (the cluster would drop it
+/// unread): its size, and the one crank known to get there.
+pub fn oversized(batches: &[&[Instruction]], payer: &Pubkey) -> Option<String> {
+    let bytes = batches.iter().map(|b| wire_size(b, payer, 1)).find(|bytes| *bytes > PACKET_DATA_SIZE)?;
+    Some(format!(
+        "its transaction would be {bytes} bytes, over the {PACKET_DATA_SIZE}-byte packet limit (a coalition of more than five members is failed over only with address lookup tables, which the keeper does not send yet)"
+    ))
+}
+
 /// The crank `due` on `intent` (decoded as `state`), from what [`reads`] named as `read`.
 pub fn prepare(due: &Due, intent: Pubkey, state: &Intent, keeper: &KeeperAccounts, read: &Read) -> Prepared {
     let compensation = (due.crank == Crank::Failover).then(|| {
@@ -457,6 +466,12 @@ mod tests {
                 Read { accounts: vec![None, None, Some((agx_sdk::exchange::ID, data))], open_bids: vec![] };
             if fit(Crank::Failover, &held, &read) {
                 fails_over = members;
+            } else {
+                let prepared =
+                    prepare(&Due { crank: Crank::Failover, slot: 1 }, key(), &held, &keeper, &read);
+                let batches = transactions(Crank::Failover, &prepared.instructions, &keeper.caller);
+                let why = oversized(&batches, &keeper.caller).expect("refused before sending");
+                assert!(why.contains("packet limit") && why.contains("lookup tables"), "{why}");
             }
         }
         // Beyond five members a coalition's failover needs address lookup tables (issue 28).

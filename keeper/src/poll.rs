@@ -9,7 +9,7 @@ use agx_sdk::{discover, token, Error, Pubkey};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-use crate::cranks::{prepare, reads, transactions, KeeperAccounts, OpenBid, Read};
+use crate::cranks::{oversized, prepare, reads, transactions, KeeperAccounts, OpenBid, Read};
 use crate::schedule::{next_crank, DueIndex, Liveness, Snapshot};
 use crate::stalls::{Change, Stalls, DEFAULT_STALL_HEARTBEATS};
 
@@ -139,11 +139,14 @@ impl PollingKeeper {
             let Some((_, state)) = intents.iter().find(|(a, _)| *a == intent) else { continue };
             let read = self.read(chain, due.crank, &intent, state)?;
             let ixs = prepare(&due, intent, state, &self.accounts, &read).instructions;
-            let mut error = None;
-            for batch in transactions(due.crank, &ixs, &self.accounts.caller) {
-                if let Err(e) = chain.send(batch, &self.keypair, &[]) {
-                    error = Some(e.to_string());
-                    break;
+            let batches = transactions(due.crank, &ixs, &self.accounts.caller);
+            let mut error = oversized(&batches, &self.accounts.caller);
+            if error.is_none() {
+                for batch in batches {
+                    if let Err(e) = chain.send(batch, &self.keypair, &[]) {
+                        error = Some(e.to_string());
+                        break;
+                    }
                 }
             }
             match error {

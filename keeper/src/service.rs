@@ -37,7 +37,9 @@ use tracing::{debug, info, warn};
 use crate::backoff::Backoff;
 use crate::books::{self, Moved};
 use crate::config::Config;
-use crate::cranks::{prepare, reads, transactions, KeeperAccounts, OpenBid, Read, BIDS_PER_TRANSACTION};
+use crate::cranks::{
+    oversized, prepare, reads, transactions, KeeperAccounts, OpenBid, Read, BIDS_PER_TRANSACTION,
+};
 use crate::economics::{self, Cost, Payoff};
 use crate::metrics::{crank_label, CrankOutcome, Metrics};
 use crate::peers::{self, Peers, Turn};
@@ -606,6 +608,9 @@ async fn crank(
         return done(due, Outcome::NotDue, fresh);
     }
     let batches = transactions(due.crank, &ixs, &ctx.keeper.caller);
+    if let Some(why) = oversized(&batches, &ctx.keeper.caller) {
+        return done(due, Outcome::Failed(why), fresh);
+    }
     let candidates = usize::from(state.leaderboard_len);
     let units = economics::compute_unit_limit(due.crank, candidates, BIDS_PER_TRANSACTION.min(ixs.len()));
     // Without a price to pay, no need to ask what others paid.
