@@ -86,3 +86,13 @@ pub fn agent_named(chain: &dyn agx_sdk::chain::Chain, key: &agx_sdk::Pubkey) -> 
         "{key} is neither a registered agent nor the authority of one (`agx agent list` shows them)"
     )
 }
+
+/// The token `mint` is of: the mint, and the token program that owns it.
+pub fn token_of(
+    chain: &dyn agx_sdk::chain::Chain,
+    mint: &agx_sdk::Pubkey,
+) -> Result<agx_sdk::ix::registry::StakeToken> {
+    let account =
+        chain.account(mint)?.ok_or_else(|| anyhow::anyhow!("no mint at {mint} on {}", chain.describe()))?;
+    Ok(agx_sdk::ix::registry::StakeToken { mint: *mint, program: account.owner })
+}

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use agx_sdk::agent::{os_salt, SaltStore, SealedBid};
 use agx_sdk::chain::{Chain, RpcChain};
-use agx_sdk::exchange::state::IntentStatus;
 use agx_sdk::exchange::BidOpening;
 use agx_sdk::ix::exchange as xix;
 use agx_sdk::{pda, token, Pubkey};
@@ -131,7 +130,8 @@ pub fn run(command: Command, url: Option<String>, keypair: Option<PathBuf>, out:
     let (what, intent, landed) = match command {
         Command::Commit { intent, terms, salts } => {
             let state = load(&intent)?;
-            if state.status()? != IntentStatus::Open || slot >= state.commit_end_slot {
+            // The intent's stage (`agx_core::lifecycle`): open, and within its commit window.
+            if state.stage(slot)? != agx_core::lifecycle::Stage::Bidding {
                 bail!(
                     "intent {intent} takes no commits now (status {:?}; commits ended at {})",
                     state.status()?,

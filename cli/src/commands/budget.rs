@@ -3,7 +3,6 @@
 //! `agx intent post --budget`.
 use agx_sdk::accounts::Budget;
 use agx_sdk::chain::{Chain, RpcChain};
-use agx_sdk::ix::registry::StakeToken;
 use agx_sdk::{budget, token, Pubkey};
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
@@ -95,12 +94,6 @@ fn existing(chain: &dyn Chain, address: &Pubkey) -> Result<Budget> {
     })
 }
 
-fn token_of(chain: &dyn Chain, mint: &Pubkey) -> Result<StakeToken> {
-    let account =
-        chain.account(mint)?.with_context(|| format!("no mint at {mint} on {}", chain.describe()))?;
-    Ok(StakeToken { mint: *mint, program: account.owner })
-}
-
 pub(crate) fn view(address: &Pubkey, b: &Budget, balance: u64) -> serde_json::Value {
     json!({
         "budget": address.to_string(), "owner": b.owner.to_string(), "agent": b.agent.to_string(),
@@ -122,7 +115,7 @@ pub fn run(
         Command::Create { agent, mint, per_spend_cap, total_cap, expires_in, allowlist, id } => {
             let owner = chain::signer(keypair)?;
             let agent = chain::agent_named(&chain, &agent)?;
-            let token = token_of(&chain, &mint)?;
+            let token = chain::token_of(&chain, &mint)?;
             let expiry_slot = chain.slot()?.saturating_add(expires_in);
             let args = agx_sdk::exchange::BudgetCreateArgs {
                 budget_id: id,

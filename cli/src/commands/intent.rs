@@ -309,9 +309,7 @@ fn timing(chain: &dyn Chain, i: &Intent, now: u64) -> (String, serde_json::Value
 
 fn requester(chain: &dyn Chain, keypair: Option<std::path::PathBuf>, mint: Pubkey) -> Result<Requester> {
     let key = chain::signer(keypair)?;
-    let account =
-        chain.account(&mint)?.with_context(|| format!("no mint at {mint} on {}", chain.describe()))?;
-    Ok(Requester::new(chain, key, StakeToken { mint, program: account.owner })?)
+    Ok(Requester::new(chain, key, chain::token_of(chain, &mint)?)?)
 }
 
 pub fn run(

@@ -158,9 +158,7 @@ fn mint_named(chain: &RpcChain, name: &str) -> Result<StakeToken> {
             other.parse().with_context(|| format!("'{other}' is neither stake, pay nor a mint address"))?
         }
     };
-    let account =
-        chain.account(&mint)?.with_context(|| format!("no mint at {mint} on {}", chain.describe()))?;
-    Ok(StakeToken { mint, program: account.owner })
+    chain::token_of(chain, &mint)
 }
 
 pub fn faucet(args: FaucetArgs, url: Option<String>, keypair: Option<PathBuf>, out: Output) -> Result<()> {

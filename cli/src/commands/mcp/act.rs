@@ -4,7 +4,7 @@
 //! (`exchange::BidAboveMaxPrice (…): …`).
 use agx_sdk::agent::{os_salt, SealedBid};
 use agx_sdk::chain::{token_balance, Chain};
-use agx_sdk::exchange::state::{AuctionKind, IntentStatus};
+use agx_sdk::exchange::state::AuctionKind;
 use agx_sdk::exchange::BidOpening;
 use agx_sdk::ix::exchange as xix;
 use agx_sdk::ix::registry::{self as rix, StakeToken};
@@ -281,10 +281,10 @@ impl Market {
                 }
                 _ => {
                     let slot = chain.slot().map_err(chain_error)?;
-                    if state.status != IntentStatus::Open.to_u8() || slot >= state.commit_end_slot {
+                    let stage = state.stage(slot).map_err(chain_error)?;
+                    if stage != agx_core::lifecycle::Stage::Bidding {
                         return Err(refuse(format!(
-                            "intent {intent} takes no commits now (status {:?}, slot {slot}; commits ended at slot {})",
-                            state.status(),
+                            "intent {intent} takes no commits now (stage {stage:?}, slot {slot}; commits end at slot {})",
                             state.commit_end_slot
                         )));
                     }
@@ -373,15 +373,7 @@ impl Market {
             limited(w.limits.price_allowed(escrow))?;
             limited(w.spend_allowed(escrow))?;
             let pay = match &args.mint {
-                Some(text) => {
-                    let mint = address(text)?;
-                    let owner = chain
-                        .account(&mint)
-                        .map_err(chain_error)?
-                        .ok_or_else(|| refuse(format!("no mint at {mint}")))?
-                        .owner;
-                    StakeToken { mint, program: owner }
-                }
+                Some(text) => crate::chain::token_of(chain, &address(text)?).map_err(chain_error)?,
                 None => m.pay.ok_or_else(|| refuse("no payment mint: name one with `mint`"))?,
             };
             let me = w.pubkey();

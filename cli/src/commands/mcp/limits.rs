@@ -35,13 +35,20 @@ impl std::fmt::Display for Refusal {
     }
 }
 
+impl Refusal {
+    /// A server started `--read-only` (or with no key to sign with).
+    pub fn read_only() -> Self {
+        Refusal {
+            limit: "--read-only",
+            detail: "this server signs nothing; restart it without --read-only to act".into(),
+        }
+    }
+}
+
 impl Limits {
     pub fn may_sign(&self) -> Result<(), Refusal> {
         match self.read_only {
-            true => Err(Refusal {
-                limit: "--read-only",
-                detail: "this server signs nothing; restart it without --read-only to act".into(),
-            }),
+            true => Err(Refusal::read_only()),
             false => Ok(()),
         }
     }

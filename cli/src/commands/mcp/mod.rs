@@ -125,13 +125,10 @@ pub(crate) fn address(text: &str) -> Result<Pubkey, CallToolResult> {
     text.parse().map_err(|_| refuse(format!("'{text}' is not a base58 address")))
 }
 
-/// An intent's phase for subscribers: its status, and within an open auction which window.
+/// An intent's phase for subscribers: its stage (`agx_core::lifecycle::stage`, the rule the
+/// programs and the keeper use).
 fn phase_of(intent: &agx_sdk::accounts::Intent, slot: u64) -> String {
-    let status = intent.status().map(|s| format!("{s:?}")).unwrap_or_else(|_| "Unknown".into());
-    match intent.status == agx_sdk::exchange::state::IntentStatus::Open.to_u8() {
-        true => format!("{status}/{:?}", intent.phase(slot)),
-        false => status,
-    }
+    intent.stage(slot).map(|s| format!("{s:?}")).unwrap_or_else(|_| "Unknown".into())
 }
 
 impl Market {
@@ -159,9 +156,8 @@ impl Market {
 
     /// The signing key, when the server may sign.
     fn wallet(&self) -> Result<&Wallet, CallToolResult> {
-        let wallet = self.wallet.as_deref().ok_or_else(|| {
-            refuse(Limits { read_only: true, ..Limits::default() }.may_sign().unwrap_err().to_string())
-        })?;
+        let wallet =
+            self.wallet.as_deref().ok_or_else(|| refuse(limits::Refusal::read_only().to_string()))?;
         wallet.limits.may_sign().map_err(|r| refuse(r.to_string()))?;
         Ok(wallet)
     }
@@ -397,9 +393,7 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>) -> Result<
         None => discover::exchange_config(chain.as_ref())
             .ok()
             .and_then(|c| c.reputation_mints.first().map(|m| m.mint))
-            .and_then(|mint| {
-                chain.account(&mint).ok().flatten().map(|a| StakeToken { mint, program: a.owner })
-            }),
+            .and_then(|mint| chain::token_of(chain.as_ref(), &mint).ok()),
     };
     let wallet = match signer {
         Some(signer) => {

@@ -1,6 +1,7 @@
 //! The tools that only read: the market's settings and the caller's standing, what is open,
 //! one intent (board, phase, countdown, verification), one agent, budgets, an auction
 //! recomputed.
+use agx_core::lifecycle::Stage;
 use agx_core::score::{components, BidTerms};
 use agx_sdk::chain::{token_balance, Chain};
 use agx_sdk::ix::registry::StakeToken;
@@ -45,14 +46,14 @@ pub fn intent_view(chain: &dyn Chain, at: &Pubkey) -> Result<Value, CallToolResu
         .ok_or_else(|| refuse(format!("no intent at {at}: it was closed, or it is on another cluster")))?;
     let slot = chain.slot().map_err(chain_error)?;
     let mut v = crate::commands::intent::summary(at, &i);
-    let open = i.status == agx_sdk::exchange::state::IntentStatus::Open.to_u8();
-    let (phase, ends) = match i.phase(slot) {
-        agx_core::lifecycle::Phase::Bidding if open => ("bidding", i.commit_end_slot),
-        agx_core::lifecycle::Phase::Revealing if open => ("revealing", i.reveal_end_slot),
-        _ if open => ("awaiting award", i.reveal_end_slot),
-        _ => ("", 0),
+    // The open auction's window, by the intent's stage (`agx_core::lifecycle`, the programs' rule).
+    let window = match i.stage(slot).ok() {
+        Some(Stage::Bidding) => Some(("bidding", i.commit_end_slot)),
+        Some(Stage::Revealing) => Some(("revealing", i.reveal_end_slot)),
+        Some(Stage::Reranking | Stage::Settling) => Some(("awaiting award", i.reveal_end_slot)),
+        _ => None,
     };
-    if open {
+    if let Some((phase, ends)) = window {
         v["phase"] = json!(phase);
         v["phase_ends_slot"] = json!(ends);
         v["slots_left"] = json!(ends.saturating_sub(slot));
@@ -80,18 +81,12 @@ pub fn intent_view(chain: &dyn Chain, at: &Pubkey) -> Result<Value, CallToolResu
     Ok(v)
 }
 
-/// One agent, by its account or its authority.
+/// One agent, by its account or its authority (`chain::agent_named`).
 pub fn agent_view(chain: &dyn Chain, at: &Pubkey) -> Result<Value, CallToolResult> {
-    let named = match discover::agent(chain, at).map_err(chain_error)? {
-        Some(a) => Some((*at, a)),
-        None => {
-            let derived = agx_sdk::pda::agent(at).0;
-            discover::agent(chain, &derived).map_err(chain_error)?.map(|a| (derived, a))
-        }
-    };
-    let (address, a) = named.ok_or_else(|| {
-        refuse(format!("no agent at {at} (nor one whose authority it is): register one first"))
-    })?;
+    let address = crate::chain::agent_named(chain, at).map_err(chain_error)?;
+    let a = discover::agent(chain, &address)
+        .map_err(chain_error)?
+        .ok_or_else(|| refuse(format!("no agent at {address}")))?;
     Ok(crate::commands::agent::record(&address, &a))
 }
 
