@@ -465,31 +465,11 @@ export type Exchange = {
         },
         {
           "name": "bid",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  98,
-                  105,
-                  100
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "intent"
-              },
-              {
-                "kind": "account",
-                "path": "agent"
-              },
-              {
-                "kind": "arg",
-                "path": "args.round"
-              }
-            ]
-          }
+          "docs": [
+            "created by the handler with its bond in one system CPI (`bidding::open_bid`,",
+            "`BidAccountInvalid`); one that exists already is refused by the system program."
+          ],
+          "writable": true
         },
         {
           "name": "registry",
@@ -566,31 +546,11 @@ export type Exchange = {
         },
         {
           "name": "bid",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  98,
-                  105,
-                  100
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "intent"
-              },
-              {
-                "kind": "account",
-                "path": "agent"
-              },
-              {
-                "kind": "arg",
-                "path": "round"
-              }
-            ]
-          }
+          "docs": [
+            "created by the handler with its bond in one system CPI (`bidding::open_bid`,",
+            "`BidAccountInvalid`), as in `bid_commit`."
+          ],
+          "writable": true
         },
         {
           "name": "registry",
@@ -2419,34 +2379,13 @@ export type Exchange = {
         {
           "name": "intent",
           "docs": [
-            "then funds its rent and the tip pool together (~1,600 CU less than `init` plus a",
-            "transfer). The seeds fix its address; an existing intent is refused",
-            "(`IntentAlreadyExists`)."
+            "(`Poster::open`, `IntentAccountInvalid`) with `agent_registry::pda` rather than an Anchor",
+            "`seeds` constraint (~1,200 CU less a bump tried); an existing intent is refused",
+            "(`IntentAlreadyExists`). Created by the handler (`Poster::write`), not by Anchor's",
+            "`init`: one system CPI then funds its rent and the tip pool together (~1,600 CU less than",
+            "`init` plus a transfer)."
           ],
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  105,
-                  110,
-                  116,
-                  101,
-                  110,
-                  116
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "requester"
-              },
-              {
-                "kind": "arg",
-                "path": "args.intentId"
-              }
-            ]
-          }
+          "writable": true
         },
         {
           "name": "requesterState",
@@ -2459,26 +2398,11 @@ export type Exchange = {
         },
         {
           "name": "escrow",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  101,
-                  115,
-                  99,
-                  114,
-                  111,
-                  119
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "intent"
-              }
-            ]
-          }
+          "docs": [
+            "`[seeds::ESCROW, intent]`: checked and created by the handler (`Poster::open_escrow`,",
+            "`EscrowAccountInvalid`), for the PDA's price as for `intent`."
+          ],
+          "writable": true
         },
         {
           "name": "mint",
@@ -2542,30 +2466,10 @@ export type Exchange = {
         },
         {
           "name": "intent",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  105,
-                  110,
-                  116,
-                  101,
-                  110,
-                  116
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "requester"
-              },
-              {
-                "kind": "arg",
-                "path": "args.intentId"
-              }
-            ]
-          }
+          "docs": [
+            "`intent_create`."
+          ],
+          "writable": true
         },
         {
           "name": "requesterState",
@@ -2573,26 +2477,7 @@ export type Exchange = {
         },
         {
           "name": "escrow",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  101,
-                  115,
-                  99,
-                  114,
-                  111,
-                  119
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "intent"
-              }
-            ]
-          }
+          "writable": true
         },
         {
           "name": "agent",
@@ -4689,6 +4574,21 @@ export type Exchange = {
       "code": 6190,
       "name": "evaluatorSlashRefused",
       "msg": "dispute_resolve: an evaluator decides the agent's share only; slashing stake is the exchange arbitrator's"
+    },
+    {
+      "code": 6191,
+      "name": "intentAccountInvalid",
+      "msg": "intent_create: the intent account is not the PDA [\\intent\\, requester, intent_id]"
+    },
+    {
+      "code": 6192,
+      "name": "escrowAccountInvalid",
+      "msg": "intent_create: the escrow account is not the PDA [\\escrow\\, intent]"
+    },
+    {
+      "code": 6193,
+      "name": "bidAccountInvalid",
+      "msg": "bid: the bid account is not the PDA [\\bid\\, intent, agent, round]"
     }
   ],
   "types": [

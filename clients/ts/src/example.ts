@@ -103,6 +103,13 @@ async function main() {
     [Buffer.from("requester"), requester.publicKey.toBuffer()],
     asRequester.exchange.programId,
   );
+  // The intent and its escrow are PDAs the program derives itself, more cheaply than Anchor's
+  // seeds constraints would (issue 28), so the IDL leaves them to the client.
+  const [intent] = PublicKey.findProgramAddressSync(
+    [Buffer.from("intent"), requester.publicKey.toBuffer(), intentId.toArrayLike(Buffer, "le", 8)],
+    asRequester.exchange.programId,
+  );
+  const [escrow] = PublicKey.findProgramAddressSync([Buffer.from("escrow"), intent.toBuffer()], asRequester.exchange.programId);
   await asRequester.exchange.methods
     .intentCreate({
       intentId,
@@ -128,27 +135,23 @@ async function main() {
       evaluator: PublicKey.default, // who judges its dispute before the arbitrator (none)
       evaluatorFee: new BN(0), // atoms paid to the evaluator when it decides
     })
-    .accounts({ mint: payMint, requesterTokens, tokenProgram: payProgram, requesterState })
+    .accounts({ intent, escrow, mint: payMint, requesterTokens, tokenProgram: payProgram, requesterState })
     .rpc();
-  const [intent] = PublicKey.findProgramAddressSync(
-    [Buffer.from("intent"), requester.publicKey.toBuffer(), intentId.toArrayLike(Buffer, "le", 8)],
-    asRequester.exchange.programId,
-  );
   const posted = await asRequester.exchange.account.intent.fetch(intent);
   const uri = Buffer.from(posted.contextUri.slice(0, posted.contextUriLen)).toString("utf8");
 
   // The agent bids in the clear; past the threshold it wins at once (the bid PDA comes from the
   // intent, the agent and the round).
   const price = new BN(1_500_000);
-  await asAgent.exchange.methods
-    .bidPlace({ price, qualityBps: 9000, latency: new BN(10), planHash: sha256("plan"), salt: sha256("salt") }, posted.round)
-    .accounts({ intent, agent, registry: {} })
-    .rpc();
-  const awarded = await asAgent.exchange.account.intent.fetch(intent);
   const [bid] = PublicKey.findProgramAddressSync(
-    [Buffer.from("bid"), intent.toBuffer(), agent.toBuffer(), Buffer.from([awarded.round])],
+    [Buffer.from("bid"), intent.toBuffer(), agent.toBuffer(), Buffer.from([posted.round])],
     asAgent.exchange.programId,
   );
+  await asAgent.exchange.methods
+    .bidPlace({ price, qualityBps: 9000, latency: new BN(10), planHash: sha256("plan"), salt: sha256("salt") }, posted.round)
+    .accounts({ intent, agent, bid, registry: {} })
+    .rpc();
+  const awarded = await asAgent.exchange.account.intent.fetch(intent);
 
   // It delivers into its own account of the payment mint; the requester accepts and rates it.
   const agentTokens = await getOrCreateAssociatedTokenAccount(

@@ -11,6 +11,7 @@ pub mod error;
 pub mod events;
 pub mod instructions;
 pub mod mint_policy;
+pub mod pda;
 pub mod seeds;
 pub mod state;
 pub mod token_view;

@@ -21,6 +21,7 @@ use anchor_spl::token_2022::spl_token_2022::extension::{
     BaseStateWithExtensions, ExtensionType, PodStateWithExtensions,
 };
 use anchor_spl::token_2022::spl_token_2022::pod::PodMint;
+use anchor_spl::token_2022::spl_token_2022::state::Account;
 
 use crate::error::RegistryError;
 
@@ -50,16 +51,46 @@ impl From<MintViolation> for RegistryError {
     }
 }
 
+/// What [`inspect`] learns of an accepted mint, so that the caller need not decode it again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MintFacts {
+    pub decimals: u8,
+    /// Bytes of a token account of this mint: 165, plus the account extensions its mint
+    /// extensions require (Token-2022), as `InitializeAccount3` expects.
+    pub token_account_len: usize,
+}
+
 /// Checks `mint` (an SPL Token or Token-2022 mint account) against the rules above; returns its
-/// decimals (the caller need not decode the mint again).
+/// decimals.
 pub fn check(mint: &AccountInfo, freeze_authority_allowed: bool) -> core::result::Result<u8, MintViolation> {
+    inspect(mint, freeze_authority_allowed).map(|facts| facts.decimals)
+}
+
+/// Bytes of a token account of `mint` (see [`MintFacts::token_account_len`]), for a mint that
+/// passed [`check`] before (extensions are fixed when a mint is created).
+pub fn token_account_len(mint: &AccountInfo) -> core::result::Result<usize, MintViolation> {
+    let data = mint.try_borrow_data().map_err(|_| MintViolation::InvalidData)?;
+    let state = PodStateWithExtensions::<PodMint>::unpack(&data).map_err(|_| MintViolation::InvalidData)?;
+    account_len(&state.get_extension_types().map_err(|_| MintViolation::InvalidData)?)
+}
+
+fn account_len(mint_extensions: &[ExtensionType]) -> core::result::Result<usize, MintViolation> {
+    let required = ExtensionType::get_required_init_account_extensions(mint_extensions);
+    ExtensionType::try_calculate_account_len::<Account>(&required).map_err(|_| MintViolation::InvalidData)
+}
+
+/// [`check`], returning also the size of a token account of the mint.
+pub fn inspect(
+    mint: &AccountInfo,
+    freeze_authority_allowed: bool,
+) -> core::result::Result<MintFacts, MintViolation> {
     let data = mint.try_borrow_data().map_err(|_| MintViolation::InvalidData)?;
     let state = PodStateWithExtensions::<PodMint>::unpack(&data).map_err(|_| MintViolation::InvalidData)?;
     if state.base.freeze_authority.is_some() && !freeze_authority_allowed {
         return Err(MintViolation::FreezeAuthority);
     }
     let extensions = state.get_extension_types().map_err(|_| MintViolation::InvalidData)?;
-    for extension in extensions {
+    for extension in extensions.iter().copied() {
         match extension {
             ExtensionType::PermanentDelegate => {
                 let e = state.get_extension::<PermanentDelegate>().map_err(|_| MintViolation::InvalidData)?;
@@ -98,5 +129,5 @@ pub fn check(mint: &AccountInfo, freeze_authority_allowed: bool) -> core::result
             _ => return Err(MintViolation::UnsupportedExtension),
         }
     }
-    Ok(state.base.decimals)
+    Ok(MintFacts { decimals: state.base.decimals, token_account_len: account_len(&extensions)? })
 }

@@ -4,7 +4,6 @@
 use agent_registry::state::AgentView;
 use agx_core::eligibility::{may_bid, may_hold_job, Ineligible, Standing};
 use anchor_lang::prelude::*;
-use anchor_lang::system_program;
 
 use crate::error::ExchangeError;
 use crate::events::{AuctionAwarded, BidRevealed};
@@ -87,9 +86,9 @@ pub fn score(intent: &Intent, price: u64, quality_bps: u16, latency: u64, reputa
 
 /// A revealed bid as a leaderboard entry (the bid account is the source of truth, the board its
 /// top-K cache), with its tie-break key under the intent's seed (`agx_core::tiebreak`).
-pub fn entry(intent: &Intent, bid: &Account<Bid>) -> LeaderboardEntry {
+pub fn entry(intent: &Intent, bid_key: Pubkey, bid: &Bid) -> LeaderboardEntry {
     LeaderboardEntry {
-        bid: bid.key(),
+        bid: bid_key,
         agent: bid.agent,
         tiebreak: agx_core::tiebreak::key::<SyscallSha256>(&bid.commitment, &intent.tiebreak_seed),
         price: bid.price,
@@ -102,41 +101,59 @@ pub fn entry(intent: &Intent, bid: &Account<Bid>) -> LeaderboardEntry {
     }
 }
 
-/// Moves the intent's bond (lamports) from the bidder into the bid account.
-pub fn take_bond<'info>(
-    system_program: &Program<'info, System>,
-    bidder: &Signer<'info>,
-    bid: &Account<'info, Bid>,
+/// Creates the bid account of `agent` on `intent` in `round` at its PDA `[BID, intent, agent,
+/// round]` (`BidAccountInvalid`), holding its rent and `bond`, paid by `payer`, in one system
+/// CPI (`account_create`). Returns the empty bid to fill and its bump; `write_bid` stores it.
+pub fn open_bid<'info>(
+    system_program: &AccountInfo<'info>,
+    payer: &AccountInfo<'info>,
+    bid: &AccountInfo<'info>,
+    intent: &Pubkey,
+    agent: &Pubkey,
+    round: u8,
     bond: u64,
-) -> Result<()> {
-    if bond == 0 {
-        return Ok(());
-    }
-    system_program::transfer(
-        CpiContext::new(
-            system_program.key(),
-            system_program::Transfer { from: bidder.to_account_info(), to: bid.to_account_info() },
-        ),
-        bond,
-    )
+) -> Result<(Bid, u8)> {
+    let round = [round];
+    let seeds = [crate::seeds::BID, intent.as_ref(), agent.as_ref(), &round];
+    let (address, bump) = agent_registry::pda::find(&seeds, &crate::ID)
+        .ok_or_else(|| error!(ExchangeError::BidAccountInvalid))?;
+    require_keys_eq!(bid.key(), address, ExchangeError::BidAccountInvalid);
+    let space = Bid::DISCRIMINATOR.len().saturating_add(Bid::INIT_SPACE);
+    let lamports = Rent::get()?
+        .minimum_balance(space)
+        .checked_add(bond)
+        .ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
+    let bump_seed = [bump];
+    let signer = [crate::seeds::BID, intent.as_ref(), agent.as_ref(), &round, &bump_seed];
+    crate::account_create::create_pda(system_program, payer, bid, &signer, lamports, space, &crate::ID)?;
+    // Zeroed data decodes as an empty bid, as Anchor's `init` does it.
+    let empty = Bid::try_deserialize_unchecked(&mut &bid.try_borrow_data()?[..])?;
+    Ok((empty, bump))
 }
 
-/// Ranks a scored, revealed `bid` on the intent's leaderboard, counts it, checks the intent's
-/// invariant and emits `BidRevealed`. Returns the bid's position, if it made the board.
+/// Stores `bid` (discriminator first) in the account `open_bid` created.
+pub fn write_bid(info: &AccountInfo, bid: &Bid) -> Result<()> {
+    bid.try_serialize(&mut &mut info.try_borrow_mut_data()?[..])
+}
+
+/// Ranks a scored, revealed `bid` (at `bid_key`) on the intent's leaderboard, counts it, checks
+/// the intent's invariant and emits `BidRevealed`. Returns the bid's position, if it made the
+/// board.
 pub fn rank(
     intent_key: Pubkey,
     intent: &mut Intent,
-    bid: &Account<Bid>,
+    bid_key: Pubkey,
+    bid: &Bid,
     opening: &BidOpening,
 ) -> Result<Option<usize>> {
-    let ranked = entry(intent, bid);
+    let ranked = entry(intent, bid_key, bid);
     let rank = intent.insert_ranked(ranked)?;
     intent.reveal_count =
         intent.reveal_count.checked_add(1).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
     intent.invariant()?;
     emit!(BidRevealed {
         intent: intent_key,
-        bid: bid.key(),
+        bid: bid_key,
         agent: bid.agent,
         price: opening.price,
         quality_bps: opening.quality_bps,
@@ -150,8 +167,8 @@ pub fn rank(
 
 /// The accounts a bid in the clear writes (`bid_place`), and what it takes.
 pub struct ClearBid<'a, 'info> {
-    /// Pays the bond (and, in the instruction's accounts, the bid's rent).
-    pub payer: &'a Signer<'info>,
+    /// Pays the bid's rent and bond.
+    pub payer: &'a AccountInfo<'info>,
     /// The agent's authority, recorded as the bid's bidder (it submits, and gets the rent back).
     pub bidder: Pubkey,
     /// The bidder (a registry agent, or a coalition: `bidder`), its reputation (scored with the
@@ -161,11 +178,11 @@ pub struct ClearBid<'a, 'info> {
     pub kind: BidderKind,
     /// Lamports deposited in the bid (the intent's bond).
     pub bond: u64,
-    pub bid: &'a mut Account<'info, Bid>,
-    pub bid_bump: u8,
+    /// The new bid's account, created here (`open_bid`).
+    pub bid: &'a AccountInfo<'info>,
     pub config: &'a crate::state::ExchangeConfig,
     pub registry: &'a crate::registry_cpi::RegistryAccounts<'info>,
-    pub system_program: &'a Program<'info, System>,
+    pub system_program: &'a AccountInfo<'info>,
 }
 
 impl ClearBid<'_, '_> {
@@ -183,13 +200,15 @@ impl ClearBid<'_, '_> {
         let commitment = opening.core(&intent_key, &agent_key).commitment::<SyscallSha256>();
         let (reputation, bond) = (self.reputation, self.bond);
         let score = score(intent, opening.price, opening.quality_bps, opening.latency, reputation)?;
-        take_bond(self.system_program, self.payer, self.bid, bond)?;
         let round = intent.round;
-        self.bid.commit(intent_key, agent_key, self.bidder, commitment, round, bond, now, self.bid_bump);
-        self.bid.bidder_kind = self.kind.to_u8();
-        self.bid.reveal(opening, score, reputation)?;
+        let (mut bid, bump) =
+            open_bid(self.system_program, self.payer, self.bid, &intent_key, &agent_key, round, bond)?;
+        bid.commit(intent_key, agent_key, self.bidder, commitment, round, bond, now, bump);
+        bid.bidder_kind = self.kind.to_u8();
+        bid.reveal(opening, score, reputation)?;
+        write_bid(self.bid, &bid)?;
         intent.open_bid()?;
-        let rank = rank(intent_key, intent, self.bid, opening)?;
+        let rank = rank(intent_key, intent, self.bid.key(), &bid, opening)?;
         crate::bidder::engage(self.registry, self.config, self.agent.clone())?;
         Ok((score, rank))
     }

@@ -578,6 +578,15 @@ pub enum ExchangeError {
     /// 6190
     #[msg("dispute_resolve: an evaluator decides the agent's share only; slashing stake is the exchange arbitrator's")]
     EvaluatorSlashRefused,
+    /// 6191
+    #[msg("intent_create: the intent account is not the PDA [\"intent\", requester, intent_id]")]
+    IntentAccountInvalid,
+    /// 6192
+    #[msg("intent_create: the escrow account is not the PDA [\"escrow\", intent]")]
+    EscrowAccountInvalid,
+    /// 6193
+    #[msg("bid: the bid account is not the PDA [\"bid\", intent, agent, round]")]
+    BidAccountInvalid,
 }
 
 impl From<agx_core::budget::SpendRefusal> for ExchangeError {

@@ -7,11 +7,13 @@
 
 use anchor_lang::prelude::*;
 
+pub mod account_create;
 pub mod account_groups;
 pub mod award;
 pub mod bidder;
 pub mod bidding;
 pub mod budget_vault;
+pub mod cu_trace;
 pub mod error;
 pub mod escrow;
 pub mod events;

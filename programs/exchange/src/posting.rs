@@ -1,8 +1,10 @@
 //! Posting an intent, whichever pays its escrow (the requester's wallet in `intent_create`, a
 //! budget in `intent_create_from_budget`): the checks before any token moves, the requester's
 //! record of intent ids, the intent account itself, its first state and its event.
+use agent_registry::pda;
 use anchor_lang::prelude::*;
 use anchor_lang::system_program;
+use anchor_spl::token_interface::{self, InitializeAccount3};
 
 use crate::error::ExchangeError;
 use crate::events::IntentCreated;
@@ -19,17 +21,55 @@ pub struct Poster<'a, 'info> {
 }
 
 impl<'info> Poster<'_, 'info> {
-    /// Everything checked before a token moves (the escrow may exist already: see its
-    /// `init_if_needed`): the intent address is free, the exchange not paused, the bid bond at
-    /// least the config's, the intent id new (taken here).
-    pub fn open(&self, config: &ExchangeConfig, args: &IntentCreateArgs) -> Result<()> {
+    /// Everything checked before a token moves: the intent account is the PDA of the requester
+    /// and `args.intent_id` (`IntentAccountInvalid`) and free, the exchange not paused, the bid
+    /// bond at least the config's, the intent id new (taken here). Returns the intent's bump.
+    ///
+    /// The PDA is derived here (`agent_registry::pda`, ~330 CU a bump tried) rather than by an
+    /// Anchor `seeds` constraint (`find_program_address`, 1,500 CU a bump tried).
+    pub fn open(&self, config: &ExchangeConfig, args: &IntentCreateArgs) -> Result<u8> {
+        let requester = self.requester.key();
+        let id = args.intent_id.to_le_bytes();
+        let (address, bump) = pda::find(&[seeds::INTENT, requester.as_ref(), &id], &crate::ID)
+            .ok_or_else(|| error!(ExchangeError::IntentAccountInvalid))?;
+        require_keys_eq!(self.intent.key(), address, ExchangeError::IntentAccountInvalid);
         require!(
             self.intent.owner == &system_program::ID && self.intent.data_is_empty(),
             ExchangeError::IntentAlreadyExists
         );
         config.require_not_paused()?;
         require_gte!(args.bid_bond, config.min_bid_bond, ExchangeError::IntentBidBondBelowMinimum);
-        self.take_intent_id(args.intent_id)
+        self.take_intent_id(args.intent_id)?;
+        Ok(bump)
+    }
+
+    /// Creates the intent's escrow: the token account of `mint` at the PDA `[ESCROW, intent]`
+    /// (`EscrowAccountInvalid`), `len` bytes (`mint_policy::MintFacts`), owned by the intent PDA;
+    /// rent from the requester. Returns its bump. Only this program can sign for the address,
+    /// and intent ids are never reused, so an escrow that exists already can only be this
+    /// intent's own, which `open` refused with the intent (`IntentAlreadyExists`).
+    pub fn open_escrow(
+        &self,
+        escrow: &AccountInfo<'info>,
+        mint: &AccountInfo<'info>,
+        token_program: &AccountInfo<'info>,
+        len: usize,
+    ) -> Result<u8> {
+        let intent = self.intent.key();
+        let (address, bump) = pda::find(&[seeds::ESCROW, intent.as_ref()], &crate::ID)
+            .ok_or_else(|| error!(ExchangeError::EscrowAccountInvalid))?;
+        require_keys_eq!(escrow.key(), address, ExchangeError::EscrowAccountInvalid);
+        require!(escrow.owner == &system_program::ID, ExchangeError::IntentAlreadyExists);
+        let lamports = Rent::get()?.minimum_balance(len);
+        let seeds: &[&[u8]] = &[seeds::ESCROW, intent.as_ref(), &[bump]];
+        self.create_owned(escrow, seeds, lamports, len, token_program.key)?;
+        let accounts = InitializeAccount3 {
+            account: escrow.clone(),
+            mint: mint.clone(),
+            authority: self.intent.clone(),
+        };
+        token_interface::initialize_account3(CpiContext::new(token_program.key(), accounts))?;
+        Ok(bump)
     }
 
     /// Creates the intent account at `placement` (rent and tip pool from the requester), fills
@@ -37,12 +77,14 @@ impl<'info> Poster<'_, 'info> {
     pub fn write(&self, args: &IntentCreateArgs, placement: &Placement) -> Result<()> {
         let tip_pool = Intent::tip_pool_for(args.tip_per_crank, args.max_failovers)?;
         self.create_intent(args, placement.bump, tip_pool)?;
+        crate::cu_trace!("post: intent created");
         let now = Clock::get()?.slot;
         let mut data = self.intent.try_borrow_mut_data()?;
         data[..Intent::DISCRIMINATOR.len()].copy_from_slice(Intent::DISCRIMINATOR);
         let intent: &mut Intent =
             bytemuck::from_bytes_mut(&mut data[Intent::DISCRIMINATOR.len()..Intent::SPACE]);
         args.fill(intent, placement, tip_pool, now)?;
+        crate::cu_trace!("post: filled");
         emit!(IntentCreated {
             intent: placement.address,
             requester: intent.requester,
@@ -59,6 +101,7 @@ impl<'info> Poster<'_, 'info> {
             refund_owner: intent.refund_owner,
             created_slot: now,
         });
+        crate::cu_trace!("post: emitted");
         Ok(())
     }
 
@@ -75,11 +118,11 @@ impl<'info> Poster<'_, 'info> {
             record
         } else {
             let (address, bump) =
-                Pubkey::find_program_address(&[seeds::REQUESTER, requester.as_ref()], &crate::ID);
+                pda::find(&[seeds::REQUESTER, requester.as_ref()], &crate::ID).ok_or_else(invalid)?;
             require_keys_eq!(info.key(), address, ExchangeError::RequesterAccountInvalid);
             let lamports = Rent::get()?.minimum_balance(RequesterState::SPACE);
             let seeds: &[&[u8]] = &[seeds::REQUESTER, requester.as_ref(), &[bump]];
-            self.create_owned(info, seeds, lamports, RequesterState::SPACE)?;
+            self.create_owned(info, seeds, lamports, RequesterState::SPACE, &crate::ID)?;
             RequesterState::new(requester, bump)
         };
         record.take(intent_id)?;
@@ -97,39 +140,26 @@ impl<'info> Poster<'_, 'info> {
         let requester = self.requester.key();
         let id = args.intent_id.to_le_bytes();
         let seeds: &[&[u8]] = &[seeds::INTENT, requester.as_ref(), &id, &[bump]];
-        self.create_owned(self.intent, seeds, lamports, Intent::SPACE)
+        self.create_owned(self.intent, seeds, lamports, Intent::SPACE, &crate::ID)
     }
 
-    /// Creates the PDA `account` (signed with `seeds`) owned by this program, `space` bytes,
-    /// holding `lamports`, paid by the requester. An address someone funded beforehand (which
-    /// would make `create_account` fail and so block the requester) is topped up, allocated and
-    /// assigned instead, as Anchor's `init` does.
+    /// `account_create::create_pda`, paid by the requester.
     fn create_owned(
         &self,
         account: &AccountInfo<'info>,
         seeds: &[&[u8]],
         lamports: u64,
         space: usize,
+        owner: &Pubkey,
     ) -> Result<()> {
-        let system = self.system_program.key();
-        let (from, to) = (self.requester.clone(), account.clone());
-        if account.lamports() == 0 {
-            let accounts = system_program::CreateAccount { from, to };
-            return system_program::create_account(
-                CpiContext::new_with_signer(system, accounts, &[seeds]),
-                lamports,
-                space as u64,
-                &crate::ID,
-            );
-        }
-        let top_up = lamports.saturating_sub(account.lamports());
-        if top_up > 0 {
-            let accounts = system_program::Transfer { from, to: to.clone() };
-            system_program::transfer(CpiContext::new(system, accounts), top_up)?;
-        }
-        let allocate = system_program::Allocate { account_to_allocate: to.clone() };
-        system_program::allocate(CpiContext::new_with_signer(system, allocate, &[seeds]), space as u64)?;
-        let assign = system_program::Assign { account_to_assign: to };
-        system_program::assign(CpiContext::new_with_signer(system, assign, &[seeds]), &crate::ID)
+        crate::account_create::create_pda(
+            self.system_program,
+            self.requester,
+            account,
+            seeds,
+            lamports,
+            space,
+            owner,
+        )
     }
 }

@@ -56,6 +56,7 @@ pub struct BidClose<'info> {
 
 impl BidClose<'_> {
     pub fn validate(&self) -> Result<()> {
+        crate::cu_trace!("bid_close: accounts");
         let intent = self.intent.load()?;
         if self.bid.round < intent.round {
             // A bid of an earlier round: that auction is over and its bids are off the board.
@@ -76,6 +77,7 @@ impl BidClose<'_> {
     }
 
     pub fn handler(ctx: Context<Self>) -> Result<()> {
+        crate::cu_trace!("bid_close: validated");
         let accounts = &ctx.accounts;
         let bid = &accounts.bid;
         {
@@ -83,7 +85,9 @@ impl BidClose<'_> {
             intent.close_bid()?;
             intent.invariant()?;
         }
+        crate::cu_trace!("bid_close: intent");
         crate::bidder::release(&accounts.registry, &accounts.config, accounts.agent.to_account_info())?;
+        crate::cu_trace!("bid_close: released");
         let (returned, forfeited) = bid.bond_split();
         move_lamports(&bid.to_account_info(), &accounts.requester.to_account_info(), forfeited)?;
         emit!(BidClosed {
@@ -92,6 +96,7 @@ impl BidClose<'_> {
             bond_returned: returned,
             bond_forfeited: forfeited,
         });
+        crate::cu_trace!("bid_close: emitted");
         Ok(())
     }
 }

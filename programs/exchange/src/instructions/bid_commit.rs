@@ -13,7 +13,7 @@ use crate::events::BidCommitted;
 // Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
 use crate::registry_cpi::*;
 use crate::seeds;
-use crate::state::{Bid, ExchangeConfig, Intent, Phase};
+use crate::state::{ExchangeConfig, Intent, Phase};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug)]
 pub struct BidCommitArgs {
@@ -43,14 +43,11 @@ pub struct BidCommit<'info> {
     #[account(mut)]
     pub agent: UncheckedAccount<'info>,
 
-    #[account(
-        init,
-        payer = bidder,
-        space = 8 + Bid::INIT_SPACE,
-        seeds = [seeds::BID, intent.key().as_ref(), agent.key().as_ref(), args.round.to_le_bytes().as_ref()],
-        bump,
-    )]
-    pub bid: Account<'info, Bid>,
+    /// CHECK: the new bid, at the PDA `[seeds::BID, intent, agent, round]`: checked and
+    /// created by the handler with its bond in one system CPI (`bidding::open_bid`,
+    /// `BidAccountInvalid`); one that exists already is refused by the system program.
+    #[account(mut)]
+    pub bid: UncheckedAccount<'info>,
 
     pub registry: RegistryAccounts<'info>,
 
@@ -59,12 +56,15 @@ pub struct BidCommit<'info> {
 
 impl<'info> BidCommit<'info> {
     pub fn validate(&self, round: u8, members: &[AccountInfo<'info>]) -> Result<crate::bidder::BidderView> {
+        crate::cu_trace!("bid_commit: accounts");
         self.config.require_not_paused()?;
         let intent = self.intent.load()?;
         require!(round == intent.round, ExchangeError::BidRoundMismatch);
         require!(intent.kind()?.is_sealed(), ExchangeError::BidWrongAuctionKind);
         intent.require_phase(Clock::get()?.slot, Phase::Bidding, ExchangeError::BidWindowClosed)?;
+        crate::cu_trace!("bid_commit: phase");
         let bidder = crate::bidder::eligible(&self.agent, members, &intent, &self.config.probation())?;
+        crate::cu_trace!("bid_commit: eligible");
         require_keys_eq!(bidder.authority, self.bidder.key(), ExchangeError::BidNotBidder);
         Ok(bidder)
     }
@@ -80,36 +80,36 @@ impl<'info> BidCommit<'info> {
             intent.invariant()?;
             intent.round
         };
+        crate::cu_trace!("bid_commit: intent");
         crate::bidder::engage(
             &ctx.accounts.registry,
             &ctx.accounts.config,
             ctx.accounts.agent.to_account_info(),
         )?;
-        crate::bidding::take_bond(
-            &ctx.accounts.system_program,
-            &ctx.accounts.bidder,
-            &ctx.accounts.bid,
-            bond,
-        )?;
-        let bid = &mut ctx.accounts.bid;
-        bid.commit(
-            ctx.accounts.intent.key(),
-            ctx.accounts.agent.key(),
-            ctx.accounts.bidder.key(),
-            args.commitment,
+        crate::cu_trace!("bid_commit: engaged");
+        let accounts = &ctx.accounts;
+        let (intent, agent) = (accounts.intent.key(), accounts.agent.key());
+        let (mut bid, bump) = crate::bidding::open_bid(
+            accounts.system_program.as_ref(),
+            accounts.bidder.as_ref(),
+            accounts.bid.as_ref(),
+            &intent,
+            &agent,
             round,
             bond,
-            now,
-            ctx.bumps.bid,
-        );
+        )?;
+        bid.commit(intent, agent, accounts.bidder.key(), args.commitment, round, bond, now, bump);
         bid.bidder_kind = view.kind.to_u8();
+        crate::bidding::write_bid(accounts.bid.as_ref(), &bid)?;
+        crate::cu_trace!("bid_commit: written");
         emit!(BidCommitted {
             intent: bid.intent,
-            bid: bid.key(),
+            bid: accounts.bid.key(),
             agent: bid.agent,
             commitment: args.commitment,
             bond,
         });
+        crate::cu_trace!("bid_commit: emitted");
         Ok(())
     }
 }

@@ -19,7 +19,7 @@ use crate::error::ExchangeError;
 use crate::bidding::ClearBid;
 use crate::registry_cpi::*;
 use crate::seeds;
-use crate::state::{AuctionKind, Bid, BidOpening, ExchangeConfig, Intent, Phase};
+use crate::state::{AuctionKind, BidOpening, ExchangeConfig, Intent, Phase};
 
 #[derive(Accounts)]
 #[instruction(opening: BidOpening, round: u8)]
@@ -38,14 +38,11 @@ pub struct BidPlace<'info> {
     #[account(mut)]
     pub agent: UncheckedAccount<'info>,
 
-    #[account(
-        init,
-        payer = bidder,
-        space = 8 + Bid::INIT_SPACE,
-        seeds = [seeds::BID, intent.key().as_ref(), agent.key().as_ref(), round.to_le_bytes().as_ref()],
-        bump,
-    )]
-    pub bid: Account<'info, Bid>,
+    /// CHECK: the new bid, at the PDA `[seeds::BID, intent, agent, round]`: checked and
+    /// created by the handler with its bond in one system CPI (`bidding::open_bid`,
+    /// `BidAccountInvalid`), as in `bid_commit`.
+    #[account(mut)]
+    pub bid: UncheckedAccount<'info>,
 
     pub registry: RegistryAccounts<'info>,
 
@@ -72,17 +69,16 @@ impl<'info> BidPlace<'info> {
         let accounts = &mut *ctx.accounts;
         let mut intent = accounts.intent.load_mut()?;
         let mut clear = ClearBid {
-            payer: &accounts.bidder,
+            payer: accounts.bidder.as_ref(),
             bidder: accounts.bidder.key(),
             agent: accounts.agent.to_account_info(),
             reputation: view.reputation,
             kind: view.kind,
             bond: view.bond,
-            bid: &mut accounts.bid,
-            bid_bump: ctx.bumps.bid,
+            bid: accounts.bid.as_ref(),
             config: &accounts.config,
             registry: &accounts.registry,
-            system_program: &accounts.system_program,
+            system_program: accounts.system_program.as_ref(),
         };
         let (score, rank) = clear.place(intent_key, &mut intent, &opening, now)?;
         // The first bid to reach the threshold heads the board (all earlier bids scored below it).

@@ -37,7 +37,7 @@ impl BidRerank<'_> {
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let bid = &ctx.accounts.bid;
         let mut intent = ctx.accounts.intent.load_mut()?;
-        let entry = crate::bidding::entry(&intent, bid);
+        let entry = crate::bidding::entry(&intent, bid.key(), bid);
         let rank = intent.rerank(entry)?;
         intent.invariant()?;
         emit!(BidReranked {

@@ -72,7 +72,7 @@ impl<'info> BidReveal<'info> {
             crate::bidding::score(&intent, opening.price, opening.quality_bps, opening.latency, reputation)?;
         bid.reveal(&opening, score, reputation)?;
         require_eq!(bidder.kind.to_u8(), bid.bidder_kind, ExchangeError::IntentCorrupt);
-        crate::bidding::rank(intent_key, &mut intent, bid, &opening)?;
+        crate::bidding::rank(intent_key, &mut intent, bid.key(), bid, &opening)?;
         Ok(())
     }
 }

@@ -33,7 +33,7 @@
 //!   (`[seeds::REQUESTER, requester]`, `RequesterAccountInvalid` for anything else) is created by
 //!   its first post.
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{self, TokenAccount, TokenInterface, TransferChecked};
+use anchor_spl::token_interface::{self, TokenInterface, TransferChecked};
 
 use crate::error::ExchangeError;
 use crate::posting::Poster;
@@ -229,15 +229,13 @@ pub struct IntentCreate<'info> {
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
     pub config: Account<'info, ExchangeConfig>,
 
-    /// CHECK: created by the handler (`Poster::write`), not by Anchor's `init`: one system CPI
-    /// then funds its rent and the tip pool together (~1,600 CU less than `init` plus a
-    /// transfer). The seeds fix its address; an existing intent is refused
-    /// (`IntentAlreadyExists`).
-    #[account(
-        mut,
-        seeds = [seeds::INTENT, requester.key().as_ref(), &args.intent_id.to_le_bytes()],
-        bump,
-    )]
+    /// CHECK: the PDA `[seeds::INTENT, requester, intent_id]`, checked by the handler
+    /// (`Poster::open`, `IntentAccountInvalid`) with `agent_registry::pda` rather than an Anchor
+    /// `seeds` constraint (~1,200 CU less a bump tried); an existing intent is refused
+    /// (`IntentAlreadyExists`). Created by the handler (`Poster::write`), not by Anchor's
+    /// `init`: one system CPI then funds its rent and the tip pool together (~1,600 CU less than
+    /// `init` plus a transfer).
+    #[account(mut)]
     pub intent: UncheckedAccount<'info>,
 
     /// CHECK: the requester's record (`RequesterState`, the intent ids it used), at the PDA
@@ -247,20 +245,11 @@ pub struct IntentCreate<'info> {
     #[account(mut)]
     pub requester_state: UncheckedAccount<'info>,
 
-    // `init_if_needed`, not `init`: when the intent already exists its escrow does too, and
-    // `init` would fail here with the system program's bare "already in use" before the handler
-    // can say `IntentAlreadyExists`. Only this program can sign for the address, so an existing
-    // escrow is always this intent's own, and the handler refuses it before moving any token.
-    #[account(
-        init_if_needed,
-        payer = requester,
-        seeds = [seeds::ESCROW, intent.key().as_ref()],
-        bump,
-        token::mint = mint,
-        token::authority = intent,
-        token::token_program = token_program,
-    )]
-    pub escrow: InterfaceAccount<'info, TokenAccount>,
+    /// CHECK: the escrow, a token account of `mint` owned by the intent at the PDA
+    /// `[seeds::ESCROW, intent]`: checked and created by the handler (`Poster::open_escrow`,
+    /// `EscrowAccountInvalid`), for the PDA's price as for `intent`.
+    #[account(mut)]
+    pub escrow: UncheckedAccount<'info>,
 
     /// CHECK: a mint of `token_program` (owner), parsed once by `mint_policy::check`, which also
     /// gives its decimals (decoding it as `InterfaceAccount<Mint>` too would cost ~1,000 CU).
@@ -291,11 +280,23 @@ impl<'info> IntentCreate<'info> {
     }
 
     pub fn handler(ctx: Context<Self>, args: IntentCreateArgs) -> Result<()> {
+        crate::cu_trace!("intent_create: accounts");
         let accounts = &ctx.accounts;
-        accounts.poster().open(&accounts.config, &args)?;
+        let poster = accounts.poster();
+        let bump = poster.open(&accounts.config, &args)?;
+        crate::cu_trace!("intent_create: opened");
         let freeze_allowed = accounts.config.allows_freezable(&accounts.mint.key());
-        let decimals = agent_registry::mint_policy::check(&accounts.mint.to_account_info(), freeze_allowed)
+        let mint = agent_registry::mint_policy::inspect(&accounts.mint.to_account_info(), freeze_allowed)
             .map_err(|v| error!(ExchangeError::from(v)))?;
+        let decimals = mint.decimals;
+        crate::cu_trace!("intent_create: mint policy");
+        let escrow_bump = poster.open_escrow(
+            accounts.escrow.as_ref(),
+            accounts.mint.as_ref(),
+            accounts.token_program.as_ref(),
+            mint.token_account_len,
+        )?;
+        crate::cu_trace!("intent_create: escrow");
         token_interface::transfer_checked(
             CpiContext::new(
                 accounts.token_program.key(),
@@ -309,21 +310,22 @@ impl<'info> IntentCreate<'info> {
             args.deposit()?,
             decimals,
         )?;
+        crate::cu_trace!("intent_create: transferred");
         // Read in place: `reload` would decode the account again (~1,350 CU).
         let escrowed = agent_registry::token_view::amount(&accounts.escrow.to_account_info());
         require!(escrowed == Some(args.deposit()?), ExchangeError::IntentEscrowShortfall);
         let placement = Placement {
             address: accounts.intent.key(),
-            bump: ctx.bumps.intent,
+            bump,
             requester: accounts.requester.key(),
             mint: accounts.mint.key(),
             mint_decimals: decimals,
             token_program: accounts.token_program.key(),
             escrow: accounts.escrow.key(),
-            escrow_bump: ctx.bumps.escrow,
+            escrow_bump,
             refund_owner: accounts.requester.key(),
             refund_tokens: accounts.requester_tokens.key(),
         };
-        accounts.poster().write(&args, &placement)
+        poster.write(&args, &placement)
     }
 }

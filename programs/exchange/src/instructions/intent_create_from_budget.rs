@@ -12,7 +12,7 @@
 //! revoke, `budget_revoke` or `budget_close` returns them to the owner), and the budget cannot
 //! close until the intent has. Events `BudgetIntentFunded` and `IntentCreated`.
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenInterface;
 
 use crate::error::ExchangeError;
 use crate::events::BudgetIntentFunded;
@@ -31,29 +31,18 @@ pub struct IntentCreateFromBudget<'info> {
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
     pub config: Account<'info, ExchangeConfig>,
 
-    /// CHECK: created by the handler (`Poster::write`), as in `intent_create`.
-    #[account(
-        mut,
-        seeds = [seeds::INTENT, requester.key().as_ref(), &args.intent_id.to_le_bytes()],
-        bump,
-    )]
+    /// CHECK: checked and created by the handler (`Poster::open`, `Poster::write`), as in
+    /// `intent_create`.
+    #[account(mut)]
     pub intent: UncheckedAccount<'info>,
 
     /// CHECK: the requester's record, as in `intent_create` (`Poster::open`).
     #[account(mut)]
     pub requester_state: UncheckedAccount<'info>,
 
-    // `init_if_needed`: see `intent_create`.
-    #[account(
-        init_if_needed,
-        payer = requester,
-        seeds = [seeds::ESCROW, intent.key().as_ref()],
-        bump,
-        token::mint = mint,
-        token::authority = intent,
-        token::token_program = token_program,
-    )]
-    pub escrow: InterfaceAccount<'info, TokenAccount>,
+    /// CHECK: checked and created by the handler (`Poster::open_escrow`), as in `intent_create`.
+    #[account(mut)]
+    pub escrow: UncheckedAccount<'info>,
 
     /// CHECK: the budget's agent (address), an `Agent` of the registry whose authority is the
     /// requester (`validate`).
@@ -94,7 +83,15 @@ impl<'info> IntentCreateFromBudget<'info> {
             intent: accounts.intent.as_ref(),
             system_program: accounts.system_program.as_ref(),
         };
-        poster.open(&accounts.config, &args)?;
+        let bump = poster.open(&accounts.config, &args)?;
+        let len = agent_registry::mint_policy::token_account_len(&accounts.mint)
+            .map_err(|v| error!(ExchangeError::from(v)))?;
+        let escrow_bump = poster.open_escrow(
+            accounts.escrow.as_ref(),
+            accounts.mint.as_ref(),
+            accounts.token_program.as_ref(),
+            len,
+        )?;
         let now = Clock::get()?.slot;
         let deposit = args.deposit()?;
         accounts.budget.fund_intent(now, deposit)?;
@@ -111,13 +108,13 @@ impl<'info> IntentCreateFromBudget<'info> {
         require!(escrowed == Some(deposit), ExchangeError::IntentEscrowShortfall);
         let placement = Placement {
             address: accounts.intent.key(),
-            bump: ctx.bumps.intent,
+            bump,
             requester: accounts.requester.key(),
             mint: accounts.mint.key(),
             mint_decimals: accounts.budget.mint_decimals,
             token_program: accounts.token_program.key(),
             escrow: accounts.escrow.key(),
-            escrow_bump: ctx.bumps.escrow,
+            escrow_bump,
             refund_owner: accounts.budget.key(),
             refund_tokens: accounts.vault.key(),
         };

@@ -114,3 +114,46 @@ fn the_commit_names_the_intents_current_round() {
     assert!(m.r.svm.account(&pda::bid(&intent, &a.agent, 3).0).is_none());
     assert_eq!(m.intent_state(intent).bid_count, 0);
 }
+
+/// Issue 28: the bid PDA is derived by the program (`agent_registry::pda`) and created with its
+/// bond in one CPI; another address (another round's, or a non-canonical bump's) is refused by
+/// name, and lamports sent to the address beforehand do not block the bid.
+#[test]
+fn the_bid_must_be_its_canonical_pda_and_cannot_be_blocked() {
+    let mut m = Market::new();
+    let intent = m.intent(AuctionKind::VickreySealed);
+    let a = m.agent(MIN_STAKE);
+    let commitment = xix::commitment(&intent, &a.agent, &opening(500_000, 8_000, 10));
+    let ix = || xix::bid_commit(a.authority.pubkey(), intent, a.agent, 0, commitment);
+    let bid = pda::bid(&intent, &a.agent, 0).0;
+    let next_round = pda::bid(&intent, &a.agent, 1).0;
+    let sent = m.r.svm.send(&[agx_tests::swap_account(ix(), bid, next_round)], &[&a.authority]);
+    assert_error(&sent, ExchangeError::BidAccountInvalid);
+    let (_, canonical) = agx_sdk::Pubkey::find_program_address(
+        &[b"bid", intent.as_ref(), a.agent.as_ref(), &[0]],
+        &agx_sdk::exchange::ID,
+    );
+    let fake = (0..canonical)
+        .rev()
+        .find_map(|b| {
+            agx_sdk::Pubkey::create_program_address(
+                &[b"bid", intent.as_ref(), a.agent.as_ref(), &[0], &[b]],
+                &agx_sdk::exchange::ID,
+            )
+            .ok()
+        })
+        .expect("a lower valid bump");
+    let sent = m.r.svm.send(&[agx_tests::swap_account(ix(), bid, fake)], &[&a.authority]);
+    assert_error(&sent, ExchangeError::BidAccountInvalid);
+    let griefer = m.r.svm.funded_keypair();
+    let gift = solana_system_interface::instruction::transfer(&griefer.pubkey(), &bid, 900_000);
+    m.r.svm.send(&[gift], &[&griefer]).unwrap();
+    let before = m.r.svm.lamports(&a.authority.pubkey());
+    m.r.svm.send(&[ix()], &[&a.authority]).unwrap();
+    let rent = m.r.svm.svm.minimum_balance_for_rent_exemption(m.r.svm.account(&bid).unwrap().data.len());
+    assert_eq!(m.r.svm.lamports(&bid), rent + BOND, "topped up to rent and bond");
+    assert_eq!(before - m.r.svm.lamports(&a.authority.pubkey()), rent + BOND - 900_000, "the gift counted");
+    assert_eq!(m.bid_state(intent, &a).bond, BOND);
+    // A second commit to the same bid is refused (the account exists).
+    assert!(m.r.svm.send(&[ix()], &[&a.authority]).is_err());
+}

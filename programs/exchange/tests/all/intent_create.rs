@@ -262,3 +262,60 @@ fn the_requester_record_is_the_requesters_own() {
     );
     assert_error(&m.r.svm.send(&[ix], &[&other]), ExchangeError::RequesterAccountInvalid);
 }
+
+/// The address a bump below the canonical one derives, when it is a valid PDA: the "fake PDA"
+/// that a program checking seeds without the canonical bump would accept.
+fn non_canonical(seeds: &[&[u8]]) -> agx_sdk::Pubkey {
+    let (_, canonical) = agx_sdk::Pubkey::find_program_address(seeds, &agx_sdk::exchange::ID);
+    (0..canonical)
+        .rev()
+        .find_map(|bump| {
+            let mut with_bump = seeds.to_vec();
+            let bump = [bump];
+            with_bump.push(&bump);
+            agx_sdk::Pubkey::create_program_address(&with_bump, &agx_sdk::exchange::ID).ok()
+        })
+        .expect("a lower valid bump")
+}
+
+/// Issue 28: the program derives the intent and escrow PDAs itself (`agent_registry::pda`); any
+/// other address, a non-canonical bump's included, is refused by name and moves nothing.
+#[test]
+fn the_intent_and_its_escrow_must_be_their_canonical_pdas() {
+    let mut m = Market::new();
+    let requester = m.requester.insecure_clone();
+    let args = m.args(AuctionKind::VickreySealed);
+    let intent = pda::intent(&requester.pubkey(), args.intent_id).0;
+    let id = args.intent_id.to_le_bytes();
+    let fake_intent = non_canonical(&[b"intent", requester.pubkey().as_ref(), &id]);
+    let ix = agx_tests::swap_account(m.create_ix(args.clone()), intent, fake_intent);
+    assert_error(&m.r.svm.send(&[ix], &[&requester]), ExchangeError::IntentAccountInvalid);
+    let other_escrow = pda::escrow(&pda::intent(&requester.pubkey(), args.intent_id + 1).0).0;
+    let ix = agx_tests::swap_account(m.create_ix(args.clone()), pda::escrow(&intent).0, other_escrow);
+    assert_error(&m.r.svm.send(&[ix], &[&requester]), ExchangeError::EscrowAccountInvalid);
+    let fake_escrow = non_canonical(&[b"escrow", intent.as_ref()]);
+    let ix = agx_tests::swap_account(m.create_ix(args.clone()), pda::escrow(&intent).0, fake_escrow);
+    assert_error(&m.r.svm.send(&[ix], &[&requester]), ExchangeError::EscrowAccountInvalid);
+    assert_eq!(m.balance(&m.requester_tokens), REQUESTER_FUNDS, "nothing moved");
+    m.create(args).unwrap();
+}
+
+/// The escrow is created by the handler now, not by Anchor's `init_if_needed`: lamports sent to
+/// its address beforehand top it up instead of blocking the post, and it holds the max price.
+#[test]
+fn an_escrow_address_funded_beforehand_is_topped_up_not_blocked() {
+    let mut m = Market::new();
+    let args = m.args(AuctionKind::VickreySealed);
+    let escrow = pda::escrow(&pda::intent(&m.requester.pubkey(), args.intent_id).0).0;
+    let griefer = m.r.svm.funded_keypair();
+    let gift = solana_system_interface::instruction::transfer(&griefer.pubkey(), &escrow, 1_000_000);
+    m.r.svm.send(&[gift], &[&griefer]).unwrap();
+    m.create(args).unwrap();
+    let account = m.r.svm.account(&escrow).unwrap();
+    assert_eq!(account.owner, m.pay.program);
+    assert_eq!(
+        account.lamports,
+        m.r.svm.svm.minimum_balance_for_rent_exemption(account.data.len()).max(1_000_000)
+    );
+    assert_eq!(m.balance(&escrow), MAX_PRICE);
+}

@@ -14,8 +14,12 @@ use agx_tests::Signer;
 fn a_sealed_vickrey_lifecycle_with_three_bidders_is_summed_and_leaves_nothing_open() {
     let mut m = Market::new();
     let mut steps: Vec<(&str, u64)> = Vec::new();
-    let mut step =
-        |name: &'static str, meta: TransactionMetadata| steps.push((name, meta.compute_units_consumed));
+    let mut step = |name: &'static str, meta: TransactionMetadata| {
+        if std::env::var_os("AGX_CU_LOGS").is_some() {
+            eprintln!("== {name} {}\n{}", meta.compute_units_consumed, meta.logs.join("\n"));
+        }
+        steps.push((name, meta.compute_units_consumed))
+    };
 
     let args = m.args(AuctionKind::VickreySealed);
     let intent = pda::intent(&m.requester.pubkey(), args.intent_id).0;
