@@ -31,12 +31,20 @@ bash scripts/wait-validator.sh
 step "tests"
 # The LiteSVM tests record each instruction's compute units as they run (`AGX_CU_OUT`): the
 # committed bench/cu.json must be what this run measured (the figures are deterministic).
-raw="$(mktemp)"; fresh="$(mktemp -d)"; trap 'rm -rf "$raw" "$fresh"' EXIT
-AGX_CU_OUT="$raw" cargo test --workspace --all-targets
+# They also try the classic attacks on every instruction they send on its success path
+# (`AGX_ATTACK_OUT`, tests/src/attack.rs): docs/security-matrix.md must be what this run found.
+raw="$(mktemp)"; attacks="$(mktemp)"; fresh="$(mktemp -d)"; trap 'rm -rf "$raw" "$attacks" "$fresh"' EXIT
+AGX_CU_OUT="$raw" AGX_ATTACK_OUT="$attacks" cargo test --workspace --all-targets
 step "compute units against bench/cu.json"
 cargo run -q -p agx-bench --bin bench-report -- "$raw" "$fresh" >/dev/null
 diff -u bench/cu.json "$fresh/cu.json" || {
     echo "bench/cu.json is not what the tests measured: run scripts/bench.sh and commit what it writes" >&2
+    exit 1
+}
+step "security matrix against docs/security-matrix.md"
+cargo run -q -p agx-bench --bin security-report -- "$attacks" "$fresh/security-matrix.md" >/dev/null
+diff -u docs/security-matrix.md "$fresh/security-matrix.md" || {
+    echo "docs/security-matrix.md is not what the tests found: run scripts/security.sh and commit what it writes" >&2
     exit 1
 }
 step "done"

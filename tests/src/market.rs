@@ -47,8 +47,14 @@ pub struct Market {
     next_intent_id: u64,
 }
 
+/// The salt is fixed by the terms (a real bidder's is secret and random): a random one made the
+/// tie-break keys, and so the units auction_settle spends comparing them, differ from run to run
+/// (`bench/cu.json` must repeat).
 pub fn opening(price: u64, quality_bps: u16, latency: u64) -> BidOpening {
-    let salt: [u8; 32] = Keypair::new().pubkey().to_bytes();
+    let mut salt = [0x5a; 32];
+    salt[..8].copy_from_slice(&price.to_le_bytes());
+    salt[8..10].copy_from_slice(&quality_bps.to_le_bytes());
+    salt[10..18].copy_from_slice(&latency.to_le_bytes());
     BidOpening { price, quality_bps, latency, plan_hash: [0xab; 32], salt }
 }
 

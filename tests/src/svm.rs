@@ -99,9 +99,16 @@ impl Svm {
         ixs: &[Instruction],
         signers: &[&Keypair],
     ) -> TxResult {
+        let name = format!("{program}::{instruction}");
+        let before = crate::attack::enabled()
+            .then(|| (crate::attack::probe(&self.svm, &self.payer, ixs, signers, &name), self.svm.clone()));
         let res = self.send(ixs, signers);
         if let Ok(meta) = &res {
             crate::cu::record(program, instruction, meta.compute_units_consumed);
+            if let Some((found, before)) = before {
+                found.write();
+                crate::attack::after(&before, &self.svm, &self.payer, ixs, signers, &name).write();
+            }
         }
         res
     }

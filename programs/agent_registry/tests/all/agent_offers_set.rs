@@ -36,7 +36,8 @@ fn an_agent_publishes_replaces_and_withdraws_its_offers() {
     // Withdrawn: the account closes and its rent comes back.
     let before = r.svm.lamports(&a.authority.pubkey());
     let rent = r.svm.lamports(&address);
-    r.svm.send(&[rix::agent_offers_close(a.authority.pubkey())], &[&a.authority]).unwrap();
+    let ix = rix::agent_offers_close(a.authority.pubkey());
+    r.svm.send_measured("agent_registry", "agent_offers_close", &[ix], &[&a.authority]).unwrap();
     assert!(r.svm.account(&address).is_none());
     assert_eq!(r.svm.lamports(&a.authority.pubkey()), before + rent);
 }

@@ -75,8 +75,10 @@ fn the_admin_hands_over_in_two_steps() {
     );
     let ix = rix::registry_admin_propose(next.pubkey(), next.pubkey());
     assert_error(&r.svm.send(&[ix], &[&next]), RegistryError::ConfigNotAdmin);
-    r.svm.send(&[rix::registry_admin_propose(admin.pubkey(), next.pubkey())], &[&admin]).unwrap();
-    r.svm.send(&[rix::registry_admin_accept(next.pubkey())], &[&next]).unwrap();
+    let ix = rix::registry_admin_propose(admin.pubkey(), next.pubkey());
+    r.svm.send_measured("agent_registry", "admin_propose", &[ix], &[&admin]).unwrap();
+    let ix = rix::registry_admin_accept(next.pubkey());
+    r.svm.send_measured("agent_registry", "admin_accept", &[ix], &[&next]).unwrap();
     assert_eq!((config(&r).admin, config(&r).pending_admin), (next.pubkey(), Default::default()));
     let same = settings(&config(&r));
     assert_error(
