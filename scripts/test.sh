@@ -41,6 +41,12 @@ diff -u bench/cu.json "$fresh/cu.json" || {
     echo "bench/cu.json is not what the tests measured: run scripts/bench.sh and commit what it writes" >&2
     exit 1
 }
+step "docs/scale.md against bench/cu.json and the IDLs"
+cargo run -q -p agx-bench --bin bench-scale -- "$fresh/scale.md" >/dev/null
+diff -u docs/scale.md "$fresh/scale.md" || {
+    echo "docs/scale.md is not what bench/cu.json and idl/ give: run scripts/bench.sh and commit what it writes" >&2
+    exit 1
+}
 step "security matrix against docs/security-matrix.md"
 cargo run -q -p agx-bench --bin security-report -- "$attacks" "$fresh/security-matrix.md" >/dev/null
 diff -u docs/security-matrix.md "$fresh/security-matrix.md" || {
