@@ -47,6 +47,26 @@ pub struct Market {
     next_intent_id: u64,
 }
 
+/// An independent fork of the market fixture: a random test sets one market up and forks it per
+/// case, instead of loading the programs again each time.
+impl Clone for Market {
+    fn clone(&self) -> Self {
+        Self {
+            r: self.r.clone(),
+            pay: self.pay,
+            requester: self.requester.insecure_clone(),
+            requester_tokens: self.requester_tokens,
+            keeper: self.keeper.insecure_clone(),
+            arbitrator: self.arbitrator.insecure_clone(),
+            requester_stake_tokens: self.requester_stake_tokens,
+            keeper_stake_tokens: self.keeper_stake_tokens,
+            pay_accounts: self.pay_accounts.clone(),
+            settings: self.settings.clone(),
+            next_intent_id: self.next_intent_id,
+        }
+    }
+}
+
 /// The salt is fixed by the terms (a real bidder's is secret and random): a random one made the
 /// tie-break keys, and so the units auction_settle spends comparing them, differ from run to run
 /// (`bench/cu.json` must repeat).

@@ -32,6 +32,29 @@ pub struct Registry {
     pub token_accounts: Vec<Pubkey>,
 }
 
+/// An independent fork of the registry fixture (see [`Svm`]'s `Clone`).
+impl Clone for Registry {
+    fn clone(&self) -> Self {
+        Self {
+            svm: self.svm.clone(),
+            operator: self.operator.insecure_clone(),
+            stake: self.stake,
+            token_accounts: self.token_accounts.clone(),
+        }
+    }
+}
+
+impl Clone for TestAgent {
+    fn clone(&self) -> Self {
+        Self {
+            authority: self.authority.insecure_clone(),
+            agent: self.agent,
+            vault: self.vault,
+            tokens: self.tokens,
+        }
+    }
+}
+
 pub fn settings(admin: Pubkey, operator: Pubkey) -> ConfigSettings {
     ConfigSettings {
         admin,

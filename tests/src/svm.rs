@@ -29,6 +29,18 @@ pub struct Svm {
     pub upgrade_authority: Keypair,
 }
 
+/// A copy of the chain and its keys: an independent fork (programs are shared, not reloaded).
+impl Clone for Svm {
+    fn clone(&self) -> Self {
+        Self {
+            svm: self.svm.clone(),
+            next_key: self.next_key,
+            payer: self.payer.insecure_clone(),
+            upgrade_authority: self.upgrade_authority.insecure_clone(),
+        }
+    }
+}
+
 impl Default for Svm {
     fn default() -> Self {
         Self::new()

@@ -40,6 +40,7 @@ mod scenario_delivery;
 mod scenario_evaluator;
 mod scenario_fixed_addresses;
 mod scenario_lifecycle;
+mod scenario_random;
 mod scenario_review_fixes;
 mod scenario_second_review;
 mod scenario_sub_intents;
