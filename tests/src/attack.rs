@@ -34,7 +34,6 @@ use solana_account::Account;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use solana_transaction::Transaction;
-use std::io::Write as _;
 
 pub const ENV: &str = "AGX_ATTACK_OUT";
 
@@ -50,13 +49,7 @@ pub struct Findings(Vec<String>);
 
 impl Findings {
     pub fn write(self) {
-        let Some(path) = std::env::var_os(ENV) else { return };
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .unwrap_or_else(|e| panic!("{ENV}={}: {e}", path.to_string_lossy()));
-        file.write_all(self.0.concat().as_bytes()).expect("write attack records");
+        crate::cu::append(ENV, &self.0.concat());
     }
 }
 

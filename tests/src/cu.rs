@@ -10,12 +10,17 @@ pub const ENV: &str = "AGX_CU_OUT";
 
 /// Records that `program::instruction` consumed `units` compute units on its success path.
 pub fn record(program: &str, instruction: &str, units: u64) {
-    let Some(path) = std::env::var_os(ENV) else { return };
-    // One short line per write with O_APPEND: concurrent test threads cannot interleave it.
+    append(ENV, &format!("{program}::{instruction} {units}\n"));
+}
+
+/// Appends `records` to the file the environment variable `env` names, if it is set. One write
+/// with O_APPEND: concurrent test threads cannot interleave their records.
+pub fn append(env: &str, records: &str) {
+    let Some(path) = std::env::var_os(env) else { return };
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(&path)
-        .unwrap_or_else(|e| panic!("{ENV}={}: {e}", path.to_string_lossy()));
-    file.write_all(format!("{program}::{instruction} {units}\n").as_bytes()).expect("write CU record");
+        .unwrap_or_else(|e| panic!("{env}={}: {e}", path.to_string_lossy()));
+    file.write_all(records.as_bytes()).unwrap_or_else(|e| panic!("{env}: write: {e}"));
 }
