@@ -64,8 +64,21 @@ impl EditAccounts for anchor_lang::solana_program::instruction::Instruction {
     }
 }
 
+/// Rewrites the Borsh length prefix of the string `value` in `data` (an instruction's data, which
+/// must hold it exactly once) to `len`: a call whose string says it is longer than it is.
+pub fn lie_about_string_len(data: &mut [u8], value: &str, len: u32) {
+    let encoded = [&(value.len() as u32).to_le_bytes()[..], value.as_bytes()].concat();
+    let mut at = data.windows(encoded.len()).enumerate().filter(|(_, w)| *w == encoded.as_slice());
+    let (Some((first, _)), None) = (at.next(), at.next()) else {
+        panic!("{value:?} is not in the data exactly once")
+    };
+    data[first..first + 4].copy_from_slice(&len.to_le_bytes());
+}
+
 /// Anchor's own error codes for account-validation failures.
 pub mod anchor_codes {
+    /// Instruction data that does not decode as the instruction's arguments.
+    pub const INSTRUCTION_DID_NOT_DESERIALIZE: u32 = 102;
     pub const CONSTRAINT_MUT: u32 = 2000;
     pub const CONSTRAINT_HAS_ONE: u32 = 2001;
     pub const CONSTRAINT_SEEDS: u32 = 2006;

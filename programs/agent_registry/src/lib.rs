@@ -7,6 +7,7 @@
 
 use anchor_lang::prelude::*;
 
+pub mod args;
 pub mod error;
 pub mod events;
 pub mod instructions;

@@ -101,11 +101,22 @@ const _: () = assert!(agx_core::reputation::Patrons::LEN == 160);
 const _: () = assert!(agx_core::skills::Skills::LEN == 196 && agx_core::skills::SKILL_SLOTS == 4);
 
 /// What an agent declares about itself.
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, PartialEq, Eq)]
+#[derive(AnchorSerialize, Clone, Debug, PartialEq, Eq)]
 pub struct AgentProfile {
     pub capabilities: u64,
     pub capability_hash: [u8; 32],
     pub metadata_uri: String,
+}
+
+/// Borsh's layout, field by field, with the string bounded (`crate::args`).
+impl AnchorDeserialize for AgentProfile {
+    fn deserialize_reader<R: std::io::Read>(reader: &mut R) -> std::io::Result<Self> {
+        Ok(Self {
+            capabilities: AnchorDeserialize::deserialize_reader(reader)?,
+            capability_hash: AnchorDeserialize::deserialize_reader(reader)?,
+            metadata_uri: crate::args::bounded_string(reader)?,
+        })
+    }
 }
 
 impl AgentProfile {

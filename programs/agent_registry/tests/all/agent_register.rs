@@ -73,6 +73,29 @@ fn rejects_a_metadata_uri_over_200_bytes() {
     r.svm.send(&[ix], &[&a.authority]).expect("200 bytes is allowed");
 }
 
+/// `AgentProfile` decodes by hand (`agent_registry::args`): what its derived encoding writes.
+#[test]
+fn the_profile_decodes_what_its_encoding_writes() {
+    use anchor_lang::AnchorDeserialize;
+    let profile = AgentProfile { capabilities: 7, capability_hash: [8; 32], metadata_uri: "meta://9".into() };
+    let bytes = anchor_lang::prelude::borsh::to_vec(&profile).unwrap();
+    assert_eq!(AgentProfile::try_from_slice(&bytes).unwrap(), profile);
+}
+
+/// A metadata URI whose Borsh length says 40,000 bytes is refused as undecodable, before the
+/// program allocates for it (`agent_registry::args`).
+#[test]
+fn a_metadata_uri_whose_length_lies_is_refused_as_undecodable() {
+    let mut r = Registry::new();
+    let a = r.new_authority();
+    let lying = AgentProfile { metadata_uri: "meta://lie".into(), ..profile(1) };
+    let mut ix = rix::agent_register(a.authority.pubkey(), r.svm.payer.pubkey(), r.stake, lying);
+    agx_tests::lie_about_string_len(&mut ix.data, "meta://lie", 40_000);
+    let res = r.svm.send(&[ix], &[&a.authority]);
+    assert_error(&res, agx_tests::anchor_codes::INSTRUCTION_DID_NOT_DESERIALIZE);
+    assert!(r.svm.account(&a.agent).is_none());
+}
+
 #[test]
 fn rejects_a_mint_other_than_the_stake_mint() {
     let mut r = Registry::new();

@@ -43,7 +43,7 @@ use crate::state::{
     MAX_FAILOVERS, MAX_LATENCY_SLOTS,
 };
 
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+#[derive(AnchorSerialize, Clone, Debug)]
 pub struct IntentCreateArgs {
     /// Chosen by the requester; part of the intent's address.
     pub intent_id: u64,
@@ -89,6 +89,37 @@ pub struct IntentCreateArgs {
     /// Atoms of `mint` deposited beside the max price for the evaluator: paid to it when it
     /// decides the dispute, refunded otherwise. 0 without an evaluator.
     pub evaluator_fee: u64,
+}
+
+/// Borsh's layout, field by field in declaration order (`args_round_trip` tests it), with the
+/// string bounded (`agent_registry::args`).
+impl AnchorDeserialize for IntentCreateArgs {
+    fn deserialize_reader<R: std::io::Read>(reader: &mut R) -> std::io::Result<Self> {
+        Ok(Self {
+            intent_id: AnchorDeserialize::deserialize_reader(reader)?,
+            required_capabilities: AnchorDeserialize::deserialize_reader(reader)?,
+            min_stake: AnchorDeserialize::deserialize_reader(reader)?,
+            min_reputation: AnchorDeserialize::deserialize_reader(reader)?,
+            weights: AnchorDeserialize::deserialize_reader(reader)?,
+            max_price: AnchorDeserialize::deserialize_reader(reader)?,
+            max_latency: AnchorDeserialize::deserialize_reader(reader)?,
+            context_hash: AnchorDeserialize::deserialize_reader(reader)?,
+            context_uri: agent_registry::args::bounded_string(reader)?,
+            success_criteria_hash: AnchorDeserialize::deserialize_reader(reader)?,
+            auction_kind: AnchorDeserialize::deserialize_reader(reader)?,
+            bid_window_slots: AnchorDeserialize::deserialize_reader(reader)?,
+            reveal_window_slots: AnchorDeserialize::deserialize_reader(reader)?,
+            bid_bond: AnchorDeserialize::deserialize_reader(reader)?,
+            score_threshold: AnchorDeserialize::deserialize_reader(reader)?,
+            max_failovers: AnchorDeserialize::deserialize_reader(reader)?,
+            tip_per_crank: AnchorDeserialize::deserialize_reader(reader)?,
+            vickrey_premium_cap_bps: AnchorDeserialize::deserialize_reader(reader)?,
+            hire_agent: AnchorDeserialize::deserialize_reader(reader)?,
+            deadline_slot: AnchorDeserialize::deserialize_reader(reader)?,
+            evaluator: AnchorDeserialize::deserialize_reader(reader)?,
+            evaluator_fee: AnchorDeserialize::deserialize_reader(reader)?,
+        })
+    }
 }
 
 impl IntentCreateArgs {

@@ -15,7 +15,7 @@ use crate::error::ExchangeError;
 use crate::events::ResultSubmitted;
 use crate::state::{ExchangeConfig, Intent, MAX_CONTEXT_URI_LEN};
 
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+#[derive(AnchorSerialize, Clone, Debug)]
 pub struct ResultSubmitArgs {
     /// sha256 of the result.
     pub result_hash: [u8; 32],
@@ -23,6 +23,17 @@ pub struct ResultSubmitArgs {
     pub result_uri: String,
     /// Share of the job delivered, bps.
     pub fulfilled_bps: u16,
+}
+
+/// Borsh's layout, field by field, with the string bounded (`agent_registry::args`).
+impl AnchorDeserialize for ResultSubmitArgs {
+    fn deserialize_reader<R: std::io::Read>(reader: &mut R) -> std::io::Result<Self> {
+        Ok(Self {
+            result_hash: AnchorDeserialize::deserialize_reader(reader)?,
+            result_uri: agent_registry::args::bounded_string(reader)?,
+            fulfilled_bps: AnchorDeserialize::deserialize_reader(reader)?,
+        })
+    }
 }
 
 #[derive(Accounts)]

@@ -75,6 +75,68 @@ fn validates_every_field() {
     rejects(|a| a.max_failovers = 9, VickreySealed, IntentMaxFailoversTooHigh);
 }
 
+/// `IntentCreateArgs` and `ResultSubmitArgs` decode by hand (`agent_registry::args`): each
+/// decodes exactly what its derived encoding writes, every field in its place.
+#[test]
+fn the_hand_written_decoding_reads_what_the_encoding_writes() {
+    use anchor_lang::{AnchorDeserialize, AnchorSerialize};
+    fn round_trips<T: AnchorSerialize + AnchorDeserialize>(value: &T) {
+        let bytes = anchor_lang::prelude::borsh::to_vec(value).unwrap();
+        let decoded = T::try_from_slice(&bytes).expect("decodes");
+        assert_eq!(anchor_lang::prelude::borsh::to_vec(&decoded).unwrap(), bytes);
+    }
+    // Every field distinct from the others of its type, so a swapped pair would show.
+    let args = IntentCreateArgs {
+        intent_id: 1,
+        required_capabilities: 2,
+        min_stake: 3,
+        min_reputation: 4,
+        weights: [5, 6, 7, 8],
+        max_price: 9,
+        max_latency: 10,
+        context_hash: [11; 32],
+        context_uri: "ctx://12".into(),
+        success_criteria_hash: [13; 32],
+        auction_kind: AuctionKind::Continuous,
+        bid_window_slots: 14,
+        reveal_window_slots: 15,
+        bid_bond: 16,
+        score_threshold: 17,
+        max_failovers: 18,
+        tip_per_crank: 19,
+        vickrey_premium_cap_bps: 20,
+        hire_agent: agx_sdk::Pubkey::new_from_array([21; 32]),
+        deadline_slot: 22,
+        evaluator: agx_sdk::Pubkey::new_from_array([23; 32]),
+        evaluator_fee: 24,
+    };
+    round_trips(&args);
+    let submit = agx_sdk::exchange::ResultSubmitArgs {
+        result_hash: [1; 32],
+        result_uri: "res://2".into(),
+        fulfilled_bps: 3,
+    };
+    round_trips(&submit);
+}
+
+/// Borsh allocates a string's stated length before reading it; a lie past the 32 KiB heap ran
+/// the program out of memory (a panic) until string arguments were bounded by a packet's size
+/// (`agent_registry::args`, found by `fuzz/tests/programs.rs`).
+#[test]
+fn a_string_whose_length_lies_is_refused_as_undecodable_not_a_panic() {
+    let mut m = Market::new();
+    for len in [40_000, u32::MAX, 1_233] {
+        let mut args = m.args(AuctionKind::VickreySealed);
+        args.context_uri = "ctx://lie".into();
+        let mut ix = m.create_ix(args);
+        agx_tests::lie_about_string_len(&mut ix.data, "ctx://lie", len);
+        let requester = m.requester.insecure_clone();
+        let res = m.r.svm.send(&[ix], &[&requester]);
+        assert_error(&res, agx_tests::anchor_codes::INSTRUCTION_DID_NOT_DESERIALIZE);
+        assert_eq!(m.balance(&m.requester_tokens), REQUESTER_FUNDS);
+    }
+}
+
 #[test]
 fn rejects_a_token_account_of_another_mint() {
     let mut m = Market::new();
