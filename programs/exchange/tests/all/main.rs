@@ -25,6 +25,7 @@ mod error_codes;
 mod escrow_claim;
 mod failover_trigger;
 mod fee_withdraw;
+mod fuzz_instruction_data;
 mod hire_accept;
 mod hire_decline;
 mod hire_from_offer;
