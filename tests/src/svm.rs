@@ -157,6 +157,14 @@ impl Svm {
         self.svm.get_account(address)
     }
 
+    /// Whether a program has opened an account at `address`: one exists that the system program
+    /// does not own. Lamports sent to an address never opened, or to a closed account, leave a
+    /// system account without data there, which no program takes for its own.
+    pub fn opened(&self, address: &Pubkey) -> bool {
+        let system = anchor_lang::system_program::ID;
+        self.account(address).is_some_and(|a| a.owner != system)
+    }
+
     /// Plants a copy of the account at `original` (owner, data, lamports) at a new address: the
     /// impostor a check by address must refuse where owner and discriminator would pass.
     pub fn plant_copy(&mut self, original: &Pubkey) -> Pubkey {

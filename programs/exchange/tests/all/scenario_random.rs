@@ -1,18 +1,24 @@
 //! Issue 28: random sequences of the intent lifecycle's instructions (post, commit, reveal,
-//! place, settle, submit, accept, dispute, finalize, failover, decline, close), sent by the
-//! right actor or the wrong one, in any order and at any slot (clock warps of 0 to 60 slots).
-//! Most steps of a random sequence are refused; whatever lands, after every step every token of
-//! both mints is in a tracked account and every live escrow and vault holds what its account
-//! records, and at the end every intent still reaches a terminal state and closes (its terminal
-//! path succeeds), leaving nothing of it open.
+//! place, settle, submit, accept, dispute, finalize, failover, decline, close) and the
+//! registry's own (heartbeat, deposit, unstake request, withdraw, deactivate), with tokens and
+//! lamports sent straight to escrows, vaults, intents and bid addresses, by the right actor or
+//! the wrong one, in any order and at any slot (clock warps of 0 to 60 slots, and past every
+//! window). Most steps of a random sequence are refused; whatever lands, after every step every
+//! token of both mints is in a tracked account, every live escrow and vault holds what its
+//! account records (at least that, once sent a donation), and every lamport is in an account or
+//! was paid as a fee; at the end every intent still reaches a terminal state and closes (its
+//! terminal path succeeds), leaving nothing of it open.
 //!
-//! CI runs 24 sequences; `AGX_RANDOM_CASES=10000` is the long run (`docs/reliability.md`).
+//! CI runs 200 sequences; `AGX_RANDOM_CASES=10000` is the long run (`docs/reliability.md`).
 use agx_sdk::exchange::state::IntentStatus;
 use agx_sdk::exchange::{AuctionKind, BidOpening};
+use agx_sdk::ix::registry as rix;
 use agx_sdk::pda;
+use agx_sdk::token;
 use agx_sdk::Pubkey;
 use agx_tests::market::{opening, Market, MIN_STAKE};
-use agx_tests::registry::TestAgent;
+use agx_tests::registry::{TestAgent, DECIMALS};
+use agx_tests::Signer;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
@@ -70,6 +76,41 @@ enum Step {
         intent: usize,
     },
     Warp(u64),
+    /// Tokens sent straight to an intent's escrow, from the requester's account.
+    DonateToEscrow {
+        intent: usize,
+        amount: u64,
+    },
+    /// Tokens sent straight to an agent's stake vault, from the agent's own account.
+    DonateToVault {
+        agent: usize,
+        amount: u64,
+    },
+    /// Lamports sent straight to an intent (0), its escrow (1) or an agent's bid address (2),
+    /// whether that account exists yet or not.
+    DonateLamports {
+        intent: usize,
+        agent: usize,
+        target: u8,
+    },
+    /// The registry's own instructions, by the agent's authority.
+    Heartbeat {
+        agent: usize,
+    },
+    Deposit {
+        agent: usize,
+        amount: u64,
+    },
+    UnstakeRequest {
+        agent: usize,
+        amount: u64,
+    },
+    Withdraw {
+        agent: usize,
+    },
+    Deactivate {
+        agent: usize,
+    },
     /// The move an honest keeper, winner or requester would make next (`World::advance`), so
     /// that sequences reach deep states too, interleaved with the rest.
     Advance {
@@ -80,27 +121,44 @@ enum Step {
 fn step() -> impl Strategy<Value = Step> {
     let i = 0..INTENTS;
     let a = 0..AGENTS;
+    // Lifecycle steps weigh most; donations, the registry's own instructions and long warps
+    // (past every window and an unstake's cooldown) come a few times a sequence.
     // Prices at the edges too: 0, 1 and above the max price are refused; the max price is not.
     let price = prop_oneof![Just(0u64), Just(1), 100_000..1_000_001u64, Just(1_000_001), Just(u64::MAX)];
     prop_oneof![
-        6 => (0..INTENTS).prop_map(|intent| Step::Advance { intent }),
-        3 => (0u8..3).prop_map(Step::Post),
-        1 => (i.clone(), a.clone(), price.clone()).prop_map(|(intent, agent, price)| Step::Commit { intent, agent, price }),
-        1 => (i.clone(), a.clone()).prop_map(|(intent, agent)| Step::Reveal { intent, agent }),
-        1 => (i.clone(), a.clone(), price).prop_map(|(intent, agent, price)| Step::Place { intent, agent, price }),
-        1 => (i.clone(), any::<bool>()).prop_map(|(intent, wrong_head)| Step::Settle { intent, wrong_head }),
-        1 => (i.clone(), a.clone(), prop_oneof![Just(0u16), Just(5_000), Just(10_000), Just(10_001)])
+        24 => (0..INTENTS).prop_map(|intent| Step::Advance { intent }),
+        12 => (0u8..3).prop_map(Step::Post),
+        4 => (i.clone(), a.clone(), price.clone()).prop_map(|(intent, agent, price)| Step::Commit { intent, agent, price }),
+        4 => (i.clone(), a.clone()).prop_map(|(intent, agent)| Step::Reveal { intent, agent }),
+        4 => (i.clone(), a.clone(), price).prop_map(|(intent, agent, price)| Step::Place { intent, agent, price }),
+        4 => (i.clone(), any::<bool>()).prop_map(|(intent, wrong_head)| Step::Settle { intent, wrong_head }),
+        4 => (i.clone(), a.clone(), prop_oneof![Just(0u16), Just(5_000), Just(10_000), Just(10_001)])
             .prop_map(|(intent, agent, fulfilled)| Step::Submit { intent, agent, fulfilled }),
-        1 => (i.clone(), prop_oneof![Just(0u16), Just(9_000), Just(10_000), Just(u16::MAX)])
+        4 => (i.clone(), prop_oneof![Just(0u16), Just(9_000), Just(10_000), Just(u16::MAX)])
             .prop_map(|(intent, rating)| Step::Accept { intent, rating }),
-        1 => i.clone().prop_map(|intent| Step::Dispute { intent }),
-        1 => i.clone().prop_map(|intent| Step::Finalize { intent }),
-        1 => i.clone().prop_map(|intent| Step::Failover { intent }),
-        1 => (i.clone(), a.clone()).prop_map(|(intent, agent)| Step::Decline { intent, agent }),
-        1 => (i.clone(), a.clone()).prop_map(|(intent, agent)| Step::CloseBid { intent, agent }),
-        1 => i.prop_map(|intent| Step::CloseIntent { intent }),
-        1 => prop_oneof![Just(0u64), Just(1), 2..61u64].prop_map(Step::Warp),
+        4 => i.clone().prop_map(|intent| Step::Dispute { intent }),
+        4 => i.clone().prop_map(|intent| Step::Finalize { intent }),
+        4 => i.clone().prop_map(|intent| Step::Failover { intent }),
+        4 => (i.clone(), a.clone()).prop_map(|(intent, agent)| Step::Decline { intent, agent }),
+        4 => (i.clone(), a.clone()).prop_map(|(intent, agent)| Step::CloseBid { intent, agent }),
+        4 => i.clone().prop_map(|intent| Step::CloseIntent { intent }),
+        4 => prop_oneof![4 => prop_oneof![Just(0u64), Just(1), 2..61u64], 1 => Just(1_000u64)].prop_map(Step::Warp),
+        1 => (i.clone(), amount()).prop_map(|(intent, amount)| Step::DonateToEscrow { intent, amount }),
+        1 => (a.clone(), amount()).prop_map(|(agent, amount)| Step::DonateToVault { agent, amount }),
+        1 => (i, a.clone(), 0u8..3)
+            .prop_map(|(intent, agent, target)| Step::DonateLamports { intent, agent, target }),
+        2 => a.clone().prop_map(|agent| Step::Heartbeat { agent }),
+        1 => (a.clone(), amount()).prop_map(|(agent, amount)| Step::Deposit { agent, amount }),
+        1 => (a.clone(), prop_oneof![Just(1u64), Just(MIN_STAKE * 9 + 1), Just(MIN_STAKE * 10), Just(u64::MAX)])
+            .prop_map(|(agent, amount)| Step::UnstakeRequest { agent, amount }),
+        1 => a.clone().prop_map(|agent| Step::Withdraw { agent }),
+        1 => a.prop_map(|agent| Step::Deactivate { agent }),
     ]
+}
+
+/// Token amounts at the edges: 0 and more than any account holds are refused.
+fn amount() -> impl Strategy<Value = u64> {
+    prop_oneof![Just(0u64), Just(1), 2..1_000u64, Just(u64::MAX)]
 }
 
 /// The market under test and what the sequence has done to it.
@@ -110,13 +168,18 @@ struct World {
     intents: Vec<Pubkey>,
     /// The opening each agent committed to each intent (to reveal it).
     openings: Vec<Vec<Option<BidOpening>>>,
+    /// Lamports held plus fees paid: the same after every step.
+    lamports: u128,
 }
 
 impl World {
     fn new() -> Self {
         let mut m = Market::new();
         let agents = (0..AGENTS).map(|_| m.agent(MIN_STAKE * 10)).collect();
-        Self { m, agents, intents: Vec::new(), openings: Vec::new() }
+        // Thousands of transactions: signatures are not verified, signers still enforced.
+        m.r.svm.skip_signature_verification();
+        let lamports = m.r.svm.lamports_held() + u128::from(m.r.svm.fees_paid);
+        Self { m, agents, intents: Vec::new(), openings: Vec::new(), lamports }
     }
 
     /// A fresh world from the same start (a fork of `self`'s chain).
@@ -126,6 +189,7 @@ impl World {
             agents: self.agents.clone(),
             intents: self.intents.clone(),
             openings: self.openings.clone(),
+            lamports: self.lamports,
         }
     }
 
@@ -133,7 +197,7 @@ impl World {
     /// were posted), if it is still open.
     fn intent(&self, i: usize) -> Option<Pubkey> {
         let i = i.checked_rem(self.intents.len())?;
-        Some(self.intents[i]).filter(|x| self.m.r.svm.account(x).is_some())
+        Some(self.intents[i]).filter(|x| self.m.r.svm.opened(x))
     }
 
     /// The position in `intents` a step's index names.
@@ -217,14 +281,89 @@ impl World {
             Step::CloseBid { intent, agent } => {
                 let Some(&x) = self.intents.get(self.index(intent)) else { return false };
                 // A closed intent's bids (if any were left) are of its last round or earlier.
-                match self.m.r.svm.account(&x) {
-                    Some(_) => self.m.close_bid(&self.agents[agent], x).is_ok(),
-                    None => self.m.close_bid_in(&self.agents[agent], x, 0).is_ok(),
+                match self.m.r.svm.opened(&x) {
+                    true => self.m.close_bid(&self.agents[agent], x).is_ok(),
+                    false => self.m.close_bid_in(&self.agents[agent], x, 0).is_ok(),
                 }
             }
             Step::CloseIntent { intent } => {
                 let Some(x) = self.intent(intent) else { return false };
                 self.m.close_intent(x).is_ok()
+            }
+            Step::DonateToEscrow { intent, amount } => {
+                let Some(x) = self.intent(intent) else { return false };
+                let escrow = pda::escrow(&x).0;
+                let m = &mut self.m;
+                let ix = token::transfer_checked(
+                    m.pay.program,
+                    m.requester_tokens,
+                    m.pay.mint,
+                    escrow,
+                    m.requester.pubkey(),
+                    amount,
+                    DECIMALS,
+                );
+                let requester = m.requester.insecure_clone();
+                let landed = m.r.svm.send(&[ix], &[&requester]).is_ok();
+                if landed {
+                    m.surplus.push(escrow);
+                }
+                landed
+            }
+            Step::DonateToVault { agent, amount } => {
+                let a = &self.agents[agent];
+                let r = &mut self.m.r;
+                let ix = token::transfer_checked(
+                    r.stake.program,
+                    a.tokens,
+                    r.stake.mint,
+                    a.vault,
+                    a.authority.pubkey(),
+                    amount,
+                    DECIMALS,
+                );
+                let landed = r.svm.send(&[ix], &[&a.authority]).is_ok();
+                if landed {
+                    r.surplus.push(a.vault);
+                }
+                landed
+            }
+            Step::DonateLamports { intent, agent, target } => {
+                let Some(&x) = self.intents.get(self.index(intent)) else { return false };
+                let to = match target {
+                    0 => x,
+                    1 => pda::escrow(&x).0,
+                    _ => {
+                        let round = if self.m.r.svm.opened(&x) { self.m.intent_state(x).round } else { 0 };
+                        pda::bid(&x, &self.agents[agent].agent, round).0
+                    }
+                };
+                let payer = self.m.r.svm.payer.insecure_clone();
+                let ix = solana_system_interface::instruction::transfer(&payer.pubkey(), &to, 1_000_000);
+                self.m.r.svm.send(&[ix], &[&payer]).is_ok()
+            }
+            Step::Heartbeat { agent } => {
+                let a = self.agents[agent].clone();
+                self.m.heartbeat(&a).is_ok()
+            }
+            Step::Deposit { agent, amount } => {
+                let a = self.agents[agent].clone();
+                self.m.r.deposit(&a, amount).is_ok()
+            }
+            Step::UnstakeRequest { agent, amount } => {
+                let a = &self.agents[agent];
+                let ix = rix::stake_unstake_request(a.authority.pubkey(), amount);
+                self.m.r.svm.send(&[ix], &[&a.authority]).is_ok()
+            }
+            Step::Withdraw { agent } => {
+                let a = &self.agents[agent];
+                let ix = rix::stake_withdraw(a.authority.pubkey(), a.tokens, self.m.r.stake);
+                self.m.r.svm.send(&[ix], &[&a.authority]).is_ok()
+            }
+            Step::Deactivate { agent } => {
+                let a = &self.agents[agent];
+                let ix = rix::agent_deactivate(a.authority.pubkey());
+                self.m.r.svm.send(&[ix], &[&a.authority]).is_ok()
             }
             Step::Warp(slots) => {
                 self.m.r.warp(slots);
@@ -234,13 +373,20 @@ impl World {
                 let Some(x) = self.intent(intent) else { return false };
                 let before = self.m.intent_state(x).status;
                 self.advance(self.index(intent), x);
-                self.m.r.svm.account(&x).is_none() || self.m.intent_state(x).status != before
+                !self.m.r.svm.opened(&x) || self.m.intent_state(x).status != before
             }
         }
     }
 
-    /// After every step: every token of both mints is where the accounts say.
+    /// After every step: every token of both mints is where the accounts say, and every lamport
+    /// is still in an account or was paid as a fee (rent, bonds, tips and refunds move them).
     fn check(&self) {
+        let svm = &self.m.r.svm;
+        assert_eq!(
+            svm.lamports_held() + u128::from(svm.fees_paid),
+            self.lamports,
+            "lamports created or lost"
+        );
         self.m.assert_accounted(&self.intents);
         self.m.r.assert_accounted(&self.agents.iter().collect::<Vec<_>>());
     }
@@ -258,17 +404,17 @@ impl World {
             // none may be left, and one of a closed intent could not be closed any more.
             let x = self.intents[i];
             for agent in &self.agents {
-                let left = (0..=3).any(|r| self.m.r.svm.account(&pda::bid(&x, &agent.agent, r).0).is_some());
+                let left = (0..=3).any(|r| self.m.r.svm.opened(&pda::bid(&x, &agent.agent, r).0));
                 assert!(!left, "a bid of intent #{i} stays open after its end");
             }
-            assert!(self.m.r.svm.account(&x).is_none(), "intent #{i} never closed: {:?}", self.status(x));
-            assert!(self.m.r.svm.account(&pda::escrow(&x).0).is_none(), "intent #{i}'s escrow stays open");
+            assert!(!self.m.r.svm.opened(&x), "intent #{i} never closed: {:?}", self.status(x));
+            assert!(!self.m.r.svm.opened(&pda::escrow(&x).0), "intent #{i}'s escrow stays open");
         }
         self.check();
     }
 
     fn status(&self, x: Pubkey) -> Option<IntentStatus> {
-        self.m.r.svm.account(&x).map(|_| IntentStatus::from_u8(self.m.intent_state(x).status).unwrap())
+        self.m.r.svm.opened(&x).then(|| IntentStatus::from_u8(self.m.intent_state(x).status).unwrap())
     }
 
     /// One move towards the end of intent `i` at `x`.
@@ -279,9 +425,8 @@ impl World {
                 // In the bidding window: the next agent without a bid bids (sealed or in the clear).
                 let sealed = state.reveal_end_slot > state.commit_end_slot;
                 if self.m.r.slot() < state.commit_end_slot {
-                    let fresh = (0..AGENTS).find(|a| {
-                        self.m.r.svm.account(&pda::bid(&x, &self.agents[*a].agent, state.round).0).is_none()
-                    });
+                    let fresh = (0..AGENTS)
+                        .find(|a| !self.m.r.svm.opened(&pda::bid(&x, &self.agents[*a].agent, state.round).0));
                     if let Some(a) = fresh {
                         let o = opening(300_000 + 50_000 * a as u64, 9_000, 20);
                         let landed = if sealed {
@@ -333,7 +478,7 @@ impl World {
                 for a in 0..AGENTS {
                     for round in 0..=state.round {
                         let agent = &self.agents[a];
-                        if self.m.r.svm.account(&pda::bid(&x, &agent.agent, round).0).is_some() {
+                        if self.m.r.svm.opened(&pda::bid(&x, &agent.agent, round).0) {
                             let _ = self.m.close_bid_in(agent, x, round);
                         }
                     }
@@ -349,7 +494,7 @@ impl World {
 
 #[test]
 fn random_sequences_conserve_every_token_and_every_intent_can_still_end() {
-    let cases = std::env::var("AGX_RANDOM_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24);
+    let cases = std::env::var("AGX_RANDOM_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
     let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
     let sequences = proptest::collection::vec(step(), 1..40);
     let start = World::new();
