@@ -21,7 +21,11 @@
 //! - `donation`: lamports and tokens sent beforehand to every account of the instruction that
 //!   the signers do not own (vaults, escrows, PDAs), which must not block it (`unblocked`);
 //! - `reinit`: the instruction sent again after it created an account;
-//! - `revival`: an account it closed, funded again, and the instruction sent again.
+//! - `revival`: an account it closed, funded again, and the instruction sent again;
+//! - `extreme_values`: each integer, bool and enum tag of its arguments (`arg_layout`, from the
+//!   IDL) set to 0, 1 and all ones in turn. Not an attack to refuse: the outcome must be a
+//!   success or a named error (`named`), never a panic, an arithmetic trap or running out of
+//!   compute (`unnamed`).
 //!
 //! An attack is `refused` when the transaction fails, `accepted` when it succeeds. An accepted
 //! attack is not always a hole (a payout account is the caller's choice, so a copy of it is just
@@ -31,9 +35,11 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use litesvm::LiteSVM;
 use solana_account::Account;
+use solana_instruction_error::InstructionError;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use solana_transaction::Transaction;
+use solana_transaction_error::TransactionError;
 
 pub const ENV: &str = "AGX_ATTACK_OUT";
 
@@ -60,8 +66,12 @@ fn record(found: &mut Findings, name: &str, class: &str, index: Option<usize>, r
         (_, true) => "refused",
         (_, false) => "accepted",
     };
-    let test = std::thread::current().name().unwrap_or("?").to_string();
     let index = index.map_or_else(|| "-".to_string(), |i| i.to_string());
+    push(found, name, class, &index, outcome);
+}
+
+fn push(found: &mut Findings, name: &str, class: &str, index: &str, outcome: &str) {
+    let test = std::thread::current().name().unwrap_or("?").to_string();
     found.0.push(format!("{name}\t{class}\t{index}\t{outcome}\t{test}\n"));
 }
 
@@ -110,7 +120,14 @@ impl Attempt<'_> {
     /// Sends `ixs` (signed by the payer and those of `signers` still needed) on a copy of the
     /// chain changed by `prepare`; true when it fails.
     fn refused(&self, ixs: &[Instruction], prepare: impl FnOnce(&mut LiteSVM)) -> bool {
-        let mut svm = self.svm.clone();
+        self.send(ixs, prepare).is_err()
+    }
+
+    /// Sends `ixs` as [`Attempt::refused`] does; the transaction's error, if any.
+    fn send(&self, ixs: &[Instruction], prepare: impl FnOnce(&mut LiteSVM)) -> Result<(), TransactionError> {
+        // Signatures are not verified on the copies (which keys signed is still enforced):
+        // ed25519 costs ~30 ms a transaction in a debug build.
+        let mut svm = self.svm.clone().with_sigverify(false);
         prepare(&mut svm);
         svm.expire_blockhash();
         let needed: Vec<Pubkey> =
@@ -140,7 +157,7 @@ impl Attempt<'_> {
                 logs.join("\n")
             );
         }
-        res.is_err()
+        res.map(|_| ()).map_err(|failed| failed.err)
     }
 
     fn with(&self, change: impl FnOnce(&mut Instruction)) -> Vec<Instruction> {
@@ -241,7 +258,35 @@ pub fn probe(
         }
     }
     donation(&a, name, found);
+    extreme_values(&a, name, found);
     findings
+}
+
+/// Each fixed-size value of the arguments at 0, 1 and all ones: a success or a named error.
+fn extreme_values(a: &Attempt, name: &str, found: &mut Findings) {
+    let ix = a.ix();
+    let Some(fields) = crate::arg_layout::fields(&ix.program_id, &ix.data) else { return };
+    for field in fields {
+        let range = field.offset..field.offset + field.size;
+        let mut one = vec![0u8; field.size];
+        one[0] = 1;
+        for value in [vec![0u8; field.size], one, vec![0xff; field.size]] {
+            if ix.data[range.clone()] == value[..] {
+                continue;
+            }
+            let ixs = a.with(|ix| ix.data[range.clone()].copy_from_slice(&value));
+            let outcome = match a.send(&ixs, |_| {}) {
+                Ok(()) | Err(TransactionError::InstructionError(_, InstructionError::Custom(_))) => "named",
+                Err(other) => {
+                    if std::env::var_os("AGX_ATTACK_LOGS").is_some() {
+                        eprintln!("{name} {} = {value:02x?}: {other:?}", field.name);
+                    }
+                    "unnamed"
+                }
+            };
+            push(found, name, "extreme_values", &format!("arg:{}", field.name), outcome);
+        }
+    }
 }
 
 /// Lamports, and one atom to every token account, sent beforehand to the instruction's accounts

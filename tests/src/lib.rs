@@ -2,6 +2,7 @@
 //! compute-unit recorder behind `bench/cu.json` ([`cu`]) and assertions on program errors.
 //! The validator harness is `agx_sdk::localnet`, shared with `agx localnet`; [`cluster`] holds
 //! the helpers of the scenarios that run on it.
+pub mod arg_layout;
 pub mod attack;
 pub mod chain_suite;
 pub mod cluster;
