@@ -12,6 +12,7 @@ use solana_signer::Signer;
 use crate::cranks::{oversized, prepare, reads, transactions, KeeperAccounts, OpenBid, Read};
 use crate::schedule::{next_crank, DueIndex, Liveness, Snapshot};
 use crate::stalls::{Change, Stalls, DEFAULT_STALL_HEARTBEATS};
+use agx_sdk::lookup::LookupTables;
 
 /// A crank the keeper sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,6 +40,11 @@ pub struct PollingKeeper {
     stalls: Stalls,
     /// Stall flags raised or cleared since they were last taken, with the job each concerns.
     stall_changes: Vec<(Pubkey, Change)>,
+    /// The address lookup tables this keeper made for cranks too large for a legacy transaction.
+    tables: LookupTables,
+    /// The size above which a crank goes out through the tables: a packet's, unless a test
+    /// lowers it ([`PollingKeeper::tables_above`]).
+    legacy_limit: usize,
 }
 
 impl PollingKeeper {
@@ -61,6 +67,8 @@ impl PollingKeeper {
             totals: Totals::default(),
             stalls: Stalls::new(DEFAULT_STALL_HEARTBEATS),
             stall_changes: Vec::new(),
+            tables: LookupTables::default(),
+            legacy_limit: crate::sender::PACKET_DATA_SIZE,
         })
     }
 
@@ -69,6 +77,19 @@ impl PollingKeeper {
     }
 
     /// Its stake-mint account, where failover rewards arrive.
+    /// Sends every crank larger than `bytes` (as a legacy transaction) through lookup tables: on
+    /// a small market, whose cranks all fit a packet, the way to run the path a coalition of
+    /// more than five members takes on a large one.
+    pub fn tables_above(mut self, bytes: usize) -> Self {
+        self.legacy_limit = bytes;
+        self
+    }
+
+    /// The address lookup tables this keeper made (for cranks a legacy transaction cannot carry).
+    pub fn lookup_tables(&self) -> &[agx_sdk::lookup::AddressLookupTableAccount] {
+        self.tables.tables()
+    }
+
     pub fn stake_tokens(&self) -> Pubkey {
         self.accounts.caller_stake_tokens
     }
@@ -143,7 +164,15 @@ impl PollingKeeper {
             let mut error = oversized(&batches, &self.accounts.caller);
             if error.is_none() {
                 for batch in batches {
-                    if let Err(e) = chain.send(batch, &self.keypair, &[]) {
+                    let legacy = crate::sender::wire_size(batch, &self.accounts.caller, 1);
+                    let sent = if legacy > self.legacy_limit {
+                        self.tables
+                            .covering(chain, &self.keypair, batch)
+                            .and_then(|tables| chain.send_with_tables(batch, &self.keypair, &[], &tables))
+                    } else {
+                        chain.send(batch, &self.keypair, &[])
+                    };
+                    if let Err(e) = sent {
                         error = Some(e.to_string());
                         break;
                     }

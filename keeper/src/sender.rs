@@ -14,13 +14,15 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
+use agx_sdk::lookup::AddressLookupTableAccount;
 use agx_sdk::Pubkey;
 use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use solana_commitment_config::{CommitmentConfig, CommitmentLevel};
 use solana_keypair::Keypair;
-use solana_rpc_client_api::client_error::Error as ClientError;
+use solana_rpc_client_api::client_error::{Error as ClientError, ErrorKind as ClientErrorKind};
 use solana_rpc_client_api::config::RpcSendTransactionConfig;
 use solana_signer::Signer;
+use solana_transaction::versioned::VersionedTransaction;
 use solana_transaction::{Signature, Transaction};
 use solana_transaction_error::TransactionError;
 use tokio::sync::{oneshot, watch};
@@ -51,7 +53,8 @@ pub const PACKET_DATA_SIZE: usize = 1232;
 
 /// The wire size of the legacy transaction [`Sender::send`] signs for `ixs`: behind its
 /// compute-budget instructions (the price one when `micro_lamports` is not zero), paid and signed
-/// by `payer` alone. The keeper sends no lookup tables, so this is what must fit a packet.
+/// by `payer` alone. Above a packet, a crank goes through the keeper's lookup tables instead
+/// (`cranks::needs_tables`).
 pub fn wire_size(ixs: &[Instruction], payer: &Pubkey, micro_lamports: u64) -> usize {
     let mut all = compute_budget(1, micro_lamports);
     all.extend_from_slice(ixs);
@@ -221,11 +224,31 @@ impl Sender {
         micro_lamports: u64,
         preflight: bool,
     ) -> Result<Landing, ClientError> {
+        self.send_with_tables(ixs, units, micro_lamports, preflight, &[]).await
+    }
+
+    /// As [`Sender::send`]; with `tables`, as a v0 transaction looking up every account they
+    /// hold (`agx_sdk::lookup`), for a crank too large for a legacy one.
+    pub async fn send_with_tables(
+        &self,
+        ixs: &[Instruction],
+        units: u32,
+        micro_lamports: u64,
+        preflight: bool,
+        tables: &[AddressLookupTableAccount],
+    ) -> Result<Landing, ClientError> {
         let mut all = compute_budget(units, micro_lamports);
         all.extend_from_slice(ixs);
         let (hash, last_valid) = self.blockhash().await?;
         let payer = self.payer.as_ref();
-        let tx = Transaction::new_signed_with_payer(&all, Some(&payer.pubkey()), &[payer], hash);
+        let tx: VersionedTransaction = if tables.is_empty() {
+            Transaction::new_signed_with_payer(&all, Some(&payer.pubkey()), &[payer], hash).into()
+        } else {
+            let message = agx_sdk::lookup::message(&all, &payer.pubkey(), tables, hash)
+                .map_err(|e| ClientError::from(ClientErrorKind::Custom(e.to_string())))?;
+            VersionedTransaction::try_new(message, &[payer])
+                .map_err(|e| ClientError::from(ClientErrorKind::Custom(e.to_string())))?
+        };
         let signature = tx.signatures[0];
         let first = RpcSendTransactionConfig {
             skip_preflight: !preflight,

@@ -38,7 +38,8 @@ use crate::backoff::Backoff;
 use crate::books::{self, Moved};
 use crate::config::Config;
 use crate::cranks::{
-    oversized, prepare, reads, transactions, KeeperAccounts, OpenBid, Read, BIDS_PER_TRANSACTION,
+    needs_tables, oversized, prepare, reads, transactions, KeeperAccounts, OpenBid, Read,
+    BIDS_PER_TRANSACTION,
 };
 use crate::economics::{self, Cost, Payoff};
 use crate::metrics::{crank_label, CrankOutcome, Metrics};
@@ -49,6 +50,7 @@ use crate::sender::{Landing, Sender};
 use crate::stalls::{Change, Stalls};
 use crate::tracker::Tracker;
 use crate::watcher::{self, Feed};
+use agx_sdk::lookup::{AddressLookupTableAccount, LookupTables};
 
 /// A crank is prepared (account re-read, lookups, fee) this many slots before it is due, then
 /// sent at the first slot it can land in.
@@ -124,7 +126,43 @@ struct Ctx {
     max_priority_fee: u64,
     crank_unprofitable: bool,
     stake_reward_price: Option<u64>,
+    /// The address lookup tables this keeper made for cranks too large for a legacy
+    /// transaction (a coalition of more than five members failed over).
+    tables: tokio::sync::Mutex<LookupTables>,
 }
+
+/// The keeper's lookup tables holding every account of `batch` they can: made or extended first
+/// when they lack some (each instruction in a transaction of its own), then, once the cluster
+/// resolves the new addresses (the slot after the last change), the ones `batch` looks up.
+async fn lookup_tables(
+    ctx: &Ctx,
+    batch: &[Instruction],
+    clock: &mut watch::Receiver<u64>,
+) -> Result<Vec<AddressLookupTableAccount>, String> {
+    let mut tables = ctx.tables.lock().await;
+    // A table is made at a slot the cluster still has the hash of.
+    let recent = clock.borrow().saturating_sub(1);
+    let plan = tables.plan(&ctx.keeper.caller, batch, recent);
+    if plan.instructions.is_empty() {
+        return Ok(tables.for_instructions(batch));
+    }
+    let mut changed_at = 0;
+    for ix in &plan.instructions {
+        match ctx.sender.send(std::slice::from_ref(ix), TABLE_UNITS, 0, true).await {
+            Ok(Landing::Landed { slot, .. }) => changed_at = slot,
+            other => return Err(format!("making the keeper's address lookup table: {other:?}")),
+        }
+    }
+    tables.adopt(plan);
+    let usable = tokio::time::timeout(SLOT_WAIT, clock.wait_for(|slot| *slot > changed_at)).await;
+    if !usable.is_ok_and(|waited| waited.is_ok()) {
+        return Err(format!("the slot after {changed_at} not reached within {SLOT_WAIT:?}"));
+    }
+    Ok(tables.for_instructions(batch))
+}
+
+/// Compute units a lookup table's creation or extension is sent with.
+const TABLE_UNITS: u32 = 100_000;
 
 /// A started keeper, ready to run.
 pub struct Keeper {
@@ -198,6 +236,7 @@ impl Keeper {
             max_priority_fee: config.max_priority_fee,
             crank_unprofitable: config.crank_unprofitable,
             stake_reward_price: config.stake_reward_price,
+            tables: tokio::sync::Mutex::new(LookupTables::default()),
         };
         Ok(Self {
             ctx: Arc::new(ctx),
@@ -660,7 +699,15 @@ async fn crank(
     let mut landed_slot = 0;
     let mut signatures = Vec::new();
     for batch in batches {
-        let sent = ctx.sender.send(batch, units, price, preflight).await;
+        let tables = if needs_tables(batch, &ctx.keeper.caller) {
+            match lookup_tables(ctx, batch, &mut clock).await {
+                Ok(tables) => tables,
+                Err(why) => return done(due, Outcome::Failed(why), fresh),
+            }
+        } else {
+            Vec::new()
+        };
+        let sent = ctx.sender.send_with_tables(batch, units, price, preflight, &tables).await;
         // Counted once the cluster took it (it may cost a fee from then on), not before.
         if matches!(sent, Ok(Landing::Landed { .. } | Landing::Rejected(_) | Landing::Expired)) {
             ctx.metrics.crank(due.crank, CrankOutcome::Sent);

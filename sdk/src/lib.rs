@@ -32,6 +32,7 @@ pub mod events;
 pub mod ix;
 #[cfg(feature = "localnet")]
 pub mod localnet;
+pub mod lookup;
 pub mod pda;
 pub mod program_error;
 pub mod reply;

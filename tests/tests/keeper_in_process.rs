@@ -182,3 +182,59 @@ fn the_keeper_flags_a_job_whose_progress_stopped_moving() {
     on_chain(&mut m, |chain| keeper.tick(chain)).unwrap();
     assert_eq!(keeper.take_stall_changes(), [(intent, Change::Moving(a.agent))]);
 }
+
+/// A coalition of eight members goes silent on the job it holds: its failover names two
+/// accounts a member. Here it fits a legacy transaction (1,130 bytes: no standby, no refund
+/// account); with every optional account present it would not (`agx_keeper::cranks`' packet
+/// test), so the keeper is told to send anything over 1,000 bytes as it would those: it makes an
+/// address lookup table, extends it with the crank's accounts, waits a slot and sends the
+/// failover as a v0 transaction through it (issue 28).
+#[test]
+fn an_eight_member_coalition_is_failed_over_through_a_lookup_table() {
+    use agx_sdk::ix::exchange::{self as xix, coalition as cix};
+    use agx_tests::registry::TestAgent;
+    let mut m = Market::new();
+    let mut keeper = start_keeper(&mut m).tables_above(1_000);
+    let agents: Vec<TestAgent> = (0..8)
+        .map(|i| {
+            let a = m.r.register_agent(1 << i);
+            m.r.deposit(&a, 1_000).unwrap();
+            a
+        })
+        .collect();
+    let refs: Vec<&TestAgent> = agents.iter().collect();
+    let coalition = m.coalition(&refs, 100);
+    let members: Vec<Pubkey> = agents.iter().map(|a| a.agent).collect();
+    let mut args = m.args(AuctionKind::Continuous);
+    (args.required_capabilities, args.min_stake) = (0xff, 800);
+    let intent = m.create(args).unwrap();
+    let lead = &agents[0];
+    let round = m.intent_state(intent).round;
+    let ix = xix::bid_place(lead.authority.pubkey(), intent, coalition, round, opening(400_000, 9_000, 10));
+    m.r.svm.send(&[cix::with_members(ix, &members)], &[&lead.authority]).unwrap();
+
+    // The keeper settles the auction, then fails the silent coalition over.
+    let sent = run_until(&mut keeper, &mut m, |m| {
+        let state = m.intent_state(intent);
+        state.round == 1 || status(m, intent) == Some(IntentStatus::Failed.to_u8())
+    });
+    let failover = sent.iter().find(|c| c.crank == Crank::Failover).expect("a failover was sent");
+    assert_eq!(failover.error, None, "the failover landed: {sent:?}");
+    let state = m.intent_state(intent);
+    assert_eq!(state.excluded[0], coalition, "the coalition is out of the next round");
+    assert!(agents.iter().all(|a| m.r.agent(a).locked == 0), "every member's contribution released");
+    // Through a table: one the keeper made, holding the accounts the failover named.
+    let tables = keeper.lookup_tables();
+    assert_eq!(tables.len(), 1, "one table");
+    let table = m.r.svm.account(&tables[0].key).expect("the table account");
+    assert_eq!(table.owner, solana_address_lookup_table_interface::program::ID);
+    let held = agx_sdk::lookup::addresses(&table.data).expect("a table");
+    assert!(members.iter().all(|agent| held.contains(agent)), "every member's agent is looked up");
+    // The slash compensation went to the requester's associated account, which the failover
+    // created.
+    let compensation = token::associated_address(&m.requester.pubkey(), &m.r.stake.mint, &m.r.stake.program);
+    assert!(m.r.balance(&compensation) > 0, "the requester is compensated");
+    m.r.token_accounts.push(compensation);
+    m.assert_accounted(&[intent]);
+    m.r.assert_accounted(&refs);
+}

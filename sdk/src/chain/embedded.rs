@@ -173,6 +173,32 @@ impl Chain for EmbeddedChain {
         }
     }
 
+    fn send_with_tables(
+        &self,
+        ixs: &[Instruction],
+        payer: &Keypair,
+        signers: &[&Keypair],
+        tables: &[crate::lookup::AddressLookupTableAccount],
+    ) -> Result<Landed, Error> {
+        let mut state = self.lock();
+        state.svm.expire_blockhash();
+        let tx = super::signed_versioned(ixs, payer, signers, state.svm.latest_blockhash(), tables)?;
+        match state.svm.send_transaction(tx) {
+            Ok(meta) => {
+                let signature = meta.signature.to_string();
+                let slot = state.slot;
+                state.tape.push(Taped {
+                    slot,
+                    signature: signature.clone(),
+                    payer: Some(solana_signer::Signer::pubkey(payer).to_string()),
+                    logs: meta.logs.clone(),
+                });
+                Ok(Landed { signature, logs: meta.logs })
+            }
+            Err(failed) => Err(Error::from_failure(failed.err.to_string(), failed.meta.logs)),
+        }
+    }
+
     fn tape(&self, cursor: usize) -> Option<(Vec<Taped>, usize)> {
         let state = self.lock();
         let new = state.tape.get(cursor..).unwrap_or_default().to_vec();

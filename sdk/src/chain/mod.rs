@@ -52,6 +52,35 @@ pub fn signed_transaction(
     Ok(tx)
 }
 
+/// `ixs` in one v0 transaction through `tables`, paid by `payer` and signed by it and the
+/// `signers` the message needs (the same refusal as [`signed_transaction`] when one is missing).
+#[cfg(any(feature = "rpc", feature = "embedded"))]
+pub fn signed_versioned(
+    ixs: &[Instruction],
+    payer: &Keypair,
+    signers: &[&Keypair],
+    blockhash: solana_transaction::Hash,
+    tables: &[crate::lookup::AddressLookupTableAccount],
+) -> Result<solana_transaction::versioned::VersionedTransaction, Error> {
+    use solana_signer::Signer;
+    let message = crate::lookup::message(ixs, &payer.pubkey(), tables, blockhash)?;
+    let required = &message.static_account_keys()[..usize::from(message.header().num_required_signatures)];
+    let mut all = vec![payer];
+    all.extend(signers.iter().copied().filter(|k| k.pubkey() != payer.pubkey()));
+    let mut ordered = Vec::new();
+    for key in required {
+        match all.iter().find(|k| k.pubkey() == *key) {
+            Some(k) => ordered.push(*k),
+            None => {
+                let given = all.iter().map(|k| k.pubkey().to_string()).collect::<Vec<_>>().join(", ");
+                return Err(Error::MissingSigner { needed: *key, given });
+            }
+        }
+    }
+    solana_transaction::versioned::VersionedTransaction::try_new(message, &ordered)
+        .map_err(|e| Error::Signing(e.to_string()))
+}
+
 /// An account as a chain returns it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccountData {
@@ -129,6 +158,16 @@ pub trait Chain: Send + Sync {
     /// Sends `ixs` in one transaction paid by `payer` and signed by `signers` too, and waits
     /// until it lands. A program error comes back as [`Error::Program`], named.
     fn send(&self, ixs: &[Instruction], payer: &Keypair, signers: &[&Keypair]) -> Result<Landed, Error>;
+
+    /// Like [`Chain::send`], as a v0 transaction naming through `tables` every account they hold
+    /// (`crate::lookup`): for what a legacy transaction cannot carry.
+    fn send_with_tables(
+        &self,
+        ixs: &[Instruction],
+        payer: &Keypair,
+        signers: &[&Keypair],
+        tables: &[crate::lookup::AddressLookupTableAccount],
+    ) -> Result<Landed, Error>;
 
     /// Gives `to` lamports (the faucet on a cluster that has one).
     fn airdrop(&self, to: &Pubkey, lamports: u64) -> Result<(), Error>;

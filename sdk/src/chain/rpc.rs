@@ -233,6 +233,19 @@ impl Chain for RpcChain {
         Ok(Landed { signature: signature.to_string(), logs: self.transaction_of(&signature).0 })
     }
 
+    fn send_with_tables(
+        &self,
+        ixs: &[Instruction],
+        payer: &Keypair,
+        signers: &[&Keypair],
+        tables: &[crate::lookup::AddressLookupTableAccount],
+    ) -> Result<Landed, Error> {
+        let blockhash = self.client.get_latest_blockhash().map_err(transport)?;
+        let tx = super::signed_versioned(ixs, payer, signers, blockhash, tables)?;
+        let signature = self.client.send_and_confirm_transaction(&tx).map_err(failure)?;
+        Ok(Landed { signature: signature.to_string(), logs: self.transaction_of(&signature).0 })
+    }
+
     fn airdrop(&self, to: &Pubkey, lamports: u64) -> Result<(), Error> {
         let signature = self.client.request_airdrop(to, lamports).map_err(transport)?;
         let started = std::time::Instant::now();

@@ -173,6 +173,20 @@ pub struct Logged<'a> {
     tool: &'static str,
 }
 
+impl Logged<'_> {
+    fn logged(&self, payer: &Keypair, sent: Result<Landed, Error>) -> Result<Landed, Error> {
+        let at = agx_keeper::metrics::unix_millis();
+        let signer = payer.pubkey().to_string();
+        self.wallet.write_log(match &sent {
+            Ok(landed) => {
+                json!({"at_ms": at, "tool": self.tool, "signer": signer, "signature": landed.signature})
+            }
+            Err(e) => json!({"at_ms": at, "tool": self.tool, "signer": signer, "error": e.to_string()}),
+        });
+        sent
+    }
+}
+
 impl Chain for Logged<'_> {
     fn describe(&self) -> String {
         self.inner.describe()
@@ -197,16 +211,16 @@ impl Chain for Logged<'_> {
         self.inner.minimum_balance(len)
     }
     fn send(&self, ixs: &[Instruction], payer: &Keypair, signers: &[&Keypair]) -> Result<Landed, Error> {
-        let sent = self.inner.send(ixs, payer, signers);
-        let at = agx_keeper::metrics::unix_millis();
-        let signer = payer.pubkey().to_string();
-        self.wallet.write_log(match &sent {
-            Ok(landed) => {
-                json!({"at_ms": at, "tool": self.tool, "signer": signer, "signature": landed.signature})
-            }
-            Err(e) => json!({"at_ms": at, "tool": self.tool, "signer": signer, "error": e.to_string()}),
-        });
-        sent
+        self.logged(payer, self.inner.send(ixs, payer, signers))
+    }
+    fn send_with_tables(
+        &self,
+        ixs: &[Instruction],
+        payer: &Keypair,
+        signers: &[&Keypair],
+        tables: &[agx_sdk::lookup::AddressLookupTableAccount],
+    ) -> Result<Landed, Error> {
+        self.logged(payer, self.inner.send_with_tables(ixs, payer, signers, tables))
     }
     fn airdrop(&self, to: &Pubkey, lamports: u64) -> Result<(), Error> {
         self.inner.airdrop(to, lamports)

@@ -272,9 +272,10 @@ fn an_eight_member_coalition_is_settled_in_one_transaction() {
     assert_eq!((state.winner_agent, state.coalition_members), (coalition, 8));
     assert!(agents.iter().all(|a| m.r.agent(a).locked == 100), "every contribution locked");
     // Each crank an eight-member coalition's job needs fits in one legacy transaction in this
-    // market (the keeper sends no lookup tables): its failover with every member failed, and its
-    // payouts. Here the stake and payment mints and accounts coincide; with every key distinct a
-    // failover fits up to five members (`agx_keeper::cranks`' packet test).
+    // market: its failover with every member failed, and its payouts. Here the stake and payment
+    // mints and accounts coincide; with every key distinct a failover fits up to five members,
+    // and the keeper sends a larger one through a lookup table (`agx_keeper::cranks`' packet
+    // test, `keeper_in_process`).
     let state = m.intent_state(intent);
     let size = |ixs: &[agx_sdk::Instruction]| {
         let tx = solana_transaction::Transaction::new_with_payer(ixs, Some(&keeper.pubkey()));
