@@ -76,7 +76,6 @@ impl PollingKeeper {
         self.keypair.pubkey()
     }
 
-    /// Its stake-mint account, where failover rewards arrive.
     /// Sends every crank larger than `bytes` (as a legacy transaction) through lookup tables: on
     /// a small market, whose cranks all fit a packet, the way to run the path a coalition of
     /// more than five members takes on a large one.
@@ -90,6 +89,7 @@ impl PollingKeeper {
         self.tables.tables()
     }
 
+    /// Its stake-mint account, where failover rewards arrive.
     pub fn stake_tokens(&self) -> Pubkey {
         self.accounts.caller_stake_tokens
     }

@@ -30,6 +30,18 @@ pub fn terms(agents: &[&TestAgent], contribution: u64) -> Vec<CoalitionMemberArg
 }
 
 impl Market {
+    /// `n` agents, each with a capability of its own (bit `i`) and 1,000 atoms staked: together
+    /// they cover what none does alone.
+    pub fn specialists(&mut self, n: usize) -> Vec<TestAgent> {
+        (0..n)
+            .map(|i| {
+                let a = self.r.register_agent(1 << i);
+                self.r.deposit(&a, 1_000).expect("stake_deposit");
+                a
+            })
+            .collect()
+    }
+
     /// `coalition_create` by the lead (the first of `members`' agents, `lead`) as coalition `id`.
     pub fn coalition_create(
         &mut self,

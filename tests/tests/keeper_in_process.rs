@@ -195,13 +195,7 @@ fn an_eight_member_coalition_is_failed_over_through_a_lookup_table() {
     use agx_tests::registry::TestAgent;
     let mut m = Market::new();
     let mut keeper = start_keeper(&mut m).tables_above(1_000);
-    let agents: Vec<TestAgent> = (0..8)
-        .map(|i| {
-            let a = m.r.register_agent(1 << i);
-            m.r.deposit(&a, 1_000).unwrap();
-            a
-        })
-        .collect();
+    let agents = m.specialists(8);
     let refs: Vec<&TestAgent> = agents.iter().collect();
     let coalition = m.coalition(&refs, 100);
     let members: Vec<Pubkey> = agents.iter().map(|a| a.agent).collect();

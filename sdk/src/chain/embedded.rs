@@ -39,6 +39,29 @@ struct State {
     tape: Vec<Taped>,
 }
 
+impl State {
+    /// Runs `tx`, and puts it on the tape when it lands.
+    fn run(
+        &mut self,
+        tx: impl Into<solana_transaction::versioned::VersionedTransaction>,
+        payer: &Keypair,
+    ) -> Result<Landed, Error> {
+        match self.svm.send_transaction(tx) {
+            Ok(meta) => {
+                let signature = meta.signature.to_string();
+                self.tape.push(Taped {
+                    slot: self.slot,
+                    signature: signature.clone(),
+                    payer: Some(solana_signer::Signer::pubkey(payer).to_string()),
+                    logs: meta.logs.clone(),
+                });
+                Ok(Landed { signature, logs: meta.logs })
+            }
+            Err(failed) => Err(Error::from_failure(failed.err.to_string(), failed.meta.logs)),
+        }
+    }
+}
+
 pub struct EmbeddedChain {
     state: Mutex<State>,
     clock: SlotClock,
@@ -157,20 +180,7 @@ impl Chain for EmbeddedChain {
         // A fresh blockhash each time, so that two identical transactions are both processed.
         state.svm.expire_blockhash();
         let tx = super::signed_transaction(ixs, payer, signers, state.svm.latest_blockhash())?;
-        match state.svm.send_transaction(tx) {
-            Ok(meta) => {
-                let signature = meta.signature.to_string();
-                let slot = state.slot;
-                state.tape.push(Taped {
-                    slot,
-                    signature: signature.clone(),
-                    payer: Some(solana_signer::Signer::pubkey(payer).to_string()),
-                    logs: meta.logs.clone(),
-                });
-                Ok(Landed { signature, logs: meta.logs })
-            }
-            Err(failed) => Err(Error::from_failure(failed.err.to_string(), failed.meta.logs)),
-        }
+        state.run(tx, payer)
     }
 
     fn send_with_tables(
@@ -183,20 +193,7 @@ impl Chain for EmbeddedChain {
         let mut state = self.lock();
         state.svm.expire_blockhash();
         let tx = super::signed_versioned(ixs, payer, signers, state.svm.latest_blockhash(), tables)?;
-        match state.svm.send_transaction(tx) {
-            Ok(meta) => {
-                let signature = meta.signature.to_string();
-                let slot = state.slot;
-                state.tape.push(Taped {
-                    slot,
-                    signature: signature.clone(),
-                    payer: Some(solana_signer::Signer::pubkey(payer).to_string()),
-                    logs: meta.logs.clone(),
-                });
-                Ok(Landed { signature, logs: meta.logs })
-            }
-            Err(failed) => Err(Error::from_failure(failed.err.to_string(), failed.meta.logs)),
-        }
+        state.run(tx, payer)
     }
 
     fn tape(&self, cursor: usize) -> Option<(Vec<Taped>, usize)> {

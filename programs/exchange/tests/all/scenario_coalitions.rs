@@ -247,13 +247,7 @@ fn a_silent_coalition_slashes_only_the_members_that_did_not_do_their_part() {
 #[test]
 fn an_eight_member_coalition_is_settled_in_one_transaction() {
     let mut m = Market::new();
-    let agents: Vec<TestAgent> = (0..8)
-        .map(|i| {
-            let a = m.r.register_agent(1 << i);
-            m.r.deposit(&a, 1_000).unwrap();
-            a
-        })
-        .collect();
+    let agents = m.specialists(8);
     let refs: Vec<&TestAgent> = agents.iter().collect();
     let coalition = m.coalition(&refs, 100);
     let members: Vec<Pubkey> = agents.iter().map(|a| a.agent).collect();
