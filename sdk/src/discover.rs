@@ -141,6 +141,16 @@ pub fn registry_config(chain: &dyn Chain) -> Result<crate::accounts::RegistryCon
     decode(&account.data).map_err(|e| Error::Decode(address, e))
 }
 
+/// The bid at `address`, if there is one (a program's account: lamports alone sent to a closed
+/// bid's address are not a bid).
+pub fn bid(chain: &dyn Chain, address: &Pubkey) -> Result<Option<Bid>, Error> {
+    chain
+        .account(address)?
+        .filter(|a| a.owner == exchange::ID)
+        .map(|a| decode::<Bid>(&a.data).map_err(|e| Error::Decode(*address, e)))
+        .transpose()
+}
+
 /// The bids still open on `intent` (closed ones are gone; their events remain in the logs).
 pub fn bids(chain: &dyn Chain, intent: &Pubkey) -> Result<Vec<(Pubkey, Bid)>, Error> {
     let filters = [

@@ -78,7 +78,8 @@ pub fn verify_auction(intent: &Intent) -> Result<(), VerifyError> {
 /// including those that fell off the board: its score is `agx_core`'s, a bid on the board
 /// carries its account's terms, and a bid off the board ranks below the board's last entry
 /// when the board is full, and below the winner once awarded (unless its agent was cut off by
-/// a failover). Returns how many bid accounts were checked.
+/// a failover, or a drop opened a re-rank window in which nobody brought it back: such a bid
+/// is not considered, like one never revealed). Returns how many bid accounts were checked.
 pub fn verify_auction_with_bids(intent: &Intent, bids: &[(Pubkey, Bid)]) -> Result<usize, VerifyError> {
     verify_auction(intent)?;
     let ranked = intent.ranked();
@@ -108,6 +109,8 @@ pub fn verify_auction_with_bids(intent: &Intent, bids: &[(Pubkey, Bid)]) -> Resu
             }
             Some(_) => {}
             None if intent.is_excluded(&bid.agent) => {}
+            // A drop opened a re-rank window this round and the bid was not brought back.
+            None if intent.rerank_end_slot != 0 => {}
             None => {
                 if ranked.len() == LEADERBOARD_LEN && ranked.last().is_some_and(|tail| key > tail.rank_key())
                 {
@@ -224,6 +227,10 @@ mod tests {
             verify_auction_with_bids(&intent, &[winner.clone(), better.clone()]),
             Err(VerifyError::LeftOut(better.0, "the winner"))
         );
+        // After a drop opened a re-rank window, a bid nobody brought back is not considered.
+        let mut reranked_late = intent;
+        reranked_late.rerank_end_slot = 40;
+        assert_eq!(verify_auction_with_bids(&reranked_late, &[winner.clone(), better.clone()]), Ok(2));
         let mut lying = winner.clone();
         lying.1.price = 500;
         assert!(matches!(

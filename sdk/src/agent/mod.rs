@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use agx_core::lifecycle::Phase;
 use anchor_lang::prelude::Pubkey;
-use exchange::state::{AuctionKind, IntentStatus};
+use exchange::state::{AuctionKind, BidStatus, IntentStatus};
 use exchange::{BidOpening, HireTerms};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -127,6 +127,11 @@ pub enum Activity {
         fulfilled_bps: u16,
     },
     BidClosed {
+        intent: Pubkey,
+    },
+    /// Its valid bid, left off the board, brought back in a re-rank window (`bid_rerank`):
+    /// a drop freed a place it deserves.
+    Reranked {
         intent: Pubkey,
     },
     /// A direct hire offered to this agent, accepted at its max price.
@@ -323,6 +328,7 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
         }
         self.bid_as_coalitions(chain, slot, &mut out)?;
         self.reveal(chain, slot, &mut out)?;
+        self.rerank(chain, slot, &mut out)?;
         let own = self.work(chain, slot, &mut out)?;
         let parts = self.work_parts(chain, slot, &mut out)?;
         let progress = match (own, parts) {
@@ -564,6 +570,38 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
                 }
             }
         }
+    }
+
+    /// Brings its valid bids back onto their boards while a re-rank window is open: a drop at
+    /// settlement (an agent that no longer qualified) freed a place, and a bid not brought back
+    /// before the window closes is not considered, like one never revealed.
+    fn rerank(&mut self, chain: &dyn Chain, slot: u64, out: &mut Vec<Activity>) -> Result<(), Error> {
+        let keys: Vec<(Pubkey, u8)> = self.bids.keys().copied().collect();
+        for (intent, round) in keys {
+            let Some(state) = discover::intent(chain, &intent)? else { continue };
+            let bid = pda::bid(&intent, &self.agent, round).0;
+            let window_open = state.round == round
+                && state.status() == Ok(IntentStatus::Open)
+                && slot < state.rerank_end_slot
+                && state.off_board > 0;
+            if !window_open || state.ranked().iter().any(|e| e.bid == bid) {
+                continue;
+            }
+            // Only a revealed bid can come back (a committed one was never opened).
+            let revealed = discover::bid(chain, &bid)?.is_some_and(|b| b.status == BidStatus::Revealed);
+            if !revealed {
+                continue;
+            }
+            match chain.send(&[xix::bid_rerank(intent, self.agent, round)], &self.authority, &[]) {
+                Ok(_) => out.push(Activity::Reranked { intent }),
+                Err(e) => out.push(Activity::Failed {
+                    intent: Some(intent),
+                    what: "bid_rerank",
+                    error: e.to_string(),
+                }),
+            }
+        }
+        Ok(())
     }
 
     /// Forgets bids that are closed; closes its own once their intent has been finished for a

@@ -363,6 +363,8 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         requesters.iter().map(|r| (r.pubkey(), r.tokens())).collect();
     // The sponsor pays for the lots through the budget: it spends like a requester.
     requester_accounts.push((sponsor.pubkey(), sponsor_tokens));
+    let keeper_address = keeper_key.pubkey();
+    let keeper_lamports_before = chain.lamports(&keeper_address)?;
     let mut keeper = start_keeper(chain, keeper_key, venue.urls.clone())?;
     out.progress(&format!(
         "market open: {} agents, {} requesters, stake mint {} (SPL Token), payment mint {} (Token-2022); set up in {:.1} s",
@@ -529,6 +531,8 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
                 let on = intent.map_or_else(String::new, |i| format!(" on {i}"));
                 board.line(&format!("slot {slot:>4}  {name}: {what}{on} failed: {error}"))
             }
+            Activity::Reranked { intent } => board
+                .line(&format!("slot {slot:>4}  {name}: its bid on {intent} back on the board (re-rank)")),
             _ => {}
         };
         for (runner, result) in runners.iter().zip(activities) {
@@ -567,7 +571,7 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
                     let lot = tracked.iter_mut().find(|t| t.address == intent);
                     let label = lot
                         .map(|t| {
-                            t.saw(IntentStatus::Completed);
+                            t.saw(IntentStatus::Completed, slot);
                             t.label()
                         })
                         .unwrap_or_default();
@@ -624,7 +628,7 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         }
 
         for t in tracked.iter_mut().filter(|t| accepted.contains(&t.address)) {
-            t.saw(IntentStatus::Completed);
+            t.saw(IntentStatus::Completed, slot);
         }
 
         // The keeper (the service cranks on its own).
@@ -714,6 +718,7 @@ pub fn run(args: Args, url: Option<String>, keypair: Option<PathBuf>, out: Outpu
         pay: m.pay,
         stake: m.stake,
         keeper: (keeper_kind, landed, failed),
+        keeper_lamports: (keeper_lamports_before, chain.lamports(&keeper_address)?),
         keeper_stake_tokens,
         slots: slot - first_slot,
         wall: started.elapsed(),
