@@ -250,3 +250,80 @@ fn a_runner_answers_direct_hires_by_its_own_quote() {
     let fee = 800_000 * u64::from(discover::exchange_config(&chain).unwrap().reputation_fee_bps) / 10_000;
     assert_eq!(token_balance(&chain, &paid).unwrap(), 800_000 - fee);
 }
+
+/// An `AgentRunner` whose revealed bid fell off a full board brings it back when a drop at
+/// settlement frees a place (the head's agent deactivated): the re-rank window opens and the
+/// runner's next step sends `bid_rerank`. Without it the bid would not be considered.
+#[test]
+fn an_agent_runner_brings_its_bid_back_when_a_drop_frees_a_place() {
+    use agx_sdk::agent::{AgentRunner, Job, Quote, Registration, SaltStore, Strategy, Work, Worker};
+    use agx_sdk::exchange::state::{AuctionKind, LEADERBOARD_LEN};
+    use agx_tests::market::{opening, Market, MIN_STAKE};
+    use agx_tests::registry::TestAgent;
+
+    /// Asks a lot for little: ninth behind eight strong bids.
+    struct Weak;
+    impl Strategy for Weak {
+        fn quote(&mut self, _: &agx_sdk::Pubkey, _: &agx_sdk::accounts::Intent) -> Option<Quote> {
+            Some(Quote { price: 700_000, quality_bps: 2_000, latency: 90, plan_hash: [3; 32] })
+        }
+    }
+    struct Idle;
+    impl Worker for Idle {
+        fn work(&mut self, _: &Job, _: u64) -> Work {
+            Work::InProgress { progress_bps: 0 }
+        }
+    }
+    fn on_chain<T>(m: &mut Market, f: impl FnOnce(&EmbeddedChain) -> T) -> T {
+        let chain = EmbeddedChain::from_svm(std::mem::take(&mut m.r.svm.svm));
+        let out = f(&chain);
+        m.r.svm.svm = chain.into_svm();
+        out
+    }
+
+    let mut m = Market::new();
+    let intent = m.intent(AuctionKind::FirstPriceSealed);
+    let strong: Vec<TestAgent> = (0..LEADERBOARD_LEN).map(|_| m.agent(MIN_STAKE)).collect();
+    let weak = m.r.new_authority();
+    let registration = Registration {
+        capabilities: 0b1011,
+        metadata_uri: "https://weak.example".into(),
+        stake: MIN_STAKE,
+        stake_source: weak.tokens,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let store = SaltStore::open(dir.path().join("salts.json")).unwrap();
+    let (stake, key) = (m.r.stake, weak.authority.insecure_clone());
+    let mut runner =
+        on_chain(&mut m, |chain| AgentRunner::start(chain, key, stake, &registration, Weak, Idle, store))
+            .unwrap();
+    let strong_opening = opening(10, 9_000, 5);
+    for a in &strong {
+        m.commit(a, intent, &strong_opening).unwrap();
+    }
+    on_chain(&mut m, |chain| runner.step(chain)).unwrap();
+    m.to_reveal(intent);
+    for a in &strong {
+        m.reveal(a, intent, &strong_opening).unwrap();
+    }
+    on_chain(&mut m, |chain| runner.step(chain)).unwrap();
+    let bid = agx_sdk::pda::bid(&intent, &runner.agent(), 0).0;
+    let state = m.intent_state(intent);
+    assert_eq!(
+        (usize::from(state.leaderboard_len), state.off_board),
+        (LEADERBOARD_LEN, 1),
+        "revealed, off the board"
+    );
+    assert!(state.ranked().iter().all(|e| e.bid != bid));
+    // The head's agent deactivates; settlement drops it, and a re-rank window opens.
+    m.to_settle(intent);
+    let head = state.ranked()[0].agent;
+    let owner = strong.iter().find(|a| a.agent == head).unwrap();
+    let ix = agx_sdk::ix::registry::agent_deactivate(owner.authority.pubkey());
+    m.r.svm.send(&[ix], &[&owner.authority]).unwrap();
+    m.settle(intent, head).unwrap();
+    assert!(m.r.slot() < m.intent_state(intent).rerank_end_slot, "the window is open");
+    let acts = on_chain(&mut m, |chain| runner.step(chain)).unwrap();
+    assert!(acts.contains(&agx_sdk::agent::Activity::Reranked { intent }), "{acts:?}");
+    assert!(m.intent_state(intent).ranked().iter().any(|e| e.bid == bid), "back on the board");
+}
