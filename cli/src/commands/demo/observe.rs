@@ -38,6 +38,10 @@ pub struct Tracked {
     pub skill: &'static str,
     pub last: Option<Intent>,
     pub statuses: Vec<IntentStatus>,
+    /// The slots the demo first saw it open, awarded and paid out (the load figures).
+    pub posted_at: Option<u64>,
+    pub awarded_at: Option<u64>,
+    pub paid_at: Option<u64>,
     pub closed: bool,
     pub verified: u32,
     /// Bid accounts checked against the board (off-board ones included), over every read.
@@ -56,6 +60,9 @@ impl Tracked {
             skill,
             last: None,
             statuses: Vec::new(),
+            posted_at: None,
+            awarded_at: None,
+            paid_at: None,
             closed: false,
             verified: 0,
             bids_checked: 0,
@@ -87,10 +94,22 @@ impl Tracked {
 
     /// Records `status`, known from what the demo did (it accepted the result): on a cluster
     /// the keeper may close the intent before the next read sees it.
-    pub fn saw(&mut self, status: IntentStatus) {
+    pub fn saw(&mut self, status: IntentStatus, slot: u64) {
         if self.statuses.last() != Some(&status) {
             self.statuses.push(status);
+            self.timed(status, slot);
         }
+    }
+
+    /// Notes the first slot each of open, awarded and paid out was seen.
+    fn timed(&mut self, status: IntentStatus, slot: u64) {
+        let at = match status {
+            IntentStatus::Open => &mut self.posted_at,
+            IntentStatus::Awarded => &mut self.awarded_at,
+            IntentStatus::Completed => &mut self.paid_at,
+            _ => return,
+        };
+        at.get_or_insert(slot);
     }
 
     fn had(&self, status: IntentStatus) -> bool {
@@ -145,6 +164,7 @@ pub fn observe(
             t.last.is_some_and(|l| l.winner_agent != intent.winner_agent) && status == IntentStatus::Awarded;
         if changed || new_winner {
             t.statuses.push(status);
+            t.timed(status, slot);
             let name = |k: &Pubkey| names.get(k).cloned().unwrap_or_else(|| k.to_string());
             let detail = match status {
                 IntentStatus::Open if intent.round > 0 => format!("re-auctioned (round {})", intent.round),
@@ -229,6 +249,9 @@ pub struct Ledger<'a> {
     pub pay: agx_sdk::ix::registry::StakeToken,
     pub stake: agx_sdk::ix::registry::StakeToken,
     pub keeper: (&'static str, u64, u64),
+    /// The keeper's lamports before it started and at the end: tips and rewards in, fees and
+    /// rent out.
+    pub keeper_lamports: (u64, u64),
     pub keeper_stake_tokens: Pubkey,
     pub slots: u64,
     pub wall: Duration,
@@ -237,6 +260,35 @@ pub struct Ledger<'a> {
     pub seed: u64,
     /// The reply and stalled-progress stories (`super::trust`).
     pub trust: serde_json::Value,
+}
+
+/// The run as a load figure (`scripts/bench-load.sh`, `bench/load.json`): intents per second of
+/// wall time and per slot, slots from posting to award and to payout, the keeper's cranks and
+/// net lamports per intent.
+fn load(l: &Ledger) -> serde_json::Value {
+    let spans = |to: fn(&Tracked) -> Option<u64>| {
+        let mut v: Vec<u64> =
+            l.tracked.iter().filter_map(|t| Some(to(t)?.saturating_sub(t.posted_at?))).collect();
+        v.sort_unstable();
+        let at = |q: usize| v.get(v.len().saturating_sub(1) * q / 100).copied();
+        json!({ "p50": at(50), "p95": at(95), "max": v.last(), "n": v.len() })
+    };
+    let intents = l.tracked.len() as f64;
+    let (before, after) = l.keeper_lamports;
+    let net = after as i128 - before as i128;
+    let round = |x: f64| (x * 1_000.0).round() / 1_000.0;
+    json!({
+        "intents": l.tracked.len(),
+        "slots": l.slots,
+        "wall_s": round(l.wall.as_secs_f64()),
+        "intents_per_wall_second": round(intents / l.wall.as_secs_f64().max(1e-9)),
+        "intents_per_slot": round(intents / (l.slots.max(1) as f64)),
+        "post_to_award_slots": spans(|t| t.awarded_at),
+        "post_to_payout_slots": spans(|t| t.paid_at),
+        "keeper_cranks_per_intent": round(l.keeper.1 as f64 / intents.max(1.0)),
+        "keeper_lamports_net": net as i64,
+        "keeper_lamports_net_per_intent": round(net as f64 / intents.max(1.0)),
+    })
 }
 
 pub fn summarize(chain: &dyn Chain, l: &Ledger) -> Result<Summary> {
@@ -345,6 +397,7 @@ pub fn summarize(chain: &dyn Chain, l: &Ledger) -> Result<Summary> {
         "stake_slashed": keeper_rewards + compensation, "keeper_rewards": keeper_rewards,
         "requester_compensation": compensation, "slashed_jobs": slashed_jobs,
         "keeper": { "kind": keeper_kind, "landed": keeper_landed, "failed": keeper_failed },
+        "load": load(l),
         "agents": agents_json,
         "coordinator": {
             "agent": l.story.coordinator, "budget": l.story.budget.to_string(),
