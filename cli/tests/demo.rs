@@ -20,6 +20,10 @@ fn without_timings(mut v: Value) -> Value {
     for key in ["wall_ms", "first_award_ms"] {
         v.as_object_mut().unwrap().remove(key);
     }
+    // The load figures in wall time; those in slots must repeat.
+    for key in ["wall_s", "intents_per_wall_second"] {
+        v["load"].as_object_mut().unwrap().remove(key);
+    }
     v
 }
 
