@@ -22,6 +22,9 @@ pub enum Error {
     /// The cluster took an airdrop but did not confirm it in time.
     #[error("airdrop to {to} not confirmed within {waited:?}")]
     AirdropNotConfirmed { to: Pubkey, waited: std::time::Duration },
+    /// A transaction was sent (and sent again) but not confirmed in time.
+    #[error("transaction {signature} not confirmed within {waited:?}")]
+    TransactionNotConfirmed { signature: String, waited: std::time::Duration },
     /// The cluster's slot stopped moving.
     #[error("the cluster has not moved past slot {slot} for {waited:?}")]
     ClusterStalled { slot: u64, waited: std::time::Duration },

@@ -5,9 +5,11 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use solana_commitment_config::CommitmentConfig;
 use solana_keypair::Keypair;
-use solana_rpc_client::rpc_client::RpcClient;
+use solana_rpc_client::rpc_client::{RpcClient, SerializableTransaction};
 use solana_rpc_client_api::client_error::{Error as ClientError, ErrorKind};
-use solana_rpc_client_api::config::{RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcTransactionConfig};
+use solana_rpc_client_api::config::{
+    RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcSendTransactionConfig, RpcTransactionConfig,
+};
 use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
 use solana_rpc_client_api::request::{RpcError, RpcResponseErrorData};
 use solana_transaction_status_client_types::{option_serializer::OptionSerializer, UiTransactionEncoding};
@@ -19,6 +21,8 @@ use crate::Error;
 const POLL: Duration = Duration::from_millis(100);
 /// A wait for a slot gives up after this long without the cluster moving.
 const STALL: Duration = Duration::from_secs(30);
+/// An unconfirmed transaction is sent again this often.
+const RESEND: Duration = Duration::from_secs(2);
 
 pub struct RpcChain {
     client: RpcClient,
@@ -152,6 +156,53 @@ fn transport(e: ClientError) -> Error {
 }
 
 /// A failed send: the program's error (from the preflight's logs) or the runtime's reason.
+impl RpcChain {
+    /// Sends `tx` (preflight at `confirmed`: a refusal comes back at once, named) and waits until
+    /// it is confirmed, polling its status every [`POLL`] rather than the client's 500 ms (an
+    /// agent sends one transaction per bid: the wait is most of its step), and sending it again
+    /// every [`RESEND`] in case a leader dropped it. Gives up after [`STALL`]
+    /// (`TransactionNotConfirmed`). A transaction that lands and fails comes back named from
+    /// its logs.
+    fn land(&self, tx: &impl SerializableTransaction) -> Result<Landed, Error> {
+        let signature = self.client.send_transaction(tx).map_err(failure)?;
+        let started = std::time::Instant::now();
+        let mut sent = started;
+        loop {
+            let status = self
+                .client
+                .get_signature_status_with_commitment(&signature, CommitmentConfig::confirmed())
+                .map_err(transport)?;
+            match status {
+                Some(Ok(())) => {
+                    return Ok(Landed {
+                        signature: signature.to_string(),
+                        logs: self.transaction_of(&signature).0,
+                    })
+                }
+                Some(Err(e)) => {
+                    return Err(Error::from_failure(e.to_string(), self.transaction_of(&signature).0))
+                }
+                None if started.elapsed() > STALL => {
+                    return Err(Error::TransactionNotConfirmed {
+                        signature: signature.to_string(),
+                        waited: STALL,
+                    })
+                }
+                None => {
+                    if sent.elapsed() > RESEND {
+                        // Already checked once; a copy that arrives after the first lands is
+                        // dropped by the cluster as a duplicate.
+                        let resend = RpcSendTransactionConfig { skip_preflight: true, ..Default::default() };
+                        let _ = self.client.send_transaction_with_config(tx, resend);
+                        sent = std::time::Instant::now();
+                    }
+                    std::thread::sleep(POLL);
+                }
+            }
+        }
+    }
+}
+
 fn failure(e: ClientError) -> Error {
     let logs = match e.kind() {
         ErrorKind::RpcError(RpcError::RpcResponseError {
@@ -228,9 +279,7 @@ impl Chain for RpcChain {
 
     fn send(&self, ixs: &[Instruction], payer: &Keypair, signers: &[&Keypair]) -> Result<Landed, Error> {
         let blockhash = self.client.get_latest_blockhash().map_err(transport)?;
-        let tx = super::signed_transaction(ixs, payer, signers, blockhash)?;
-        let signature = self.client.send_and_confirm_transaction(&tx).map_err(failure)?;
-        Ok(Landed { signature: signature.to_string(), logs: self.transaction_of(&signature).0 })
+        self.land(&super::signed_transaction(ixs, payer, signers, blockhash)?)
     }
 
     fn send_with_tables(
@@ -241,9 +290,7 @@ impl Chain for RpcChain {
         tables: &[crate::lookup::AddressLookupTableAccount],
     ) -> Result<Landed, Error> {
         let blockhash = self.client.get_latest_blockhash().map_err(transport)?;
-        let tx = super::signed_versioned(ixs, payer, signers, blockhash, tables)?;
-        let signature = self.client.send_and_confirm_transaction(&tx).map_err(failure)?;
-        Ok(Landed { signature: signature.to_string(), logs: self.transaction_of(&signature).0 })
+        self.land(&super::signed_versioned(ixs, payer, signers, blockhash, tables)?)
     }
 
     fn airdrop(&self, to: &Pubkey, lamports: u64) -> Result<(), Error> {
