@@ -7598,11 +7598,21 @@ export type Exchange = {
             "type": "u8"
           },
           {
+            "name": "passedOver",
+            "docs": [
+              "Candidates a failover of this round passed over and dropped from the board because they",
+              "no longer qualified (and a failed standby): their revealed bids, off the board, may",
+              "outrank the winner, and an observer recomputing the auction (`agx_sdk::verify`) allows",
+              "that many such bids. Reset by a re-auction."
+            ],
+            "type": "u8"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                48
+                47
               ]
             }
           }

@@ -79,12 +79,15 @@ pub fn verify_auction(intent: &Intent) -> Result<(), VerifyError> {
 /// carries its account's terms, and a bid off the board ranks below the board's last entry
 /// when the board is full, and below the winner once awarded (unless its agent was cut off by
 /// a failover, or a drop opened a re-rank window in which nobody brought it back: such a bid
-/// is not considered, like one never revealed). Returns how many bid accounts were checked.
+/// is not considered, like one never revealed; and at most `Intent::passed_over` of them may
+/// be candidates a failover passed over because they no longer qualified). Returns how many
+/// bid accounts were checked.
 pub fn verify_auction_with_bids(intent: &Intent, bids: &[(Pubkey, Bid)]) -> Result<usize, VerifyError> {
     verify_auction(intent)?;
     let ranked = intent.ranked();
     let awarded = intent.status().map_err(|_| VerifyError::Corrupt)? == IntentStatus::Awarded;
     let mut checked = 0;
+    let mut passed_over = 0;
     for (address, bid) in
         bids.iter().filter(|(_, b)| b.round == intent.round && b.status == BidStatus::Revealed)
     {
@@ -117,7 +120,11 @@ pub fn verify_auction_with_bids(intent: &Intent, bids: &[(Pubkey, Bid)]) -> Resu
                     return Err(VerifyError::LeftOut(*address, "the board's last entry"));
                 }
                 if awarded && ranked.first().is_some_and(|head| key > head.rank_key()) {
-                    return Err(VerifyError::LeftOut(*address, "the winner"));
+                    // A failover of this round passed its agent over (it no longer qualified).
+                    passed_over += 1;
+                    if passed_over > usize::from(intent.passed_over) {
+                        return Err(VerifyError::LeftOut(*address, "the winner"));
+                    }
                 }
             }
         }
@@ -231,6 +238,15 @@ mod tests {
         let mut reranked_late = intent;
         reranked_late.rerank_end_slot = 40;
         assert_eq!(verify_auction_with_bids(&reranked_late, &[winner.clone(), better.clone()]), Ok(2));
+        // A failover passed one candidate over: one better bid off the board is explained, two are not.
+        let mut passed_one = intent;
+        passed_one.passed_over = 1;
+        assert_eq!(verify_auction_with_bids(&passed_one, &[winner.clone(), better.clone()]), Ok(2));
+        let also_better = (Pubkey::new_unique(), bid(&intent, 200, 4));
+        assert_eq!(
+            verify_auction_with_bids(&passed_one, &[winner.clone(), better.clone(), also_better.clone()]),
+            Err(VerifyError::LeftOut(also_better.0, "the winner"))
+        );
         let mut lying = winner.clone();
         lying.1.price = 500;
         assert!(matches!(

@@ -307,7 +307,7 @@ impl<'info> Failover<'info> {
                     promoted = Some((head, info.clone(), authority, payment));
                     break;
                 }
-                intent.remove_head()?;
+                intent.pass_over_head()?;
                 if is_standby {
                     // Locked to take the job over, and it made itself unable to: it failed too.
                     standby_failed = Some(head);

@@ -206,7 +206,7 @@ impl World {
                         i.promote_head(payment, key(2, 3), now, GRACE).map_err(|e| e.to_string())?;
                         return Ok(());
                     }
-                    i.remove_head().map_err(|e| e.to_string())?;
+                    i.pass_over_head().map_err(|e| e.to_string())?;
                 }
                 i.reauction(now, 10, 10).map_err(|e| e.to_string())?;
             }

@@ -154,7 +154,7 @@ fn fail_over(intent: &mut Intent, now: u64, w: Windows, out: &mut u64) -> Result
                 .map(|_| ())
                 .map_err(|e| format!("promote: {e}"));
         }
-        intent.remove_head().map_err(|e| format!("skip: {e}"))?;
+        intent.pass_over_head().map_err(|e| format!("skip: {e}"))?;
     }
     intent.reauction(now, w.reauction_bid, w.reauction_reveal).map_err(|e| format!("reauction: {e}"))
 }

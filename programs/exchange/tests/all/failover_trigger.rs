@@ -300,6 +300,20 @@ fn seven_candidates_six_skipped_one_promoted() {
     assert_eq!(events::find::<FailoverCandidateSkipped>(&meta.logs).len(), 6);
     assert_eq!((event(&meta).winner_agent, event(&meta).payment), (agents[7].agent, 800_000));
     assert_eq!(m.r.agent(&agents[7]).locked, MIN_STAKE);
+    // The six passed over rank above the new winner, off the board: an observer recomputing the
+    // auction from the bid accounts is told how many were passed over, and agrees.
+    let state = m.intent_state(intent);
+    assert_eq!(state.passed_over, 6);
+    let bids: Vec<_> =
+        agents.iter().map(|a| (pda::bid(&intent, &a.agent, state.round).0, m.bid_state(intent, a))).collect();
+    assert_eq!(
+        agx_sdk::verify::verify_auction_with_bids(&state, &bids),
+        Ok(7),
+        "the failed winner's bid is no longer revealed-and-current"
+    );
+    let mut hidden = state;
+    hidden.passed_over = 5;
+    assert!(agx_sdk::verify::verify_auction_with_bids(&hidden, &bids).is_err(), "one too many");
     let refs: Vec<&TestAgent> = agents.iter().collect();
     m.r.assert_accounted(&refs);
 }

@@ -23,6 +23,15 @@ impl Intent {
         Ok(head)
     }
 
+    /// A failover candidate that no longer qualifies (or the failed standby) leaves the board
+    /// without taking the job; counted so that its off-board bid is explained.
+    pub fn pass_over_head(&mut self) -> Result<LeaderboardEntry> {
+        let head = self.remove_head()?;
+        self.passed_over =
+            self.passed_over.checked_add(1).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
+        Ok(head)
+    }
+
     /// Have all allowed failovers been used?
     pub fn failovers_exhausted(&self) -> bool {
         self.failovers >= self.max_failovers
@@ -73,6 +82,7 @@ impl Intent {
         self.leaderboard = [LeaderboardEntry::default(); LEADERBOARD_LEN];
         self.leaderboard_len = 0;
         self.off_board = 0;
+        self.passed_over = 0;
         self.winner_agent = Pubkey::default();
         self.winner_bid = Pubkey::default();
         self.winner_authority = Pubkey::default();

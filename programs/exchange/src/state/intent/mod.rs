@@ -350,7 +350,12 @@ pub struct Intent {
     /// 1 when the result came after the latency the winner promised (award slot + its bid's
     /// latency): the completion counts as late for its reliability (set on submission).
     pub submitted_late: u8,
-    pub reserved: [u8; 48],
+    /// Candidates a failover of this round passed over and dropped from the board because they
+    /// no longer qualified (and a failed standby): their revealed bids, off the board, may
+    /// outrank the winner, and an observer recomputing the auction (`agx_sdk::verify`) allows
+    /// that many such bids. Reset by a re-auction.
+    pub passed_over: u8,
+    pub reserved: [u8; 47],
 }
 
 const _: () = assert!(core::mem::size_of::<Intent>() == 2376);
@@ -471,6 +476,10 @@ impl Intent {
         // `max_failovers = 0` the first failure is the last, and counts 1.
         require!(
             self.excluded_len <= self.failovers && self.failovers <= self.max_failovers.max(1),
+            ExchangeError::IntentCorrupt
+        );
+        require!(
+            usize::from(self.passed_over) <= usize::from(self.failovers) * LEADERBOARD_LEN,
             ExchangeError::IntentCorrupt
         );
         match status {
