@@ -6342,47 +6342,20 @@ export type Exchange = {
     {
       "name": "exchangeConfig",
       "docs": [
-        "The exchange's global settings. One per deployment, at PDA `[seeds::CONFIG]`."
+        "The exchange's global settings. One per deployment, at PDA `[seeds::CONFIG]`.",
+        "",
+        "Zero-copy (issue 28): nearly every instruction reads it, and decoding it with Borsh cost",
+        "~730 CU each time; `AccountLoader::load` checks the discriminator and casts in place. Fields",
+        "are ordered widest first so that `repr(C)` needs no padding; they are only appended, into",
+        "`reserved`."
       ],
+      "serialization": "bytemuck",
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
-          {
-            "name": "version",
-            "docs": [
-              "Layout version; 0 means \"not initialised yet\" (a fresh `init_if_needed` account)."
-            ],
-            "type": "u8"
-          },
-          {
-            "name": "bump",
-            "docs": [
-              "Bump of the config PDA, stored so later instructions never search for it."
-            ],
-            "type": "u8"
-          },
-          {
-            "name": "authorityBump",
-            "docs": [
-              "Bump of the exchange authority PDA (`[seeds::AUTHORITY]`), the CPI signer towards the registry."
-            ],
-            "type": "u8"
-          },
-          {
-            "name": "admin",
-            "docs": [
-              "Who may change these settings."
-            ],
-            "type": "pubkey"
-          },
-          {
-            "name": "pendingAdmin",
-            "docs": [
-              "Proposed by the admin (`admin_propose`), becomes admin when it signs `admin_accept`;",
-              "the default key when none is pending."
-            ],
-            "type": "pubkey"
-          },
           {
             "name": "rerankWindowSlots",
             "docs": [
@@ -6400,26 +6373,6 @@ export type Exchange = {
             "type": "u64"
           },
           {
-            "name": "freezableMints",
-            "docs": [
-              "Mints with a freeze authority that intents may still use (e.g. a named stablecoin);",
-              "unused slots are the default key."
-            ],
-            "type": {
-              "array": [
-                "pubkey",
-                4
-              ]
-            }
-          },
-          {
-            "name": "paused",
-            "docs": [
-              "Stops new intents and new bids; never reveals, settlement, refunds or closes."
-            ],
-            "type": "bool"
-          },
-          {
             "name": "executionGraceSlots",
             "docs": [
               "Slots a winner gets beyond its promised latency to submit its result."
@@ -6435,27 +6388,66 @@ export type Exchange = {
             "type": "u64"
           },
           {
-            "name": "neutralRatingBps",
+            "name": "arbitrationWindowSlots",
             "docs": [
-              "The rating an optimistic finalize records, bps."
+              "Slots the arbitrator has to resolve a dispute; after them anyone may finalize the result",
+              "as if undisputed."
             ],
-            "type": "u16"
+            "type": "u64"
           },
           {
-            "name": "reputationMints",
+            "name": "reauctionBidWindowSlots",
             "docs": [
-              "Mints whose paid value moves reputation, each with its weight in bps (value counted =",
-              "atoms paid x weight / 10,000, so mints of different decimals or worth compare); unused",
-              "slots are the default key. A job paid in any other mint moves no reputation, so an agent",
-              "cannot raise its standing by paying itself in a worthless token."
+              "Windows of a re-auction after every failover candidate failed: bids (commits), and",
+              "reveals for sealed auctions. Short: the job is already late."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "reauctionRevealWindowSlots",
+            "type": "u64"
+          },
+          {
+            "name": "replyWindowSlots",
+            "docs": [
+              "The agent's right of reply (issue 25): slots an agent rated below its promised quality",
+              "has to contest the rating (`rating_contest`), and each judge (evaluator, then arbitrator)",
+              "to decide it; 0 turns replies off."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "replyBond",
+            "docs": [
+              "Lamports an agent bonds to contest a rating: back to it if the rating is corrected, to",
+              "the requester if it is upheld."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "admin",
+            "docs": [
+              "Who may change these settings."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "pendingAdmin",
+            "docs": [
+              "Proposed by the admin (`admin_propose`), becomes admin when it signs `admin_accept`;",
+              "the default key when none is pending."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "freezableMints",
+            "docs": [
+              "Mints with a freeze authority that intents may still use (e.g. a named stablecoin);",
+              "unused slots are the default key."
             ],
             "type": {
               "array": [
-                {
-                  "defined": {
-                    "name": "reputationMint"
-                  }
-                },
+                "pubkey",
                 4
               ]
             }
@@ -6469,12 +6461,30 @@ export type Exchange = {
             "type": "pubkey"
           },
           {
-            "name": "arbitrationWindowSlots",
+            "name": "reputationMints",
             "docs": [
-              "Slots the arbitrator has to resolve a dispute; after them anyone may finalize the result",
-              "as if undisputed."
+              "Mints whose paid value moves reputation, each with its weight in bps (value counted =",
+              "atoms paid x weight / 10,000, so mints of different decimals or worth compare); unused",
+              "slots are the default key. A job paid in any other mint moves no reputation, so an agent",
+              "cannot raise its standing by paying itself in a worthless token."
             ],
-            "type": "u64"
+            "type": {
+              "array": [
+                {
+                  "defined": {
+                    "name": "reputationMintSlot"
+                  }
+                },
+                4
+              ]
+            }
+          },
+          {
+            "name": "neutralRatingBps",
+            "docs": [
+              "The rating an optimistic finalize records, bps."
+            ],
+            "type": "u16"
           },
           {
             "name": "failoverSlashBps",
@@ -6500,18 +6510,6 @@ export type Exchange = {
             "type": "u16"
           },
           {
-            "name": "reauctionBidWindowSlots",
-            "docs": [
-              "Windows of a re-auction after every failover candidate failed: bids (commits), and",
-              "reveals for sealed auctions. Short: the job is already late."
-            ],
-            "type": "u64"
-          },
-          {
-            "name": "reauctionRevealWindowSlots",
-            "type": "u64"
-          },
-          {
             "name": "reputationFeeBps",
             "docs": [
               "Share of every payout in a reputation-bearing mint that goes to the exchange's fee vault",
@@ -6534,21 +6532,32 @@ export type Exchange = {
             "type": "u16"
           },
           {
-            "name": "replyWindowSlots",
+            "name": "version",
             "docs": [
-              "The agent's right of reply (issue 25): slots an agent rated below its promised quality",
-              "has to contest the rating (`rating_contest`), and each judge (evaluator, then arbitrator)",
-              "to decide it; 0 turns replies off."
+              "Layout version; 0 means \"not initialised yet\"."
             ],
-            "type": "u64"
+            "type": "u8"
           },
           {
-            "name": "replyBond",
+            "name": "bump",
             "docs": [
-              "Lamports an agent bonds to contest a rating: back to it if the rating is corrected, to",
-              "the requester if it is upheld."
+              "Bump of the config PDA, stored so later instructions never search for it."
             ],
-            "type": "u64"
+            "type": "u8"
+          },
+          {
+            "name": "authorityBump",
+            "docs": [
+              "Bump of the exchange authority PDA (`[seeds::AUTHORITY]`), the CPI signer towards the registry."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "paused",
+            "docs": [
+              "1 stops new intents and new bids; never reveals, settlement, refunds or closes."
+            ],
+            "type": "u8"
           },
           {
             "name": "reserved",
@@ -6558,7 +6567,7 @@ export type Exchange = {
             "type": {
               "array": [
                 "u8",
-                10
+                14
               ]
             }
           }
@@ -8347,6 +8356,32 @@ export type Exchange = {
       "docs": [
         "A mint whose paid value counts for reputation, and how much."
       ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "mint",
+            "type": "pubkey"
+          },
+          {
+            "name": "weightBps",
+            "docs": [
+              "bps of each paid atom that counts as reputation value."
+            ],
+            "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "reputationMintSlot",
+      "docs": [
+        "A reputation-bearing mint as the config stores it (`ReputationMint` is the setting)."
+      ],
+      "serialization": "bytemuck",
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [

@@ -12,7 +12,7 @@ pub fn exchange(config: &ExchangeConfig) -> ExchangeSettings {
         rerank_window_slots: config.rerank_window_slots,
         min_bid_bond: config.min_bid_bond,
         freezable_mints: config.freezable_mints.iter().filter(listed).copied().collect(),
-        paused: config.paused,
+        paused: config.is_paused(),
         execution_grace_slots: config.execution_grace_slots,
         dispute_window_slots: config.dispute_window_slots,
         neutral_rating_bps: config.neutral_rating_bps,
@@ -20,7 +20,7 @@ pub fn exchange(config: &ExchangeConfig) -> ExchangeSettings {
             .reputation_mints
             .iter()
             .filter(|m| m.mint != Pubkey::default())
-            .copied()
+            .map(|m| (*m).into())
             .collect(),
         arbitrator: config.arbitrator,
         arbitration_window_slots: config.arbitration_window_slots,
@@ -65,10 +65,8 @@ mod tests {
         assert_eq!(exchange(&config), s);
     }
 
-    /// An all-zero config (it is `#[account]`, not `Default`): only to be filled by `initialize`.
+    /// An all-zero config (zero-copy, not `Default`): only to be filled by `initialize`.
     fn zeroed_config() -> ExchangeConfig {
-        use anchor_lang::AnchorDeserialize;
-        let zeros = vec![0u8; 8 + 2_000];
-        ExchangeConfig::deserialize(&mut &zeros[8..]).expect("zeroed config")
+        bytemuck::Zeroable::zeroed()
     }
 }

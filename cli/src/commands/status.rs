@@ -59,9 +59,9 @@ pub fn run(args: Args, url: &str, out: Output) -> Result<()> {
                 "exchange config {exchange}: version {}, admin {}{}\n",
                 c.version,
                 c.admin,
-                if c.paused { ", PAUSED" } else { "" }
+                if c.is_paused() { ", PAUSED" } else { "" }
             ));
-            json!({"address": exchange.to_string(), "version": c.version, "admin": c.admin.to_string(), "paused": c.paused})
+            json!({"address": exchange.to_string(), "version": c.version, "admin": c.admin.to_string(), "paused": c.is_paused()})
         }
         None => {
             text.push_str(&format!("exchange config {exchange}: not initialised\n"));

@@ -54,7 +54,7 @@ use crate::state::{Bid, ExchangeConfig, Intent, LeaderboardEntry};
 #[derive(Accounts)]
 pub struct Failover<'info> {
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
-    pub config: Box<Account<'info, ExchangeConfig>>,
+    pub config: AccountLoader<'info, ExchangeConfig>,
 
     #[account(mut)]
     pub intent: AccountLoader<'info, Intent>,
@@ -233,7 +233,8 @@ impl<'info> Failover<'info> {
         now: u64,
     ) -> Result<()> {
         let intent_key = self.intent.key();
-        let config = &self.config;
+        let config = self.config.load()?;
+        let config = &*config;
         let mut intent = self.intent.load_mut()?;
         self.require_current_winner(&intent)?;
         let (old_standby, old_standby_bid) = (intent.standby_agent, intent.standby_bid);

@@ -45,7 +45,7 @@ use crate::state::{ExchangeConfig, Intent};
 #[derive(Accounts)]
 pub struct Payout<'info> {
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
-    pub config: Box<Account<'info, ExchangeConfig>>,
+    pub config: AccountLoader<'info, ExchangeConfig>,
 
     #[account(
         mut,
@@ -140,7 +140,7 @@ impl<'info> Payout<'info> {
         let recorded = agx_core::reputation::accountable_rating(ending.promised, rating_bps)
             .map_err(|_| error!(ExchangeError::ResultRatingOutOfRange))?;
         let ending = self.pay(rent_to, ending, coalition.as_ref())?;
-        let value = self.config.reputation_value(&self.mint.key(), ending.split.to_agent.0)?;
+        let value = self.config.load()?.reputation_value(&self.mint.key(), ending.split.to_agent.0)?;
         let counted = self.settle_registry(
             &ending,
             OutcomeKind::Completed,
@@ -170,7 +170,7 @@ impl<'info> Payout<'info> {
     /// (`Intent::open_reply`; a coalition's job, rated for all its members, has none).
     fn open_reply(&self, now: u64, rating_bps: u16, promised_bps: u16, counted: u64) -> Result<()> {
         let mut intent = self.intent.load_mut()?;
-        intent.open_reply(now, self.config.reply_window_slots, rating_bps, promised_bps, counted)?;
+        intent.open_reply(now, self.config.load()?.reply_window_slots, rating_bps, promised_bps, counted)?;
         intent.invariant()?;
         if intent.reply_end_slot != 0 {
             emit!(RatingReplyOpened {
@@ -202,13 +202,14 @@ impl<'info> Payout<'info> {
         require!(slashed <= ending.hold, ExchangeError::DisputeSlashExceedsHold);
         require!(coalition.is_none() || slashed == 0, ExchangeError::CoalitionDisputeSlashUnsupported);
         let ending = self.pay(rent_to, ending, coalition.as_ref())?;
-        let job_value = self.config.reputation_value(&self.mint.key(), ending.payment)?;
+        let job_value = self.config.load()?.reputation_value(&self.mint.key(), ending.payment)?;
         let (kind, value, rating) = if slashed > 0 {
             (OutcomeKind::Slashed, job_value, None)
         } else if agent_share_bps == 0 {
             (OutcomeKind::Failed, job_value, None)
         } else {
-            let paid_value = self.config.reputation_value(&self.mint.key(), ending.split.to_agent.0)?;
+            let paid_value =
+                self.config.load()?.reputation_value(&self.mint.key(), ending.split.to_agent.0)?;
             let rating = agx_core::reputation::accountable_rating(ending.promised, agent_share_bps)
                 .map_err(|_| error!(ExchangeError::DisputeShareOutOfRange))?;
             (OutcomeKind::Completed, paid_value, Some(rating))
@@ -237,7 +238,7 @@ impl<'info> Payout<'info> {
         let to_requester = Payee::refund(&intent, &self.requester_tokens.to_account_info())?;
         let split = transition(&mut intent)?;
         intent.invariant()?;
-        let fee = self.config.reputation_fee(&intent.mint, split.to_agent.0)?;
+        let fee = self.config.load()?.reputation_fee(&intent.mint, split.to_agent.0)?;
         let net =
             split.to_agent.0.checked_sub(fee).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
         Ok(Ending {
@@ -366,10 +367,14 @@ impl<'info> Payout<'info> {
             let pairs = c.members.iter().map(|(agent, _)| (agent.clone(), agent.clone())).collect();
             let job =
                 JobOf { requester: ending.requester, capabilities: ending.capabilities, late: ending.late };
-            self.registry.settle_members(&self.config, pairs, members, rating, job, None)?;
+            self.registry.settle_members(&*self.config.load()?, pairs, members, rating, job, None)?;
             // A hired coalition holds no bid account: the hire is uncounted with its outcome.
             if ending.hired {
-                crate::bidder::release(&self.registry, &self.config, self.winner_agent.to_account_info())?;
+                crate::bidder::release(
+                    &self.registry,
+                    &*self.config.load()?,
+                    self.winner_agent.to_account_info(),
+                )?;
             }
             return Ok(0);
         }
@@ -379,7 +384,7 @@ impl<'info> Payout<'info> {
             _ => return err!(ExchangeError::PayoutStandbyMismatch),
         };
         self.registry.settle_outcome(
-            &self.config,
+            &*self.config.load()?,
             self.winner_agent.to_account_info(),
             standby_info,
             Outcome {

@@ -128,7 +128,7 @@ impl Market {
             Ok(json!({
                 "chain": chain.describe(), "slot": slot,
                 "pay_mint": m.pay.map(|p| p.mint.to_string()),
-                "exchange": {"paused": x.paused, "arbitrator": x.arbitrator.to_string(),
+                "exchange": {"paused": x.is_paused(), "arbitrator": x.arbitrator.to_string(),
                     "dispute_window_slots": x.dispute_window_slots, "execution_grace_slots": x.execution_grace_slots,
                     "reputation_fee_bps": x.reputation_fee_bps, "min_bid_bond": x.min_bid_bond,
                     "reply_window_slots": x.reply_window_slots},

@@ -14,16 +14,16 @@ pub struct AdminAccept<'info> {
     pub candidate: Signer<'info>,
 
     #[account(mut, address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
-    pub config: Account<'info, ExchangeConfig>,
+    pub config: AccountLoader<'info, ExchangeConfig>,
 }
 
 impl AdminAccept<'_> {
     pub fn handler(ctx: Context<Self>) -> Result<()> {
-        let config = &mut ctx.accounts.config;
+        let mut config = ctx.accounts.config.load_mut()?;
         let previous = config.admin;
         config.accept_admin(ctx.accounts.candidate.key())?;
         config.invariant()?;
-        emit!(ExchangeAdminChanged { config: config.key(), previous, admin: config.admin });
+        emit!(ExchangeAdminChanged { config: ctx.accounts.config.key(), previous, admin: config.admin });
         Ok(())
     }
 }

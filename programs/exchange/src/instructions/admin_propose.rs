@@ -15,10 +15,14 @@ pub struct AdminProposeArgs {
 
 impl ConfigAdmin<'_> {
     pub fn propose(ctx: Context<Self>, args: AdminProposeArgs) -> Result<()> {
-        let config = &mut ctx.accounts.config;
+        let mut config = ctx.accounts.config.load_mut()?;
         config.propose_admin(args.candidate)?;
         config.invariant()?;
-        emit!(ExchangeAdminProposed { config: config.key(), admin: config.admin, candidate: args.candidate });
+        emit!(ExchangeAdminProposed {
+            config: ctx.accounts.config.key(),
+            admin: config.admin,
+            candidate: args.candidate
+        });
         Ok(())
     }
 }

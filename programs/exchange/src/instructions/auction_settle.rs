@@ -46,7 +46,7 @@ pub struct AuctionSettle<'info> {
     pub caller: Signer<'info>,
 
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
-    pub config: Account<'info, ExchangeConfig>,
+    pub config: AccountLoader<'info, ExchangeConfig>,
 
     #[account(mut)]
     pub intent: AccountLoader<'info, Intent>,
@@ -99,7 +99,7 @@ impl<'info> AuctionSettle<'info> {
         let now = Clock::get()?.slot;
         let AuctionSettle {
             caller,
-            config,
+            config: config_account,
             intent: intent_account,
             agent,
             bid,
@@ -112,6 +112,8 @@ impl<'info> AuctionSettle<'info> {
             requester,
             token_program,
         } = ctx.accounts;
+        let config = config_account.load()?;
+        let config = &*config;
         let intent_key = intent_account.key();
         let mut intent = intent_account.load_mut()?;
         intent.require_phase(now, Phase::Closed, ExchangeError::AuctionNotClosed)?;

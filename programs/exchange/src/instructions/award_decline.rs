@@ -37,7 +37,7 @@ impl<'info> AwardDecline<'info> {
                 ExchangeError::FailoverNotAwarded
             );
             require!(now < intent.execution_deadline_slot, ExchangeError::AwardDeclineTooLate);
-            let config = &failover.config;
+            let config = failover.config.load()?;
             agx_core::slash::decline_bps(
                 intent.award_slot,
                 intent.execution_deadline_slot,

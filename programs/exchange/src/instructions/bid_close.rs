@@ -24,7 +24,7 @@ pub struct BidClose<'info> {
     pub caller: Signer<'info>,
 
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
-    pub config: Account<'info, ExchangeConfig>,
+    pub config: AccountLoader<'info, ExchangeConfig>,
 
     #[account(mut, has_one = requester @ ExchangeError::RequesterMismatch)]
     pub intent: AccountLoader<'info, Intent>,
@@ -86,7 +86,11 @@ impl BidClose<'_> {
             intent.invariant()?;
         }
         crate::cu_trace!("bid_close: intent");
-        crate::bidder::release(&accounts.registry, &accounts.config, accounts.agent.to_account_info())?;
+        crate::bidder::release(
+            &accounts.registry,
+            &*accounts.config.load()?,
+            accounts.agent.to_account_info(),
+        )?;
         crate::cu_trace!("bid_close: released");
         let (returned, forfeited) = bid.bond_split();
         move_lamports(&bid.to_account_info(), &accounts.requester.to_account_info(), forfeited)?;

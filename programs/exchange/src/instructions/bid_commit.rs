@@ -32,7 +32,7 @@ pub struct BidCommit<'info> {
     pub bidder: Signer<'info>,
 
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
-    pub config: Account<'info, ExchangeConfig>,
+    pub config: AccountLoader<'info, ExchangeConfig>,
 
     #[account(mut)]
     pub intent: AccountLoader<'info, Intent>,
@@ -57,13 +57,14 @@ pub struct BidCommit<'info> {
 impl<'info> BidCommit<'info> {
     pub fn validate(&self, round: u8, members: &[AccountInfo<'info>]) -> Result<crate::bidder::BidderView> {
         crate::cu_trace!("bid_commit: accounts");
-        self.config.require_not_paused()?;
+        self.config.load()?.require_not_paused()?;
         let intent = self.intent.load()?;
         require!(round == intent.round, ExchangeError::BidRoundMismatch);
         require!(intent.kind()?.is_sealed(), ExchangeError::BidWrongAuctionKind);
         intent.require_phase(Clock::get()?.slot, Phase::Bidding, ExchangeError::BidWindowClosed)?;
         crate::cu_trace!("bid_commit: phase");
-        let bidder = crate::bidder::eligible(&self.agent, members, &intent, &self.config.probation())?;
+        let bidder =
+            crate::bidder::eligible(&self.agent, members, &intent, &self.config.load()?.probation())?;
         crate::cu_trace!("bid_commit: eligible");
         require_keys_eq!(bidder.authority, self.bidder.key(), ExchangeError::BidNotBidder);
         Ok(bidder)
@@ -83,7 +84,7 @@ impl<'info> BidCommit<'info> {
         crate::cu_trace!("bid_commit: intent");
         crate::bidder::engage(
             &ctx.accounts.registry,
-            &ctx.accounts.config,
+            &*ctx.accounts.config.load()?,
             ctx.accounts.agent.to_account_info(),
         )?;
         crate::cu_trace!("bid_commit: engaged");

@@ -28,7 +28,7 @@ pub struct BidPlace<'info> {
     pub bidder: Signer<'info>,
 
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
-    pub config: Account<'info, ExchangeConfig>,
+    pub config: AccountLoader<'info, ExchangeConfig>,
 
     #[account(mut)]
     pub intent: AccountLoader<'info, Intent>,
@@ -51,12 +51,13 @@ pub struct BidPlace<'info> {
 
 impl<'info> BidPlace<'info> {
     pub fn validate(&self, round: u8, members: &[AccountInfo<'info>]) -> Result<crate::bidder::BidderView> {
-        self.config.require_not_paused()?;
+        self.config.load()?.require_not_paused()?;
         let intent = self.intent.load()?;
         require!(round == intent.round, ExchangeError::BidRoundMismatch);
         require!(intent.kind()? == AuctionKind::Continuous, ExchangeError::BidWrongAuctionKind);
         intent.require_phase(Clock::get()?.slot, Phase::Bidding, ExchangeError::BidWindowClosed)?;
-        let bidder = crate::bidder::eligible(&self.agent, members, &intent, &self.config.probation())?;
+        let bidder =
+            crate::bidder::eligible(&self.agent, members, &intent, &self.config.load()?.probation())?;
         require_keys_eq!(bidder.authority, self.bidder.key(), ExchangeError::BidNotBidder);
         Ok(bidder)
     }
@@ -68,6 +69,8 @@ impl<'info> BidPlace<'info> {
         let intent_key = ctx.accounts.intent.key();
         let accounts = &mut *ctx.accounts;
         let mut intent = accounts.intent.load_mut()?;
+        let config = accounts.config.load()?;
+        let config = &*config;
         let mut clear = ClearBid {
             payer: accounts.bidder.as_ref(),
             bidder: accounts.bidder.key(),
@@ -76,13 +79,12 @@ impl<'info> BidPlace<'info> {
             kind: view.kind,
             bond: view.bond,
             bid: accounts.bid.as_ref(),
-            config: &accounts.config,
+            config,
             registry: &accounts.registry,
             system_program: accounts.system_program.as_ref(),
         };
         let (score, rank) = clear.place(intent_key, &mut intent, &opening, now)?;
         // The first bid to reach the threshold heads the board (all earlier bids scored below it).
-        let config = &accounts.config;
         if intent.score_threshold > 0 && score >= intent.score_threshold && rank == Some(0) {
             // A continuous winner is paid its ask; terms that cannot be awarded wait for
             // settlement, which drops them.

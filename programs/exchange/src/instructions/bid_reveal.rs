@@ -38,7 +38,7 @@ pub struct BidReveal<'info> {
 
     /// Read for probation (`ExchangeConfig::probation`).
     #[account(address = crate::seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
-    pub config: Account<'info, crate::state::ExchangeConfig>,
+    pub config: AccountLoader<'info, crate::state::ExchangeConfig>,
 
     /// CHECK: the `SlotHashes` sysvar (address checked); read raw, as its size forbids
     /// deserializing it on-chain.
@@ -61,7 +61,7 @@ impl<'info> BidReveal<'info> {
         require_eq!(bid.round, intent.round, ExchangeError::BidRoundMismatch);
         let commitment = opening.core(&intent_key, &bid.agent).commitment::<SyscallSha256>();
         require!(commitment == bid.commitment, ExchangeError::BidCommitmentMismatch);
-        let probation = ctx.accounts.config.probation();
+        let probation = ctx.accounts.config.load()?.probation();
         let bidder =
             crate::bidder::eligible(&ctx.accounts.agent, ctx.remaining_accounts, &intent, &probation)?;
         // A newcomer that committed in its own standing and has fallen below the minimum since

@@ -36,7 +36,7 @@ pub struct BudgetCreate<'info> {
     pub owner: Signer<'info>,
 
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
-    pub config: Account<'info, ExchangeConfig>,
+    pub config: AccountLoader<'info, ExchangeConfig>,
 
     /// CHECK: an `Agent` of the registry (owner and discriminator, `AgentView::of`).
     #[account(constraint = agent_registry::state::AgentView::of(&agent).is_some() @ ExchangeError::BudgetAgentInvalid)]
@@ -84,7 +84,7 @@ impl BudgetCreate<'_> {
     }
 
     pub fn handler(ctx: Context<Self>, args: BudgetCreateArgs) -> Result<()> {
-        let freeze_allowed = ctx.accounts.config.allows_freezable(&ctx.accounts.mint.key());
+        let freeze_allowed = ctx.accounts.config.load()?.allows_freezable(&ctx.accounts.mint.key());
         let mint_decimals =
             agent_registry::mint_policy::check(&ctx.accounts.mint.to_account_info(), freeze_allowed)
                 .map_err(|v| error!(ExchangeError::from(v)))?;

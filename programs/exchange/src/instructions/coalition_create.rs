@@ -70,7 +70,7 @@ pub struct CoalitionCreate<'info> {
     pub authority: Signer<'info>,
 
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
-    pub config: Account<'info, ExchangeConfig>,
+    pub config: AccountLoader<'info, ExchangeConfig>,
 
     /// CHECK: the lead, a registry `Agent` of `authority` (`AgentView::of`, `validate`); the
     /// registry writes it in the CPI that engages it.
@@ -93,7 +93,7 @@ pub struct CoalitionCreate<'info> {
 
 impl CoalitionCreate<'_> {
     pub fn validate(&self) -> Result<()> {
-        self.config.require_not_paused()?;
+        self.config.load()?.require_not_paused()?;
         let lead = AgentView::of(&self.lead).ok_or_else(|| error!(ExchangeError::CoalitionLeadInvalid))?;
         require_keys_eq!(lead.authority, self.authority.key(), ExchangeError::CoalitionLeadInvalid);
         Ok(())
@@ -113,7 +113,7 @@ impl CoalitionCreate<'_> {
         let hash = coalition.terms_hash;
         coalition.accept(0, &hash, accounts.authority.key())?;
         coalition.invariant()?;
-        accounts.registry.engage(&accounts.config, accounts.lead.to_account_info())?;
+        accounts.registry.engage(&*accounts.config.load()?, accounts.lead.to_account_info())?;
         emit!(CoalitionCreated {
             coalition: key,
             lead: coalition.lead,

@@ -22,7 +22,7 @@ pub struct CoalitionMemberAct<'info> {
     pub authority: Signer<'info>,
 
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
-    pub config: Account<'info, ExchangeConfig>,
+    pub config: AccountLoader<'info, ExchangeConfig>,
 
     #[account(mut)]
     pub coalition: AccountLoader<'info, Coalition>,
@@ -51,7 +51,7 @@ impl CoalitionMemberAct<'_> {
         let mut coalition = accounts.coalition.load_mut()?;
         coalition.leave(index)?;
         coalition.invariant()?;
-        accounts.registry.release(&accounts.config, accounts.agent.to_account_info())?;
+        accounts.registry.release(&*accounts.config.load()?, accounts.agent.to_account_info())?;
         emit!(CoalitionLeft {
             coalition: accounts.coalition.key(),
             agent: accounts.agent.key(),

@@ -32,7 +32,7 @@ pub struct CoalitionAuthorityAct<'info> {
     pub authority: Signer<'info>,
 
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
-    pub config: Account<'info, ExchangeConfig>,
+    pub config: AccountLoader<'info, ExchangeConfig>,
 
     #[account(mut, has_one = authority @ ExchangeError::CoalitionNotLead)]
     pub coalition: AccountLoader<'info, Coalition>,
@@ -53,7 +53,7 @@ impl<'info> CoalitionAuthorityAct<'info> {
         for agent in signed {
             let info = passed.next().ok_or_else(|| error!(ExchangeError::CoalitionMemberAccountMissing))?;
             require!(info.key() == agent && info.is_writable, ExchangeError::CoalitionMemberAccountMissing);
-            self.registry.release(&self.config, info.clone())?;
+            self.registry.release(&*self.config.load()?, info.clone())?;
             released = released.checked_add(1).ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
         }
         Ok(released)
@@ -61,7 +61,7 @@ impl<'info> CoalitionAuthorityAct<'info> {
 
     pub fn update(ctx: Context<'info, Self>, args: CoalitionUpdateArgs) -> Result<()> {
         let accounts = &ctx.accounts;
-        accounts.config.require_not_paused()?;
+        accounts.config.load()?.require_not_paused()?;
         let members = members_of(&args.members)?;
         let key = accounts.coalition.key();
         let mut coalition = accounts.coalition.load_mut()?;

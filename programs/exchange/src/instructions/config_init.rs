@@ -32,11 +32,11 @@ pub struct ConfigInit<'info> {
     #[account(
         init_if_needed,
         payer = authority,
-        space = 8 + ExchangeConfig::INIT_SPACE,
+        space = ExchangeConfig::SPACE,
         seeds = [seeds::CONFIG],
         bump,
     )]
-    pub config: Account<'info, ExchangeConfig>,
+    pub config: AccountLoader<'info, ExchangeConfig>,
 
     /// CHECK: the exchange's signing PDA; only its address (and bump) are used.
     #[account(seeds = [seeds::AUTHORITY], bump)]
@@ -55,7 +55,10 @@ pub struct ConfigInit<'info> {
 
 impl ConfigInit<'_> {
     pub fn validate(&self) -> Result<()> {
-        require!(!self.config.is_initialized(), ExchangeError::ConfigAlreadyInitialized);
+        // A fresh account has no discriminator yet (`load` would refuse it): the bytes tell.
+        let initialized =
+            self.config.as_ref().try_borrow_data()?.get(..8) == Some(ExchangeConfig::DISCRIMINATOR);
+        require!(!initialized, ExchangeError::ConfigAlreadyInitialized);
         require!(
             self.program_data.upgrade_authority_address == Some(self.authority.key()),
             ExchangeError::ConfigInitNotUpgradeAuthority
@@ -64,11 +67,11 @@ impl ConfigInit<'_> {
     }
 
     pub fn handler(ctx: Context<Self>, args: ConfigInitArgs) -> Result<()> {
-        let config = &mut ctx.accounts.config;
+        let mut config = ctx.accounts.config.load_init()?;
         config.initialize(args.admin, &args.settings, ctx.bumps.config, ctx.bumps.exchange_authority)?;
         config.invariant()?;
         emit!(ExchangeConfigInitialized {
-            config: config.key(),
+            config: ctx.accounts.config.key(),
             admin: config.admin,
             version: config.version,
             slot: Clock::get()?.slot,

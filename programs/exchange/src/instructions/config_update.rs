@@ -20,19 +20,19 @@ pub type ConfigUpdateArgs = ExchangeSettings;
 /// Accounts of `config_update` and `admin_propose`: the admin and the config.
 #[derive(Accounts)]
 pub struct ConfigAdmin<'info> {
-    #[account(address = config.admin @ ExchangeError::ConfigNotAdmin)]
+    #[account(address = config.load()?.admin @ ExchangeError::ConfigNotAdmin)]
     pub admin: Signer<'info>,
 
     #[account(mut, address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
-    pub config: Account<'info, ExchangeConfig>,
+    pub config: AccountLoader<'info, ExchangeConfig>,
 }
 
 impl ConfigAdmin<'_> {
     pub fn update(ctx: Context<Self>, args: ConfigUpdateArgs) -> Result<()> {
-        let config = &mut ctx.accounts.config;
+        let mut config = ctx.accounts.config.load_mut()?;
         config.apply(&args)?;
         config.invariant()?;
-        emit!(ExchangeConfigUpdated { config: config.key(), settings: args });
+        emit!(ExchangeConfigUpdated { config: ctx.accounts.config.key(), settings: args });
         Ok(())
     }
 }

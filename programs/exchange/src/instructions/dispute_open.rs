@@ -26,7 +26,7 @@ pub struct DisputeOpen<'info> {
     pub requester: Signer<'info>,
 
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
-    pub config: Account<'info, ExchangeConfig>,
+    pub config: AccountLoader<'info, ExchangeConfig>,
 
     #[account(mut)]
     pub intent: AccountLoader<'info, Intent>,
@@ -34,14 +34,17 @@ pub struct DisputeOpen<'info> {
 
 impl DisputeOpen<'_> {
     pub fn validate(&self) -> Result<()> {
-        require!(self.intent.load()?.has_judge(self.config.arbitrator), ExchangeError::DisputeNoArbitrator);
+        require!(
+            self.intent.load()?.has_judge(self.config.load()?.arbitrator),
+            ExchangeError::DisputeNoArbitrator
+        );
         Ok(())
     }
 
     pub fn handler(ctx: Context<Self>, args: DisputeOpenArgs) -> Result<()> {
         let now = Clock::get()?.slot;
         let mut intent = ctx.accounts.intent.load_mut()?;
-        let window = intent.decision_window(ctx.accounts.config.arbitration_window_slots)?;
+        let window = intent.decision_window(ctx.accounts.config.load()?.arbitration_window_slots)?;
         intent.open_dispute(args.reason_hash, now, window)?;
         intent.invariant()?;
         emit!(DisputeOpened {

@@ -116,10 +116,11 @@ impl DisputeResolve<'_> {
         let payout = &self.payout;
         let (fee, terms) = {
             let mut intent = payout.intent.load_mut()?;
-            let window = payout.config.arbitration_window_slots;
+            let config = payout.config.load()?;
+            let window = config.arbitration_window_slots;
             let opened = intent.dispute_opened_slot;
             let by_evaluator =
-                intent.require_judge(self.judge.key(), payout.config.arbitrator, opened, now, window)?;
+                intent.require_judge(self.judge.key(), config.arbitrator, opened, now, window)?;
             require!(!by_evaluator || slash == 0, ExchangeError::EvaluatorSlashRefused);
             if !by_evaluator || intent.evaluator_fee == 0 {
                 return Ok(());

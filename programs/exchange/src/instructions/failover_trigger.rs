@@ -73,12 +73,15 @@ impl<'info> FailoverTrigger<'info> {
             agx_core::lifecycle::FailoverReason::DeadlineMissed => FailureCause::DeadlineMissed,
             agx_core::lifecycle::FailoverReason::Silent => FailureCause::Silent,
         };
-        let config = &failover.config;
+        let (reward_bps, slash_bps) = {
+            let config = failover.config.load()?;
+            (config.failover_reward_bps, config.failover_slash_bps)
+        };
         let reward = accounts
             .caller_stake_tokens
             .as_ref()
-            .map(|to| Reward { to: to.to_account_info(), bps: config.failover_reward_bps });
-        failover.run(ctx.remaining_accounts, cause, config.failover_slash_bps, reward, now)?;
+            .map(|to| Reward { to: to.to_account_info(), bps: reward_bps });
+        failover.run(ctx.remaining_accounts, cause, slash_bps, reward, now)?;
         let tip = failover.intent.load_mut()?.take_tip();
         move_lamports(&failover.intent.to_account_info(), &accounts.caller.to_account_info(), tip)
     }

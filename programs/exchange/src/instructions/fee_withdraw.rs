@@ -22,11 +22,11 @@ pub struct FeeWithdrawArgs {
 
 #[derive(Accounts)]
 pub struct FeeWithdraw<'info> {
-    #[account(address = config.admin @ ExchangeError::ConfigNotAdmin)]
+    #[account(address = config.load()?.admin @ ExchangeError::ConfigNotAdmin)]
     pub admin: Signer<'info>,
 
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
-    pub config: Account<'info, ExchangeConfig>,
+    pub config: AccountLoader<'info, ExchangeConfig>,
 
     /// CHECK: the exchange's signing PDA, owner of every fee vault (its constant address).
     #[account(address = seeds::AUTHORITY_ADDRESS @ ExchangeError::ExchangeAuthorityInvalid)]
@@ -58,7 +58,7 @@ impl FeeWithdraw<'_> {
 
     pub fn handler(ctx: Context<Self>, args: FeeWithdrawArgs) -> Result<()> {
         let accounts = &ctx.accounts;
-        let bump = [accounts.config.authority_bump];
+        let bump = [accounts.config.load()?.authority_bump];
         let signer: &[&[u8]] = &[seeds::AUTHORITY, &bump];
         token_interface::transfer_checked(
             CpiContext::new_with_signer(

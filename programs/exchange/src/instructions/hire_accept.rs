@@ -25,7 +25,7 @@ pub struct HireAccept<'info> {
     pub bidder: Signer<'info>,
 
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
-    pub config: Account<'info, ExchangeConfig>,
+    pub config: AccountLoader<'info, ExchangeConfig>,
 
     #[account(mut)]
     pub intent: AccountLoader<'info, Intent>,
@@ -42,7 +42,7 @@ pub struct HireAccept<'info> {
 impl<'info> HireAccept<'info> {
     /// Checks the rules; the named bidder as the hire scores and holds it.
     fn validate(&self, round: u8, members: &[AccountInfo<'info>]) -> Result<BidderView> {
-        self.config.require_not_paused()?;
+        self.config.load()?.require_not_paused()?;
         let agent = AgentView::of(&self.agent);
         let authority = match &agent {
             Some(agent) => agent.authority,
@@ -77,7 +77,7 @@ impl<'info> HireAccept<'info> {
         let hired = accounts.agent.to_account_info();
         crate::bidding::take_hire(
             &accounts.intent,
-            &accounts.config,
+            &*accounts.config.load()?,
             &accounts.registry,
             hired,
             &view,

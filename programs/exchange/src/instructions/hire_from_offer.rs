@@ -24,7 +24,7 @@ pub struct HireFromOffer<'info> {
     pub requester: Signer<'info>,
 
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
-    pub config: Account<'info, ExchangeConfig>,
+    pub config: AccountLoader<'info, ExchangeConfig>,
 
     #[account(mut, has_one = requester @ ExchangeError::RequesterMismatch)]
     pub intent: AccountLoader<'info, Intent>,
@@ -47,7 +47,7 @@ pub struct HireFromOffer<'info> {
 impl HireFromOffer<'_> {
     /// The terms the offer at `index` makes, checked against the intent.
     fn terms(&self, index: u8) -> Result<(HireTerms, AgentView)> {
-        self.config.require_not_paused()?;
+        self.config.load()?.require_not_paused()?;
         let intent = self.intent.load()?;
         require!(
             intent.kind()? == AuctionKind::Direct
@@ -76,7 +76,7 @@ impl HireFromOffer<'_> {
         let reputation = agent.reputation_for(accounts.intent.load()?.required_capabilities);
         crate::bidding::take_hire(
             &accounts.intent,
-            &accounts.config,
+            &*accounts.config.load()?,
             &accounts.registry,
             hired,
             &crate::bidder::BidderView {

@@ -258,7 +258,7 @@ pub struct IntentCreate<'info> {
     pub requester: Signer<'info>,
 
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
-    pub config: Account<'info, ExchangeConfig>,
+    pub config: AccountLoader<'info, ExchangeConfig>,
 
     /// CHECK: the PDA `[seeds::INTENT, requester, intent_id]`, checked by the handler
     /// (`Poster::open`, `IntentAccountInvalid`) with `agent_registry::pda` rather than an Anchor
@@ -314,9 +314,9 @@ impl<'info> IntentCreate<'info> {
         crate::cu_trace!("intent_create: accounts");
         let accounts = &ctx.accounts;
         let poster = accounts.poster();
-        let bump = poster.open(&accounts.config, &args)?;
+        let bump = poster.open(&*accounts.config.load()?, &args)?;
         crate::cu_trace!("intent_create: opened");
-        let freeze_allowed = accounts.config.allows_freezable(&accounts.mint.key());
+        let freeze_allowed = accounts.config.load()?.allows_freezable(&accounts.mint.key());
         let mint = agent_registry::mint_policy::inspect(&accounts.mint.to_account_info(), freeze_allowed)
             .map_err(|v| error!(ExchangeError::from(v)))?;
         let decimals = mint.decimals;

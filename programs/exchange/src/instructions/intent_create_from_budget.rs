@@ -29,7 +29,7 @@ pub struct IntentCreateFromBudget<'info> {
     pub requester: Signer<'info>,
 
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
-    pub config: Account<'info, ExchangeConfig>,
+    pub config: AccountLoader<'info, ExchangeConfig>,
 
     /// CHECK: checked and created by the handler (`Poster::open`, `Poster::write`), as in
     /// `intent_create`.
@@ -83,7 +83,7 @@ impl<'info> IntentCreateFromBudget<'info> {
             intent: accounts.intent.as_ref(),
             system_program: accounts.system_program.as_ref(),
         };
-        let bump = poster.open(&accounts.config, &args)?;
+        let bump = poster.open(&*accounts.config.load()?, &args)?;
         let len = agent_registry::mint_policy::token_account_len(&accounts.mint)
             .map_err(|v| error!(ExchangeError::from(v)))?;
         let escrow_bump = poster.open_escrow(

@@ -28,7 +28,7 @@ pub struct IntentFinalize<'info> {
 impl<'info> IntentFinalize<'info> {
     pub fn handler(ctx: Context<'info, Self>) -> Result<()> {
         let accounts = &ctx.accounts;
-        let rating = accounts.payout.config.neutral_rating_bps;
+        let rating = accounts.payout.config.load()?.neutral_rating_bps;
         let members = ctx.remaining_accounts;
         let tip = accounts.payout.complete(&accounts.requester.to_account_info(), rating, true, members)?;
         move_lamports(&accounts.payout.intent.to_account_info(), &accounts.caller.to_account_info(), tip)

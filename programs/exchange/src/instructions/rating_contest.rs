@@ -31,7 +31,7 @@ pub struct RatingContest<'info> {
     pub authority: Signer<'info>,
 
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
-    pub config: Account<'info, ExchangeConfig>,
+    pub config: AccountLoader<'info, ExchangeConfig>,
 
     #[account(mut)]
     pub intent: AccountLoader<'info, Intent>,
@@ -42,17 +42,17 @@ pub struct RatingContest<'info> {
 impl RatingContest<'_> {
     pub fn validate(&self) -> Result<()> {
         let intent = self.intent.load()?;
-        require!(intent.has_judge(self.config.arbitrator), ExchangeError::ReplyNoJudge);
+        require!(intent.has_judge(self.config.load()?.arbitrator), ExchangeError::ReplyNoJudge);
         Ok(())
     }
 
     pub fn handler(ctx: Context<Self>, args: RatingContestArgs) -> Result<()> {
         let now = Clock::get()?.slot;
         let accounts = &ctx.accounts;
-        let bond = accounts.config.reply_bond;
+        let bond = accounts.config.load()?.reply_bond;
         let event = {
             let mut intent = accounts.intent.load_mut()?;
-            intent.contest(now, args.claimed_rating_bps, bond, accounts.config.reply_window_slots)?;
+            intent.contest(now, args.claimed_rating_bps, bond, accounts.config.load()?.reply_window_slots)?;
             intent.invariant()?;
             RatingContested {
                 intent: accounts.intent.key(),

@@ -34,7 +34,7 @@ pub struct RatingResolve<'info> {
     pub judge: Signer<'info>,
 
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
-    pub config: Box<Account<'info, ExchangeConfig>>,
+    pub config: AccountLoader<'info, ExchangeConfig>,
 
     #[account(
         mut,
@@ -64,7 +64,8 @@ impl RatingResolve<'_> {
     pub fn handler(ctx: Context<Self>, args: RatingResolveArgs) -> Result<()> {
         let now = Clock::get()?.slot;
         let accounts = &ctx.accounts;
-        let config = &accounts.config;
+        let config = accounts.config.load()?;
+        let config = &*config;
         let (verdict, correction) = {
             let mut intent = accounts.intent.load_mut()?;
             let opened = intent.contest_slot;

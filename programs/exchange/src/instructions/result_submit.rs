@@ -41,7 +41,7 @@ pub struct ResultSubmit<'info> {
     pub bidder: Signer<'info>,
 
     #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
-    pub config: Account<'info, ExchangeConfig>,
+    pub config: AccountLoader<'info, ExchangeConfig>,
 
     #[account(mut)]
     pub intent: AccountLoader<'info, Intent>,
@@ -62,7 +62,12 @@ impl ResultSubmit<'_> {
         let mut intent = ctx.accounts.intent.load_mut()?;
         // A failed-over winner is cut off and no longer the winner: it gets `ResultNotWinner`.
         require_keys_eq!(intent.winner_authority, ctx.accounts.bidder.key(), ExchangeError::ResultNotWinner);
-        intent.submit(args.result_hash, args.fulfilled_bps, now, ctx.accounts.config.dispute_window_slots)?;
+        intent.submit(
+            args.result_hash,
+            args.fulfilled_bps,
+            now,
+            ctx.accounts.config.load()?.dispute_window_slots,
+        )?;
         intent.winner_tokens = ctx.accounts.payout_tokens.key();
         intent.invariant()?;
         emit!(ResultSubmitted {

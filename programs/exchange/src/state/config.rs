@@ -3,49 +3,57 @@ use anchor_lang::prelude::*;
 use crate::error::ExchangeError;
 
 /// The exchange's global settings. One per deployment, at PDA `[seeds::CONFIG]`.
-#[account]
-#[derive(InitSpace, Debug)]
+///
+/// Zero-copy (issue 28): nearly every instruction reads it, and decoding it with Borsh cost
+/// ~730 CU each time; `AccountLoader::load` checks the discriminator and casts in place. Fields
+/// are ordered widest first so that `repr(C)` needs no padding; they are only appended, into
+/// `reserved`.
+#[account(zero_copy)]
+#[derive(Debug)]
 pub struct ExchangeConfig {
-    /// Layout version; 0 means "not initialised yet" (a fresh `init_if_needed` account).
-    pub version: u8,
-    /// Bump of the config PDA, stored so later instructions never search for it.
-    pub bump: u8,
-    /// Bump of the exchange authority PDA (`[seeds::AUTHORITY]`), the CPI signer towards the registry.
-    pub authority_bump: u8,
-    /// Who may change these settings.
-    pub admin: Pubkey,
-    /// Proposed by the admin (`admin_propose`), becomes admin when it signs `admin_accept`;
-    /// the default key when none is pending.
-    pub pending_admin: Pubkey,
     /// Slots during which off-board bids may be re-ranked (`bid_rerank`) after settlement drops a
     /// disqualified head or runner-up; no award or expiry before the window closes.
     pub rerank_window_slots: u64,
     /// Lamports every bid must bond at least (an intent's `bid_bond` may be higher), so that not
     /// revealing, or being a disqualified head or standby, always costs something.
     pub min_bid_bond: u64,
-    /// Mints with a freeze authority that intents may still use (e.g. a named stablecoin);
-    /// unused slots are the default key.
-    pub freezable_mints: [Pubkey; MAX_FREEZABLE_MINTS],
-    /// Stops new intents and new bids; never reveals, settlement, refunds or closes.
-    pub paused: bool,
     /// Slots a winner gets beyond its promised latency to submit its result.
     pub execution_grace_slots: u64,
     /// Slots after a submission during which only the requester may accept (or dispute); then
     /// anyone may finalize.
     pub dispute_window_slots: u64,
-    /// The rating an optimistic finalize records, bps.
-    pub neutral_rating_bps: u16,
+    /// Slots the arbitrator has to resolve a dispute; after them anyone may finalize the result
+    /// as if undisputed.
+    pub arbitration_window_slots: u64,
+    /// Windows of a re-auction after every failover candidate failed: bids (commits), and
+    /// reveals for sealed auctions. Short: the job is already late.
+    pub reauction_bid_window_slots: u64,
+    pub reauction_reveal_window_slots: u64,
+    /// The agent's right of reply (issue 25): slots an agent rated below its promised quality
+    /// has to contest the rating (`rating_contest`), and each judge (evaluator, then arbitrator)
+    /// to decide it; 0 turns replies off.
+    pub reply_window_slots: u64,
+    /// Lamports an agent bonds to contest a rating: back to it if the rating is corrected, to
+    /// the requester if it is upheld.
+    pub reply_bond: u64,
+    /// Who may change these settings.
+    pub admin: Pubkey,
+    /// Proposed by the admin (`admin_propose`), becomes admin when it signs `admin_accept`;
+    /// the default key when none is pending.
+    pub pending_admin: Pubkey,
+    /// Mints with a freeze authority that intents may still use (e.g. a named stablecoin);
+    /// unused slots are the default key.
+    pub freezable_mints: [Pubkey; MAX_FREEZABLE_MINTS],
+    /// Who resolves disputes (`dispute_resolve`); the default key: no disputes (results are
+    /// accepted or finalized).
+    pub arbitrator: Pubkey,
     /// Mints whose paid value moves reputation, each with its weight in bps (value counted =
     /// atoms paid x weight / 10,000, so mints of different decimals or worth compare); unused
     /// slots are the default key. A job paid in any other mint moves no reputation, so an agent
     /// cannot raise its standing by paying itself in a worthless token.
-    pub reputation_mints: [ReputationMint; MAX_REPUTATION_MINTS],
-    /// Who resolves disputes (`dispute_resolve`); the default key: no disputes (results are
-    /// accepted or finalized).
-    pub arbitrator: Pubkey,
-    /// Slots the arbitrator has to resolve a dispute; after them anyone may finalize the result
-    /// as if undisputed.
-    pub arbitration_window_slots: u64,
+    pub reputation_mints: [ReputationMintSlot; MAX_REPUTATION_MINTS],
+    /// The rating an optimistic finalize records, bps.
+    pub neutral_rating_bps: u16,
     /// Share of the stake held for a job that a failover slashes from the failed winner, bps.
     pub failover_slash_bps: u16,
     /// Share of a failover's slash paid to whoever cranked it, bps (the rest compensates the
@@ -54,10 +62,6 @@ pub struct ExchangeConfig {
     /// Share of the held stake slashed when a winner gives the job up itself (`award_decline`),
     /// bps; at most `failover_slash_bps`.
     pub decline_slash_bps: u16,
-    /// Windows of a re-auction after every failover candidate failed: bids (commits), and
-    /// reveals for sealed auctions. Short: the job is already late.
-    pub reauction_bid_window_slots: u64,
-    pub reauction_reveal_window_slots: u64,
     /// Share of every payout in a reputation-bearing mint that goes to the exchange's fee vault
     /// (the exchange authority's token account of that mint), bps. What makes bought reputation
     /// cost something: an operator paying its own agent pays this on every atom of value.
@@ -67,15 +71,39 @@ pub struct ExchangeConfig {
     /// intent's bid bond (`agx_core::eligibility::Probation`); 0: no probation.
     pub probation_bond_multiplier: u16,
     pub probation_max_completed: u16,
-    /// The agent's right of reply (issue 25): slots an agent rated below its promised quality
-    /// has to contest the rating (`rating_contest`), and each judge (evaluator, then arbitrator)
-    /// to decide it; 0 turns replies off.
-    pub reply_window_slots: u64,
-    /// Lamports an agent bonds to contest a rating: back to it if the rating is corrected, to
-    /// the requester if it is upheld.
-    pub reply_bond: u64,
+    /// Layout version; 0 means "not initialised yet".
+    pub version: u8,
+    /// Bump of the config PDA, stored so later instructions never search for it.
+    pub bump: u8,
+    /// Bump of the exchange authority PDA (`[seeds::AUTHORITY]`), the CPI signer towards the registry.
+    pub authority_bump: u8,
+    /// 1 stops new intents and new bids; never reveals, settlement, refunds or closes.
+    pub paused: u8,
     /// Room to grow without a migration.
-    pub reserved: [u8; 10],
+    pub reserved: [u8; 14],
+}
+
+const _: () = assert!(core::mem::size_of::<ExchangeConfig>() == 464);
+
+/// A reputation-bearing mint as the config stores it (`ReputationMint` is the setting).
+#[zero_copy]
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ReputationMintSlot {
+    pub mint: Pubkey,
+    /// bps of each paid atom that counts as reputation value.
+    pub weight_bps: u16,
+}
+
+impl From<ReputationMintSlot> for ReputationMint {
+    fn from(slot: ReputationMintSlot) -> Self {
+        ReputationMint { mint: slot.mint, weight_bps: slot.weight_bps }
+    }
+}
+
+impl From<&ReputationMint> for ReputationMintSlot {
+    fn from(setting: &ReputationMint) -> Self {
+        ReputationMintSlot { mint: setting.mint, weight_bps: setting.weight_bps }
+    }
 }
 
 /// A mint whose paid value counts for reputation, and how much.
@@ -179,8 +207,10 @@ pub const DEFAULT_RERANK_WINDOW_SLOTS: u64 = 20;
 pub const MAX_FREEZABLE_MINTS: usize = 4;
 
 impl ExchangeConfig {
-    /// Current layout version.
-    pub const VERSION: u8 = 2;
+    /// Current layout version (3: zero-copy, issue 28).
+    pub const VERSION: u8 = 3;
+    /// Account size: discriminator and fields.
+    pub const SPACE: usize = 8 + core::mem::size_of::<ExchangeConfig>();
 
     pub fn is_initialized(&self) -> bool {
         self.version != 0
@@ -199,7 +229,7 @@ impl ExchangeConfig {
         self.authority_bump = authority_bump;
         self.admin = admin;
         self.pending_admin = Pubkey::default();
-        self.reserved = [0; 10];
+        self.reserved = [0; 14];
         self.apply(settings)
     }
 
@@ -211,7 +241,7 @@ impl ExchangeConfig {
         self.min_bid_bond = settings.min_bid_bond;
         self.freezable_mints = [Pubkey::default(); MAX_FREEZABLE_MINTS];
         self.freezable_mints[..mints.len()].copy_from_slice(mints);
-        self.paused = settings.paused;
+        self.paused = u8::from(settings.paused);
         self.execution_grace_slots = settings.execution_grace_slots;
         self.dispute_window_slots = settings.dispute_window_slots;
         self.neutral_rating_bps = settings.neutral_rating_bps;
@@ -221,8 +251,10 @@ impl ExchangeConfig {
                 && counted.iter().all(|m| m.weight_bps <= agx_core::BPS_DENOMINATOR),
             ExchangeError::ConfigReputationMintsInvalid
         );
-        self.reputation_mints = [ReputationMint::default(); MAX_REPUTATION_MINTS];
-        self.reputation_mints[..counted.len()].copy_from_slice(counted);
+        self.reputation_mints = [ReputationMintSlot::default(); MAX_REPUTATION_MINTS];
+        for (slot, setting) in self.reputation_mints.iter_mut().zip(counted) {
+            *slot = setting.into();
+        }
         self.arbitrator = settings.arbitrator;
         self.arbitration_window_slots = settings.arbitration_window_slots;
         self.failover_slash_bps = settings.failover_slash_bps;
@@ -300,8 +332,13 @@ impl ExchangeConfig {
 
     /// New intents and bids are refused while paused.
     pub fn require_not_paused(&self) -> Result<()> {
-        require!(!self.paused, ExchangeError::ExchangePaused);
+        require!(!self.is_paused(), ExchangeError::ExchangePaused);
         Ok(())
+    }
+
+    /// Are new intents and bids refused?
+    pub fn is_paused(&self) -> bool {
+        self.paused != 0
     }
 
     /// May intents use `mint` although it has a freeze authority?
