@@ -238,7 +238,8 @@ export type AgentRegistry = {
     {
       "name": "agentEngage",
       "docs": [
-        "Operator: the exchange opened a bid for the agent (it cannot close until released)."
+        "Operator: the exchange engaged the agent (a coalition membership); it cannot close until",
+        "released."
       ],
       "discriminator": [
         108,
@@ -644,7 +645,7 @@ export type AgentRegistry = {
     {
       "name": "agentRelease",
       "docs": [
-        "Operator: the exchange closed one of the agent's bids."
+        "Operator: one of the agent's engagements with the exchange ended."
       ],
       "discriminator": [
         142,

@@ -362,10 +362,6 @@ export type Exchange = {
           "signer": true
         },
         {
-          "name": "config",
-          "address": "4iU9Xooo5Dri6R6swpmsBbuHNXbcKLhyPSXYP5Eu2WNx"
-        },
-        {
           "name": "intent",
           "writable": true,
           "relations": [
@@ -379,7 +375,7 @@ export type Exchange = {
         {
           "name": "agent",
           "docs": [
-            "is still one, or a coalition, whose open bids count one fewer."
+            "open bids count one fewer."
           ],
           "writable": true,
           "relations": [
@@ -398,26 +394,6 @@ export type Exchange = {
           "writable": true,
           "relations": [
             "intent"
-          ]
-        },
-        {
-          "name": "registry",
-          "accounts": [
-            {
-              "name": "exchangeAuthority",
-              "docs": [
-                "signer; checked against its constant address (not re-derived: ~1,500 CU)."
-              ],
-              "address": "3twBMq9hjzYzzMKFe6hEKRPfuXdKeNXatjBDUBSEDbHF"
-            },
-            {
-              "name": "registryConfig",
-              "address": "9kgWY8TD6TaJi2sZyAgycgH4pbhMvqWrjkvGqCUk5eLM"
-            },
-            {
-              "name": "registryProgram",
-              "address": "6h2SYfpayVTsHycjoLsE86Agz6EPWfAjU612PDeL3quE"
-            }
           ]
         }
       ],
@@ -459,7 +435,7 @@ export type Exchange = {
           "name": "agent",
           "docs": [
             "`bidder` (its member agents after the named accounts, in member order), read by",
-            "`bidder::eligible`; engaged (`bidder::engage`)."
+            "`bidder::eligible`; a coalition counts the bid (`bidder::count_bid_opened`)."
           ],
           "writable": true
         },
@@ -470,26 +446,6 @@ export type Exchange = {
             "`BidAccountInvalid`); one that exists already is refused by the system program."
           ],
           "writable": true
-        },
-        {
-          "name": "registry",
-          "accounts": [
-            {
-              "name": "exchangeAuthority",
-              "docs": [
-                "signer; checked against its constant address (not re-derived: ~1,500 CU)."
-              ],
-              "address": "3twBMq9hjzYzzMKFe6hEKRPfuXdKeNXatjBDUBSEDbHF"
-            },
-            {
-              "name": "registryConfig",
-              "address": "9kgWY8TD6TaJi2sZyAgycgH4pbhMvqWrjkvGqCUk5eLM"
-            },
-            {
-              "name": "registryProgram",
-              "address": "6h2SYfpayVTsHycjoLsE86Agz6EPWfAjU612PDeL3quE"
-            }
-          ]
         },
         {
           "name": "systemProgram",

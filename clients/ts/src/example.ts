@@ -178,7 +178,7 @@ async function main() {
   // the same cluster may close them first (it earns a tip for it): that is fine. With
   // AGX_CLOSE_AFTER_MS the example gives a keeper that long to do it.
   await new Promise((done) => setTimeout(done, Number(process.env.AGX_CLOSE_AFTER_MS ?? "0")));
-  await unlessClosed(bid, () => asRequester.exchange.methods.bidClose().accounts({ bid, registry: {} }).rpc());
+  await unlessClosed(bid, () => asRequester.exchange.methods.bidClose().accounts({ bid }).rpc());
   // Rated at the promised quality, so no reply holds the intent open: no bond to return.
   await unlessClosed(intent, () =>
     asRequester.exchange.methods.intentClose().accounts({ intent, winnerAuthority: null }).rpc(),

@@ -118,12 +118,13 @@ pub mod agent_registry {
         StakeWithdraw::handler(ctx)
     }
 
-    /// Operator: the exchange opened a bid for the agent (it cannot close until released).
+    /// Operator: the exchange engaged the agent (a coalition membership); it cannot close until
+    /// released.
     pub fn agent_engage(ctx: Context<AgentEngagement>) -> Result<()> {
         AgentEngagement::engage(ctx)
     }
 
-    /// Operator: the exchange closed one of the agent's bids.
+    /// Operator: one of the agent's engagements with the exchange ended.
     pub fn agent_release(ctx: Context<AgentEngagement>) -> Result<()> {
         AgentEngagement::release(ctx)
     }

@@ -9,8 +9,7 @@ use anchor_lang::prelude::*;
 
 use crate::bidding::{refusal, standing};
 use crate::error::ExchangeError;
-use crate::registry_cpi::RegistryAccounts;
-use crate::state::{AuctionKind, BidderKind, Coalition, ExchangeConfig, Intent};
+use crate::state::{AuctionKind, BidderKind, Coalition, Intent};
 
 /// A bidder as the bid paths need it.
 #[derive(Clone, Copy, Debug)]
@@ -187,17 +186,17 @@ fn count_coalition_bid(info: &AccountInfo, change: impl FnOnce(u32) -> Option<u3
     Ok(())
 }
 
-/// A bid account of the bidder at `info` was opened: an agent is engaged in the registry (it
-/// cannot close while it bids); a coalition counts it (nothing about it changes while it bids).
-pub fn engage<'info>(
-    registry: &RegistryAccounts<'info>,
-    config: &ExchangeConfig,
-    info: AccountInfo<'info>,
-) -> Result<()> {
+/// A bid account (or a hire) of the bidder at `info` was opened: a coalition counts it (its
+/// terms and members are frozen while it bids or holds a job). An agent is not told: counting
+/// its bids in the registry cost a CPI (~3,900 CU) on every bid and every close, and nothing
+/// needs it: an agent that closes under a bid loses the bid (settlement and failover drop a
+/// bidder whose account is gone; its bond is forfeited), and one holding a job has stake
+/// locked, so it cannot close.
+pub fn count_bid_opened(info: &AccountInfo) -> Result<()> {
     if *info.owner == crate::ID {
-        return count_coalition_bid(&info, |n| n.checked_add(1));
+        return count_coalition_bid(info, |n| n.checked_add(1));
     }
-    registry.engage(config, info)
+    Ok(())
 }
 
 /// The key that acts for the bidder at `info` (an agent's authority, a coalition's), if it is one.
@@ -208,17 +207,10 @@ pub fn authority_of(info: &AccountInfo) -> Option<Pubkey> {
     }
 }
 
-/// A bid account of the bidder at `info` was closed; a bidder that is gone has nothing to release.
-pub fn release<'info>(
-    registry: &RegistryAccounts<'info>,
-    config: &ExchangeConfig,
-    info: AccountInfo<'info>,
-) -> Result<()> {
-    if is_coalition(&info) {
-        return count_coalition_bid(&info, |n| n.checked_sub(1));
-    }
-    if AgentView::of(&info).is_some() {
-        registry.release(config, info)?;
+/// A bid account (or a hire's job) of the bidder at `info` ended: a coalition counts one fewer.
+pub fn count_bid_closed(info: &AccountInfo) -> Result<()> {
+    if *info.owner == crate::ID {
+        return count_coalition_bid(info, |n| n.checked_sub(1));
     }
     Ok(())
 }

@@ -180,15 +180,13 @@ pub struct ClearBid<'a, 'info> {
     pub bond: u64,
     /// The new bid's account, created here (`open_bid`).
     pub bid: &'a AccountInfo<'info>,
-    pub config: &'a crate::state::ExchangeConfig,
-    pub registry: &'a crate::registry_cpi::RegistryAccounts<'info>,
     pub system_program: &'a AccountInfo<'info>,
 }
 
 impl ClearBid<'_, '_> {
     /// Records `opening` as a bid in the clear on `intent` (at `intent_key`) at `now`: its bond
-    /// taken, scored, opened, ranked, and the agent engaged with the registry (so it cannot
-    /// close while it bids). Its score and its place on the board.
+    /// taken, scored, opened, ranked, and counted on a coalition bidder. Its score and its place
+    /// on the board.
     pub fn place(
         &mut self,
         intent_key: Pubkey,
@@ -209,7 +207,7 @@ impl ClearBid<'_, '_> {
         write_bid(self.bid, &bid)?;
         intent.open_bid()?;
         let rank = rank(intent_key, intent, self.bid.key(), &bid, opening)?;
-        crate::bidder::engage(self.registry, self.config, self.agent.clone())?;
+        crate::bidder::count_bid_opened(&self.agent)?;
         Ok((score, rank))
     }
 }
@@ -271,7 +269,7 @@ pub fn take_hire<'info>(
                 let members = members.get(..contributions.len()).unwrap_or(members);
                 registry.lock_members(config, members, contributions)?;
             }
-            crate::bidder::engage(registry, config, hired)?;
+            crate::bidder::count_bid_opened(&hired)?;
             total
         }
     };

@@ -420,7 +420,7 @@ impl<'info> Failover<'info> {
             self.registry.settle_members(config, c.agents.clone(), outcomes, None, job, slash_to)?;
             // A hired coalition holds no bid account: the hire is uncounted with its failure.
             if hired {
-                crate::bidder::release(&self.registry, config, self.failed_agent.to_account_info())?;
+                crate::bidder::count_bid_closed(&self.failed_agent.to_account_info())?;
             }
         } else {
             self.registry.settle_outcome(

@@ -370,11 +370,7 @@ impl<'info> Payout<'info> {
             self.registry.settle_members(&*self.config.load()?, pairs, members, rating, job, None)?;
             // A hired coalition holds no bid account: the hire is uncounted with its outcome.
             if ending.hired {
-                crate::bidder::release(
-                    &self.registry,
-                    &*self.config.load()?,
-                    self.winner_agent.to_account_info(),
-                )?;
+                crate::bidder::count_bid_closed(&self.winner_agent.to_account_info())?;
             }
             return Ok(0);
         }

@@ -151,7 +151,6 @@ pub fn bid_commit(
             intent,
             agent,
             bid: pda::bid(&intent, &agent, round).0,
-            registry: registry(),
             system_program: system_program::ID,
         },
         instruction::BidCommit { args: exchange::BidCommitArgs { commitment, round } },
@@ -527,13 +526,11 @@ pub fn bid_close(
     build(
         accounts::BidClose {
             caller,
-            config: pda::exchange_config().0,
             intent,
             bid: pda::bid(&intent, &agent, round).0,
             agent,
             bidder,
             requester,
-            registry: registry(),
         },
         instruction::BidClose {},
     )

@@ -1,8 +1,9 @@
-//! `agent_engage` (operator only): the exchange opened a bid account for this agent.
+//! `agent_engage` (operator only): the exchange engaged this agent (a coalition membership; a
+//! direct hire engages through `agent_hire`). Bids are not counted here since issue 28.
 //!
-//! Rules: signed by the config's operator (the exchange's authority PDA). The count of open bids
-//! grows by one; while it is positive the agent cannot close (`AgentHasOpenBids`), so every bid,
-//! award and standby on the exchange has a live agent account behind it.
+//! Rules: signed by the config's operator (the exchange's authority PDA). The count of open
+//! engagements (`open_bids`) grows by one; while it is positive the agent cannot close
+//! (`AgentHasOpenBids`).
 use anchor_lang::prelude::*;
 
 use crate::error::RegistryError;
@@ -12,7 +13,7 @@ use crate::state::{AgentInPlace, AgentLedger, OperatorView};
 
 /// Accounts of the single-agent operator instructions (`agent_engage`, `agent_release`,
 /// `stake_unlock`, `reputation_record`), read and written in place as `AgentJob`'s are (the
-/// exchange calls them on every bid and outcome).
+/// exchange calls them on memberships and outcomes).
 #[derive(Accounts)]
 pub struct AgentEngagement<'info> {
     pub operator: Signer<'info>,

@@ -1,30 +1,24 @@
 //! `bid_close` (permissionless): closes a bid once its auction is over. A revealed bid's bond
 //! and rent go back to the bidder; an unrevealed or disqualified bid's bond is forfeited to the
-//! requester (its rent still goes back to the bidder, who paid it). The registry is told the
-//! agent has one bid fewer open (`agent_release`; skipped when the agent account is gone).
+//! requester (its rent still goes back to the bidder, who paid it). A coalition counts one bid
+//! fewer open; an agent was never told of its bids (no registry CPI).
 //!
 //! Rules: the auction is over (the intent is no longer open, or its reveal window has passed);
 //! while the intent is open, revealed bids stay (settlement and re-ranking read them); the
 //! winning bid and the standby's stay open until the job ends (completed); a bid of an earlier
 //! auction round (before a re-auction) closes at any time; `bidder`, `agent` and `requester` are
 //! the bid's and the intent's.
-use crate::seeds;
 use agx_core::lifecycle::Stage;
 use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
 use crate::escrow::move_lamports;
 use crate::events::BidClosed;
-// Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
-use crate::registry_cpi::*;
-use crate::state::{Bid, BidStatus, ExchangeConfig, Intent, IntentStatus};
+use crate::state::{Bid, BidStatus, Intent, IntentStatus};
 
 #[derive(Accounts)]
 pub struct BidClose<'info> {
     pub caller: Signer<'info>,
-
-    #[account(address = seeds::CONFIG_ADDRESS @ ExchangeError::ConfigAccountInvalid)]
-    pub config: AccountLoader<'info, ExchangeConfig>,
 
     #[account(mut, has_one = requester @ ExchangeError::RequesterMismatch)]
     pub intent: AccountLoader<'info, Intent>,
@@ -38,8 +32,8 @@ pub struct BidClose<'info> {
     )]
     pub bid: Account<'info, Bid>,
 
-    /// CHECK: the bid's bidder (`has_one`): a registry agent, released in the registry when it
-    /// is still one, or a coalition, whose open bids count one fewer.
+    /// CHECK: the bid's bidder (`has_one`): a registry agent (untouched), or a coalition, whose
+    /// open bids count one fewer.
     #[account(mut)]
     pub agent: UncheckedAccount<'info>,
 
@@ -50,8 +44,6 @@ pub struct BidClose<'info> {
     /// CHECK: receives a forfeited bond; must be the intent's requester (`has_one`).
     #[account(mut)]
     pub requester: UncheckedAccount<'info>,
-
-    pub registry: RegistryAccounts<'info>,
 }
 
 impl BidClose<'_> {
@@ -86,12 +78,8 @@ impl BidClose<'_> {
             intent.invariant()?;
         }
         crate::cu_trace!("bid_close: intent");
-        crate::bidder::release(
-            &accounts.registry,
-            &*accounts.config.load()?,
-            accounts.agent.to_account_info(),
-        )?;
-        crate::cu_trace!("bid_close: released");
+        crate::bidder::count_bid_closed(&accounts.agent)?;
+        crate::cu_trace!("bid_close: counted");
         let (returned, forfeited) = bid.bond_split();
         move_lamports(&bid.to_account_info(), &accounts.requester.to_account_info(), forfeited)?;
         emit!(BidClosed {

@@ -4,14 +4,13 @@
 //! intent is open, sealed, and in its commit window; the agent is eligible (active, has every
 //! required capability, free stake >= min stake, reputation >= min reputation); one bid per agent
 //! per intent per round (the bid PDA `[BID, intent, agent, round]`, `round` the intent's current
-//! round, `BidRoundMismatch`). The registry counts the open bid (`agent_engage`), so the agent cannot
-//! close while it bids.
+//! round, `BidRoundMismatch`). A coalition counts the open bid (its terms are frozen while it
+//! bids); an agent is not told (no registry CPI): an agent that closes under its bid only loses
+//! it (settlement drops a bidder whose account is gone, and its bond is forfeited).
 use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
 use crate::events::BidCommitted;
-// Glob: `#[derive(Accounts)]` needs the composite's generated client modules in scope.
-use crate::registry_cpi::*;
 use crate::seeds;
 use crate::state::{ExchangeConfig, Intent, Phase};
 
@@ -39,7 +38,7 @@ pub struct BidCommit<'info> {
 
     /// CHECK: the bidder: a registry agent of `bidder`, or a coalition whose authority is
     /// `bidder` (its member agents after the named accounts, in member order), read by
-    /// `bidder::eligible`; engaged (`bidder::engage`).
+    /// `bidder::eligible`; a coalition counts the bid (`bidder::count_bid_opened`).
     #[account(mut)]
     pub agent: UncheckedAccount<'info>,
 
@@ -48,8 +47,6 @@ pub struct BidCommit<'info> {
     /// `BidAccountInvalid`); one that exists already is refused by the system program.
     #[account(mut)]
     pub bid: UncheckedAccount<'info>,
-
-    pub registry: RegistryAccounts<'info>,
 
     pub system_program: Program<'info, System>,
 }
@@ -82,12 +79,8 @@ impl<'info> BidCommit<'info> {
             intent.round
         };
         crate::cu_trace!("bid_commit: intent");
-        crate::bidder::engage(
-            &ctx.accounts.registry,
-            &*ctx.accounts.config.load()?,
-            ctx.accounts.agent.to_account_info(),
-        )?;
-        crate::cu_trace!("bid_commit: engaged");
+        crate::bidder::count_bid_opened(&ctx.accounts.agent)?;
+        crate::cu_trace!("bid_commit: counted");
         let accounts = &ctx.accounts;
         let (intent, agent) = (accounts.intent.key(), accounts.agent.key());
         let (mut bid, bump) = crate::bidding::open_bid(

@@ -79,8 +79,6 @@ impl<'info> BidPlace<'info> {
             kind: view.kind,
             bond: view.bond,
             bid: accounts.bid.as_ref(),
-            config,
-            registry: &accounts.registry,
             system_program: accounts.system_program.as_ref(),
         };
         let (score, rank) = clear.place(intent_key, &mut intent, &opening, now)?;

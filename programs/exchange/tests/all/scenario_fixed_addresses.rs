@@ -19,6 +19,15 @@ fn commit_ix(m: &mut Market) -> (Pubkey, agx_tests::registry::TestAgent, Instruc
     (intent, a, ix)
 }
 
+/// A continuous intent, an eligible agent and its bid in the clear (which may award at once, so
+/// it names the registry's accounts).
+fn place_ix(m: &mut Market) -> (Pubkey, agx_tests::registry::TestAgent, Instruction) {
+    let intent = m.intent(AuctionKind::Continuous);
+    let a = m.agent(MIN_STAKE);
+    let ix = xix::bid_place(a.authority.pubkey(), intent, a.agent, 0, opening(1, 1, 1));
+    (intent, a, ix)
+}
+
 #[test]
 fn a_copy_of_the_exchange_config_is_refused() {
     let mut m = Market::new();
@@ -32,7 +41,7 @@ fn a_copy_of_the_exchange_config_is_refused() {
 #[test]
 fn only_the_exchange_authority_signs_for_the_exchange() {
     let mut m = Market::new();
-    let (intent, a, ix) = commit_ix(&mut m);
+    let (intent, a, ix) = place_ix(&mut m);
     let ix = swap_account(ix, pda::exchange_authority().0, Pubkey::new_unique());
     assert_error(&m.r.svm.send(&[ix], &[&a.authority]), ExchangeError::ExchangeAuthorityInvalid);
     assert_eq!(m.intent_state(intent).bid_count, 0);
@@ -41,12 +50,12 @@ fn only_the_exchange_authority_signs_for_the_exchange() {
 #[test]
 fn a_copy_of_the_registry_config_is_refused() {
     let mut m = Market::new();
-    let (intent, a, ix) = commit_ix(&mut m);
+    let (intent, a, ix) = place_ix(&mut m);
     let copy = m.r.svm.plant_copy(&pda::registry_config().0);
     let ix = swap_account(ix, pda::registry_config().0, copy);
     assert_error(&m.r.svm.send(&[ix], &[&a.authority]), ExchangeError::RegistryConfigInvalid);
     assert_eq!(m.intent_state(intent).bid_count, 0);
     // The real accounts still work.
-    let (_, b, ix) = commit_ix(&mut m);
+    let (_, b, ix) = place_ix(&mut m);
     m.r.svm.send(&[ix], &[&b.authority]).unwrap();
 }
