@@ -88,9 +88,7 @@ pub fn verify_auction_with_bids(intent: &Intent, bids: &[(Pubkey, Bid)]) -> Resu
     let awarded = intent.status().map_err(|_| VerifyError::Corrupt)? == IntentStatus::Awarded;
     let mut checked = 0;
     let mut passed_over = 0;
-    for (address, bid) in
-        bids.iter().filter(|(_, b)| b.round == intent.round && b.status == BidStatus::Revealed)
-    {
+    for (address, bid) in bids.iter().filter(|(_, b)| b.round == intent.round && b.is(BidStatus::Revealed)) {
         let terms = BidTerms { price: bid.price, quality_bps: bid.quality_bps, latency: bid.latency };
         let score = score_bid(&intent.weights(), &intent.limits(), &terms, bid.reputation)
             .map_err(|e| VerifyError::Core(e.to_string()))?;
@@ -142,9 +140,9 @@ mod tests {
     fn bid(intent: &Intent, price: u64, commitment: u8) -> Bid {
         let terms = BidTerms { price, quality_bps: 9_000, latency: 10 };
         Bid {
-            version: 1,
+            version: Bid::VERSION,
             bump: 255,
-            status: BidStatus::Revealed,
+            status: BidStatus::Revealed.to_u8(),
             round: 0,
             intent: Pubkey::new_unique(),
             agent: Pubkey::new_unique(),
@@ -159,6 +157,7 @@ mod tests {
             score: score_bid(&intent.weights(), &intent.limits(), &terms, 0).unwrap(),
             reputation: 0,
             bidder_kind: 0,
+            reserved: [0; 5],
         }
     }
 
@@ -228,26 +227,26 @@ mod tests {
         let intent = awarded(&winner);
         assert_eq!(verify_auction_with_bids(&intent, std::slice::from_ref(&winner)), Ok(1));
         let worse = (Pubkey::new_unique(), bid(&intent, 900, 2));
-        assert_eq!(verify_auction_with_bids(&intent, &[winner.clone(), worse.clone()]), Ok(2));
+        assert_eq!(verify_auction_with_bids(&intent, &[winner, worse]), Ok(2));
         let better = (Pubkey::new_unique(), bid(&intent, 300, 3));
         assert_eq!(
-            verify_auction_with_bids(&intent, &[winner.clone(), better.clone()]),
+            verify_auction_with_bids(&intent, &[winner, better]),
             Err(VerifyError::LeftOut(better.0, "the winner"))
         );
         // After a drop opened a re-rank window, a bid nobody brought back is not considered.
         let mut reranked_late = intent;
         reranked_late.rerank_end_slot = 40;
-        assert_eq!(verify_auction_with_bids(&reranked_late, &[winner.clone(), better.clone()]), Ok(2));
+        assert_eq!(verify_auction_with_bids(&reranked_late, &[winner, better]), Ok(2));
         // A failover passed one candidate over: one better bid off the board is explained, two are not.
         let mut passed_one = intent;
         passed_one.passed_over = 1;
-        assert_eq!(verify_auction_with_bids(&passed_one, &[winner.clone(), better.clone()]), Ok(2));
+        assert_eq!(verify_auction_with_bids(&passed_one, &[winner, better]), Ok(2));
         let also_better = (Pubkey::new_unique(), bid(&intent, 200, 4));
         assert_eq!(
-            verify_auction_with_bids(&passed_one, &[winner.clone(), better.clone(), also_better.clone()]),
+            verify_auction_with_bids(&passed_one, &[winner, better, also_better]),
             Err(VerifyError::LeftOut(also_better.0, "the winner"))
         );
-        let mut lying = winner.clone();
+        let mut lying = winner;
         lying.1.price = 500;
         assert!(matches!(
             verify_auction_with_bids(&intent, &[lying]),
@@ -263,7 +262,7 @@ mod tests {
         .unwrap();
         moved.1.price = 500;
         assert_eq!(
-            verify_auction_with_bids(&intent, &[moved.clone()]),
+            verify_auction_with_bids(&intent, &[moved]),
             Err(VerifyError::BoardDiffersFromBid(moved.0))
         );
     }

@@ -180,10 +180,7 @@ pub fn run(chain: &dyn Chain, authority: &Keypair, dir: &Path) -> Result<()> {
     })?;
     let bid: agx_sdk::accounts::Bid =
         agx_sdk::accounts::decode(&chain.account(&pda::bid(&intent, &agent, 0).0)?.context("bid")?.data)?;
-    ensure!(
-        bid.status == BidStatus::Revealed && bid.price == PRICE,
-        "the restarted runner opened its own bid"
-    );
+    ensure!(bid.is(BidStatus::Revealed) && bid.price == PRICE, "the restarted runner opened its own bid");
     ensure!(SaltStore::open(&salts)?.is_empty(), "nothing left to reveal");
     let mut keeper = PollingKeeper::start(chain, keeper_key)?;
     step_until(chain, &mut runner, Some(&mut keeper), 80, |acts| {

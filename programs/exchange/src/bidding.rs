@@ -118,7 +118,7 @@ pub fn open_bid<'info>(
     let (address, bump) = agent_registry::pda::find(&seeds, &crate::ID)
         .ok_or_else(|| error!(ExchangeError::BidAccountInvalid))?;
     require_keys_eq!(bid.key(), address, ExchangeError::BidAccountInvalid);
-    let space = Bid::DISCRIMINATOR.len().saturating_add(Bid::INIT_SPACE);
+    let space = Bid::SPACE;
     let lamports = Rent::get()?
         .minimum_balance(space)
         .checked_add(bond)
@@ -126,14 +126,30 @@ pub fn open_bid<'info>(
     let bump_seed = [bump];
     let signer = [crate::seeds::BID, intent.as_ref(), agent.as_ref(), &round, &bump_seed];
     crate::account_create::create_pda(system_program, payer, bid, &signer, lamports, space, &crate::ID)?;
-    // Zeroed data decodes as an empty bid, as Anchor's `init` does it.
-    let empty = Bid::try_deserialize_unchecked(&mut &bid.try_borrow_data()?[..])?;
-    Ok((empty, bump))
+    Ok((bytemuck::Zeroable::zeroed(), bump))
 }
 
 /// Stores `bid` (discriminator first) in the account `open_bid` created.
 pub fn write_bid(info: &AccountInfo, bid: &Bid) -> Result<()> {
-    bid.try_serialize(&mut &mut info.try_borrow_mut_data()?[..])
+    let mut data = info.try_borrow_mut_data()?;
+    let (discriminator, fields) = data
+        .get_mut(..Bid::SPACE)
+        .ok_or_else(|| error!(ExchangeError::BidCorrupt))?
+        .split_at_mut(Bid::DISCRIMINATOR.len());
+    discriminator.copy_from_slice(Bid::DISCRIMINATOR);
+    fields.copy_from_slice(bytemuck::bytes_of(bid));
+    Ok(())
+}
+
+/// Changes the bid at `info` in place: an exchange bid (owner, discriminator, size:
+/// `BidCorrupt`), as the caller's checks of its address have already established.
+pub fn update_bid<R>(info: &AccountInfo, change: impl FnOnce(&mut Bid) -> Result<R>) -> Result<R> {
+    require_keys_eq!(*info.owner, crate::ID, ExchangeError::BidCorrupt);
+    let mut data = info.try_borrow_mut_data()?;
+    let account = data.get_mut(..Bid::SPACE).ok_or_else(|| error!(ExchangeError::BidCorrupt))?;
+    let (discriminator, fields) = account.split_at_mut(Bid::DISCRIMINATOR.len());
+    require!(discriminator == Bid::DISCRIMINATOR, ExchangeError::BidCorrupt);
+    change(bytemuck::from_bytes_mut(fields))
 }
 
 /// Ranks a scored, revealed `bid` (at `bid_key`) on the intent's leaderboard, counts it, checks

@@ -587,6 +587,9 @@ pub enum ExchangeError {
     /// 6193
     #[msg("bid: the bid account is not the PDA [\"bid\", intent, agent, round]")]
     BidAccountInvalid,
+    /// 6194
+    #[msg("bid: the account is not an exchange bid, or holds an unknown status")]
+    BidCorrupt,
 }
 
 impl From<agx_core::budget::SpendRefusal> for ExchangeError {

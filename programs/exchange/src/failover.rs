@@ -165,13 +165,11 @@ fn fail_bid(info: &AccountInfo, expected: Pubkey, mismatch: ExchangeError) -> Re
     require_keys_eq!(info.key(), expected, mismatch);
     // The address is the intent's bid, so only this program can own it; checked anyway.
     require_keys_eq!(*info.owner, crate::ID, mismatch);
-    let mut bid = Bid::try_deserialize(&mut &info.try_borrow_data()?[..])?;
-    bid.fail()?;
-    bid.try_serialize(&mut &mut info.try_borrow_mut_data()?[..])
+    crate::bidding::update_bid(info, Bid::fail)
 }
 
 impl<'info> Failover<'info> {
-    /// The failed winner's agent, decoded (a winner's agent cannot close: its bid is open).
+    /// The failed winner's agent, decoded (a winner's agent cannot close: its stake is locked).
     pub fn winner(&self) -> Result<agent_registry::state::AgentView> {
         live_agent(&self.failed_agent.to_account_info()).ok_or_else(|| error!(ExchangeError::FailoverStale))
     }

@@ -588,7 +588,7 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
                 continue;
             }
             // Only a revealed bid can come back (a committed one was never opened).
-            let revealed = discover::bid(chain, &bid)?.is_some_and(|b| b.status == BidStatus::Revealed);
+            let revealed = discover::bid(chain, &bid)?.is_some_and(|b| b.is(BidStatus::Revealed));
             if !revealed {
                 continue;
             }

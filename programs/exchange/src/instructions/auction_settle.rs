@@ -212,9 +212,7 @@ impl<'info> Disqualification<'info> {
         require_keys_eq!(info.key(), self.entry.bid, ExchangeError::AuctionBidMismatch);
         // The address is the board's bid, so only this program can own it; checked anyway.
         require_keys_eq!(*info.owner, crate::ID, ExchangeError::AuctionBidMismatch);
-        let mut bid = Bid::try_deserialize(&mut &info.try_borrow_data()?[..])?;
-        bid.disqualify()?;
-        bid.try_serialize(&mut &mut info.try_borrow_mut_data()?[..])?;
+        crate::bidding::update_bid(info, Bid::disqualify)?;
         intent.disqualify(self.index, now, config.rerank_window_slots)?;
         intent.invariant()?;
         if self.live {

@@ -30,7 +30,7 @@ pub struct BidClose<'info> {
         has_one = bidder @ ExchangeError::BidNotBidder,
         close = bidder,
     )]
-    pub bid: Account<'info, Bid>,
+    pub bid: AccountLoader<'info, Bid>,
 
     /// CHECK: the bid's bidder (`has_one`): a registry agent (untouched), or a coalition, whose
     /// open bids count one fewer.
@@ -50,7 +50,8 @@ impl BidClose<'_> {
     pub fn validate(&self) -> Result<()> {
         crate::cu_trace!("bid_close: accounts");
         let intent = self.intent.load()?;
-        if self.bid.round < intent.round {
+        let bid = self.bid.load()?;
+        if bid.round < intent.round {
             // A bid of an earlier round: that auction is over and its bids are off the board.
             return Ok(());
         }
@@ -63,7 +64,7 @@ impl BidClose<'_> {
         // An open intent past its windows may still be settled: keep its valid bids until then,
         // so settlement (and re-ranking) can read them.
         if intent.status()? == IntentStatus::Open {
-            require!(self.bid.status != BidStatus::Revealed, ExchangeError::BidCloseTooEarly);
+            require!(!bid.is(BidStatus::Revealed), ExchangeError::BidCloseTooEarly);
         }
         Ok(())
     }
@@ -71,7 +72,10 @@ impl BidClose<'_> {
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         crate::cu_trace!("bid_close: validated");
         let accounts = &ctx.accounts;
-        let bid = &accounts.bid;
+        let (bid_intent, (returned, forfeited)) = {
+            let bid = accounts.bid.load()?;
+            (bid.intent, bid.bond_split())
+        };
         {
             let mut intent = accounts.intent.load_mut()?;
             intent.close_bid()?;
@@ -80,11 +84,10 @@ impl BidClose<'_> {
         crate::cu_trace!("bid_close: intent");
         crate::bidder::count_bid_closed(&accounts.agent)?;
         crate::cu_trace!("bid_close: counted");
-        let (returned, forfeited) = bid.bond_split();
-        move_lamports(&bid.to_account_info(), &accounts.requester.to_account_info(), forfeited)?;
+        move_lamports(&accounts.bid.to_account_info(), &accounts.requester.to_account_info(), forfeited)?;
         emit!(BidClosed {
-            intent: bid.intent,
-            bid: bid.key(),
+            intent: bid_intent,
+            bid: accounts.bid.key(),
             bond_returned: returned,
             bond_forfeited: forfeited,
         });

@@ -21,7 +21,7 @@ pub struct BidRerank<'info> {
     pub intent: AccountLoader<'info, Intent>,
 
     #[account(has_one = intent)]
-    pub bid: Account<'info, Bid>,
+    pub bid: AccountLoader<'info, Bid>,
 }
 
 impl BidRerank<'_> {
@@ -29,20 +29,22 @@ impl BidRerank<'_> {
         let intent = self.intent.load()?;
         let settling = matches!(intent.stage(Clock::get()?.slot)?, Stage::Reranking | Stage::Settling);
         require!(settling, ExchangeError::BidRerankOutsideSettlement);
-        require!(self.bid.status == BidStatus::Revealed, ExchangeError::BidRerankNotRevealed);
-        require_eq!(self.bid.round, intent.round, ExchangeError::BidRoundMismatch);
+        let bid = self.bid.load()?;
+        require!(bid.is(BidStatus::Revealed), ExchangeError::BidRerankNotRevealed);
+        require_eq!(bid.round, intent.round, ExchangeError::BidRoundMismatch);
         Ok(())
     }
 
     pub fn handler(ctx: Context<Self>) -> Result<()> {
-        let bid = &ctx.accounts.bid;
+        let bid_key = ctx.accounts.bid.key();
+        let bid = ctx.accounts.bid.load()?;
         let mut intent = ctx.accounts.intent.load_mut()?;
-        let entry = crate::bidding::entry(&intent, bid.key(), bid);
+        let entry = crate::bidding::entry(&intent, bid_key, &bid);
         let rank = intent.rerank(entry)?;
         intent.invariant()?;
         emit!(BidReranked {
             intent: ctx.accounts.intent.key(),
-            bid: bid.key(),
+            bid: bid_key,
             agent: bid.agent,
             rank: rank.and_then(|r| u8::try_from(r).ok()),
         });

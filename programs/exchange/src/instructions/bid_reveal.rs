@@ -30,7 +30,7 @@ pub struct BidReveal<'info> {
         has_one = bidder @ ExchangeError::BidNotBidder,
         has_one = agent,
     )]
-    pub bid: Account<'info, Bid>,
+    pub bid: AccountLoader<'info, Bid>,
 
     /// CHECK: the bid's bidder (`has_one`): a registry agent, or a coalition with its member
     /// agents after the named accounts, checked again by `bidder::eligible`.
@@ -57,7 +57,8 @@ impl<'info> BidReveal<'info> {
                 .ok_or_else(|| error!(ExchangeError::BidTiebreakSeedUnavailable))?;
             intent.fix_tiebreak_seed(seed);
         }
-        let bid = &mut ctx.accounts.bid;
+        let bid_key = ctx.accounts.bid.key();
+        let mut bid = ctx.accounts.bid.load_mut()?;
         require_eq!(bid.round, intent.round, ExchangeError::BidRoundMismatch);
         let commitment = opening.core(&intent_key, &bid.agent).commitment::<SyscallSha256>();
         require!(commitment == bid.commitment, ExchangeError::BidCommitmentMismatch);
@@ -72,7 +73,7 @@ impl<'info> BidReveal<'info> {
             crate::bidding::score(&intent, opening.price, opening.quality_bps, opening.latency, reputation)?;
         bid.reveal(&opening, score, reputation)?;
         require_eq!(bidder.kind.to_u8(), bid.bidder_kind, ExchangeError::IntentCorrupt);
-        crate::bidding::rank(intent_key, &mut intent, bid.key(), bid, &opening)?;
+        crate::bidding::rank(intent_key, &mut intent, bid_key, &bid, &opening)?;
         Ok(())
     }
 }

@@ -1,32 +1,34 @@
 use anchor_lang::prelude::*;
 
+use super::stored_enum::stored_enum;
 use crate::error::ExchangeError;
 
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, PartialEq, Eq, InitSpace, Debug)]
-pub enum BidStatus {
-    /// Sealed and not opened yet.
-    Committed,
-    /// Opened (sealed) or placed in the clear (continuous), valid and scored.
-    Revealed,
-    /// Dropped at settlement because its agent no longer qualified (or its account was gone):
-    /// the bond is forfeited to the requester when the bid closes.
-    Disqualified,
-    /// Held the job (or stood by for it as the Vickrey standby) and failed it: failed over,
-    /// declined, or unable to take it over when promoted. The bond is forfeited to the
-    /// requester when the bid closes.
-    Failed,
+stored_enum! {
+    /// Where a bid is in its life (stored as its `u8` in `Bid::status`).
+    pub enum BidStatus (unknown: ExchangeError::BidCorrupt) {
+        /// Sealed and not opened yet.
+        Committed,
+        /// Opened (sealed) or placed in the clear (continuous), valid and scored.
+        Revealed,
+        /// Dropped at settlement because its agent no longer qualified (or its account was gone):
+        /// the bond is forfeited to the requester when the bid closes.
+        Disqualified,
+        /// Held the job (or stood by for it as the Vickrey standby) and failed it: failed over,
+        /// declined, or unable to take it over when promoted. The bond is forfeited to the
+        /// requester when the bid closes.
+        Failed,
+    }
 }
 
 /// One agent's bid on one intent, at PDA `[seeds::BID, intent, agent, round]`. Holds the bond in
 /// lamports on top of its rent.
-#[account]
-#[derive(InitSpace, Debug)]
+///
+/// Zero-copy (issue 28): every bid instruction reads or writes it, and Borsh cost ~330 CU to
+/// decode and ~400 to write back. `intent` comes first, so an intent's bids are found by a
+/// filter at `INTENT_OFFSET` (8); the rest is ordered widest first, with no padding.
+#[account(zero_copy)]
+#[derive(Debug)]
 pub struct Bid {
-    pub version: u8,
-    pub bump: u8,
-    pub status: BidStatus,
-    /// The intent's auction round this bid belongs to (in its seeds).
-    pub round: u8,
     pub intent: Pubkey,
     /// The registry agent account that bids.
     pub agent: Pubkey,
@@ -34,20 +36,29 @@ pub struct Bid {
     pub bidder: Pubkey,
     /// sha256 of the opening (`agx_core::commitment`).
     pub commitment: [u8; 32],
+    /// Opened values (zero until revealed): the plan's hash, price, latency, quality.
+    pub plan_hash: [u8; 32],
     /// Lamports deposited as bond.
     pub bond: u64,
     pub committed_slot: u64,
-    /// Opened values (zero until revealed).
     pub price: u64,
-    pub quality_bps: u16,
     pub latency: u64,
-    pub plan_hash: [u8; 32],
+    pub quality_bps: u16,
     /// Total score and the reputation it used, bps.
     pub score: u16,
     pub reputation: u16,
+    pub version: u8,
+    pub bump: u8,
+    /// `BidStatus`.
+    pub status: u8,
+    /// The intent's auction round this bid belongs to (in its seeds).
+    pub round: u8,
     /// `BidderKind` of `agent`: a registry agent, or a coalition (set when the bid is opened).
     pub bidder_kind: u8,
+    pub reserved: [u8; 5],
 }
+
+const _: () = assert!(core::mem::size_of::<Bid>() == 208);
 
 /// What the agent a direct hire names takes the job on (`hire_accept`; `hire_from_offer` reads
 /// them from a standing offer). The price is the intent's max price, restated so an acceptance
@@ -101,12 +112,24 @@ impl agx_core::commitment::Sha256 for SyscallSha256 {
 }
 
 impl Bid {
-    pub const VERSION: u8 = 1;
+    /// Layout version (2: zero-copy, issue 28).
+    pub const VERSION: u8 = 2;
+    /// Account size: discriminator and fields.
+    pub const SPACE: usize = 8 + core::mem::size_of::<Bid>();
 
-    /// Where `intent` starts in the account data (discriminator, version, bump, status, round):
-    /// what `getProgramAccounts` filters an intent's bids on. `Bid` is Borsh, not `repr(C)`, so
-    /// `offset_of!` would give the in-memory offset; a test pins this one against the encoding.
-    pub const INTENT_OFFSET: usize = 8 + 1 + 1 + 1 + 1;
+    /// Where `intent` starts in the account data (after the discriminator): what
+    /// `getProgramAccounts` filters an intent's bids on.
+    pub const INTENT_OFFSET: usize = 8 + core::mem::offset_of!(Bid, intent);
+
+    /// The bid's status (`BidCorrupt` for a byte no status has).
+    pub fn status(&self) -> Result<BidStatus> {
+        BidStatus::from_u8(self.status)
+    }
+
+    /// Is the bid in `status`?
+    pub fn is(&self, status: BidStatus) -> bool {
+        self.status == status.to_u8()
+    }
 
     #[allow(clippy::too_many_arguments)]
     pub fn commit(
@@ -122,7 +145,7 @@ impl Bid {
     ) {
         self.version = Self::VERSION;
         self.bump = bump;
-        self.status = BidStatus::Committed;
+        self.status = BidStatus::Committed.to_u8();
         self.intent = intent;
         self.agent = agent;
         self.bidder = bidder;
@@ -134,31 +157,32 @@ impl Bid {
 
     /// Its agent no longer qualified at settlement: the bond will be forfeited.
     pub fn disqualify(&mut self) -> Result<()> {
-        require!(self.status == BidStatus::Revealed, ExchangeError::IntentCorrupt);
-        self.status = BidStatus::Disqualified;
+        require!(self.is(BidStatus::Revealed), ExchangeError::IntentCorrupt);
+        self.status = BidStatus::Disqualified.to_u8();
         Ok(())
     }
 
     /// It held (or stood by for) the job and failed it: the bond will be forfeited.
     pub fn fail(&mut self) -> Result<()> {
-        require!(self.status == BidStatus::Revealed, ExchangeError::IntentCorrupt);
-        self.status = BidStatus::Failed;
+        require!(self.is(BidStatus::Revealed), ExchangeError::IntentCorrupt);
+        self.status = BidStatus::Failed.to_u8();
         Ok(())
     }
 
     /// Lamports of bond (returned to the bidder, forfeited to the requester) when the bid closes:
     /// a bid that was never opened, was disqualified, or failed the job forfeits its bond.
     pub fn bond_split(&self) -> (u64, u64) {
-        match self.status {
-            BidStatus::Revealed => (self.bond, 0),
-            BidStatus::Committed | BidStatus::Disqualified | BidStatus::Failed => (0, self.bond),
+        if self.is(BidStatus::Revealed) {
+            (self.bond, 0)
+        } else {
+            (0, self.bond)
         }
     }
 
     /// Records the opened values and the score they earned.
     pub fn reveal(&mut self, opening: &BidOpening, score: u16, reputation: u16) -> Result<()> {
-        require!(self.status == BidStatus::Committed, ExchangeError::BidAlreadyRevealed);
-        self.status = BidStatus::Revealed;
+        require!(self.is(BidStatus::Committed), ExchangeError::BidAlreadyRevealed);
+        self.status = BidStatus::Revealed.to_u8();
         self.price = opening.price;
         self.quality_bps = opening.quality_bps;
         self.latency = opening.latency;
@@ -171,35 +195,31 @@ impl Bid {
 
 #[cfg(test)]
 mod tests {
-    use anchor_lang::{AccountSerialize, Discriminator};
-
     use super::*;
 
     #[test]
-    fn the_intent_offset_is_where_the_encoding_puts_the_intent() {
+    fn the_intent_offset_is_where_the_account_holds_the_intent() {
         let intent = Pubkey::new_unique();
-        let bid = Bid {
-            version: Bid::VERSION,
-            bump: 254,
-            status: BidStatus::Failed,
-            round: 3,
-            intent,
-            agent: Pubkey::new_unique(),
-            bidder: Pubkey::new_unique(),
-            commitment: [7; 32],
-            bond: 1,
-            committed_slot: 2,
-            price: 3,
-            quality_bps: 4,
-            latency: 5,
-            plan_hash: [8; 32],
-            score: 6,
-            reputation: 7,
-            bidder_kind: 1,
-        };
-        let mut data = Vec::new();
-        bid.try_serialize(&mut data).unwrap();
-        assert_eq!(&data[..8], Bid::DISCRIMINATOR);
+        let mut bid: Bid = bytemuck::Zeroable::zeroed();
+        bid.intent = intent;
+        bid.agent = Pubkey::new_unique();
+        let mut data = Bid::DISCRIMINATOR.to_vec();
+        data.extend_from_slice(bytemuck::bytes_of(&bid));
+        assert_eq!(data.len(), Bid::SPACE);
         assert_eq!(&data[Bid::INTENT_OFFSET..Bid::INTENT_OFFSET + 32], intent.as_ref());
+    }
+
+    #[test]
+    fn every_status_round_trips_and_an_unknown_byte_is_refused() {
+        let mut bid: Bid = bytemuck::Zeroable::zeroed();
+        for status in BidStatus::ALL {
+            bid.status = status.to_u8();
+            assert_eq!(bid.status().unwrap(), *status);
+            assert!(bid.is(*status));
+        }
+        bid.status = BidStatus::ALL.len() as u8;
+        bid.bond = 5;
+        assert!(bid.status().is_err());
+        assert_eq!(bid.bond_split(), (0, 5), "a bid that is not revealed forfeits its bond");
     }
 }

@@ -22,7 +22,7 @@ fn seals_the_bid_and_takes_the_bond() {
     let bid = m.bid_state(intent, &a);
     assert_eq!(
         (bid.status, bid.commitment, bid.bond, bid.agent),
-        (BidStatus::Committed, commitment, BOND, a.agent)
+        (BidStatus::Committed.to_u8(), commitment, BOND, a.agent)
     );
     let rent = m.r.svm.svm.minimum_balance_for_rent_exemption(
         m.r.svm.account(&pda::bid(&intent, &a.agent, 0).0).unwrap().data.len(),

@@ -32,7 +32,7 @@ fn scores_with_core_and_ranks() {
     let bid = m.bid_state(intent, &a);
     assert_eq!(
         (bid.status, bid.score, bid.price, bid.reputation),
-        (BidStatus::Revealed, expected, 250_000, 0)
+        (BidStatus::Revealed.to_u8(), expected, 250_000, 0)
     );
     let i = m.intent_state(intent);
     assert_eq!(
@@ -75,7 +75,7 @@ fn only_during_the_reveal_window() {
     assert_error(&m.reveal(&a, intent, &o), ExchangeError::BidRevealWindowNotOpen);
     m.to_settle(intent);
     assert_error(&m.reveal(&a, intent, &o), ExchangeError::BidRevealWindowNotOpen);
-    assert_eq!(m.bid_state(intent, &a).status, BidStatus::Committed);
+    assert!(m.bid_state(intent, &a).is(BidStatus::Committed));
 }
 
 #[test]

@@ -74,7 +74,7 @@ fn an_agent_that_unstakes_withdraws_and_closes_under_a_live_bid_is_dropped() {
     let meta = m.settle(intent, a.agent).unwrap();
     assert!(events::find::<BidDisqualified>(&meta.logs)[0].agent_gone);
     m.settle_expired(intent).unwrap();
-    assert_eq!(m.bid_state(intent, &a).status, BidStatus::Disqualified);
+    assert!(m.bid_state(intent, &a).is(BidStatus::Disqualified));
     close_forfeiting(&mut m, &a, intent);
     m.assert_accounted(&[intent]);
 }

@@ -201,7 +201,7 @@ fn a_standby_that_deactivates_is_failed_with_the_winner() {
     // Both failed bids forfeit their bonds to the requester.
     assert_eq!(
         m.r.svm.decode::<agx_sdk::accounts::Bid>(&pda::bid(&intent, &b.agent, 0).0).status,
-        BidStatus::Failed
+        BidStatus::Failed.to_u8()
     );
     let requester_before = m.r.svm.lamports(&m.requester.pubkey());
     m.close_bid_in(&a, intent, 0).unwrap();
@@ -271,7 +271,7 @@ fn a_failed_or_declining_winner_forfeits_its_bond_even_without_stake() {
                 m.decline(&a, intent).unwrap();
             }
         }
-        assert_eq!(m.bid_state(intent, &a).status, BidStatus::Failed, "{exit}");
+        assert!(m.bid_state(intent, &a).is(BidStatus::Failed), "{exit}");
         let bid = pda::bid(&intent, &a.agent, 0).0;
         let held = m.r.svm.lamports(&bid);
         let (requester, bidder) =
