@@ -111,11 +111,8 @@ impl<'info> Poster<'_, 'info> {
         let info = self.requester_state;
         let requester = self.requester.key();
         let invalid = || error!(ExchangeError::RequesterAccountInvalid);
-        let mut record = if info.owner == &crate::ID {
-            let record =
-                RequesterState::try_deserialize(&mut &info.try_borrow_data()?[..]).map_err(|_| invalid())?;
-            require_keys_eq!(record.requester, requester, ExchangeError::RequesterAccountInvalid);
-            record
+        let fresh = if info.owner == &crate::ID {
+            None
         } else {
             let (address, bump) =
                 pda::find(&[seeds::REQUESTER, requester.as_ref()], &crate::ID).ok_or_else(invalid)?;
@@ -123,11 +120,28 @@ impl<'info> Poster<'_, 'info> {
             let lamports = Rent::get()?.minimum_balance(RequesterState::SPACE);
             let seeds: &[&[u8]] = &[seeds::REQUESTER, requester.as_ref(), &[bump]];
             self.create_owned(info, seeds, lamports, RequesterState::SPACE, &crate::ID)?;
-            RequesterState::new(requester, bump)
+            Some(RequesterState::new(requester, bump))
         };
-        record.take(intent_id)?;
+        // Read and written in place: the discriminator (set here for a fresh record), then the
+        // fields, cast.
         let mut data = info.try_borrow_mut_data()?;
-        record.try_serialize(&mut &mut data[..])
+        let account = data.get_mut(..RequesterState::SPACE).ok_or_else(invalid)?;
+        let (discriminator, fields) = account.split_at_mut(RequesterState::DISCRIMINATOR.len());
+        let record: &mut RequesterState = bytemuck::from_bytes_mut(fields);
+        match fresh {
+            Some(new) => {
+                discriminator.copy_from_slice(RequesterState::DISCRIMINATOR);
+                *record = new;
+            }
+            None => {
+                require!(
+                    discriminator == RequesterState::DISCRIMINATOR,
+                    ExchangeError::RequesterAccountInvalid
+                );
+                require_keys_eq!(record.requester, requester, ExchangeError::RequesterAccountInvalid);
+            }
+        }
+        record.take(intent_id)
     }
 
     /// Creates the intent account holding its rent plus `tip_pool`, in one system CPI

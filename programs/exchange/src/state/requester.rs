@@ -9,11 +9,11 @@ use crate::error::ExchangeError;
 /// one intent for ever, even after it closes (before, a closed intent's id was reused by the next
 /// post, and a stale command acted on the new intent). Posts may land in any order within the
 /// window of 1,024 ids below the highest one used, so a requester can send many at once.
-#[account]
-#[derive(InitSpace, Debug)]
+///
+/// Zero-copy (issue 28): every post reads and writes it, which Borsh did whole.
+#[account(zero_copy)]
+#[derive(Debug)]
 pub struct RequesterState {
-    pub version: u8,
-    pub bump: u8,
     /// The requester this account belongs to (also in its seeds).
     pub requester: Pubkey,
     /// One above the highest intent id used: every id from here up is free.
@@ -23,12 +23,17 @@ pub struct RequesterState {
     pub used_ids: [u64; agx_core::ids::WORDS],
     /// Intents posted so far.
     pub intents_posted: u64,
-    pub reserved: [u8; 32],
+    pub version: u8,
+    pub bump: u8,
+    pub reserved: [u8; 30],
 }
 
+const _: () = assert!(core::mem::size_of::<RequesterState>() == 208);
+
 impl RequesterState {
-    pub const VERSION: u8 = 1;
-    pub const SPACE: usize = 8 + Self::INIT_SPACE;
+    /// Layout version (2: zero-copy, issue 28).
+    pub const VERSION: u8 = 2;
+    pub const SPACE: usize = 8 + core::mem::size_of::<RequesterState>();
 
     /// A new requester's record.
     pub fn new(requester: Pubkey, bump: u8) -> Self {
@@ -39,7 +44,7 @@ impl RequesterState {
             next_intent_id: 0,
             used_ids: [0; agx_core::ids::WORDS],
             intents_posted: 0,
-            reserved: [0; 32],
+            reserved: [0; 30],
         }
     }
 
