@@ -22,6 +22,9 @@
 //!   the signers do not own (vaults, escrows, PDAs), which must not block it (`unblocked`);
 //! - `reinit`: the instruction sent again after it created an account;
 //! - `revival`: an account it closed, funded again, and the instruction sent again;
+//! - `token2022_extensions`: a Token-2022 mint with a hostile extension (permanent delegate,
+//!   transfer hook, changeable or non-zero transfer fee, freeze authority) offered where a new
+//!   mint is taken; recorded by the mint-policy tests (`record_mint_extension`);
 //! - `extreme_values`: each integer, bool and enum tag of its arguments (`arg_layout`, from the
 //!   IDL) set to 0, 1 and all ones in turn. Not an attack to refuse: the outcome must be a
 //!   success or a named error (`named`), never a panic, an arithmetic trap or running out of
@@ -73,6 +76,20 @@ fn record(found: &mut Findings, name: &str, class: &str, index: Option<usize>, r
 fn push(found: &mut Findings, name: &str, class: &str, index: &str, outcome: &str) {
     let test = std::thread::current().name().unwrap_or("?").to_string();
     found.0.push(format!("{name}\t{class}\t{index}\t{outcome}\t{test}\n"));
+}
+
+/// Records, when the harness is on, one hostile Token-2022 mint (`feature`: its extension)
+/// offered to `name` (`<program>::<instruction>`) by a test of the mint policy, and whether the
+/// program refused it: the matrix's Token-2022 extensions column. These are not generated like
+/// the other classes: only the instructions that take a new mint can meet one (elsewhere the
+/// mint is the intent's or the budget's, and any other mint is a look-alike, `fake_account`).
+pub fn record_mint_extension(name: &str, feature: &str, refused: bool) {
+    if enabled() {
+        let mut found = Findings::default();
+        let outcome = if refused { "refused" } else { "accepted" };
+        push(&mut found, name, "token2022_extensions", &format!("arg:{feature}"), outcome);
+        found.write();
+    }
 }
 
 fn ours(program: &Pubkey) -> bool {

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 
 const PROGRAMS: [&str; 2] = ["agent_registry", "exchange"];
-const CLASSES: [(&str, &str); 10] = [
+const CLASSES: [(&str, &str); 11] = [
     ("missing_signer", "missing signer"),
     ("wrong_owner", "wrong owner"),
     ("type_cosplay", "type cosplay"),
@@ -24,6 +24,7 @@ const CLASSES: [(&str, &str); 10] = [
     ("donation", "donation"),
     ("reinit", "re-init"),
     ("revival", "closed-account revival"),
+    ("token2022_extensions", "Token-2022 extensions"),
     ("extreme_values", "extreme values"),
 ];
 
@@ -163,7 +164,10 @@ fn render(
          named error (never a panic, an arithmetic trap or running out of compute) out of the \
          values tried: each integer, bool and enum tag of the arguments (their layout from the \
          IDL) at 0, 1 and all ones; listed below by argument when one was not. Token-2022 \
-         extensions and the protocol's own rules are tested by each instruction's own tests."
+         extensions counts the hostile mints refused (permanent delegate, transfer hook, \
+         changeable or non-zero transfer fee, freeze authority) where an instruction takes a new \
+         mint (elsewhere the mint is stored and any other is a look-alike), recorded by the \
+         mint-policy tests. The protocol's own rules are tested by each instruction's own tests."
     )?;
     writeln!(md)?;
     let head: Vec<&str> = CLASSES.iter().map(|(_, h)| *h).collect();

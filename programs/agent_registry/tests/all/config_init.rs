@@ -143,20 +143,27 @@ fn init_with_mint(features: &[token::MintFeature], freeze_allowed: bool) -> agx_
 fn refuses_stake_mints_that_others_could_drain_freeze_or_tax() {
     use token::MintFeature as F;
     let someone = Pubkey::new_unique();
-    assert_error(
-        &init_with_mint(&[F::PermanentDelegate(someone)], false),
-        RegistryError::MintHasPermanentDelegate,
-    );
-    assert_error(&init_with_mint(&[F::TransferHook(someone)], false), RegistryError::MintHasTransferHook);
-    let fee = F::TransferFee { bps: 10, authority: None };
-    assert_error(&init_with_mint(&[fee], false), RegistryError::MintTransferFeeNotFixedZero);
-    // A 0% fee that an authority could raise later is refused too.
-    let raisable = F::TransferFee { bps: 0, authority: Some(someone) };
-    assert_error(&init_with_mint(&[raisable], false), RegistryError::MintTransferFeeNotFixedZero);
-    assert_error(
-        &init_with_mint(&[F::FreezeAuthority(someone)], false),
-        RegistryError::MintHasFreezeAuthority,
-    );
+    let cases = [
+        ("permanent_delegate", F::PermanentDelegate(someone), RegistryError::MintHasPermanentDelegate),
+        ("transfer_hook", F::TransferHook(someone), RegistryError::MintHasTransferHook),
+        (
+            "transfer_fee_10_bps",
+            F::TransferFee { bps: 10, authority: None },
+            RegistryError::MintTransferFeeNotFixedZero,
+        ),
+        // A 0% fee that an authority could raise later is refused too.
+        (
+            "transfer_fee_changeable",
+            F::TransferFee { bps: 0, authority: Some(someone) },
+            RegistryError::MintTransferFeeNotFixedZero,
+        ),
+        ("freeze_authority", F::FreezeAuthority(someone), RegistryError::MintHasFreezeAuthority),
+    ];
+    for (label, feature, expected) in cases {
+        let result = init_with_mint(&[feature], false);
+        agx_tests::attack::record_mint_extension("agent_registry::config_init", label, result.is_err());
+        assert_error(&result, expected);
+    }
     // Accepted: a freeze authority the admin explicitly allows, and a fee fixed at zero.
     init_with_mint(&[F::FreezeAuthority(someone)], true).unwrap();
     init_with_mint(&[F::TransferFee { bps: 0, authority: None }], false).unwrap();

@@ -95,5 +95,7 @@ fn only_once_only_signed_and_only_in_a_mint_intents_accept() {
         token,
         agx_sdk::exchange::BudgetCreateArgs { budget_id: 1, ..args },
     );
-    assert_error(&m.r.svm.send(&[ix], &[&b.owner]), ExchangeError::IntentMintHasTransferHook);
+    let hooked = m.r.svm.send(&[ix], &[&b.owner]);
+    agx_tests::attack::record_mint_extension("exchange::budget_create", "transfer_hook", hooked.is_err());
+    assert_error(&hooked, ExchangeError::IntentMintHasTransferHook);
 }

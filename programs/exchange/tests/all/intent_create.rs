@@ -185,18 +185,33 @@ fn refuses_mints_whose_authorities_could_take_or_freeze_the_escrow() {
     let mut m = Market::new();
     let requester = m.requester.pubkey();
     let cases = [
-        (F::PermanentDelegate(requester), ExchangeError::IntentMintHasPermanentDelegate),
-        (F::FreezeAuthority(requester), ExchangeError::IntentMintHasFreezeAuthority),
-        (F::TransferHook(agx_sdk::Pubkey::new_unique()), ExchangeError::IntentMintHasTransferHook),
         (
+            "permanent_delegate",
+            F::PermanentDelegate(requester),
+            ExchangeError::IntentMintHasPermanentDelegate,
+        ),
+        ("freeze_authority", F::FreezeAuthority(requester), ExchangeError::IntentMintHasFreezeAuthority),
+        (
+            "transfer_hook",
+            F::TransferHook(agx_sdk::Pubkey::new_unique()),
+            ExchangeError::IntentMintHasTransferHook,
+        ),
+        (
+            "transfer_fee_changeable",
             F::TransferFee { bps: 0, authority: Some(requester) },
             ExchangeError::IntentMintTransferFeeNotFixedZero,
         ),
-        (F::TransferFee { bps: 50, authority: None }, ExchangeError::IntentMintTransferFeeNotFixedZero),
+        (
+            "transfer_fee_50_bps",
+            F::TransferFee { bps: 50, authority: None },
+            ExchangeError::IntentMintTransferFeeNotFixedZero,
+        ),
     ];
-    for (feature, expected) in cases {
+    for (label, feature, expected) in cases {
         let mint = token::create_mint_2022(&mut m.r.svm, 6, &[feature]);
-        assert_error(&create_in(&mut m, mint), expected);
+        let result = create_in(&mut m, mint);
+        agx_tests::attack::record_mint_extension("exchange::intent_create", label, result.is_err());
+        assert_error(&result, expected);
     }
     // A fee fixed at zero is harmless.
     let mint = token::create_mint_2022(&mut m.r.svm, 6, &[F::TransferFee { bps: 0, authority: None }]);
