@@ -37,19 +37,35 @@ pub fn signed_transaction(
     blockhash: solana_transaction::Hash,
 ) -> Result<solana_transaction::Transaction, Error> {
     use solana_signer::Signer;
-    let mut all = vec![payer];
-    all.extend(signers.iter().copied().filter(|k| k.pubkey() != payer.pubkey()));
     let message = solana_transaction::Message::new(ixs, Some(&payer.pubkey()));
     let required = usize::from(message.header.num_required_signatures);
-    if let Some(needed) =
-        message.account_keys.iter().take(required).find(|k| !all.iter().any(|s| s.pubkey() == **k))
-    {
-        let given = all.iter().map(|k| k.pubkey().to_string()).collect::<Vec<_>>().join(", ");
-        return Err(Error::MissingSigner { needed: *needed, given });
-    }
+    let keys =
+        signers_for(&message.account_keys[..required.min(message.account_keys.len())], payer, signers)?;
     let mut tx = solana_transaction::Transaction::new_unsigned(message);
-    tx.try_sign(&all, blockhash).map_err(|e| Error::Signing(e.to_string()))?;
+    tx.try_sign(&keys, blockhash).map_err(|e| Error::Signing(e.to_string()))?;
     Ok(tx)
+}
+
+/// The keypairs among `payer` and `signers` for each key in `required`, in its order, or
+/// [`Error::MissingSigner`] naming the first one none of them holds.
+#[cfg(any(feature = "rpc", feature = "embedded"))]
+fn signers_for<'k>(
+    required: &[Pubkey],
+    payer: &'k Keypair,
+    signers: &[&'k Keypair],
+) -> Result<Vec<&'k Keypair>, Error> {
+    use solana_signer::Signer;
+    let mut all = vec![payer];
+    all.extend(signers.iter().copied().filter(|k| k.pubkey() != payer.pubkey()));
+    required
+        .iter()
+        .map(|key| {
+            all.iter().copied().find(|k| k.pubkey() == *key).ok_or_else(|| Error::MissingSigner {
+                needed: *key,
+                given: all.iter().map(|k| k.pubkey().to_string()).collect::<Vec<_>>().join(", "),
+            })
+        })
+        .collect()
 }
 
 /// `ixs` in one v0 transaction through `tables`, paid by `payer` and signed by it and the
@@ -65,18 +81,7 @@ pub fn signed_versioned(
     use solana_signer::Signer;
     let message = crate::lookup::message(ixs, &payer.pubkey(), tables, blockhash)?;
     let required = &message.static_account_keys()[..usize::from(message.header().num_required_signatures)];
-    let mut all = vec![payer];
-    all.extend(signers.iter().copied().filter(|k| k.pubkey() != payer.pubkey()));
-    let mut ordered = Vec::new();
-    for key in required {
-        match all.iter().find(|k| k.pubkey() == *key) {
-            Some(k) => ordered.push(*k),
-            None => {
-                let given = all.iter().map(|k| k.pubkey().to_string()).collect::<Vec<_>>().join(", ");
-                return Err(Error::MissingSigner { needed: *key, given });
-            }
-        }
-    }
+    let ordered = signers_for(required, payer, signers)?;
     solana_transaction::versioned::VersionedTransaction::try_new(message, &ordered)
         .map_err(|e| Error::Signing(e.to_string()))
 }
