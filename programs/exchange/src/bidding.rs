@@ -131,13 +131,7 @@ pub fn open_bid<'info>(
 
 /// Stores `bid` (discriminator first) in the account `open_bid` created.
 pub fn write_bid(info: &AccountInfo, bid: &Bid) -> Result<()> {
-    let mut data = info.try_borrow_mut_data()?;
-    let (discriminator, fields) = data
-        .get_mut(..Bid::SPACE)
-        .ok_or_else(|| error!(ExchangeError::BidCorrupt))?
-        .split_at_mut(Bid::DISCRIMINATOR.len());
-    discriminator.copy_from_slice(Bid::DISCRIMINATOR);
-    fields.copy_from_slice(bytemuck::bytes_of(bid));
+    *crate::in_place::init::<Bid>(&mut info.try_borrow_mut_data()?, ExchangeError::BidCorrupt)? = *bid;
     Ok(())
 }
 
@@ -145,11 +139,7 @@ pub fn write_bid(info: &AccountInfo, bid: &Bid) -> Result<()> {
 /// `BidCorrupt`), as the caller's checks of its address have already established.
 pub fn update_bid<R>(info: &AccountInfo, change: impl FnOnce(&mut Bid) -> Result<R>) -> Result<R> {
     require_keys_eq!(*info.owner, crate::ID, ExchangeError::BidCorrupt);
-    let mut data = info.try_borrow_mut_data()?;
-    let account = data.get_mut(..Bid::SPACE).ok_or_else(|| error!(ExchangeError::BidCorrupt))?;
-    let (discriminator, fields) = account.split_at_mut(Bid::DISCRIMINATOR.len());
-    require!(discriminator == Bid::DISCRIMINATOR, ExchangeError::BidCorrupt);
-    change(bytemuck::from_bytes_mut(fields))
+    change(crate::in_place::existing(&mut info.try_borrow_mut_data()?, ExchangeError::BidCorrupt)?)
 }
 
 /// Ranks a scored, revealed `bid` (at `bid_key`) on the intent's leaderboard, counts it, checks

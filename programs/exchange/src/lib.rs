@@ -18,6 +18,7 @@ pub mod error;
 pub mod escrow;
 pub mod events;
 pub mod failover;
+pub mod in_place;
 pub mod instructions;
 pub mod links;
 pub mod payout;

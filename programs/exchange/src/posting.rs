@@ -80,9 +80,7 @@ impl<'info> Poster<'_, 'info> {
         crate::cu_trace!("post: intent created");
         let now = Clock::get()?.slot;
         let mut data = self.intent.try_borrow_mut_data()?;
-        data[..Intent::DISCRIMINATOR.len()].copy_from_slice(Intent::DISCRIMINATOR);
-        let intent: &mut Intent =
-            bytemuck::from_bytes_mut(&mut data[Intent::DISCRIMINATOR.len()..Intent::SPACE]);
+        let intent: &mut Intent = crate::in_place::init(&mut data, ExchangeError::IntentCorrupt)?;
         args.fill(intent, placement, tip_pool, now)?;
         crate::cu_trace!("post: filled");
         emit!(IntentCreated {
@@ -110,37 +108,32 @@ impl<'info> Poster<'_, 'info> {
     fn take_intent_id(&self, intent_id: u64) -> Result<()> {
         let info = self.requester_state;
         let requester = self.requester.key();
-        let invalid = || error!(ExchangeError::RequesterAccountInvalid);
+        let invalid = ExchangeError::RequesterAccountInvalid;
         let fresh = if info.owner == &crate::ID {
             None
         } else {
-            let (address, bump) =
-                pda::find(&[seeds::REQUESTER, requester.as_ref()], &crate::ID).ok_or_else(invalid)?;
+            let (address, bump) = pda::find(&[seeds::REQUESTER, requester.as_ref()], &crate::ID)
+                .ok_or_else(|| error!(invalid))?;
             require_keys_eq!(info.key(), address, ExchangeError::RequesterAccountInvalid);
             let lamports = Rent::get()?.minimum_balance(RequesterState::SPACE);
             let seeds: &[&[u8]] = &[seeds::REQUESTER, requester.as_ref(), &[bump]];
             self.create_owned(info, seeds, lamports, RequesterState::SPACE, &crate::ID)?;
             Some(RequesterState::new(requester, bump))
         };
-        // Read and written in place: the discriminator (set here for a fresh record), then the
-        // fields, cast.
+        // Read and written in place.
         let mut data = info.try_borrow_mut_data()?;
-        let account = data.get_mut(..RequesterState::SPACE).ok_or_else(invalid)?;
-        let (discriminator, fields) = account.split_at_mut(RequesterState::DISCRIMINATOR.len());
-        let record: &mut RequesterState = bytemuck::from_bytes_mut(fields);
-        match fresh {
+        let record: &mut RequesterState = match fresh {
             Some(new) => {
-                discriminator.copy_from_slice(RequesterState::DISCRIMINATOR);
+                let record = crate::in_place::init(&mut data, invalid)?;
                 *record = new;
+                record
             }
             None => {
-                require!(
-                    discriminator == RequesterState::DISCRIMINATOR,
-                    ExchangeError::RequesterAccountInvalid
-                );
-                require_keys_eq!(record.requester, requester, ExchangeError::RequesterAccountInvalid);
+                let record: &mut RequesterState = crate::in_place::existing(&mut data, invalid)?;
+                require_keys_eq!(record.requester, requester, invalid);
+                record
             }
-        }
+        };
         record.take(intent_id)
     }
 
