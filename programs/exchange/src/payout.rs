@@ -202,14 +202,14 @@ impl<'info> Payout<'info> {
         require!(slashed <= ending.hold, ExchangeError::DisputeSlashExceedsHold);
         require!(coalition.is_none() || slashed == 0, ExchangeError::CoalitionDisputeSlashUnsupported);
         let ending = self.pay(rent_to, ending, coalition.as_ref())?;
-        let job_value = self.config.load()?.reputation_value(&self.mint.key(), ending.payment)?;
+        let config = self.config.load()?;
+        let job_value = config.reputation_value(&self.mint.key(), ending.payment)?;
         let (kind, value, rating) = if slashed > 0 {
             (OutcomeKind::Slashed, job_value, None)
         } else if agent_share_bps == 0 {
             (OutcomeKind::Failed, job_value, None)
         } else {
-            let paid_value =
-                self.config.load()?.reputation_value(&self.mint.key(), ending.split.to_agent.0)?;
+            let paid_value = config.reputation_value(&self.mint.key(), ending.split.to_agent.0)?;
             let rating = agx_core::reputation::accountable_rating(ending.promised, agent_share_bps)
                 .map_err(|_| error!(ExchangeError::DisputeShareOutOfRange))?;
             (OutcomeKind::Completed, paid_value, Some(rating))

@@ -96,13 +96,14 @@ impl Tracked {
     /// the keeper may close the intent before the next read sees it.
     pub fn saw(&mut self, status: IntentStatus, slot: u64) {
         if self.statuses.last() != Some(&status) {
-            self.statuses.push(status);
-            self.timed(status, slot);
+            self.entered(status, slot);
         }
     }
 
-    /// Notes the first slot each of open, awarded and paid out was seen.
-    fn timed(&mut self, status: IntentStatus, slot: u64) {
+    /// Appends `status` to the statuses seen, and notes the first slot each of open, awarded
+    /// and paid out was seen.
+    fn entered(&mut self, status: IntentStatus, slot: u64) {
+        self.statuses.push(status);
         let at = match status {
             IntentStatus::Open => &mut self.posted_at,
             IntentStatus::Awarded => &mut self.awarded_at,
@@ -163,8 +164,7 @@ pub fn observe(
         let new_winner =
             t.last.is_some_and(|l| l.winner_agent != intent.winner_agent) && status == IntentStatus::Awarded;
         if changed || new_winner {
-            t.statuses.push(status);
-            t.timed(status, slot);
+            t.entered(status, slot);
             let name = |k: &Pubkey| names.get(k).cloned().unwrap_or_else(|| k.to_string());
             let detail = match status {
                 IntentStatus::Open if intent.round > 0 => format!("re-auctioned (round {})", intent.round),

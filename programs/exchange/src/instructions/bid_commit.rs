@@ -54,14 +54,14 @@ pub struct BidCommit<'info> {
 impl<'info> BidCommit<'info> {
     pub fn validate(&self, round: u8, members: &[AccountInfo<'info>]) -> Result<crate::bidder::BidderView> {
         crate::cu_trace!("bid_commit: accounts");
-        self.config.load()?.require_not_paused()?;
+        let config = self.config.load()?;
+        config.require_not_paused()?;
         let intent = self.intent.load()?;
         require!(round == intent.round, ExchangeError::BidRoundMismatch);
         require!(intent.kind()?.is_sealed(), ExchangeError::BidWrongAuctionKind);
         intent.require_phase(Clock::get()?.slot, Phase::Bidding, ExchangeError::BidWindowClosed)?;
         crate::cu_trace!("bid_commit: phase");
-        let bidder =
-            crate::bidder::eligible(&self.agent, members, &intent, &self.config.load()?.probation())?;
+        let bidder = crate::bidder::eligible(&self.agent, members, &intent, &config.probation())?;
         crate::cu_trace!("bid_commit: eligible");
         require_keys_eq!(bidder.authority, self.bidder.key(), ExchangeError::BidNotBidder);
         Ok(bidder)

@@ -51,13 +51,13 @@ pub struct BidPlace<'info> {
 
 impl<'info> BidPlace<'info> {
     pub fn validate(&self, round: u8, members: &[AccountInfo<'info>]) -> Result<crate::bidder::BidderView> {
-        self.config.load()?.require_not_paused()?;
+        let config = self.config.load()?;
+        config.require_not_paused()?;
         let intent = self.intent.load()?;
         require!(round == intent.round, ExchangeError::BidRoundMismatch);
         require!(intent.kind()? == AuctionKind::Continuous, ExchangeError::BidWrongAuctionKind);
         intent.require_phase(Clock::get()?.slot, Phase::Bidding, ExchangeError::BidWindowClosed)?;
-        let bidder =
-            crate::bidder::eligible(&self.agent, members, &intent, &self.config.load()?.probation())?;
+        let bidder = crate::bidder::eligible(&self.agent, members, &intent, &config.probation())?;
         require_keys_eq!(bidder.authority, self.bidder.key(), ExchangeError::BidNotBidder);
         Ok(bidder)
     }

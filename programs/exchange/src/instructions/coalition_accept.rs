@@ -13,13 +13,14 @@ use crate::instructions::CoalitionMemberAct;
 
 impl CoalitionMemberAct<'_> {
     pub fn accept(ctx: Context<Self>, terms_hash: [u8; 32]) -> Result<()> {
-        ctx.accounts.config.load()?.require_not_paused()?;
+        let config = ctx.accounts.config.load()?;
+        config.require_not_paused()?;
         let index = ctx.accounts.member_index()?;
         let accounts = &ctx.accounts;
         let mut coalition = accounts.coalition.load_mut()?;
         coalition.accept(index, &terms_hash, accounts.authority.key())?;
         coalition.invariant()?;
-        accounts.registry.engage(&*accounts.config.load()?, accounts.agent.to_account_info())?;
+        accounts.registry.engage(&config, accounts.agent.to_account_info())?;
         emit!(CoalitionAccepted {
             coalition: accounts.coalition.key(),
             agent: accounts.agent.key(),

@@ -314,9 +314,10 @@ impl<'info> IntentCreate<'info> {
         crate::cu_trace!("intent_create: accounts");
         let accounts = &ctx.accounts;
         let poster = accounts.poster();
-        let bump = poster.open(&*accounts.config.load()?, &args)?;
+        let config = accounts.config.load()?;
+        let bump = poster.open(&config, &args)?;
         crate::cu_trace!("intent_create: opened");
-        let freeze_allowed = accounts.config.load()?.allows_freezable(&accounts.mint.key());
+        let freeze_allowed = config.allows_freezable(&accounts.mint.key());
         let mint = agent_registry::mint_policy::inspect(&accounts.mint.to_account_info(), freeze_allowed)
             .map_err(|v| error!(ExchangeError::from(v)))?;
         let decimals = mint.decimals;

@@ -49,10 +49,11 @@ impl RatingContest<'_> {
     pub fn handler(ctx: Context<Self>, args: RatingContestArgs) -> Result<()> {
         let now = Clock::get()?.slot;
         let accounts = &ctx.accounts;
-        let bond = accounts.config.load()?.reply_bond;
+        let config = accounts.config.load()?;
+        let bond = config.reply_bond;
         let event = {
             let mut intent = accounts.intent.load_mut()?;
-            intent.contest(now, args.claimed_rating_bps, bond, accounts.config.load()?.reply_window_slots)?;
+            intent.contest(now, args.claimed_rating_bps, bond, config.reply_window_slots)?;
             intent.invariant()?;
             RatingContested {
                 intent: accounts.intent.key(),

@@ -212,10 +212,6 @@ impl ExchangeConfig {
     /// Account size: discriminator and fields.
     pub const SPACE: usize = 8 + core::mem::size_of::<ExchangeConfig>();
 
-    pub fn is_initialized(&self) -> bool {
-        self.version != 0
-    }
-
     /// Fills a fresh config. The caller has checked that it was not initialised before.
     pub fn initialize(
         &mut self,
