@@ -4550,6 +4550,11 @@ export type Exchange = {
       "code": 6194,
       "name": "bidCorrupt",
       "msg": "bid: the account is not an exchange bid, or holds an unknown status"
+    },
+    {
+      "code": 6195,
+      "name": "registryReturnMissing",
+      "msg": "registry call: outcome_settle returned no value the registry set"
     }
   ],
   "types": [

@@ -11,6 +11,7 @@ pub mod args;
 pub mod error;
 pub mod events;
 pub mod instructions;
+pub mod lean_cpi;
 pub mod mint_policy;
 pub mod pda;
 pub mod seeds;

@@ -1,6 +1,6 @@
 //! Payments out of an agent's stake vault, signed by the agent PDA that owns it.
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, TransferChecked};
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::error::RegistryError;
 use crate::events::StakeSlashed;
@@ -33,19 +33,15 @@ pub fn pay_out<'info>(
     amount: u64,
 ) -> Result<()> {
     let signer_seeds: &[&[u8]] = &[seeds::AGENT, signer.authority.as_ref(), &[signer.bump]];
-    token_interface::transfer_checked(
-        CpiContext::new_with_signer(
-            token_program.key(),
-            TransferChecked {
-                from: vault.to_account_info(),
-                mint: mint.to_account_info(),
-                to: destination.clone(),
-                authority: signer.agent.clone(),
-            },
-            &[signer_seeds],
-        ),
+    crate::lean_cpi::transfer_checked(
+        token_program.key,
+        &vault.to_account_info(),
+        &mint.to_account_info(),
+        destination,
+        &signer.agent,
         amount,
         mint.decimals,
+        &[signer_seeds],
     )
 }
 

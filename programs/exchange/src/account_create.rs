@@ -3,12 +3,11 @@
 //! costs 1,500), and whatever lamports the new account should hold beyond its rent (a bid's
 //! bond, an intent's tip pool) go in with the same system CPI.
 use anchor_lang::prelude::*;
-use anchor_lang::system_program;
 
 /// Creates the PDA `account` (signed with `seeds`, bump included) owned by `owner`, `space`
 /// bytes, holding `lamports`, paid by `payer`. An address someone funded beforehand (which would
 /// make `create_account` fail and so block the payer) is topped up, allocated and assigned
-/// instead, as Anchor's `init` does.
+/// instead, as Anchor's `init` does. The system calls go through `agent_registry::lean_cpi`.
 pub fn create_pda<'info>(
     system_program: &AccountInfo<'info>,
     payer: &AccountInfo<'info>,
@@ -18,24 +17,17 @@ pub fn create_pda<'info>(
     space: usize,
     owner: &Pubkey,
 ) -> Result<()> {
-    let system = system_program.key();
-    let (from, to) = (payer.clone(), account.clone());
+    use agent_registry::lean_cpi;
+    // The caller's `Program<System>` checked it; the call needs it among the transaction's
+    // accounts, and `lean_cpi` names the system program by its constant id.
+    debug_assert_eq!(*system_program.key, anchor_lang::system_program::ID);
     if account.lamports() == 0 {
-        let accounts = system_program::CreateAccount { from, to };
-        return system_program::create_account(
-            CpiContext::new_with_signer(system, accounts, &[seeds]),
-            lamports,
-            space as u64,
-            owner,
-        );
+        return lean_cpi::create_account(payer, account, lamports, space as u64, owner, &[seeds]);
     }
     let top_up = lamports.saturating_sub(account.lamports());
     if top_up > 0 {
-        let accounts = system_program::Transfer { from, to: to.clone() };
-        system_program::transfer(CpiContext::new(system, accounts), top_up)?;
+        lean_cpi::system_transfer(payer, account, top_up)?;
     }
-    let allocate = system_program::Allocate { account_to_allocate: to.clone() };
-    system_program::allocate(CpiContext::new_with_signer(system, allocate, &[seeds]), space as u64)?;
-    let assign = system_program::Assign { account_to_assign: to };
-    system_program::assign(CpiContext::new_with_signer(system, assign, &[seeds]), owner)
+    lean_cpi::allocate(account, space as u64, &[seeds])?;
+    lean_cpi::assign(account, owner, &[seeds])
 }

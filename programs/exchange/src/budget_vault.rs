@@ -1,6 +1,6 @@
 //! Moving tokens out of a budget's vault: the budget PDA signs.
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{self, CloseAccount, TokenInterface, TransferChecked};
+use anchor_spl::token_interface::TokenInterface;
 
 use crate::seeds;
 use crate::state::Budget;
@@ -25,19 +25,15 @@ pub fn pay_out<'info>(
         return Ok(());
     }
     signed(budget, |signer| {
-        token_interface::transfer_checked(
-            CpiContext::new_with_signer(
-                token_program.key(),
-                TransferChecked {
-                    from: vault.clone(),
-                    mint: mint.clone(),
-                    to: to.clone(),
-                    authority: budget.to_account_info(),
-                },
-                &[signer],
-            ),
+        agent_registry::lean_cpi::transfer_checked(
+            token_program.key,
+            vault,
+            mint,
+            to,
+            &budget.to_account_info(),
             amount,
             budget.mint_decimals,
+            &[signer],
         )
     })
 }
@@ -50,14 +46,12 @@ pub fn close<'info>(
     token_program: &Interface<'info, TokenInterface>,
 ) -> Result<()> {
     signed(budget, |signer| {
-        token_interface::close_account(CpiContext::new_with_signer(
-            token_program.key(),
-            CloseAccount {
-                account: vault.clone(),
-                destination: destination.clone(),
-                authority: budget.to_account_info(),
-            },
+        agent_registry::lean_cpi::close_account(
+            token_program.key,
+            vault,
+            destination,
+            &budget.to_account_info(),
             &[signer],
-        ))
+        )
     })
 }

@@ -590,6 +590,9 @@ pub enum ExchangeError {
     /// 6194
     #[msg("bid: the account is not an exchange bid, or holds an unknown status")]
     BidCorrupt,
+    /// 6195
+    #[msg("registry call: outcome_settle returned no value the registry set")]
+    RegistryReturnMissing,
 }
 
 impl From<agx_core::budget::SpendRefusal> for ExchangeError {

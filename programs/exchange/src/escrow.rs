@@ -1,6 +1,5 @@
 //! Payments out of an intent's escrow, signed by the intent PDA that owns it.
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{self, CloseAccount, TransferChecked};
 
 use crate::error::ExchangeError;
 use crate::seeds;
@@ -173,34 +172,28 @@ impl<'info> Escrow<'info> {
             return Ok(());
         }
         let seeds = self.terms.signer.seeds();
-        token_interface::transfer_checked(
-            CpiContext::new_with_signer(
-                self.token_program.key(),
-                TransferChecked {
-                    from: self.escrow.clone(),
-                    mint: self.mint.clone(),
-                    to: to.clone(),
-                    authority: self.intent.clone(),
-                },
-                &[&seeds],
-            ),
+        agent_registry::lean_cpi::transfer_checked(
+            self.token_program.key,
+            &self.escrow,
+            &self.mint,
+            to,
+            &self.intent,
             amount,
             self.terms.decimals,
+            &[&seeds],
         )
     }
 
     /// Closes the (empty) escrow; its rent goes to `rent_to`.
     pub fn close(&self, rent_to: &AccountInfo<'info>) -> Result<()> {
         let seeds = self.terms.signer.seeds();
-        token_interface::close_account(CpiContext::new_with_signer(
-            self.token_program.key(),
-            CloseAccount {
-                account: self.escrow.clone(),
-                destination: rent_to.clone(),
-                authority: self.intent.clone(),
-            },
+        agent_registry::lean_cpi::close_account(
+            self.token_program.key,
+            &self.escrow,
+            rent_to,
+            &self.intent,
             &[&seeds],
-        ))
+        )
     }
 
     /// The escrow's balance, read in place.

@@ -4,7 +4,6 @@
 use agent_registry::pda;
 use anchor_lang::prelude::*;
 use anchor_lang::system_program;
-use anchor_spl::token_interface::{self, InitializeAccount3};
 
 use crate::error::ExchangeError;
 use crate::events::IntentCreated;
@@ -63,12 +62,7 @@ impl<'info> Poster<'_, 'info> {
         let lamports = Rent::get()?.minimum_balance(len);
         let seeds: &[&[u8]] = &[seeds::ESCROW, intent.as_ref(), &[bump]];
         self.create_owned(escrow, seeds, lamports, len, token_program.key)?;
-        let accounts = InitializeAccount3 {
-            account: escrow.clone(),
-            mint: mint.clone(),
-            authority: self.intent.clone(),
-        };
-        token_interface::initialize_account3(CpiContext::new(token_program.key(), accounts))?;
+        agent_registry::lean_cpi::initialize_account3(token_program.key, escrow, mint, self.intent.key)?;
         Ok(bump)
     }
 

@@ -86,15 +86,28 @@ pub struct RegistryAccounts<'info> {
 }
 
 impl<'info> RegistryAccounts<'info> {
-    fn call<T: ToAccountMetas + ToAccountInfos<'info>, R>(
+    /// Calls the registry's instruction `data` with `accounts` and then `remaining`, signed by
+    /// the exchange authority: built here and invoked through `lean_cpi::invoke` rather than by
+    /// Anchor's generated `cpi` functions, whose `invoke_signed` matches every account meta
+    /// against every account info by key (~400 CU and more a call, `docs/compute.md`).
+    fn call<T: ToAccountMetas + ToAccountInfos<'info>>(
         &self,
         config: &ExchangeConfig,
         accounts: T,
-        f: impl FnOnce(CpiContext<'_, '_, '_, 'info, T>) -> Result<R>,
-    ) -> Result<R> {
+        remaining: Vec<AccountInfo<'info>>,
+        data: impl anchor_lang::InstructionData,
+    ) -> Result<()> {
+        let mut metas = accounts.to_account_metas(None);
+        metas.extend(remaining.iter().map(|info| AccountMeta {
+            pubkey: *info.key,
+            is_signer: info.is_signer,
+            is_writable: info.is_writable,
+        }));
+        let mut infos = accounts.to_account_infos();
+        infos.extend(remaining);
         let bump = [config.authority_bump];
         let signer: &[&[u8]] = &[seeds::AUTHORITY, &bump];
-        f(CpiContext::new_with_signer(self.registry_program.key(), accounts, &[signer]))
+        agent_registry::lean_cpi::invoke(agent_registry::ID, metas, data.data(), &infos, &[signer])
     }
 
     fn operator(&self) -> AccountInfo<'info> {
@@ -112,7 +125,7 @@ impl<'info> RegistryAccounts<'info> {
             config: self.config(),
             agent,
         };
-        self.call(config, accounts, agent_registry::cpi::agent_engage)
+        self.call(config, accounts, Vec::new(), agent_registry::instruction::AgentEngage {})
     }
 
     /// A direct hire of `agent` was taken: it is engaged until the job's outcome, and `amount`
@@ -123,9 +136,8 @@ impl<'info> RegistryAccounts<'info> {
             config: self.config(),
             agent,
         };
-        self.call(config, accounts, |ctx| {
-            agent_registry::cpi::agent_hire(ctx, agent_registry::StakeAmountArgs { amount })
-        })
+        let args = agent_registry::StakeAmountArgs { amount };
+        self.call(config, accounts, Vec::new(), agent_registry::instruction::AgentHire { args })
     }
 
     /// A bid account of `agent` was closed.
@@ -135,7 +147,7 @@ impl<'info> RegistryAccounts<'info> {
             config: self.config(),
             agent,
         };
-        self.call(config, accounts, agent_registry::cpi::agent_release)
+        self.call(config, accounts, Vec::new(), agent_registry::instruction::AgentRelease {})
     }
 
     /// Locks `amount` of the winner's stake, and as much of the standby's, in one call.
@@ -152,9 +164,8 @@ impl<'info> RegistryAccounts<'info> {
             agent,
             standby,
         };
-        self.call(config, accounts, |ctx| {
-            agent_registry::cpi::stake_lock(ctx, agent_registry::StakeAmountArgs { amount })
-        })
+        let args = agent_registry::StakeAmountArgs { amount };
+        self.call(config, accounts, Vec::new(), agent_registry::instruction::StakeLock { args })
     }
 
     /// A coalition's job was awarded: locks each member's contribution (`amounts`, in the order
@@ -168,12 +179,8 @@ impl<'info> RegistryAccounts<'info> {
         let accounts =
             agent_registry::cpi::accounts::AgentMembers { operator: self.operator(), config: self.config() };
         let members = members.to_vec();
-        self.call(config, accounts, |ctx| {
-            agent_registry::cpi::stake_lock_members(
-                ctx.with_remaining_accounts(members),
-                agent_registry::StakeLockMembersArgs { amounts },
-            )
-        })
+        let args = agent_registry::StakeLockMembersArgs { amounts };
+        self.call(config, accounts, members, agent_registry::instruction::StakeLockMembers { args })
     }
 
     /// A coalition's job ended: per member (`members`: its agent and its stake vault, in the
@@ -197,18 +204,14 @@ impl<'info> RegistryAccounts<'info> {
         for (agent, vault) in members {
             remaining.extend([agent, vault]);
         }
-        self.call(config, accounts, |ctx| {
-            agent_registry::cpi::outcome_settle_members(
-                ctx.with_remaining_accounts(remaining),
-                agent_registry::OutcomeSettleMembersArgs {
-                    members: outcomes,
-                    rating_bps,
-                    requester: job.requester,
-                    capabilities: job.capabilities,
-                    late: job.late,
-                },
-            )
-        })
+        let args = agent_registry::OutcomeSettleMembersArgs {
+            members: outcomes,
+            rating_bps,
+            requester: job.requester,
+            capabilities: job.capabilities,
+            late: job.late,
+        };
+        self.call(config, accounts, remaining, agent_registry::instruction::OutcomeSettleMembers { args })
     }
 
     /// A job ended: slashes the winner (optional), releases what the job held on the winner
@@ -250,23 +253,24 @@ impl<'info> RegistryAccounts<'info> {
             standby,
             successor,
         };
-        self.call(config, accounts, |ctx| {
-            agent_registry::cpi::outcome_settle(
-                ctx.with_remaining_accounts(remaining),
-                agent_registry::OutcomeSettleArgs {
-                    unlock,
-                    kind,
-                    value,
-                    rating_bps,
-                    slash: amounts,
-                    requester,
-                    release_engagement,
-                    capabilities,
-                    late,
-                },
-            )
-            .map(|counted| counted.get())
-        })
+        let args = agent_registry::OutcomeSettleArgs {
+            unlock,
+            kind,
+            value,
+            rating_bps,
+            slash: amounts,
+            requester,
+            release_engagement,
+            capabilities,
+            late,
+        };
+        self.call(config, accounts, remaining, agent_registry::instruction::OutcomeSettle { args })?;
+        // The value the outcome counted, which `outcome_settle` returns.
+        let counted = anchor_lang::solana_program::program::get_return_data()
+            .filter(|(program, _)| *program == agent_registry::ID)
+            .and_then(|(_, data)| <[u8; 8]>::try_from(data.as_slice()).ok())
+            .ok_or_else(|| error!(ExchangeError::RegistryReturnMissing))?;
+        Ok(u64::from_le_bytes(counted))
     }
 
     /// Replaces the rating `from_bps` recorded for a job that counted `value` with `to_bps`, in
@@ -282,7 +286,7 @@ impl<'info> RegistryAccounts<'info> {
             config: self.config(),
             agent,
         };
-        self.call(config, accounts, |ctx| agent_registry::cpi::reputation_correct(ctx, args))
+        self.call(config, accounts, Vec::new(), agent_registry::instruction::ReputationCorrect { args })
     }
 
     /// Records a failure worth `value` atoms of a job asking for `capabilities` in the agent's
@@ -299,16 +303,12 @@ impl<'info> RegistryAccounts<'info> {
             config: self.config(),
             agent,
         };
-        self.call(config, accounts, |ctx| {
-            agent_registry::cpi::reputation_record(
-                ctx,
-                agent_registry::ReputationRecordArgs {
-                    kind: OutcomeKind::Failed,
-                    value,
-                    rating_bps: None,
-                    capabilities,
-                },
-            )
-        })
+        let args = agent_registry::ReputationRecordArgs {
+            kind: OutcomeKind::Failed,
+            value,
+            rating_bps: None,
+            capabilities,
+        };
+        self.call(config, accounts, Vec::new(), agent_registry::instruction::ReputationRecord { args })
     }
 }

@@ -17,7 +17,7 @@ use anchor_spl::token_2022::spl_token_2022;
 use anchor_spl::token_2022::spl_token_2022::extension::transfer_fee::TransferFeeAmount;
 use anchor_spl::token_2022::spl_token_2022::extension::{BaseStateWithExtensions, PodStateWithExtensions};
 use anchor_spl::token_2022::spl_token_2022::pod::PodAccount;
-use anchor_spl::token_interface::{self, CloseAccount, Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::error::RegistryError;
 use crate::events::{AgentClosed, StakeSurplusSwept};
@@ -97,15 +97,13 @@ impl AgentClose<'_> {
         accounts.harvest_withheld_fees()?;
         let authority = agent.authority;
         let signer_seeds: &[&[u8]] = &[seeds::AGENT, authority.as_ref(), &[agent.bump]];
-        token_interface::close_account(CpiContext::new_with_signer(
-            accounts.stake_token_program.key(),
-            CloseAccount {
-                account: accounts.vault.to_account_info(),
-                destination: accounts.rent_payer.to_account_info(),
-                authority: agent.to_account_info(),
-            },
+        crate::lean_cpi::close_account(
+            accounts.stake_token_program.key,
+            &accounts.vault.to_account_info(),
+            &accounts.rent_payer.to_account_info(),
+            &agent.to_account_info(),
             &[signer_seeds],
-        ))?;
+        )?;
         emit!(AgentClosed { agent: agent.key(), rent_payer: agent.rent_payer });
         Ok(())
     }

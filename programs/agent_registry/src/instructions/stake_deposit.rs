@@ -4,7 +4,7 @@
 //! program are the config's; the source is not the vault. The agent's stake grows by what
 //! actually arrived (a Token-2022 transfer fee is not counted as stake).
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, TransferChecked};
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::error::RegistryError;
 use crate::events::StakeDeposited;
@@ -56,18 +56,15 @@ impl StakeDeposit<'_> {
 
     pub fn handler(ctx: Context<Self>, args: StakeDepositArgs) -> Result<()> {
         let before = ctx.accounts.vault.amount;
-        token_interface::transfer_checked(
-            CpiContext::new(
-                ctx.accounts.stake_token_program.key(),
-                TransferChecked {
-                    from: ctx.accounts.source.to_account_info(),
-                    mint: ctx.accounts.stake_mint.to_account_info(),
-                    to: ctx.accounts.vault.to_account_info(),
-                    authority: ctx.accounts.depositor.to_account_info(),
-                },
-            ),
+        crate::lean_cpi::transfer_checked(
+            ctx.accounts.stake_token_program.key,
+            ctx.accounts.source.as_ref(),
+            &ctx.accounts.stake_mint.to_account_info(),
+            &ctx.accounts.vault.to_account_info(),
+            ctx.accounts.depositor.as_ref(),
             args.amount,
             ctx.accounts.stake_mint.decimals,
+            &[],
         )?;
         ctx.accounts.vault.reload()?;
         let received = ctx

@@ -6,7 +6,7 @@
 //! plain transfer into the vault (a donation) needs no instruction and blocks nothing. One
 //! `BudgetFunded` event.
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{self, TokenAccount, TokenInterface, TransferChecked};
+use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 
 use crate::error::ExchangeError;
 use crate::events::BudgetFunded;
@@ -41,18 +41,15 @@ impl BudgetFund<'_> {
 
     pub fn handler(ctx: Context<Self>, amount: u64) -> Result<()> {
         let accounts = &ctx.accounts;
-        token_interface::transfer_checked(
-            CpiContext::new(
-                accounts.token_program.key(),
-                TransferChecked {
-                    from: accounts.source.to_account_info(),
-                    mint: accounts.mint.to_account_info(),
-                    to: accounts.vault.to_account_info(),
-                    authority: accounts.owner.to_account_info(),
-                },
-            ),
+        agent_registry::lean_cpi::transfer_checked(
+            accounts.token_program.key,
+            accounts.source.as_ref(),
+            &accounts.mint.to_account_info(),
+            &accounts.vault.to_account_info(),
+            accounts.owner.as_ref(),
             amount,
             accounts.budget.mint_decimals,
+            &[],
         )?;
         let balance = accounts
             .vault

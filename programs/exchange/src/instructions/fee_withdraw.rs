@@ -7,7 +7,7 @@
 //! most the vault's balance (the token program refuses more); the destination's mint is checked
 //! by `transfer_checked`. One `FeeWithdrawn` event per withdrawal.
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{self, Mint, TokenInterface, TransferChecked};
+use anchor_spl::token_interface::{Mint, TokenInterface};
 
 use crate::error::ExchangeError;
 use crate::events::FeeWithdrawn;
@@ -60,19 +60,15 @@ impl FeeWithdraw<'_> {
         let accounts = &ctx.accounts;
         let bump = [accounts.config.load()?.authority_bump];
         let signer: &[&[u8]] = &[seeds::AUTHORITY, &bump];
-        token_interface::transfer_checked(
-            CpiContext::new_with_signer(
-                accounts.token_program.key(),
-                TransferChecked {
-                    from: accounts.fee_vault.to_account_info(),
-                    mint: accounts.mint.to_account_info(),
-                    to: accounts.destination.to_account_info(),
-                    authority: accounts.exchange_authority.to_account_info(),
-                },
-                &[signer],
-            ),
+        agent_registry::lean_cpi::transfer_checked(
+            accounts.token_program.key,
+            &accounts.fee_vault.to_account_info(),
+            &accounts.mint.to_account_info(),
+            &accounts.destination.to_account_info(),
+            accounts.exchange_authority.as_ref(),
             args.amount,
             accounts.mint.decimals,
+            &[signer],
         )?;
         emit!(FeeWithdrawn {
             mint: accounts.mint.key(),

@@ -33,7 +33,7 @@
 //!   (`[seeds::REQUESTER, requester]`, `RequesterAccountInvalid` for anything else) is created by
 //!   its first post.
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{self, TokenInterface, TransferChecked};
+use anchor_spl::token_interface::TokenInterface;
 
 use crate::error::ExchangeError;
 use crate::posting::Poster;
@@ -329,18 +329,15 @@ impl<'info> IntentCreate<'info> {
             mint.token_account_len,
         )?;
         crate::cu_trace!("intent_create: escrow");
-        token_interface::transfer_checked(
-            CpiContext::new(
-                accounts.token_program.key(),
-                TransferChecked {
-                    from: accounts.requester_tokens.to_account_info(),
-                    mint: accounts.mint.to_account_info(),
-                    to: accounts.escrow.to_account_info(),
-                    authority: accounts.requester.to_account_info(),
-                },
-            ),
+        agent_registry::lean_cpi::transfer_checked(
+            accounts.token_program.key,
+            accounts.requester_tokens.as_ref(),
+            accounts.mint.as_ref(),
+            accounts.escrow.as_ref(),
+            accounts.requester.as_ref(),
             args.deposit()?,
             decimals,
+            &[],
         )?;
         crate::cu_trace!("intent_create: transferred");
         // Read in place: `reload` would decode the account again (~1,350 CU).

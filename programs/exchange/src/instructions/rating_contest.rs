@@ -11,7 +11,6 @@
 //! rating and at most the promise (`ReplyClaimInvalid`); someone can judge: the intent's
 //! evaluator or the config's arbitrator (`ReplyNoJudge`). Not stopped by a pause.
 use anchor_lang::prelude::*;
-use anchor_lang::system_program::{self, Transfer};
 
 use crate::error::ExchangeError;
 use crate::events::RatingContested;
@@ -65,14 +64,9 @@ impl RatingContest<'_> {
             }
         };
         if bond > 0 {
-            system_program::transfer(
-                CpiContext::new(
-                    accounts.system_program.key(),
-                    Transfer {
-                        from: accounts.authority.to_account_info(),
-                        to: accounts.intent.to_account_info(),
-                    },
-                ),
+            agent_registry::lean_cpi::system_transfer(
+                accounts.authority.as_ref(),
+                &accounts.intent.to_account_info(),
                 bond,
             )?;
         }
