@@ -50,31 +50,87 @@ solana_security_txt::security_txt! {
 pub mod exchange {
     use super::*;
 
-    /// Creates the exchange's config PDA. Only the program's upgrade authority may call it, once.
-    #[access_control(ctx.accounts.validate())]
-    pub fn config_init(ctx: Context<ConfigInit>, args: ConfigInitArgs) -> Result<()> {
-        ConfigInit::handler(ctx, args)
-    }
-
-    /// Admin: replaces every setting (windows, bonds, mints, pause, arbitrator, slash fractions).
-    pub fn config_update(ctx: Context<ConfigAdmin>, args: ConfigUpdateArgs) -> Result<()> {
-        ConfigAdmin::update(ctx, args)
-    }
-
-    /// Admin: names the next admin, who takes over by signing `admin_accept`.
-    pub fn admin_propose(ctx: Context<ConfigAdmin>, args: AdminProposeArgs) -> Result<()> {
-        ConfigAdmin::propose(ctx, args)
-    }
-
-    /// The pending admin takes over.
-    pub fn admin_accept(ctx: Context<AdminAccept>) -> Result<()> {
-        AdminAccept::handler(ctx)
-    }
+    // Anchor dispatches by comparing the instruction's discriminator with each instruction's in
+    // the order below, so the lifecycle's instructions come first, in its order, and the admin's
+    // last (`docs/compute.md`).
 
     /// Posts an intent: max price into escrow, the crank tip pool into the intent.
     #[access_control(args.validate())]
     pub fn intent_create(ctx: Context<IntentCreate>, args: IntentCreateArgs) -> Result<()> {
         IntentCreate::handler(ctx, args)
+    }
+
+    /// Seals a bid on a sealed auction and deposits the bond.
+    pub fn bid_commit<'info>(ctx: Context<'info, BidCommit<'info>>, args: BidCommitArgs) -> Result<()> {
+        BidCommit::handler(ctx, args)
+    }
+
+    /// Opens a sealed bid; scores and ranks it.
+    pub fn bid_reveal<'info>(ctx: Context<'info, BidReveal<'info>>, opening: BidOpening) -> Result<()> {
+        BidReveal::handler(ctx, opening)
+    }
+
+    /// Closes an auction: awards the leaderboard head (locking its stake and the Vickrey
+    /// standby's), drops a head or runner-up that no longer qualifies, or expires and refunds.
+    pub fn auction_settle<'info>(ctx: Context<'info, AuctionSettle<'info>>) -> Result<()> {
+        AuctionSettle::handler(ctx)
+    }
+
+    /// The winner delivers its result (hash, URI, fulfilled share) before its deadline.
+    pub fn result_submit(ctx: Context<ResultSubmit>, args: ResultSubmitArgs) -> Result<()> {
+        ResultSubmit::handler(ctx, args)
+    }
+
+    /// The requester accepts with a rating: pro-rata payout, refund, stake released.
+    pub fn result_accept<'info>(
+        ctx: Context<'info, ResultAccept<'info>>,
+        args: ResultAcceptArgs,
+    ) -> Result<()> {
+        ResultAccept::handler(ctx, args)
+    }
+
+    /// Closes a bid after its auction: bond back if revealed, to the requester if not (or if
+    /// disqualified, or if it failed the job).
+    #[access_control(ctx.accounts.validate())]
+    pub fn bid_close(ctx: Context<BidClose>) -> Result<()> {
+        BidClose::handler(ctx)
+    }
+
+    /// Closes a finished (expired, completed or failed) intent whose bids are closed and whose
+    /// escrow is paid out; a crank tip to the caller, rent and the rest of the tip pool to the
+    /// requester.
+    #[access_control(ctx.accounts.validate())]
+    pub fn intent_close<'info>(ctx: Context<'info, IntentClose<'info>>) -> Result<()> {
+        IntentClose::handler(ctx)
+    }
+
+    /// Bids in the clear on a continuous auction; wins at once at the score threshold.
+    /// `round` is the intent's current auction round (part of the bid's address).
+    pub fn bid_place<'info>(
+        ctx: Context<'info, BidPlace<'info>>,
+        opening: BidOpening,
+        round: u8,
+    ) -> Result<()> {
+        BidPlace::handler(ctx, opening, round)
+    }
+
+    /// Anyone completes a submitted job after the dispute window (or an unresolved dispute after
+    /// the arbitration window) with the neutral rating; earns a crank tip.
+    pub fn intent_finalize<'info>(ctx: Context<'info, IntentFinalize<'info>>) -> Result<()> {
+        IntentFinalize::handler(ctx)
+    }
+
+    /// Anyone moves a job on from a winner past its deadline or silent: slash, cut-off, next
+    /// candidate (or re-auction, or full refund after the last allowed failover); earns a tip and
+    /// the slash reward.
+    pub fn failover_trigger<'info>(ctx: Context<'info, FailoverTrigger<'info>>) -> Result<()> {
+        FailoverTrigger::handler(ctx)
+    }
+
+    /// Brings a valid revealed bid that is off the leaderboard back onto it before the award.
+    #[access_control(ctx.accounts.validate())]
+    pub fn bid_rerank(ctx: Context<BidRerank>) -> Result<()> {
+        BidRerank::handler(ctx)
     }
 
     /// An agent posts an intent paid from its budget; refunds go back to the budget.
@@ -116,51 +172,6 @@ pub mod exchange {
         IntentCancel::handler(ctx)
     }
 
-    /// Seals a bid on a sealed auction and deposits the bond.
-    pub fn bid_commit<'info>(ctx: Context<'info, BidCommit<'info>>, args: BidCommitArgs) -> Result<()> {
-        BidCommit::handler(ctx, args)
-    }
-
-    /// Opens a sealed bid; scores and ranks it.
-    pub fn bid_reveal<'info>(ctx: Context<'info, BidReveal<'info>>, opening: BidOpening) -> Result<()> {
-        BidReveal::handler(ctx, opening)
-    }
-
-    /// Bids in the clear on a continuous auction; wins at once at the score threshold.
-    /// `round` is the intent's current auction round (part of the bid's address).
-    pub fn bid_place<'info>(
-        ctx: Context<'info, BidPlace<'info>>,
-        opening: BidOpening,
-        round: u8,
-    ) -> Result<()> {
-        BidPlace::handler(ctx, opening, round)
-    }
-
-    /// Closes an auction: awards the leaderboard head (locking its stake and the Vickrey
-    /// standby's), drops a head or runner-up that no longer qualifies, or expires and refunds.
-    pub fn auction_settle<'info>(ctx: Context<'info, AuctionSettle<'info>>) -> Result<()> {
-        AuctionSettle::handler(ctx)
-    }
-
-    /// Brings a valid revealed bid that is off the leaderboard back onto it before the award.
-    #[access_control(ctx.accounts.validate())]
-    pub fn bid_rerank(ctx: Context<BidRerank>) -> Result<()> {
-        BidRerank::handler(ctx)
-    }
-
-    /// The winner delivers its result (hash, URI, fulfilled share) before its deadline.
-    pub fn result_submit(ctx: Context<ResultSubmit>, args: ResultSubmitArgs) -> Result<()> {
-        ResultSubmit::handler(ctx, args)
-    }
-
-    /// The requester accepts with a rating: pro-rata payout, refund, stake released.
-    pub fn result_accept<'info>(
-        ctx: Context<'info, ResultAccept<'info>>,
-        args: ResultAcceptArgs,
-    ) -> Result<()> {
-        ResultAccept::handler(ctx, args)
-    }
-
     /// The requester disputes a submitted result within the dispute window.
     #[access_control(ctx.accounts.validate())]
     pub fn dispute_open(ctx: Context<DisputeOpen>, args: DisputeOpenArgs) -> Result<()> {
@@ -188,38 +199,10 @@ pub mod exchange {
         RatingResolve::handler(ctx, args)
     }
 
-    /// Anyone moves a job on from a winner past its deadline or silent: slash, cut-off, next
-    /// candidate (or re-auction, or full refund after the last allowed failover); earns a tip and
-    /// the slash reward.
-    pub fn failover_trigger<'info>(ctx: Context<'info, FailoverTrigger<'info>>) -> Result<()> {
-        FailoverTrigger::handler(ctx)
-    }
-
     /// The winner gives the job up before its deadline (a smaller slash); the job moves on as in
     /// a failover.
     pub fn award_decline<'info>(ctx: Context<'info, AwardDecline<'info>>) -> Result<()> {
         AwardDecline::handler(ctx)
-    }
-
-    /// Anyone completes a submitted job after the dispute window (or an unresolved dispute after
-    /// the arbitration window) with the neutral rating; earns a crank tip.
-    pub fn intent_finalize<'info>(ctx: Context<'info, IntentFinalize<'info>>) -> Result<()> {
-        IntentFinalize::handler(ctx)
-    }
-
-    /// Closes a finished (expired, completed or failed) intent whose bids are closed and whose
-    /// escrow is paid out; a crank tip to the caller, rent and the rest of the tip pool to the
-    /// requester.
-    #[access_control(ctx.accounts.validate())]
-    pub fn intent_close<'info>(ctx: Context<'info, IntentClose<'info>>) -> Result<()> {
-        IntentClose::handler(ctx)
-    }
-
-    /// Closes a bid after its auction: bond back if revealed, to the requester if not (or if
-    /// disqualified, or if it failed the job).
-    #[access_control(ctx.accounts.validate())]
-    pub fn bid_close(ctx: Context<BidClose>) -> Result<()> {
-        BidClose::handler(ctx)
     }
 
     /// Pays out what an ended intent's escrow kept for a party whose account could not receive
@@ -296,5 +279,26 @@ pub mod exchange {
     /// The coalition's authority ends it; its signed members are released.
     pub fn coalition_dissolve<'info>(ctx: Context<'info, CoalitionAuthorityAct<'info>>) -> Result<()> {
         CoalitionAuthorityAct::dissolve(ctx)
+    }
+
+    /// Creates the exchange's config PDA. Only the program's upgrade authority may call it, once.
+    #[access_control(ctx.accounts.validate())]
+    pub fn config_init(ctx: Context<ConfigInit>, args: ConfigInitArgs) -> Result<()> {
+        ConfigInit::handler(ctx, args)
+    }
+
+    /// Admin: replaces every setting (windows, bonds, mints, pause, arbitrator, slash fractions).
+    pub fn config_update(ctx: Context<ConfigAdmin>, args: ConfigUpdateArgs) -> Result<()> {
+        ConfigAdmin::update(ctx, args)
+    }
+
+    /// Admin: names the next admin, who takes over by signing `admin_accept`.
+    pub fn admin_propose(ctx: Context<ConfigAdmin>, args: AdminProposeArgs) -> Result<()> {
+        ConfigAdmin::propose(ctx, args)
+    }
+
+    /// The pending admin takes over.
+    pub fn admin_accept(ctx: Context<AdminAccept>) -> Result<()> {
+        AdminAccept::handler(ctx)
     }
 }
