@@ -182,3 +182,74 @@ pub fn assign<'info>(account: &AccountInfo<'info>, owner: &Pubkey, signer: &[&[&
         signer,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Owned {
+        key: Pubkey,
+        lamports: u64,
+        data: Vec<u8>,
+        owner: Pubkey,
+    }
+
+    impl Owned {
+        fn new() -> Self {
+            Self { key: Pubkey::new_unique(), lamports: 1, data: vec![0; 8], owner: Pubkey::new_unique() }
+        }
+
+        fn info(&mut self, writable: bool) -> AccountInfo<'_> {
+            AccountInfo::new(
+                &self.key,
+                false,
+                writable,
+                &mut self.lamports,
+                &mut self.data,
+                &self.owner,
+                false,
+            )
+        }
+    }
+
+    fn metas(keys: &[(Pubkey, bool)]) -> Vec<AccountMeta> {
+        keys.iter()
+            .map(|(key, writable)| AccountMeta { pubkey: *key, is_signer: false, is_writable: *writable })
+            .collect()
+    }
+
+    #[test]
+    fn a_call_refuses_an_account_borrowed_against_its_meta() {
+        let program = Pubkey::new_unique();
+        let (mut a, mut b) = (Owned::new(), Owned::new());
+        let infos = [a.info(true), b.info(false)];
+        let accounts = metas(&[(*infos[0].key, true), (*infos[1].key, false)]);
+        assert!(invoke(program, accounts.clone(), vec![], &infos, &[]).is_ok());
+
+        // A live shared borrow blocks a writable meta, a live mutable one any meta.
+        let shared = infos[0].try_borrow_data().unwrap();
+        assert!(invoke(program, accounts.clone(), vec![], &infos, &[]).is_err());
+        drop(shared);
+        let exclusive = infos[1].try_borrow_mut_data().unwrap();
+        assert!(invoke(program, accounts.clone(), vec![], &infos, &[]).is_err());
+        drop(exclusive);
+        let shared = infos[1].try_borrow_data().unwrap();
+        assert!(invoke(program, accounts, vec![], &infos, &[]).is_ok(), "a read-only meta shares a borrow");
+        drop(shared);
+    }
+
+    #[test]
+    fn infos_follow_the_metas_in_order_except_the_optional_placeholder() {
+        let program = Pubkey::new_unique();
+        let (mut a, mut b) = (Owned::new(), Owned::new());
+        let infos = [a.info(true), b.info(false)];
+        let (ka, kb) = (*infos[0].key, *infos[1].key);
+        // Anchor names the called program for an absent optional account, with no info.
+        let with_placeholder = metas(&[(ka, true), (program, false), (kb, false)]);
+        assert!(invoke(program, with_placeholder, vec![], &infos, &[]).is_ok());
+        let swapped = metas(&[(kb, false), (ka, true)]);
+        assert!(invoke(program, swapped, vec![], &infos, &[]).is_err());
+        let missing = metas(&[(ka, true), (kb, false), (Pubkey::new_unique(), false)]);
+        assert!(invoke(program, missing, vec![], &infos, &[]).is_err());
+    }
+}
