@@ -207,6 +207,23 @@ impl Drop for Demo {
 
 /// What the page shows: each intent row's status and failovers, the tiles, the agents, the
 /// cranks listed, and the event number it last drew.
+/// Whether every agent row the page shows that the chain's summary lists has the chain's
+/// reputation and completed jobs (asserted one by one once the page has settled).
+fn agents_match_the_chain(page: &Value, summary: &Value) -> bool {
+    let chain: std::collections::BTreeMap<&str, &Value> = summary["agents"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| Some((a["agent"].as_str()?, a)))
+        .collect();
+    page["agents"].as_array().into_iter().flatten().all(|row| {
+        let Some(agent) = row[0].as_str().and_then(|key| chain.get(key)) else { return true };
+        let reputation = agent["reputation_after"].as_u64().map(|r| format!("{:.2}%", r as f64 / 100.0));
+        row[1].as_str() == reputation.as_deref()
+            && row[2].as_str().and_then(|c| c.parse::<u64>().ok()) == agent["completed"].as_u64()
+    })
+}
+
 const READ_PAGE: &str = r#"
 const rows = [...document.querySelectorAll('#intents tbody tr')].map(tr => [tr.dataset.intent, tr.dataset.status, Number(tr.dataset.failovers)]);
 const tile = id => document.getElementById(id).textContent.replace(/,/g, '');
@@ -246,7 +263,13 @@ fn the_dashboard_shows_the_market_live_and_agrees_with_the_chain_and_the_index()
         failover_crank |= page["cranks"].as_array().into_iter().flatten().any(|c| c == "failover");
         if let Some(summary) = demo.summary() {
             let (_, head) = http(&host, "GET", "/api/head", None);
-            if page["seq"] == json!(head["seq"].to_string()) && page["busy"] == "false" {
+            // The page has drawn the index's last event, and the index has caught up with the
+            // chain: the market's end is in the summary before the index has read its last
+            // transactions, so the agents' rows may still be one job behind.
+            if page["seq"] == json!(head["seq"].to_string())
+                && page["busy"] == "false"
+                && agents_match_the_chain(&page, &summary)
+            {
                 break (summary, page);
             }
         }
