@@ -4555,6 +4555,11 @@ export type Exchange = {
       "code": 6195,
       "name": "registryReturnMissing",
       "msg": "registry call: outcome_settle returned no value the registry set"
+    },
+    {
+      "code": 6196,
+      "name": "bidIsFailoverCandidate",
+      "msg": "bid_close: the bid is on the board of a job its winner holds: a failover may promote it, so it closes once the result is in or the job ends"
     }
   ],
   "types": [

@@ -593,6 +593,9 @@ pub enum ExchangeError {
     /// 6195
     #[msg("registry call: outcome_settle returned no value the registry set")]
     RegistryReturnMissing,
+    /// 6196
+    #[msg("bid_close: the bid is on the board of a job its winner holds: a failover may promote it, so it closes once the result is in or the job ends")]
+    BidIsFailoverCandidate,
 }
 
 impl From<agx_core::budget::SpendRefusal> for ExchangeError {

@@ -5,7 +5,9 @@
 //!
 //! Rules: the auction is over (the intent is no longer open, or its reveal window has passed);
 //! while the intent is open, revealed bids stay (settlement and re-ranking read them); the
-//! winning bid and the standby's stay open until the job ends (completed); a bid of an earlier
+//! winning bid and the standby's stay open until the job ends (completed), and every other bid
+//! on the board while the winner holds the job (a failover promotes the next of them:
+//! `BidIsFailoverCandidate`); a bid of an earlier
 //! auction round (before a re-auction) closes at any time; `bidder`, `agent` and `requester` are
 //! the bid's and the intent's.
 use agx_core::lifecycle::Stage;
@@ -60,6 +62,13 @@ impl BidClose<'_> {
         if !intent.status()?.is_terminal() {
             require_keys_neq!(self.bid.key(), intent.winner_bid, ExchangeError::BidIsWinner);
             require_keys_neq!(self.bid.key(), intent.standby_bid, ExchangeError::BidIsStandby);
+        }
+        // A failover promotes the next agent of the board, and its bid becomes the winning one:
+        // closed, the job could neither be delivered nor failed over again (a coalition's failed
+        // job is re-auctioned instead, so its board promotes no one).
+        if intent.status()? == IntentStatus::Awarded && !intent.held_by_coalition() {
+            let candidate = intent.ranked().iter().any(|entry| entry.bid == self.bid.key());
+            require!(!candidate, ExchangeError::BidIsFailoverCandidate);
         }
         // An open intent past its windows may still be settled: keep its valid bids until then,
         // so settlement (and re-ranking) can read them.

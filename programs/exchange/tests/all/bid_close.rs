@@ -48,6 +48,10 @@ fn bonds_follow_the_reveal() {
 
     m.settle(intent, winner.agent).unwrap();
     assert_error(&m.r.svm.send(&[close(&winner)], &[&caller]), ExchangeError::BidIsWinner);
+    // The loser is the next on the board: a failover would promote it, so it stays until the
+    // result is in.
+    assert_error(&m.r.svm.send(&[close(&loser)], &[&caller]), ExchangeError::BidIsFailoverCandidate);
+    m.submit(&winner, intent, 10_000).unwrap();
     let loser_bid = pda::bid(&intent, &loser.agent, 0).0;
     let (loser_lamports, loser_before) =
         (m.r.svm.lamports(&loser_bid), m.r.svm.lamports(&loser.authority.pubkey()));
@@ -73,4 +77,46 @@ fn lamports_go_only_to_the_recorded_parties() {
     assert_error(&m.r.svm.send(&[ix], &[&thief]), ExchangeError::BidNotBidder);
     let ix = xix::bid_close(thief.pubkey(), intent, a.agent, 0, a.authority.pubkey(), thief.pubkey());
     assert_error(&m.r.svm.send(&[ix], &[&thief]), ExchangeError::RequesterMismatch);
+}
+
+/// Found by the random sequences (`scenario_random`): a candidate's bid closed while the winner
+/// held the job, then the winner went silent and the failover promoted that candidate, whose
+/// bid no longer existed: the job could neither be delivered nor failed over again, and its
+/// escrow stayed locked. A candidate's bid now stays open while the job is held, and the one
+/// promoted delivers.
+#[test]
+fn a_failover_candidates_bid_stays_open_while_the_job_is_held() {
+    let mut m = Market::new();
+    let intent = m.intent(AuctionKind::FirstPriceSealed);
+    let (winner, second, third) = (m.agent(MIN_STAKE), m.agent(MIN_STAKE), m.agent(MIN_STAKE));
+    let bids = [
+        (&winner, opening(300_000, 9_000, 20)),
+        (&second, opening(400_000, 9_000, 20)),
+        (&third, opening(500_000, 9_000, 20)),
+    ];
+    m.commit_and_reveal(intent, &bids);
+    m.to_settle(intent);
+    m.settle(intent, winner.agent).unwrap();
+    for candidate in [&second, &third] {
+        assert_error(&m.close_bid(candidate, intent), ExchangeError::BidIsFailoverCandidate);
+    }
+    // The winner goes silent; the failover promotes the next candidate, whose bid is there.
+    let award = m.intent_state(intent).award_slot;
+    m.warp_to(award + agx_tests::registry::HEARTBEAT_TIMEOUT + 1);
+    m.heartbeat(&second).unwrap();
+    m.heartbeat(&third).unwrap();
+    m.failover(intent).unwrap();
+    let state = m.intent_state(intent);
+    assert_eq!((state.winner_agent, state.winner_bid), (second.agent, pda::bid(&intent, &second.agent, 0).0));
+    assert_error(&m.close_bid(&third, intent), ExchangeError::BidIsFailoverCandidate);
+    m.submit(&second, intent, 10_000).unwrap();
+    // With the result in, the remaining candidate's bid closes; the failed winner's too.
+    m.close_bid(&third, intent).unwrap();
+    let tokens = m.intent_state(intent).winner_tokens;
+    m.accept(intent, tokens, 10_000).unwrap();
+    for a in [&winner, &second] {
+        m.close_bid(a, intent).unwrap();
+    }
+    m.close_intent(intent).unwrap();
+    m.assert_accounted(&[intent]);
 }

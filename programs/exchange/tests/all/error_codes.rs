@@ -194,6 +194,12 @@ const CODES: &[(u32, ExchangeError, &str)] = &[
     (6188, ExchangeError::IntentReplyPending, "IntentReplyPending"),
     (6189, ExchangeError::ReplyBondRecipientMissing, "ReplyBondRecipientMissing"),
     (6190, ExchangeError::EvaluatorSlashRefused, "EvaluatorSlashRefused"),
+    (6191, ExchangeError::IntentAccountInvalid, "IntentAccountInvalid"),
+    (6192, ExchangeError::EscrowAccountInvalid, "EscrowAccountInvalid"),
+    (6193, ExchangeError::BidAccountInvalid, "BidAccountInvalid"),
+    (6194, ExchangeError::BidCorrupt, "BidCorrupt"),
+    (6195, ExchangeError::RegistryReturnMissing, "RegistryReturnMissing"),
+    (6196, ExchangeError::BidIsFailoverCandidate, "BidIsFailoverCandidate"),
 ];
 
 #[test]
