@@ -9,7 +9,11 @@
 //! back) for ~400 CU less a call (`docs/compute.md`).
 //!
 //! The token program's key is checked by the caller (`Interface<TokenInterface>`, or the key an
-//! account stores); both token programs share these three instructions' encodings.
+//! account stores); both token programs share these three instructions' encodings. Each
+//! instruction is built by [`ix`] from keys alone, and the tests hold every one against the
+//! builder of `spl-token`, `spl-token-2022` or `solana-system-interface` (the builders are not
+//! called on chain: they check the program id and build through their own packing, which the
+//! call does not need).
 use anchor_lang::prelude::*;
 use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use anchor_lang::solana_program::program::invoke_signed_unchecked;
@@ -58,6 +62,11 @@ pub fn invoke<'info>(
     invoke_signed_unchecked(&Instruction { program_id, accounts, data }, infos, signer).map_err(Into::into)
 }
 
+/// Invokes `ix` (built by [`ix`]) with `infos`, its accounts' infos in order (see [`invoke`]).
+fn call<'info>(ix: Instruction, infos: &[AccountInfo<'info>], signer: &[&[&[u8]]]) -> Result<()> {
+    invoke(ix.program_id, ix.accounts, ix.data, infos, signer)
+}
+
 /// `TransferChecked` of `amount` atoms of `mint` from `from` to `to`, signed by `authority`
 /// (a wallet that signed the transaction, or a PDA whose seeds are in `signer`).
 #[allow(clippy::too_many_arguments)]
@@ -71,18 +80,8 @@ pub fn transfer_checked<'info>(
     decimals: u8,
     signer: &[&[&[u8]]],
 ) -> Result<()> {
-    let mut data = Vec::with_capacity(10);
-    data.push(TOKEN_TRANSFER_CHECKED);
-    data.extend_from_slice(&amount.to_le_bytes());
-    data.push(decimals);
-    let accounts = vec![
-        AccountMeta::new(*from.key, false),
-        AccountMeta::new_readonly(*mint.key, false),
-        AccountMeta::new(*to.key, false),
-        AccountMeta::new_readonly(*authority.key, true),
-    ];
-    let infos = [from.clone(), mint.clone(), to.clone(), authority.clone()];
-    invoke(*token_program, accounts, data, &infos, signer)
+    let ix = ix::transfer_checked(token_program, from.key, mint.key, to.key, authority.key, amount, decimals);
+    call(ix, &[from.clone(), mint.clone(), to.clone(), authority.clone()], signer)
 }
 
 /// `CloseAccount`: the token account `account` (empty) closes, its lamports to `destination`,
@@ -94,13 +93,8 @@ pub fn close_account<'info>(
     authority: &AccountInfo<'info>,
     signer: &[&[&[u8]]],
 ) -> Result<()> {
-    let accounts = vec![
-        AccountMeta::new(*account.key, false),
-        AccountMeta::new(*destination.key, false),
-        AccountMeta::new_readonly(*authority.key, true),
-    ];
-    let infos = [account.clone(), destination.clone(), authority.clone()];
-    invoke(*token_program, accounts, vec![TOKEN_CLOSE_ACCOUNT], &infos, signer)
+    let ix = ix::close_account(token_program, account.key, destination.key, authority.key);
+    call(ix, &[account.clone(), destination.clone(), authority.clone()], signer)
 }
 
 /// `InitializeAccount3`: `account` (allocated, owned by the token program) becomes a token
@@ -111,18 +105,8 @@ pub fn initialize_account3<'info>(
     mint: &AccountInfo<'info>,
     owner: &Pubkey,
 ) -> Result<()> {
-    let mut data = Vec::with_capacity(33);
-    data.push(TOKEN_INITIALIZE_ACCOUNT3);
-    data.extend_from_slice(owner.as_ref());
-    let accounts = vec![AccountMeta::new(*account.key, false), AccountMeta::new_readonly(*mint.key, false)];
-    let infos = [account.clone(), mint.clone()];
-    invoke(*token_program, accounts, data, &infos, &[])
-}
-
-fn system_data(tag: u32, capacity: usize) -> Vec<u8> {
-    let mut data = Vec::with_capacity(capacity);
-    data.extend_from_slice(&tag.to_le_bytes());
-    data
+    let ix = ix::initialize_account3(token_program, account.key, mint.key, owner);
+    call(ix, &[account.clone(), mint.clone()], &[])
 }
 
 /// `CreateAccount`: `to` (signing through `signer`, or in the transaction) is created with
@@ -135,13 +119,7 @@ pub fn create_account<'info>(
     owner: &Pubkey,
     signer: &[&[&[u8]]],
 ) -> Result<()> {
-    let mut data = system_data(SYSTEM_CREATE_ACCOUNT, 52);
-    data.extend_from_slice(&lamports.to_le_bytes());
-    data.extend_from_slice(&space.to_le_bytes());
-    data.extend_from_slice(owner.as_ref());
-    let accounts = vec![AccountMeta::new(*from.key, true), AccountMeta::new(*to.key, true)];
-    let infos = [from.clone(), to.clone()];
-    invoke(system_program::ID, accounts, data, &infos, signer)
+    call(ix::create_account(from.key, to.key, lamports, space, owner), &[from.clone(), to.clone()], signer)
 }
 
 /// `Transfer` of `lamports` from the system account `from` (a signer) to `to`.
@@ -150,42 +128,166 @@ pub fn system_transfer<'info>(
     to: &AccountInfo<'info>,
     lamports: u64,
 ) -> Result<()> {
-    let mut data = system_data(SYSTEM_TRANSFER, 12);
-    data.extend_from_slice(&lamports.to_le_bytes());
-    let accounts = vec![AccountMeta::new(*from.key, true), AccountMeta::new(*to.key, false)];
-    let infos = [from.clone(), to.clone()];
-    invoke(system_program::ID, accounts, data, &infos, &[])
+    call(ix::transfer(from.key, to.key, lamports), &[from.clone(), to.clone()], &[])
 }
 
 /// `Allocate` `space` bytes to the system account `account`, signing through `signer`.
 pub fn allocate<'info>(account: &AccountInfo<'info>, space: u64, signer: &[&[&[u8]]]) -> Result<()> {
-    let mut data = system_data(SYSTEM_ALLOCATE, 12);
-    data.extend_from_slice(&space.to_le_bytes());
-    invoke(
-        system_program::ID,
-        vec![AccountMeta::new(*account.key, true)],
-        data,
-        std::slice::from_ref(account),
-        signer,
-    )
+    call(ix::allocate(account.key, space), std::slice::from_ref(account), signer)
 }
 
 /// `Assign` the system account `account` to `owner`, signing through `signer`.
 pub fn assign<'info>(account: &AccountInfo<'info>, owner: &Pubkey, signer: &[&[&[u8]]]) -> Result<()> {
-    let mut data = system_data(SYSTEM_ASSIGN, 36);
-    data.extend_from_slice(owner.as_ref());
-    invoke(
-        system_program::ID,
-        vec![AccountMeta::new(*account.key, true)],
-        data,
-        std::slice::from_ref(account),
-        signer,
-    )
+    call(ix::assign(account.key, owner), std::slice::from_ref(account), signer)
+}
+
+/// The instructions themselves, from keys only: the tests hold each against the builder of
+/// `spl-token-2022` or `solana-system-interface`, byte for byte and meta for meta.
+pub mod ix {
+    use super::*;
+
+    /// A token instruction: `tag`, then `rest` (at most an owner's key).
+    fn token(program_id: &Pubkey, accounts: Vec<AccountMeta>, tag: u8, rest: &[u8]) -> Instruction {
+        let mut data = Vec::with_capacity(33);
+        data.push(tag);
+        data.extend_from_slice(rest);
+        Instruction { program_id: *program_id, accounts, data }
+    }
+
+    /// A system instruction's data: `tag` (u32, little-endian), room for `capacity` bytes in all.
+    fn system_data(tag: u32, capacity: usize) -> Vec<u8> {
+        let mut data = Vec::with_capacity(capacity);
+        data.extend_from_slice(&tag.to_le_bytes());
+        data
+    }
+
+    pub fn transfer_checked(
+        token_program: &Pubkey,
+        from: &Pubkey,
+        mint: &Pubkey,
+        to: &Pubkey,
+        authority: &Pubkey,
+        amount: u64,
+        decimals: u8,
+    ) -> Instruction {
+        let accounts = vec![
+            AccountMeta::new(*from, false),
+            AccountMeta::new_readonly(*mint, false),
+            AccountMeta::new(*to, false),
+            AccountMeta::new_readonly(*authority, true),
+        ];
+        let mut rest = [0u8; 9];
+        rest[..8].copy_from_slice(&amount.to_le_bytes());
+        rest[8] = decimals;
+        token(token_program, accounts, TOKEN_TRANSFER_CHECKED, &rest)
+    }
+
+    pub fn close_account(
+        token_program: &Pubkey,
+        account: &Pubkey,
+        destination: &Pubkey,
+        authority: &Pubkey,
+    ) -> Instruction {
+        let accounts = vec![
+            AccountMeta::new(*account, false),
+            AccountMeta::new(*destination, false),
+            AccountMeta::new_readonly(*authority, true),
+        ];
+        token(token_program, accounts, TOKEN_CLOSE_ACCOUNT, &[])
+    }
+
+    pub fn initialize_account3(
+        token_program: &Pubkey,
+        account: &Pubkey,
+        mint: &Pubkey,
+        owner: &Pubkey,
+    ) -> Instruction {
+        let accounts = vec![AccountMeta::new(*account, false), AccountMeta::new_readonly(*mint, false)];
+        token(token_program, accounts, TOKEN_INITIALIZE_ACCOUNT3, owner.as_ref())
+    }
+
+    pub fn create_account(
+        from: &Pubkey,
+        to: &Pubkey,
+        lamports: u64,
+        space: u64,
+        owner: &Pubkey,
+    ) -> Instruction {
+        let mut data = system_data(SYSTEM_CREATE_ACCOUNT, 52);
+        data.extend_from_slice(&lamports.to_le_bytes());
+        data.extend_from_slice(&space.to_le_bytes());
+        data.extend_from_slice(owner.as_ref());
+        let accounts = vec![AccountMeta::new(*from, true), AccountMeta::new(*to, true)];
+        Instruction { program_id: system_program::ID, accounts, data }
+    }
+
+    pub fn transfer(from: &Pubkey, to: &Pubkey, lamports: u64) -> Instruction {
+        let mut data = system_data(SYSTEM_TRANSFER, 12);
+        data.extend_from_slice(&lamports.to_le_bytes());
+        let accounts = vec![AccountMeta::new(*from, true), AccountMeta::new(*to, false)];
+        Instruction { program_id: system_program::ID, accounts, data }
+    }
+
+    pub fn allocate(account: &Pubkey, space: u64) -> Instruction {
+        let mut data = system_data(SYSTEM_ALLOCATE, 12);
+        data.extend_from_slice(&space.to_le_bytes());
+        Instruction { program_id: system_program::ID, accounts: vec![AccountMeta::new(*account, true)], data }
+    }
+
+    pub fn assign(account: &Pubkey, owner: &Pubkey) -> Instruction {
+        let mut data = system_data(SYSTEM_ASSIGN, 36);
+        data.extend_from_slice(owner.as_ref());
+        Instruction { program_id: system_program::ID, accounts: vec![AccountMeta::new(*account, true)], data }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_token_instruction_is_the_token_programs_own_encoding() {
+        use anchor_spl::token::spl_token::instruction as token;
+        use anchor_spl::token_2022::spl_token_2022::instruction as token_2022;
+        let [from, mint, to, authority] = [(); 4].map(|_| Pubkey::new_unique());
+        for amount in [0, 1, 1_234_567, u64::MAX] {
+            for program in [anchor_spl::token::ID, anchor_spl::token_2022::ID] {
+                let ours = ix::transfer_checked(&program, &from, &mint, &to, &authority, amount, 6);
+                let theirs = if program == anchor_spl::token::ID {
+                    token::transfer_checked(&program, &from, &mint, &to, &authority, &[], amount, 6).unwrap()
+                } else {
+                    token_2022::transfer_checked(&program, &from, &mint, &to, &authority, &[], amount, 6)
+                        .unwrap()
+                };
+                assert_eq!(ours, theirs, "TransferChecked of {amount}");
+            }
+        }
+        for program in [anchor_spl::token::ID, anchor_spl::token_2022::ID] {
+            assert_eq!(
+                ix::close_account(&program, &from, &to, &authority),
+                token_2022::close_account(&program, &from, &to, &authority, &[]).unwrap(),
+            );
+            assert_eq!(
+                ix::initialize_account3(&program, &from, &mint, &authority),
+                token_2022::initialize_account3(&program, &from, &mint, &authority).unwrap(),
+            );
+        }
+    }
+
+    #[test]
+    fn each_system_instruction_is_the_system_programs_own_encoding() {
+        use solana_system_interface::instruction as system;
+        let [from, to, owner] = [(); 3].map(|_| Pubkey::new_unique());
+        for n in [0, 1, 10_240, u64::MAX] {
+            assert_eq!(
+                ix::create_account(&from, &to, n, n / 2, &owner),
+                system::create_account(&from, &to, n, n / 2, &owner),
+            );
+            assert_eq!(ix::transfer(&from, &to, n), system::transfer(&from, &to, n));
+            assert_eq!(ix::allocate(&to, n), system::allocate(&to, n));
+        }
+        assert_eq!(ix::assign(&to, &owner), system::assign(&to, &owner));
+    }
 
     struct Owned {
         key: Pubkey,
