@@ -41,25 +41,82 @@ solana_security_txt::security_txt! {
 pub mod agent_registry {
     use super::*;
 
-    /// Creates the registry's config PDA. Only the program's upgrade authority may call it, once.
-    #[access_control(ctx.accounts.validate(&args))]
-    pub fn config_init(ctx: Context<ConfigInit>, args: ConfigInitArgs) -> Result<()> {
-        ConfigInit::handler(ctx, args)
+    // Anchor dispatches by comparing the instruction's discriminator with each instruction's in
+    // the order below: the exchange's two calls in an intent's lifecycle come first, then the
+    // heartbeat (what a live market sends most), the exchange's other calls, the agents' own
+    // instructions, and the admin's last (`docs/compute.md`).
+
+    /// Operator: holds part of an agent's free stake for a job (and as much of a standby's).
+    pub fn stake_lock(ctx: Context<AgentJob>, args: StakeAmountArgs) -> Result<()> {
+        AgentJob::lock(ctx, args)
     }
 
-    /// Admin: replaces the changeable settings (cooldown, heartbeat timeout, reputation).
-    pub fn config_update(ctx: Context<ConfigAdmin>, args: ConfigUpdateArgs) -> Result<()> {
-        ConfigAdmin::update(ctx, args)
+    /// Operator: a job ended: slashes part of the winner's hold (optional), releases the rest of
+    /// the stake held for it (winner and standby) and records the outcome; returns the value it
+    /// counted for reputation.
+    pub fn outcome_settle<'info>(
+        ctx: Context<'info, AgentOutcome<'info>>,
+        args: OutcomeSettleArgs,
+    ) -> Result<u64> {
+        AgentOutcome::handler(ctx, args)
     }
 
-    /// Admin: names the next admin, who takes over by signing `admin_accept`.
-    pub fn admin_propose(ctx: Context<ConfigAdmin>, args: AdminProposeArgs) -> Result<()> {
-        ConfigAdmin::propose(ctx, args)
+    /// Records that the agent is alive at the current slot, with its current job's progress.
+    pub fn agent_heartbeat(ctx: Context<AgentHeartbeat>, args: AgentHeartbeatArgs) -> Result<()> {
+        AgentHeartbeat::handler(ctx, args)
     }
 
-    /// The pending admin takes over.
-    pub fn admin_accept(ctx: Context<AdminAccept>) -> Result<()> {
-        AdminAccept::handler(ctx)
+    /// Operator: the exchange hired the agent directly: engaged until the job's outcome, and part
+    /// of its free stake locked for it.
+    pub fn agent_hire(ctx: Context<AgentEngagement>, args: StakeAmountArgs) -> Result<()> {
+        AgentEngagement::hire(ctx, args)
+    }
+
+    /// Operator: releases locked stake.
+    pub fn stake_unlock(ctx: Context<AgentEngagement>, args: StakeAmountArgs) -> Result<()> {
+        AgentEngagement::unlock(ctx, args)
+    }
+
+    /// Operator: pays locked stake to destination token accounts (remaining accounts).
+    pub fn stake_slash<'info>(ctx: Context<'info, StakeSlash<'info>>, args: StakeSlashArgs) -> Result<()> {
+        StakeSlash::handler(ctx, args)
+    }
+
+    /// Operator: records a job's outcome and refreshes the agent's reputation.
+    pub fn reputation_record(ctx: Context<AgentEngagement>, args: ReputationRecordArgs) -> Result<()> {
+        AgentEngagement::record(ctx, args)
+    }
+
+    /// Operator: replaces a recorded rating (an agent's reply upheld in its favour).
+    pub fn reputation_correct(ctx: Context<AgentEngagement>, args: ReputationCorrectArgs) -> Result<()> {
+        AgentEngagement::correct(ctx, args)
+    }
+
+    /// Operator: the exchange engaged the agent (a coalition membership); it cannot close until
+    /// released.
+    pub fn agent_engage(ctx: Context<AgentEngagement>) -> Result<()> {
+        AgentEngagement::engage(ctx)
+    }
+
+    /// Operator: one of the agent's engagements with the exchange ended.
+    pub fn agent_release(ctx: Context<AgentEngagement>) -> Result<()> {
+        AgentEngagement::release(ctx)
+    }
+
+    /// Operator: locks each member's stake contribution for a coalition's job, in one call.
+    pub fn stake_lock_members<'info>(
+        ctx: Context<'info, AgentMembers<'info>>,
+        args: StakeLockMembersArgs,
+    ) -> Result<()> {
+        AgentMembers::lock(ctx, args)
+    }
+
+    /// Operator: a coalition's job ended: per member, slash (optional), release and record.
+    pub fn outcome_settle_members<'info>(
+        ctx: Context<'info, AgentMembers<'info>>,
+        args: OutcomeSettleMembersArgs,
+    ) -> Result<()> {
+        AgentMembers::settle(ctx, args)
     }
 
     /// Registers the signer as an agent and creates its stake vault.
@@ -73,17 +130,6 @@ pub mod agent_registry {
         AgentUpdate::handler(ctx, args)
     }
 
-    /// Retires an agent: no more bids or heartbeats.
-    pub fn agent_deactivate(ctx: Context<AgentDeactivate>) -> Result<()> {
-        AgentDeactivate::handler(ctx)
-    }
-
-    /// Deletes an agent with no stake left; rent goes back to its payer.
-    #[access_control(ctx.accounts.validate())]
-    pub fn agent_close(ctx: Context<AgentClose>) -> Result<()> {
-        AgentClose::handler(ctx)
-    }
-
     /// Publishes the agent's standing offers (replacing any before).
     pub fn agent_offers_set(ctx: Context<AgentOffersSet>, offers: Vec<Offer>) -> Result<()> {
         AgentOffersSet::handler(ctx, offers)
@@ -92,11 +138,6 @@ pub mod agent_registry {
     /// Withdraws the agent's standing offers; the rent comes back.
     pub fn agent_offers_close(ctx: Context<AgentOffersClose>) -> Result<()> {
         AgentOffersClose::handler(ctx)
-    }
-
-    /// Records that the agent is alive at the current slot, with its current job's progress.
-    pub fn agent_heartbeat(ctx: Context<AgentHeartbeat>, args: AgentHeartbeatArgs) -> Result<()> {
-        AgentHeartbeat::handler(ctx, args)
     }
 
     /// Adds tokens to an agent's stake.
@@ -119,71 +160,35 @@ pub mod agent_registry {
         StakeWithdraw::handler(ctx)
     }
 
-    /// Operator: the exchange engaged the agent (a coalition membership); it cannot close until
-    /// released.
-    pub fn agent_engage(ctx: Context<AgentEngagement>) -> Result<()> {
-        AgentEngagement::engage(ctx)
+    /// Retires an agent: no more bids or heartbeats.
+    pub fn agent_deactivate(ctx: Context<AgentDeactivate>) -> Result<()> {
+        AgentDeactivate::handler(ctx)
     }
 
-    /// Operator: one of the agent's engagements with the exchange ended.
-    pub fn agent_release(ctx: Context<AgentEngagement>) -> Result<()> {
-        AgentEngagement::release(ctx)
+    /// Deletes an agent with no stake left; rent goes back to its payer.
+    #[access_control(ctx.accounts.validate())]
+    pub fn agent_close(ctx: Context<AgentClose>) -> Result<()> {
+        AgentClose::handler(ctx)
     }
 
-    /// Operator: holds part of an agent's free stake for a job (and as much of a standby's).
-    pub fn stake_lock(ctx: Context<AgentJob>, args: StakeAmountArgs) -> Result<()> {
-        AgentJob::lock(ctx, args)
+    /// Creates the registry's config PDA. Only the program's upgrade authority may call it, once.
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn config_init(ctx: Context<ConfigInit>, args: ConfigInitArgs) -> Result<()> {
+        ConfigInit::handler(ctx, args)
     }
 
-    /// Operator: the exchange hired the agent directly: engaged until the job's outcome, and part
-    /// of its free stake locked for it.
-    pub fn agent_hire(ctx: Context<AgentEngagement>, args: StakeAmountArgs) -> Result<()> {
-        AgentEngagement::hire(ctx, args)
+    /// Admin: replaces the changeable settings (cooldown, heartbeat timeout, reputation).
+    pub fn config_update(ctx: Context<ConfigAdmin>, args: ConfigUpdateArgs) -> Result<()> {
+        ConfigAdmin::update(ctx, args)
     }
 
-    /// Operator: locks each member's stake contribution for a coalition's job, in one call.
-    pub fn stake_lock_members<'info>(
-        ctx: Context<'info, AgentMembers<'info>>,
-        args: StakeLockMembersArgs,
-    ) -> Result<()> {
-        AgentMembers::lock(ctx, args)
+    /// Admin: names the next admin, who takes over by signing `admin_accept`.
+    pub fn admin_propose(ctx: Context<ConfigAdmin>, args: AdminProposeArgs) -> Result<()> {
+        ConfigAdmin::propose(ctx, args)
     }
 
-    /// Operator: a coalition's job ended: per member, slash (optional), release and record.
-    pub fn outcome_settle_members<'info>(
-        ctx: Context<'info, AgentMembers<'info>>,
-        args: OutcomeSettleMembersArgs,
-    ) -> Result<()> {
-        AgentMembers::settle(ctx, args)
-    }
-
-    /// Operator: releases locked stake.
-    pub fn stake_unlock(ctx: Context<AgentEngagement>, args: StakeAmountArgs) -> Result<()> {
-        AgentEngagement::unlock(ctx, args)
-    }
-
-    /// Operator: pays locked stake to destination token accounts (remaining accounts).
-    pub fn stake_slash<'info>(ctx: Context<'info, StakeSlash<'info>>, args: StakeSlashArgs) -> Result<()> {
-        StakeSlash::handler(ctx, args)
-    }
-
-    /// Operator: a job ended: slashes part of the winner's hold (optional), releases the rest of
-    /// the stake held for it (winner and standby) and records the outcome; returns the value it
-    /// counted for reputation.
-    pub fn outcome_settle<'info>(
-        ctx: Context<'info, AgentOutcome<'info>>,
-        args: OutcomeSettleArgs,
-    ) -> Result<u64> {
-        AgentOutcome::handler(ctx, args)
-    }
-
-    /// Operator: records a job's outcome and refreshes the agent's reputation.
-    pub fn reputation_record(ctx: Context<AgentEngagement>, args: ReputationRecordArgs) -> Result<()> {
-        AgentEngagement::record(ctx, args)
-    }
-
-    /// Operator: replaces a recorded rating (an agent's reply upheld in its favour).
-    pub fn reputation_correct(ctx: Context<AgentEngagement>, args: ReputationCorrectArgs) -> Result<()> {
-        AgentEngagement::correct(ctx, args)
+    /// The pending admin takes over.
+    pub fn admin_accept(ctx: Context<AdminAccept>) -> Result<()> {
+        AdminAccept::handler(ctx)
     }
 }
