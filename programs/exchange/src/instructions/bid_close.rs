@@ -59,20 +59,21 @@ impl BidClose<'_> {
         }
         let bidding = matches!(intent.stage(Clock::get()?.slot)?, Stage::Bidding | Stage::Revealing);
         require!(!bidding, ExchangeError::BidCloseTooEarly);
-        if !intent.status()?.is_terminal() {
+        let status = intent.status()?;
+        if !status.is_terminal() {
             require_keys_neq!(self.bid.key(), intent.winner_bid, ExchangeError::BidIsWinner);
             require_keys_neq!(self.bid.key(), intent.standby_bid, ExchangeError::BidIsStandby);
         }
         // A failover promotes the next agent of the board, and its bid becomes the winning one:
         // closed, the job could neither be delivered nor failed over again (a coalition's failed
         // job is re-auctioned instead, so its board promotes no one).
-        if intent.status()? == IntentStatus::Awarded && !intent.held_by_coalition() {
+        if status == IntentStatus::Awarded && !intent.held_by_coalition() {
             let candidate = intent.ranked().iter().any(|entry| entry.bid == self.bid.key());
             require!(!candidate, ExchangeError::BidIsFailoverCandidate);
         }
         // An open intent past its windows may still be settled: keep its valid bids until then,
         // so settlement (and re-ranking) can read them.
-        if intent.status()? == IntentStatus::Open {
+        if status == IntentStatus::Open {
             require!(!bid.is(BidStatus::Revealed), ExchangeError::BidCloseTooEarly);
         }
         Ok(())
