@@ -9,6 +9,7 @@
 #![no_std]
 #![deny(clippy::arithmetic_side_effects)]
 
+pub mod address;
 pub mod budget;
 pub mod coalition;
 pub mod commitment;

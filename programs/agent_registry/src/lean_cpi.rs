@@ -27,7 +27,9 @@ const TOKEN_INITIALIZE_ACCOUNT3: u8 = 18;
 const SYSTEM_CREATE_ACCOUNT: u32 = 0;
 const SYSTEM_ASSIGN: u32 = 1;
 const SYSTEM_TRANSFER: u32 = 2;
+const SYSTEM_CREATE_ACCOUNT_WITH_SEED: u32 = 3;
 const SYSTEM_ALLOCATE: u32 = 8;
+const SYSTEM_ALLOCATE_WITH_SEED: u32 = 9;
 
 /// Invokes `program_id` with `accounts` and `data`; `infos` are the accounts' infos in the same
 /// order, except that a meta naming `program_id` itself (Anchor's placeholder for an absent
@@ -141,6 +143,43 @@ pub fn assign<'info>(account: &AccountInfo<'info>, owner: &Pubkey, signer: &[&[&
     call(ix::assign(account.key, owner), std::slice::from_ref(account), signer)
 }
 
+/// `CreateAccountWithSeed`: `to`, the address of `base` (a signer of the transaction) and `seed`
+/// for `owner`, is created with `lamports` from `from`, `space` bytes, owned by `owner` (the
+/// system program's encoding names the base once when it is `from`).
+#[allow(clippy::too_many_arguments)]
+pub fn create_account_with_seed<'info>(
+    from: &AccountInfo<'info>,
+    to: &AccountInfo<'info>,
+    base: &AccountInfo<'info>,
+    seed: &[u8; 32],
+    lamports: u64,
+    space: u64,
+    owner: &Pubkey,
+) -> Result<()> {
+    let ix = ix::create_account_with_seed(from.key, to.key, base.key, seed, lamports, space, owner);
+    if base.key == from.key {
+        call(ix, &[from.clone(), to.clone()], &[])
+    } else {
+        call(ix, &[from.clone(), to.clone(), base.clone()], &[])
+    }
+}
+
+/// `AllocateWithSeed`: `space` bytes to the system account `account`, the address of `base` (a
+/// signer of the transaction) and `seed` for `owner`, which becomes its owner.
+pub fn allocate_with_seed<'info>(
+    account: &AccountInfo<'info>,
+    base: &AccountInfo<'info>,
+    seed: &[u8; 32],
+    space: u64,
+    owner: &Pubkey,
+) -> Result<()> {
+    call(
+        ix::allocate_with_seed(account.key, base.key, seed, space, owner),
+        &[account.clone(), base.clone()],
+        &[],
+    )
+}
+
 /// The instructions themselves, from keys only: the tests hold each against the builder of
 /// `spl-token-2022` or `solana-system-interface`, byte for byte and meta for meta.
 pub mod ix {
@@ -221,6 +260,50 @@ pub mod ix {
         Instruction { program_id: system_program::ID, accounts, data }
     }
 
+    /// A seed as the system program's (bincode) `String`: its length (u64), then its bytes.
+    fn push_seed(data: &mut Vec<u8>, seed: &[u8; 32]) {
+        data.extend_from_slice(&32u64.to_le_bytes());
+        data.extend_from_slice(seed);
+    }
+
+    pub fn create_account_with_seed(
+        from: &Pubkey,
+        to: &Pubkey,
+        base: &Pubkey,
+        seed: &[u8; 32],
+        lamports: u64,
+        space: u64,
+        owner: &Pubkey,
+    ) -> Instruction {
+        let mut data = system_data(SYSTEM_CREATE_ACCOUNT_WITH_SEED, 124);
+        data.extend_from_slice(base.as_ref());
+        push_seed(&mut data, seed);
+        data.extend_from_slice(&lamports.to_le_bytes());
+        data.extend_from_slice(&space.to_le_bytes());
+        data.extend_from_slice(owner.as_ref());
+        let mut accounts = vec![AccountMeta::new(*from, true), AccountMeta::new(*to, false)];
+        if base != from {
+            accounts.push(AccountMeta::new_readonly(*base, true));
+        }
+        Instruction { program_id: system_program::ID, accounts, data }
+    }
+
+    pub fn allocate_with_seed(
+        account: &Pubkey,
+        base: &Pubkey,
+        seed: &[u8; 32],
+        space: u64,
+        owner: &Pubkey,
+    ) -> Instruction {
+        let mut data = system_data(SYSTEM_ALLOCATE_WITH_SEED, 116);
+        data.extend_from_slice(base.as_ref());
+        push_seed(&mut data, seed);
+        data.extend_from_slice(&space.to_le_bytes());
+        data.extend_from_slice(owner.as_ref());
+        let accounts = vec![AccountMeta::new(*account, false), AccountMeta::new_readonly(*base, true)];
+        Instruction { program_id: system_program::ID, accounts, data }
+    }
+
     pub fn transfer(from: &Pubkey, to: &Pubkey, lamports: u64) -> Instruction {
         let mut data = system_data(SYSTEM_TRANSFER, 12);
         data.extend_from_slice(&lamports.to_le_bytes());
@@ -287,6 +370,20 @@ mod tests {
             assert_eq!(ix::allocate(&to, n), system::allocate(&to, n));
         }
         assert_eq!(ix::assign(&to, &owner), system::assign(&to, &owner));
+        let seed = *b"0123456789abcdef0123456789abcdef";
+        let text = std::str::from_utf8(&seed).unwrap();
+        for n in [0, 1, 10_240, u64::MAX] {
+            for base in [from, owner] {
+                assert_eq!(
+                    ix::create_account_with_seed(&from, &to, &base, &seed, n, n / 2, &owner),
+                    system::create_account_with_seed(&from, &to, &base, text, n, n / 2, &owner),
+                );
+                assert_eq!(
+                    ix::allocate_with_seed(&to, &base, &seed, n, &owner),
+                    system::allocate_with_seed(&to, &base, text, n, &owner),
+                );
+            }
+        }
     }
 
     struct Owned {

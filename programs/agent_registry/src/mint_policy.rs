@@ -69,8 +69,14 @@ pub fn check(mint: &AccountInfo, freeze_authority_allowed: bool) -> core::result
 /// Bytes of a token account of `mint` (see [`MintFacts::token_account_len`]), for a mint that
 /// passed [`check`] before (extensions are fixed when a mint is created).
 pub fn token_account_len(mint: &AccountInfo) -> core::result::Result<usize, MintViolation> {
-    let data = mint.try_borrow_data().map_err(|_| MintViolation::InvalidData)?;
-    let state = PodStateWithExtensions::<PodMint>::unpack(&data).map_err(|_| MintViolation::InvalidData)?;
+    token_account_len_of(&mint.try_borrow_data().map_err(|_| MintViolation::InvalidData)?)
+}
+
+/// [`token_account_len`] of a mint's data (for clients that fetched it: the SDK sizes the
+/// escrows it creates with it).
+pub fn token_account_len_of(mint_data: &[u8]) -> core::result::Result<usize, MintViolation> {
+    let state =
+        PodStateWithExtensions::<PodMint>::unpack(mint_data).map_err(|_| MintViolation::InvalidData)?;
     account_len(&state.get_extension_types().map_err(|_| MintViolation::InvalidData)?)
 }
 

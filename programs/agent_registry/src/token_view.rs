@@ -95,3 +95,143 @@ pub fn amount(info: &AccountInfo) -> Option<u64> {
     let bytes = data.get(AMOUNT_OFFSET..AMOUNT_OFFSET + 8)?;
     Some(u64::from_le_bytes(bytes.try_into().ok()?))
 }
+
+const DELEGATE_TAG_OFFSET: usize = 72;
+const IS_NATIVE_TAG_OFFSET: usize = 109;
+const CLOSE_AUTHORITY_TAG_OFFSET: usize = 129;
+const TRANSFER_FEE_AMOUNT: u16 =
+    anchor_spl::token_2022::spl_token_2022::extension::ExtensionType::TransferFeeAmount as u16;
+const IMMUTABLE_OWNER: u16 =
+    anchor_spl::token_2022::spl_token_2022::extension::ExtensionType::ImmutableOwner as u16;
+
+/// Is `info` a fresh token account of `mint` owned by `owner`, `len` bytes: initialized, not
+/// frozen, empty, with no delegate, close authority or native balance, and (Token-2022) no
+/// extension but a transfer-fee amount (which a zero-fee mint requires) or an immutable owner?
+/// What a program may take as a vault only it controls when a client created the account: a
+/// delegate or close authority would let someone else move or close it, and an extension such as
+/// a CPI guard or required memos could make the program's own transfers fail.
+pub fn fresh(info: &AccountInfo, mint: &Pubkey, owner: &Pubkey, len: usize) -> bool {
+    let Ok(data) = info.try_borrow_data() else { return false };
+    fresh_data(info.owner, &data, mint, owner, len).is_some()
+}
+
+fn fresh_data(program: &Pubkey, data: &[u8], mint: &Pubkey, owner: &Pubkey, len: usize) -> Option<()> {
+    let view = read_data(program, data)?;
+    let zero = |at: usize, n: usize| data.get(at..at.checked_add(n)?).map(|b| b.iter().all(|x| *x == 0));
+    let fresh = view.is(*mint, *owner)
+        && data.len() == len
+        && *data.get(STATE_OFFSET)? == STATE_INITIALIZED
+        && zero(AMOUNT_OFFSET, 8)?
+        && zero(DELEGATE_TAG_OFFSET, 4)?
+        && zero(IS_NATIVE_TAG_OFFSET, 4)?
+        && zero(CLOSE_AUTHORITY_TAG_OFFSET, 4)?;
+    if !fresh {
+        return None;
+    }
+    let mut at = EXTENSIONS_AT;
+    while let Some(header) = data.get(at..at.checked_add(4)?) {
+        let kind = u16::from_le_bytes([header[0], header[1]]);
+        let value_len = usize::from(u16::from_le_bytes([header[2], header[3]]));
+        match kind {
+            0 => break,
+            TRANSFER_FEE_AMOUNT | IMMUTABLE_OWNER => {}
+            _ => return None,
+        }
+        at = at.checked_add(4)?.checked_add(value_len)?;
+    }
+    Some(())
+}
+
+#[cfg(test)]
+mod fresh_tests {
+    use super::*;
+    use anchor_lang::solana_program::program_option::COption;
+    use anchor_lang::solana_program::program_pack::Pack;
+    use anchor_spl::token_2022::spl_token_2022::extension::{
+        BaseStateWithExtensionsMut, ExtensionType, StateWithExtensionsMut,
+    };
+    use anchor_spl::token_2022::spl_token_2022::state::{Account, AccountState};
+
+    fn account(
+        mint: Pubkey,
+        owner: Pubkey,
+        extensions: &[ExtensionType],
+        edit: impl FnOnce(&mut Account),
+    ) -> Vec<u8> {
+        let len = ExtensionType::try_calculate_account_len::<Account>(extensions).unwrap();
+        let mut data = vec![0u8; len];
+        let mut base = Account { mint, owner, state: AccountState::Initialized, ..Default::default() };
+        edit(&mut base);
+        if extensions.is_empty() {
+            Account::pack(base, &mut data).unwrap();
+            return data;
+        }
+        let mut state = StateWithExtensionsMut::<Account>::unpack_uninitialized(&mut data).unwrap();
+        for kind in extensions {
+            match kind {
+                ExtensionType::TransferFeeAmount => {
+                    state.init_extension::<anchor_spl::token_2022::spl_token_2022::extension::transfer_fee::TransferFeeAmount>(true).unwrap();
+                }
+                ExtensionType::ImmutableOwner => {
+                    state.init_extension::<anchor_spl::token_2022::spl_token_2022::extension::immutable_owner::ImmutableOwner>(true).unwrap();
+                }
+                ExtensionType::CpiGuard => {
+                    state.init_extension::<anchor_spl::token_2022::spl_token_2022::extension::cpi_guard::CpiGuard>(true).unwrap();
+                }
+                ExtensionType::MemoTransfer => {
+                    state.init_extension::<anchor_spl::token_2022::spl_token_2022::extension::memo_transfer::MemoTransfer>(true).unwrap();
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        state.base = base;
+        state.pack_base();
+        state.init_account_type().unwrap();
+        data
+    }
+
+    #[test]
+    fn only_a_fresh_account_of_the_mint_and_owner_is_fresh() {
+        let (mint, owner) = (Pubkey::new_unique(), Pubkey::new_unique());
+        let classic = anchor_spl::token::ID;
+        let t22 = anchor_spl::token_2022::ID;
+        let ok = account(mint, owner, &[], |_| {});
+        assert!(fresh_data(&classic, &ok, &mint, &owner, 165).is_some());
+        assert!(fresh_data(&t22, &ok, &mint, &owner, 165).is_some());
+        assert!(fresh_data(&Pubkey::new_unique(), &ok, &mint, &owner, 165).is_none(), "another program's");
+        assert!(fresh_data(&classic, &ok, &Pubkey::new_unique(), &owner, 165).is_none(), "another mint");
+        assert!(fresh_data(&classic, &ok, &mint, &Pubkey::new_unique(), 165).is_none(), "another owner");
+        assert!(fresh_data(&classic, &ok, &mint, &owner, 178).is_none(), "another size");
+        type Edit = fn(&mut Account);
+        let bad: [(&str, Edit); 5] = [
+            ("a balance", |a| a.amount = 1),
+            ("a delegate", |a| a.delegate = COption::Some(Pubkey::new_unique())),
+            ("a close authority", |a| a.close_authority = COption::Some(Pubkey::new_unique())),
+            ("native", |a| a.is_native = COption::Some(0)),
+            ("frozen", |a| a.state = AccountState::Frozen),
+        ];
+        for (what, edit) in bad {
+            let data = account(mint, owner, &[], edit);
+            assert!(fresh_data(&classic, &data, &mint, &owner, 165).is_none(), "{what}");
+        }
+        let uninitialized = vec![0u8; 165];
+        assert!(fresh_data(&classic, &uninitialized, &mint, &owner, 165).is_none());
+    }
+
+    #[test]
+    fn token_2022_extensions_other_than_a_fee_amount_or_immutable_owner_are_refused() {
+        let (mint, owner) = (Pubkey::new_unique(), Pubkey::new_unique());
+        let t22 = anchor_spl::token_2022::ID;
+        for (extensions, allowed) in [
+            (vec![ExtensionType::TransferFeeAmount], true),
+            (vec![ExtensionType::TransferFeeAmount, ExtensionType::ImmutableOwner], true),
+            (vec![ExtensionType::CpiGuard], false),
+            (vec![ExtensionType::MemoTransfer], false),
+            (vec![ExtensionType::TransferFeeAmount, ExtensionType::CpiGuard], false),
+        ] {
+            let data = account(mint, owner, &extensions, |_| {});
+            let len = data.len();
+            assert_eq!(fresh_data(&t22, &data, &mint, &owner, len).is_some(), allowed, "{extensions:?}");
+        }
+    }
+}
