@@ -442,8 +442,8 @@ export type Exchange = {
         {
           "name": "bid",
           "docs": [
-            "created by the handler with its bond in one system CPI (`bidding::open_bid`,",
-            "`BidAccountInvalid`); one that exists already is refused by the system program."
+            "intent, agent and round: created by the bidder earlier in the transaction (blank, holding",
+            "its rent and the bond) or here, and checked either way (`bidding::open_bid`)."
           ],
           "writable": true
         },
@@ -503,8 +503,8 @@ export type Exchange = {
         {
           "name": "bid",
           "docs": [
-            "created by the handler with its bond in one system CPI (`bidding::open_bid`,",
-            "`BidAccountInvalid`), as in `bid_commit`."
+            "created by the bidder earlier in the transaction or here, and checked either way",
+            "(`bidding::open_bid`), as in `bid_commit`."
           ],
           "writable": true
         },
@@ -2346,17 +2346,19 @@ export type Exchange = {
         {
           "name": "requesterState",
           "docs": [
-            "`[seeds::REQUESTER, requester]`: created here on the requester's first post (the PDA",
-            "derived once, then), afterwards identified by owner, discriminator and the requester it",
-            "stores, without deriving it again (`Poster::open`)."
+            "of the requester and `agx_core::address::REQUESTER_SEED`: created on the requester's",
+            "first post (here, or blank by the requester before; the address hashed once, then),",
+            "afterwards identified by owner, discriminator and the requester it stores, without",
+            "hashing it again (`Poster::open`)."
           ],
           "writable": true
         },
         {
           "name": "escrow",
           "docs": [
-            "`[seeds::ESCROW, intent]`: checked and created by the handler (`Poster::open_escrow`,",
-            "`EscrowAccountInvalid`), for the PDA's price as for `intent`."
+            "created earlier in the transaction (fresh: `EscrowAccountNotFresh`), or created by the",
+            "handler at the PDA `[seeds::ESCROW, intent]` (`EscrowAccountInvalid`), as",
+            "`Poster::open_escrow` says."
           ],
           "writable": true
         },
@@ -4560,6 +4562,21 @@ export type Exchange = {
       "code": 6196,
       "name": "bidIsFailoverCandidate",
       "msg": "bid_close: the bid is on the board of a job its winner holds: a failover may promote it, so it closes once the result is in or the job ends"
+    },
+    {
+      "code": 6197,
+      "name": "bidAccountNotBlank",
+      "msg": "bid_commit/bid_place: a bid account the bidder created must be blank: owned by the exchange, Bid::SPACE bytes, no bid written in it"
+    },
+    {
+      "code": 6198,
+      "name": "bidAccountUnderfunded",
+      "msg": "bid_commit/bid_place: a bid account the bidder created must hold at least its rent plus the bid bond"
+    },
+    {
+      "code": 6199,
+      "name": "escrowAccountNotFresh",
+      "msg": "intent_create/intent_create_from_budget: an escrow the requester created must be a fresh token account of the mint, owned by the intent, empty, with no delegate, close authority or extension but a transfer-fee amount or immutable owner, and the size the mint needs"
     }
   ],
   "types": [
@@ -4722,7 +4739,8 @@ export type Exchange = {
     {
       "name": "bid",
       "docs": [
-        "One agent's bid on one intent, at PDA `[seeds::BID, intent, agent, round]`. Holds the bond in",
+        "One agent's bid on one intent, at the address of its bidder's authority and the seed",
+        "`agx_core::address::bid_seed(intent, agent, round)`. Holds the bond in",
         "lamports on top of its rent.",
         "",
         "Zero-copy (issue 28): every bid instruction reads or writes it, and Borsh cost ~330 CU to",
@@ -4818,6 +4836,10 @@ export type Exchange = {
           },
           {
             "name": "bump",
+            "docs": [
+              "Always 0 since layout version 3: a bid's address is `agx_core::address` (its bidder's",
+              "authority and a seed), not a PDA. Kept so that the layout did not move."
+            ],
             "type": "u8"
           },
           {

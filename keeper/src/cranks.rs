@@ -226,7 +226,14 @@ fn instructions(
     let pay = StakeToken::of_intent(state);
     match due.crank {
         Crank::Settle if state.leaderboard_len == 0 => {
-            vec![xix::auction_settle_expire(keeper.caller, intent, state.requester, pay, state.refund_tokens)]
+            vec![xix::auction_settle_expire_with_escrow(
+                keeper.caller,
+                intent,
+                state.escrow,
+                state.requester,
+                pay,
+                state.refund_tokens,
+            )]
         }
         Crank::Settle => vec![xix::auction_settle_for(keeper.caller, intent, state)],
         Crank::Finalize => vec![xix::intent_finalize_stored(keeper.caller, intent, state)],

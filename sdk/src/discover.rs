@@ -71,7 +71,7 @@ pub fn intent(chain: &dyn Chain, address: &Pubkey) -> Result<Option<Intent>, Err
 /// before, or one more than 1,024 below the highest used (`IntentIdReused`, `agx_core::ids`), so
 /// a requester sending many posts at once numbers them from here, in any landing order.
 pub fn next_intent_id(chain: &dyn Chain, requester: &Pubkey) -> Result<u64, Error> {
-    let address = crate::pda::requester_state(requester).0;
+    let address = crate::pda::requester_state(requester);
     let Some(account) = chain.account(&address)? else { return Ok(0) };
     let record: crate::accounts::RequesterState =
         decode(&account.data).map_err(|e| Error::Decode(address, e))?;

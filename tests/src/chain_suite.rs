@@ -178,8 +178,9 @@ pub fn run(chain: &dyn Chain, authority: &Keypair, dir: &Path) -> Result<()> {
     step_until(chain, &mut runner, None, 10, |acts| {
         Ok(acts.iter().any(|a| matches!(a, Activity::Revealed { .. })))
     })?;
-    let bid: agx_sdk::accounts::Bid =
-        agx_sdk::accounts::decode(&chain.account(&pda::bid(&intent, &agent, 0).0)?.context("bid")?.data)?;
+    let bid: agx_sdk::accounts::Bid = agx_sdk::accounts::decode(
+        &chain.account(&pda::bid(&runner.authority(), &intent, &agent, 0))?.context("bid")?.data,
+    )?;
     ensure!(bid.is(BidStatus::Revealed) && bid.price == PRICE, "the restarted runner opened its own bid");
     ensure!(SaltStore::open(&salts)?.is_empty(), "nothing left to reveal");
     let mut keeper = PollingKeeper::start(chain, keeper_key)?;
@@ -229,7 +230,7 @@ pub fn run(chain: &dyn Chain, authority: &Keypair, dir: &Path) -> Result<()> {
     ensure!(corrected.reputation > record.reputation, "the corrected rating raised the reputation");
     // The keeper closes the bid (bond and rent back to the agent) and the intent.
     step_until(chain, &mut runner, Some(&mut keeper), 40, |_| Ok(!chain.exists(&intent)?))?;
-    ensure!(!chain.exists(&pda::bid(&intent, &agent, 0).0)?, "bid closed");
+    ensure!(!chain.exists(&pda::bid(&runner.authority(), &intent, &agent, 0))?, "bid closed");
     coalition(chain, authority, &market, &keys, &mut requester, &mut keeper)
 }
 

@@ -186,6 +186,49 @@ impl Market {
         xix::intent_create(self.requester.pubkey(), self.pay, self.requester_tokens, args)
     }
 
+    /// The post of `args` with the escrow (and, on the first post, the requester's record)
+    /// created by the requester in the same transaction (`xix::requester_record_create`,
+    /// `xix::escrow_create`, then `intent_create_with_escrow`), and that escrow's address.
+    pub fn create_ixs_with_escrow(&self, args: IntentCreateArgs) -> (Vec<Instruction>, Pubkey) {
+        let requester = self.requester.pubkey();
+        let intent = pda::intent(&requester, args.intent_id).0;
+        let escrow = pda::escrow_with_seed(&requester, &intent, &self.pay.program);
+        let rent = self.r.svm.svm.minimum_balance_for_rent_exemption(agx_sdk::token::ACCOUNT_LEN);
+        let record = pda::requester_state(&requester);
+        let mut ixs = Vec::new();
+        if self.r.svm.account(&record).is_none() {
+            let record_rent =
+                self.r.svm.svm.minimum_balance_for_rent_exemption(agx_sdk::accounts::RequesterState::SPACE);
+            ixs.push(xix::requester_record_create(requester, record_rent));
+        }
+        ixs.extend(xix::escrow_create(requester, intent, self.pay, agx_sdk::token::ACCOUNT_LEN, rent));
+        ixs.push(xix::intent_create_with_escrow(requester, self.pay, self.requester_tokens, args, escrow));
+        (ixs, escrow)
+    }
+
+    /// The `create_account_with_seed` of `a`'s bid on `intent` in its current round, holding
+    /// the rent and the intent's bond, to precede `bid_commit` or `bid_place`.
+    pub fn bid_account_ix(&self, a: &TestAgent, intent: Pubkey) -> Instruction {
+        let state = self.intent_state(intent);
+        let rent = self.r.svm.svm.minimum_balance_for_rent_exemption(Bid::SPACE);
+        xix::bid_account_create(a.authority.pubkey(), intent, a.agent, state.round, rent + state.bid_bond)
+    }
+
+    /// [`Market::commit`] with the bid account created by the bidder in the same transaction.
+    pub fn commit_with_account(&mut self, a: &TestAgent, intent: Pubkey, o: &BidOpening) -> TxResult {
+        let commitment = xix::commitment(&intent, &a.agent, o);
+        let round = self.intent_state(intent).round;
+        let commit = xix::bid_commit(a.authority.pubkey(), intent, a.agent, round, commitment);
+        self.r.svm.send(&[self.bid_account_ix(a, intent), commit], &[&a.authority])
+    }
+
+    /// [`Market::place`] with the bid account created by the bidder in the same transaction.
+    pub fn place_with_account(&mut self, a: &TestAgent, intent: Pubkey, o: &BidOpening) -> TxResult {
+        let round = self.intent_state(intent).round;
+        let place = xix::bid_place(a.authority.pubkey(), intent, a.agent, round, *o);
+        self.r.svm.send(&[self.bid_account_ix(a, intent), place], &[&a.authority])
+    }
+
     /// Posts `args`; returns the intent address.
     pub fn create(
         &mut self,
@@ -292,11 +335,10 @@ impl Market {
 
     pub fn settle_ix(&self, intent: Pubkey, head_agent: Pubkey) -> Instruction {
         let state = self.intent_state(intent);
-        let head = LeaderboardEntry {
-            agent: head_agent,
-            bid: pda::bid(&intent, &head_agent, state.round).0,
-            ..Default::default()
-        };
+        // The head's bid as the board names it (any agent's, to test refusals; an agent off the
+        // board passes the default key, which is no bid).
+        let bid = state.ranked().iter().find(|e| e.agent == head_agent).map(|e| e.bid).unwrap_or_default();
+        let head = LeaderboardEntry { agent: head_agent, bid, ..Default::default() };
         let standby = state.standby().unwrap();
         xix::auction_settle(self.keeper.pubkey(), intent, Some(&head), standby.as_ref())
     }
@@ -468,7 +510,7 @@ impl Market {
     /// `bid_rerank` of `a`'s bid on `intent` (needs no signer but the fee payer).
     pub fn rerank(&mut self, a: &TestAgent, intent: Pubkey) -> TxResult {
         let round = self.intent_state(intent).round;
-        self.r.svm.send(&[xix::bid_rerank(intent, a.agent, round)], &[])
+        self.r.svm.send(&[xix::bid_rerank(a.authority.pubkey(), intent, a.agent, round)], &[])
     }
 
     /// `bid_close` of `a`'s bid on `intent`, sent by the keeper.
@@ -526,7 +568,7 @@ impl Market {
 
     pub fn bid_state(&self, intent: Pubkey, a: &TestAgent) -> Bid {
         let round = self.intent_state(intent).round;
-        self.r.svm.decode(&pda::bid(&intent, &a.agent, round).0)
+        self.r.svm.decode(&pda::bid(&a.authority.pubkey(), &intent, &a.agent, round))
     }
 
     pub fn balance(&self, account: &Pubkey) -> u64 {
@@ -547,7 +589,7 @@ impl Market {
         for intent in intents {
             if self.r.svm.opened(intent) {
                 let state = self.intent_state(*intent);
-                let escrow = pda::escrow(intent).0;
+                let escrow = state.escrow;
                 let ended =
                     agx_sdk::exchange::state::IntentStatus::from_u8(state.status).unwrap().is_terminal();
                 match (ended, state.escrow_open == 1) {

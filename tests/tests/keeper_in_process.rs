@@ -91,7 +91,10 @@ fn the_keeper_moves_every_intent_on_and_earns_the_tips() {
     assert_eq!(m.balance(&y_paid_to), 300_000);
     assert_eq!(m.balance(&z_paid_to), 600_000, "the standby is paid its ask");
     for (intent, agent, _) in &bids {
-        assert!(m.r.svm.account(&pda::bid(intent, &agent.agent, 0).0).is_none(), "every bid closed");
+        assert!(
+            m.r.svm.account(&pda::bid(&agent.authority.pubkey(), intent, &agent.agent, 0)).is_none(),
+            "every bid closed"
+        );
     }
     // x settle + close; y settle, finalize, close-bids, close; z settle, failover, finalize,
     // close-bids, close. Every crank but the bid closes paid a tip.

@@ -217,7 +217,7 @@ fn keeper_runs_the_market(net: &Net) -> Result<(), Failed> {
     for ((agent, key, _), opening) in agents.iter().zip(&openings) {
         send(&rpc, xix::bid_reveal(key.pubkey(), job, *agent, 0, *opening), key)?;
     }
-    let ((winner, _, _), (runner_up, runner_up_key, runner_up_tokens)) = (&agents[0], &agents[1]);
+    let ((winner, winner_key, _), (runner_up, runner_up_key, runner_up_tokens)) = (&agents[0], &agents[1]);
 
     // The keeper settles; the winner never heartbeats and the keeper fails it over.
     wait_until(PATIENCE, "the runner-up holds the job", || {
@@ -236,7 +236,10 @@ fn keeper_runs_the_market(net: &Net) -> Result<(), Failed> {
     send(&rpc, ix, runner_up_key)?;
 
     // Finalized, bids closed, both intents closed: by the keeper alone.
-    let bids = [pda::bid(&job, winner, 0).0, pda::bid(&job, runner_up, 0).0];
+    let bids = [
+        pda::bid(&winner_key.pubkey(), &job, winner, 0),
+        pda::bid(&runner_up_key.pubkey(), &job, runner_up, 0),
+    ];
     let mut all = vec![unbid, job, pda::escrow(&unbid).0, pda::escrow(&job).0];
     all.extend(bids);
     wait_closed(&rpc, &all, "every account of both intents closed")?;
@@ -522,7 +525,11 @@ fn books_match_the_chain(net: &Net) -> Result<(), Failed> {
 
     let keeper = start_keeper(net, None, None)?;
     let before = rpc.get_balance(&keeper.key)?;
-    wait_closed(&rpc, &[intent, pda::bid(&intent, &agent, 0).0], "the intent and its bid closed")?;
+    wait_closed(
+        &rpc,
+        &[intent, pda::bid(&agent_key.pubkey(), &intent, &agent, 0)],
+        "the intent and its bid closed",
+    )?;
     wait_until(PATIENCE, "four cranks booked", || {
         (keeper.metrics.cranks_total(CrankOutcome::Landed) >= 4).then_some(())
     })?;

@@ -264,7 +264,7 @@ fn config_init_then_an_agent_stakes_and_wins(net: &Net) -> Result<(), Failed> {
     send(&rpc, xix::intent_close(authority.pubkey(), intent, authority.pubkey()), authority)?;
     for (what, address) in [
         ("escrow", pda::escrow(&intent).0),
-        ("bid", pda::bid(&intent, &agent_address, 0).0),
+        ("bid", pda::bid(&agent_key.pubkey(), &intent, &agent_address, 0)),
         ("intent", intent),
     ] {
         let gone = rpc.get_account_with_commitment(&address, rpc.commitment())?.value.is_none();

@@ -307,7 +307,7 @@ fn an_agent_runner_brings_its_bid_back_when_a_drop_frees_a_place() {
         m.reveal(a, intent, &strong_opening).unwrap();
     }
     on_chain(&mut m, |chain| runner.step(chain)).unwrap();
-    let bid = agx_sdk::pda::bid(&intent, &runner.agent(), 0).0;
+    let bid = agx_sdk::pda::bid(&runner.authority(), &intent, &runner.agent(), 0);
     let state = m.intent_state(intent);
     assert_eq!(
         (usize::from(state.leaderboard_len), state.off_board),

@@ -115,7 +115,7 @@ fn run(url: &str, authority: &Keypair) -> Result<()> {
     let agent = key("agent")?;
     assert_eq!(agent, pda::agent(&agent_key.pubkey()).0);
     let intent = key("intent")?;
-    assert_eq!(key("bid")?, pda::bid(&intent, &agent, 0).0);
+    assert_eq!(key("bid")?, pda::bid(&agent_key.pubkey(), &intent, &agent, 0));
     // And the chain agrees: paid its ask less the reputation fee (the sandbox's payment mint
     // bears reputation), refunded the rest, stake free again, accounts closed.
     assert_eq!(text("payment")?, PRICE.to_string());

@@ -101,9 +101,15 @@ pub fn entry(intent: &Intent, bid_key: Pubkey, bid: &Bid) -> LeaderboardEntry {
     }
 }
 
-/// Creates the bid account of `agent` on `intent` in `round` at its PDA `[BID, intent, agent,
-/// round]` (`BidAccountInvalid`), holding its rent and `bond`, paid by `payer`, in one system
-/// CPI (`account_create`). Returns the empty bid to fill and its bump; `write_bid` stores it.
+/// Opens the bid account of `agent` on `intent` in `round`, paid by `payer` (the bidder's
+/// authority, a signer): at the address of `payer` and `agx_core::address::bid_seed` for this
+/// program (`BidAccountInvalid`), holding its rent and `bond`. The bidder may have created it in
+/// the same transaction (`create_account_with_seed` before this instruction, 150 CU, where a CPI
+/// costs ~2,000): it must then be blank, owned by this program and `Bid::SPACE` bytes
+/// (`BidAccountNotBlank`), with at least its rent and the bond (`BidAccountUnderfunded`). An
+/// address still empty is created here in one system CPI (topped up and allocated instead if
+/// someone funded it beforehand, so that no one can block a bid). Returns the empty bid to fill;
+/// `write_bid` stores it.
 pub fn open_bid<'info>(
     system_program: &AccountInfo<'info>,
     payer: &AccountInfo<'info>,
@@ -112,21 +118,30 @@ pub fn open_bid<'info>(
     agent: &Pubkey,
     round: u8,
     bond: u64,
-) -> Result<(Bid, u8)> {
-    let round = [round];
-    let seeds = [crate::seeds::BID, intent.as_ref(), agent.as_ref(), &round];
-    let (address, bump) = agent_registry::pda::find(&seeds, &crate::ID)
-        .ok_or_else(|| error!(ExchangeError::BidAccountInvalid))?;
+) -> Result<Bid> {
+    use crate::account_create;
+    let seed = agx_core::address::bid_seed::<SyscallSha256>(&intent.to_bytes(), &agent.to_bytes(), round);
+    let address = account_create::seeded_address(payer.key, &seed);
     require_keys_eq!(bid.key(), address, ExchangeError::BidAccountInvalid);
-    let space = Bid::SPACE;
     let lamports = Rent::get()?
-        .minimum_balance(space)
+        .minimum_balance(Bid::SPACE)
         .checked_add(bond)
         .ok_or_else(|| error!(ExchangeError::ArithmeticOverflow))?;
-    let bump_seed = [bump];
-    let signer = [crate::seeds::BID, intent.as_ref(), agent.as_ref(), &round, &bump_seed];
-    crate::account_create::create_pda(system_program, payer, bid, &signer, lamports, space, &crate::ID)?;
-    Ok((bytemuck::Zeroable::zeroed(), bump))
+    if bid.owner == &crate::ID {
+        require!(account_create::is_blank(bid, Bid::SPACE)?, ExchangeError::BidAccountNotBlank);
+        require_gte!(bid.lamports(), lamports, ExchangeError::BidAccountUnderfunded);
+    } else {
+        account_create::create_with_seed(
+            system_program,
+            payer,
+            bid,
+            &seed,
+            lamports,
+            Bid::SPACE,
+            &crate::ID,
+        )?;
+    }
+    Ok(bytemuck::Zeroable::zeroed())
 }
 
 /// Stores `bid` (discriminator first) in the account `open_bid` created.
@@ -205,9 +220,9 @@ impl ClearBid<'_, '_> {
         let (reputation, bond) = (self.reputation, self.bond);
         let score = score(intent, opening.price, opening.quality_bps, opening.latency, reputation)?;
         let round = intent.round;
-        let (mut bid, bump) =
+        let mut bid =
             open_bid(self.system_program, self.payer, self.bid, &intent_key, &agent_key, round, bond)?;
-        bid.commit(intent_key, agent_key, self.bidder, commitment, round, bond, now, bump);
+        bid.commit(intent_key, agent_key, self.bidder, commitment, round, bond, now);
         bid.bidder_kind = self.kind.to_u8();
         bid.reveal(opening, score, reputation)?;
         write_bid(self.bid, &bid)?;

@@ -596,6 +596,15 @@ pub enum ExchangeError {
     /// 6196
     #[msg("bid_close: the bid is on the board of a job its winner holds: a failover may promote it, so it closes once the result is in or the job ends")]
     BidIsFailoverCandidate,
+    /// 6197
+    #[msg("bid_commit/bid_place: a bid account the bidder created must be blank: owned by the exchange, Bid::SPACE bytes, no bid written in it")]
+    BidAccountNotBlank,
+    /// 6198
+    #[msg("bid_commit/bid_place: a bid account the bidder created must hold at least its rent plus the bid bond")]
+    BidAccountUnderfunded,
+    /// 6199
+    #[msg("intent_create/intent_create_from_budget: an escrow the requester created must be a fresh token account of the mint, owned by the intent, empty, with no delegate, close authority or extension but a transfer-fee amount or immutable owner, and the size the mint needs")]
+    EscrowAccountNotFresh,
 }
 
 impl From<agx_core::budget::SpendRefusal> for ExchangeError {

@@ -42,11 +42,19 @@ impl<'info> Poster<'_, 'info> {
         Ok(bump)
     }
 
-    /// Creates the intent's escrow: the token account of `mint` at the PDA `[ESCROW, intent]`
-    /// (`EscrowAccountInvalid`), `len` bytes (`mint_policy::MintFacts`), owned by the intent PDA;
-    /// rent from the requester. Returns its bump. Only this program can sign for the address,
-    /// and intent ids are never reused, so an escrow that exists already can only be this
-    /// intent's own, which `open` refused with the intent (`IntentAlreadyExists`).
+    /// Opens the intent's escrow, a token account of `mint` owned by the intent PDA, `len` bytes
+    /// (`mint_policy::MintFacts`). Returns its bump, 0 for one the requester created.
+    ///
+    /// The requester may create it in the same transaction (`create_account_with_seed` and
+    /// `InitializeAccount3` before this instruction, ~400 CU, where the two CPIs here cost
+    /// ~4,000; the SDK's address is `agx_core::address::escrow_seed`): it must then be a fresh
+    /// account only the intent controls (`token_view::fresh`, `EscrowAccountNotFresh`). Its
+    /// address is not checked: it is owned by this intent, which is new, so it is no other
+    /// intent's, and the intent records it. Otherwise the escrow is created here at the PDA
+    /// `[ESCROW, intent]` (`EscrowAccountInvalid`), rent from the requester: only this program
+    /// can sign for that address, and intent ids are never reused, so an escrow that exists
+    /// already there can only be this intent's own, which `open` refused with the intent
+    /// (`IntentAlreadyExists`).
     pub fn open_escrow(
         &self,
         escrow: &AccountInfo<'info>,
@@ -55,6 +63,11 @@ impl<'info> Poster<'_, 'info> {
         len: usize,
     ) -> Result<u8> {
         let intent = self.intent.key();
+        if escrow.owner == token_program.key {
+            let fresh = agent_registry::token_view::fresh(escrow, mint.key, &intent, len);
+            require!(fresh, ExchangeError::EscrowAccountNotFresh);
+            return Ok(0);
+        }
         let (address, bump) = pda::find(&[seeds::ESCROW, intent.as_ref()], &crate::ID)
             .ok_or_else(|| error!(ExchangeError::EscrowAccountInvalid))?;
         require_keys_eq!(escrow.key(), address, ExchangeError::EscrowAccountInvalid);
@@ -97,36 +110,45 @@ impl<'info> Poster<'_, 'info> {
         Ok(())
     }
 
-    /// Takes `intent_id` from the requester's record (`RequesterState::take`), creating the
-    /// record on the requester's first post.
+    /// Takes `intent_id` from the requester's record (`RequesterState::take`), at the address of
+    /// the requester and `agx_core::address::REQUESTER_SEED` (`RequesterAccountInvalid`). A
+    /// record in use is known by owner, discriminator and the requester it stores, without
+    /// hashing its address again. On the first post the requester may have created it blank in
+    /// the same transaction (`create_account_with_seed`, 150 CU, where the CPI here costs
+    /// ~2,000), or the post creates it.
     fn take_intent_id(&self, intent_id: u64) -> Result<()> {
+        use crate::account_create;
         let info = self.requester_state;
         let requester = self.requester.key();
         let invalid = ExchangeError::RequesterAccountInvalid;
-        let fresh = if info.owner == &crate::ID {
-            None
-        } else {
-            let (address, bump) = pda::find(&[seeds::REQUESTER, requester.as_ref()], &crate::ID)
-                .ok_or_else(|| error!(invalid))?;
-            require_keys_eq!(info.key(), address, ExchangeError::RequesterAccountInvalid);
-            let lamports = Rent::get()?.minimum_balance(RequesterState::SPACE);
-            let seeds: &[&[u8]] = &[seeds::REQUESTER, requester.as_ref(), &[bump]];
-            self.create_owned(info, seeds, lamports, RequesterState::SPACE, &crate::ID)?;
-            Some(RequesterState::new(requester, bump))
-        };
+        let in_use = info.owner == &crate::ID && !account_create::is_blank(info, RequesterState::SPACE)?;
+        if !in_use {
+            let seed = agx_core::address::REQUESTER_SEED;
+            require_keys_eq!(info.key(), account_create::seeded_address(&requester, &seed), invalid);
+            if info.owner != &crate::ID {
+                let lamports = Rent::get()?.minimum_balance(RequesterState::SPACE);
+                let space = RequesterState::SPACE;
+                account_create::create_with_seed(
+                    self.system_program,
+                    self.requester,
+                    info,
+                    &seed,
+                    lamports,
+                    space,
+                    &crate::ID,
+                )?;
+            }
+        }
         // Read and written in place.
         let mut data = info.try_borrow_mut_data()?;
-        let record: &mut RequesterState = match fresh {
-            Some(new) => {
-                let record = crate::in_place::init(&mut data, invalid)?;
-                *record = new;
-                record
-            }
-            None => {
-                let record: &mut RequesterState = crate::in_place::existing(&mut data, invalid)?;
-                require_keys_eq!(record.requester, requester, invalid);
-                record
-            }
+        let record: &mut RequesterState = if in_use {
+            let record: &mut RequesterState = crate::in_place::existing(&mut data, invalid)?;
+            require_keys_eq!(record.requester, requester, invalid);
+            record
+        } else {
+            let record = crate::in_place::init(&mut data, invalid)?;
+            *record = RequesterState::new(requester);
+            record
         };
         record.take(intent_id)
     }

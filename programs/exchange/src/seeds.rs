@@ -6,13 +6,14 @@ pub const CONFIG: &[u8] = b"config";
 pub const AUTHORITY: &[u8] = b"authority";
 /// `[INTENT, requester, intent_id (u64 LE)]`: one intent.
 pub const INTENT: &[u8] = b"intent";
-/// `[ESCROW, intent]`: the intent's escrow token account, owned by the intent PDA.
+/// `[ESCROW, intent]`: the intent's escrow token account, owned by the intent PDA, when the
+/// program creates it (a requester may create its own instead: `Poster::open_escrow`).
 pub const ESCROW: &[u8] = b"escrow";
-/// `[REQUESTER, requester]`: what the exchange remembers of a requester (its next intent id).
-pub const REQUESTER: &[u8] = b"requester";
-/// `[BID, intent, agent, round (u8)]`: one bid per agent per auction round of an intent (a
-/// re-auction after failovers opens the next round, so its bids never collide with earlier ones).
-pub const BID: &[u8] = b"bid";
+// A requester's record is not a PDA either: the requester's `create_account_with_seed` with
+// `agx_core::address::REQUESTER_SEED`.
+// A bid is not a PDA: its address is its bidder authority's `create_account_with_seed` with
+// `agx_core::address::bid_seed` of intent, agent and round (one bid per bidder, intent and round;
+// a re-auction after failovers opens the next round, so its bids never collide with earlier ones).
 /// `[BUDGET, owner, agent, budget_id (u64 LE)]`: what `owner` lets the registry agent `agent`
 /// spend.
 pub const BUDGET: &[u8] = b"budget";

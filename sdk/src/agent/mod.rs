@@ -230,6 +230,9 @@ pub struct AgentRunner<S, W> {
     coalitions: Vec<Membership>,
     /// The exchange's probation for newcomers, read at start.
     probation: agx_core::eligibility::Probation,
+    /// Rent of a bid account (`Bid::SPACE` bytes), read at start: the agent creates its bid
+    /// accounts itself (`xix::bid_account_create`), holding this and the bond.
+    bid_rent: Option<u64>,
 }
 
 impl<S: Strategy, W: Worker> AgentRunner<S, W> {
@@ -282,6 +285,7 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
             coalitions: Vec::new(),
             // Read once: the admin changes it rarely, and the program has the last word.
             probation: discover::exchange_config(chain).map(|c| c.probation()).unwrap_or_default(),
+            bid_rent: chain.minimum_balance(exchange::state::Bid::SPACE).ok(),
         })
     }
 
@@ -362,17 +366,17 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
         let view = agent_registry::state::AgentView::from(me);
         let standing = exchange::bidding::standing(&view, intent.required_capabilities);
         let requirements = intent.requirements();
+        let bond = agx_core::eligibility::bid_bond(
+            &standing,
+            &view.track(),
+            &requirements,
+            intent.bid_bond,
+            &self.probation,
+        );
         let admitted = if intent.kind() == Ok(AuctionKind::Direct) {
             agx_core::eligibility::may_bid(&standing, &requirements).is_ok()
         } else {
-            agx_core::eligibility::bid_bond(
-                &standing,
-                &view.track(),
-                &requirements,
-                intent.bid_bond,
-                &self.probation,
-            )
-            .is_ok()
+            bond.is_ok()
         };
         let eligible = admitted && !intent.is_excluded(&self.agent);
         self.decided.insert(key);
@@ -399,7 +403,7 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
             }
             let commitment = xix::commitment(&address, &self.agent, &opening);
             let ix = xix::bid_commit(me_key, address, self.agent, intent.round, commitment);
-            match chain.send(&[ix], &self.authority, &[]) {
+            match self.send_bid(chain, address, intent.round, bond.ok(), ix) {
                 Ok(_) => {
                     self.bids.insert(key, None);
                     out.push(Activity::Committed { intent: address, price: quote.price });
@@ -416,7 +420,7 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
             }
         } else {
             let ix = xix::bid_place(me_key, address, self.agent, intent.round, opening);
-            match chain.send(&[ix], &self.authority, &[]) {
+            match self.send_bid(chain, address, intent.round, bond.ok(), ix) {
                 Ok(_) => {
                     self.bids.insert(key, None);
                     out.push(Activity::Placed { intent: address, price: quote.price });
@@ -428,6 +432,32 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
                 }),
             }
         }
+    }
+
+    /// Sends a bid's instruction `ix` on `intent`, its account created first in the same
+    /// transaction (rent and `bond`), which saves the program a CPI. Should that fail (someone
+    /// funded the address beforehand, so `create_account_with_seed` refuses it; or the rent or
+    /// bond read here is stale), the instruction alone, for which the program creates the
+    /// account whatever the address holds. An error of the exchange's comes back at once.
+    fn send_bid(
+        &self,
+        chain: &dyn Chain,
+        intent: Pubkey,
+        round: u8,
+        bond: Option<u64>,
+        ix: anchor_lang::solana_program::instruction::Instruction,
+    ) -> Result<crate::chain::Landed, Error> {
+        let me = self.authority.pubkey();
+        if let Some(lamports) = self.bid_rent.zip(bond).and_then(|(rent, bond)| rent.checked_add(bond)) {
+            let create = xix::bid_account_create(me, intent, self.agent, round, lamports);
+            match chain.send(&[create, ix.clone()], &self.authority, &[]) {
+                Ok(sent) => return Ok(sent),
+                // Refused by the exchange for another reason than the account.
+                Err(e) if e.program_error().is_some() && !e.is("BidAccountUnderfunded") => return Err(e),
+                Err(_) => {}
+            }
+        }
+        chain.send(&[ix], &self.authority, &[])
     }
 
     /// A direct hire: offered to this agent, it accepts at the max price when its strategy
@@ -579,7 +609,7 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
         let keys: Vec<(Pubkey, u8)> = self.bids.keys().copied().collect();
         for (intent, round) in keys {
             let Some(state) = discover::intent(chain, &intent)? else { continue };
-            let bid = pda::bid(&intent, &self.agent, round).0;
+            let bid = pda::bid(&self.authority.pubkey(), &intent, &self.agent, round);
             let window_open = state.round == round
                 && state.status() == Ok(IntentStatus::Open)
                 && slot < state.rerank_end_slot
@@ -592,7 +622,11 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
             if !revealed {
                 continue;
             }
-            match chain.send(&[xix::bid_rerank(intent, self.agent, round)], &self.authority, &[]) {
+            match chain.send(
+                &[xix::bid_rerank(self.authority.pubkey(), intent, self.agent, round)],
+                &self.authority,
+                &[],
+            ) {
                 Ok(_) => out.push(Activity::Reranked { intent }),
                 Err(e) => out.push(Activity::Failed {
                     intent: Some(intent),
@@ -609,7 +643,7 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
     fn collect(&mut self, chain: &dyn Chain, slot: u64, out: &mut Vec<Activity>) -> Result<(), Error> {
         let keys: Vec<(Pubkey, u8)> = self.bids.keys().copied().collect();
         for (intent, round) in keys {
-            let bid = pda::bid(&intent, &self.agent, round).0;
+            let bid = pda::bid(&self.authority.pubkey(), &intent, &self.agent, round);
             if !chain.exists(&bid)? {
                 self.bids.remove(&(intent, round));
                 continue;

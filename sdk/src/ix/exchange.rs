@@ -92,7 +92,9 @@ pub fn exchange_config_init(authority: Pubkey, args: ConfigInitArgs) -> Instruct
     )
 }
 
-/// `intent_create`: `requester` escrows `args.max_price` of `token.mint` from `requester_tokens`.
+/// `intent_create`: `requester` escrows `args.max_price` of `token.mint` from `requester_tokens`
+/// in an escrow the program creates at the PDA `pda::escrow` (~3,600 CU more than one the
+/// requester creates: [`escrow_create`], [`intent_create_with_escrow`]).
 pub fn intent_create(
     requester: Pubkey,
     token: StakeToken,
@@ -100,13 +102,26 @@ pub fn intent_create(
     args: IntentCreateArgs,
 ) -> Instruction {
     let intent = pda::intent(&requester, args.intent_id).0;
+    intent_create_with_escrow(requester, token, requester_tokens, args, pda::escrow(&intent).0)
+}
+
+/// `intent_create` into `escrow`: the PDA `pda::escrow` (created by the program), or a token
+/// account the requester created earlier in the transaction ([`escrow_create`]).
+pub fn intent_create_with_escrow(
+    requester: Pubkey,
+    token: StakeToken,
+    requester_tokens: Pubkey,
+    args: IntentCreateArgs,
+    escrow: Pubkey,
+) -> Instruction {
+    let intent = pda::intent(&requester, args.intent_id).0;
     build(
         accounts::IntentCreate {
             requester,
             config: pda::exchange_config().0,
             intent,
-            requester_state: pda::requester_state(&requester).0,
-            escrow: pda::escrow(&intent).0,
+            requester_state: pda::requester_state(&requester),
+            escrow,
             mint: token.mint,
             requester_tokens,
             token_program: token.program,
@@ -116,9 +131,99 @@ pub fn intent_create(
     )
 }
 
+/// The two instructions that create `intent`'s escrow for `requester`, to precede
+/// [`intent_create_with_escrow`] in its transaction: `create_account_with_seed` at
+/// `pda::escrow_with_seed`, `len` bytes (`agent_registry::mint_policy::token_account_len` of the
+/// mint; 165 for SPL Token) holding `rent` lamports, then `InitializeAccount3` owned by the
+/// intent. The intent records the escrow, which later calls read (`Intent::escrow`).
+pub fn escrow_create(
+    requester: Pubkey,
+    intent: Pubkey,
+    token: StakeToken,
+    len: usize,
+    rent: u64,
+) -> [Instruction; 2] {
+    use agent_registry::lean_cpi::ix;
+    let escrow = pda::escrow_with_seed(&requester, &intent, &token.program);
+    let seed = agx_core::address::escrow_seed(&intent.to_bytes());
+    [
+        ix::create_account_with_seed(
+            &requester,
+            &escrow,
+            &requester,
+            &seed,
+            rent,
+            len as u64,
+            &token.program,
+        ),
+        ix::initialize_account3(&token.program, &escrow, &token.mint, &intent),
+    ]
+}
+
+/// `create_account_with_seed` of `requester`'s record at `pda::requester_state`, blank, holding
+/// `rent` (of `RequesterState::SPACE` bytes): put before the requester's first post in its
+/// transaction, it saves the program a CPI (~2,000 CU). Without it the first post creates it.
+pub fn requester_record_create(requester: Pubkey, rent: u64) -> Instruction {
+    let space = exchange::state::RequesterState::SPACE as u64;
+    let seed = agx_core::address::REQUESTER_SEED;
+    let record = pda::requester_state(&requester);
+    agent_registry::lean_cpi::ix::create_account_with_seed(
+        &requester,
+        &record,
+        &requester,
+        &seed,
+        rent,
+        space,
+        &exchange::ID,
+    )
+}
+
+/// `create_account_with_seed` of the bid account of `agent` on `intent` in `round` at
+/// `pda::bid`, paid by its authority `bidder`, holding `lamports` (the rent of `Bid::SPACE`
+/// bytes plus the bond the exchange takes from this bidder): put before [`bid_commit`] or
+/// [`bid_place`] in their transaction, it saves the program a CPI (~1,800 CU). Without it the
+/// program creates the account itself.
+pub fn bid_account_create(
+    bidder: Pubkey,
+    intent: Pubkey,
+    agent: Pubkey,
+    round: u8,
+    lamports: u64,
+) -> Instruction {
+    let seed = agx_core::address::bid_seed::<agx_core::commitment::SoftwareSha256>(
+        &intent.to_bytes(),
+        &agent.to_bytes(),
+        round,
+    );
+    let bid = pda::bid(&bidder, &intent, &agent, round);
+    let space = exchange::state::Bid::SPACE as u64;
+    agent_registry::lean_cpi::ix::create_account_with_seed(
+        &bidder,
+        &bid,
+        &bidder,
+        &seed,
+        lamports,
+        space,
+        &exchange::ID,
+    )
+}
+
+/// `intent_cancel` of an intent whose escrow the program created (`pda::escrow`); otherwise
+/// [`intent_cancel_with_escrow`].
 pub fn intent_cancel(
     requester: Pubkey,
     intent: Pubkey,
+    token: StakeToken,
+    requester_tokens: Pubkey,
+) -> Instruction {
+    intent_cancel_with_escrow(requester, intent, pda::escrow(&intent).0, token, requester_tokens)
+}
+
+/// `intent_cancel` of `intent`, whose escrow is `escrow` (`Intent::escrow`).
+pub fn intent_cancel_with_escrow(
+    requester: Pubkey,
+    intent: Pubkey,
+    escrow: Pubkey,
     token: StakeToken,
     requester_tokens: Pubkey,
 ) -> Instruction {
@@ -126,7 +231,7 @@ pub fn intent_cancel(
         accounts::IntentCancel {
             requester,
             intent,
-            escrow: pda::escrow(&intent).0,
+            escrow,
             mint: token.mint,
             requester_tokens,
             token_program: token.program,
@@ -150,7 +255,7 @@ pub fn bid_commit(
             config: pda::exchange_config().0,
             intent,
             agent,
-            bid: pda::bid(&intent, &agent, round).0,
+            bid: pda::bid(&bidder, &intent, &agent, round),
             system_program: system_program::ID,
         },
         instruction::BidCommit { args: exchange::BidCommitArgs { commitment, round } },
@@ -168,7 +273,7 @@ pub fn bid_reveal(
         accounts::BidReveal {
             bidder,
             intent,
-            bid: pda::bid(&intent, &agent, round).0,
+            bid: pda::bid(&bidder, &intent, &agent, round),
             agent,
             config: pda::exchange_config().0,
             slot_hashes: exchange::SLOT_HASHES_SYSVAR,
@@ -190,7 +295,7 @@ pub fn bid_place(
             config: pda::exchange_config().0,
             intent,
             agent,
-            bid: pda::bid(&intent, &agent, round).0,
+            bid: pda::bid(&bidder, &intent, &agent, round),
             registry: registry(),
             system_program: system_program::ID,
         },
@@ -275,10 +380,31 @@ pub fn auction_settle_for(caller: Pubkey, intent: Pubkey, state: &Intent) -> Ins
     auction_settle(caller, intent, state.ranked().first(), standby.as_ref())
 }
 
-/// `auction_settle` of an auction without valid bids: refunds `requester_tokens`.
+/// `auction_settle` of an auction without valid bids: refunds `requester_tokens`. For an intent
+/// whose escrow the program created (`pda::escrow`); otherwise
+/// [`auction_settle_expire_with_escrow`].
 pub fn auction_settle_expire(
     caller: Pubkey,
     intent: Pubkey,
+    requester: Pubkey,
+    token: StakeToken,
+    requester_tokens: Pubkey,
+) -> Instruction {
+    auction_settle_expire_with_escrow(
+        caller,
+        intent,
+        pda::escrow(&intent).0,
+        requester,
+        token,
+        requester_tokens,
+    )
+}
+
+/// [`auction_settle_expire`] of `intent`, whose escrow is `escrow` (`Intent::escrow`).
+pub fn auction_settle_expire_with_escrow(
+    caller: Pubkey,
+    intent: Pubkey,
+    escrow: Pubkey,
     requester: Pubkey,
     token: StakeToken,
     requester_tokens: Pubkey,
@@ -293,7 +419,7 @@ pub fn auction_settle_expire(
             runner_up: None,
             runner_up_bid: None,
             registry: registry(),
-            escrow: Some(pda::escrow(&intent).0),
+            escrow: Some(escrow),
             mint: Some(token.mint),
             requester_tokens: Some(requester_tokens),
             requester: Some(requester),
@@ -334,7 +460,7 @@ fn payout(
     accounts::Payout {
         config: pda::exchange_config().0,
         intent,
-        escrow: pda::escrow(&intent).0,
+        escrow: state.escrow,
         mint: token.mint,
         agent_tokens,
         requester_tokens,
@@ -390,9 +516,13 @@ pub fn intent_finalize(
     )
 }
 
-/// `bid_rerank`: brings `agent`'s revealed, off-board bid on `intent` back onto the board.
-pub fn bid_rerank(intent: Pubkey, agent: Pubkey, round: u8) -> Instruction {
-    build(accounts::BidRerank { intent, bid: pda::bid(&intent, &agent, round).0 }, instruction::BidRerank {})
+/// `bid_rerank`: brings the revealed, off-board bid of `agent` (authority `bidder`) on `intent`
+/// back onto the board.
+pub fn bid_rerank(bidder: Pubkey, intent: Pubkey, agent: Pubkey, round: u8) -> Instruction {
+    build(
+        accounts::BidRerank { intent, bid: pda::bid(&bidder, &intent, &agent, round) },
+        instruction::BidRerank {},
+    )
 }
 
 /// `intent_close` of a finished intent whose bids are closed: a crank tip to `caller`, the rest
@@ -527,7 +657,7 @@ pub fn bid_close(
         accounts::BidClose {
             caller,
             intent,
-            bid: pda::bid(&intent, &agent, round).0,
+            bid: pda::bid(&bidder, &intent, &agent, round),
             agent,
             bidder,
             requester,
@@ -672,7 +802,7 @@ pub mod budget {
                 requester,
                 config: pda::exchange_config().0,
                 intent,
-                requester_state: pda::requester_state(&requester).0,
+                requester_state: pda::requester_state(&requester),
                 escrow: pda::escrow(&intent).0,
                 agent,
                 budget,
@@ -899,7 +1029,7 @@ fn failover(intent: Pubkey, state: &Intent, a: &FailoverAccounts) -> accounts::F
         stake_mint: Some(a.stake.mint),
         stake_token_program: Some(a.stake.program),
         requester_stake_tokens: Some(a.requester_stake_tokens),
-        escrow: last.then(|| pda::escrow(&intent).0),
+        escrow: last.then_some(state.escrow),
         mint: last.then_some(a.pay.mint),
         requester_tokens: last.then_some(a.requester_tokens),
         requester: last.then_some(state.requester),

@@ -3,8 +3,8 @@
 //! Rules: the exchange is not paused (`ExchangePaused`); signed by the agent's authority; the
 //! intent is open, sealed, and in its commit window; the agent is eligible (active, has every
 //! required capability, free stake >= min stake, reputation >= min reputation); one bid per agent
-//! per intent per round (the bid PDA `[BID, intent, agent, round]`, `round` the intent's current
-//! round, `BidRoundMismatch`). A coalition counts the open bid (its terms are frozen while it
+//! per intent per round (the bid's address, `agx_core::address`: the bidder's authority and a seed
+//! of intent, agent and round, `round` the intent's current round, `BidRoundMismatch`). A coalition counts the open bid (its terms are frozen while it
 //! bids); an agent is not told (no registry CPI): an agent that closes under its bid only loses
 //! it (settlement drops a bidder whose account is gone, and its bond is forfeited).
 use anchor_lang::prelude::*;
@@ -42,9 +42,9 @@ pub struct BidCommit<'info> {
     #[account(mut)]
     pub agent: UncheckedAccount<'info>,
 
-    /// CHECK: the new bid, at the PDA `[seeds::BID, intent, agent, round]`: checked and
-    /// created by the handler with its bond in one system CPI (`bidding::open_bid`,
-    /// `BidAccountInvalid`); one that exists already is refused by the system program.
+    /// CHECK: the new bid, at the address of `bidder` and `agx_core::address::bid_seed` of
+    /// intent, agent and round: created by the bidder earlier in the transaction (blank, holding
+    /// its rent and the bond) or here, and checked either way (`bidding::open_bid`).
     #[account(mut)]
     pub bid: UncheckedAccount<'info>,
 
@@ -83,7 +83,7 @@ impl<'info> BidCommit<'info> {
         crate::cu_trace!("bid_commit: counted");
         let accounts = &ctx.accounts;
         let (intent, agent) = (accounts.intent.key(), accounts.agent.key());
-        let (mut bid, bump) = crate::bidding::open_bid(
+        let mut bid = crate::bidding::open_bid(
             accounts.system_program.as_ref(),
             accounts.bidder.as_ref(),
             accounts.bid.as_ref(),
@@ -92,7 +92,7 @@ impl<'info> BidCommit<'info> {
             round,
             bond,
         )?;
-        bid.commit(intent, agent, accounts.bidder.key(), args.commitment, round, bond, now, bump);
+        bid.commit(intent, agent, accounts.bidder.key(), args.commitment, round, bond, now);
         bid.bidder_kind = view.kind.to_u8();
         crate::bidding::write_bid(accounts.bid.as_ref(), &bid)?;
         crate::cu_trace!("bid_commit: written");

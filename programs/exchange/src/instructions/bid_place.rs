@@ -38,9 +38,9 @@ pub struct BidPlace<'info> {
     #[account(mut)]
     pub agent: UncheckedAccount<'info>,
 
-    /// CHECK: the new bid, at the PDA `[seeds::BID, intent, agent, round]`: checked and
-    /// created by the handler with its bond in one system CPI (`bidding::open_bid`,
-    /// `BidAccountInvalid`), as in `bid_commit`.
+    /// CHECK: the new bid, at the address of `bidder` and `agx_core::address::bid_seed`:
+    /// created by the bidder earlier in the transaction or here, and checked either way
+    /// (`bidding::open_bid`), as in `bid_commit`.
     #[account(mut)]
     pub bid: UncheckedAccount<'info>,
 

@@ -26,12 +26,16 @@
 //! - an evaluator (issue 25) is never the requester, and only an intent with an evaluator pays
 //!   an evaluator fee (`IntentEvaluatorInvalid`);
 //! - the escrow (a token account of the intent's mint owned by the intent PDA) receives exactly
-//!   the max price plus the evaluator fee;
+//!   the max price plus the evaluator fee; the requester may create it in the same transaction,
+//!   fresh (no balance, delegate, close authority or extension but a transfer-fee amount or an
+//!   immutable owner: `EscrowAccountNotFresh`), or leave it to the program (at the PDA
+//!   `[ESCROW, intent]`), which costs ~3,600 CU more;
 //! - the intent id was never used by the requester and is not more than 1,024 below the highest
 //!   it used (`IntentIdReused`, `agx_core::ids`), so an address never names two intents while
-//!   posts sent together may land in any order; the requester's record
-//!   (`[seeds::REQUESTER, requester]`, `RequesterAccountInvalid` for anything else) is created by
-//!   its first post.
+//!   posts sent together may land in any order; the requester's record (at the requester's
+//!   seeded address, `agx_core::address::REQUESTER_SEED`, `RequesterAccountInvalid` for
+//!   anything else) is created by its first post, or by the requester blank in that post's
+//!   transaction.
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenInterface;
 
@@ -269,16 +273,18 @@ pub struct IntentCreate<'info> {
     #[account(mut)]
     pub intent: UncheckedAccount<'info>,
 
-    /// CHECK: the requester's record (`RequesterState`, the intent ids it used), at the PDA
-    /// `[seeds::REQUESTER, requester]`: created here on the requester's first post (the PDA
-    /// derived once, then), afterwards identified by owner, discriminator and the requester it
-    /// stores, without deriving it again (`Poster::open`).
+    /// CHECK: the requester's record (`RequesterState`, the intent ids it used), at the address
+    /// of the requester and `agx_core::address::REQUESTER_SEED`: created on the requester's
+    /// first post (here, or blank by the requester before; the address hashed once, then),
+    /// afterwards identified by owner, discriminator and the requester it stores, without
+    /// hashing it again (`Poster::open`).
     #[account(mut)]
     pub requester_state: UncheckedAccount<'info>,
 
-    /// CHECK: the escrow, a token account of `mint` owned by the intent at the PDA
-    /// `[seeds::ESCROW, intent]`: checked and created by the handler (`Poster::open_escrow`,
-    /// `EscrowAccountInvalid`), for the PDA's price as for `intent`.
+    /// CHECK: the escrow, a token account of `mint` owned by the intent: one the requester
+    /// created earlier in the transaction (fresh: `EscrowAccountNotFresh`), or created by the
+    /// handler at the PDA `[seeds::ESCROW, intent]` (`EscrowAccountInvalid`), as
+    /// `Poster::open_escrow` says.
     #[account(mut)]
     pub escrow: UncheckedAccount<'info>,
 

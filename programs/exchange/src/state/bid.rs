@@ -20,7 +20,8 @@ stored_enum! {
     }
 }
 
-/// One agent's bid on one intent, at PDA `[seeds::BID, intent, agent, round]`. Holds the bond in
+/// One agent's bid on one intent, at the address of its bidder's authority and the seed
+/// `agx_core::address::bid_seed(intent, agent, round)`. Holds the bond in
 /// lamports on top of its rent.
 ///
 /// Zero-copy (issue 28): every bid instruction reads or writes it, and Borsh cost ~330 CU to
@@ -48,6 +49,8 @@ pub struct Bid {
     pub score: u16,
     pub reputation: u16,
     pub version: u8,
+    /// Always 0 since layout version 3: a bid's address is `agx_core::address` (its bidder's
+    /// authority and a seed), not a PDA. Kept so that the layout did not move.
     pub bump: u8,
     /// `BidStatus`.
     pub status: u8,
@@ -112,8 +115,8 @@ impl agx_core::commitment::Sha256 for SyscallSha256 {
 }
 
 impl Bid {
-    /// Layout version (2: zero-copy, issue 28).
-    pub const VERSION: u8 = 2;
+    /// Layout version (2: zero-copy, issue 28; 3: at a seeded address, `bump` 0).
+    pub const VERSION: u8 = 3;
     /// Account size: discriminator and fields.
     pub const SPACE: usize = 8 + core::mem::size_of::<Bid>();
 
@@ -141,10 +144,9 @@ impl Bid {
         round: u8,
         bond: u64,
         now: u64,
-        bump: u8,
     ) {
         self.version = Self::VERSION;
-        self.bump = bump;
+        self.bump = 0;
         self.status = BidStatus::Committed.to_u8();
         self.intent = intent;
         self.agent = agent;

@@ -3,8 +3,10 @@ use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
 
-/// What the exchange remembers of a requester, at PDA `[seeds::REQUESTER, requester]`, created by
-/// its first `intent_create` (rent paid by the requester, ~0.0024 SOL) and never closed: the
+/// What the exchange remembers of a requester, at the address of the requester and
+/// `agx_core::address::REQUESTER_SEED` for the exchange, created by its first post (or by the
+/// requester, blank, in that post's transaction; rent paid by the requester, ~0.0024 SOL) and
+/// never closed: the
 /// intent ids it has used (`agx_core::ids`). No id is used twice, so an intent's address names
 /// one intent for ever, even after it closes (before, a closed intent's id was reused by the next
 /// post, and a stale command acted on the new intent). Posts may land in any order within the
@@ -14,7 +16,7 @@ use crate::error::ExchangeError;
 #[account(zero_copy)]
 #[derive(Debug)]
 pub struct RequesterState {
-    /// The requester this account belongs to (also in its seeds).
+    /// The requester this account belongs to (also the base of its address).
     pub requester: Pubkey,
     /// One above the highest intent id used: every id from here up is free.
     pub next_intent_id: u64,
@@ -24,6 +26,7 @@ pub struct RequesterState {
     /// Intents posted so far.
     pub intents_posted: u64,
     pub version: u8,
+    /// 0 since layout version 3 (the record is not a PDA); kept so that the layout did not move.
     pub bump: u8,
     pub reserved: [u8; 30],
 }
@@ -31,15 +34,15 @@ pub struct RequesterState {
 const _: () = assert!(core::mem::size_of::<RequesterState>() == 208);
 
 impl RequesterState {
-    /// Layout version (2: zero-copy, issue 28).
-    pub const VERSION: u8 = 2;
+    /// Layout version (2: zero-copy, issue 28; 3: at a seeded address, `bump` 0).
+    pub const VERSION: u8 = 3;
     pub const SPACE: usize = 8 + core::mem::size_of::<RequesterState>();
 
     /// A new requester's record.
-    pub fn new(requester: Pubkey, bump: u8) -> Self {
+    pub fn new(requester: Pubkey) -> Self {
         Self {
             version: Self::VERSION,
-            bump,
+            bump: 0,
             requester,
             next_intent_id: 0,
             used_ids: [0; agx_core::ids::WORDS],
@@ -66,7 +69,7 @@ mod tests {
 
     #[test]
     fn an_id_is_used_once() {
-        let mut r = RequesterState::new(Pubkey::new_unique(), 255);
+        let mut r = RequesterState::new(Pubkey::new_unique());
         r.take(0).unwrap();
         assert!(r.take(0).is_err(), "an id is used once");
         r.take(7).unwrap();

@@ -7,7 +7,7 @@ use agx_sdk::exchange::AuctionKind;
 use agx_sdk::ix::exchange as xix;
 use agx_sdk::pda;
 use agx_tests::market::{opening, Market, BOND, MIN_STAKE};
-use agx_tests::{assert_error, Signer};
+use agx_tests::{assert_error, EditAccounts, Signer};
 
 #[test]
 fn bonds_follow_the_reveal() {
@@ -32,8 +32,10 @@ fn bonds_follow_the_reveal() {
     m.to_settle(intent);
     // Before settlement revealed bids stay (settlement may need them); the silent one may go.
     assert_error(&m.r.svm.send(&[close(&loser)], &[&caller]), ExchangeError::BidCloseTooEarly);
-    let (silent_bid, silent_lamports) =
-        (pda::bid(&intent, &silent.agent, 0).0, m.r.svm.lamports(&pda::bid(&intent, &silent.agent, 0).0));
+    let (silent_bid, silent_lamports) = (
+        pda::bid(&silent.authority.pubkey(), &intent, &silent.agent, 0),
+        m.r.svm.lamports(&pda::bid(&silent.authority.pubkey(), &intent, &silent.agent, 0)),
+    );
     let (requester_before, silent_before) =
         (m.r.svm.lamports(&requester), m.r.svm.lamports(&silent.authority.pubkey()));
     let meta = m.r.svm.send_measured("exchange", "bid_close", &[close(&silent)], &[&caller]).unwrap();
@@ -52,7 +54,7 @@ fn bonds_follow_the_reveal() {
     // result is in.
     assert_error(&m.r.svm.send(&[close(&loser)], &[&caller]), ExchangeError::BidIsFailoverCandidate);
     m.submit(&winner, intent, 10_000).unwrap();
-    let loser_bid = pda::bid(&intent, &loser.agent, 0).0;
+    let loser_bid = pda::bid(&loser.authority.pubkey(), &intent, &loser.agent, 0);
     let (loser_lamports, loser_before) =
         (m.r.svm.lamports(&loser_bid), m.r.svm.lamports(&loser.authority.pubkey()));
     m.r.svm.send(&[close(&loser)], &[&caller]).unwrap();
@@ -73,7 +75,12 @@ fn lamports_go_only_to_the_recorded_parties() {
     m.commit(&a, intent, &opening(5, 5, 5)).unwrap();
     m.to_settle(intent);
     let thief = m.keeper.insecure_clone();
-    let ix = xix::bid_close(thief.pubkey(), intent, a.agent, 0, thief.pubkey(), m.requester.pubkey());
+    // The builder names the bid of the bidder it is given: the real bid is passed instead.
+    let mut ix = xix::bid_close(thief.pubkey(), intent, a.agent, 0, thief.pubkey(), m.requester.pubkey());
+    ix.retarget(
+        pda::bid(&thief.pubkey(), &intent, &a.agent, 0),
+        pda::bid(&a.authority.pubkey(), &intent, &a.agent, 0),
+    );
     assert_error(&m.r.svm.send(&[ix], &[&thief]), ExchangeError::BidNotBidder);
     let ix = xix::bid_close(thief.pubkey(), intent, a.agent, 0, a.authority.pubkey(), thief.pubkey());
     assert_error(&m.r.svm.send(&[ix], &[&thief]), ExchangeError::RequesterMismatch);
@@ -107,7 +114,10 @@ fn a_failover_candidates_bid_stays_open_while_the_job_is_held() {
     m.heartbeat(&third).unwrap();
     m.failover(intent).unwrap();
     let state = m.intent_state(intent);
-    assert_eq!((state.winner_agent, state.winner_bid), (second.agent, pda::bid(&intent, &second.agent, 0).0));
+    assert_eq!(
+        (state.winner_agent, state.winner_bid),
+        (second.agent, pda::bid(&second.authority.pubkey(), &intent, &second.agent, 0))
+    );
     assert_error(&m.close_bid(&third, intent), ExchangeError::BidIsFailoverCandidate);
     m.submit(&second, intent, 10_000).unwrap();
     // With the result in, the remaining candidate's bid closes; the failed winner's too.

@@ -23,6 +23,26 @@ fn bids_in_the_clear_are_ranked() {
     m.assert_accounted(&[intent]);
 }
 
+/// Issue 28: as with `bid_commit`, the bidder may create its bid account in the same
+/// transaction; the bid is ranked the same, and the account holds rent and bond.
+#[test]
+fn a_bid_account_the_bidder_created_is_taken() {
+    let mut m = Market::new();
+    let intent = m.intent(AuctionKind::Continuous);
+    let a = m.agent(MIN_STAKE);
+    let b = m.agent(MIN_STAKE);
+    let meta = m.place_with_account(&a, intent, &opening(600_000, 5_000, 50)).unwrap();
+    agx_tests::cu::record("exchange", "bid_place_bidder_creates_bid", meta.compute_units_consumed);
+    m.place(&b, intent, &opening(100_000, 9_000, 5)).unwrap();
+    let i = m.intent_state(intent);
+    assert_eq!((i.leaderboard_len, i.leaderboard[0].agent, i.leaderboard[1].agent), (2, b.agent, a.agent));
+    let bid = agx_sdk::pda::bid(&a.authority.pubkey(), &intent, &a.agent, 0);
+    let rent = m.r.svm.svm.minimum_balance_for_rent_exemption(agx_sdk::accounts::Bid::SPACE);
+    assert_eq!(m.r.svm.lamports(&bid), rent + i.bid_bond);
+    assert_eq!(i.leaderboard[1].bid, bid);
+    m.assert_accounted(&[intent]);
+}
+
 #[test]
 fn the_first_bid_reaching_the_threshold_wins_at_once_and_locks_stake() {
     let mut m = Market::new();

@@ -47,7 +47,12 @@ fn brings_an_off_board_bid_into_a_freed_place() {
     m.settle(intent, head).unwrap();
     let meta =
         m.r.svm
-            .send_measured("exchange", "bid_rerank", &[xix::bid_rerank(intent, weak.agent, 0)], &[])
+            .send_measured(
+                "exchange",
+                "bid_rerank",
+                &[xix::bid_rerank(weak.authority.pubkey(), intent, weak.agent, 0)],
+                &[],
+            )
             .unwrap();
     assert_eq!(events::find::<BidReranked>(&meta.logs)[0].rank, Some((LEADERBOARD_LEN - 1) as u8));
     let i = m.intent_state(intent);
@@ -63,15 +68,15 @@ fn refuses_unrevealed_foreign_and_awarded_bids() {
     assert_error(&m.rerank(&silent, intent), ExchangeError::BidRerankNotRevealed);
     // A bid of another intent.
     let other = m.intent(AuctionKind::FirstPriceSealed);
-    let mut ix = xix::bid_rerank(intent, weak.agent, 0);
+    let mut ix = xix::bid_rerank(weak.authority.pubkey(), intent, weak.agent, 0);
     ix.retarget(intent, other);
     assert_error(&m.r.svm.send(&[ix], &[]), anchor_codes::CONSTRAINT_HAS_ONE);
     // Type cosplay: the intent passed as the bid.
-    let mut ix = xix::bid_rerank(intent, weak.agent, 0);
-    ix.retarget(pda::bid(&intent, &weak.agent, 0).0, intent);
+    let mut ix = xix::bid_rerank(weak.authority.pubkey(), intent, weak.agent, 0);
+    ix.retarget(pda::bid(&weak.authority.pubkey(), &intent, &weak.agent, 0), intent);
     assert_error(&m.r.svm.send(&[ix], &[]), anchor_codes::ACCOUNT_DISCRIMINATOR_MISMATCH);
     let head = m.intent_state(intent).ranked()[0].agent;
     m.settle(intent, head).unwrap();
     assert_error(&m.rerank(&weak, intent), ExchangeError::BidRerankOutsideSettlement);
-    assert!(m.r.svm.account(&pda::bid(&intent, &weak.agent, 0).0).is_some());
+    assert!(m.r.svm.account(&pda::bid(&weak.authority.pubkey(), &intent, &weak.agent, 0)).is_some());
 }

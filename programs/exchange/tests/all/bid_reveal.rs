@@ -7,7 +7,7 @@ use agx_sdk::exchange::state::BidStatus;
 use agx_sdk::exchange::AuctionKind;
 use agx_sdk::ix::exchange as xix;
 use agx_tests::market::{opening, Market, MAX_LATENCY, MAX_PRICE, MIN_STAKE};
-use agx_tests::{assert_error, Signer};
+use agx_tests::{assert_error, EditAccounts, Signer};
 
 #[test]
 fn scores_with_core_and_ranks() {
@@ -109,7 +109,12 @@ fn only_the_bidder_reveals() {
     let o = opening(1, 1, 1);
     m.commit(&a, intent, &o).unwrap();
     m.to_reveal(intent);
-    let ix = xix::bid_reveal(b.authority.pubkey(), intent, a.agent, 0, o);
+    // The builder names the bid of the bidder it is given: `a`'s bid is passed instead.
+    let mut ix = xix::bid_reveal(b.authority.pubkey(), intent, a.agent, 0, o);
+    let bid = |who: &agx_tests::registry::TestAgent| {
+        agx_sdk::pda::bid(&who.authority.pubkey(), &intent, &a.agent, 0)
+    };
+    ix.retarget(bid(&b), bid(&a));
     assert_error(&m.r.svm.send(&[ix], &[&b.authority]), ExchangeError::BidNotBidder);
 }
 

@@ -200,6 +200,9 @@ const CODES: &[(u32, ExchangeError, &str)] = &[
     (6194, ExchangeError::BidCorrupt, "BidCorrupt"),
     (6195, ExchangeError::RegistryReturnMissing, "RegistryReturnMissing"),
     (6196, ExchangeError::BidIsFailoverCandidate, "BidIsFailoverCandidate"),
+    (6197, ExchangeError::BidAccountNotBlank, "BidAccountNotBlank"),
+    (6198, ExchangeError::BidAccountUnderfunded, "BidAccountUnderfunded"),
+    (6199, ExchangeError::EscrowAccountNotFresh, "EscrowAccountNotFresh"),
 ];
 
 #[test]

@@ -304,8 +304,10 @@ fn seven_candidates_six_skipped_one_promoted() {
     // auction from the bid accounts is told how many were passed over, and agrees.
     let state = m.intent_state(intent);
     assert_eq!(state.passed_over, 6);
-    let bids: Vec<_> =
-        agents.iter().map(|a| (pda::bid(&intent, &a.agent, state.round).0, m.bid_state(intent, a))).collect();
+    let bids: Vec<_> = agents
+        .iter()
+        .map(|a| (pda::bid(&a.authority.pubkey(), &intent, &a.agent, state.round), m.bid_state(intent, a)))
+        .collect();
     assert_eq!(
         agx_sdk::verify::verify_auction_with_bids(&state, &bids),
         Ok(7),

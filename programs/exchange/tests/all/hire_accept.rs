@@ -30,7 +30,7 @@ fn the_named_agent_takes_the_job_at_the_max_price_and_delivers() {
     // No bid account: the intent's own address stands for the bid, and the agent is engaged
     // (it cannot close) with its stake locked, in one registry call.
     assert_eq!((state.winner_bid, state.ranked()[0].bid, state.bids_open), (intent, intent, 0));
-    assert_eq!(m.r.svm.lamports(&pda::bid(&intent, &a.agent, 0).0), 0);
+    assert_eq!(m.r.svm.lamports(&pda::bid(&a.authority.pubkey(), &intent, &a.agent, 0)), 0);
     assert_eq!((m.r.agent(&a).locked, m.r.agent(&a).open_bids), (MIN_STAKE, 1));
     // From here it is any job: delivered, accepted, paid; the engagement ends with the outcome,
     // and the intent closes with no bid to close first.
@@ -56,7 +56,7 @@ fn a_silent_hire_is_failed_over_to_a_continuous_auction_and_released() {
     // is refused.
     let mut as_if_bid = m.intent_state(intent);
     (as_if_bid.auction_kind, as_if_bid.winner_bid) =
-        (AuctionKind::Continuous.to_u8(), pda::bid(&intent, &a.agent, 0).0);
+        (AuctionKind::Continuous.to_u8(), pda::bid(&a.authority.pubkey(), &intent, &a.agent, 0));
     let keeper = m.keeper.insecure_clone();
     let named = xix::failover_trigger(
         keeper.pubkey(),

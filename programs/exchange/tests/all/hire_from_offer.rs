@@ -62,7 +62,7 @@ fn a_job_is_posted_and_hired_on_a_standing_offer_in_one_transaction() {
     // The offer's terms are the board's only entry; no bid account is opened.
     let head = state.ranked()[0];
     assert_eq!((head.bid, head.agent, head.latency, head.quality_bps), (intent, a.agent, 12, 9_500));
-    assert_eq!(m.r.svm.lamports(&pda::bid(&intent, &a.agent, 0).0), 0);
+    assert_eq!(m.r.svm.lamports(&pda::bid(&a.authority.pubkey(), &intent, &a.agent, 0)), 0);
     assert_eq!((m.r.agent(&a).locked, m.r.agent(&a).open_bids), (MIN_STAKE, 1));
     m.submit(&a, intent, 10_000).unwrap();
     let paid_to = m.intent_state(intent).winner_tokens;

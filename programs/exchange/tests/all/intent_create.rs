@@ -270,7 +270,7 @@ fn an_intent_id_is_never_used_twice_by_a_requester() {
     let args = m.args(AuctionKind::Continuous);
     let id = args.intent_id + 5;
     let intent = m.create(IntentCreateArgs { intent_id: id, ..args.clone() }).unwrap();
-    let record = pda::requester_state(&m.requester.pubkey()).0;
+    let record = pda::requester_state(&m.requester.pubkey());
     let state: agx_sdk::accounts::RequesterState = m.r.svm.decode(&record);
     assert_eq!(
         (state.requester, state.next_intent_id, state.intents_posted),
@@ -312,7 +312,7 @@ fn the_requester_record_is_the_requesters_own() {
     let stranger = agx_sdk::Pubkey::new_unique();
     let ix = agx_tests::swap_account(
         m.create_ix(args.clone()),
-        pda::requester_state(&requester.pubkey()).0,
+        pda::requester_state(&requester.pubkey()),
         stranger,
     );
     assert_error(&m.r.svm.send(&[ix], &[&requester]), ExchangeError::RequesterAccountInvalid);
@@ -320,7 +320,7 @@ fn the_requester_record_is_the_requesters_own() {
     let griefer = m.r.svm.funded_keypair();
     let gift = solana_system_interface::instruction::transfer(
         &griefer.pubkey(),
-        &pda::requester_state(&requester.pubkey()).0,
+        &pda::requester_state(&requester.pubkey()),
         1_000_000,
     );
     m.r.svm.send(&[gift], &[&griefer]).unwrap();
@@ -334,10 +334,51 @@ fn the_requester_record_is_the_requesters_own() {
     let ix = xix::intent_create(other.pubkey(), m.pay, tokens, args);
     let ix = agx_tests::swap_account(
         ix,
-        pda::requester_state(&other.pubkey()).0,
-        pda::requester_state(&requester.pubkey()).0,
+        pda::requester_state(&other.pubkey()),
+        pda::requester_state(&requester.pubkey()),
     );
     assert_error(&m.r.svm.send(&[ix], &[&other]), ExchangeError::RequesterAccountInvalid);
+}
+
+/// Issue 28: the requester may create its record blank in its first post's transaction
+/// (`create_account_with_seed`, where the program's CPI costs ~2,000 CU more); only at the
+/// record's own address, and once written it is never taken as blank again.
+#[test]
+fn the_requester_may_create_its_record_blank() {
+    use agent_registry::lean_cpi::ix as raw;
+    let mut m = Market::new();
+    let requester = m.requester.insecure_clone();
+    let me = requester.pubkey();
+    let space = agx_sdk::accounts::RequesterState::SPACE;
+    let rent = m.r.svm.svm.minimum_balance_for_rent_exemption(space);
+    let record = pda::requester_state(&me);
+    // Blank at another seed of the requester's: not its record.
+    let seed = *b"agx-exchange-requester-record-v2";
+    let elsewhere =
+        agx_sdk::Pubkey::create_with_seed(&me, std::str::from_utf8(&seed).unwrap(), &agx_sdk::exchange::ID)
+            .unwrap();
+    let args = m.args(AuctionKind::Continuous);
+    let ixs = [
+        raw::create_account_with_seed(
+            &me,
+            &elsewhere,
+            &me,
+            &seed,
+            rent,
+            space as u64,
+            &agx_sdk::exchange::ID,
+        ),
+        agx_tests::swap_account(m.create_ix(args.clone()), record, elsewhere),
+    ];
+    assert_error(&m.r.svm.send(&ixs, &[&requester]), ExchangeError::RequesterAccountInvalid);
+    // At its address: taken and written.
+    let ixs = [xix::requester_record_create(me, rent), m.create_ix(args.clone())];
+    m.r.svm.send(&ixs, &[&requester]).unwrap();
+    let state: agx_sdk::accounts::RequesterState = m.r.svm.decode(&record);
+    assert_eq!((state.requester, state.next_intent_id, state.intents_posted), (me, args.intent_id + 1, 1));
+    assert_eq!(m.r.svm.lamports(&record), rent);
+    m.pay_accounts.push(pda::escrow(&pda::intent(&me, args.intent_id).0).0);
+    m.assert_accounted(&[]);
 }
 
 /// The address a bump below the canonical one derives, when it is a valid PDA: the "fake PDA"
@@ -395,4 +436,105 @@ fn an_escrow_address_funded_beforehand_is_topped_up_not_blocked() {
         m.r.svm.svm.minimum_balance_for_rent_exemption(account.data.len()).max(1_000_000)
     );
     assert_eq!(m.balance(&escrow), MAX_PRICE);
+}
+
+/// Issue 28: the requester may create the escrow itself in the posting transaction
+/// (`create_account_with_seed` and `InitializeAccount3`, where the program's two CPIs cost
+/// ~3,600 CU more): the intent records and uses it, and it closes like any escrow.
+#[test]
+fn an_escrow_the_requester_created_is_taken() {
+    let mut m = Market::new();
+    // A second post, as most are (the first creates the requester's record).
+    m.intent(AuctionKind::Continuous);
+    let args = m.args(AuctionKind::VickreySealed);
+    let intent = pda::intent(&m.requester.pubkey(), args.intent_id).0;
+    let requester = m.requester.insecure_clone();
+    let (ixs, escrow) = m.create_ixs_with_escrow(args);
+    let meta = m.r.svm.send(&ixs, &[&requester]).unwrap();
+    agx_tests::cu::record("exchange", "intent_create_requester_escrow", meta.compute_units_consumed);
+    m.pay_accounts.push(escrow);
+    let i = m.intent_state(intent);
+    assert_eq!((i.escrow, i.escrowed, i.escrow_bump), (escrow, MAX_PRICE, 0));
+    assert_eq!(m.balance(&escrow), MAX_PRICE);
+    assert!(m.r.svm.account(&pda::escrow(&intent).0).is_none(), "no escrow at the PDA");
+    m.assert_accounted(&[intent]);
+    // Cancelled, it is refunded and closed like the program's own.
+    let rent = m.r.svm.lamports(&escrow);
+    let before = m.r.svm.lamports(&requester.pubkey());
+    let cancel =
+        xix::intent_cancel_with_escrow(requester.pubkey(), intent, escrow, m.pay, m.requester_tokens);
+    m.r.svm.send(&[cancel], &[&requester]).unwrap();
+    assert!(m.r.svm.account(&escrow).is_none(), "the escrow is closed");
+    assert!(m.r.svm.lamports(&requester.pubkey()) >= before + rent - 5_000, "its rent is back");
+    assert_eq!(m.balance(&m.requester_tokens), REQUESTER_FUNDS - MAX_PRICE, "the first intent's escrow only");
+}
+
+/// Issue 28: an escrow the requester created must be a fresh token account that only the
+/// intent controls; each way of keeping a hold on it is refused by name, and nothing moves.
+#[test]
+fn an_escrow_the_requester_created_must_be_fresh() {
+    use agent_registry::lean_cpi::ix as raw;
+    use anchor_spl::token::spl_token::instruction as spl;
+    let mut m = Market::new();
+    let requester = m.requester.insecure_clone();
+    let me = requester.pubkey();
+    let len = agx_sdk::token::ACCOUNT_LEN;
+    let rent = m.r.svm.svm.minimum_balance_for_rent_exemption(len);
+    let (program, tokens) = (m.pay.program, m.requester_tokens);
+    // Each case: an escrow at a fresh address (the program does not look at the address),
+    // initialized for the requester, changed while the requester holds it, then handed to the
+    // intent (or not).
+    type Setup = fn(
+        &agx_sdk::Pubkey,
+        &agx_sdk::Pubkey,
+        &agx_sdk::Pubkey,
+        &agx_sdk::Pubkey,
+    ) -> Vec<agx_sdk::Instruction>;
+    let owner_change = |program: &agx_sdk::Pubkey,
+                        escrow: &agx_sdk::Pubkey,
+                        me: &agx_sdk::Pubkey,
+                        intent: &agx_sdk::Pubkey| {
+        spl::set_authority(program, escrow, Some(intent), spl::AuthorityType::AccountOwner, me, &[]).unwrap()
+    };
+    let cases: [(&str, Setup); 3] = [
+        ("still the requester's", |_, _, _, _| vec![]),
+        ("holding a token", |program, escrow, me, tokens| {
+            vec![spl::transfer(program, tokens, escrow, me, &[], 1).unwrap()]
+        }),
+        ("with a close authority", |program, escrow, me, _| {
+            vec![spl::set_authority(program, escrow, Some(me), spl::AuthorityType::CloseAccount, me, &[])
+                .unwrap()]
+        }),
+    ];
+    for (i, (what, setup)) in cases.into_iter().enumerate() {
+        let args = m.args(AuctionKind::VickreySealed);
+        let intent = pda::intent(&me, args.intent_id).0;
+        let escrow = agx_tests::Keypair::new();
+        let at = escrow.pubkey();
+        let mut ixs = vec![
+            raw::create_account(&me, &at, rent, len as u64, &program),
+            raw::initialize_account3(&program, &at, &m.pay.mint, &me),
+        ];
+        ixs.extend(setup(&program, &at, &me, &tokens));
+        if i > 0 {
+            ixs.push(owner_change(&program, &at, &me, &intent));
+        }
+        ixs.push(xix::intent_create_with_escrow(me, m.pay, tokens, args, at));
+        let before = m.balance(&tokens);
+        assert_error(&m.r.svm.send(&ixs, &[&requester, &escrow]), ExchangeError::EscrowAccountNotFresh);
+        assert_eq!(m.balance(&tokens), before, "{what}: nothing moved");
+        assert!(m.r.svm.account(&intent).is_none(), "{what}: no intent");
+    }
+    // A fresh account of another mint (the stake mint, of the same token program here).
+    let args = m.args(AuctionKind::VickreySealed);
+    let intent = pda::intent(&me, args.intent_id).0;
+    let escrow = agx_tests::Keypair::new();
+    let stake = m.r.stake;
+    let ixs = [
+        raw::create_account(&me, &escrow.pubkey(), rent, len as u64, &stake.program),
+        raw::initialize_account3(&stake.program, &escrow.pubkey(), &stake.mint, &intent),
+        xix::intent_create_with_escrow(me, m.pay, tokens, args, escrow.pubkey()),
+    ];
+    let sent = m.r.svm.send(&ixs, &[&requester, &escrow]);
+    assert_error(&sent, ExchangeError::EscrowAccountNotFresh);
 }

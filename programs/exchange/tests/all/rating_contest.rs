@@ -142,7 +142,7 @@ fn only_a_live_intent_takes_a_reply() {
     let mut m = Market::new();
     let (intent, a, b) = rated(&mut m, RATED);
     let mut ix = xix::rating_contest(a.authority.pubkey(), intent, 8_000);
-    ix.retarget(intent, agx_sdk::pda::bid(&intent, &a.agent, 0).0);
+    ix.retarget(intent, agx_sdk::pda::bid(&a.authority.pubkey(), &intent, &a.agent, 0));
     assert_error(&m.r.svm.send(&[ix], &[&a.authority]), anchor_codes::ACCOUNT_DISCRIMINATOR_MISMATCH);
     m.close_bid(&a, intent).unwrap();
     m.close_bid(&b, intent).unwrap();

@@ -1,7 +1,7 @@
 //! The whole life of a sealed Vickrey intent with three bidders, each transaction's compute
 //! units summed into `lifecycle::sealed_total` (`bench/cu.json`; issue 28 sets it a goal): post,
 //! three commits, three reveals, settle (winner and standby), submit, accept, three bid closes,
-//! intent close. At the end no account of the intent is left open, so all its rent is back with
+//! intent close; the escrow and the bids created by their payers, as the SDK does. At the end no account of the intent is left open, so all its rent is back with
 //! whoever paid it, and every token is accounted for.
 use agx_sdk::exchange::state::IntentStatus;
 use agx_sdk::exchange::AuctionKind;
@@ -24,13 +24,17 @@ fn a_sealed_vickrey_lifecycle_with_three_bidders_is_summed_and_leaves_nothing_op
     let args = m.args(AuctionKind::VickreySealed);
     let intent = pda::intent(&m.requester.pubkey(), args.intent_id).0;
     let requester = m.requester.insecure_clone();
-    step("intent_create", m.r.svm.send(&[m.create_ix(args)], &[&requester]).unwrap());
-    m.pay_accounts.push(pda::escrow(&intent).0);
+    // Every account is created as the SDK's agents and requesters can: the escrow and the bids
+    // by their payers in the same transaction (`docs/compute.md`).
+    let (post, escrow) = m.create_ixs_with_escrow(args);
+    step("intent_create", m.r.svm.send(&post, &[&requester]).unwrap());
+    m.pay_accounts.push(escrow);
+    assert_eq!(m.intent_state(intent).escrow, escrow);
 
     let agents = [m.agent(MIN_STAKE), m.agent(MIN_STAKE), m.agent(MIN_STAKE)];
     let openings = [opening(300_000, 9_000, 20), opening(350_000, 9_000, 20), opening(420_000, 8_000, 30)];
     for (a, o) in agents.iter().zip(&openings) {
-        step("bid_commit", m.commit(a, intent, o).unwrap());
+        step("bid_commit", m.commit_with_account(a, intent, o).unwrap());
     }
     m.to_reveal(intent);
     for (a, o) in agents.iter().zip(&openings) {
@@ -54,12 +58,13 @@ fn a_sealed_vickrey_lifecycle_with_three_bidders_is_summed_and_leaves_nothing_op
 
     // Nothing of the intent is left open: its rent (intent, escrow, bids) is back.
     assert!(m.r.svm.account(&intent).is_none(), "the intent is closed");
-    assert!(m.r.svm.account(&pda::escrow(&intent).0).is_none(), "the escrow is closed");
+    assert!(m.r.svm.account(&escrow).is_none(), "the escrow is closed");
     for a in &agents {
-        assert!(m.r.svm.account(&pda::bid(&intent, &a.agent, 0).0).is_none(), "a bid stays open");
+        let bid = pda::bid(&a.authority.pubkey(), &intent, &a.agent, 0);
+        assert!(m.r.svm.account(&bid).is_none(), "a bid stays open");
         assert_eq!(m.r.agent(a).open_bids, 0);
     }
-    m.pay_accounts.retain(|x| *x != pda::escrow(&intent).0);
+    m.pay_accounts.retain(|x| *x != escrow);
     m.assert_accounted(&[]);
     m.r.assert_accounted(&agents.iter().collect::<Vec<_>>());
 

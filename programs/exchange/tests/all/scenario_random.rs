@@ -434,6 +434,11 @@ impl World {
         self.agents[if b < AGENTS { b } else { 0 }].authority.insecure_clone()
     }
 
+    /// Bidder `b`'s bid on `intent` in `round`.
+    fn bid_of(&self, b: usize, intent: &Pubkey, round: u8) -> Pubkey {
+        pda::bid(&self.authority(b).pubkey(), intent, &self.bidder(b), round)
+    }
+
     /// The member agents of the coalition's terms (none while there is no coalition).
     fn members(&self) -> Vec<Pubkey> {
         self.coalition.iter().flatten().map(|&a| self.agents[a].agent).collect()
@@ -663,7 +668,10 @@ impl World {
                 let Some((_, x)) = self.target(intent, OPEN) else { return false };
                 let round = self.m.intent_state(x).round;
                 let payer = self.m.r.svm.payer.insecure_clone();
-                self.send(xix::bid_rerank(x, self.bidder(bidder), round), &payer)
+                self.send(
+                    xix::bid_rerank(self.authority(bidder).pubkey(), x, self.bidder(bidder), round),
+                    &payer,
+                )
             }
             Step::Settle { intent, wrong_head } => {
                 let Some((_, x)) = self.target(intent, OPEN) else { return false };
@@ -812,7 +820,7 @@ impl World {
                     1 => pda::escrow(&x).0,
                     _ => {
                         let round = if self.m.r.svm.opened(&x) { self.m.intent_state(x).round } else { 0 };
-                        pda::bid(&x, &self.agents[agent].agent, round).0
+                        self.bid_of(agent, &x, round)
                     }
                 };
                 let payer = self.m.r.svm.payer.insecure_clone();
@@ -956,8 +964,7 @@ impl World {
             // none may be left, and one of a closed intent could not be closed any more.
             let x = self.intents[i];
             for b in 0..=COALITION {
-                let bidder = self.bidder(b);
-                let left = (0..=3).any(|r| self.m.r.svm.opened(&pda::bid(&x, &bidder, r).0));
+                let left = (0..=3).any(|r| self.m.r.svm.opened(&self.bid_of(b, &x, r)));
                 assert!(!left, "a bid of intent #{i} by bidder {b} stays open after its end");
             }
             assert!(!self.m.r.svm.opened(&x), "intent #{i} never closed: {:?}", self.status(x));
@@ -1026,9 +1033,8 @@ impl World {
                 if self.m.r.slot() < state.commit_end_slot {
                     // The coalition (while there is one) tries first, at 20%.
                     let bidders = self.coalition.iter().map(|_| COALITION).chain(0..AGENTS);
-                    let fresh: Vec<usize> = bidders
-                        .filter(|&b| !self.m.r.svm.opened(&pda::bid(&x, &self.bidder(b), state.round).0))
-                        .collect();
+                    let fresh: Vec<usize> =
+                        bidders.filter(|&b| !self.m.r.svm.opened(&self.bid_of(b, &x, state.round))).collect();
                     for b in fresh {
                         let tenths = if b == COALITION { 2 } else { 3 + b as u64 };
                         let o = opening(state.max_price / 10 * tenths, 9_000, 20);
@@ -1114,7 +1120,7 @@ impl World {
                 }
                 for b in 0..=COALITION {
                     for round in 0..=state.round {
-                        if self.m.r.svm.opened(&pda::bid(&x, &self.bidder(b), round).0) {
+                        if self.m.r.svm.opened(&self.bid_of(b, &x, round)) {
                             self.close_bid(x, b, round);
                         }
                     }

@@ -97,7 +97,10 @@ fn sybils_that_drop_out_forfeit_their_bonds_and_the_honest_bid_off_the_board_sti
     }
     m.reveal(&honest, intent, &oh).unwrap();
     let i = m.intent_state(intent);
-    assert!(!i.is_ranked(&pda::bid(&intent, &honest.agent, 0).0), "pushed off the board");
+    assert!(
+        !i.is_ranked(&pda::bid(&honest.authority.pubkey(), &intent, &honest.agent, 0)),
+        "pushed off the board"
+    );
     assert_eq!(i.off_board, 1);
     for s in &sybils {
         m.r.svm.send(&[rix::agent_deactivate(s.authority.pubkey())], &[&s.authority]).unwrap();
@@ -140,7 +143,10 @@ fn the_price_setting_runner_up_is_locked_as_standby() {
     let (ix, keeper) = (m.settle_ix(intent, winner.agent), m.keeper.insecure_clone());
     let meta = m.r.svm.send_measured("exchange", "auction_settle_with_standby", &[ix], &[&keeper]).unwrap();
     let i = m.intent_state(intent);
-    assert_eq!((i.standby_agent, i.standby_bid), (shill.agent, pda::bid(&intent, &shill.agent, 0).0));
+    assert_eq!(
+        (i.standby_agent, i.standby_bid),
+        (shill.agent, pda::bid(&shill.authority.pubkey(), &intent, &shill.agent, 0))
+    );
     assert_eq!(events::find::<AuctionAwarded>(&meta.logs)[0].standby_agent, Some(shill.agent));
     assert_eq!((m.r.agent(&winner).locked, m.r.agent(&shill).locked), (MIN_STAKE, MIN_STAKE));
     // The shill's stake and bond stay at risk while the job runs.

@@ -200,7 +200,9 @@ fn a_standby_that_deactivates_is_failed_with_the_winner() {
     assert_eq!((b_record.failed, b_record.locked, b_record.staked), (1, 0, MIN_STAKE - 50));
     // Both failed bids forfeit their bonds to the requester.
     assert_eq!(
-        m.r.svm.decode::<agx_sdk::accounts::Bid>(&pda::bid(&intent, &b.agent, 0).0).status,
+        m.r.svm
+            .decode::<agx_sdk::accounts::Bid>(&pda::bid(&b.authority.pubkey(), &intent, &b.agent, 0))
+            .status,
         BidStatus::Failed.to_u8()
     );
     let requester_before = m.r.svm.lamports(&m.requester.pubkey());
@@ -272,7 +274,7 @@ fn a_failed_or_declining_winner_forfeits_its_bond_even_without_stake() {
             }
         }
         assert!(m.bid_state(intent, &a).is(BidStatus::Failed), "{exit}");
-        let bid = pda::bid(&intent, &a.agent, 0).0;
+        let bid = pda::bid(&a.authority.pubkey(), &intent, &a.agent, 0);
         let held = m.r.svm.lamports(&bid);
         let (requester, bidder) =
             (m.r.svm.lamports(&m.requester.pubkey()), m.r.svm.lamports(&a.authority.pubkey()));
