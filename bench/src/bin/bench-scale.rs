@@ -186,8 +186,9 @@ fn main() -> Result<()> {
     let bids = ACCOUNT_CU.checked_div(per_bid).context("bid_commit costs 0 CU")?;
     writeln!(
         md,
-        "An agent's account is written by each of its bids (the registry counts them): one agent \
-         can commit at most {} bids a block (`bid_commit`, {} CU), across all intents.",
+        "An agent's account and its authority (which pays) are writable in each of its bids (a \
+         coalition counts its open bids on its account): one agent can commit at most {} bids a \
+         block (`bid_commit`, {} CU), across all intents.",
         thousands(bids),
         thousands(per_bid)
     )?;
