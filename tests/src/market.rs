@@ -533,9 +533,12 @@ impl Market {
 
     pub fn settle_expired(&mut self, intent: Pubkey) -> TxResult {
         let keeper = self.keeper.insecure_clone();
-        let ix = xix::auction_settle_expire(
+        // The intent's own escrow: the program's PDA or one the requester created.
+        let escrow = self.intent_state(intent).escrow;
+        let ix = xix::auction_settle_expire_with_escrow(
             keeper.pubkey(),
             intent,
+            escrow,
             self.requester.pubkey(),
             self.pay,
             self.requester_tokens,

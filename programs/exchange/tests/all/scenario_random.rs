@@ -302,6 +302,8 @@ struct World {
     coordinator: TestAgent,
     budget: TestBudget,
     intents: Vec<Pubkey>,
+    /// Each intent's escrow (the program's PDA, or one the requester created: `Step::Post`).
+    escrows: Vec<Pubkey>,
     /// The bidder a direct hire names (`COALITION` for the coalition), per intent.
     hired: Vec<Option<usize>>,
     /// The opening each bidder committed to each intent (to reveal it).
@@ -358,6 +360,7 @@ impl World {
             coordinator,
             budget,
             intents: Vec::new(),
+            escrows: Vec::new(),
             hired: Vec::new(),
             openings: Vec::new(),
             coalition: None,
@@ -377,6 +380,7 @@ impl World {
             coordinator: self.coordinator.clone(),
             budget: TestBudget { owner: b.owner.insecure_clone(), ..*b },
             intents: self.intents.clone(),
+            escrows: self.escrows.clone(),
             hired: self.hired.clone(),
             openings: self.openings.clone(),
             coalition: self.coalition.clone(),
@@ -488,7 +492,20 @@ impl World {
         let round = self.m.intent_state(x).round;
         let (agent, authority) = (self.bidder(b), self.authority(b).pubkey());
         let ix = xix::bid_commit(authority, x, agent, round, xix::commitment(&x, &agent, o));
-        self.send_by(b, self.as_bidder(b, ix))
+        let ix = self.as_bidder(b, ix);
+        self.send_bid(x, b, o, ix)
+    }
+
+    /// Sends bid `ix` of bidder `b` on `x`; an agent bidding at an odd price creates its bid
+    /// account itself in the same transaction (rent and the intent's bond), as the SDK's agents
+    /// do, so both ways of opening a bid run in every sequence.
+    fn send_bid(&mut self, x: Pubkey, b: usize, o: &BidOpening, ix: Instruction) -> bool {
+        if b >= AGENTS || o.price.is_multiple_of(2) {
+            return self.send_by(b, ix);
+        }
+        let create = self.m.bid_account_ix(&self.agents[b], x);
+        let signer = self.authority(b);
+        self.m.r.svm.send(&[create, ix], &[&signer]).is_ok()
     }
 
     fn reveal(&mut self, x: Pubkey, b: usize, o: &BidOpening) -> bool {
@@ -500,7 +517,8 @@ impl World {
     fn place(&mut self, x: Pubkey, b: usize, o: &BidOpening) -> bool {
         let round = self.m.intent_state(x).round;
         let ix = xix::bid_place(self.authority(b).pubkey(), x, self.bidder(b), round, *o);
-        self.send_by(b, self.as_bidder(b, ix))
+        let ix = self.as_bidder(b, ix);
+        self.send_bid(x, b, o, ix)
     }
 
     fn hire_accept(&mut self, x: Pubkey, b: usize) -> bool {
@@ -595,7 +613,12 @@ impl World {
                     [AuctionKind::FirstPriceSealed, AuctionKind::VickreySealed, AuctionKind::Continuous]
                         [usize::from(kind)];
                 let args = self.m.args(kind);
-                (vec![self.m.create_ix(args)], None)
+                if b % 2 == 1 {
+                    // The requester creates the escrow (and its record, the first time).
+                    (self.m.create_ixs_with_escrow(args).0, None)
+                } else {
+                    (vec![self.m.create_ix(args)], None)
+                }
             }
             3 => {
                 let args = self.m.direct_args(self.bidder(b));
@@ -623,14 +646,17 @@ impl World {
                 (vec![self.m.create_ix(args), hire], Some(a))
             }
         };
-        // Every post's intent is the requester's `intent_create(_from_budget)` in the first
-        // instruction; its address is the requester's next id's.
-        let intent = ixs[0].accounts[2].pubkey;
+        // Every post's intent is the one of the requester's `intent_create(_from_budget)`
+        // instruction (after any the requester sends to create accounts).
+        let post = ixs.iter().find(|ix| ix.program_id == agx_sdk::exchange::ID).expect("a post");
+        let intent = post.accounts[2].pubkey;
         if self.m.r.svm.send(&ixs, &[&requester]).is_err() {
             return false;
         }
-        self.m.pay_accounts.push(pda::escrow(&intent).0);
+        let escrow = self.m.intent_state(intent).escrow;
+        self.m.pay_accounts.push(escrow);
         self.intents.push(intent);
+        self.escrows.push(escrow);
         self.hired.push(hired);
         self.openings.push(vec![None; AGENTS + 1]);
         true
@@ -731,7 +757,13 @@ impl World {
                 let Some((_, x)) = self.target(intent, OPEN) else { return false };
                 let state = self.m.intent_state(x);
                 let requester = self.m.requester.insecure_clone();
-                let mut ix = xix::intent_cancel(requester.pubkey(), x, self.m.pay, state.refund_tokens);
+                let mut ix = xix::intent_cancel_with_escrow(
+                    requester.pubkey(),
+                    x,
+                    state.escrow,
+                    self.m.pay,
+                    state.refund_tokens,
+                );
                 ix.accounts.extend(xix::links(&state));
                 self.send(ix, &requester)
             }
@@ -776,8 +808,8 @@ impl World {
                 self.m.close_intent(x).is_ok()
             }
             Step::DonateToEscrow { intent, amount } => {
-                let Some((_, x)) = self.target(intent, ANY) else { return false };
-                let escrow = pda::escrow(&x).0;
+                let Some((i, _)) = self.target(intent, ANY) else { return false };
+                let escrow = self.escrows[i];
                 let m = &mut self.m;
                 let ix = token::transfer_checked(
                     m.pay.program,
@@ -817,7 +849,7 @@ impl World {
                 let Some(&x) = self.intents.get(self.index(intent)) else { return false };
                 let to = match target {
                     0 => x,
-                    1 => pda::escrow(&x).0,
+                    1 => self.escrows[self.index(intent)],
                     _ => {
                         let round = if self.m.r.svm.opened(&x) { self.m.intent_state(x).round } else { 0 };
                         self.bid_of(agent, &x, round)
@@ -968,7 +1000,7 @@ impl World {
                 assert!(!left, "a bid of intent #{i} by bidder {b} stays open after its end");
             }
             assert!(!self.m.r.svm.opened(&x), "intent #{i} never closed: {:?}", self.status(x));
-            assert!(!self.m.r.svm.opened(&pda::escrow(&x).0), "intent #{i}'s escrow stays open");
+            assert!(!self.m.r.svm.opened(&self.escrows[i]), "intent #{i}'s escrow stays open");
         }
         for a in &self.agents {
             assert_eq!(self.m.r.agent(a).locked, 0, "stake stays locked after every job ended");
