@@ -94,7 +94,9 @@ pub enum Work {
     Silent,
 }
 
-/// Does the work.
+/// Does the work. Asked about each job the agent holds, once or twice a step (again after a
+/// bid that may have won at once), so its answer should depend on the job and the slot, not on
+/// how often it is asked.
 pub trait Worker: Send {
     fn work(&mut self, job: &Job, slot: u64) -> Work;
 }
@@ -322,17 +324,15 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
         &self.store
     }
 
-    /// One step at the chain's current slot.
+    /// One step at the chain's current slot: first what has a deadline and the agent's stake at
+    /// risk (the jobs it holds, delivered or kept alive by a heartbeat; its sealed bids, revealed
+    /// in their window), then new bids (and the jobs they won at once), re-ranks and closes. On
+    /// a real chain every send waits
+    /// for its confirmation, so a step with many bids spans slots; jobs first keeps a busy
+    /// bidder from missing its own deadlines (failed over, slashed) while it bids elsewhere.
     pub fn step(&mut self, chain: &dyn Chain) -> Result<Vec<Activity>, Error> {
         let slot = chain.slot()?;
         let mut out = Vec::new();
-        let me: Agent = discover::agent(chain, &self.agent)?.ok_or(Error::AccountMissing(self.agent))?;
-        for (address, intent) in discover::open_intents(chain, me.capabilities)? {
-            self.bid_on(chain, slot, &me, address, &intent, &mut out);
-        }
-        self.bid_as_coalitions(chain, slot, &mut out)?;
-        self.reveal(chain, slot, &mut out)?;
-        self.rerank(chain, slot, &mut out)?;
         let own = self.work(chain, slot, &mut out)?;
         let parts = self.work_parts(chain, slot, &mut out)?;
         let progress = match (own, parts) {
@@ -340,6 +340,18 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
             (a, b) => a.or(b),
         };
         self.heartbeat(chain, slot, progress, &mut out);
+        self.reveal(chain, slot, &mut out)?;
+        let me: Agent = discover::agent(chain, &self.agent)?.ok_or(Error::AccountMissing(self.agent))?;
+        for (address, intent) in discover::open_intents(chain, me.capabilities)? {
+            self.bid_on(chain, slot, &me, address, &intent, &mut out);
+        }
+        self.bid_as_coalitions(chain, slot, &mut out)?;
+        // A hire accepted or a bid in the clear may have won at once: a quick worker delivers
+        // it in this step still.
+        if out.iter().any(|a| matches!(a, Activity::HireAccepted { .. } | Activity::Placed { .. })) {
+            self.work(chain, slot, &mut out)?;
+        }
+        self.rerank(chain, slot, &mut out)?;
         self.collect(chain, slot, &mut out)?;
         Ok(out)
     }
