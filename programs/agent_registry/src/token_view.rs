@@ -71,21 +71,30 @@ pub fn receivable_data(owner: &Pubkey, data: &[u8]) -> Option<TokenAccountView> 
     if *data.get(STATE_OFFSET)? != STATE_INITIALIZED {
         return None;
     }
-    // Token-2022 extensions: [type u16][length u16][value], from byte 166 on.
+    each_extension(data, |kind, value_at| {
+        !(kind == MEMO_TRANSFER && data.get(value_at).is_some_and(|required| *required != 0))
+    })?;
+    Some(view)
+}
+
+/// Walks a Token-2022 account's extensions (`[type u16][length u16][value]`, from byte 166 on,
+/// up to the first of type 0), calling `keep` with each one's type and the offset of its value;
+/// `None` as soon as `keep` refuses one, or an offset would overflow.
+fn each_extension(data: &[u8], mut keep: impl FnMut(u16, usize) -> bool) -> Option<()> {
     let mut at = EXTENSIONS_AT;
     while let Some(header) = data.get(at..at.checked_add(4)?) {
         let kind = u16::from_le_bytes([header[0], header[1]]);
         let len = usize::from(u16::from_le_bytes([header[2], header[3]]));
         let value_at = at.checked_add(4)?;
-        if kind == MEMO_TRANSFER && data.get(value_at).is_some_and(|required| *required != 0) {
-            return None;
-        }
         if kind == 0 {
             break;
         }
+        if !keep(kind, value_at) {
+            return None;
+        }
         at = value_at.checked_add(len)?;
     }
-    Some(view)
+    Some(())
 }
 
 /// The balance of a token account, read in place (`None` when it is not one: see [`read`]).
@@ -128,18 +137,7 @@ fn fresh_data(program: &Pubkey, data: &[u8], mint: &Pubkey, owner: &Pubkey, len:
     if !fresh {
         return None;
     }
-    let mut at = EXTENSIONS_AT;
-    while let Some(header) = data.get(at..at.checked_add(4)?) {
-        let kind = u16::from_le_bytes([header[0], header[1]]);
-        let value_len = usize::from(u16::from_le_bytes([header[2], header[3]]));
-        match kind {
-            0 => break,
-            TRANSFER_FEE_AMOUNT | IMMUTABLE_OWNER => {}
-            _ => return None,
-        }
-        at = at.checked_add(4)?.checked_add(value_len)?;
-    }
-    Some(())
+    each_extension(data, |kind, _| matches!(kind, TRANSFER_FEE_AMOUNT | IMMUTABLE_OWNER))
 }
 
 #[cfg(test)]
