@@ -83,16 +83,21 @@ pub fn escrow_with_seed(requester: &Pubkey, intent: &Pubkey, token_program: &Pub
 /// a re-auction), whose authority `bidder` signs it: the address of `bidder` and
 /// `agx_core::address::bid_seed` for the exchange, one per bidder, intent and round.
 pub fn bid(bidder: &Pubkey, intent: &Pubkey, agent: &Pubkey, round: u8) -> Pubkey {
-    let seed = agx_core::address::bid_seed::<agx_core::commitment::SoftwareSha256>(
+    with_seed(bidder, &bid_seed(intent, agent, round), &exchange::ID)
+}
+
+/// The seed of [`bid`]'s address (`agx_core::address::bid_seed`), which creating the account
+/// names too.
+pub fn bid_seed(intent: &Pubkey, agent: &Pubkey, round: u8) -> [u8; agx_core::address::SEED_LEN] {
+    agx_core::address::bid_seed::<agx_core::commitment::SoftwareSha256>(
         &intent.to_bytes(),
         &agent.to_bytes(),
         round,
-    );
-    with_seed(bidder, &seed, &exchange::ID)
+    )
 }
 
 /// `create_account_with_seed`'s address for one of `agx_core::address`'s seeds.
-fn with_seed(base: &Pubkey, seed: &[u8; agx_core::address::SEED_LEN], owner: &Pubkey) -> Pubkey {
+pub fn with_seed(base: &Pubkey, seed: &[u8; agx_core::address::SEED_LEN], owner: &Pubkey) -> Pubkey {
     Pubkey::from(agx_core::address::with_seed::<agx_core::commitment::SoftwareSha256>(
         &base.to_bytes(),
         seed,

@@ -327,9 +327,9 @@ impl<S: Strategy, W: Worker> AgentRunner<S, W> {
     /// One step at the chain's current slot: first what has a deadline and the agent's stake at
     /// risk (the jobs it holds, delivered or kept alive by a heartbeat; its sealed bids, revealed
     /// in their window), then new bids (and the jobs they won at once), re-ranks and closes. On
-    /// a real chain every send waits
-    /// for its confirmation, so a step with many bids spans slots; jobs first keeps a busy
-    /// bidder from missing its own deadlines (failed over, slashed) while it bids elsewhere.
+    /// a real chain every send waits for its confirmation, so a step with many bids spans slots;
+    /// jobs first keeps a busy bidder from missing its own deadlines (failed over, slashed)
+    /// while it bids elsewhere.
     pub fn step(&mut self, chain: &dyn Chain) -> Result<Vec<Activity>, Error> {
         let slot = chain.slot()?;
         let mut out = Vec::new();

@@ -190,12 +190,8 @@ pub fn bid_account_create(
     round: u8,
     lamports: u64,
 ) -> Instruction {
-    let seed = agx_core::address::bid_seed::<agx_core::commitment::SoftwareSha256>(
-        &intent.to_bytes(),
-        &agent.to_bytes(),
-        round,
-    );
-    let bid = pda::bid(&bidder, &intent, &agent, round);
+    let seed = pda::bid_seed(&intent, &agent, round);
+    let bid = pda::with_seed(&bidder, &seed, &exchange::ID);
     let space = exchange::state::Bid::SPACE as u64;
     agent_registry::lean_cpi::ix::create_account_with_seed(
         &bidder,

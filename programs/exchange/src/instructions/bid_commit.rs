@@ -3,10 +3,11 @@
 //! Rules: the exchange is not paused (`ExchangePaused`); signed by the agent's authority; the
 //! intent is open, sealed, and in its commit window; the agent is eligible (active, has every
 //! required capability, free stake >= min stake, reputation >= min reputation); one bid per agent
-//! per intent per round (the bid's address, `agx_core::address`: the bidder's authority and a seed
-//! of intent, agent and round, `round` the intent's current round, `BidRoundMismatch`). A coalition counts the open bid (its terms are frozen while it
-//! bids); an agent is not told (no registry CPI): an agent that closes under its bid only loses
-//! it (settlement drops a bidder whose account is gone, and its bond is forfeited).
+//! per intent per round (the bid's address, `agx_core::address`: the bidder's authority and a
+//! seed of intent, agent and round, `round` the intent's current round, `BidRoundMismatch`). A
+//! coalition counts the open bid (its terms are frozen while it bids); an agent is not told (no
+//! registry CPI): an agent that closes under its bid only loses it (settlement drops a bidder
+//! whose account is gone, and its bond is forfeited).
 use anchor_lang::prelude::*;
 
 use crate::error::ExchangeError;
